@@ -1,0 +1,264 @@
+package com.algosure.audit;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One audit record: who did what, where, with which outcome and why. Values are ids, codes and safe
+ * details; an event never carries a token, a secret, a raw body or personal data the host has not marked
+ * safe.
+ *
+ * <p>Immutable and thread-safe. Build with {@link #builder(AuditEventType, Instant)}.
+ *
+ * @since 0.1.0
+ */
+public final class AuditEvent {
+
+  private final String id;
+  private final AuditEventType type;
+  private final Instant timestamp;
+  private final String outcome;
+  private final @Nullable String tenant;
+  private final @Nullable String organization;
+  private final @Nullable String actorId;
+  private final @Nullable String actorKind;
+  private final @Nullable String action;
+  private final @Nullable String resource;
+  private final @Nullable String provider;
+  private final @Nullable String correlationId;
+  private final List<String> reasons;
+  private final Map<String, String> details;
+
+  private AuditEvent(Builder b) {
+    this.id = b.id == null ? AuditIds.next() : b.id;
+    this.type = b.type;
+    this.timestamp = b.timestamp;
+    this.outcome = Objects.requireNonNull(b.outcome, "outcome must be set");
+    this.tenant = b.tenant;
+    this.organization = b.organization;
+    this.actorId = b.actorId;
+    this.actorKind = b.actorKind;
+    this.action = b.action;
+    this.resource = b.resource;
+    this.provider = b.provider;
+    this.correlationId = b.correlationId;
+    this.reasons = List.copyOf(b.reasons);
+    this.details = b.details.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
+  }
+
+  /**
+   * A new builder.
+   *
+   * @param type what the event records
+   * @param timestamp when it happened
+   * @return the builder
+   */
+  public static Builder builder(AuditEventType type, Instant timestamp) {
+    return new Builder(type, timestamp);
+  }
+
+  /** @return the event's unique id */
+  public String id() {
+    return id;
+  }
+
+  /** @return what the event records */
+  public AuditEventType type() {
+    return type;
+  }
+
+  /** @return when it happened */
+  public Instant timestamp() {
+    return timestamp;
+  }
+
+  /** @return the outcome, such as {@code PERMIT}, {@code DENY}, {@code ACCEPTED} or {@code FAILED} */
+  public String outcome() {
+    return outcome;
+  }
+
+  /** @return the tenant, where known */
+  public Optional<String> tenant() {
+    return Optional.ofNullable(tenant);
+  }
+
+  /** @return the organization, where known */
+  public Optional<String> organization() {
+    return Optional.ofNullable(organization);
+  }
+
+  /** @return the actor's subject id, where known */
+  public Optional<String> actorId() {
+    return Optional.ofNullable(actorId);
+  }
+
+  /** @return the actor's kind ({@code user}, {@code service-account}, {@code agent}), where known */
+  public Optional<String> actorKind() {
+    return Optional.ofNullable(actorKind);
+  }
+
+  /** @return the action, where there is one */
+  public Optional<String> action() {
+    return Optional.ofNullable(action);
+  }
+
+  /** @return the resource, where there is one */
+  public Optional<String> resource() {
+    return Optional.ofNullable(resource);
+  }
+
+  /** @return the external provider, for integration events */
+  public Optional<String> provider() {
+    return Optional.ofNullable(provider);
+  }
+
+  /** @return the correlation id, where the caller gave one */
+  public Optional<String> correlationId() {
+    return Optional.ofNullable(correlationId);
+  }
+
+  /** @return machine-readable reason codes */
+  public List<String> reasons() {
+    return reasons;
+  }
+
+  /** @return further safe details (decision id, matched role, attempt, status, hashes, references) */
+  public Map<String, String> details() {
+    return details;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder s = new StringBuilder("AuditEvent[").append(type).append(' ').append(outcome).append(", id=").append(id);
+    append(s, "tenant", tenant);
+    append(s, "organization", organization);
+    append(s, "actor", actorId);
+    append(s, "actorKind", actorKind);
+    append(s, "action", action);
+    append(s, "resource", resource);
+    append(s, "provider", provider);
+    append(s, "correlationId", correlationId);
+    if (!reasons.isEmpty()) {
+      s.append(", reasons=").append(reasons);
+    }
+    if (!details.isEmpty()) {
+      s.append(", details=").append(details);
+    }
+    return s.append(", at=").append(timestamp).append(']').toString();
+  }
+
+  private static void append(StringBuilder s, String name, @Nullable String value) {
+    if (value != null) {
+      s.append(", ").append(name).append('=').append(value);
+    }
+  }
+
+  /** Builds an {@link AuditEvent}; not thread-safe. */
+  public static final class Builder {
+    private @Nullable String id;
+    private final AuditEventType type;
+    private final Instant timestamp;
+    private @Nullable String outcome;
+    private @Nullable String tenant;
+    private @Nullable String organization;
+    private @Nullable String actorId;
+    private @Nullable String actorKind;
+    private @Nullable String action;
+    private @Nullable String resource;
+    private @Nullable String provider;
+    private @Nullable String correlationId;
+    private List<String> reasons = List.of();
+    private final Map<String, String> details = new LinkedHashMap<>();
+
+    private Builder(AuditEventType type, Instant timestamp) {
+      this.type = Objects.requireNonNull(type, "type");
+      this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
+    }
+
+    /** @param id the event's id (default: a fresh unique id) @return this builder */
+    public Builder id(String id) {
+      this.id = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    /** @param outcome the outcome @return this builder */
+    public Builder outcome(String outcome) {
+      this.outcome = Objects.requireNonNull(outcome, "outcome");
+      return this;
+    }
+
+    /** @param tenant the tenant, or null @return this builder */
+    public Builder tenant(@Nullable String tenant) {
+      this.tenant = tenant;
+      return this;
+    }
+
+    /** @param organization the organization, or null @return this builder */
+    public Builder organization(@Nullable String organization) {
+      this.organization = organization;
+      return this;
+    }
+
+    /** @param id the actor's subject id, or null @param kind the actor's kind, or null @return this builder */
+    public Builder actor(@Nullable String id, @Nullable String kind) {
+      this.actorId = id;
+      this.actorKind = kind;
+      return this;
+    }
+
+    /** @param action the action, or null @return this builder */
+    public Builder action(@Nullable String action) {
+      this.action = action;
+      return this;
+    }
+
+    /** @param resource the resource, or null @return this builder */
+    public Builder resource(@Nullable String resource) {
+      this.resource = resource;
+      return this;
+    }
+
+    /** @param provider the provider, or null @return this builder */
+    public Builder provider(@Nullable String provider) {
+      this.provider = provider;
+      return this;
+    }
+
+    /** @param correlationId the correlation id, or null @return this builder */
+    public Builder correlationId(@Nullable String correlationId) {
+      this.correlationId = correlationId;
+      return this;
+    }
+
+    /** @param reasons the reason codes @return this builder */
+    public Builder reasons(List<String> reasons) {
+      this.reasons = List.copyOf(reasons);
+      return this;
+    }
+
+    /**
+     * Adds a safe detail; a null value is left out.
+     *
+     * @param name the detail's name
+     * @param value its value: an id, a code, a count, a hash or a reference; never a secret or a raw body
+     * @return this builder
+     */
+    public Builder detail(String name, @Nullable String value) {
+      if (value != null) {
+        details.put(Objects.requireNonNull(name, "name"), value);
+      }
+      return this;
+    }
+
+    /** @return the event */
+    public AuditEvent build() {
+      return new AuditEvent(this);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package com.algosure.audit;
+
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Unique, cheap ids for decisions and audit events: a random 64-bit prefix per process (from a
+ * {@link SecureRandom}, once) and a counter. Unique across instances with overwhelming probability and,
+ * unlike {@code UUID.randomUUID()}, free of a secure-random call per id.
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class AuditIds {
+
+  private static final String PREFIX = Long.toHexString(new SecureRandom().nextLong() | Long.MIN_VALUE);
+  private static final AtomicLong COUNTER = new AtomicLong();
+
+  private AuditIds() {}
+
+  /** @return a fresh id */
+  public static String next() {
+    return PREFIX + '-' + Long.toHexString(COUNTER.incrementAndGet());
+  }
+}

@@ -1,0 +1,51 @@
+package com.algosure.audit;
+
+/**
+ * Where audit events go. One method, called once per event, possibly from many threads at once:
+ * implementations must be thread-safe. A sink that cannot record an event throws; what happens then is the
+ * caller's {@link AuditFailurePolicy}.
+ *
+ * <p>Built-in sinks: {@link #slf4j()} (one structured JSON line per event), {@link #inMemory()} (for tests)
+ * and {@link #buffered(AuditSink, int)} (a non-blocking wrapper for slow sinks).
+ *
+ * @since 0.1.0
+ */
+@FunctionalInterface
+public interface AuditSink {
+
+  /**
+   * Records one event.
+   *
+   * @param event the event
+   * @throws RuntimeException if the event could not be recorded
+   */
+  void record(AuditEvent event);
+
+  /** @return a sink writing one JSON line per event to the SLF4J logger {@code com.algosure.audit} at INFO */
+  static AuditSink slf4j() {
+    return new Slf4jAuditSink("com.algosure.audit");
+  }
+
+  /** @param loggerName the logger to write to @return a sink writing one JSON line per event */
+  static AuditSink slf4j(String loggerName) {
+    return new Slf4jAuditSink(loggerName);
+  }
+
+  /** @return a sink that keeps every event in memory, for tests */
+  static InMemoryAuditSink inMemory() {
+    return new InMemoryAuditSink();
+  }
+
+  /**
+   * Wraps a slow sink: events are queued (never blocking the caller) and written by one background thread.
+   * When the queue is full, {@link #record} throws {@link AuditBufferFullException} so the caller's failure
+   * policy applies; nothing is dropped silently.
+   *
+   * @param delegate the slow sink
+   * @param capacity how many events may wait
+   * @return the buffered sink; close it to flush and stop its thread
+   */
+  static BufferedAuditSink buffered(AuditSink delegate, int capacity) {
+    return new BufferedAuditSink(delegate, capacity);
+  }
+}

@@ -1,0 +1,107 @@
+package com.algosure.audit;
+
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A non-blocking wrapper for a slow sink: {@link #record} only enqueues, one daemon thread writes. A full
+ * queue makes {@link #record} throw {@link AuditBufferFullException}, so the caller's
+ * {@link AuditFailurePolicy} decides; an event the delegate fails to write is counted in {@link #failed()}
+ * and logged by id.
+ *
+ * <p>Thread-safe. {@link #close()} writes what is queued (up to a bound) and stops the thread.
+ *
+ * @since 0.1.0
+ */
+public final class BufferedAuditSink implements AuditSink, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BufferedAuditSink.class);
+  private static final AuditEvent POISON = AuditEvent.builder(AuditEventType.CUSTOM, java.time.Instant.EPOCH)
+      .id("poison").outcome("STOP").build();
+
+  private final AuditSink delegate;
+  private final BlockingQueue<AuditEvent> queue;
+  private final Thread writer;
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private volatile boolean closed;
+
+  BufferedAuditSink(AuditSink delegate, int capacity) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+    }
+    this.queue = new ArrayBlockingQueue<>(capacity + 1);
+    this.writer = new Thread(this::drain, "algosure-audit-writer");
+    this.writer.setDaemon(true);
+    this.writer.start();
+  }
+
+  @Override
+  public void record(AuditEvent event) {
+    Objects.requireNonNull(event, "event");
+    if (closed) {
+      throw new AuditBufferFullException("audit buffer is closed: event " + event.id() + " not recorded");
+    }
+    // keep one slot for the stop marker
+    if (queue.remainingCapacity() <= 1 || !queue.offer(event)) {
+      throw new AuditBufferFullException("audit buffer is full: event " + event.id()
+          + " not recorded; the delegate sink is too slow or failing");
+    }
+  }
+
+  private void drain() {
+    while (true) {
+      AuditEvent e;
+      try {
+        e = queue.take();
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (e == POISON) {
+        return;
+      }
+      try {
+        delegate.record(e);
+        written.incrementAndGet();
+      } catch (RuntimeException ex) {
+        failed.incrementAndGet();
+        LOG.error("audit event {} of type {} could not be written by the delegate sink: {}", e.id(), e.type(),
+            ex.getClass().getName());
+      }
+    }
+  }
+
+  /** @return how many events the delegate failed to write */
+  public long failed() {
+    return failed.get();
+  }
+
+  /** @return how many events the delegate wrote */
+  public long written() {
+    return written.get();
+  }
+
+  /** @return how many events wait to be written */
+  public int pending() {
+    return queue.size();
+  }
+
+  /** Writes what is queued, waiting at most 10 seconds, and stops the writer thread. */
+  @Override
+  public void close() {
+    closed = true;
+    queue.offer(POISON);
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package com.algosure.authz;
+
+import com.algosure.authz.spi.Approval;
+import com.algosure.authz.spi.ApprovalStore;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * High-impact actions (declared in the catalogue, or so marked by the domain rule) need an approval the
+ * store knows, bound to the same tenant, action and resource, requested by this principal, unexpired, and
+ * given by someone else (four eyes; never by the agent that proposes).
+ */
+final class ApprovalStage implements Stage {
+
+  private final ApprovalStore store;
+
+  ApprovalStage(ApprovalStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public DecisionStage id() {
+    return DecisionStage.APPROVAL;
+  }
+
+  @Override
+  public @Nullable Verdict apply(DecisionContext c) {
+    if (!c.definition.highImpact() && !c.approvalRequired) {
+      return null;
+    }
+    c.approvalRequired = true;
+    String id = c.request.approvalIdOrNull();
+    if (id == null) {
+      return new Verdict(Effect.APPROVAL_REQUIRED, ReasonCode.APPROVAL_REQUIRED, "'" + c.action + "' on "
+          + c.resource + " is high impact and needs an approval by another person");
+    }
+    Optional<Approval> found = Stage.answered(store.find(id), "ApprovalStore.find");
+    if (found.isEmpty()) {
+      return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' is unknown");
+    }
+    Approval a = found.get();
+    if (!a.tenant().equals(c.tenant) || !a.action().equals(c.action) || !a.resource().equals(c.resource)) {
+      return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' is for '" + a.action() + "' on "
+          + a.resource() + " in tenant '" + a.tenant() + "', not for this request");
+    }
+    if (!a.requestedBy().equals(c.principal.id())) {
+      return Verdict.deny(ReasonCode.APPROVAL_INVALID,
+          "approval '" + id + "' was requested by someone else, not by '" + c.principal.id() + "'");
+    }
+    if (!c.now.isBefore(a.expiresAt())) {
+      return Verdict.deny(ReasonCode.APPROVAL_EXPIRED, "approval '" + id + "' expired at " + a.expiresAt());
+    }
+    if (a.approvedBy().equals(a.requestedBy()) || a.approvedBy().equals(c.principal.id())
+        || a.approvedBy().equals(c.actor.id())) {
+      return Verdict.deny(ReasonCode.APPROVAL_SELF_APPROVED,
+          "approval '" + id + "' was given by the requester: it needs a second person");
+    }
+    c.approval = a;
+    return null;
+  }
+}

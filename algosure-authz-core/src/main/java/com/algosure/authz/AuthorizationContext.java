@@ -1,0 +1,26 @@
+package com.algosure.authz;
+
+import java.util.Optional;
+
+/**
+ * The context the earlier stages established, as host policies (domain rules, attribute policies) see it.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param actor the authenticated actor
+ * @param tenant the tenant the request acts in
+ * @param organization the active organization, if the request has one
+ * @param action the action
+ * @param resource the resource
+ * @param matchedRole the role that grants the action
+ * @param crossTenant whether this is cross-tenant administration by a privileged platform actor
+ * @since 0.1.0
+ */
+public record AuthorizationContext(
+    Actor actor,
+    TenantId tenant,
+    Optional<OrganizationId> organization,
+    PermissionDefinition action,
+    ResourceRef resource,
+    Role matchedRole,
+    boolean crossTenant) {}

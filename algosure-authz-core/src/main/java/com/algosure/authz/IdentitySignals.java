@@ -1,0 +1,162 @@
+package com.algosure.authz;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a validated credential says about its holder: hints and role signals, never facts. Tenant access and
+ * organization membership are resolved against the host's directory; these signals only count inside the
+ * context the directory confirms.
+ *
+ * <p>Immutable and thread-safe. Create with {@link #builder()} or {@link #none()}.
+ *
+ * @since 0.1.0
+ */
+public final class IdentitySignals {
+
+  private static final IdentitySignals NONE = new Builder().build();
+
+  private final @Nullable String issuer;
+  private final Set<Role> roles;
+  private final @Nullable TenantId trustedTenant;
+  private final Set<OrganizationId> organizationHints;
+  private final boolean mfa;
+  private final @Nullable Instant expiresAt;
+
+  private IdentitySignals(Builder b) {
+    this.issuer = b.issuer;
+    this.roles = Set.copyOf(b.roles);
+    this.trustedTenant = b.trustedTenant;
+    this.organizationHints = Set.copyOf(b.organizationHints);
+    this.mfa = b.mfa;
+    this.expiresAt = b.expiresAt;
+  }
+
+  /** @return signals that say nothing: no roles, no tenant, no MFA, no expiry */
+  public static IdentitySignals none() {
+    return NONE;
+  }
+
+  /** @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the issuer that vouched for these signals, if any */
+  public Optional<String> issuer() {
+    return Optional.ofNullable(issuer);
+  }
+
+  /** @return the Algosure roles mapped from the credential's role signals */
+  public Set<Role> roles() {
+    return roles;
+  }
+
+  /** @return the tenant from a claim the host declared trusted, if any */
+  public Optional<TenantId> trustedTenant() {
+    return Optional.ofNullable(trustedTenant);
+  }
+
+  /** @return organizations the credential hints at; membership is still resolved in the directory */
+  public Set<OrganizationId> organizationHints() {
+    return organizationHints;
+  }
+
+  /** @return whether the credential carries multi-factor authentication evidence */
+  public boolean mfa() {
+    return mfa;
+  }
+
+  /** @return when the credential expires, if it does */
+  public Optional<Instant> expiresAt() {
+    return Optional.ofNullable(expiresAt);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof IdentitySignals s
+        && Objects.equals(issuer, s.issuer)
+        && roles.equals(s.roles)
+        && Objects.equals(trustedTenant, s.trustedTenant)
+        && organizationHints.equals(s.organizationHints)
+        && mfa == s.mfa
+        && Objects.equals(expiresAt, s.expiresAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(issuer, roles, trustedTenant, organizationHints, mfa, expiresAt);
+  }
+
+  @Override
+  public String toString() {
+    return "IdentitySignals[issuer=" + issuer + ", roles=" + roles + ", trustedTenant=" + trustedTenant
+        + ", organizationHints=" + organizationHints + ", mfa=" + mfa + ", expiresAt=" + expiresAt + "]";
+  }
+
+  /** Builds {@link IdentitySignals}; not thread-safe. */
+  public static final class Builder {
+    private @Nullable String issuer;
+    private Set<Role> roles = Set.of();
+    private @Nullable TenantId trustedTenant;
+    private Set<OrganizationId> organizationHints = Set.of();
+    private boolean mfa;
+    private @Nullable Instant expiresAt;
+
+    private Builder() {}
+
+    /** @param issuer the issuer that vouched for the signals @return this builder */
+    public Builder issuer(String issuer) {
+      this.issuer = Objects.requireNonNull(issuer, "issuer");
+      return this;
+    }
+
+    /** @param roles the mapped Algosure roles @return this builder */
+    public Builder roles(Set<Role> roles) {
+      this.roles = Set.copyOf(Objects.requireNonNull(roles, "roles"));
+      return this;
+    }
+
+    /** @param roles the mapped Algosure roles, by name @return this builder */
+    public Builder roles(String... roles) {
+      Set<Role> set = new java.util.HashSet<>();
+      for (String r : roles) {
+        set.add(Role.of(r));
+      }
+      this.roles = Set.copyOf(set);
+      return this;
+    }
+
+    /** @param tenant the tenant of a claim the host trusts @return this builder */
+    public Builder trustedTenant(TenantId tenant) {
+      this.trustedTenant = Objects.requireNonNull(tenant, "tenant");
+      return this;
+    }
+
+    /** @param organizations organizations the credential hints at @return this builder */
+    public Builder organizationHints(Set<OrganizationId> organizations) {
+      this.organizationHints = Set.copyOf(Objects.requireNonNull(organizations, "organizations"));
+      return this;
+    }
+
+    /** @param mfa whether the credential carries MFA evidence @return this builder */
+    public Builder mfa(boolean mfa) {
+      this.mfa = mfa;
+      return this;
+    }
+
+    /** @param expiresAt when the credential expires @return this builder */
+    public Builder expiresAt(Instant expiresAt) {
+      this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+      return this;
+    }
+
+    /** @return the signals */
+    public IdentitySignals build() {
+      return new IdentitySignals(this);
+    }
+  }
+}

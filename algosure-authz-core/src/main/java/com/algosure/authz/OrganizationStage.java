@@ -1,0 +1,99 @@
+package com.algosure.authz;
+
+import com.algosure.authz.spi.Directory;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Establishes the active organization. A named organization must belong to the tenant and the principal
+ * must be a member of it (or hold a tenant-wide role there); an unnamed one is resolved only when the
+ * principal belongs to exactly one. Token hints never make anyone a member.
+ */
+final class OrganizationStage implements Stage {
+
+  private final Directory directory;
+
+  OrganizationStage(Directory directory) {
+    this.directory = directory;
+  }
+
+  @Override
+  public DecisionStage id() {
+    return DecisionStage.ORGANIZATION;
+  }
+
+  @Override
+  public @Nullable Verdict apply(DecisionContext c) {
+    TenantId tenant = c.tenant;
+    OrganizationId named = c.request.organizationOrNull();
+    if (c.actor instanceof Actor.Agent agent && agent.grant().organization().isPresent()) {
+      OrganizationId granted = agent.grant().organization().get();
+      if (named != null && !named.equals(granted)) {
+        return Verdict.deny(ReasonCode.AGENT_SCOPE_EXCEEDED, "grant '" + agent.grant().grantId()
+            + "' is for organization '" + granted + "', not '" + named + "'");
+      }
+      named = granted;
+    }
+    boolean needsOrganization = c.definition.scope() == PermissionScope.ORGANIZATION;
+    if (named != null) {
+      Optional<TenantId> owner = Stage.answered(directory.tenantOf(named), "Directory.tenantOf");
+      if (owner.isEmpty() || !owner.get().equals(tenant)) {
+        return Verdict.deny(ReasonCode.ORGANIZATION_OUTSIDE_TENANT,
+            "organization '" + named + "' does not belong to tenant '" + tenant + "'");
+      }
+      c.organization = named;
+      if (c.crossTenant) {
+        return null;
+      }
+      Set<OrganizationId> memberships = memberships(c);
+      if (memberships.contains(named)) {
+        c.member = true;
+        return null;
+      }
+      if (hasTenantWideBinding(c)) {
+        return null;
+      }
+      return Verdict.deny(ReasonCode.ORGANIZATION_NOT_MEMBER,
+          "'" + c.principal.id() + "' is not a member of organization '" + named + "'");
+    }
+    if (c.crossTenant) {
+      return needsOrganization
+          ? Verdict.deny(ReasonCode.ORGANIZATION_MISSING,
+              "action '" + c.action + "' needs an organization: name the organization to administer")
+          : null;
+    }
+    if (!needsOrganization) {
+      c.member = true; // tenant access was established by the tenant stage
+      return null;
+    }
+    Set<OrganizationId> memberships = memberships(c);
+    if (memberships.size() == 1) {
+      c.organization = memberships.iterator().next();
+      c.member = true;
+      return null;
+    }
+    if (memberships.isEmpty()) {
+      return Verdict.deny(ReasonCode.ORGANIZATION_MISSING, "action '" + c.action + "' needs an organization and '"
+          + c.principal.id() + "' is a member of none in tenant '" + tenant + "': name one");
+    }
+    return Verdict.deny(ReasonCode.ORGANIZATION_AMBIGUOUS, "'" + c.principal.id() + "' is a member of "
+        + memberships.size() + " organizations in tenant '" + tenant + "': name the active organization");
+  }
+
+  private Set<OrganizationId> memberships(DecisionContext c) {
+    return Stage.answered(directory.organizationsOf(c.principal.id(), c.tenant), "Directory.organizationsOf");
+  }
+
+  private boolean hasTenantWideBinding(DecisionContext c) {
+    List<RoleBinding> bindings = Stage.answered(directory.bindingsOf(c.principal.id()), "Directory.bindingsOf");
+    for (int i = 0, n = bindings.size(); i < n; i++) {
+      RoleBinding b = bindings.get(i);
+      if (b.scope().kind() == BindingScope.Kind.TENANT && b.scope().covers(c.tenant, null)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,378 @@
+package com.algosure.authz;
+
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditFailurePolicy;
+import com.algosure.audit.AuditIds;
+import com.algosure.audit.AuditSink;
+import com.algosure.authz.spi.ApprovalStore;
+import com.algosure.authz.spi.AttributePolicy;
+import com.algosure.authz.spi.Directory;
+import com.algosure.authz.spi.DomainPolicy;
+import com.algosure.authz.spi.EntitlementSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether an authenticated actor may perform an action, fail-closed, explained and audited.
+ *
+ * <p>A decision runs these stages, in this order; each can only narrow what the ones before allowed, and
+ * only the end of the pipeline permits:
+ *
+ * <ol>
+ *   <li>{@link DecisionStage#ACTOR}: the request is complete, the action declared, credential and agent
+ *       grant unexpired;
+ *   <li>{@link DecisionStage#TENANT}: the tenant, and access to it (directory or trusted claim), or
+ *       cross-tenant administration by a privileged role;
+ *   <li>{@link DecisionStage#ORGANIZATION}: the active organization, named explicitly where the actor has
+ *       several, a member's;
+ *   <li>{@link DecisionStage#RBAC}: a role that grants the action in that context (service accounts:
+ *       bindings only; agents: grant ∩ user; cross-tenant: privileged role and MFA, else step-up);
+ *   <li>{@link DecisionStage#ABAC}: the host's attribute policies (none by default);
+ *   <li>{@link DecisionStage#ENTITLEMENT}: the tenant's billing features and limits;
+ *   <li>{@link DecisionStage#DOMAIN}: the owning domain's state-aware rules;
+ *   <li>{@link DecisionStage#APPROVAL}: a valid four-eyes approval for high-impact actions.
+ * </ol>
+ *
+ * <p>{@link #decide} never throws and never permits by default: a missing or ambiguous context, or any
+ * exception or null from a stage or a host SPI, is a DENY naming the stage. Every call emits exactly one
+ * {@link AuditEvent} of type {@link AuditEventType#AUTHORIZATION_DECISION}. If the sink fails, the
+ * {@link AuditFailurePolicy} applies: by default the decision becomes a DENY ({@link ReasonCode#AUDIT_FAILED}).
+ *
+ * <p>Thread-safe; build once and share.
+ *
+ * <pre>{@code
+ * PolicyDecisionPoint pdp = PolicyDecisionPoint.builder()
+ *     .roleCatalog(RoleCatalog.fromJson(in))
+ *     .directory(directory)
+ *     .auditSink(AuditSink.slf4j())
+ *     .build();
+ * AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder()
+ *     .actor(actor).tenant("acme").organization("sales").action("filings:read").resource(ResourceRef.type("filing"))
+ *     .build());
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class PolicyDecisionPoint {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyDecisionPoint.class);
+
+  private static final List<ReasonCode> PERMITTED = List.of(ReasonCode.PERMITTED);
+  private static final List<ReasonCode> PERMITTED_APPROVED = List.of(ReasonCode.PERMITTED, ReasonCode.APPROVED);
+  private static final List<ReasonCode> PERMITTED_CROSS_TENANT =
+      List.of(ReasonCode.PERMITTED, ReasonCode.CROSS_TENANT_ADMINISTRATION);
+  private static final List<ReasonCode> PERMITTED_CROSS_TENANT_APPROVED =
+      List.of(ReasonCode.PERMITTED, ReasonCode.CROSS_TENANT_ADMINISTRATION, ReasonCode.APPROVED);
+
+  private final Stage[] stages;
+  private final AuditSink auditSink;
+  private final AuditFailurePolicy auditFailurePolicy;
+  private final Clock clock;
+  private final RoleCatalog catalog;
+
+  private PolicyDecisionPoint(Builder b) {
+    this.catalog = b.catalog;
+    this.clock = b.clock;
+    this.auditSink = b.auditSink;
+    this.auditFailurePolicy = b.auditFailurePolicy;
+    // The order of the stages, in one place.
+    this.stages = new Stage[] {
+      new ActorStage(b.catalog),
+      new TenantStage(b.directory, b.catalog),
+      new OrganizationStage(b.directory),
+      new RbacStage(b.directory, b.catalog),
+      new AttributeStage(b.attributePolicies),
+      new EntitlementStage(b.entitlements, b.entitlementCacheTtl, b.clock),
+      new DomainStage(b.domainPolicies, b.requireDomainPolicy),
+      new ApprovalStage(b.approvals),
+    };
+  }
+
+  /** @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the role catalogue this decision point decides with */
+  public RoleCatalog roleCatalog() {
+    return catalog;
+  }
+
+  /**
+   * Decides a request. Never throws, never returns null, never permits by default; emits exactly one audit
+   * event.
+   *
+   * @param request the request; a null request is denied
+   * @return the decision
+   */
+  public AuthorizationDecision decide(AuthorizationRequest request) {
+    Instant now;
+    try {
+      now = clock.instant();
+    } catch (RuntimeException e) {
+      now = Instant.now();
+    }
+    if (request == null) {
+      request = AuthorizationRequest.builder().build();
+    }
+    DecisionContext c = new DecisionContext(request, now);
+    AuthorizationDecision decision = run(c);
+    return audit(c, decision);
+  }
+
+  private AuthorizationDecision run(DecisionContext c) {
+    Stage[] s = stages;
+    for (int i = 0; i < s.length; i++) {
+      Verdict v;
+      try {
+        v = s[i].apply(c);
+      } catch (Throwable t) { // fail closed on anything a stage or a host SPI throws
+        LOG.warn("authorization stage {} failed ({}); denying", s[i].id(), t.getClass().getName());
+        LOG.debug("authorization stage {} failure", s[i].id(), t);
+        return decision(c, Effect.DENY, List.of(ReasonCode.STAGE_FAILURE), s[i].id(), null,
+            "stage " + s[i].id() + " failed (" + t.getClass().getSimpleName() + "), so the request is denied");
+      }
+      if (v != null) {
+        return decision(c, v.effect(), List.of(v.reason()), s[i].id(), v.effect() == Effect.STEP_UP_REQUIRED
+            || v.effect() == Effect.APPROVAL_REQUIRED ? c.matchedRole : null, v.explanation());
+      }
+    }
+    List<ReasonCode> reasons = c.crossTenant
+        ? (c.approval != null ? PERMITTED_CROSS_TENANT_APPROVED : PERMITTED_CROSS_TENANT)
+        : (c.approval != null ? PERMITTED_APPROVED : PERMITTED);
+    return decision(c, Effect.PERMIT, reasons, DecisionStage.APPROVAL, c.matchedRole,
+        "permitted: role '" + c.matchedRole + "' grants '" + c.action + "'"
+            + (c.crossTenant ? " (cross-tenant administration with MFA)" : "")
+            + (c.approval != null ? ", approved by '" + c.approval.approvedBy() + "'" : ""));
+  }
+
+  private static AuthorizationDecision decision(DecisionContext c, Effect effect, List<ReasonCode> reasons,
+      DecisionStage stage, @Nullable Role role, String explanation) {
+    return new AuthorizationDecision(effect, reasons, stage, role,
+        effect == Effect.PERMIT ? c.action : null, c.tenant, c.organization, AuditIds.next(), c.now, explanation);
+  }
+
+  private AuthorizationDecision audit(DecisionContext c, AuthorizationDecision d) {
+    try {
+      auditSink.record(event(c, d));
+      return d;
+    } catch (Throwable t) {
+      LOG.error("audit of decision {} ({}) failed: {}", d.decisionId(), d.effect(), t.getClass().getName());
+      if (auditFailurePolicy == AuditFailurePolicy.LOG_AND_CONTINUE || d.effect() == Effect.DENY) {
+        return d;
+      }
+      return new AuthorizationDecision(Effect.DENY, List.of(ReasonCode.AUDIT_FAILED), DecisionStage.AUDIT, null, null,
+          c.tenant, c.organization, d.decisionId(), d.timestamp(),
+          "the decision could not be audited, so it is denied (audit failure policy FAIL_CLOSED)");
+    }
+  }
+
+  private static AuditEvent event(DecisionContext c, AuthorizationDecision d) {
+    Actor actor = c.request.actorOrNull();
+    List<String> reasons = new ArrayList<>(d.reasons().size());
+    for (ReasonCode r : d.reasons()) {
+      reasons.add(r.name());
+    }
+    AuditEvent.Builder e = AuditEvent.builder(AuditEventType.AUTHORIZATION_DECISION, d.timestamp())
+        .outcome(d.effect().name())
+        .tenant(c.tenant == null ? null : c.tenant.value())
+        .organization(c.organization == null ? null : c.organization.value())
+        .actor(actor == null ? null : actor.id(), actor == null ? null : kind(actor))
+        .action(c.action == null ? null : c.action.name())
+        .resource(c.resource == null ? null : c.resource.toString())
+        .correlationId(c.request.correlationIdOrNull())
+        .reasons(reasons)
+        .detail("decisionId", d.decisionId())
+        .detail("stage", d.stage().name())
+        .detail("matchedRole", c.matchedRole == null || d.effect() != Effect.PERMIT ? null : c.matchedRole.name());
+    if (actor instanceof Actor.Agent agent) {
+      e.detail("onBehalfOf", agent.onBehalfOf().id()).detail("agentGrant", agent.grant().grantId())
+          .detail("task", c.request.taskOrNull());
+    }
+    if (c.crossTenant) {
+      e.detail("crossTenant", "true");
+    }
+    if (c.approval != null) {
+      e.detail("approvalId", c.approval.id()).detail("approvedBy", c.approval.approvedBy());
+    } else if (c.request.approvalIdOrNull() != null) {
+      e.detail("approvalId", c.request.approvalIdOrNull());
+    }
+    return e.build();
+  }
+
+  static String kind(Actor actor) {
+    if (actor instanceof Actor.ServiceAccount) {
+      return "service-account";
+    }
+    return actor instanceof Actor.Agent ? "agent" : "user";
+  }
+
+  @Override
+  public String toString() {
+    return "PolicyDecisionPoint[" + catalog + ", audit failure policy " + auditFailurePolicy + "]";
+  }
+
+  /**
+   * Builds a {@link PolicyDecisionPoint}. The role catalogue and the directory are required; everything
+   * else has a safe default. Each option may be set once; {@link #build()} copies the configuration, so the
+   * builder can be reused. Not thread-safe.
+   */
+  public static final class Builder {
+    private @Nullable RoleCatalog catalog;
+    private @Nullable Directory directory;
+    private @Nullable EntitlementSource entitlements;
+    private @Nullable Duration entitlementCacheTtl;
+    private @Nullable ApprovalStore approvals;
+    private final Map<String, DomainPolicy> domainPolicies = new LinkedHashMap<>();
+    private boolean requireDomainPolicy;
+    private final List<AttributePolicy> attributePolicies = new ArrayList<>();
+    private @Nullable AuditSink auditSink;
+    private @Nullable AuditFailurePolicy auditFailurePolicy;
+    private @Nullable Clock clock;
+
+    private Builder() {}
+
+    private static void once(@Nullable Object current, String option) {
+      if (current != null) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    /** @param catalog the role catalogue (required) @return this builder */
+    public Builder roleCatalog(RoleCatalog catalog) {
+      once(this.catalog, "roleCatalog");
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+      return this;
+    }
+
+    /** @param directory the directory of tenants, organizations and bindings (required) @return this builder */
+    public Builder directory(Directory directory) {
+      once(this.directory, "directory");
+      this.directory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * @param entitlements the billing entitlement source (default: none, so permissions that declare a feature
+     *     or limit are denied)
+     * @return this builder
+     */
+    public Builder entitlements(EntitlementSource entitlements) {
+      once(this.entitlements, "entitlements");
+      this.entitlements = Objects.requireNonNull(entitlements, "entitlements");
+      return this;
+    }
+
+    /**
+     * @param ttl how long an entitlement answer is cached (default 30 seconds; zero disables the cache)
+     * @return this builder
+     * @throws IllegalArgumentException if the ttl is negative or over one hour
+     */
+    public Builder entitlementCacheTtl(Duration ttl) {
+      once(this.entitlementCacheTtl, "entitlementCacheTtl");
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isNegative() || ttl.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("entitlementCacheTtl must be between 0 and 1 hour, was " + ttl);
+      }
+      this.entitlementCacheTtl = ttl;
+      return this;
+    }
+
+    /** @param approvals the approval store (default: none, so high-impact actions need an approval that cannot be found) @return this builder */
+    public Builder approvals(ApprovalStore approvals) {
+      once(this.approvals, "approvals");
+      this.approvals = Objects.requireNonNull(approvals, "approvals");
+      return this;
+    }
+
+    /**
+     * Registers the rules of the domain that owns a resource type.
+     *
+     * @param resourceType the resource type
+     * @param policy the domain's rules
+     * @return this builder
+     * @throws IllegalStateException if the type already has a policy
+     */
+    public Builder domainPolicy(String resourceType, DomainPolicy policy) {
+      ResourceRef.type(resourceType); // validates the name
+      Objects.requireNonNull(policy, "policy");
+      if (domainPolicies.putIfAbsent(resourceType, policy) != null) {
+        throw new IllegalStateException("domainPolicy for resource type '" + resourceType + "' was already set");
+      }
+      return this;
+    }
+
+    /**
+     * @param require whether a resource type without a registered domain policy is denied (default false: no
+     *     policy means the domain has no state-specific rules)
+     * @return this builder
+     */
+    public Builder requireDomainPolicy(boolean require) {
+      this.requireDomainPolicy = require;
+      return this;
+    }
+
+    /** @param policy an attribute policy; policies run in the order added @return this builder */
+    public Builder attributePolicy(AttributePolicy policy) {
+      attributePolicies.add(Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /** @param sink where decisions are audited (default: {@link AuditSink#slf4j()}) @return this builder */
+    public Builder auditSink(AuditSink sink) {
+      once(this.auditSink, "auditSink");
+      this.auditSink = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /** @param policy what an audit failure does (default {@link AuditFailurePolicy#FAIL_CLOSED}) @return this builder */
+    public Builder auditFailurePolicy(AuditFailurePolicy policy) {
+      once(this.auditFailurePolicy, "auditFailurePolicy");
+      this.auditFailurePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** @param clock the clock for expiries and timestamps (default: the UTC system clock) @return this builder */
+    public Builder clock(Clock clock) {
+      once(this.clock, "clock");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * @return the decision point
+     * @throws IllegalStateException if the role catalogue or the directory is missing
+     */
+    public PolicyDecisionPoint build() {
+      if (catalog == null) {
+        throw new IllegalStateException("roleCatalog is required: set it with roleCatalog(RoleCatalog.fromJson(...))");
+      }
+      if (directory == null) {
+        throw new IllegalStateException("directory is required: set it with directory(Directory.inMemory()...build()) or your own");
+      }
+      Builder snapshot = new Builder();
+      snapshot.catalog = catalog;
+      snapshot.directory = directory;
+      snapshot.entitlements = entitlements == null ? EntitlementSource.none() : entitlements;
+      snapshot.entitlementCacheTtl = entitlementCacheTtl == null ? Duration.ofSeconds(30) : entitlementCacheTtl;
+      snapshot.approvals = approvals == null ? ApprovalStore.none() : approvals;
+      snapshot.domainPolicies.putAll(domainPolicies);
+      snapshot.requireDomainPolicy = requireDomainPolicy;
+      snapshot.attributePolicies.addAll(attributePolicies);
+      snapshot.auditSink = auditSink == null ? AuditSink.slf4j() : auditSink;
+      snapshot.auditFailurePolicy = auditFailurePolicy == null ? AuditFailurePolicy.FAIL_CLOSED : auditFailurePolicy;
+      snapshot.clock = clock == null ? Clock.systemUTC() : clock;
+      return new PolicyDecisionPoint(snapshot);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package com.algosure.authz;
+
+import com.algosure.authz.spi.Directory;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds a role that grants the action in the established context.
+ *
+ * <ul>
+ *   <li>Directory bindings count where their scope covers the tenant and organization.
+ *   <li>Token role signals count for people only, and only where the tenant and organization stages
+ *       confirmed membership: a token role alone never permits.
+ *   <li>Service accounts get only the bindings of their client (least privilege).
+ *   <li>Agents: the grant must cover the task, domain and capability, and the user must hold the
+ *       permission: the intersection.
+ *   <li>Cross-tenant administration admits only privileged roles, and without MFA evidence asks for
+ *       step-up.
+ * </ul>
+ */
+final class RbacStage implements Stage {
+
+  private final Directory directory;
+  private final RoleCatalog catalog;
+
+  RbacStage(Directory directory, RoleCatalog catalog) {
+    this.directory = directory;
+    this.catalog = catalog;
+  }
+
+  @Override
+  public DecisionStage id() {
+    return DecisionStage.RBAC;
+  }
+
+  @Override
+  public @Nullable Verdict apply(DecisionContext c) {
+    Permission action = c.action;
+    if (c.actor instanceof Actor.Agent agent) {
+      Verdict v = checkGrant(agent.grant(), c);
+      if (v != null) {
+        return v;
+      }
+    }
+    Actor principal = c.principal;
+    List<RoleBinding> bindings = Stage.answered(directory.bindingsOf(principal.id()), "Directory.bindingsOf");
+    for (int i = 0, n = bindings.size(); i < n; i++) {
+      RoleBinding b = bindings.get(i);
+      Role role = b.role();
+      if (c.crossTenant) {
+        if (b.scope().kind() == BindingScope.Kind.PLATFORM && catalog.isPrivileged(role) && catalog.grants(role, action)) {
+          return matched(c, role);
+        }
+      } else if (b.scope().covers(c.tenant, c.organization) && catalog.grants(role, action)) {
+        return matched(c, role);
+      }
+    }
+    Role tokenRole = tokenRoleGranting(c);
+    if (tokenRole != null) {
+      if (principal instanceof Actor.ServiceAccount) {
+        return Verdict.deny(ReasonCode.SERVICE_ACCOUNT_SCOPE_EXCEEDED, "service account '" + principal.id()
+            + "' is not bound to a role granting '" + action + "'; its token's role '" + tokenRole + "' does not count");
+      }
+      return matched(c, tokenRole);
+    }
+    if (principal instanceof Actor.ServiceAccount) {
+      return Verdict.deny(ReasonCode.SERVICE_ACCOUNT_SCOPE_EXCEEDED,
+          "service account '" + principal.id() + "' is not bound to a role granting '" + action + "'");
+    }
+    return Verdict.deny(ReasonCode.PERMISSION_DENIED, "'" + principal.id() + "' holds no role granting '" + action
+        + "' in " + where(c));
+  }
+
+  private @Nullable Role tokenRoleGranting(DecisionContext c) {
+    if (!c.member && !c.crossTenant) {
+      return null;
+    }
+    for (Role r : c.principal.signals().roles()) {
+      if (catalog.grants(r, c.action) && (!c.crossTenant || catalog.isPrivileged(r))) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private @Nullable Verdict matched(DecisionContext c, Role role) {
+    c.matchedRole = role;
+    if (c.crossTenant && !c.principal.signals().mfa()) {
+      return new Verdict(Effect.STEP_UP_REQUIRED, ReasonCode.MFA_REQUIRED, "cross-tenant administration of '"
+          + c.tenant + "' by '" + c.principal.id() + "' needs multi-factor authentication: authenticate again with MFA");
+    }
+    return null;
+  }
+
+  private static @Nullable Verdict checkGrant(AgentGrant grant, DecisionContext c) {
+    String problem = null;
+    String task = c.request.taskOrNull();
+    if (!grant.capabilities().contains(c.action)) {
+      problem = "does not include capability '" + c.action + "'";
+    } else if (!grant.domain().equals(c.resource.type())) {
+      problem = "is for domain '" + grant.domain() + "', not '" + c.resource.type() + "'";
+    } else if (task == null) {
+      problem = "is for task '" + grant.task() + "' and the request names no task";
+    } else if (!grant.task().equals(task)) {
+      problem = "is for task '" + grant.task() + "', not '" + task + "'";
+    }
+    return problem == null ? null
+        : Verdict.deny(ReasonCode.AGENT_SCOPE_EXCEEDED, "grant '" + grant.grantId() + "' " + problem);
+  }
+
+  private static String where(DecisionContext c) {
+    return c.organization == null ? "tenant '" + c.tenant + "'"
+        : "organization '" + c.organization + "' of tenant '" + c.tenant + "'";
+  }
+}

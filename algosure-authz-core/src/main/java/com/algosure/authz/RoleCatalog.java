@@ -1,0 +1,357 @@
+package com.algosure.authz;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The role catalogue: which permissions exist (with their scope, entitlement and approval needs) and which
+ * permissions each role grants. Built in code with {@link #builder()} or loaded from JSON with
+ * {@link #fromJson(InputStream)}:
+ *
+ * <pre>{@code
+ * {
+ *   "permissions": {
+ *     "filings:read":   {},
+ *     "filings:submit": {"scope": "organization", "feature": "e-filing", "limit": "filings-per-month", "highImpact": true},
+ *     "tenants:audit":  {"scope": "tenant"}
+ *   },
+ *   "roles": {
+ *     "filing-clerk":   {"permissions": ["filings:read", "filings:submit"]},
+ *     "platform-admin": {"permissions": ["tenants:audit"], "privileged": true}
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>A role that is not in the catalogue grants nothing. A privileged role is the only kind that can act
+ * across tenants (and only with MFA evidence).
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class RoleCatalog {
+
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+          .build())
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+  private final Map<Permission, PermissionDefinition> permissions;
+  private final Map<Role, Set<Permission>> grants;
+  private final Set<Role> privileged;
+
+  private RoleCatalog(Builder b) {
+    this.permissions = Collections.unmodifiableMap(new HashMap<>(b.permissions));
+    Map<Role, Set<Permission>> g = new HashMap<>();
+    b.roles.forEach((role, perms) -> g.put(role, Set.copyOf(perms)));
+    this.grants = Collections.unmodifiableMap(g);
+    this.privileged = Set.copyOf(b.privileged);
+  }
+
+  /** @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads a catalogue from JSON (UTF-8). Unknown fields, unknown permissions in a role, duplicate keys and
+   * wrong types are errors that name the entry.
+   *
+   * @param json the catalogue; not closed by this method
+   * @return the catalogue
+   * @throws InvalidRoleCatalogException if the JSON is unreadable or an entry is invalid
+   */
+  public static RoleCatalog fromJson(InputStream json) {
+    Objects.requireNonNull(json, "json");
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRoleCatalogException("line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr(), "not valid JSON (" + e.getOriginalMessage() + ")", e);
+    } catch (IOException e) {
+      throw new InvalidRoleCatalogException("(input)", "could not be read: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidRoleCatalogException("$", "expected an object with \"permissions\" and \"roles\"");
+    }
+    onlyFields(root, "$", "permissions", "roles");
+    Builder b = builder();
+    JsonNode perms = object(root, "permissions", "$");
+    for (Iterator<Map.Entry<String, JsonNode>> it = perms.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String at = "permissions." + e.getKey();
+      JsonNode p = e.getValue();
+      if (!p.isObject()) {
+        throw new InvalidRoleCatalogException(at, "expected an object such as {} or {\"scope\": \"tenant\"}");
+      }
+      onlyFields(p, at, "scope", "feature", "limit", "highImpact", "description");
+      PermissionDefinition def = PermissionDefinition.of(name(e.getKey(), at, Permission::of).name());
+      if (p.has("scope")) {
+        String scope = text(p, "scope", at);
+        switch (scope) {
+          case "organization":
+            def = def.withScope(PermissionScope.ORGANIZATION);
+            break;
+          case "tenant":
+            def = def.withScope(PermissionScope.TENANT);
+            break;
+          default:
+            throw new InvalidRoleCatalogException(at + ".scope",
+                "'" + Identifiers.printable(scope) + "' is not a scope: use \"organization\" or \"tenant\"");
+        }
+      }
+      if (p.has("feature")) {
+        def = def.withFeature(text(p, "feature", at));
+      }
+      if (p.has("limit")) {
+        def = def.withLimit(text(p, "limit", at));
+      }
+      if (p.has("highImpact")) {
+        JsonNode h = p.get("highImpact");
+        if (!h.isBoolean()) {
+          throw new InvalidRoleCatalogException(at + ".highImpact", "expected true or false");
+        }
+        if (h.booleanValue()) {
+          def = def.asHighImpact();
+        }
+      }
+      b.permission(def);
+    }
+    JsonNode roles = object(root, "roles", "$");
+    for (Iterator<Map.Entry<String, JsonNode>> it = roles.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String at = "roles." + e.getKey();
+      JsonNode r = e.getValue();
+      if (!r.isObject()) {
+        throw new InvalidRoleCatalogException(at, "expected an object such as {\"permissions\": [\"filings:read\"]}");
+      }
+      onlyFields(r, at, "permissions", "privileged", "description");
+      Role role = name(e.getKey(), at, Role::of);
+      JsonNode list = r.get("permissions");
+      if (list == null || !list.isArray()) {
+        throw new InvalidRoleCatalogException(at + ".permissions", "expected an array of permission names");
+      }
+      Set<Permission> granted = new HashSet<>();
+      for (int i = 0; i < list.size(); i++) {
+        String pat = at + ".permissions[" + i + "]";
+        JsonNode n = list.get(i);
+        if (!n.isTextual()) {
+          throw new InvalidRoleCatalogException(pat, "expected a permission name as a string");
+        }
+        Permission p = name(n.textValue(), pat, Permission::of);
+        if (!b.permissions.containsKey(p)) {
+          throw new InvalidRoleCatalogException(pat, "permission '" + p + "' is not declared: add it under \"permissions\"");
+        }
+        granted.add(p);
+      }
+      boolean priv = false;
+      if (r.has("privileged")) {
+        JsonNode n = r.get("privileged");
+        if (!n.isBoolean()) {
+          throw new InvalidRoleCatalogException(at + ".privileged", "expected true or false");
+        }
+        priv = n.booleanValue();
+      }
+      b.putRole(role, granted, priv, at);
+    }
+    return b.build();
+  }
+
+  private static <T> T name(String value, String at, java.util.function.Function<String, T> factory) {
+    try {
+      return factory.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRoleCatalogException(at, e.getMessage());
+    }
+  }
+
+  private static JsonNode object(JsonNode parent, String field, String at) {
+    JsonNode n = parent.get(field);
+    if (n == null) {
+      return JSON.createObjectNode();
+    }
+    if (!n.isObject()) {
+      throw new InvalidRoleCatalogException(at.equals("$") ? field : at + "." + field, "expected an object keyed by name");
+    }
+    return n;
+  }
+
+  private static String text(JsonNode parent, String field, String at) {
+    JsonNode n = parent.get(field);
+    if (!n.isTextual() || n.textValue().isBlank()) {
+      throw new InvalidRoleCatalogException(at + "." + field, "expected a non-empty string");
+    }
+    return n.textValue();
+  }
+
+  private static void onlyFields(JsonNode node, String at, String... allowed) {
+    Set<String> ok = Set.of(allowed);
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!ok.contains(f)) {
+        throw new InvalidRoleCatalogException(at.equals("$") ? f : at + "." + f,
+            "unknown field '" + Identifiers.printable(f) + "': expected one of " + new java.util.TreeSet<>(ok));
+      }
+    }
+  }
+
+  /**
+   * The declaration of a permission.
+   *
+   * @param permission the permission
+   * @return its definition, or empty if the catalogue does not declare it
+   */
+  public Optional<PermissionDefinition> definition(Permission permission) {
+    return Optional.ofNullable(permissions.get(permission));
+  }
+
+  /** Allocation-free variant of {@link #definition(Permission)} for the decision path. */
+  PermissionDefinition definitionOrNull(Permission permission) {
+    return permissions.get(permission);
+  }
+
+  /**
+   * Whether a role grants a permission.
+   *
+   * @param role the role
+   * @param permission the permission
+   * @return true if the catalogue lists the permission under the role
+   */
+  public boolean grants(Role role, Permission permission) {
+    Set<Permission> p = grants.get(role);
+    return p != null && p.contains(permission);
+  }
+
+  /** @param role a role @return whether the role is privileged (may act across tenants, with MFA) */
+  public boolean isPrivileged(Role role) {
+    return privileged.contains(role);
+  }
+
+  /** @return every role the catalogue declares */
+  public Set<Role> roles() {
+    return grants.keySet();
+  }
+
+  /** @return every permission the catalogue declares */
+  public Set<Permission> permissions() {
+    return permissions.keySet();
+  }
+
+  /** @param role a role @return the permissions it grants, empty if the role is unknown */
+  public Set<Permission> permissionsOf(Role role) {
+    return grants.getOrDefault(role, Set.of());
+  }
+
+  @Override
+  public String toString() {
+    return "RoleCatalog[" + permissions.size() + " permissions, " + grants.size() + " roles]";
+  }
+
+  /**
+   * Builds a {@link RoleCatalog}. Each permission and each role may be declared once; a role may only grant
+   * declared permissions. Not thread-safe.
+   */
+  public static final class Builder {
+    private final Map<Permission, PermissionDefinition> permissions = new LinkedHashMap<>();
+    private final Map<Role, Set<Permission>> roles = new LinkedHashMap<>();
+    private final Set<Role> privileged = new HashSet<>();
+
+    private Builder() {}
+
+    /**
+     * Declares a permission.
+     *
+     * @param definition the declaration
+     * @return this builder
+     * @throws InvalidRoleCatalogException if the permission is already declared
+     */
+    public Builder permission(PermissionDefinition definition) {
+      Objects.requireNonNull(definition, "definition");
+      if (permissions.putIfAbsent(definition.permission(), definition) != null) {
+        throw new InvalidRoleCatalogException("permissions." + definition.permission(), "declared twice");
+      }
+      return this;
+    }
+
+    /**
+     * Declares organization-scoped permissions with no entitlement or approval.
+     *
+     * @param names the permissions' names
+     * @return this builder
+     */
+    public Builder permissions(String... names) {
+      for (String n : names) {
+        permission(PermissionDefinition.of(n));
+      }
+      return this;
+    }
+
+    /**
+     * Declares a role.
+     *
+     * @param name the role's name
+     * @param permissions the permissions it grants; each must be declared already
+     * @return this builder
+     * @throws InvalidRoleCatalogException if the role is declared twice or grants an undeclared permission
+     */
+    public Builder role(String name, String... permissions) {
+      return role(name, false, permissions);
+    }
+
+    /**
+     * Declares a privileged role: the only kind that can act across tenants (with MFA).
+     *
+     * @param name the role's name
+     * @param permissions the permissions it grants
+     * @return this builder
+     */
+    public Builder privilegedRole(String name, String... permissions) {
+      return role(name, true, permissions);
+    }
+
+    private Builder role(String name, boolean isPrivileged, String... names) {
+      Role role = Role.of(name);
+      Set<Permission> set = new HashSet<>();
+      for (int i = 0; i < names.length; i++) {
+        Permission p = Permission.of(names[i]);
+        if (!permissions.containsKey(p)) {
+          throw new InvalidRoleCatalogException("roles." + name + ".permissions[" + i + "]",
+              "permission '" + p + "' is not declared: declare it with permission(...) first");
+        }
+        set.add(p);
+      }
+      return putRole(role, set, isPrivileged, "roles." + name);
+    }
+
+    private Builder putRole(Role role, Set<Permission> granted, boolean isPrivileged, String at) {
+      if (roles.putIfAbsent(role, granted) != null) {
+        throw new InvalidRoleCatalogException(at, "declared twice");
+      }
+      if (isPrivileged) {
+        privileged.add(role);
+      }
+      return this;
+    }
+
+    /** @return the catalogue */
+    public RoleCatalog build() {
+      return new RoleCatalog(this);
+    }
+  }
+}
