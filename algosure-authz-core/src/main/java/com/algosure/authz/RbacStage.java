@@ -55,9 +55,11 @@ final class RbacStage implements Stage {
         return matched(c, role);
       }
     }
-    Role tokenRole = tokenRoleGranting(c);
+    // For a service account the token's roles never count; looking them up only explains the denial.
+    boolean serviceAccount = principal instanceof Actor.ServiceAccount;
+    Role tokenRole = tokenRoleGranting(c, serviceAccount);
     if (tokenRole != null) {
-      if (principal instanceof Actor.ServiceAccount) {
+      if (serviceAccount) {
         return Verdict.deny(ReasonCode.SERVICE_ACCOUNT_SCOPE_EXCEEDED, "service account '" + principal.id()
             + "' is not bound to a role granting '" + action + "'; its token's role '" + tokenRole + "' does not count");
       }
@@ -71,8 +73,8 @@ final class RbacStage implements Stage {
         + "' in " + where(c));
   }
 
-  private @Nullable Role tokenRoleGranting(DecisionContext c) {
-    if (!c.member && !c.crossTenant) {
+  private @Nullable Role tokenRoleGranting(DecisionContext c, boolean anyContext) {
+    if (!anyContext && !c.member && !c.crossTenant) {
       return null;
     }
     for (Role r : c.principal.signals().roles()) {

@@ -1,0 +1,290 @@
+package com.algosure.authz;
+
+import static com.algosure.authz.Fixtures.NOW;
+import static com.algosure.authz.Fixtures.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.authz.spi.Approval;
+import com.algosure.authz.spi.AttributeDecision;
+import com.algosure.authz.spi.DomainDecision;
+import com.algosure.authz.spi.EntitlementSource;
+import com.algosure.authz.spi.Entitlements;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class LaterStagesTest {
+
+  private final Fixtures f = Fixtures.create();
+
+  private static AuthorizationRequest.Builder submit(String filing) {
+    return AuthorizationRequest.builder().actor(user("alice")).tenant("acme").organization("sales")
+        .action("filings:submit").resource(ResourceRef.of("filing", filing));
+  }
+
+  private static AuthorizationRequest.Builder write(String filing) {
+    return AuthorizationRequest.builder().actor(user("alice")).tenant("acme").organization("sales")
+        .action("filings:write").resource(ResourceRef.of("filing", filing));
+  }
+
+  private Approval approval(String id, String filing, String requester, String approver, Duration valid) {
+    return f.approvals.add(new Approval(id, TenantId.of("acme"), Permission.of("filings:submit"),
+        ResourceRef.of("filing", filing), requester, approver, NOW, NOW.plus(valid)));
+  }
+
+  @Nested
+  class AttributePolicies {
+
+    @Test
+    void decideWhenNoAttributePolicyThenAbacIsEmptyAndPermits() {
+      assertThat(f.pdp().decide(write("f-1").build()).permitted()).isTrue();
+    }
+
+    @Test
+    void decideWhenAttributePolicyDeniesThenDeny() {
+      PolicyDecisionPoint pdp = f.pdpBuilder().attributePolicy((r, c) ->
+          "restricted".equals(r.attributes().get("classification"))
+              ? AttributeDecision.deny("restricted filings are read-only") : AttributeDecision.notApplicable())
+          .build();
+
+      assertThat(pdp.decide(write("f-1").build()).permitted()).isTrue();
+      AuthorizationDecision d = pdp.decide(write("f-1").attribute("classification", "restricted").build());
+      assertThat(d.reasons()).containsExactly(ReasonCode.ATTRIBUTE_POLICY_DENIED);
+      assertThat(d.stage()).isEqualTo(DecisionStage.ABAC);
+    }
+
+    @Test
+    void decideWhenAttributePolicySeesContextThenItHasTheMatchedRoleAndTenant() {
+      PolicyDecisionPoint pdp = f.pdpBuilder().attributePolicy((r, c) ->
+          c.tenant().value().equals("acme") && c.matchedRole().name().equals("member") && !c.crossTenant()
+              ? AttributeDecision.deny("seen") : AttributeDecision.notApplicable()).build();
+
+      assertThat(pdp.decide(write("f-1").build()).explanation()).contains("seen");
+    }
+  }
+
+  @Nested
+  class EntitlementsStage {
+
+    @Test
+    void decideWhenFeatureMissingThenDenyEntitlementMissing() {
+      PolicyDecisionPoint noFeature = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Fixtures.directory()).auditSink(f.audit).clock(f.clock).approvals(f.approvals)
+          .entitlements(EntitlementSource.inMemory(Map.of(TenantId.of("acme"), Entitlements.features("other"))))
+          .build();
+
+      AuthorizationDecision d = noFeature.decide(submit("f-1").build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.ENTITLEMENT_MISSING);
+      assertThat(d.stage()).isEqualTo(DecisionStage.ENTITLEMENT);
+    }
+
+    @Test
+    void decideWhenLimitUsedUpThenDenyLimitExceeded() {
+      PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Fixtures.directory()).auditSink(f.audit).clock(f.clock)
+          .entitlements(EntitlementSource.inMemory(Map.of(TenantId.of("acme"), new Entitlements(Set.of("e-filing"),
+              Map.of("filings-per-month", 10L), Map.of("filings-per-month", 10L)))))
+          .build();
+
+      AuthorizationDecision d = pdp.decide(submit("f-1").build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.ENTITLEMENT_LIMIT_EXCEEDED);
+      assertThat(d.explanation()).contains("10 of 10");
+    }
+
+    @Test
+    void decideWhenDefaultSourceThenEntitledPermissionsDenied() {
+      PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Fixtures.directory()).auditSink(f.audit).build();
+
+      assertThat(pdp.decide(submit("f-1").build()).reasons()).containsExactly(ReasonCode.ENTITLEMENT_MISSING);
+      assertThat(pdp.decide(write("f-1").build()).permitted()).isTrue();
+    }
+
+    @Test
+    void decideWhenSourceThrowsThenDenyUnavailableOnlyForEntitledPermissions() {
+      PolicyDecisionPoint failing = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Fixtures.directory()).auditSink(f.audit)
+          .entitlements(t -> {
+            throw new IllegalStateException("billing down");
+          }).build();
+
+      assertThat(failing.decide(submit("f-1").build()).reasons()).containsExactly(ReasonCode.ENTITLEMENT_UNAVAILABLE);
+      assertThat(failing.decide(write("f-1").build()).permitted()).isTrue();
+    }
+
+    @Test
+    void decideWhenSourceReturnsNullThenDenyUnavailable() {
+      PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Fixtures.directory()).auditSink(f.audit).entitlements(t -> null).build();
+
+      assertThat(pdp.decide(submit("f-1").build()).reasons()).containsExactly(ReasonCode.ENTITLEMENT_UNAVAILABLE);
+    }
+
+    @Test
+    void decideWhenEntitlementsCachedThenSourceAskedOncePerTtl() {
+      AtomicInteger calls = new AtomicInteger();
+      PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Fixtures.directory()).auditSink(f.audit).clock(f.clock)
+          .entitlementCacheTtl(Duration.ofSeconds(30))
+          .entitlements(t -> {
+            calls.incrementAndGet();
+            return Entitlements.features("e-filing");
+          }).build();
+
+      pdp.decide(submit("f-1").build());
+      pdp.decide(submit("f-2").build());
+      assertThat(calls).hasValue(1);
+
+      f.clock.advance(Duration.ofSeconds(31));
+      pdp.decide(submit("f-3").build());
+      assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void decideWhenSourceFailedOnceThenNextDecisionAsksAgain() {
+      AtomicInteger calls = new AtomicInteger();
+      PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Fixtures.directory()).auditSink(f.audit).approvals(f.approvals).clock(f.clock)
+          .entitlements(t -> {
+            if (calls.incrementAndGet() == 1) {
+              throw new IllegalStateException("transient");
+            }
+            return new Entitlements(Set.of("e-filing"), Map.of("filings-per-month", 5L), Map.of());
+          }).build();
+
+      assertThat(pdp.decide(submit("f-1").build()).reasons()).containsExactly(ReasonCode.ENTITLEMENT_UNAVAILABLE);
+      assertThat(pdp.decide(submit("f-1").build()).effect()).isEqualTo(Effect.APPROVAL_REQUIRED);
+    }
+  }
+
+  @Nested
+  class DomainRules {
+
+    @Test
+    void decideWhenDomainRuleDeniesInCurrentStateThenDeny() {
+      PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("filing", (r, c) ->
+          "SUBMITTED".equals(r.attributes().get("state")) ? DomainDecision.deny("a submitted filing cannot change")
+              : DomainDecision.allow()).build();
+
+      assertThat(pdp.decide(write("f-1").attribute("state", "DRAFT").build()).permitted()).isTrue();
+      AuthorizationDecision d = pdp.decide(write("f-1").attribute("state", "SUBMITTED").build());
+      assertThat(d.reasons()).containsExactly(ReasonCode.DOMAIN_RULE_DENIED);
+      assertThat(d.stage()).isEqualTo(DecisionStage.DOMAIN);
+      assertThat(d.explanation()).contains("a submitted filing cannot change");
+    }
+
+    @Test
+    void decideWhenDomainRuleRequiresApprovalThenApprovalRequired() {
+      PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("filing", (r, c) ->
+          r.attributes().containsKey("large") ? DomainDecision.requireApproval("large amount") : DomainDecision.allow())
+          .build();
+
+      assertThat(pdp.decide(write("f-1").attribute("large", true).build()).effect())
+          .isEqualTo(Effect.APPROVAL_REQUIRED);
+    }
+
+    @Test
+    void decideWhenDomainPolicyRequiredButNoneRegisteredThenDeny() {
+      PolicyDecisionPoint pdp = f.pdpBuilder().requireDomainPolicy(true).build();
+
+      assertThat(pdp.decide(write("f-1").build()).reasons()).containsExactly(ReasonCode.DOMAIN_RULE_DENIED);
+    }
+
+    @Test
+    void decideWhenOtherDomainHasPolicyThenThisDomainIsUnaffected() {
+      PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("invoice", (r, c) -> DomainDecision.deny("no")).build();
+
+      assertThat(pdp.decide(write("f-1").build()).permitted()).isTrue();
+    }
+  }
+
+  @Nested
+  class Approvals {
+
+    private final PolicyDecisionPoint pdp = f.pdp();
+
+    @Test
+    void decideWhenHighImpactWithoutApprovalThenApprovalRequired() {
+      AuthorizationDecision d = pdp.decide(submit("f-1").build());
+
+      assertThat(d.effect()).isEqualTo(Effect.APPROVAL_REQUIRED);
+      assertThat(d.reasons()).containsExactly(ReasonCode.APPROVAL_REQUIRED);
+      assertThat(d.stage()).isEqualTo(DecisionStage.APPROVAL);
+      assertThat(d.permitted()).isFalse();
+      assertThat(f.audit.events().get(0).outcome()).isEqualTo("APPROVAL_REQUIRED");
+    }
+
+    @Test
+    void decideWhenValidApprovalByAnotherPersonThenPermitApprovedAndAudited() {
+      approval("ap-1", "f-1", "alice", "dave", Duration.ofHours(1));
+
+      AuthorizationDecision d = pdp.decide(submit("f-1").approvalId("ap-1").build());
+
+      assertThat(d.permitted()).isTrue();
+      assertThat(d.reasons()).containsExactly(ReasonCode.PERMITTED, ReasonCode.APPROVED);
+      assertThat(f.audit.events().get(0).details()).containsEntry("approvalId", "ap-1").containsEntry("approvedBy", "dave");
+    }
+
+    @Test
+    void decideWhenApprovalUnknownThenDenyApprovalInvalid() {
+      assertThat(pdp.decide(submit("f-1").approvalId("nope").build()).reasons())
+          .containsExactly(ReasonCode.APPROVAL_INVALID);
+    }
+
+    @Test
+    void decideWhenApprovalForAnotherResourceThenDenyApprovalInvalid() {
+      approval("ap-1", "f-2", "alice", "dave", Duration.ofHours(1));
+
+      assertThat(pdp.decide(submit("f-1").approvalId("ap-1").build()).reasons())
+          .containsExactly(ReasonCode.APPROVAL_INVALID);
+    }
+
+    @Test
+    void decideWhenApprovalForAnotherTenantOrActionThenDenyApprovalInvalid() {
+      f.approvals.add(new Approval("ap-t", TenantId.of("globex"), Permission.of("filings:submit"),
+          ResourceRef.of("filing", "f-1"), "alice", "dave", NOW, NOW.plusSeconds(60)));
+      f.approvals.add(new Approval("ap-a", TenantId.of("acme"), Permission.of("filings:write"),
+          ResourceRef.of("filing", "f-1"), "alice", "dave", NOW, NOW.plusSeconds(60)));
+
+      assertThat(pdp.decide(submit("f-1").approvalId("ap-t").build()).reasons()).containsExactly(ReasonCode.APPROVAL_INVALID);
+      assertThat(pdp.decide(submit("f-1").approvalId("ap-a").build()).reasons()).containsExactly(ReasonCode.APPROVAL_INVALID);
+    }
+
+    @Test
+    void decideWhenApprovalRequestedBySomeoneElseThenDenyApprovalInvalid() {
+      approval("ap-1", "f-1", "erin", "dave", Duration.ofHours(1));
+
+      assertThat(pdp.decide(submit("f-1").approvalId("ap-1").build()).reasons())
+          .containsExactly(ReasonCode.APPROVAL_INVALID);
+    }
+
+    @Test
+    void decideWhenApprovalExpiredThenDenyApprovalExpired() {
+      approval("ap-1", "f-1", "alice", "dave", Duration.ofMinutes(5));
+      f.clock.advance(Duration.ofMinutes(5));
+
+      assertThat(pdp.decide(submit("f-1").approvalId("ap-1").build()).reasons())
+          .containsExactly(ReasonCode.APPROVAL_EXPIRED);
+    }
+
+    @Test
+    void decideWhenRequesterApprovedOwnActionThenDenySelfApproved() {
+      approval("ap-1", "f-1", "alice", "alice", Duration.ofHours(1));
+
+      assertThat(pdp.decide(submit("f-1").approvalId("ap-1").build()).reasons())
+          .containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+    }
+
+    @Test
+    void decideWhenApprovalPresentedForOrdinaryActionThenIgnoredAndPermitted() {
+      AuthorizationDecision d = pdp.decide(write("f-1").approvalId("whatever").build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.PERMITTED);
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package com.algosure.authz;
+
+import static com.algosure.authz.Fixtures.NOW;
+import static com.algosure.authz.Fixtures.grant;
+import static com.algosure.authz.Fixtures.read;
+import static com.algosure.authz.Fixtures.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.audit.AuditEvent;
+import com.algosure.authz.spi.Approval;
+import java.time.Duration;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class RbacTest {
+
+  private final Fixtures f = Fixtures.create();
+  private final PolicyDecisionPoint pdp = f.pdp();
+
+  private static AuthorizationRequest.Builder write(Actor a) {
+    return AuthorizationRequest.builder().actor(a).action("filings:write").resource(ResourceRef.type("filing"));
+  }
+
+  @Test
+  void decideWhenNoRoleGrantsActionThenDenyPermissionDenied() {
+    AuthorizationDecision d = pdp.decide(write(user("dave")).tenant("acme").organization("sales").build());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+    assertThat(d.stage()).isEqualTo(DecisionStage.RBAC);
+    assertThat(d.matchedRole()).isEmpty();
+  }
+
+  @Test
+  void decideWhenOrganizationRoleOfAnotherOrganizationThenItDoesNotCount() {
+    // alice is submitter in sales only; in support she is a member without filings:submit
+    AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder().actor(user("alice")).tenant("acme")
+        .organization("support").action("filings:submit").resource(ResourceRef.of("filing", "f-1")).build());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+  }
+
+  @Test
+  void decideWhenTokenRoleAndConfirmedMembershipThenTokenRoleCounts() {
+    Actor erin = user("erin", IdentitySignals.builder().roles("approver").build());
+
+    AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder().actor(erin).tenant("acme")
+        .organization("support").action("filings:approve").resource(ResourceRef.of("filing", "f-1")).build());
+
+    assertThat(d.permitted()).isTrue();
+    assertThat(d.matchedRole()).contains(Role.of("approver"));
+  }
+
+  @Test
+  void decideWhenTokenRoleUnknownToCatalogueThenItGrantsNothing() {
+    Actor dave = user("dave", IdentitySignals.builder().roles("superuser").build());
+
+    assertThat(pdp.decide(write(dave).tenant("acme").organization("sales").build()).reasons())
+        .containsExactly(ReasonCode.PERMISSION_DENIED);
+  }
+
+  @Nested
+  class ServiceAccounts {
+
+    @Test
+    void decideWhenServiceAccountBoundToReaderThenReadPermitted() {
+      Actor sa = Actor.serviceAccount("billing-worker", IdentitySignals.none());
+
+      AuthorizationDecision d = pdp.decide(read(sa).tenant("acme").organization("sales").build());
+
+      assertThat(d.permitted()).isTrue();
+      assertThat(f.audit.events().get(0).actorKind()).contains("service-account");
+      assertThat(f.audit.events().get(0).actorId()).contains("billing-worker");
+    }
+
+    @Test
+    void decideWhenServiceAccountWritesThenDenyScopeExceeded() {
+      Actor sa = Actor.serviceAccount("billing-worker", IdentitySignals.none());
+
+      AuthorizationDecision d = pdp.decide(write(sa).tenant("acme").organization("sales").build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.SERVICE_ACCOUNT_SCOPE_EXCEEDED);
+    }
+
+    @Test
+    void decideWhenServiceAccountTokenCarriesWiderRoleThenItDoesNotCount() {
+      Actor sa = Actor.serviceAccount("billing-worker", IdentitySignals.builder().roles("member").build());
+
+      AuthorizationDecision d = pdp.decide(write(sa).tenant("acme").organization("sales").build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.SERVICE_ACCOUNT_SCOPE_EXCEEDED);
+      assertThat(d.explanation()).contains("member");
+    }
+
+    @Test
+    void decideWhenServiceAccountHasPrivilegedTokenRoleThenNoCrossTenantAccess() {
+      Actor sa = Actor.serviceAccount("billing-worker",
+          IdentitySignals.builder().roles("platform-admin").mfa(true).build());
+
+      AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder().actor(sa).tenant("globex")
+          .action("admin:filings:read").resource(ResourceRef.type("filing")).build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.TENANT_ACCESS_DENIED);
+    }
+  }
+
+  @Nested
+  class CrossTenantAdministration {
+
+    private AuthorizationRequest adminRead(Actor a) {
+      return AuthorizationRequest.builder().actor(a).tenant("acme").action("admin:filings:read")
+          .resource(ResourceRef.type("filing")).build();
+    }
+
+    @Test
+    void decideWhenPrivilegedRoleWithoutMfaThenStepUpRequired() {
+      AuthorizationDecision d = pdp.decide(adminRead(user("root")));
+
+      assertThat(d.effect()).isEqualTo(Effect.STEP_UP_REQUIRED);
+      assertThat(d.reasons()).containsExactly(ReasonCode.MFA_REQUIRED);
+      assertThat(d.permitted()).isFalse();
+      assertThat(f.audit.events()).singleElement()
+          .satisfies(e -> assertThat(e.details()).containsEntry("crossTenant", "true"));
+    }
+
+    @Test
+    void decideWhenPrivilegedRoleWithMfaThenPermitAndAuditedAsCrossTenant() {
+      Actor root = user("root", IdentitySignals.builder().mfa(true).build());
+
+      AuthorizationDecision d = pdp.decide(adminRead(root));
+
+      assertThat(d.permitted()).isTrue();
+      assertThat(d.reasons()).containsExactly(ReasonCode.PERMITTED, ReasonCode.CROSS_TENANT_ADMINISTRATION);
+      AuditEvent e = f.audit.events().get(0);
+      assertThat(e.details()).containsEntry("crossTenant", "true").containsEntry("matchedRole", "platform-admin");
+      assertThat(e.tenant()).contains("acme");
+    }
+
+    @Test
+    void decideWhenPrivilegedRoleFromTokenWithMfaThenPermit() {
+      Actor carol = user("carol", IdentitySignals.builder().roles("platform-admin").mfa(true).build());
+
+      assertThat(pdp.decide(adminRead(carol)).permitted()).isTrue();
+    }
+
+    @Test
+    void decideWhenPrivilegedRoleDoesNotGrantActionThenDenyEvenWithMfa() {
+      Actor root = user("root", IdentitySignals.builder().mfa(true).build());
+
+      AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder().actor(root).tenant("acme")
+          .action("tenant:settings").resource(ResourceRef.type("tenant")).build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+    }
+
+    @Test
+    void decideWhenNonPrivilegedTenantAdminOfOtherTenantThenDenyTenantAccess() {
+      Actor bob = user("bob", IdentitySignals.builder().mfa(true).build());
+
+      assertThat(pdp.decide(adminRead(bob)).reasons()).containsExactly(ReasonCode.TENANT_ACCESS_DENIED);
+    }
+
+    @Test
+    void decideWhenCrossTenantOrganizationActionWithoutOrganizationThenDenyOrganizationMissing() {
+      Actor root = user("root", IdentitySignals.builder().mfa(true).build());
+
+      assertThat(pdp.decide(read(root).tenant("acme").build()).reasons())
+          .containsExactly(ReasonCode.ORGANIZATION_MISSING);
+      assertThat(pdp.decide(read(root).tenant("acme").organization("sales").build()).permitted()).isTrue();
+    }
+  }
+
+  @Nested
+  class Agents {
+
+    private final Actor.User alice = user("alice");
+
+    private Actor.Agent agent(AgentGrant g) {
+      return Actor.agent("drafter", alice, g);
+    }
+
+    private AgentGrant salesGrant(String... caps) {
+      return grant("drafter", "alice", "task-7", "acme", "sales", "filing", NOW.plus(Duration.ofHours(1)), caps);
+    }
+
+    @Test
+    void decideWhenAgentWithinGrantAndUserPermissionThenPermit() {
+      AuthorizationDecision d = pdp.decide(write(agent(salesGrant("filings:write"))).task("task-7").build());
+
+      assertThat(d.permitted()).isTrue();
+      assertThat(d.tenant()).contains(TenantId.of("acme"));
+      assertThat(d.organization()).contains(OrganizationId.of("sales"));
+      assertThat(f.audit.events().get(0).details()).containsEntry("onBehalfOf", "alice")
+          .containsEntry("agentGrant", "grant-1").containsEntry("task", "task-7");
+      assertThat(f.audit.events().get(0).actorKind()).contains("agent");
+    }
+
+    @Test
+    void decideWhenCapabilityOutsideGrantThenDenyAgentScopeExceeded() {
+      AuthorizationDecision d = pdp.decide(write(agent(salesGrant("filings:read"))).task("task-7").build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.AGENT_SCOPE_EXCEEDED);
+    }
+
+    @Test
+    void decideWhenGrantCoversButUserLacksPermissionThenDeny() {
+      Actor.Agent a = Actor.agent("drafter", user("dave"),
+          grant("drafter", "dave", "task-7", "acme", "sales", "filing", NOW.plusSeconds(60), "filings:write"));
+
+      assertThat(pdp.decide(write(a).task("task-7").build()).reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+    }
+
+    @Test
+    void decideWhenGrantExpiredThenDenyAgentScopeExceeded() {
+      AuthorizationRequest r = write(agent(salesGrant("filings:write"))).task("task-7").build();
+      f.clock.advance(Duration.ofHours(1));
+
+      AuthorizationDecision d = pdp.decide(r);
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.AGENT_SCOPE_EXCEEDED);
+      assertThat(d.explanation()).contains("expired");
+    }
+
+    @Test
+    void decideWhenAgentAsksForAnotherTenantOrOrganizationThenDenyAgentScopeExceeded() {
+      Actor.Agent a = agent(salesGrant("filings:write"));
+
+      assertThat(pdp.decide(write(a).task("task-7").tenant("globex").build()).reasons())
+          .containsExactly(ReasonCode.AGENT_SCOPE_EXCEEDED);
+      assertThat(pdp.decide(write(a).task("task-7").organization("support").build()).reasons())
+          .containsExactly(ReasonCode.AGENT_SCOPE_EXCEEDED);
+    }
+
+    @Test
+    void decideWhenAgentActsOnAnotherDomainOrTaskThenDenyAgentScopeExceeded() {
+      Actor.Agent a = agent(salesGrant("filings:write"));
+
+      assertThat(pdp.decide(AuthorizationRequest.builder().actor(a).task("task-7").action("filings:write")
+          .resource(ResourceRef.type("invoice")).build()).reasons()).containsExactly(ReasonCode.AGENT_SCOPE_EXCEEDED);
+      assertThat(pdp.decide(write(a).task("task-8").build()).reasons()).containsExactly(ReasonCode.AGENT_SCOPE_EXCEEDED);
+      assertThat(pdp.decide(write(a).build()).reasons()).containsExactly(ReasonCode.AGENT_SCOPE_EXCEEDED);
+    }
+
+    @Test
+    void decideWhenAgentProposesHighImpactActionThenApprovalRequiredAndOnlyAPersonCanApprove() {
+      Actor.Agent a = agent(salesGrant("filings:submit"));
+      AuthorizationRequest.Builder submit = AuthorizationRequest.builder().actor(a).task("task-7")
+          .action("filings:submit").resource(ResourceRef.of("filing", "f-1"));
+
+      assertThat(pdp.decide(submit.build()).effect()).isEqualTo(Effect.APPROVAL_REQUIRED);
+
+      f.approvals.add(new Approval("ap-agent", TenantId.of("acme"), Permission.of("filings:submit"),
+          ResourceRef.of("filing", "f-1"), "alice", "drafter", NOW, NOW.plusSeconds(600)));
+      assertThat(pdp.decide(submit.approvalId("ap-agent").build()).reasons())
+          .containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+
+      f.approvals.add(new Approval("ap-dave", TenantId.of("acme"), Permission.of("filings:submit"),
+          ResourceRef.of("filing", "f-1"), "alice", "dave", NOW, NOW.plusSeconds(600)));
+      AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder().actor(a).task("task-7")
+          .action("filings:submit").resource(ResourceRef.of("filing", "f-1")).approvalId("ap-dave").build());
+      assertThat(d.reasons()).containsExactly(ReasonCode.PERMITTED, ReasonCode.APPROVED);
+    }
+
+    @Test
+    void agentWhenGrantNamesAnotherUserThenConstructionFails() {
+      AgentGrant g = grant("drafter", "bob", "t", "acme", null, "filing", NOW, "filings:read");
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Actor.agent("drafter", alice, g))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("on behalf of 'bob', not 'alice'");
+    }
+  }
+}
