@@ -1,0 +1,144 @@
+package com.algosure.authz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class RoleCatalogTest {
+
+  private static InputStream json(String s) {
+    return new ByteArrayInputStream(s.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static InvalidRoleCatalogException rejected(String s) {
+    try {
+      RoleCatalog.fromJson(json(s));
+    } catch (InvalidRoleCatalogException e) {
+      return e;
+    }
+    throw new AssertionError("catalogue was accepted: " + s);
+  }
+
+  @Test
+  void fromJsonWhenValidThenPermissionsAndRolesAreLoaded() {
+    RoleCatalog c = RoleCatalog.fromJson(json("{'permissions': {"
+        + "'filings:read': {},"
+        + "'filings:submit': {'scope': 'organization', 'feature': 'e-filing', 'limit': 'per-month', 'highImpact': true},"
+        + "'tenant:audit': {'scope': 'tenant', 'description': 'read the audit trail'}},"
+        + "'roles': {'clerk': {'permissions': ['filings:read', 'filings:submit']},"
+        + "'platform-admin': {'permissions': ['tenant:audit'], 'privileged': true}}}"));
+
+    assertThat(c.grants(Role.of("clerk"), Permission.of("filings:submit"))).isTrue();
+    assertThat(c.grants(Role.of("clerk"), Permission.of("tenant:audit"))).isFalse();
+    assertThat(c.grants(Role.of("unknown"), Permission.of("filings:read"))).isFalse();
+    assertThat(c.isPrivileged(Role.of("platform-admin"))).isTrue();
+    assertThat(c.isPrivileged(Role.of("clerk"))).isFalse();
+    PermissionDefinition submit = c.definition(Permission.of("filings:submit")).orElseThrow();
+    assertThat(submit.highImpact()).isTrue();
+    assertThat(submit.feature()).contains("e-filing");
+    assertThat(submit.limit()).contains("per-month");
+    assertThat(c.definition(Permission.of("tenant:audit")).orElseThrow().scope()).isEqualTo(PermissionScope.TENANT);
+    assertThat(c.definition(Permission.of("filings:read")).orElseThrow().scope()).isEqualTo(PermissionScope.ORGANIZATION);
+    assertThat(c.roles()).hasSize(2);
+    assertThat(c.permissions()).hasSize(3);
+  }
+
+  @Test
+  void fromJsonWhenRoleGrantsUndeclaredPermissionThenErrorNamesTheEntry() {
+    InvalidRoleCatalogException e = rejected("{'permissions': {'a:read': {}},"
+        + "'roles': {'clerk': {'permissions': ['a:read', 'a:write']}}}");
+
+    assertThat(e.location()).isEqualTo("roles.clerk.permissions[1]");
+    assertThat(e).hasMessage("role catalogue, at roles.clerk.permissions[1]: permission 'a:write' is not declared: "
+        + "add it under \"permissions\"");
+  }
+
+  @Test
+  void fromJsonWhenUnknownFieldThenErrorNamesIt() {
+    InvalidRoleCatalogException e = rejected("{'permissions': {'a:read': {'scop': 'tenant'}}, 'roles': {}}");
+
+    assertThat(e.location()).isEqualTo("permissions.a:read.scop");
+    assertThat(e.getMessage()).contains("unknown field 'scop'");
+  }
+
+  @Test
+  void fromJsonWhenUnknownTopLevelFieldThenErrorNamesIt() {
+    assertThat(rejected("{'permisions': {}}").location()).isEqualTo("permisions");
+  }
+
+  @Test
+  void fromJsonWhenScopeInvalidThenErrorSaysWhatIsAllowed() {
+    InvalidRoleCatalogException e = rejected("{'permissions': {'a:read': {'scope': 'galaxy'}}}");
+
+    assertThat(e.location()).isEqualTo("permissions.a:read.scope");
+    assertThat(e.getMessage()).contains("'galaxy' is not a scope: use \"organization\" or \"tenant\"");
+  }
+
+  @Test
+  void fromJsonWhenWrongTypesThenErrorsNameTheEntry() {
+    assertThat(rejected("{'permissions': []}").location()).isEqualTo("permissions");
+    assertThat(rejected("{'permissions': {'a:read': 1}}").location()).isEqualTo("permissions.a:read");
+    assertThat(rejected("{'permissions': {'a:read': {'highImpact': 'yes'}}}").location())
+        .isEqualTo("permissions.a:read.highImpact");
+    assertThat(rejected("{'permissions': {'a:read': {}}, 'roles': {'r': {'permissions': 'a:read'}}}").location())
+        .isEqualTo("roles.r.permissions");
+    assertThat(rejected("{'permissions': {'a:read': {}}, 'roles': {'r': {'permissions': [1]}}}").location())
+        .isEqualTo("roles.r.permissions[0]");
+    assertThat(rejected("{'permissions': {'a:read': {}}, 'roles': {'r': {'permissions': [], 'privileged': 1}}}")
+        .location()).isEqualTo("roles.r.privileged");
+    assertThat(rejected("{'permissions': {'a:read': {'feature': ''}}}").location()).isEqualTo("permissions.a:read.feature");
+  }
+
+  @Test
+  void fromJsonWhenNameInvalidThenErrorNamesTheEntry() {
+    InvalidRoleCatalogException e = rejected("{'permissions': {'a read': {}}}");
+
+    assertThat(e.location()).isEqualTo("permissions.a read");
+    assertThat(e.getMessage()).contains("permission 'a read' is not valid");
+  }
+
+  @Test
+  void fromJsonWhenDuplicateKeyThenRejected() {
+    InvalidRoleCatalogException e = rejected("{'permissions': {'a:read': {}, 'a:read': {}}}");
+
+    assertThat(e.getMessage()).contains("not valid JSON").contains("a:read");
+  }
+
+  @Test
+  void fromJsonWhenNotJsonThenErrorGivesLineAndColumn() {
+    InvalidRoleCatalogException e = rejected("{'permissions': {\n  'a:read': {,}}}");
+
+    assertThat(e.location()).isEqualTo("line 2, column 14");
+  }
+
+  @Test
+  void fromJsonWhenNotAnObjectThenRejected() {
+    assertThat(rejected("[]").location()).isEqualTo("$");
+    assertThat(rejected("").location()).isEqualTo("$");
+  }
+
+  @Test
+  void builderWhenPermissionDeclaredTwiceThenRejected() {
+    assertThatThrownBy(() -> RoleCatalog.builder().permissions("a:read", "a:read"))
+        .isInstanceOf(InvalidRoleCatalogException.class)
+        .hasMessage("role catalogue, at permissions.a:read: declared twice");
+  }
+
+  @Test
+  void builderWhenRoleGrantsUndeclaredPermissionThenRejected() {
+    assertThatThrownBy(() -> RoleCatalog.builder().permissions("a:read").role("r", "a:read", "b:read"))
+        .isInstanceOf(InvalidRoleCatalogException.class)
+        .hasMessage("role catalogue, at roles.r.permissions[1]: permission 'b:read' is not declared: "
+            + "declare it with permission(...) first");
+  }
+
+  @Test
+  void builderWhenRoleDeclaredTwiceThenRejected() {
+    assertThatThrownBy(() -> RoleCatalog.builder().permissions("a:read").role("r", "a:read").role("r"))
+        .isInstanceOf(InvalidRoleCatalogException.class).hasMessage("role catalogue, at roles.r: declared twice");
+  }
+}
