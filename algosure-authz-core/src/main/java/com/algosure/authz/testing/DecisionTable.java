@@ -1,0 +1,306 @@
+package com.algosure.authz.testing;
+
+import com.algosure.authz.Actor;
+import com.algosure.authz.AgentGrant;
+import com.algosure.authz.AuthorizationDecision;
+import com.algosure.authz.AuthorizationRequest;
+import com.algosure.authz.Effect;
+import com.algosure.authz.IdentitySignals;
+import com.algosure.authz.OrganizationId;
+import com.algosure.authz.Permission;
+import com.algosure.authz.PolicyDecisionPoint;
+import com.algosure.authz.ReasonCode;
+import com.algosure.authz.ResourceRef;
+import com.algosure.authz.TenantId;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A table of expected decisions, loaded from JSON and checked against a {@link PolicyDecisionPoint} in one
+ * line — what {@code opa test} and Cerbos test suites give policy authors:
+ *
+ * <pre>{@code
+ * @Test
+ * void catalogueDecidesAsSpecified() {
+ *   DecisionTable.fromClasspath("authz/decisions.json").assertAllMatch(pdp);
+ * }
+ * }</pre>
+ *
+ * <p>The JSON is an object with {@code rows}; each row has a {@code name}, an {@code actor}, the request
+ * ({@code tenant}, {@code organization}, {@code action}, {@code resource}, and optionally {@code approvalId},
+ * {@code task}, {@code attributes}) and {@code expect} ({@code effect}, and optionally {@code reason}):
+ *
+ * <pre>{@code
+ * {"rows": [
+ *   {"name": "alice reads in sales",
+ *    "actor": {"user": "alice", "roles": ["member"], "mfa": false},
+ *    "tenant": "acme", "organization": "sales", "action": "filings:read", "resource": {"type": "filing"},
+ *    "expect": {"effect": "PERMIT"}},
+ *   {"name": "billing-worker cannot write",
+ *    "actor": {"serviceAccount": "billing-worker"},
+ *    "tenant": "acme", "organization": "sales", "action": "filings:write", "resource": {"type": "filing", "id": "f-1"},
+ *    "expect": {"effect": "DENY", "reason": "SERVICE_ACCOUNT_SCOPE_EXCEEDED"}}
+ * ]}
+ * }</pre>
+ *
+ * <p>An actor is {@code {"user": id}}, {@code {"serviceAccount": clientId}} (both with optional
+ * {@code roles}, {@code mfa}, {@code trustedTenant}) or {@code {"agent": id, "onBehalfOf": {user...},
+ * "grant": {"task", "tenant", "organization", "domain", "capabilities", "expiresAt"}}}.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class DecisionTable {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+  private final List<Row> rows;
+
+  private DecisionTable(List<Row> rows) {
+    this.rows = List.copyOf(rows);
+  }
+
+  /**
+   * One expectation.
+   *
+   * @param name the row's name
+   * @param request the request
+   * @param effect the expected effect
+   * @param reason the expected most significant reason, if the row names one
+   */
+  public record Row(String name, AuthorizationRequest request, Effect effect, Optional<ReasonCode> reason) {}
+
+  /**
+   * A row whose decision differed from the expectation.
+   *
+   * @param row the row
+   * @param decision what the decision point decided
+   */
+  public record Mismatch(Row row, AuthorizationDecision decision) {
+    @Override
+    public String toString() {
+      return "'" + row.name() + "': expected " + row.effect() + row.reason().map(r -> " " + r).orElse("")
+          + " but was " + decision.effect() + " " + decision.reasons() + " at " + decision.stage() + " — "
+          + decision.explanation();
+    }
+  }
+
+  /**
+   * Loads a table from the class path.
+   *
+   * @param resource the resource name, such as {@code authz/decisions.json}
+   * @return the table
+   * @throws IllegalArgumentException if the resource is missing or invalid
+   */
+  public static DecisionTable fromClasspath(String resource) {
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    try (InputStream in = (cl != null ? cl : DecisionTable.class.getClassLoader()).getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException("decision table '" + resource + "' is not on the class path");
+      }
+      return fromJson(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("decision table '" + resource + "' could not be read", e);
+    }
+  }
+
+  /**
+   * Loads a table from JSON.
+   *
+   * @param json the table (UTF-8); not closed
+   * @return the table
+   * @throws IllegalArgumentException naming the row and field if the table is invalid
+   */
+  public static DecisionTable fromJson(InputStream json) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("decision table is not valid JSON at line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("decision table could not be read", e);
+    }
+    if (root == null || !root.path("rows").isArray()) {
+      throw new IllegalArgumentException("decision table: expected an object with a \"rows\" array");
+    }
+    List<Row> rows = new ArrayList<>();
+    JsonNode list = root.get("rows");
+    for (int i = 0; i < list.size(); i++) {
+      rows.add(row(list.get(i), "rows[" + i + "]"));
+    }
+    return new DecisionTable(rows);
+  }
+
+  /** @return the rows */
+  public List<Row> rows() {
+    return rows;
+  }
+
+  /**
+   * Decides every row.
+   *
+   * @param pdp the decision point
+   * @return the rows whose decision differed, in table order
+   */
+  public List<Mismatch> run(PolicyDecisionPoint pdp) {
+    Objects.requireNonNull(pdp, "pdp");
+    List<Mismatch> out = new ArrayList<>();
+    for (Row r : rows) {
+      AuthorizationDecision d = pdp.decide(r.request());
+      if (d.effect() != r.effect() || (r.reason().isPresent() && d.reason() != r.reason().get())) {
+        out.add(new Mismatch(r, d));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Decides every row and fails listing every mismatch with the decision's explanation.
+   *
+   * @param pdp the decision point
+   * @throws AssertionError if any row's decision differs from its expectation
+   */
+  public void assertAllMatch(PolicyDecisionPoint pdp) {
+    List<Mismatch> mismatches = run(pdp);
+    if (!mismatches.isEmpty()) {
+      StringBuilder s = new StringBuilder(mismatches.size() + " of " + rows.size() + " decision rows did not match:");
+      for (Mismatch m : mismatches) {
+        s.append("\n  - ").append(m);
+      }
+      throw new AssertionError(s.toString());
+    }
+  }
+
+  private static Row row(JsonNode n, String at) {
+    if (!n.isObject()) {
+      throw bad(at, "expected an object");
+    }
+    String name = n.hasNonNull("name") ? n.get("name").asText() : at;
+    at = at + " ('" + name + "')";
+    AuthorizationRequest.Builder b = AuthorizationRequest.builder();
+    try {
+      if (n.has("actor")) {
+        b.actor(actor(n.get("actor"), at + ".actor"));
+      }
+      if (n.hasNonNull("tenant")) {
+        b.tenant(text(n, "tenant", at));
+      }
+      if (n.hasNonNull("organization")) {
+        b.organization(text(n, "organization", at));
+      }
+      if (n.hasNonNull("action")) {
+        b.action(text(n, "action", at));
+      }
+      if (n.hasNonNull("resource")) {
+        JsonNode r = n.get("resource");
+        String type = text(r, "type", at + ".resource");
+        b.resource(r.hasNonNull("id") ? ResourceRef.of(type, text(r, "id", at + ".resource")) : ResourceRef.type(type));
+      }
+      if (n.hasNonNull("approvalId")) {
+        b.approvalId(text(n, "approvalId", at));
+      }
+      if (n.hasNonNull("task")) {
+        b.task(text(n, "task", at));
+      }
+      if (n.hasNonNull("correlationId")) {
+        b.correlationId(text(n, "correlationId", at));
+      }
+      if (n.has("attributes")) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.get("attributes").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          JsonNode v = e.getValue();
+          b.attribute(e.getKey(), v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue() : v.asText());
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw e.getMessage() != null && e.getMessage().startsWith("decision table") ? e : bad(at, e.getMessage());
+    }
+    JsonNode expect = n.get("expect");
+    if (expect == null || !expect.isObject()) {
+      throw bad(at, "expected \"expect\": {\"effect\": \"PERMIT|DENY|APPROVAL_REQUIRED|STEP_UP_REQUIRED\"}");
+    }
+    Effect effect = enumValue(Effect.class, text(expect, "effect", at + ".expect"), at + ".expect.effect");
+    Optional<ReasonCode> reason = expect.hasNonNull("reason")
+        ? Optional.of(enumValue(ReasonCode.class, text(expect, "reason", at + ".expect"), at + ".expect.reason"))
+        : Optional.empty();
+    return new Row(name, b.build(), effect, reason);
+  }
+
+  private static Actor actor(JsonNode a, String at) {
+    if (a.hasNonNull("agent")) {
+      Actor.User user = (Actor.User) actor(a.path("onBehalfOf"), at + ".onBehalfOf");
+      JsonNode g = a.path("grant");
+      String agentId = text(a, "agent", at);
+      Set<Permission> caps = new HashSet<>();
+      for (JsonNode c : g.path("capabilities")) {
+        caps.add(Permission.of(c.asText()));
+      }
+      Instant expires;
+      try {
+        expires = Instant.parse(text(g, "expiresAt", at + ".grant"));
+      } catch (DateTimeParseException e) {
+        throw bad(at + ".grant.expiresAt", "expected an ISO-8601 instant such as 2030-01-01T00:00:00Z");
+      }
+      AgentGrant grant = new AgentGrant(g.hasNonNull("id") ? g.get("id").asText() : agentId + "-grant", agentId,
+          user.id(), text(g, "task", at + ".grant"), TenantId.of(text(g, "tenant", at + ".grant")),
+          g.hasNonNull("organization") ? Optional.of(OrganizationId.of(g.get("organization").asText())) : Optional.empty(),
+          text(g, "domain", at + ".grant"), caps, expires);
+      return Actor.agent(agentId, user, grant);
+    }
+    IdentitySignals.Builder s = IdentitySignals.builder();
+    if (a.has("roles")) {
+      List<String> roles = new ArrayList<>();
+      a.get("roles").forEach(r -> roles.add(r.asText()));
+      s.roles(roles.toArray(String[]::new));
+    }
+    s.mfa(a.path("mfa").asBoolean(false));
+    if (a.hasNonNull("trustedTenant")) {
+      s.trustedTenant(TenantId.of(a.get("trustedTenant").asText()));
+    }
+    if (a.hasNonNull("user")) {
+      return Actor.user(a.get("user").asText(), s.build());
+    }
+    if (a.hasNonNull("serviceAccount")) {
+      return Actor.serviceAccount(a.get("serviceAccount").asText(), s.build());
+    }
+    throw bad(at, "expected \"user\", \"serviceAccount\" or \"agent\"");
+  }
+
+  private static String text(JsonNode n, String field, String at) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual()) {
+      throw bad(at + "." + field, "expected a string");
+    }
+    return v.textValue();
+  }
+
+  private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String at) {
+    try {
+      return Enum.valueOf(type, value);
+    } catch (IllegalArgumentException e) {
+      throw bad(at, "'" + value + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    }
+  }
+
+  private static IllegalArgumentException bad(String at, @Nullable String problem) {
+    return new IllegalArgumentException("decision table, at " + at + ": " + problem);
+  }
+}

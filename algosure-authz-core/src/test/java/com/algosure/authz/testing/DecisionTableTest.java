@@ -1,0 +1,81 @@
+package com.algosure.authz.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.algosure.audit.AuditSink;
+import com.algosure.authz.PermissionDefinition;
+import com.algosure.authz.PermissionScope;
+import com.algosure.authz.PolicyDecisionPoint;
+import com.algosure.authz.RoleCatalog;
+import com.algosure.authz.spi.Directory;
+import com.algosure.authz.spi.EntitlementSource;
+import com.algosure.authz.spi.Entitlements;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class DecisionTableTest {
+
+  private static final RoleCatalog CATALOG = RoleCatalog.builder()
+      .permissions("filings:read", "filings:write")
+      .permission(PermissionDefinition.of("filings:submit").withFeature("e-filing").asHighImpact())
+      .permission(PermissionDefinition.of("admin:filings:read").withScope(PermissionScope.TENANT))
+      .role("member", "filings:read", "filings:write", "filings:submit")
+      .role("reader", "filings:read")
+      .privilegedRole("platform-admin", "admin:filings:read")
+      .build();
+
+  private final PolicyDecisionPoint pdp = PolicyDecisionPoint.builder()
+      .roleCatalog(CATALOG)
+      .directory(Directory.inMemory()
+          .organization("acme", "sales").organization("acme", "support").organization("globex", "hq")
+          .organizationRole("alice", "sales", "member").organizationRole("alice", "support", "member")
+          .tenantRole("bob", "globex", "member")
+          .platformRole("root", "platform-admin")
+          .tenantRole("billing-worker", "acme", "reader")
+          .build())
+      .entitlements(EntitlementSource.inMemory(java.util.Map.of(com.algosure.authz.TenantId.of("acme"),
+          Entitlements.features("e-filing"))))
+      .auditSink(AuditSink.inMemory())
+      .build();
+
+  @Test
+  void assertAllMatchWhenEveryRowMatchesThenPasses() {
+    DecisionTable table = DecisionTable.fromClasspath("authz/decisions.json");
+
+    assertThat(table.rows()).hasSize(8);
+    assertThat(table.run(pdp)).isEmpty();
+    table.assertAllMatch(pdp);
+  }
+
+  @Test
+  void assertAllMatchWhenRowsMismatchThenFailureListsEachWithExplanation() {
+    DecisionTable table = DecisionTable.fromJson(new ByteArrayInputStream(("{\"rows\": ["
+        + "{\"name\": \"bob reads acme\", \"actor\": {\"user\": \"bob\"}, \"tenant\": \"acme\","
+        + " \"organization\": \"sales\", \"action\": \"filings:read\", \"resource\": {\"type\": \"filing\"},"
+        + " \"expect\": {\"effect\": \"PERMIT\"}},"
+        + "{\"name\": \"alice reads\", \"actor\": {\"user\": \"alice\"}, \"tenant\": \"acme\","
+        + " \"organization\": \"sales\", \"action\": \"filings:read\", \"resource\": {\"type\": \"filing\"},"
+        + " \"expect\": {\"effect\": \"PERMIT\", \"reason\": \"APPROVED\"}}]}").getBytes(StandardCharsets.UTF_8)));
+
+    assertThatThrownBy(() -> table.assertAllMatch(pdp))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("2 of 2 decision rows did not match")
+        .hasMessageContaining("'bob reads acme': expected PERMIT but was DENY [TENANT_ACCESS_DENIED] at TENANT — "
+            + "'bob' has no access to tenant 'acme'")
+        .hasMessageContaining("'alice reads': expected PERMIT APPROVED but was PERMIT [PERMITTED]");
+  }
+
+  @Test
+  void fromJsonWhenRowInvalidThenErrorNamesRowAndField() {
+    assertThatThrownBy(() -> DecisionTable.fromJson(new ByteArrayInputStream(
+        "{\"rows\": [{\"name\": \"x\", \"actor\": {\"user\": \"a\"}, \"expect\": {\"effect\": \"ALLOW\"}}]}"
+            .getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("decision table, at rows[0] ('x').expect.effect: 'ALLOW' is not one of "
+            + "[PERMIT, DENY, APPROVAL_REQUIRED, STEP_UP_REQUIRED]");
+    assertThatThrownBy(() -> DecisionTable.fromClasspath("missing.json"))
+        .hasMessage("decision table 'missing.json' is not on the class path");
+  }
+}
