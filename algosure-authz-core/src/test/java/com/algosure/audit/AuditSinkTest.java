@@ -1,0 +1,142 @@
+package com.algosure.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class AuditSinkTest {
+
+  private static AuditEvent event(String outcome) {
+    return AuditEvent.builder(AuditEventType.AUTHORIZATION_DECISION, Instant.parse("2026-11-23T10:00:00Z"))
+        .outcome(outcome).tenant("acme").actor("alice", "user").action("filings:read").resource("filing/f-1")
+        .reasons(List.of("PERMITTED")).detail("decisionId", "d-1").detail("skipped", null).build();
+  }
+
+  @Test
+  void slf4jWhenEventRecordedThenOneJsonLineWithEveryField() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger("test.audit");
+    logger.setLevel(Level.INFO);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+
+    AuditSink.slf4j("test.audit").record(event("PERMIT"));
+
+    assertThat(appender.list).hasSize(1);
+    String line = appender.list.get(0).getFormattedMessage();
+    assertThat(line).doesNotContain("\n");
+    JsonNode json = new ObjectMapper().readTree(line);
+    assertThat(json.get("type").asText()).isEqualTo("AUTHORIZATION_DECISION");
+    assertThat(json.get("outcome").asText()).isEqualTo("PERMIT");
+    assertThat(json.get("tenant").asText()).isEqualTo("acme");
+    assertThat(json.get("actor").asText()).isEqualTo("alice");
+    assertThat(json.get("reasons").get(0).asText()).isEqualTo("PERMITTED");
+    assertThat(json.get("details").get("decisionId").asText()).isEqualTo("d-1");
+    assertThat(json.get("details").has("skipped")).isFalse();
+    assertThat(json.get("timestamp").asText()).isEqualTo("2026-11-23T10:00:00Z");
+  }
+
+  @Test
+  void slf4jWhenInfoDisabledThenRecordFailsSoTheFailurePolicyApplies() {
+    ((Logger) LoggerFactory.getLogger("test.audit.off")).setLevel(Level.WARN);
+
+    assertThatThrownBy(() -> AuditSink.slf4j("test.audit.off").record(event("PERMIT")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("INFO disabled");
+  }
+
+  @Test
+  void bufferedWhenDelegateIsSlowThenRecordDoesNotBlockAndCloseFlushes() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    InMemoryAuditSink target = AuditSink.inMemory();
+    BufferedAuditSink buffered = AuditSink.buffered(e -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      target.record(e);
+    }, 100);
+
+    long start = System.nanoTime();
+    for (int i = 0; i < 50; i++) {
+      buffered.record(event("PERMIT"));
+    }
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(elapsedMillis).as("record must not wait for the blocked delegate").isLessThan(5_000);
+    assertThat(target.events()).isEmpty();
+    release.countDown();
+    buffered.close();
+    assertThat(target.events()).hasSize(50);
+    assertThat(buffered.written()).isEqualTo(50);
+  }
+
+  @Test
+  void bufferedWhenQueueFullThenRecordThrowsInsteadOfDropping() {
+    CountDownLatch release = new CountDownLatch(1);
+    BufferedAuditSink buffered = AuditSink.buffered(e -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    }, 2);
+    try {
+      assertThatThrownBy(() -> {
+        for (int i = 0; i < 10; i++) {
+          buffered.record(event("PERMIT"));
+        }
+      }).isInstanceOf(AuditBufferFullException.class).hasMessageContaining("audit buffer is full");
+    } finally {
+      release.countDown();
+      buffered.close();
+    }
+  }
+
+  @Test
+  void bufferedWhenDelegateFailsThenFailureIsCountedAndLaterEventsStillWritten() {
+    InMemoryAuditSink target = AuditSink.inMemory();
+    BufferedAuditSink buffered = AuditSink.buffered(e -> {
+      if (e.outcome().equals("BAD")) {
+        throw new IllegalStateException("cannot write");
+      }
+      target.record(e);
+    }, 10);
+
+    buffered.record(event("BAD"));
+    buffered.record(event("PERMIT"));
+    buffered.close();
+
+    assertThat(buffered.failed()).isEqualTo(1);
+    assertThat(target.events()).hasSize(1);
+    assertThatThrownBy(() -> buffered.record(event("PERMIT"))).isInstanceOf(AuditBufferFullException.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
+  void eventIdsWhenManyCreatedThenUnique() {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      ids.add(AuditIds.next());
+    }
+    assertThat(ids).hasSize(10_000);
+  }
+
+  @Test
+  void builderWhenOutcomeMissingThenFailsWithMessage() {
+    assertThatThrownBy(() -> AuditEvent.builder(AuditEventType.CUSTOM, Instant.EPOCH).build())
+        .isInstanceOf(NullPointerException.class).hasMessage("outcome must be set");
+  }
+}
