@@ -4,7 +4,9 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -13,8 +15,6 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -232,10 +232,11 @@ public final class TestTokens {
         critical.forEach(h::customParam);
       }
       try {
-        SignedJWT jwt = new SignedJWT(h.build(), JWTClaimsSet.parse(claims));
-        jwt.sign(signer());
-        return jwt.serialize();
-      } catch (JOSEException | ParseException e) {
+        // a raw JSON payload, so a test can also sign claims of the wrong type (an "exp" string)
+        JWSObject jws = new JWSObject(h.build(), new Payload(JSONObjectUtils.toJSONString(claims)));
+        jws.sign(signer());
+        return jws.serialize();
+      } catch (JOSEException e) {
         throw new IllegalStateException("cannot sign the test token: " + e.getMessage(), e);
       }
     }
