@@ -8,6 +8,7 @@ import com.algosure.authz.spi.Entitlements;
 import com.algosure.authz.spi.InMemoryApprovalStore;
 import com.algosure.authz.spi.InMemoryDirectory;
 import com.algosure.authz.spi.ApprovalStore;
+import com.algosure.testing.MutableClock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +62,7 @@ final class Fixtures {
         TenantId.of("globex"), Entitlements.none()));
   }
 
-  final MutableClock clock = new MutableClock(NOW);
+  final MutableClock clock = MutableClock.at(NOW);
   final InMemoryAuditSink audit = AuditSink.inMemory();
   final InMemoryApprovalStore approvals = ApprovalStore.inMemory();
 
