@@ -16,7 +16,6 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -242,7 +241,7 @@ public final class AccessTokenValidator implements AutoCloseable {
 
   /** @return the issuers this validator trusts, by exact {@code iss} value */
   public List<String> trustedIssuers() {
-    return List.copyOf(new ArrayList<>(issuers.keySet()));
+    return List.copyOf(issuers.keySet());
   }
 
   /** @return the clock skew allowed for {@code exp}, {@code nbf} and {@code iat} */
