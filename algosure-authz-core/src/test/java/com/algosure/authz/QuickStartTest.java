@@ -2,43 +2,64 @@ package com.algosure.authz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.algosure.audit.AuditSink;
 import com.algosure.authz.spi.Directory;
+import com.algosure.authz.token.AccessTokenValidator;
+import com.algosure.authz.token.KeycloakMapping;
+import com.algosure.authz.token.TrustedIssuer;
+import com.algosure.testing.TestJwksServer;
+import com.algosure.testing.TestKeys;
+import com.algosure.testing.TestTokens;
+import com.nimbusds.jose.jwk.RSAKey;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The README's quick start, as written, so that it keeps compiling and working. */
+/** The README's quick start, as written but for loopback http, so that it keeps compiling and working. */
 class QuickStartTest {
 
-  @TempDir
-  Path dir;
+  private final TestJwksServer jwks = TestJwksServer.start();
+
+  @AfterEach
+  void stop() {
+    jwks.close();
+  }
 
   @Test
-  void readmeQuickStartWhenRunThenAlicePermitted() throws Exception {
-    Files.writeString(dir.resolve("roles.json"), "{\"permissions\": {\"filings:read\": {}},"
-        + " \"roles\": {\"filing-clerk\": {\"permissions\": [\"filings:read\"]}}}");
-    Path roles = dir.resolve("roles.json");
+  void readmeQuickStartWhenAliceReadsInHerOrganizationThenPermitted() throws Exception {
+    RSAKey key = TestKeys.rsa("k1");
+    jwks.serve(TestJwksServer.REALM, key);
+    String issuer = jwks.issuer(TestJwksServer.REALM);
+    String bearerToken = "Bearer " + TestTokens.keycloak("alice", key, issuer, Instant.now()).sign();
+    Actor.User expected = (Actor.User) AccessTokenValidator.builder()
+        .issuer(jwks.trustedIssuer(TestJwksServer.REALM).audiences("filings-api").build()).build()
+        .authenticate(bearerToken);
+    InputStream mappingJson = getClass().getResourceAsStream("/keycloak/algosure-mapping.json");
+    InputStream rolesJson = new ByteArrayInputStream(("{\"permissions\": {\"filings:read\": {}},"
+        + " \"roles\": {\"filings-reader\": {\"permissions\": [\"filings:read\"]}}}").getBytes(StandardCharsets.UTF_8));
+    Directory directory = Directory.inMemory().organization("acme", "sales").organization("acme", "support")
+        .member(expected.id(), "sales", "support").build();
 
-    // --- README quick start, verbatim but for the path ---
-    RoleCatalog catalog;
-    try (InputStream in = Files.newInputStream(roles)) {
-      catalog = RoleCatalog.fromJson(in);
-    }
-    Directory directory = Directory.inMemory()                 // or your own Directory implementation
-        .organization("acme", "sales")
-        .organizationRole("alice", "sales", "filing-clerk")
+    // --- README quick start (plus allowPlainHttpToLoopback() for the loopback JWKS) ---
+    AccessTokenValidator validator = AccessTokenValidator.builder()
+        .issuer(TrustedIssuer.builder(issuer).jwksUri(URI.create(issuer + "/protocol/openid-connect/certs"))
+            .audiences("filings-api").allowPlainHttpToLoopback().build())
+        .mapping(KeycloakMapping.fromJson(mappingJson))          // Keycloak roles, groups, claims -> Algosure signals
         .build();
     PolicyDecisionPoint pdp = PolicyDecisionPoint.builder()
-        .roleCatalog(catalog).directory(directory).auditSink(AuditSink.slf4j()).build();
+        .roleCatalog(RoleCatalog.fromJson(rolesJson))            // roles -> permissions
+        .directory(directory)                                    // your Directory: tenants, organizations, bindings
+        .build();                                                // audits every decision to SLF4J by default
 
-    AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder()
-        .actor(Actor.user("alice")).tenant("acme").organization("sales")
-        .action("filings:read").resource(ResourceRef.type("filing")).build());
+    Actor actor = validator.authenticate(bearerToken);           // TokenRejectedException (with a reason) -> 401
+    AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder().actor(actor)
+        .tenant("acme").organization("sales").action("filings:read").resource(ResourceRef.type("filing")).build());
     // --- end ---
 
-    assertThat(d.permitted()).isTrue();
+    assertThat(d.permitted()).as(d.explanation()).isTrue();
+    assertThat(d.matchedRole()).contains(Role.of("filings-reader"));
   }
 }
