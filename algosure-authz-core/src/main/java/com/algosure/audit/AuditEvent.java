@@ -49,7 +49,8 @@ public final class AuditEvent {
     this.provider = b.provider;
     this.correlationId = b.correlationId;
     this.reasons = List.copyOf(b.reasons);
-    this.details = b.details.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
+    // the event shares the builder's map; a builder used again copies it first (copy on write)
+    this.details = b.details.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.share());
   }
 
   /**
@@ -174,7 +175,8 @@ public final class AuditEvent {
     private @Nullable String provider;
     private @Nullable String correlationId;
     private List<String> reasons = List.of();
-    private final Map<String, String> details = new LinkedHashMap<>();
+    private Map<String, String> details = new LinkedHashMap<>(8);
+    private boolean shared;
 
     private Builder(AuditEventType type, Instant timestamp) {
       this.type = Objects.requireNonNull(type, "type");
@@ -251,9 +253,19 @@ public final class AuditEvent {
      */
     public Builder detail(String name, @Nullable String value) {
       if (value != null) {
-        details.put(Objects.requireNonNull(name, "name"), value);
+        Objects.requireNonNull(name, "name");
+        if (shared) {
+          details = new LinkedHashMap<>(details);
+          shared = false;
+        }
+        details.put(name, value);
       }
       return this;
+    }
+
+    private Map<String, String> share() {
+      shared = true;
+      return details;
     }
 
     /** @return the event */

@@ -25,7 +25,10 @@ public final class AuthorizationDecision {
   private final @Nullable OrganizationId organization;
   private final String decisionId;
   private final Instant timestamp;
-  private final String explanation;
+  private final @Nullable String explanation;
+  // a permit's explanation is written only when asked for: the decision path builds no string
+  private final boolean crossTenant;
+  private final @Nullable String approvedBy;
 
   AuthorizationDecision(Effect effect, List<ReasonCode> reasons, DecisionStage stage, @Nullable Role matchedRole,
       @Nullable Permission matchedPermission, @Nullable TenantId tenant, @Nullable OrganizationId organization,
@@ -40,6 +43,26 @@ public final class AuthorizationDecision {
     this.decisionId = decisionId;
     this.timestamp = timestamp;
     this.explanation = explanation;
+    this.crossTenant = false;
+    this.approvedBy = null;
+  }
+
+  /** A permit, whose explanation is written from the role and permission when {@link #explanation()} is called. */
+  AuthorizationDecision(List<ReasonCode> reasons, Role matchedRole, Permission matchedPermission, TenantId tenant,
+      @Nullable OrganizationId organization, String decisionId, Instant timestamp, boolean crossTenant,
+      @Nullable String approvedBy) {
+    this.effect = Effect.PERMIT;
+    this.reasons = reasons;
+    this.stage = DecisionStage.APPROVAL;
+    this.matchedRole = matchedRole;
+    this.matchedPermission = matchedPermission;
+    this.tenant = tenant;
+    this.organization = organization;
+    this.decisionId = decisionId;
+    this.timestamp = timestamp;
+    this.explanation = null;
+    this.crossTenant = crossTenant;
+    this.approvedBy = approvedBy;
   }
 
   /** @return what the caller may do */
@@ -99,7 +122,13 @@ public final class AuthorizationDecision {
 
   /** @return a sentence for people saying why */
   public String explanation() {
-    return explanation;
+    String e = explanation;
+    if (e != null) {
+      return e;
+    }
+    return "permitted: role '" + matchedRole + "' grants '" + matchedPermission + "'"
+        + (crossTenant ? " (cross-tenant administration with MFA)" : "")
+        + (approvedBy != null ? ", approved by '" + approvedBy + "'" : "");
   }
 
   @Override
@@ -107,6 +136,6 @@ public final class AuthorizationDecision {
     return "AuthorizationDecision[" + effect + " " + reasons + " at " + stage
         + (matchedRole == null ? "" : ", role=" + matchedRole)
         + (matchedPermission == null ? "" : ", permission=" + matchedPermission)
-        + ", id=" + decisionId + ", " + explanation + "]";
+        + ", id=" + decisionId + ", " + explanation() + "]";
   }
 }

@@ -150,16 +150,15 @@ public final class PolicyDecisionPoint {
     List<ReasonCode> reasons = c.crossTenant
         ? (c.approval != null ? PERMITTED_CROSS_TENANT_APPROVED : PERMITTED_CROSS_TENANT)
         : (c.approval != null ? PERMITTED_APPROVED : PERMITTED);
-    return decision(c, Effect.PERMIT, reasons, DecisionStage.APPROVAL, c.matchedRole,
-        "permitted: role '" + c.matchedRole + "' grants '" + c.action + "'"
-            + (c.crossTenant ? " (cross-tenant administration with MFA)" : "")
-            + (c.approval != null ? ", approved by '" + c.approval.approvedBy() + "'" : ""));
+    return new AuthorizationDecision(reasons, c.matchedRole, c.action, c.tenant, c.organization, AuditIds.next(), c.now,
+        c.crossTenant, c.approval == null ? null : c.approval.approvedBy());
   }
 
   private static AuthorizationDecision decision(DecisionContext c, Effect effect, List<ReasonCode> reasons,
       DecisionStage stage, @Nullable Role role, String explanation) {
-    return new AuthorizationDecision(effect, reasons, stage, role,
-        effect == Effect.PERMIT ? c.action : null, c.tenant, c.organization, AuditIds.next(), c.now, explanation);
+    // only the end of the pipeline permits, through the permit constructor: this is never a permit
+    return new AuthorizationDecision(effect, reasons, stage, role, null, c.tenant, c.organization, AuditIds.next(),
+        c.now, explanation);
   }
 
   private AuthorizationDecision audit(DecisionContext c, AuthorizationDecision d) {
@@ -179,11 +178,8 @@ public final class PolicyDecisionPoint {
 
   private static AuditEvent event(DecisionContext c, AuthorizationDecision d) {
     Actor actor = c.request.actorOrNull();
-    List<String> reasons = new ArrayList<>(d.reasons().size());
-    for (ReasonCode r : d.reasons()) {
-      reasons.add(r.name());
-    }
     AuditEvent.Builder e = AuditEvent.builder(AuditEventType.AUTHORIZATION_DECISION, d.timestamp())
+        .id(d.decisionId()) // one decision, one event: its id is the decision's, not a second fresh id
         .outcome(d.effect().name())
         .tenant(c.tenant == null ? null : c.tenant.value())
         .organization(c.organization == null ? null : c.organization.value())
@@ -191,7 +187,7 @@ public final class PolicyDecisionPoint {
         .action(c.action == null ? null : c.action.name())
         .resource(c.resource == null ? null : c.resource.toString())
         .correlationId(c.request.correlationIdOrNull())
-        .reasons(reasons)
+        .reasons(names(d.reasons()))
         .detail("decisionId", d.decisionId())
         .detail("stage", d.stage().name())
         .detail("matchedRole", c.matchedRole == null || d.effect() != Effect.PERMIT ? null : c.matchedRole.name());
@@ -208,6 +204,28 @@ public final class PolicyDecisionPoint {
       e.detail("approvalId", c.request.approvalIdOrNull());
     }
     return e.build();
+  }
+
+  private static final Map<ReasonCode, List<String>> NAMES;
+
+  static {
+    Map<ReasonCode, List<String>> names = new java.util.EnumMap<>(ReasonCode.class);
+    for (ReasonCode r : ReasonCode.values()) {
+      names.put(r, List.of(r.name()));
+    }
+    NAMES = names;
+  }
+
+  /** The reasons' names, without building a list for the common single reason. */
+  private static List<String> names(List<ReasonCode> reasons) {
+    if (reasons.size() == 1) {
+      return NAMES.get(reasons.get(0));
+    }
+    List<String> out = new ArrayList<>(reasons.size());
+    for (ReasonCode r : reasons) {
+      out.add(r.name());
+    }
+    return out;
   }
 
   static String kind(Actor actor) {
