@@ -308,6 +308,7 @@ class IntegrationGuardHttpTest {
 
     assertThat(out).isInstanceOf(IntegrationOutcome.Escalated.class);
     assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(Thread.currentThread().isInterrupted()).as("the timeout's interrupt must not leak to the caller").isFalse();
     IntegrationOutcome.Escalated<JsonNode> escalated = (IntegrationOutcome.Escalated<JsonNode>) out;
     assertThat(escalated.attempts()).isEqualTo(1);
     assertThat(f.idempotency.isReserved(key("k-timeout"))).isTrue();
@@ -328,6 +329,25 @@ class IntegrationGuardHttpTest {
     assertThat(((IntegrationOutcome.Duplicate<JsonNode>) again).first().orElseThrow().kind())
         .isEqualTo(IntegrationOutcome.Kind.ESCALATED);
     assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
+  void executeWhenACustomExchangeAnswersAfterTheTimeoutThenItsAnswerIsNeverAFact() {
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"too-late\"}").withFixedDelay(400)));
+    IntegrationGuard guard = f.guard(base, p -> p.attemptTimeout(Duration.ofMillis(100)));
+    // a host exchange that ignores the attempt timeout and waits for the (late) answer
+    ProviderCall<JsonNode> patient = ProviderCall.of(ctx -> {
+      java.net.http.HttpResponse<byte[]> r = ctx.httpClient().send(
+          java.net.http.HttpRequest.newBuilder(ctx.endpoint().resolve("messages")).POST(ctx.payloadPublisher()).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      return ProviderResponse.of(r.statusCode(), r.headers().map(), r.body());
+    }, sendCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-late").build(), patient);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(f.audit.events(AuditEventType.ACCEPTED_FACT)).isEmpty();
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
   }
 
   @Test
