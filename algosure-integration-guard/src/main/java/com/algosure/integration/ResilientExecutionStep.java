@@ -238,11 +238,13 @@ final class ResilientExecutionStep implements GuardStep {
   private AttemptResult classify(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
       ProviderResponse response) {
     Instant now = clock.instant();
+    String sha256 = Payloads.hex(Payloads.sha256(response.bodyUnsafe()));
+    c.responseSha256 = sha256;
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_RESPONSE, c, "RECEIVED")
         .detail("attempt", Integer.toString(n))
         .detail("status", Integer.toString(response.status()))
         .detail("bytes", Integer.toString(response.bodySize()))
-        .detail("sha256", Payloads.hex(Payloads.sha256(response.bodyUnsafe()))));
+        .detail("sha256", sha256));
     Classification cl;
     try {
       cl = c.call.classify(response, now);
