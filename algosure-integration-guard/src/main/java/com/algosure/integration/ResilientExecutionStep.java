@@ -88,6 +88,11 @@ final class ResilientExecutionStep implements GuardStep {
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, "RATE_LIMITED", OutcomeReason.RATE_LIMIT_EXCEEDED)
             .detail("retryAfter", r.retryAt.toString()).detail("limit", r.error));
         return c.rateLimited(OutcomeReason.RATE_LIMIT_EXCEEDED, r.retryAt);
+      case LIMIT_UNAVAILABLE:
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.RATE_LIMIT_UNAVAILABLE)
+            .detail("attempts", Integer.toString(c.attempts)));
+        return c.failed(OutcomeReason.RATE_LIMIT_UNAVAILABLE, 0, "the rate-limit store failed, so attempt "
+            + r.attempt + " was not sent");
       case PAUSED:
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, "RATE_LIMITED", OutcomeReason.PROVIDER_PAUSED)
             .detail("retryAfter", r.retryAt.toString()));
@@ -177,8 +182,8 @@ final class ResilientExecutionStep implements GuardStep {
       return r != null ? r : permit(c, n, p.providerKey, p.policy.providerRateLimit(), at);
     } catch (RuntimeException e) {
       LOG.warn("rate-limit store failed for provider {}: {}", p.policy.provider(), e.getClass().getName());
-      // fail closed: without a permit nothing is sent; surfaced as our own limit, retry after one interval
-      return new AttemptResult(c, n, AttemptResult.Kind.LIMIT_EXHAUSTED, null, at.plusSeconds(1), "rate-limit store unavailable", false);
+      // fail closed: without a permit nothing is sent
+      return new AttemptResult(c, n, AttemptResult.Kind.LIMIT_UNAVAILABLE, null, null, "rate-limit store unavailable", false);
     }
   }
 

@@ -371,6 +371,32 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenTheRateLimitStoreFailsToGiveAPermitThenFailedAndNothingSent() {
+    RateLimitStore pausesOnly = new RateLimitStore() {
+      @Override
+      public com.algosure.integration.spi.RateLimitDecision acquire(com.algosure.integration.spi.RateLimitKey key,
+          com.algosure.integration.spi.RateLimit limit, Instant now) {
+        throw new IllegalStateException("redis down");
+      }
+
+      @Override
+      public Optional<Instant> pausedUntil(com.algosure.integration.spi.RateLimitKey key, Instant now) {
+        return Optional.empty();
+      }
+
+      @Override
+      public void pause(com.algosure.integration.spi.RateLimitKey key, Instant until) {
+      }
+    };
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp)
+        .provider(GuardFixtures.provider(BASE).tenantRateLimit(com.algosure.integration.spi.RateLimit.of(10, Duration.ofSeconds(1))).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(pausesOnly).build();
+
+    assertThat(guard.execute(request("k-permit").build(), ok).reason()).isEqualTo(OutcomeReason.RATE_LIMIT_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
   void executeWhenACustomExchangeFailsWithIoThenTheStateIsUnknownAndEscalated() {
     ProviderCall<JsonNode> resetMidway = ProviderCall.of(ctx -> {
       exchanges.incrementAndGet();
