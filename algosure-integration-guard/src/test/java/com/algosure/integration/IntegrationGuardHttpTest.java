@@ -318,7 +318,7 @@ class IntegrationGuardHttpTest {
       assertThat(e.action()).isEqualTo(GuardFixtures.SEND);
       assertThat(e.idempotencyKey()).contains("k-timeout");
       assertThat(e.attempts()).isEqualTo(1);
-      assertThat(e.lastError()).contains("timeout");
+      assertThat(e.lastError()).containsIgnoringCase("timeout");
       assertThat(e.evidenceRef()).isEqualTo(escalated.evidenceRef());
     });
     assertThat(f.evidence.find(escalated.evidenceRef())).isPresent();
