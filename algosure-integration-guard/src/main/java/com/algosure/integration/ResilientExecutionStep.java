@@ -188,10 +188,17 @@ final class ResilientExecutionStep implements GuardStep {
   }
 
   private @Nullable AttemptResult permit(CallState<?> c, int n, RateLimitKey key, Optional<RateLimit> limit, Instant at) {
+    RateLimitDecision d;
     if (limit.isEmpty()) {
-      return null; // the pause alone was checked by the rate-limit step; a pause set since is seen by the next call
+      // no permits to take, but a pause the provider asked for since the call began still applies
+      Optional<Instant> until = rateLimits.pausedUntil(key, at);
+      if (until == null) {
+        throw new IllegalStateException("RateLimitStore.pausedUntil returned null");
+      }
+      d = until.isPresent() ? new RateLimitDecision.Paused(until.get()) : RateLimitDecision.granted();
+    } else {
+      d = rateLimits.acquire(key, limit.get(), at);
     }
-    RateLimitDecision d = rateLimits.acquire(key, limit.get(), at);
     if (d instanceof RateLimitDecision.Granted) {
       return null;
     }
