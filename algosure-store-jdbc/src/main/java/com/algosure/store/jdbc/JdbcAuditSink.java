@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -70,6 +71,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
   private final LinkedBlockingQueue<Pending> queue;
   private final Thread writer;
   private final CountDownLatch stopping = new CountDownLatch(1);
+  private final AtomicInteger backlog = new AtomicInteger();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private volatile boolean closed;
@@ -137,7 +139,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       throw new AuditWriteException("audit event " + event.id() + " not recorded: the audit database is failing and "
           + pending() + " earlier events wait to be written; " + failing.getMessage(), event.id(), failing);
     }
-    if (pending() >= capacity) {
+    if (backlog.incrementAndGet() > capacity) {
+      backlog.decrementAndGet();
       throw new AuditBacklogFullException("audit event " + event.id() + " not recorded: " + capacity
           + " events wait to be written already (the database is too slow or failing); raise capacity or batchSize, "
           + "or check the database", event.id());
@@ -189,9 +192,9 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     }
   }
 
-  /** @return how many events wait in memory to be written */
+  /** @return how many events wait in memory to be written (queued, in the batch being written, or kept after a failure) */
   public int pending() {
-    return queue.size() + retained.size();
+    return backlog.get();
   }
 
   /** @return how many events this sink has committed */
@@ -305,10 +308,12 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     while (true) {
       List<Pending> batch;
       if (!retained.isEmpty()) {
-        batch = retained;
         if (closed && System.nanoTime() - closeDeadlineNanos > 0) {
           return; // close() reports what is left
         }
+        // the kept events first; flush markers (and events queued before the failure was seen) join them
+        batch = new ArrayList<>(retained);
+        queue.drainTo(batch, Math.max(0, batchSize - batch.size()) + 16);
       } else {
         Pending first;
         try {
@@ -370,6 +375,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
         markers.add(p);
       } else if (p.claim()) {
         events.add(p);
+      } else {
+        backlog.decrementAndGet(); // withdrawn by its caller
       }
     }
     try {
@@ -377,6 +384,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
         batchWriter.write(dataSource, events.stream().map(p -> p.row).toList());
       }
       written.addAndGet(events.size());
+      backlog.addAndGet(-events.size());
       retained = List.of();
       lastFailure = null;
       events.forEach(p -> p.done.complete(null));
@@ -385,26 +393,44 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       AuditWriteException failure = describe(e, events.size());
       if (acknowledgement == AuditAcknowledgement.ON_COMMIT) {
         failed.addAndGet(events.size());
+        backlog.addAndGet(-events.size());
         LOG.warn("JDBC audit batch of {} events failed; every caller was told: {}", events.size(), failure.getMessage());
         events.forEach(p -> p.done.completeExceptionally(failure));
       } else {
         // keep the events: they were acknowledged to their callers, so they are written or reported by close()
         LOG.warn("JDBC audit batch of {} events failed; kept for the next attempt in {}: {}", events.size(),
             RETRY_INTERVAL, failure.getMessage());
-        retained = events;
         lastFailure = failure;
-        awaitRetry();
+        // events queued meanwhile wait with the kept ones; flushes waiting behind them learn the failure now
+        List<Pending> kept = new ArrayList<>(events);
+        List<Pending> queued = new ArrayList<>();
+        queue.drainTo(queued);
+        for (Pending p : queued) {
+          if (p.event == null) {
+            markers.add(p);
+          } else {
+            kept.add(p);
+          }
+        }
+        retained = kept;
       }
       markers.forEach(p -> p.done.completeExceptionally(failure));
+      if (acknowledgement == AuditAcknowledgement.ON_QUEUE) {
+        awaitRetry();
+      }
     }
   }
 
   private void awaitRetry() {
     try {
-      if (stopping.await(RETRY_INTERVAL.toNanos(), TimeUnit.NANOSECONDS)) {
-        // closing: retry at once until close()'s deadline, then give up and let close() report
-        stopping.await(Math.min(RETRY_INTERVAL.toNanos(), Math.max(0, closeDeadlineNanos - System.nanoTime())),
-            TimeUnit.NANOSECONDS);
+      if (!closed) {
+        stopping.await(RETRY_INTERVAL.toNanos(), TimeUnit.NANOSECONDS); // close() ends the wait early
+        return;
+      }
+      // closing: keep the retry pace until close()'s deadline, then the loop gives up and close() reports
+      long wait = Math.min(RETRY_INTERVAL.toNanos(), closeDeadlineNanos - System.nanoTime());
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -415,8 +441,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     if (e instanceof SQLException sql) {
       String state = sql.getSQLState();
       String kind = state != null && state.startsWith("08") ? "the audit database could not be reached"
-          : "57014".equals(state) ? "the audit database did not answer within statementTimeout " + statementTimeout
-          : "55P03".equals(state) ? "a tenant's chain head stayed locked longer than statementTimeout " + statementTimeout
+          : "57014".equals(state) || "55P03".equals(state) ? "the audit database did not answer within statementTimeout "
+              + statementTimeout + " (slow, or a tenant's chain head is locked by another writer)"
           : "the audit database refused the batch";
       return new AuditWriteException(kind + " (SQL state " + state + ", " + events + " events in the batch, schema "
           + schema + "); check the database and the DataSource", null, e);

@@ -105,7 +105,7 @@ final class Postgres implements AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
       Connection physical = idle.poll();
-      if (physical == null || !physical.isValid(1)) {
+      if (physical == null || physical.isClosed()) {
         physical = target.getConnection();
         all.add(physical);
       }
