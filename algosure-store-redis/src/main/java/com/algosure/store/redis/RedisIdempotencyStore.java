@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  *       claimed again by someone else) is never completed or released by its old owner;
  *   <li>a completed record replays its stored outcome until its time to live ends; a reused key with another
  *       fingerprint is a {@code FingerprintMismatch};
- *   <li>{@link #awaitCompletion} polls the record (one {@code HMGET} per poll) until it completes, is released
- *       or the wait ends.
+ *   <li>{@link #awaitCompletion} polls the record (one {@code HMGET} per poll, backing off) until it
+ *       completes, is released or the wait ends.
  * </ul>
  *
  * <p>Expiry follows the store's {@link Clock} (logical expiry in the record), and Redis drops records a
@@ -142,8 +142,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   /**
-   * Polls the record every {@code pollInterval} (one {@code HMGET} each) until it completes, disappears
-   * (released or expired) or {@code maxWait} passes.
+   * Polls the record (one {@code HMGET} each time; first after {@code pollInterval}, then backing off to eight
+   * times that) until it completes, disappears (released or expired) or {@code maxWait} passes.
    *
    * @throws RedisStoreException if Redis failed or did not answer within the command timeout
    */
@@ -152,6 +152,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(maxWait, "maxWait");
     String record = recordKey(key);
     long deadline = System.nanoTime() + maxWait.toNanos();
+    long interval = pollInterval.toNanos();
     while (true) {
       List<KeyValue<String, String>> r = redis.hmget(record, "s", "e", "o");
       String state = value(r, 0);
@@ -166,7 +167,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       if (left <= 0) {
         return Optional.empty();
       }
-      LockSupport.parkNanos(Math.min(left, pollInterval.toNanos()));
+      LockSupport.parkNanos(Math.min(left, interval));
+      // back off (up to 8 intervals) so that many waiters do not flood Redis with polls
+      interval = Math.min(interval * 2, pollInterval.toNanos() * 8);
       if (Thread.interrupted()) {
         throw new InterruptedException("interrupted while waiting for an idempotency key to complete");
       }
