@@ -55,6 +55,14 @@ final class Postgres implements AutoCloseable {
     return ds;
   }
 
+  JdbcConsentRegistry consents(java.time.Clock clock) {
+    return JdbcConsentRegistry.builder(pool).schema(schema).clock(clock).build();
+  }
+
+  JdbcIdempotencyStore.Builder idempotency(java.time.Clock clock) {
+    return JdbcIdempotencyStore.builder(pool).schema(schema).clock(clock);
+  }
+
   JdbcAuditSink.Builder sink() {
     return JdbcAuditSink.builder(pool).schema(schema);
   }
