@@ -76,7 +76,12 @@ final class ProviderRuntime {
         .withDelay(policy.breakerOpenFor())
         .build();
     this.outer = Failsafe.with(retry.build(), breaker);
-    this.inner = Failsafe.with(Timeout.<ProviderResponse>builder(policy.attemptTimeout()).withInterrupt().build());
+    // No interrupt: an interrupt sent by Failsafe's timer thread can arrive after the attempt has returned and
+    // leak into the caller's next blocking call (a server thread's next request). The built-in HTTP exchange
+    // stops waiting by its request timeout (the same duration); a custom exchange honours
+    // CallContext.attemptTimeout(). Either way an attempt past the timeout is a TimeoutExceededException here,
+    // so its result is never taken as a fact.
+    this.inner = Failsafe.with(Timeout.<ProviderResponse>builder(policy.attemptTimeout()).build());
   }
 
   Optional<ConsentScope> scopeOf(Permission action) {

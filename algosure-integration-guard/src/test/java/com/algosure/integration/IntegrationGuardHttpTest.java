@@ -50,11 +50,13 @@ class IntegrationGuardHttpTest {
 
   /** Requests counted as they arrive (before any response delay), so the count is exact when a call returns. */
   static final AtomicInteger arrivals = new AtomicInteger();
+  static final List<String> keysSeen = java.util.Collections.synchronizedList(new ArrayList<>());
   static final WireMockServer provider = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1")
       .extensions(new ResponseDefinitionTransformerV2() {
         @Override
         public ResponseDefinition transform(ServeEvent event) {
           arrivals.incrementAndGet();
+          keysSeen.add(String.valueOf(event.getRequest().getHeader("Idempotency-Key")));
           return event.getResponseDefinition();
         }
 
@@ -82,6 +84,7 @@ class IntegrationGuardHttpTest {
   void setUp() {
     provider.resetAll();
     arrivals.set(0);
+    keysSeen.clear();
     f = new GuardFixtures();
     f.grantMailConsent();
     base = "http://127.0.0.1:" + provider.port();
@@ -118,6 +121,8 @@ class IntegrationGuardHttpTest {
     assertThat(accepted.value().orElseThrow().get("id").asText()).isEqualTo("msg-1");
     assertThat(accepted.safeFields()).containsEntry("id", "msg-1");
     assertThat(received()).isEqualTo(3);
+    // the same key on every attempt, so provider-side dedupe works across our retries
+    assertThat(keysSeen).containsExactly("k-503", "k-503", "k-503");
     List<AuditEvent> retries = f.audit.events(AuditEventType.INTEGRATION_RETRY);
     assertThat(retries).hasSize(2);
     assertThat(retries).extracting(e -> e.details().get("attempt")).containsExactly("2", "3");
@@ -303,6 +308,7 @@ class IntegrationGuardHttpTest {
 
     assertThat(out).isInstanceOf(IntegrationOutcome.Escalated.class);
     assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(Thread.currentThread().isInterrupted()).as("the timeout's interrupt must not leak to the caller").isFalse();
     IntegrationOutcome.Escalated<JsonNode> escalated = (IntegrationOutcome.Escalated<JsonNode>) out;
     assertThat(escalated.attempts()).isEqualTo(1);
     assertThat(f.idempotency.isReserved(key("k-timeout"))).isTrue();
@@ -323,6 +329,25 @@ class IntegrationGuardHttpTest {
     assertThat(((IntegrationOutcome.Duplicate<JsonNode>) again).first().orElseThrow().kind())
         .isEqualTo(IntegrationOutcome.Kind.ESCALATED);
     assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
+  void executeWhenACustomExchangeAnswersAfterTheTimeoutThenItsAnswerIsNeverAFact() {
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"too-late\"}").withFixedDelay(400)));
+    IntegrationGuard guard = f.guard(base, p -> p.attemptTimeout(Duration.ofMillis(100)));
+    // a host exchange that ignores the attempt timeout and waits for the (late) answer
+    ProviderCall<JsonNode> patient = ProviderCall.of(ctx -> {
+      java.net.http.HttpResponse<byte[]> r = ctx.httpClient().send(
+          java.net.http.HttpRequest.newBuilder(ctx.endpoint().resolve("messages")).POST(ctx.payloadPublisher()).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      return ProviderResponse.of(r.statusCode(), r.headers().map(), r.body());
+    }, sendCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-late").build(), patient);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(f.audit.events(AuditEventType.ACCEPTED_FACT)).isEmpty();
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
   }
 
   @Test
