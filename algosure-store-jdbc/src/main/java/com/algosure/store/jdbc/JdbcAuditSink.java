@@ -522,7 +522,10 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       return this;
     }
 
-    /** @param batchSize the most events written in one transaction, 1 to 10,000 (default 500) @return this builder */
+    /**
+     * @param batchSize the most events written in one transaction, 1 to 10,000 (default 500)
+     * @return this builder
+     */
     public Builder batchSize(int batchSize) {
       once(this.batchSize != 0, "batchSize");
       if (batchSize < 1 || batchSize > 10_000) {
@@ -583,7 +586,10 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       return this;
     }
 
-    /** @param acknowledgement when {@link #record} returns (default {@link AuditAcknowledgement#ON_COMMIT}) @return this builder */
+    /**
+     * @param acknowledgement when {@link #record} returns (default {@link AuditAcknowledgement#ON_COMMIT})
+     * @return this builder
+     */
     public Builder acknowledgement(AuditAcknowledgement acknowledgement) {
       once(this.acknowledgement != null, "acknowledgement");
       this.acknowledgement = Objects.requireNonNull(acknowledgement, "acknowledgement");

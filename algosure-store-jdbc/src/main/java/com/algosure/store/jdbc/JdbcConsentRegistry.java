@@ -322,7 +322,10 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
       return this;
     }
 
-    /** @param clock the clock for grant and revocation times (default: the UTC system clock) @return this builder */
+    /**
+     * @param clock the clock for grant and revocation times (default: the UTC system clock)
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       once(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");

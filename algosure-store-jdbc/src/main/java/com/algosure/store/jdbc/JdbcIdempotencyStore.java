@@ -361,14 +361,20 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       }
     }
 
-    /** @param schema the schema holding the table: a lowercase SQL identifier (default: the search path) @return this builder */
+    /**
+     * @param schema the schema holding the table: a lowercase SQL identifier (default: the search path)
+     * @return this builder
+     */
     public Builder schema(String schema) {
       once(this.schema, "schema");
       this.schema = SqlSchema.named(Objects.requireNonNull(schema, "schema"));
       return this;
     }
 
-    /** @param clock the clock for claims' and records' expiry (default: the UTC system clock) @return this builder */
+    /**
+     * @param clock the clock for claims' and records' expiry (default: the UTC system clock)
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       once(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");

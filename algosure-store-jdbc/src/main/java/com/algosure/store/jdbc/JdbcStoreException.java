@@ -16,7 +16,10 @@ public class JdbcStoreException extends RuntimeException {
     super(message);
   }
 
-  /** @param message what was wrong, where, and what to do @param cause the underlying failure */
+  /**
+   * @param message what was wrong, where, and what to do
+   * @param cause the underlying failure
+   */
   public JdbcStoreException(String message, Throwable cause) {
     super(message, cause);
   }

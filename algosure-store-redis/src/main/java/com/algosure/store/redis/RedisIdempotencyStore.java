@@ -230,7 +230,10 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       }
     }
 
-    /** @param clock the clock for claims' and records' expiry (default: the UTC system clock) @return this builder */
+    /**
+     * @param clock the clock for claims' and records' expiry (default: the UTC system clock)
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       once(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");

@@ -215,7 +215,10 @@ public final class RedisStoreConnection implements AutoCloseable {
       return this;
     }
 
-    /** @param timeout how long connecting may take, 1 ms to 1 minute (default 2 seconds) @return this builder */
+    /**
+     * @param timeout how long connecting may take, 1 ms to 1 minute (default 2 seconds)
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       once(connectTimeout, "connectTimeout");
       this.connectTimeout = within("connectTimeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(1));
