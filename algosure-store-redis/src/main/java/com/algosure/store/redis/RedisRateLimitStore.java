@@ -26,9 +26,12 @@ import org.jspecify.annotations.Nullable;
  * through in one period-long window. The window is one sorted set of at most {@code permits} entries per key.
  *
  * <p>{@link #acquire} is one atomic {@code EVALSHA} that checks the pause and takes a permit; {@link #pause}
- * is one {@code EVALSHA} that only ever extends a pause; {@link #pausedUntil} is one {@code GET}. Times are
- * the guard's clock ({@code now} of each call): instances must keep their clocks synchronized (NTP); a skew
- * of {@code s} lets one instance see a permit leave the window up to {@code s} early.
+ * is one {@code EVALSHA} that only ever extends a pause; {@link #pausedUntil} is one {@code GET}. The window
+ * is measured by the Redis server's clock ({@code TIME}), so every instance shares one clock and permits are
+ * ordered exactly as Redis runs them: a caller whose own clock reading is a few milliseconds old (a busy
+ * machine) cannot slip past the limit. Pauses are compared with the guard's clock ({@code now} of each call),
+ * since their ends come from it; the {@code retryAt} of an exhausted limit is in Redis time. Keep the
+ * instances' and Redis's clocks synchronized (NTP).
  *
  * <p>A Redis failure or timeout throws {@link RedisStoreException}; the guard then sends nothing
  * ({@code RATE_LIMIT_UNAVAILABLE}, or our own limit exhausted for a retry's permit).
@@ -83,6 +86,11 @@ public final class RedisRateLimitStore implements RateLimitStore {
    */
   @Override
   public RateLimitDecision acquire(RateLimitKey key, RateLimit limit, Instant now) {
+    return acquireTimed(key, limit, now).decision();
+  }
+
+  /** {@link #acquire}, and for a granted permit the Redis time it was granted at (for measurements). */
+  Acquired acquireTimed(RateLimitKey key, RateLimit limit, Instant now) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(limit, "limit");
     Objects.requireNonNull(now, "now");
@@ -90,12 +98,15 @@ public final class RedisRateLimitStore implements RateLimitStore {
         Long.toString(now.toEpochMilli()), Long.toString(limit.permits()), Long.toString(limit.period().toMillis()),
         AuditIds.next());
     long code = number(r.get(0));
-    if (code == 0) {
-      return RateLimitDecision.granted();
-    }
     Instant at = Instant.ofEpochMilli(number(r.get(1)));
-    return code == 1 ? new RateLimitDecision.Paused(at) : new RateLimitDecision.Exhausted(at);
+    if (code == 0) {
+      return new Acquired(RateLimitDecision.granted(), at);
+    }
+    return new Acquired(code == 1 ? new RateLimitDecision.Paused(at) : new RateLimitDecision.Exhausted(at), at);
   }
+
+  /** A decision and the instant it carries (for a grant: when Redis granted it). */
+  record Acquired(RateLimitDecision decision, Instant at) {}
 
   /**
    * {@inheritDoc}

@@ -50,7 +50,7 @@ final class GuardWorld implements AutoCloseable {
   final RedisStoreConnection redis;
   final IntegrationGuard guard;
   final ConcurrentLinkedQueue<Long> storeNanos;
-  /** When each permit was granted, by the guard's clock (epoch ms), across every instance sharing the queue. */
+  /** When each permit was granted, by the Redis clock (epoch ms), across every instance sharing the queue. */
   final ConcurrentLinkedQueue<Long> grants;
 
   GuardWorld(RedisStoreConnection redis, String providerBaseUrl, Clock clock, ConcurrentLinkedQueue<Long> storeNanos,
@@ -95,8 +95,18 @@ final class GuardWorld implements AutoCloseable {
     return ProviderCall.post("messages", JsonValidator.builder().require("id", JsonType.STRING).safeField("id").build());
   }
 
+  /** The idempotency key of the call the current thread is making, so a granted permit can be matched to it. */
+  static final ThreadLocal<String> CURRENT_KEY = new ThreadLocal<>();
+  /** When the permit of each call was granted (epoch ms, the Redis clock), by idempotency key. */
+  static final java.util.concurrent.ConcurrentHashMap<String, Long> GRANT_BY_KEY = new java.util.concurrent.ConcurrentHashMap<>();
+
   IntegrationOutcome<JsonNode> execute(String key) {
-    return guard.execute(request(key), send());
+    CURRENT_KEY.set(key);
+    try {
+      return guard.execute(request(key), send());
+    } finally {
+      CURRENT_KEY.remove();
+    }
   }
 
   static RateLimit perSecond(int n) {
@@ -134,11 +144,16 @@ final class GuardWorld implements AutoCloseable {
     public RateLimitDecision acquire(RateLimitKey key, RateLimit limit, Instant now) {
       long t = System.nanoTime();
       try {
-        RateLimitDecision d = store.acquire(key, limit, now);
-        if (d instanceof RateLimitDecision.Granted) {
-          grants.add(now.toEpochMilli());
+        RedisRateLimitStore.Acquired a = ((RedisRateLimitStore) store).acquireTimed(key, limit, now);
+        if (a.decision() instanceof RateLimitDecision.Granted) {
+          // when Redis granted the permit: the clock the window is measured by
+          grants.add(a.at().toEpochMilli());
+          String call = CURRENT_KEY.get();
+          if (call != null) {
+            GRANT_BY_KEY.put(call, a.at().toEpochMilli());
+          }
         }
-        return d;
+        return a.decision();
       } finally {
         nanos.add(System.nanoTime() - t);
       }

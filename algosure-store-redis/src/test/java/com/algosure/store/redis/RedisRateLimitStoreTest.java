@@ -43,30 +43,43 @@ class RedisRateLimitStoreTest {
     return RateLimitKey.of(PROVIDER, TenantId.of(tenant));
   }
 
+  /** Moves every permit of the key's window back in time, as if that much time had passed (Redis's clock cannot be moved). */
+  private static void age(RedisRateLimitStore store, RateLimitKey key, long millis) {
+    String window = store.windowKey(key);
+    for (var member : fixture.redis().zrangeWithScores(window, 0, -1)) {
+      fixture.redis().zadd(window, member.getScore() - millis, member.getValue());
+    }
+  }
+
+  private static long oldestPermit(RedisRateLimitStore store, RateLimitKey key) {
+    return (long) fixture.redis().zrangeWithScores(store.windowKey(key), 0, 0).get(0).getScore();
+  }
+
   @Test
-  void acquireWhenUnderLimitThenGrantedUpToPermits() {
+  void acquireWhenUnderLimitThenGrantedUpToPermitsThenExhaustedUntilTheOldestLeaves() {
     RedisRateLimitStore store = RedisRateLimitStore.create(redis, CLOCK);
     for (int i = 0; i < 5; i++) {
-      assertThat(store.acquire(key("t-under"), FIVE_PER_SECOND, T0.plusMillis(i))).isEqualTo(RateLimitDecision.granted());
+      assertThat(store.acquire(key("t-under"), FIVE_PER_SECOND, T0)).isEqualTo(RateLimitDecision.granted());
     }
 
-    assertThat(store.acquire(key("t-under"), FIVE_PER_SECOND, T0.plusMillis(10)))
-        .isEqualTo(new RateLimitDecision.Exhausted(T0.plusSeconds(1)));
+    assertThat(store.acquire(key("t-under"), FIVE_PER_SECOND, T0))
+        .isEqualTo(new RateLimitDecision.Exhausted(Instant.ofEpochMilli(oldestPermit(store, key("t-under")) + 1000)));
+    assertThat(fixture.redis().zcard(store.windowKey(key("t-under")))).isEqualTo(5);
   }
 
   @Test
   void acquireWhenWindowSlidesThenPermitsFreeOneByOne() {
     RedisRateLimitStore store = RedisRateLimitStore.create(redis, CLOCK);
     for (int i = 0; i < 5; i++) {
-      store.acquire(key("t-slide"), FIVE_PER_SECOND, T0.plusMillis(100L * i));
+      store.acquire(key("t-slide"), FIVE_PER_SECOND, T0);
+      age(store, key("t-slide"), 100); // the permits end up 500, 400, 300, 200 and 100 ms old
     }
 
-    // the first permit (t0) leaves the window at t0 + 1 s exactly, the second at t0 + 1.1 s
-    assertThat(store.acquire(key("t-slide"), FIVE_PER_SECOND, T0.plusMillis(999)))
-        .isEqualTo(new RateLimitDecision.Exhausted(T0.plusMillis(1000)));
-    assertThat(store.acquire(key("t-slide"), FIVE_PER_SECOND, T0.plusMillis(1000))).isEqualTo(RateLimitDecision.granted());
-    assertThat(store.acquire(key("t-slide"), FIVE_PER_SECOND, T0.plusMillis(1050)))
-        .isEqualTo(new RateLimitDecision.Exhausted(T0.plusMillis(1100)));
+    age(store, key("t-slide"), 400); // now 900 ... 500 ms old: all still in the window
+    assertThat(store.acquire(key("t-slide"), FIVE_PER_SECOND, T0)).isInstanceOf(RateLimitDecision.Exhausted.class);
+    age(store, key("t-slide"), 150); // the oldest is 1050 ms old: it left the window, one permit is free
+    assertThat(store.acquire(key("t-slide"), FIVE_PER_SECOND, T0)).isEqualTo(RateLimitDecision.granted());
+    assertThat(store.acquire(key("t-slide"), FIVE_PER_SECOND, T0)).isInstanceOf(RateLimitDecision.Exhausted.class);
   }
 
   @Test
