@@ -38,6 +38,10 @@ final class RedisServerProcess implements AutoCloseable {
     return server;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   String uri() {
     return "redis://127.0.0.1:" + port;
   }
