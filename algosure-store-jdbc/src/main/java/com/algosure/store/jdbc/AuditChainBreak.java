@@ -18,7 +18,14 @@ import org.jspecify.annotations.Nullable;
  */
 public record AuditChainBreak(String tenant, long sequence, @Nullable String eventId, Kind kind) {
 
-  /** Checks the values. */
+  /**
+   * Checks the values.
+   *
+   * @param tenant the tenant whose chain broke
+   * @param sequence the sequence number of the first bad row
+   * @param eventId the event id stored in that row, or null
+   * @param kind what is wrong
+   */
   public AuditChainBreak {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(kind, "kind");

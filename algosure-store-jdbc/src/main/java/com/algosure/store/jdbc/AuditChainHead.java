@@ -23,6 +23,9 @@ public record AuditChainHead(String tenant, long sequence, String hash) {
   /**
    * Checks the values.
    *
+   * @param tenant the tenant
+   * @param sequence the sequence number of the newest row
+   * @param hash the row's chain hash, 64 lowercase hex characters
    * @throws IllegalArgumentException if the sequence is negative or the hash is not 64 lowercase hex characters
    */
   public AuditChainHead {

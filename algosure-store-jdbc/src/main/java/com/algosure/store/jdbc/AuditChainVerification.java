@@ -18,7 +18,14 @@ import org.jspecify.annotations.Nullable;
 public record AuditChainVerification(String tenant, long rowsChecked, AuditChainHead head,
     @Nullable AuditChainBreak firstBreak) {
 
-  /** Checks the values. */
+  /**
+   * Checks the values.
+   *
+   * @param tenant the tenant
+   * @param rowsChecked how many rows were read
+   * @param head the newest link, as recomputed
+   * @param firstBreak the first bad row, or null
+   */
   public AuditChainVerification {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(head, "head");
