@@ -193,6 +193,27 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenAnotherCallIsPausedMidwayThenTheNextAttemptHonoursThePause() {
+    // a 503 answer is retried, but between the attempts a concurrent call got a 429 that paused the key
+    sequence(aResponse().withStatus(503), okJson("{\"id\":\"never\"}"));
+    com.algosure.integration.spi.InMemoryRateLimitStore store = com.algosure.integration.spi.RateLimitStore.inMemory();
+    IntegrationGuard guard = f.guard(GuardFixtures.provider(base).build()).rateLimitStore(store)
+        .build();
+    ProviderCall<JsonNode> base503 = sendCall();
+    ProviderCall<JsonNode> pausingAfterFirst = ProviderCall.of(ctx -> {
+      ProviderResponse r = base503.exchange(ctx);
+      store.pause(com.algosure.integration.spi.RateLimitKey.of(ProviderId.of(GuardFixtures.PROVIDER), TenantId.of(GuardFixtures.TENANT)),
+          f.clock.instant().plusSeconds(30));
+      return r;
+    }, base503.validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-midway").build(), pausingAfterFirst);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.PROVIDER_PAUSED);
+    assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
   void executeWhenRetryAfterIsAnHttpDateThenPausedUntilThatDate() {
     Instant until = f.clock.instant().plusSeconds(30);
     answer(429, "");
@@ -318,7 +339,7 @@ class IntegrationGuardHttpTest {
       assertThat(e.action()).isEqualTo(GuardFixtures.SEND);
       assertThat(e.idempotencyKey()).contains("k-timeout");
       assertThat(e.attempts()).isEqualTo(1);
-      assertThat(e.lastError()).contains("timeout");
+      assertThat(e.lastError()).containsIgnoringCase("timeout");
       assertThat(e.evidenceRef()).isEqualTo(escalated.evidenceRef());
     });
     assertThat(f.evidence.find(escalated.evidenceRef())).isPresent();
@@ -396,6 +417,27 @@ class IntegrationGuardHttpTest {
         assertThat(o.value().orElseThrow().get("id").asText()).isEqualTo("msg-wait");
       }
       assertThat(received()).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void executeWhenAWaitingDuplicatesFirstCallEndsWithoutEffectThenTheDuplicateRunsOnce() throws Exception {
+    // the first call fails without effect (a 400: key released) while a duplicate waits for it
+    sequence(aResponse().withStatus(400).withFixedDelay(200), okJson("{\"id\":\"msg-second\"}"));
+    IntegrationGuard guard = f.guard(base, p -> p.duplicateWait(Duration.ofSeconds(5)));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<IntegrationOutcome<JsonNode>> first = pool.submit(() -> guard.execute(request("k-released").build(), sendCall()));
+      while (received() == 0) {
+        Thread.onSpinWait(); // until the first call reached the provider and holds the key
+      }
+      IntegrationOutcome<JsonNode> duplicate = guard.execute(request("k-released").build(), sendCall());
+
+      assertThat(first.get(10, TimeUnit.SECONDS).reason()).isEqualTo(OutcomeReason.PROVIDER_ERROR);
+      assertThat(duplicate.accepted()).isTrue();
+      assertThat(received()).isEqualTo(2);
     } finally {
       pool.shutdownNow();
     }
