@@ -28,7 +28,8 @@ class RedisStoreConnectionTest {
         .hasMessage("Redis at 127.0.0.1:" + port + " could not be reached within connectTimeout PT0.5S; check it runs and "
             + "the URI is right")
         .message().doesNotContain("s3cr3t-pw");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    // bounded: the connect timeout plus starting and stopping the client's event loops (class loading on first use)
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 
   @Test
