@@ -70,16 +70,19 @@ class RedisRateLimitStoreTest {
   @Test
   void acquireWhenWindowSlidesThenPermitsFreeOneByOne() {
     RedisRateLimitStore store = RedisRateLimitStore.create(redis, CLOCK);
+    RateLimit fivePerTenSeconds = RateLimit.of(5, Duration.ofSeconds(10));
+    // second-sized steps: the real time the test itself takes (milliseconds) never decides an outcome
     for (int i = 0; i < 5; i++) {
-      store.acquire(key("t-slide"), FIVE_PER_SECOND, T0);
-      age(store, key("t-slide"), 100); // the permits end up 500, 400, 300, 200 and 100 ms old
+      store.acquire(key("t-slide"), fivePerTenSeconds, T0);
+      age(store, key("t-slide"), 1_000); // the permits end up 5, 4, 3, 2 and 1 s old
     }
 
-    age(store, key("t-slide"), 400); // now 900 ... 500 ms old: all still in the window
-    assertThat(store.acquire(key("t-slide"), FIVE_PER_SECOND, T0)).isInstanceOf(RateLimitDecision.Exhausted.class);
-    age(store, key("t-slide"), 150); // the oldest is 1050 ms old: it left the window, one permit is free
-    assertThat(store.acquire(key("t-slide"), FIVE_PER_SECOND, T0)).isEqualTo(RateLimitDecision.granted());
-    assertThat(store.acquire(key("t-slide"), FIVE_PER_SECOND, T0)).isInstanceOf(RateLimitDecision.Exhausted.class);
+    age(store, key("t-slide"), 4_000); // now 9 ... 5 s old: all still in the window
+    assertThat(store.acquire(key("t-slide"), fivePerTenSeconds, T0)).isInstanceOf(RateLimitDecision.Exhausted.class);
+    age(store, key("t-slide"), 1_500); // the oldest is 10.5 s old: it left the window, one permit is free
+    assertThat(store.acquire(key("t-slide"), fivePerTenSeconds, T0)).isEqualTo(RateLimitDecision.granted());
+    // the next oldest is 9.5 s old: still in the window
+    assertThat(store.acquire(key("t-slide"), fivePerTenSeconds, T0)).isInstanceOf(RateLimitDecision.Exhausted.class);
   }
 
   @Test
