@@ -1,0 +1,176 @@
+package com.algosure.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.algosure.authz.OrganizationId;
+import com.algosure.authz.TenantId;
+import com.algosure.integration.ConsentScope;
+import com.algosure.integration.spi.Consent;
+import com.algosure.integration.spi.ConsentCheck;
+import com.algosure.integration.spi.ConsentQuery;
+import com.algosure.integration.spi.ConsentStatus;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class JdbcConsentRegistryTest {
+
+  private static Postgres pg;
+
+  private final MutableClock clock = MutableClock.at("2026-11-23T10:00:00Z");
+  private final JdbcConsentRegistry registry = pg.consents(clock);
+
+  @BeforeAll
+  static void schema() {
+    pg = Postgres.forClass(JdbcConsentRegistryTest.class);
+    JdbcConsentRegistry.builder(pg.pool).schema(pg.schema).build().initialize();
+  }
+
+  @AfterAll
+  static void drop() {
+    pg.close();
+  }
+
+  private static ConsentQuery query(String tenant, ConsentScope scope) {
+    return new ConsentQuery(TenantId.of(tenant), Optional.empty(), Optional.empty(), scope);
+  }
+
+  private Instant inDays(int days) {
+    return clock.instant().plus(Duration.ofDays(days));
+  }
+
+  @Test
+  void checkWhenValidConsentThenGrantedWithItsId() {
+    Consent c = registry.grant(TenantId.of("t-valid"), ConsentScope.MAIL, inDays(30));
+
+    assertThat(registry.check(query("t-valid", ConsentScope.MAIL), clock.instant()))
+        .isEqualTo(new ConsentCheck(ConsentStatus.GRANTED, Optional.of(c.id())));
+  }
+
+  @Test
+  void checkWhenNoConsentThenMissing() {
+    assertThat(registry.check(query("t-none", ConsentScope.MAIL), clock.instant())).isEqualTo(ConsentCheck.missing());
+  }
+
+  @Test
+  void checkWhenOnlyAnotherScopeThenMissing() {
+    registry.grant(TenantId.of("t-scope"), ConsentScope.STORAGE, inDays(30));
+
+    assertThat(registry.check(query("t-scope", ConsentScope.MAIL), clock.instant()).status()).isEqualTo(ConsentStatus.MISSING);
+  }
+
+  @Test
+  void checkWhenOnlyAnotherTenantThenMissing() {
+    registry.grant(TenantId.of("t-other"), ConsentScope.MAIL, inDays(30));
+
+    assertThat(registry.check(query("t-mine", ConsentScope.MAIL), clock.instant()).status()).isEqualTo(ConsentStatus.MISSING);
+  }
+
+  @Test
+  void checkWhenExpiredThenExpiredWithItsId() {
+    Consent c = registry.grant(TenantId.of("t-expired"), ConsentScope.MAIL, inDays(1));
+
+    assertThat(registry.check(query("t-expired", ConsentScope.MAIL), inDays(1)))
+        .isEqualTo(new ConsentCheck(ConsentStatus.EXPIRED, Optional.of(c.id())));
+  }
+
+  @Test
+  void checkWhenRevokedThenRevokedOnTheNextCheck() {
+    Consent c = registry.grant(TenantId.of("t-revoked"), ConsentScope.MAIL, inDays(30));
+    assertThat(registry.check(query("t-revoked", ConsentScope.MAIL), clock.instant()).status()).isEqualTo(ConsentStatus.GRANTED);
+
+    assertThat(registry.revoke(c.id())).isTrue();
+
+    assertThat(registry.check(query("t-revoked", ConsentScope.MAIL), clock.instant()))
+        .isEqualTo(new ConsentCheck(ConsentStatus.REVOKED, Optional.of(c.id())));
+    assertThat(registry.find(c.id()).orElseThrow().revokedAt()).contains(clock.instant());
+  }
+
+  @Test
+  void checkWhenOneRevokedAndAnotherValidThenGranted() {
+    Consent old = registry.grant(TenantId.of("t-regranted"), ConsentScope.MAIL, inDays(30));
+    registry.revoke(old.id());
+    Consent fresh = registry.grant(TenantId.of("t-regranted"), ConsentScope.MAIL, inDays(30));
+
+    assertThat(registry.check(query("t-regranted", ConsentScope.MAIL), clock.instant()))
+        .isEqualTo(new ConsentCheck(ConsentStatus.GRANTED, Optional.of(fresh.id())));
+  }
+
+  @Test
+  void checkWhenConsentLimitedToOrganizationAndSubjectThenOnlyThoseAreCovered() {
+    Consent c = registry.grant(TenantId.of("t-org"), OrganizationId.of("org-1"), "subject-9", ConsentScope.GOVERNMENT_RECORDS,
+        inDays(30));
+
+    assertThat(registry.check(new ConsentQuery(TenantId.of("t-org"), Optional.of(OrganizationId.of("org-1")),
+        Optional.of("subject-9"), ConsentScope.GOVERNMENT_RECORDS), clock.instant()))
+        .isEqualTo(new ConsentCheck(ConsentStatus.GRANTED, Optional.of(c.id())));
+    assertThat(registry.check(new ConsentQuery(TenantId.of("t-org"), Optional.of(OrganizationId.of("org-2")),
+        Optional.of("subject-9"), ConsentScope.GOVERNMENT_RECORDS), clock.instant()).status()).isEqualTo(ConsentStatus.MISSING);
+    assertThat(registry.check(new ConsentQuery(TenantId.of("t-org"), Optional.of(OrganizationId.of("org-1")),
+        Optional.of("subject-8"), ConsentScope.GOVERNMENT_RECORDS), clock.instant()).status()).isEqualTo(ConsentStatus.MISSING);
+    assertThat(registry.check(query("t-org", ConsentScope.GOVERNMENT_RECORDS), clock.instant()).status())
+        .isEqualTo(ConsentStatus.MISSING);
+  }
+
+  @Test
+  void revokeWhenUnknownOrAlreadyRevokedThenFalse() {
+    Consent c = registry.grant(TenantId.of("t-twice"), ConsentScope.MAIL, inDays(30));
+    registry.revoke(c.id());
+
+    assertThat(registry.revoke(c.id())).isFalse();
+    assertThat(registry.revoke("consent-unknown")).isFalse();
+  }
+
+  @Test
+  void grantWhenIdTakenThenRefusedAndNothingOverwritten() {
+    Consent c = registry.grant(TenantId.of("t-dup"), ConsentScope.MAIL, inDays(30));
+    Consent again = new Consent(c.id(), TenantId.of("t-dup"), Optional.empty(), Optional.empty(), ConsentScope.STORAGE,
+        clock.instant(), inDays(60), Optional.empty());
+
+    assertThatThrownBy(() -> registry.grant(again))
+        .isInstanceOfSatisfying(ConsentAlreadyExistsException.class, e -> assertThat(e.consentId()).isEqualTo(c.id()))
+        .hasMessage("consent " + c.id() + " is recorded already; consents are never overwritten: revoke it and grant a new one");
+    assertThat(registry.find(c.id())).contains(c);
+  }
+
+  @Test
+  void listWhenQueriedByTenantAndScopeThenOnlyThoseOldestFirst() {
+    Consent first = registry.grant(TenantId.of("t-list"), ConsentScope.MAIL, inDays(30));
+    clock.advance(Duration.ofMinutes(1));
+    Consent storage = registry.grant(TenantId.of("t-list"), ConsentScope.STORAGE, inDays(30));
+    clock.advance(Duration.ofMinutes(1));
+    Consent second = registry.grant(TenantId.of("t-list"), ConsentScope.MAIL, inDays(30));
+    registry.grant(TenantId.of("t-list-other"), ConsentScope.MAIL, inDays(30));
+
+    assertThat(registry.list(TenantId.of("t-list"), ConsentScope.MAIL)).containsExactly(first, second);
+    assertThat(registry.list(TenantId.of("t-list"))).containsExactly(first, storage, second);
+  }
+
+  @Test
+  void checkWhenDatabaseUnreachableThenThrowsForTheGuardToDeny() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    JdbcConsentRegistry unreachable = JdbcConsentRegistry.builder(Postgres.dataSource(Postgres.HOST, port)).build();
+
+    assertThatThrownBy(() -> unreachable.check(query("t-down", ConsentScope.MAIL), clock.instant()))
+        .isInstanceOf(JdbcStoreException.class)
+        .hasMessage("could not read the consents of tenant 't-down' in schema (search path) (SQL state 08001); check the "
+            + "database is reachable and the schema is initialized");
+  }
+
+  @Test
+  void builderWhenQueryTimeoutBelowOneSecondThenRefused() {
+    assertThatThrownBy(() -> JdbcConsentRegistry.builder(pg.pool).queryTimeout(Duration.ofMillis(500)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("queryTimeout must be between 1 second and 5 minutes (JDBC counts whole seconds), was PT0.5S");
+  }
+}

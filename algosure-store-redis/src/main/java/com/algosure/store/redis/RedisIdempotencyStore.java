@@ -1,0 +1,287 @@
+package com.algosure.store.redis;
+
+import com.algosure.integration.spi.ClaimResult;
+import com.algosure.integration.spi.IdempotencyKey;
+import com.algosure.integration.spi.IdempotencyStore;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Idempotency records in Redis, shared by every instance of a service. One record per key (tenant +
+ * provider + action + caller's key, hashed into the Redis key name): a hash holding the state (in flight or
+ * completed), the request fingerprint, the owner token of the claim, its logical expiry and, once completed,
+ * the encoded outcome.
+ *
+ * <ul>
+ *   <li>{@link #claim}, {@link #complete} and {@link #release} are each one atomic {@code EVALSHA}: concurrent
+ *       claims of a key, from any number of instances, see exactly one {@code Claimed};
+ *   <li>only the owner of an unexpired claim may complete or release it: a claim that expired (and was perhaps
+ *       claimed again by someone else) is never completed or released by its old owner;
+ *   <li>a completed record replays its stored outcome until its time to live ends; a reused key with another
+ *       fingerprint is a {@code FingerprintMismatch};
+ *   <li>{@link #awaitCompletion} polls the record (one {@code HMGET} per poll, backing off) until it
+ *       completes, is released or the wait ends.
+ * </ul>
+ *
+ * <p>Expiry follows the store's {@link Clock} (logical expiry in the record), and Redis drops records a
+ * minute after it ({@code PEXPIRE}). Instances must keep their clocks synchronized (NTP).
+ *
+ * <p>Outcomes are stored through a codec; the default keeps a summary (kind, reason, attempts, status, safe
+ * fields, evidence and escalation references, never the accepted value, the request or its payload) and
+ * replays it as an unmodifiable {@code Map<String, Object>}, for which the guard answers a duplicate with
+ * {@code DUPLICATE_COMPLETED} and no second call. A host that wants the first {@code IntegrationOutcome}
+ * itself replayed supplies a codec that can rebuild it.
+ *
+ * <p>For idempotency to survive a Redis restart, run Redis with persistence (AOF); without it, a restart
+ * forgets every record and a resubmitted key would be sent again.
+ *
+ * <p>A Redis failure or timeout throws {@link RedisStoreException}; the guard then sends nothing
+ * ({@code IDEMPOTENCY_UNAVAILABLE}), and a completion that fails leaves the claim in flight until its TTL,
+ * so a duplicate never causes a second effect. Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class RedisIdempotencyStore implements IdempotencyStore {
+
+  static final Script CLAIM = Script.load("claim");
+  static final Script COMPLETE = Script.load("complete");
+  static final Script RELEASE = Script.load("release");
+  /** How long Redis keeps a record after its logical expiry. */
+  private static final Duration GRACE = Duration.ofMinutes(1);
+
+  private final RedisStoreConnection redis;
+  private final Clock clock;
+  private final Function<Object, String> encoder;
+  private final Function<String, Object> decoder;
+  private final Duration pollInterval;
+
+  private RedisIdempotencyStore(Builder b) {
+    this.redis = Objects.requireNonNull(b.redis);
+    this.clock = Objects.requireNonNull(b.clock);
+    this.encoder = Objects.requireNonNull(b.encoder);
+    this.decoder = Objects.requireNonNull(b.decoder);
+    this.pollInterval = Objects.requireNonNull(b.pollInterval);
+    redis.load(CLAIM, COMPLETE, RELEASE);
+  }
+
+  /**
+   * A new builder.
+   *
+   * @param redis the connection (shared with other stores; not closed by this store)
+   * @return the builder
+   */
+  public static Builder builder(RedisStoreConnection redis) {
+    return new Builder(Objects.requireNonNull(redis, "redis"));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws RedisStoreException if Redis failed or did not answer within the command timeout, or a stored
+   *     outcome could not be decoded
+   */
+  @Override
+  public ClaimResult claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(owner, "owner");
+    long now = clock.millis();
+    long ttlMillis = positive(ttl);
+    List<Object> r = redis.eval(CLAIM, ScriptOutputType.MULTI, new String[] {recordKey(key)}, fingerprint, owner,
+        Long.toString(now), Long.toString(now + ttlMillis), Long.toString(ttlMillis + GRACE.toMillis()));
+    String answer = String.valueOf(r.get(0));
+    switch (answer) {
+      case "CLAIMED":
+        return ClaimResult.claimed();
+      case "MISMATCH":
+        return ClaimResult.fingerprintMismatch();
+      case "IN_FLIGHT":
+        return ClaimResult.inFlight();
+      case "COMPLETED":
+        return new ClaimResult.Completed(decode(r.size() > 1 ? r.get(1) : null));
+      default:
+        throw new RedisStoreException("claim script answered '" + answer + "'; the scripts in Redis do not match this store");
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws RedisStoreException if Redis failed or did not answer within the command timeout
+   */
+  @Override
+  public boolean complete(IdempotencyKey key, String owner, Object outcome, Duration ttl) {
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(outcome, "outcome");
+    long now = clock.millis();
+    long ttlMillis = positive(ttl);
+    String encoded = Objects.requireNonNull(encoder.apply(outcome), "the outcome encoder returned null");
+    Long done = redis.eval(COMPLETE, ScriptOutputType.INTEGER, new String[] {recordKey(key)}, owner, Long.toString(now),
+        Long.toString(now + ttlMillis), encoded, Long.toString(ttlMillis + GRACE.toMillis()));
+    return done != null && done == 1L;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws RedisStoreException if Redis failed or did not answer within the command timeout
+   */
+  @Override
+  public boolean release(IdempotencyKey key, String owner) {
+    Objects.requireNonNull(owner, "owner");
+    Long done = redis.eval(RELEASE, ScriptOutputType.INTEGER, new String[] {recordKey(key)}, owner,
+        Long.toString(clock.millis()));
+    return done != null && done == 1L;
+  }
+
+  /**
+   * Polls the record (one {@code HMGET} each time; first after {@code pollInterval}, then backing off to eight
+   * times that) until it completes, disappears (released or expired) or {@code maxWait} passes.
+   *
+   * @throws RedisStoreException if Redis failed or did not answer within the command timeout
+   */
+  @Override
+  public Optional<Object> awaitCompletion(IdempotencyKey key, Duration maxWait) throws InterruptedException {
+    Objects.requireNonNull(maxWait, "maxWait");
+    String record = recordKey(key);
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    long interval = pollInterval.toNanos();
+    while (true) {
+      List<KeyValue<String, String>> r = redis.hmget(record, "s", "e", "o");
+      String state = value(r, 0);
+      String expiry = value(r, 1);
+      if (state == null || expiry == null || Long.parseLong(expiry) <= clock.millis()) {
+        return Optional.empty();
+      }
+      if ("C".equals(state)) {
+        return Optional.of(decode(value(r, 2)));
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return Optional.empty();
+      }
+      LockSupport.parkNanos(Math.min(left, interval));
+      // back off (up to 8 intervals) so that many waiters do not flood Redis with polls
+      interval = Math.min(interval * 2, pollInterval.toNanos() * 8);
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while waiting for an idempotency key to complete");
+      }
+    }
+  }
+
+  private static @Nullable String value(List<KeyValue<String, String>> r, int i) {
+    KeyValue<String, String> kv = r.size() > i ? r.get(i) : null;
+    return kv == null || !kv.hasValue() ? null : kv.getValue();
+  }
+
+  private Object decode(@Nullable Object stored) {
+    if (stored == null) {
+      throw new RedisStoreException("a completed idempotency record holds no outcome; it was not written by this store");
+    }
+    try {
+      return Objects.requireNonNull(decoder.apply(stored.toString()), "the outcome decoder returned null");
+    } catch (RuntimeException e) {
+      throw new RedisStoreException("a completed idempotency record's outcome could not be decoded ("
+          + e.getClass().getSimpleName() + "); check the store's outcome codec", e);
+    }
+  }
+
+  private static long positive(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    long ms = ttl.toMillis();
+    if (ms < 1) {
+      throw new IllegalArgumentException("ttl must be at least 1 millisecond, was " + ttl);
+    }
+    return ms;
+  }
+
+  String recordKey(IdempotencyKey key) {
+    Objects.requireNonNull(key, "key");
+    return Keys.tagged(redis.keyPrefix(), "idem", key.tenant().value(), key.provider().value(), key.action(), key.key());
+  }
+
+  @Override
+  public String toString() {
+    return "RedisIdempotencyStore[" + redis + ", pollInterval " + pollInterval + "]";
+  }
+
+  /** Builds a {@link RedisIdempotencyStore}. Each option may be set once; all have defaults. Not thread-safe. */
+  public static final class Builder {
+    private final RedisStoreConnection redis;
+    private @Nullable Clock clock;
+    private @Nullable Function<Object, String> encoder;
+    private @Nullable Function<String, Object> decoder;
+    private @Nullable Duration pollInterval;
+
+    private Builder(RedisStoreConnection redis) {
+      this.redis = redis;
+    }
+
+    private static void once(@Nullable Object current, String option) {
+      if (current != null) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    /**
+     * @param clock the clock for claims' and records' expiry (default: the UTC system clock)
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      once(this.clock, "clock");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * How outcomes are stored and replayed (default: a summary without the accepted value, the request or its
+     * payload, replayed as an unmodifiable {@code Map<String, Object>}).
+     *
+     * @param encoder turns an outcome into the text stored in Redis; it must not store secrets or raw personal
+     *     data
+     * @param decoder turns stored text back into the outcome a duplicate receives
+     * @return this builder
+     */
+    public Builder outcomeCodec(Function<Object, String> encoder, Function<String, Object> decoder) {
+      once(this.encoder, "outcomeCodec");
+      this.encoder = Objects.requireNonNull(encoder, "encoder");
+      this.decoder = Objects.requireNonNull(decoder, "decoder");
+      return this;
+    }
+
+    /**
+     * @param interval how often {@link #awaitCompletion} looks at an in-flight record, 1 ms to 1 second
+     *     (default 10 ms)
+     * @return this builder
+     */
+    public Builder pollInterval(Duration interval) {
+      once(this.pollInterval, "pollInterval");
+      Objects.requireNonNull(interval, "interval");
+      if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException("pollInterval must be between 1 ms and 1 second, was " + interval);
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * @return the store
+     * @throws RedisStoreException if the scripts could not be loaded
+     */
+    public RedisIdempotencyStore build() {
+      Builder s = new Builder(redis);
+      s.clock = clock == null ? Clock.systemUTC() : clock;
+      s.encoder = encoder == null ? OutcomeSummary::encode : encoder;
+      s.decoder = decoder == null ? OutcomeSummary::decode : decoder;
+      s.pollInterval = pollInterval == null ? Duration.ofMillis(10) : pollInterval;
+      return new RedisIdempotencyStore(s);
+    }
+  }
+}

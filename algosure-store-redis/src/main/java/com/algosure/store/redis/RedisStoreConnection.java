@@ -1,0 +1,268 @@
+package com.algosure.store.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One Lettuce connection to Redis, shared by the Redis stores of one process (Lettuce multiplexes every
+ * thread's commands over it). Commands are bounded by {@code commandTimeout}; while Redis is unreachable they
+ * fail at once instead of queueing (fail closed), and the connection reconnects in the background with a
+ * bounded backoff, so the stores recover when Redis is back. Scripts are loaded once and run by SHA; a Redis
+ * that lost them (a restart) gets them again on the first {@code NOSCRIPT}.
+ *
+ * <p>Every key the stores write starts with {@code keyPrefix}, so several applications (or test runs) can share
+ * one Redis without colliding.
+ *
+ * <p>Thread-safe. Close it when the stores are no longer used.
+ *
+ * @since 0.1.0
+ */
+public final class RedisStoreConnection implements AutoCloseable {
+
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._:/-]{1,64}");
+
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisCommands<String, String> commands;
+  private final String where;
+  private final String keyPrefix;
+  private final Duration commandTimeout;
+
+  private RedisStoreConnection(Builder b) {
+    this.where = b.uri.getHost() + ":" + b.uri.getPort();
+    this.keyPrefix = Objects.requireNonNull(b.keyPrefix);
+    this.commandTimeout = Objects.requireNonNull(b.commandTimeout);
+    Duration maxDelay = Objects.requireNonNull(b.reconnectDelayMax);
+    this.resources = ClientResources.builder()
+        .ioThreadPoolSize(2)
+        .computationThreadPoolSize(2)
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), maxDelay, 2, TimeUnit.MILLISECONDS))
+        .build();
+    RedisURI uri = b.uri;
+    uri.setTimeout(commandTimeout);
+    this.client = RedisClient.create(resources, uri);
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        // while disconnected, fail at once: a queued command would run late, after the guard has moved on
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(Objects.requireNonNull(b.connectTimeout)).keepAlive(true).build())
+        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+        .build());
+    try {
+      this.connection = client.connect();
+    } catch (RedisException e) {
+      shutdown();
+      throw new RedisStoreUnavailableException("Redis at " + where + " could not be reached within connectTimeout "
+          + b.connectTimeout + "; check it runs and the URI is right", e);
+    }
+    this.commands = connection.sync();
+  }
+
+  /**
+   * A new builder.
+   *
+   * @param redisUri where Redis is, such as {@code redis://127.0.0.1:6379} or {@code rediss://user:pw@host:6380/0}
+   *     (a password in it is never logged or shown)
+   * @return the builder
+   * @throws IllegalArgumentException if the URI cannot be parsed
+   */
+  public static Builder builder(String redisUri) {
+    Objects.requireNonNull(redisUri, "redisUri");
+    try {
+      return new Builder(RedisURI.create(redisUri));
+    } catch (RuntimeException e) {
+      // the message may echo the URI, and with it a password: say only what is wrong
+      throw new IllegalArgumentException("redisUri is not a Redis URI (redis://host:port or rediss://host:port)");
+    }
+  }
+
+  /** @return the prefix every key of these stores starts with */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /** @return how long one command may take */
+  public Duration commandTimeout() {
+    return commandTimeout;
+  }
+
+  /** @return whether the connection is up now (it reconnects by itself when Redis comes back) */
+  public boolean isConnected() {
+    return connection.isOpen();
+  }
+
+  /** Runs a script by SHA, loading it first if Redis does not know it (after a restart). One round trip. */
+  <T> T eval(Script script, ScriptOutputType type, String[] keys, String... args) {
+    return call(script.name(), c -> {
+      try {
+        return c.evalsha(script.sha(), type, keys, args);
+      } catch (RedisNoScriptException e) {
+        c.scriptLoad(script.body());
+        return c.evalsha(script.sha(), type, keys, args);
+      }
+    });
+  }
+
+  /** Loads scripts once, so the first call does not pay for it. */
+  void load(Script... scripts) {
+    for (Script s : scripts) {
+      String sha = call("SCRIPT LOAD " + s.name(), c -> c.scriptLoad(s.body()));
+      if (!s.sha().equals(sha)) {
+        throw new RedisStoreException("Redis at " + where + " named script " + s.name() + " " + sha + ", expected " + s.sha());
+      }
+    }
+  }
+
+  @Nullable String get(String key) {
+    return call("GET", c -> c.get(key));
+  }
+
+  List<io.lettuce.core.KeyValue<String, String>> hmget(String key, String... fields) {
+    return call("HMGET", c -> c.hmget(key, fields));
+  }
+
+  private <T> T call(String what, Function<RedisCommands<String, String>, T> command) {
+    try {
+      return command.apply(commands);
+    } catch (RedisCommandTimeoutException e) {
+      throw new RedisStoreUnavailableException("Redis at " + where + " did not answer " + what + " within commandTimeout "
+          + commandTimeout + "; check its load and the network", e);
+    } catch (RedisConnectionException e) {
+      throw new RedisStoreUnavailableException("Redis at " + where + " is not reachable (" + what + "); the connection "
+          + "reconnects by itself when it is back", e);
+    } catch (RedisException e) {
+      if (!connection.isOpen() || e.getMessage() != null && e.getMessage().contains("not connected")) {
+        throw new RedisStoreUnavailableException("Redis at " + where + " is not connected (" + what + "); the connection "
+            + "reconnects by itself when it is back", e);
+      }
+      throw new RedisStoreException("Redis at " + where + " refused " + what + ": " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Closes the connection and releases its threads. */
+  @Override
+  public void close() {
+    connection.close();
+    shutdown();
+  }
+
+  private void shutdown() {
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public String toString() {
+    return "RedisStoreConnection[" + where + ", prefix " + keyPrefix + ", commandTimeout " + commandTimeout + "]";
+  }
+
+  /**
+   * Builds a {@link RedisStoreConnection}. Each option may be set once; all have defaults. Not thread-safe.
+   */
+  public static final class Builder {
+    private final RedisURI uri;
+    private @Nullable Duration commandTimeout;
+    private @Nullable Duration connectTimeout;
+    private @Nullable Duration reconnectDelayMax;
+    private @Nullable String keyPrefix;
+
+    private Builder(RedisURI uri) {
+      this.uri = uri;
+    }
+
+    private static void once(@Nullable Object current, String option) {
+      if (current != null) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    private static Duration within(String option, Duration d, Duration min, Duration max) {
+      Objects.requireNonNull(d, option);
+      if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ", was " + d);
+      }
+      return d;
+    }
+
+    /**
+     * @param timeout how long one store operation may take, 1 ms to 1 minute (default 500 ms); past it the
+     *     guard fails the call closed
+     * @return this builder
+     */
+    public Builder commandTimeout(Duration timeout) {
+      once(commandTimeout, "commandTimeout");
+      this.commandTimeout = within("commandTimeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+      return this;
+    }
+
+    /**
+     * @param timeout how long connecting may take, 1 ms to 1 minute (default 2 seconds)
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      once(connectTimeout, "connectTimeout");
+      this.connectTimeout = within("connectTimeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+      return this;
+    }
+
+    /**
+     * @param delay the longest wait between two reconnection attempts, 10 ms to 1 minute (default 1 second)
+     * @return this builder
+     */
+    public Builder reconnectDelayMax(Duration delay) {
+      once(reconnectDelayMax, "reconnectDelayMax");
+      this.reconnectDelayMax = within("reconnectDelayMax", delay, Duration.ofMillis(10), Duration.ofMinutes(1));
+      return this;
+    }
+
+    /**
+     * @param prefix what every key starts with: 1 to 64 letters, digits and {@code . _ : / -} (default
+     *     {@code algosure:})
+     * @return this builder
+     */
+    public Builder keyPrefix(String prefix) {
+      once(keyPrefix, "keyPrefix");
+      Objects.requireNonNull(prefix, "prefix");
+      if (!PREFIX.matcher(prefix).matches()) {
+        throw new IllegalArgumentException("keyPrefix must be 1 to 64 letters, digits and . _ : / -, was '" + prefix + "'");
+      }
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /**
+     * Connects.
+     *
+     * @return the connection
+     * @throws RedisStoreUnavailableException if Redis cannot be reached within {@code connectTimeout}
+     */
+    public RedisStoreConnection build() {
+      Builder s = new Builder(RedisURI.builder(uri).build());
+      s.commandTimeout = commandTimeout == null ? Duration.ofMillis(500) : commandTimeout;
+      s.connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
+      s.reconnectDelayMax = reconnectDelayMax == null ? Duration.ofSeconds(1) : reconnectDelayMax;
+      s.keyPrefix = keyPrefix == null ? "algosure:" : keyPrefix;
+      return new RedisStoreConnection(s);
+    }
+  }
+}

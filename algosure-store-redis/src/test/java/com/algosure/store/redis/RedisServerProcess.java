@@ -1,0 +1,92 @@
+package com.algosure.store.redis;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A throw-away redis-server of the test's own, on a free loopback port, without persistence: started as a
+ * child process, killed and started again to simulate an outage. Never the shared Redis on 6379.
+ */
+final class RedisServerProcess implements AutoCloseable {
+
+  private static final String BINARY = "/usr/bin/redis-server";
+
+  final int port;
+  private Process process;
+
+  private RedisServerProcess(int port) {
+    this.port = port;
+  }
+
+  static RedisServerProcess start() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    RedisServerProcess server = new RedisServerProcess(port);
+    server.startAgain();
+    return server;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  String uri() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** Starts the server (again) on its port and waits until it answers PING, at most 10 seconds. */
+  void startAgain() throws IOException {
+    process = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--daemonize", "no"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.to(new File(System.getProperty("java.io.tmpdir"), "algosure-redis-" + port + ".log")))
+        .start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!answersPing()) {
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new IOException("redis-server on port " + port + " did not start; see its log in java.io.tmpdir");
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // waiting for a process, not for time
+    }
+  }
+
+  /** Kills the server at once (SIGKILL), as a crash would, and waits for the process to end. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  private boolean answersPing() {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(500);
+      OutputStream out = s.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[7];
+      int n = in.read(buf);
+      return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      kill();
+    }
+  }
+}

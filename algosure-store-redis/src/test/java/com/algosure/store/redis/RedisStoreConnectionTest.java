@@ -1,0 +1,95 @@
+package com.algosure.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RedisStoreConnectionTest {
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void buildWhenRedisUnreachableThenFailsWithinConnectTimeoutAndNamesOnlyHostAndPort() throws IOException {
+    int port = closedPort();
+    long start = System.nanoTime();
+
+    assertThatThrownBy(() -> RedisStoreConnection.builder("redis://user:s3cr3t-pw@127.0.0.1:" + port)
+        .connectTimeout(Duration.ofMillis(500)).build())
+        .isInstanceOf(RedisStoreUnavailableException.class)
+        .hasMessage("Redis at 127.0.0.1:" + port + " could not be reached within connectTimeout PT0.5S; check it runs and "
+            + "the URI is right")
+        .message().doesNotContain("s3cr3t-pw");
+    // bounded: the connect timeout plus starting and stopping the client's event loops (class loading on first use)
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void toStringWhenUriHasPasswordThenPasswordNeverShown() {
+    try (RedisStoreConnection c = RedisStoreConnection.builder(RedisFixture.URI).keyPrefix("algosure-test:tostring:").build()) {
+      assertThat(c).hasToString("RedisStoreConnection[127.0.0.1:6379, prefix algosure-test:tostring:, commandTimeout PT0.5S]");
+      assertThat(c.isConnected()).isTrue();
+    }
+  }
+
+  @Test
+  void builderWhenUriMalformedThenRefusedWithoutEchoingIt() {
+    assertThatThrownBy(() -> RedisStoreConnection.builder("http://user:s3cr3t-pw@host"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("redisUri is not a Redis URI (redis://host:port or rediss://host:port)");
+  }
+
+  @Test
+  void builderWhenOptionSetTwiceThenRefused() {
+    RedisStoreConnection.Builder b = RedisStoreConnection.builder(RedisFixture.URI).commandTimeout(Duration.ofMillis(100));
+
+    assertThatThrownBy(() -> b.commandTimeout(Duration.ofMillis(200))).isInstanceOf(IllegalStateException.class)
+        .hasMessage("commandTimeout was already set");
+  }
+
+  @Test
+  void builderWhenTimeoutOutOfRangeThenRefused() {
+    assertThatThrownBy(() -> RedisStoreConnection.builder(RedisFixture.URI).commandTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("commandTimeout must be between PT0.001S and PT1M, was PT0S");
+    assertThatThrownBy(() -> RedisStoreConnection.builder(RedisFixture.URI).reconnectDelayMax(Duration.ofHours(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("reconnectDelayMax must be between PT0.01S and PT1M, was PT1H");
+  }
+
+  @Test
+  void builderWhenKeyPrefixHasSpacesOrBracesThenRefused() {
+    assertThatThrownBy(() -> RedisStoreConnection.builder(RedisFixture.URI).keyPrefix("my app {x}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("keyPrefix must be 1 to 64 letters, digits and . _ : / -, was 'my app {x}'");
+  }
+
+  @Test
+  void commandWhenRedisStopsAnsweringThenTimesOutWithinCommandTimeout() throws Exception {
+    try (RedisServerProcess server = RedisServerProcess.start();
+        RedisStoreConnection c = RedisStoreConnection.builder(server.uri()).commandTimeout(Duration.ofMillis(200)).build()) {
+      RedisRateLimitStore store = RedisRateLimitStore.create(c);
+      // a paused process keeps the socket open but never answers: only the command timeout ends the wait
+      new ProcessBuilder("kill", "-STOP", Long.toString(server.pid())).start().waitFor();
+      try {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> store.pausedUntil(com.algosure.integration.spi.RateLimitKey.providerWide(
+            com.algosure.integration.ProviderId.of("acme-mail")), java.time.Instant.now()))
+            .isInstanceOf(RedisStoreUnavailableException.class)
+            .hasMessage("Redis at 127.0.0.1:" + server.port + " did not answer GET within commandTimeout PT0.2S; check its "
+                + "load and the network");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+      } finally {
+        new ProcessBuilder("kill", "-CONT", Long.toString(server.pid())).start().waitFor();
+      }
+    }
+  }
+}
