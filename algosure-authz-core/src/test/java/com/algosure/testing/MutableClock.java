@@ -27,6 +27,11 @@ public final class MutableClock extends Clock {
     return new MutableClock(now);
   }
 
+  /** @param instant an ISO-8601 instant such as {@code 2026-11-23T10:00:00Z} @return a clock standing there */
+  public static MutableClock at(String instant) {
+    return at(Instant.parse(instant));
+  }
+
   /** Moves the clock forward (or back, with a negative duration). @return this clock */
   public MutableClock advance(Duration d) {
     now = now.plus(d);

@@ -1,5 +1,6 @@
 package com.algosure.store.jdbc;
 
+import com.algosure.integration.spi.OutcomeSummary;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;

@@ -1,5 +1,6 @@
 package com.algosure.store.jdbc;
 
+import com.algosure.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package com.algosure.store.redis;
 
+import com.algosure.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package com.algosure.store.redis;
 
+import com.algosure.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.algosure.authz.TenantId;
@@ -19,7 +20,7 @@ class RedisRateLimitStoreTest {
   private static final RateLimit FIVE_PER_SECOND = RateLimit.of(5, Duration.ofSeconds(1));
   private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
   /** The guard's clock; the store uses it to bound how long Redis keeps a pause. */
-  private static final MutableClock CLOCK = new MutableClock(T0);
+  private static final MutableClock CLOCK = MutableClock.at(T0);
 
   private static RedisFixture fixture;
   private static RedisStoreConnection redis;

@@ -1,4 +1,4 @@
-package com.algosure.store.jdbc;
+package com.algosure.integration.spi;
 
 import com.algosure.integration.IntegrationOutcome;
 import com.algosure.integration.inbound.CallbackOutcome;
@@ -10,17 +10,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The default outcome codec: keeps what a replay may show and nothing else: the outcome's kind, reason,
- * attempts, status, safe fields and evidence or escalation references. Never the accepted value, the request
- * or its payload. Decodes to an unmodifiable {@code Map<String, Object>}.
+ * The default outcome codec of the distributed {@link IdempotencyStore}s (JDBC, Redis): keeps what a replay
+ * may show and nothing else: the outcome's kind, reason, attempts, status, safe fields and evidence or
+ * escalation references. Never the accepted value, the request or its payload. Decodes to an unmodifiable
+ * {@code Map<String, Object>}.
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
-final class OutcomeSummary {
+public final class OutcomeSummary {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private OutcomeSummary() {}
 
-  static String encode(Object outcome) {
+  /**
+   * @param outcome an {@link IntegrationOutcome} or a {@link CallbackOutcome}
+   * @return the summary as JSON
+   */
+  public static String encode(Object outcome) {
     Map<String, Object> m = new LinkedHashMap<>();
     if (outcome instanceof IntegrationOutcome<?> o) {
       m.put("outcome", "integration");
@@ -50,7 +59,12 @@ final class OutcomeSummary {
     }
   }
 
-  static Object decode(String stored) {
+  /**
+   * @param stored a summary written by {@link #encode(Object)}
+   * @return the summary as an unmodifiable map
+   * @throws IllegalArgumentException if the text is not such a summary
+   */
+  public static Object decode(String stored) {
     try {
       return Collections.unmodifiableMap(JSON.readValue(stored, new TypeReference<LinkedHashMap<String, Object>>() {}));
     } catch (JsonProcessingException e) {
