@@ -53,7 +53,7 @@ public class AlgosureProperties implements InitializingBean {
   /** How Keycloak's roles, groups and claims map to Algosure roles and context. */
   private final Keycloak keycloak = new Keycloak();
 
-  /** Where the role catalogue JSON is, such as {@code classpath:algosure/roles.json} or {@code file:/etc/algosure/roles.json}. */
+  /** Where the role catalogue JSON is, such as classpath:algosure/roles.json or file:/etc/algosure/roles.json. */
   private @Nullable Resource roleCatalog;
 
   /** How the HTTP request names its context. */
@@ -229,13 +229,13 @@ public class AlgosureProperties implements InitializingBean {
   /** One trusted token issuer. */
   public static class Issuer {
 
-    /** The issuer URI, exactly as in the tokens' {@code iss} claim. */
+    /** The issuer URI, exactly as in the tokens' iss claim. */
     private @Nullable URI issuerUri;
 
-    /** The JWKS URI; default: the issuer's {@code /protocol/openid-connect/certs} (Keycloak). */
+    /** The JWKS URI; default: the issuer's /protocol/openid-connect/certs (Keycloak). */
     private @Nullable URI jwksUri;
 
-    /** The audiences this service accepts; a token must name one of them in {@code aud}. */
+    /** The audiences this service accepts; a token must name one of them in aud. */
     private List<String> audiences = new ArrayList<>();
 
     /** The signature algorithms accepted (asymmetric only). */
@@ -301,22 +301,22 @@ public class AlgosureProperties implements InitializingBean {
     /** A Keycloak mapping JSON file; when set, the inline mapping properties must be left empty. */
     private @Nullable Resource mappingLocation;
 
-    /** Realm roles to Algosure roles: {@code algosure.keycloak.realm-roles.platform-admin=platform-admin}. */
+    /** Realm roles to Algosure roles: algosure.keycloak.realm-roles.platform-admin=platform-admin. */
     private Map<String, List<String>> realmRoles = new LinkedHashMap<>();
 
-    /** Client roles to Algosure roles, per client: {@code algosure.keycloak.client-roles.filings-api.[filings:read]=filing-reader}. */
+    /** Client roles to Algosure roles, per client: algosure.keycloak.client-roles.filings-api.[filings:read]=filing-reader. */
     private Map<String, Map<String, List<String>>> clientRoles = new LinkedHashMap<>();
 
-    /** Group path patterns naming tenant and organization, such as {@code /tenants/{tenant}/org-{org}}. */
+    /** Group path patterns naming tenant and organization, such as /tenants/{tenant/org-{org}}. */
     private List<String> groupPatterns = new ArrayList<>();
 
-    /** A claim trusted to carry the tenant id, such as {@code tenant_id}; empty: the tenant comes from the directory. */
+    /** A claim trusted to carry the tenant id, such as tenant_id; empty: the tenant comes from the directory. */
     private @Nullable String tenantClaim;
 
-    /** {@code amr} values that count as multi-factor evidence. */
+    /** amr values that count as multi-factor evidence. */
     private List<String> mfaAmrValues = new ArrayList<>(List.of("otp", "mfa", "hwk"));
 
-    /** {@code acr} values that count as multi-factor evidence. */
+    /** acr values that count as multi-factor evidence. */
     private List<String> mfaAcrValues = new ArrayList<>();
 
     void validate() {
@@ -423,7 +423,7 @@ public class AlgosureProperties implements InitializingBean {
     /** The header carrying the caller's correlation id into the audit trail. */
     private String correlationHeader = "X-Correlation-Id";
 
-    /** Ant-style paths the default security filter chain leaves open (no bearer token needed), such as {@code /api/callbacks/**}. */
+    /** Ant-style paths the default security filter chain leaves open (no bearer token needed), such as /api/callbacks/**. */
     private List<String> publicPaths = new ArrayList<>();
 
     void validate() {
@@ -553,7 +553,7 @@ public class AlgosureProperties implements InitializingBean {
     /** Allow a plain-http endpoint on a loopback host (tests and development only). */
     private boolean allowLoopbackHttp;
 
-    /** The consent scope the tenant must have granted, such as {@code GOVERNMENT_RECORDS}; empty for none. */
+    /** The consent scope the tenant must have granted, such as GOVERNMENT_RECORDS; empty for none. */
     private @Nullable String consentScope;
 
     /** Our own rate limit per tenant and provider. */
