@@ -12,6 +12,7 @@ import org.springframework.expression.Expression;
 record AuthorizeAttributes(
     String action,
     String resourceType,
+    ResourceRef collection,
     @Nullable Expression resourceId,
     @Nullable Expression tenant,
     @Nullable Expression organization,
@@ -25,12 +26,13 @@ record AuthorizeAttributes(
     } catch (IllegalArgumentException e) {
       throw new InvalidAlgosureConfigurationException(where + " (action)", e.getMessage());
     }
+    ResourceRef collection;
     try {
-      ResourceRef.type(a.resourceType());
+      collection = ResourceRef.type(a.resourceType());
     } catch (IllegalArgumentException e) {
       throw new InvalidAlgosureConfigurationException(where + " (resourceType)", e.getMessage());
     }
-    return new AuthorizeAttributes(a.action(), a.resourceType(),
+    return new AuthorizeAttributes(a.action(), a.resourceType(), collection,
         MethodExpressions.parse(a.resourceId(), "Authorize", "resourceId", method),
         MethodExpressions.parse(a.tenant(), "Authorize", "tenant", method),
         MethodExpressions.parse(a.organization(), "Authorize", "organization", method),

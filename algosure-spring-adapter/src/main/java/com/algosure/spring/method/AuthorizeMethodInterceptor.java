@@ -6,6 +6,7 @@ import com.algosure.authz.ResourceRef;
 import com.algosure.authz.TenantId;
 import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.Authorize;
+import com.algosure.spring.CurrentDecision;
 import com.algosure.spring.InvalidRequestContextException;
 import java.lang.reflect.Method;
 import java.util.Objects;
@@ -65,7 +66,7 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
     EvaluationContext ctx = MethodExpressions.context(method, invocation.getArguments());
     AuthorizationRequest.Builder b = auth.request(a.action());
     if (a.resourceId() == null) {
-      b.resource(ResourceRef.type(a.resourceType()));
+      b.resource(a.collection());
     } else {
       String id = MethodExpressions.text(a.resourceId(), ctx);
       if (id != null) { // an absent id leaves the request without a resource, which the decision point denies
@@ -88,8 +89,9 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
     if (task != null) {
       b.task(task);
     }
-    auth.require(b.build());
-    return invocation.proceed();
+    try (CurrentDecision.Scope scope = CurrentDecision.bind(auth.require(b.build()))) {
+      return invocation.proceed();
+    }
   }
 
   private static <T> T valid(Supplier<T> factory, String what) {
