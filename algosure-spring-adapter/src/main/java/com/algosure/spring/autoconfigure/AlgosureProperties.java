@@ -1,6 +1,7 @@
 package com.algosure.spring.autoconfigure;
 
 import com.algosure.audit.AuditFailurePolicy;
+import com.algosure.authz.token.SigningAlgorithm;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -38,8 +39,6 @@ import org.springframework.core.io.Resource;
 @ConfigurationProperties(prefix = "algosure")
 public class AlgosureProperties implements InitializingBean {
 
-  static final Set<String> ALGORITHMS =
-      Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
   private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
   private static final String LOOPBACK_ONLY = "plain http is allowed only to a loopback host, for development";
   private static final Pattern PROVIDER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -49,6 +48,9 @@ public class AlgosureProperties implements InitializingBean {
 
   /** The token issuers (Keycloak realms) whose access tokens this service accepts. */
   private List<Issuer> issuers = new ArrayList<>();
+
+  /** Token validation settings shared by every issuer. */
+  private final Tokens tokens = new Tokens();
 
   /** How Keycloak's roles, groups and claims map to Algosure roles and context. */
   private final Keycloak keycloak = new Keycloak();
@@ -103,14 +105,12 @@ public class AlgosureProperties implements InitializingBean {
         throw new InvalidAlgosureConfigurationException(at + ".algorithms", "empty: list at least one, such as RS256");
       }
       for (String alg : issuer.algorithms) {
-        if (!ALGORITHMS.contains(alg)) {
-          throw new InvalidAlgosureConfigurationException(at + ".algorithms", "'" + alg
-              + "' is not allowed: use asymmetric signature algorithms only, one of " + new java.util.TreeSet<>(ALGORITHMS));
-        }
+        issuer.signingAlgorithm(alg, at + ".algorithms");
       }
-      if (issuer.clockSkew.isNegative() || issuer.clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
-        throw new InvalidAlgosureConfigurationException(at + ".clock-skew", "must be between 0s and 5m, was " + issuer.clockSkew);
-      }
+    }
+    if (tokens.clockSkew.isNegative() || tokens.clockSkew.compareTo(Duration.ofMinutes(5)) > 0 || tokens.clockSkew.getNano() != 0) {
+      throw new InvalidAlgosureConfigurationException("algosure.tokens.clock-skew",
+          "must be whole seconds between 0s and 5m, was " + tokens.clockSkew);
     }
     keycloak.validate();
     web.validate();
@@ -181,6 +181,11 @@ public class AlgosureProperties implements InitializingBean {
     this.issuers = issuers;
   }
 
+  /** @return the token validation settings */
+  public Tokens getTokens() {
+    return tokens;
+  }
+
   /** @return the Keycloak mapping */
   public Keycloak getKeycloak() {
     return keycloak;
@@ -241,9 +246,6 @@ public class AlgosureProperties implements InitializingBean {
     /** The signature algorithms accepted (asymmetric only). */
     private List<String> algorithms = new ArrayList<>(List.of("RS256"));
 
-    /** How far the clocks of issuer and service may disagree on expiry and not-before. */
-    private Duration clockSkew = Duration.ofSeconds(30);
-
     /** @return the issuer URI */
     public @Nullable URI getIssuerUri() {
       return issuerUri;
@@ -284,6 +286,27 @@ public class AlgosureProperties implements InitializingBean {
       this.algorithms = algorithms;
     }
 
+    /** @return the JWKS URI: the configured one, else Keycloak's standard path under the issuer */
+    URI effectiveJwksUri() {
+      return jwksUri != null ? jwksUri : URI.create(String.valueOf(issuerUri).replaceAll("/+$", "") + "/protocol/openid-connect/certs");
+    }
+
+    SigningAlgorithm signingAlgorithm(String name, String property) {
+      try {
+        return SigningAlgorithm.valueOf(name);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidAlgosureConfigurationException(property, "'" + name + "' is not allowed: use asymmetric signature "
+            + "algorithms only, one of " + java.util.Arrays.toString(SigningAlgorithm.values()));
+      }
+    }
+  }
+
+  /** Token validation settings shared by every issuer. */
+  public static class Tokens {
+
+    /** How far the clocks of issuer and service may disagree on exp, nbf and iat (whole seconds). */
+    private Duration clockSkew = Duration.ofSeconds(60);
+
     /** @return the clock skew */
     public Duration getClockSkew() {
       return clockSkew;
@@ -295,45 +318,54 @@ public class AlgosureProperties implements InitializingBean {
     }
   }
 
-  /** How Keycloak signals map to Algosure roles and context: inline here, or a JSON file. */
+  /**
+   * How Keycloak signals map to Algosure roles and context: inline here, or a JSON file in the format of
+   * {@code KeycloakMapping.fromJson}. Left empty, users and service accounts are recognised and MFA is read from
+   * {@code amr}, but no role, group or claim maps to anything.
+   */
   public static class Keycloak {
 
-    /** A Keycloak mapping JSON file; when set, the inline mapping properties must be left empty. */
+    /** A Keycloak mapping JSON file (classpath: or file:); when set, the inline mapping properties must be left empty. */
     private @Nullable Resource mappingLocation;
 
-    /** Realm roles to Algosure roles: algosure.keycloak.realm-roles.platform-admin=platform-admin. */
+    /** Realm roles to Algosure roles, such as algosure.keycloak.realm-roles.platform-admin=platform-admin. */
     private Map<String, List<String>> realmRoles = new LinkedHashMap<>();
 
-    /** Client roles to Algosure roles, per client: algosure.keycloak.client-roles.filings-api.[filings:read]=filing-reader. */
+    /** Client roles to Algosure roles, per client, such as algosure.keycloak.client-roles.filings-api.[filings:read]=filing-viewer. */
     private Map<String, Map<String, List<String>>> clientRoles = new LinkedHashMap<>();
 
-    /** Group path patterns naming tenant and organization, such as /tenants/{tenant/org-{org}}. */
+    /** Group path templates whose {tenant} and {org} become hints, such as /tenants/{tenant}/org-{org}. */
     private List<String> groupPatterns = new ArrayList<>();
 
-    /** A claim trusted to carry the tenant id, such as tenant_id; empty: the tenant comes from the directory. */
-    private @Nullable String tenantClaim;
+    /** Claims that hint at the tenant (never used for access on their own), such as tenant_id. */
+    private List<String> tenantHintClaims = new ArrayList<>();
 
-    /** amr values that count as multi-factor evidence. */
-    private List<String> mfaAmrValues = new ArrayList<>(List.of("otp", "mfa", "hwk"));
+    /** The one claim trusted as the tenant source, such as tenant_id; only where the identity provider alone sets it. */
+    private @Nullable String trustedTenantClaim;
 
-    /** acr values that count as multi-factor evidence. */
-    private List<String> mfaAcrValues = new ArrayList<>();
+    /** Claims that hint at organizations, such as org_ids. */
+    private List<String> organizationClaims = new ArrayList<>();
+
+    /** The preferred_username prefix of service accounts; default service-account-. */
+    private @Nullable String serviceAccountUsernamePrefix;
+
+    /** amr values that count as multi-factor evidence; default otp, mfa, hwk. */
+    private @Nullable List<String> mfaAmrValues;
+
+    /** acr values that count as multi-factor evidence; default none. */
+    private @Nullable List<String> mfaAcrValues;
+
+    /** @return whether any inline mapping property is set */
+    boolean hasInlineRules() {
+      return !realmRoles.isEmpty() || !clientRoles.isEmpty() || !groupPatterns.isEmpty() || !tenantHintClaims.isEmpty()
+          || trustedTenantClaim != null || !organizationClaims.isEmpty() || serviceAccountUsernamePrefix != null
+          || mfaAmrValues != null || mfaAcrValues != null;
+    }
 
     void validate() {
-      boolean inline = !realmRoles.isEmpty() || !clientRoles.isEmpty() || !groupPatterns.isEmpty() || tenantClaim != null;
-      if (mappingLocation != null && inline) {
+      if (mappingLocation != null && hasInlineRules()) {
         throw new InvalidAlgosureConfigurationException("algosure.keycloak.mapping-location",
-            "set together with inline mapping properties (realm-roles, client-roles, group-patterns, tenant-claim): use one or the other");
-      }
-      if (tenantClaim != null && tenantClaim.isBlank()) {
-        throw new InvalidAlgosureConfigurationException("algosure.keycloak.tenant-claim", "blank: name a claim or leave it out");
-      }
-      for (int i = 0; i < groupPatterns.size(); i++) {
-        String p = groupPatterns.get(i);
-        if (p == null || !p.startsWith("/") || !(p.contains("{tenant}") || p.contains("{org}"))) {
-          throw new InvalidAlgosureConfigurationException("algosure.keycloak.group-patterns[" + i + "]",
-              "'" + p + "' is not a group path pattern: start with / and name {tenant} and/or {org}, such as /tenants/{tenant}/org-{org}");
-        }
+            "set together with inline mapping properties (realm-roles, client-roles, group-patterns, claims, mfa): use one or the other");
       }
     }
 
@@ -367,43 +399,73 @@ public class AlgosureProperties implements InitializingBean {
       this.clientRoles = clientRoles;
     }
 
-    /** @return group path patterns */
+    /** @return group path templates */
     public List<String> getGroupPatterns() {
       return groupPatterns;
     }
 
-    /** @param groupPatterns group path patterns */
+    /** @param groupPatterns group path templates */
     public void setGroupPatterns(List<String> groupPatterns) {
       this.groupPatterns = groupPatterns;
     }
 
+    /** @return tenant hint claims */
+    public List<String> getTenantHintClaims() {
+      return tenantHintClaims;
+    }
+
+    /** @param tenantHintClaims tenant hint claims */
+    public void setTenantHintClaims(List<String> tenantHintClaims) {
+      this.tenantHintClaims = tenantHintClaims;
+    }
+
     /** @return the trusted tenant claim, if any */
-    public @Nullable String getTenantClaim() {
-      return tenantClaim;
+    public @Nullable String getTrustedTenantClaim() {
+      return trustedTenantClaim;
     }
 
-    /** @param tenantClaim the trusted tenant claim */
-    public void setTenantClaim(@Nullable String tenantClaim) {
-      this.tenantClaim = tenantClaim;
+    /** @param trustedTenantClaim the trusted tenant claim */
+    public void setTrustedTenantClaim(@Nullable String trustedTenantClaim) {
+      this.trustedTenantClaim = trustedTenantClaim;
     }
 
-    /** @return amr values counting as MFA */
-    public List<String> getMfaAmrValues() {
+    /** @return organization hint claims */
+    public List<String> getOrganizationClaims() {
+      return organizationClaims;
+    }
+
+    /** @param organizationClaims organization hint claims */
+    public void setOrganizationClaims(List<String> organizationClaims) {
+      this.organizationClaims = organizationClaims;
+    }
+
+    /** @return the service-account username prefix, if set */
+    public @Nullable String getServiceAccountUsernamePrefix() {
+      return serviceAccountUsernamePrefix;
+    }
+
+    /** @param serviceAccountUsernamePrefix the service-account username prefix */
+    public void setServiceAccountUsernamePrefix(@Nullable String serviceAccountUsernamePrefix) {
+      this.serviceAccountUsernamePrefix = serviceAccountUsernamePrefix;
+    }
+
+    /** @return amr values counting as MFA, if set */
+    public @Nullable List<String> getMfaAmrValues() {
       return mfaAmrValues;
     }
 
     /** @param mfaAmrValues amr values counting as MFA */
-    public void setMfaAmrValues(List<String> mfaAmrValues) {
+    public void setMfaAmrValues(@Nullable List<String> mfaAmrValues) {
       this.mfaAmrValues = mfaAmrValues;
     }
 
-    /** @return acr values counting as MFA */
-    public List<String> getMfaAcrValues() {
+    /** @return acr values counting as MFA, if set */
+    public @Nullable List<String> getMfaAcrValues() {
       return mfaAcrValues;
     }
 
     /** @param mfaAcrValues acr values counting as MFA */
-    public void setMfaAcrValues(List<String> mfaAcrValues) {
+    public void setMfaAcrValues(@Nullable List<String> mfaAcrValues) {
       this.mfaAcrValues = mfaAcrValues;
     }
   }

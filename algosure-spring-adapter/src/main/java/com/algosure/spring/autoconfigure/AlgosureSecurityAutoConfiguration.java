@@ -1,8 +1,10 @@
 package com.algosure.spring.autoconfigure;
 
+import com.algosure.authz.token.AccessTokenValidator;
 import com.algosure.spring.AlgosureEventListener;
 import com.algosure.spring.BearerTokenAuthenticator;
 import com.algosure.spring.CompositeEventListener;
+import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.security.AlgosureHttpConfigurer;
 import com.algosure.spring.security.BearerTokenAuthenticationProvider;
 import com.algosure.spring.security.ProblemAccessDeniedHandler;
@@ -29,7 +31,7 @@ import org.springframework.security.web.SecurityFilterChain;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = {AlgosureAutoConfiguration.class, AlgosureWebAutoConfiguration.class}, beforeName = {
+@AutoConfiguration(after = {AlgosureTokenAutoConfiguration.class, AlgosureAutoConfiguration.class, AlgosureWebAutoConfiguration.class}, beforeName = {
     "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
     "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
     "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration"})
@@ -40,6 +42,22 @@ public class AlgosureSecurityAutoConfiguration {
 
   /** Created by Spring. */
   public AlgosureSecurityAutoConfiguration() {}
+
+  /**
+   * @param validator the core validator, configured from {@code algosure.issuers}
+   * @return the authenticator: one call to the validator per request
+   * @throws InvalidAlgosureConfigurationException if no issuer is configured and the host declared no validator
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public BearerTokenAuthenticator algosureBearerTokenAuthenticator(ObjectProvider<AccessTokenValidator> validator) {
+    AccessTokenValidator v = validator.getIfAvailable();
+    if (v == null) {
+      throw new InvalidAlgosureConfigurationException("algosure.issuers", "empty, and there is no AccessTokenValidator "
+          + "or BearerTokenAuthenticator bean: configure the issuer(s) whose tokens this service accepts");
+    }
+    return v::authenticate;
+  }
 
   /**
    * @param authenticator validates tokens

@@ -2,6 +2,8 @@ package com.algosure.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.algosure.authz.token.AccessTokenValidator;
+import com.algosure.authz.token.KeycloakMapping;
 import com.algosure.spring.AdapterFixtures;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import java.time.Duration;
@@ -17,7 +19,7 @@ class AlgosurePropertiesTests {
   private static final String AUDIENCE = "algosure.issuers[0].audiences=filings-api";
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(AlgosureAutoConfiguration.class))
+      .withConfiguration(AutoConfigurations.of(AlgosureTokenAutoConfiguration.class, AlgosureAutoConfiguration.class))
       .withUserConfiguration(AdapterFixtures.HostBeans.class)
       .withPropertyValues(AdapterFixtures.CATALOG);
 
@@ -29,7 +31,7 @@ class AlgosurePropertiesTests {
   @Test
   void bindWhenFullConfigurationThenEveryValueIsBound() {
     runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[0].algorithms=RS256,ES256",
-            "algosure.issuers[0].clock-skew=10s", "algosure.keycloak.tenant-claim=tenant_id",
+            "algosure.tokens.clock-skew=10s", "algosure.keycloak.trusted-tenant-claim=tenant_id",
             "algosure.keycloak.realm-roles.platform-admin=platform-admin",
             "algosure.keycloak.group-patterns=/tenants/{tenant}/org-{org}",
             "algosure.web.organization-header=X-Org", "algosure.providers.authority.endpoint=https://authority.example.com/filings",
@@ -41,7 +43,7 @@ class AlgosurePropertiesTests {
           AlgosureProperties p = context.getBean(AlgosureProperties.class);
           assertThat(p.getIssuers()).singleElement().satisfies(i -> {
             assertThat(i.getAlgorithms()).containsExactly("RS256", "ES256");
-            assertThat(i.getClockSkew()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(p.getTokens().getClockSkew()).isEqualTo(Duration.ofSeconds(10));
           });
           assertThat(p.getKeycloak().getClientRoles().get("filings-api")).containsEntry("filings:read", java.util.List.of("filing-viewer"));
           assertThat(p.getWeb().getOrganizationHeader()).isEqualTo("X-Org");
@@ -92,8 +94,8 @@ class AlgosurePropertiesTests {
 
   @Test
   void validateWhenClockSkewOverFiveMinutesThenFails() {
-    failsWith("algosure.issuers[0].clock-skew: must be between 0s and 5m, was PT10M",
-        ISSUER, AUDIENCE, "algosure.issuers[0].clock-skew=10m");
+    failsWith("algosure.tokens.clock-skew: must be whole seconds between 0s and 5m, was PT10M",
+        ISSUER, AUDIENCE, "algosure.tokens.clock-skew=10m");
   }
 
   @Test
@@ -134,15 +136,37 @@ class AlgosurePropertiesTests {
   @Test
   void validateWhenKeycloakMappingFileAndInlineRulesThenFails() {
     failsWith("algosure.keycloak.mapping-location: set together with inline mapping properties (realm-roles, client-roles, "
-            + "group-patterns, tenant-claim): use one or the other",
-        "algosure.keycloak.mapping-location=classpath:mapping.json", "algosure.keycloak.tenant-claim=tenant_id");
+            + "group-patterns, claims, mfa): use one or the other",
+        "algosure.keycloak.mapping-location=classpath:mapping.json", "algosure.keycloak.trusted-tenant-claim=tenant_id");
   }
 
   @Test
-  void validateWhenGroupPatternNamesNoPlaceholderThenFails() {
-    failsWith("algosure.keycloak.group-patterns[0]: '/tenants/acme' is not a group path pattern: start with / and name "
-            + "{tenant} and/or {org}, such as /tenants/{tenant}/org-{org}",
-        "algosure.keycloak.group-patterns=/tenants/acme");
+  void mappingWhenGroupPatternNamesNoPlaceholderThenStartupFailsNamingTheProperty() {
+    runner.withPropertyValues("algosure.keycloak.group-patterns=/tenants/acme").run(context -> assertThat(context).getFailure()
+        .hasStackTraceContaining("algosure.keycloak.group-patterns[0]: ").hasStackTraceContaining("/tenants/acme"));
+  }
+
+  @Test
+  void mappingWhenLoadedFromFileThenMapsRolesAndHints() {
+    runner.withPropertyValues("algosure.keycloak.mapping-location=classpath:algosure/keycloak-mapping.json")
+        .run(context -> assertThat(context.getBean(KeycloakMapping.class).toString()).contains("platform-admin"));
+  }
+
+  @Test
+  void mappingWhenFileMissingThenStartupFailsNamingTheProperty() {
+    runner.withPropertyValues("algosure.keycloak.mapping-location=classpath:algosure/none.json").run(context -> assertThat(context)
+        .getFailure().hasStackTraceContaining("algosure.keycloak.mapping-location: class path resource [algosure/none.json] does not exist"));
+  }
+
+  @Test
+  void validatorWhenIssuerConfiguredThenTrustsItWithKeycloakJwksPath() {
+    runner.withPropertyValues(ISSUER, AUDIENCE).run(context ->
+        assertThat(context.getBean(AccessTokenValidator.class).trustedIssuers()).containsExactly("https://sso.example.com/realms/algosure"));
+  }
+
+  @Test
+  void validatorWhenNoIssuerConfiguredThenNotCreated() {
+    runner.run(context -> assertThat(context).doesNotHaveBean(AccessTokenValidator.class));
   }
 
   @Test
