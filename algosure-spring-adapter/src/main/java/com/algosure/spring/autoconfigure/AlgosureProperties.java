@@ -615,8 +615,20 @@ public class AlgosureProperties implements InitializingBean {
     /** Allow a plain-http endpoint on a loopback host (tests and development only). */
     private boolean allowLoopbackHttp;
 
-    /** The consent scope the tenant must have granted, such as GOVERNMENT_RECORDS; empty for none. */
+    /** The actions (permissions) this service calls the provider for, such as filings:submit. */
+    private List<String> actions = new ArrayList<>();
+
+    /** The consent scope the tenant must have granted for these actions, such as GOVERNMENT_RECORDS; empty for none. */
     private @Nullable String consentScope;
+
+    /** References of the secrets the provider needs, resolved from the SecretStore for each call. */
+    private List<String> secrets = new ArrayList<>();
+
+    /** Whether a call without an idempotency key is refused. */
+    private boolean requireIdempotencyKey = true;
+
+    /** How long an idempotency key and its outcome are kept; empty for the guard's default. */
+    private @Nullable Duration idempotencyTtl;
 
     /** Our own rate limit per tenant and provider. */
     private final RateLimit rateLimit = new RateLimit();
@@ -638,25 +650,9 @@ public class AlgosureProperties implements InitializingBean {
         throw new InvalidAlgosureConfigurationException(at + ".consent-scope",
             "'" + consentScope + "' is not a consent scope: use an upper-case name such as GOVERNMENT_RECORDS");
       }
-      if (rateLimit.requests < 1) {
-        throw new InvalidAlgosureConfigurationException(at + ".rate-limit.requests", "must be at least 1, was " + rateLimit.requests);
-      }
-      positive(rateLimit.per, at + ".rate-limit.per", Duration.ofHours(1));
-      if (retry.maxAttempts < 1 || retry.maxAttempts > 10) {
-        throw new InvalidAlgosureConfigurationException(at + ".retry.max-attempts", "must be between 1 and 10, was " + retry.maxAttempts);
-      }
-      positive(retry.initialBackoff, at + ".retry.initial-backoff", Duration.ofMinutes(1));
-      positive(retry.maxBackoff, at + ".retry.max-backoff", Duration.ofMinutes(5));
-      if (retry.initialBackoff.compareTo(retry.maxBackoff) > 0) {
-        throw new InvalidAlgosureConfigurationException(at + ".retry.initial-backoff",
-            retry.initialBackoff + " is longer than max-backoff " + retry.maxBackoff);
-      }
-      positive(timeout, at + ".timeout", Duration.ofMinutes(5));
-    }
-
-    private static void positive(Duration d, String property, Duration max) {
-      if (d == null || d.isZero() || d.isNegative() || d.compareTo(max) > 0) {
-        throw new InvalidAlgosureConfigurationException(property, "must be more than 0 and at most " + max + ", was " + d);
+      if (actions.isEmpty()) {
+        throw new InvalidAlgosureConfigurationException(at + ".actions",
+            "empty: list the actions (permissions) this service calls the provider for, such as filings:submit");
       }
     }
 
@@ -678,6 +674,46 @@ public class AlgosureProperties implements InitializingBean {
     /** @param allowLoopbackHttp whether plain http to loopback is allowed */
     public void setAllowLoopbackHttp(boolean allowLoopbackHttp) {
       this.allowLoopbackHttp = allowLoopbackHttp;
+    }
+
+    /** @return the actions */
+    public List<String> getActions() {
+      return actions;
+    }
+
+    /** @param actions the actions */
+    public void setActions(List<String> actions) {
+      this.actions = actions;
+    }
+
+    /** @return the secret references */
+    public List<String> getSecrets() {
+      return secrets;
+    }
+
+    /** @param secrets the secret references */
+    public void setSecrets(List<String> secrets) {
+      this.secrets = secrets;
+    }
+
+    /** @return whether a call without an idempotency key is refused */
+    public boolean isRequireIdempotencyKey() {
+      return requireIdempotencyKey;
+    }
+
+    /** @param requireIdempotencyKey whether a call without an idempotency key is refused */
+    public void setRequireIdempotencyKey(boolean requireIdempotencyKey) {
+      this.requireIdempotencyKey = requireIdempotencyKey;
+    }
+
+    /** @return the idempotency TTL, if set */
+    public @Nullable Duration getIdempotencyTtl() {
+      return idempotencyTtl;
+    }
+
+    /** @param idempotencyTtl the idempotency TTL */
+    public void setIdempotencyTtl(@Nullable Duration idempotencyTtl) {
+      this.idempotencyTtl = idempotencyTtl;
     }
 
     /** @return the consent scope, if any */

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -53,23 +52,23 @@ public class AlgosureTokenAutoConfiguration {
     KeycloakMapping.Builder b = KeycloakMapping.builder();
     String at = "algosure.keycloak.";
     k.getRealmRoles().forEach((role, targets) -> targets.forEach(
-        t -> rule(at + "realm-roles." + role, () -> b.realmRole(role, t))));
+        t -> ConfigurationSteps.step(at + "realm-roles." + role, () -> b.realmRole(role, t))));
     k.getClientRoles().forEach((client, roles) -> roles.forEach((role, targets) -> targets.forEach(
-        t -> rule(at + "client-roles." + client + ".[" + role + "]", () -> b.clientRole(client, role, t)))));
+        t -> ConfigurationSteps.step(at + "client-roles." + client + ".[" + role + "]", () -> b.clientRole(client, role, t)))));
     indexed(k.getGroupPatterns(), at + "group-patterns", b::group);
     indexed(k.getTenantHintClaims(), at + "tenant-hint-claims", b::tenantHintClaim);
     indexed(k.getOrganizationClaims(), at + "organization-claims", b::organizationClaim);
     if (k.getTrustedTenantClaim() != null) {
-      rule(at + "trusted-tenant-claim", () -> b.trustedTenantClaim(k.getTrustedTenantClaim()));
+      ConfigurationSteps.step(at + "trusted-tenant-claim", () -> b.trustedTenantClaim(k.getTrustedTenantClaim()));
     }
     if (k.getServiceAccountUsernamePrefix() != null) {
-      rule(at + "service-account-username-prefix", () -> b.serviceAccountUsernamePrefix(k.getServiceAccountUsernamePrefix()));
+      ConfigurationSteps.step(at + "service-account-username-prefix", () -> b.serviceAccountUsernamePrefix(k.getServiceAccountUsernamePrefix()));
     }
     if (k.getMfaAmrValues() != null) {
-      rule(at + "mfa-amr-values", () -> b.mfaAmrValues(k.getMfaAmrValues().toArray(String[]::new)));
+      ConfigurationSteps.step(at + "mfa-amr-values", () -> b.mfaAmrValues(k.getMfaAmrValues().toArray(String[]::new)));
     }
     if (k.getMfaAcrValues() != null) {
-      rule(at + "mfa-acr-values", () -> b.mfaAcrValues(k.getMfaAcrValues().toArray(String[]::new)));
+      ConfigurationSteps.step(at + "mfa-acr-values", () -> b.mfaAcrValues(k.getMfaAcrValues().toArray(String[]::new)));
     }
     return b.build();
   }
@@ -98,11 +97,11 @@ public class AlgosureTokenAutoConfiguration {
       if ("http".equalsIgnoreCase(p.effectiveJwksUri().getScheme())) {
         ib.allowPlainHttpToLoopback(); // the properties allow http only to loopback hosts
       }
-      b.issuer(rule(at, ib::build));
+      b.issuer(ConfigurationSteps.step(at, ib::build));
     }
     b.clockSkew(properties.getTokens().getClockSkew());
     clock.ifUnique(b::clock);
-    return rule("algosure.issuers", b::build);
+    return ConfigurationSteps.step("algosure.issuers", b::build);
   }
 
   private static KeycloakMapping fromJson(Resource location) {
@@ -123,23 +122,7 @@ public class AlgosureTokenAutoConfiguration {
   private static void indexed(List<String> values, String property, java.util.function.Consumer<String> add) {
     for (int i = 0; i < values.size(); i++) {
       String v = values.get(i);
-      rule(property + "[" + i + "]", () -> add.accept(v));
-    }
-  }
-
-  private static void rule(String property, Runnable rule) {
-    rule(property, () -> {
-      rule.run();
-      return null;
-    });
-  }
-
-  /** Runs a core builder step; its refusal becomes a start-up error naming the property. */
-  private static <T> T rule(String property, Supplier<T> step) {
-    try {
-      return step.get();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new InvalidAlgosureConfigurationException(property, e.getMessage(), e);
+      ConfigurationSteps.step(property + "[" + i + "]", () -> add.accept(v));
     }
   }
 }

@@ -1,6 +1,8 @@
 package com.algosure.spring.autoconfigure;
 
 import com.algosure.spring.RequestContextResolver;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import com.algosure.spring.web.AlgosureExceptionHandler;
 import com.algosure.spring.web.HeaderRequestContextResolver;
 import com.algosure.spring.web.ProblemResponses;
@@ -51,11 +53,12 @@ public class AlgosureWebAutoConfiguration {
 
   /**
    * @param problems the problem response builder
+   * @param clock a clock bean, if the host has one (else the UTC system clock)
    * @return the exception handler
    */
   @Bean
   @ConditionalOnMissingBean
-  public AlgosureExceptionHandler algosureExceptionHandler(ProblemResponses problems) {
-    return new AlgosureExceptionHandler(problems);
+  public AlgosureExceptionHandler algosureExceptionHandler(ProblemResponses problems, ObjectProvider<Clock> clock) {
+    return new AlgosureExceptionHandler(problems, clock.getIfUnique(Clock::systemUTC));
   }
 }

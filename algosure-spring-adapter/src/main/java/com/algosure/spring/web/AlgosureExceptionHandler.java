@@ -2,9 +2,11 @@ package com.algosure.spring.web;
 
 import com.algosure.audit.AuditIds;
 import com.algosure.spring.AuthorizationDecisionException;
+import com.algosure.spring.IntegrationOutcomeException;
 import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.UnauthenticatedException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +30,27 @@ public class AlgosureExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AlgosureExceptionHandler.class);
 
   private final ProblemResponses problems;
+  private final Clock clock;
 
-  /** @param problems builds the responses */
-  public AlgosureExceptionHandler(ProblemResponses problems) {
+  /**
+   * @param problems builds the responses
+   * @param clock the clock for {@code Retry-After}
+   */
+  public AlgosureExceptionHandler(ProblemResponses problems, Clock clock) {
     this.problems = Objects.requireNonNull(problems, "problems");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * @param e a guarded integration that did not end in an accepted fact
+   * @param request the request
+   * @return 403, 428, 429, 409, 422, 400, 502 or 503
+   */
+  @ExceptionHandler(IntegrationOutcomeException.class)
+  public ResponseEntity<byte[]> integration(IntegrationOutcomeException e, HttpServletRequest request) {
+    String id = AuditIds.next();
+    LOG.info("guarded integration ended {} ({}): {}", e.outcome().kind(), id, e.getMessage());
+    return problems.entity(problems.integration(e.outcome(), id, clock.instant()), request);
   }
 
   /**

@@ -3,12 +3,16 @@ package com.algosure.spring.web;
 import com.algosure.authz.AuthorizationDecision;
 import com.algosure.authz.Effect;
 import com.algosure.authz.ReasonCode;
+import com.algosure.integration.IntegrationOutcome;
+import com.algosure.integration.OutcomeReason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -107,6 +111,85 @@ public final class ProblemResponses {
   public AlgosureProblem accessDenied(String problemId) {
     return new AlgosureProblem(403, type("access-denied"), "Access denied", "The request is not allowed.",
         Map.of("reason", "ACCESS_DENIED", "decisionId", problemId), Map.of());
+  }
+
+  /**
+   * The problem for an integration outcome that is not accepted: a refusal by the decision point keeps its
+   * 403 or 428; a refused consent is 403; a rate limit 429 with {@code Retry-After}; a key still in flight
+   * 409; a key reused with another payload 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
+   * provider response or a failure 502; an open circuit or an escalated unknown state 503.
+   *
+   * @param outcome the outcome
+   * @param problemId an id for the problem where no decision gave one, also written to the log
+   * @param now the current time, for {@code Retry-After}
+   * @return the problem
+   */
+  public AlgosureProblem integration(IntegrationOutcome<?> outcome, String problemId, Instant now) {
+    IntegrationOutcome<?> o = outcome;
+    boolean replayed = false;
+    if (o instanceof IntegrationOutcome.Duplicate<?> d && d.first().isPresent()) {
+      o = d.first().get(); // the replay of a first call that was not accepted answers as that call did
+      replayed = true;
+    }
+    if (o instanceof IntegrationOutcome.Denied<?> denied && denied.decision().isPresent()
+        && !denied.decision().get().permitted()) {
+      AlgosureProblem p = decision(denied.decision().get());
+      Map<String, Object> ext = new LinkedHashMap<>(p.extensions());
+      ext.put("provider", outcome.request().provider().value());
+      return new AlgosureProblem(p.status(), p.type(), p.title(), p.detail(), ext, p.headers());
+    }
+    Map<String, Object> ext = new LinkedHashMap<>();
+    ext.put("outcome", o.kind().name());
+    ext.put("provider", outcome.request().provider().value());
+    ext.put("decisionId", problemId);
+    if (replayed) {
+      ext.put("replayed", true);
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    int status;
+    String detail;
+    switch (o.kind()) {
+      case DENIED:
+        status = 403;
+        detail = "The call to the provider was refused before anything was sent (" + o.reason().name() + ").";
+        break;
+      case RATE_LIMITED:
+        status = 429;
+        Instant at = ((IntegrationOutcome.RateLimited<?>) o).retryAfter();
+        long seconds = Math.max(1, (Duration.between(now, at).toMillis() + 999) / 1000);
+        headers.put(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        ext.put("retryAfter", at.toString());
+        detail = "Too many calls to the provider: nothing was lost, try again after the Retry-After delay.";
+        break;
+      case REJECTED:
+        switch (o.reason()) {
+          case IDEMPOTENCY_KEY_REUSED:
+            status = 422;
+            detail = "This Idempotency-Key was already used with another payload: use a new key for a new request.";
+            break;
+          case IDEMPOTENCY_KEY_MISSING:
+            status = 400;
+            detail = "This call needs an Idempotency-Key header.";
+            break;
+          default:
+            status = 502;
+            detail = "The provider's answer was not valid, so nothing was accepted; the evidence is kept for review.";
+        }
+        break;
+      case DUPLICATE:
+        status = 409;
+        detail = "A request with this Idempotency-Key is still being processed: retry later.";
+        break;
+      case ESCALATED:
+        status = 503;
+        ext.put("escalationId", ((IntegrationOutcome.Escalated<?>) o).escalationId());
+        detail = "The provider's state is unknown; the case was handed over for review and nothing was accepted.";
+        break;
+      default: // FAILED
+        status = o.reason() == OutcomeReason.CIRCUIT_OPEN ? 503 : 502;
+        detail = "The provider could not be reached or failed; nothing was accepted.";
+    }
+    return of(status, o.reason().name(), detail, ext, headers);
   }
 
   /**

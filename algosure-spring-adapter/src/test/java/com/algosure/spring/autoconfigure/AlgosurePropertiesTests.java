@@ -35,7 +35,8 @@ class AlgosurePropertiesTests {
             "algosure.keycloak.realm-roles.platform-admin=platform-admin",
             "algosure.keycloak.group-patterns=/tenants/{tenant}/org-{org}",
             "algosure.web.organization-header=X-Org", "algosure.providers.authority.endpoint=https://authority.example.com/filings",
-            "algosure.providers.authority.consent-scope=GOVERNMENT_RECORDS", "algosure.providers.authority.retry.max-attempts=5",
+            "algosure.providers.authority.consent-scope=GOVERNMENT_RECORDS", "algosure.providers.authority.actions=filings:submit",
+            "algosure.providers.authority.retry.max-attempts=5",
             "algosure.providers.authority.rate-limit.requests=20", "algosure.providers.authority.rate-limit.per=1m")
         .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("keycloak-mapping",
             Map.of("algosure.keycloak.client-roles.filings-api.[filings:read]", "filing-viewer"))))
@@ -109,20 +110,29 @@ class AlgosurePropertiesTests {
   void validateWhenProviderEndpointIsPlainHttpThenFails() {
     failsWith("algosure.providers.authority.endpoint: 'http://authority.example.com' uses plain http: use https (plain http "
             + "is allowed only to a loopback host with algosure.providers.authority.allow-loopback-http=true, for tests)",
-        "algosure.providers.authority.endpoint=http://authority.example.com");
+        "algosure.providers.authority.endpoint=http://authority.example.com", "algosure.providers.authority.actions=filings:submit");
   }
 
   @Test
   void validateWhenProviderEndpointIsLoopbackHttpAndAllowedThenAccepted() {
     runner.withPropertyValues("algosure.providers.authority.endpoint=http://127.0.0.1:8089/filings",
-            "algosure.providers.authority.allow-loopback-http=true")
+            "algosure.providers.authority.actions=filings:submit", "algosure.providers.authority.allow-loopback-http=true")
         .run(context -> assertThat(context).hasNotFailed());
   }
 
   @Test
-  void validateWhenProviderBackoffsInvertedThenFails() {
-    failsWith("algosure.providers.authority.retry.initial-backoff: PT5S is longer than max-backoff PT2S",
-        "algosure.providers.authority.endpoint=https://authority.example.com", "algosure.providers.authority.retry.initial-backoff=5s");
+  void guardWhenProviderBackoffsInvertedThenStartupFailsNamingTheProperty() {
+    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
+            "algosure.providers.authority.actions=filings:submit", "algosure.providers.authority.retry.initial-backoff=5s")
+        .run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining("algosure.providers.authority.retry: backoff initial (PT5S) must be below max (PT2S)"));
+  }
+
+  @Test
+  void validateWhenProviderHasNoActionsThenFails() {
+    failsWith("algosure.providers.authority.actions: empty: list the actions (permissions) this service calls the provider "
+        + "for, such as filings:submit", "algosure.providers.authority.endpoint=https://authority.example.com");
   }
 
   @Test
@@ -130,7 +140,7 @@ class AlgosurePropertiesTests {
     failsWith("algosure.providers.authority.consent-scope: 'government records' is not a consent scope: use an upper-case "
             + "name such as GOVERNMENT_RECORDS",
         "algosure.providers.authority.endpoint=https://authority.example.com",
-        "algosure.providers.authority.consent-scope=government records");
+        "algosure.providers.authority.actions=filings:submit", "algosure.providers.authority.consent-scope=government records");
   }
 
   @Test
