@@ -50,7 +50,10 @@ public final class TransportPolicy {
     return loopbackHttp;
   }
 
-  /** @param uri an endpoint @return whether a request may go there */
+  /**
+   * @param uri an endpoint
+   * @return whether a request may go there
+   */
   public boolean permits(URI uri) {
     return violation(uri) == null;
   }

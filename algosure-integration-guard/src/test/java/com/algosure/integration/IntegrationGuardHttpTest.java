@@ -50,11 +50,13 @@ class IntegrationGuardHttpTest {
 
   /** Requests counted as they arrive (before any response delay), so the count is exact when a call returns. */
   static final AtomicInteger arrivals = new AtomicInteger();
+  static final List<String> keysSeen = java.util.Collections.synchronizedList(new ArrayList<>());
   static final WireMockServer provider = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1")
       .extensions(new ResponseDefinitionTransformerV2() {
         @Override
         public ResponseDefinition transform(ServeEvent event) {
           arrivals.incrementAndGet();
+          keysSeen.add(String.valueOf(event.getRequest().getHeader("Idempotency-Key")));
           return event.getResponseDefinition();
         }
 
@@ -82,6 +84,7 @@ class IntegrationGuardHttpTest {
   void setUp() {
     provider.resetAll();
     arrivals.set(0);
+    keysSeen.clear();
     f = new GuardFixtures();
     f.grantMailConsent();
     base = "http://127.0.0.1:" + provider.port();
@@ -118,6 +121,8 @@ class IntegrationGuardHttpTest {
     assertThat(accepted.value().orElseThrow().get("id").asText()).isEqualTo("msg-1");
     assertThat(accepted.safeFields()).containsEntry("id", "msg-1");
     assertThat(received()).isEqualTo(3);
+    // the same key on every attempt, so provider-side dedupe works across our retries
+    assertThat(keysSeen).containsExactly("k-503", "k-503", "k-503");
     List<AuditEvent> retries = f.audit.events(AuditEventType.INTEGRATION_RETRY);
     assertThat(retries).hasSize(2);
     assertThat(retries).extracting(e -> e.details().get("attempt")).containsExactly("2", "3");
