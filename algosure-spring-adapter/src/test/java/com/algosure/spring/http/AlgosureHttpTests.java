@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.algosure.spring.AdapterFixtures;
 import com.algosure.spring.metrics.AlgosureMetrics;
 import com.algosure.spring.test.AlgosureTestIssuer;
+import com.algosure.spring.test.TestHttpClient;
 import com.algosure.testing.TestKeys;
 import com.algosure.testing.TestTokens;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,11 +49,11 @@ class AlgosureHttpTests {
   @Autowired
   MeterRegistry meters;
 
-  HttpClientSupport http;
+  TestHttpClient http;
 
   @BeforeEach
   void client() {
-    http = new HttpClientSupport(port);
+    http = new TestHttpClient(port);
   }
 
   private static String alice() {
@@ -62,27 +63,27 @@ class AlgosureHttpTests {
 
   @Test
   void getWhenPermittedThenMethodRunsInTheResolvedContext() {
-    HttpClientSupport.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales");
+    TestHttpClient.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales");
     assertThat(r.status()).isEqualTo(200);
-    assertThat(r.json()).isEqualTo(Map.of("tenant", "acme", "organization", "sales"));
+    assertThat(r.map()).isEqualTo(Map.of("tenant", "acme", "organization", "sales"));
   }
 
   @Test
   void getWhenNoTokenThen401WithBearerChallengeAndProblem() {
-    HttpClientSupport.Response r = http.get("/api/filings", null);
+    TestHttpClient.Response r = http.get("/api/filings", null);
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
     assertThat(r.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(r.json()).containsEntry("reason", "UNAUTHENTICATED").containsEntry("status", 401).containsKey("decisionId");
+    assertThat(r.map()).containsEntry("reason", "UNAUTHENTICATED").containsEntry("status", 401).containsKey("decisionId");
   }
 
   @Test
   void getWhenTokenExpiredThen401InvalidTokenExpired() {
     String expired = ISSUER.user("alice").expiresAt(Instant.now().minusSeconds(3600)).token();
-    HttpClientSupport.Response r = http.get("/api/filings", expired, "X-Organization-Id", "sales");
+    TestHttpClient.Response r = http.get("/api/filings", expired, "X-Organization-Id", "sales");
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"");
-    assertThat(r.json()).containsEntry("reason", "EXPIRED").containsEntry("type", "urn:algosure:problem:invalid-token");
+    assertThat(r.map()).containsEntry("reason", "EXPIRED").containsEntry("type", "urn:algosure:problem:invalid-token");
   }
 
   @Test
@@ -90,9 +91,9 @@ class AlgosureHttpTests {
     String[] parts = TestTokens.parts(alice());
     String payload = new String(Base64.getUrlDecoder().decode(parts[1])).replace("\"alice\"", "\"dave\"");
     String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes()) + "." + parts[2];
-    HttpClientSupport.Response r = http.get("/api/filings", tampered, "X-Organization-Id", "sales");
+    TestHttpClient.Response r = http.get("/api/filings", tampered, "X-Organization-Id", "sales");
     assertThat(r.status()).isEqualTo(401);
-    assertThat(r.json()).containsEntry("reason", "BAD_SIGNATURE");
+    assertThat(r.map()).containsEntry("reason", "BAD_SIGNATURE");
     assertThat(r.body()).doesNotContain(parts[1]).doesNotContain(parts[2]);
     assertThat(r.header("WWW-Authenticate")).doesNotContain(parts[2]);
   }
@@ -102,71 +103,71 @@ class AlgosureHttpTests {
     String forged = TestTokens.signedWith(TestKeys.rsa("algosure-test-algosure")).kid("unknown-kid")
         .issuer(ISSUER.issuer()).audience(AlgosureTestIssuer.AUDIENCE).subject("alice")
         .expiresAt(Instant.now().plusSeconds(300)).sign();
-    HttpClientSupport.Response r = http.get("/api/filings", forged, "X-Organization-Id", "sales");
+    TestHttpClient.Response r = http.get("/api/filings", forged, "X-Organization-Id", "sales");
     assertThat(r.status()).isEqualTo(401);
-    assertThat(r.json()).containsEntry("reason", "UNKNOWN_KEY");
+    assertThat(r.map()).containsEntry("reason", "UNKNOWN_KEY");
   }
 
   @Test
   void getWhenOrganizationNotNamedByMultiOrganizationUserThen403Ambiguous() {
-    HttpClientSupport.Response r = http.get("/api/filings", alice());
+    TestHttpClient.Response r = http.get("/api/filings", alice());
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(r.json()).containsEntry("reason", "ORGANIZATION_AMBIGUOUS").containsEntry("stage", "ORGANIZATION")
+    assertThat(r.map()).containsEntry("reason", "ORGANIZATION_AMBIGUOUS").containsEntry("stage", "ORGANIZATION")
         .containsEntry("type", "urn:algosure:problem:organization-ambiguous").containsKey("decisionId")
         .containsEntry("instance", "/api/filings");
   }
 
   @Test
   void getWhenOrganizationOfAnotherTenantThen403WithoutNamingTheTenant() {
-    HttpClientSupport.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "hq");
+    TestHttpClient.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "hq");
     assertThat(r.status()).isEqualTo(403);
-    assertThat(r.json()).containsEntry("reason", "ORGANIZATION_OUTSIDE_TENANT");
+    assertThat(r.map()).containsEntry("reason", "ORGANIZATION_OUTSIDE_TENANT");
     assertThat(r.body()).doesNotContain("globex");
   }
 
   @Test
   void getWhenOrganizationHeaderSentTwiceWithDifferentValuesThen400() {
-    HttpClientSupport.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales", "X-Organization-Id", "support");
+    TestHttpClient.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales", "X-Organization-Id", "support");
     assertThat(r.status()).isEqualTo(400);
-    assertThat(r.json()).containsEntry("reason", "REQUEST_CONTEXT_INVALID");
+    assertThat(r.map()).containsEntry("reason", "REQUEST_CONTEXT_INVALID");
   }
 
   @Test
   void getWhenOrganizationHeaderNotAnIdThen400WithoutEchoingIt() {
-    HttpClientSupport.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales<script>");
+    TestHttpClient.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales<script>");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.body()).doesNotContain("<script>");
   }
 
   @Test
   void submitWhenHighImpactWithoutApprovalThen428ApprovalRequired() {
-    HttpClientSupport.Response r = http.post("/api/filings/f-1/submit", alice(), "X-Organization-Id", "sales");
+    TestHttpClient.Response r = http.post("/api/filings/f-1/submit", alice(), "X-Organization-Id", "sales");
     assertThat(r.status()).isEqualTo(428);
-    assertThat(r.json()).containsEntry("reason", "APPROVAL_REQUIRED").containsEntry("stage", "APPROVAL");
+    assertThat(r.map()).containsEntry("reason", "APPROVAL_REQUIRED").containsEntry("stage", "APPROVAL");
   }
 
   @Test
   void adminWhenPrivilegedWithoutMfaThen428StepUp() {
-    HttpClientSupport.Response r = http.get("/api/admin/tenants/acme/filings", ISSUER.user("root").realmRoles("platform-admin").token());
+    TestHttpClient.Response r = http.get("/api/admin/tenants/acme/filings", ISSUER.user("root").realmRoles("platform-admin").token());
     assertThat(r.status()).isEqualTo(428);
-    assertThat(r.json()).containsEntry("reason", "MFA_REQUIRED");
+    assertThat(r.map()).containsEntry("reason", "MFA_REQUIRED");
     assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"insufficient_user_authentication\"");
   }
 
   @Test
   void adminWhenPrivilegedWithMfaThen200() {
     String carol = ISSUER.user("carol").realmRoles("platform-admin").mfa().token();
-    HttpClientSupport.Response r = http.get("/api/admin/tenants/acme/filings", carol);
+    TestHttpClient.Response r = http.get("/api/admin/tenants/acme/filings", carol);
     assertThat(r.status()).isEqualTo(200);
-    assertThat(r.json()).containsEntry("tenant", "acme");
+    assertThat(r.map()).containsEntry("tenant", "acme");
   }
 
   @Test
   void adminWhenOrdinaryMemberThen403() {
-    HttpClientSupport.Response r = http.get("/api/admin/tenants/acme/filings", alice());
+    TestHttpClient.Response r = http.get("/api/admin/tenants/acme/filings", alice());
     assertThat(r.status()).isEqualTo(403);
-    assertThat(r.json()).containsEntry("reason", "PERMISSION_DENIED");
+    assertThat(r.map()).containsEntry("reason", "PERMISSION_DENIED");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.algosure.spring.AdapterFixtures;
 import com.algosure.spring.BearerTokenAuthenticator;
 import com.algosure.spring.security.AlgosureHttpConfigurer;
 import com.algosure.spring.test.AlgosureTestIssuer;
+import com.algosure.spring.test.TestHttpClient;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,11 +66,11 @@ class HostBeansHttpTests {
   @Autowired
   BearerTokenAuthenticator authenticator;
 
-  HttpClientSupport http;
+  TestHttpClient http;
 
   @BeforeEach
   void client() {
-    http = new HttpClientSupport(port);
+    http = new TestHttpClient(port);
   }
 
   @Test
@@ -84,9 +85,9 @@ class HostBeansHttpTests {
   @Test
   void hostChainWhenDeclaredThenUsedWithTheAdaptersProblemResponses() {
     assertThat(http.get("/public/ping", null).status()).isEqualTo(200);
-    HttpClientSupport.Response r = http.get("/api/filings", "not-a-token");
+    TestHttpClient.Response r = http.get("/api/filings", "not-a-token");
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"");
-    assertThat(r.json()).containsEntry("reason", "MALFORMED");
+    assertThat(r.map()).containsEntry("reason", "MALFORMED");
   }
 }
