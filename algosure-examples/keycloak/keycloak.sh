@@ -60,7 +60,9 @@ admin_token() {
 }
 
 # The amr mapper needs reference values on the direct-grant steps to emit ["pwd"] / ["pwd","otp"]. Set through
-# the admin API: a realm JSON would have to carry all of Keycloak's built-in flows to change one.
+# the admin API: a realm JSON would have to carry all of Keycloak's built-in flows to change one. The max age is
+# an hour, not 0: with 0 a step only counts when the token is issued in the same second as the step, so a busy
+# machine would sometimes drop "otp" from amr.
 configure_amr() {
   local adm executions id step ref
   adm="$(admin_token)"
@@ -71,7 +73,7 @@ configure_amr() {
     [ -n "$id" ] || continue
     curl -sf -o /dev/null -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' \
       "$URL/admin/realms/algosure/authentication/executions/$id/config" \
-      -d "{\"alias\":\"amr-$ref\",\"config\":{\"default.reference.value\":\"$ref\",\"default.reference.maxAge\":\"0\"}}"
+      -d "{\"alias\":\"amr-$ref\",\"config\":{\"default.reference.value\":\"$ref\",\"default.reference.maxAge\":\"3600\"}}"
   done
 }
 

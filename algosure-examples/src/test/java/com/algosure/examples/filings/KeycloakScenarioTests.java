@@ -40,7 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Tag("keycloak")
 @SpringBootTest(classes = {FilingsApplication.class, KeycloakScenarioTests.MovableClock.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"algosure.issuers[0].audiences=filings-api", "filings.audit-file=target/filings-audit-keycloak.log"})
+    properties = "filings.audit-file=target/filings-audit-keycloak.log")
 class KeycloakScenarioTests extends FilingsScenarios {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -49,7 +49,9 @@ class KeycloakScenarioTests extends FilingsScenarios {
 
   @DynamicPropertySource
   static void issuer(DynamicPropertyRegistry registry) {
+    // one property source for the whole list: Spring Boot does not merge a list's entries across sources
     registry.add("algosure.issuers[0].issuer-uri", KeycloakScenarioTests::issuer);
+    registry.add("algosure.issuers[0].audiences", () -> "filings-api");
   }
 
   private static String issuer() {

@@ -2,6 +2,7 @@ package com.algosure.examples.filings.dev;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  * @since 0.1.0
  */
 @RestController
+@Conditional(DevelopmentConfiguration.Enabled.class)
 public class DevelopmentController {
 
   private static final String MARK = "X-Algosure-Development";
