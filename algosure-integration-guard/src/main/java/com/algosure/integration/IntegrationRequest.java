@@ -96,6 +96,10 @@ public final class IntegrationRequest {
     return resource != null ? resource : ResourceRef.of("integration", provider.value());
   }
 
+  @Nullable ResourceRef resourceOrNull() {
+    return resource;
+  }
+
   /** @return the caller's idempotency key, if any */
   public Optional<String> idempotencyKey() {
     return Optional.ofNullable(idempotencyKey);

@@ -337,7 +337,9 @@ public final class ProviderPolicy {
     }
 
     /**
-     * Declares a secret every call resolves and hands to the provider call.
+     * Declares a secret every call resolves and hands to the provider call. A reference with the placeholder
+     * {@code {tenant}} (such as {@code acme-mail/{tenant}/api-key}) resolves to each call's tenant's secret;
+     * the provider call asks for it by the declared reference.
      *
      * @param ref the secret's reference
      * @return this builder
