@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.core.io.Resource;
@@ -48,14 +47,12 @@ public final class JsonDirectory {
     InMemoryDirectory.Builder b = Directory.inMemory();
     try {
       fields(root, where, Set.of("tenants", "members", "bindings"));
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("tenants").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> t = it.next();
+      for (Map.Entry<String, JsonNode> t : root.path("tenants").properties()) {
         for (JsonNode org : t.getValue().path("organizations")) {
           b.organization(t.getKey(), org.asText());
         }
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("members").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> m = it.next();
+      for (Map.Entry<String, JsonNode> m : root.path("members").properties()) {
         for (JsonNode org : m.getValue()) {
           b.member(m.getKey(), org.asText());
         }
@@ -102,8 +99,8 @@ public final class JsonDirectory {
   }
 
   static void fields(JsonNode node, String at, Set<String> allowed) {
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      String f = field.getKey();
       if (!allowed.contains(f)) {
         throw new InvalidAlgosureConfigurationException(at, "unknown field '" + f + "': expected one of " + new java.util.TreeSet<>(allowed));
       }

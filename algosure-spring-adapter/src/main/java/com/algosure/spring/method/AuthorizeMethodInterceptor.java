@@ -89,8 +89,11 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
     if (task != null) {
       b.task(task);
     }
-    try (CurrentDecision.Scope scope = CurrentDecision.bind(auth.require(b.build()))) {
+    CurrentDecision.Scope scope = CurrentDecision.bind(auth.require(b.build()));
+    try {
       return invocation.proceed();
+    } finally {
+      scope.close();
     }
   }
 

@@ -46,7 +46,7 @@ public class DevelopmentConfiguration {
   private static Map<String, JsonNode> users() {
     try (InputStream in = new ClassPathResource("filings/dev-users.json").getInputStream()) {
       Map<String, JsonNode> users = new LinkedHashMap<>();
-      new ObjectMapper().readTree(in).fields().forEachRemaining(e -> users.put(e.getKey(), e.getValue()));
+      new ObjectMapper().readTree(in).properties().forEach(e -> users.put(e.getKey(), e.getValue()));
       return users;
     } catch (IOException e) {
       throw new IllegalStateException("could not read filings/dev-users.json", e);
