@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
+import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
@@ -30,9 +33,23 @@ final class AnnotationRegistry<A extends Annotation, T> {
     this.parser = parser;
   }
 
-  /** Whether the method carries the annotation; parses it on the way (so a bad one fails at proxy time). */
-  boolean matches(Method method, @Nullable Class<?> targetClass) {
-    return find(method, targetClass) != null;
+  private final Pointcut pointcut = new StaticMethodMatcherPointcut() {
+    @Override
+    public boolean matches(Method method, Class<?> targetClass) {
+      // parses the annotation on the way, so a bad one fails when the bean is proxied
+      return find(method, targetClass) != null;
+    }
+  };
+
+  /** @return the pointcut matching the annotated methods (or public methods of annotated types) */
+  Pointcut pointcut() {
+    return pointcut;
+  }
+
+  /** @return what was parsed from the annotation of the invoked method, or null if it has none */
+  @Nullable T find(MethodInvocation invocation) {
+    Object target = invocation.getThis();
+    return find(invocation.getMethod(), target == null ? null : AopUtils.getTargetClass(target));
   }
 
   @Nullable T find(Method method, @Nullable Class<?> targetClass) {

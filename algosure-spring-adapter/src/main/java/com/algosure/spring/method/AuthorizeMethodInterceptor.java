@@ -8,15 +8,12 @@ import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.Authorize;
 import com.algosure.spring.CurrentDecision;
 import com.algosure.spring.InvalidRequestContextException;
-import java.lang.reflect.Method;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AopUtils;
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.expression.EvaluationContext;
 
 /**
@@ -34,12 +31,6 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
   private final AnnotationRegistry<Authorize, AuthorizeAttributes> registry =
       new AnnotationRegistry<>(Authorize.class, AuthorizeAttributes::of);
   private final Supplier<AlgosureAuthorizer> authorizer;
-  private final Pointcut pointcut = new StaticMethodMatcherPointcut() {
-    @Override
-    public boolean matches(Method method, Class<?> targetClass) {
-      return registry.matches(method, targetClass);
-    }
-  };
 
   /**
    * @param authorizer the authorizer, looked up on the first call (so that proxying a bean does not create
@@ -51,19 +42,17 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
 
   /** @return the pointcut matching methods (or public methods of types) annotated with {@link Authorize} */
   public Pointcut pointcut() {
-    return pointcut;
+    return registry.pointcut();
   }
 
   @Override
   public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-    Method method = invocation.getMethod();
-    Object target = invocation.getThis();
-    AuthorizeAttributes a = registry.find(method, target == null ? null : AopUtils.getTargetClass(target));
+    AuthorizeAttributes a = registry.find(invocation);
     if (a == null) {
       return invocation.proceed();
     }
     AlgosureAuthorizer auth = authorizer.get();
-    EvaluationContext ctx = MethodExpressions.context(method, invocation.getArguments());
+    EvaluationContext ctx = MethodExpressions.context(invocation.getMethod(), invocation.getArguments());
     AuthorizationRequest.Builder b = auth.request(a.action());
     if (a.resourceId() == null) {
       b.resource(a.collection());

@@ -39,8 +39,6 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.ProxyMethodInvocation;
-import org.springframework.aop.support.AopUtils;
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.expression.EvaluationContext;
 
 /**
@@ -62,12 +60,6 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
   private final Supplier<IntegrationGuard> guard;
   private final Supplier<RequestContextResolver> context;
   private final Supplier<AlgosureEventListener> events;
-  private final Pointcut pointcut = new StaticMethodMatcherPointcut() {
-    @Override
-    public boolean matches(Method method, Class<?> targetClass) {
-      return registry.matches(method, targetClass);
-    }
-  };
 
   /**
    * @param guard the guard, looked up on the first call
@@ -83,20 +75,18 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
 
   /** @return the pointcut matching methods annotated with {@link GuardedIntegration} */
   public Pointcut pointcut() {
-    return pointcut;
+    return registry.pointcut();
   }
 
   @Override
   public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-    Method method = invocation.getMethod();
-    Object target = invocation.getThis();
-    GuardedIntegrationAttributes a = registry.find(method, target == null ? null : AopUtils.getTargetClass(target));
+    GuardedIntegrationAttributes a = registry.find(invocation);
     if (a == null) {
       return invocation.proceed();
     }
     IntegrationGuard g = guard.get();
-    checkConsentScope(g, a, method);
-    IntegrationRequest request = request(a, MethodExpressions.context(method, invocation.getArguments()));
+    checkConsentScope(g, a, invocation.getMethod());
+    IntegrationRequest request = request(a, MethodExpressions.context(invocation.getMethod(), invocation.getArguments()));
     long start = System.nanoTime();
     IntegrationOutcome<Object> outcome = g.execute(request, new MethodCall(invocation));
     events.get().onIntegrationOutcome(a.provider().value(), outcome.kind().name(), Math.max(0, attempts(outcome) - 1),

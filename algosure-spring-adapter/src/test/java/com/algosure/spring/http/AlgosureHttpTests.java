@@ -182,6 +182,13 @@ class AlgosureHttpTests {
     assertThat(count("PERMIT", "PERMITTED", "APPROVAL")).isEqualTo(before + 1);
   }
 
+  @Test
+  void tokenWhenRefusedThenCountedByReason() {
+    double before = meters.counter(AlgosureMetrics.TOKEN_REJECTIONS, "reason", "EXPIRED").count();
+    http.get("/api/filings", ISSUER.user("alice").expiresAt(Instant.now().minusSeconds(600)).token());
+    assertThat(meters.counter(AlgosureMetrics.TOKEN_REJECTIONS, "reason", "EXPIRED").count()).isEqualTo(before + 1);
+  }
+
   private double count(String effect, String reason, String stage) {
     var timer = meters.find(AlgosureMetrics.DECISIONS).tags("effect", effect, "reason", reason, "stage", stage).timer();
     return timer == null ? 0 : timer.count();
