@@ -93,6 +93,7 @@ abstract class FilingsScenarios {
     TestHttpClient.Response r = http.get("/api/admin/tenants/acme/filings", token("root"));
     assertThat(r.status()).isEqualTo(428);
     assertThat(r.reason()).isEqualTo("MFA_REQUIRED");
+    assertThat(r.json().path("effect").asText()).isEqualTo("STEP_UP_REQUIRED");
     assertThat(r.header("WWW-Authenticate")).contains("insufficient_user_authentication");
   }
 

@@ -55,6 +55,7 @@ public final class ProblemResponses {
     ReasonCode reason = decision.reason();
     Map<String, Object> ext = new LinkedHashMap<>();
     ext.put("reason", reason.name());
+    ext.put("effect", decision.effect().name());
     ext.put("decisionId", decision.decisionId());
     ext.put("stage", decision.stage().name());
     Map<String, String> headers = new LinkedHashMap<>();

@@ -144,14 +144,15 @@ class AlgosureHttpTests {
   void submitWhenHighImpactWithoutApprovalThen428ApprovalRequired() {
     TestHttpClient.Response r = http.post("/api/filings/f-1/submit", alice(), "X-Organization-Id", "sales");
     assertThat(r.status()).isEqualTo(428);
-    assertThat(r.map()).containsEntry("reason", "APPROVAL_REQUIRED").containsEntry("stage", "APPROVAL");
+    assertThat(r.map()).containsEntry("reason", "APPROVAL_REQUIRED").containsEntry("effect", "APPROVAL_REQUIRED")
+        .containsEntry("stage", "APPROVAL");
   }
 
   @Test
   void adminWhenPrivilegedWithoutMfaThen428StepUp() {
     TestHttpClient.Response r = http.get("/api/admin/tenants/acme/filings", ISSUER.user("root").realmRoles("platform-admin").token());
     assertThat(r.status()).isEqualTo(428);
-    assertThat(r.map()).containsEntry("reason", "MFA_REQUIRED");
+    assertThat(r.map()).containsEntry("reason", "MFA_REQUIRED").containsEntry("effect", "STEP_UP_REQUIRED");
     assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"insufficient_user_authentication\"");
   }
 
