@@ -1,0 +1,151 @@
+package com.algosure.examples.filings.domain;
+
+import com.algosure.authz.Actor;
+import com.algosure.authz.AgentGrant;
+import com.algosure.authz.AuthorizationDecision;
+import com.algosure.authz.Permission;
+import com.algosure.authz.ResourceRef;
+import com.algosure.authz.spi.Approval;
+import com.algosure.authz.spi.InMemoryApprovalStore;
+import com.algosure.spring.AlgosureAuthentication;
+import com.algosure.spring.AlgosureAuthorizer;
+import com.algosure.spring.Authorize;
+import com.algosure.spring.CurrentDecision;
+import com.algosure.spring.UnauthenticatedException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+
+/**
+ * The filings use cases. Every method is authorized by the decision point before it runs ({@link Authorize},
+ * or the {@link AlgosureAuthorizer} where the actor is an agent); the method then acts in the context the
+ * decision resolved ({@link CurrentDecision}). No rule lives here: roles are in the catalogue, membership in the
+ * directory, state rules in {@link FilingPolicy}. Thread-safe.
+ *
+ * @since 0.1.0
+ */
+
+public class FilingService {
+
+  private final FilingRepository filings;
+  private final InMemoryApprovalStore approvals;
+  private final AuthoritySubmitter submitter;
+  private final AgentGrants grants;
+  private final AlgosureAuthorizer authorizer;
+  private final Clock clock;
+  private final Duration approvalValidity;
+
+  /**
+   * @param filings the filings
+   * @param approvals the approvals
+   * @param submitter submits through the integration guard
+   * @param grants the agent grants
+   * @param authorizer asks the decision point for agents
+   * @param clock the clock
+   * @param approvalValidity how long an approval may be used
+   */
+  public FilingService(FilingRepository filings, InMemoryApprovalStore approvals, AuthoritySubmitter submitter,
+      AgentGrants grants, AlgosureAuthorizer authorizer, Clock clock, Duration approvalValidity) {
+    this.filings = filings;
+    this.approvals = approvals;
+    this.submitter = submitter;
+    this.grants = grants;
+    this.authorizer = authorizer;
+    this.clock = clock;
+    this.approvalValidity = approvalValidity;
+  }
+
+  /** @return the filings of the active organization */
+  @Authorize(action = "filings:read", resourceType = "filing")
+  public List<Filing> list() {
+    AuthorizationDecision d = CurrentDecision.require();
+    return filings.of(d.tenant().orElseThrow().value(), d.organization().orElseThrow().value());
+  }
+
+  /** @param title the title @return a new draft in the active organization */
+  @Authorize(action = "filings:write", resourceType = "filing")
+  public Filing create(String title) {
+    AuthorizationDecision d = CurrentDecision.require();
+    return filings.create(d.tenant().orElseThrow().value(), d.organization().orElseThrow().value(), title, actor().id());
+  }
+
+  /** @param filing a filing @return it, once reading it is permitted */
+  @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#filing.id()", tenant = "#filing.tenant()",
+      organization = "#filing.organization()")
+  public Filing read(Filing filing) {
+    return filing;
+  }
+
+  /**
+   * Approves a filing's submission: recorded as an {@link Approval} requested by the filing's creator and given by
+   * the current person, for {@code filings:submit} on this filing only, valid for a limited time.
+   *
+   * @param filing the filing
+   * @return the approval
+   */
+  @Authorize(action = "filings:approve", resourceType = "filing", resourceId = "#filing.id()", tenant = "#filing.tenant()",
+      organization = "#filing.organization()")
+  public Approval approve(Filing filing) {
+    Instant now = clock.instant();
+    Approval a = approvals.add(new Approval("apr-" + UUID.randomUUID(), CurrentDecision.require().tenant().orElseThrow(),
+        Permission.of("filings:submit"), ResourceRef.of("filing", filing.id()), filing.createdBy(), actor().id(), now,
+        now.plus(approvalValidity)));
+    filings.update(filing.id(), f -> f.approved(a.id()));
+    return a;
+  }
+
+  /**
+   * Submits a filing through the integration guard, which authorizes it (with the approval the request presents),
+   * checks consent and makes the idempotency key hold; then records the authority's reference.
+   *
+   * @param filing the filing
+   * @param idempotencyKey the request's idempotency key
+   * @return the receipt (the first one again for a replay)
+   * @throws Exception never for the provider's failures (they become problem responses)
+   */
+  public Receipt submit(Filing filing, String idempotencyKey) throws Exception {
+    Receipt receipt = submitter.submit(filing.submission(), idempotencyKey);
+    filings.update(filing.id(), f -> f.state() == Filing.State.DRAFT ? f.submitted(receipt.reference()) : f);
+    return receipt;
+  }
+
+  /**
+   * An AI agent drafts the text of a filing for the current person, under a grant: the decision point permits it
+   * only inside the grant (task, tenant, organization, domain, capability) and only where the person could do it.
+   * The draft is a proposal: submitting it still needs a person's approval.
+   *
+   * @param filing the filing
+   * @param grantId the grant the agent presents
+   * @param task the task the agent works on
+   * @param text the drafted text
+   * @return the changed filing
+   */
+  public Filing draftByAgent(Filing filing, String grantId, String task, String text) {
+    Actor agent = agentFor(grantId);
+    authorizer.require(authorizer.request("filings:write", ResourceRef.of("filing", filing.id())).actor(agent).task(task)
+        .tenant(filing.tenant()).organization(filing.organization()).build());
+    return filings.update(filing.id(), f -> f.drafted(text, agent.id())).orElseThrow();
+  }
+
+  /** @param tenant a tenant @return all its filings, for cross-tenant administration (privileged role and MFA) */
+  @Authorize(action = "admin:filings:read", resourceType = "filing", tenant = "#tenant")
+  public List<Filing> administer(String tenant) {
+    return filings.of(tenant);
+  }
+
+  private Actor agentFor(String grantId) {
+    Actor person = actor();
+    AgentGrant grant = grants.find(grantId).orElseThrow(() -> new AgentGrantRefusedException("unknown agent grant"));
+    if (!(person instanceof Actor.User user) || !grant.onBehalfOf().equals(user.id())) {
+      throw new AgentGrantRefusedException("the agent grant is not for the authenticated person");
+    }
+    return Actor.agent(grant.agentId(), user, grant);
+  }
+
+  private static Actor actor() {
+    return AlgosureAuthentication.currentActor().orElseThrow(() -> new UnauthenticatedException("the filings service"));
+  }
+}

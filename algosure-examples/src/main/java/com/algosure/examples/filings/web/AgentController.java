@@ -1,0 +1,44 @@
+package com.algosure.examples.filings.web;
+
+import com.algosure.examples.filings.domain.Filing;
+import com.algosure.examples.filings.domain.FilingRepository;
+import com.algosure.examples.filings.domain.FilingService;
+import java.util.Map;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The AI agent's entry: the agent calls with the person's token and presents its grant ({@code X-Agent-Grant})
+ * and task ({@code X-Agent-Task}); it may only do what both the grant and the person may do.
+ *
+ * @since 0.1.0
+ */
+@RestController
+public class AgentController {
+
+  private final FilingService service;
+  private final FilingRepository filings;
+
+  /** @param service the filings service @param filings the filings */
+  public AgentController(FilingService service, FilingRepository filings) {
+    this.service = service;
+    this.filings = filings;
+  }
+
+  /**
+   * @param id a filing's id
+   * @param grantId the agent's grant
+   * @param task the agent's task
+   * @param body {@code {"text": "..."}}
+   * @return the filing with the agent's draft
+   */
+  @PostMapping("/api/agent/filings/{id}/draft")
+  public Filing draft(@PathVariable String id, @RequestHeader("X-Agent-Grant") String grantId,
+      @RequestHeader("X-Agent-Task") String task, @RequestBody Map<String, String> body) {
+    Filing f = filings.find(id).orElseThrow(FilingNotFoundException::new);
+    return service.draftByAgent(f, grantId, task, body.getOrDefault("text", ""));
+  }
+}

@@ -1,0 +1,98 @@
+package com.algosure.examples.filings.web;
+
+import com.algosure.authz.spi.Approval;
+import com.algosure.examples.filings.domain.Filing;
+import com.algosure.examples.filings.domain.FilingRepository;
+import com.algosure.examples.filings.domain.FilingService;
+import com.algosure.examples.filings.domain.Receipt;
+import com.algosure.integration.IntegrationOutcome;
+import com.algosure.spring.GuardedCall;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The filings API. The active organization is the {@code X-Organization-Id} header, an approval is presented in
+ * {@code X-Approval-Id}, a submission carries an {@code Idempotency-Key}. Every decision is the decision
+ * point's; a refusal is an RFC 9457 problem response.
+ *
+ * @since 0.1.0
+ */
+@RestController
+public class FilingsController {
+
+  private final FilingService service;
+  private final FilingRepository filings;
+
+  /** @param service the filings service @param filings the filings */
+  public FilingsController(FilingService service, FilingRepository filings) {
+    this.service = service;
+    this.filings = filings;
+  }
+
+  /** @return the active organization's filings */
+  @GetMapping("/api/filings")
+  public List<Filing> list() {
+    return service.list();
+  }
+
+  /** @param body {@code {"title": "..."}} @return the new draft, 201 */
+  @PostMapping("/api/filings")
+  public ResponseEntity<Filing> create(@RequestBody Map<String, String> body) {
+    String title = body.getOrDefault("title", "").strip();
+    if (title.isEmpty() || title.length() > 200) {
+      throw new org.springframework.web.server.ResponseStatusException(HttpStatus.BAD_REQUEST, "a title of 1 to 200 characters is required");
+    }
+    return ResponseEntity.status(HttpStatus.CREATED).body(service.create(title));
+  }
+
+  /** @param id a filing's id @return the filing */
+  @GetMapping("/api/filings/{id}")
+  public Filing read(@PathVariable String id) {
+    return service.read(find(id));
+  }
+
+  /** @param id a filing's id @return the approval, 201: its id is what the submission presents */
+  @PostMapping("/api/filings/{id}/approvals")
+  public ResponseEntity<Map<String, Object>> approve(@PathVariable String id) {
+    Approval a = service.approve(find(id));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("approvalId", a.id());
+    body.put("filingId", id);
+    body.put("requestedBy", a.requestedBy());
+    body.put("approvedBy", a.approvedBy());
+    body.put("expiresAt", a.expiresAt().toString());
+    return ResponseEntity.status(HttpStatus.CREATED).body(body);
+  }
+
+  /**
+   * @param id a filing's id
+   * @param idempotencyKey the submission's idempotency key (required)
+   * @return the authority's receipt; {@code Idempotent-Replayed: true} when it is the first submission's again
+   * @throws Exception never for the authority's failures (they become problem responses)
+   */
+  @PostMapping("/api/filings/{id}/submit")
+  public ResponseEntity<Map<String, Object>> submit(@PathVariable String id,
+      @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) throws Exception {
+    Receipt r = service.submit(find(id), idempotencyKey);
+    boolean replayed = GuardedCall.lastOutcome().map(o -> o.kind() == IntegrationOutcome.Kind.DUPLICATE).orElse(false);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("filingId", r.filingId());
+    body.put("reference", r.reference());
+    body.put("replayed", replayed);
+    return ResponseEntity.ok().header("Idempotent-Replayed", Boolean.toString(replayed)).body(body);
+  }
+
+  private Filing find(String id) {
+    return filings.find(id).orElseThrow(FilingNotFoundException::new);
+  }
+}

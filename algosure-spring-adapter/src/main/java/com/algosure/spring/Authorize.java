@@ -1,0 +1,56 @@
+package com.algosure.spring;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Asks the {@link com.algosure.authz.PolicyDecisionPoint} before a method runs: may the authenticated actor
+ * perform {@link #action()} on the resource? Anything but a permit stops the call with an
+ * {@link AuthorizationDecisionException}, which the adapter turns into an RFC 9457 problem response.
+ *
+ * <p>On a type, it applies to every public method that has no annotation of its own. Expressions are Spring
+ * Expression Language over the method's parameters ({@code #id}, {@code #filing.id}); they are parsed once,
+ * when the bean is proxied, so a bad expression fails at start-up.
+ *
+ * <pre>{@code
+ * @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id")
+ * public Filing get(String id) { ... }
+ * }</pre>
+ *
+ * <p>Where an expression is empty, the value comes from the HTTP request (the active organization from the
+ * {@code algosure.web.organization-header}, the approval id from {@code algosure.web.approval-header}) or is
+ * left for the decision point to resolve (the tenant, from a trusted claim or the directory).
+ *
+ * @since 0.1.0
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface Authorize {
+
+  /** @return the action, a permission name declared in the role catalogue, such as {@code filings:read} */
+  String action();
+
+  /** @return the resource type, which names the owning domain, such as {@code filing} */
+  String resourceType();
+
+  /** @return an expression for the resource's id; empty for an action on the whole type (list, create) */
+  String resourceId() default "";
+
+  /** @return an expression for the tenant to act in; empty to let the decision point resolve it */
+  String tenant() default "";
+
+  /** @return an expression for the active organization; empty to read it from the request header */
+  String organization() default "";
+
+  /** @return an expression for the approval id of a high-impact action; empty to read it from the request header */
+  String approvalId() default "";
+
+  /** @return an expression for the task an agent works on; empty for none */
+  String task() default "";
+}

@@ -1,0 +1,78 @@
+package com.algosure.spring;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs the annotated method as the provider call inside the {@link com.algosure.integration.IntegrationGuard}:
+ * tenant context, authorization by the decision point, consent, transport, rate limit, idempotency,
+ * secrets, bounded retry and response validation all happen around it, and the method body is one attempt
+ * (it may run again on a retry). The caller gets the method's value only for an accepted outcome (or the
+ * replay of an accepted one); every other outcome throws an {@link IntegrationOutcomeException}, which the
+ * adapter turns into a problem response (403, 428, 429, 409, 422, 502, 503).
+ *
+ * <p>Inside the method, {@link GuardedCall#context()} gives the attempt's context (endpoint, secrets,
+ * idempotency key) and {@link GuardedCall#send(java.net.http.HttpRequest)} sends through the guard's
+ * TLS-only client; a provider's non-2xx answer sent that way is classified by the guard (429 and
+ * {@code Retry-After} honoured, 5xx retried). What the method returns is the accepted value.
+ *
+ * <pre>{@code
+ * @GuardedIntegration(provider = "authority", action = "filings:submit", consentScope = "GOVERNMENT_RECORDS",
+ *     idempotencyKey = "#key", payload = "#filing", tenant = "#filing.tenant()")
+ * public Receipt submit(Filing filing, String key) throws Exception {
+ *   ProviderResponse r = GuardedCall.send(GuardedCall.context().newRequest("filings")
+ *       .POST(GuardedCall.context().payloadPublisher()).header("Content-Type", "application/json").build());
+ *   return Receipt.parse(r.body());
+ * }
+ * }</pre>
+ *
+ * <p>Expressions are Spring Expression Language over the parameters, parsed once when the bean is proxied.
+ * Where the tenant or organization expression is empty, the running {@link Authorize}d method's decision
+ * (see {@link CurrentDecision}) or the request's header supplies it.
+ *
+ * @since 0.1.0
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface GuardedIntegration {
+
+  /** @return the provider's id, as configured under {@code algosure.providers} */
+  String provider();
+
+  /** @return the action, a permission the decision point checks and the provider is configured for */
+  String action();
+
+  /**
+   * @return the consent scope the action needs, such as {@code GOVERNMENT_RECORDS}; checked against the
+   *     provider's configuration, so that code and configuration cannot silently disagree; empty for none
+   */
+  String consentScope() default "";
+
+  /** @return an expression for the idempotency key, such as {@code #idempotencyKey}; empty for none */
+  String idempotencyKey() default "";
+
+  /** @return an expression for the payload, sent as canonical JSON and fingerprinted; empty for none */
+  String payload() default "";
+
+  /** @return the resource type for the authorization request; empty for {@code integration/<provider>} */
+  String resourceType() default "";
+
+  /** @return an expression for the resource's id (with {@link #resourceType()}) */
+  String resourceId() default "";
+
+  /** @return an expression for the tenant */
+  String tenant() default "";
+
+  /** @return an expression for the active organization */
+  String organization() default "";
+
+  /** @return an expression for the approval id of a high-impact action; empty to read the request header */
+  String approvalId() default "";
+
+  /** @return an expression for the task an agent works on */
+  String task() default "";
+}

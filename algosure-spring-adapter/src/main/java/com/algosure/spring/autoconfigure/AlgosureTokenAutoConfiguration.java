@@ -1,0 +1,128 @@
+package com.algosure.spring.autoconfigure;
+
+import com.algosure.authz.token.AccessTokenValidator;
+import com.algosure.authz.token.InvalidKeycloakMappingException;
+import com.algosure.authz.token.KeycloakMapping;
+import com.algosure.authz.token.SigningAlgorithm;
+import com.algosure.authz.token.TrustedIssuer;
+import com.algosure.spring.InvalidAlgosureConfigurationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.Resource;
+
+/**
+ * The core {@link AccessTokenValidator}, trusting the issuers of {@code algosure.issuers} and mapping their
+ * tokens with the {@link KeycloakMapping} of {@code algosure.keycloak}. Both are replaceable beans; the
+ * validator is only created when at least one issuer is configured.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(before = AlgosureAutoConfiguration.class)
+@ConditionalOnClass(AccessTokenValidator.class)
+@ConditionalOnBooleanProperty(name = "algosure.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AlgosureProperties.class)
+public class AlgosureTokenAutoConfiguration {
+
+  /** Created by Spring. */
+  public AlgosureTokenAutoConfiguration() {}
+
+  /**
+   * @param properties the properties
+   * @return the mapping from {@code algosure.keycloak.mapping-location} or the inline properties
+   * @throws InvalidAlgosureConfigurationException naming the property whose rule is invalid
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public KeycloakMapping algosureKeycloakMapping(AlgosureProperties properties) {
+    AlgosureProperties.Keycloak k = properties.getKeycloak();
+    Resource location = k.getMappingLocation();
+    if (location != null) {
+      return fromJson(location);
+    }
+    KeycloakMapping.Builder b = KeycloakMapping.builder();
+    String at = "algosure.keycloak.";
+    k.getRealmRoles().forEach((role, targets) -> targets.forEach(
+        t -> ConfigurationSteps.step(at + "realm-roles." + role, () -> b.realmRole(role, t))));
+    k.getClientRoles().forEach((client, roles) -> roles.forEach((role, targets) -> targets.forEach(
+        t -> ConfigurationSteps.step(at + "client-roles." + client + ".[" + role + "]", () -> b.clientRole(client, role, t)))));
+    indexed(k.getGroupPatterns(), at + "group-patterns", b::group);
+    indexed(k.getTenantHintClaims(), at + "tenant-hint-claims", b::tenantHintClaim);
+    indexed(k.getOrganizationClaims(), at + "organization-claims", b::organizationClaim);
+    if (k.getTrustedTenantClaim() != null) {
+      ConfigurationSteps.step(at + "trusted-tenant-claim", () -> b.trustedTenantClaim(k.getTrustedTenantClaim()));
+    }
+    if (k.getServiceAccountUsernamePrefix() != null) {
+      ConfigurationSteps.step(at + "service-account-username-prefix", () -> b.serviceAccountUsernamePrefix(k.getServiceAccountUsernamePrefix()));
+    }
+    if (k.getMfaAmrValues() != null) {
+      ConfigurationSteps.step(at + "mfa-amr-values", () -> b.mfaAmrValues(k.getMfaAmrValues().toArray(String[]::new)));
+    }
+    if (k.getMfaAcrValues() != null) {
+      ConfigurationSteps.step(at + "mfa-acr-values", () -> b.mfaAcrValues(k.getMfaAcrValues().toArray(String[]::new)));
+    }
+    return b.build();
+  }
+
+  /**
+   * @param properties the properties
+   * @param mapping the Keycloak mapping
+   * @param clock a clock bean, if the host has one (else the UTC system clock)
+   * @return the validator of every configured issuer's tokens; closed with the context
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnProperty(name = "algosure.issuers[0].issuer-uri")
+  public AccessTokenValidator algosureAccessTokenValidator(AlgosureProperties properties, KeycloakMapping mapping,
+      ObjectProvider<Clock> clock) {
+    AccessTokenValidator.Builder b = AccessTokenValidator.builder().mapping(mapping);
+    List<AlgosureProperties.Issuer> issuers = properties.getIssuers();
+    for (int i = 0; i < issuers.size(); i++) {
+      AlgosureProperties.Issuer p = issuers.get(i);
+      String at = "algosure.issuers[" + i + "]";
+      TrustedIssuer.Builder ib = TrustedIssuer.builder(String.valueOf(p.getIssuerUri()))
+          .jwksUri(p.effectiveJwksUri())
+          .audiences(p.getAudiences().toArray(String[]::new))
+          .algorithms(p.getAlgorithms().stream().map(a -> p.signingAlgorithm(a, at + ".algorithms"))
+              .toArray(SigningAlgorithm[]::new));
+      if ("http".equalsIgnoreCase(p.effectiveJwksUri().getScheme())) {
+        ib.allowPlainHttpToLoopback(); // the properties allow http only to loopback hosts
+      }
+      b.issuer(ConfigurationSteps.step(at, ib::build));
+    }
+    b.clockSkew(properties.getTokens().getClockSkew());
+    clock.ifUnique(b::clock);
+    return ConfigurationSteps.step("algosure.issuers", b::build);
+  }
+
+  private static KeycloakMapping fromJson(Resource location) {
+    String property = "algosure.keycloak.mapping-location";
+    if (!location.exists()) {
+      throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " does not exist");
+    }
+    try (InputStream in = location.getInputStream()) {
+      return KeycloakMapping.fromJson(in);
+    } catch (InvalidKeycloakMappingException e) {
+      throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " is not a valid Keycloak mapping: "
+          + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " could not be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static void indexed(List<String> values, String property, java.util.function.Consumer<String> add) {
+    for (int i = 0; i < values.size(); i++) {
+      String v = values.get(i);
+      ConfigurationSteps.step(property + "[" + i + "]", () -> add.accept(v));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package com.algosure.spring.method;
+
+import com.algosure.authz.Permission;
+import com.algosure.authz.ResourceRef;
+import com.algosure.spring.Authorize;
+import com.algosure.spring.InvalidAlgosureConfigurationException;
+import java.lang.reflect.Method;
+import org.jspecify.annotations.Nullable;
+import org.springframework.expression.Expression;
+
+/** One {@link Authorize} annotation, checked and parsed once. Immutable. */
+record AuthorizeAttributes(
+    String action,
+    String resourceType,
+    ResourceRef collection,
+    @Nullable Expression resourceId,
+    @Nullable Expression tenant,
+    @Nullable Expression organization,
+    @Nullable Expression approvalId,
+    @Nullable Expression task) {
+
+  static AuthorizeAttributes of(Authorize a, Method method) {
+    String where = "@Authorize on " + MethodExpressions.describe(method);
+    try {
+      Permission.of(a.action());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidAlgosureConfigurationException(where + " (action)", e.getMessage());
+    }
+    ResourceRef collection;
+    try {
+      collection = ResourceRef.type(a.resourceType());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidAlgosureConfigurationException(where + " (resourceType)", e.getMessage());
+    }
+    return new AuthorizeAttributes(a.action(), a.resourceType(), collection,
+        MethodExpressions.parse(a.resourceId(), "Authorize", "resourceId", method),
+        MethodExpressions.parse(a.tenant(), "Authorize", "tenant", method),
+        MethodExpressions.parse(a.organization(), "Authorize", "organization", method),
+        MethodExpressions.parse(a.approvalId(), "Authorize", "approvalId", method),
+        MethodExpressions.parse(a.task(), "Authorize", "task", method));
+  }
+}

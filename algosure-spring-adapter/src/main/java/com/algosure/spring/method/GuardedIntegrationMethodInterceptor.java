@@ -1,0 +1,250 @@
+package com.algosure.spring.method;
+
+import com.algosure.authz.Actor;
+import com.algosure.authz.AuthorizationDecision;
+import com.algosure.authz.OrganizationId;
+import com.algosure.authz.Permission;
+import com.algosure.authz.ResourceRef;
+import com.algosure.authz.TenantId;
+import com.algosure.integration.CallContext;
+import com.algosure.integration.ConsentScope;
+import com.algosure.integration.IntegrationGuard;
+import com.algosure.integration.IntegrationOutcome;
+import com.algosure.integration.IntegrationRequest;
+import com.algosure.integration.InvalidPayloadException;
+import com.algosure.integration.PayloadValidator;
+import com.algosure.integration.ProviderCall;
+import com.algosure.integration.ProviderPolicy;
+import com.algosure.integration.ProviderResponse;
+import com.algosure.integration.Validated;
+import com.algosure.spring.AlgosureAuthentication;
+import com.algosure.spring.AlgosureEventListener;
+import com.algosure.spring.CurrentDecision;
+import com.algosure.spring.GuardedCall;
+import com.algosure.spring.GuardedIntegration;
+import com.algosure.spring.IntegrationOutcomeException;
+import com.algosure.spring.InvalidAlgosureConfigurationException;
+import com.algosure.spring.InvalidRequestContextException;
+import com.algosure.spring.RequestContextResolver;
+import com.algosure.spring.UnauthenticatedException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.expression.EvaluationContext;
+
+/**
+ * Enforces {@link GuardedIntegration}: builds the {@link IntegrationRequest} (actor from the security context,
+ * the rest from the annotation's expressions, the running decision and the request headers), runs the method
+ * as the {@link ProviderCall} inside the {@link IntegrationGuard} (once per attempt), and returns its value
+ * only for an accepted outcome or the replay of one; anything else throws {@link IntegrationOutcomeException}.
+ *
+ * <p>Thread-safe. Expressions are parsed when the pointcut first matches (when the bean is proxied).
+ *
+ * @since 0.1.0
+ */
+public final class GuardedIntegrationMethodInterceptor implements MethodInterceptor {
+
+  private static final ProviderResponse RETURNED = ProviderResponse.of(200, Map.of(), new byte[0]);
+
+  private final AnnotationRegistry<GuardedIntegration, GuardedIntegrationAttributes> registry =
+      new AnnotationRegistry<>(GuardedIntegration.class, GuardedIntegrationAttributes::of);
+  private final Supplier<IntegrationGuard> guard;
+  private final Supplier<RequestContextResolver> context;
+  private final Supplier<AlgosureEventListener> events;
+
+  /**
+   * @param guard the guard, looked up on the first call
+   * @param context the request context, looked up on the first call
+   * @param events told of every outcome, looked up on the first call
+   */
+  public GuardedIntegrationMethodInterceptor(Supplier<IntegrationGuard> guard, Supplier<RequestContextResolver> context,
+      Supplier<AlgosureEventListener> events) {
+    this.guard = Objects.requireNonNull(guard, "guard");
+    this.context = Objects.requireNonNull(context, "context");
+    this.events = Objects.requireNonNull(events, "events");
+  }
+
+  /** @return the pointcut matching methods annotated with {@link GuardedIntegration} */
+  public Pointcut pointcut() {
+    return registry.pointcut();
+  }
+
+  @Override
+  public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+    GuardedIntegrationAttributes a = registry.find(invocation);
+    if (a == null) {
+      return invocation.proceed();
+    }
+    IntegrationGuard g = guard.get();
+    checkConsentScope(g, a, invocation.getMethod());
+    IntegrationRequest request = request(a, MethodExpressions.context(invocation.getMethod(), invocation.getArguments()));
+    long start = System.nanoTime();
+    IntegrationOutcome<Object> outcome = g.execute(request, new MethodCall(invocation));
+    events.get().onIntegrationOutcome(a.provider().value(), outcome.kind().name(), Math.max(0, attempts(outcome) - 1),
+        Duration.ofNanos(System.nanoTime() - start));
+    GuardedCall.recordOutcome(outcome);
+    Optional<Object> value = outcome.value(); // accepted, or the replay of an accepted first call
+    if (value.isPresent()) {
+      return value.get();
+    }
+    throw new IntegrationOutcomeException(outcome);
+  }
+
+  private IntegrationRequest request(GuardedIntegrationAttributes a, EvaluationContext ctx) {
+    Actor actor = AlgosureAuthentication.currentActor()
+        .orElseThrow(() -> new UnauthenticatedException("'" + a.action() + "' with '" + a.provider() + "'"));
+    RequestContextResolver rc = context.get();
+    Optional<AuthorizationDecision> running = CurrentDecision.get();
+    IntegrationRequest.Builder b = IntegrationRequest.builder().actor(actor).provider(a.provider()).action(a.action());
+    String tenant = MethodExpressions.text(a.tenant(), ctx);
+    if (tenant != null) {
+      b.tenant(valid(() -> TenantId.of(tenant), "tenant"));
+    } else {
+      running.flatMap(AuthorizationDecision::tenant).ifPresent(b::tenant);
+    }
+    String org = MethodExpressions.text(a.organization(), ctx);
+    if (org != null) {
+      b.organization(valid(() -> OrganizationId.of(org), "organization"));
+    } else {
+      Optional<OrganizationId> named = rc.activeOrganization();
+      named.or(() -> running.flatMap(AuthorizationDecision::organization)).ifPresent(b::organization);
+    }
+    if (a.resourceType() != null) {
+      String id = MethodExpressions.text(a.resourceId(), ctx);
+      b.resource(id == null ? ResourceRef.type(a.resourceType()) : valid(() -> ResourceRef.of(a.resourceType(), id), "resource id"));
+    }
+    String key = MethodExpressions.text(a.idempotencyKey(), ctx);
+    if (key != null) {
+      b.idempotencyKey(valid(() -> key, "idempotency key"));
+    }
+    Object payload = a.payload() == null ? null : a.payload().getValue(ctx);
+    if (payload != null) {
+      b.jsonPayload(payload);
+    }
+    String approval = MethodExpressions.text(a.approvalId(), ctx);
+    Optional.ofNullable(approval).or(rc::approvalId).ifPresent(b::approvalId);
+    rc.correlationId().ifPresent(b::correlationId);
+    String task = MethodExpressions.text(a.task(), ctx);
+    if (task != null) {
+      b.task(task);
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new InvalidRequestContextException("@GuardedIntegration request", e.getMessage());
+    }
+  }
+
+  private static void checkConsentScope(IntegrationGuard g, GuardedIntegrationAttributes a, Method method) {
+    ProviderPolicy policy = g.providers().get(a.provider());
+    if (policy == null) {
+      return; // the guard denies an unknown provider itself (PROVIDER_UNKNOWN)
+    }
+    Optional<ConsentScope> configured = policy.actions().getOrDefault(Permission.of(a.action()), Optional.empty());
+    if (!configured.equals(a.consentScope())) {
+      throw new InvalidAlgosureConfigurationException("@GuardedIntegration on " + MethodExpressions.describe(method),
+          "declares consent scope " + a.consentScope().map(ConsentScope::name).orElse("none") + " but provider '"
+              + a.provider() + "' is configured with " + configured.map(ConsentScope::name).orElse("none") + " for '"
+              + a.action() + "': make them agree");
+    }
+  }
+
+  private static int attempts(IntegrationOutcome<?> o) {
+    if (o instanceof IntegrationOutcome.Accepted<?> x) {
+      return x.attempts();
+    } else if (o instanceof IntegrationOutcome.RateLimited<?> x) {
+      return x.attempts();
+    } else if (o instanceof IntegrationOutcome.Failed<?> x) {
+      return x.attempts();
+    } else if (o instanceof IntegrationOutcome.Escalated<?> x) {
+      return x.attempts();
+    }
+    return 0;
+  }
+
+  private static <T> T valid(Supplier<T> value, String what) {
+    try {
+      return value.get();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestContextException(what, "not a valid " + what);
+    }
+  }
+
+  /**
+   * The annotated method as the provider call: each attempt runs the method once more; what it returns is
+   * validated as non-null and becomes the accepted value; a provider's non-2xx answer it got through
+   * {@link GuardedCall#send} goes to the guard for classification.
+   */
+  private static final class MethodCall implements ProviderCall<Object> {
+    private final MethodInvocation invocation;
+    private final AtomicReference<@Nullable Object> returned = new AtomicReference<>();
+    private final AtomicReference<@Nullable InvalidPayloadException> invalid = new AtomicReference<>();
+    private boolean used;
+
+    MethodCall(MethodInvocation invocation) {
+      this.invocation = invocation;
+    }
+
+    @Override
+    public ProviderResponse exchange(CallContext context) throws Exception {
+      returned.set(null);
+      invalid.set(null);
+      try (GuardedCall.Attempt attempt = GuardedCall.bind(context)) {
+        try {
+          returned.set(proceed());
+          return attempt.response().orElse(RETURNED);
+        } catch (InvalidPayloadException e) {
+          invalid.set(e);
+          return attempt.response().orElse(RETURNED);
+        } catch (RuntimeException e) {
+          Optional<ProviderResponse> answer = attempt.response().filter(r -> !r.successful());
+          if (answer.isPresent()) {
+            return answer.get();
+          }
+          throw e;
+        }
+      }
+    }
+
+    private @Nullable Object proceed() throws Exception {
+      try {
+        if (invocation instanceof ProxyMethodInvocation p) {
+          return p.invocableClone().proceed();
+        }
+        if (used) {
+          throw new IllegalStateException("this invocation cannot be retried");
+        }
+        used = true;
+        return invocation.proceed();
+      } catch (Exception | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IllegalStateException(t);
+      }
+    }
+
+    @Override
+    public PayloadValidator<Object> validator() {
+      return bytes -> {
+        InvalidPayloadException e = invalid.get();
+        if (e != null) {
+          throw e;
+        }
+        Object value = returned.get();
+        if (value == null) {
+          throw new InvalidPayloadException("the guarded method returned null: it must return the provider's answer");
+        }
+        return Validated.of(value);
+      };
+    }
+  }
+}

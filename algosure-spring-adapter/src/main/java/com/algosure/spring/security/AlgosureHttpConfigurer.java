@@ -1,0 +1,48 @@
+package com.algosure.spring.security;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+
+/**
+ * Puts Algosure's bearer-token authentication into a host's own {@code SecurityFilterChain}: the resource
+ * server's bearer-token filter with the {@link BearerTokenAuthenticationProvider} (one validation per
+ * request), stateless sessions, and problem responses for 401 and 403. The adapter's default chain uses it
+ * too. The beans it uses come from the application context.
+ *
+ * <pre>{@code
+ * @Bean
+ * SecurityFilterChain api(HttpSecurity http) throws Exception {
+ *   return http
+ *       .authorizeHttpRequests(a -> a.requestMatchers("/public/**").permitAll().anyRequest().authenticated())
+ *       .with(new AlgosureHttpConfigurer(), Customizer.withDefaults())
+ *       .build();
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class AlgosureHttpConfigurer extends AbstractHttpConfigurer<AlgosureHttpConfigurer, HttpSecurity> {
+
+  /** A configurer that takes its beans from the application context. */
+  public AlgosureHttpConfigurer() {}
+
+  @Override
+  public void init(HttpSecurity http) {
+    ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+    BearerTokenAuthenticationProvider provider = context.getBean(BearerTokenAuthenticationProvider.class);
+    ProblemAuthenticationEntryPoint entryPoint = context.getBean(ProblemAuthenticationEntryPoint.class);
+    ProblemAccessDeniedHandler denied = context.getBean(ProblemAccessDeniedHandler.class);
+    ProviderManager manager = new ProviderManager(provider);
+    // bearer tokens carry no session and no cookie, so there is nothing for CSRF to protect
+    http.csrf(c -> c.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .oauth2ResourceServer(rs -> rs
+            .authenticationManagerResolver(request -> manager)
+            .authenticationEntryPoint(entryPoint)
+            .accessDeniedHandler(denied))
+        .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied));
+  }
+}

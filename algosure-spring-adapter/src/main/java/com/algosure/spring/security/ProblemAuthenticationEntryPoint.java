@@ -1,0 +1,45 @@
+package com.algosure.spring.security;
+
+import com.algosure.audit.AuditIds;
+import com.algosure.spring.web.ProblemResponses;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+
+/**
+ * Answers an unauthenticated request with a 401 problem response: {@code WWW-Authenticate: Bearer
+ * error="invalid_token"} and the reason where a token was refused, a plain {@code WWW-Authenticate: Bearer}
+ * where none was sent (RFC 6750, section 3.1). Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemAuthenticationEntryPoint.class);
+
+  private final ProblemResponses problems;
+
+  /** @param problems writes the responses */
+  public ProblemAuthenticationEntryPoint(ProblemResponses problems) {
+    this.problems = Objects.requireNonNull(problems, "problems");
+  }
+
+  @Override
+  public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) {
+    if (e instanceof RejectedTokenException r) {
+      problems.write(problems.tokenRejected(r.reason(), r.problemId()), request, response);
+    } else if (e instanceof OAuth2AuthenticationException o) {
+      // the bearer-token filter refused the header before any validation (malformed, or sent twice)
+      String id = AuditIds.next();
+      LOG.info("bearer token refused ({}): TOKEN_MALFORMED ({})", id, o.getError().getErrorCode());
+      problems.write(problems.tokenRejected("TOKEN_MALFORMED", id), request, response);
+    } else {
+      problems.write(problems.unauthenticated(AuditIds.next()), request, response);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package com.algosure.spring.web;
+
+import com.algosure.audit.AuditIds;
+import com.algosure.spring.AuthorizationDecisionException;
+import com.algosure.spring.IntegrationOutcomeException;
+import com.algosure.spring.InvalidRequestContextException;
+import com.algosure.spring.UnauthenticatedException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Turns the adapter's exceptions into RFC 9457 problem responses in Spring MVC. Ordered early so that a
+ * host's catch-all handler does not turn a denial into a 500; replace the bean to change the mapping.
+ * Thread-safe.
+ *
+ * @since 0.1.0
+ */
+@RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public class AlgosureExceptionHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AlgosureExceptionHandler.class);
+
+  private final ProblemResponses problems;
+  private final Clock clock;
+
+  /**
+   * @param problems builds the responses
+   * @param clock the clock for {@code Retry-After}
+   */
+  public AlgosureExceptionHandler(ProblemResponses problems, Clock clock) {
+    this.problems = Objects.requireNonNull(problems, "problems");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * @param e a guarded integration that did not end in an accepted fact
+   * @param request the request
+   * @return 403, 428, 429, 409, 422, 400, 502 or 503
+   */
+  @ExceptionHandler(IntegrationOutcomeException.class)
+  public ResponseEntity<byte[]> integration(IntegrationOutcomeException e, HttpServletRequest request) {
+    String id = AuditIds.next();
+    LOG.info("guarded integration ended {} ({}): {}", e.outcome().kind(), id, e.getMessage());
+    return problems.entity(problems.integration(e.outcome(), id, clock.instant()), request);
+  }
+
+  /**
+   * @param e a decision that did not permit
+   * @param request the request
+   * @return 403 or 428
+   */
+  @ExceptionHandler(AuthorizationDecisionException.class)
+  public ResponseEntity<byte[]> decision(AuthorizationDecisionException e, HttpServletRequest request) {
+    return problems.entity(problems.decision(e.decision()), request);
+  }
+
+  /**
+   * @param e a method that needed an actor was called without one
+   * @param request the request
+   * @return 401
+   */
+  @ExceptionHandler(UnauthenticatedException.class)
+  public ResponseEntity<byte[]> unauthenticated(UnauthenticatedException e, HttpServletRequest request) {
+    String id = AuditIds.next();
+    LOG.info("unauthenticated call refused ({}): {}", id, e.getMessage());
+    return problems.entity(problems.unauthenticated(id), request);
+  }
+
+  /**
+   * @param e the request named its context with an invalid value
+   * @param request the request
+   * @return 400
+   */
+  @ExceptionHandler(InvalidRequestContextException.class)
+  public ResponseEntity<byte[]> invalidContext(InvalidRequestContextException e, HttpServletRequest request) {
+    String id = AuditIds.next();
+    LOG.info("invalid request context refused ({}): {}", id, e.getMessage());
+    return problems.entity(problems.invalidContext(e.source(), id), request);
+  }
+}

@@ -1,0 +1,126 @@
+package com.algosure.spring.web;
+
+import com.algosure.authz.OrganizationId;
+import com.algosure.spring.InvalidRequestContextException;
+import com.algosure.spring.RequestContextResolver;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * Reads the request's context from HTTP headers (and, if configured, a query parameter for the active
+ * organization). A header sent twice with different values, or a value that is not a valid id, is refused
+ * rather than guessed at. Outside an HTTP request it finds nothing. Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class HeaderRequestContextResolver implements RequestContextResolver {
+
+  private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+
+  private final String organizationHeader;
+  private final @Nullable String organizationParameter;
+  private final String approvalHeader;
+  private final String correlationHeader;
+
+  /**
+   * @param organizationHeader the header naming the active organization, such as {@code X-Organization-Id}
+   * @param organizationParameter a query parameter naming it as well, or null for none
+   * @param approvalHeader the header presenting an approval id, such as {@code X-Approval-Id}
+   * @param correlationHeader the header carrying a correlation id, such as {@code X-Correlation-Id}
+   */
+  public HeaderRequestContextResolver(String organizationHeader, @Nullable String organizationParameter,
+      String approvalHeader, String correlationHeader) {
+    this.organizationHeader = Objects.requireNonNull(organizationHeader, "organizationHeader");
+    this.organizationParameter = organizationParameter;
+    this.approvalHeader = Objects.requireNonNull(approvalHeader, "approvalHeader");
+    this.correlationHeader = Objects.requireNonNull(correlationHeader, "correlationHeader");
+  }
+
+  @Override
+  public Optional<OrganizationId> activeOrganization() {
+    HttpServletRequest request = current();
+    if (request == null) {
+      return Optional.empty();
+    }
+    List<String> values = values(request.getHeaders(organizationHeader));
+    String[] params = organizationParameter == null ? null : request.getParameterValues(organizationParameter);
+    if (params != null) {
+      values.addAll(List.of(params));
+    }
+    String source = "header " + organizationHeader + (params == null ? "" : " / parameter " + organizationParameter);
+    return single(values, source).map(v -> valid(v, source));
+  }
+
+  @Override
+  public Optional<String> approvalId() {
+    HttpServletRequest request = current();
+    if (request == null) {
+      return Optional.empty();
+    }
+    String source = "header " + approvalHeader;
+    return single(values(request.getHeaders(approvalHeader)), source).map(v -> {
+      if (!CORRELATION_ID.matcher(v).matches()) {
+        throw new InvalidRequestContextException(source, "not a valid approval id: use 1 to 128 letters, digits or . _ : -");
+      }
+      return v;
+    });
+  }
+
+  @Override
+  public Optional<String> correlationId() {
+    HttpServletRequest request = current();
+    String value = request == null ? null : request.getHeader(correlationHeader);
+    // a correlation id is a convenience: an unusable one is dropped, not an error
+    return value != null && CORRELATION_ID.matcher(value).matches() ? Optional.of(value) : Optional.empty();
+  }
+
+  private static @Nullable HttpServletRequest current() {
+    RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+    return attributes instanceof ServletRequestAttributes s ? s.getRequest() : null;
+  }
+
+  private static List<String> values(@Nullable Enumeration<String> headers) {
+    List<String> list = new ArrayList<>();
+    while (headers != null && headers.hasMoreElements()) {
+      String v = headers.nextElement().strip();
+      if (!v.isEmpty()) {
+        list.add(v);
+      }
+    }
+    return list;
+  }
+
+  private static Optional<String> single(List<String> values, String source) {
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    if (values.stream().distinct().count() > 1) {
+      throw new InvalidRequestContextException(source, "names more than one value: name exactly one");
+    }
+    return Optional.of(values.get(0));
+  }
+
+  private static OrganizationId valid(String value, String source) {
+    try {
+      return OrganizationId.of(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestContextException(source, "not a valid organization id: use 1 to 128 letters, digits or . _ - : @ /");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HeaderRequestContextResolver[organization=" + organizationHeader
+        + (organizationParameter == null ? "" : "|?" + organizationParameter) + ", approval=" + approvalHeader
+        + ", correlation=" + correlationHeader + "]";
+  }
+}

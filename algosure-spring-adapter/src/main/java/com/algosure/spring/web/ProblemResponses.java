@@ -1,0 +1,319 @@
+package com.algosure.spring.web;
+
+import com.algosure.authz.AuthorizationDecision;
+import com.algosure.authz.Effect;
+import com.algosure.authz.ReasonCode;
+import com.algosure.integration.IntegrationOutcome;
+import com.algosure.integration.OutcomeReason;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * Builds and writes the adapter's RFC 9457 {@code application/problem+json} responses: 401 for a missing or
+ * refused token, 403 for a deny, 428 where an approval or a step-up is required, 400 for an invalid request
+ * context, and the integration outcomes. Each carries the machine-readable {@code reason} and the
+ * {@code decisionId} (or, where no decision was made, an id that is also in the log line).
+ *
+ * <p>The {@code detail} is a fixed sentence per reason, never the decision's explanation: an explanation is
+ * for the audit trail and the log, and a response must not tell a caller about tenants, organizations or
+ * people it has no access to. Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class ProblemResponses {
+
+  /** The {@code application/problem+json} media type. */
+  public static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String typePrefix;
+
+  /** @param typePrefix prefix of every problem type URI, such as {@code urn:algosure:problem:} */
+  public ProblemResponses(String typePrefix) {
+    this.typePrefix = Objects.requireNonNull(typePrefix, "typePrefix");
+  }
+
+  /**
+   * @param decision a decision that did not permit
+   * @return 403 for a deny, 428 for approval or step-up required
+   */
+  public AlgosureProblem decision(AuthorizationDecision decision) {
+    ReasonCode reason = decision.reason();
+    Map<String, Object> ext = new LinkedHashMap<>();
+    ext.put("reason", reason.name());
+    ext.put("effect", decision.effect().name());
+    ext.put("decisionId", decision.decisionId());
+    ext.put("stage", decision.stage().name());
+    Map<String, String> headers = new LinkedHashMap<>();
+    int status = 403;
+    if (decision.effect() == Effect.APPROVAL_REQUIRED) {
+      status = 428;
+    } else if (decision.effect() == Effect.STEP_UP_REQUIRED) {
+      status = 428;
+      // RFC 9470: tell OAuth clients which kind of authentication to come back with
+      headers.put(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_user_authentication\", "
+          + "error_description=\"multi-factor authentication is required\"");
+    }
+    return new AlgosureProblem(status, type(reason.name()), title(reason.name()), detail(reason), ext, headers);
+  }
+
+  /**
+   * @param reason why the token was refused, such as {@code TOKEN_EXPIRED}
+   * @param problemId an id for this refusal, also written to the log
+   * @return 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}
+   */
+  public AlgosureProblem tokenRejected(String reason, String problemId) {
+    return new AlgosureProblem(401, type("invalid-token"), "Invalid token",
+        "The access token was refused. Get a new token from the issuer and send it as 'Authorization: Bearer ...'.",
+        Map.of("reason", reason, "decisionId", problemId),
+        Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\", error_description=\"the access token is not valid ("
+            + reason + ")\""));
+  }
+
+  /**
+   * @param problemId an id for this refusal, also written to the log
+   * @return 401 with {@code WWW-Authenticate: Bearer} (RFC 6750: no error code when no token was sent)
+   */
+  public AlgosureProblem unauthenticated(String problemId) {
+    return new AlgosureProblem(401, type("unauthenticated"), "Unauthenticated",
+        "This resource needs an access token: send one as 'Authorization: Bearer ...'.",
+        Map.of("reason", "UNAUTHENTICATED", "decisionId", problemId), Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer"));
+  }
+
+  /**
+   * @param source where the invalid value came from, such as {@code header X-Organization-Id}
+   * @param problemId an id for this refusal, also written to the log
+   * @return 400; the invalid value is not echoed
+   */
+  public AlgosureProblem invalidContext(String source, String problemId) {
+    return new AlgosureProblem(400, type("invalid-request-context"), "Invalid request context",
+        "The request names its context with a value that is not valid (" + source + ").",
+        Map.of("reason", "REQUEST_CONTEXT_INVALID", "decisionId", problemId), Map.of());
+  }
+
+  /**
+   * @param problemId an id for this refusal, also written to the log
+   * @return 403 for an access denial by the security filter chain itself (not by the decision point)
+   */
+  public AlgosureProblem accessDenied(String problemId) {
+    return new AlgosureProblem(403, type("access-denied"), "Access denied", "The request is not allowed.",
+        Map.of("reason", "ACCESS_DENIED", "decisionId", problemId), Map.of());
+  }
+
+  /**
+   * The problem for an integration outcome that is not accepted: a refusal by the decision point keeps its
+   * 403 or 428; a refused consent is 403; a rate limit 429 with {@code Retry-After}; a key still in flight
+   * 409; a key reused with another payload 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
+   * provider response or a failure 502; an open circuit or an escalated unknown state 503.
+   *
+   * @param outcome the outcome
+   * @param problemId an id for the problem where no decision gave one, also written to the log
+   * @param now the current time, for {@code Retry-After}
+   * @return the problem
+   */
+  public AlgosureProblem integration(IntegrationOutcome<?> outcome, String problemId, Instant now) {
+    IntegrationOutcome<?> o = outcome;
+    boolean replayed = false;
+    if (o instanceof IntegrationOutcome.Duplicate<?> d && d.first().isPresent()) {
+      o = d.first().get(); // the replay of a first call that was not accepted answers as that call did
+      replayed = true;
+    }
+    if (o instanceof IntegrationOutcome.Denied<?> denied && denied.decision().isPresent()
+        && !denied.decision().get().permitted()) {
+      AlgosureProblem p = decision(denied.decision().get());
+      Map<String, Object> ext = new LinkedHashMap<>(p.extensions());
+      ext.put("provider", outcome.request().provider().value());
+      return new AlgosureProblem(p.status(), p.type(), p.title(), p.detail(), ext, p.headers());
+    }
+    Map<String, Object> ext = new LinkedHashMap<>();
+    ext.put("outcome", o.kind().name());
+    ext.put("provider", outcome.request().provider().value());
+    ext.put("decisionId", problemId);
+    if (replayed) {
+      ext.put("replayed", true);
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    int status;
+    String detail;
+    switch (o.kind()) {
+      case DENIED:
+        status = 403;
+        detail = "The call to the provider was refused before anything was sent (" + o.reason().name() + ").";
+        break;
+      case RATE_LIMITED:
+        status = 429;
+        Instant at = ((IntegrationOutcome.RateLimited<?>) o).retryAfter();
+        long seconds = Math.max(1, (Duration.between(now, at).toMillis() + 999) / 1000);
+        headers.put(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        ext.put("retryAfter", at.toString());
+        detail = "Too many calls to the provider: nothing was lost, try again after the Retry-After delay.";
+        break;
+      case REJECTED:
+        switch (o.reason()) {
+          case IDEMPOTENCY_KEY_REUSED:
+            status = 422;
+            detail = "This Idempotency-Key was already used with another payload: use a new key for a new request.";
+            break;
+          case IDEMPOTENCY_KEY_MISSING:
+            status = 400;
+            detail = "This call needs an Idempotency-Key header.";
+            break;
+          default:
+            status = 502;
+            detail = "The provider's answer was not valid, so nothing was accepted; the evidence is kept for review.";
+        }
+        break;
+      case DUPLICATE:
+        status = 409;
+        detail = "A request with this Idempotency-Key is still being processed: retry later.";
+        break;
+      case ESCALATED:
+        status = 503;
+        ext.put("escalationId", ((IntegrationOutcome.Escalated<?>) o).escalationId());
+        detail = "The provider's state is unknown; the case was handed over for review and nothing was accepted.";
+        break;
+      default: // FAILED
+        status = o.reason() == OutcomeReason.CIRCUIT_OPEN ? 503 : 502;
+        detail = "The provider could not be reached or failed; nothing was accepted.";
+    }
+    return of(status, o.reason().name(), detail, ext, headers);
+  }
+
+  /**
+   * A problem of another kind, with the adapter's type prefix.
+   *
+   * @param status the status
+   * @param reason the reason code, which also names the type
+   * @param detail a fixed sentence for people
+   * @param extensions further members after {@code reason}
+   * @param headers response headers
+   * @return the problem
+   */
+  public AlgosureProblem of(int status, String reason, String detail, Map<String, Object> extensions,
+      Map<String, String> headers) {
+    Map<String, Object> ext = new LinkedHashMap<>();
+    ext.put("reason", reason);
+    ext.putAll(extensions);
+    return new AlgosureProblem(status, type(reason), title(reason), detail, ext, headers);
+  }
+
+  /**
+   * Writes a problem to a servlet response (for filters and entry points, outside Spring MVC).
+   *
+   * @param problem the problem
+   * @param request the request, whose path becomes the {@code instance}
+   * @param response the response
+   * @throws UncheckedIOException if the response cannot be written
+   */
+  public void write(AlgosureProblem problem, HttpServletRequest request, HttpServletResponse response) {
+    response.setStatus(problem.status());
+    problem.headers().forEach(response::setHeader);
+    response.setContentType(PROBLEM_JSON.toString());
+    try {
+      response.getOutputStream().write(body(problem, request));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the problem response", e);
+    }
+  }
+
+  /**
+   * @param problem the problem
+   * @param request the request, whose path becomes the {@code instance}
+   * @return the problem as a Spring MVC response
+   */
+  public ResponseEntity<byte[]> entity(AlgosureProblem problem, HttpServletRequest request) {
+    ResponseEntity.BodyBuilder b = ResponseEntity.status(problem.status()).contentType(PROBLEM_JSON);
+    problem.headers().forEach((k, v) -> b.header(k, v));
+    return b.body(body(problem, request));
+  }
+
+  private static byte[] body(AlgosureProblem problem, HttpServletRequest request) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("type", problem.type());
+    json.put("title", problem.title());
+    json.put("status", problem.status());
+    json.put("detail", problem.detail());
+    json.put("instance", request.getRequestURI());
+    problem.extensions().forEach(json::putIfAbsent);
+    try {
+      return JSON.writeValueAsBytes(json);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("could not write the problem as JSON", e);
+    }
+  }
+
+  private String type(String reason) {
+    return typePrefix + reason.toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static String title(String reason) {
+    String words = reason.toLowerCase(Locale.ROOT).replace('_', ' ').replace('-', ' ');
+    return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+  }
+
+  private static String detail(ReasonCode reason) {
+    switch (reason) {
+      case REQUEST_INVALID:
+        return "The request is incomplete: it does not name everything the action needs.";
+      case ACTOR_EXPIRED:
+        return "The credential has expired: authenticate again.";
+      case TENANT_MISSING:
+        return "No tenant could be established for this request.";
+      case TENANT_AMBIGUOUS:
+        return "You have access to several tenants: name the tenant to act in.";
+      case TENANT_ACCESS_DENIED:
+      case TENANT_CONFLICT:
+        return "You have no access to this tenant.";
+      case ORGANIZATION_MISSING:
+        return "This action needs an active organization and none could be established: name one.";
+      case ORGANIZATION_AMBIGUOUS:
+        return "You belong to several organizations: name the active organization in the request.";
+      case ORGANIZATION_OUTSIDE_TENANT:
+      case ORGANIZATION_NOT_MEMBER:
+        return "You cannot act in the organization the request names.";
+      case PERMISSION_UNKNOWN:
+        return "The action is not known to this service.";
+      case PERMISSION_DENIED:
+        return "You hold no role that allows this action here.";
+      case SERVICE_ACCOUNT_SCOPE_EXCEEDED:
+        return "This service account is not allowed this action.";
+      case AGENT_SCOPE_EXCEEDED:
+        return "The agent's grant does not cover this action.";
+      case MFA_REQUIRED:
+        return "This action needs multi-factor authentication: authenticate again with a second factor.";
+      case ATTRIBUTE_POLICY_DENIED:
+      case DOMAIN_RULE_DENIED:
+        return "The action is not allowed in the resource's current state.";
+      case ENTITLEMENT_MISSING:
+        return "The tenant's plan does not include this feature.";
+      case ENTITLEMENT_LIMIT_EXCEEDED:
+        return "The tenant has reached the limit of its plan for this action.";
+      case ENTITLEMENT_UNAVAILABLE:
+        return "The plan's entitlements could not be checked, so the action is refused; try again later.";
+      case APPROVAL_REQUIRED:
+        return "This action is high impact and needs an approval by another person: present its id.";
+      case APPROVAL_INVALID:
+        return "The approval presented is not valid for this request.";
+      case APPROVAL_EXPIRED:
+        return "The approval presented has expired.";
+      case APPROVAL_SELF_APPROVED:
+        return "The approval presented was given by the requester: it needs a second person.";
+      default:
+        return "The request was refused (" + reason.name() + ").";
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package com.algosure.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.authz.token.AccessTokenValidator;
+import com.algosure.authz.token.KeycloakMapping;
+import com.algosure.spring.AdapterFixtures;
+import com.algosure.spring.InvalidAlgosureConfigurationException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.MapPropertySource;
+
+class AlgosurePropertiesTests {
+
+  private static final String ISSUER = "algosure.issuers[0].issuer-uri=https://sso.example.com/realms/algosure";
+  private static final String AUDIENCE = "algosure.issuers[0].audiences=filings-api";
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(AlgosureTokenAutoConfiguration.class, AlgosureAutoConfiguration.class))
+      .withUserConfiguration(AdapterFixtures.HostBeans.class)
+      .withPropertyValues(AdapterFixtures.CATALOG);
+
+  private void failsWith(String message, String... properties) {
+    runner.withPropertyValues(properties).run(context -> assertThat(context).getFailure().rootCause()
+        .isInstanceOf(InvalidAlgosureConfigurationException.class).hasMessage(message));
+  }
+
+  @Test
+  void bindWhenFullConfigurationThenEveryValueIsBound() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[0].algorithms=RS256,ES256",
+            "algosure.tokens.clock-skew=10s", "algosure.keycloak.trusted-tenant-claim=tenant_id",
+            "algosure.keycloak.realm-roles.platform-admin=platform-admin",
+            "algosure.keycloak.group-patterns=/tenants/{tenant}/org-{org}",
+            "algosure.web.organization-header=X-Org", "algosure.providers.authority.endpoint=https://authority.example.com/filings",
+            "algosure.providers.authority.consent-scope=GOVERNMENT_RECORDS", "algosure.providers.authority.actions=filings:submit",
+            "algosure.providers.authority.retry.max-attempts=5",
+            "algosure.providers.authority.rate-limit.requests=20", "algosure.providers.authority.rate-limit.per=1m")
+        .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("keycloak-mapping",
+            Map.of("algosure.keycloak.client-roles.filings-api.[filings:read]", "filing-viewer"))))
+        .run(context -> {
+          AlgosureProperties p = context.getBean(AlgosureProperties.class);
+          assertThat(p.getIssuers()).singleElement().satisfies(i -> {
+            assertThat(i.getAlgorithms()).containsExactly("RS256", "ES256");
+            assertThat(p.getTokens().getClockSkew()).isEqualTo(Duration.ofSeconds(10));
+          });
+          assertThat(p.getKeycloak().getClientRoles().get("filings-api")).containsEntry("filings:read", java.util.List.of("filing-viewer"));
+          assertThat(p.getWeb().getOrganizationHeader()).isEqualTo("X-Org");
+          AlgosureProperties.Provider authority = p.getProviders().get("authority");
+          assertThat(authority.getRetry().getMaxAttempts()).isEqualTo(5);
+          assertThat(authority.getRateLimit().getPer()).isEqualTo(Duration.ofMinutes(1));
+        });
+  }
+
+  @Test
+  void validateWhenIssuerUsesPlainHttpToARemoteHostThenFails() {
+    failsWith("algosure.issuers[0].issuer-uri: 'http://sso.example.com/realms/algosure' uses plain http: use https "
+            + "(plain http is allowed only to a loopback host, for development)",
+        "algosure.issuers[0].issuer-uri=http://sso.example.com/realms/algosure", AUDIENCE);
+  }
+
+  @Test
+  void validateWhenIssuerUsesPlainHttpToLoopbackThenAccepted() {
+    runner.withPropertyValues("algosure.issuers[0].issuer-uri=http://127.0.0.1:18180/realms/algosure", AUDIENCE)
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void validateWhenIssuerUriMissingThenFails() {
+    failsWith("algosure.issuers[0].issuer-uri: missing: set it to the issuer of your tokens, such as "
+        + "https://sso.example.com/realms/algosure", AUDIENCE);
+  }
+
+  @Test
+  void validateWhenAudiencesEmptyThenFails() {
+    runner.withPropertyValues(ISSUER).run(context -> assertThat(context).getFailure().rootCause()
+        .hasMessageStartingWith("algosure.issuers[0].audiences: empty: list the audience(s) this service accepts"));
+  }
+
+  @Test
+  void validateWhenAlgorithmIsHmacThenFails() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[0].algorithms=HS256")
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageStartingWith("algosure.issuers[0].algorithms: 'HS256' is not allowed: use asymmetric signature algorithms only"));
+  }
+
+  @Test
+  void validateWhenAlgorithmIsNoneThenFails() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[0].algorithms=none")
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageStartingWith("algosure.issuers[0].algorithms: 'none' is not allowed"));
+  }
+
+  @Test
+  void validateWhenClockSkewOverFiveMinutesThenFails() {
+    failsWith("algosure.tokens.clock-skew: must be whole seconds between 0s and 5m, was PT10M",
+        ISSUER, AUDIENCE, "algosure.tokens.clock-skew=10m");
+  }
+
+  @Test
+  void validateWhenIssuerListedTwiceThenFails() {
+    failsWith("algosure.issuers[1].issuer-uri: 'https://sso.example.com/realms/algosure' is configured twice: list each issuer once",
+        ISSUER, AUDIENCE, "algosure.issuers[1].issuer-uri=https://sso.example.com/realms/algosure",
+        "algosure.issuers[1].audiences=other");
+  }
+
+  @Test
+  void validateWhenProviderEndpointIsPlainHttpThenFails() {
+    failsWith("algosure.providers.authority.endpoint: 'http://authority.example.com' uses plain http: use https (plain http "
+            + "is allowed only to a loopback host with algosure.providers.authority.allow-loopback-http=true, for tests)",
+        "algosure.providers.authority.endpoint=http://authority.example.com", "algosure.providers.authority.actions=filings:submit");
+  }
+
+  @Test
+  void validateWhenProviderEndpointIsLoopbackHttpAndAllowedThenAccepted() {
+    runner.withPropertyValues("algosure.providers.authority.endpoint=http://127.0.0.1:8089/filings",
+            "algosure.providers.authority.actions=filings:submit", "algosure.providers.authority.allow-loopback-http=true")
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void guardWhenProviderBackoffsInvertedThenStartupFailsNamingTheProperty() {
+    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
+            "algosure.providers.authority.actions=filings:submit", "algosure.providers.authority.retry.initial-backoff=5s")
+        .run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining("algosure.providers.authority.retry: backoff initial (PT5S) must be below max (PT2S)"));
+  }
+
+  @Test
+  void validateWhenProviderHasNoActionsThenFails() {
+    failsWith("algosure.providers.authority.actions: empty: list the actions (permissions) this service calls the provider "
+        + "for, such as filings:submit", "algosure.providers.authority.endpoint=https://authority.example.com");
+  }
+
+  @Test
+  void validateWhenConsentScopeNotAScopeNameThenFails() {
+    failsWith("algosure.providers.authority.consent-scope: 'government records' is not a consent scope: use an upper-case "
+            + "name such as GOVERNMENT_RECORDS",
+        "algosure.providers.authority.endpoint=https://authority.example.com",
+        "algosure.providers.authority.actions=filings:submit", "algosure.providers.authority.consent-scope=government records");
+  }
+
+  @Test
+  void validateWhenKeycloakMappingFileAndInlineRulesThenFails() {
+    failsWith("algosure.keycloak.mapping-location: set together with inline mapping properties (realm-roles, client-roles, "
+            + "group-patterns, claims, mfa): use one or the other",
+        "algosure.keycloak.mapping-location=classpath:mapping.json", "algosure.keycloak.trusted-tenant-claim=tenant_id");
+  }
+
+  @Test
+  void mappingWhenGroupPatternNamesNoPlaceholderThenStartupFailsNamingTheProperty() {
+    runner.withPropertyValues("algosure.keycloak.group-patterns=/tenants/acme").run(context -> assertThat(context).getFailure()
+        .hasStackTraceContaining("algosure.keycloak.group-patterns[0]: ").hasStackTraceContaining("/tenants/acme"));
+  }
+
+  @Test
+  void mappingWhenLoadedFromFileThenMapsRolesAndHints() {
+    runner.withPropertyValues("algosure.keycloak.mapping-location=classpath:algosure/keycloak-mapping.json")
+        .run(context -> assertThat(context.getBean(KeycloakMapping.class).toString()).contains("platform-admin"));
+  }
+
+  @Test
+  void mappingWhenFileMissingThenStartupFailsNamingTheProperty() {
+    runner.withPropertyValues("algosure.keycloak.mapping-location=classpath:algosure/none.json").run(context -> assertThat(context)
+        .getFailure().hasStackTraceContaining("algosure.keycloak.mapping-location: class path resource [algosure/none.json] does not exist"));
+  }
+
+  @Test
+  void validatorWhenIssuerConfiguredThenTrustsItWithKeycloakJwksPath() {
+    runner.withPropertyValues(ISSUER, AUDIENCE).run(context ->
+        assertThat(context.getBean(AccessTokenValidator.class).trustedIssuers()).containsExactly("https://sso.example.com/realms/algosure"));
+  }
+
+  @Test
+  void validatorWhenNoIssuerConfiguredThenNotCreated() {
+    runner.run(context -> assertThat(context).doesNotHaveBean(AccessTokenValidator.class));
+  }
+
+  @Test
+  void validateWhenOrganizationHeaderIsNotAHeaderNameThenFails() {
+    failsWith("algosure.web.organization-header: 'X Org' is not a valid HTTP header name",
+        "algosure.web.organization-header=X Org");
+  }
+}

@@ -1,0 +1,197 @@
+package com.algosure.spring.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.spring.AdapterFixtures;
+import com.algosure.spring.metrics.AlgosureMetrics;
+import com.algosure.spring.test.AlgosureTestIssuer;
+import com.algosure.spring.test.TestHttpClient;
+import com.algosure.testing.TestKeys;
+import com.algosure.testing.TestTokens;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The adapter end to end: real signed tokens over real HTTP, problem responses, metrics. */
+@SpringBootTest(classes = HttpTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    AdapterFixtures.CATALOG,
+    "algosure.keycloak.client-roles.filings-api.[filings\\:read]=filing-viewer",
+    "algosure.keycloak.client-roles.filings-api.[filings\\:write]=filing-clerk",
+    "algosure.keycloak.realm-roles.platform-admin=platform-admin",
+    "algosure.keycloak.group-patterns=/tenants/{tenant}/org-{org}",
+    "algosure.web.public-paths=/public/**"})
+class AlgosureHttpTests {
+
+  static final AlgosureTestIssuer ISSUER = AlgosureTestIssuer.start();
+
+  @DynamicPropertySource
+  static void issuer(DynamicPropertyRegistry registry) {
+    ISSUER.registerProperties(registry);
+  }
+
+  @AfterAll
+  static void stop() {
+    ISSUER.close();
+  }
+
+  @LocalServerPort
+  int port;
+
+  @Autowired
+  MeterRegistry meters;
+
+  TestHttpClient http;
+
+  @BeforeEach
+  void client() {
+    http = new TestHttpClient(port);
+  }
+
+  private static String alice() {
+    return ISSUER.user("alice").clientRoles("filings-api", "filings:read", "filings:write")
+        .groups("/tenants/acme/org-sales", "/tenants/acme/org-support").token();
+  }
+
+  @Test
+  void getWhenPermittedThenMethodRunsInTheResolvedContext() {
+    TestHttpClient.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.map()).isEqualTo(Map.of("tenant", "acme", "organization", "sales"));
+  }
+
+  @Test
+  void getWhenNoTokenThen401WithBearerChallengeAndProblem() {
+    TestHttpClient.Response r = http.get("/api/filings", null);
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.map()).containsEntry("reason", "UNAUTHENTICATED").containsEntry("status", 401).containsKey("decisionId");
+  }
+
+  @Test
+  void getWhenTokenExpiredThen401InvalidTokenExpired() {
+    String expired = ISSUER.user("alice").expiresAt(Instant.now().minusSeconds(3600)).token();
+    TestHttpClient.Response r = http.get("/api/filings", expired, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"");
+    assertThat(r.map()).containsEntry("reason", "EXPIRED").containsEntry("type", "urn:algosure:problem:invalid-token");
+  }
+
+  @Test
+  void getWhenPayloadTamperedThen401AndProblemNeverEchoesTheToken() {
+    String[] parts = TestTokens.parts(alice());
+    String payload = new String(Base64.getUrlDecoder().decode(parts[1])).replace("\"alice\"", "\"dave\"");
+    String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes()) + "." + parts[2];
+    TestHttpClient.Response r = http.get("/api/filings", tampered, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.map()).containsEntry("reason", "BAD_SIGNATURE");
+    assertThat(r.body()).doesNotContain(parts[1]).doesNotContain(parts[2]);
+    assertThat(r.header("WWW-Authenticate")).doesNotContain(parts[2]);
+  }
+
+  @Test
+  void getWhenTokenSignedByAnotherKeyThen401() {
+    String forged = TestTokens.signedWith(TestKeys.rsa("algosure-test-algosure")).kid("unknown-kid")
+        .issuer(ISSUER.issuer()).audience(AlgosureTestIssuer.AUDIENCE).subject("alice")
+        .expiresAt(Instant.now().plusSeconds(300)).sign();
+    TestHttpClient.Response r = http.get("/api/filings", forged, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.map()).containsEntry("reason", "UNKNOWN_KEY");
+  }
+
+  @Test
+  void getWhenOrganizationNotNamedByMultiOrganizationUserThen403Ambiguous() {
+    TestHttpClient.Response r = http.get("/api/filings", alice());
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.map()).containsEntry("reason", "ORGANIZATION_AMBIGUOUS").containsEntry("stage", "ORGANIZATION")
+        .containsEntry("type", "urn:algosure:problem:organization-ambiguous").containsKey("decisionId")
+        .containsEntry("instance", "/api/filings");
+  }
+
+  @Test
+  void getWhenOrganizationOfAnotherTenantThen403WithoutNamingTheTenant() {
+    TestHttpClient.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "hq");
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.map()).containsEntry("reason", "ORGANIZATION_OUTSIDE_TENANT");
+    assertThat(r.body()).doesNotContain("globex");
+  }
+
+  @Test
+  void getWhenOrganizationHeaderSentTwiceWithDifferentValuesThen400() {
+    TestHttpClient.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales", "X-Organization-Id", "support");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.map()).containsEntry("reason", "REQUEST_CONTEXT_INVALID");
+  }
+
+  @Test
+  void getWhenOrganizationHeaderNotAnIdThen400WithoutEchoingIt() {
+    TestHttpClient.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales<script>");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body()).doesNotContain("<script>");
+  }
+
+  @Test
+  void submitWhenHighImpactWithoutApprovalThen428ApprovalRequired() {
+    TestHttpClient.Response r = http.post("/api/filings/f-1/submit", alice(), "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(428);
+    assertThat(r.map()).containsEntry("reason", "APPROVAL_REQUIRED").containsEntry("effect", "APPROVAL_REQUIRED")
+        .containsEntry("stage", "APPROVAL");
+  }
+
+  @Test
+  void adminWhenPrivilegedWithoutMfaThen428StepUp() {
+    TestHttpClient.Response r = http.get("/api/admin/tenants/acme/filings", ISSUER.user("root").realmRoles("platform-admin").token());
+    assertThat(r.status()).isEqualTo(428);
+    assertThat(r.map()).containsEntry("reason", "MFA_REQUIRED").containsEntry("effect", "STEP_UP_REQUIRED");
+    assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"insufficient_user_authentication\"");
+  }
+
+  @Test
+  void adminWhenPrivilegedWithMfaThen200() {
+    String carol = ISSUER.user("carol").realmRoles("platform-admin").mfa().token();
+    TestHttpClient.Response r = http.get("/api/admin/tenants/acme/filings", carol);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.map()).containsEntry("tenant", "acme");
+  }
+
+  @Test
+  void adminWhenOrdinaryMemberThen403() {
+    TestHttpClient.Response r = http.get("/api/admin/tenants/acme/filings", alice());
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.map()).containsEntry("reason", "PERMISSION_DENIED");
+  }
+
+  @Test
+  void publicPathWhenNoTokenThenOpen() {
+    assertThat(http.get("/public/ping", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void decisionWhenMadeOverHttpThenCountedByEffectReasonAndStage() {
+    double before = count("PERMIT", "PERMITTED", "APPROVAL");
+    http.get("/api/filings", alice(), "X-Organization-Id", "support");
+    assertThat(count("PERMIT", "PERMITTED", "APPROVAL")).isEqualTo(before + 1);
+  }
+
+  @Test
+  void tokenWhenRefusedThenCountedByReason() {
+    double before = meters.counter(AlgosureMetrics.TOKEN_REJECTIONS, "reason", "EXPIRED").count();
+    http.get("/api/filings", ISSUER.user("alice").expiresAt(Instant.now().minusSeconds(600)).token());
+    assertThat(meters.counter(AlgosureMetrics.TOKEN_REJECTIONS, "reason", "EXPIRED").count()).isEqualTo(before + 1);
+  }
+
+  private double count(String effect, String reason, String stage) {
+    var timer = meters.find(AlgosureMetrics.DECISIONS).tags("effect", effect, "reason", reason, "stage", stage).timer();
+    return timer == null ? 0 : timer.count();
+  }
+}

@@ -1,0 +1,203 @@
+package com.algosure.spring.method;
+
+import static com.algosure.spring.AdapterFixtures.as;
+import static com.algosure.spring.AdapterFixtures.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.InMemoryAuditSink;
+import com.algosure.authz.AuthorizationDecision;
+import com.algosure.authz.Effect;
+import com.algosure.authz.ReasonCode;
+import com.algosure.spring.AdapterFixtures;
+import com.algosure.spring.Authorize;
+import com.algosure.spring.AuthorizationDecisionException;
+import com.algosure.spring.CurrentDecision;
+import com.algosure.spring.InvalidAlgosureConfigurationException;
+import com.algosure.spring.UnauthenticatedException;
+import com.algosure.spring.autoconfigure.AlgosureAutoConfiguration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+class AuthorizeMethodInterceptorTests {
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, AlgosureAutoConfiguration.class))
+      .withUserConfiguration(AdapterFixtures.HostBeans.class)
+      .withBean(FilingService.class)
+      .withBean(AdminService.class)
+      .withPropertyValues(AdapterFixtures.CATALOG);
+
+  static class FilingService {
+    private final AtomicInteger calls = new AtomicInteger();
+
+    public int calls() { // a method, not the field: the test holds a proxy
+      return calls.get();
+    }
+
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id", organization = "#organization")
+    public AuthorizationDecision read(String id, String organization) {
+      calls.incrementAndGet();
+      return CurrentDecision.require();
+    }
+
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#filing.id()", organization = "#filing.org()")
+    public String readRecord(Filing filing) {
+      calls.incrementAndGet();
+      return filing.id();
+    }
+
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id", organization = "'sales'")
+    public String readMaybe(@Nullable String id) {
+      calls.incrementAndGet();
+      return "read";
+    }
+
+    @Authorize(action = "filings:submit", resourceType = "filing", resourceId = "#id", organization = "'sales'")
+    public String submit(String id) {
+      calls.incrementAndGet();
+      return "submitted";
+    }
+  }
+
+  record Filing(String id, String org) {}
+
+  @Authorize(action = "admin:filings:read", resourceType = "filing", tenant = "#tenant")
+  static class AdminService {
+    public String list(String tenant) {
+      return "listed " + tenant;
+    }
+
+    @Authorize(action = "filings:read", resourceType = "filing", organization = "#organization")
+    public String own(String organization) {
+      return "own " + organization;
+    }
+  }
+
+  static class BrokenService {
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id +")
+    public String read(String id) {
+      return id;
+    }
+  }
+
+  private static FilingService filings(AssertableApplicationContext context) {
+    return context.getBean(FilingService.class);
+  }
+
+  @Test
+  void invokeWhenPermittedThenMethodRunsWithTheDecisionBound() {
+    runner.run(context -> {
+      AuthorizationDecision d = as(user("alice"), () -> filings(context).read("f-1", "sales"));
+      assertThat(d.effect()).isEqualTo(Effect.PERMIT);
+      assertThat(d.organization()).hasValueSatisfying(o -> assertThat(o.value()).isEqualTo("sales"));
+      assertThat(CurrentDecision.get()).isEmpty();
+    });
+  }
+
+  @Test
+  void invokeWhenDeniedThenThrowsWithTheDecisionAndMethodDoesNotRun() {
+    runner.run(context -> {
+      assertThatThrownBy(() -> as(user("bob"), () -> filings(context).read("f-1", "sales")))
+          .isInstanceOfSatisfying(AuthorizationDecisionException.class,
+              e -> assertThat(e.decision().reason()).isEqualTo(ReasonCode.ORGANIZATION_OUTSIDE_TENANT));
+      assertThat(filings(context).calls()).isZero();
+    });
+  }
+
+  @Test
+  void invokeWhenNoAuthenticatedActorThenUnauthenticatedAndMethodDoesNotRun() {
+    runner.run(context -> {
+      assertThatThrownBy(() -> filings(context).read("f-1", "sales")).isInstanceOf(UnauthenticatedException.class);
+      assertThat(filings(context).calls()).isZero();
+    });
+  }
+
+  @Test
+  void invokeWhenResourceIdExpressionReadsRecordAccessorThenDecisionNamesTheResource() {
+    runner.run(context -> {
+      as(user("alice"), () -> filings(context).readRecord(new Filing("f-7", "sales")));
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION))
+          .singleElement().satisfies(e -> {
+            assertThat(e.resource()).hasValue("filing/f-7");
+            assertThat(e.organization()).hasValue("sales");
+          });
+    });
+  }
+
+  @Test
+  void invokeWhenResourceIdExpressionYieldsNullThenDeniedAsIncompleteRequest() {
+    runner.run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> filings(context).readMaybe(null)))
+          .isInstanceOfSatisfying(AuthorizationDecisionException.class,
+              e -> assertThat(e.decision().reason()).isEqualTo(ReasonCode.REQUEST_INVALID));
+      assertThat(filings(context).calls()).isZero();
+    });
+  }
+
+  @Test
+  void invokeWhenHighImpactWithoutApprovalThenApprovalRequired() {
+    runner.run(context -> assertThatThrownBy(() -> as(user("alice"), () -> filings(context).submit("f-1")))
+        .isInstanceOfSatisfying(AuthorizationDecisionException.class,
+            e -> assertThat(e.decision().effect()).isEqualTo(Effect.APPROVAL_REQUIRED)));
+  }
+
+  @Test
+  void invokeWhenClassLevelAnnotationThenAppliesToMethodsWithoutTheirOwn() {
+    runner.run(context -> {
+      AdminService admin = context.getBean(AdminService.class);
+      assertThatThrownBy(() -> as(user("root"), () -> admin.list("acme")))
+          .isInstanceOfSatisfying(AuthorizationDecisionException.class,
+              e -> assertThat(e.decision().reason()).isEqualTo(ReasonCode.MFA_REQUIRED));
+      assertThat(as(user("alice"), () -> admin.own("sales"))).isEqualTo("own sales");
+    });
+  }
+
+  @Test
+  void invokeWhenAopAutoProxyingDisabledThenStillEnforced() {
+    runner.withPropertyValues("spring.aop.auto=false").run(context -> {
+      assertThatThrownBy(() -> as(user("bob"), () -> filings(context).read("f-1", "sales")))
+          .isInstanceOf(AuthorizationDecisionException.class);
+      assertThat(filings(context).calls()).isZero();
+    });
+  }
+
+  @Test
+  void startWhenExpressionInvalidThenFailsNamingTheMethod() {
+    runner.withBean(BrokenService.class).run(context -> assertThat(context).getFailure()
+        .hasStackTraceContaining("@Authorize(resourceId) on " + BrokenService.class.getName() + "#read: '#id +' is not a valid expression"));
+  }
+
+  @Test
+  void findWhenCalledRepeatedlyThenAnnotationIsParsedOnce() throws Exception {
+    AtomicInteger parses = new AtomicInteger();
+    AnnotationRegistry<Authorize, String> registry = new AnnotationRegistry<>(Authorize.class, (a, m) -> {
+      parses.incrementAndGet();
+      return a.action();
+    });
+    java.lang.reflect.Method read = FilingService.class.getMethod("read", String.class, String.class);
+    for (int i = 0; i < 3; i++) {
+      assertThat(registry.find(read, FilingService.class)).isEqualTo("filings:read");
+    }
+    assertThat(parses).hasValue(1);
+  }
+
+  @Test
+  void startWhenAnnotationNamesInvalidActionThenFails() {
+    assertThatThrownBy(() -> AuthorizeAttributes.of(BadAction.class.getMethod("run").getAnnotation(Authorize.class),
+            BadAction.class.getMethod("run")))
+        .isInstanceOf(InvalidAlgosureConfigurationException.class)
+        .hasMessageStartingWith("@Authorize on " + BadAction.class.getName() + "#run (action): permission 'filings read' is not valid");
+  }
+
+  static class BadAction {
+    @Authorize(action = "filings read", resourceType = "filing")
+    public void run() {}
+  }
+}

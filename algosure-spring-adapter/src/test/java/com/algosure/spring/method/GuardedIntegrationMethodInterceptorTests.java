@@ -1,0 +1,233 @@
+package com.algosure.spring.method;
+
+import static com.algosure.spring.AdapterFixtures.as;
+import static com.algosure.spring.AdapterFixtures.user;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.algosure.authz.Effect;
+import com.algosure.authz.TenantId;
+import com.algosure.integration.ConsentScope;
+import com.algosure.integration.IntegrationOutcome;
+import com.algosure.integration.OutcomeReason;
+import com.algosure.integration.ProviderResponse;
+import com.algosure.integration.spi.ConsentRegistry;
+import com.algosure.integration.spi.InMemoryConsentRegistry;
+import com.algosure.spring.AdapterFixtures;
+import com.algosure.spring.GuardedCall;
+import com.algosure.spring.GuardedIntegration;
+import com.algosure.spring.IntegrationOutcomeException;
+import com.algosure.spring.InvalidAlgosureConfigurationException;
+import com.algosure.spring.autoconfigure.AlgosureAutoConfiguration;
+import com.algosure.spring.autoconfigure.AlgosureIntegrationAutoConfiguration;
+import com.algosure.spring.autoconfigure.AlgosureMetricsAutoConfiguration;
+import com.algosure.spring.metrics.AlgosureMetrics;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+class GuardedIntegrationMethodInterceptorTests {
+
+  private WireMockServer provider;
+  private ApplicationContextRunner runner;
+
+  static class Reports {
+    static volatile CountDownLatch hold = new CountDownLatch(0);
+    static volatile CountDownLatch entered = new CountDownLatch(0);
+
+    @GuardedIntegration(provider = "authority", action = "reports:send", consentScope = "GOVERNMENT_RECORDS",
+        idempotencyKey = "#key", payload = "#report", tenant = "'acme'", organization = "'sales'")
+    public String send(Map<String, String> report, String key) throws Exception {
+      entered.countDown();
+      hold.await(5, TimeUnit.SECONDS);
+      ProviderResponse r = GuardedCall.send(GuardedCall.context().newRequest("reports")
+          .POST(GuardedCall.context().payloadPublisher()).header("Content-Type", "application/json").build());
+      return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    @GuardedIntegration(provider = "authority", action = "reports:send", idempotencyKey = "#key", tenant = "'acme'")
+    public String sendWithoutScope(String key) {
+      return "never";
+    }
+  }
+
+  static class VoidSender {
+    @GuardedIntegration(provider = "authority", action = "reports:send")
+    public void send() {}
+  }
+
+  @BeforeEach
+  void start() {
+    provider = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    provider.start();
+    provider.stubFor(post(urlEqualTo("/reports")).willReturn(aResponse().withStatus(200).withBody("{\"receipt\":\"R-1\"}")));
+    InMemoryConsentRegistry consents = ConsentRegistry.inMemory(Clock.systemUTC());
+    consents.grant(TenantId.of("acme"), ConsentScope.GOVERNMENT_RECORDS, java.time.Instant.now().plus(Duration.ofDays(1)));
+    runner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, AlgosureAutoConfiguration.class,
+            AlgosureIntegrationAutoConfiguration.class, AlgosureMetricsAutoConfiguration.class))
+        .withUserConfiguration(AdapterFixtures.HostBeans.class)
+        .withBean(Reports.class)
+        .withBean(ConsentRegistry.class, () -> consents)
+        .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+        .withPropertyValues(AdapterFixtures.CATALOG,
+            "algosure.providers.authority.endpoint=http://127.0.0.1:" + provider.port() + "/",
+            "algosure.providers.authority.allow-loopback-http=true",
+            "algosure.providers.authority.actions=reports:send",
+            "algosure.providers.authority.consent-scope=GOVERNMENT_RECORDS",
+            "algosure.providers.authority.retry.initial-backoff=10ms",
+            "algosure.providers.authority.retry.max-backoff=20ms");
+  }
+
+  @AfterEach
+  void stop() {
+    provider.stop();
+    SecurityContextHolder.clearContext();
+    Reports.hold = new CountDownLatch(0);
+    Reports.entered = new CountDownLatch(0);
+  }
+
+  private static String send(AssertableApplicationContext context, String who, Map<String, String> report, String key) {
+    return as(user(who), () -> {
+      try {
+        return context.getBean(Reports.class).send(report, key);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static IntegrationOutcome<?> refused(Runnable call) {
+    try {
+      call.run();
+    } catch (IntegrationOutcomeException e) {
+      return e.outcome();
+    }
+    throw new AssertionError("the call was not refused");
+  }
+
+  @Test
+  void sendWhenProviderAcceptsThenMethodValueIsReturnedAndKeyForwarded() {
+    runner.run(context -> {
+      assertThat(send(context, "alice", Map.of("q", "1"), "key-1")).isEqualTo("{\"receipt\":\"R-1\"}");
+      assertThat(GuardedCall.lastOutcome()).hasValueSatisfying(o -> assertThat(o.kind()).isEqualTo(IntegrationOutcome.Kind.ACCEPTED));
+      provider.verify(1, postRequestedFor(urlEqualTo("/reports")).withHeader("Idempotency-Key", equalTo("key-1"))
+          .withRequestBody(equalTo("{\"q\":\"1\"}")));
+    });
+  }
+
+  @Test
+  void sendWhenSameKeyAndPayloadAgainThenFirstValueReplayedWithoutSecondCall() {
+    runner.run(context -> {
+      send(context, "alice", Map.of("q", "1"), "key-2");
+      assertThat(send(context, "alice", Map.of("q", "1"), "key-2")).isEqualTo("{\"receipt\":\"R-1\"}");
+      assertThat(GuardedCall.lastOutcome()).hasValueSatisfying(o -> assertThat(o.kind()).isEqualTo(IntegrationOutcome.Kind.DUPLICATE));
+      provider.verify(1, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  void sendWhenSameKeyWithAnotherPayloadThenRejectedAndNothingSent() {
+    runner.run(context -> {
+      send(context, "alice", Map.of("q", "1"), "key-3");
+      IntegrationOutcome<?> o = refused(() -> send(context, "alice", Map.of("q", "2"), "key-3"));
+      assertThat(o.reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_KEY_REUSED);
+      provider.verify(1, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  void sendWhenSameKeyWhileFirstStillRunningThenDuplicateInProgressAndOneCall() throws Exception {
+    runner.run(context -> {
+      Reports.hold = new CountDownLatch(1);
+      Reports.entered = new CountDownLatch(1);
+      CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> send(context, "alice", Map.of("q", "1"), "key-4"));
+      assertThat(Reports.entered.await(5, TimeUnit.SECONDS)).isTrue();
+      IntegrationOutcome<?> o = refused(() -> send(context, "alice", Map.of("q", "1"), "key-4"));
+      Reports.hold.countDown();
+      assertThat(o.reason()).isEqualTo(OutcomeReason.DUPLICATE_IN_PROGRESS);
+      assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("{\"receipt\":\"R-1\"}");
+      provider.verify(1, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  void sendWhenProviderAnswers429WithLongRetryAfterThenRateLimited() {
+    provider.stubFor(post(urlEqualTo("/reports")).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
+    runner.run(context -> {
+      IntegrationOutcome<?> o = refused(() -> send(context, "alice", Map.of("q", "1"), "key-5"));
+      assertThat(o).isInstanceOfSatisfying(IntegrationOutcome.RateLimited.class,
+          r -> assertThat(r.retryAfter()).isAfter(java.time.Instant.now().plusSeconds(100)));
+    });
+  }
+
+  @Test
+  void sendWhenProviderKeepsFailingThenRetriedWithinBoundAndFailedAndCounted() {
+    provider.stubFor(post(urlEqualTo("/reports")).willReturn(aResponse().withStatus(503)));
+    runner.run(context -> {
+      IntegrationOutcome<?> o = refused(() -> send(context, "alice", Map.of("q", "1"), "key-6"));
+      assertThat(o.kind()).isEqualTo(IntegrationOutcome.Kind.FAILED);
+      provider.verify(3, postRequestedFor(urlEqualTo("/reports")));
+      MeterRegistry meters = context.getBean(MeterRegistry.class);
+      assertThat(meters.get(AlgosureMetrics.INTEGRATION_RETRIES).tags("provider", "authority", "outcome", "FAILED")
+          .summary().totalAmount()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void sendWhenActorHoldsNoRoleThenDeniedWithTheDecisionAndNothingSent() {
+    runner.run(context -> {
+      IntegrationOutcome<?> o = refused(() -> send(context, "bob", Map.of("q", "1"), "key-7"));
+      assertThat(o).isInstanceOf(IntegrationOutcome.Denied.class);
+      assertThat(((IntegrationOutcome.Denied<?>) o).decision()).hasValueSatisfying(dec -> assertThat(dec.effect()).isEqualTo(Effect.DENY));
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  void sendWhenTenantHasNoConsentThenDeniedAndNothingSent() {
+    runner.withBean("noConsents", ConsentRegistry.class, ConsentRegistry::none,
+            bd -> bd.setPrimary(true))
+        .run(context -> {
+          IntegrationOutcome<?> o = refused(() -> send(context, "alice", Map.of("q", "1"), "key-8"));
+          assertThat(o.reason()).isEqualTo(OutcomeReason.CONSENT_MISSING);
+          provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+        });
+  }
+
+  @Test
+  void sendWhenAnnotationAndConfigurationDisagreeOnConsentThenConfigurationError() {
+    runner.run(context -> assertThatThrownBy(() -> as(user("alice"), () -> context.getBean(Reports.class).sendWithoutScope("k")))
+        .isInstanceOf(InvalidAlgosureConfigurationException.class)
+        .hasMessageContaining("declares consent scope none but provider 'authority' is configured with GOVERNMENT_RECORDS"));
+  }
+
+  @Test
+  void startWhenGuardedMethodReturnsNothingThenFailsNamingTheMethod() {
+    runner.withBean(VoidSender.class).run(context -> assertThat(context).getFailure()
+        .hasStackTraceContaining("@GuardedIntegration on " + VoidSender.class.getName() + "#send: the method returns nothing"));
+  }
+}
