@@ -1,5 +1,16 @@
 package com.algosure.authz.token;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.KeyConverter;
+import java.security.Key;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+
 import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -20,8 +31,47 @@ import org.jspecify.annotations.Nullable;
  */
 final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityContext> {
 
+  /**
+   * The Java keys of the JWKs last served, by JWK identity: converting a JWK (Base64 to BigInteger, a key factory)
+   * costs about a tenth of an RS256 verification, and the JWKS cache hands out the same JWK instances until it
+   * refreshes. Weak keys: a refreshed JWKS lets the old entries go.
+   */
+  private final Cache<JWK, Key> converted = Caffeine.newBuilder().weakKeys().maximumSize(256).build();
+
   SignatureKeySelector(Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> source) {
     super(algorithms, source);
+  }
+
+  @Override
+  public List<Key> selectJWSKeys(JWSHeader header, SecurityContext context) throws KeySourceException {
+    JWKMatcher matcher = createJWKMatcher(header);
+    if (matcher == null) {
+      return List.of();
+    }
+    List<JWK> jwks = getJWKSource().get(new JWKSelector(matcher), context);
+    List<Key> keys = new ArrayList<>(jwks.size());
+    for (JWK jwk : jwks) {
+      Key key = converted.getIfPresent(jwk);
+      if (key == null) {
+        key = publicKeyOf(jwk);
+        if (key == null) {
+          continue;
+        }
+        converted.put(jwk, key);
+      }
+      keys.add(key);
+    }
+    return keys;
+  }
+
+  /** As nimbus's selector: the public key of an RSA or EC JWK (private and secret keys are never used to verify). */
+  private static @Nullable Key publicKeyOf(JWK jwk) {
+    for (Key k : KeyConverter.toJavaKeys(List.of(jwk))) {
+      if (k instanceof PublicKey) {
+        return k;
+      }
+    }
+    return null;
   }
 
   @Override
