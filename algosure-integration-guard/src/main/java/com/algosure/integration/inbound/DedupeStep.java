@@ -5,8 +5,6 @@ import com.algosure.audit.AuditIds;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,11 +74,6 @@ final class DedupeStep implements CallbackStep {
   }
 
   static String fingerprint(byte[] payload) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(payload);
-      return "sha256:" + Signatures.hex(d);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    return "sha256:" + Signatures.hex(Signatures.sha256(payload));
   }
 }

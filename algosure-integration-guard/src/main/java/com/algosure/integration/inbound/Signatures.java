@@ -17,7 +17,28 @@ public final class Signatures {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+  private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return Mac.getInstance("HmacSHA256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+    }
+  });
+
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  });
+
   private Signatures() {}
+
+  /** @param data bytes @return their SHA-256, from a digest reused by the calling thread */
+  static byte[] sha256(byte[] data) {
+    return SHA256.get().digest(data);
+  }
 
   /**
    * @param key the HMAC key
@@ -30,14 +51,14 @@ public final class Signatures {
       throw new IllegalArgumentException("HMAC key must not be empty");
     }
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = HMAC_SHA256.get(); // looking up a Mac costs more than hashing a kilobyte
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       for (byte[] p : parts) {
         mac.update(p);
       }
       return mac.doFinal();
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
+    } catch (InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 refused the key", e);
     }
   }
 

@@ -70,12 +70,14 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
     if (seconds < 0) {
       return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "header webhook-timestamp must be a number of seconds");
     }
-    byte[] content = concat((deliveryId + "." + ts.get() + ".").getBytes(StandardCharsets.UTF_8), request.bodyUnsafe());
+    byte[] prefix = (deliveryId + "." + ts.get() + ".").getBytes(StandardCharsets.UTF_8);
+    byte[] body = request.bodyUnsafe();
     List<byte[]> keys = activeSecrets(tenant);
     List<byte[]> macs = new ArrayList<>(keys.size());
     for (byte[] k : keys) {
-      macs.add(Signatures.hmacSha256(k, content));
+      macs.add(Signatures.hmacSha256(k, prefix, body)); // the signed content is never copied into one array
     }
+    byte[] content = null; // built only for an Ed25519 signature
     String[] entries = sig.get().trim().split(" ");
     boolean matched = false;
     for (int i = 0; i < entries.length && i < MAX_SIGNATURES; i++) {
@@ -98,6 +100,9 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
         for (Ed25519PublicKeyParameters key : publicKeys) {
           Ed25519Signer verifier = new Ed25519Signer();
           verifier.init(false, key);
+          if (content == null) {
+            content = concat(prefix, body);
+          }
           verifier.update(content, 0, content.length);
           matched |= verifier.verifySignature(signature);
         }
