@@ -1,0 +1,118 @@
+package com.algosure.authz.token;
+
+import com.algosure.authz.Role;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One group-path rule: a template such as {@code /tenants/{tenant}/org-{org}} compiled once into a regular
+ * expression, plus the role a matching group grants, if any.
+ */
+final class GroupRule {
+
+  static final String TENANT = "{tenant}";
+  static final String ORG = "{org}";
+
+  private final String template;
+  private final Pattern pattern;
+  private final int tenantGroup;
+  private final int orgGroup;
+  private final @Nullable Role role;
+
+  private GroupRule(String template, Pattern pattern, int tenantGroup, int orgGroup, @Nullable Role role) {
+    this.template = template;
+    this.pattern = pattern;
+    this.tenantGroup = tenantGroup;
+    this.orgGroup = orgGroup;
+    this.role = role;
+  }
+
+  /**
+   * Compiles a template.
+   *
+   * @throws IllegalArgumentException if the template is not a group path with at most one {@code {tenant}} and
+   *     one {@code {org}} placeholder, or names neither and grants no role
+   */
+  static GroupRule compile(String template, @Nullable Role role) {
+    if (template == null || template.isEmpty() || template.charAt(0) != '/') {
+      throw new IllegalArgumentException("group pattern '" + template
+          + "' must be a Keycloak group path starting with '/', such as /tenants/{tenant}/org-{org}");
+    }
+    StringBuilder regex = new StringBuilder();
+    int tenantGroup = 0;
+    int orgGroup = 0;
+    int groups = 0;
+    int i = 0;
+    while (i < template.length()) {
+      int open = template.indexOf('{', i);
+      int close = template.indexOf('}', i);
+      if (open < 0) {
+        if (close >= 0) {
+          throw badPlaceholder(template);
+        }
+        regex.append(Pattern.quote(template.substring(i)));
+        break;
+      }
+      if (close >= 0 && close < open) {
+        throw badPlaceholder(template);
+      }
+      if (open > i) {
+        regex.append(Pattern.quote(template.substring(i, open)));
+      }
+      if (template.startsWith(TENANT, open) && tenantGroup == 0) {
+        tenantGroup = ++groups;
+        i = open + TENANT.length();
+      } else if (template.startsWith(ORG, open) && orgGroup == 0) {
+        orgGroup = ++groups;
+        i = open + ORG.length();
+      } else {
+        throw badPlaceholder(template);
+      }
+      // a placeholder stands for one path segment or a part of one, never a '/'
+      regex.append("([^/]+)");
+    }
+    if (groups == 0 && role == null) {
+      throw new IllegalArgumentException("group pattern '" + template
+          + "' has no {tenant} or {org} placeholder and grants no role, so it would map nothing");
+    }
+    return new GroupRule(template, Pattern.compile(regex.toString()), tenantGroup, orgGroup, role);
+  }
+
+  private static IllegalArgumentException badPlaceholder(String template) {
+    return new IllegalArgumentException("group pattern '" + template
+        + "' may hold only the placeholders {tenant} and {org}, each at most once");
+  }
+
+  String template() {
+    return template;
+  }
+
+  @Nullable Role role() {
+    return role;
+  }
+
+  /** @return the match, or null if the group path does not match the template */
+  @Nullable Matcher match(String groupPath) {
+    Matcher m = pattern.matcher(groupPath);
+    return m.matches() ? m : null;
+  }
+
+  @Nullable String tenant(Matcher m) {
+    return tenantGroup == 0 ? null : m.group(tenantGroup);
+  }
+
+  @Nullable String organization(Matcher m) {
+    return orgGroup == 0 ? null : m.group(orgGroup);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GroupRule g && g.template.equals(template) && java.util.Objects.equals(g.role, role);
+  }
+
+  @Override
+  public int hashCode() {
+    return template.hashCode() * 31 + java.util.Objects.hashCode(role);
+  }
+}

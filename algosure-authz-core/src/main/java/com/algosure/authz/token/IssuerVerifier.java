@@ -1,0 +1,277 @@
+package com.algosure.authz.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.source.CachingJWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
+import com.nimbusds.jose.jwk.source.RateLimitedJWKSetSource;
+import com.nimbusds.jose.jwk.source.RefreshAheadCachingJWKSetSource;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.proc.SimpleSecurityContext;
+import com.nimbusds.jose.util.events.EventListener;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.security.Key;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything that checks one trusted issuer's tokens, built once: the JWKS source chain, the key selector, the type
+ * and claims verifiers. {@link #verify} runs nimbus's building blocks one by one (instead of
+ * {@code DefaultJWTProcessor}) so that each failure has its own {@link TokenRejectionReason}.
+ */
+final class IssuerVerifier implements Closeable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IssuerVerifier.class);
+
+  /** nimbus passes a context through the key source; we keep nothing in it. */
+  private static final SecurityContext CONTEXT = new SimpleSecurityContext();
+
+  private final TrustedIssuer config;
+  private final KeycloakMapping mapping;
+  private final Set<JWSAlgorithm> algorithms;
+  private final DefaultJOSEObjectTypeVerifier<SecurityContext> typeVerifier;
+  private final ClockedJwkSource jwks;
+  private final SignatureKeySelector keySelector;
+  private final ClockedClaimsVerifier claimsVerifier;
+  private final DefaultJWSVerifierFactory verifierFactory = new DefaultJWSVerifierFactory();
+  private final Clock clock;
+  private final long skewMillis;
+
+  IssuerVerifier(TrustedIssuer config, KeycloakMapping fallbackMapping, JwksSettings jwksSettings,
+      @Nullable ExecutorService refreshExecutor, Clock clock, int skewSeconds) {
+    this.config = config;
+    this.mapping = config.mapping().orElse(fallbackMapping);
+    Set<JWSAlgorithm> algs = new HashSet<>();
+    for (SigningAlgorithm a : config.algorithms()) {
+      algs.add(JWSAlgorithm.parse(a.name()));
+    }
+    this.algorithms = Set.copyOf(algs);
+    Set<JOSEObjectType> types = new HashSet<>();
+    for (String t : config.headerTypes()) {
+      types.add(new JOSEObjectType(t));
+    }
+    if (config.missingHeaderTypeAllowed()) {
+      types.add(null);
+    }
+    this.typeVerifier = new DefaultJOSEObjectTypeVerifier<>(types);
+    this.jwks = new ClockedJwkSource(jwkSource(config, jwksSettings, refreshExecutor), clock);
+    this.keySelector = new SignatureKeySelector(algorithms, jwks);
+    this.claimsVerifier = new ClockedClaimsVerifier(config.issuer(), config.audiences(), skewSeconds, clock);
+    this.clock = clock;
+    this.skewMillis = skewSeconds * 1000L;
+  }
+
+  private static JWKSource<SecurityContext> jwkSource(TrustedIssuer config, JwksSettings s,
+      @Nullable ExecutorService refreshExecutor) {
+    URL url;
+    try {
+      url = config.jwksUri().toURL();
+    } catch (MalformedURLException e) {
+      throw new IllegalArgumentException("issuer " + config.issuer() + ": jwksUri " + config.jwksUri()
+          + " is not a URL", e);
+    }
+    String issuer = config.issuer();
+    EventListener<CachingJWKSetSource<SecurityContext>, SecurityContext> cacheEvents = event -> {
+      if (event instanceof RefreshAheadCachingJWKSetSource.UnableToRefreshAheadOfExpirationEvent) {
+        LOG.warn("JWKS of issuer {} could not be refreshed ahead of expiry; will retry on use", issuer);
+      } else if (event instanceof CachingJWKSetSource.RefreshCompletedEvent<SecurityContext> done) {
+        LOG.debug("JWKS of issuer {} refreshed: {} keys", issuer, done.getJWKSet().size());
+      } else if (event instanceof CachingJWKSetSource.UnableToRefreshEvent) {
+        LOG.warn("JWKS of issuer {} could not be refreshed", issuer);
+      }
+    };
+    EventListener<RateLimitedJWKSetSource<SecurityContext>, SecurityContext> rateEvents =
+        event -> LOG.debug("JWKS refresh of issuer {} refused by the rate limit", issuer);
+    EventListener<OutageTolerantJWKSetSource<SecurityContext>, SecurityContext> outageEvents = event -> {
+      if (event instanceof OutageTolerantJWKSetSource.OutageEvent<SecurityContext> outage) {
+        LOG.warn("JWKS of issuer {} is unavailable ({}); using the keys held for up to {} s more", issuer,
+            outage.getException().getClass().getSimpleName(), outage.getRemainingTime() / 1000);
+      }
+    };
+    JWKSourceBuilder<SecurityContext> b = JWKSourceBuilder.<SecurityContext>create(url,
+            new JwksRetriever(s.connectTimeoutMillis(), s.readTimeoutMillis(), s.sizeLimitBytes()))
+        .retrying(false)
+        .cache(s.cacheTtlMillis(), s.refreshTimeoutMillis(), cacheEvents);
+    if (s.refreshAheadMillis() > 0) {
+      b.refreshAheadCache(s.refreshAheadMillis(), cacheEvents, refreshExecutor, refreshExecutor == null, null, false);
+    } else {
+      b.refreshAheadCache(false);
+    }
+    b.rateLimited(s.refreshMinIntervalMillis(), rateEvents);
+    if (s.outageGraceMillis() > 0) {
+      // nimbus counts outage tolerance from the last successful fetch; the grace starts when the cache expires
+      b.outageTolerant(s.cacheTtlMillis() + s.outageGraceMillis(), outageEvents);
+    } else {
+      b.outageTolerant(false);
+    }
+    return b.build();
+  }
+
+  String issuer() {
+    return config.issuer();
+  }
+
+  KeycloakMapping mapping() {
+    return mapping;
+  }
+
+  long skewMillis() {
+    return skewMillis;
+  }
+
+  /**
+   * Checks header, key, signature and claims, in that order.
+   *
+   * @return the verified claims
+   * @throws TokenRejectedException naming the first check that failed
+   */
+  JWTClaimsSet verify(SignedJWT jwt) {
+    JWSHeader header = jwt.getHeader();
+    JWSAlgorithm alg = header.getAlgorithm();
+    if (!algorithms.contains(alg)) {
+      throw reject(TokenRejectionReason.ALGORITHM_NOT_ALLOWED, "header 'alg' " + Printable.of(alg.getName())
+          + " is not allowed for this issuer; allowed: " + config.algorithms());
+    }
+    Set<String> crit = header.getCriticalParams();
+    if (crit != null && !crit.isEmpty()) {
+      throw reject(TokenRejectionReason.UNSUPPORTED_CRITICAL_HEADER, "header 'crit' names " + crit.size()
+          + " extension(s) this validator does not understand; tokens with critical extensions are refused");
+    }
+    try {
+      typeVerifier.verify(header.getType(), CONTEXT);
+    } catch (BadJOSEException e) {
+      throw reject(TokenRejectionReason.WRONG_TYPE, header.getType() == null
+          ? "header 'typ' is absent; this issuer requires one of " + config.headerTypes()
+          : "header 'typ' " + Printable.of(header.getType().getType()) + " is not one of " + config.headerTypes());
+    }
+
+    List<Key> candidates;
+    try {
+      candidates = keySelector.selectJWSKeys(header, CONTEXT);
+    } catch (KeySourceException e) {
+      throw new TokenRejectedException(TokenRejectionReason.JWKS_UNAVAILABLE, config.issuer(),
+          "the JWKS of issuer " + config.issuer() + " could not be fetched from " + config.jwksUri()
+              + " and no keys are held within the outage grace period; check the issuer", e);
+    }
+    if (candidates.isEmpty()) {
+      throw reject(TokenRejectionReason.UNKNOWN_KEY, (header.getKeyID() == null ? "no key"
+          : "no key with header 'kid' " + Printable.of(header.getKeyID())) + " and 'use' sig for " + alg.getName()
+          + " is in the issuer's JWKS (a refresh may have been refused by the rate limit)");
+    }
+    if (!signatureVerifies(jwt, header, candidates)) {
+      throw reject(TokenRejectionReason.BAD_SIGNATURE, "the signature does not verify with the issuer's key "
+          + (header.getKeyID() == null ? "" : Printable.of(header.getKeyID())));
+    }
+
+    JWTClaimsSet claims;
+    try {
+      claims = jwt.getJWTClaimsSet();
+    } catch (java.text.ParseException e) {
+      throw reject(TokenRejectionReason.MALFORMED, "the claims are not a JSON object with well-typed registered claims");
+    }
+    try {
+      claimsVerifier.verify(claims, CONTEXT);
+    } catch (ExpiredJWTException e) {
+      throw reject(TokenRejectionReason.EXPIRED, "the token expired at " + instant(claims.getExpirationTime())
+          + " (claim 'exp'), more than the allowed clock skew of " + skewMillis / 1000 + " s ago; obtain a new token");
+    } catch (BadJWTException e) {
+      throw claimRejection(e, claims);
+    }
+    Date iat = claims.getIssueTime();
+    if (iat != null && iat.getTime() >= clock.millis() + skewMillis) {
+      throw reject(TokenRejectionReason.NOT_YET_VALID, "claim 'iat' " + instant(iat)
+          + " lies in the future by more than the allowed clock skew of " + skewMillis / 1000 + " s; check the clocks");
+    }
+    String typClaim = config.typClaim().orElse(null);
+    if (typClaim != null) {
+      Object typ = claims.getClaim("typ");
+      if (!typClaim.equals(typ)) {
+        throw reject(TokenRejectionReason.WRONG_TYPE, typ == null
+            ? "claim 'typ' is absent; an access token of this issuer has '" + typClaim + "'"
+            : "claim 'typ' is " + Printable.of(String.valueOf(typ)) + ", not '" + typClaim
+                + "': only access tokens are accepted (ID and refresh tokens are not)");
+      }
+    }
+    return claims;
+  }
+
+  private boolean signatureVerifies(SignedJWT jwt, JWSHeader header, List<Key> candidates) {
+    for (Key key : candidates) {
+      try {
+        JWSVerifier verifier = verifierFactory.createJWSVerifier(header, key);
+        if (jwt.verify(verifier)) {
+          return true;
+        }
+      } catch (JOSEException | IllegalStateException e) {
+        LOG.debug("signature check of a token of issuer {} failed with {}", config.issuer(), e.getClass().getName());
+      }
+    }
+    return false;
+  }
+
+  private TokenRejectedException claimRejection(BadJWTException e, JWTClaimsSet claims) {
+    // DefaultJWTClaimsVerifier reports by message only (except expiry); these prefixes are its stable texts,
+    // and a test per reason guards them.
+    String m = String.valueOf(e.getMessage());
+    if (m.startsWith("JWT before use time")) {
+      return reject(TokenRejectionReason.NOT_YET_VALID, "the token is not valid before " + instant(claims.getNotBeforeTime())
+          + " (claim 'nbf'), more than the allowed clock skew of " + skewMillis / 1000 + " s from now");
+    }
+    if (m.startsWith("JWT missing required aud")) {
+      return reject(TokenRejectionReason.MISSING_CLAIM, "claim 'aud' is required; accepted audiences: "
+          + config.audiences());
+    }
+    if (m.startsWith("JWT missing required claims")) {
+      return reject(TokenRejectionReason.MISSING_CLAIM, "claim 'exp' is required: tokens without expiry are refused");
+    }
+    if (m.startsWith("JWT aud claim rejected")) {
+      return reject(TokenRejectionReason.WRONG_AUDIENCE, "claim 'aud' names none of the accepted audiences "
+          + config.audiences());
+    }
+    if (m.contains("iss claim")) {
+      return reject(TokenRejectionReason.UNTRUSTED_ISSUER, "claim 'iss' does not match the trusted issuer");
+    }
+    return reject(TokenRejectionReason.INVALID_CLAIM, "the claims were refused by the issuer's claim rules");
+  }
+
+  private static String instant(@Nullable Date d) {
+    return d == null ? "(absent)" : Instant.ofEpochMilli(d.getTime()).toString();
+  }
+
+  private TokenRejectedException reject(TokenRejectionReason reason, String message) {
+    return new TokenRejectedException(reason, config.issuer(), message + " [issuer " + config.issuer() + "]", null);
+  }
+
+  @Override
+  public void close() throws IOException {
+    jwks.close();
+  }
+
+  /** The JWKS fetching and caching settings of a validator, in milliseconds and bytes. */
+  record JwksSettings(int connectTimeoutMillis, int readTimeoutMillis, int sizeLimitBytes, long cacheTtlMillis,
+      long refreshTimeoutMillis, long refreshAheadMillis, long refreshMinIntervalMillis, long outageGraceMillis) {}
+}

@@ -1,0 +1,771 @@
+package com.algosure.authz.token;
+
+import com.algosure.authz.Actor;
+import com.algosure.authz.IdentitySignals;
+import com.algosure.authz.OrganizationId;
+import com.algosure.authz.Role;
+import com.algosure.authz.TenantId;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the claims of a validated Keycloak access token into an {@link Actor} with {@link IdentitySignals}, by
+ * rules the host declares. Keycloak signals are hints and role signals, never authority on their own: the
+ * {@link com.algosure.authz.PolicyDecisionPoint} combines them with the directory, the role catalogue,
+ * entitlements and domain policy.
+ *
+ * <ul>
+ *   <li><b>Realm roles</b> ({@code realm_access.roles}) and <b>client roles</b>
+ *       ({@code resource_access.<client>.roles}) map to Algosure roles, one declared rule at a time; a Keycloak
+ *       role without a rule maps to nothing.
+ *   <li><b>Groups</b> ({@code groups}, full paths) match templates such as {@code /tenants/{tenant}/org-{org}}:
+ *       {@code {tenant}} becomes a tenant hint, {@code {org}} an organization hint, and a rule may grant a role.
+ *   <li><b>Claims</b>: tenant-hint claims (string or array) only hint; one tenant claim may be declared
+ *       <em>trusted</em> and then fills {@link IdentitySignals#trustedTenant()} (it must carry exactly one value,
+ *       else the token is rejected). Organization claims (string or array) become organization hints.
+ *   <li><b>Service accounts</b>: a token whose {@code preferred_username} starts with the service-account prefix
+ *       (default {@code service-account-}) and whose {@code client_id} (else {@code azp}) names the client becomes
+ *       {@link Actor.ServiceAccount}; every other token becomes {@link Actor.User} with {@code sub} as id.
+ *   <li><b>MFA</b>: evidence when {@code amr} holds any of the configured values (default {@code otp},
+ *       {@code mfa}, {@code hwk}) or {@code acr} equals one of the configured values (default none: Keycloak
+ *       reports {@code acr} "1" even after OTP).
+ * </ul>
+ *
+ * <p>Absent claims are absent, not errors: Keycloak leaves out empty {@code realm_access},
+ * {@code resource_access} and {@code groups}. A role or hint claim of the wrong JSON type is ignored (it can only
+ * narrow what the actor gets); a trusted tenant claim or a subject that cannot be used rejects the token.
+ *
+ * <p>Build with {@link #builder()}, load with {@link #fromJson(InputStream)}:
+ *
+ * <pre>{@code
+ * {
+ *   "realmRoles":  [{"keycloak": "platform-admin", "role": "platform-admin"}],
+ *   "clientRoles": [{"client": "filings-api", "keycloak": "filings:read", "role": "filings-reader"}],
+ *   "groups":      [{"pattern": "/tenants/{tenant}/org-{org}"}, {"pattern": "/tenants/{tenant}/admins", "role": "tenant-admin"}],
+ *   "tenantClaims": [{"claim": "tenant_id", "trusted": false}],
+ *   "organizationClaims": ["org_ids"],
+ *   "serviceAccountUsernamePrefix": "service-account-",
+ *   "mfa": {"amr": ["otp", "mfa", "hwk"], "acr": []}
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class KeycloakMapping {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeycloakMapping.class);
+
+  /** The username prefix Keycloak gives a client's service-account user. */
+  public static final String DEFAULT_SERVICE_ACCOUNT_PREFIX = "service-account-";
+
+  /** The {@code amr} values that count as MFA evidence unless configured otherwise. */
+  public static final Set<String> DEFAULT_MFA_AMR_VALUES = Set.of("otp", "mfa", "hwk");
+
+  private static final KeycloakMapping DEFAULTS = new Builder().build();
+
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+          .build())
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+  private final Map<String, Set<Role>> realmRoles;
+  private final Map<String, Map<String, Set<Role>>> clientRoles;
+  private final List<GroupRule> groups;
+  private final List<String> tenantHintClaims;
+  private final @Nullable String trustedTenantClaim;
+  private final List<String> organizationClaims;
+  private final String serviceAccountPrefix;
+  private final Set<String> mfaAmrValues;
+  private final Set<String> mfaAcrValues;
+
+  private KeycloakMapping(Builder b) {
+    this.realmRoles = freeze(b.realmRoles);
+    Map<String, Map<String, Set<Role>>> clients = new LinkedHashMap<>();
+    b.clientRoles.forEach((client, roles) -> clients.put(client, freeze(roles)));
+    this.clientRoles = Collections.unmodifiableMap(clients);
+    this.groups = List.copyOf(b.groups);
+    this.tenantHintClaims = List.copyOf(b.tenantHintClaims);
+    this.trustedTenantClaim = b.trustedTenantClaim;
+    this.organizationClaims = List.copyOf(b.organizationClaims);
+    this.serviceAccountPrefix = b.serviceAccountPrefix == null ? DEFAULT_SERVICE_ACCOUNT_PREFIX : b.serviceAccountPrefix;
+    this.mfaAmrValues = b.mfaAmrValues == null ? DEFAULT_MFA_AMR_VALUES : b.mfaAmrValues;
+    this.mfaAcrValues = b.mfaAcrValues == null ? Set.of() : b.mfaAcrValues;
+  }
+
+  private static Map<String, Set<Role>> freeze(Map<String, Set<Role>> m) {
+    Map<String, Set<Role>> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, Set.copyOf(v)));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The mapping with no rules: users and service accounts are recognised and MFA is read from {@code amr} with the
+   * default values, but no Keycloak role, group or claim maps to anything.
+   *
+   * @return the default mapping
+   */
+  public static KeycloakMapping defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Loads a mapping from JSON (UTF-8); see the class documentation for the format. Unknown fields, duplicate keys,
+   * wrong types, invalid role names and group patterns are errors that name the entry.
+   *
+   * @param json the mapping; not closed by this method
+   * @return the mapping
+   * @throws InvalidKeycloakMappingException if the JSON is unreadable or an entry is invalid
+   * @throws NullPointerException if {@code json} is null
+   */
+  public static KeycloakMapping fromJson(InputStream json) {
+    Objects.requireNonNull(json, "json");
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidKeycloakMappingException("line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr(), "not valid JSON (" + e.getOriginalMessage() + ")", e);
+    } catch (IOException e) {
+      throw new InvalidKeycloakMappingException("(input)", "could not be read: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidKeycloakMappingException("$", "expected an object such as {\"realmRoles\": [...]}");
+    }
+    return new JsonReader().read(root);
+  }
+
+  /**
+   * Maps the claims of a token that has already been validated (signature, issuer, audience, expiry).
+   *
+   * @param claims the token's claims as JSON values: strings, numbers, booleans, collections and maps
+   * @param signalsExpireAt when the resulting signals expire: the token's {@code exp} plus the allowed clock skew
+   * @return the actor and the tenant hints
+   * @throws TokenRejectedException ({@link TokenRejectionReason#MISSING_CLAIM}) if a user token has no
+   *     {@code sub}; ({@link TokenRejectionReason#INVALID_CLAIM}) if the subject or client id is not a valid
+   *     identifier, the trusted tenant claim is ambiguous or invalid, or a service-account username names another
+   *     client
+   * @throws NullPointerException if an argument is null
+   */
+  public MappedIdentity map(Map<String, ?> claims, Instant signalsExpireAt) {
+    Objects.requireNonNull(claims, "claims");
+    Objects.requireNonNull(signalsExpireAt, "signalsExpireAt");
+    String issuer = string(claims.get("iss"));
+
+    Set<Role> roles = new HashSet<>();
+    Set<TenantId> tenantHints = new LinkedHashSet<>();
+    Set<OrganizationId> orgHints = new LinkedHashSet<>();
+
+    if (!realmRoles.isEmpty() && claims.get("realm_access") instanceof Map<?, ?> realm) {
+      for (String r : strings(realm.get("roles"))) {
+        Set<Role> mapped = realmRoles.get(r);
+        if (mapped != null) {
+          roles.addAll(mapped);
+        }
+      }
+    }
+    if (!clientRoles.isEmpty() && claims.get("resource_access") instanceof Map<?, ?> resources) {
+      for (Map.Entry<String, Map<String, Set<Role>>> client : clientRoles.entrySet()) {
+        if (resources.get(client.getKey()) instanceof Map<?, ?> access) {
+          for (String r : strings(access.get("roles"))) {
+            Set<Role> mapped = client.getValue().get(r);
+            if (mapped != null) {
+              roles.addAll(mapped);
+            }
+          }
+        }
+      }
+    }
+    if (!groups.isEmpty()) {
+      for (String path : strings(claims.get("groups"))) {
+        for (GroupRule rule : groups) {
+          Matcher m = rule.match(path);
+          if (m == null) {
+            continue;
+          }
+          addTenant(tenantHints, rule.tenant(m));
+          addOrganization(orgHints, rule.organization(m));
+          Role role = rule.role();
+          if (role != null) {
+            roles.add(role);
+          }
+        }
+      }
+    }
+    for (String claim : tenantHintClaims) {
+      for (String t : strings(claims.get(claim))) {
+        addTenant(tenantHints, t);
+      }
+    }
+    for (String claim : organizationClaims) {
+      for (String o : strings(claims.get(claim))) {
+        addOrganization(orgHints, o);
+      }
+    }
+
+    IdentitySignals.Builder signals = IdentitySignals.builder()
+        .roles(roles)
+        .organizationHints(orgHints)
+        .mfa(mfa(claims))
+        .expiresAt(signalsExpireAt);
+    if (issuer != null) {
+      signals.issuer(issuer);
+    }
+    TenantId trusted = trustedTenant(claims, issuer);
+    if (trusted != null) {
+      signals.trustedTenant(trusted);
+    }
+    return new MappedIdentity(actor(claims, issuer, signals.build()), tenantHints);
+  }
+
+  private Actor actor(Map<String, ?> claims, @Nullable String issuer, IdentitySignals signals) {
+    String username = string(claims.get("preferred_username"));
+    if (username != null && username.startsWith(serviceAccountPrefix)) {
+      String clientId = string(claims.get("client_id"));
+      if (clientId == null) {
+        clientId = string(claims.get("azp"));
+      }
+      if (clientId != null) {
+        if (!username.equals(serviceAccountPrefix + clientId)) {
+          throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
+              "claim 'preferred_username' has the service-account prefix '" + serviceAccountPrefix
+                  + "' but does not name the token's client '" + Printable.raw(clientId)
+                  + "' (claim client_id or azp); refusing an identity that is neither a user nor that client", null);
+        }
+        try {
+          return Actor.serviceAccount(clientId, signals);
+        } catch (IllegalArgumentException e) {
+          throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
+              "claim 'client_id' is not a valid client id: " + e.getMessage(), null);
+        }
+      }
+    }
+    Object sub = claims.get("sub");
+    if (sub == null) {
+      throw new TokenRejectedException(TokenRejectionReason.MISSING_CLAIM, issuer,
+          "claim 'sub' is required for a user token; configure the issuer to include the subject", null);
+    }
+    if (!(sub instanceof String subject)) {
+      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
+          "claim 'sub' must be a string", null);
+    }
+    try {
+      return Actor.user(subject, signals);
+    } catch (IllegalArgumentException e) {
+      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
+          "claim 'sub' is not a valid subject id: " + e.getMessage(), null);
+    }
+  }
+
+  private @Nullable TenantId trustedTenant(Map<String, ?> claims, @Nullable String issuer) {
+    if (trustedTenantClaim == null) {
+      return null;
+    }
+    Object value = claims.get(trustedTenantClaim);
+    if (value == null) {
+      return null;
+    }
+    List<String> values = strings(value);
+    Set<String> distinct = new TreeSet<>(values);
+    if (distinct.size() != 1 || (value instanceof Collection<?> c && c.size() != values.size())) {
+      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
+          "claim '" + trustedTenantClaim + "' is the trusted tenant source and must carry exactly one tenant id"
+              + " (found " + distinct.size() + " distinct string values)", null);
+    }
+    try {
+      return TenantId.of(distinct.iterator().next());
+    } catch (IllegalArgumentException e) {
+      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
+          "claim '" + trustedTenantClaim + "' (trusted tenant source) is not a valid tenant id: " + e.getMessage(),
+          null);
+    }
+  }
+
+  private boolean mfa(Map<String, ?> claims) {
+    for (String amr : strings(claims.get("amr"))) {
+      if (mfaAmrValues.contains(amr)) {
+        return true;
+      }
+    }
+    String acr = string(claims.get("acr"));
+    return acr != null && mfaAcrValues.contains(acr);
+  }
+
+  private static void addTenant(Set<TenantId> into, @Nullable String value) {
+    if (value == null) {
+      return;
+    }
+    try {
+      into.add(TenantId.of(value));
+    } catch (IllegalArgumentException e) {
+      LOG.debug("ignoring tenant hint that is not a valid tenant id");
+    }
+  }
+
+  private static void addOrganization(Set<OrganizationId> into, @Nullable String value) {
+    if (value == null) {
+      return;
+    }
+    try {
+      into.add(OrganizationId.of(value));
+    } catch (IllegalArgumentException e) {
+      LOG.debug("ignoring organization hint that is not a valid organization id");
+    }
+  }
+
+  private static @Nullable String string(@Nullable Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String s) {
+      return s;
+    }
+    // an issuer may arrive as a URL or URI (Spring's converted claims); other types are not names
+    if (value instanceof java.net.URL || value instanceof java.net.URI) {
+      return value.toString();
+    }
+    return null;
+  }
+
+  /** A string claim as one value, an array claim as its string members; anything else as nothing. */
+  private static List<String> strings(@Nullable Object value) {
+    if (value instanceof String s) {
+      return List.of(s);
+    }
+    if (value instanceof Collection<?> c) {
+      List<String> out = new ArrayList<>(c.size());
+      for (Object o : c) {
+        if (o instanceof String s) {
+          out.add(s);
+        }
+      }
+      return out;
+    }
+    return List.of();
+  }
+
+  @Override
+  public String toString() {
+    List<String> g = new ArrayList<>();
+    for (GroupRule r : groups) {
+      g.add(r.template() + (r.role() == null ? "" : "->" + r.role()));
+    }
+    return "KeycloakMapping[realmRoles=" + realmRoles + ", clientRoles=" + clientRoles + ", groups=" + g
+        + ", tenantHintClaims=" + tenantHintClaims + ", trustedTenantClaim=" + trustedTenantClaim
+        + ", organizationClaims=" + organizationClaims + ", serviceAccountPrefix=" + serviceAccountPrefix
+        + ", mfaAmrValues=" + new TreeSet<>(mfaAmrValues) + ", mfaAcrValues=" + new TreeSet<>(mfaAcrValues) + "]";
+  }
+
+  /**
+   * Builds a {@link KeycloakMapping}. Each method checks its arguments at once; single-valued options refuse to be
+   * set twice. Not thread-safe.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final Map<String, Set<Role>> realmRoles = new LinkedHashMap<>();
+    private final Map<String, Map<String, Set<Role>>> clientRoles = new LinkedHashMap<>();
+    private final List<GroupRule> groups = new ArrayList<>();
+    private final List<String> tenantHintClaims = new ArrayList<>();
+    private @Nullable String trustedTenantClaim;
+    private final List<String> organizationClaims = new ArrayList<>();
+    private @Nullable String serviceAccountPrefix;
+    private @Nullable Set<String> mfaAmrValues;
+    private @Nullable Set<String> mfaAcrValues;
+
+    private Builder() {}
+
+    /**
+     * Maps a realm role to an Algosure role. A Keycloak role may map to several Algosure roles.
+     *
+     * @param keycloakRole the realm role, as in {@code realm_access.roles}
+     * @param algosureRole the Algosure role it signals
+     * @return this builder
+     * @throws IllegalArgumentException if a name is blank or invalid, or the same rule is declared twice
+     */
+    public Builder realmRole(String keycloakRole, String algosureRole) {
+      String k = name("realm role", keycloakRole);
+      Role role = role(algosureRole);
+      if (!realmRoles.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(role)) {
+        throw new IllegalArgumentException("realm role '" + k + "' -> role '" + role + "' is declared twice");
+      }
+      return this;
+    }
+
+    /**
+     * Maps a client role of one client to an Algosure role.
+     *
+     * @param clientId the client, as the key in {@code resource_access}
+     * @param keycloakRole the client role, as in {@code resource_access.<client>.roles}
+     * @param algosureRole the Algosure role it signals
+     * @return this builder
+     * @throws IllegalArgumentException if a name is blank or invalid, or the same rule is declared twice
+     */
+    public Builder clientRole(String clientId, String keycloakRole, String algosureRole) {
+      String c = name("client id", clientId);
+      String k = name("client role", keycloakRole);
+      Role role = role(algosureRole);
+      if (!clientRoles.computeIfAbsent(c, x -> new LinkedHashMap<>()).computeIfAbsent(k, x -> new LinkedHashSet<>())
+          .add(role)) {
+        throw new IllegalArgumentException(
+            "client role '" + c + "'/'" + k + "' -> role '" + role + "' is declared twice");
+      }
+      return this;
+    }
+
+    /**
+     * Reads tenant and organization hints from groups whose path matches a template such as
+     * {@code /tenants/{tenant}/org-{org}}. A placeholder matches one path segment or part of one.
+     *
+     * @param pattern the group path template, with at most one {@code {tenant}} and one {@code {org}}
+     * @return this builder
+     * @throws IllegalArgumentException if the template is invalid, names no placeholder, or is declared twice
+     */
+    public Builder group(String pattern) {
+      return addGroup(GroupRule.compile(pattern, null));
+    }
+
+    /**
+     * Reads hints from matching groups (as {@link #group(String)}) and grants an Algosure role to members of any
+     * group that matches.
+     *
+     * @param pattern the group path template; placeholders are optional here
+     * @param algosureRole the Algosure role a matching group signals
+     * @return this builder
+     * @throws IllegalArgumentException if the template or the role is invalid, or the rule is declared twice
+     */
+    public Builder group(String pattern, String algosureRole) {
+      return addGroup(GroupRule.compile(pattern, role(algosureRole)));
+    }
+
+    private Builder addGroup(GroupRule rule) {
+      if (groups.contains(rule)) {
+        throw new IllegalArgumentException("group pattern '" + rule.template() + "'"
+            + (rule.role() == null ? "" : " -> role '" + rule.role() + "'") + " is declared twice");
+      }
+      groups.add(rule);
+      return this;
+    }
+
+    /**
+     * Reads tenant hints from a claim (a string or an array of strings). Hints are never used for access.
+     *
+     * @param claim the claim name, such as {@code tenant_id}
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or already declared as a tenant claim
+     */
+    public Builder tenantHintClaim(String claim) {
+      String c = name("tenant claim", claim);
+      if (tenantHintClaims.contains(c) || c.equals(trustedTenantClaim)) {
+        throw new IllegalArgumentException("tenant claim '" + c + "' is declared twice");
+      }
+      tenantHintClaims.add(c);
+      return this;
+    }
+
+    /**
+     * Declares the claim the host trusts as the tenant source: its single value fills
+     * {@link IdentitySignals#trustedTenant()}. Declare a claim trusted only where the identity provider alone can
+     * set it (for example a group attribute or a hard-coded client mapper), never a user-editable attribute.
+     *
+     * @param claim the claim name, such as {@code tenant_id}
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or already declared as a tenant hint claim
+     * @throws IllegalStateException if a trusted tenant claim is already declared
+     */
+    public Builder trustedTenantClaim(String claim) {
+      String c = name("trusted tenant claim", claim);
+      if (trustedTenantClaim != null) {
+        throw new IllegalStateException("trusted tenant claim was already set to '" + trustedTenantClaim + "'");
+      }
+      if (tenantHintClaims.contains(c)) {
+        throw new IllegalArgumentException("tenant claim '" + c + "' is declared twice");
+      }
+      trustedTenantClaim = c;
+      return this;
+    }
+
+    /**
+     * Reads organization hints from a claim (a string or an array of strings), such as {@code org_ids}.
+     *
+     * @param claim the claim name
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or declared twice
+     */
+    public Builder organizationClaim(String claim) {
+      String c = name("organization claim", claim);
+      if (organizationClaims.contains(c)) {
+        throw new IllegalArgumentException("organization claim '" + c + "' is declared twice");
+      }
+      organizationClaims.add(c);
+      return this;
+    }
+
+    /**
+     * Sets the {@code preferred_username} prefix that marks a service account (default
+     * {@value KeycloakMapping#DEFAULT_SERVICE_ACCOUNT_PREFIX}).
+     *
+     * @param prefix the prefix
+     * @return this builder
+     * @throws IllegalArgumentException if the prefix is blank
+     * @throws IllegalStateException if already set
+     */
+    public Builder serviceAccountUsernamePrefix(String prefix) {
+      String p = name("service-account username prefix", prefix);
+      if (serviceAccountPrefix != null) {
+        throw new IllegalStateException("service-account username prefix was already set to '" + serviceAccountPrefix + "'");
+      }
+      serviceAccountPrefix = p;
+      return this;
+    }
+
+    /**
+     * Sets the {@code amr} values any of which counts as MFA evidence (default {@code otp}, {@code mfa},
+     * {@code hwk}); no values means {@code amr} never counts.
+     *
+     * @param values the values
+     * @return this builder
+     * @throws IllegalArgumentException if a value is blank
+     * @throws IllegalStateException if already set
+     */
+    public Builder mfaAmrValues(String... values) {
+      if (mfaAmrValues != null) {
+        throw new IllegalStateException("MFA amr values were already set to " + new TreeSet<>(mfaAmrValues));
+      }
+      mfaAmrValues = values("MFA amr value", values);
+      return this;
+    }
+
+    /**
+     * Sets the {@code acr} values that count as MFA evidence (default none).
+     *
+     * @param values the values, such as {@code "2"} or {@code "gold"}
+     * @return this builder
+     * @throws IllegalArgumentException if a value is blank
+     * @throws IllegalStateException if already set
+     */
+    public Builder mfaAcrValues(String... values) {
+      if (mfaAcrValues != null) {
+        throw new IllegalStateException("MFA acr values were already set to " + new TreeSet<>(mfaAcrValues));
+      }
+      mfaAcrValues = values("MFA acr value", values);
+      return this;
+    }
+
+    /** @return the mapping; the builder may be reused */
+    public KeycloakMapping build() {
+      return new KeycloakMapping(this);
+    }
+
+    private static Set<String> values(String what, String... values) {
+      Objects.requireNonNull(values, what + "s");
+      Set<String> out = new LinkedHashSet<>();
+      for (String v : values) {
+        out.add(name(what, v));
+      }
+      return Set.copyOf(out);
+    }
+
+    private static String name(String what, @Nullable String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(what + " must not be null or blank");
+      }
+      return value;
+    }
+
+    private static Role role(@Nullable String name) {
+      if (name == null) {
+        throw new IllegalArgumentException("Algosure role must not be null");
+      }
+      return Role.of(name);
+    }
+  }
+
+  /** Reads the JSON form into a builder, naming the entry of every error. */
+  private static final class JsonReader {
+    private final Builder b = builder();
+
+    KeycloakMapping read(JsonNode root) {
+      onlyFields(root, "", "realmRoles", "clientRoles", "groups", "tenantClaims", "organizationClaims",
+          "serviceAccountUsernamePrefix", "mfa");
+      JsonNode realm = array(root, "realmRoles");
+      for (int i = 0; i < realm.size(); i++) {
+        String at = "realmRoles[" + i + "]";
+        JsonNode e = object(realm.get(i), at, "{\"keycloak\": \"platform-admin\", \"role\": \"platform-admin\"}");
+        onlyFields(e, at, "keycloak", "role");
+        String k = text(e, "keycloak", at);
+        String r = text(e, "role", at);
+        apply(at, () -> b.realmRole(k, r));
+      }
+      JsonNode client = array(root, "clientRoles");
+      for (int i = 0; i < client.size(); i++) {
+        String at = "clientRoles[" + i + "]";
+        JsonNode e = object(client.get(i), at,
+            "{\"client\": \"filings-api\", \"keycloak\": \"filings:read\", \"role\": \"filings-reader\"}");
+        onlyFields(e, at, "client", "keycloak", "role");
+        String c = text(e, "client", at);
+        String k = text(e, "keycloak", at);
+        String r = text(e, "role", at);
+        apply(at, () -> b.clientRole(c, k, r));
+      }
+      JsonNode groupRules = array(root, "groups");
+      for (int i = 0; i < groupRules.size(); i++) {
+        String at = "groups[" + i + "]";
+        JsonNode e = object(groupRules.get(i), at, "{\"pattern\": \"/tenants/{tenant}/org-{org}\"}");
+        onlyFields(e, at, "pattern", "role");
+        String p = text(e, "pattern", at);
+        String r = e.has("role") ? text(e, "role", at) : null;
+        apply(at + ".pattern", () -> {
+          if (r == null) {
+            b.group(p);
+          } else {
+            b.group(p, r);
+          }
+        });
+      }
+      JsonNode tenants = array(root, "tenantClaims");
+      for (int i = 0; i < tenants.size(); i++) {
+        String at = "tenantClaims[" + i + "]";
+        JsonNode e = object(tenants.get(i), at, "{\"claim\": \"tenant_id\", \"trusted\": false}");
+        onlyFields(e, at, "claim", "trusted");
+        String c = text(e, "claim", at);
+        boolean trusted = false;
+        if (e.has("trusted")) {
+          JsonNode t = e.get("trusted");
+          if (!t.isBoolean()) {
+            throw new InvalidKeycloakMappingException(at + ".trusted", "expected true or false");
+          }
+          trusted = t.booleanValue();
+        }
+        boolean isTrusted = trusted;
+        apply(at, () -> {
+          if (isTrusted) {
+            b.trustedTenantClaim(c);
+          } else {
+            b.tenantHintClaim(c);
+          }
+        });
+      }
+      JsonNode orgs = array(root, "organizationClaims");
+      for (int i = 0; i < orgs.size(); i++) {
+        String at = "organizationClaims[" + i + "]";
+        String c = textValue(orgs.get(i), at);
+        apply(at, () -> b.organizationClaim(c));
+      }
+      if (root.has("serviceAccountUsernamePrefix")) {
+        String p = text(root, "serviceAccountUsernamePrefix", "");
+        apply("serviceAccountUsernamePrefix", () -> b.serviceAccountUsernamePrefix(p));
+      }
+      if (root.has("mfa")) {
+        JsonNode mfa = object(root.get("mfa"), "mfa", "{\"amr\": [\"otp\"], \"acr\": []}");
+        onlyFields(mfa, "mfa", "amr", "acr");
+        if (mfa.has("amr")) {
+          String[] v = texts(mfa, "amr", "mfa");
+          apply("mfa.amr", () -> b.mfaAmrValues(v));
+        }
+        if (mfa.has("acr")) {
+          String[] v = texts(mfa, "acr", "mfa");
+          apply("mfa.acr", () -> b.mfaAcrValues(v));
+        }
+      }
+      return b.build();
+    }
+
+    private static void apply(String at, Runnable step) {
+      try {
+        step.run();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new InvalidKeycloakMappingException(at, e.getMessage(), e);
+      }
+    }
+
+    private static String path(String at, String field) {
+      return at.isEmpty() ? field : at + "." + field;
+    }
+
+    private static JsonNode array(JsonNode parent, String field) {
+      JsonNode n = parent.get(field);
+      if (n == null) {
+        return JSON.createArrayNode();
+      }
+      if (!n.isArray()) {
+        throw new InvalidKeycloakMappingException(field, "expected an array");
+      }
+      return n;
+    }
+
+    private static JsonNode object(JsonNode n, String at, String example) {
+      if (n == null || !n.isObject()) {
+        throw new InvalidKeycloakMappingException(at, "expected an object such as " + example);
+      }
+      return n;
+    }
+
+    private static String text(JsonNode parent, String field, String at) {
+      JsonNode n = parent.get(field);
+      if (n == null) {
+        throw new InvalidKeycloakMappingException(path(at, field), "is required");
+      }
+      return textValue(n, path(at, field));
+    }
+
+    private static String textValue(JsonNode n, String at) {
+      if (!n.isTextual() || n.textValue().isBlank()) {
+        throw new InvalidKeycloakMappingException(at, "expected a non-empty string");
+      }
+      return n.textValue();
+    }
+
+    private static String[] texts(JsonNode parent, String field, String at) {
+      JsonNode n = parent.get(field);
+      if (!n.isArray()) {
+        throw new InvalidKeycloakMappingException(path(at, field), "expected an array of strings");
+      }
+      String[] out = new String[n.size()];
+      for (int i = 0; i < n.size(); i++) {
+        out[i] = textValue(n.get(i), path(at, field) + "[" + i + "]");
+      }
+      return out;
+    }
+
+    private static void onlyFields(JsonNode node, String at, String... allowed) {
+      Set<String> ok = Set.of(allowed);
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!ok.contains(f)) {
+          throw new InvalidKeycloakMappingException(path(at, Printable.raw(f)),
+              "unknown field: expected one of " + new TreeSet<>(ok));
+        }
+      }
+    }
+  }
+}

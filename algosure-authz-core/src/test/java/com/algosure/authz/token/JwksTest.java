@@ -1,0 +1,335 @@
+package com.algosure.authz.token;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.algosure.testing.TestJwksServer;
+import com.algosure.testing.TestKeys;
+import com.algosure.testing.TestTokens;
+import com.nimbusds.jose.jwk.RSAKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The issuer's JWKS over real HTTP (WireMock on 127.0.0.1): caching, rotation, rate-limited refresh, outage grace,
+ * refresh ahead of expiry, and the fetch's limits. Time moves on the test clock; nimbus's JWKS cache follows it.
+ */
+class JwksTest extends ValidatorTestSupport {
+
+  private final RSAKey rotated = TestKeys.rsa("realm-key-2");
+  private final RSAKey stranger = TestKeys.rsa("stranger");
+
+  private static TokenRejectedException rejected(AccessTokenValidator v, String token) {
+    TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class, () -> v.validate(token));
+    assertThat(e).as("the token must be rejected").isNotNull();
+    return e;
+  }
+
+  private int jwksRequests() {
+    return server.jwksRequests(REALM);
+  }
+
+  @Test
+  void validateWhenSeveralTokensOfOneKeyThenJwksFetchedOnce() {
+    AccessTokenValidator v = validator();
+
+    for (int i = 0; i < 5; i++) {
+      v.validate(token().subject("user-" + i).sign());
+    }
+
+    assertThat(jwksRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void validateWhenJwksCacheTtlPassedThenJwksFetchedAgain() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+
+    clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+    v.validate(token().sign());
+
+    assertThat(jwksRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void validateWhenKeyRotatedThenNewKidIsPickedUpWithOneRefresh() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+    server.serve(REALM, key, rotated);
+
+    AuthenticatedToken t = v.validate(TestTokens.accessToken(rotated, issuer(), NOW).subject("after-rotation").sign());
+    v.validate(token().subject("old-key-still-published").sign());
+
+    assertThat(t.subject()).isEqualTo("after-rotation");
+    assertThat(jwksRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void validateWhenOldKeyWithdrawnAfterRotationThenItsNewTokensAreUnknownKey() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+    server.serve(REALM, rotated);
+    clock.advance(Duration.ofMinutes(6));
+
+    assertThat(v.validate(TestTokens.accessToken(rotated, issuer(), clock.instant()).sign()).subject()).isNotBlank();
+    assertThat(rejected(v, token().subject("fresh-with-old-key").sign()).reason())
+        .isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void validateWhenUnknownKidStormThenJwksRefreshIsRateLimited() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+
+    for (int i = 0; i < 50; i++) {
+      String forged = TestTokens.accessToken(stranger, issuer(), NOW).kid("unknown-" + i).sign();
+      assertThat(rejected(v, forged).reason()).isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+    }
+
+    // the first fetch, then one refresh for the first unknown kid; the other 49 were refused by the rate limit
+    assertThat(jwksRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void validateWhenUnknownKidAfterTheRateLimitIntervalThenRefreshedAgain() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+    for (int i = 0; i < 10; i++) {
+      rejected(v, TestTokens.accessToken(stranger, issuer(), NOW).kid("unknown-" + i).sign());
+    }
+    int beforeInterval = jwksRequests();
+
+    clock.advance(Duration.ofSeconds(31));
+    rejected(v, TestTokens.accessToken(stranger, issuer(), clock.instant()).kid("unknown-late").sign());
+
+    assertThat(beforeInterval).isEqualTo(2);
+    assertThat(jwksRequests()).isEqualTo(3);
+  }
+
+  @Test
+  void validateWhenUnknownKidStormFromManyThreadsThenJwksRefreshIsRateLimited() throws Exception {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+    List<String> forged = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      forged.add(TestTokens.accessToken(stranger, issuer(), NOW).kid("storm-" + i).sign());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<TokenRejectionReason>> results = new ArrayList<>();
+    for (String f : forged) {
+      results.add(pool.submit(() -> {
+        go.await();
+        return rejected(v, f).reason();
+      }));
+    }
+
+    go.countDown();
+    for (Future<TokenRejectionReason> r : results) {
+      assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+    }
+    pool.shutdown();
+
+    assertThat(jwksRequests()).isLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void validateWhenColdCacheAndManyThreadsThenJwksFetchedOnce() throws Exception {
+    AccessTokenValidator v = validator();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<AuthenticatedToken>> results = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      String t = token().subject("user-" + i).sign();
+      results.add(pool.submit(() -> {
+        go.await();
+        return v.validate(t);
+      }));
+    }
+
+    go.countDown();
+    for (Future<AuthenticatedToken> r : results) {
+      assertThat(r.get(10, TimeUnit.SECONDS).subject()).startsWith("user-");
+    }
+    pool.shutdown();
+
+    assertThat(jwksRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void validateWhenJwksDownWithinTheGracePeriodThenKeysHeldAreUsed() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+    server.failJwks(REALM);
+
+    clock.advance(Duration.ofMinutes(6));
+    AuthenticatedToken t = v.validate(token().subject("during-outage").sign());
+
+    assertThat(t.subject()).isEqualTo("during-outage");
+    assertThat(jwksRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void validateWhenJwksConnectionResetJustBeforeTheGracePeriodEndsThenKeysHeldAreUsed() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+    server.resetJwks(REALM);
+
+    // cache TTL 5 min + grace 30 min, less one second
+    clock.advance(Duration.ofMinutes(35).minusSeconds(1));
+
+    assertThat(v.validate(token().subject("late-in-outage").sign()).subject()).isEqualTo("late-in-outage");
+  }
+
+  @Test
+  void validateWhenJwksDownPastTheGracePeriodThenJwksUnavailable() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+    server.failJwks(REALM);
+
+    clock.advance(Duration.ofMinutes(35).plusSeconds(1));
+    TokenRejectedException e = rejected(v, token().subject("after-grace").sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(e.getMessage()).contains(server.jwksUri(REALM).toString());
+  }
+
+  @Test
+  void validateWhenGracePeriodConfiguredThenItBoundsTheOutageTolerance() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).jwksOutageGrace(Duration.ofMinutes(2)));
+    v.validate(token().sign());
+    server.failJwks(REALM);
+
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(v.validate(token().subject("within").sign()).subject()).isEqualTo("within");
+
+    // re-cached at 6 min for one more cache TTL (see the class doc); past that and past the grace: refused
+    clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+    assertThat(rejected(v, token().subject("past").sign()).reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+  }
+
+  @Test
+  void validateWhenNoOutageGraceThenJwksDownAfterTheCacheTtlIsUnavailable() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).jwksOutageGrace(Duration.ZERO));
+    v.validate(token().sign());
+    server.failJwks(REALM);
+
+    clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+
+    assertThat(rejected(v, token().subject("no-grace").sign()).reason())
+        .isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+  }
+
+  @Test
+  void validateWhenCacheIsAboutToExpireThenJwksIsRefreshedAheadOfExpiry() throws Exception {
+    ExecutorService refresher = Executors.newSingleThreadExecutor();
+    AccessTokenValidator v = open(builder().issuer(realm().build()).jwksRefreshExecutor(refresher));
+    v.validate(token().sign());
+    server.serve(REALM, key, rotated);
+
+    // 20 s before the 5-minute TTL: inside the 30-second refresh-ahead window, cache still valid
+    clock.advance(Duration.ofMinutes(5).minusSeconds(20));
+    v.validate(token().subject("in-window").sign());
+    refresher.shutdown();
+    assertThat(refresher.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(jwksRequests()).isEqualTo(2);
+    // the refreshed set already holds the rotated key: no further fetch
+    v.validate(TestTokens.accessToken(rotated, issuer(), clock.instant()).sign());
+    assertThat(jwksRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void validateWhenOutsideTheRefreshAheadWindowThenNoBackgroundRefresh() throws Exception {
+    ExecutorService refresher = Executors.newSingleThreadExecutor();
+    AccessTokenValidator v = open(builder().issuer(realm().build()).jwksRefreshExecutor(refresher));
+    v.validate(token().sign());
+
+    clock.advance(Duration.ofMinutes(4));
+    v.validate(token().subject("early").sign());
+    refresher.shutdown();
+    assertThat(refresher.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(jwksRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void validateWhenOnlyAnEncryptionKeyHasTheTokensKidThenUnknownKey() {
+    RSAKey enc = TestKeys.rsaEncryption("enc-1");
+    server.serve(REALM, key, enc);
+    String token = TestTokens.accessToken(enc, issuer(), NOW).sign();
+
+    assertThat(rejected(validator(), token).reason()).isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void validateWhenTheKeyStatesNoUseThenItIsNotUsed() {
+    RSAKey noUse = new RSAKey.Builder(TestKeys.rsa("no-use")).keyUse(null).build();
+    server.serve(REALM, noUse);
+    String token = TestTokens.accessToken(noUse, issuer(), NOW).sign();
+
+    assertThat(rejected(validator(), token).reason()).isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void validateWhenTheJwksIsLargerThanTheLimitThenJwksUnavailable() {
+    server.serve(REALM, key, rotated, stranger, TestKeys.rsa("filler"));
+    AccessTokenValidator v = open(builder().issuer(realm().build()).jwksMaxSize(1024));
+
+    assertThat(rejected(v, token().sign()).reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+  }
+
+  @Test
+  void validateWhenTheJwksAnswersSlowerThanTheReadTimeoutThenJwksUnavailable() {
+    server.respond(REALM, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+        .withBody(TestKeys.jwks(key)).withFixedDelay(3_000));
+    AccessTokenValidator v = open(builder().issuer(realm().build()).jwksReadTimeout(Duration.ofMillis(200)));
+    long start = System.nanoTime();
+
+    TokenRejectedException e = rejected(v, token().sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
+  }
+
+  @Test
+  void validateWhenTheJwksEndpointRedirectsThenTheRedirectIsNotFollowed() {
+    String moved = "/moved/jwks.json";
+    server.wireMock().stubFor(get(urlEqualTo(moved)).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody(TestKeys.jwks(key))));
+    server.respond(REALM, aResponse().withStatus(302).withHeader("Location", server.baseUrl() + moved));
+
+    assertThat(rejected(validator(), token().sign()).reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(server.requestsTo(moved)).isZero();
+  }
+
+  @Test
+  void validateWhenTheJwksIsNotJsonThenJwksUnavailable() {
+    server.serveJson(REALM, "<html>login</html>");
+
+    assertThat(rejected(validator(), token().sign()).reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+  }
+
+  @Test
+  void validateWhenTwoRealmsThenEachRealmsJwksIsFetchedFromItsOwnUri() {
+    server.serve("other", rotated);
+    AccessTokenValidator v = open(builder().issuer(realm().build())
+        .issuer(server.trustedIssuer("other").audiences(AUDIENCE).build()));
+
+    v.validate(token().sign());
+    v.validate(TestTokens.accessToken(rotated, server.issuer("other"), NOW).sign());
+
+    assertThat(server.jwksRequests(REALM)).isEqualTo(1);
+    assertThat(server.requestsTo(TestJwksServer.jwksPath("other"))).isEqualTo(1);
+  }
+}

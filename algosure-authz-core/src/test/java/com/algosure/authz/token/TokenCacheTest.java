@@ -1,0 +1,140 @@
+package com.algosure.authz.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.algosure.testing.TestKeys;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The validated-token cache: hits skip verification, and never outlive exp plus the skew. */
+class TokenCacheTest extends ValidatorTestSupport {
+
+  private static TokenRejectedException rejected(AccessTokenValidator v, String token) {
+    TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class, () -> v.validate(token));
+    assertThat(e).as("the token must be rejected").isNotNull();
+    return e;
+  }
+
+  @Test
+  void validateWhenSameTokenAgainThenCachedResultWithoutVerifyingAgain() {
+    AccessTokenValidator v = validator();
+    String token = token().sign();
+    AuthenticatedToken first = v.validate(token);
+    // withdraw the key and let the JWKS cache expire: verifying again would need a fetch, and would fail
+    server.serve(REALM, TestKeys.rsa("replacement"));
+    clock.advance(Duration.ofMinutes(4));
+
+    AuthenticatedToken second = v.validate(token);
+
+    assertThat(second).isSameAs(first);
+    assertThat(server.jwksRequests(REALM)).isEqualTo(1);
+  }
+
+  @Test
+  void validateWhenAnotherTokenOfTheWithdrawnKeyThenItIsVerifiedAndRefused() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+    server.serve(REALM, TestKeys.rsa("replacement"));
+    clock.advance(Duration.ofMinutes(6));
+
+    assertThat(rejected(v, token().subject("not-cached").sign()).reason()).isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void validateWhenCachedTokenPassesExpPlusSkewThenExpired() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumAge(Duration.ofHours(1)));
+    String token = token().sign();
+    v.validate(token);
+
+    clock.set(NOW.plus(Duration.ofMinutes(5)).plusSeconds(60));
+    TokenRejectedException e = rejected(v, token);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.EXPIRED);
+    assertThat(e.getMessage()).doesNotContain(token);
+  }
+
+  @Test
+  void validateWhenCachedTokenJustBeforeExpPlusSkewThenStillAccepted() {
+    // a maximum age longer than the token's life, so that only exp plus the skew bounds the entry
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumAge(Duration.ofHours(1)));
+    String token = token().sign();
+    AuthenticatedToken first = v.validate(token);
+
+    clock.set(NOW.plus(Duration.ofMinutes(5)).plusSeconds(59));
+
+    assertThat(v.validate(token)).isSameAs(first);
+  }
+
+  @Test
+  void validateWhenCachedTokenExpiredThenItStaysRejected() {
+    AccessTokenValidator v = validator();
+    String token = token().sign();
+    v.validate(token);
+    clock.advance(Duration.ofMinutes(10));
+    rejected(v, token);
+
+    assertThat(rejected(v, token).reason()).isEqualTo(TokenRejectionReason.EXPIRED);
+  }
+
+  @Test
+  void validateWhenCacheMaximumAgePassedThenTokenIsVerifiedAgain() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumAge(Duration.ofMinutes(1)));
+    String token = token().sign();
+    AuthenticatedToken first = v.validate(token);
+
+    clock.advance(Duration.ofSeconds(61));
+    AuthenticatedToken second = v.validate(token);
+
+    assertThat(second).isNotSameAs(first).isEqualTo(first);
+  }
+
+  @Test
+  void validateWhenCacheMaximumAgePassedAndKeyWithdrawnThenCachedTokenIsRefused() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumAge(Duration.ofMinutes(1)));
+    String token = token().expiresAt(NOW.plus(Duration.ofHours(1))).sign();
+    v.validate(token);
+    server.serve(REALM, TestKeys.rsa("replacement"));
+
+    clock.advance(Duration.ofMinutes(6));
+
+    assertThat(rejected(v, token).reason()).isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void validateWhenCacheTurnedOffThenEveryValidationVerifies() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumSize(0));
+    String token = token().sign();
+
+    assertThat(v.validate(token)).isNotSameAs(v.validate(token));
+  }
+
+  @Test
+  void validateWhenCacheIsFullThenOlderEntriesAreEvictedAndStillValidate() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumSize(2));
+    String a = token().subject("a").sign();
+    v.validate(a);
+    for (int i = 0; i < 10; i++) {
+      v.validate(token().subject("filler-" + i).sign());
+    }
+
+    assertThat(v.validate(a).subject()).isEqualTo("a");
+  }
+
+  @Test
+  void validateWhenBearerPrefixOrNotThenSameCacheEntry() {
+    AccessTokenValidator v = validator();
+    String token = token().sign();
+
+    assertThat(v.validate("Bearer " + token)).isSameAs(v.validate(token));
+  }
+
+  @Test
+  void validateWhenRejectedTokenIsPresentedAgainThenRejectedAgain() {
+    AccessTokenValidator v = validator();
+    String wrongAudience = token().audience("billing-api").sign();
+    rejected(v, wrongAudience);
+
+    assertThat(rejected(v, wrongAudience).reason()).isEqualTo(TokenRejectionReason.WRONG_AUDIENCE);
+  }
+}

@@ -1,0 +1,404 @@
+package com.algosure.authz.token;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.algosure.testing.TestKeys;
+import com.algosure.testing.TestTokens;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** One test per rejection reason, and the attacks the validator must refuse. */
+class TokenRejectionTest extends ValidatorTestSupport {
+
+  private final RSAKey attacker = TestKeys.rsa("attacker-key");
+
+  private TokenRejectedException rejected(String token) {
+    return rejected(validator(), token);
+  }
+
+  private static TokenRejectedException rejected(AccessTokenValidator v, String token) {
+    TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class, () -> v.validate(token));
+    assertThat(e).as("the token must be rejected").isNotNull();
+    return e;
+  }
+
+  // MALFORMED
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  @ValueSource(strings = {"garbage", "a.b.c", "....", "eyJ.eyJ.", "not a token at all", "é.é.é", "Bearer ",
+      "eyJhbGciOiJSUzI1NiJ9", "e30.e30.e30", "%%%.%%%.%%%"})
+  void validateWhenGarbageThenMalformed(String garbage) {
+    assertThat(rejected(garbage).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+  }
+
+  @Test
+  void validateWhenHeaderIsNotJsonThenMalformed() {
+    String[] parts = TestTokens.parts(token().sign());
+    String token = Base64URL.encode("{not json").toString() + "." + parts[1] + "." + parts[2];
+
+    assertThat(rejected(token).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+  }
+
+  @Test
+  void validateWhenPayloadIsNotJsonThenMalformed() {
+    String[] parts = TestTokens.parts(token().sign());
+    String token = parts[0] + "." + Base64URL.encode("[1,2,3]") + "." + parts[2];
+
+    assertThat(rejected(token).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+  }
+
+  @Test
+  void validateWhenExpIsAStringThenMalformed() {
+    assertThat(rejected(token().claim("exp", "tomorrow").sign()).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+  }
+
+  // TOO_LARGE
+
+  @Test
+  void validateWhen100KibTokenThenTooLargeAndNothingFetched() {
+    String huge = token().claim("padding", "x".repeat(100 * 1024)).sign();
+
+    TokenRejectedException e = rejected(huge);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.TOO_LARGE);
+    assertThat(server.allRequests()).isZero();
+  }
+
+  @Test
+  void validateWhenTokenJustOverTheConfiguredSizeThenTooLarge() {
+    String token = token().claim("pad", "p".repeat(1024)).sign();
+    AccessTokenValidator v = open(builder().issuer(realm().build()).maxTokenSize(token.length() - 1));
+
+    assertThat(rejected(v, token).reason()).isEqualTo(TokenRejectionReason.TOO_LARGE);
+  }
+
+  // ALGORITHM_NOT_ALLOWED
+
+  @Test
+  void validateWhenAlgNoneThenAlgorithmNotAllowed() {
+    TokenRejectedException e = rejected(token().unsigned());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.ALGORITHM_NOT_ALLOWED);
+    assertThat(server.allRequests()).isZero();
+  }
+
+  @Test
+  void validateWhenAlgNoneWithAForgedSignaturePartThenRejected() {
+    String unsigned = token().unsigned();
+    String withSignature = unsigned + TestTokens.parts(token().sign())[2];
+
+    assertThat(rejected(withSignature).reason()).isIn(TokenRejectionReason.ALGORITHM_NOT_ALLOWED,
+        TokenRejectionReason.MALFORMED);
+  }
+
+  @Test
+  void validateWhenHs256SignedWithTheRsaPublicKeyAsSecretThenAlgorithmNotAllowed() throws Exception {
+    byte[] publicKeyBytes = key.toRSAPublicKey().getEncoded();
+    String forged = TestTokens.hmac(publicKeyBytes).kid(key.getKeyID())
+        .claims(TestTokens.keycloakPayload("root")).issuer(issuer()).audience(AUDIENCE)
+        .issuedAt(NOW).expiresAt(NOW.plusSeconds(300)).sign();
+
+    TokenRejectedException e = rejected(forged);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.ALGORITHM_NOT_ALLOWED);
+    assertThat(e.getMessage()).contains("HS256");
+  }
+
+  @Test
+  void validateWhenHs256SignedWithTheJwksJsonAsSecretThenAlgorithmNotAllowed() {
+    byte[] jwksBytes = TestKeys.jwks(key).getBytes(StandardCharsets.UTF_8);
+
+    String forged = TestTokens.hmac(jwksBytes).kid(key.getKeyID()).claims(TestTokens.keycloakPayload("alice"))
+        .issuer(issuer()).issuedAt(NOW).expiresAt(NOW.plusSeconds(300)).sign();
+
+    assertThat(rejected(forged).reason()).isEqualTo(TokenRejectionReason.ALGORITHM_NOT_ALLOWED);
+  }
+
+  @Test
+  void validateWhenAlgorithmOutsideTheIssuersAllowListThenAlgorithmNotAllowed() {
+    AccessTokenValidator v = open(builder().issuer(realm().algorithms(SigningAlgorithm.RS256).build()));
+
+    assertThat(rejected(v, token().alg(JWSAlgorithm.PS256).sign()).reason())
+        .isEqualTo(TokenRejectionReason.ALGORITHM_NOT_ALLOWED);
+    assertThat(rejected(v, token().alg(JWSAlgorithm.RS512).sign()).reason())
+        .isEqualTo(TokenRejectionReason.ALGORITHM_NOT_ALLOWED);
+  }
+
+  // UNSUPPORTED_CRITICAL_HEADER
+
+  @Test
+  void validateWhenUnknownCriticalHeaderThenUnsupportedCriticalHeader() {
+    String token = token().critical("https://attacker.example/must-understand", true).sign();
+
+    assertThat(rejected(token).reason()).isEqualTo(TokenRejectionReason.UNSUPPORTED_CRITICAL_HEADER);
+  }
+
+  // WRONG_TYPE
+
+  @Test
+  void validateWhenIdTokenThenWrongType() {
+    String idToken = TestTokens.keycloak("alice-id-token", key, issuer(), NOW).audience(AUDIENCE).sign();
+
+    TokenRejectedException e = rejected(idToken);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+    assertThat(e.getMessage()).contains("claim 'typ'").contains("'ID'");
+  }
+
+  @Test
+  void validateWhenTypClaimAbsentThenWrongType() {
+    assertThat(rejected(token().without("typ").sign()).reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+  }
+
+  @Test
+  void validateWhenRefreshTokenTypClaimThenWrongType() {
+    assertThat(rejected(token().claim("typ", "Refresh").sign()).reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+  }
+
+  @Test
+  void validateWhenHeaderTypeNotAllowedThenWrongType() {
+    TokenRejectedException e = rejected(token().type("dpop+jwt").sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+    assertThat(e.getMessage()).contains("header 'typ'");
+  }
+
+  @Test
+  void validateWhenHeaderTypeAbsentAndNotAllowedThenWrongType() {
+    assertThat(rejected(token().type(null).sign()).reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+  }
+
+  // UNTRUSTED_ISSUER
+
+  @Test
+  void validateWhenUntrustedIssuerThenRejectedWithoutAnyNetworkCall() {
+    String foreignIssuer = server.issuer("evil");
+    server.serve("evil", attacker);
+    String token = TestTokens.accessToken(attacker, foreignIssuer, NOW).sign();
+
+    TokenRejectedException e = rejected(token);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.UNTRUSTED_ISSUER);
+    assertThat(server.allRequests()).isZero();
+  }
+
+  @Test
+  void validateWhenIssuerDiffersOnlyByATrailingSlashThenUntrustedIssuer() {
+    assertThat(rejected(token().issuer(issuer() + "/").sign()).reason()).isEqualTo(TokenRejectionReason.UNTRUSTED_ISSUER);
+  }
+
+  // UNKNOWN_KEY
+
+  @Test
+  void validateWhenKidIsNotInTheJwksThenUnknownKey() {
+    String token = TestTokens.accessToken(attacker, issuer(), NOW).sign();
+
+    assertThat(rejected(token).reason()).isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+  }
+
+  // JWKS_UNAVAILABLE
+
+  @Test
+  void validateWhenJwksEndpointFailsAndNoKeysAreHeldThenJwksUnavailable() {
+    server.failJwks(REALM);
+
+    TokenRejectedException e = rejected(token().sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(e.issuer()).contains(issuer());
+  }
+
+  // BAD_SIGNATURE
+
+  @Test
+  void validateWhenPayloadTamperedThenBadSignature() {
+    String[] parts = TestTokens.parts(token().sign());
+    String elevated = TestTokens.parts(token().claim("realm_access",
+        java.util.Map.of("roles", List.of("platform-admin"))).sign())[1];
+
+    assertThat(rejected(parts[0] + "." + elevated + "." + parts[2]).reason())
+        .isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void validateWhenSignedWithAnotherKeyUnderTheRealmKidThenBadSignature() {
+    String token = TestTokens.accessToken(attacker, issuer(), NOW).kid(key.getKeyID()).sign();
+
+    assertThat(rejected(token).reason()).isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void validateWhenSignatureStrippedThenRejected() {
+    String[] parts = TestTokens.parts(token().sign());
+
+    assertThat(rejected(parts[0] + "." + parts[1] + ".").reason())
+        .isIn(TokenRejectionReason.MALFORMED, TokenRejectionReason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void validateWhenEmbeddedJwkHeaderCarriesTheAttackersKeyThenBadSignature() {
+    String token = TestTokens.accessToken(attacker, issuer(), NOW).kid(key.getKeyID()).jwk(attacker).sign();
+
+    assertThat(rejected(token).reason()).isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void validateWhenEmbeddedJwkHeaderWithoutKidThenTheAttackersKeyIsNotUsed() {
+    String token = TestTokens.accessToken(attacker, issuer(), NOW).kid(null).jwk(attacker).sign();
+
+    assertThat(rejected(token).reason()).isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void validateWhenJkuPointsAtAnAttackerJwksThenRejectedAndTheJkuIsNeverFetched() {
+    String attackerJwks = "/attacker/jwks.json";
+    server.wireMock().stubFor(get(urlEqualTo(attackerJwks)).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody(TestKeys.jwks(attacker))));
+    String token = TestTokens.accessToken(attacker, issuer(), NOW)
+        .jku(URI.create(server.baseUrl() + attackerJwks)).sign();
+
+    TokenRejectedException e = rejected(token);
+
+    assertThat(e.reason()).isIn(TokenRejectionReason.UNKNOWN_KEY, TokenRejectionReason.BAD_SIGNATURE);
+    assertThat(server.requestsTo(attackerJwks)).isZero();
+  }
+
+  @Test
+  void validateWhenX5uPointsAtAnAttackerCertificateThenRejectedAndTheX5uIsNeverFetched() {
+    String attackerCert = "/attacker/cert.pem";
+    server.wireMock().stubFor(get(urlEqualTo(attackerCert)).willReturn(aResponse().withStatus(200).withBody("-----")));
+    String token = TestTokens.accessToken(attacker, issuer(), NOW).kid(key.getKeyID())
+        .x5u(URI.create(server.baseUrl() + attackerCert)).sign();
+
+    assertThat(rejected(token).reason()).isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+    assertThat(server.requestsTo(attackerCert)).isZero();
+  }
+
+  // EXPIRED, NOT_YET_VALID
+
+  @Test
+  void validateWhenExpiredBeyondTheClockSkewThenExpired() {
+    TokenRejectedException e = rejected(token().issuedAt(NOW.minusSeconds(600)).expiresAt(NOW.minusSeconds(61)).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.EXPIRED);
+    assertThat(e.getMessage()).contains(NOW.minusSeconds(61).toString());
+  }
+
+  @Test
+  void validateWhenExpiredExactlyAtTheSkewBoundaryThenExpired() {
+    assertThat(rejected(token().expiresAt(NOW.minusSeconds(60)).sign()).reason()).isEqualTo(TokenRejectionReason.EXPIRED);
+  }
+
+  @Test
+  void validateWhenNotBeforeBeyondTheClockSkewThenNotYetValid() {
+    assertThat(rejected(token().notBefore(NOW.plusSeconds(61)).sign()).reason())
+        .isEqualTo(TokenRejectionReason.NOT_YET_VALID);
+  }
+
+  @Test
+  void validateWhenIssuedInTheFutureBeyondTheClockSkewThenNotYetValid() {
+    TokenRejectedException e = rejected(token().issuedAt(NOW.plusSeconds(61)).expiresAt(NOW.plusSeconds(600)).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.NOT_YET_VALID);
+    assertThat(e.getMessage()).contains("'iat'");
+  }
+
+  // WRONG_AUDIENCE
+
+  @Test
+  void validateWhenAudienceIsAnotherServiceThenWrongAudience() {
+    assertThat(rejected(token().audience("billing-api").sign()).reason()).isEqualTo(TokenRejectionReason.WRONG_AUDIENCE);
+  }
+
+  @Test
+  void validateWhenAudienceArrayNamesNoAcceptedAudienceThenWrongAudience() {
+    assertThat(rejected(token().audience("account", "billing-api").sign()).reason())
+        .isEqualTo(TokenRejectionReason.WRONG_AUDIENCE);
+  }
+
+  // MISSING_CLAIM
+
+  @Test
+  void validateWhenExpAbsentThenMissingClaim() {
+    TokenRejectedException e = rejected(token().without("exp").sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MISSING_CLAIM);
+    assertThat(e.getMessage()).contains("'exp'");
+  }
+
+  @Test
+  void validateWhenAudAbsentThenMissingClaim() {
+    assertThat(rejected(token().without("aud").sign()).reason()).isEqualTo(TokenRejectionReason.MISSING_CLAIM);
+  }
+
+  @Test
+  void validateWhenIssAbsentThenMissingClaimWithoutAnyNetworkCall() {
+    assertThat(rejected(token().without("iss").sign()).reason()).isEqualTo(TokenRejectionReason.MISSING_CLAIM);
+    assertThat(server.allRequests()).isZero();
+  }
+
+  @Test
+  void validateWhenSubAbsentFromAUserTokenThenMissingClaim() {
+    assertThat(rejected(token().without("sub").sign()).reason()).isEqualTo(TokenRejectionReason.MISSING_CLAIM);
+  }
+
+  // INVALID_CLAIM
+
+  @Test
+  void validateWhenSubjectIsNotAValidIdThenInvalidClaim() {
+    assertThat(rejected(token().subject("alice smith\n").sign()).reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+  }
+
+  // Messages
+
+  static Stream<String> rejectedTokenKinds() {
+    return Stream.of("expired", "wrong-audience", "bad-signature", "untrusted", "id-token", "alg-none", "hs256",
+        "crit", "unknown-kid", "too-large");
+  }
+
+  @ParameterizedTest
+  @MethodSource("rejectedTokenKinds")
+  void rejectionMessageNeverContainsTheTokenOrItsParts(String kind) throws Exception {
+    String token = switch (kind) {
+      case "expired" -> token().expiresAt(NOW.minusSeconds(3600)).issuedAt(NOW.minusSeconds(7200)).sign();
+      case "wrong-audience" -> token().audience("billing-api").sign();
+      case "bad-signature" -> TestTokens.accessToken(attacker, issuer(), NOW).kid(key.getKeyID()).sign();
+      case "untrusted" -> TestTokens.accessToken(attacker, server.issuer("evil"), NOW).sign();
+      case "id-token" -> TestTokens.keycloak("alice-id-token", key, issuer(), NOW).audience(AUDIENCE).sign();
+      case "alg-none" -> token().unsigned();
+      case "hs256" -> TestTokens.hmac(key.toRSAPublicKey().getEncoded()).claims(TestTokens.keycloakPayload("alice"))
+          .issuer(issuer()).issuedAt(NOW).expiresAt(NOW.plusSeconds(60)).sign();
+      case "crit" -> token().critical("x-must", 1).sign();
+      case "unknown-kid" -> TestTokens.accessToken(attacker, issuer(), NOW).sign();
+      case "too-large" -> token().claim("pad", "y".repeat(20_000)).sign();
+      default -> throw new IllegalArgumentException(kind);
+    };
+
+    TokenRejectedException e = rejected(token);
+
+    String[] parts = TestTokens.parts(token);
+    String all = e.getMessage() + " " + e;
+    assertThat(all).doesNotContain(token);
+    for (String part : parts) {
+      if (part.length() > 8) {
+        assertThat(all).doesNotContain(part);
+      }
+    }
+    assertThat(all).startsWith("access token rejected (" + e.reason() + ")");
+  }
+}
