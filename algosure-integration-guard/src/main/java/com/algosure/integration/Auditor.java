@@ -1,0 +1,77 @@
+package com.algosure.integration;
+
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditFailurePolicy;
+import com.algosure.audit.AuditSink;
+import com.algosure.authz.Actor;
+import com.algosure.authz.OrganizationId;
+import com.algosure.authz.TenantId;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and records the guard's audit events: every event names tenant, organization, actor, provider,
+ * action, idempotency key and correlation id; steps add the attempt, status, hashes and references. Never a
+ * secret value or a body. A sink failure is logged (without the event's details) and reported to the
+ * caller, whose {@link AuditFailurePolicy} decides.
+ */
+final class Auditor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Auditor.class);
+
+  private final AuditSink sink;
+  private final AuditFailurePolicy policy;
+  private final Clock clock;
+
+  Auditor(AuditSink sink, AuditFailurePolicy policy, Clock clock) {
+    this.sink = sink;
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  boolean failClosed() {
+    return policy == AuditFailurePolicy.FAIL_CLOSED;
+  }
+
+  AuditEvent.Builder event(AuditEventType type, CallState<?> c, String outcome) {
+    IntegrationRequest r = c.request;
+    Actor actor = r.actorOrNull();
+    TenantId tenant = r.tenantOrNull();
+    OrganizationId org = r.organizationOrNull();
+    return AuditEvent.builder(type, clock.instant())
+        .outcome(outcome)
+        .tenant(tenant == null ? null : tenant.value())
+        .organization(org == null ? null : org.value())
+        .actor(actor == null ? null : actor.id(), actor == null ? null : kind(actor))
+        .provider(r.provider().value())
+        .action(r.action().name())
+        .correlationId(r.correlationIdOrNull())
+        .detail("idempotencyKey", r.idempotencyKeyOrNull());
+  }
+
+  AuditEvent.Builder event(AuditEventType type, CallState<?> c, String outcome, OutcomeReason reason) {
+    return event(type, c, outcome).reasons(List.of(reason.name()));
+  }
+
+  /** @return whether the event was recorded */
+  boolean emit(AuditEvent.Builder event) {
+    AuditEvent e = event.build();
+    try {
+      sink.record(e);
+      return true;
+    } catch (RuntimeException ex) {
+      LOG.error("audit event {} of type {} could not be recorded: {}", e.id(), e.type(), ex.getClass().getName());
+      return false;
+    }
+  }
+
+  static String kind(Actor actor) {
+    if (actor instanceof Actor.ServiceAccount) {
+      return "service-account";
+    }
+    return actor instanceof Actor.Agent ? "agent" : "user";
+  }
+}

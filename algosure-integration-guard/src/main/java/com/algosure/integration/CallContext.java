@@ -1,0 +1,204 @@
+package com.algosure.integration;
+
+import com.algosure.authz.OrganizationId;
+import com.algosure.authz.TenantId;
+import com.algosure.integration.spi.Secret;
+import com.algosure.integration.spi.SecretRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a {@link ProviderCall} gets for one attempt: the request's ids and payload, the secrets the provider
+ * declared (this call only), the guard's transport-enforcing HTTP client, and helpers that forward the
+ * idempotency key and the correlation id.
+ *
+ * <p>One context per attempt; not shared between threads. The secrets it hands out are for the provider
+ * request only: never log them or put them in an exception message.
+ *
+ * @since 0.1.0
+ */
+public final class CallContext {
+
+  private final IntegrationRequest request;
+  private final URI endpoint;
+  private final int attempt;
+  private final Map<SecretRef, Secret> secrets;
+  private final HttpClient client;
+  private final Duration attemptTimeout;
+  private final int maxResponseBytes;
+  private final String idempotencyHeader;
+  private final String correlationHeader;
+  private volatile boolean sent;
+
+  CallContext(IntegrationRequest request, URI endpoint, int attempt, Map<SecretRef, Secret> secrets, HttpClient client,
+      Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, String correlationHeader) {
+    this.request = request;
+    this.endpoint = endpoint;
+    this.attempt = attempt;
+    this.secrets = secrets;
+    this.client = client;
+    this.attemptTimeout = attemptTimeout;
+    this.maxResponseBytes = maxResponseBytes;
+    this.idempotencyHeader = idempotencyHeader;
+    this.correlationHeader = correlationHeader;
+  }
+
+  /** @return the tenant */
+  public TenantId tenant() {
+    TenantId t = request.tenantOrNull();
+    if (t == null) {
+      throw new IllegalStateException("no tenant: the guard never calls a provider without one");
+    }
+    return t;
+  }
+
+  /** @return the active organization, if named */
+  public Optional<OrganizationId> organization() {
+    return request.organization();
+  }
+
+  /** @return the provider */
+  public ProviderId provider() {
+    return request.provider();
+  }
+
+  /** @return the action */
+  public String action() {
+    return request.action().name();
+  }
+
+  /** @return the caller's idempotency key, forwarded to the provider by {@link #newRequest(String)} */
+  public Optional<String> idempotencyKey() {
+    return request.idempotencyKey();
+  }
+
+  /** @return the caller's correlation id, if any */
+  public Optional<String> correlationId() {
+    return request.correlationId();
+  }
+
+  /** @return the attempt number, 1 for the first */
+  public int attempt() {
+    return attempt;
+  }
+
+  /** @return the endpoint for this call (the request's override or the provider's), already policy-checked */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** @return a copy of the payload bytes */
+  public byte[] payload() {
+    return request.payload();
+  }
+
+  /** @return the payload's media type */
+  public String contentType() {
+    return request.contentType();
+  }
+
+  /** @return the payload as a body publisher (no copy) */
+  public HttpRequest.BodyPublisher payloadPublisher() {
+    return HttpRequest.BodyPublishers.ofByteArray(request.payloadUnsafe());
+  }
+
+  /**
+   * A secret the provider declared, resolved for this call.
+   *
+   * @param ref the reference
+   * @return the secret
+   * @throws IllegalStateException if the provider did not declare it
+   */
+  public Secret secret(SecretRef ref) {
+    Secret s = secrets.get(ref);
+    if (s == null) {
+      throw new IllegalStateException("secret '" + ref + "' is not declared for provider '" + provider()
+          + "': declare it with ProviderPolicy.builder(...).secret(\"" + ref + "\")");
+    }
+    return s;
+  }
+
+  /** @return the guard's HTTP client: TLS 1.2+, no redirects, every request checked against the transport policy */
+  public HttpClient httpClient() {
+    return client;
+  }
+
+  /**
+   * A request builder for a path under the endpoint, with the idempotency key header (when the request has
+   * a key), the correlation header (when it has an id) and the per-attempt timeout already set.
+   *
+   * @param path a path relative to the endpoint, such as {@code messages} (empty for the endpoint itself)
+   * @return the builder
+   */
+  public HttpRequest.Builder newRequest(String path) {
+    URI uri = path.isEmpty() ? endpoint : endpoint.resolve(path);
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(attemptTimeout);
+    String key = request.idempotencyKeyOrNull();
+    if (key != null) {
+      b.header(idempotencyHeader, key);
+    }
+    String correlation = request.correlationIdOrNull();
+    if (correlation != null) {
+      b.header(correlationHeader, correlation);
+    }
+    return b;
+  }
+
+  /**
+   * Sends a request with the guard's client and reads the response, at most the provider's response size
+   * limit. Marks the attempt as sent just before any byte may leave.
+   *
+   * @param httpRequest the request
+   * @return the response
+   * @throws TransportPolicyViolationException if the request's URI breaks the transport policy (nothing sent)
+   * @throws ResponseTooLargeException if the body is over the limit
+   * @throws IOException if sending or receiving fails
+   * @throws InterruptedException if the attempt timed out or the thread was interrupted
+   */
+  public ProviderResponse send(HttpRequest httpRequest) throws IOException, InterruptedException {
+    if (client instanceof EnforcingHttpClient e) {
+      e.policy().check(httpRequest.uri());
+    }
+    markSent();
+    HttpResponse<InputStream> r = client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
+    byte[] body;
+    try (InputStream in = r.body()) {
+      body = in.readNBytes(maxResponseBytes + 1);
+    }
+    if (body.length > maxResponseBytes) {
+      throw new ResponseTooLargeException(maxResponseBytes);
+    }
+    return ProviderResponse.ofOwned(r.statusCode(), r.headers().map(), body);
+  }
+
+  /**
+   * Declares that the request may have reached the provider. A custom exchange that does not use
+   * {@link #send} calls this just before its first byte leaves, so that a timeout after it is treated as
+   * an unknown state (escalated), not as a transient failure (retried).
+   */
+  public void markSent() {
+    sent = true;
+  }
+
+  /** @return whether the attempt declared that the request may have left */
+  public boolean sent() {
+    return sent;
+  }
+
+  @Override
+  public String toString() {
+    return "CallContext[" + request + ", attempt=" + attempt + ", secrets=" + Arrays.toString(secrets.keySet().toArray()) + "]";
+  }
+
+  boolean payloadSizeIsZero() {
+    return request.payloadSize() == 0;
+  }
+}

@@ -1,0 +1,80 @@
+package com.algosure.integration;
+
+import com.algosure.authz.Actor;
+import com.algosure.authz.AuthorizationDecision;
+import com.algosure.integration.spi.IdempotencyKey;
+import com.algosure.integration.spi.Secret;
+import com.algosure.integration.spi.SecretRef;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state of one call as it moves through the steps: what the steps found out (provider, endpoint,
+ * decision, key, secrets, response) and where in the pipeline it is. One per call, used by one thread at
+ * a time (the retry listener runs on the calling thread or Failsafe's scheduler, never concurrently).
+ */
+final class CallState<T> {
+
+  final IntegrationRequest request;
+  final ProviderCall<T> call;
+  final Instant startedAt;
+  private final GuardStep[] steps;
+  private int next;
+
+  @Nullable ProviderRuntime provider;
+  Optional<ConsentScope> consentScope = Optional.empty();
+  @Nullable String consentId;
+  @Nullable AuthorizationDecision decision;
+  @Nullable URI endpoint;
+  @Nullable IdempotencyKey idempotencyKey;
+  @Nullable String owner;
+  Map<SecretRef, Secret> secrets = Map.of();
+  @Nullable ProviderResponse response;
+  int attempts;
+  volatile @Nullable Instant waitedUntil;
+  boolean maybeSent;
+  String lastError = "none";
+
+  CallState(IntegrationRequest request, ProviderCall<T> call, Instant startedAt, GuardStep[] steps) {
+    this.request = request;
+    this.call = call;
+    this.startedAt = startedAt;
+    this.steps = steps;
+  }
+
+  /** Runs the next step. */
+  IntegrationOutcome<T> proceed() {
+    return steps[next++].apply(this);
+  }
+
+  ProviderRuntime provider() {
+    ProviderRuntime p = provider;
+    if (p == null) {
+      throw new IllegalStateException("provider step has not run");
+    }
+    return p;
+  }
+
+  @Nullable Actor actor() {
+    return request.actorOrNull();
+  }
+
+  IntegrationOutcome<T> denied(OutcomeReason reason, String message) {
+    return new IntegrationOutcome.Denied<>(request, reason, Optional.ofNullable(decision), message);
+  }
+
+  IntegrationOutcome<T> failed(OutcomeReason reason, int status, String message) {
+    return new IntegrationOutcome.Failed<>(request, reason, attempts, status, message);
+  }
+
+  IntegrationOutcome<T> rateLimited(OutcomeReason reason, Instant retryAfter) {
+    return new IntegrationOutcome.RateLimited<>(request, reason, retryAfter, attempts);
+  }
+
+  IntegrationOutcome<T> rejected(OutcomeReason reason, @Nullable String evidenceRef, String message) {
+    return new IntegrationOutcome.Rejected<>(request, reason, Optional.ofNullable(evidenceRef), message);
+  }
+}

@@ -1,0 +1,124 @@
+package com.algosure.integration;
+
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditIds;
+import com.algosure.integration.spi.ClaimResult;
+import com.algosure.integration.spi.IdempotencyKey;
+import com.algosure.integration.spi.IdempotencyStore;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 7: claims the idempotency key (tenant + provider + action + caller's key) with the request's
+ * fingerprint, so a call, its retries and its duplicates have at most one effect.
+ *
+ * <ul>
+ *   <li>another fingerprint under the key: {@code REJECTED (IDEMPOTENCY_KEY_REUSED)};
+ *   <li>the first call still running: wait (bounded) for it, else {@code DUPLICATE_IN_PROGRESS};
+ *   <li>the first call completed: {@code DUPLICATE} with its outcome;
+ *   <li>claimed: the call runs; an accepted, rejected or escalated outcome completes the key (an escalated
+ *       one keeps it reserved, so a resubmission never blindly sends again); anything that had no effect
+ *       (denied, rate limited, failed) releases it, so the caller can resubmit.
+ * </ul>
+ */
+final class IdempotencyStep implements GuardStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStep.class);
+
+  private final IdempotencyStore store;
+  private final Auditor auditor;
+
+  IdempotencyStep(IdempotencyStore store, Auditor auditor) {
+    this.store = store;
+    this.auditor = auditor;
+  }
+
+  @Override
+  public <T> IntegrationOutcome<T> apply(CallState<T> c) {
+    ProviderPolicy policy = c.provider().policy;
+    String callerKey = c.request.idempotencyKeyOrNull();
+    if (callerKey == null) {
+      if (!policy.requireIdempotencyKey()) {
+        return c.proceed();
+      }
+      auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.IDEMPOTENCY_KEY_MISSING));
+      return c.rejected(OutcomeReason.IDEMPOTENCY_KEY_MISSING, null, "provider '" + policy.provider()
+          + "' requires an idempotency key: set IntegrationRequest.Builder.idempotencyKey(...)");
+    }
+    IdempotencyKey key = new IdempotencyKey(c.request.tenantOrNull(), policy.provider(), c.request.action().name(), callerKey);
+    String owner = AuditIds.next();
+    ClaimResult claim;
+    try {
+      claim = store.claim(key, c.request.fingerprint(), owner, policy.idempotencyTtl());
+    } catch (RuntimeException e) {
+      LOG.warn("idempotency store failed to claim a key for provider {}: {}", policy.provider(), e.getClass().getName());
+      claim = null;
+    }
+    if (claim == null) {
+      auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.IDEMPOTENCY_UNAVAILABLE));
+      return c.failed(OutcomeReason.IDEMPOTENCY_UNAVAILABLE, 0, "the idempotency store failed, so nothing was sent");
+    }
+    if (claim instanceof ClaimResult.FingerprintMismatch) {
+      auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.IDEMPOTENCY_KEY_REUSED)
+          .detail("fingerprint", c.request.fingerprint()));
+      return c.rejected(OutcomeReason.IDEMPOTENCY_KEY_REUSED, null, "idempotency key '" + callerKey
+          + "' was used before with another payload: use a new key for a new request");
+    }
+    if (claim instanceof ClaimResult.InFlight) {
+      return inFlight(c, key, policy.duplicateWait());
+    }
+    if (claim instanceof ClaimResult.Completed done) {
+      return duplicate(c, done.outcome());
+    }
+    c.idempotencyKey = key;
+    c.owner = owner;
+    IntegrationOutcome<T> outcome = c.proceed();
+    settle(c, key, owner, outcome, policy.idempotencyTtl());
+    return outcome;
+  }
+
+  private <T> IntegrationOutcome<T> inFlight(CallState<T> c, IdempotencyKey key, Duration wait) {
+    if (!wait.isZero()) {
+      try {
+        Optional<Object> first = store.awaitCompletion(key, wait);
+        if (first != null && first.isPresent()) {
+          return duplicate(c, first.get());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.warn("idempotency store failed while waiting for provider {}: {}", key.provider(), e.getClass().getName());
+      }
+    }
+    auditor.emit(auditor.event(AuditEventType.INTEGRATION_DUPLICATE, c, "DUPLICATE", OutcomeReason.DUPLICATE_IN_PROGRESS));
+    return new IntegrationOutcome.Duplicate<>(c.request, OutcomeReason.DUPLICATE_IN_PROGRESS, Optional.empty());
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> IntegrationOutcome<T> duplicate(CallState<T> c, Object stored) {
+    Optional<IntegrationOutcome<T>> first = stored instanceof IntegrationOutcome<?> o
+        ? Optional.of((IntegrationOutcome<T>) o) : Optional.empty();
+    auditor.emit(auditor.event(AuditEventType.INTEGRATION_DUPLICATE, c, "DUPLICATE", OutcomeReason.DUPLICATE_COMPLETED)
+        .detail("firstOutcome", first.map(o -> o.kind().name()).orElse(null)));
+    return new IntegrationOutcome.Duplicate<>(c.request, OutcomeReason.DUPLICATE_COMPLETED, first);
+  }
+
+  private void settle(CallState<?> c, IdempotencyKey key, String owner, IntegrationOutcome<?> outcome, Duration ttl) {
+    IntegrationOutcome.Kind kind = outcome.kind();
+    boolean effect = kind == IntegrationOutcome.Kind.ACCEPTED || kind == IntegrationOutcome.Kind.ESCALATED
+        || (kind == IntegrationOutcome.Kind.REJECTED && c.attempts > 0);
+    try {
+      boolean done = effect ? store.complete(key, owner, outcome, ttl) : store.release(key, owner);
+      if (!done) {
+        LOG.warn("idempotency key for provider {} was no longer held by this call when it {}; it expires by its TTL",
+            key.provider(), effect ? "completed" : "released");
+      }
+    } catch (RuntimeException e) {
+      // the key stays reserved until its TTL: a duplicate gets IN_PROGRESS, never a second effect
+      LOG.warn("idempotency store failed to {} a key for provider {}: {}", effect ? "complete" : "release",
+          key.provider(), e.getClass().getName());
+    }
+  }
+}

@@ -1,0 +1,385 @@
+package com.algosure.integration;
+
+import com.algosure.audit.AuditFailurePolicy;
+import com.algosure.audit.AuditSink;
+import com.algosure.authz.PolicyDecisionPoint;
+import com.algosure.integration.spi.ConsentRegistry;
+import com.algosure.integration.spi.EscalationHandler;
+import com.algosure.integration.spi.EvidenceStore;
+import com.algosure.integration.spi.IdempotencyStore;
+import com.algosure.integration.spi.RateLimitStore;
+import com.algosure.integration.spi.SecretStore;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes every outbound call to an external provider safe. One call runs these steps, in this order; each
+ * can stop the call with an outcome, and only the last can accept:
+ *
+ * <ol>
+ *   <li>tenant context: a tenant and an authenticated actor, before anything else;
+ *   <li>provider: registered, with the requested action;
+ *   <li>authorization: the core {@link PolicyDecisionPoint} decides the action (and audits its decision);
+ *   <li>consent: a valid consent of the action's scope, asked on every call;
+ *   <li>transport: an {@code https} endpoint (TLS 1.2+), checked before any network I/O;
+ *   <li>rate limit: a key the provider paused stops the call, with the instant to resubmit at;
+ *   <li>idempotency: the key is claimed with the payload's fingerprint; duplicates never call again;
+ *   <li>secrets: the provider's secrets, by reference, for this call, audited by reference;
+ *   <li>resilient execution: Failsafe retry (bounded, backoff with jitter, retry budget) around circuit
+ *       breaker around a per-attempt rate-limit permit around a per-attempt timeout;
+ *   <li>response validation: the call's validator; only a valid response becomes an accepted fact.
+ * </ol>
+ *
+ * <p>{@link #execute} never throws for a provider's, an SPI's or the network's failure: it returns an
+ * {@link IntegrationOutcome}. Every material step is audited through the {@link AuditSink}.
+ *
+ * <pre>{@code
+ * IntegrationGuard guard = IntegrationGuard.builder()
+ *     .policyDecisionPoint(pdp)
+ *     .provider(ProviderPolicy.builder("acme-mail")
+ *         .endpoint(URI.create("https://api.acme-mail.example/v1/"))
+ *         .action("mail:send", ConsentScope.MAIL)
+ *         .secret("acme-mail/api-key")
+ *         .build())
+ *     .consents(consentRegistry)
+ *     .secrets(SecretStore.directory(Path.of("/run/secrets"), Duration.ofMinutes(5)))
+ *     .auditSink(AuditSink.slf4j())
+ *     .build();
+ * IntegrationOutcome<JsonNode> out = guard.execute(request, ProviderCall.post("messages", validator));
+ * }</pre>
+ *
+ * <p>Thread-safe; build once and share.
+ *
+ * @since 0.1.0
+ */
+public final class IntegrationGuard {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IntegrationGuard.class);
+
+  private final GuardStep[] steps;
+  private final Map<ProviderId, ProviderRuntime> providers;
+  private final Clock clock;
+  private final HttpClient httpClient;
+  private final TransportPolicy transport;
+  private final Executor asyncExecutor;
+
+  private IntegrationGuard(Builder b) {
+    this.clock = b.clock;
+    this.transport = b.transport;
+    this.httpClient = b.transport.newHttpClient(b.connectTimeout);
+    Auditor auditor = new Auditor(b.auditSink, b.auditFailurePolicy, b.clock);
+    Map<ProviderId, ProviderRuntime> p = new LinkedHashMap<>();
+    b.providers.forEach((id, policy) -> p.put(id, new ProviderRuntime(policy, b.clock, auditor)));
+    this.providers = Map.copyOf(p);
+    Escalator escalator = new Escalator(b.evidence, b.escalations, b.clock, auditor);
+    this.asyncExecutor = b.asyncExecutor != null ? b.asyncExecutor : DefaultExecutor.INSTANCE;
+    // The order of the steps, in one place.
+    this.steps = new GuardStep[] {
+      new TenantStep(auditor),
+      new ProviderStep(providers, auditor),
+      new AuthorizationStep(b.pdp),
+      new ConsentStep(b.consents, b.clock, auditor),
+      new TransportStep(b.transport, auditor),
+      new RateLimitStep(b.rateLimits, b.clock, auditor),
+      new IdempotencyStep(b.idempotency, auditor),
+      new SecretsStep(b.secrets, b.clock, auditor),
+      new ResilientExecutionStep(b.rateLimits, httpClient, b.correlationHeader, b.clock, auditor, escalator),
+      new ResponseValidationStep(auditor, escalator),
+    };
+  }
+
+  /** @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs one call through the guard. Never throws for a provider's, an SPI's or the network's failure.
+   *
+   * @param request the request
+   * @param call how to call the provider and validate its answer
+   * @param <T> the accepted value's type
+   * @return the outcome
+   * @throws NullPointerException if the request or the call is null (a programming error)
+   */
+  public <T> IntegrationOutcome<T> execute(IntegrationRequest request, ProviderCall<T> call) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(call, "call");
+    CallState<T> c = new CallState<>(request, call, clock.instant(), steps);
+    try {
+      return c.proceed();
+    } catch (RuntimeException | Error e) {
+      // steps never throw for expected failures; this is a bug, and must still not escape or accept
+      LOG.error("integration guard failed for provider {} action {}: {}", request.provider(), request.action(),
+          e.getClass().getName(), e);
+      return new IntegrationOutcome.Failed<>(request, OutcomeReason.GUARD_FAILURE, c.attempts, 0,
+          "the guard failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /**
+   * Runs one call on the guard's async executor (by default a pool of daemon threads, since provider calls
+   * block on I/O). The future always completes normally with an outcome.
+   *
+   * @param request the request
+   * @param call how to call the provider and validate its answer
+   * @param <T> the accepted value's type
+   * @return the outcome, later
+   * @throws NullPointerException if the request or the call is null
+   */
+  public <T> CompletableFuture<IntegrationOutcome<T>> executeAsync(IntegrationRequest request, ProviderCall<T> call) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(call, "call");
+    try {
+      return CompletableFuture.supplyAsync(() -> execute(request, call), asyncExecutor);
+    } catch (RuntimeException e) {
+      LOG.error("async executor refused a call for provider {}: {}", request.provider(), e.getClass().getName());
+      return CompletableFuture.completedFuture(new IntegrationOutcome.Failed<>(request, OutcomeReason.GUARD_FAILURE, 0, 0,
+          "the async executor refused the call (" + e.getClass().getSimpleName() + ")"));
+    }
+  }
+
+  /** @return the guard's HTTP client: TLS 1.2+, no redirects, the transport policy enforced on every request */
+  public HttpClient httpClient() {
+    return httpClient;
+  }
+
+  /** @return the transport policy */
+  public TransportPolicy transportPolicy() {
+    return transport;
+  }
+
+  /** @return the registered providers' policies */
+  public Map<ProviderId, ProviderPolicy> providers() {
+    Map<ProviderId, ProviderPolicy> m = new LinkedHashMap<>();
+    providers.forEach((id, r) -> m.put(id, r.policy));
+    return Map.copyOf(m);
+  }
+
+  @Override
+  public String toString() {
+    return "IntegrationGuard[providers=" + providers.keySet() + ", " + transport + "]";
+  }
+
+  /** The default async executor: daemon threads, created on demand, reused. */
+  private static final class DefaultExecutor {
+    static final ExecutorService INSTANCE = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+      private final AtomicInteger n = new AtomicInteger();
+
+      @Override
+      public Thread newThread(Runnable r) {
+        Thread t = new Thread(r, "algosure-integration-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      }
+    });
+  }
+
+  /**
+   * Builds an {@link IntegrationGuard}. The policy decision point and at least one provider are required;
+   * everything else has a safe default. Each option may be set once; {@link #build()} copies the
+   * configuration. Not thread-safe.
+   */
+  public static final class Builder {
+    private @Nullable PolicyDecisionPoint pdp;
+    private final Map<ProviderId, ProviderPolicy> providers = new LinkedHashMap<>();
+    private @Nullable AuditSink auditSink;
+    private @Nullable AuditFailurePolicy auditFailurePolicy;
+    private @Nullable Clock clock;
+    private @Nullable ConsentRegistry consents;
+    private @Nullable SecretStore secrets;
+    private @Nullable IdempotencyStore idempotency;
+    private @Nullable RateLimitStore rateLimits;
+    private @Nullable EscalationHandler escalations;
+    private @Nullable EvidenceStore evidence;
+    private @Nullable TransportPolicy transport;
+    private @Nullable Duration connectTimeout;
+    private @Nullable String correlationHeader;
+    private @Nullable Executor asyncExecutor;
+
+    private Builder() {}
+
+    private static void once(@Nullable Object current, String option) {
+      if (current != null) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    /** @param pdp the policy decision point that authorizes each call (required) @return this builder */
+    public Builder policyDecisionPoint(PolicyDecisionPoint pdp) {
+      once(this.pdp, "policyDecisionPoint");
+      this.pdp = Objects.requireNonNull(pdp, "pdp");
+      return this;
+    }
+
+    /**
+     * @param policy a provider (at least one is required)
+     * @return this builder
+     * @throws IllegalStateException if the provider is already registered
+     */
+    public Builder provider(ProviderPolicy policy) {
+      Objects.requireNonNull(policy, "policy");
+      if (providers.putIfAbsent(policy.provider(), policy) != null) {
+        throw new IllegalStateException("provider '" + policy.provider() + "' was already registered");
+      }
+      return this;
+    }
+
+    /** @param sink where integration events go (default {@link AuditSink#slf4j()}) @return this builder */
+    public Builder auditSink(AuditSink sink) {
+      once(this.auditSink, "auditSink");
+      this.auditSink = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /**
+     * @param policy what an audit failure does (default {@link AuditFailurePolicy#FAIL_CLOSED}: a request that
+     *     cannot be audited is not sent, and an accepted fact that cannot be audited is escalated)
+     * @return this builder
+     */
+    public Builder auditFailurePolicy(AuditFailurePolicy policy) {
+      once(this.auditFailurePolicy, "auditFailurePolicy");
+      this.auditFailurePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** @param clock the clock for every TTL, lease, pause and timestamp (default UTC system clock) @return this builder */
+    public Builder clock(Clock clock) {
+      once(this.clock, "clock");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** @param consents the consent registry (default {@link ConsentRegistry#none()}) @return this builder */
+    public Builder consents(ConsentRegistry consents) {
+      once(this.consents, "consents");
+      this.consents = Objects.requireNonNull(consents, "consents");
+      return this;
+    }
+
+    /** @param secrets the secrets store (default {@link SecretStore#none()}) @return this builder */
+    public Builder secrets(SecretStore secrets) {
+      once(this.secrets, "secrets");
+      this.secrets = Objects.requireNonNull(secrets, "secrets");
+      return this;
+    }
+
+    /** @param store the idempotency store (default in memory, on the guard's clock) @return this builder */
+    public Builder idempotencyStore(IdempotencyStore store) {
+      once(this.idempotency, "idempotencyStore");
+      this.idempotency = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** @param store the rate-limit state (default in memory) @return this builder */
+    public Builder rateLimitStore(RateLimitStore store) {
+      once(this.rateLimits, "rateLimitStore");
+      this.rateLimits = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** @param handler the owning domain's escalation workflow (default {@link EscalationHandler#logging()}) @return this builder */
+    public Builder escalations(EscalationHandler handler) {
+      once(this.escalations, "escalations");
+      this.escalations = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** @param store where evidence is kept (default in memory: replace it in production) @return this builder */
+    public Builder evidence(EvidenceStore store) {
+      once(this.evidence, "evidence");
+      this.evidence = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * @param policy the transport policy (default {@link TransportPolicy#httpsOnly()}; tests against a local
+     *     server use {@link TransportPolicy#httpsOrLoopbackHttp()})
+     * @return this builder
+     */
+    public Builder transportPolicy(TransportPolicy policy) {
+      once(this.transport, "transportPolicy");
+      this.transport = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** @param timeout how long a connection may take (default 5 s) @return this builder */
+    public Builder connectTimeout(Duration timeout) {
+      once(this.connectTimeout, "connectTimeout");
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("connectTimeout must be positive, was " + timeout);
+      }
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /** @param header the header that forwards the correlation id (default {@code X-Correlation-Id}) @return this builder */
+    public Builder correlationHeader(String header) {
+      once(this.correlationHeader, "correlationHeader");
+      Objects.requireNonNull(header, "header");
+      if (header.isEmpty()) {
+        throw new IllegalArgumentException("correlationHeader must not be empty");
+      }
+      this.correlationHeader = header;
+      return this;
+    }
+
+    /** @param executor where {@link IntegrationGuard#executeAsync} runs calls (default: daemon threads) @return this builder */
+    public Builder asyncExecutor(Executor executor) {
+      once(this.asyncExecutor, "asyncExecutor");
+      this.asyncExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * @return the guard
+     * @throws IllegalStateException if the policy decision point or every provider is missing, or a
+     *     provider's registered endpoint breaks the transport policy
+     */
+    public IntegrationGuard build() {
+      if (pdp == null) {
+        throw new IllegalStateException("policyDecisionPoint is required: set it with policyDecisionPoint(PolicyDecisionPoint.builder()...build())");
+      }
+      if (providers.isEmpty()) {
+        throw new IllegalStateException("at least one provider is required: add it with provider(ProviderPolicy.builder(\"acme-mail\")...build())");
+      }
+      TransportPolicy t = transport == null ? TransportPolicy.httpsOnly() : transport;
+      for (ProviderPolicy p : providers.values()) {
+        if (!t.permits(p.endpoint())) {
+          throw new IllegalStateException("provider '" + p.provider() + "' endpoint " + p.endpoint().getScheme() + "://"
+              + p.endpoint().getHost() + " breaks the transport policy (" + t + "): use https");
+        }
+      }
+      Builder s = new Builder();
+      s.pdp = pdp;
+      s.providers.putAll(providers);
+      s.clock = clock == null ? Clock.systemUTC() : clock;
+      s.auditSink = auditSink == null ? AuditSink.slf4j() : auditSink;
+      s.auditFailurePolicy = auditFailurePolicy == null ? AuditFailurePolicy.FAIL_CLOSED : auditFailurePolicy;
+      s.consents = consents == null ? ConsentRegistry.none() : consents;
+      s.secrets = secrets == null ? SecretStore.none() : secrets;
+      s.idempotency = idempotency == null ? IdempotencyStore.inMemory(s.clock) : idempotency;
+      s.rateLimits = rateLimits == null ? RateLimitStore.inMemory() : rateLimits;
+      s.escalations = escalations == null ? EscalationHandler.logging() : escalations;
+      s.evidence = evidence == null ? EvidenceStore.inMemory() : evidence;
+      s.transport = t;
+      s.connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
+      s.correlationHeader = correlationHeader == null ? "X-Correlation-Id" : correlationHeader;
+      s.asyncExecutor = asyncExecutor;
+      return new IntegrationGuard(s);
+    }
+  }
+}

@@ -1,0 +1,371 @@
+package com.algosure.integration;
+
+import com.algosure.authz.Actor;
+import com.algosure.authz.OrganizationId;
+import com.algosure.authz.Permission;
+import com.algosure.authz.ResourceRef;
+import com.algosure.authz.TenantId;
+import com.algosure.integration.spi.IdempotencyKey;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One outbound call a domain wants to make: who (actor), where (tenant, organization), to which provider,
+ * which action, with which payload and idempotency key.
+ *
+ * <p>The provider and the action are required when building; a missing tenant or actor is not a build
+ * error but a {@link IntegrationOutcome.Denied} at execution, because they come from run-time context.
+ * The payload is kept as the exact bytes that will be sent; its {@linkplain #fingerprint() fingerprint}
+ * is the SHA-256 of those bytes (for {@link Builder#jsonPayload(Object)}, of the canonical JSON with
+ * sorted keys).
+ *
+ * <p>Immutable and thread-safe. {@link #toString()} shows ids and the payload's size, never the payload.
+ *
+ * @since 0.1.0
+ */
+public final class IntegrationRequest {
+
+  private final @Nullable Actor actor;
+  private final @Nullable TenantId tenant;
+  private final @Nullable OrganizationId organization;
+  private final ProviderId provider;
+  private final Permission action;
+  private final @Nullable ResourceRef resource;
+  private final @Nullable String idempotencyKey;
+  private final byte[] payload;
+  private final String contentType;
+  private final String fingerprint;
+  private final @Nullable String consentSubject;
+  private final @Nullable String correlationId;
+  private final @Nullable String approvalId;
+  private final @Nullable String task;
+  private final @Nullable URI endpoint;
+
+  private IntegrationRequest(Builder b) {
+    this.actor = b.actor;
+    this.tenant = b.tenant;
+    this.organization = b.organization;
+    this.provider = Objects.requireNonNull(b.provider);
+    this.action = Objects.requireNonNull(b.action);
+    this.resource = b.resource;
+    this.idempotencyKey = b.idempotencyKey;
+    this.payload = b.payload == null ? new byte[0] : b.payload;
+    this.contentType = b.contentType == null ? "application/octet-stream" : b.contentType;
+    this.fingerprint = Payloads.fingerprint(this.payload);
+    this.consentSubject = b.consentSubject;
+    this.correlationId = b.correlationId;
+    this.approvalId = b.approvalId;
+    this.task = b.task;
+    this.endpoint = b.endpoint;
+  }
+
+  /** @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the authenticated actor; absent means the call is denied */
+  public Optional<Actor> actor() {
+    return Optional.ofNullable(actor);
+  }
+
+  /** @return the tenant; absent means the call is denied */
+  public Optional<TenantId> tenant() {
+    return Optional.ofNullable(tenant);
+  }
+
+  /** @return the active organization, if named */
+  public Optional<OrganizationId> organization() {
+    return Optional.ofNullable(organization);
+  }
+
+  /** @return the provider */
+  public ProviderId provider() {
+    return provider;
+  }
+
+  /** @return the action, which is also the permission the policy decision point checks */
+  public Permission action() {
+    return action;
+  }
+
+  /** @return the resource for the authorization request; default {@code integration/<provider>} */
+  public ResourceRef resource() {
+    return resource != null ? resource : ResourceRef.of("integration", provider.value());
+  }
+
+  /** @return the caller's idempotency key, if any */
+  public Optional<String> idempotencyKey() {
+    return Optional.ofNullable(idempotencyKey);
+  }
+
+  /** @return a copy of the payload bytes (empty if none) */
+  public byte[] payload() {
+    return payload.clone();
+  }
+
+  /** @return the payload's size in bytes */
+  public int payloadSize() {
+    return payload.length;
+  }
+
+  /** @return the payload's media type */
+  public String contentType() {
+    return contentType;
+  }
+
+  /** @return {@code sha256:} and the hex SHA-256 of the payload bytes */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** @return the data subject the call is about (for consent), if named */
+  public Optional<String> consentSubject() {
+    return Optional.ofNullable(consentSubject);
+  }
+
+  /** @return the caller's correlation id, if any */
+  public Optional<String> correlationId() {
+    return Optional.ofNullable(correlationId);
+  }
+
+  /** @return the approval presented for a high-impact action, if any */
+  public Optional<String> approvalId() {
+    return Optional.ofNullable(approvalId);
+  }
+
+  /** @return the task an agent works on, if any */
+  public Optional<String> task() {
+    return Optional.ofNullable(task);
+  }
+
+  /** @return an endpoint overriding the provider's registered one (a tenant's own server), if any */
+  public Optional<URI> endpoint() {
+    return Optional.ofNullable(endpoint);
+  }
+
+  // allocation-free accessors for the guard
+  @Nullable Actor actorOrNull() {
+    return actor;
+  }
+
+  @Nullable TenantId tenantOrNull() {
+    return tenant;
+  }
+
+  @Nullable OrganizationId organizationOrNull() {
+    return organization;
+  }
+
+  @Nullable String idempotencyKeyOrNull() {
+    return idempotencyKey;
+  }
+
+  @Nullable String correlationIdOrNull() {
+    return correlationId;
+  }
+
+  @Nullable URI endpointOrNull() {
+    return endpoint;
+  }
+
+  byte[] payloadUnsafe() {
+    return payload;
+  }
+
+  @Override
+  public String toString() {
+    return "IntegrationRequest[provider=" + provider + ", action=" + action + ", tenant=" + tenant
+        + ", organization=" + organization + ", actor=" + (actor == null ? null : actor.id())
+        + ", idempotencyKey=" + idempotencyKey + ", correlationId=" + correlationId + ", payload="
+        + payload.length + " bytes]";
+  }
+
+  /**
+   * Builds an {@link IntegrationRequest}. Each option may be set once. Not thread-safe.
+   */
+  public static final class Builder {
+    private @Nullable Actor actor;
+    private @Nullable TenantId tenant;
+    private @Nullable OrganizationId organization;
+    private @Nullable ProviderId provider;
+    private @Nullable Permission action;
+    private @Nullable ResourceRef resource;
+    private @Nullable String idempotencyKey;
+    private byte @Nullable [] payload;
+    private @Nullable String contentType;
+    private @Nullable String consentSubject;
+    private @Nullable String correlationId;
+    private @Nullable String approvalId;
+    private @Nullable String task;
+    private @Nullable URI endpoint;
+
+    private Builder() {}
+
+    private static void once(@Nullable Object current, String option) {
+      if (current != null) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    /** @param actor the authenticated actor @return this builder @throws IllegalStateException if already set */
+    public Builder actor(Actor actor) {
+      once(this.actor, "actor");
+      this.actor = Objects.requireNonNull(actor, "actor");
+      return this;
+    }
+
+    /** @param tenant the tenant @return this builder @throws IllegalStateException if already set */
+    public Builder tenant(TenantId tenant) {
+      once(this.tenant, "tenant");
+      this.tenant = Objects.requireNonNull(tenant, "tenant");
+      return this;
+    }
+
+    /** @param tenant the tenant @return this builder @throws IllegalArgumentException if not a valid id */
+    public Builder tenant(String tenant) {
+      return tenant(TenantId.of(tenant));
+    }
+
+    /** @param organization the active organization @return this builder @throws IllegalStateException if already set */
+    public Builder organization(OrganizationId organization) {
+      once(this.organization, "organization");
+      this.organization = Objects.requireNonNull(organization, "organization");
+      return this;
+    }
+
+    /** @param organization the active organization @return this builder */
+    public Builder organization(String organization) {
+      return organization(OrganizationId.of(organization));
+    }
+
+    /** @param provider the provider (required) @return this builder @throws IllegalStateException if already set */
+    public Builder provider(ProviderId provider) {
+      once(this.provider, "provider");
+      this.provider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /** @param provider the provider (required) @return this builder */
+    public Builder provider(String provider) {
+      return provider(ProviderId.of(provider));
+    }
+
+    /**
+     * @param action the action (required), a permission name such as {@code mail:send}
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if not a valid permission name
+     */
+    public Builder action(String action) {
+      once(this.action, "action");
+      this.action = Permission.of(action);
+      return this;
+    }
+
+    /** @param resource the resource for authorization (default {@code integration/<provider>}) @return this builder */
+    public Builder resource(ResourceRef resource) {
+      once(this.resource, "resource");
+      this.resource = Objects.requireNonNull(resource, "resource");
+      return this;
+    }
+
+    /**
+     * @param key the caller's idempotency key: the same key for every submission of the same request
+     * @return this builder
+     * @throws IllegalArgumentException if not 1 to 255 visible ASCII characters
+     */
+    public Builder idempotencyKey(String key) {
+      once(this.idempotencyKey, "idempotencyKey");
+      this.idempotencyKey = IdempotencyKey.requireKey(key);
+      return this;
+    }
+
+    /**
+     * @param payload the exact bytes to send (copied)
+     * @param contentType their media type
+     * @return this builder
+     * @throws IllegalStateException if a payload was already set
+     */
+    public Builder payload(byte[] payload, String contentType) {
+      once(this.payload, "payload");
+      this.payload = Objects.requireNonNull(payload, "payload").clone();
+      this.contentType = Objects.requireNonNull(contentType, "contentType");
+      return this;
+    }
+
+    /**
+     * @param value a value Jackson can write; sent as canonical JSON (object keys sorted), so equal values
+     *     have equal fingerprints
+     * @return this builder
+     * @throws IllegalStateException if a payload was already set
+     * @throws IllegalArgumentException if Jackson cannot write the value
+     */
+    public Builder jsonPayload(Object value) {
+      once(this.payload, "payload");
+      this.payload = Payloads.canonicalJson(Objects.requireNonNull(value, "value"));
+      this.contentType = "application/json";
+      return this;
+    }
+
+    /** @param subject the data subject the call is about, for subject-limited consents @return this builder */
+    public Builder consentSubject(String subject) {
+      once(this.consentSubject, "consentSubject");
+      this.consentSubject = Objects.requireNonNull(subject, "subject");
+      return this;
+    }
+
+    /** @param correlationId the caller's correlation id @return this builder */
+    public Builder correlationId(String correlationId) {
+      once(this.correlationId, "correlationId");
+      this.correlationId = Objects.requireNonNull(correlationId, "correlationId");
+      return this;
+    }
+
+    /** @param approvalId the approval for a high-impact action @return this builder */
+    public Builder approvalId(String approvalId) {
+      once(this.approvalId, "approvalId");
+      this.approvalId = Objects.requireNonNull(approvalId, "approvalId");
+      return this;
+    }
+
+    /** @param task the task an agent works on @return this builder */
+    public Builder task(String task) {
+      once(this.task, "task");
+      this.task = Objects.requireNonNull(task, "task");
+      return this;
+    }
+
+    /**
+     * @param endpoint an endpoint overriding the provider's registered one; checked against the transport
+     *     policy at execution
+     * @return this builder
+     * @throws IllegalArgumentException if the URI is not absolute
+     */
+    public Builder endpoint(URI endpoint) {
+      once(this.endpoint, "endpoint");
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (!endpoint.isAbsolute() || endpoint.getHost() == null) {
+        throw new IllegalArgumentException("endpoint must be an absolute URI with a host, such as https://api.example.com/v1/");
+      }
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * @return the request
+     * @throws IllegalStateException if the provider or the action is missing
+     */
+    public IntegrationRequest build() {
+      if (provider == null) {
+        throw new IllegalStateException("provider is required: set it with provider(\"acme-mail\")");
+      }
+      if (action == null) {
+        throw new IllegalStateException("action is required: set it with action(\"mail:send\")");
+      }
+      return new IntegrationRequest(this);
+    }
+  }
+}

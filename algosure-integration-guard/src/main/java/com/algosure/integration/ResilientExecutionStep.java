@@ -1,0 +1,299 @@
+package com.algosure.integration;
+
+import com.algosure.audit.AuditEventType;
+import com.algosure.integration.spi.RateLimit;
+import com.algosure.integration.spi.RateLimitDecision;
+import com.algosure.integration.spi.RateLimitKey;
+import com.algosure.integration.spi.RateLimitStore;
+import dev.failsafe.CircuitBreakerOpenException;
+import dev.failsafe.ExecutionContext;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.TimeoutExceededException;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 9: runs the provider call under the provider's Failsafe policies (see {@link ProviderRuntime} for
+ * the nesting). Each attempt takes its rate-limit permits, is audited, is sent with the per-attempt
+ * timeout, and is classified by the provider call: transient failures are retried within the bounded
+ * policy and the retry budget; a 429 pauses the tenant × provider key and is waited out only if its
+ * {@code Retry-After} is within the cap; anything sent whose result is unknown is escalated, never retried.
+ */
+final class ResilientExecutionStep implements GuardStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResilientExecutionStep.class);
+
+  private final RateLimitStore rateLimits;
+  private final HttpClient client;
+  private final String correlationHeader;
+  private final Clock clock;
+  private final Auditor auditor;
+  private final Escalator escalator;
+
+  ResilientExecutionStep(RateLimitStore rateLimits, HttpClient client, String correlationHeader, Clock clock,
+      Auditor auditor, Escalator escalator) {
+    this.rateLimits = rateLimits;
+    this.client = client;
+    this.correlationHeader = correlationHeader;
+    this.clock = clock;
+    this.auditor = auditor;
+    this.escalator = escalator;
+  }
+
+  @Override
+  public <T> IntegrationOutcome<T> apply(CallState<T> c) {
+    ProviderRuntime p = c.provider();
+    p.budget.recordCall();
+    AttemptResult r;
+    try {
+      r = p.outer.get(ctx -> attempt(c, p, ctx));
+    } catch (CircuitBreakerOpenException e) {
+      auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.CIRCUIT_OPEN)
+          .detail("attempts", Integer.toString(c.attempts)));
+      return c.failed(OutcomeReason.CIRCUIT_OPEN, 0, "the circuit breaker of provider '" + p.policy.provider()
+          + "' is open after repeated failures; nothing was sent");
+    } catch (RuntimeException e) {
+      // attempts never throw; this is Failsafe or the guard itself failing
+      LOG.error("resilient execution failed for provider {}: {}", p.policy.provider(), e.getClass().getName());
+      if (c.maybeSent) {
+        return escalator.escalate(c, OutcomeReason.UNKNOWN_STATE, e.getClass().getName(), null);
+      }
+      return c.failed(OutcomeReason.GUARD_FAILURE, 0, "the guard failed before anything was sent");
+    }
+    return finish(c, r);
+  }
+
+  private <T> IntegrationOutcome<T> finish(CallState<T> c, AttemptResult r) {
+    switch (r.kind) {
+      case SUCCESS:
+        c.response = r.response;
+        return c.proceed();
+      case TRANSIENT: {
+        OutcomeReason reason = r.budgetDenied ? OutcomeReason.RETRY_BUDGET_EXHAUSTED : OutcomeReason.RETRIES_EXHAUSTED;
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", reason)
+            .detail("attempts", Integer.toString(c.attempts)).detail("lastError", r.error));
+        return c.failed(reason, r.status(), "transient failures of provider '" + c.request.provider() + "' lasted past "
+            + (r.budgetDenied ? "the provider's retry budget" : "the bounded retry policy") + " (" + c.attempts
+            + " attempts, last: " + r.error + ")");
+      }
+      case RATE_LIMITED:
+        return c.rateLimited(OutcomeReason.PROVIDER_RATE_LIMITED, r.retryAt);
+      case LIMIT_EXHAUSTED:
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, "RATE_LIMITED", OutcomeReason.RATE_LIMIT_EXCEEDED)
+            .detail("retryAfter", r.retryAt.toString()).detail("limit", r.error));
+        return c.rateLimited(OutcomeReason.RATE_LIMIT_EXCEEDED, r.retryAt);
+      case PAUSED:
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, "RATE_LIMITED", OutcomeReason.PROVIDER_PAUSED)
+            .detail("retryAfter", r.retryAt.toString()));
+        return c.rateLimited(OutcomeReason.PROVIDER_PAUSED, r.retryAt);
+      case PERMANENT: {
+        OutcomeReason reason = r.response == null ? OutcomeReason.CALL_FAILED : OutcomeReason.PROVIDER_ERROR;
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", reason)
+            .detail("attempts", Integer.toString(c.attempts)).detail("lastError", r.error)
+            .detail("status", r.status() == 0 ? null : Integer.toString(r.status())));
+        return c.failed(reason, r.status(), r.response == null
+            ? "the provider call failed before sending (" + r.error + ")"
+            : "provider '" + c.request.provider() + "' answered " + r.status() + ", which is not retried");
+      }
+      case TRANSPORT_DENIED:
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_DENIED, c, "DENIED", OutcomeReason.TRANSPORT_INSECURE));
+        return c.denied(OutcomeReason.TRANSPORT_INSECURE, r.error);
+      case AUDIT_FAILED:
+        return c.failed(OutcomeReason.AUDIT_FAILED, 0, "the request could not be audited, so it was not sent");
+      case TOO_LARGE: {
+        String ref = escalator.keep(c, "REJECTED_RESPONSE", null, r.error);
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_TOO_LARGE)
+            .detail("evidenceRef", ref));
+        return c.rejected(OutcomeReason.RESPONSE_TOO_LARGE, ref, r.error);
+      }
+      case UNKNOWN_STATE:
+      default:
+        return escalator.escalate(c, OutcomeReason.UNKNOWN_STATE, r.error, r.response);
+    }
+  }
+
+  /** One attempt: permits, audit, timeout-bounded exchange, classification. Never throws. */
+  private AttemptResult attempt(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx) {
+    int n = ctx.getAttemptCount() + 1;
+    Instant now = clock.instant();
+    // a call that waited out a Retry-After itself is not stopped by the pause it waited for
+    Instant waited = c.waitedUntil;
+    Instant permitTime = waited != null && waited.isAfter(now) ? waited : now;
+    AttemptResult limited = permits(c, p, n, permitTime);
+    if (limited != null) {
+      return limited;
+    }
+    if (!auditor.emit(auditor.event(AuditEventType.INTEGRATION_REQUEST, c, "SENDING")
+        .detail("attempt", Integer.toString(n))
+        .detail("fingerprint", c.request.fingerprint())
+        .detail("bytes", Integer.toString(c.request.payloadSize()))) && auditor.failClosed()) {
+      return new AttemptResult(c, n, AttemptResult.Kind.AUDIT_FAILED, null, null, "audit failed", false);
+    }
+    ProviderPolicy policy = p.policy;
+    CallContext context = new CallContext(c.request, c.endpoint, n, c.secrets, client, policy.attemptTimeout(),
+        policy.maxResponseBytes(), policy.idempotencyHeader(), correlationHeader);
+    c.attempts = n;
+    ProviderResponse response;
+    try {
+      response = p.inner.get(() -> c.call.exchange(context));
+    } catch (TimeoutExceededException e) {
+      return failure(c, n, e, sent(c, context), "timeout after " + policy.attemptTimeout().toMillis() + " ms");
+    } catch (FailsafeException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return failure(c, n, cause, sent(c, context), cause.getClass().getName());
+    } catch (TransportPolicyViolationException e) {
+      return new AttemptResult(c, n, AttemptResult.Kind.TRANSPORT_DENIED, null, null, e.getMessage(), false);
+    } catch (ResponseTooLargeException e) {
+      c.maybeSent = true;
+      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null, e.getMessage(), false);
+    } catch (RuntimeException | Error e) {
+      return failure(c, n, e, sent(c, context), e.getClass().getName());
+    }
+    c.maybeSent = true;
+    if (response == null) {
+      return failure(c, n, new IllegalStateException("exchange returned null"), true, "exchange returned no response");
+    }
+    return classify(c, p, ctx, n, response);
+  }
+
+  private boolean sent(CallState<?> c, CallContext context) {
+    boolean sent = context.sent() || !c.call.reportsSending();
+    if (sent) {
+      c.maybeSent = true;
+    }
+    return sent;
+  }
+
+  private @Nullable AttemptResult permits(CallState<?> c, ProviderRuntime p, int n, Instant at) {
+    RateLimitKey tenantKey = RateLimitKey.of(p.policy.provider(), c.request.tenantOrNull());
+    try {
+      AttemptResult r = permit(c, n, tenantKey, p.policy.tenantRateLimit(), at);
+      return r != null ? r : permit(c, n, p.providerKey, p.policy.providerRateLimit(), at);
+    } catch (RuntimeException e) {
+      LOG.warn("rate-limit store failed for provider {}: {}", p.policy.provider(), e.getClass().getName());
+      // fail closed: without a permit nothing is sent; surfaced as our own limit, retry after one interval
+      return new AttemptResult(c, n, AttemptResult.Kind.LIMIT_EXHAUSTED, null, at.plusSeconds(1), "rate-limit store unavailable", false);
+    }
+  }
+
+  private @Nullable AttemptResult permit(CallState<?> c, int n, RateLimitKey key, Optional<RateLimit> limit, Instant at) {
+    if (limit.isEmpty()) {
+      return null; // the pause alone was checked by the rate-limit step; a pause set since is seen by the next call
+    }
+    RateLimitDecision d = rateLimits.acquire(key, limit.get(), at);
+    if (d instanceof RateLimitDecision.Granted) {
+      return null;
+    }
+    if (d instanceof RateLimitDecision.Paused paused) {
+      return new AttemptResult(c, n, AttemptResult.Kind.PAUSED, null, paused.until(), "paused", false);
+    }
+    if (d instanceof RateLimitDecision.Exhausted exhausted) {
+      return new AttemptResult(c, n, AttemptResult.Kind.LIMIT_EXHAUSTED, null, exhausted.retryAt(), key.toString(), false);
+    }
+    throw new IllegalStateException("RateLimitStore.acquire returned " + d);
+  }
+
+  private AttemptResult failure(CallState<?> c, int n, Throwable t, boolean sent, String error) {
+    Classification cl;
+    try {
+      cl = t instanceof TimeoutExceededException
+          ? (sent ? Classification.unknownState() : Classification.transientFailure())
+          : c.call.classify(t, sent);
+    } catch (RuntimeException e) {
+      cl = null;
+    }
+    if (cl == null) {
+      cl = sent ? Classification.unknownState() : Classification.permanent();
+    }
+    c.lastError = error;
+    AttemptResult.Kind kind = kindOf(cl, sent);
+    auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, kind.name())
+        .detail("attempt", Integer.toString(n))
+        .detail("error", error)
+        .detail("requestSent", Boolean.toString(sent)));
+    return new AttemptResult(c, n, kind, null, null, error, kind == AttemptResult.Kind.TRANSIENT);
+  }
+
+  private static AttemptResult.Kind kindOf(Classification cl, boolean sent) {
+    switch (cl.kind()) {
+      case TRANSIENT:
+        return AttemptResult.Kind.TRANSIENT;
+      case PERMANENT:
+        // a permanent failure once the request may have left is still an unknown state
+        return sent ? AttemptResult.Kind.UNKNOWN_STATE : AttemptResult.Kind.PERMANENT;
+      case SUCCESS:
+      case RATE_LIMITED:
+      case UNKNOWN_STATE:
+      default:
+        return sent ? AttemptResult.Kind.UNKNOWN_STATE : AttemptResult.Kind.PERMANENT;
+    }
+  }
+
+  private AttemptResult classify(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
+      ProviderResponse response) {
+    Instant now = clock.instant();
+    auditor.emit(auditor.event(AuditEventType.INTEGRATION_RESPONSE, c, "RECEIVED")
+        .detail("attempt", Integer.toString(n))
+        .detail("status", Integer.toString(response.status()))
+        .detail("bytes", Integer.toString(response.bodySize()))
+        .detail("sha256", Payloads.hex(Payloads.sha256(response.bodyUnsafe()))));
+    Classification cl;
+    try {
+      cl = c.call.classify(response, now);
+    } catch (RuntimeException e) {
+      cl = null;
+    }
+    if (cl == null) {
+      cl = Classification.unknownState();
+    }
+    String status = Integer.toString(response.status());
+    switch (cl.kind()) {
+      case SUCCESS:
+        return new AttemptResult(c, n, AttemptResult.Kind.SUCCESS, response, null, status, false);
+      case TRANSIENT:
+        c.lastError = "status " + status;
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "TRANSIENT")
+            .detail("attempt", Integer.toString(n)).detail("status", status));
+        return new AttemptResult(c, n, AttemptResult.Kind.TRANSIENT, response, null, "status " + status, true);
+      case RATE_LIMITED:
+        return rateLimited(c, p, ctx, n, response, cl, now);
+      case PERMANENT:
+        c.lastError = "status " + status;
+        return new AttemptResult(c, n, AttemptResult.Kind.PERMANENT, response, null, "status " + status, false);
+      case UNKNOWN_STATE:
+      default:
+        c.lastError = "status " + status;
+        return new AttemptResult(c, n, AttemptResult.Kind.UNKNOWN_STATE, response, null, "status " + status, false);
+    }
+  }
+
+  private AttemptResult rateLimited(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
+      ProviderResponse response, Classification cl, Instant now) {
+    ProviderPolicy policy = p.policy;
+    Instant retryAt = cl.retryAt().orElse(now.plus(policy.defaultRetryAfter()));
+    try {
+      rateLimits.pause(RateLimitKey.of(policy.provider(), c.request.tenantOrNull()), retryAt);
+    } catch (RuntimeException e) {
+      LOG.warn("rate-limit store failed to pause provider {}: {}", policy.provider(), e.getClass().getName());
+    }
+    Duration wait = Duration.between(now, retryAt);
+    boolean waitHere = n < policy.maxAttempts() && wait.compareTo(policy.retryAfterCap()) <= 0
+        && ctx.getElapsedTime().plus(wait).compareTo(policy.maxRetryDuration()) < 0;
+    if (waitHere) {
+      c.waitedUntil = retryAt;
+    }
+    c.lastError = "status " + response.status();
+    auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, waitHere ? "WAITING" : "RATE_LIMITED",
+        OutcomeReason.PROVIDER_RATE_LIMITED)
+        .detail("attempt", Integer.toString(n))
+        .detail("status", Integer.toString(response.status()))
+        .detail("retryAfter", retryAt.toString()));
+    return new AttemptResult(c, n, AttemptResult.Kind.RATE_LIMITED, response, retryAt, "status " + response.status(), waitHere);
+  }
+}

@@ -1,0 +1,64 @@
+package com.algosure.integration;
+
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditEventType;
+import java.util.Map;
+
+/**
+ * Step 10 (last): the call's validator turns the provider's successful response into a value. An invalid
+ * response is rejected, audited, and kept as evidence; nothing from it becomes a fact. A valid one becomes
+ * an accepted fact, audited with the fields the validator marks safe; if that audit fails under a
+ * fail-closed policy the call is escalated (the provider acted, but the fact is not on record).
+ */
+final class ResponseValidationStep implements GuardStep {
+
+  private final Auditor auditor;
+  private final Escalator escalator;
+
+  ResponseValidationStep(Auditor auditor, Escalator escalator) {
+    this.auditor = auditor;
+    this.escalator = escalator;
+  }
+
+  @Override
+  public <T> IntegrationOutcome<T> apply(CallState<T> c) {
+    ProviderResponse r = c.response;
+    if (r == null) {
+      throw new IllegalStateException("validation without a response");
+    }
+    Validated<T> v;
+    String problem;
+    try {
+      v = c.call.validator().validate(r.bodyUnsafe());
+      problem = v == null ? "the validator returned nothing" : null;
+    } catch (InvalidPayloadException e) {
+      v = null;
+      problem = e.getMessage();
+    } catch (RuntimeException e) {
+      v = null;
+      problem = "the validator failed (" + e.getClass().getSimpleName() + ")";
+    }
+    if (v == null) {
+      String ref = escalator.keep(c, "REJECTED_RESPONSE", r, problem);
+      auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_INVALID)
+          .detail("status", Integer.toString(r.status()))
+          .detail("bytes", Integer.toString(r.bodySize()))
+          .detail("sha256", Payloads.hex(Payloads.sha256(r.bodyUnsafe())))
+          .detail("evidenceRef", ref));
+      return c.rejected(OutcomeReason.RESPONSE_INVALID, ref, "the provider's response is invalid: " + problem);
+    }
+    AuditEvent.Builder fact = auditor.event(AuditEventType.ACCEPTED_FACT, c, "ACCEPTED", OutcomeReason.ACCEPTED)
+        .detail("status", Integer.toString(r.status()))
+        .detail("attempts", Integer.toString(c.attempts))
+        .detail("sha256", Payloads.hex(Payloads.sha256(r.bodyUnsafe())))
+        .detail("consentId", c.consentId)
+        .detail("decisionId", c.decision == null ? null : c.decision.decisionId());
+    for (Map.Entry<String, String> f : v.safeFields().entrySet()) {
+      fact.detail("field." + f.getKey(), f.getValue());
+    }
+    if (!auditor.emit(fact) && auditor.failClosed()) {
+      return escalator.escalate(c, OutcomeReason.FACT_NOT_AUDITED, "accepted fact could not be audited", r);
+    }
+    return new IntegrationOutcome.Accepted<>(c.request, v.value(), c.attempts, r.status(), v.safeFields());
+  }
+}

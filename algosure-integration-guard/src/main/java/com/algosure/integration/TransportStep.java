@@ -1,0 +1,31 @@
+package com.algosure.integration;
+
+import com.algosure.audit.AuditEventType;
+import java.net.URI;
+
+/** Step 5: the endpoint (the request's override or the provider's) satisfies the transport policy. */
+final class TransportStep implements GuardStep {
+
+  private final TransportPolicy policy;
+  private final Auditor auditor;
+
+  TransportStep(TransportPolicy policy, Auditor auditor) {
+    this.policy = policy;
+    this.auditor = auditor;
+  }
+
+  @Override
+  public <T> IntegrationOutcome<T> apply(CallState<T> c) {
+    URI override = c.request.endpointOrNull();
+    URI endpoint = override != null ? override : c.provider().policy.endpoint();
+    try {
+      policy.check(endpoint);
+    } catch (TransportPolicyViolationException e) {
+      auditor.emit(auditor.event(AuditEventType.INTEGRATION_DENIED, c, "DENIED", OutcomeReason.TRANSPORT_INSECURE)
+          .detail("scheme", e.scheme()).detail("host", e.host()));
+      return c.denied(OutcomeReason.TRANSPORT_INSECURE, e.getMessage());
+    }
+    c.endpoint = endpoint;
+    return c.proceed();
+  }
+}

@@ -1,0 +1,63 @@
+package com.algosure.integration.spi;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Secrets in files of a directory; see {@link SecretStore#directory(Path, Duration)}. Thread-safe. */
+final class DirectorySecretStore implements SecretStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DirectorySecretStore.class);
+
+  private final Path directory;
+  private final Duration lease;
+
+  DirectorySecretStore(Path directory, Duration lease) {
+    this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+    this.lease = Leases.require(lease);
+  }
+
+  @Override
+  public Optional<SecretLease> resolve(SecretRef ref, Instant now) {
+    // SecretRef has no '..' segments; the check below is the second line of defence
+    Path file = directory.resolve(ref.name()).normalize();
+    if (!file.startsWith(directory)) {
+      return Optional.empty();
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      LOG.warn("secret '{}' could not be read from {}: {}", ref, directory, e.getClass().getSimpleName());
+      return Optional.empty();
+    }
+    int end = bytes.length;
+    if (end > 0 && bytes[end - 1] == '\n') {
+      end--;
+      if (end > 0 && bytes[end - 1] == '\r') {
+        end--;
+      }
+    }
+    if (end == 0) {
+      return Optional.empty();
+    }
+    byte[] value = Arrays.copyOf(bytes, end);
+    Arrays.fill(bytes, (byte) 0);
+    return Optional.of(new SecretLease(Secret.ofBytes(ref, value), now.plus(lease)));
+  }
+
+  @Override
+  public String toString() {
+    return "DirectorySecretStore[" + directory + ", lease " + lease + "]";
+  }
+}

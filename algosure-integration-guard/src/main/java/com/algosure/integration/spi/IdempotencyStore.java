@@ -1,0 +1,84 @@
+package com.algosure.integration.spi;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Reserves idempotency keys so that a call, its retries and its duplicates never cause a second effect.
+ *
+ * <p>Each method is one atomic operation (in Redis: one script; in SQL: one statement), so concurrent
+ * callers with the same key see exactly one {@link ClaimResult.Claimed}. A record lives until its time to
+ * live ends; an expired record is as good as absent.
+ *
+ * <p>Implementations must be thread-safe. Throwing or returning null fails the call closed
+ * ({@code IDEMPOTENCY_UNAVAILABLE}) before anything is sent.
+ *
+ * @since 0.1.0
+ */
+public interface IdempotencyStore {
+
+  /**
+   * Claims a key for one call.
+   *
+   * @param key the scoped key
+   * @param fingerprint the hash of the request's canonical payload
+   * @param owner an id unique to the claiming call; only it may complete or release the key
+   * @param ttl how long the reservation holds if its owner never completes it
+   * @return {@code Claimed} if the key was free or expired; {@code FingerprintMismatch} if it is held or
+   *     completed with another fingerprint; {@code InFlight} if another owner holds it; {@code Completed}
+   *     with the first outcome otherwise
+   */
+  ClaimResult claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl);
+
+  /**
+   * Completes a claimed key with the call's outcome, which later duplicates receive.
+   *
+   * @param key the key
+   * @param owner the owner that claimed it
+   * @param outcome the outcome
+   * @param ttl how long the completed record is kept
+   * @return false if the key is not held by that owner (expired or taken over), so nothing changed
+   */
+  boolean complete(IdempotencyKey key, String owner, Object outcome, Duration ttl);
+
+  /**
+   * Releases a claimed key whose call had no effect (denied, rate limited, failed before or without an
+   * effect), so that the caller can resubmit with the same key.
+   *
+   * @param key the key
+   * @param owner the owner that claimed it
+   * @return false if the key is not held by that owner, so nothing changed
+   */
+  boolean release(IdempotencyKey key, String owner);
+
+  /**
+   * Waits, at most {@code maxWait}, for an in-flight key to complete. The default waits not at all: a store
+   * that cannot be notified (or polled cheaply) keeps it.
+   *
+   * @param key the key
+   * @param maxWait the longest wait
+   * @return the first outcome, or empty if the key did not complete in time (or was released)
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  default Optional<Object> awaitCompletion(IdempotencyKey key, Duration maxWait) throws InterruptedException {
+    return Optional.empty();
+  }
+
+  /**
+   * @param clock the clock for time to live
+   * @return an in-memory store on Caffeine holding at most 100,000 keys
+   */
+  static InMemoryIdempotencyStore inMemory(Clock clock) {
+    return new InMemoryIdempotencyStore(clock, 100_000);
+  }
+
+  /**
+   * @param clock the clock for time to live
+   * @param maximumKeys how many keys it holds at most (the least recently used go first)
+   * @return an in-memory store on Caffeine
+   */
+  static InMemoryIdempotencyStore inMemory(Clock clock, long maximumKeys) {
+    return new InMemoryIdempotencyStore(clock, maximumKeys);
+  }
+}
