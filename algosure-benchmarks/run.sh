@@ -35,7 +35,7 @@ for t in 1 2; do
   load
 done
 echo "== memory"
-java -Xmx1g -cp "$jar" com.algosure.benchmarks.MemoryFootprint | tee "$out/memory.txt"
+java -Xmx2g -cp "$jar" com.algosure.benchmarks.MemoryFootprint | tee "$out/memory.txt"
 load
 echo "== ratios (ours / peer, same run)"
 java -cp "$jar" com.algosure.benchmarks.Report "$pass" "$out"/latency.json "$out"/throughput-1.json "$out"/throughput-2.json \

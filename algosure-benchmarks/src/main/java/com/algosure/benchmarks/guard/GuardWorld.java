@@ -18,6 +18,7 @@ import com.algosure.integration.Validated;
 import com.algosure.integration.spi.ConsentRegistry;
 import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.InMemoryConsentRegistry;
+import com.algosure.integration.spi.InMemoryIdempotencyStore;
 import com.algosure.integration.spi.RateLimit;
 import com.algosure.integration.spi.RateLimitStore;
 import com.algosure.integration.spi.SecretStore;
@@ -72,8 +73,16 @@ public final class GuardWorld {
   private final IntegrationGuard guard;
   private final ProviderCall<String> call = ProviderCall.of(context -> RESPONSE, payload -> VALUE);
 
-  /** Builds the guard. */
+  private final InMemoryIdempotencyStore idempotency;
+
+  /** Builds the guard, with an idempotency store of 100,000 keys. */
   public GuardWorld() {
+    this(IdempotencyStore.inMemory(Clock.systemUTC(), 100_000));
+  }
+
+  /** @param idempotency the guard's idempotency store */
+  public GuardWorld(InMemoryIdempotencyStore idempotency) {
+    this.idempotency = idempotency;
     PolicyDecisionPoint pdp = PolicyDecisionPoint.builder()
         .roleCatalog(RoleCatalog.builder().permissions(ACTION).role("mailer", ACTION).build())
         .directory(Directory.inMemory().organization("acme", "sales").organizationRole("alice", "sales", "mailer").build())
@@ -86,7 +95,7 @@ public final class GuardWorld {
         .provider(provider())
         .consents(consents)
         .secrets(SecretStore.inMemory().secret("acme-mail/api-key", "benchmark-only-not-a-secret").build())
-        .idempotencyStore(IdempotencyStore.inMemory(clock, 100_000))
+        .idempotencyStore(idempotency)
         .rateLimitStore(RateLimitStore.inMemory())
         .auditSink(new DiscardingAuditSink())
         .clock(clock)
@@ -106,6 +115,11 @@ public final class GuardWorld {
   /** @return the guard */
   public IntegrationGuard guard() {
     return guard;
+  }
+
+  /** @return the guard's idempotency store */
+  public InMemoryIdempotencyStore idempotencyStore() {
+    return idempotency;
   }
 
   /** @return the no-op provider call */
