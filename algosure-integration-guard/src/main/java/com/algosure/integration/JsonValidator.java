@@ -66,8 +66,10 @@ public final class JsonValidator implements PayloadValidator<JsonNode> {
     try {
       root = mapper.readTree(payload);
     } catch (JsonProcessingException e) {
-      throw new InvalidPayloadException("payload is not valid JSON at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr());
+      // the parser's own message may quote the payload, so only the position is passed on
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new InvalidPayloadException(at == null ? "payload is not valid JSON (or exceeds the nesting or size limits)"
+          : "payload is not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr());
     } catch (IOException e) {
       throw new InvalidPayloadException("payload could not be read as JSON");
     }

@@ -16,7 +16,6 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -188,15 +187,17 @@ public final class AccessTokenValidator implements AutoCloseable {
     if (bearer == null || bearer.isEmpty()) {
       throw new TokenRejectedException(TokenRejectionReason.MALFORMED, "no token was presented; send an access token");
     }
-    String token = bearer.regionMatches(true, 0, BEARER, 0, BEARER.length()) ? bearer.substring(BEARER.length()) : bearer;
-    if (token.length() > maxTokenSize) {
-      throw new TokenRejectedException(TokenRejectionReason.TOO_LARGE, "the token has " + token.length()
+    // the token starts after an optional "Bearer " (ASCII, so char and byte offsets agree); no substring on a hit
+    int start = bearer.regionMatches(true, 0, BEARER, 0, BEARER.length()) ? BEARER.length() : 0;
+    int length = bearer.length() - start;
+    if (length > maxTokenSize) {
+      throw new TokenRejectedException(TokenRejectionReason.TOO_LARGE, "the token has " + length
           + " characters, more than the maximum of " + maxTokenSize + "; it was not parsed");
     }
     Cache<TokenKey, AuthenticatedToken> c = cache;
     TokenKey key = null;
     if (c != null) {
-      key = TokenKey.of(token);
+      key = TokenKey.of(bearer, start);
       AuthenticatedToken hit = c.getIfPresent(key);
       if (hit != null) {
         if (clock.millis() < hit.expiresAt().toEpochMilli() + skewMillis) {
@@ -206,6 +207,7 @@ public final class AccessTokenValidator implements AutoCloseable {
         throw expired(hit.issuer(), hit.expiresAt());
       }
     }
+    String token = start == 0 ? bearer : bearer.substring(start);
     AuthenticatedToken validated;
     try {
       validated = verify(token);
@@ -214,6 +216,11 @@ public final class AccessTokenValidator implements AutoCloseable {
         LOG.debug("access token rejected: {} (issuer {})", e.reason(), e.issuer().orElse("unknown"));
       }
       throw e;
+    } catch (RuntimeException e) {
+      // fail closed on anything unforeseen; neither the message nor the cause goes out: either may quote the token
+      LOG.warn("access token refused: validation failed unexpectedly with {}", e.getClass().getName());
+      throw new TokenRejectedException(TokenRejectionReason.MALFORMED,
+          "the token could not be validated (" + e.getClass().getSimpleName() + "), so it is refused");
     }
     if (c != null) {
       c.put(key, validated);
@@ -234,7 +241,7 @@ public final class AccessTokenValidator implements AutoCloseable {
 
   /** @return the issuers this validator trusts, by exact {@code iss} value */
   public List<String> trustedIssuers() {
-    return List.copyOf(new ArrayList<>(issuers.keySet()));
+    return List.copyOf(issuers.keySet());
   }
 
   /** @return the clock skew allowed for {@code exp}, {@code nbf} and {@code iat} */

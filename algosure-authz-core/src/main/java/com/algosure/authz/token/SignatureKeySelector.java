@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * nimbus's key selector, stricter about {@code use}: a key is chosen by {@code kid} (when the header names one),
@@ -24,7 +25,7 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
   }
 
   @Override
-  protected JWKMatcher createJWKMatcher(JWSHeader header) {
+  protected @Nullable JWKMatcher createJWKMatcher(JWSHeader header) {
     if (!isAllowed(header.getAlgorithm())) {
       return null;
     }

@@ -22,9 +22,16 @@ record TokenKey(long a, long b, long c, long d) {
     }
   });
 
-  static TokenKey of(String token) {
+  /**
+   * @param text the token, possibly behind a prefix
+   * @param start where the token starts; the characters before it must be ASCII
+   */
+  static TokenKey of(String text, int start) {
     // UTF-8 is injective and, for the ASCII of a compact JWS, a plain array copy
-    byte[] h = SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    MessageDigest sha256 = SHA256.get();
+    sha256.update(bytes, start, bytes.length - start);
+    byte[] h = sha256.digest();
     return new TokenKey((long) LONGS.get(h, 0), (long) LONGS.get(h, 8), (long) LONGS.get(h, 16),
         (long) LONGS.get(h, 24));
   }

@@ -1,0 +1,158 @@
+package com.algosure.authz.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.algosure.testing.TestTokens;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class KeycloakMappingJsonTest {
+
+  private static final Instant EXPIRES = Instant.parse("2026-11-24T10:01:00Z");
+
+  private static KeycloakMapping load(String json) {
+    return KeycloakMapping.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static InvalidKeycloakMappingException invalid(String json) {
+    InvalidKeycloakMappingException e = catchThrowableOfType(InvalidKeycloakMappingException.class, () -> load(json));
+    assertThat(e).as("the mapping must be refused").isNotNull();
+    return e;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"alice", "bob", "root", "carol-mfa", "alice-via-filings-api", "billing-worker"})
+  void fromJsonMapsLikeTheSameMappingBuiltInCode(String user) throws IOException {
+    KeycloakMapping fromJson;
+    try (InputStream in = getClass().getResourceAsStream("/keycloak/algosure-mapping.json")) {
+      fromJson = KeycloakMapping.fromJson(in);
+    }
+
+    assertThat(fromJson.map(TestTokens.keycloakPayload(user), EXPIRES))
+        .isEqualTo(KeycloakTokensTest.realmMapping().map(TestTokens.keycloakPayload(user), EXPIRES));
+  }
+
+  @Test
+  void fromJsonWhenEmptyObjectThenTheDefaults() {
+    assertThat(load("{}").map(TestTokens.keycloakPayload("carol-mfa"), EXPIRES))
+        .isEqualTo(KeycloakMapping.defaults().map(TestTokens.keycloakPayload("carol-mfa"), EXPIRES));
+  }
+
+  @Test
+  void fromJsonWhenTrustedTenantClaimThenItFillsTheTrustedTenant() {
+    KeycloakMapping m = load("{\"tenantClaims\": [{\"claim\": \"tenant_id\", \"trusted\": true}]}");
+
+    assertThat(m.map(TestTokens.keycloakPayload("bob"), EXPIRES).actor().signals().trustedTenant())
+        .hasValueSatisfying(t -> assertThat(t.value()).isEqualTo("globex"));
+  }
+
+  @Test
+  void fromJsonWhenAcrValuesThenTheyCountAsMfa() {
+    KeycloakMapping m = load("{\"mfa\": {\"acr\": [\"1\"]}}");
+
+    assertThat(m.map(TestTokens.keycloakPayload("root"), EXPIRES).actor().signals().mfa()).isTrue();
+  }
+
+  @Test
+  void fromJsonWhenNotJsonThenLineAndColumn() {
+    InvalidKeycloakMappingException e = invalid("{\n  \"realmRoles\": [,]\n}");
+
+    assertThat(e.location()).isEqualTo("line 2, column 18");
+    assertThat(e.getMessage()).startsWith("Keycloak mapping, at line 2, column 18: not valid JSON");
+  }
+
+  @Test
+  void fromJsonWhenDuplicateKeyThenRefused() {
+    assertThat(invalid("{\"groups\": [], \"groups\": []}").getMessage()).contains("not valid JSON").contains("groups");
+  }
+
+  @Test
+  void fromJsonWhenRootIsNotAnObjectThenRefused() {
+    assertThat(invalid("[]").location()).isEqualTo("$");
+  }
+
+  @Test
+  void fromJsonWhenUnknownTopLevelFieldThenItIsNamed() {
+    InvalidKeycloakMappingException e = invalid("{\"realmRole\": []}");
+
+    assertThat(e.location()).isEqualTo("realmRole");
+    assertThat(e.getMessage()).contains("unknown field").contains("realmRoles");
+  }
+
+  @Test
+  void fromJsonWhenRealmRoleEntryLacksTheRoleThenTheEntryIsNamed() {
+    InvalidKeycloakMappingException e = invalid(
+        "{\"realmRoles\": [{\"keycloak\": \"member\", \"role\": \"member\"}, {\"keycloak\": \"tenant-admin\"}]}");
+
+    assertThat(e.getMessage()).isEqualTo("Keycloak mapping, at realmRoles[1].role: is required");
+  }
+
+  @Test
+  void fromJsonWhenRealmRoleNamesAnInvalidAlgosureRoleThenTheEntryIsNamed() {
+    InvalidKeycloakMappingException e = invalid("{\"realmRoles\": [{\"keycloak\": \"member\", \"role\": \"two words\"}]}");
+
+    assertThat(e.location()).isEqualTo("realmRoles[0]");
+    assertThat(e.getMessage()).contains("'two words' is not valid");
+  }
+
+  @Test
+  void fromJsonWhenClientRoleEntryIsNotAnObjectThenTheEntryIsNamed() {
+    InvalidKeycloakMappingException e = invalid("{\"clientRoles\": [\"filings-api/filings:read\"]}");
+
+    assertThat(e.location()).isEqualTo("clientRoles[0]");
+    assertThat(e.getMessage()).contains("expected an object such as {\"client\": \"filings-api\"");
+  }
+
+  @Test
+  void fromJsonWhenGroupPatternHasAnUnknownPlaceholderThenThePatternIsNamed() {
+    InvalidKeycloakMappingException e = invalid(
+        "{\"groups\": [{\"pattern\": \"/tenants/{tenant}\"}, {\"pattern\": \"/tenants/{tenant}/{team}\"}]}");
+
+    assertThat(e.location()).isEqualTo("groups[1].pattern");
+    assertThat(e.getMessage()).contains("{tenant} and {org}");
+  }
+
+  @Test
+  void fromJsonWhenGroupEntryHasAnUnknownFieldThenItIsNamed() {
+    InvalidKeycloakMappingException e = invalid("{\"groups\": [{\"pattern\": \"/t/{tenant}\", \"roles\": [\"x\"]}]}");
+
+    assertThat(e.location()).isEqualTo("groups[0].roles");
+  }
+
+  @Test
+  void fromJsonWhenTwoTrustedTenantClaimsThenTheSecondIsNamed() {
+    InvalidKeycloakMappingException e = invalid("{\"tenantClaims\": [{\"claim\": \"tenant_id\", \"trusted\": true},"
+        + " {\"claim\": \"tenant\", \"trusted\": true}]}");
+
+    assertThat(e.location()).isEqualTo("tenantClaims[1]");
+    assertThat(e.getMessage()).contains("already set to 'tenant_id'");
+  }
+
+  @Test
+  void fromJsonWhenTrustedIsNotABooleanThenItIsNamed() {
+    assertThat(invalid("{\"tenantClaims\": [{\"claim\": \"tenant_id\", \"trusted\": \"yes\"}]}").location())
+        .isEqualTo("tenantClaims[0].trusted");
+  }
+
+  @Test
+  void fromJsonWhenAnAmrValueIsNotAStringThenItIsNamed() {
+    assertThat(invalid("{\"mfa\": {\"amr\": [\"otp\", 2]}}").location()).isEqualTo("mfa.amr[1]");
+  }
+
+  @Test
+  void fromJsonWhenOrganizationClaimIsBlankThenItIsNamed() {
+    assertThat(invalid("{\"organizationClaims\": [\"org_ids\", \" \"]}").location()).isEqualTo("organizationClaims[1]");
+  }
+
+  @Test
+  void fromJsonWhenSectionHasTheWrongTypeThenItIsNamed() {
+    assertThat(invalid("{\"groups\": {\"pattern\": \"/t/{tenant}\"}}").location()).isEqualTo("groups");
+  }
+}

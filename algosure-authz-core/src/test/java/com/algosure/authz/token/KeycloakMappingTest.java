@@ -1,0 +1,377 @@
+package com.algosure.authz.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.algosure.authz.Actor;
+import com.algosure.authz.OrganizationId;
+import com.algosure.authz.Role;
+import com.algosure.authz.TenantId;
+import com.algosure.testing.TestTokens;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link KeycloakMapping#map} on real Keycloak payloads and on the edge cases Keycloak produces or an attacker tries. */
+class KeycloakMappingTest {
+
+  private static final Instant EXPIRES = Instant.parse("2026-11-24T10:01:00Z");
+
+  private static Map<String, Object> payload(String name) {
+    return TestTokens.keycloakPayload(name);
+  }
+
+  private static TokenRejectedException rejected(KeycloakMapping m, Map<String, Object> claims) {
+    TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class, () -> m.map(claims, EXPIRES));
+    assertThat(e).as("the claims must be refused").isNotNull();
+    return e;
+  }
+
+  @Test
+  void mapWhenRealmAccessResourceAccessAndGroupsAbsentThenNoRolesAndNoError() {
+    Map<String, Object> claims = payload("root");
+    claims.remove("realm_access");
+    claims.remove("resource_access");
+    claims.remove("groups");
+
+    MappedIdentity id = KeycloakTokensTest.realmMapping().map(claims, EXPIRES);
+
+    assertThat(id.actor().signals().roles()).isEmpty();
+    assertThat(id.actor().signals().organizationHints()).isEmpty();
+    assertThat(id.tenantHints()).isEmpty();
+  }
+
+  @Test
+  void mapThenSignalsCarryIssuerAndTheGivenExpiry() {
+    MappedIdentity id = KeycloakMapping.defaults().map(payload("alice"), EXPIRES);
+
+    assertThat(id.actor().signals().issuer()).contains("http://127.0.0.1:18080/realms/algosure");
+    assertThat(id.actor().signals().expiresAt()).contains(EXPIRES);
+  }
+
+  @Test
+  void mapWhenIssuerIsAUriObjectThenItIsTheSignalsIssuer() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("iss", URI.create("https://sso.example.com/realms/algosure"));
+
+    assertThat(KeycloakMapping.defaults().map(claims, EXPIRES).actor().signals().issuer())
+        .contains("https://sso.example.com/realms/algosure");
+  }
+
+  @Test
+  void mapWhenClientRolesOfAnotherClientThenTheyMapToNothing() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("resource_access", Map.of("account", Map.of("roles", List.of("filings:read", "manage-account"))));
+
+    assertThat(KeycloakTokensTest.realmMapping().map(claims, EXPIRES).actor().signals().roles())
+        .containsExactly(Role.of("member"));
+  }
+
+  @Test
+  void mapWhenRoleAndHintClaimsHaveTheWrongTypeThenTheyAreIgnored() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("realm_access", "platform-admin");
+    claims.put("resource_access", List.of("filings-api"));
+    claims.put("groups", 42);
+    claims.put("org_ids", Map.of("id", "sales"));
+    claims.put("amr", "otp-but-a-string-is-not-an-array");
+
+    MappedIdentity id = KeycloakTokensTest.realmMapping().map(claims, EXPIRES);
+
+    assertThat(id.actor().signals().roles()).isEmpty();
+    assertThat(id.actor().signals().organizationHints()).isEmpty();
+    assertThat(id.actor().signals().mfa()).isFalse();
+  }
+
+  @Test
+  void mapWhenGroupRuleGrantsARoleThenMembersOfMatchingGroupsHoldIt() {
+    KeycloakMapping m = KeycloakMapping.builder().group("/tenants/{tenant}/admins", "tenant-admin").build();
+    Map<String, Object> claims = payload("alice");
+    claims.put("groups", List.of("/tenants/acme/admins", "/tenants/acme/org-sales"));
+
+    MappedIdentity id = m.map(claims, EXPIRES);
+
+    assertThat(id.actor().signals().roles()).containsExactly(Role.of("tenant-admin"));
+    assertThat(id.tenantHints()).containsExactly(TenantId.of("acme"));
+  }
+
+  @Test
+  void mapWhenGroupPathIsDeeperThanThePatternThenItDoesNotMatch() {
+    KeycloakMapping m = KeycloakMapping.builder().group("/tenants/{tenant}/org-{org}").build();
+    Map<String, Object> claims = payload("alice");
+    claims.put("groups", List.of("/tenants/acme/org-sales/team-x", "/other/acme/org-sales"));
+
+    MappedIdentity id = m.map(claims, EXPIRES);
+
+    assertThat(id.tenantHints()).isEmpty();
+    assertThat(id.actor().signals().organizationHints()).isEmpty();
+  }
+
+  @Test
+  void mapWhenPatternHasRegexCharactersThenTheyAreLiteral() {
+    KeycloakMapping m = KeycloakMapping.builder().group("/t.x/{tenant}").build();
+    Map<String, Object> claims = payload("alice");
+    claims.put("groups", List.of("/tax/evil", "/t.x/good"));
+
+    assertThat(m.map(claims, EXPIRES).tenantHints()).containsExactly(TenantId.of("good"));
+  }
+
+  @Test
+  void mapWhenGroupNamesAnInvalidIdThenThatHintIsIgnored() {
+    KeycloakMapping m = KeycloakMapping.builder().group("/tenants/{tenant}/org-{org}").build();
+    Map<String, Object> claims = payload("alice");
+    claims.put("groups", List.of("/tenants/ac me/org-sales", "/tenants/acme/org-support"));
+
+    MappedIdentity id = m.map(claims, EXPIRES);
+
+    assertThat(id.tenantHints()).containsExactly(TenantId.of("acme"));
+    assertThat(id.actor().signals().organizationHints())
+        .containsExactlyInAnyOrder(OrganizationId.of("sales"), OrganizationId.of("support"));
+  }
+
+  @Test
+  void mapWhenTrustedTenantClaimIsAOneElementArrayThenTrusted() {
+    KeycloakMapping m = KeycloakMapping.builder().trustedTenantClaim("tenant_id").build();
+    Map<String, Object> claims = payload("alice");
+    claims.put("tenant_id", List.of("acme"));
+
+    assertThat(m.map(claims, EXPIRES).actor().signals().trustedTenant()).contains(TenantId.of("acme"));
+  }
+
+  @Test
+  void mapWhenTrustedTenantClaimNamesTwoTenantsThenInvalidClaim() {
+    KeycloakMapping m = KeycloakMapping.builder().trustedTenantClaim("tenant_id").build();
+    Map<String, Object> claims = payload("alice");
+    claims.put("tenant_id", List.of("acme", "globex"));
+
+    TokenRejectedException e = rejected(m, claims);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+    assertThat(e.getMessage()).contains("'tenant_id'").contains("exactly one");
+  }
+
+  @Test
+  void mapWhenTrustedTenantClaimIsNotAValidIdThenInvalidClaim() {
+    KeycloakMapping m = KeycloakMapping.builder().trustedTenantClaim("tenant_id").build();
+    Map<String, Object> claims = payload("alice");
+    claims.put("tenant_id", "acme; drop table");
+
+    assertThat(rejected(m, claims).reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+  }
+
+  @Test
+  void mapWhenTrustedTenantClaimIsANumberThenInvalidClaim() {
+    KeycloakMapping m = KeycloakMapping.builder().trustedTenantClaim("tenant_id").build();
+    Map<String, Object> claims = payload("alice");
+    claims.put("tenant_id", 7);
+
+    assertThat(rejected(m, claims).reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+  }
+
+  @Test
+  void mapWhenTrustedTenantClaimAbsentThenNoTrustedTenant() {
+    KeycloakMapping m = KeycloakMapping.builder().trustedTenantClaim("tenant_id").build();
+
+    assertThat(m.map(payload("root"), EXPIRES).actor().signals().trustedTenant()).isEmpty();
+  }
+
+  @Test
+  void mapWhenServiceAccountUsernameNamesAnotherClientThenInvalidClaim() {
+    Map<String, Object> claims = payload("billing-worker");
+    claims.put("preferred_username", "service-account-filings-api");
+
+    TokenRejectedException e = rejected(KeycloakMapping.defaults(), claims);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+    assertThat(e.getMessage()).contains("'billing-worker'");
+  }
+
+  @Test
+  void mapWhenServiceAccountTokenHasNoClientIdThenAzpNamesTheClient() {
+    Map<String, Object> claims = payload("billing-worker");
+    claims.remove("client_id");
+
+    Actor actor = KeycloakMapping.defaults().map(claims, EXPIRES).actor();
+
+    assertThat(actor).isEqualTo(Actor.serviceAccount("billing-worker", actor.signals()));
+  }
+
+  @Test
+  void mapWhenUserTokenThenUserEvenIfItCarriesAzp() {
+    Actor actor = KeycloakMapping.defaults().map(payload("alice-via-filings-api"), EXPIRES).actor();
+
+    assertThat(actor).isInstanceOf(Actor.User.class);
+  }
+
+  @Test
+  void mapWhenServiceAccountPrefixConfiguredThenItMarksServiceAccounts() {
+    KeycloakMapping m = KeycloakMapping.builder().serviceAccountUsernamePrefix("svc-").build();
+    Map<String, Object> claims = payload("billing-worker");
+    claims.put("preferred_username", "svc-billing-worker");
+
+    assertThat(m.map(claims, EXPIRES).actor()).isInstanceOf(Actor.ServiceAccount.class);
+    assertThat(m.map(payload("billing-worker"), EXPIRES).actor()).isInstanceOf(Actor.User.class);
+  }
+
+  @Test
+  void mapWhenUserTokenLacksSubThenMissingClaim() {
+    Map<String, Object> claims = payload("alice");
+    claims.remove("sub");
+
+    assertThat(rejected(KeycloakMapping.defaults(), claims).reason()).isEqualTo(TokenRejectionReason.MISSING_CLAIM);
+  }
+
+  @Test
+  void mapWhenSubIsNotAStringThenInvalidClaim() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("sub", List.of("a", "b"));
+
+    assertThat(rejected(KeycloakMapping.defaults(), claims).reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+  }
+
+  @Test
+  void mapWhenAcrValueConfiguredThenAcrIsMfaEvidence() {
+    KeycloakMapping m = KeycloakMapping.builder().mfaAcrValues("gold", "2").build();
+    Map<String, Object> claims = payload("root");
+    claims.put("acr", "2");
+
+    assertThat(m.map(claims, EXPIRES).actor().signals().mfa()).isTrue();
+  }
+
+  @Test
+  void mapWhenKeycloakAcrIsOneThenNoMfaByDefault() {
+    assertThat(KeycloakMapping.defaults().map(payload("root"), EXPIRES).actor().signals().mfa()).isFalse();
+  }
+
+  @Test
+  void mapWhenAmrValuesConfiguredThenOnlyThoseCount() {
+    KeycloakMapping hardwareOnly = KeycloakMapping.builder().mfaAmrValues("hwk").build();
+
+    assertThat(hardwareOnly.map(payload("carol-mfa"), EXPIRES).actor().signals().mfa()).isFalse();
+    assertThat(KeycloakMapping.defaults().map(payload("carol-mfa"), EXPIRES).actor().signals().mfa()).isTrue();
+  }
+
+  @Test
+  void mapWhenServiceAccountThenAmrIsEmptyAndNoMfa() {
+    assertThat(KeycloakMapping.defaults().map(payload("billing-worker"), EXPIRES).actor().signals().mfa()).isFalse();
+  }
+
+  // Builder
+
+  @Test
+  void realmRoleWhenTheSameRuleTwiceThenRefused() {
+    KeycloakMapping.Builder b = KeycloakMapping.builder().realmRole("member", "member");
+
+    assertThatThrownBy(() -> b.realmRole("member", "member")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("realm role 'member' -> role 'member' is declared twice");
+  }
+
+  @Test
+  void realmRoleMayMapToSeveralAlgosureRoles() {
+    KeycloakMapping m = KeycloakMapping.builder().realmRole("member", "member").realmRole("member", "reader").build();
+
+    assertThat(m.map(payload("alice"), EXPIRES).actor().signals().roles())
+        .containsExactlyInAnyOrder(Role.of("member"), Role.of("reader"));
+  }
+
+  @Test
+  void clientRoleWhenTheSameRuleTwiceThenRefused() {
+    KeycloakMapping.Builder b = KeycloakMapping.builder().clientRole("filings-api", "filings:read", "reader");
+
+    assertThatThrownBy(() -> b.clientRole("filings-api", "filings:read", "reader"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("client role 'filings-api'/'filings:read' -> role 'reader' is declared twice");
+  }
+
+  @Test
+  void realmRoleWhenAlgosureRoleNameIsInvalidThenRefused() {
+    assertThatThrownBy(() -> KeycloakMapping.builder().realmRole("member", "a role")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("role 'a role' is not valid");
+  }
+
+  @Test
+  void realmRoleWhenBlankThenRefused() {
+    assertThatThrownBy(() -> KeycloakMapping.builder().realmRole(" ", "member")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("realm role must not be null or blank");
+  }
+
+  @Test
+  void trustedTenantClaimWhenSetTwiceThenRefused() {
+    KeycloakMapping.Builder b = KeycloakMapping.builder().trustedTenantClaim("tenant_id");
+
+    assertThatThrownBy(() -> b.trustedTenantClaim("tenant")).isInstanceOf(IllegalStateException.class)
+        .hasMessage("trusted tenant claim was already set to 'tenant_id'");
+  }
+
+  @Test
+  void tenantClaimWhenBothHintAndTrustedThenRefused() {
+    KeycloakMapping.Builder b = KeycloakMapping.builder().tenantHintClaim("tenant_id");
+
+    assertThatThrownBy(() -> b.trustedTenantClaim("tenant_id")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tenant claim 'tenant_id' is declared twice");
+  }
+
+  @Test
+  void serviceAccountPrefixWhenSetTwiceThenRefused() {
+    KeycloakMapping.Builder b = KeycloakMapping.builder().serviceAccountUsernamePrefix("svc-");
+
+    assertThatThrownBy(() -> b.serviceAccountUsernamePrefix("sa-")).isInstanceOf(IllegalStateException.class)
+        .hasMessage("service-account username prefix was already set to 'svc-'");
+  }
+
+  @Test
+  void mfaAmrValuesWhenSetTwiceThenRefused() {
+    KeycloakMapping.Builder b = KeycloakMapping.builder().mfaAmrValues("otp");
+
+    assertThatThrownBy(() -> b.mfaAmrValues("hwk")).isInstanceOf(IllegalStateException.class)
+        .hasMessage("MFA amr values were already set to [otp]");
+  }
+
+  @Test
+  void groupWhenPatternDoesNotStartWithSlashThenRefused() {
+    assertThatThrownBy(() -> KeycloakMapping.builder().group("tenants/{tenant}")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("group pattern 'tenants/{tenant}' must be a Keycloak group path starting with '/', such as "
+            + "/tenants/{tenant}/org-{org}");
+  }
+
+  @Test
+  void groupWhenUnknownOrRepeatedPlaceholderThenRefused() {
+    String message = "may hold only the placeholders {tenant} and {org}, each at most once";
+    assertThatThrownBy(() -> KeycloakMapping.builder().group("/t/{team}")).hasMessageContaining(message);
+    assertThatThrownBy(() -> KeycloakMapping.builder().group("/t/{tenant}/{tenant}")).hasMessageContaining(message);
+    assertThatThrownBy(() -> KeycloakMapping.builder().group("/t/}{tenant}")).hasMessageContaining(message);
+    assertThatThrownBy(() -> KeycloakMapping.builder().group("/t/{tenant")).hasMessageContaining(message);
+  }
+
+  @Test
+  void groupWhenNoPlaceholderAndNoRoleThenRefused() {
+    assertThatThrownBy(() -> KeycloakMapping.builder().group("/staff")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("group pattern '/staff' has no {tenant} or {org} placeholder and grants no role, so it would map nothing");
+  }
+
+  @Test
+  void groupWhenNoPlaceholderButARoleThenAccepted() {
+    KeycloakMapping m = KeycloakMapping.builder().group("/staff", "staff").build();
+    Map<String, Object> claims = payload("alice");
+    claims.put("groups", List.of("/staff"));
+
+    assertThat(m.map(claims, EXPIRES).actor().signals().roles()).containsExactly(Role.of("staff"));
+  }
+
+  @Test
+  void groupWhenDeclaredTwiceThenRefused() {
+    KeycloakMapping.Builder b = KeycloakMapping.builder().group("/tenants/{tenant}");
+
+    assertThatThrownBy(() -> b.group("/tenants/{tenant}")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("group pattern '/tenants/{tenant}' is declared twice");
+  }
+
+  @Test
+  void toStringNamesTheRules() {
+    assertThat(KeycloakTokensTest.realmMapping().toString()).contains("platform-admin", "/tenants/{tenant}/org-{org}",
+        "tenant_id");
+  }
+}

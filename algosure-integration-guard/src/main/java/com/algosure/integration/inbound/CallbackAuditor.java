@@ -1,0 +1,41 @@
+package com.algosure.integration.inbound;
+
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Records callback audit events; a sink failure is logged (without details) and reported. */
+final class CallbackAuditor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CallbackAuditor.class);
+
+  private final AuditSink sink;
+  private final boolean failClosed;
+
+  CallbackAuditor(AuditSink sink, boolean failClosed) {
+    this.sink = sink;
+    this.failClosed = failClosed;
+  }
+
+  boolean failClosed() {
+    return failClosed;
+  }
+
+  boolean emit(AuditEvent.Builder event) {
+    AuditEvent e = event.build();
+    try {
+      sink.record(e);
+      return true;
+    } catch (RuntimeException ex) {
+      LOG.error("audit event {} of type {} could not be recorded: {}", e.id(), e.type(), ex.getClass().getName());
+      return false;
+    }
+  }
+
+  <T> CallbackOutcome reject(CallbackState<T> c, CallbackReason reason, String message) {
+    emit(c.event(AuditEventType.CALLBACK_REJECTED, "REJECTED", reason));
+    return new CallbackOutcome.Rejected(c.request.provider(), reason, message);
+  }
+}

@@ -1,0 +1,107 @@
+package com.algosure.integration.inbound;
+
+import com.algosure.authz.TenantId;
+import com.algosure.integration.ProviderId;
+import java.util.Objects;
+
+/**
+ * What became of one callback. Only {@link Accepted} means the handler ran and its result is a fact; a
+ * webhook endpoint answers with {@link #httpStatus()}, which is 2xx only when the delivery is settled
+ * (accepted or a duplicate of a processed one), so the provider redelivers otherwise.
+ *
+ * <p>All implementations are immutable records and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public sealed interface CallbackOutcome permits CallbackOutcome.Accepted, CallbackOutcome.Duplicate,
+    CallbackOutcome.Rejected, CallbackOutcome.HandlerFailed {
+
+  /** @return the machine-readable reason */
+  CallbackReason reason();
+
+  /** @return the HTTP status to answer the provider with */
+  default int httpStatus() {
+    return reason().httpStatus();
+  }
+
+  /** @return whether the handler ran and its result was accepted */
+  default boolean accepted() {
+    return this instanceof Accepted;
+  }
+
+  /**
+   * Verified, handled, recorded as an accepted fact.
+   *
+   * @param provider the provider
+   * @param tenant the tenant
+   * @param deliveryId the delivery's id
+   */
+  record Accepted(ProviderId provider, TenantId tenant, String deliveryId) implements CallbackOutcome {
+    /** @throws NullPointerException if a component is null */
+    public Accepted {
+      Objects.requireNonNull(provider, "provider");
+      Objects.requireNonNull(tenant, "tenant");
+      Objects.requireNonNull(deliveryId, "deliveryId");
+    }
+
+    @Override
+    public CallbackReason reason() {
+      return CallbackReason.ACCEPTED;
+    }
+  }
+
+  /**
+   * A delivery seen before: acknowledged (or, while the first is still running, answered 409), handler not run.
+   *
+   * @param provider the provider
+   * @param deliveryId the delivery's id
+   * @param reason {@code DUPLICATE} or {@code DUPLICATE_IN_PROGRESS}
+   */
+  record Duplicate(ProviderId provider, String deliveryId, CallbackReason reason) implements CallbackOutcome {
+    /** @throws IllegalArgumentException if the reason is not a duplicate reason */
+    public Duplicate {
+      Objects.requireNonNull(provider, "provider");
+      Objects.requireNonNull(deliveryId, "deliveryId");
+      if (reason != CallbackReason.DUPLICATE && reason != CallbackReason.DUPLICATE_IN_PROGRESS) {
+        throw new IllegalArgumentException("reason must be DUPLICATE or DUPLICATE_IN_PROGRESS, was " + reason);
+      }
+    }
+  }
+
+  /**
+   * Rejected before the handler: not authentic, stale, unknown, too large or invalid.
+   *
+   * @param provider the provider the callback came in for
+   * @param reason why
+   * @param message what was wrong (names headers and rules, never a signature, secret or value)
+   */
+  record Rejected(ProviderId provider, CallbackReason reason, String message) implements CallbackOutcome {
+    /** @throws NullPointerException if a component is null */
+    public Rejected {
+      Objects.requireNonNull(provider, "provider");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /**
+   * The handler threw; the delivery is not marked processed, so a redelivery can succeed.
+   *
+   * @param provider the provider
+   * @param deliveryId the delivery's id
+   * @param error the exception's class
+   */
+  record HandlerFailed(ProviderId provider, String deliveryId, String error) implements CallbackOutcome {
+    /** @throws NullPointerException if a component is null */
+    public HandlerFailed {
+      Objects.requireNonNull(provider, "provider");
+      Objects.requireNonNull(deliveryId, "deliveryId");
+      Objects.requireNonNull(error, "error");
+    }
+
+    @Override
+    public CallbackReason reason() {
+      return CallbackReason.HANDLER_FAILED;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package com.algosure.integration.inbound;
+
+/**
+ * Machine-readable reasons of a {@link CallbackOutcome}.
+ *
+ * @since 0.1.0
+ */
+public enum CallbackReason {
+  /** Verified, handled, and recorded as an accepted fact. */
+  ACCEPTED(200),
+  /** The same delivery was processed before; acknowledged without a second effect. */
+  DUPLICATE(200),
+  /** The same delivery is being processed right now; the provider should redeliver later. */
+  DUPLICATE_IN_PROGRESS(409),
+  /** No registration for the provider. */
+  UNKNOWN_PROVIDER(404),
+  /** The registration could not name the tenant the callback belongs to. */
+  TENANT_MISSING(400),
+  /** The payload is larger than the limit (checked before any signature work). */
+  PAYLOAD_TOO_LARGE(413),
+  /** A header the verifier needs (id, timestamp, signature) is missing. */
+  SIGNATURE_MISSING(401),
+  /** No signature matched any active secret or key. */
+  SIGNATURE_INVALID(401),
+  /** The timestamp is not a number of seconds. */
+  TIMESTAMP_INVALID(400),
+  /** The registration requires a signed timestamp and the verifier found none. */
+  TIMESTAMP_MISSING(400),
+  /** The timestamp is older than the tolerance (a replay, or a very late delivery). */
+  TIMESTAMP_TOO_OLD(400),
+  /** The timestamp is further in the future than the tolerance. */
+  TIMESTAMP_IN_FUTURE(400),
+  /** The delivery id was seen before with another payload. */
+  DELIVERY_ID_REUSED(409),
+  /** The payload failed validation (unparseable, missing fields, wrong types). */
+  PAYLOAD_INVALID(400),
+  /** The verifier or the dedupe store failed; nothing was handled. */
+  VERIFICATION_UNAVAILABLE(503),
+  /** The handler threw; the delivery is not marked processed, so a redelivery can succeed. */
+  HANDLER_FAILED(500);
+
+  private final int httpStatus;
+
+  CallbackReason(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  /** @return the HTTP status a webhook endpoint should answer with (2xx only when the delivery is settled) */
+  public int httpStatus() {
+    return httpStatus;
+  }
+}

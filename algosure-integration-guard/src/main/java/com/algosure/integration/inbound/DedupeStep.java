@@ -1,0 +1,86 @@
+package com.algosure.integration.inbound;
+
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditIds;
+import com.algosure.integration.spi.ClaimResult;
+import com.algosure.integration.spi.IdempotencyKey;
+import com.algosure.integration.spi.IdempotencyStore;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 5: claims the delivery id (tenant + provider + {@code callback} + id) with the payload's hash. A
+ * processed delivery is acknowledged as a duplicate; one still running is answered 409; the same id with
+ * another payload is rejected. After the handler, the claim is completed (processed) or released (the
+ * handler failed or the payload was invalid, so a redelivery is judged afresh).
+ */
+final class DedupeStep implements CallbackStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DedupeStep.class);
+  static final String ACTION = "callback";
+
+  private final IdempotencyStore store;
+  private final Duration ttl;
+  private final CallbackAuditor auditor;
+
+  DedupeStep(IdempotencyStore store, Duration ttl, CallbackAuditor auditor) {
+    this.store = store;
+    this.ttl = ttl;
+    this.auditor = auditor;
+  }
+
+  @Override
+  public <T> CallbackOutcome apply(CallbackState<T> c) {
+    Verification.Verified v = c.verified();
+    IdempotencyKey key;
+    try {
+      key = new IdempotencyKey(c.tenant, c.request.provider(), ACTION, v.deliveryId());
+    } catch (IllegalArgumentException e) {
+      return auditor.reject(c, CallbackReason.SIGNATURE_MISSING, "the delivery id must be 1 to 255 visible ASCII characters");
+    }
+    String owner = AuditIds.next();
+    ClaimResult claim;
+    try {
+      claim = store.claim(key, fingerprint(v.payload()), owner, ttl);
+    } catch (RuntimeException e) {
+      LOG.warn("dedupe store failed for provider {}: {}", c.request.provider(), e.getClass().getName());
+      claim = null;
+    }
+    if (claim == null) {
+      return auditor.reject(c, CallbackReason.VERIFICATION_UNAVAILABLE, "the dedupe store failed; nothing was handled");
+    }
+    if (claim instanceof ClaimResult.FingerprintMismatch) {
+      return auditor.reject(c, CallbackReason.DELIVERY_ID_REUSED, "delivery id '" + v.deliveryId()
+          + "' was seen before with another payload");
+    }
+    if (claim instanceof ClaimResult.Completed || claim instanceof ClaimResult.InFlight) {
+      CallbackReason reason = claim instanceof ClaimResult.Completed ? CallbackReason.DUPLICATE : CallbackReason.DUPLICATE_IN_PROGRESS;
+      auditor.emit(c.event(AuditEventType.CALLBACK_DUPLICATE, "DUPLICATE", reason));
+      return new CallbackOutcome.Duplicate(c.request.provider(), v.deliveryId(), reason);
+    }
+    c.key = key;
+    c.owner = owner;
+    CallbackOutcome outcome = c.proceed();
+    try {
+      boolean done = outcome.accepted() ? store.complete(key, owner, outcome, ttl) : store.release(key, owner);
+      if (!done) {
+        LOG.warn("delivery claim for provider {} was no longer held when the callback finished", c.request.provider());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("dedupe store failed to settle a delivery for provider {}: {}", c.request.provider(), e.getClass().getName());
+    }
+    return outcome;
+  }
+
+  static String fingerprint(byte[] payload) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(payload);
+      return "sha256:" + Signatures.hex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package com.algosure.integration.inbound;
+
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditEventType;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 7 (last): the handler runs, and its success is recorded as an accepted fact. A handler exception
+ * leaves the delivery unprocessed; so does a fact that cannot be audited under a fail-closed policy.
+ */
+final class HandlerStep implements CallbackStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HandlerStep.class);
+
+  private final CallbackAuditor auditor;
+
+  HandlerStep(CallbackAuditor auditor) {
+    this.auditor = auditor;
+  }
+
+  @Override
+  public <T> CallbackOutcome apply(CallbackState<T> c) {
+    Verification.Verified v = c.verified();
+    auditor.emit(c.event(AuditEventType.CALLBACK_RECEIVED, "VERIFIED", CallbackReason.ACCEPTED)
+        .detail("sha256", DedupeStep.fingerprint(v.payload())));
+    VerifiedCallback<T> callback = new VerifiedCallback<>(c.request.provider(), c.tenant, v.deliveryId(), v.timestamp(),
+        c.payload.value());
+    try {
+      c.handler.handle(callback);
+    } catch (Exception | Error e) {
+      LOG.warn("callback handler failed for provider {} delivery {}: {}", c.request.provider(), v.deliveryId(),
+          e.getClass().getName());
+      auditor.emit(c.event(AuditEventType.INTEGRATION_FAILURE, "HANDLER_FAILED", CallbackReason.HANDLER_FAILED)
+          .detail("error", e.getClass().getName()));
+      return new CallbackOutcome.HandlerFailed(c.request.provider(), v.deliveryId(), e.getClass().getName());
+    }
+    AuditEvent.Builder fact = c.event(AuditEventType.ACCEPTED_FACT, "ACCEPTED", CallbackReason.ACCEPTED);
+    for (Map.Entry<String, String> f : c.payload.safeFields().entrySet()) {
+      fact.detail("field." + f.getKey(), f.getValue());
+    }
+    if (!auditor.emit(fact) && auditor.failClosed()) {
+      LOG.error("accepted fact of provider {} delivery {} could not be audited; the delivery stays unprocessed",
+          c.request.provider(), v.deliveryId());
+      return new CallbackOutcome.HandlerFailed(c.request.provider(), v.deliveryId(), "audit failed");
+    }
+    return new CallbackOutcome.Accepted(c.request.provider(), c.tenant, v.deliveryId());
+  }
+}

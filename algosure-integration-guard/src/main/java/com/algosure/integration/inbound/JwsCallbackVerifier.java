@@ -1,0 +1,204 @@
+package com.algosure.integration.inbound;
+
+import com.algosure.authz.TenantId;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Verifies callbacks whose body is a compact JWS signed by the provider, with nimbus-jose-jwt against the
+ * provider's public keys (a {@link JWKSet}, or a {@link JWKSource} such as a remote, cached JWKS). The
+ * payload must be a JSON object; its {@code jti} claim is the delivery id and its {@code iat} claim the
+ * signed timestamp (both names configurable). Only asymmetric algorithms are accepted (RS256, PS256 and
+ * ES256 by default): never {@code none}, never HMAC with a public key.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class JwsCallbackVerifier implements CallbackVerifier {
+
+  private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
+      JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
+      JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+  private static final int MAX_JWS_LENGTH = 1024 * 1024;
+
+  private final JWSVerificationKeySelector<SecurityContext> keys;
+  private final Set<JWSAlgorithm> algorithms;
+  private final String idClaim;
+  private final String timestampClaim;
+  private final @Nullable String issuer;
+  private final DefaultJWSVerifierFactory factory = new DefaultJWSVerifierFactory();
+
+  private JwsCallbackVerifier(Builder b) {
+    this.algorithms = Set.copyOf(b.algorithms.isEmpty() ? Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256) : b.algorithms);
+    this.keys = new JWSVerificationKeySelector<>(algorithms, Objects.requireNonNull(b.source));
+    this.idClaim = b.idClaim == null ? "jti" : b.idClaim;
+    this.timestampClaim = b.timestampClaim == null ? "iat" : b.timestampClaim;
+    this.issuer = b.issuer;
+  }
+
+  /** @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Verification verify(CallbackRequest request, TenantId tenant) {
+    if (request.bodySize() == 0 || request.bodySize() > MAX_JWS_LENGTH) {
+      return Verification.failed(CallbackReason.SIGNATURE_MISSING, "the body must be a compact JWS");
+    }
+    JWSObject jws;
+    try {
+      jws = JWSObject.parse(new String(request.bodyUnsafe(), StandardCharsets.US_ASCII).trim());
+    } catch (ParseException e) {
+      return Verification.failed(CallbackReason.SIGNATURE_MISSING, "the body is not a compact JWS");
+    }
+    if (!algorithms.contains(jws.getHeader().getAlgorithm())) {
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "JWS algorithm " + jws.getHeader().getAlgorithm()
+          + " is not accepted: use one of " + algorithms);
+    }
+    List<? extends Key> candidates;
+    try {
+      candidates = keys.selectJWSKeys(jws.getHeader(), null);
+    } catch (KeySourceException e) {
+      throw new IllegalStateException("the provider's keys could not be loaded", e);
+    }
+    boolean valid = false;
+    for (Key key : candidates) {
+      try {
+        JWSVerifier verifier = factory.createJWSVerifier(jws.getHeader(), key);
+        if (jws.verify(verifier)) {
+          valid = true;
+          break;
+        }
+      } catch (JOSEException | IllegalStateException e) {
+        // a key of the wrong type for the header: try the next one
+      }
+    }
+    if (!valid) {
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS signature matches none of the provider's keys");
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = JWTClaimsSet.parse(jws.getPayload().toJSONObject());
+    } catch (ParseException | NullPointerException e) {
+      return Verification.failed(CallbackReason.PAYLOAD_INVALID, "the JWS payload is not a JSON object");
+    }
+    if (issuer != null && !issuer.equals(claims.getIssuer())) {
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS issuer is not the provider's");
+    }
+    Object id = claims.getClaim(idClaim);
+    if (!(id instanceof String) || ((String) id).isEmpty() || ((String) id).length() > 255) {
+      return Verification.failed(CallbackReason.SIGNATURE_MISSING, "claim " + idClaim + " (the delivery id) is missing");
+    }
+    Optional<Instant> timestamp;
+    try {
+      Date date = claims.getDateClaim(timestampClaim);
+      timestamp = date == null ? Optional.empty() : Optional.of(date.toInstant());
+    } catch (ParseException e) {
+      return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "claim " + timestampClaim + " is not a date");
+    }
+    return Verification.verified((String) id, timestamp, jws.getPayload().toBytes());
+  }
+
+  @Override
+  public String toString() {
+    return "JwsCallbackVerifier[" + algorithms + ", id=" + idClaim + ", timestamp=" + timestampClaim + "]";
+  }
+
+  /** Builds a {@link JwsCallbackVerifier}; the keys are required. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable JWKSource<SecurityContext> source;
+    private final Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
+    private @Nullable String idClaim;
+    private @Nullable String timestampClaim;
+    private @Nullable String issuer;
+
+    private Builder() {}
+
+    /** @param keys the provider's public keys @return this builder @throws IllegalStateException if keys were already set */
+    public Builder keys(JWKSet keys) {
+      return keySource(new ImmutableJWKSet<>(Objects.requireNonNull(keys, "keys").toPublicJWKSet()));
+    }
+
+    /** @param source where the provider's keys come from @return this builder @throws IllegalStateException if already set */
+    public Builder keySource(JWKSource<SecurityContext> source) {
+      if (this.source != null) {
+        throw new IllegalStateException("keys were already set");
+      }
+      this.source = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /**
+     * @param algorithms the accepted algorithms (default RS256, PS256, ES256)
+     * @return this builder
+     * @throws IllegalArgumentException if one is not an asymmetric RSA or EC algorithm
+     */
+    public Builder algorithms(JWSAlgorithm... algorithms) {
+      for (JWSAlgorithm a : algorithms) {
+        if (!ASYMMETRIC.contains(a)) {
+          throw new IllegalArgumentException("JWS algorithm " + a + " is not accepted for callbacks: use RS*, PS* or ES*");
+        }
+        this.algorithms.add(a);
+      }
+      return this;
+    }
+
+    /** @param claim the claim holding the delivery id (default {@code jti}) @return this builder */
+    public Builder idClaim(String claim) {
+      if (idClaim != null) {
+        throw new IllegalStateException("idClaim was already set");
+      }
+      this.idClaim = Objects.requireNonNull(claim, "claim");
+      return this;
+    }
+
+    /** @param claim the claim holding the signed timestamp (default {@code iat}) @return this builder */
+    public Builder timestampClaim(String claim) {
+      if (timestampClaim != null) {
+        throw new IllegalStateException("timestampClaim was already set");
+      }
+      this.timestampClaim = Objects.requireNonNull(claim, "claim");
+      return this;
+    }
+
+    /** @param issuer the {@code iss} every callback must carry (default: not checked) @return this builder */
+    public Builder issuer(String issuer) {
+      if (this.issuer != null) {
+        throw new IllegalStateException("issuer was already set");
+      }
+      this.issuer = Objects.requireNonNull(issuer, "issuer");
+      return this;
+    }
+
+    /** @return the verifier @throws IllegalStateException if no keys were given */
+    public JwsCallbackVerifier build() {
+      if (source == null) {
+        throw new IllegalStateException("the provider's keys are required: set them with keys(JWKSet) or keySource(...)");
+      }
+      return new JwsCallbackVerifier(this);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package com.algosure.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.algosure.integration.inbound.CallbackGuard;
+import com.algosure.integration.inbound.CallbackRegistration;
+import com.algosure.integration.inbound.StandardWebhooksVerifier;
+import com.algosure.integration.spi.RateLimit;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Builders fail fast with exact messages, refuse an option set twice, and build immutable things. */
+class BuildersTest {
+
+  static final URI ENDPOINT = URI.create("https://api.acme-mail.example/v1/");
+
+  @Test
+  void guardWithoutAPolicyDecisionPointIsRefused() {
+    assertThatThrownBy(() -> IntegrationGuard.builder().provider(ProviderPolicy.builder("p").endpoint(ENDPOINT).action("a:b").build()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("policyDecisionPoint is required: set it with policyDecisionPoint(PolicyDecisionPoint.builder()...build())");
+  }
+
+  @Test
+  void guardWithoutProvidersIsRefused() {
+    assertThatThrownBy(() -> IntegrationGuard.builder().policyDecisionPoint(new GuardFixtures().pdp).build())
+        .hasMessage("at least one provider is required: add it with provider(ProviderPolicy.builder(\"acme-mail\")...build())");
+  }
+
+  @Test
+  void guardRefusesAnOptionSetTwiceAndAProviderRegisteredTwice() {
+    IntegrationGuard.Builder b = IntegrationGuard.builder().clock(java.time.Clock.systemUTC());
+    assertThatThrownBy(() -> b.clock(java.time.Clock.systemUTC())).hasMessage("clock was already set");
+    ProviderPolicy p = ProviderPolicy.builder("p").endpoint(ENDPOINT).action("a:b").build();
+    b.provider(p);
+    assertThatThrownBy(() -> b.provider(p)).hasMessage("provider 'p' was already registered");
+  }
+
+  @Test
+  void providerPolicyHasSafeDefaults() {
+    ProviderPolicy p = ProviderPolicy.builder("acme-mail").endpoint(ENDPOINT).action("mail:send", ConsentScope.MAIL).build();
+
+    assertThat(p.maxAttempts()).isEqualTo(3);
+    assertThat(p.attemptTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(p.retryBudgetRatio()).isEqualTo(0.2);
+    assertThat(p.retryAfterCap()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(p.requireIdempotencyKey()).isTrue();
+    assertThat(p.idempotencyHeader()).isEqualTo("Idempotency-Key");
+    assertThat(p.tenantRateLimit()).isEmpty();
+    assertThat(p.actions()).containsEntry(com.algosure.authz.Permission.of("mail:send"), java.util.Optional.of(ConsentScope.MAIL));
+  }
+
+  @Test
+  void providerPolicyFailsFastWithExactMessages() {
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").action("a:b").build())
+        .hasMessage("endpoint is required for provider 'p': set it with endpoint(URI.create(\"https://...\"))");
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").endpoint(ENDPOINT).build())
+        .hasMessage("provider 'p' needs at least one action: add it with action(\"mail:send\")");
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").maxAttempts(0)).hasMessage("maxAttempts must be 1 to 10, was 0");
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .hasMessage("backoff initial (PT2S) must be below max (PT1S)");
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").jitter(1.0)).hasMessage("jitter must be at least 0 and below 1, was 1.0");
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").retryBudget(1.5, 1, Duration.ofSeconds(1)))
+        .hasMessage("retryBudget ratio must be 0 to 1, was 1.5");
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").endpoint(ENDPOINT).action("a:b")
+        .attemptTimeout(Duration.ofMinutes(1)).maxRetryDuration(Duration.ofSeconds(30)).build())
+        .hasMessage("attemptTimeout (PT1M) must not exceed maxRetryDuration (PT30S)");
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").action("a:b").action("a:b")).hasMessage("action 'a:b' was already registered");
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").tenantRateLimit(RateLimit.of(1, Duration.ofSeconds(1)))
+        .tenantRateLimit(RateLimit.of(1, Duration.ofSeconds(1)))).hasMessage("tenantRateLimit was already set");
+    assertThatThrownBy(() -> RateLimit.of(0, Duration.ofSeconds(1))).hasMessage("rate limit permits must be at least 1, was 0");
+  }
+
+  @Test
+  void requestNeedsProviderAndActionAndRefusesAnOptionSetTwice() {
+    assertThatThrownBy(() -> IntegrationRequest.builder().action("a:b").build())
+        .hasMessage("provider is required: set it with provider(\"acme-mail\")");
+    assertThatThrownBy(() -> IntegrationRequest.builder().provider("p").build())
+        .hasMessage("action is required: set it with action(\"mail:send\")");
+    assertThatThrownBy(() -> IntegrationRequest.builder().idempotencyKey("a").idempotencyKey("b"))
+        .hasMessage("idempotencyKey was already set");
+    assertThatThrownBy(() -> IntegrationRequest.builder().idempotencyKey("has space"))
+        .hasMessage("idempotency key must be visible ASCII (no spaces or control characters)");
+  }
+
+  @Test
+  void requestFingerprintIsTheHashOfTheCanonicalPayload() {
+    IntegrationRequest a = IntegrationRequest.builder().provider("p").action("a:b").jsonPayload(Map.of("b", 1, "a", 2)).build();
+    IntegrationRequest b = IntegrationRequest.builder().provider("p").action("a:b")
+        .payload("{\"a\":2,\"b\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json").build();
+
+    assertThat(a.fingerprint()).isEqualTo(b.fingerprint()).startsWith("sha256:");
+    assertThat(a.toString()).doesNotContain("\"a\"").contains("payload=13 bytes");
+  }
+
+  @Test
+  void idsAndScopesAreValidated() {
+    assertThatThrownBy(() -> ProviderId.of("Acme Mail")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("provider id 'Acme Mail' is not valid: use lower-case letters, digits, '-', '_' or '.'");
+    assertThat(ConsentScope.of("CALENDAR").name()).isEqualTo("CALENDAR");
+    assertThatThrownBy(() -> ConsentScope.of("mail")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void callbackGuardFailsFastWithExactMessages() {
+    assertThatThrownBy(() -> CallbackGuard.builder().build())
+        .hasMessage("at least one registration is required: add it with registration(CallbackRegistration.builder(\"acme-mail\")...build())");
+    assertThatThrownBy(() -> CallbackRegistration.builder("p").tenant("acme").build())
+        .hasMessage("callback registration 'p' needs a verifier: set verifier(...)");
+    assertThatThrownBy(() -> StandardWebhooksVerifier.builder().build())
+        .hasMessage("a Standard Webhooks verifier needs a secret(...), a secretSource(...) or a publicKey(...)");
+    CallbackRegistration r = CallbackRegistration.builder("p").tenant("acme").verifier((req, t) -> null).build();
+    assertThatThrownBy(() -> CallbackGuard.builder().registration(r).tolerance(Duration.ofMinutes(5)).dedupeTtl(Duration.ofMinutes(9)).build())
+        .hasMessage("dedupeTtl (PT9M) must be at least twice the tolerance (PT5M), or a replay inside the window would be handled again");
+    assertThatThrownBy(() -> CallbackGuard.builder().tolerance(Duration.ofHours(2)))
+        .hasMessage("tolerance must be 1 second to 1 hour, was PT2H");
+  }
+
+  @Test
+  void outcomeRecordsRefuseAReasonOfAnotherKind() {
+    IntegrationRequest r = IntegrationRequest.builder().provider("p").action("a:b").build();
+
+    assertThatThrownBy(() -> new IntegrationOutcome.Failed<String>(r, OutcomeReason.CONSENT_MISSING, 0, 0, "x"))
+        .hasMessage("reason CONSENT_MISSING is for DENIED, not FAILED");
+  }
+}

@@ -1,0 +1,574 @@
+package com.algosure.integration;
+
+import static com.algosure.integration.GuardFixtures.SECRET_VALUE;
+import static com.algosure.integration.GuardFixtures.request;
+import static com.algosure.integration.GuardFixtures.sendCall;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditEventType;
+import com.algosure.authz.TenantId;
+import com.algosure.integration.spi.Consent;
+import com.algosure.integration.spi.IdempotencyKey;
+import com.algosure.integration.spi.RateLimit;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The outbound guard against a provider simulated by WireMock on 127.0.0.1, through the guard's own client. */
+class IntegrationGuardHttpTest {
+
+  /** Requests counted as they arrive (before any response delay), so the count is exact when a call returns. */
+  static final AtomicInteger arrivals = new AtomicInteger();
+  static final WireMockServer provider = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1")
+      .extensions(new ResponseDefinitionTransformerV2() {
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+          arrivals.incrementAndGet();
+          return event.getResponseDefinition();
+        }
+
+        @Override
+        public String getName() {
+          return "arrivals";
+        }
+      }));
+  static final String MESSAGES = "/v1/messages";
+
+  GuardFixtures f;
+  String base;
+
+  @BeforeAll
+  static void start() {
+    provider.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    provider.stop();
+  }
+
+  @BeforeEach
+  void setUp() {
+    provider.resetAll();
+    arrivals.set(0);
+    f = new GuardFixtures();
+    f.grantMailConsent();
+    base = "http://127.0.0.1:" + provider.port();
+  }
+
+  private int received() {
+    return arrivals.get();
+  }
+
+  private void answer(int status, String body) {
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
+  }
+
+  private void sequence(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder... answers) {
+    String state = STARTED;
+    for (int i = 0; i < answers.length; i++) {
+      String nextState = "step-" + (i + 1);
+      provider.stubFor(post(MESSAGES).inScenario("sequence").whenScenarioStateIs(state).willReturn(answers[i])
+          .willSetStateTo(nextState));
+      state = nextState;
+    }
+  }
+
+  @Test
+  void executeWhenProviderAnswers503Twice200ThenAcceptedAfterTwoAuditedRetries() {
+    sequence(aResponse().withStatus(503), aResponse().withStatus(503), okJson("{\"id\":\"msg-1\"}"));
+    IntegrationGuard guard = f.guard(base);
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-503").build(), sendCall());
+
+    assertThat(out).isInstanceOf(IntegrationOutcome.Accepted.class);
+    IntegrationOutcome.Accepted<JsonNode> accepted = (IntegrationOutcome.Accepted<JsonNode>) out;
+    assertThat(accepted.attempts()).isEqualTo(3);
+    assertThat(accepted.value().orElseThrow().get("id").asText()).isEqualTo("msg-1");
+    assertThat(accepted.safeFields()).containsEntry("id", "msg-1");
+    assertThat(received()).isEqualTo(3);
+    List<AuditEvent> retries = f.audit.events(AuditEventType.INTEGRATION_RETRY);
+    assertThat(retries).hasSize(2);
+    assertThat(retries).extracting(e -> e.details().get("attempt")).containsExactly("2", "3");
+    assertThat(retries).allSatisfy(e -> {
+      assertThat(e.tenant()).contains(GuardFixtures.TENANT);
+      assertThat(e.provider()).contains(GuardFixtures.PROVIDER);
+      assertThat(e.details()).containsEntry("idempotencyKey", "k-503");
+      assertThat(e.correlationId()).contains("corr-k-503");
+    });
+    assertThat(f.audit.events(AuditEventType.ACCEPTED_FACT)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("field.id", "msg-1"));
+  }
+
+  @Test
+  void executeForwardsIdempotencyKeyCorrelationIdAndCredentialToTheProvider() {
+    answer(200, "{\"id\":\"msg-2\"}");
+
+    f.guard(base).execute(request("k-headers").build(), sendCall());
+
+    provider.verify(exactly(1), postRequestedFor(urlEqualTo(MESSAGES))
+        .withHeader("Idempotency-Key", equalTo("k-headers"))
+        .withHeader("X-Correlation-Id", equalTo("corr-k-headers"))
+        .withHeader("Authorization", equalTo("Bearer " + SECRET_VALUE))
+        .withHeader("Content-Type", equalTo("application/json"))
+        .withRequestBody(equalTo("{\"subject\":\"hello\",\"to\":\"bob@example.com\"}")));
+    assertThat(f.audit.events(AuditEventType.CREDENTIAL_USE)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("secretRef", GuardFixtures.SECRET_REF));
+  }
+
+  @Test
+  void executeWhenProviderAnswers503ForeverThenFailedAfterBoundedAttempts() {
+    answer(503, "");
+
+    IntegrationOutcome<JsonNode> out = f.guard(base).execute(request("k-down").build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RETRIES_EXHAUSTED);
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) out).attempts()).isEqualTo(3);
+    assertThat(received()).isEqualTo(3);
+    // nothing took effect: the key is released, so the caller may resubmit
+    assertThat(f.idempotency.isReserved(key("k-down"))).isFalse();
+  }
+
+  @Test
+  void executeWhenProviderAnswers429WithRetryAfterThenRateLimitedAndAcceptedAfterClockPasses() {
+    sequence(aResponse().withStatus(429).withHeader("Retry-After", "2"), okJson("{\"id\":\"msg-3\"}"));
+    IntegrationGuard guard = f.guard(base);
+    Instant start = f.clock.instant();
+
+    IntegrationOutcome<JsonNode> first = guard.execute(request("k-429").build(), sendCall());
+
+    assertThat(first).isInstanceOf(IntegrationOutcome.RateLimited.class);
+    assertThat(first.reason()).isEqualTo(OutcomeReason.PROVIDER_RATE_LIMITED);
+    IntegrationOutcome.RateLimited<JsonNode> limited = (IntegrationOutcome.RateLimited<JsonNode>) first;
+    assertThat(limited.retryAfter()).isEqualTo(start.plusSeconds(2));
+    assertThat(received()).isEqualTo(1);
+
+    // while paused, nothing is sent
+    IntegrationOutcome<JsonNode> paused = guard.execute(limited.request(), sendCall());
+    assertThat(paused.reason()).isEqualTo(OutcomeReason.PROVIDER_PAUSED);
+    assertThat(received()).isEqualTo(1);
+
+    f.clock.advance(Duration.ofSeconds(2));
+    IntegrationOutcome<JsonNode> resubmitted = guard.execute(limited.request(), sendCall());
+
+    assertThat(resubmitted.accepted()).isTrue();
+    assertThat(received()).isEqualTo(2);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_RATE_LIMITED)).hasSize(2);
+  }
+
+  @Test
+  void executeWhenRetryAfterIsAnHttpDateThenPausedUntilThatDate() {
+    Instant until = f.clock.instant().plusSeconds(30);
+    answer(429, "");
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(429)
+        .withHeader("Retry-After", DateTimeFormatter.RFC_1123_DATE_TIME.format(until.atOffset(ZoneOffset.UTC)))));
+
+    IntegrationOutcome<JsonNode> out = f.guard(base).execute(request("k-date").build(), sendCall());
+
+    assertThat(((IntegrationOutcome.RateLimited<JsonNode>) out).retryAfter()).isEqualTo(until);
+  }
+
+  @Test
+  void executeWhenProviderSignalsShortThrottleThenWaitsItOutWithinTheCapAndAccepts() {
+    // a provider-specific signal: 503 with X-Throttle-Ms, classified by the provider adapter
+    sequence(aResponse().withStatus(503).withHeader("X-Throttle-Ms", "20"), okJson("{\"id\":\"msg-4\"}"));
+    ProviderCall<JsonNode> base503 = sendCall();
+    ProviderCall<JsonNode> throttleAware = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws Exception {
+        return base503.exchange(context);
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return base503.validator();
+      }
+
+      @Override
+      public boolean reportsSending() {
+        return true;
+      }
+
+      @Override
+      public Classification classify(ProviderResponse response, Instant now) {
+        return response.header("X-Throttle-Ms")
+            .map(ms -> Classification.rateLimited(now.plusMillis(Long.parseLong(ms))))
+            .orElseGet(() -> Classification.standard(response, now));
+      }
+    };
+
+    IntegrationOutcome<JsonNode> out = f.guard(base).execute(request("k-throttle").build(), throttleAware);
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(((IntegrationOutcome.Accepted<JsonNode>) out).attempts()).isEqualTo(2);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_RATE_LIMITED)).singleElement()
+        .satisfies(e -> assertThat(e.outcome()).isEqualTo("WAITING"));
+  }
+
+  @Test
+  void executeWhenProviderAnswers400ThenFailedWithoutRetry() {
+    answer(400, "{\"error\":\"bad recipient\"}");
+
+    IntegrationOutcome<JsonNode> out = f.guard(base).execute(request("k-400").build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.PROVIDER_ERROR);
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) out).status()).isEqualTo(400);
+    assertThat(received()).isEqualTo(1);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_RETRY)).isEmpty();
+  }
+
+  @Test
+  void executeWhenProviderAnswers408ThenRetried() {
+    sequence(aResponse().withStatus(408), okJson("{\"id\":\"msg-408\"}"));
+
+    IntegrationOutcome<JsonNode> out = f.guard(base).execute(request("k-408").build(), sendCall());
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(received()).isEqualTo(2);
+  }
+
+  @Test
+  void executeWhenResponseIsMalformedJsonThenRejectedAuditedAndEvidenceKept() {
+    answer(200, "{\"id\": \"msg-5\", ");
+
+    IntegrationOutcome<JsonNode> out = f.guard(base).execute(request("k-malformed").build(), sendCall());
+
+    assertThat(out).isInstanceOf(IntegrationOutcome.Rejected.class);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID);
+    assertThat(out.value()).isEmpty();
+    String ref = ((IntegrationOutcome.Rejected<JsonNode>) out).evidenceRef().orElseThrow();
+    assertThat(new String(f.evidence.find(ref).orElseThrow().responseBody())).isEqualTo("{\"id\": \"msg-5\", ");
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_REJECTED)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("evidenceRef", ref));
+    assertThat(f.audit.events(AuditEventType.ACCEPTED_FACT)).isEmpty();
+  }
+
+  @Test
+  void executeWhenResponseMissesARequiredFieldThenRejected() {
+    answer(200, "{\"status\":\"queued\"}");
+
+    IntegrationOutcome<JsonNode> out = f.guard(base).execute(request("k-missing").build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID);
+    assertThat(((IntegrationOutcome.Rejected<JsonNode>) out).message()).contains("required field id is missing");
+  }
+
+  @Test
+  void executeWhenResponseIsLargerThanTheLimitThenRejected() {
+    answer(200, "{\"id\":\"" + "x".repeat(2000) + "\"}");
+    IntegrationGuard guard = f.guard(base, p -> p.maxResponseBytes(1000));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-large").build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_TOO_LARGE);
+  }
+
+  @Test
+  void executeWhenResponseIsDelayedPastTheTimeoutThenEscalatedAndKeyStaysReserved() {
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"late\"}").withFixedDelay(1500)));
+    IntegrationGuard guard = f.guard(base, p -> p.attemptTimeout(Duration.ofMillis(150)));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-timeout").build(), sendCall());
+
+    assertThat(out).isInstanceOf(IntegrationOutcome.Escalated.class);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    IntegrationOutcome.Escalated<JsonNode> escalated = (IntegrationOutcome.Escalated<JsonNode>) out;
+    assertThat(escalated.attempts()).isEqualTo(1);
+    assertThat(f.idempotency.isReserved(key("k-timeout"))).isTrue();
+    assertThat(f.escalations.escalations()).singleElement().satisfies(e -> {
+      assertThat(e.tenant()).isEqualTo(TenantId.of(GuardFixtures.TENANT));
+      assertThat(e.provider().value()).isEqualTo(GuardFixtures.PROVIDER);
+      assertThat(e.action()).isEqualTo(GuardFixtures.SEND);
+      assertThat(e.idempotencyKey()).contains("k-timeout");
+      assertThat(e.attempts()).isEqualTo(1);
+      assertThat(e.lastError()).contains("timeout");
+      assertThat(e.evidenceRef()).isEqualTo(escalated.evidenceRef());
+    });
+    assertThat(f.evidence.find(escalated.evidenceRef())).isPresent();
+
+    // a later call with the same key does not blindly resend
+    IntegrationOutcome<JsonNode> again = guard.execute(request("k-timeout").build(), sendCall());
+    assertThat(again.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(((IntegrationOutcome.Duplicate<JsonNode>) again).first().orElseThrow().kind())
+        .isEqualTo(IntegrationOutcome.Kind.ESCALATED);
+    assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
+  void executeWith200ConcurrentCallersOnTheSameKeyThenProviderReceivesExactlyOneRequest() throws Exception {
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"msg-once\"}").withFixedDelay(200)));
+    IntegrationGuard guard = f.guard(base);
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<IntegrationOutcome<JsonNode>>> futures = new ArrayList<>();
+    try {
+      for (int i = 0; i < 200; i++) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return guard.execute(request("k-concurrent").build(), sendCall());
+        }));
+      }
+      go.countDown();
+      List<IntegrationOutcome<JsonNode>> outcomes = new ArrayList<>();
+      for (Future<IntegrationOutcome<JsonNode>> fu : futures) {
+        outcomes.add(fu.get(30, TimeUnit.SECONDS));
+      }
+
+      assertThat(received()).as("requests received; outcomes: %s", outcomes.stream()
+          .collect(java.util.stream.Collectors.groupingBy(IntegrationOutcome::reason, java.util.stream.Collectors.counting())))
+          .isEqualTo(1);
+      assertThat(outcomes).filteredOn(IntegrationOutcome::accepted).hasSize(1);
+      assertThat(outcomes).filteredOn(o -> !o.accepted())
+          .allSatisfy(o -> assertThat(o.kind()).isEqualTo(IntegrationOutcome.Kind.DUPLICATE));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void executeWhenDuplicateWaitIsSetThenConcurrentDuplicatesGetTheFirstOutcome() throws Exception {
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"msg-wait\"}").withFixedDelay(150)));
+    IntegrationGuard guard = f.guard(base, p -> p.duplicateWait(Duration.ofSeconds(5)));
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    try {
+      List<Future<IntegrationOutcome<JsonNode>>> futures = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        futures.add(pool.submit(() -> guard.execute(request("k-wait").build(), sendCall())));
+      }
+      for (Future<IntegrationOutcome<JsonNode>> fu : futures) {
+        IntegrationOutcome<JsonNode> o = fu.get(30, TimeUnit.SECONDS);
+        assertThat(o.value().orElseThrow().get("id").asText()).isEqualTo("msg-wait");
+      }
+      assertThat(received()).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void executeWhenKeyCompletedThenDuplicateReturnsTheFirstOutcomeWithoutCalling() {
+    answer(200, "{\"id\":\"msg-6\"}");
+    IntegrationGuard guard = f.guard(base);
+
+    guard.execute(request("k-dup").build(), sendCall());
+    IntegrationOutcome<JsonNode> again = guard.execute(request("k-dup").build(), sendCall());
+
+    assertThat(again.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(again.value().orElseThrow().get("id").asText()).isEqualTo("msg-6");
+    assertThat(received()).isEqualTo(1);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_DUPLICATE)).hasSize(1);
+  }
+
+  @Test
+  void executeWhenIdempotencyRecordExpiredThenTheKeyCanBeUsedAgain() {
+    answer(200, "{\"id\":\"msg-7\"}");
+    IntegrationGuard guard = f.guard(base, p -> p.idempotencyTtl(Duration.ofHours(1)));
+
+    guard.execute(request("k-ttl").build(), sendCall());
+    f.clock.advance(Duration.ofHours(1));
+    IntegrationOutcome<JsonNode> later = guard.execute(request("k-ttl").build(), sendCall());
+
+    assertThat(later.accepted()).isTrue();
+    assertThat(received()).isEqualTo(2);
+  }
+
+  @Test
+  void executeWhenSameKeyComesWithAnotherPayloadThenRejectedAndNothingSent() {
+    answer(200, "{\"id\":\"msg-8\"}");
+    IntegrationGuard guard = f.guard(base);
+    guard.execute(request("k-reuse").build(), sendCall());
+
+    IntegrationRequest other = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).idempotencyKey("k-reuse")
+        .jsonPayload(Map.of("to", "mallory@example.com", "subject", "hello")).build();
+    IntegrationOutcome<JsonNode> out = guard.execute(other, sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_KEY_REUSED);
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.REJECTED);
+    assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
+  void executeWhenConsentRevokedThenDeniedAndProviderReceivesNothing() {
+    answer(200, "{\"id\":\"msg-9\"}");
+    IntegrationGuard guard = f.guard(base);
+    Consent consent = f.consents.grant(TenantId.of(GuardFixtures.TENANT), ConsentScope.MAIL,
+        f.clock.instant().plus(Duration.ofDays(1)));
+    GuardFixtures fresh = f; // the fixture's year-long consent is revoked too
+    f.audit.clear();
+    fresh.consents.revoke(consent.id());
+    revokeAll();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-revoked").build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.CONSENT_REVOKED);
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.DENIED);
+    assertThat(received()).isZero();
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_DENIED)).singleElement()
+        .satisfies(e -> assertThat(e.reasons()).containsExactly("CONSENT_REVOKED"));
+  }
+
+  private void revokeAll() {
+    for (int i = 1; i <= 10; i++) {
+      f.consents.revoke("consent-" + i);
+    }
+  }
+
+  @Test
+  void executeWhenEndpointIsPlainHttpToANonLoopbackHostThenDeniedAndNothingSent() {
+    IntegrationGuard guard = f.guard(base);
+    IntegrationRequest r = request("k-plain").endpoint(URI.create("http://mail.partner.example/v1/")).build();
+    ProviderCall<JsonNode> counting = countingCall();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(r, counting);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.TRANSPORT_INSECURE);
+    assertThat(calls).isZero();
+    assertThat(received()).isZero();
+  }
+
+  int calls;
+
+  private ProviderCall<JsonNode> countingCall() {
+    ProviderCall<JsonNode> real = sendCall();
+    return ProviderCall.of(ctx -> {
+      calls++;
+      return real.exchange(ctx);
+    }, real.validator());
+  }
+
+  @Test
+  void executeWhenTenantLimitIsUsedUpThenRateLimitedWithoutCallingAndOtherTenantsGoOn() {
+    answer(200, "{\"id\":\"msg-10\"}");
+    f.consents.grant(TenantId.of(GuardFixtures.OTHER_TENANT), ConsentScope.MAIL, f.clock.instant().plus(Duration.ofDays(1)));
+    IntegrationGuard guard = f.guard(base, p -> p.tenantRateLimit(RateLimit.of(2, Duration.ofHours(1))));
+
+    assertThat(guard.execute(request("k-rl-1").build(), sendCall()).accepted()).isTrue();
+    assertThat(guard.execute(request("k-rl-2").build(), sendCall()).accepted()).isTrue();
+    IntegrationOutcome<JsonNode> third = guard.execute(request("k-rl-3").build(), sendCall());
+    IntegrationOutcome<JsonNode> otherTenant = guard.execute(IntegrationRequest.builder().actor(GuardFixtures.user())
+        .tenant(GuardFixtures.OTHER_TENANT).provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND)
+        .idempotencyKey("k-rl-4").jsonPayload(Map.of("to", "x")).build(), sendCall());
+
+    assertThat(third.reason()).isEqualTo(OutcomeReason.RATE_LIMIT_EXCEEDED);
+    assertThat(((IntegrationOutcome.RateLimited<JsonNode>) third).retryAfter()).isAfter(f.clock.instant());
+    assertThat(otherTenant.accepted()).isTrue();
+    assertThat(received()).isEqualTo(3);
+    // nothing of the limited request is lost: its key is free for the resubmission
+    assertThat(f.idempotency.isReserved(key("k-rl-3"))).isFalse();
+  }
+
+  @Test
+  void executeWhenProviderWideLimitIsUsedUpThenEveryTenantIsRateLimited() {
+    answer(200, "{\"id\":\"msg-11\"}");
+    f.consents.grant(TenantId.of(GuardFixtures.OTHER_TENANT), ConsentScope.MAIL, f.clock.instant().plus(Duration.ofDays(1)));
+    IntegrationGuard guard = f.guard(base, p -> p.providerRateLimit(RateLimit.of(1, Duration.ofHours(1))));
+
+    guard.execute(request("k-pw-1").build(), sendCall());
+    IntegrationOutcome<JsonNode> other = guard.execute(IntegrationRequest.builder().actor(GuardFixtures.user())
+        .tenant(GuardFixtures.OTHER_TENANT).provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND)
+        .idempotencyKey("k-pw-2").jsonPayload(Map.of("to", "x")).build(), sendCall());
+
+    assertThat(other.reason()).isEqualTo(OutcomeReason.RATE_LIMIT_EXCEEDED);
+    assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
+  void executeWhenRetriesSpendPermitsThenALimitStopsTheRetries() {
+    answer(503, "");
+    IntegrationGuard guard = f.guard(base, p -> p.tenantRateLimit(RateLimit.of(2, Duration.ofHours(1))).maxAttempts(5));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-permits").build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RATE_LIMIT_EXCEEDED);
+    assertThat(received()).isEqualTo(2);
+  }
+
+  @Test
+  void executeWhenRetryBudgetIsSpentThenTransientFailuresAreNotRetried() {
+    answer(503, "");
+    IntegrationGuard guard = f.guard(base, p -> p.retryBudget(0.0, 1, Duration.ofMinutes(1)));
+
+    IntegrationOutcome<JsonNode> first = guard.execute(request("k-budget-1").build(), sendCall());
+    int afterFirst = received();
+    IntegrationOutcome<JsonNode> second = guard.execute(request("k-budget-2").build(), sendCall());
+
+    assertThat(first.reason()).isEqualTo(OutcomeReason.RETRY_BUDGET_EXHAUSTED);
+    assertThat(afterFirst).isEqualTo(2); // one retry was in the minimum budget
+    assertThat(second.reason()).isEqualTo(OutcomeReason.RETRY_BUDGET_EXHAUSTED);
+    assertThat(received()).isEqualTo(3); // no retry left for the second call
+  }
+
+  @Test
+  void executeWhenCircuitBreakerIsOpenThenFailedWithoutCalling() {
+    answer(503, "");
+    IntegrationGuard guard = f.guard(base, p -> p.maxAttempts(1).circuitBreaker(2, 2, Duration.ofMinutes(1)));
+
+    guard.execute(request("k-cb-1").build(), sendCall());
+    guard.execute(request("k-cb-2").build(), sendCall());
+    IntegrationOutcome<JsonNode> third = guard.execute(request("k-cb-3").build(), sendCall());
+
+    assertThat(third.reason()).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(received()).isEqualTo(2);
+  }
+
+  @Test
+  void executeWhenNothingListensThenConnectErrorsAreRetriedAndTheCallFails() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    IntegrationGuard guard = f.guard("http://127.0.0.1:" + closedPort);
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-refused").build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RETRIES_EXHAUSTED);
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) out).attempts()).isEqualTo(3);
+    assertThat(f.escalations.escalations()).isEmpty();
+  }
+
+  @Test
+  void executeAsyncCompletesWithTheSameOutcome() throws Exception {
+    answer(200, "{\"id\":\"msg-async\"}");
+
+    IntegrationOutcome<JsonNode> out = f.guard(base).executeAsync(request("k-async").build(), sendCall()).get(10, TimeUnit.SECONDS);
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(received()).isEqualTo(1);
+  }
+
+  private static IdempotencyKey key(String k) {
+    return new IdempotencyKey(TenantId.of(GuardFixtures.TENANT), ProviderId.of(GuardFixtures.PROVIDER), GuardFixtures.SEND, k);
+  }
+}

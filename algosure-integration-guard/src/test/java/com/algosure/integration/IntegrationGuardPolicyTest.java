@@ -1,0 +1,479 @@
+package com.algosure.integration;
+
+import static com.algosure.integration.GuardFixtures.LOOKUP;
+import static com.algosure.integration.GuardFixtures.PAY;
+import static com.algosure.integration.GuardFixtures.PROVIDER;
+import static com.algosure.integration.GuardFixtures.SEND;
+import static com.algosure.integration.GuardFixtures.TENANT;
+import static com.algosure.integration.GuardFixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditFailurePolicy;
+import com.algosure.authz.Actor;
+import com.algosure.authz.Effect;
+import com.algosure.authz.OrganizationId;
+import com.algosure.authz.TenantId;
+import com.algosure.integration.spi.ConsentCheck;
+import com.algosure.integration.spi.IdempotencyStore;
+import com.algosure.integration.spi.RateLimitStore;
+import com.algosure.integration.spi.SecretLease;
+import com.algosure.integration.spi.SecretRef;
+import com.algosure.integration.spi.SecretStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guard's rules before and around the provider call: tenant, authorization (the real PDP), consent,
+ * secrets, idempotency, failing SPIs and audit. The provider is a {@link ProviderCall} whose exchange
+ * answers in process and counts how often it was reached.
+ */
+class IntegrationGuardPolicyTest {
+
+  static final String BASE = "https://api.acme-mail.example";
+
+  GuardFixtures f;
+  final AtomicInteger exchanges = new AtomicInteger();
+  final ProviderCall<JsonNode> ok = ProviderCall.of(ctx -> {
+    exchanges.incrementAndGet();
+    return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
+  }, JsonValidator.builder().require("id", JsonType.STRING).build());
+
+  @BeforeEach
+  void setUp() {
+    f = new GuardFixtures();
+    f.grantMailConsent();
+  }
+
+  IntegrationGuard guard() {
+    return f.guard(BASE);
+  }
+
+  @Test
+  void executeWhenEverythingHoldsThenAccepted() {
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-1").build(), ok);
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
+  void executeWhenTenantIsMissingThenDeniedBeforeAnythingElse() {
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).provider(PROVIDER).action(SEND)
+        .idempotencyKey("k-t").build();
+
+    IntegrationOutcome<JsonNode> out = guard().execute(r, ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.TENANT_MISSING);
+    assertThat(exchanges).hasValue(0);
+    assertThat(f.audit.events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_DENIED)).singleElement()
+        .satisfies(e -> assertThat(e.reasons()).containsExactly("TENANT_MISSING"));
+  }
+
+  @Test
+  void executeWhenActorIsMissingThenDeniedBeforeAuthorization() {
+    IntegrationRequest r = IntegrationRequest.builder().tenant(TENANT).provider(PROVIDER).action(SEND).idempotencyKey("k-a").build();
+
+    IntegrationOutcome<JsonNode> out = guard().execute(r, ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.ACTOR_MISSING);
+    assertThat(f.audit.events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenProviderIsNotRegisteredThenDenied() {
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider("unknown")
+        .action(SEND).idempotencyKey("k-p").build();
+
+    assertThat(guard().execute(r, ok).reason()).isEqualTo(OutcomeReason.PROVIDER_UNKNOWN);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenActionIsNotRegisteredForTheProviderThenDenied() {
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider(PROVIDER)
+        .action("mail:delete").idempotencyKey("k-x").build();
+
+    assertThat(guard().execute(r, ok).reason()).isEqualTo(OutcomeReason.ACTION_UNKNOWN);
+  }
+
+  @Test
+  void executeWhenThePdpDeniesThenDeniedWithTheDecisionAuditedOnceByThePdp() {
+    IntegrationRequest r = IntegrationRequest.builder().actor(Actor.user("mallory")).tenant(TENANT).provider(PROVIDER)
+        .action(SEND).idempotencyKey("k-d").build();
+
+    IntegrationOutcome<JsonNode> out = guard().execute(r, ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.AUTHORIZATION_DENIED);
+    IntegrationOutcome.Denied<JsonNode> denied = (IntegrationOutcome.Denied<JsonNode>) out;
+    assertThat(denied.decision()).hasValueSatisfying(d -> assertThat(d.effect()).isEqualTo(Effect.DENY));
+    assertThat(f.audit.events(AuditEventType.AUTHORIZATION_DECISION)).singleElement()
+        .satisfies(e -> assertThat(e.outcome()).isEqualTo("DENY"));
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_DENIED)).isEmpty();
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheActionIsHighImpactWithoutApprovalThenDeniedWithTheApprovalRequiredDecision() {
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider(PROVIDER)
+        .action(PAY).idempotencyKey("k-pay").build();
+
+    IntegrationOutcome<JsonNode> out = guard().execute(r, ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.APPROVAL_REQUIRED);
+    assertThat(((IntegrationOutcome.Denied<JsonNode>) out).decision())
+        .hasValueSatisfying(d -> assertThat(d.effect()).isEqualTo(Effect.APPROVAL_REQUIRED));
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenNoConsentThenDeniedAuditedAndNothingSent() {
+    f = new GuardFixtures(); // without the mail consent
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-c").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.CONSENT_MISSING);
+    assertThat(exchanges).hasValue(0);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_DENIED)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("consentScope", "MAIL"));
+  }
+
+  @Test
+  void executeWhenConsentExpiredThenDenied() {
+    f.clock.advance(Duration.ofDays(366));
+
+    assertThat(guard().execute(request("k-e").build(), ok).reason()).isEqualTo(OutcomeReason.CONSENT_EXPIRED);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenConsentIsLimitedToAnotherSubjectThenDenied() {
+    f = new GuardFixtures();
+    f.consents.grant(TenantId.of(TENANT), OrganizationId.of("sales"), "customer-1", ConsentScope.MAIL,
+        f.clock.instant().plus(Duration.ofDays(1)));
+    IntegrationGuard guard = guard();
+
+    IntegrationOutcome<JsonNode> other = guard.execute(request("k-s1").consentSubject("customer-2").build(), ok);
+
+    assertThat(other.reason()).isEqualTo(OutcomeReason.CONSENT_MISSING);
+  }
+
+  @Test
+  void executeWhenTheConsentRegistryFailsThenDenied() {
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).secrets(f.secrets)
+        .consents((q, now) -> {
+          throw new IllegalStateException("consent service down");
+        }).build();
+
+    assertThat(guard.execute(request("k-cu").build(), ok).reason()).isEqualTo(OutcomeReason.CONSENT_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheConsentRegistryAnswersNullThenDenied() {
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).secrets(f.secrets).consents((q, now) -> (ConsentCheck) null).build();
+
+    assertThat(guard.execute(request("k-cn").build(), ok).reason()).isEqualTo(OutcomeReason.CONSENT_UNAVAILABLE);
+  }
+
+  @Test
+  void executeWhenTheActionNeedsNoConsentThenItRunsWithoutOne() {
+    f = new GuardFixtures();
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider(PROVIDER)
+        .action(LOOKUP).idempotencyKey("k-l").build();
+
+    assertThat(guard().execute(r, ok).accepted()).isTrue();
+  }
+
+  @Test
+  void executeWhenAnAgentCallsAProviderThatNeedsSecretsThenDeniedAndNoSecretIsResolved() {
+    AtomicInteger resolved = new AtomicInteger();
+    SecretStore counting = (ref, now) -> {
+      resolved.incrementAndGet();
+      return f.secrets.resolve(ref, now);
+    };
+    IntegrationGuard guard = f.guard(GuardFixtures.provider(BASE).build()).build();
+    IntegrationGuard countingGuard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(counting).build();
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.agent(f.clock.instant().plusSeconds(600)))
+        .tenant(TENANT).provider(PROVIDER).action(SEND).task("task-1").resource(com.algosure.authz.ResourceRef.of("integration", PROVIDER))
+        .idempotencyKey("k-agent").build();
+
+    IntegrationOutcome<JsonNode> out = countingGuard.execute(r, ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.SECRETS_NOT_FOR_AGENTS);
+    assertThat(resolved).hasValue(0);
+    assertThat(exchanges).hasValue(0);
+    assertThat(guard).isNotNull();
+  }
+
+  @Test
+  void executeWhenTheSecretIsMissingThenFailedAndNothingSent() {
+    f.secrets.remove(SecretRef.of(GuardFixtures.SECRET_REF));
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-sm").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.SECRET_UNAVAILABLE);
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.FAILED);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheSecretStoreThrowsThenFailedAndNothingSent() {
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets((ref, now) -> {
+          throw new IllegalStateException("vault sealed");
+        }).build();
+
+    assertThat(guard.execute(request("k-st").build(), ok).reason()).isEqualTo(OutcomeReason.SECRET_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeCachesASecretForItsLeaseOnlyAndPicksUpARotationAfterIt() {
+    AtomicInteger resolved = new AtomicInteger();
+    SecretStore counting = (ref, now) -> {
+      resolved.incrementAndGet();
+      return f.secrets.resolve(ref, now);
+    };
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(counting).build();
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    ProviderCall<JsonNode> recording = ProviderCall.of(ctx -> {
+      seen.add(ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF)).reveal());
+      return ProviderResponse.of(200, Map.of(), "{\"id\":\"m\"}".getBytes(StandardCharsets.UTF_8));
+    }, JsonValidator.builder().build());
+
+    guard.execute(request("k-l1").build(), recording);
+    guard.execute(request("k-l2").build(), recording);
+    f.secrets.rotate(SecretRef.of(GuardFixtures.SECRET_REF), "rotated-value");
+    f.clock.advance(Duration.ofMinutes(5));
+    guard.execute(request("k-l3").build(), recording);
+
+    assertThat(resolved).hasValue(2);
+    assertThat(seen).containsExactly(GuardFixtures.SECRET_VALUE, GuardFixtures.SECRET_VALUE, "rotated-value");
+    assertThat(f.audit.events(AuditEventType.CREDENTIAL_USE)).hasSize(3)
+        .allSatisfy(e -> assertThat(e.details()).containsEntry("secretRef", GuardFixtures.SECRET_REF));
+  }
+
+  @Test
+  void executeWhenALeaseHasAlreadyExpiredThenTheSecretIsUnavailable() {
+    SecretStore expired = (ref, now) -> Optional.of(new SecretLease(com.algosure.integration.spi.Secret.of(ref, "v"), now));
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(expired).build();
+
+    assertThat(guard.execute(request("k-ex").build(), ok).reason()).isEqualTo(OutcomeReason.SECRET_UNAVAILABLE);
+  }
+
+  @Test
+  void executeWhenTheIdempotencyKeyIsMissingThenRejected() {
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider(PROVIDER).action(SEND).build();
+
+    assertThat(guard().execute(r, ok).reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_KEY_MISSING);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheProviderNeedsNoIdempotencyKeyThenItRunsWithoutOne() {
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider(PROVIDER).action(SEND).build();
+
+    assertThat(f.guard(BASE, p -> p.requireIdempotencyKey(false)).execute(r, ok).accepted()).isTrue();
+  }
+
+  @Test
+  void executeWhenTheIdempotencyStoreFailsThenFailedAndNothingSent() {
+    IdempotencyStore broken = new IdempotencyStore() {
+      @Override
+      public com.algosure.integration.spi.ClaimResult claim(com.algosure.integration.spi.IdempotencyKey key, String fp, String owner, Duration ttl) {
+        throw new IllegalStateException("redis down");
+      }
+
+      @Override
+      public boolean complete(com.algosure.integration.spi.IdempotencyKey key, String owner, Object outcome, Duration ttl) {
+        return false;
+      }
+
+      @Override
+      public boolean release(com.algosure.integration.spi.IdempotencyKey key, String owner) {
+        return false;
+      }
+    };
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).idempotencyStore(broken).build();
+
+    assertThat(guard.execute(request("k-is").build(), ok).reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheRateLimitStoreFailsThenFailedAndNothingSent() {
+    RateLimitStore broken = new RateLimitStore() {
+      @Override
+      public com.algosure.integration.spi.RateLimitDecision acquire(com.algosure.integration.spi.RateLimitKey key,
+          com.algosure.integration.spi.RateLimit limit, Instant now) {
+        throw new IllegalStateException("redis down");
+      }
+
+      @Override
+      public Optional<Instant> pausedUntil(com.algosure.integration.spi.RateLimitKey key, Instant now) {
+        throw new IllegalStateException("redis down");
+      }
+
+      @Override
+      public void pause(com.algosure.integration.spi.RateLimitKey key, Instant until) {
+        throw new IllegalStateException("redis down");
+      }
+    };
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(broken).build();
+
+    assertThat(guard.execute(request("k-rs").build(), ok).reason()).isEqualTo(OutcomeReason.RATE_LIMIT_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenACustomExchangeFailsWithIoThenTheStateIsUnknownAndEscalated() {
+    ProviderCall<JsonNode> resetMidway = ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      throw new IOException("connection reset");
+    }, JsonValidator.builder().build());
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-io").build(), resetMidway);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(exchanges).hasValue(1); // never retried: it may have taken effect
+    assertThat(f.escalations.escalations()).singleElement()
+        .satisfies(e -> assertThat(e.lastError()).isEqualTo("java.io.IOException"));
+  }
+
+  @Test
+  void executeWhenACustomExchangeCannotConnectThenItIsRetried() {
+    ProviderCall<JsonNode> refusedOnce = ProviderCall.of(ctx -> {
+      if (exchanges.incrementAndGet() == 1) {
+        throw new ConnectException("refused");
+      }
+      return ProviderResponse.of(200, Map.of(), "{\"id\":\"m\"}".getBytes(StandardCharsets.UTF_8));
+    }, JsonValidator.builder().build());
+
+    assertThat(guard().execute(request("k-cr").build(), refusedOnce).accepted()).isTrue();
+    assertThat(exchanges).hasValue(2);
+  }
+
+  @Test
+  void executeWhenTheExchangeReturnsNullThenEscalated() {
+    ProviderCall<JsonNode> nothing = ProviderCall.of(ctx -> null, JsonValidator.builder().build());
+
+    assertThat(guard().execute(request("k-null").build(), nothing).reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+  }
+
+  @Test
+  void executeWhenTheEscalationHandlerThrowsThenTheOutcomeIsStillEscalated() {
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets)
+        .escalations(e -> {
+          throw new IllegalStateException("workflow down");
+        }).build();
+    ProviderCall<JsonNode> reset = ProviderCall.of(ctx -> {
+      throw new IOException("reset");
+    }, JsonValidator.builder().build());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-eh").build(), reset);
+
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.ESCALATED);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_ESCALATED)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("escalationDelivered", "false"));
+  }
+
+  @Test
+  void executeWhenTheValidatorThrowsThenRejectedWithEvidence() {
+    ProviderCall<JsonNode> broken = ProviderCall.of(ctx -> ProviderResponse.of(200, Map.of(), new byte[] {1}), payload -> {
+      throw new IllegalStateException("bug");
+    });
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-v").build(), broken);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID);
+    assertThat(((IntegrationOutcome.Rejected<JsonNode>) out).evidenceRef()).isPresent();
+  }
+
+  @Test
+  void executeWhenTheRequestCannotBeAuditedThenItIsNotSent() {
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).consents(f.consents).secrets(f.secrets)
+        .auditSink(e -> {
+          if (e.type() == AuditEventType.INTEGRATION_REQUEST) {
+            throw new IllegalStateException("audit store down");
+          }
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-au").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.AUDIT_FAILED);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenAuditMayFailAndContinueThenTheRequestIsSent() {
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).consents(f.consents).secrets(f.secrets).auditFailurePolicy(AuditFailurePolicy.LOG_AND_CONTINUE)
+        .auditSink(e -> {
+          if (e.type() != AuditEventType.AUTHORIZATION_DECISION) {
+            throw new IllegalStateException("audit store down");
+          }
+        }).build();
+
+    assertThat(guard.execute(request("k-lc").build(), ok).accepted()).isTrue();
+  }
+
+  @Test
+  void executeWhenTheAcceptedFactCannotBeAuditedThenEscalated() {
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).consents(f.consents).secrets(f.secrets).escalations(f.escalations)
+        .auditSink(e -> {
+          if (e.type() == AuditEventType.ACCEPTED_FACT) {
+            throw new IllegalStateException("audit store down");
+          }
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-fact").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.FACT_NOT_AUDITED);
+    assertThat(out.accepted()).isFalse();
+    assertThat(f.escalations.escalations()).hasSize(1);
+  }
+
+  @Test
+  void executeAuditsEveryMaterialStepWithTheCallsIds() {
+    guard().execute(request("k-audit").build(), ok);
+
+    List<AuditEventType> types = f.audit.events().stream().map(com.algosure.audit.AuditEvent::type).collect(java.util.stream.Collectors.toList());
+    assertThat(types).containsExactly(AuditEventType.AUTHORIZATION_DECISION, AuditEventType.CREDENTIAL_USE,
+        AuditEventType.INTEGRATION_REQUEST, AuditEventType.INTEGRATION_RESPONSE, AuditEventType.ACCEPTED_FACT);
+    assertThat(f.audit.events().subList(1, 5)).allSatisfy(e -> {
+      assertThat(e.tenant()).contains(TENANT);
+      assertThat(e.actorId()).contains(GuardFixtures.USER);
+      assertThat(e.provider()).contains(PROVIDER);
+      assertThat(e.action()).contains(SEND);
+      assertThat(e.correlationId()).contains("corr-k-audit");
+      assertThat(e.details()).containsEntry("idempotencyKey", "k-audit");
+    });
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_RESPONSE)).singleElement().satisfies(e -> {
+      assertThat(e.details()).containsEntry("status", "200").containsEntry("bytes", "14").containsKey("sha256");
+      assertThat(e.details().values()).noneMatch(v -> v.contains("msg-1")); // a hash, not the body
+    });
+  }
+}

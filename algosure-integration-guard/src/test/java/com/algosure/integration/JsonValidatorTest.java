@@ -1,0 +1,89 @@
+package com.algosure.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Validate inbound data: JSON answers and payloads are untrusted until the validator accepts them. */
+class JsonValidatorTest {
+
+  final JsonValidator v = JsonValidator.builder().maxBytes(200).maxDepth(4)
+      .require("id", JsonType.STRING).require("/delivery/attempts", JsonType.INTEGER).safeField("id").build();
+
+  static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void validateWhenFieldsArePresentAndTypedThenTheTreeAndSafeFields() {
+    Validated<com.fasterxml.jackson.databind.JsonNode> ok = v.validate(b("{\"id\":\"m-1\",\"delivery\":{\"attempts\":2},\"to\":\"bob@example.com\"}"));
+
+    assertThat(ok.value().get("id").asText()).isEqualTo("m-1");
+    assertThat(ok.safeFields()).containsExactly(java.util.Map.entry("id", "m-1"));
+  }
+
+  @Test
+  void validateWhenARequiredFieldIsMissingThenRejectedNamingIt() {
+    assertThatThrownBy(() -> v.validate(b("{\"id\":\"m-1\"}")))
+        .isInstanceOf(InvalidPayloadException.class).hasMessage("required field /delivery/attempts is missing");
+  }
+
+  @Test
+  void validateWhenAFieldHasTheWrongTypeThenRejectedWithoutItsValue() {
+    assertThatThrownBy(() -> v.validate(b("{\"id\":42,\"delivery\":{\"attempts\":2}}")))
+        .hasMessage("field id must be STRING, was NUMBER");
+  }
+
+  @Test
+  void validateWhenOverTheSizeLimitThenRejectedBeforeParsing() {
+    assertThatThrownBy(() -> v.validate(new byte[201])).hasMessage("JSON payload is 201 bytes, over the limit of 200");
+  }
+
+  @Test
+  void validateWhenMalformedThenRejectedWithThePosition() {
+    assertThatThrownBy(() -> v.validate(b("{\"id\": ")))
+        .isInstanceOf(InvalidPayloadException.class).hasMessageStartingWith("payload is not valid JSON at line 1");
+  }
+
+  @Test
+  void validateWhenAKeyIsDuplicatedThenRejectedAsAmbiguous() {
+    assertThatThrownBy(() -> v.validate(b("{\"id\":\"a\",\"id\":\"b\",\"delivery\":{\"attempts\":1}}")))
+        .isInstanceOf(InvalidPayloadException.class);
+  }
+
+  @Test
+  void validateWhenTrailingContentFollowsThenRejected() {
+    assertThatThrownBy(() -> v.validate(b("{\"id\":\"a\",\"delivery\":{\"attempts\":1}} {}")))
+        .isInstanceOf(InvalidPayloadException.class);
+  }
+
+  @Test
+  void validateWhenNestedTooDeepThenRejected() {
+    assertThatThrownBy(() -> v.validate(b("{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1}}}}}")))
+        .isInstanceOf(InvalidPayloadException.class);
+  }
+
+  @Test
+  void validateWhenTheRootIsNotAnObjectThenRejected() {
+    assertThatThrownBy(() -> v.validate(b("[1,2]"))).hasMessage("payload must be a JSON object, was ARRAY");
+  }
+
+  record Message(String id) {}
+
+  @Test
+  void asMapsTheValidatedTreeToAType() {
+    PayloadValidator<Message> typed = JsonValidator.builder().require("id", JsonType.STRING).build().as(Message.class);
+
+    assertThat(typed.validate(b("{\"id\":\"m-9\"}")).value()).isEqualTo(new Message("m-9"));
+    assertThatThrownBy(() -> typed.validate(b("{\"id\":\"m-9\",\"extra\":1}"))).hasMessage("payload does not map to Message");
+  }
+
+  @Test
+  void builderRefusesAnOptionSetTwice() {
+    assertThatThrownBy(() -> JsonValidator.builder().maxBytes(1).maxBytes(2)).hasMessage("maxBytes was already set");
+    assertThatThrownBy(() -> JsonValidator.builder().require("id", JsonType.STRING).require("id", JsonType.ANY))
+        .hasMessage("field id is already required");
+  }
+}

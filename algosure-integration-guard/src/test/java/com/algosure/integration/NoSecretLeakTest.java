@@ -1,0 +1,241 @@
+package com.algosure.integration;
+
+import static com.algosure.integration.GuardFixtures.SECRET_VALUE;
+import static com.algosure.integration.GuardFixtures.request;
+import static com.algosure.integration.GuardFixtures.sendCall;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditSink;
+import com.algosure.authz.Actor;
+import com.algosure.authz.TenantId;
+import com.algosure.integration.inbound.CallbackGuard;
+import com.algosure.integration.inbound.CallbackOutcome;
+import com.algosure.integration.inbound.CallbackRegistration;
+import com.algosure.integration.inbound.CallbackRequest;
+import com.algosure.integration.inbound.StandardWebhooksVerifier;
+import com.algosure.integration.spi.Secret;
+import com.algosure.integration.spi.SecretRef;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Secrets protected: on every failure path, the provider's API key (sent as a bearer token, echoed back by
+ * a hostile provider, and thrown in exception messages by host code) appears in no log line (DEBUG
+ * included, captured with a logback ListAppender), no audit event (in memory and as the SLF4J JSON line),
+ * no outcome, no escalation and no exception message.
+ */
+class NoSecretLeakTest {
+
+  static final WireMockServer provider = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  static final String MESSAGES = "/v1/messages";
+  static final String WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+  GuardFixtures f;
+  LogCapture logs;
+  final List<String> seen = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    provider.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    provider.stop();
+  }
+
+  @BeforeEach
+  void setUp() {
+    provider.resetAll();
+    f = new GuardFixtures();
+    f.grantMailConsent();
+    logs = new LogCapture();
+  }
+
+  @AfterEach
+  void noSecretAnywhere() {
+    logs.close();
+    List<String> everything = new ArrayList<>(seen);
+    everything.addAll(logs.lines());
+    for (AuditEvent e : f.audit.events()) {
+      everything.add(e.toString());
+    }
+    f.escalations.escalations().forEach(e -> everything.add(e.toString()));
+    assertThat(everything).isNotEmpty();
+    assertThat(everything).noneMatch(s -> s.contains(SECRET_VALUE));
+    assertThat(everything).noneMatch(s -> s.contains(WEBHOOK_SECRET.substring(6)));
+  }
+
+  /** A guard whose audit also goes through the SLF4J JSON sink, so audit lines are in the captured logs. */
+  IntegrationGuard guard(Function<ProviderPolicy.Builder, ProviderPolicy.Builder> customize) {
+    AuditSink json = AuditSink.slf4j();
+    return IntegrationGuard.builder().policyDecisionPoint(f.pdp)
+        .provider(customize.apply(GuardFixtures.provider("http://127.0.0.1:" + provider.port())).build())
+        .clock(f.clock).consents(f.consents).secrets(f.secrets).idempotencyStore(f.idempotency)
+        .escalations(f.escalations).evidence(f.evidence).transportPolicy(TransportPolicy.httpsOrLoopbackHttp())
+        .auditSink(e -> {
+          f.audit.record(e);
+          json.record(e);
+        })
+        .build();
+  }
+
+  void run(IntegrationGuard guard, String key, ProviderCall<JsonNode> call) {
+    IntegrationOutcome<JsonNode> out = guard.execute(request(key).build(), call);
+    seen.add(out.toString());
+    seen.add(out.request().toString());
+    if (out instanceof IntegrationOutcome.Failed<JsonNode> failed) {
+      seen.add(failed.message());
+    } else if (out instanceof IntegrationOutcome.Rejected<JsonNode> rejected) {
+      seen.add(rejected.message());
+    } else if (out instanceof IntegrationOutcome.Denied<JsonNode> denied) {
+      seen.add(denied.message());
+    }
+  }
+
+  /** A hostile provider echoes the bearer token back in its error body. */
+  void echo(int status) {
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(status)
+        .withBody("{\"error\":\"bad key " + SECRET_VALUE + "\"")));
+  }
+
+  @Test
+  void transientFailuresPastTheRetryPolicy() {
+    echo(503);
+    run(guard(p -> p), "leak-503", sendCall());
+  }
+
+  @Test
+  void aNonRetryableProviderError() {
+    echo(401);
+    run(guard(p -> p), "leak-401", sendCall());
+  }
+
+  @Test
+  void aMalformedResponseThatEchoesTheSecret() {
+    echo(200);
+    run(guard(p -> p), "leak-malformed", sendCall());
+  }
+
+  @Test
+  void aRateLimitAnswer() {
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")
+        .withBody(SECRET_VALUE)));
+    run(guard(p -> p), "leak-429", sendCall());
+  }
+
+  @Test
+  void aTimeoutAfterSendingThatIsEscalated() {
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"x\"}").withFixedDelay(1000)));
+    run(guard(p -> p.attemptTimeout(Duration.ofMillis(100))), "leak-timeout", sendCall());
+    assertThat(f.escalations.escalations()).hasSize(1);
+  }
+
+  @Test
+  void aRefusedConnection() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    IntegrationRequest r = request("leak-refused").endpoint(URI.create("http://127.0.0.1:" + port + "/v1/")).build();
+    IntegrationOutcome<JsonNode> out = guard(p -> p).execute(r, sendCall());
+    seen.add(out.toString());
+  }
+
+  @Test
+  void hostCodeThatThrowsWithTheSecretInItsMessage() {
+    ProviderCall<JsonNode> careless = ProviderCall.of(ctx -> {
+      throw new IOException("auth failed for key " + ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF)).reveal());
+    }, JsonValidator.builder().build());
+    run(guard(p -> p), "leak-host-io", careless);
+    ProviderCall<JsonNode> carelessBeforeSending = ProviderCall.of(ctx -> {
+      throw new IllegalStateException("bad config, key=" + ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF)).reveal());
+    }, JsonValidator.builder().build());
+    run(guard(p -> p), "leak-host-ise", carelessBeforeSending);
+  }
+
+  @Test
+  void aValidatorThatThrowsWithTheBodyInItsMessage() {
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"token\":\"" + SECRET_VALUE + "\"}")));
+    ProviderCall<JsonNode> base = sendCall();
+    ProviderCall<JsonNode> careless = ProviderCall.post("messages",
+        (b, ctx) -> b.header("Authorization", "Bearer " + ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF)).reveal()),
+        payload -> {
+          throw new IllegalArgumentException("unexpected " + new String(payload, StandardCharsets.UTF_8));
+        });
+    run(guard(p -> p), "leak-validator", careless);
+    assertThat(base).isNotNull();
+  }
+
+  @Test
+  void denialsBeforeTheCall() {
+    IntegrationGuard guard = guard(p -> p);
+    IntegrationOutcome<JsonNode> plain = guard.execute(request("leak-plain").endpoint(URI.create("http://partner.example/")).build(), sendCall());
+    IntegrationOutcome<JsonNode> unauthorized = guard.execute(IntegrationRequest.builder().actor(Actor.user("mallory"))
+        .tenant(GuardFixtures.TENANT).provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).idempotencyKey("leak-pdp").build(), sendCall());
+    f.consents.revoke("consent-1");
+    IntegrationOutcome<JsonNode> noConsent = guard.execute(request("leak-consent").build(), sendCall());
+    seen.add(plain.toString());
+    seen.add(unauthorized.toString());
+    seen.add(noConsent.toString());
+  }
+
+  @Test
+  void aMissingSecretAndAFailingAuditSink() {
+    f.secrets.remove(SecretRef.of(GuardFixtures.SECRET_REF));
+    run(guard(p -> p), "leak-missing", sendCall());
+    f.secrets.rotate(SecretRef.of(GuardFixtures.SECRET_REF), SECRET_VALUE);
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"x\"}")));
+    IntegrationGuard failingAudit = IntegrationGuard.builder().policyDecisionPoint(f.pdp)
+        .provider(GuardFixtures.provider("http://127.0.0.1:" + provider.port()).build()).clock(f.clock).consents(f.consents)
+        .secrets(f.secrets).transportPolicy(TransportPolicy.httpsOrLoopbackHttp())
+        .auditSink(e -> {
+          if (e.type() != AuditEventType.AUTHORIZATION_DECISION) {
+            throw new IllegalStateException("audit down while recording " + e);
+          }
+        }).build();
+    run(failingAudit, "leak-audit", sendCall());
+  }
+
+  @Test
+  void inboundFailuresWithAWebhookSecret() {
+    Secret webhookSecret = Secret.of(SecretRef.of("webhooks/acme-mail"), WEBHOOK_SECRET);
+    CallbackGuard guard = CallbackGuard.builder().clock(f.clock).auditSink(f.audit)
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(webhookSecret).build()).build())
+        .build();
+    String now = Long.toString(f.clock.instant().getEpochSecond());
+    CallbackOutcome bad = guard.handle(CallbackRequest.builder("acme-mail").header("webhook-id", "msg_1")
+        .header("webhook-timestamp", now).header("webhook-signature", "v1,AAAA")
+        .body("{}".getBytes(StandardCharsets.UTF_8)).build(), com.algosure.integration.PayloadValidator.bytes(10), c -> { });
+    CallbackOutcome missing = guard.handle(CallbackRequest.builder("acme-mail").body(new byte[1]).build(),
+        com.algosure.integration.PayloadValidator.bytes(10), c -> { });
+    seen.add(bad.toString());
+    seen.add(missing.toString());
+    seen.add(webhookSecret.toString());
+    seen.add(StandardWebhooksVerifier.builder().secret(webhookSecret).build().toString());
+    assertThatThrownBy(() -> StandardWebhooksVerifier.builder().secret(Secret.of(SecretRef.of("webhooks/bad"), "whsec_" + SECRET_VALUE + "!")))
+        .satisfies(e -> seen.add(e.getMessage()));
+    assertThat(TenantId.of("acme")).isNotNull();
+  }
+}

@@ -1,0 +1,81 @@
+package com.algosure.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Encrypt in transit: https only, TLS 1.2+, plain http only to loopback when allowed, checked before any I/O. */
+class TransportPolicyTest {
+
+  @Test
+  void httpsOnlyPermitsHttpsAndRefusesPlainHttpEvenToLoopback() {
+    TransportPolicy p = TransportPolicy.httpsOnly();
+
+    assertThat(p.permits(URI.create("https://api.example.com/v1"))).isTrue();
+    assertThat(p.permits(URI.create("http://127.0.0.1:8080/v1"))).isFalse();
+    assertThat(p.permits(URI.create("ftp://files.example.com/"))).isFalse();
+  }
+
+  @Test
+  void loopbackHttpIsAllowedOnlyToLoopbackAddressesAndNeverByResolvingANames() {
+    TransportPolicy p = TransportPolicy.httpsOrLoopbackHttp();
+
+    assertThat(p.permits(URI.create("http://127.0.0.1:8080/"))).isTrue();
+    assertThat(p.permits(URI.create("http://127.1.2.3/"))).isTrue();
+    assertThat(p.permits(URI.create("http://localhost:9000/"))).isTrue();
+    assertThat(p.permits(URI.create("http://[::1]:9000/"))).isTrue();
+    assertThat(p.permits(URI.create("http://10.0.0.1/"))).isFalse();
+    assertThat(p.permits(URI.create("http://127.0.0.1.evil.example/"))).isFalse();
+    assertThat(p.permits(URI.create("http://mail.partner.example/"))).isFalse();
+  }
+
+  @Test
+  void credentialsInTheUriAreRefused() {
+    assertThat(TransportPolicy.httpsOnly().permits(URI.create("https://user:pw@api.example.com/"))).isFalse();
+  }
+
+  @Test
+  void violationMessageNamesSchemeAndHostButNeverPathOrQuery() {
+    assertThatThrownBy(() -> TransportPolicy.httpsOnly().check(URI.create("http://api.example.com/v1/x?token=abc123")))
+        .isInstanceOf(TransportPolicyViolationException.class)
+        .hasMessage("request to http://api.example.com refused: plain http is not allowed: use https (TLS 1.2+)")
+        .satisfies(e -> assertThat(((TransportPolicyViolationException) e).host()).isEqualTo("api.example.com"));
+  }
+
+  @Test
+  void httpClientNegotiatesOnlyTls12And13AndNeverFollowsRedirects() {
+    HttpClient c = TransportPolicy.httpsOnly().newHttpClient(Duration.ofSeconds(2));
+
+    assertThat(c.sslParameters().getProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+    assertThat(c.followRedirects()).isEqualTo(HttpClient.Redirect.NEVER);
+    assertThat(c.connectTimeout()).contains(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void httpClientRefusesAPlainHttpRequestBeforeAnyNetworkIo() {
+    HttpClient c = TransportPolicy.httpsOnly().newHttpClient(Duration.ofSeconds(2));
+    HttpRequest r = HttpRequest.newBuilder(URI.create("http://mail.partner.example/v1/messages")).build();
+
+    assertThatThrownBy(() -> c.send(r, HttpResponse.BodyHandlers.discarding()))
+        .isInstanceOf(TransportPolicyViolationException.class);
+    assertThatThrownBy(() -> c.sendAsync(r, HttpResponse.BodyHandlers.discarding()))
+        .isInstanceOf(TransportPolicyViolationException.class);
+  }
+
+  @Test
+  void guardRefusesToBuildWithARegisteredPlainHttpEndpoint() {
+    GuardFixtures f = new GuardFixtures();
+
+    assertThatThrownBy(() -> IntegrationGuard.builder().policyDecisionPoint(f.pdp)
+        .provider(GuardFixtures.provider("http://mail.partner.example").build()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("provider 'acme-mail' endpoint http://mail.partner.example breaks the transport policy "
+            + "(TransportPolicy[https only]): use https");
+  }
+}

@@ -1,0 +1,432 @@
+package com.algosure.integration.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditSink;
+import com.algosure.audit.InMemoryAuditSink;
+import com.algosure.authz.TenantId;
+import com.algosure.integration.JsonType;
+import com.algosure.integration.JsonValidator;
+import com.algosure.integration.MutableClock;
+import com.algosure.integration.PayloadValidator;
+import com.algosure.integration.ProviderId;
+import com.algosure.integration.spi.Secret;
+import com.algosure.integration.spi.SecretRef;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.junit.jupiter.api.Test;
+
+/** The inbound guard: signatures, timestamp window, dedupe, payload and handler rules. */
+class CallbackGuardTest {
+
+  // the Standard Webhooks specification's published example
+  static final String SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  static final String SPEC_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+  static final long SPEC_TIMESTAMP = 1614265330L;
+  static final String SPEC_BODY = "{\"test\": 2432232314}";
+  static final String SPEC_SIGNATURE = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+
+  final MutableClock clock = new MutableClock(Instant.ofEpochSecond(SPEC_TIMESTAMP));
+  final InMemoryAuditSink audit = AuditSink.inMemory();
+  final List<VerifiedCallback<JsonNode>> handled = new ArrayList<>();
+  final CallbackHandler<JsonNode> handler = handled::add;
+  final PayloadValidator<JsonNode> json = JsonValidator.builder().require("test", JsonType.INTEGER).safeField("test").build();
+
+  static Secret secret(String value) {
+    return Secret.of(SecretRef.of("webhooks/acme-mail"), value);
+  }
+
+  CallbackGuard guard(CallbackVerifier verifier) {
+    return CallbackGuard.builder()
+        .clock(clock)
+        .auditSink(audit)
+        .maxPayloadBytes(1024)
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme").verifier(verifier).build())
+        .build();
+  }
+
+  CallbackGuard specGuard() {
+    return guard(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build());
+  }
+
+  static CallbackRequest standard(String id, long ts, String body, String signature) {
+    return CallbackRequest.builder("acme-mail")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", Long.toString(ts))
+        .header("webhook-signature", signature)
+        .body(body.getBytes(StandardCharsets.UTF_8))
+        .build();
+  }
+
+  static CallbackRequest spec() {
+    return standard(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY, SPEC_SIGNATURE);
+  }
+
+  @Test
+  void handleWhenStandardWebhooksPublishedExampleThenAcceptedAndHandledOnce() {
+    CallbackOutcome out = specGuard().handle(spec(), json, handler);
+
+    assertThat(out).isEqualTo(new CallbackOutcome.Accepted(ProviderId.of("acme-mail"), TenantId.of("acme"), SPEC_ID));
+    assertThat(out.httpStatus()).isEqualTo(200);
+    assertThat(handled).singleElement().satisfies(c -> {
+      assertThat(c.deliveryId()).isEqualTo(SPEC_ID);
+      assertThat(c.tenant()).isEqualTo(TenantId.of("acme"));
+      assertThat(c.timestamp()).contains(Instant.ofEpochSecond(SPEC_TIMESTAMP));
+      assertThat(c.payload().get("test").asLong()).isEqualTo(2432232314L);
+    });
+    assertThat(audit.events(AuditEventType.CALLBACK_RECEIVED)).hasSize(1);
+    assertThat(audit.events(AuditEventType.ACCEPTED_FACT)).singleElement().satisfies(e -> {
+      assertThat(e.tenant()).contains("acme");
+      assertThat(e.provider()).contains("acme-mail");
+      assertThat(e.details()).containsEntry("deliveryId", SPEC_ID).containsEntry("field.test", "2432232314");
+    });
+  }
+
+  @Test
+  void handleWhenSecretHasNoWhsecPrefixThenItIsPlainBase64AndStillVerifies() {
+    CallbackGuard guard = guard(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET.substring(6))).build());
+
+    assertThat(guard.handle(spec(), json, handler).accepted()).isTrue();
+  }
+
+  @Test
+  void handleWhenBodyIsTamperedThenRejectedAndHandlerNeverRuns() {
+    CallbackOutcome out = specGuard().handle(standard(SPEC_ID, SPEC_TIMESTAMP, "{\"test\": 2432232315}", SPEC_SIGNATURE), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(out.httpStatus()).isEqualTo(401);
+    assertThat(handled).isEmpty();
+    assertThat(audit.events(AuditEventType.ACCEPTED_FACT)).isEmpty();
+    assertThat(audit.events(AuditEventType.CALLBACK_REJECTED)).singleElement()
+        .satisfies(e -> assertThat(e.reasons()).containsExactly("SIGNATURE_INVALID"));
+  }
+
+  @Test
+  void handleWhenBodyDiffersOnlyInWhitespaceThenRejectedBecauseRawBytesAreSigned() {
+    CallbackOutcome out = specGuard().handle(standard(SPEC_ID, SPEC_TIMESTAMP, "{\"test\":2432232314}", SPEC_SIGNATURE), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+  }
+
+  @Test
+  void handleWhenSignedWithAnotherSecretThenRejected() {
+    String wrong = WebhookSigning.v1(WebhookSigning.newWhsec(), SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY.getBytes(StandardCharsets.UTF_8));
+
+    CallbackOutcome out = specGuard().handle(standard(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY, wrong), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenIdOrTimestampIsChangedThenRejected() {
+    assertThat(specGuard().handle(standard("msg_other", SPEC_TIMESTAMP, SPEC_BODY, SPEC_SIGNATURE), json, handler).reason())
+        .isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(specGuard().handle(standard(SPEC_ID, SPEC_TIMESTAMP + 1, SPEC_BODY, SPEC_SIGNATURE), json, handler).reason())
+        .isEqualTo(CallbackReason.SIGNATURE_INVALID);
+  }
+
+  @Test
+  void handleWhenSignatureHeadersAreMissingThenRejected() {
+    CallbackRequest r = CallbackRequest.builder("acme-mail").header("webhook-id", SPEC_ID)
+        .body(SPEC_BODY.getBytes(StandardCharsets.UTF_8)).build();
+
+    assertThat(specGuard().handle(r, json, handler).reason()).isEqualTo(CallbackReason.SIGNATURE_MISSING);
+  }
+
+  @Test
+  void handleWhenTimestampIsNotANumberThenRejected() {
+    CallbackRequest r = CallbackRequest.builder("acme-mail").header("webhook-id", SPEC_ID)
+        .header("webhook-timestamp", "yesterday").header("webhook-signature", SPEC_SIGNATURE)
+        .body(SPEC_BODY.getBytes(StandardCharsets.UTF_8)).build();
+
+    assertThat(specGuard().handle(r, json, handler).reason()).isEqualTo(CallbackReason.TIMESTAMP_INVALID);
+  }
+
+  @Test
+  void handleWhenTimestampIsOlderThanTheToleranceThenRejectedAsStale() {
+    clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+
+    CallbackOutcome out = specGuard().handle(spec(), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.TIMESTAMP_TOO_OLD);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenTimestampIsExactlyAtTheToleranceThenAccepted() {
+    clock.advance(Duration.ofMinutes(5));
+
+    assertThat(specGuard().handle(spec(), json, handler).accepted()).isTrue();
+  }
+
+  @Test
+  void handleWhenTimestampIsTooFarInTheFutureThenRejected() {
+    clock.set(Instant.ofEpochSecond(SPEC_TIMESTAMP).minus(Duration.ofMinutes(5).plusSeconds(1)));
+
+    CallbackOutcome out = specGuard().handle(spec(), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.TIMESTAMP_IN_FUTURE);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenSecretIsRotatedThenOldAndNewSignaturesVerifyUntilTheOldSecretIsRemoved() {
+    String next = WebhookSigning.newWhsec();
+    byte[] body = "{\"test\": 1}".getBytes(StandardCharsets.UTF_8);
+    CallbackGuard during = guard(StandardWebhooksVerifier.builder().secret(secret(next)).secret(secret(SPEC_SECRET)).build());
+    CallbackGuard after = guard(StandardWebhooksVerifier.builder().secret(secret(next)).build());
+
+    CallbackOutcome signedWithNew = during.handle(standard("msg_new", SPEC_TIMESTAMP, "{\"test\": 1}",
+        WebhookSigning.v1(next, "msg_new", SPEC_TIMESTAMP, body)), json, handler);
+    CallbackOutcome signedWithOld = during.handle(spec(), json, handler);
+    CallbackOutcome oldAfterRotation = after.handle(spec(), json, handler);
+
+    assertThat(signedWithNew.accepted()).isTrue();
+    assertThat(signedWithOld.accepted()).isTrue();
+    assertThat(oldAfterRotation.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+  }
+
+  @Test
+  void handleWhenHeaderCarriesSeveralSignaturesThenOneMatchIsEnough() {
+    String several = "v1,bm90IGEgc2lnbmF0dXJl " + WebhookSigning.v1(WebhookSigning.newWhsec(), SPEC_ID, SPEC_TIMESTAMP,
+        SPEC_BODY.getBytes(StandardCharsets.UTF_8)) + " " + SPEC_SIGNATURE;
+
+    assertThat(specGuard().handle(standard(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY, several), json, handler).accepted()).isTrue();
+  }
+
+  @Test
+  void handleWhenSecretsComeFromAPerTenantSourceThenThatTenantsSecretVerifies() {
+    CallbackGuard guard = guard(StandardWebhooksVerifier.builder()
+        .secretSource(tenant -> tenant.value().equals("acme") ? List.of(secret(SPEC_SECRET)) : List.of()).build());
+
+    assertThat(guard.handle(spec(), json, handler).accepted()).isTrue();
+  }
+
+  @Test
+  void handleWhenV1aSignatureMadeWithAFreshEd25519KeyThenAccepted() {
+    Ed25519PrivateKeyParameters key = WebhookSigning.newEd25519Key();
+    byte[] body = "{\"test\": 42}".getBytes(StandardCharsets.UTF_8);
+    CallbackGuard guard = guard(StandardWebhooksVerifier.builder().publicKey(WebhookSigning.whpk(key)).build());
+
+    CallbackOutcome out = guard.handle(standard("msg_ed", SPEC_TIMESTAMP, "{\"test\": 42}",
+        WebhookSigning.v1a(key, "msg_ed", SPEC_TIMESTAMP, body)), json, handler);
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(handled).singleElement().satisfies(c -> assertThat(c.payload().get("test").asInt()).isEqualTo(42));
+  }
+
+  @Test
+  void handleWhenV1aSignatureIsFromAnotherKeyOrTheBodyIsTamperedThenRejected() {
+    Ed25519PrivateKeyParameters key = WebhookSigning.newEd25519Key();
+    Ed25519PrivateKeyParameters other = WebhookSigning.newEd25519Key();
+    byte[] body = "{\"test\": 42}".getBytes(StandardCharsets.UTF_8);
+    CallbackGuard guard = guard(StandardWebhooksVerifier.builder().publicKey(WebhookSigning.whpk(key)).build());
+
+    CallbackOutcome wrongKey = guard.handle(standard("msg_ed", SPEC_TIMESTAMP, "{\"test\": 42}",
+        WebhookSigning.v1a(other, "msg_ed", SPEC_TIMESTAMP, body)), json, handler);
+    CallbackOutcome tampered = guard.handle(standard("msg_ed", SPEC_TIMESTAMP, "{\"test\": 43}",
+        WebhookSigning.v1a(key, "msg_ed", SPEC_TIMESTAMP, body)), json, handler);
+
+    assertThat(wrongKey.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(tampered.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenSameDeliveryIdArrivesAgainThenAcknowledgedAsDuplicateAndHandlerNotRunAgain() {
+    CallbackGuard guard = specGuard();
+
+    CallbackOutcome first = guard.handle(spec(), json, handler);
+    CallbackOutcome second = guard.handle(spec(), json, handler);
+
+    assertThat(first.accepted()).isTrue();
+    assertThat(second.reason()).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(second.httpStatus()).isEqualTo(200);
+    assertThat(handled).hasSize(1);
+    assertThat(audit.events(AuditEventType.CALLBACK_DUPLICATE)).hasSize(1);
+  }
+
+  @Test
+  void handleWhenSameDeliveryIdComesWithAnotherSignedPayloadThenRejected() {
+    CallbackGuard guard = specGuard();
+    guard.handle(spec(), json, handler);
+    byte[] other = "{\"test\": 7}".getBytes(StandardCharsets.UTF_8);
+
+    CallbackOutcome out = guard.handle(standard(SPEC_ID, SPEC_TIMESTAMP, "{\"test\": 7}",
+        WebhookSigning.v1(SPEC_SECRET, SPEC_ID, SPEC_TIMESTAMP, other)), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.DELIVERY_ID_REUSED);
+    assertThat(handled).hasSize(1);
+  }
+
+  @Test
+  void handleWhenProviderIsNotRegisteredThenRejected() {
+    CallbackRequest r = CallbackRequest.builder("unknown-provider").header("webhook-id", SPEC_ID).body(new byte[1]).build();
+
+    CallbackOutcome out = specGuard().handle(r, json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.UNKNOWN_PROVIDER);
+    assertThat(out.httpStatus()).isEqualTo(404);
+    assertThat(audit.events(AuditEventType.CALLBACK_REJECTED)).hasSize(1);
+  }
+
+  @Test
+  void handleWhenTenantCannotBeResolvedThenRejectedBeforeTheSignature() {
+    AtomicInteger verified = new AtomicInteger();
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
+        .registration(CallbackRegistration.builder("acme-mail")
+            .tenantResolver(r -> r.header("X-Tenant").map(TenantId::of))
+            .verifier((r, t) -> {
+              verified.incrementAndGet();
+              return Verification.failed(CallbackReason.SIGNATURE_INVALID, "not reached");
+            })
+            .build())
+        .build();
+
+    CallbackOutcome out = guard.handle(spec(), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.TENANT_MISSING);
+    assertThat(verified).hasValue(0);
+  }
+
+  @Test
+  void handleWhenPayloadIsOverTheSizeLimitThenRejectedBeforeAnySignatureWork() {
+    AtomicInteger verified = new AtomicInteger();
+    CallbackGuard guard = guard((r, t) -> {
+      verified.incrementAndGet();
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "not reached");
+    });
+    CallbackRequest big = CallbackRequest.builder("acme-mail").body(new byte[1025]).build();
+
+    CallbackOutcome out = guard.handle(big, json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.PAYLOAD_TOO_LARGE);
+    assertThat(out.httpStatus()).isEqualTo(413);
+    assertThat(verified).hasValue(0);
+  }
+
+  @Test
+  void handleWhenSignedPayloadIsUnparseableThenRejectedAndHandlerNeverRuns() {
+    String body = "{\"test\": ";
+    String sig = WebhookSigning.v1(SPEC_SECRET, "msg_bad", SPEC_TIMESTAMP, body.getBytes(StandardCharsets.UTF_8));
+
+    CallbackOutcome out = specGuard().handle(standard("msg_bad", SPEC_TIMESTAMP, body, sig), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.PAYLOAD_INVALID);
+    assertThat(handled).isEmpty();
+    assertThat(audit.events(AuditEventType.ACCEPTED_FACT)).isEmpty();
+  }
+
+  @Test
+  void handleWhenHandlerThrowsThenNotMarkedProcessedAndARedeliverySucceeds() {
+    CallbackGuard guard = specGuard();
+    AtomicInteger calls = new AtomicInteger();
+    CallbackHandler<JsonNode> flaky = c -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new IllegalStateException("database down");
+      }
+      handled.add(c);
+    };
+
+    CallbackOutcome first = guard.handle(spec(), json, flaky);
+    CallbackOutcome redelivery = guard.handle(spec(), json, flaky);
+
+    assertThat(first).isInstanceOf(CallbackOutcome.HandlerFailed.class);
+    assertThat(first.httpStatus()).isEqualTo(500);
+    assertThat(redelivery.accepted()).isTrue();
+    assertThat(calls).hasValue(2);
+    assertThat(handled).hasSize(1);
+    assertThat(audit.events(AuditEventType.ACCEPTED_FACT)).hasSize(1);
+  }
+
+  @Test
+  void handleWhenVerifierThrowsThenRejectedAndHandlerNeverRuns() {
+    CallbackGuard guard = guard((r, t) -> {
+      throw new IllegalStateException("key service down");
+    });
+
+    CallbackOutcome out = guard.handle(spec(), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenGitHubSignatureThroughAHostAddedVerifierThenAccepted() {
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
+        .registration(CallbackRegistration.builder("github").tenant("acme")
+            .verifier(new GitHubVerifier(Secret.of(SecretRef.of("webhooks/github"), "It's a Secret to Everybody")))
+            .requireTimestamp(false)
+            .build())
+        .build();
+    CallbackRequest r = CallbackRequest.builder("github")
+        .header("X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
+        .header("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")
+        .body("Hello, World!".getBytes(StandardCharsets.UTF_8))
+        .build();
+    List<String> bodies = new ArrayList<>();
+
+    CallbackOutcome out = guard.handle(r, PayloadValidator.bytes(1024), c -> bodies.add(new String(c.payload(), StandardCharsets.UTF_8)));
+    CallbackOutcome replay = guard.handle(r, PayloadValidator.bytes(1024), c -> bodies.add("again"));
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(bodies).containsExactly("Hello, World!");
+    assertThat(replay.reason()).isEqualTo(CallbackReason.DUPLICATE);
+  }
+
+  @Test
+  void handleWhenGitHubSignatureDoesNotMatchThenRejected() {
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
+        .registration(CallbackRegistration.builder("github").tenant("acme")
+            .verifier(new GitHubVerifier(Secret.of(SecretRef.of("webhooks/github"), "It's a Secret to Everybody")))
+            .requireTimestamp(false).build())
+        .build();
+    CallbackRequest r = CallbackRequest.builder("github")
+        .header("X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
+        .header("X-GitHub-Delivery", "d-2")
+        .body("Hello, World?".getBytes(StandardCharsets.UTF_8))
+        .build();
+
+    assertThat(guard.handle(r, PayloadValidator.bytes(1024), c -> { }).reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+  }
+
+  @Test
+  void handleWhenStripeSignatureThroughAHostAddedVerifierThenAcceptedAndTheTimestampWindowApplies() {
+    Secret stripeSecret = Secret.of(SecretRef.of("webhooks/stripe"), "whsec_stripe_test_secret");
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
+        .registration(CallbackRegistration.builder("stripe").tenant("acme").verifier(new StripeVerifier(stripeSecret)).build())
+        .build();
+    String body = "{\"test\": 5}";
+    byte[] sig = Signatures.hmacSha256(stripeSecret.revealBytes(), (SPEC_TIMESTAMP + "." + body).getBytes(StandardCharsets.UTF_8));
+    CallbackRequest r = CallbackRequest.builder("stripe")
+        .header("Stripe-Signature", "t=" + SPEC_TIMESTAMP + ",v1=" + Signatures.hex(sig) + ",v0=ignored")
+        .header("X-Event-Id", "evt_1")
+        .body(body.getBytes(StandardCharsets.UTF_8))
+        .build();
+
+    assertThat(guard.handle(r, json, handler).accepted()).isTrue();
+    clock.advance(Duration.ofMinutes(6));
+    CallbackRequest late = CallbackRequest.builder("stripe")
+        .header("Stripe-Signature", "t=" + SPEC_TIMESTAMP + ",v1=" + Signatures.hex(sig))
+        .header("X-Event-Id", "evt_2")
+        .body(body.getBytes(StandardCharsets.UTF_8))
+        .build();
+    assertThat(guard.handle(late, json, handler).reason()).isEqualTo(CallbackReason.TIMESTAMP_TOO_OLD);
+  }
+
+  @Test
+  void handleWhenRegistrationRequiresATimestampAndTheSchemeSignsNoneThenRejected() {
+    CallbackGuard guard = guard((r, t) -> Verification.verified("d-1", Optional.empty(), r.body()));
+
+    assertThat(guard.handle(spec(), json, handler).reason()).isEqualTo(CallbackReason.TIMESTAMP_MISSING);
+  }
+}

@@ -1,0 +1,126 @@
+package com.algosure.integration.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@link Secret} type never reveals its value by accident; the built-in stores resolve by reference. */
+class SecretsTest {
+
+  static final String VALUE = "sk_live_DO-NOT-LEAK-7f3a9c1e5b";
+  static final SecretRef REF = SecretRef.of("acme-mail/api-key");
+  static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+  @Test
+  void toStringNamesTheReferenceAndNeverTheValue() {
+    Secret s = Secret.of(REF, VALUE);
+
+    assertThat(s.toString()).isEqualTo("Secret[acme-mail/api-key, value redacted]").doesNotContain(VALUE);
+    assertThat(new SecretLease(s, NOW).toString()).doesNotContain(VALUE);
+  }
+
+  @Test
+  void equalsIsIdentitySoComparingSecretsRevealsNothing() {
+    Secret a = Secret.of(REF, VALUE);
+    Secret b = Secret.of(REF, VALUE);
+
+    assertThat(a).isEqualTo(a).isNotEqualTo(b);
+    assertThat(a.hashCode()).isEqualTo(System.identityHashCode(a));
+  }
+
+  @Test
+  void javaSerializationFailsWithoutTheValue() {
+    Secret s = Secret.of(REF, VALUE);
+
+    assertThatThrownBy(() -> new ObjectOutputStream(new ByteArrayOutputStream()).writeObject(s))
+        .isInstanceOf(NotSerializableException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(VALUE));
+  }
+
+  @Test
+  void jacksonWritesTheRedactedForm() throws Exception {
+    String json = new ObjectMapper().writeValueAsString(Map.of("key", Secret.of(REF, VALUE)));
+
+    assertThat(json).isEqualTo("{\"key\":\"Secret[acme-mail/api-key, value redacted]\"}");
+  }
+
+  @Test
+  void revealReturnsTheValueOnlyWhenAskedFor() {
+    Secret s = Secret.of(REF, VALUE);
+
+    assertThat(s.reveal()).isEqualTo(VALUE);
+    assertThat(new String(s.revealBytes(), StandardCharsets.UTF_8)).isEqualTo(VALUE);
+  }
+
+  @Test
+  void emptyValueIsRefusedNamingOnlyTheReference() {
+    assertThatThrownBy(() -> Secret.of(REF, "")).hasMessage("secret 'acme-mail/api-key' is empty");
+  }
+
+  @Test
+  void referenceRefusesPathTraversal() {
+    assertThatThrownBy(() -> SecretRef.of("../etc/passwd")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("secret reference '../etc/passwd' has an empty, '.' or '..' segment");
+    assertThatThrownBy(() -> SecretRef.of("a b")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void inMemoryStoreResolvesWithItsLease() {
+    InMemorySecretStore store = SecretStore.inMemory().secret(REF.name(), VALUE).lease(Duration.ofMinutes(2)).build();
+
+    SecretLease lease = store.resolve(REF, NOW).orElseThrow();
+
+    assertThat(lease.secret().reveal()).isEqualTo(VALUE);
+    assertThat(lease.expiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(2)));
+    assertThat(lease.validAt(NOW.plus(Duration.ofMinutes(2)))).isFalse();
+    assertThat(store.resolve(SecretRef.of("other"), NOW)).isEmpty();
+  }
+
+  @Test
+  void environmentStoreMapsTheReferenceToAVariable() {
+    SecretStore store = SecretStore.environment("ALGOSURE_SECRET_", Map.of("ALGOSURE_SECRET_ACME_MAIL_API_KEY", VALUE),
+        Duration.ofMinutes(1));
+
+    assertThat(store.resolve(REF, NOW).orElseThrow().secret().reveal()).isEqualTo(VALUE);
+    assertThat(store.resolve(SecretRef.of("missing"), NOW)).isEmpty();
+  }
+
+  @Test
+  void directoryStoreReadsOneFilePerSecretAndDropsTheTrailingLineBreak(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("acme-mail"));
+    Files.writeString(dir.resolve("acme-mail/api-key"), VALUE + "\n");
+    SecretStore store = SecretStore.directory(dir, Duration.ofMinutes(1));
+
+    assertThat(store.resolve(REF, NOW).orElseThrow().secret().reveal()).isEqualTo(VALUE);
+    assertThat(store.resolve(SecretRef.of("acme-mail/missing"), NOW)).isEmpty();
+  }
+
+  @Test
+  void directoryStorePicksUpARotatedFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, "one");
+    SecretStore store = SecretStore.directory(dir, Duration.ofMinutes(1));
+    assertThat(store.resolve(SecretRef.of("token"), NOW).orElseThrow().secret().reveal()).isEqualTo("one");
+
+    Files.writeString(file, "two");
+
+    assertThat(store.resolve(SecretRef.of("token"), NOW).orElseThrow().secret().reveal()).isEqualTo("two");
+  }
+
+  @Test
+  void leaseMustBePositive() {
+    assertThatThrownBy(() -> SecretStore.directory(Path.of("."), Duration.ZERO)).hasMessage("lease must be positive, was PT0S");
+  }
+}

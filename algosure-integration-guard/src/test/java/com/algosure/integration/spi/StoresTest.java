@@ -1,0 +1,153 @@
+package com.algosure.integration.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.authz.OrganizationId;
+import com.algosure.authz.TenantId;
+import com.algosure.integration.ConsentScope;
+import com.algosure.integration.MutableClock;
+import com.algosure.integration.ProviderId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory SPI implementations: atomic claims, TTLs on the injected clock, pauses, consents. */
+class StoresTest {
+
+  final MutableClock clock = MutableClock.at("2026-11-23T10:00:00Z");
+  final IdempotencyKey key = new IdempotencyKey(TenantId.of("acme"), ProviderId.of("p"), "mail:send", "k-1");
+
+  @Test
+  void claimWhenFreeThenClaimedThenInFlightForTheSameFingerprint() {
+    InMemoryIdempotencyStore s = IdempotencyStore.inMemory(clock);
+
+    assertThat(s.claim(key, "fp", "owner-1", Duration.ofHours(1))).isSameAs(ClaimResult.claimed());
+    assertThat(s.claim(key, "fp", "owner-2", Duration.ofHours(1))).isSameAs(ClaimResult.inFlight());
+    assertThat(s.claim(key, "other", "owner-3", Duration.ofHours(1))).isSameAs(ClaimResult.fingerprintMismatch());
+  }
+
+  @Test
+  void completeOnlyByTheOwnerThenDuplicatesGetTheOutcome() {
+    InMemoryIdempotencyStore s = IdempotencyStore.inMemory(clock);
+    s.claim(key, "fp", "owner-1", Duration.ofHours(1));
+
+    assertThat(s.complete(key, "intruder", "X", Duration.ofHours(1))).isFalse();
+    assertThat(s.complete(key, "owner-1", "first", Duration.ofHours(1))).isTrue();
+    assertThat(s.claim(key, "fp", "owner-2", Duration.ofHours(1))).isEqualTo(new ClaimResult.Completed("first"));
+  }
+
+  @Test
+  void releaseOnlyByTheOwnerThenTheKeyIsFreeAgain() {
+    InMemoryIdempotencyStore s = IdempotencyStore.inMemory(clock);
+    s.claim(key, "fp", "owner-1", Duration.ofHours(1));
+
+    assertThat(s.release(key, "intruder")).isFalse();
+    assertThat(s.release(key, "owner-1")).isTrue();
+    assertThat(s.claim(key, "fp", "owner-2", Duration.ofHours(1))).isSameAs(ClaimResult.claimed());
+  }
+
+  @Test
+  void recordsExpireWhenTheClockPassesTheirTtl() {
+    InMemoryIdempotencyStore s = IdempotencyStore.inMemory(clock);
+    s.claim(key, "fp", "owner-1", Duration.ofMinutes(10));
+    s.complete(key, "owner-1", "first", Duration.ofMinutes(10));
+
+    clock.advance(Duration.ofMinutes(10));
+
+    assertThat(s.isReserved(key)).isFalse();
+    assertThat(s.claim(key, "other-payload", "owner-2", Duration.ofMinutes(10))).isSameAs(ClaimResult.claimed());
+  }
+
+  @Test
+  void anInFlightClaimWhoseOwnerVanishedExpiresByItsTtl() {
+    InMemoryIdempotencyStore s = IdempotencyStore.inMemory(clock);
+    s.claim(key, "fp", "crashed-owner", Duration.ofMinutes(1));
+
+    clock.advance(Duration.ofMinutes(1));
+
+    assertThat(s.claim(key, "fp", "owner-2", Duration.ofMinutes(1))).isSameAs(ClaimResult.claimed());
+    assertThat(s.complete(key, "crashed-owner", "late", Duration.ofMinutes(1))).isFalse();
+  }
+
+  @Test
+  void awaitCompletionReturnsTheOutcomeOnceTheOwnerCompletes() throws Exception {
+    InMemoryIdempotencyStore s = IdempotencyStore.inMemory(clock);
+    s.claim(key, "fp", "owner-1", Duration.ofHours(1));
+    Thread completer = new Thread(() -> s.complete(key, "owner-1", "first", Duration.ofHours(1)));
+
+    completer.start();
+    Optional<Object> first = s.awaitCompletion(key, Duration.ofSeconds(10));
+    completer.join();
+
+    assertThat(first).contains("first");
+  }
+
+  @Test
+  void rateLimitPauseIsOnlyExtendedAndEndsWithTheClock() {
+    InMemoryRateLimitStore s = RateLimitStore.inMemory();
+    RateLimitKey k = RateLimitKey.of(ProviderId.of("p"), TenantId.of("acme"));
+    Instant now = clock.instant();
+
+    s.pause(k, now.plusSeconds(30));
+    s.pause(k, now.plusSeconds(10));
+
+    assertThat(s.pausedUntil(k, now)).contains(now.plusSeconds(30));
+    assertThat(s.acquire(k, RateLimit.of(5, Duration.ofSeconds(1)), now)).isEqualTo(new RateLimitDecision.Paused(now.plusSeconds(30)));
+    assertThat(s.pausedUntil(k, now.plusSeconds(30))).isEmpty();
+    assertThat(s.pausedUntil(RateLimitKey.providerWide(ProviderId.of("p")), now)).isEmpty();
+  }
+
+  @Test
+  void rateLimitGrantsUpToTheLimitThenExhausted() {
+    InMemoryRateLimitStore s = RateLimitStore.inMemory();
+    RateLimitKey k = RateLimitKey.of(ProviderId.of("p"), TenantId.of("acme"));
+    RateLimit limit = RateLimit.of(2, Duration.ofHours(1));
+    Instant now = clock.instant();
+
+    assertThat(s.acquire(k, limit, now)).isSameAs(RateLimitDecision.granted());
+    assertThat(s.acquire(k, limit, now)).isSameAs(RateLimitDecision.granted());
+    assertThat(s.acquire(k, limit, now)).isEqualTo(new RateLimitDecision.Exhausted(now.plus(Duration.ofMinutes(30))));
+  }
+
+  @Test
+  void consentLimitedToAnOrganizationCoversOnlyIt() {
+    InMemoryConsentRegistry r = ConsentRegistry.inMemory(clock);
+    r.grant(TenantId.of("acme"), OrganizationId.of("sales"), "customer-1", ConsentScope.STORAGE, clock.instant().plusSeconds(60));
+
+    ConsentCheck same = r.check(new ConsentQuery(TenantId.of("acme"), Optional.of(OrganizationId.of("sales")),
+        Optional.of("customer-1"), ConsentScope.STORAGE), clock.instant());
+    ConsentCheck otherOrg = r.check(new ConsentQuery(TenantId.of("acme"), Optional.of(OrganizationId.of("hr")),
+        Optional.of("customer-1"), ConsentScope.STORAGE), clock.instant());
+    ConsentCheck otherScope = r.check(new ConsentQuery(TenantId.of("acme"), Optional.of(OrganizationId.of("sales")),
+        Optional.of("customer-1"), ConsentScope.GOVERNMENT_RECORDS), clock.instant());
+
+    assertThat(same.status()).isEqualTo(ConsentStatus.GRANTED);
+    assertThat(otherOrg.status()).isEqualTo(ConsentStatus.MISSING);
+    assertThat(otherScope.status()).isEqualTo(ConsentStatus.MISSING);
+  }
+
+  @Test
+  void consentRevocationIsSeenByTheNextCheck() {
+    InMemoryConsentRegistry r = ConsentRegistry.inMemory(clock);
+    Consent c = r.grant(TenantId.of("acme"), ConsentScope.of("CALENDAR"), clock.instant().plusSeconds(60));
+    ConsentQuery q = new ConsentQuery(TenantId.of("acme"), Optional.empty(), Optional.empty(), ConsentScope.of("CALENDAR"));
+    assertThat(r.check(q, clock.instant()).status()).isEqualTo(ConsentStatus.GRANTED);
+
+    assertThat(r.revoke(c.id())).isTrue();
+
+    assertThat(r.check(q, clock.instant())).isEqualTo(new ConsentCheck(ConsentStatus.REVOKED, Optional.of(c.id())));
+  }
+
+  @Test
+  void evidenceIsKeptByReference() {
+    InMemoryEvidenceStore s = EvidenceStore.inMemory();
+    Evidence e = new Evidence("UNKNOWN_STATE", TenantId.of("acme"), ProviderId.of("p"), "mail:send", Optional.of("k"),
+        Optional.empty(), "sha256:00", 1, java.util.OptionalInt.of(200), new byte[] {1, 2}, "timeout", clock.instant());
+
+    String ref = s.keep(e);
+
+    assertThat(s.find(ref)).contains(e);
+    assertThat(e.toString()).contains("body=2 bytes");
+  }
+}
