@@ -16,12 +16,12 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * A typical tenant + organization RBAC request with an entitlement check, in a world of 10 roles and 1,000
- * bindings (25 tenants, 100 organizations, 250 users): our {@code decide} (audit event built, entitlements
+ * bindings (10 tenants, 40 organizations, 250 users): our {@code decide} (audit event built, entitlements
  * from the in-memory source through the decision point's cache) against jCasbin's {@code enforce} and
  * Cedar's {@code isAuthorized} on the same roles, bindings and requests. Each call takes the next of 256
- * typical requests of different users, so no result is one hot cache line.
+ * typical requests of different users, so no result is one hot cache line. Each implementation is built only
+ * in the forks that measure it.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class DecideBenchmark {
@@ -29,52 +29,102 @@ public class DecideBenchmark {
   /** The size of the world: 10 roles, 1,000 bindings. */
   public static final String TYPICAL_WORLD = "10x1000";
 
-  private AlgosurePdp algosure;
-  private AuthorizationRequest[] ours;
-  private CasbinPdp casbin;
-  private Object[][] casbins;
-  private CedarPdp cedar;
-  private CedarPdp.Prepared[] cedars;
-  private int next;
+  /** Our decision point and requests. */
+  @State(Scope.Thread)
+  public static class Ours {
+    AlgosurePdp pdp;
+    AuthorizationRequest[] requests;
+    int next;
 
-  /** Builds the three implementations and checks they permit every typical request. */
-  @Setup(Level.Trial)
-  public void setUp() throws AuthException {
-    PdpWorld world = PdpWorld.parse(TYPICAL_WORLD);
-    algosure = new AlgosurePdp(world);
-    ours = AlgosurePdp.prepare(world.typical());
-    casbin = new CasbinPdp(world);
-    casbins = CasbinPdp.prepare(world.typical());
-    cedar = new CedarPdp(world);
-    cedars = cedar.prepare(world.typical());
-    for (int i = 0; i < ours.length; i++) {
-      if (!algosure.permits(ours[i]) || !casbin.permits(casbins[i]) || !cedar.permits(cedars[i])) {
-        throw new IllegalStateException("typical request " + world.typical().get(i) + " is not permitted by all three");
+    /** Builds it and checks it permits every typical request. */
+    @Setup(Level.Trial)
+    public void setUp() {
+      PdpWorld world = PdpWorld.parse(TYPICAL_WORLD);
+      pdp = new AlgosurePdp(world);
+      requests = AlgosurePdp.prepare(world.typical());
+      for (AuthorizationRequest r : requests) {
+        if (!pdp.permits(r)) {
+          throw new IllegalStateException("typical request " + r + " is not permitted");
+        }
       }
+    }
+
+    AuthorizationRequest next() {
+      int i = next;
+      next = i + 1 == requests.length ? 0 : i + 1;
+      return requests[i];
     }
   }
 
-  private int next() {
-    int i = next;
-    next = i + 1 == ours.length ? 0 : i + 1;
-    return i;
+  /** jCasbin's enforcer and requests. */
+  @State(Scope.Thread)
+  public static class Casbin {
+    CasbinPdp pdp;
+    Object[][] requests;
+    int next;
+
+    /** Builds it and checks it permits every typical request. */
+    @Setup(Level.Trial)
+    public void setUp() {
+      PdpWorld world = PdpWorld.parse(TYPICAL_WORLD);
+      pdp = new CasbinPdp(world);
+      requests = CasbinPdp.prepare(world.typical());
+      for (Object[] r : requests) {
+        if (!pdp.permits(r)) {
+          throw new IllegalStateException("typical request " + java.util.Arrays.toString(r) + " is not permitted");
+        }
+      }
+    }
+
+    Object[] next() {
+      int i = next;
+      next = i + 1 == requests.length ? 0 : i + 1;
+      return requests[i];
+    }
   }
 
-  /** @return our decision */
-  @Benchmark
-  public AuthorizationDecision algosure() {
-    return algosure.pdp().decide(ours[next()]);
+  /** Cedar's engine, policies and requests. */
+  @State(Scope.Thread)
+  public static class Cedar {
+    CedarPdp pdp;
+    CedarPdp.Prepared[] requests;
+    int next;
+
+    /** Builds it and checks it permits every typical request. @throws AuthException if the engine fails */
+    @Setup(Level.Trial)
+    public void setUp() throws AuthException {
+      PdpWorld world = PdpWorld.parse(TYPICAL_WORLD);
+      pdp = new CedarPdp(world);
+      requests = pdp.prepare(world.typical());
+      for (CedarPdp.Prepared r : requests) {
+        if (!pdp.permits(r)) {
+          throw new IllegalStateException("typical request " + r.request() + " is not permitted");
+        }
+      }
+    }
+
+    CedarPdp.Prepared next() {
+      int i = next;
+      next = i + 1 == requests.length ? 0 : i + 1;
+      return requests[i];
+    }
   }
 
-  /** @return jCasbin's answer */
+  /** @param s our state @return our decision */
   @Benchmark
-  public boolean jcasbin() {
-    return casbin.enforcer().enforce(casbins[next()]);
+  public AuthorizationDecision algosure(Ours s) {
+    return s.pdp.pdp().decide(s.next());
   }
 
-  /** @return Cedar's answer @throws AuthException if the engine fails */
+  /** @param s jCasbin's state @return jCasbin's answer */
   @Benchmark
-  public AuthorizationResponse cedar() throws AuthException {
-    return cedar.decide(cedars[next()]);
+  public boolean jcasbin(Casbin s) {
+    return s.pdp.enforcer().enforce(s.next());
+  }
+
+  /** @param s Cedar's state @return Cedar's answer @throws AuthException if the engine fails */
+  @Benchmark
+  public AuthorizationResponse cedar(Cedar s) throws AuthException {
+    return s.pdp.decide(s.next());
   }
 }

@@ -16,53 +16,76 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The typical request of {@link DecideBenchmark} as the catalogue grows from 10 to 1,000 roles and the
  * directory from 10 to 100,000 bindings ({@code size} is roles × bindings), ours against jCasbin at the same
- * sizes. Each call takes the next of up to 256 typical requests of different users.
+ * sizes. Each call takes the next of up to 256 typical requests of different users. Each implementation is
+ * built only in the forks that measure it.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class DecideScalingBenchmark {
 
-  /** Roles × bindings. */
-  @Param({"10x10", "100x1000", "1000x10000", "1000x100000"})
-  public String size;
+  /** The size, shared by both states. */
+  @State(Scope.Benchmark)
+  public static class Size {
+    /** Roles × bindings. */
+    @Param({"10x10", "100x1000", "1000x10000", "1000x100000"})
+    public String size;
+  }
 
-  private AlgosurePdp algosure;
-  private AuthorizationRequest[] ours;
-  private CasbinPdp casbin;
-  private Object[][] casbins;
-  private int next;
+  /** Our decision point and requests. */
+  @State(Scope.Thread)
+  public static class Ours {
+    AlgosurePdp pdp;
+    AuthorizationRequest[] requests;
+    int next;
 
-  /** Builds both implementations and checks they permit every typical request. */
-  @Setup(Level.Trial)
-  public void setUp() {
-    PdpWorld world = PdpWorld.parse(size);
-    algosure = new AlgosurePdp(world);
-    ours = AlgosurePdp.prepare(world.typical());
-    casbin = new CasbinPdp(world);
-    casbins = CasbinPdp.prepare(world.typical());
-    for (int i = 0; i < ours.length; i++) {
-      if (!algosure.permits(ours[i]) || !casbin.permits(casbins[i])) {
-        throw new IllegalStateException("typical request " + world.typical().get(i) + " is not permitted by both");
+    /** @param size the size @throws IllegalStateException if a typical request is not permitted */
+    @Setup(Level.Trial)
+    public void setUp(Size size) {
+      PdpWorld world = PdpWorld.parse(size.size);
+      pdp = new AlgosurePdp(world);
+      requests = AlgosurePdp.prepare(world.typical());
+      for (AuthorizationRequest r : requests) {
+        if (!pdp.permits(r)) {
+          throw new IllegalStateException("typical request " + r + " is not permitted");
+        }
       }
     }
   }
 
-  private int next() {
-    int i = next;
-    next = i + 1 == ours.length ? 0 : i + 1;
-    return i;
+  /** jCasbin's enforcer and requests. */
+  @State(Scope.Thread)
+  public static class Casbin {
+    CasbinPdp pdp;
+    Object[][] requests;
+    int next;
+
+    /** @param size the size @throws IllegalStateException if a typical request is not permitted */
+    @Setup(Level.Trial)
+    public void setUp(Size size) {
+      PdpWorld world = PdpWorld.parse(size.size);
+      pdp = new CasbinPdp(world);
+      requests = CasbinPdp.prepare(world.typical());
+      for (Object[] r : requests) {
+        if (!pdp.permits(r)) {
+          throw new IllegalStateException("typical request " + java.util.Arrays.toString(r) + " is not permitted");
+        }
+      }
+    }
   }
 
-  /** @return our decision */
+  /** @param s our state @return our decision */
   @Benchmark
-  public AuthorizationDecision algosure() {
-    return algosure.pdp().decide(ours[next()]);
+  public AuthorizationDecision algosure(Ours s) {
+    int i = s.next;
+    s.next = i + 1 == s.requests.length ? 0 : i + 1;
+    return s.pdp.pdp().decide(s.requests[i]);
   }
 
-  /** @return jCasbin's answer */
+  /** @param s jCasbin's state @return jCasbin's answer */
   @Benchmark
-  public boolean jcasbin() {
-    return casbin.enforcer().enforce(casbins[next()]);
+  public boolean jcasbin(Casbin s) {
+    int i = s.next;
+    s.next = i + 1 == s.requests.length ? 0 : i + 1;
+    return s.pdp.enforcer().enforce(s.requests[i]);
   }
 }

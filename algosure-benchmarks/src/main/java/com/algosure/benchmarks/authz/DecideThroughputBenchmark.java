@@ -19,22 +19,33 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class DecideThroughputBenchmark {
 
-  /** What all threads share. */
+  /** Our decision point, shared by all threads. */
   @State(Scope.Benchmark)
-  public static class Shared {
-    AlgosurePdp algosure;
-    AuthorizationRequest[] ours;
-    CasbinPdp casbin;
-    Object[][] casbins;
+  public static class Ours {
+    AlgosurePdp pdp;
+    AuthorizationRequest[] requests;
 
-    /** Builds both implementations. */
+    /** Builds it. */
     @Setup
     public void setUp() {
       PdpWorld world = PdpWorld.parse(DecideBenchmark.TYPICAL_WORLD);
-      algosure = new AlgosurePdp(world);
-      ours = AlgosurePdp.prepare(world.typical());
-      casbin = new CasbinPdp(world);
-      casbins = CasbinPdp.prepare(world.typical());
+      pdp = new AlgosurePdp(world);
+      requests = AlgosurePdp.prepare(world.typical());
+    }
+  }
+
+  /** jCasbin's enforcer, shared by all threads. */
+  @State(Scope.Benchmark)
+  public static class Casbin {
+    CasbinPdp pdp;
+    Object[][] requests;
+
+    /** Builds it. */
+    @Setup
+    public void setUp() {
+      PdpWorld world = PdpWorld.parse(DecideBenchmark.TYPICAL_WORLD);
+      pdp = new CasbinPdp(world);
+      requests = CasbinPdp.prepare(world.typical());
     }
   }
 
@@ -52,13 +63,13 @@ public class DecideThroughputBenchmark {
 
   /** @param s shared state @param c this thread's cursor @return our decision */
   @Benchmark
-  public AuthorizationDecision algosure(Shared s, Cursor c) {
-    return s.algosure.pdp().decide(s.ours[c.next(s.ours.length)]);
+  public AuthorizationDecision algosure(Ours s, Cursor c) {
+    return s.pdp.pdp().decide(s.requests[c.next(s.requests.length)]);
   }
 
   /** @param s shared state @param c this thread's cursor @return jCasbin's answer */
   @Benchmark
-  public boolean jcasbin(Shared s, Cursor c) {
-    return s.casbin.enforcer().enforce(s.casbins[c.next(s.casbins.length)]);
+  public boolean jcasbin(Casbin s, Cursor c) {
+    return s.pdp.enforcer().enforce(s.requests[c.next(s.requests.length)]);
   }
 }
