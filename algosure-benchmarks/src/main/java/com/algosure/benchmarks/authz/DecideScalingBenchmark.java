@@ -16,8 +16,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The typical request of {@link DecideBenchmark} as the catalogue grows from 10 to 1,000 roles and the
  * directory from 10 to 100,000 bindings ({@code size} is roles × bindings), ours against jCasbin at the same
- * sizes. Each call takes the next of up to 256 typical requests of different users. Each implementation is
- * built only in the forks that measure it.
+ * sizes. Each call takes the next of {@code requests} typical requests of different users: 256 (the larger the
+ * world, the more of them miss the CPU caches, as in a service) or 1 (the same request every time: only the
+ * algorithm's growth). Each implementation is built only in the forks that measure it.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -29,6 +30,14 @@ public class DecideScalingBenchmark {
     /** Roles × bindings. */
     @Param({"10x10", "100x1000", "1000x10000", "1000x100000"})
     public String size;
+
+    /** How many distinct typical requests the calls go through. */
+    @Param({"256", "1"})
+    public int requests;
+
+    java.util.List<PdpWorld.Question> questions(PdpWorld world) {
+      return world.typical().subList(0, Math.min(requests, world.typical().size()));
+    }
   }
 
   /** Our decision point and requests. */
@@ -43,7 +52,7 @@ public class DecideScalingBenchmark {
     public void setUp(Size size) {
       PdpWorld world = PdpWorld.parse(size.size);
       pdp = new AlgosurePdp(world);
-      requests = AlgosurePdp.prepare(world.typical());
+      requests = AlgosurePdp.prepare(size.questions(world));
       for (AuthorizationRequest r : requests) {
         if (!pdp.permits(r)) {
           throw new IllegalStateException("typical request " + r + " is not permitted");
@@ -64,7 +73,7 @@ public class DecideScalingBenchmark {
     public void setUp(Size size) {
       PdpWorld world = PdpWorld.parse(size.size);
       pdp = new CasbinPdp(world);
-      requests = CasbinPdp.prepare(world.typical());
+      requests = CasbinPdp.prepare(size.questions(world));
       for (Object[] r : requests) {
         if (!pdp.permits(r)) {
           throw new IllegalStateException("typical request " + java.util.Arrays.toString(r) + " is not permitted");
