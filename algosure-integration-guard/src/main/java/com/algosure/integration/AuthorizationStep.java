@@ -29,7 +29,7 @@ final class AuthorizationStep implements GuardStep {
         .actor(r.actorOrNull())
         .tenant(r.tenantOrNull())
         .action(r.action())
-        .resource(r.resource());
+        .resource(r.resourceOrNull() != null ? r.resourceOrNull() : c.provider().defaultResource);
     if (r.organizationOrNull() != null) {
       a.organization(r.organizationOrNull());
     }

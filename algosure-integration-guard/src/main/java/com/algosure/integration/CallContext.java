@@ -95,6 +95,17 @@ public final class CallContext {
     return endpoint;
   }
 
+  /**
+   * The per-attempt timeout. The guard's Failsafe timeout turns an attempt that takes longer into a timeout
+   * (an unknown state once sent) whatever it returns; a custom exchange must itself stop waiting by then
+   * (the built-in requests of {@link #newRequest(String)} carry it as their request timeout).
+   *
+   * @return the per-attempt timeout
+   */
+  public Duration attemptTimeout() {
+    return attemptTimeout;
+  }
+
   /** @return a copy of the payload bytes */
   public byte[] payload() {
     return request.payload();

@@ -33,6 +33,8 @@ final class CallState<T> {
   @Nullable String owner;
   Map<SecretRef, Secret> secrets = Map.of();
   @Nullable ProviderResponse response;
+  /** The hex SHA-256 of {@link #response}'s body, computed once for the response and fact audit records. */
+  @Nullable String responseSha256;
   int attempts;
   volatile @Nullable Instant waitedUntil;
   boolean maybeSent;

@@ -78,7 +78,10 @@ public record Classification(Kind kind, Optional<Instant> retryAt) {
     return UNKNOWN;
   }
 
-  /** @param retryAt until when the provider asked us to wait @return a rate-limit signal */
+  /**
+   * @param retryAt until when the provider asked us to wait
+   * @return a rate-limit signal
+   */
   public static Classification rateLimited(Instant retryAt) {
     return new Classification(Kind.RATE_LIMITED, Optional.of(retryAt));
   }

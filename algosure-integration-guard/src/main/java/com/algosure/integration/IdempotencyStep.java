@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>another fingerprint under the key: {@code REJECTED (IDEMPOTENCY_KEY_REUSED)};
- *   <li>the first call still running: wait (bounded) for it, else {@code DUPLICATE_IN_PROGRESS};
+ *   <li>the first call still running: wait (bounded) for it and answer with its outcome; if it ended
+ *       without an effect (released), claim once more and run; else {@code DUPLICATE_IN_PROGRESS};
  *   <li>the first call completed: {@code DUPLICATE} with its outcome;
  *   <li>claimed: the call runs; an accepted, rejected or escalated outcome completes the key (an escalated
  *       one keeps it reserved, so a resubmission never blindly sends again); anything that had no effect
@@ -49,13 +50,7 @@ final class IdempotencyStep implements GuardStep {
     }
     IdempotencyKey key = new IdempotencyKey(c.request.tenantOrNull(), policy.provider(), c.request.action().name(), callerKey);
     String owner = AuditIds.next();
-    ClaimResult claim;
-    try {
-      claim = store.claim(key, c.request.fingerprint(), owner, policy.idempotencyTtl());
-    } catch (RuntimeException e) {
-      LOG.warn("idempotency store failed to claim a key for provider {}: {}", policy.provider(), e.getClass().getName());
-      claim = null;
-    }
+    ClaimResult claim = claim(key, c.request.fingerprint(), owner, policy.idempotencyTtl());
     if (claim == null) {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.IDEMPOTENCY_UNAVAILABLE));
       return c.failed(OutcomeReason.IDEMPOTENCY_UNAVAILABLE, 0, "the idempotency store failed, so nothing was sent");
@@ -67,7 +62,25 @@ final class IdempotencyStep implements GuardStep {
           + "' was used before with another payload: use a new key for a new request");
     }
     if (claim instanceof ClaimResult.InFlight) {
-      return inFlight(c, key, policy.duplicateWait());
+      Optional<Object> first = awaitFirst(key, policy.duplicateWait());
+      if (first.isPresent()) {
+        return duplicate(c, first.get());
+      }
+      if (!policy.duplicateWait().isZero()) {
+        // the first call ended without an effect (released): this one may run, once
+        claim = claim(key, c.request.fingerprint(), owner, policy.idempotencyTtl());
+      }
+      if (claim == null) {
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.IDEMPOTENCY_UNAVAILABLE));
+        return c.failed(OutcomeReason.IDEMPOTENCY_UNAVAILABLE, 0, "the idempotency store failed, so nothing was sent");
+      }
+      if (claim instanceof ClaimResult.Completed done) {
+        return duplicate(c, done.outcome());
+      }
+      if (!(claim instanceof ClaimResult.Claimed)) {
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_DUPLICATE, c, "DUPLICATE", OutcomeReason.DUPLICATE_IN_PROGRESS));
+        return new IntegrationOutcome.Duplicate<>(c.request, OutcomeReason.DUPLICATE_IN_PROGRESS, Optional.empty());
+      }
     }
     if (claim instanceof ClaimResult.Completed done) {
       return duplicate(c, done.outcome());
@@ -79,21 +92,28 @@ final class IdempotencyStep implements GuardStep {
     return outcome;
   }
 
-  private <T> IntegrationOutcome<T> inFlight(CallState<T> c, IdempotencyKey key, Duration wait) {
-    if (!wait.isZero()) {
-      try {
-        Optional<Object> first = store.awaitCompletion(key, wait);
-        if (first != null && first.isPresent()) {
-          return duplicate(c, first.get());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        LOG.warn("idempotency store failed while waiting for provider {}: {}", key.provider(), e.getClass().getName());
-      }
+  private @org.jspecify.annotations.Nullable ClaimResult claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
+    try {
+      return store.claim(key, fingerprint, owner, ttl);
+    } catch (RuntimeException e) {
+      LOG.warn("idempotency store failed to claim a key for provider {}: {}", key.provider(), e.getClass().getName());
+      return null;
     }
-    auditor.emit(auditor.event(AuditEventType.INTEGRATION_DUPLICATE, c, "DUPLICATE", OutcomeReason.DUPLICATE_IN_PROGRESS));
-    return new IntegrationOutcome.Duplicate<>(c.request, OutcomeReason.DUPLICATE_IN_PROGRESS, Optional.empty());
+  }
+
+  private Optional<Object> awaitFirst(IdempotencyKey key, Duration wait) {
+    if (wait.isZero()) {
+      return Optional.empty();
+    }
+    try {
+      Optional<Object> first = store.awaitCompletion(key, wait);
+      return first == null ? Optional.empty() : first;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("idempotency store failed while waiting for provider {}: {}", key.provider(), e.getClass().getName());
+    }
+    return Optional.empty();
   }
 
   @SuppressWarnings("unchecked")

@@ -17,7 +17,10 @@ public class IntegrationException extends RuntimeException {
     super(message);
   }
 
-  /** @param message what was wrong, where, and what to do @param cause the underlying failure */
+  /**
+   * @param message what was wrong, where, and what to do
+   * @param cause the underlying failure
+   */
   public IntegrationException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -217,7 +217,10 @@ public final class IntegrationGuard {
       }
     }
 
-    /** @param pdp the policy decision point that authorizes each call (required) @return this builder */
+    /**
+     * @param pdp the policy decision point that authorizes each call (required)
+     * @return this builder
+     */
     public Builder policyDecisionPoint(PolicyDecisionPoint pdp) {
       once(this.pdp, "policyDecisionPoint");
       this.pdp = Objects.requireNonNull(pdp, "pdp");
@@ -237,7 +240,10 @@ public final class IntegrationGuard {
       return this;
     }
 
-    /** @param sink where integration events go (default {@link AuditSink#slf4j()}) @return this builder */
+    /**
+     * @param sink where integration events go (default {@link AuditSink#slf4j()})
+     * @return this builder
+     */
     public Builder auditSink(AuditSink sink) {
       once(this.auditSink, "auditSink");
       this.auditSink = Objects.requireNonNull(sink, "sink");
@@ -255,49 +261,70 @@ public final class IntegrationGuard {
       return this;
     }
 
-    /** @param clock the clock for every TTL, lease, pause and timestamp (default UTC system clock) @return this builder */
+    /**
+     * @param clock the clock for every TTL, lease, pause and timestamp (default UTC system clock)
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       once(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** @param consents the consent registry (default {@link ConsentRegistry#none()}) @return this builder */
+    /**
+     * @param consents the consent registry (default {@link ConsentRegistry#none()})
+     * @return this builder
+     */
     public Builder consents(ConsentRegistry consents) {
       once(this.consents, "consents");
       this.consents = Objects.requireNonNull(consents, "consents");
       return this;
     }
 
-    /** @param secrets the secrets store (default {@link SecretStore#none()}) @return this builder */
+    /**
+     * @param secrets the secrets store (default {@link SecretStore#none()})
+     * @return this builder
+     */
     public Builder secrets(SecretStore secrets) {
       once(this.secrets, "secrets");
       this.secrets = Objects.requireNonNull(secrets, "secrets");
       return this;
     }
 
-    /** @param store the idempotency store (default in memory, on the guard's clock) @return this builder */
+    /**
+     * @param store the idempotency store (default in memory, on the guard's clock)
+     * @return this builder
+     */
     public Builder idempotencyStore(IdempotencyStore store) {
       once(this.idempotency, "idempotencyStore");
       this.idempotency = Objects.requireNonNull(store, "store");
       return this;
     }
 
-    /** @param store the rate-limit state (default in memory) @return this builder */
+    /**
+     * @param store the rate-limit state (default in memory)
+     * @return this builder
+     */
     public Builder rateLimitStore(RateLimitStore store) {
       once(this.rateLimits, "rateLimitStore");
       this.rateLimits = Objects.requireNonNull(store, "store");
       return this;
     }
 
-    /** @param handler the owning domain's escalation workflow (default {@link EscalationHandler#logging()}) @return this builder */
+    /**
+     * @param handler the owning domain's escalation workflow (default {@link EscalationHandler#logging()})
+     * @return this builder
+     */
     public Builder escalations(EscalationHandler handler) {
       once(this.escalations, "escalations");
       this.escalations = Objects.requireNonNull(handler, "handler");
       return this;
     }
 
-    /** @param store where evidence is kept (default in memory: replace it in production) @return this builder */
+    /**
+     * @param store where evidence is kept (default in memory: replace it in production)
+     * @return this builder
+     */
     public Builder evidence(EvidenceStore store) {
       once(this.evidence, "evidence");
       this.evidence = Objects.requireNonNull(store, "store");
@@ -315,7 +342,10 @@ public final class IntegrationGuard {
       return this;
     }
 
-    /** @param timeout how long a connection may take (default 5 s) @return this builder */
+    /**
+     * @param timeout how long a connection may take (default 5 s)
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       once(this.connectTimeout, "connectTimeout");
       Objects.requireNonNull(timeout, "timeout");
@@ -326,7 +356,10 @@ public final class IntegrationGuard {
       return this;
     }
 
-    /** @param header the header that forwards the correlation id (default {@code X-Correlation-Id}) @return this builder */
+    /**
+     * @param header the header that forwards the correlation id (default {@code X-Correlation-Id})
+     * @return this builder
+     */
     public Builder correlationHeader(String header) {
       once(this.correlationHeader, "correlationHeader");
       Objects.requireNonNull(header, "header");
@@ -337,7 +370,10 @@ public final class IntegrationGuard {
       return this;
     }
 
-    /** @param executor where {@link IntegrationGuard#executeAsync} runs calls (default: daemon threads) @return this builder */
+    /**
+     * @param executor where {@link IntegrationGuard#executeAsync} runs calls (default: daemon threads)
+     * @return this builder
+     */
     public Builder asyncExecutor(Executor executor) {
       once(this.asyncExecutor, "asyncExecutor");
       this.asyncExecutor = Objects.requireNonNull(executor, "executor");

@@ -96,6 +96,10 @@ public final class IntegrationRequest {
     return resource != null ? resource : ResourceRef.of("integration", provider.value());
   }
 
+  @Nullable ResourceRef resourceOrNull() {
+    return resource;
+  }
+
   /** @return the caller's idempotency key, if any */
   public Optional<String> idempotencyKey() {
     return Optional.ofNullable(idempotencyKey);
@@ -210,45 +214,71 @@ public final class IntegrationRequest {
       }
     }
 
-    /** @param actor the authenticated actor @return this builder @throws IllegalStateException if already set */
+    /**
+     * @param actor the authenticated actor
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
     public Builder actor(Actor actor) {
       once(this.actor, "actor");
       this.actor = Objects.requireNonNull(actor, "actor");
       return this;
     }
 
-    /** @param tenant the tenant @return this builder @throws IllegalStateException if already set */
+    /**
+     * @param tenant the tenant
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
     public Builder tenant(TenantId tenant) {
       once(this.tenant, "tenant");
       this.tenant = Objects.requireNonNull(tenant, "tenant");
       return this;
     }
 
-    /** @param tenant the tenant @return this builder @throws IllegalArgumentException if not a valid id */
+    /**
+     * @param tenant the tenant
+     * @return this builder
+     * @throws IllegalArgumentException if not a valid id
+     */
     public Builder tenant(String tenant) {
       return tenant(TenantId.of(tenant));
     }
 
-    /** @param organization the active organization @return this builder @throws IllegalStateException if already set */
+    /**
+     * @param organization the active organization
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
     public Builder organization(OrganizationId organization) {
       once(this.organization, "organization");
       this.organization = Objects.requireNonNull(organization, "organization");
       return this;
     }
 
-    /** @param organization the active organization @return this builder */
+    /**
+     * @param organization the active organization
+     * @return this builder
+     */
     public Builder organization(String organization) {
       return organization(OrganizationId.of(organization));
     }
 
-    /** @param provider the provider (required) @return this builder @throws IllegalStateException if already set */
+    /**
+     * @param provider the provider (required)
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
     public Builder provider(ProviderId provider) {
       once(this.provider, "provider");
       this.provider = Objects.requireNonNull(provider, "provider");
       return this;
     }
 
-    /** @param provider the provider (required) @return this builder */
+    /**
+     * @param provider the provider (required)
+     * @return this builder
+     */
     public Builder provider(String provider) {
       return provider(ProviderId.of(provider));
     }
@@ -265,7 +295,10 @@ public final class IntegrationRequest {
       return this;
     }
 
-    /** @param resource the resource for authorization (default {@code integration/<provider>}) @return this builder */
+    /**
+     * @param resource the resource for authorization (default {@code integration/<provider>})
+     * @return this builder
+     */
     public Builder resource(ResourceRef resource) {
       once(this.resource, "resource");
       this.resource = Objects.requireNonNull(resource, "resource");
@@ -310,28 +343,40 @@ public final class IntegrationRequest {
       return this;
     }
 
-    /** @param subject the data subject the call is about, for subject-limited consents @return this builder */
+    /**
+     * @param subject the data subject the call is about, for subject-limited consents
+     * @return this builder
+     */
     public Builder consentSubject(String subject) {
       once(this.consentSubject, "consentSubject");
       this.consentSubject = Objects.requireNonNull(subject, "subject");
       return this;
     }
 
-    /** @param correlationId the caller's correlation id @return this builder */
+    /**
+     * @param correlationId the caller's correlation id
+     * @return this builder
+     */
     public Builder correlationId(String correlationId) {
       once(this.correlationId, "correlationId");
       this.correlationId = Objects.requireNonNull(correlationId, "correlationId");
       return this;
     }
 
-    /** @param approvalId the approval for a high-impact action @return this builder */
+    /**
+     * @param approvalId the approval for a high-impact action
+     * @return this builder
+     */
     public Builder approvalId(String approvalId) {
       once(this.approvalId, "approvalId");
       this.approvalId = Objects.requireNonNull(approvalId, "approvalId");
       return this;
     }
 
-    /** @param task the task an agent works on @return this builder */
+    /**
+     * @param task the task an agent works on
+     * @return this builder
+     */
     public Builder task(String task) {
       once(this.task, "task");
       this.task = Objects.requireNonNull(task, "task");

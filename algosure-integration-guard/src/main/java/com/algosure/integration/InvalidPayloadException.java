@@ -15,7 +15,10 @@ public class InvalidPayloadException extends IntegrationException {
     super(message);
   }
 
-  /** @param message which field or limit, and what was expected @param cause the parser's failure */
+  /**
+   * @param message which field or limit, and what was expected
+   * @param cause the parser's failure
+   */
   public InvalidPayloadException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -103,7 +103,10 @@ public final class ProviderPolicy {
     return new Builder(ProviderId.of(provider));
   }
 
-  /** @param provider the provider's id @return a new builder */
+  /**
+   * @param provider the provider's id
+   * @return a new builder
+   */
   public static Builder builder(ProviderId provider) {
     return new Builder(Objects.requireNonNull(provider, "provider"));
   }
@@ -334,7 +337,9 @@ public final class ProviderPolicy {
     }
 
     /**
-     * Declares a secret every call resolves and hands to the provider call.
+     * Declares a secret every call resolves and hands to the provider call. A reference with the placeholder
+     * {@code {tenant}} (such as {@code acme-mail/{tenant}/api-key}) resolves to each call's tenant's secret;
+     * the provider call asks for it by the declared reference.
      *
      * @param ref the secret's reference
      * @return this builder
@@ -348,14 +353,20 @@ public final class ProviderPolicy {
       return this;
     }
 
-    /** @param limit the limit per tenant × provider (default none) @return this builder */
+    /**
+     * @param limit the limit per tenant × provider (default none)
+     * @return this builder
+     */
     public Builder tenantRateLimit(RateLimit limit) {
       once(tenantRateLimit, "tenantRateLimit");
       this.tenantRateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }
 
-    /** @param limit the provider-wide limit (default none) @return this builder */
+    /**
+     * @param limit the provider-wide limit (default none)
+     * @return this builder
+     */
     public Builder providerRateLimit(RateLimit limit) {
       once(providerRateLimit, "providerRateLimit");
       this.providerRateLimit = Objects.requireNonNull(limit, "limit");
@@ -376,7 +387,10 @@ public final class ProviderPolicy {
       return this;
     }
 
-    /** @param duration the longest a call may spend retrying (default 30 s) @return this builder */
+    /**
+     * @param duration the longest a call may spend retrying (default 30 s)
+     * @return this builder
+     */
     public Builder maxRetryDuration(Duration duration) {
       once(maxRetryDuration, "maxRetryDuration");
       this.maxRetryDuration = positive(duration, "maxRetryDuration");
@@ -415,7 +429,10 @@ public final class ProviderPolicy {
       return this;
     }
 
-    /** @param timeout the per-attempt timeout (default 10 s) @return this builder */
+    /**
+     * @param timeout the per-attempt timeout (default 10 s)
+     * @return this builder
+     */
     public Builder attemptTimeout(Duration timeout) {
       once(attemptTimeout, "attemptTimeout");
       this.attemptTimeout = positive(timeout, "attemptTimeout");
@@ -479,28 +496,40 @@ public final class ProviderPolicy {
       return this;
     }
 
-    /** @param pause the pause after a 429 without {@code Retry-After} (default 1 s) @return this builder */
+    /**
+     * @param pause the pause after a 429 without {@code Retry-After} (default 1 s)
+     * @return this builder
+     */
     public Builder defaultRetryAfter(Duration pause) {
       once(defaultRetryAfter, "defaultRetryAfter");
       this.defaultRetryAfter = positive(pause, "defaultRetryAfter");
       return this;
     }
 
-    /** @param ttl how long idempotency records are kept (default 24 h) @return this builder */
+    /**
+     * @param ttl how long idempotency records are kept (default 24 h)
+     * @return this builder
+     */
     public Builder idempotencyTtl(Duration ttl) {
       once(idempotencyTtl, "idempotencyTtl");
       this.idempotencyTtl = positive(ttl, "idempotencyTtl");
       return this;
     }
 
-    /** @param require whether every call must carry an idempotency key (default true) @return this builder */
+    /**
+     * @param require whether every call must carry an idempotency key (default true)
+     * @return this builder
+     */
     public Builder requireIdempotencyKey(boolean require) {
       once(requireIdempotencyKey, "requireIdempotencyKey");
       this.requireIdempotencyKey = require;
       return this;
     }
 
-    /** @param header the header that forwards the key (default {@code Idempotency-Key}) @return this builder */
+    /**
+     * @param header the header that forwards the key (default {@code Idempotency-Key})
+     * @return this builder
+     */
     public Builder idempotencyHeader(String header) {
       once(idempotencyHeader, "idempotencyHeader");
       Objects.requireNonNull(header, "header");
@@ -526,7 +555,10 @@ public final class ProviderPolicy {
       return this;
     }
 
-    /** @param bytes the largest response body read (default 1 MiB) @return this builder */
+    /**
+     * @param bytes the largest response body read (default 1 MiB)
+     * @return this builder
+     */
     public Builder maxResponseBytes(int bytes) {
       once(maxResponseBytes, "maxResponseBytes");
       if (bytes < 1) {

@@ -64,7 +64,10 @@ public final class ProviderResponse {
     return headers;
   }
 
-  /** @param name a header name, in any case @return the header's first value, if present */
+  /**
+   * @param name a header name, in any case
+   * @return the header's first value, if present
+   */
   public Optional<String> header(String name) {
     List<String> v = headers.get(name);
     return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));

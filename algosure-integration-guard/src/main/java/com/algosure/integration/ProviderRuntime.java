@@ -2,6 +2,7 @@ package com.algosure.integration;
 
 import com.algosure.audit.AuditEventType;
 import com.algosure.authz.Permission;
+import com.algosure.authz.ResourceRef;
 import com.algosure.integration.spi.RateLimitKey;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.Failsafe;
@@ -28,6 +29,8 @@ final class ProviderRuntime {
 
   final ProviderPolicy policy;
   final RateLimitKey providerKey;
+  /** The authorization resource of a request that names none, built once (its validation is a regex). */
+  final ResourceRef defaultResource;
   final RetryBudget budget;
   final CircuitBreaker<AttemptResult> breaker;
   final FailsafeExecutor<AttemptResult> outer;
@@ -36,6 +39,7 @@ final class ProviderRuntime {
   ProviderRuntime(ProviderPolicy policy, Clock clock, Auditor auditor) {
     this.policy = policy;
     this.providerKey = RateLimitKey.providerWide(policy.provider());
+    this.defaultResource = ResourceRef.of("integration", policy.provider().value());
     this.budget = new RetryBudget(policy.retryBudgetRatio(), policy.retryBudgetMinimum(), policy.retryBudgetWindow(), clock);
     int maxAttempts = policy.maxAttempts();
     double jitter = policy.jitter();
@@ -76,7 +80,12 @@ final class ProviderRuntime {
         .withDelay(policy.breakerOpenFor())
         .build();
     this.outer = Failsafe.with(retry.build(), breaker);
-    this.inner = Failsafe.with(Timeout.<ProviderResponse>builder(policy.attemptTimeout()).withInterrupt().build());
+    // No interrupt: an interrupt sent by Failsafe's timer thread can arrive after the attempt has returned and
+    // leak into the caller's next blocking call (a server thread's next request). The built-in HTTP exchange
+    // stops waiting by its request timeout (the same duration); a custom exchange honours
+    // CallContext.attemptTimeout(). Either way an attempt past the timeout is a TimeoutExceededException here,
+    // so its result is never taken as a fact.
+    this.inner = Failsafe.with(Timeout.<ProviderResponse>builder(policy.attemptTimeout()).build());
   }
 
   Optional<ConsentScope> scopeOf(Permission action) {

@@ -88,6 +88,11 @@ final class ResilientExecutionStep implements GuardStep {
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, "RATE_LIMITED", OutcomeReason.RATE_LIMIT_EXCEEDED)
             .detail("retryAfter", r.retryAt.toString()).detail("limit", r.error));
         return c.rateLimited(OutcomeReason.RATE_LIMIT_EXCEEDED, r.retryAt);
+      case LIMIT_UNAVAILABLE:
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.RATE_LIMIT_UNAVAILABLE)
+            .detail("attempts", Integer.toString(c.attempts)));
+        return c.failed(OutcomeReason.RATE_LIMIT_UNAVAILABLE, 0, "the rate-limit store failed, so attempt "
+            + r.attempt + " was not sent");
       case PAUSED:
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, "RATE_LIMITED", OutcomeReason.PROVIDER_PAUSED)
             .detail("retryAfter", r.retryAt.toString()));
@@ -177,16 +182,23 @@ final class ResilientExecutionStep implements GuardStep {
       return r != null ? r : permit(c, n, p.providerKey, p.policy.providerRateLimit(), at);
     } catch (RuntimeException e) {
       LOG.warn("rate-limit store failed for provider {}: {}", p.policy.provider(), e.getClass().getName());
-      // fail closed: without a permit nothing is sent; surfaced as our own limit, retry after one interval
-      return new AttemptResult(c, n, AttemptResult.Kind.LIMIT_EXHAUSTED, null, at.plusSeconds(1), "rate-limit store unavailable", false);
+      // fail closed: without a permit nothing is sent
+      return new AttemptResult(c, n, AttemptResult.Kind.LIMIT_UNAVAILABLE, null, null, "rate-limit store unavailable", false);
     }
   }
 
   private @Nullable AttemptResult permit(CallState<?> c, int n, RateLimitKey key, Optional<RateLimit> limit, Instant at) {
+    RateLimitDecision d;
     if (limit.isEmpty()) {
-      return null; // the pause alone was checked by the rate-limit step; a pause set since is seen by the next call
+      // no permits to take, but a pause the provider asked for since the call began still applies
+      Optional<Instant> until = rateLimits.pausedUntil(key, at);
+      if (until == null) {
+        throw new IllegalStateException("RateLimitStore.pausedUntil returned null");
+      }
+      d = until.isPresent() ? new RateLimitDecision.Paused(until.get()) : RateLimitDecision.granted();
+    } else {
+      d = rateLimits.acquire(key, limit.get(), at);
     }
-    RateLimitDecision d = rateLimits.acquire(key, limit.get(), at);
     if (d instanceof RateLimitDecision.Granted) {
       return null;
     }
@@ -238,11 +250,13 @@ final class ResilientExecutionStep implements GuardStep {
   private AttemptResult classify(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
       ProviderResponse response) {
     Instant now = clock.instant();
+    String sha256 = Payloads.hex(Payloads.sha256(response.bodyUnsafe()));
+    c.responseSha256 = sha256;
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_RESPONSE, c, "RECEIVED")
         .detail("attempt", Integer.toString(n))
         .detail("status", Integer.toString(response.status()))
         .detail("bytes", Integer.toString(response.bodySize()))
-        .detail("sha256", Payloads.hex(Payloads.sha256(response.bodyUnsafe()))));
+        .detail("sha256", sha256));
     Classification cl;
     try {
       cl = c.call.classify(response, now);

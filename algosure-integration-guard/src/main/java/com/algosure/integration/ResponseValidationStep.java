@@ -26,6 +26,7 @@ final class ResponseValidationStep implements GuardStep {
     if (r == null) {
       throw new IllegalStateException("validation without a response");
     }
+    String sha256 = c.responseSha256 != null ? c.responseSha256 : Payloads.hex(Payloads.sha256(r.bodyUnsafe()));
     Validated<T> v;
     String problem;
     try {
@@ -43,14 +44,14 @@ final class ResponseValidationStep implements GuardStep {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_INVALID)
           .detail("status", Integer.toString(r.status()))
           .detail("bytes", Integer.toString(r.bodySize()))
-          .detail("sha256", Payloads.hex(Payloads.sha256(r.bodyUnsafe())))
+          .detail("sha256", sha256)
           .detail("evidenceRef", ref));
       return c.rejected(OutcomeReason.RESPONSE_INVALID, ref, "the provider's response is invalid: " + problem);
     }
     AuditEvent.Builder fact = auditor.event(AuditEventType.ACCEPTED_FACT, c, "ACCEPTED", OutcomeReason.ACCEPTED)
         .detail("status", Integer.toString(r.status()))
         .detail("attempts", Integer.toString(c.attempts))
-        .detail("sha256", Payloads.hex(Payloads.sha256(r.bodyUnsafe())))
+        .detail("sha256", sha256)
         .detail("consentId", c.consentId)
         .detail("decisionId", c.decision == null ? null : c.decision.decisionId());
     for (Map.Entry<String, String> f : v.safeFields().entrySet()) {

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 8: resolves the secrets the provider declares, for this call only. Leases are cached no longer than
+ * Step 8: resolves the secrets the provider declares, for this call only (a {@code {tenant}} template
+ * reference resolves to the call's tenant's secret). Leases are cached no longer than
  * they last (checked against the injected clock on every use). Each use is audited by reference. A missing
  * or failing secret fails the call before anything is sent; an AI agent never receives a secret.
  */
@@ -51,14 +52,22 @@ final class SecretsStep implements GuardStep {
     Instant now = clock.instant();
     Map<SecretRef, Secret> resolved = new HashMap<>(refs.size() * 2);
     Map<SecretRef, SecretLease> used = new HashMap<>(refs.size() * 2);
-    for (SecretRef ref : refs) {
-      SecretLease lease = lease(ref, now);
+    for (SecretRef declared : refs) {
+      SecretRef ref;
+      try {
+        ref = declared.forTenant(c.request.tenantOrNull());
+      } catch (IllegalArgumentException e) {
+        ref = null;
+      }
+      SecretLease lease = ref == null ? null : lease(ref, now);
       if (lease == null) {
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.SECRET_UNAVAILABLE)
-            .detail("secretRef", ref.name()));
-        return c.failed(OutcomeReason.SECRET_UNAVAILABLE, 0, "secret '" + ref + "' is not available, so nothing was sent");
+            .detail("secretRef", ref == null ? declared.name() : ref.name()));
+        return c.failed(OutcomeReason.SECRET_UNAVAILABLE, 0, "secret '" + (ref == null ? declared : ref)
+            + "' is not available, so nothing was sent");
       }
-      resolved.put(ref, lease.secret());
+      // the call looks the secret up by the declared reference; the audit names the tenant's concrete one
+      resolved.put(declared, lease.secret());
       used.put(ref, lease);
     }
     for (Map.Entry<SecretRef, SecretLease> e : used.entrySet()) {

@@ -50,7 +50,10 @@ public final class TransportPolicy {
     return loopbackHttp;
   }
 
-  /** @param uri an endpoint @return whether a request may go there */
+  /**
+   * @param uri an endpoint
+   * @return whether a request may go there
+   */
   public boolean permits(URI uri) {
     return violation(uri) == null;
   }
@@ -115,8 +118,9 @@ public final class TransportPolicy {
   }
 
   /**
-   * A client that enforces this policy on every request, negotiates only TLS 1.3 and 1.2, uses HTTP/1.1 for
-   * plain loopback connections (no cleartext upgrade) and HTTP/2 otherwise, and never follows redirects.
+   * A client that enforces this policy on every request, negotiates only TLS 1.3 and 1.2 and never follows
+   * redirects. The {@code https}-only policy's client prefers HTTP/2; the loopback-allowing (test) policy's
+   * client speaks HTTP/1.1, so that no cleartext HTTP/2 upgrade is attempted against a local server.
    *
    * @param connectTimeout how long a connection may take to establish
    * @return the client

@@ -19,7 +19,11 @@ public record Validated<T>(T value, Map<String, String> safeFields) {
     safeFields = Map.copyOf(safeFields);
   }
 
-  /** @param value the value @param <T> its type @return a validated value without safe fields */
+  /**
+   * @param value the value
+   * @param <T> its type
+   * @return a validated value without safe fields
+   */
   public static <T> Validated<T> of(T value) {
     return new Validated<>(value, Map.of());
   }

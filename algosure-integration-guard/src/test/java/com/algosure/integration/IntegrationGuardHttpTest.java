@@ -50,11 +50,13 @@ class IntegrationGuardHttpTest {
 
   /** Requests counted as they arrive (before any response delay), so the count is exact when a call returns. */
   static final AtomicInteger arrivals = new AtomicInteger();
+  static final List<String> keysSeen = java.util.Collections.synchronizedList(new ArrayList<>());
   static final WireMockServer provider = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1")
       .extensions(new ResponseDefinitionTransformerV2() {
         @Override
         public ResponseDefinition transform(ServeEvent event) {
           arrivals.incrementAndGet();
+          keysSeen.add(String.valueOf(event.getRequest().getHeader("Idempotency-Key")));
           return event.getResponseDefinition();
         }
 
@@ -82,6 +84,7 @@ class IntegrationGuardHttpTest {
   void setUp() {
     provider.resetAll();
     arrivals.set(0);
+    keysSeen.clear();
     f = new GuardFixtures();
     f.grantMailConsent();
     base = "http://127.0.0.1:" + provider.port();
@@ -118,6 +121,8 @@ class IntegrationGuardHttpTest {
     assertThat(accepted.value().orElseThrow().get("id").asText()).isEqualTo("msg-1");
     assertThat(accepted.safeFields()).containsEntry("id", "msg-1");
     assertThat(received()).isEqualTo(3);
+    // the same key on every attempt, so provider-side dedupe works across our retries
+    assertThat(keysSeen).containsExactly("k-503", "k-503", "k-503");
     List<AuditEvent> retries = f.audit.events(AuditEventType.INTEGRATION_RETRY);
     assertThat(retries).hasSize(2);
     assertThat(retries).extracting(e -> e.details().get("attempt")).containsExactly("2", "3");
@@ -185,6 +190,27 @@ class IntegrationGuardHttpTest {
     assertThat(resubmitted.accepted()).isTrue();
     assertThat(received()).isEqualTo(2);
     assertThat(f.audit.events(AuditEventType.INTEGRATION_RATE_LIMITED)).hasSize(2);
+  }
+
+  @Test
+  void executeWhenAnotherCallIsPausedMidwayThenTheNextAttemptHonoursThePause() {
+    // a 503 answer is retried, but between the attempts a concurrent call got a 429 that paused the key
+    sequence(aResponse().withStatus(503), okJson("{\"id\":\"never\"}"));
+    com.algosure.integration.spi.InMemoryRateLimitStore store = com.algosure.integration.spi.RateLimitStore.inMemory();
+    IntegrationGuard guard = f.guard(GuardFixtures.provider(base).build()).rateLimitStore(store)
+        .build();
+    ProviderCall<JsonNode> base503 = sendCall();
+    ProviderCall<JsonNode> pausingAfterFirst = ProviderCall.of(ctx -> {
+      ProviderResponse r = base503.exchange(ctx);
+      store.pause(com.algosure.integration.spi.RateLimitKey.of(ProviderId.of(GuardFixtures.PROVIDER), TenantId.of(GuardFixtures.TENANT)),
+          f.clock.instant().plusSeconds(30));
+      return r;
+    }, base503.validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-midway").build(), pausingAfterFirst);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.PROVIDER_PAUSED);
+    assertThat(received()).isEqualTo(1);
   }
 
   @Test
@@ -303,6 +329,7 @@ class IntegrationGuardHttpTest {
 
     assertThat(out).isInstanceOf(IntegrationOutcome.Escalated.class);
     assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(Thread.currentThread().isInterrupted()).as("the timeout's interrupt must not leak to the caller").isFalse();
     IntegrationOutcome.Escalated<JsonNode> escalated = (IntegrationOutcome.Escalated<JsonNode>) out;
     assertThat(escalated.attempts()).isEqualTo(1);
     assertThat(f.idempotency.isReserved(key("k-timeout"))).isTrue();
@@ -312,7 +339,7 @@ class IntegrationGuardHttpTest {
       assertThat(e.action()).isEqualTo(GuardFixtures.SEND);
       assertThat(e.idempotencyKey()).contains("k-timeout");
       assertThat(e.attempts()).isEqualTo(1);
-      assertThat(e.lastError()).contains("timeout");
+      assertThat(e.lastError()).containsIgnoringCase("timeout");
       assertThat(e.evidenceRef()).isEqualTo(escalated.evidenceRef());
     });
     assertThat(f.evidence.find(escalated.evidenceRef())).isPresent();
@@ -323,6 +350,25 @@ class IntegrationGuardHttpTest {
     assertThat(((IntegrationOutcome.Duplicate<JsonNode>) again).first().orElseThrow().kind())
         .isEqualTo(IntegrationOutcome.Kind.ESCALATED);
     assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
+  void executeWhenACustomExchangeAnswersAfterTheTimeoutThenItsAnswerIsNeverAFact() {
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"too-late\"}").withFixedDelay(400)));
+    IntegrationGuard guard = f.guard(base, p -> p.attemptTimeout(Duration.ofMillis(100)));
+    // a host exchange that ignores the attempt timeout and waits for the (late) answer
+    ProviderCall<JsonNode> patient = ProviderCall.of(ctx -> {
+      java.net.http.HttpResponse<byte[]> r = ctx.httpClient().send(
+          java.net.http.HttpRequest.newBuilder(ctx.endpoint().resolve("messages")).POST(ctx.payloadPublisher()).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      return ProviderResponse.of(r.statusCode(), r.headers().map(), r.body());
+    }, sendCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-late").build(), patient);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(f.audit.events(AuditEventType.ACCEPTED_FACT)).isEmpty();
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
   }
 
   @Test
@@ -371,6 +417,27 @@ class IntegrationGuardHttpTest {
         assertThat(o.value().orElseThrow().get("id").asText()).isEqualTo("msg-wait");
       }
       assertThat(received()).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void executeWhenAWaitingDuplicatesFirstCallEndsWithoutEffectThenTheDuplicateRunsOnce() throws Exception {
+    // the first call fails without effect (a 400: key released) while a duplicate waits for it
+    sequence(aResponse().withStatus(400).withFixedDelay(200), okJson("{\"id\":\"msg-second\"}"));
+    IntegrationGuard guard = f.guard(base, p -> p.duplicateWait(Duration.ofSeconds(5)));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<IntegrationOutcome<JsonNode>> first = pool.submit(() -> guard.execute(request("k-released").build(), sendCall()));
+      while (received() == 0) {
+        Thread.onSpinWait(); // until the first call reached the provider and holds the key
+      }
+      IntegrationOutcome<JsonNode> duplicate = guard.execute(request("k-released").build(), sendCall());
+
+      assertThat(first.get(10, TimeUnit.SECONDS).reason()).isEqualTo(OutcomeReason.PROVIDER_ERROR);
+      assertThat(duplicate.accepted()).isTrue();
+      assertThat(received()).isEqualTo(2);
     } finally {
       pool.shutdownNow();
     }

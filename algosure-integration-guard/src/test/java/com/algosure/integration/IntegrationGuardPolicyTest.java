@@ -206,7 +206,6 @@ class IntegrationGuardPolicyTest {
       resolved.incrementAndGet();
       return f.secrets.resolve(ref, now);
     };
-    IntegrationGuard guard = f.guard(GuardFixtures.provider(BASE).build()).build();
     IntegrationGuard countingGuard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
         .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(counting).build();
     IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.agent(f.clock.instant().plusSeconds(600)))
@@ -218,7 +217,6 @@ class IntegrationGuardPolicyTest {
     assertThat(out.reason()).isEqualTo(OutcomeReason.SECRETS_NOT_FOR_AGENTS);
     assertThat(resolved).hasValue(0);
     assertThat(exchanges).hasValue(0);
-    assertThat(guard).isNotNull();
   }
 
   @Test
@@ -268,6 +266,31 @@ class IntegrationGuardPolicyTest {
     assertThat(seen).containsExactly(GuardFixtures.SECRET_VALUE, GuardFixtures.SECRET_VALUE, "rotated-value");
     assertThat(f.audit.events(AuditEventType.CREDENTIAL_USE)).hasSize(3)
         .allSatisfy(e -> assertThat(e.details()).containsEntry("secretRef", GuardFixtures.SECRET_REF));
+  }
+
+  @Test
+  void executeWhenTheSecretReferenceNamesTheTenantThenEachTenantGetsItsOwnSecret() {
+    com.algosure.integration.spi.InMemorySecretStore perTenant = SecretStore.inMemory()
+        .secret("acme-mail/acme/api-key", "acme-key").secret("acme-mail/globex/api-key", "globex-key").build();
+    f.consents.grant(TenantId.of(GuardFixtures.OTHER_TENANT), ConsentScope.MAIL, f.clock.instant().plusSeconds(600));
+    SecretRef declared = SecretRef.of("acme-mail/{tenant}/api-key");
+    ProviderPolicy policy = ProviderPolicy.builder(PROVIDER).endpoint(java.net.URI.create(BASE + "/v1/"))
+        .action(SEND, ConsentScope.MAIL).secret(declared.name()).build();
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(policy).clock(f.clock)
+        .auditSink(f.audit).consents(f.consents).secrets(perTenant).build();
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    ProviderCall<JsonNode> recording = ProviderCall.of(ctx -> {
+      seen.add(ctx.tenant() + "=" + ctx.secret(declared).reveal());
+      return ProviderResponse.of(200, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+    }, JsonValidator.builder().build());
+
+    guard.execute(request("k-acme").build(), recording);
+    guard.execute(IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.OTHER_TENANT)
+        .provider(PROVIDER).action(SEND).idempotencyKey("k-globex").build(), recording);
+
+    assertThat(seen).containsExactly("acme=acme-key", "globex=globex-key");
+    assertThat(f.audit.events(AuditEventType.CREDENTIAL_USE)).extracting(e -> e.details().get("secretRef"))
+        .containsExactly("acme-mail/acme/api-key", "acme-mail/globex/api-key");
   }
 
   @Test
@@ -342,6 +365,32 @@ class IntegrationGuardPolicyTest {
         .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(broken).build();
 
     assertThat(guard.execute(request("k-rs").build(), ok).reason()).isEqualTo(OutcomeReason.RATE_LIMIT_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheRateLimitStoreFailsToGiveAPermitThenFailedAndNothingSent() {
+    RateLimitStore pausesOnly = new RateLimitStore() {
+      @Override
+      public com.algosure.integration.spi.RateLimitDecision acquire(com.algosure.integration.spi.RateLimitKey key,
+          com.algosure.integration.spi.RateLimit limit, Instant now) {
+        throw new IllegalStateException("redis down");
+      }
+
+      @Override
+      public Optional<Instant> pausedUntil(com.algosure.integration.spi.RateLimitKey key, Instant now) {
+        return Optional.empty();
+      }
+
+      @Override
+      public void pause(com.algosure.integration.spi.RateLimitKey key, Instant until) {
+      }
+    };
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp)
+        .provider(GuardFixtures.provider(BASE).tenantRateLimit(com.algosure.integration.spi.RateLimit.of(10, Duration.ofSeconds(1))).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(pausesOnly).build();
+
+    assertThat(guard.execute(request("k-permit").build(), ok).reason()).isEqualTo(OutcomeReason.RATE_LIMIT_UNAVAILABLE);
     assertThat(exchanges).hasValue(0);
   }
 

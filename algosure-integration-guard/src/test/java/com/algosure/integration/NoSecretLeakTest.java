@@ -14,7 +14,6 @@ import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
 import com.algosure.audit.AuditSink;
 import com.algosure.authz.Actor;
-import com.algosure.authz.TenantId;
 import com.algosure.integration.inbound.CallbackGuard;
 import com.algosure.integration.inbound.CallbackOutcome;
 import com.algosure.integration.inbound.CallbackRegistration;
@@ -177,14 +176,12 @@ class NoSecretLeakTest {
   @Test
   void aValidatorThatThrowsWithTheBodyInItsMessage() {
     provider.stubFor(post(MESSAGES).willReturn(okJson("{\"token\":\"" + SECRET_VALUE + "\"}")));
-    ProviderCall<JsonNode> base = sendCall();
     ProviderCall<JsonNode> careless = ProviderCall.post("messages",
         (b, ctx) -> b.header("Authorization", "Bearer " + ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF)).reveal()),
         payload -> {
           throw new IllegalArgumentException("unexpected " + new String(payload, StandardCharsets.UTF_8));
         });
     run(guard(p -> p), "leak-validator", careless);
-    assertThat(base).isNotNull();
   }
 
   @Test
@@ -236,6 +233,5 @@ class NoSecretLeakTest {
     seen.add(StandardWebhooksVerifier.builder().secret(webhookSecret).build().toString());
     assertThatThrownBy(() -> StandardWebhooksVerifier.builder().secret(Secret.of(SecretRef.of("webhooks/bad"), "whsec_" + SECRET_VALUE + "!")))
         .satisfies(e -> seen.add(e.getMessage()));
-    assertThat(TenantId.of("acme")).isNotNull();
   }
 }

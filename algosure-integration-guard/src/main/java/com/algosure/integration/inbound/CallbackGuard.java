@@ -147,21 +147,30 @@ public final class CallbackGuard {
       return this;
     }
 
-    /** @param clock the clock for the timestamp window and dedupe TTL (default UTC system clock) @return this builder */
+    /**
+     * @param clock the clock for the timestamp window and dedupe TTL (default UTC system clock)
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       once(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** @param sink where callback events go (default {@link AuditSink#slf4j()}) @return this builder */
+    /**
+     * @param sink where callback events go (default {@link AuditSink#slf4j()})
+     * @return this builder
+     */
     public Builder auditSink(AuditSink sink) {
       once(this.auditSink, "auditSink");
       this.auditSink = Objects.requireNonNull(sink, "sink");
       return this;
     }
 
-    /** @param policy what an audit failure does (default fail closed: an unaudited fact is not a fact) @return this builder */
+    /**
+     * @param policy what an audit failure does (default fail closed: an unaudited fact is not a fact)
+     * @return this builder
+     */
     public Builder auditFailurePolicy(AuditFailurePolicy policy) {
       once(this.auditFailurePolicy, "auditFailurePolicy");
       this.auditFailurePolicy = Objects.requireNonNull(policy, "policy");
@@ -183,7 +192,10 @@ public final class CallbackGuard {
       return this;
     }
 
-    /** @param bytes the largest payload accepted (default 256 KiB) @return this builder */
+    /**
+     * @param bytes the largest payload accepted (default 256 KiB)
+     * @return this builder
+     */
     public Builder maxPayloadBytes(int bytes) {
       if (maxPayloadBytes != -1) {
         throw new IllegalStateException("maxPayloadBytes was already set");
@@ -195,14 +207,20 @@ public final class CallbackGuard {
       return this;
     }
 
-    /** @param store where delivery ids are claimed (default in memory, on the guard's clock) @return this builder */
+    /**
+     * @param store where delivery ids are claimed (default in memory, on the guard's clock)
+     * @return this builder
+     */
     public Builder dedupeStore(IdempotencyStore store) {
       once(this.dedupe, "dedupeStore");
       this.dedupe = Objects.requireNonNull(store, "store");
       return this;
     }
 
-    /** @param ttl how long processed delivery ids are remembered (default 24 hours) @return this builder */
+    /**
+     * @param ttl how long processed delivery ids are remembered (default 24 hours)
+     * @return this builder
+     */
     public Builder dedupeTtl(Duration ttl) {
       once(this.dedupeTtl, "dedupeTtl");
       Objects.requireNonNull(ttl, "ttl");

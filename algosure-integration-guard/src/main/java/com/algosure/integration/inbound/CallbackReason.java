@@ -37,7 +37,12 @@ public enum CallbackReason {
   /** The verifier or the dedupe store failed; nothing was handled. */
   VERIFICATION_UNAVAILABLE(503),
   /** The handler threw; the delivery is not marked processed, so a redelivery can succeed. */
-  HANDLER_FAILED(500);
+  HANDLER_FAILED(500),
+  /**
+   * The handler ran, but its fact could not be audited (fail-closed audit policy). The delivery is marked
+   * processed, so a redelivery is a duplicate and never a second effect; the failure is logged for review.
+   */
+  FACT_NOT_AUDITED(500);
 
   private final int httpStatus;
 

@@ -31,7 +31,11 @@ public final class CallbackRegistration {
     this.maxPayloadBytes = b.maxPayloadBytes == null ? -1 : b.maxPayloadBytes;
   }
 
-  /** @param provider the provider @return a new builder @throws IllegalArgumentException if the id is not valid */
+  /**
+   * @param provider the provider
+   * @return a new builder
+   * @throws IllegalArgumentException if the id is not valid
+   */
   public static Builder builder(String provider) {
     return new Builder(ProviderId.of(provider));
   }
@@ -78,13 +82,20 @@ public final class CallbackRegistration {
       this.provider = provider;
     }
 
-    /** @param tenant the tenant every callback of this registration belongs to @return this builder */
+    /**
+     * @param tenant the tenant every callback of this registration belongs to
+     * @return this builder
+     */
     public Builder tenant(String tenant) {
       TenantId t = TenantId.of(tenant);
       return tenantResolver(r -> Optional.of(t));
     }
 
-    /** @param resolver names the tenant per callback @return this builder @throws IllegalStateException if a tenant was already set */
+    /**
+     * @param resolver names the tenant per callback
+     * @return this builder
+     * @throws IllegalStateException if a tenant was already set
+     */
     public Builder tenantResolver(TenantResolver resolver) {
       if (tenant != null) {
         throw new IllegalStateException("tenant was already set");
@@ -93,7 +104,11 @@ public final class CallbackRegistration {
       return this;
     }
 
-    /** @param verifier how callbacks are verified @return this builder @throws IllegalStateException if already set */
+    /**
+     * @param verifier how callbacks are verified
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
     public Builder verifier(CallbackVerifier verifier) {
       if (this.verifier != null) {
         throw new IllegalStateException("verifier was already set");
@@ -115,7 +130,10 @@ public final class CallbackRegistration {
       return this;
     }
 
-    /** @param bytes the payload size limit for this provider @return this builder */
+    /**
+     * @param bytes the payload size limit for this provider
+     * @return this builder
+     */
     public Builder maxPayloadBytes(int bytes) {
       if (maxPayloadBytes != null) {
         throw new IllegalStateException("maxPayloadBytes was already set");
@@ -127,7 +145,10 @@ public final class CallbackRegistration {
       return this;
     }
 
-    /** @return the registration @throws IllegalStateException if the tenant or the verifier is missing */
+    /**
+     * @return the registration
+     * @throws IllegalStateException if the tenant or the verifier is missing
+     */
     public CallbackRegistration build() {
       if (tenant == null) {
         throw new IllegalStateException("callback registration '" + provider + "' needs a tenant: set tenant(...) or tenantResolver(...)");

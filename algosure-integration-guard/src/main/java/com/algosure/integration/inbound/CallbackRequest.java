@@ -48,7 +48,10 @@ public final class CallbackRequest {
     return new CallbackRequest(provider, Objects.requireNonNull(headers, "headers"), Objects.requireNonNull(body, "body").clone());
   }
 
-  /** @param provider the provider @return a builder */
+  /**
+   * @param provider the provider
+   * @return a builder
+   */
   public static Builder builder(String provider) {
     return new Builder(ProviderId.of(provider));
   }
@@ -63,7 +66,10 @@ public final class CallbackRequest {
     return headers;
   }
 
-  /** @param name a header name, in any case @return its first value, if present */
+  /**
+   * @param name a header name, in any case
+   * @return its first value, if present
+   */
   public Optional<String> header(String name) {
     List<String> v = headers.get(name);
     return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
@@ -98,13 +104,20 @@ public final class CallbackRequest {
       this.provider = provider;
     }
 
-    /** @param name a header name @param value a value (added to earlier ones) @return this builder */
+    /**
+     * @param name a header name
+     * @param value a value (added to earlier ones)
+     * @return this builder
+     */
     public Builder header(String name, String value) {
       headers.computeIfAbsent(Objects.requireNonNull(name, "name"), k -> new ArrayList<>()).add(Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** @param body the raw body (copied) @return this builder */
+    /**
+     * @param body the raw body (copied)
+     * @return this builder
+     */
     public Builder body(byte[] body) {
       this.body = Objects.requireNonNull(body, "body").clone();
       return this;

@@ -26,6 +26,8 @@ final class CallbackState<T> {
   @Nullable IdempotencyKey key;
   @Nullable String owner;
   @Nullable Validated<T> payload;
+  /** Whether the handler completed: the delivery then took effect and is marked processed. */
+  boolean handled;
 
   CallbackState(CallbackRequest request, PayloadValidator<T> validator, CallbackHandler<T> handler, Instant receivedAt,
       CallbackStep[] steps) {

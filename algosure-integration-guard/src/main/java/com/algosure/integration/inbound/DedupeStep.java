@@ -65,7 +65,7 @@ final class DedupeStep implements CallbackStep {
     c.owner = owner;
     CallbackOutcome outcome = c.proceed();
     try {
-      boolean done = outcome.accepted() ? store.complete(key, owner, outcome, ttl) : store.release(key, owner);
+      boolean done = c.handled ? store.complete(key, owner, outcome, ttl) : store.release(key, owner);
       if (!done) {
         LOG.warn("delivery claim for provider {} was no longer held when the callback finished", c.request.provider());
       }

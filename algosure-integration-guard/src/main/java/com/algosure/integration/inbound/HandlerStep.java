@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Step 7 (last): the handler runs, and its success is recorded as an accepted fact. A handler exception
- * leaves the delivery unprocessed; so does a fact that cannot be audited under a fail-closed policy.
+ * leaves the delivery unprocessed (a redelivery can succeed); a handler that completed marks it processed
+ * even if its fact cannot be audited, because running it twice would be a second effect.
  */
 final class HandlerStep implements CallbackStep {
 
@@ -36,14 +37,16 @@ final class HandlerStep implements CallbackStep {
           .detail("error", e.getClass().getName()));
       return new CallbackOutcome.HandlerFailed(c.request.provider(), v.deliveryId(), e.getClass().getName());
     }
+    c.handled = true;
     AuditEvent.Builder fact = c.event(AuditEventType.ACCEPTED_FACT, "ACCEPTED", CallbackReason.ACCEPTED);
     for (Map.Entry<String, String> f : c.payload.safeFields().entrySet()) {
       fact.detail("field." + f.getKey(), f.getValue());
     }
     if (!auditor.emit(fact) && auditor.failClosed()) {
-      LOG.error("accepted fact of provider {} delivery {} could not be audited; the delivery stays unprocessed",
-          c.request.provider(), v.deliveryId());
-      return new CallbackOutcome.HandlerFailed(c.request.provider(), v.deliveryId(), "audit failed");
+      LOG.error("accepted fact of provider {} delivery {} could not be audited; the handler ran, so the delivery is "
+          + "marked processed and needs review", c.request.provider(), v.deliveryId());
+      return new CallbackOutcome.Rejected(c.request.provider(), CallbackReason.FACT_NOT_AUDITED,
+          "the handler ran but its fact could not be audited");
     }
     return new CallbackOutcome.Accepted(c.request.provider(), c.tenant, v.deliveryId());
   }

@@ -137,12 +137,20 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
 
     private Builder() {}
 
-    /** @param keys the provider's public keys @return this builder @throws IllegalStateException if keys were already set */
+    /**
+     * @param keys the provider's public keys
+     * @return this builder
+     * @throws IllegalStateException if keys were already set
+     */
     public Builder keys(JWKSet keys) {
       return keySource(new ImmutableJWKSet<>(Objects.requireNonNull(keys, "keys").toPublicJWKSet()));
     }
 
-    /** @param source where the provider's keys come from @return this builder @throws IllegalStateException if already set */
+    /**
+     * @param source where the provider's keys come from
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
     public Builder keySource(JWKSource<SecurityContext> source) {
       if (this.source != null) {
         throw new IllegalStateException("keys were already set");
@@ -166,7 +174,10 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       return this;
     }
 
-    /** @param claim the claim holding the delivery id (default {@code jti}) @return this builder */
+    /**
+     * @param claim the claim holding the delivery id (default {@code jti})
+     * @return this builder
+     */
     public Builder idClaim(String claim) {
       if (idClaim != null) {
         throw new IllegalStateException("idClaim was already set");
@@ -175,7 +186,10 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       return this;
     }
 
-    /** @param claim the claim holding the signed timestamp (default {@code iat}) @return this builder */
+    /**
+     * @param claim the claim holding the signed timestamp (default {@code iat})
+     * @return this builder
+     */
     public Builder timestampClaim(String claim) {
       if (timestampClaim != null) {
         throw new IllegalStateException("timestampClaim was already set");
@@ -184,7 +198,10 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       return this;
     }
 
-    /** @param issuer the {@code iss} every callback must carry (default: not checked) @return this builder */
+    /**
+     * @param issuer the {@code iss} every callback must carry (default: not checked)
+     * @return this builder
+     */
     public Builder issuer(String issuer) {
       if (this.issuer != null) {
         throw new IllegalStateException("issuer was already set");
@@ -193,7 +210,10 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       return this;
     }
 
-    /** @return the verifier @throws IllegalStateException if no keys were given */
+    /**
+     * @return the verifier
+     * @throws IllegalStateException if no keys were given
+     */
     public JwsCallbackVerifier build() {
       if (source == null) {
         throw new IllegalStateException("the provider's keys are required: set them with keys(JWKSet) or keySource(...)");

@@ -52,7 +52,10 @@ public final class Signatures {
     return MessageDigest.isEqual(a, b);
   }
 
-  /** @param bytes bytes @return lower-case hex */
+  /**
+   * @param bytes bytes
+   * @return lower-case hex
+   */
   public static String hex(byte[] bytes) {
     char[] out = new char[bytes.length * 2];
     for (int i = 0; i < bytes.length; i++) {

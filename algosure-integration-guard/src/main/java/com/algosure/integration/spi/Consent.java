@@ -53,7 +53,10 @@ public record Consent(String id, TenantId tenant, Optional<OrganizationId> organ
         && (subject.isEmpty() || subject.equals(query.subject()));
   }
 
-  /** @param now the current time @return the consent's status at that time */
+  /**
+   * @param now the current time
+   * @return the consent's status at that time
+   */
   public ConsentStatus statusAt(Instant now) {
     if (revokedAt.isPresent() && !now.isBefore(revokedAt.get())) {
       return ConsentStatus.REVOKED;
@@ -64,7 +67,10 @@ public record Consent(String id, TenantId tenant, Optional<OrganizationId> organ
     return now.isBefore(grantedAt) ? ConsentStatus.MISSING : ConsentStatus.GRANTED;
   }
 
-  /** @param at when it was revoked @return a copy revoked at that time */
+  /**
+   * @param at when it was revoked
+   * @return a copy revoked at that time
+   */
   public Consent revokedAt(Instant at) {
     return new Consent(id, tenant, organization, subject, scope, grantedAt, expiresAt, Optional.of(at));
   }

@@ -25,7 +25,10 @@ public final class InMemoryEvidenceStore implements EvidenceStore {
     return ref;
   }
 
-  /** @param ref a reference @return the evidence kept under it */
+  /**
+   * @param ref a reference
+   * @return the evidence kept under it
+   */
   public Optional<Evidence> find(String ref) {
     return Optional.ofNullable(evidence.getIfPresent(ref));
   }

@@ -23,12 +23,19 @@ public record RateLimitKey(ProviderId provider, Optional<TenantId> tenant) {
     Objects.requireNonNull(tenant, "tenant");
   }
 
-  /** @param provider the provider @param tenant the tenant @return the tenant × provider key */
+  /**
+   * @param provider the provider
+   * @param tenant the tenant
+   * @return the tenant × provider key
+   */
   public static RateLimitKey of(ProviderId provider, TenantId tenant) {
     return new RateLimitKey(provider, Optional.of(tenant));
   }
 
-  /** @param provider the provider @return the provider-wide key */
+  /**
+   * @param provider the provider
+   * @return the provider-wide key
+   */
   public static RateLimitKey providerWide(ProviderId provider) {
     return new RateLimitKey(provider, Optional.empty());
   }

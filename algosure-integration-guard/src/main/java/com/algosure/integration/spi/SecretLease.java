@@ -20,7 +20,10 @@ public record SecretLease(Secret secret, Instant expiresAt) {
     Objects.requireNonNull(expiresAt, "expiresAt");
   }
 
-  /** @param now the current time @return whether the lease is still valid at that time */
+  /**
+   * @param now the current time
+   * @return whether the lease is still valid at that time
+   */
   public boolean validAt(Instant now) {
     return now.isBefore(expiresAt);
   }

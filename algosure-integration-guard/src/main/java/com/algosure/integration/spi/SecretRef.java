@@ -1,15 +1,25 @@
 package com.algosure.integration.spi;
 
+import com.algosure.authz.TenantId;
+
 /**
  * The name under which a secret is kept in the host's secrets management, such as
  * {@code acme-mail/api-key}. The reference is what the audit trail records; the value never is.
  *
+ * <p>A reference may be a template with the placeholder {@code {tenant}}, such as
+ * {@code acme-mail/{tenant}/api-key}, for providers where each tenant has its own credential: the guard
+ * resolves it with {@link #forTenant(TenantId)} on each call.
+ *
  * <p>Immutable and thread-safe.
  *
- * @param name 1 to 128 letters, digits or {@code . _ - /}, without empty or {@code .}/{@code ..} segments
+ * @param name 1 to 128 letters, digits or {@code . _ - / : @}, without empty or {@code .}/{@code ..}
+ *     segments; {@code {tenant}} may appear as a placeholder
  * @since 0.1.0
  */
 public record SecretRef(String name) {
+
+  /** The placeholder a template reference names the tenant with. */
+  public static final String PLACEHOLDER = "{tenant}";
 
   /**
    * Checks the name.
@@ -23,10 +33,15 @@ public record SecretRef(String name) {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
+      if (c == '{' && name.startsWith(PLACEHOLDER, i)) {
+        i += PLACEHOLDER.length() - 1;
+        continue;
+      }
       boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-' || c == '/';
+          || c == '.' || c == '_' || c == '-' || c == '/' || c == ':' || c == '@';
       if (!ok) {
-        throw new IllegalArgumentException("secret reference has a character other than letters, digits or . _ - / at index " + i);
+        throw new IllegalArgumentException("secret reference has a character other than letters, digits, . _ - / : @ "
+            + "or the placeholder {tenant} at index " + i);
       }
     }
     for (String segment : name.split("/", -1)) {
@@ -45,6 +60,20 @@ public record SecretRef(String name) {
    */
   public static SecretRef of(String name) {
     return new SecretRef(name);
+  }
+
+  /** @return whether the reference contains the {@code {tenant}} placeholder */
+  public boolean isTemplate() {
+    return name.contains(PLACEHOLDER);
+  }
+
+  /**
+   * @param tenant the tenant of the call
+   * @return the reference with the placeholder replaced by the tenant's id, or this reference if it has none
+   * @throws IllegalArgumentException if the tenant's id makes the reference invalid (such as a {@code ..} segment)
+   */
+  public SecretRef forTenant(TenantId tenant) {
+    return isTemplate() ? new SecretRef(name.replace(PLACEHOLDER, tenant.value())) : this;
   }
 
   @Override

@@ -349,6 +349,27 @@ class CallbackGuardTest {
   }
 
   @Test
+  void handleWhenTheFactCannotBeAuditedThenReportedAndARedeliveryIsADuplicateNotASecondEffect() {
+    CallbackGuard guard = CallbackGuard.builder().clock(clock)
+        .auditSink(e -> {
+          if (e.type() == AuditEventType.ACCEPTED_FACT) {
+            throw new IllegalStateException("audit store down");
+          }
+        })
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+        .build();
+
+    CallbackOutcome first = guard.handle(spec(), json, handler);
+    CallbackOutcome redelivery = guard.handle(spec(), json, handler);
+
+    assertThat(first.reason()).isEqualTo(CallbackReason.FACT_NOT_AUDITED);
+    assertThat(first.httpStatus()).isEqualTo(500);
+    assertThat(redelivery.reason()).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(handled).hasSize(1);
+  }
+
+  @Test
   void handleWhenVerifierThrowsThenRejectedAndHandlerNeverRuns() {
     CallbackGuard guard = guard((r, t) -> {
       throw new IllegalStateException("key service down");

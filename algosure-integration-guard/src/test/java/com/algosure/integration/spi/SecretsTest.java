@@ -77,6 +77,18 @@ class SecretsTest {
   }
 
   @Test
+  void templateReferenceResolvesPerTenantAndRefusesATraversingTenant() {
+    SecretRef template = SecretRef.of("acme-mail/{tenant}/api-key");
+
+    assertThat(template.isTemplate()).isTrue();
+    assertThat(template.forTenant(com.algosure.authz.TenantId.of("acme"))).isEqualTo(SecretRef.of("acme-mail/acme/api-key"));
+    assertThat(REF.forTenant(com.algosure.authz.TenantId.of("acme"))).isSameAs(REF);
+    assertThatThrownBy(() -> template.forTenant(com.algosure.authz.TenantId.of("..")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SecretRef.of("acme-mail/{org}/key")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void inMemoryStoreResolvesWithItsLease() {
     InMemorySecretStore store = SecretStore.inMemory().secret(REF.name(), VALUE).lease(Duration.ofMinutes(2)).build();
 
