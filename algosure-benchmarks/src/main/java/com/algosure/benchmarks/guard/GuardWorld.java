@@ -152,7 +152,7 @@ public final class GuardWorld {
   /** @return {@link #failsafe()} with the guard's per-attempt timeout inside, as the guard nests it */
   public static FailsafeExecutor<ProviderResponse> failsafeWithTimeout() {
     return Failsafe.with(retry(), breaker(), RateLimiter.<ProviderResponse>burstyBuilder(LIMIT.permits(), LIMIT.period()).build(),
-        Timeout.<ProviderResponse>builder(Duration.ofSeconds(10)).withInterrupt().build());
+        Timeout.<ProviderResponse>builder(Duration.ofSeconds(10)).build());
   }
 
   private static RetryPolicy<ProviderResponse> retry() {
