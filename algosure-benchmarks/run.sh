@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every benchmark of the SDK side by side with its peers, then prints the ratio table.
+#   algosure-benchmarks/run.sh quick   # ~5 minutes: 1 fork, 1 x 1 s warm-up, 3 x 1 s measurement
+#   algosure-benchmarks/run.sh full    # ~80 minutes: 3 forks, 5 x 2 s warm-up, 10 x 2 s measurement
+# Extra arguments go to JMH (for example a benchmark regex, or -prof stack). Results (JMH JSON and the
+# printed table) land in algosure-benchmarks/target/results-<pass>/. Measure on an idle machine: the
+# 1-minute load average is printed before and after each part.
+set -euo pipefail
+
+pass="${1:-quick}"
+shift || true
+case "$pass" in
+  quick) jmh=(-f 1 -wi 1 -w 1s -i 3 -r 1s) ;;
+  full) jmh=(-f 3 -wi 5 -w 2s -i 10 -r 2s) ;;
+  *) echo "usage: $0 quick|full [JMH options]" >&2; exit 2 ;;
+esac
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+mvn -B -q -pl algosure-benchmarks -am package -DskipTests
+jar=algosure-benchmarks/target/benchmarks.jar
+out="algosure-benchmarks/target/results-$pass"
+mkdir -p "$out"
+
+load() { echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) on $(nproc) cores"; }
+
+echo "== $pass pass: JMH ${jmh[*]} $*"
+load
+echo "== latency (sample time, with -prof gc)"
+java -jar "$jar" "${jmh[@]}" -prof gc -e 'Throughput' -rf json -rff "$out/latency.json" "$@" | tee "$out/latency.txt"
+load
+for t in 1 2; do
+  echo "== throughput, $t thread(s)"
+  java -jar "$jar" "${jmh[@]}" -t "$t" -rf json -rff "$out/throughput-$t.json" 'Throughput' "$@" | tee "$out/throughput-$t.txt"
+  load
+done
+echo "== memory"
+java -Xmx2g -cp "$jar" com.algosure.benchmarks.MemoryFootprint | tee "$out/memory.txt"
+load
+echo "== ratios (ours / peer, same run)"
+java -cp "$jar" com.algosure.benchmarks.Report "$pass" "$out"/latency.json "$out"/throughput-1.json "$out"/throughput-2.json \
+  | tee "$out/report.md"

@@ -1,0 +1,130 @@
+package com.algosure.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads JMH JSON results and prints, per benchmark class and parameter set, each result and the ratio of
+ * ours to each peer measured in the same run: methods whose names start with {@code algosure} are ours,
+ * the others are peers. Usage: {@code Report <pass> <result.json>...}.
+ */
+public final class Report {
+
+  private Report() {}
+
+  /** One JMH result. */
+  record Result(String group, String method, String mode, String unit, double score, double error, double p50,
+      double p99, double allocBytes, int threads, int forks, int warmups, int iterations, String warmupTime,
+      String measurementTime) {
+
+    boolean ours() {
+      return method.startsWith("algosure");
+    }
+
+    boolean throughput() {
+      return mode.equals("thrpt");
+    }
+  }
+
+  /**
+   * @param args the pass name, then JMH JSON files
+   * @throws IOException if a file cannot be read
+   */
+  public static void main(String[] args) throws IOException {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    if (args.length < 2) {
+      out.println("usage: Report <pass> <result.json>...");
+      return;
+    }
+    ObjectMapper json = new ObjectMapper();
+    Map<String, List<Result>> groups = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      File f = new File(args[i]);
+      if (!f.isFile()) {
+        out.println("(no results in " + f + ")");
+        continue;
+      }
+      for (JsonNode r : json.readTree(f)) {
+        Result result = result(r);
+        groups.computeIfAbsent(result.group() + " [" + result.threads() + "t " + result.mode() + "]", k -> new ArrayList<>())
+            .add(result);
+      }
+    }
+    out.println("Pass: " + args[0]);
+    out.println();
+    out.println("| benchmark | method | threads | score | p50 | p99 | alloc B/op | ours / peer |");
+    out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (List<Result> group : groups.values()) {
+      for (Result r : group) {
+        StringBuilder ratios = new StringBuilder();
+        if (r.ours()) {
+          for (Result peer : group) {
+            if (!peer.ours()) {
+              double ratio = r.throughput() ? peer.score() / r.score() : r.score() / peer.score();
+              String med = r.throughput() || Double.isNaN(r.p50()) ? "" : String.format(Locale.ROOT, ", p50 %.3f", r.p50() / peer.p50());
+              ratios.append(ratios.length() == 0 ? "" : "; ").append(peer.method()).append(": ")
+                  .append(String.format(Locale.ROOT, r.throughput() ? "%.3f (time per op)" : "mean %.3f", ratio)).append(med);
+            }
+          }
+        }
+        out.printf(Locale.ROOT, "| %s | %s | %d | %s ± %s %s | %s | %s | %s | %s |%n", r.group(), r.method(), r.threads(),
+            num(r.score()), num(r.error()), r.unit(), num(r.p50()), num(r.p99()), num(r.allocBytes()), ratios);
+      }
+    }
+    Result any = groups.values().iterator().next().get(0);
+    out.println();
+    out.printf(Locale.ROOT, "JMH: %d fork(s), %d warm-up iteration(s) of %s, %d measurement iteration(s) of %s; "
+        + "error is JMH's 99.9%% confidence half-interval.%n", any.forks(), any.warmups(), any.warmupTime(),
+        any.iterations(), any.measurementTime());
+  }
+
+  private static Result result(JsonNode r) {
+    String benchmark = r.get("benchmark").asText();
+    int dot = benchmark.lastIndexOf('.');
+    String cls = benchmark.substring(benchmark.lastIndexOf('.', dot - 1) + 1, dot);
+    StringBuilder group = new StringBuilder(cls);
+    JsonNode params = r.get("params");
+    if (params != null) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> p = it.next();
+        group.append(' ').append(p.getKey()).append('=').append(p.getValue().asText());
+      }
+    }
+    JsonNode primary = r.get("primaryMetric");
+    JsonNode percentiles = primary.get("scorePercentiles");
+    JsonNode alloc = r.path("secondaryMetrics").get("gc.alloc.rate.norm");
+    return new Result(group.toString(), benchmark.substring(dot + 1), r.get("mode").asText(),
+        primary.get("scoreUnit").asText(), primary.get("score").asDouble(), primary.get("scoreError").asDouble(),
+        percentile(r, percentiles, "50.0"), percentile(r, percentiles, "99.0"),
+        alloc == null ? Double.NaN : alloc.get("score").asDouble(), r.get("threads").asInt(), r.get("forks").asInt(),
+        r.get("warmupIterations").asInt(), r.get("measurementIterations").asInt(), r.get("warmupTime").asText(),
+        r.get("measurementTime").asText());
+  }
+
+  private static double percentile(JsonNode r, JsonNode percentiles, String which) {
+    if (!r.get("mode").asText().equals("sample") || percentiles == null || percentiles.get(which) == null) {
+      return Double.NaN;
+    }
+    return percentiles.get(which).asDouble();
+  }
+
+  private static String num(double v) {
+    if (Double.isNaN(v)) {
+      return "";
+    }
+    if (Math.abs(v) >= 100) {
+      return String.format(Locale.ROOT, "%,.0f", v);
+    }
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
+}

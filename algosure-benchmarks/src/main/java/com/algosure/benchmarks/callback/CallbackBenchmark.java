@@ -1,0 +1,152 @@
+package com.algosure.benchmarks.callback;
+
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditSink;
+import com.algosure.integration.ProviderId;
+import com.algosure.integration.Validated;
+import com.algosure.integration.inbound.CallbackGuard;
+import com.algosure.integration.inbound.CallbackOutcome;
+import com.algosure.integration.inbound.CallbackRegistration;
+import com.algosure.integration.inbound.CallbackRequest;
+import com.algosure.integration.inbound.StandardWebhooksVerifier;
+import com.algosure.integration.spi.Secret;
+import com.algosure.integration.spi.SecretRef;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * {@code CallbackGuard.handle} of a Standard Webhooks delivery (HMAC-SHA256, {@code v1}) of 1 KiB or 20 KiB:
+ * registration, tenant, signature, timestamp window, dedupe (the default in-memory store), a validator and a
+ * handler that do nothing; against the raw check of the same bytes: a reused {@link Mac} over
+ * {@code id.timestamp.body} and {@link MessageDigest#isEqual}.
+ *
+ * <p>Every delivery has a fresh id, so each claims and completes its id (the guard refuses to forget an id
+ * within twice the timestamp window, so ids cannot be recycled): the next delivery is signed before each call,
+ * outside the timed part ({@link Level#Invocation}, acceptable in sample-time mode for calls of microseconds;
+ * the raw check's body bytes are as warm, it reuses them too).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class CallbackBenchmark {
+
+  private static final ProviderId PROVIDER = ProviderId.of("acme-mail");
+  private static final Validated<String> VALUE = Validated.of("ok");
+  private static final int RAW = 4096;
+
+  /** The payload size in bytes. */
+  @Param({"1024", "20480"})
+  public int size;
+
+  private CallbackGuard guard;
+  private byte[][] prefixes;
+  private byte[][] signatures;
+  private byte[] body;
+  private Mac mac;
+  private int nextRaw;
+  private long id;
+  private String timestamp;
+  private CallbackRequest delivery;
+  private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
+
+  /** Builds the guard and the raw check's deliveries. @throws GeneralSecurityException if HMAC-SHA256 is missing */
+  @Setup(Level.Trial)
+  public void setUp() throws GeneralSecurityException {
+    Random random = new Random(7);
+    byte[] key = new byte[32];
+    random.nextBytes(key);
+    mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    body = body(size, random);
+    timestamp = Long.toString(clock.instant().getEpochSecond());
+    guard = CallbackGuard.builder()
+        .registration(CallbackRegistration.builder("acme-mail")
+            .tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder()
+                .secret(Secret.of(SecretRef.of("acme-mail/webhook"), "whsec_" + Base64.getEncoder().encodeToString(key)))
+                .build())
+            .build())
+        .clock(clock)
+        .auditSink(new DiscardingAuditSink())
+        .build();
+    prefixes = new byte[RAW][];
+    signatures = new byte[RAW][];
+    for (int i = 0; i < RAW; i++) {
+      prefixes[i] = ("msg_raw_" + i + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
+      mac.update(prefixes[i]);
+      signatures[i] = mac.doFinal(body);
+    }
+    for (int i = 0; i < RAW; i++) {
+      next();
+      if (!(algosure() instanceof CallbackOutcome.Accepted) || !raw()) {
+        throw new IllegalStateException("delivery " + i + " was not accepted by both");
+      }
+    }
+  }
+
+  /** Signs the next delivery, with a fresh id. */
+  @Setup(Level.Invocation)
+  public void next() {
+    String deliveryId = "msg_" + Long.toHexString(0x1000_0000_0000L + id++);
+    mac.update((deliveryId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+    String signature = Base64.getEncoder().encodeToString(mac.doFinal(body));
+    delivery = CallbackRequest.of(PROVIDER, Map.of(
+        "webhook-id", List.of(deliveryId),
+        "webhook-timestamp", List.of(timestamp),
+        "webhook-signature", List.of("v1," + signature)), body);
+  }
+
+  private static byte[] body(int size, Random random) {
+    StringBuilder s = new StringBuilder("{\"type\":\"message.delivered\",\"data\":{\"text\":\"");
+    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 ";
+    while (s.length() < size - 3) {
+      s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return s.append("\"}}").toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** @return the guard's outcome */
+  @Benchmark
+  public CallbackOutcome algosure() {
+    return guard.handle(delivery, payload -> VALUE, callback -> { });
+  }
+
+  /** @return whether the raw HMAC matches */
+  @Benchmark
+  public boolean raw() {
+    int i = nextRaw;
+    nextRaw = i + 1 == RAW ? 0 : i + 1;
+    mac.update(prefixes[i]);
+    return MessageDigest.isEqual(mac.doFinal(body), signatures[i]);
+  }
+
+  /** Keeps nothing, never inlined, so the JIT cannot skip building the events. */
+  static final class DiscardingAuditSink implements AuditSink {
+    @Override
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    public void record(AuditEvent event) {
+      // intentionally empty
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package com.algosure.benchmarks.guard;
+
+import com.algosure.integration.GuardResilience;
+import com.algosure.integration.IntegrationOutcome;
+import com.algosure.integration.IntegrationRequest;
+import com.algosure.integration.ProviderResponse;
+import dev.failsafe.FailsafeExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * {@code IntegrationGuard.execute} of a no-op provider call with every step in memory ({@link GuardWorld}),
+ * each call with a fresh idempotency key (so each claims and completes a key; building the request, one
+ * {@code IntegrationRequest.builder()...build()}, is included, as a caller pays it too). Beside it: the guard's
+ * resilient-execution step alone ({@code algosureResilience}: the guard's own retry + circuit breaker, rate-limit
+ * permit, attempt audit event and per-attempt timeout, run by its real step class), a bare Failsafe executor with
+ * the same retry + circuit breaker + rate limiter (and with the guard's timeout added), and Resilience4j's
+ * Retry + CircuitBreaker + RateLimiter decoration as a reference.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class GuardBenchmark {
+
+  private GuardWorld world;
+  private GuardResilience resilience;
+  private IntegrationRequest resilienceRequest;
+  private FailsafeExecutor<ProviderResponse> failsafe;
+  private FailsafeExecutor<ProviderResponse> failsafeWithTimeout;
+  private Supplier<ProviderResponse> resilience4j;
+  private long key;
+
+  /** Builds the guard and the peers and checks the guard accepts. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    world = new GuardWorld();
+    resilience = new GuardResilience(GuardWorld.provider(), GuardWorld.RESPONSE);
+    resilienceRequest = world.request("resilience-only");
+    failsafe = GuardWorld.failsafe();
+    failsafeWithTimeout = GuardWorld.failsafeWithTimeout();
+    resilience4j = GuardWorld.resilience4j();
+    IntegrationOutcome<String> first = algosureTotal();
+    if (!(first instanceof IntegrationOutcome.Accepted)) {
+      throw new IllegalStateException("the guard did not accept the benchmark call: " + first);
+    }
+  }
+
+  /** @return the guard's outcome */
+  @Benchmark
+  public IntegrationOutcome<String> algosureTotal() {
+    return world.guard().execute(world.request(Long.toString(key++)), world.call());
+  }
+
+  /** @return the guard's resilient-execution step's result */
+  @Benchmark
+  public Object algosureResilience() {
+    return resilience.run(resilienceRequest);
+  }
+
+  /** @return the answer through bare Failsafe */
+  @Benchmark
+  public ProviderResponse failsafe() {
+    return failsafe.get(() -> GuardWorld.RESPONSE);
+  }
+
+  /** @return the answer through bare Failsafe with the guard's timeout */
+  @Benchmark
+  public ProviderResponse failsafeWithTimeout() {
+    return failsafeWithTimeout.get(() -> GuardWorld.RESPONSE);
+  }
+
+  /** @return the answer through Resilience4j */
+  @Benchmark
+  public ProviderResponse resilience4j() {
+    return resilience4j.get();
+  }
+}

@@ -1,0 +1,79 @@
+package com.algosure.benchmarks.authz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.authz.AuthorizationRequest;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The comparison is honest only if the peers answer what we answer: on every benchmark request set, each
+ * peer permits exactly the requests our decision point permits.
+ */
+class PeerEquivalenceTest {
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"10x10", "10x1000", "100x1000", "1000x10000"})
+  void casbinWhenAskedTheRequestSetThenAnswersAsOurDecisionPoint(String size) {
+    PdpWorld world = PdpWorld.parse(size);
+    boolean[] ours = ours(world, world.requests());
+    CasbinPdp casbin = new CasbinPdp(world);
+    Object[][] requests = CasbinPdp.prepare(world.requests());
+    for (int i = 0; i < requests.length; i++) {
+      assertThat(casbin.permits(requests[i])).as("jCasbin on %s", world.requests().get(i)).isEqualTo(ours[i]);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"10x10", "10x1000", "100x1000"})
+  void cedarWhenAskedTheRequestSetThenAnswersAsOurDecisionPoint(String size) throws Exception {
+    PdpWorld world = PdpWorld.parse(size);
+    boolean[] ours = ours(world, world.requests());
+    CedarPdp cedar = new CedarPdp(world);
+    CedarPdp.Prepared[] requests = cedar.prepare(world.requests());
+    for (int i = 0; i < requests.length; i++) {
+      assertThat(cedar.permits(requests[i])).as("Cedar on %s", world.requests().get(i)).isEqualTo(ours[i]);
+    }
+  }
+
+  @Test
+  void requestSetWhenDecidedThenHoldsPermitsAndEveryKindOfDenial() {
+    PdpWorld world = PdpWorld.parse(DecideBenchmark.TYPICAL_WORLD);
+    boolean[] ours = ours(world, world.requests());
+    int permits = 0;
+    for (boolean p : ours) {
+      permits += p ? 1 : 0;
+    }
+    assertThat(permits).as("permits").isBetween(ours.length / 5, ours.length * 4 / 5);
+    long featureMissing = world.requests().stream().filter(q -> {
+      String f = world.featureOf(q.action());
+      return f != null && !world.features().get(q.tenant()).contains(f)
+          && world.bindingsOf(q.user()).stream().anyMatch(b -> b.organization().equals(q.organization())
+              && world.grants().get(b.role()).contains(q.action()));
+    }).count();
+    long outsideTenant = world.requests().stream()
+        .filter(q -> !world.tenantOf().get(q.organization()).equals(q.tenant())).count();
+    assertThat(featureMissing).as("denied only for a missing feature").isGreaterThan(10);
+    assertThat(outsideTenant).as("organization named under another tenant").isGreaterThan(10);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"10x10", "10x1000", "100x1000", "1000x100000"})
+  void typicalRequestsWhenDecidedThenAllPermittedWithAnEntitlementCheck(String size) {
+    PdpWorld world = PdpWorld.parse(size);
+    assertThat(ours(world, world.typical())).containsOnly(true);
+    assertThat(world.typical()).allMatch(q -> world.featureOf(q.action()) != null);
+  }
+
+  private static boolean[] ours(PdpWorld world, List<PdpWorld.Question> questions) {
+    AlgosurePdp pdp = new AlgosurePdp(world);
+    AuthorizationRequest[] requests = AlgosurePdp.prepare(questions);
+    boolean[] out = new boolean[requests.length];
+    for (int i = 0; i < requests.length; i++) {
+      out[i] = pdp.permits(requests[i]);
+    }
+    return out;
+  }
+}
