@@ -64,6 +64,7 @@ public final class GuardFixtures {
         .permission(PermissionDefinition.of(LOOKUP).withScope(PermissionScope.TENANT))
         .permission(PermissionDefinition.of(PAY).withScope(PermissionScope.TENANT).asHighImpact())
         .role("integrator", SEND, LOOKUP, PAY)
+        .privilegedRole("platform-operator", SEND)
         .build();
     Directory directory = Directory.inMemory()
         .tenantRole(USER, TENANT, "integrator")

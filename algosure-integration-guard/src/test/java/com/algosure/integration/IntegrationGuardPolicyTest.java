@@ -1,5 +1,6 @@
 package com.algosure.integration;
 
+import com.algosure.authz.IdentitySignals;
 import static com.algosure.integration.GuardFixtures.LOOKUP;
 import static com.algosure.integration.GuardFixtures.PAY;
 import static com.algosure.integration.GuardFixtures.PROVIDER;
@@ -123,6 +124,30 @@ class IntegrationGuardPolicyTest {
         .satisfies(e -> assertThat(e.outcome()).isEqualTo("DENY"));
     assertThat(f.audit.events(AuditEventType.INTEGRATION_DENIED)).isEmpty();
     assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenCrossTenantOperatorHasNoMfaThenDeniedWithTheStepUpDecisionAndNothingSent() {
+    Actor operator = Actor.user("operator", IdentitySignals.builder().roles("platform-operator").build());
+    IntegrationRequest r = IntegrationRequest.builder().actor(operator).tenant(TENANT).provider(PROVIDER)
+        .action(SEND).idempotencyKey("k-step-up").build();
+
+    IntegrationOutcome<JsonNode> out = guard().execute(r, ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.STEP_UP_REQUIRED);
+    assertThat(((IntegrationOutcome.Denied<JsonNode>) out).decision())
+        .hasValueSatisfying(d -> assertThat(d.effect()).isEqualTo(Effect.STEP_UP_REQUIRED));
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenCrossTenantOperatorHasMfaThenAccepted() {
+    Actor operator = Actor.user("operator", IdentitySignals.builder().roles("platform-operator").mfa(true).build());
+    IntegrationRequest r = IntegrationRequest.builder().actor(operator).tenant(TENANT).provider(PROVIDER)
+        .action(SEND).idempotencyKey("k-mfa").build();
+
+    assertThat(guard().execute(r, ok).accepted()).isTrue();
+    assertThat(exchanges).hasValue(1);
   }
 
   @Test
