@@ -1,7 +1,9 @@
 package com.algosure.authz;
 
 import com.algosure.authz.spi.Approval;
+import com.algosure.authz.spi.Directory;
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,10 +38,22 @@ final class DecisionContext {
   @Nullable Approval approval;
 
   private @Nullable AuthorizationContext view;
+  private @Nullable List<RoleBinding> bindings;
 
   DecisionContext(AuthorizationRequest request, Instant now) {
     this.request = request;
     this.now = now;
+  }
+
+  /**
+   * The principal's role bindings, asked of the directory once per decision however many stages need them
+   * (tenant, organization and RBAC may all look).
+   */
+  List<RoleBinding> bindings(Directory directory) {
+    if (bindings == null) {
+      bindings = Stage.answered(directory.bindingsOf(principal.id()), "Directory.bindingsOf");
+    }
+    return bindings;
   }
 
   /** The read-only view host policies get; made once, only when a host policy runs. */

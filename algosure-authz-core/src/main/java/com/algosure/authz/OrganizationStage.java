@@ -87,7 +87,7 @@ final class OrganizationStage implements Stage {
   }
 
   private boolean hasTenantWideBinding(DecisionContext c) {
-    List<RoleBinding> bindings = Stage.answered(directory.bindingsOf(c.principal.id()), "Directory.bindingsOf");
+    List<RoleBinding> bindings = c.bindings(directory);
     for (int i = 0, n = bindings.size(); i < n; i++) {
       RoleBinding b = bindings.get(i);
       if (b.scope().kind() == BindingScope.Kind.TENANT && b.scope().covers(c.tenant, null)) {

@@ -43,7 +43,7 @@ final class RbacStage implements Stage {
       }
     }
     Actor principal = c.principal;
-    List<RoleBinding> bindings = Stage.answered(directory.bindingsOf(principal.id()), "Directory.bindingsOf");
+    List<RoleBinding> bindings = c.bindings(directory);
     for (int i = 0, n = bindings.size(); i < n; i++) {
       RoleBinding b = bindings.get(i);
       Role role = b.role();

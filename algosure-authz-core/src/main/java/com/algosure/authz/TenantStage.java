@@ -59,7 +59,7 @@ final class TenantStage implements Stage {
     if (hasAccess) {
       return null;
     }
-    if (principal instanceof Actor.User && !(c.actor instanceof Actor.Agent) && holdsPrivilegedRole(principal)) {
+    if (principal instanceof Actor.User && !(c.actor instanceof Actor.Agent) && holdsPrivilegedRole(c)) {
       c.crossTenant = true;
       return null;
     }
@@ -71,13 +71,14 @@ final class TenantStage implements Stage {
         "'" + principal.id() + "' has no access to tenant '" + tenant + "'");
   }
 
-  private boolean holdsPrivilegedRole(Actor principal) {
+  private boolean holdsPrivilegedRole(DecisionContext c) {
+    Actor principal = c.principal;
     for (Role r : principal.signals().roles()) {
       if (catalog.isPrivileged(r)) {
         return true;
       }
     }
-    List<RoleBinding> bindings = Stage.answered(directory.bindingsOf(principal.id()), "Directory.bindingsOf");
+    List<RoleBinding> bindings = c.bindings(directory);
     for (int i = 0, n = bindings.size(); i < n; i++) {
       RoleBinding b = bindings.get(i);
       if (b.scope().kind() == BindingScope.Kind.PLATFORM && catalog.isPrivileged(b.role())) {

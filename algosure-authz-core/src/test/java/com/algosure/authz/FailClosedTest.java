@@ -89,6 +89,49 @@ class FailClosedTest {
     assertThat(f.audit.events()).hasSize(1);
   }
 
+  /** Regression: tenant, organization and RBAC each used to ask the directory for the same bindings. */
+  @Test
+  void decideWhenSeveralStagesNeedTheBindingsThenTheDirectoryIsAskedOnce() {
+    InMemoryDirectory real = Fixtures.directory();
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    Directory counting = new Directory() {
+      @Override
+      public Set<TenantId> tenantsOf(String subject) {
+        return real.tenantsOf(subject);
+      }
+
+      @Override
+      public Set<OrganizationId> organizationsOf(String subject, TenantId tenant) {
+        return real.organizationsOf(subject, tenant);
+      }
+
+      @Override
+      public Optional<TenantId> tenantOf(OrganizationId organization) {
+        return real.tenantOf(organization);
+      }
+
+      @Override
+      public List<RoleBinding> bindingsOf(String subject) {
+        asked.incrementAndGet();
+        return real.bindingsOf(subject);
+      }
+    };
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG).directory(counting)
+        .auditSink(f.audit).build();
+
+    // cross-tenant: the tenant stage looks for a privileged binding, RBAC for the granting one
+    Actor root = user("root", com.algosure.authz.IdentitySignals.builder().mfa(true).build());
+    assertThat(pdp.decide(AuthorizationRequest.builder().actor(root).tenant("acme").action("admin:filings:read")
+        .resource(ResourceRef.type("filing")).build()).permitted()).isTrue();
+    assertThat(asked).hasValue(1);
+
+    // a tenant-wide role in a named organization: the organization stage and RBAC both look
+    asked.set(0);
+    assertThat(pdp.decide(Fixtures.read(user("billing-worker")).tenant("acme").organization("sales").build())
+        .permitted()).isTrue();
+    assertThat(asked).hasValue(1);
+  }
+
   @Test
   void decideWhenAttributePolicyThrowsOrAnswersNullThenDeny() {
     PolicyDecisionPoint throwing = f.pdpBuilder().attributePolicy((r, c) -> {
