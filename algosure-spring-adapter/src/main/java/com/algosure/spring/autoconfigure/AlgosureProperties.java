@@ -243,8 +243,8 @@ public class AlgosureProperties implements InitializingBean {
     /** The audiences this service accepts; a token must name one of them in aud. */
     private List<String> audiences = new ArrayList<>();
 
-    /** The signature algorithms accepted (asymmetric only). */
-    private List<String> algorithms = new ArrayList<>(List.of("RS256"));
+    /** The signature algorithms accepted (asymmetric only); default RS256, PS256, ES256, as the core's default. */
+    private List<String> algorithms = new ArrayList<>(List.of("RS256", "PS256", "ES256"));
 
     /** @return the issuer URI */
     public @Nullable URI getIssuerUri() {

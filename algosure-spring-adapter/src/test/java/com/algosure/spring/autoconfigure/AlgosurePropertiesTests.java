@@ -6,7 +6,12 @@ import com.algosure.authz.token.AccessTokenValidator;
 import com.algosure.authz.token.KeycloakMapping;
 import com.algosure.spring.AdapterFixtures;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
+import com.algosure.testing.TestJwksServer;
+import com.algosure.testing.TestKeys;
+import com.algosure.testing.TestTokens;
+import com.nimbusds.jose.jwk.ECKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -52,6 +57,23 @@ class AlgosurePropertiesTests {
           assertThat(authority.getRetry().getMaxAttempts()).isEqualTo(5);
           assertThat(authority.getRateLimit().getPer()).isEqualTo(Duration.ofMinutes(1));
         });
+  }
+
+  @Test
+  void bindWhenAlgorithmsNotSetThenTheCoreDefaultsAreAcceptedAndAnEs256TokenValidates() {
+    try (TestJwksServer jwks = TestJwksServer.start()) {
+      ECKey key = TestKeys.ec("ec-default");
+      jwks.serve(TestJwksServer.REALM, key);
+      String issuer = jwks.issuer(TestJwksServer.REALM);
+      runner.withPropertyValues("algosure.issuers[0].issuer-uri=" + issuer, AUDIENCE)
+          .run(context -> {
+            assertThat(context.getBean(AlgosureProperties.class).getIssuers().get(0).getAlgorithms())
+                .containsExactly("RS256", "PS256", "ES256");
+            String token = TestTokens.accessToken(key, issuer, Instant.now()).sign();
+            assertThat(context.getBean(AccessTokenValidator.class).validate(token).subject())
+                .isEqualTo("c2ffedce-bc99-4867-a99d-2c5f752960bf");
+          });
+    }
   }
 
   @Test
