@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of the SDK side by side with its peers, then prints the ratio table.
 #   algosure-benchmarks/run.sh quick   # ~5 minutes: 1 fork, 1 x 1 s warm-up, 3 x 1 s measurement
-#   algosure-benchmarks/run.sh full    # ~80 minutes: 3 forks, 5 x 2 s warm-up, 10 x 2 s measurement
+#   algosure-benchmarks/run.sh full    # ~35 minutes: 3 forks, 3 x 1 s warm-up, 5 x 1 s measurement
 # Extra arguments go to JMH (for example a benchmark regex, or -prof stack). Results (JMH JSON and the
 # printed table) land in algosure-benchmarks/target/results-<pass>/. Measure on an idle machine: the
 # 1-minute load average is printed before and after each part.
@@ -11,7 +11,7 @@ pass="${1:-quick}"
 shift || true
 case "$pass" in
   quick) jmh=(-f 1 -wi 1 -w 1s -i 3 -r 1s) ;;
-  full) jmh=(-f 3 -wi 5 -w 2s -i 10 -r 2s) ;;
+  full) jmh=(-f 3 -wi 3 -w 1s -i 5 -r 1s) ;;
   *) echo "usage: $0 quick|full [JMH options]" >&2; exit 2 ;;
 esac
 
