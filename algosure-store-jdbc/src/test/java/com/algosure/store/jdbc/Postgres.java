@@ -78,11 +78,18 @@ final class Postgres implements AutoCloseable {
   }
 
   long count(String sql) {
+    return Long.parseLong(text(sql));
+  }
+
+  /** @return the first column of the query's first row, as text (null if SQL NULL) */
+  String text(String sql) {
     try (Connection c = direct.getConnection(); Statement s = c.createStatement()) {
       s.execute("SET search_path TO \"" + schema + '"');
       try (var rs = s.executeQuery(sql)) {
-        rs.next();
-        return rs.getLong(1);
+        if (!rs.next()) {
+          throw new IllegalStateException("test SQL returned no row: " + sql);
+        }
+        return rs.getString(1);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("test SQL failed: " + sql, e);

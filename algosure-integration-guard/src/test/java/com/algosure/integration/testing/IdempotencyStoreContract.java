@@ -1,0 +1,254 @@
+package com.algosure.integration.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.authz.TenantId;
+import com.algosure.integration.IntegrationOutcome;
+import com.algosure.integration.IntegrationRequest;
+import com.algosure.integration.ProviderId;
+import com.algosure.integration.spi.ClaimResult;
+import com.algosure.integration.spi.IdempotencyKey;
+import com.algosure.integration.spi.IdempotencyStore;
+import com.algosure.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link IdempotencyStore} promises, whatever keeps its records: one claim per key at a time, a
+ * fingerprint bound to the key, claims and records that expire by their TTL on the store's clock, only the owner
+ * completing or releasing its claim, and waiting callers woken by the completion. A store's test extends this
+ * class and supplies two handles on the same records ({@link #store()} and {@link #otherInstance()}: two service
+ * instances with their own connections, or the same object for an in-memory store) reading {@link #clock}. Keys
+ * are distinct per test, so a store shared by the whole class is fine.
+ */
+public abstract class IdempotencyStoreContract {
+
+  protected static final Duration TTL = Duration.ofMinutes(10);
+  protected static final String FP = "sha256:aaaa";
+  protected static final String OTHER_FP = "sha256:bbbb";
+
+  /** The clock every store handle of the test reads; tests move it instead of sleeping. */
+  protected final MutableClock clock = MutableClock.at("2026-11-23T10:00:00Z");
+
+  /** @return a store handle reading {@link #clock}, as this service instance sees the records */
+  protected abstract IdempotencyStore store();
+
+  /** @return another handle on the same records (another service instance), reading {@link #clock} */
+  protected abstract IdempotencyStore otherInstance();
+
+  /**
+   * Asserts what a claim of a completed key replays.
+   *
+   * @param replayed what {@link ClaimResult.Completed#outcome()} holds
+   * @param completedWith the outcome the first caller completed the key with
+   */
+  protected void assertReplays(Object replayed, IntegrationOutcome<String> completedWith) {
+    assertThat(replayed).isEqualTo(completedWith);
+  }
+
+  protected static IdempotencyKey key(String k) {
+    return new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:send", k);
+  }
+
+  /** @return an accepted outcome whose value and payload are not safe to store (a message id, an address) */
+  protected static IntegrationOutcome<String> accepted() {
+    IntegrationRequest request = IntegrationRequest.builder().provider("acme-mail").action("mail:send").tenant("acme")
+        .idempotencyKey("k").payload("{\"to\":\"someone@example.com\"}".getBytes(StandardCharsets.UTF_8),
+            "application/json").build();
+    return new IntegrationOutcome.Accepted<>(request, "message-42", 1, 202, Map.of("messageId", "m-42"));
+  }
+
+  @Test
+  void claimWhenKeyFreeThenClaimed() {
+    assertThat(store().claim(key("free"), FP, "owner-1", TTL)).isEqualTo(ClaimResult.claimed());
+  }
+
+  @Test
+  void claimWhenHeldByAnotherOwnerThenInFlight() {
+    store().claim(key("held"), FP, "owner-1", TTL);
+
+    assertThat(otherInstance().claim(key("held"), FP, "owner-2", TTL)).isEqualTo(ClaimResult.inFlight());
+  }
+
+  @Test
+  void claimWhenHeldWithAnotherFingerprintThenMismatch() {
+    store().claim(key("reused"), FP, "owner-1", TTL);
+
+    assertThat(otherInstance().claim(key("reused"), OTHER_FP, "owner-2", TTL)).isEqualTo(ClaimResult.fingerprintMismatch());
+  }
+
+  @Test
+  void claimWhenCompletedThenReplaysTheFirstOutcome() {
+    IdempotencyStore store = store();
+    IntegrationOutcome<String> first = accepted();
+    store.claim(key("done"), FP, "owner-1", TTL);
+    assertThat(store.complete(key("done"), "owner-1", first, TTL)).isTrue();
+
+    ClaimResult again = otherInstance().claim(key("done"), FP, "owner-2", TTL);
+
+    assertThat(again).isInstanceOfSatisfying(ClaimResult.Completed.class, c -> assertReplays(c.outcome(), first));
+  }
+
+  @Test
+  void claimWhenCompletedWithAnotherFingerprintThenMismatch() {
+    IdempotencyStore store = store();
+    store.claim(key("done-other"), FP, "owner-1", TTL);
+    store.complete(key("done-other"), "owner-1", accepted(), TTL);
+
+    assertThat(store.claim(key("done-other"), OTHER_FP, "owner-2", TTL)).isEqualTo(ClaimResult.fingerprintMismatch());
+  }
+
+  @Test
+  void claimWhenClaimExpiredThenClaimedByTheNewOwner() {
+    IdempotencyStore store = store();
+    store.claim(key("expired"), FP, "owner-1", Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(30));
+
+    assertThat(store.claim(key("expired"), OTHER_FP, "owner-2", TTL)).isEqualTo(ClaimResult.claimed());
+  }
+
+  @Test
+  void releaseWhenClaimExpiredThenOldOwnerCannotReleaseTheNewClaim() {
+    IdempotencyStore store = store();
+    store.claim(key("taken-over"), FP, "owner-1", Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(31));
+    store.claim(key("taken-over"), FP, "owner-2", TTL);
+
+    assertThat(store.release(key("taken-over"), "owner-1")).isFalse();
+    assertThat(store.complete(key("taken-over"), "owner-1", accepted(), TTL)).isFalse();
+    assertThat(store.claim(key("taken-over"), FP, "owner-3", TTL)).isEqualTo(ClaimResult.inFlight());
+  }
+
+  @Test
+  void releaseWhenClaimExpiredAndNotRetakenThenOldOwnerStillCannotRelease() {
+    IdempotencyStore store = store();
+    store.claim(key("stale"), FP, "owner-1", Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(30));
+
+    assertThat(store.release(key("stale"), "owner-1")).isFalse();
+    assertThat(store.complete(key("stale"), "owner-1", accepted(), TTL)).isFalse();
+  }
+
+  @Test
+  void releaseWhenOwnerReleasesThenKeyCanBeClaimedAgain() {
+    IdempotencyStore store = store();
+    store.claim(key("released"), FP, "owner-1", TTL);
+
+    assertThat(store.release(key("released"), "owner-1")).isTrue();
+    assertThat(store.claim(key("released"), FP, "owner-2", TTL)).isEqualTo(ClaimResult.claimed());
+  }
+
+  @Test
+  void releaseWhenAnotherOwnerTriesThenRefused() {
+    IdempotencyStore store = store();
+    store.claim(key("not-yours"), FP, "owner-1", TTL);
+
+    assertThat(store.release(key("not-yours"), "owner-2")).isFalse();
+    assertThat(store.complete(key("not-yours"), "owner-2", accepted(), TTL)).isFalse();
+  }
+
+  @Test
+  void releaseWhenCompletedThenRefused() {
+    IdempotencyStore store = store();
+    store.claim(key("completed-release"), FP, "owner-1", TTL);
+    store.complete(key("completed-release"), "owner-1", accepted(), TTL);
+
+    assertThat(store.release(key("completed-release"), "owner-1")).isFalse();
+  }
+
+  @Test
+  void completeWhenCompletedRecordExpiresThenKeyIsFreeAgain() {
+    IdempotencyStore store = store();
+    store.claim(key("ttl"), FP, "owner-1", TTL);
+    store.complete(key("ttl"), "owner-1", accepted(), Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
+
+    assertThat(store.claim(key("ttl"), FP, "owner-2", TTL)).isEqualTo(ClaimResult.claimed());
+  }
+
+  @Test
+  void claimWhenFiftyThreadsOfTwoInstancesRaceThenExactlyOneClaims() throws Exception {
+    IdempotencyStore a = store();
+    IdempotencyStore b = otherInstance();
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<ClaimResult>> results = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        IdempotencyStore s = i % 2 == 0 ? a : b;
+        String owner = "owner-" + i;
+        results.add(pool.submit(() -> {
+          start.await();
+          return s.claim(key("race"), FP, owner, TTL);
+        }));
+      }
+      start.countDown();
+      int claimed = 0;
+      int inFlight = 0;
+      for (Future<ClaimResult> f : results) {
+        ClaimResult r = f.get(10, TimeUnit.SECONDS);
+        if (r instanceof ClaimResult.Claimed) {
+          claimed++;
+        } else if (r instanceof ClaimResult.InFlight) {
+          inFlight++;
+        }
+      }
+      assertThat(claimed).isEqualTo(1);
+      assertThat(inFlight).isEqualTo(49);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void awaitCompletionWhenOwnerCompletesMeanwhileThenReturnsTheOutcome() throws Exception {
+    IdempotencyStore owner = store();
+    IdempotencyStore waiter = otherInstance();
+    IntegrationOutcome<String> first = accepted();
+    owner.claim(key("await"), FP, "owner-1", TTL);
+    CountDownLatch waiting = new CountDownLatch(1);
+    CompletableFuture<Optional<Object>> result = CompletableFuture.supplyAsync(() -> {
+      try {
+        waiting.countDown();
+        return waiter.awaitCompletion(key("await"), Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    waiting.await();
+
+    owner.complete(key("await"), "owner-1", first, TTL);
+
+    assertThat(result.get(5, TimeUnit.SECONDS)).hasValueSatisfying(o -> assertReplays(o, first));
+  }
+
+  @Test
+  void awaitCompletionWhenReleasedThenEmpty() throws Exception {
+    IdempotencyStore store = store();
+    store.claim(key("await-released"), FP, "owner-1", TTL);
+    store.release(key("await-released"), "owner-1");
+
+    assertThat(store.awaitCompletion(key("await-released"), Duration.ofSeconds(1))).isEmpty();
+  }
+
+  @Test
+  void awaitCompletionWhenStillRunningThenEmptyAfterTheWait() throws Exception {
+    IdempotencyStore store = store();
+    store.claim(key("await-timeout"), FP, "owner-1", TTL);
+    long start = System.nanoTime();
+
+    assertThat(store.awaitCompletion(key("await-timeout"), Duration.ofMillis(50))).isEmpty();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(50), Duration.ofMillis(500));
+  }
+}
