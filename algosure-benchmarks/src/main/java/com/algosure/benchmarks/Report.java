@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads JMH JSON results and prints, per benchmark class and parameter set, each result and the ratio of
@@ -81,11 +82,83 @@ public final class Report {
             num(r.score()), num(r.error()), r.unit(), num(r.p50()), num(r.p99()), num(r.allocBytes()), ratios);
       }
     }
+    targets(out, groups);
+    if (groups.isEmpty()) {
+      return;
+    }
     Result any = groups.values().iterator().next().get(0);
     out.println();
     out.printf(Locale.ROOT, "JMH: %d fork(s), %d warm-up iteration(s) of %s, %d measurement iteration(s) of %s; "
         + "error is JMH's 99.9%% confidence half-interval.%n", any.forks(), any.warmups(), any.warmupTime(),
         any.iterations(), any.measurementTime());
+  }
+
+  /** Prints the targets, each checked against this run's figures (medians unless the row says). */
+  private static void targets(PrintStream out, Map<String, List<Result>> groups) {
+    out.println();
+    out.println("| target | measured | |");
+    out.println("| --- | --- | --- |");
+    Result decide = find(groups, "DecideBenchmark", "algosure");
+    Result casbin = find(groups, "DecideBenchmark", "jcasbin");
+    target(out, "decide median <= 250 ns", decide == null ? Double.NaN : nanos(decide, decide.p50()), 250, " ns");
+    target(out, "decide median <= 0.1 x jCasbin's (10x faster)", ratio(decide, casbin), 0.1, "");
+    for (String users : List.of("256", "1")) {
+      Result small = find(groups, "DecideScalingBenchmark size=10x10 users=" + users, "algosure");
+      Result large = find(groups, "DecideScalingBenchmark size=1000x100000 users=" + users, "algosure");
+      target(out, "decide median, 10x10 -> 1000x100000 (" + users + " user(s) in turn) <= 1.5x", ratio(large, small), 1.5, "x");
+    }
+    Result hit = find(groups, "TokenCachedBenchmark", "algosure");
+    target(out, "token cache hit median <= 1 us", hit == null ? Double.NaN : nanos(hit, hit.p50()), 1000, " ns");
+    target(out, "token cache hit mean <= 1 us", hit == null ? Double.NaN : nanos(hit, hit.score()), 1000, " ns");
+    for (String alg : List.of("RS256", "ES256")) {
+      Result ours = find(groups, "TokenMissBenchmark alg=" + alg, "algosure");
+      Result nimbus = find(groups, "TokenMissBenchmark alg=" + alg, "nimbus");
+      target(out, "token cache miss " + alg + " median <= 1.05 x raw nimbus", ratio(ours, nimbus), 1.05, "x");
+    }
+    Result total = find(groups, "GuardBenchmark", "algosureTotal");
+    target(out, "IntegrationGuard.execute median <= 1.5 us", total == null ? Double.NaN : nanos(total, total.p50()), 1500, " ns");
+    target(out, "guard resilience part median <= 1.2 x bare Failsafe",
+        ratio(find(groups, "GuardBenchmark", "algosureResilience"), find(groups, "GuardBenchmark", "failsafe")), 1.2, "x");
+    for (String size : List.of("1024", "20480")) {
+      target(out, "CallbackGuard " + size + " B median <= 1.3 x raw HMAC",
+          ratio(find(groups, "CallbackBenchmark size=" + size, "algosure"), find(groups, "CallbackBenchmark size=" + size, "raw")),
+          1.3, "x");
+    }
+  }
+
+  private static @Nullable Result find(Map<String, List<Result>> groups, String group, String method) {
+    List<Result> g = groups.get(group + " [1t sample]");
+    if (g == null) {
+      return null;
+    }
+    for (Result r : g) {
+      if (r.method().equals(method)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private static double ratio(@Nullable Result ours, @Nullable Result peer) {
+    return ours == null || peer == null ? Double.NaN : nanos(ours, ours.p50()) / nanos(peer, peer.p50());
+  }
+
+  private static double nanos(Result r, double value) {
+    switch (r.unit()) {
+      case "ns/op":
+        return value;
+      case "us/op":
+        return value * 1_000;
+      case "ms/op":
+        return value * 1_000_000;
+      default:
+        throw new IllegalArgumentException("unexpected unit " + r.unit() + " of " + r.group() + "." + r.method());
+    }
+  }
+
+  private static void target(PrintStream out, String what, double measured, double bound, String unit) {
+    String verdict = Double.isNaN(measured) ? "not in this run" : measured <= bound ? "met" : "**missed**";
+    out.printf(Locale.ROOT, "| %s | %s | %s |%n", what, Double.isNaN(measured) ? "" : num(measured) + unit, verdict);
   }
 
   private static Result result(JsonNode r) {
