@@ -47,7 +47,7 @@ final class DedupeStep implements CallbackStep {
     } catch (IllegalArgumentException e) {
       return auditor.reject(c, CallbackReason.SIGNATURE_MISSING, "the delivery id must be 1 to 255 visible ASCII characters");
     }
-    String owner = AuditIds.next();
+    String owner = AuditIds.next(); // also the id of this delivery's CALLBACK_RECEIVED event (HandlerStep)
     ClaimResult claim;
     try {
       claim = store.claim(key, c.fingerprint(), owner, ttl);

@@ -24,8 +24,14 @@ final class HandlerStep implements CallbackStep {
   @Override
   public <T> CallbackOutcome apply(CallbackState<T> c) {
     Verification.Verified v = c.verified();
-    auditor.emit(c.event(AuditEventType.CALLBACK_RECEIVED, "VERIFIED", CallbackReason.ACCEPTED)
-        .detail("sha256", c.fingerprint()));
+    AuditEvent.Builder received = c.event(AuditEventType.CALLBACK_RECEIVED, "VERIFIED", CallbackReason.ACCEPTED)
+        .detail("sha256", c.fingerprint());
+    if (c.owner != null) {
+      // the dedupe claim's owner id is a fresh AuditIds id made for this delivery: it names this event too,
+      // which links the claim in the store to its audit record (and saves making another id)
+      received.id(c.owner);
+    }
+    auditor.emit(received);
     VerifiedCallback<T> callback = new VerifiedCallback<>(c.request.provider(), c.tenant, v.deliveryId(), v.timestamp(),
         c.payload.value());
     try {
