@@ -82,7 +82,8 @@ public final class CallbackGuard {
    * Verifies a callback and, if it passes, runs the handler once for its delivery.
    *
    * @param request the callback as received
-   * @param validator validates the verified payload
+   * @param validator validates the verified payload; it is handed the verified bytes themselves, not a copy
+   *     (for the built-in Standard Webhooks verifier, the request's body), and must not modify them
    * @param handler the domain's handling
    * @param <T> the payload's type
    * @return the outcome; never null

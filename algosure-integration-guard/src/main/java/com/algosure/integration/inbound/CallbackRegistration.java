@@ -65,6 +65,11 @@ public final class CallbackRegistration {
     return maxPayloadBytes < 0 ? Optional.empty() : Optional.of(maxPayloadBytes);
   }
 
+  /** @param guardLimit the guard's limit @return this registration's limit, or the guard's if it sets none */
+  int maxPayloadBytesOr(int guardLimit) {
+    return maxPayloadBytes < 0 ? guardLimit : maxPayloadBytes;
+  }
+
   @Override
   public String toString() {
     return "CallbackRegistration[" + provider + ", " + verifier + ", requireTimestamp=" + requireTimestamp + "]";

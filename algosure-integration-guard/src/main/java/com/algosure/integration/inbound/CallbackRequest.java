@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider's callback exactly as received: which registration it came in on (the provider, typically from
@@ -30,10 +31,18 @@ public final class CallbackRequest {
     TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.forEach((k, v) -> {
       if (k != null && v != null) {
-        h.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v);
+        List<String> earlier = h.get(k);
+        if (earlier == null) {
+          h.put(k, List.copyOf(v)); // an immutable list (Map.of(..., List.of(...))) is kept, not copied
+        } else {
+          // the same name in another case: its values follow the earlier ones, under the first spelling
+          List<String> merged = new ArrayList<>(earlier.size() + v.size());
+          merged.addAll(earlier);
+          merged.addAll(v);
+          h.put(k, List.copyOf(merged));
+        }
       }
     });
-    h.replaceAll((k, v) -> List.copyOf(v));
     this.headers = Collections.unmodifiableMap(h);
     this.body = body;
   }
@@ -71,8 +80,13 @@ public final class CallbackRequest {
    * @return its first value, if present
    */
   public Optional<String> header(String name) {
+    return Optional.ofNullable(headerValue(name));
+  }
+
+  /** @param name a header name, in any case @return its first value, or null (the guard's own verifiers) */
+  @Nullable String headerValue(String name) {
     List<String> v = headers.get(name);
-    return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+    return v == null || v.isEmpty() ? null : v.get(0);
   }
 
   /** @return a copy of the raw body */
@@ -85,6 +99,10 @@ public final class CallbackRequest {
     return body.length;
   }
 
+  /**
+   * The body itself, not a copy: for the guard's own verifiers, which only read it and may hand it on as the
+   * verified payload (the guard reads it no more once the validator has seen it).
+   */
   byte[] bodyUnsafe() {
     return body;
   }

@@ -13,6 +13,18 @@ import org.jspecify.annotations.Nullable;
 /** The state of one callback as it moves through the steps; one per callback, one thread at a time. */
 final class CallbackState<T> {
 
+  /** Each reason's one-element reason list, built once: an event's reasons are one of these. */
+  private static final List<List<String>> REASONS;
+
+  static {
+    CallbackReason[] all = CallbackReason.values();
+    List<String>[] lists = newLists(all.length);
+    for (CallbackReason r : all) {
+      lists[r.ordinal()] = List.of(r.name());
+    }
+    REASONS = List.of(lists);
+  }
+
   final CallbackRequest request;
   final PayloadValidator<T> validator;
   final CallbackHandler<T> handler;
@@ -28,6 +40,8 @@ final class CallbackState<T> {
   @Nullable Validated<T> payload;
   /** Whether the handler completed: the delivery then took effect and is marked processed. */
   boolean handled;
+  private @Nullable String fingerprint;
+  private @Nullable String bodySize;
 
   CallbackState(CallbackRequest request, PayloadValidator<T> validator, CallbackHandler<T> handler, Instant receivedAt,
       CallbackStep[] steps) {
@@ -58,14 +72,37 @@ final class CallbackState<T> {
     return v;
   }
 
+  /**
+   * @return the verified payload's fingerprint ({@link Signatures#sha256Fingerprint}), hashed on the first
+   *     call only: the dedupe claim and the {@code CALLBACK_RECEIVED} event share it
+   */
+  String fingerprint() {
+    String f = fingerprint;
+    if (f == null) {
+      f = Signatures.sha256Fingerprint(verified().payload());
+      fingerprint = f;
+    }
+    return f;
+  }
+
   AuditEvent.Builder event(AuditEventType type, String outcome, CallbackReason reason) {
+    String size = bodySize;
+    if (size == null) {
+      size = Integer.toString(request.bodySize());
+      bodySize = size;
+    }
     return AuditEvent.builder(type, receivedAt)
         .outcome(outcome)
         .tenant(tenant == null ? null : tenant.value())
         .provider(request.provider().value())
         .action("callback")
-        .reasons(List.of(reason.name()))
+        .reasons(REASONS.get(reason.ordinal()))
         .detail("deliveryId", verified == null ? null : verified.deliveryId())
-        .detail("bytes", Integer.toString(request.bodySize()));
+        .detail("bytes", size);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String>[] newLists(int n) {
+    return (List<String>[]) new List<?>[n];
   }
 }

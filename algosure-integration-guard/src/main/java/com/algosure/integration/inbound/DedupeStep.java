@@ -10,10 +10,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 5: claims the delivery id (tenant + provider + {@code callback} + id) with the payload's hash. A
- * processed delivery is acknowledged as a duplicate; one still running is answered 409; the same id with
- * another payload is rejected. After the handler, the claim is completed (processed) or released (the
- * handler failed or the payload was invalid, so a redelivery is judged afresh).
+ * Step 5: claims the delivery id (tenant + provider + {@code callback} + id) with the payload's fingerprint
+ * ({@link Signatures#sha256Fingerprint}). A processed delivery is acknowledged as a duplicate; one still
+ * running is answered 409; the same id with another payload is rejected. After the handler, the claim is
+ * completed (processed) or released (the handler failed or the payload was invalid, so a redelivery is
+ * judged afresh).
+ *
+ * <p>The fingerprint is the payload's own SHA-256, not the HMAC that verified the signature, although that
+ * HMAC already covers the body: it also covers the timestamp, which a provider renews on every retry (an old
+ * one would fail the timestamp window), and it is keyed with the secret, which a rotation replaces. A retry,
+ * or a delivery re-sent after a rotation, would then look like another payload under the same id (409
+ * instead of an acknowledged duplicate); and {@code v1a}, JWS and host verifiers have no HMAC at all. The
+ * fingerprint is computed once per callback and reused by the {@code CALLBACK_RECEIVED} event.
  */
 final class DedupeStep implements CallbackStep {
 
@@ -39,10 +47,10 @@ final class DedupeStep implements CallbackStep {
     } catch (IllegalArgumentException e) {
       return auditor.reject(c, CallbackReason.SIGNATURE_MISSING, "the delivery id must be 1 to 255 visible ASCII characters");
     }
-    String owner = AuditIds.next();
+    String owner = AuditIds.next(); // also the id of this delivery's CALLBACK_RECEIVED event (HandlerStep)
     ClaimResult claim;
     try {
-      claim = store.claim(key, fingerprint(v.payload()), owner, ttl);
+      claim = store.claim(key, c.fingerprint(), owner, ttl);
     } catch (RuntimeException e) {
       LOG.warn("dedupe store failed for provider {}: {}", c.request.provider(), e.getClass().getName());
       claim = null;
@@ -71,9 +79,5 @@ final class DedupeStep implements CallbackStep {
       LOG.warn("dedupe store failed to settle a delivery for provider {}: {}", c.request.provider(), e.getClass().getName());
     }
     return outcome;
-  }
-
-  static String fingerprint(byte[] payload) {
-    return "sha256:" + Signatures.hex(Signatures.sha256(payload));
   }
 }

@@ -24,8 +24,14 @@ final class HandlerStep implements CallbackStep {
   @Override
   public <T> CallbackOutcome apply(CallbackState<T> c) {
     Verification.Verified v = c.verified();
-    auditor.emit(c.event(AuditEventType.CALLBACK_RECEIVED, "VERIFIED", CallbackReason.ACCEPTED)
-        .detail("sha256", DedupeStep.fingerprint(v.payload())));
+    AuditEvent.Builder received = c.event(AuditEventType.CALLBACK_RECEIVED, "VERIFIED", CallbackReason.ACCEPTED)
+        .detail("sha256", c.fingerprint());
+    if (c.owner != null) {
+      // the dedupe claim's owner id is a fresh AuditIds id made for this delivery: it names this event too,
+      // which links the claim in the store to its audit record (and saves making another id)
+      received.id(c.owner);
+    }
+    auditor.emit(received);
     VerifiedCallback<T> callback = new VerifiedCallback<>(c.request.provider(), c.tenant, v.deliveryId(), v.timestamp(),
         c.payload.value());
     try {
@@ -39,8 +45,11 @@ final class HandlerStep implements CallbackStep {
     }
     c.handled = true;
     AuditEvent.Builder fact = c.event(AuditEventType.ACCEPTED_FACT, "ACCEPTED", CallbackReason.ACCEPTED);
-    for (Map.Entry<String, String> f : c.payload.safeFields().entrySet()) {
-      fact.detail("field." + f.getKey(), f.getValue());
+    Map<String, String> safe = c.payload.safeFields();
+    if (!safe.isEmpty()) {
+      for (Map.Entry<String, String> f : safe.entrySet()) {
+        fact.detail("field." + f.getKey(), f.getValue());
+      }
     }
     if (!auditor.emit(fact) && auditor.failClosed()) {
       LOG.error("accepted fact of provider {} delivery {} could not be audited; the handler ran, so the delivery is "

@@ -1,13 +1,20 @@
 package com.algosure.integration.inbound;
 
 import com.algosure.authz.TenantId;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyConverter;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -15,14 +22,17 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
+import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import javax.crypto.SecretKey;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,7 +53,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       JWSAlgorithm.ES384, JWSAlgorithm.ES512);
   private static final int MAX_JWS_LENGTH = 1024 * 1024;
 
-  private final JWSVerificationKeySelector<SecurityContext> keys;
+  private final ConvertOnceKeySelector keys;
   private final Set<JWSAlgorithm> algorithms;
   private final String idClaim;
   private final String timestampClaim;
@@ -52,7 +62,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
 
   private JwsCallbackVerifier(Builder b) {
     this.algorithms = Set.copyOf(b.algorithms.isEmpty() ? Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256) : b.algorithms);
-    this.keys = new JWSVerificationKeySelector<>(algorithms, Objects.requireNonNull(b.source));
+    this.keys = new ConvertOnceKeySelector(algorithms, Objects.requireNonNull(b.source));
     this.idClaim = b.idClaim == null ? "jti" : b.idClaim;
     this.timestampClaim = b.timestampClaim == null ? "iat" : b.timestampClaim;
     this.issuer = b.issuer;
@@ -99,10 +109,12 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     if (!valid) {
       return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS signature matches none of the provider's keys");
     }
+    // decoded once: the claims are parsed from these bytes, and they are the verified payload
+    byte[] payload = jws.getPayload().toBytes();
     JWTClaimsSet claims;
     try {
-      claims = JWTClaimsSet.parse(jws.getPayload().toJSONObject());
-    } catch (ParseException | NullPointerException e) {
+      claims = JWTClaimsSet.parse(new String(payload, StandardCharsets.UTF_8));
+    } catch (ParseException | RuntimeException e) {
       return Verification.failed(CallbackReason.PAYLOAD_INVALID, "the JWS payload is not a JSON object");
     }
     if (issuer != null && !issuer.equals(claims.getIssuer())) {
@@ -119,12 +131,58 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     } catch (ParseException e) {
       return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "claim " + timestampClaim + " is not a date");
     }
-    return Verification.verified((String) id, timestamp, jws.getPayload().toBytes());
+    return Verification.verified((String) id, timestamp, payload);
   }
 
   @Override
   public String toString() {
     return "JwsCallbackVerifier[" + algorithms + ", id=" + idClaim + ", timestamp=" + timestampClaim + "]";
+  }
+
+  /**
+   * nimbus's key selector (same matching: algorithm allowed, key type, {@code kid}), converting each JWK to
+   * its Java key once per JWK instance instead of on every callback: the conversion (Base64 to
+   * {@code BigInteger}, a key factory) costs about a tenth of an RS256 verification, and a key set or a
+   * caching JWKS source hands out the same JWK instances until it is replaced or refreshed. Weak keys: the JWKs
+   * of a replaced set, and their converted keys, can go; a rotated set brings new instances, converted afresh.
+   */
+  static final class ConvertOnceKeySelector extends JWSVerificationKeySelector<SecurityContext> {
+
+    private final Cache<JWK, List<Key>> converted = Caffeine.newBuilder().weakKeys().maximumSize(256)
+        .executor(Runnable::run) // maintenance on the caller: no pool thread woken per callback
+        .build();
+
+    ConvertOnceKeySelector(Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> source) {
+      super(algorithms, source);
+    }
+
+    @Override
+    public List<Key> selectJWSKeys(JWSHeader header, @Nullable SecurityContext context) throws KeySourceException {
+      JWKMatcher matcher = createJWKMatcher(header); // null when the algorithm is not allowed
+      if (matcher == null) {
+        return List.of();
+      }
+      List<JWK> jwks = getJWKSource().get(new JWKSelector(matcher), context);
+      if (jwks.size() == 1) {
+        return converted.get(jwks.get(0), ConvertOnceKeySelector::verificationKeys);
+      }
+      List<Key> keys = new ArrayList<>(jwks.size());
+      for (JWK jwk : jwks) {
+        keys.addAll(converted.get(jwk, ConvertOnceKeySelector::verificationKeys));
+      }
+      return keys;
+    }
+
+    /** As nimbus's selector: only public (or secret) keys verify, never a private key a JWK also carries. */
+    private static List<Key> verificationKeys(JWK jwk) {
+      List<Key> out = new ArrayList<>(1);
+      for (Key k : KeyConverter.toJavaKeys(List.of(jwk))) {
+        if (k instanceof PublicKey || k instanceof SecretKey) {
+          out.add(k);
+        }
+      }
+      return List.copyOf(out);
+    }
   }
 
   /** Builds a {@link JwsCallbackVerifier}; the keys are required. Not thread-safe. */

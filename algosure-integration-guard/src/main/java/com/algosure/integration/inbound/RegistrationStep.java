@@ -23,7 +23,7 @@ final class RegistrationStep implements CallbackStep {
       return auditor.reject(c, CallbackReason.UNKNOWN_PROVIDER, "no callback registration for provider '" + c.request.provider() + "'");
     }
     c.registration = r;
-    int limit = r.maxPayloadBytes().orElse(maxPayloadBytes);
+    int limit = r.maxPayloadBytesOr(maxPayloadBytes);
     if (c.request.bodySize() > limit) {
       return auditor.reject(c, CallbackReason.PAYLOAD_TOO_LARGE, "the payload is " + c.request.bodySize()
           + " bytes, over the limit of " + limit);

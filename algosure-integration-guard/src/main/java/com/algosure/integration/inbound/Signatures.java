@@ -1,5 +1,7 @@
 package com.algosure.integration.inbound;
 
+import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +18,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Signatures {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX_BYTES = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final String FINGERPRINT_PREFIX = "sha256:";
+  private static final int SHA256_BYTES = 32;
 
   private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> {
     try {
@@ -25,19 +30,42 @@ public final class Signatures {
     }
   });
 
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
-  });
+  private static final ThreadLocal<Fingerprinter> FINGERPRINTER = ThreadLocal.withInitial(Fingerprinter::new);
 
   private Signatures() {}
 
-  /** @param data bytes @return their SHA-256, from a digest reused by the calling thread */
-  static byte[] sha256(byte[] data) {
-    return SHA256.get().digest(data);
+  /**
+   * The payload fingerprint the callback guard's dedupe stores and its {@code CALLBACK_RECEIVED} event
+   * carries: {@code sha256:} and the lower-case hex of the payload's SHA-256. It depends on the payload
+   * only, never on the delivery's timestamp or on the secret that signed it, so a redelivery (new timestamp)
+   * or a delivery re-sent after a secret rotation has the same fingerprint as the first one.
+   *
+   * @param payload the verified payload
+   * @return {@code sha256:<64 hex digits>}
+   */
+  static String sha256Fingerprint(byte[] payload) {
+    return FINGERPRINTER.get().fingerprint(payload);
+  }
+
+  /**
+   * @param key an HMAC-SHA256 key
+   * @return a new {@code Mac} initialised with it (looked up once; {@code doFinal} leaves it ready for the
+   *     same key again)
+   * @throws IllegalArgumentException if the key is empty
+   */
+  static Mac newHmacSha256(byte[] key) {
+    if (key.length == 0) {
+      throw new IllegalArgumentException("HMAC key must not be empty");
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+    } catch (InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 refused the key", e);
+    }
   }
 
   /**
@@ -84,6 +112,44 @@ public final class Signatures {
       out[2 * i + 1] = HEX[bytes[i] & 0xf];
     }
     return new String(out);
+  }
+
+  /**
+   * A SHA-256 digest and the buffers to turn its output into a fingerprint, one per thread. Nothing in it
+   * outlives one call of {@link #fingerprint}, so a nested call on the same thread (a handler that handles
+   * another callback) cannot see a half-written buffer.
+   */
+  private static final class Fingerprinter {
+    private final MessageDigest sha256;
+    private final byte[] digest = new byte[SHA256_BYTES];
+    private final byte[] text = new byte[FINGERPRINT_PREFIX.length() + 2 * SHA256_BYTES];
+
+    Fingerprinter() {
+      try {
+        sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+      }
+      byte[] prefix = FINGERPRINT_PREFIX.getBytes(StandardCharsets.US_ASCII);
+      System.arraycopy(prefix, 0, text, 0, prefix.length);
+    }
+
+    String fingerprint(byte[] payload) {
+      sha256.reset(); // a digest left half-fed by an earlier failure must not leak into this one
+      sha256.update(payload);
+      try {
+        sha256.digest(digest, 0, SHA256_BYTES);
+      } catch (DigestException e) {
+        throw new IllegalStateException("SHA-256 did not fit its own output length", e);
+      }
+      int p = FINGERPRINT_PREFIX.length();
+      for (byte b : digest) {
+        text[p++] = HEX_BYTES[(b >> 4) & 0xf];
+        text[p++] = HEX_BYTES[b & 0xf];
+      }
+      // the one copy: the String's own bytes
+      return new String(text, StandardCharsets.ISO_8859_1);
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.crypto.Mac;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.jspecify.annotations.Nullable;
@@ -41,11 +42,24 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
   private final List<byte[]> secrets;
   private final @Nullable WebhookSecrets secretSource;
   private final List<Ed25519PublicKeyParameters> publicKeys;
+  /**
+   * One {@code Mac} per fixed secret and thread, keyed once: looking a {@code Mac} up and keying it costs more
+   * than the HMAC of a kilobyte. Each is used by its thread only, and only within one {@link #verify} call.
+   */
+  private final ThreadLocal<Mac[]> macs;
 
   private StandardWebhooksVerifier(Builder b) {
     this.secrets = List.copyOf(b.secrets);
     this.secretSource = b.secretSource;
     this.publicKeys = List.copyOf(b.publicKeys);
+    List<byte[]> keys = this.secrets;
+    this.macs = ThreadLocal.withInitial(() -> {
+      Mac[] m = new Mac[keys.size()];
+      for (int i = 0; i < m.length; i++) {
+        m[i] = Signatures.newHmacSha256(keys.get(i));
+      }
+      return m;
+    });
   }
 
   /** @return a new builder */
@@ -55,79 +69,134 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
 
   @Override
   public Verification verify(CallbackRequest request, TenantId tenant) {
-    Optional<String> id = request.header("webhook-id");
-    Optional<String> ts = request.header("webhook-timestamp");
-    Optional<String> sig = request.header("webhook-signature");
-    if (id.isEmpty() || ts.isEmpty() || sig.isEmpty()) {
+    String deliveryId = request.headerValue("webhook-id");
+    String ts = request.headerValue("webhook-timestamp");
+    String sig = request.headerValue("webhook-signature");
+    if (deliveryId == null || ts == null || sig == null) {
       return Verification.failed(CallbackReason.SIGNATURE_MISSING,
           "headers webhook-id, webhook-timestamp and webhook-signature are required");
     }
-    String deliveryId = id.get();
     if (deliveryId.isEmpty() || deliveryId.length() > MAX_ID_LENGTH) {
       return Verification.failed(CallbackReason.SIGNATURE_MISSING, "header webhook-id must be 1 to " + MAX_ID_LENGTH + " characters");
     }
-    long seconds = parseSeconds(ts.get());
+    long seconds = parseSeconds(ts);
     if (seconds < 0) {
       return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "header webhook-timestamp must be a number of seconds");
     }
-    byte[] prefix = (deliveryId + "." + ts.get() + ".").getBytes(StandardCharsets.UTF_8);
+    byte[] prefix = signedPrefix(deliveryId, ts);
     byte[] body = request.bodyUnsafe();
-    List<byte[]> keys = activeSecrets(tenant);
-    List<byte[]> macs = new ArrayList<>(keys.size());
-    for (byte[] k : keys) {
-      macs.add(Signatures.hmacSha256(k, prefix, body)); // the signed content is never copied into one array
+    byte[][] macs = macs(tenant, prefix, body);
+    // the header as split(" ") after trim() would cut it, without the copies: [start, end) is the trimmed text,
+    // and every space ends an entry, so empty entries count towards the limit as they always did
+    int start = 0;
+    int end = sig.length();
+    while (start < end && sig.charAt(start) <= ' ') {
+      start++;
     }
-    byte[] content = null; // built only for an Ed25519 signature
-    String[] entries = sig.get().trim().split(" ");
+    while (end > start && sig.charAt(end - 1) <= ' ') {
+      end--;
+    }
     boolean matched = false;
-    for (int i = 0; i < entries.length && i < MAX_SIGNATURES; i++) {
-      String entry = entries[i];
-      int comma = entry.indexOf(',');
-      if (comma < 0) {
-        continue;
+    int from = start;
+    for (int i = 0; i < MAX_SIGNATURES; i++) {
+      int space = sig.indexOf(' ', from);
+      int to = space < 0 || space > end ? end : space;
+      matched |= matches(sig, from, to, macs, prefix, body);
+      if (to == end) {
+        break;
       }
-      String version = entry.substring(0, comma);
-      byte[] signature = decode(entry.substring(comma + 1));
-      if (signature == null) {
-        continue;
-      }
-      if (version.equals("v1")) {
-        for (byte[] mac : macs) {
-          // no early exit: every candidate is compared, so timing says nothing about which one matched
-          matched |= Signatures.constantTimeEquals(mac, signature);
-        }
-      } else if (version.equals("v1a") && signature.length == 64) {
-        for (Ed25519PublicKeyParameters key : publicKeys) {
-          Ed25519Signer verifier = new Ed25519Signer();
-          verifier.init(false, key);
-          if (content == null) {
-            content = concat(prefix, body);
-          }
-          verifier.update(content, 0, content.length);
-          matched |= verifier.verifySignature(signature);
-        }
-      }
+      from = to + 1;
     }
     if (!matched) {
       return Verification.failed(CallbackReason.SIGNATURE_INVALID,
           "no signature in header webhook-signature matches an active secret or key");
     }
-    return Verification.verified(deliveryId, Optional.of(Instant.ofEpochSecond(seconds)), request.body());
+    // the request's own bytes, not a copy: nothing in the guard writes to them, and nothing reads them after
+    // the validator
+    return Verification.verified(deliveryId, Optional.of(Instant.ofEpochSecond(seconds)), body);
   }
 
-  private List<byte[]> activeSecrets(TenantId tenant) {
-    if (secretSource == null) {
-      return secrets;
+  /** @return whether the entry {@code header[from, to)} ({@code <version>,<base64>}) is a valid signature */
+  private boolean matches(String header, int from, int to, byte[][] macs, byte[] prefix, byte[] body) {
+    int comma = header.indexOf(',', from);
+    if (comma < 0 || comma >= to) {
+      return false;
     }
-    List<Secret> fromSource = secretSource.secretsFor(tenant);
-    if (fromSource == null) {
-      throw new IllegalStateException("WebhookSecrets returned null for tenant " + tenant);
+    boolean v1 = comma - from == 2 && header.startsWith("v1", from);
+    boolean v1a = comma - from == 3 && header.startsWith("v1a", from);
+    if (!v1 && !v1a) {
+      return false;
     }
-    List<byte[]> all = new ArrayList<>(secrets);
-    for (Secret s : fromSource) {
-      all.add(decodeSecret(s));
+    byte[] signature = decode(header.substring(comma + 1, to));
+    if (signature == null) {
+      return false;
     }
-    return all;
+    boolean matched = false;
+    if (v1) {
+      for (byte[] mac : macs) {
+        // no early exit: every candidate is compared, so timing says nothing about which one matched
+        matched |= Signatures.constantTimeEquals(mac, signature);
+      }
+    } else if (signature.length == 64) {
+      for (Ed25519PublicKeyParameters key : publicKeys) {
+        Ed25519Signer verifier = new Ed25519Signer();
+        verifier.init(false, key);
+        // the signer buffers the message itself, so the signed content is never concatenated here
+        verifier.update(prefix, 0, prefix.length);
+        verifier.update(body, 0, body.length);
+        matched |= verifier.verifySignature(signature);
+      }
+    }
+    return matched;
+  }
+
+  /**
+   * @return the HMAC-SHA256 of {@code prefix + body} under every active secret: the fixed ones with this
+   *     thread's {@code Mac}s, initialised once per thread and secret; a source's with a {@code Mac} keyed per call
+   */
+  private byte[][] macs(TenantId tenant, byte[] prefix, byte[] body) {
+    List<Secret> fromSource = List.of();
+    if (secretSource != null) {
+      fromSource = secretSource.secretsFor(tenant);
+      if (fromSource == null) {
+        throw new IllegalStateException("WebhookSecrets returned null for tenant " + tenant);
+      }
+    }
+    byte[][] out = new byte[secrets.size() + fromSource.size()][];
+    if (!secrets.isEmpty()) {
+      Mac[] fixed = macs.get();
+      for (int i = 0; i < fixed.length; i++) {
+        Mac mac = fixed[i];
+        mac.reset(); // free when the last use ended in doFinal; a safeguard should one ever have thrown half-way
+        mac.update(prefix);
+        mac.update(body); // the signed content is never copied into one array
+        out[i] = mac.doFinal();
+      }
+    }
+    for (int i = 0; i < fromSource.size(); i++) {
+      out[secrets.size() + i] = Signatures.hmacSha256(decodeSecret(fromSource.get(i)), prefix, body);
+    }
+    return out;
+  }
+
+  /** @return the UTF-8 of {@code <id>.<timestamp>.}, the part of the signed content before the body */
+  private static byte[] signedPrefix(String id, String ts) {
+    int n = id.length() + ts.length() + 2;
+    byte[] out = new byte[n];
+    int p = 0;
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c >= 0x80) {
+        return (id + "." + ts + ".").getBytes(StandardCharsets.UTF_8); // not ASCII: let the JDK encode it
+      }
+      out[p++] = (byte) c;
+    }
+    out[p++] = '.';
+    for (int i = 0; i < ts.length(); i++) {
+      out[p++] = (byte) ts.charAt(i); // digits only: parseSeconds checked them
+    }
+    out[p] = '.';
+    return out;
   }
 
   private static long parseSeconds(String v) {
@@ -151,13 +220,6 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
     } catch (IllegalArgumentException e) {
       return null;
     }
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = new byte[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 
   static byte[] decodeSecret(Secret secret) {

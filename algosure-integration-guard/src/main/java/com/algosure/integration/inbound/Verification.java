@@ -14,7 +14,8 @@ public sealed interface Verification permits Verification.Verified, Verification
   /**
    * @param deliveryId the delivery's id (for dedupe)
    * @param timestamp the signed timestamp, if the scheme signs one
-   * @param payload the verified payload (the body, or a JWS's payload)
+   * @param payload the verified payload (the body, or a JWS's payload); not copied, so a verifier may pass
+   *     the bytes it verified (the built-in Standard Webhooks verifier passes the request's own body)
    * @return a successful verification
    */
   static Verification verified(String deliveryId, Optional<Instant> timestamp, byte[] payload) {

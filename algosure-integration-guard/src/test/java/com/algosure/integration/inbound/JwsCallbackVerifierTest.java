@@ -10,7 +10,9 @@ import com.algosure.integration.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -18,17 +20,22 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +143,54 @@ class JwsCallbackVerifierTest {
   @Test
   void handleWhenBodyIsNotAJwsThenRejected() {
     assertThat(handle("{\"envelope\":\"env-1\"}").reason()).isEqualTo(CallbackReason.SIGNATURE_MISSING);
+  }
+
+  @Test
+  void handleWhenTheProvidersKeySetIsReplacedUnderTheSameKidThenOnlyTheNewKeyVerifies() throws Exception {
+    RSAKey rotated = new RSAKeyGenerator(2048).keyID("provider-1").generate();
+    AtomicReference<JWKSet> current = new AtomicReference<>(new JWKSet(providerKey.toPublicJWK()));
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().keySource((selector, context) -> selector.select(current.get())).build())
+            .build())
+        .build();
+    JsonValidator envelope = JsonValidator.builder().require("envelope", JsonType.STRING).build();
+
+    CallbackOutcome before = guard.handle(request(rs256(providerKey, "evt-r1")), envelope, handled::add);
+    current.set(new JWKSet(rotated.toPublicJWK()));
+    CallbackOutcome oldKey = guard.handle(request(rs256(providerKey, "evt-r2")), envelope, handled::add);
+    CallbackOutcome newKey = guard.handle(request(rs256(rotated, "evt-r3")), envelope, handled::add);
+
+    assertThat(before.accepted()).isTrue();
+    assertThat(oldKey.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(newKey.accepted()).isTrue();
+  }
+
+  @Test
+  void selectWhenTheSameJwkIsServedAgainThenItsJavaKeyIsConvertedOnceAndPrivatePartsAreNeverUsed() throws Exception {
+    JwsCallbackVerifier.ConvertOnceKeySelector selector = new JwsCallbackVerifier.ConvertOnceKeySelector(
+        Set.of(JWSAlgorithm.RS256), new ImmutableJWKSet<>(new JWKSet(providerKey))); // a private JWK, as a careless host might
+    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build();
+
+    List<Key> first = selector.selectJWSKeys(header, null);
+    List<Key> second = selector.selectJWSKeys(header, null);
+
+    assertThat(first).singleElement().isInstanceOf(PublicKey.class).isEqualTo(providerKey.toPublicKey());
+    assertThat(second.get(0)).isSameAs(first.get(0));
+    assertThat(selector.selectJWSKeys(new JWSHeader.Builder(JWSAlgorithm.RS512).keyID("provider-1").build(), null)).isEmpty();
+  }
+
+  @Test
+  void handleWhenJwsPayloadIsNotAJsonObjectThenRejectedAsInvalid() throws Exception {
+    JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build(), new Payload("[1, 2]"));
+    jws.sign(new RSASSASigner(providerKey));
+
+    assertThat(handle(jws.serialize()).reason()).isEqualTo(CallbackReason.PAYLOAD_INVALID);
+    assertThat(handled).isEmpty();
+  }
+
+  static CallbackRequest request(String jws) {
+    return CallbackRequest.builder("signing-service").body(jws.getBytes(StandardCharsets.US_ASCII)).build();
   }
 
   @Test
