@@ -20,11 +20,22 @@ final class Slf4jAuditSink implements AuditSink {
 
   @Override
   public void record(AuditEvent event) {
+    requireEnabled();
+    log.info(toJson(event));
+  }
+
+  /** Fails before building anything when the logger is off; builds the decision's event only to write it. */
+  @Override
+  public void recordDecision(AuditableDecision decision) {
+    requireEnabled();
+    log.info(toJson(decision.toAuditEvent()));
+  }
+
+  private void requireEnabled() {
     if (!log.isInfoEnabled()) {
       // an audit trail nobody can read is a failed audit, not a silent success
       throw new IllegalStateException("audit logger '" + log.getName() + "' has INFO disabled: enable it or use another sink");
     }
-    log.info(toJson(event));
   }
 
   static String toJson(AuditEvent e) {

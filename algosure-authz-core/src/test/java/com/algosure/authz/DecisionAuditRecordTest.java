@@ -120,35 +120,54 @@ class DecisionAuditRecordTest {
         .build();
   }
 
-  /** One line per scenario: its name, then the event with the decision id replaced by {@code <id>}. */
-  private List<String> records() {
-    PolicyDecisionPoint pdp = pdp();
+  /** One line per scenario, in the order given: its name, then the event with the decision id as {@code <id>}. */
+  private List<String> records(PolicyDecisionPoint pdp, List<Map.Entry<String, AuthorizationRequest>> order) {
     List<String> lines = new ArrayList<>();
-    for (Map.Entry<String, AuthorizationRequest> s : scenarios().entrySet()) {
+    for (Map.Entry<String, AuthorizationRequest> s : order) {
       f.audit.clear();
       AuthorizationDecision d = pdp.decide(s.getValue());
       List<AuditEvent> events = f.audit.events();
       assertThat(events).as(s.getKey()).hasSize(1);
       AuditEvent e = events.get(0);
       assertThat(e.id()).as(s.getKey()).isEqualTo(d.decisionId());
+      assertThat(d.toAuditEvent()).as(s.getKey()).hasToString(e.toString());
       lines.add(s.getKey() + " | " + d.effect() + " | " + e.toString().replace(d.decisionId(), "<id>"));
     }
     return lines;
   }
 
+  private static List<String> expected() throws IOException {
+    try (InputStream in = DecisionAuditRecordTest.class.getResourceAsStream(GOLDEN)) {
+      assertThat(in).as("test resource " + GOLDEN).isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+  }
+
   @Test
   void decideWhenAnyKindOfDecisionThenItsAuditRecordIsExactlyTheOneRecordedBefore() throws IOException {
-    List<String> actual = records();
+    List<String> actual = records(pdp(), new ArrayList<>(scenarios().entrySet()));
     String write = System.getProperty("algosure.golden.write");
     if (write != null) {
       Files.write(Path.of(write), actual, StandardCharsets.UTF_8);
     }
-    List<String> expected;
-    try (InputStream in = DecisionAuditRecordTest.class.getResourceAsStream(GOLDEN)) {
-      assertThat(in).as("test resource " + GOLDEN).isNotNull();
-      expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-    }
+    List<String> expected = expected();
     assertThat(actual).containsExactlyElementsOf(expected);
     assertThat(Set.copyOf(actual)).hasSize(expected.size());
+  }
+
+  /**
+   * The stages' working state is reused per thread: whatever one decision established (a cross-tenant flag, an
+   * approval, a matched role, bindings, a failed stage's half-filled state) must never reach the next.
+   */
+  @Test
+  void decideWhenDecisionsRunInAnyOrderOnOneThreadThenEveryRecordIsStillTheSame() throws IOException {
+    Set<String> expected = Set.copyOf(expected());
+    PolicyDecisionPoint pdp = pdp();
+    java.util.Random random = new java.util.Random(42);
+    for (int round = 0; round < 20; round++) {
+      List<Map.Entry<String, AuthorizationRequest>> order = new ArrayList<>(scenarios().entrySet());
+      java.util.Collections.shuffle(order, random);
+      assertThat(records(pdp, order)).as("round " + round).allSatisfy(line -> assertThat(expected).contains(line));
+    }
   }
 }
