@@ -58,9 +58,11 @@ public final class RoleCatalog {
   private RoleCatalog(Builder b) {
     this.permissions = Collections.unmodifiableMap(new HashMap<>(b.permissions));
     Map<Role, Set<Permission>> g = new HashMap<>();
-    b.roles.forEach((role, perms) -> g.put(role, Set.copyOf(perms)));
+    // hash sets rather than Set.copyOf: a decision asks grants() for every binding it looks at, and
+    // Set.copyOf's look-up pays an integer division each time
+    b.roles.forEach((role, perms) -> g.put(role, Collections.unmodifiableSet(new HashSet<>(perms))));
     this.grants = Collections.unmodifiableMap(g);
-    this.privileged = Set.copyOf(b.privileged);
+    this.privileged = Collections.unmodifiableSet(new HashSet<>(b.privileged));
   }
 
   /** @return a new builder */
