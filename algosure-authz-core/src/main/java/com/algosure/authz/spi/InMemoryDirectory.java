@@ -5,6 +5,7 @@ import com.algosure.authz.OrganizationId;
 import com.algosure.authz.Role;
 import com.algosure.authz.RoleBinding;
 import com.algosure.authz.TenantId;
+import com.algosure.authz.internal.ArraySet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -131,7 +132,7 @@ public final class InMemoryDirectory implements Directory {
       for (OrganizationId o : e.getValue()) {
         orgs[k++] = copy(o);
       }
-      memberOrganizations[i] = Set.of(orgs);
+      memberOrganizations[i] = ArraySet.copyOf(java.util.Arrays.asList(orgs));
       i++;
     }
     List<RoleBinding> given = b.bindings.getOrDefault(name, List.of());
@@ -140,7 +141,8 @@ public final class InMemoryDirectory implements Directory {
       RoleBinding g = given.get(j);
       bindings[j] = new RoleBinding(g.subject(), Role.of(copy(g.role().name())), copy(g.scope()));
     }
-    return new Subject(copy(name), Set.of(tenants), memberTenants, memberOrganizations, List.of(bindings));
+    return new Subject(copy(name), ArraySet.copyOf(java.util.Arrays.asList(tenants)), memberTenants,
+        memberOrganizations, List.of(bindings));
   }
 
   /** A string with its own characters (the {@code String(String)} constructor would share them). */
