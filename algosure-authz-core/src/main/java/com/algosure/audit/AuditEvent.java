@@ -1,12 +1,18 @@
 package com.algosure.audit;
 
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * details; an event never carries a token, a secret, a raw body or personal data the host has not marked
  * safe.
  *
- * <p>Immutable and thread-safe. Build with {@link #builder(AuditEventType, Instant)}.
+ * <p>Immutable and thread-safe. Build with {@link #builder(AuditEventType, Instant)}. The details are kept as
+ * the builder collected them, name after value in one array, and {@link #details()} is a read-only map over
+ * that array, made the first time it is asked for: building an event makes no map and no map entries.
  *
  * @since 0.1.0
  */
@@ -33,7 +41,11 @@ public final class AuditEvent {
   private final @Nullable String provider;
   private final @Nullable String correlationId;
   private final List<String> reasons;
-  private final Map<String, String> details;
+  /** Names at even, values at odd indexes, in the order first added; the first {@code 2 * detailCount} slots. */
+  private final String[] details;
+  private final int detailCount;
+  // made when first asked for; racy but safe: the view has only final fields, so any thread sees it complete
+  private @Nullable Map<String, String> detailsView;
 
   private AuditEvent(Builder b) {
     this.id = b.id == null ? AuditIds.next() : b.id;
@@ -49,8 +61,9 @@ public final class AuditEvent {
     this.provider = b.provider;
     this.correlationId = b.correlationId;
     this.reasons = List.copyOf(b.reasons);
-    // the event shares the builder's map; a builder used again copies it first (copy on write)
-    this.details = b.details.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.share());
+    // the event shares the builder's array; a builder used again copies it first (copy on write)
+    this.detailCount = b.detailCount;
+    this.details = b.share();
   }
 
   /**
@@ -129,9 +142,35 @@ public final class AuditEvent {
     return reasons;
   }
 
-  /** @return further safe details (decision id, matched role, attempt, status, hashes, references) */
+  /**
+   * @return further safe details (decision id, matched role, attempt, status, hashes, references): an
+   *     unmodifiable map in the order the details were first added
+   */
   public Map<String, String> details() {
-    return details;
+    if (detailCount == 0) {
+      return Map.of();
+    }
+    Map<String, String> v = detailsView;
+    if (v == null) {
+      v = new Details(details, detailCount);
+      detailsView = v;
+    }
+    return v;
+  }
+
+  /** @return how many details the event has, without making the map view */
+  int detailCount() {
+    return detailCount;
+  }
+
+  /** @param i an index below {@link #detailCount()} @return the name of the i-th detail */
+  String detailName(int i) {
+    return details[2 * i];
+  }
+
+  /** @param i an index below {@link #detailCount()} @return the value of the i-th detail */
+  String detailValue(int i) {
+    return details[2 * i + 1];
   }
 
   @Override
@@ -148,8 +187,8 @@ public final class AuditEvent {
     if (!reasons.isEmpty()) {
       s.append(", reasons=").append(reasons);
     }
-    if (!details.isEmpty()) {
-      s.append(", details=").append(details);
+    if (detailCount > 0) {
+      s.append(", details=").append(details());
     }
     return s.append(", at=").append(timestamp).append(']').toString();
   }
@@ -157,6 +196,146 @@ public final class AuditEvent {
   private static void append(StringBuilder s, String name, @Nullable String value) {
     if (value != null) {
       s.append(", ").append(name).append('=').append(value);
+    }
+  }
+
+  private static final String[] NO_DETAILS = new String[0];
+
+  /**
+   * The details as a read-only map over the event's array: equal to (and with the same hash code and text as)
+   * a {@code LinkedHashMap} holding the same details. Every method that would change it throws.
+   */
+  private static final class Details extends AbstractMap<String, String> {
+    private final String[] pairs;
+    private final int size;
+
+    Details(String[] pairs, int size) {
+      this.pairs = pairs;
+      this.size = size;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public @Nullable String get(@Nullable Object key) {
+      String[] p = pairs;
+      for (int i = 0, n = 2 * size; i < n; i += 2) {
+        if (p[i].equals(key)) {
+          return p[i + 1];
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public boolean containsKey(@Nullable Object key) {
+      return get(key) != null; // values are never null
+    }
+
+    @Override
+    public Set<Map.Entry<String, String>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Map.Entry<String, String>> iterator() {
+          return new Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+              return i < size;
+            }
+
+            @Override
+            public Map.Entry<String, String> next() {
+              if (i >= size) {
+                throw new NoSuchElementException();
+              }
+              int at = 2 * i++;
+              return Map.entry(pairs[at], pairs[at + 1]);
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return size;
+        }
+      };
+    }
+
+    @Override
+    public @Nullable String put(String key, String value) {
+      throw readOnly();
+    }
+
+    @Override
+    public @Nullable String remove(@Nullable Object key) {
+      throw readOnly();
+    }
+
+    @Override
+    public void putAll(Map<? extends String, ? extends String> m) {
+      throw readOnly();
+    }
+
+    @Override
+    public void clear() {
+      throw readOnly();
+    }
+
+    @Override
+    public @Nullable String putIfAbsent(String key, String value) {
+      throw readOnly();
+    }
+
+    @Override
+    public boolean remove(@Nullable Object key, @Nullable Object value) {
+      throw readOnly();
+    }
+
+    @Override
+    public boolean replace(String key, String oldValue, String newValue) {
+      throw readOnly();
+    }
+
+    @Override
+    public @Nullable String replace(String key, String value) {
+      throw readOnly();
+    }
+
+    @Override
+    public void replaceAll(BiFunction<? super String, ? super String, ? extends String> function) {
+      throw readOnly();
+    }
+
+    @Override
+    public String computeIfAbsent(String key, Function<? super String, ? extends String> mappingFunction) {
+      throw readOnly();
+    }
+
+    @Override
+    public @Nullable String computeIfPresent(String key,
+        BiFunction<? super String, ? super String, ? extends @Nullable String> remappingFunction) {
+      throw readOnly();
+    }
+
+    @Override
+    public @Nullable String compute(String key,
+        BiFunction<? super String, ? super @Nullable String, ? extends @Nullable String> remappingFunction) {
+      throw readOnly();
+    }
+
+    @Override
+    public @Nullable String merge(String key, String value,
+        BiFunction<? super String, ? super String, ? extends @Nullable String> remappingFunction) {
+      throw readOnly();
+    }
+
+    private static UnsupportedOperationException readOnly() {
+      return new UnsupportedOperationException("the details of an audit event cannot be changed");
     }
   }
 
@@ -175,7 +354,8 @@ public final class AuditEvent {
     private @Nullable String provider;
     private @Nullable String correlationId;
     private List<String> reasons = List.of();
-    private Map<String, String> details = new LinkedHashMap<>(8);
+    private String[] details = NO_DETAILS;
+    private int detailCount;
     private boolean shared;
 
     private Builder(AuditEventType type, Instant timestamp) {
@@ -254,16 +434,34 @@ public final class AuditEvent {
     public Builder detail(String name, @Nullable String value) {
       if (value != null) {
         Objects.requireNonNull(name, "name");
-        if (shared) {
-          details = new LinkedHashMap<>(details);
-          shared = false;
+        String[] d = details;
+        int n = 2 * detailCount;
+        for (int i = 0; i < n; i += 2) {
+          if (d[i].equals(name)) { // as a map would: the value replaced, the detail keeps its place
+            writable(n)[i + 1] = value;
+            return this;
+          }
         }
-        details.put(name, value);
+        d = writable(n + 2);
+        d[n] = name;
+        d[n + 1] = value;
+        detailCount++;
       }
       return this;
     }
 
-    private Map<String, String> share() {
+    /** The array to write, with room for {@code size} slots: a copy if it is shared with an event or too small. */
+    private String[] writable(int size) {
+      String[] d = details;
+      if (shared || size > d.length) {
+        d = Arrays.copyOf(d, Math.max(size > d.length ? Math.max(8, 2 * d.length) : d.length, size));
+        details = d;
+        shared = false;
+      }
+      return d;
+    }
+
+    private String[] share() {
       shared = true;
       return details;
     }

@@ -5,6 +5,11 @@ package com.algosure.audit;
  * implementations must be thread-safe. A sink that cannot record an event throws; what happens then is the
  * caller's {@link AuditFailurePolicy}.
  *
+ * <p>The policy decision point calls {@link #recordDecision} once per decision instead of {@link #record}: by
+ * default it builds the decision's {@link AuditEvent} and records it, so a sink that implements only
+ * {@link #record} sees exactly the events it always saw. A sink that does not need an {@code AuditEvent}
+ * overrides {@link #recordDecision} and saves building one for every decision.
+ *
  * <p>Built-in sinks: {@link #slf4j()} (one structured JSON line per event), {@link #inMemory()} (for tests)
  * and {@link #buffered(AuditSink, int)} (a non-blocking wrapper for slow sinks).
  *
@@ -20,6 +25,21 @@ public interface AuditSink {
    * @throws RuntimeException if the event could not be recorded
    */
   void record(AuditEvent event);
+
+  /**
+   * Records one decision of the policy decision point; called exactly once per decision. The default builds the
+   * decision's event ({@link AuditableDecision#toAuditEvent()}) and passes it to {@link #record}. Override it to
+   * record a decision without building an {@link AuditEvent}, or to build it later (the decision is immutable
+   * and may be kept); the override must record the same facts the event carries, or throw.
+   *
+   * @param decision the decision
+   * @throws RuntimeException if the decision could not be recorded; the decision point's
+   *     {@link AuditFailurePolicy} applies
+   * @since 0.1.0
+   */
+  default void recordDecision(AuditableDecision decision) {
+    record(decision.toAuditEvent());
+  }
 
   /** @return a sink writing one JSON line per event to the SLF4J logger {@code com.algosure.audit} at INFO */
   static AuditSink slf4j() {

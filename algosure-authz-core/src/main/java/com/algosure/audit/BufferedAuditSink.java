@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * A non-blocking wrapper for a slow sink: {@link #record} only enqueues, one daemon thread writes. A full
  * queue makes {@link #record} throw {@link AuditBufferFullException}, so the caller's
  * {@link AuditFailurePolicy} decides; an event the delegate fails to write is counted in {@link #failed()}
- * and logged by id.
+ * and logged by id. {@link #recordDecision} enqueues the (immutable) decision itself, and the writer thread
+ * hands it to the delegate's {@link AuditSink#recordDecision}, so the caller never builds its event.
  *
  * <p>Thread-safe. {@link #close()} writes what is queued (up to a bound) and stops the thread.
  *
@@ -25,7 +26,8 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
       .id("poison").outcome("STOP").build();
 
   private final AuditSink delegate;
-  private final BlockingQueue<AuditEvent> queue;
+  /** {@link AuditEvent}s and {@link AuditableDecision}s, in arrival order. */
+  private final BlockingQueue<Object> queue;
   private final Thread writer;
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
@@ -45,35 +47,56 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
   @Override
   public void record(AuditEvent event) {
     Objects.requireNonNull(event, "event");
+    enqueue(event, "event " + event.id());
+  }
+
+  /** Enqueues the decision itself; its event is built by the delegate, on the writer thread, if it wants one. */
+  @Override
+  public void recordDecision(AuditableDecision decision) {
+    Objects.requireNonNull(decision, "decision");
+    enqueue(decision, "decision " + decision.decisionId());
+  }
+
+  private void enqueue(Object item, String what) {
     if (closed) {
-      throw new AuditBufferFullException("audit buffer is closed: event " + event.id() + " not recorded");
+      throw new AuditBufferFullException("audit buffer is closed: " + what + " not recorded");
     }
     // keep one slot for the stop marker
-    if (queue.remainingCapacity() <= 1 || !queue.offer(event)) {
-      throw new AuditBufferFullException("audit buffer is full: event " + event.id()
+    if (queue.remainingCapacity() <= 1 || !queue.offer(item)) {
+      throw new AuditBufferFullException("audit buffer is full: " + what
           + " not recorded; the delegate sink is too slow or failing");
     }
   }
 
   private void drain() {
     while (true) {
-      AuditEvent e;
+      Object item;
       try {
-        e = queue.take();
+        item = queue.take();
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
         return;
       }
-      if (e == POISON) {
+      if (item == POISON) {
         return;
       }
       try {
-        delegate.record(e);
+        if (item instanceof AuditableDecision d) {
+          delegate.recordDecision(d);
+        } else {
+          delegate.record((AuditEvent) item);
+        }
         written.incrementAndGet();
       } catch (RuntimeException ex) {
         failed.incrementAndGet();
-        LOG.error("audit event {} of type {} could not be written by the delegate sink: {}", e.id(), e.type(),
-            ex.getClass().getName());
+        if (item instanceof AuditableDecision d) {
+          LOG.error("audit of decision {} could not be written by the delegate sink: {}", d.decisionId(),
+              ex.getClass().getName());
+        } else {
+          AuditEvent e = (AuditEvent) item;
+          LOG.error("audit event {} of type {} could not be written by the delegate sink: {}", e.id(), e.type(),
+              ex.getClass().getName());
+        }
       }
     }
   }

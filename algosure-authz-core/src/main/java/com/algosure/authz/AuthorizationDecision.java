@@ -1,7 +1,14 @@
 package com.algosure.authz;
 
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditableDecision;
+import com.algosure.authz.spi.Approval;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -12,9 +19,15 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe. The explanation names ids (tenant, organization, role, action) but never a
  * token, a secret or an attribute value.
  *
+ * <p>A decision is its own audit record: the decision point hands it to
+ * {@link com.algosure.audit.AuditSink#recordDecision}, and {@link #toAuditEvent()} builds the
+ * {@link AuditEvent} only for a sink that asks. The decision keeps a reference to its request for that (the
+ * actor, action, resource, correlation id, task and approval id it records); the request's attributes are
+ * never read from here.
+ *
  * @since 0.1.0
  */
-public final class AuthorizationDecision {
+public final class AuthorizationDecision implements AuditableDecision {
 
   private final Effect effect;
   private final List<ReasonCode> reasons;
@@ -25,32 +38,35 @@ public final class AuthorizationDecision {
   private final @Nullable OrganizationId organization;
   private final String decisionId;
   private final Instant timestamp;
-  private final @Nullable String explanation;
   // a permit's explanation is written only when asked for: the decision path builds no string
+  private final @Nullable String explanation;
   private final boolean crossTenant;
-  private final @Nullable String approvedBy;
+  private final @Nullable Approval approval;
+  private final AuthorizationRequest request;
 
+  /** A decision other than a permit: its explanation is given. */
   AuthorizationDecision(Effect effect, List<ReasonCode> reasons, DecisionStage stage, @Nullable Role matchedRole,
-      @Nullable Permission matchedPermission, @Nullable TenantId tenant, @Nullable OrganizationId organization,
-      String decisionId, Instant timestamp, String explanation) {
+      @Nullable TenantId tenant, @Nullable OrganizationId organization, boolean crossTenant,
+      AuthorizationRequest request, String decisionId, Instant timestamp, String explanation) {
     this.effect = effect;
     this.reasons = reasons;
     this.stage = stage;
     this.matchedRole = matchedRole;
-    this.matchedPermission = matchedPermission;
+    this.matchedPermission = null;
     this.tenant = tenant;
     this.organization = organization;
     this.decisionId = decisionId;
     this.timestamp = timestamp;
     this.explanation = explanation;
-    this.crossTenant = false;
-    this.approvedBy = null;
+    this.crossTenant = crossTenant;
+    this.approval = null;
+    this.request = request;
   }
 
   /** A permit, whose explanation is written from the role and permission when {@link #explanation()} is called. */
   AuthorizationDecision(List<ReasonCode> reasons, Role matchedRole, Permission matchedPermission, TenantId tenant,
-      @Nullable OrganizationId organization, String decisionId, Instant timestamp, boolean crossTenant,
-      @Nullable String approvedBy) {
+      @Nullable OrganizationId organization, boolean crossTenant, @Nullable Approval approval,
+      AuthorizationRequest request, String decisionId, Instant timestamp) {
     this.effect = Effect.PERMIT;
     this.reasons = reasons;
     this.stage = DecisionStage.APPROVAL;
@@ -62,7 +78,15 @@ public final class AuthorizationDecision {
     this.timestamp = timestamp;
     this.explanation = null;
     this.crossTenant = crossTenant;
-    this.approvedBy = approvedBy;
+    this.approval = approval;
+    this.request = request;
+  }
+
+  /** The same decision denied because its audit failed: it keeps the id, time, context and request. */
+  AuthorizationDecision deniedForAuditFailure() {
+    return new AuthorizationDecision(Effect.DENY, List.of(ReasonCode.AUDIT_FAILED), DecisionStage.AUDIT, null, tenant,
+        organization, crossTenant, request, decisionId, timestamp,
+        "the decision could not be audited, so it is denied (audit failure policy FAIL_CLOSED)");
   }
 
   /** @return what the caller may do */
@@ -111,11 +135,13 @@ public final class AuthorizationDecision {
   }
 
   /** @return the decision's unique id, also in its audit record */
+  @Override
   public String decisionId() {
     return decisionId;
   }
 
   /** @return when the decision was made, by the decision point's clock */
+  @Override
   public Instant timestamp() {
     return timestamp;
   }
@@ -128,7 +154,81 @@ public final class AuthorizationDecision {
     }
     return "permitted: role '" + matchedRole + "' grants '" + matchedPermission + "'"
         + (crossTenant ? " (cross-tenant administration with MFA)" : "")
-        + (approvedBy != null ? ", approved by '" + approvedBy + "'" : "");
+        + (approval != null ? ", approved by '" + approval.approvedBy() + "'" : "");
+  }
+
+  /**
+   * Builds this decision's audit record: type {@link AuditEventType#AUTHORIZATION_DECISION}, the decision's id
+   * and timestamp, the effect as outcome, tenant, organization, actor and its kind, action, resource,
+   * correlation id, the reasons' names, and the details {@code decisionId}, {@code stage}, {@code matchedRole}
+   * (permits), {@code onBehalfOf}, {@code agentGrant} and {@code task} (agents), {@code crossTenant},
+   * {@code approvalId} and {@code approvedBy}. Never a token, a secret or a request attribute.
+   *
+   * @return a new event on every call
+   * @since 0.1.0
+   */
+  @Override
+  public AuditEvent toAuditEvent() {
+    AuthorizationRequest r = request;
+    Actor actor = r.actorOrNull();
+    // the actor stage takes the action only from a request with an actor, and the resource only with an action
+    Permission action = actor == null ? null : r.actionOrNull();
+    ResourceRef resource = action == null ? null : r.resourceOrNull();
+    AuditEvent.Builder e = AuditEvent.builder(AuditEventType.AUTHORIZATION_DECISION, timestamp)
+        .id(decisionId) // one decision, one event: its id is the decision's, not a second fresh id
+        .outcome(effect.name())
+        .tenant(tenant == null ? null : tenant.value())
+        .organization(organization == null ? null : organization.value())
+        .actor(actor == null ? null : actor.id(), actor == null ? null : kind(actor))
+        .action(action == null ? null : action.name())
+        .resource(resource == null ? null : resource.toString())
+        .correlationId(r.correlationIdOrNull())
+        .reasons(names(reasons))
+        .detail("decisionId", decisionId)
+        .detail("stage", stage.name())
+        .detail("matchedRole", matchedRole == null || effect != Effect.PERMIT ? null : matchedRole.name());
+    if (actor instanceof Actor.Agent agent) {
+      e.detail("onBehalfOf", agent.onBehalfOf().id()).detail("agentGrant", agent.grant().grantId())
+          .detail("task", r.taskOrNull());
+    }
+    if (crossTenant) {
+      e.detail("crossTenant", "true");
+    }
+    if (approval != null) {
+      e.detail("approvalId", approval.id()).detail("approvedBy", approval.approvedBy());
+    } else if (r.approvalIdOrNull() != null) {
+      e.detail("approvalId", r.approvalIdOrNull());
+    }
+    return e.build();
+  }
+
+  private static final Map<ReasonCode, List<String>> NAMES;
+
+  static {
+    Map<ReasonCode, List<String>> names = new EnumMap<>(ReasonCode.class);
+    for (ReasonCode r : ReasonCode.values()) {
+      names.put(r, List.of(r.name()));
+    }
+    NAMES = names;
+  }
+
+  /** The reasons' names, without building a list for the common single reason. */
+  private static List<String> names(List<ReasonCode> reasons) {
+    if (reasons.size() == 1) {
+      return NAMES.get(reasons.get(0));
+    }
+    List<String> out = new ArrayList<>(reasons.size());
+    for (ReasonCode r : reasons) {
+      out.add(r.name());
+    }
+    return out;
+  }
+
+  static String kind(Actor actor) {
+    if (actor instanceof Actor.ServiceAccount) {
+      return "service-account";
+    }
+    return actor instanceof Actor.Agent ? "agent" : "user";
   }
 
   @Override

@@ -7,13 +7,20 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the stages of one decision have established so far. One per call of {@code decide}, used by one
- * thread; fields are filled in stage order and read by later stages.
+ * What the stages of one decision have established so far, used by one thread; fields are filled in stage
+ * order and read by later stages.
+ *
+ * <p>Reused: each thread keeps one ({@link #acquire}) so that a decision allocates no context, and a decision
+ * made while the thread's context is in use (a host SPI that calls {@code decide} from inside a decision) gets a
+ * fresh one. {@link #release} clears every field, so nothing of one decision is seen by the next or kept alive
+ * by the thread. No reference to a context leaves the decision point.
  */
 final class DecisionContext {
 
-  final AuthorizationRequest request;
-  final Instant now;
+  private static final ThreadLocal<DecisionContext> PER_THREAD = ThreadLocal.withInitial(DecisionContext::new);
+
+  AuthorizationRequest request;
+  Instant now;
 
   // ACTOR
   @Nullable Actor actor;
@@ -40,9 +47,50 @@ final class DecisionContext {
   private @Nullable AuthorizationContext view;
   private @Nullable List<RoleBinding> bindings;
 
-  DecisionContext(AuthorizationRequest request, Instant now) {
-    this.request = request;
-    this.now = now;
+  private boolean inUse;
+
+  private DecisionContext() {}
+
+  /**
+   * @param request the request being decided
+   * @param now the decision's time
+   * @return this thread's context, or a fresh one if it is in use by a decision further up the stack
+   */
+  static DecisionContext acquire(AuthorizationRequest request, Instant now) {
+    DecisionContext c = PER_THREAD.get();
+    if (c.inUse) {
+      c = new DecisionContext();
+    }
+    c.inUse = true;
+    c.request = request;
+    c.now = now;
+    return c;
+  }
+
+  /** Forgets the decision: every field back to its initial value, and the context free for the next decision. */
+  void release() {
+    request = null;
+    now = null;
+    actor = null;
+    principal = null;
+    action = null;
+    resource = null;
+    definition = null;
+    tenant = null;
+    organization = null;
+    crossTenant = false;
+    member = false;
+    matchedRole = null;
+    approvalRequired = false;
+    approval = null;
+    view = null;
+    bindings = null;
+    inUse = false;
+  }
+
+  /** For tests: whether this thread's reusable context is taken by a decision in progress. */
+  static boolean threadContextInUse() {
+    return PER_THREAD.get().inUse;
   }
 
   /**

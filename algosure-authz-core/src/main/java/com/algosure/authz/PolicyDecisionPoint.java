@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>{@link #decide} never throws and never permits by default: a missing or ambiguous context, or any
- * exception or null from a stage or a host SPI, is a DENY naming the stage. Every call emits exactly one
- * {@link AuditEvent} of type {@link AuditEventType#AUTHORIZATION_DECISION}. If the sink fails, the
+ * exception or null from a stage or a host SPI, is a DENY naming the stage. Every call audits the decision
+ * exactly once, through {@link AuditSink#recordDecision}: the sink gets the decision and, by default, records
+ * its {@link AuditEvent} of type {@link AuditEventType#AUTHORIZATION_DECISION}. If the sink fails, the
  * {@link AuditFailurePolicy} applies: by default the decision becomes a DENY ({@link ReasonCode#AUDIT_FAILED}).
  *
  * <p>Thread-safe; build once and share.
@@ -74,7 +75,16 @@ public final class PolicyDecisionPoint {
   private static final List<ReasonCode> PERMITTED_CROSS_TENANT_APPROVED =
       List.of(ReasonCode.PERMITTED, ReasonCode.CROSS_TENANT_ADMINISTRATION, ReasonCode.APPROVED);
 
-  private final Stage[] stages;
+  // The stages, one field each so that every call below is a direct call the JIT can inline; their order is
+  // listed once, in run().
+  private final ActorStage actorStage;
+  private final TenantStage tenantStage;
+  private final OrganizationStage organizationStage;
+  private final RbacStage rbacStage;
+  private final AttributeStage attributeStage;
+  private final EntitlementStage entitlementStage;
+  private final DomainStage domainStage;
+  private final ApprovalStage approvalStage;
   private final AuditSink auditSink;
   private final AuditFailurePolicy auditFailurePolicy;
   private final Clock clock;
@@ -85,17 +95,14 @@ public final class PolicyDecisionPoint {
     this.clock = b.clock;
     this.auditSink = b.auditSink;
     this.auditFailurePolicy = b.auditFailurePolicy;
-    // The order of the stages, in one place.
-    this.stages = new Stage[] {
-      new ActorStage(b.catalog),
-      new TenantStage(b.directory, b.catalog),
-      new OrganizationStage(b.directory),
-      new RbacStage(b.directory, b.catalog),
-      new AttributeStage(b.attributePolicies),
-      new EntitlementStage(b.entitlements, b.entitlementCacheTtl, b.clock),
-      new DomainStage(b.domainPolicies, b.requireDomainPolicy),
-      new ApprovalStage(b.approvals),
-    };
+    this.actorStage = new ActorStage(b.catalog);
+    this.tenantStage = new TenantStage(b.directory, b.catalog);
+    this.organizationStage = new OrganizationStage(b.directory);
+    this.rbacStage = new RbacStage(b.directory, b.catalog);
+    this.attributeStage = new AttributeStage(b.attributePolicies);
+    this.entitlementStage = new EntitlementStage(b.entitlements, b.entitlementCacheTtl, b.clock);
+    this.domainStage = new DomainStage(b.domainPolicies, b.requireDomainPolicy);
+    this.approvalStage = new ApprovalStage(b.approvals);
   }
 
   /** @return a new builder */
@@ -109,8 +116,12 @@ public final class PolicyDecisionPoint {
   }
 
   /**
-   * Decides a request. Never throws, never returns null, never permits by default; emits exactly one audit
-   * event.
+   * Decides a request. Never throws, never returns null, never permits by default; audits the decision exactly
+   * once, through {@link AuditSink#recordDecision}.
+   *
+   * <p>Allocates nothing but the decision (with its id and timestamp) on a permit when the sink builds no event:
+   * the stages' working state is a per-thread context, reused (a host SPI that decides from inside a decision
+   * gets a fresh one).
    *
    * @param request the request; a null request is denied
    * @return the decision
@@ -125,114 +136,85 @@ public final class PolicyDecisionPoint {
     if (request == null) {
       request = AuthorizationRequest.builder().build();
     }
-    DecisionContext c = new DecisionContext(request, now);
-    AuthorizationDecision decision = run(c);
-    return audit(c, decision);
+    DecisionContext c = DecisionContext.acquire(request, now);
+    AuthorizationDecision decision;
+    try {
+      decision = run(c);
+    } finally {
+      c.release(); // the decision keeps nothing of the context: the sink below may even decide again
+    }
+    return audit(decision);
   }
 
+  /** Runs the stages in the seed's order, the order listed in one place: here. */
   private AuthorizationDecision run(DecisionContext c) {
-    Stage[] s = stages;
-    for (int i = 0; i < s.length; i++) {
-      Verdict v;
-      try {
-        v = s[i].apply(c);
-      } catch (Throwable t) { // fail closed on anything a stage or a host SPI throws
-        LOG.warn("authorization stage {} failed ({}); denying", s[i].id(), t.getClass().getName());
-        LOG.debug("authorization stage {} failure", s[i].id(), t);
-        return decision(c, Effect.DENY, List.of(ReasonCode.STAGE_FAILURE), s[i].id(), null,
-            "stage " + s[i].id() + " failed (" + t.getClass().getSimpleName() + "), so the request is denied");
+    DecisionStage at = DecisionStage.ACTOR;
+    Verdict v;
+    try {
+      v = actorStage.apply(c);
+      if (v == null) {
+        at = DecisionStage.TENANT;
+        v = tenantStage.apply(c);
       }
-      if (v != null) {
-        return decision(c, v.effect(), List.of(v.reason()), s[i].id(), v.effect() == Effect.STEP_UP_REQUIRED
-            || v.effect() == Effect.APPROVAL_REQUIRED ? c.matchedRole : null, v.explanation());
+      if (v == null) {
+        at = DecisionStage.ORGANIZATION;
+        v = organizationStage.apply(c);
       }
+      if (v == null) {
+        at = DecisionStage.RBAC;
+        v = rbacStage.apply(c);
+      }
+      if (v == null) {
+        at = DecisionStage.ABAC;
+        v = attributeStage.apply(c);
+      }
+      if (v == null) {
+        at = DecisionStage.ENTITLEMENT;
+        v = entitlementStage.apply(c);
+      }
+      if (v == null) {
+        at = DecisionStage.DOMAIN;
+        v = domainStage.apply(c);
+      }
+      if (v == null) {
+        at = DecisionStage.APPROVAL;
+        v = approvalStage.apply(c);
+      }
+    } catch (Throwable t) { // fail closed on anything a stage or a host SPI throws
+      LOG.warn("authorization stage {} failed ({}); denying", at, t.getClass().getName());
+      LOG.debug("authorization stage {} failure", at, t);
+      return decision(c, Effect.DENY, List.of(ReasonCode.STAGE_FAILURE), at, null,
+          "stage " + at + " failed (" + t.getClass().getSimpleName() + "), so the request is denied");
+    }
+    if (v != null) {
+      return decision(c, v.effect(), List.of(v.reason()), at, v.effect() == Effect.STEP_UP_REQUIRED
+          || v.effect() == Effect.APPROVAL_REQUIRED ? c.matchedRole : null, v.explanation());
     }
     List<ReasonCode> reasons = c.crossTenant
         ? (c.approval != null ? PERMITTED_CROSS_TENANT_APPROVED : PERMITTED_CROSS_TENANT)
         : (c.approval != null ? PERMITTED_APPROVED : PERMITTED);
-    return new AuthorizationDecision(reasons, c.matchedRole, c.action, c.tenant, c.organization, AuditIds.next(), c.now,
-        c.crossTenant, c.approval == null ? null : c.approval.approvedBy());
+    return new AuthorizationDecision(reasons, c.matchedRole, c.action, c.tenant, c.organization, c.crossTenant,
+        c.approval, c.request, AuditIds.next(), c.now);
   }
 
   private static AuthorizationDecision decision(DecisionContext c, Effect effect, List<ReasonCode> reasons,
       DecisionStage stage, @Nullable Role role, String explanation) {
     // only the end of the pipeline permits, through the permit constructor: this is never a permit
-    return new AuthorizationDecision(effect, reasons, stage, role, null, c.tenant, c.organization, AuditIds.next(),
-        c.now, explanation);
+    return new AuthorizationDecision(effect, reasons, stage, role, c.tenant, c.organization, c.crossTenant, c.request,
+        AuditIds.next(), c.now, explanation);
   }
 
-  private AuthorizationDecision audit(DecisionContext c, AuthorizationDecision d) {
+  private AuthorizationDecision audit(AuthorizationDecision d) {
     try {
-      auditSink.record(event(c, d));
+      auditSink.recordDecision(d);
       return d;
     } catch (Throwable t) {
       LOG.error("audit of decision {} ({}) failed: {}", d.decisionId(), d.effect(), t.getClass().getName());
       if (auditFailurePolicy == AuditFailurePolicy.LOG_AND_CONTINUE || d.effect() == Effect.DENY) {
         return d;
       }
-      return new AuthorizationDecision(Effect.DENY, List.of(ReasonCode.AUDIT_FAILED), DecisionStage.AUDIT, null, null,
-          c.tenant, c.organization, d.decisionId(), d.timestamp(),
-          "the decision could not be audited, so it is denied (audit failure policy FAIL_CLOSED)");
+      return d.deniedForAuditFailure();
     }
-  }
-
-  private static AuditEvent event(DecisionContext c, AuthorizationDecision d) {
-    Actor actor = c.request.actorOrNull();
-    AuditEvent.Builder e = AuditEvent.builder(AuditEventType.AUTHORIZATION_DECISION, d.timestamp())
-        .id(d.decisionId()) // one decision, one event: its id is the decision's, not a second fresh id
-        .outcome(d.effect().name())
-        .tenant(c.tenant == null ? null : c.tenant.value())
-        .organization(c.organization == null ? null : c.organization.value())
-        .actor(actor == null ? null : actor.id(), actor == null ? null : kind(actor))
-        .action(c.action == null ? null : c.action.name())
-        .resource(c.resource == null ? null : c.resource.toString())
-        .correlationId(c.request.correlationIdOrNull())
-        .reasons(names(d.reasons()))
-        .detail("decisionId", d.decisionId())
-        .detail("stage", d.stage().name())
-        .detail("matchedRole", c.matchedRole == null || d.effect() != Effect.PERMIT ? null : c.matchedRole.name());
-    if (actor instanceof Actor.Agent agent) {
-      e.detail("onBehalfOf", agent.onBehalfOf().id()).detail("agentGrant", agent.grant().grantId())
-          .detail("task", c.request.taskOrNull());
-    }
-    if (c.crossTenant) {
-      e.detail("crossTenant", "true");
-    }
-    if (c.approval != null) {
-      e.detail("approvalId", c.approval.id()).detail("approvedBy", c.approval.approvedBy());
-    } else if (c.request.approvalIdOrNull() != null) {
-      e.detail("approvalId", c.request.approvalIdOrNull());
-    }
-    return e.build();
-  }
-
-  private static final Map<ReasonCode, List<String>> NAMES;
-
-  static {
-    Map<ReasonCode, List<String>> names = new java.util.EnumMap<>(ReasonCode.class);
-    for (ReasonCode r : ReasonCode.values()) {
-      names.put(r, List.of(r.name()));
-    }
-    NAMES = names;
-  }
-
-  /** The reasons' names, without building a list for the common single reason. */
-  private static List<String> names(List<ReasonCode> reasons) {
-    if (reasons.size() == 1) {
-      return NAMES.get(reasons.get(0));
-    }
-    List<String> out = new ArrayList<>(reasons.size());
-    for (ReasonCode r : reasons) {
-      out.add(r.name());
-    }
-    return out;
-  }
-
-  static String kind(Actor actor) {
-    if (actor instanceof Actor.ServiceAccount) {
-      return "service-account";
-    }
-    return actor instanceof Actor.Agent ? "agent" : "user";
   }
 
   @Override

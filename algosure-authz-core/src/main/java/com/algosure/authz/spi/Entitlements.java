@@ -1,5 +1,6 @@
 package com.algosure.authz.spi;
 
+import com.algosure.authz.internal.ArraySet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -19,7 +20,8 @@ public record Entitlements(Set<String> features, Map<String, Long> limits, Map<S
 
   /** @throws NullPointerException if a component is null */
   public Entitlements {
-    features = Set.copyOf(Objects.requireNonNull(features, "features"));
+    // an array set: the entitlement stage asks contains() on every decision that needs a feature
+    features = ArraySet.copyOf(Objects.requireNonNull(features, "features"));
     limits = Map.copyOf(Objects.requireNonNull(limits, "limits"));
     usage = Map.copyOf(Objects.requireNonNull(usage, "usage"));
   }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -197,7 +198,9 @@ public final class AccessTokenValidator implements AutoCloseable {
     Cache<TokenKey, AuthenticatedToken> c = cache;
     TokenKey key = null;
     if (c != null) {
-      key = TokenKey.of(bearer, start);
+      key = TokenKey.of(bearer, start); // null for a string with a non-ASCII character: no JWS, never cached
+    }
+    if (key != null) {
       AuthenticatedToken hit = c.getIfPresent(key);
       if (hit != null) {
         if (clock.millis() < hit.expiresAt().toEpochMilli() + skewMillis) {
@@ -222,7 +225,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       throw new TokenRejectedException(TokenRejectionReason.MALFORMED,
           "the token could not be validated (" + e.getClass().getSimpleName() + "), so it is refused");
     }
-    if (c != null) {
+    if (key != null) {
       c.put(key, validated);
     }
     return validated;
@@ -287,11 +290,11 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
     JWTClaimsSet claims = issuer.verify(jwt);
     Instant exp = claims.getExpirationTime().toInstant();
-    Map<String, Object> json = claims.toJSONObject();
+    Map<String, Object> json = Claims.of(claims); // the one copy: AuthenticatedToken keeps it as it is
     MappedIdentity identity = issuer.mapping().map(json, exp.plusMillis(issuer.skewMillis()));
     String subject = claims.getSubject() != null ? claims.getSubject() : identity.actor().id();
     List<String> aud = claims.getAudience();
-    return new AuthenticatedToken(subject, iss, new java.util.LinkedHashSet<>(aud), exp, json, identity.actor(),
+    return new AuthenticatedToken(subject, iss, Set.copyOf(aud), exp, json, identity.actor(),
         identity.tenantHints());
   }
 

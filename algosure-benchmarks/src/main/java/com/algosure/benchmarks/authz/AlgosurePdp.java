@@ -2,6 +2,7 @@ package com.algosure.benchmarks.authz;
 
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditSink;
+import com.algosure.audit.AuditableDecision;
 import com.algosure.authz.Actor;
 import com.algosure.authz.AuthorizationRequest;
 import com.algosure.authz.PermissionDefinition;
@@ -21,16 +22,35 @@ import org.openjdk.jmh.annotations.CompilerControl;
 
 /**
  * Our side: a {@link PolicyDecisionPoint} with the world's role catalogue, an in-memory directory, in-memory
- * entitlements and an audit sink that keeps nothing (but is never inlined, so every audit event really is
- * built), all other options at their defaults (system clock, 30 s entitlement cache, no ABAC or domain
- * policy).
+ * entitlements and an audit sink that keeps nothing but is never inlined (so the JIT cannot skip what the sink
+ * is handed), all other options at their defaults (system clock, 30 s entitlement cache, no ABAC or domain
+ * policy). The sink is one of two kinds, see {@link Audit}.
  */
 public final class AlgosurePdp {
 
+  /** What the benchmark's audit sink asks of each decision. */
+  public enum Audit {
+    /**
+     * A sink that implements only {@code record(AuditEvent)}, like every sink before
+     * {@code AuditSink.recordDecision} existed: every decision builds its generic {@code AuditEvent}.
+     */
+    EVENT,
+    /**
+     * A sink that overrides {@code recordDecision} and takes the decision itself (immutable, its own audit
+     * record): no {@code AuditEvent} is built, as for a host sink that writes its own format.
+     */
+    DECISION
+  }
+
   private final PolicyDecisionPoint pdp;
 
-  /** @param world the world to decide in */
+  /** @param world the world to decide in, audited as {@link Audit#EVENT} (every decision builds its event) */
   public AlgosurePdp(PdpWorld world) {
+    this(world, Audit.EVENT);
+  }
+
+  /** @param world the world to decide in @param audit what the audit sink asks of each decision */
+  public AlgosurePdp(PdpWorld world, Audit audit) {
     RoleCatalog.Builder catalog = RoleCatalog.builder();
     for (String p : world.permissions()) {
       String feature = world.featureOf(p);
@@ -49,7 +69,7 @@ public final class AlgosurePdp {
         .roleCatalog(catalog.build())
         .directory(directory.build())
         .entitlements(EntitlementSource.inMemory(plans))
-        .auditSink(new DiscardingAuditSink())
+        .auditSink(audit == Audit.EVENT ? new DiscardingAuditSink() : new DiscardingDecisionSink())
         .build();
   }
 
@@ -92,6 +112,25 @@ public final class AlgosurePdp {
     @Override
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     public void record(AuditEvent event) {
+      // intentionally empty
+    }
+  }
+
+  /**
+   * Takes each decision through {@code recordDecision} and keeps nothing; never inlined, so the decision it is
+   * handed must exist (it is also the benchmark's result). Builds no event: what a sink that writes its own
+   * format from the decision costs beyond this is the host's choice.
+   */
+  static final class DiscardingDecisionSink implements AuditSink {
+    @Override
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    public void record(AuditEvent event) {
+      throw new IllegalStateException("the decision point audits through recordDecision");
+    }
+
+    @Override
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    public void recordDecision(AuditableDecision decision) {
       // intentionally empty
     }
   }
