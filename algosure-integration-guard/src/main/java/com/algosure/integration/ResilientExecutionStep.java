@@ -7,13 +7,12 @@ import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.RateLimitStore;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.ExecutionContext;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.TimeoutExceededException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,15 +32,18 @@ final class ResilientExecutionStep implements GuardStep {
   private final HttpClient client;
   private final String correlationHeader;
   private final Clock clock;
+  /** Measures each attempt against its timeout: monotonic nanoseconds ({@code System::nanoTime} unless a test injects one). */
+  private final LongSupplier ticker;
   private final Auditor auditor;
   private final Escalator escalator;
 
   ResilientExecutionStep(RateLimitStore rateLimits, HttpClient client, String correlationHeader, Clock clock,
-      Auditor auditor, Escalator escalator) {
+      LongSupplier ticker, Auditor auditor, Escalator escalator) {
     this.rateLimits = rateLimits;
     this.client = client;
     this.correlationHeader = correlationHeader;
     this.clock = clock;
+    this.ticker = ticker;
     this.auditor = auditor;
     this.escalator = escalator;
   }
@@ -123,7 +125,7 @@ final class ResilientExecutionStep implements GuardStep {
     }
   }
 
-  /** One attempt: permits, audit, timeout-bounded exchange, classification. Never throws. */
+  /** One attempt: permits, audit, exchange checked against the attempt timeout, classification. Never throws. */
   private AttemptResult attempt(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx) {
     int n = ctx.getAttemptCount() + 1;
     Instant now = clock.instant();
@@ -144,21 +146,32 @@ final class ResilientExecutionStep implements GuardStep {
     CallContext context = new CallContext(c.request, c.endpoint, n, c.secrets, client, policy.attemptTimeout(),
         policy.maxResponseBytes(), policy.idempotencyHeader(), correlationHeader);
     c.attempts = n;
-    ProviderResponse response;
+    ProviderResponse response = null;
+    Throwable thrown = null;
+    long started = ticker.getAsLong();
     try {
-      response = p.inner.get(() -> c.call.exchange(context));
-    } catch (TimeoutExceededException e) {
-      return failure(c, n, e, sent(c, context), "timeout after " + policy.attemptTimeout().toMillis() + " ms");
-    } catch (FailsafeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      return failure(c, n, cause, sent(c, context), cause.getClass().getName());
-    } catch (TransportPolicyViolationException e) {
-      return new AttemptResult(c, n, AttemptResult.Kind.TRANSPORT_DENIED, null, null, e.getMessage(), false);
-    } catch (ResponseTooLargeException e) {
+      response = c.call.exchange(context);
+    } catch (InterruptedException e) {
+      // an interrupt that is not the guard's own (the guard never interrupts) stays visible to the caller
+      Thread.currentThread().interrupt();
+      thrown = e;
+    } catch (Throwable e) {
+      thrown = e;
+    }
+    // The per-attempt timeout (see ProviderRuntime): whatever the attempt returned or threw, an attempt that
+    // took longer than the timeout is a timeout, so a late answer is never taken as a fact.
+    if (ticker.getAsLong() - started >= p.attemptTimeoutNanos) {
+      return failure(c, n, null, sent(c, context), p.timeoutError);
+    }
+    if (thrown instanceof TransportPolicyViolationException) {
+      return new AttemptResult(c, n, AttemptResult.Kind.TRANSPORT_DENIED, null, null, thrown.getMessage(), false);
+    }
+    if (thrown instanceof ResponseTooLargeException) {
       c.maybeSent = true;
-      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null, e.getMessage(), false);
-    } catch (RuntimeException | Error e) {
-      return failure(c, n, e, sent(c, context), e.getClass().getName());
+      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null, thrown.getMessage(), false);
+    }
+    if (thrown != null) {
+      return failure(c, n, thrown, sent(c, context), thrown.getClass().getName());
     }
     c.maybeSent = true;
     if (response == null) {
@@ -211,10 +224,11 @@ final class ResilientExecutionStep implements GuardStep {
     throw new IllegalStateException("RateLimitStore.acquire returned " + d);
   }
 
-  private AttemptResult failure(CallState<?> c, int n, Throwable t, boolean sent, String error) {
+  /** @param t what the attempt threw, or null for a timeout */
+  private AttemptResult failure(CallState<?> c, int n, @Nullable Throwable t, boolean sent, String error) {
     Classification cl;
     try {
-      cl = t instanceof TimeoutExceededException
+      cl = t == null
           ? (sent ? Classification.unknownState() : Classification.transientFailure())
           : c.call.classify(t, sent);
     } catch (RuntimeException e) {
