@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * Each operation is one atomic {@code compute} on the key. Thread-safe. Not shared between processes: use
  * a distributed implementation when several instances serve the same keys.
  *
- * <p>Records are kept compact, since a store may hold many: a caller key in canonical UUID form
- * ({@code 8-4-4-4-12} lowercase hex digits) is kept as its 128 bits, a fingerprint of the form
+ * <p>Records are kept compact, since a store may hold many: keys of the same tenant, provider and action
+ * share one scope object, a caller key in canonical UUID form ({@code 8-4-4-4-12} lowercase hex digits) is
+ * kept as its 128 bits, a fingerprint of the form
  * {@code sha256:} + 64 lowercase hex digits (the guard's) or 64 lowercase hex digits alone as its 256 bits,
  * and a completed record keeps neither its owner (a completed key can no longer be completed or released)
  * nor a completion future (one exists only while a duplicate waits for an in-flight key). Any other key or
@@ -32,9 +34,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
+  /** How many scopes (tenant, provider, action) are shared at most. */
+  static final int MAX_SCOPES = 10_000;
+
   private final Clock clock;
-  /** Keys are {@link UuidKey}s for caller keys in canonical UUID form, else the caller's {@link IdempotencyKey}. */
+  /** Keys are {@link UuidKey}s for caller keys in canonical UUID form, else {@link TextKey}s. */
   private final Cache<Object, Entry> cache;
+  private final ConcurrentHashMap<Scope, Scope> scopes = new ConcurrentHashMap<>();
 
   InMemoryIdempotencyStore(Clock clock, long maximumKeys) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -196,11 +202,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return ((nowMillis ^ at) & (ttlMillis ^ at)) < 0 ? Long.MAX_VALUE : at;
   }
 
-  /** @return the cache key: the UUID's bits for a caller key in canonical UUID form, else the key itself */
-  static Object storeKey(IdempotencyKey key) {
+  /**
+   * @return the cache key: the scope (shared by all keys of a tenant, provider and action) with the UUID's bits
+   *     for a caller key in canonical UUID form, else with the caller's key
+   */
+  private Object storeKey(IdempotencyKey key) {
+    Scope scope = scope(key);
     String k = key.key();
     if (k.length() != 36) {
-      return key;
+      return new TextKey(scope, k);
     }
     long msb = 0;
     long lsb = 0;
@@ -208,13 +218,13 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       char c = k.charAt(i);
       if (i == 8 || i == 13 || i == 18 || i == 23) {
         if (c != '-') {
-          return key;
+          return new TextKey(scope, k);
         }
         continue;
       }
       int v = Hex.lower(c);
       if (v < 0) {
-        return key;
+        return new TextKey(scope, k);
       }
       if (i < 18) {
         msb = msb << 4 | v;
@@ -222,14 +232,38 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         lsb = lsb << 4 | v;
       }
     }
-    return new UuidKey(key.tenant(), key.provider(), key.action(), msb, lsb);
+    return new UuidKey(scope, msb, lsb);
   }
 
   /**
-   * A caller key in canonical UUID form: only such keys map to this type, and each maps to one value, so two
-   * scoped keys are equal exactly when their {@link IdempotencyKey}s are.
+   * @return the key's scope, the same instance for every key of a tenant, provider and action (up to
+   *     {@link #MAX_SCOPES} scopes; beyond that an equal instance of its own), so records do not each hold
+   *     the tenant, provider and action objects of their request
    */
-  record UuidKey(TenantId tenant, ProviderId provider, String action, long msb, long lsb) {}
+  private Scope scope(IdempotencyKey key) {
+    Scope probe = new Scope(key.tenant(), key.provider(), key.action());
+    Scope shared = scopes.get(probe);
+    if (shared != null) {
+      return shared;
+    }
+    if (scopes.size() >= MAX_SCOPES) {
+      return probe; // equal by value all the same: only memory is at stake
+    }
+    shared = scopes.putIfAbsent(probe, probe);
+    return shared == null ? probe : shared;
+  }
+
+  /** A tenant, provider and action: the scope of caller keys. */
+  record Scope(TenantId tenant, ProviderId provider, String action) {}
+
+  /**
+   * A caller key in canonical UUID form, as its bits: only such keys map to this type, and each maps to one
+   * value, so two scoped keys are equal exactly when their {@link IdempotencyKey}s are.
+   */
+  record UuidKey(Scope scope, long msb, long lsb) {}
+
+  /** Any other caller key, as given. */
+  record TextKey(Scope scope, String key) {}
 
   /** Lowercase hex digits. */
   static final class Hex {

@@ -108,6 +108,23 @@ class InMemoryIdempotencyStoreTest {
   }
 
   @Test
+  void keysOfMoreScopesThanAreSharedAreStillKeptApartAndFound() {
+    InMemoryIdempotencyStore large = IdempotencyStore.inMemory(clock, 100_000);
+    int tenants = InMemoryIdempotencyStore.MAX_SCOPES + 50;
+    for (int t = 0; t < tenants; t++) {
+      IdempotencyKey k = new IdempotencyKey(TenantId.of("t-" + t), ProviderId.of("p"), "mail:send", new UUID(0, 1).toString());
+      assertThat(large.claim(k, SHA, "owner", TTL)).as("tenant %d", t).isSameAs(ClaimResult.claimed());
+      assertThat(large.complete(k, "owner", "outcome-" + t, TTL)).isTrue();
+    }
+
+    for (int t : new int[] {0, InMemoryIdempotencyStore.MAX_SCOPES - 1, InMemoryIdempotencyStore.MAX_SCOPES, tenants - 1}) {
+      IdempotencyKey k = new IdempotencyKey(TenantId.of("t-" + t), ProviderId.of("p"), "mail:send", new UUID(0, 1).toString());
+      assertThat(large.claim(k, SHA, "someone", TTL)).isEqualTo(new ClaimResult.Completed("outcome-" + t));
+    }
+    assertThat(large.size()).isEqualTo(tenants);
+  }
+
+  @Test
   void completeWhenTheRecordIsCompletedThenNobodyCanCompleteOrReleaseItAgain() {
     completed(key("k-1"), SHA, "first");
 
