@@ -56,7 +56,7 @@ public final class GuardResilience {
    * @return the step's result: null when the call succeeded (the last step ends the pipeline), else an outcome
    */
   public @Nullable Object run(IntegrationRequest request) {
-    CallState<Object> c = new CallState<>(request, call, clock.instant(), steps);
+    CallState<Object> c = new CallState<>(request, call, steps);
     c.provider = runtime;
     c.endpoint = runtime.policy.endpoint();
     return c.proceed();

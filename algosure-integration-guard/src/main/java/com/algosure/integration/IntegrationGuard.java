@@ -118,7 +118,7 @@ public final class IntegrationGuard {
   public <T> IntegrationOutcome<T> execute(IntegrationRequest request, ProviderCall<T> call) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(call, "call");
-    CallState<T> c = new CallState<>(request, call, clock.instant(), steps);
+    CallState<T> c = new CallState<>(request, call, steps);
     try {
       return c.proceed();
     } catch (RuntimeException | Error e) {

@@ -15,7 +15,9 @@ final class Payloads {
   private static final ObjectMapper CANONICAL = new ObjectMapper()
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
       .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] PREFIX = "sha256:".getBytes(StandardCharsets.ISO_8859_1);
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Payloads::newSha256);
 
   private Payloads() {}
 
@@ -29,24 +31,37 @@ final class Payloads {
   }
 
   static String fingerprint(byte[] payload) {
-    return "sha256:" + hex(sha256(payload));
+    byte[] digest = sha256(payload);
+    byte[] text = new byte[PREFIX.length + digest.length * 2];
+    System.arraycopy(PREFIX, 0, text, 0, PREFIX.length);
+    hex(digest, text, PREFIX.length);
+    return new String(text, StandardCharsets.ISO_8859_1);
   }
 
+  /** @return the SHA-256 of the bytes, with a digest kept per thread (no provider look-up per hash) */
   static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    return SHA256.get().digest(bytes); // digest() resets it for the next use
   }
 
   static String hex(byte[] bytes) {
-    char[] out = new char[bytes.length * 2];
+    byte[] text = new byte[bytes.length * 2];
+    hex(bytes, text, 0);
+    return new String(text, StandardCharsets.ISO_8859_1);
+  }
+
+  private static void hex(byte[] bytes, byte[] out, int at) {
     for (int i = 0; i < bytes.length; i++) {
-      out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
-      out[2 * i + 1] = HEX[bytes[i] & 0xf];
+      out[at + 2 * i] = HEX[(bytes[i] >> 4) & 0xf];
+      out[at + 2 * i + 1] = HEX[bytes[i] & 0xf];
     }
-    return new String(out);
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
   }
 
   static String utf8(byte[] bytes) {

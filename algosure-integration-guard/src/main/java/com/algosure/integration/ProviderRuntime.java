@@ -79,9 +79,9 @@ final class ProviderRuntime {
           AttemptResult last = e.getLastResult();
           if (last != null) {
             auditor.emit(auditor.event(AuditEventType.INTEGRATION_RETRY, last.call, "RETRY")
-                .detail("attempt", Integer.toString(e.getAttemptCount() + 1))
+                .detail("attempt", Text.decimal(e.getAttemptCount() + 1))
                 .detail("previousResult", last.kind.name())
-                .detail("status", last.status() == 0 ? null : Integer.toString(last.status())));
+                .detail("status", last.status() == 0 ? null : Text.decimal(last.status())));
           }
         });
     if (jitter > 0) {

@@ -57,7 +57,7 @@ final class ResilientExecutionStep implements GuardStep {
       r = p.outer.get(ctx -> attempt(c, p, ctx));
     } catch (CircuitBreakerOpenException e) {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.CIRCUIT_OPEN)
-          .detail("attempts", Integer.toString(c.attempts)));
+          .detail("attempts", Text.decimal(c.attempts)));
       return c.failed(OutcomeReason.CIRCUIT_OPEN, 0, "the circuit breaker of provider '" + p.policy.provider()
           + "' is open after repeated failures; nothing was sent");
     } catch (RuntimeException e) {
@@ -79,7 +79,7 @@ final class ResilientExecutionStep implements GuardStep {
       case TRANSIENT: {
         OutcomeReason reason = r.budgetDenied ? OutcomeReason.RETRY_BUDGET_EXHAUSTED : OutcomeReason.RETRIES_EXHAUSTED;
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", reason)
-            .detail("attempts", Integer.toString(c.attempts)).detail("lastError", r.error));
+            .detail("attempts", Text.decimal(c.attempts)).detail("lastError", r.error));
         return c.failed(reason, r.status(), "transient failures of provider '" + c.request.provider() + "' lasted past "
             + (r.budgetDenied ? "the provider's retry budget" : "the bounded retry policy") + " (" + c.attempts
             + " attempts, last: " + r.error + ")");
@@ -92,7 +92,7 @@ final class ResilientExecutionStep implements GuardStep {
         return c.rateLimited(OutcomeReason.RATE_LIMIT_EXCEEDED, r.retryAt);
       case LIMIT_UNAVAILABLE:
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.RATE_LIMIT_UNAVAILABLE)
-            .detail("attempts", Integer.toString(c.attempts)));
+            .detail("attempts", Text.decimal(c.attempts)));
         return c.failed(OutcomeReason.RATE_LIMIT_UNAVAILABLE, 0, "the rate-limit store failed, so attempt "
             + r.attempt + " was not sent");
       case PAUSED:
@@ -102,8 +102,8 @@ final class ResilientExecutionStep implements GuardStep {
       case PERMANENT: {
         OutcomeReason reason = r.response == null ? OutcomeReason.CALL_FAILED : OutcomeReason.PROVIDER_ERROR;
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", reason)
-            .detail("attempts", Integer.toString(c.attempts)).detail("lastError", r.error)
-            .detail("status", r.status() == 0 ? null : Integer.toString(r.status())));
+            .detail("attempts", Text.decimal(c.attempts)).detail("lastError", r.error)
+            .detail("status", r.status() == 0 ? null : Text.decimal(r.status())));
         return c.failed(reason, r.status(), r.response == null
             ? "the provider call failed before sending (" + r.error + ")"
             : "provider '" + c.request.provider() + "' answered " + r.status() + ", which is not retried");
@@ -136,10 +136,10 @@ final class ResilientExecutionStep implements GuardStep {
     if (limited != null) {
       return limited;
     }
-    if (!auditor.emit(auditor.event(AuditEventType.INTEGRATION_REQUEST, c, "SENDING")
-        .detail("attempt", Integer.toString(n))
+    if (!auditor.emit(auditor.event(AuditEventType.INTEGRATION_REQUEST, c, "SENDING", now)
+        .detail("attempt", Text.decimal(n))
         .detail("fingerprint", c.request.fingerprint())
-        .detail("bytes", Integer.toString(c.request.payloadSize()))) && auditor.failClosed()) {
+        .detail("bytes", Text.decimal(c.request.payloadSize()))) && auditor.failClosed()) {
       return new AttemptResult(c, n, AttemptResult.Kind.AUDIT_FAILED, null, null, "audit failed", false);
     }
     ProviderPolicy policy = p.policy;
@@ -189,9 +189,8 @@ final class ResilientExecutionStep implements GuardStep {
   }
 
   private @Nullable AttemptResult permits(CallState<?> c, ProviderRuntime p, int n, Instant at) {
-    RateLimitKey tenantKey = RateLimitKey.of(p.policy.provider(), c.request.tenantOrNull());
     try {
-      AttemptResult r = permit(c, n, tenantKey, p.policy.tenantRateLimit(), at);
+      AttemptResult r = permit(c, n, c.tenantKey(), p.policy.tenantRateLimit(), at);
       return r != null ? r : permit(c, n, p.providerKey, p.policy.providerRateLimit(), at);
     } catch (RuntimeException e) {
       LOG.warn("rate-limit store failed for provider {}: {}", p.policy.provider(), e.getClass().getName());
@@ -240,7 +239,7 @@ final class ResilientExecutionStep implements GuardStep {
     c.lastError = error;
     AttemptResult.Kind kind = kindOf(cl, sent);
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, kind.name())
-        .detail("attempt", Integer.toString(n))
+        .detail("attempt", Text.decimal(n))
         .detail("error", error)
         .detail("requestSent", Boolean.toString(sent)));
     return new AttemptResult(c, n, kind, null, null, error, kind == AttemptResult.Kind.TRANSIENT);
@@ -266,10 +265,10 @@ final class ResilientExecutionStep implements GuardStep {
     Instant now = clock.instant();
     String sha256 = Payloads.hex(Payloads.sha256(response.bodyUnsafe()));
     c.responseSha256 = sha256;
-    auditor.emit(auditor.event(AuditEventType.INTEGRATION_RESPONSE, c, "RECEIVED")
-        .detail("attempt", Integer.toString(n))
-        .detail("status", Integer.toString(response.status()))
-        .detail("bytes", Integer.toString(response.bodySize()))
+    auditor.emit(auditor.event(AuditEventType.INTEGRATION_RESPONSE, c, "RECEIVED", now)
+        .detail("attempt", Text.decimal(n))
+        .detail("status", Text.decimal(response.status()))
+        .detail("bytes", Text.decimal(response.bodySize()))
         .detail("sha256", sha256));
     Classification cl;
     try {
@@ -280,14 +279,14 @@ final class ResilientExecutionStep implements GuardStep {
     if (cl == null) {
       cl = Classification.unknownState();
     }
-    String status = Integer.toString(response.status());
+    String status = Text.decimal(response.status());
     switch (cl.kind()) {
       case SUCCESS:
         return new AttemptResult(c, n, AttemptResult.Kind.SUCCESS, response, null, status, false);
       case TRANSIENT:
         c.lastError = "status " + status;
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "TRANSIENT")
-            .detail("attempt", Integer.toString(n)).detail("status", status));
+            .detail("attempt", Text.decimal(n)).detail("status", status));
         return new AttemptResult(c, n, AttemptResult.Kind.TRANSIENT, response, null, "status " + status, true);
       case RATE_LIMITED:
         return rateLimited(c, p, ctx, n, response, cl, now);
@@ -306,7 +305,7 @@ final class ResilientExecutionStep implements GuardStep {
     ProviderPolicy policy = p.policy;
     Instant retryAt = cl.retryAt().orElse(now.plus(policy.defaultRetryAfter()));
     try {
-      rateLimits.pause(RateLimitKey.of(policy.provider(), c.request.tenantOrNull()), retryAt);
+      rateLimits.pause(c.tenantKey(), retryAt);
     } catch (RuntimeException e) {
       LOG.warn("rate-limit store failed to pause provider {}: {}", policy.provider(), e.getClass().getName());
     }
@@ -319,8 +318,8 @@ final class ResilientExecutionStep implements GuardStep {
     c.lastError = "status " + response.status();
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, waitHere ? "WAITING" : "RATE_LIMITED",
         OutcomeReason.PROVIDER_RATE_LIMITED)
-        .detail("attempt", Integer.toString(n))
-        .detail("status", Integer.toString(response.status()))
+        .detail("attempt", Text.decimal(n))
+        .detail("status", Text.decimal(response.status()))
         .detail("retryAfter", retryAt.toString()));
     return new AttemptResult(c, n, AttemptResult.Kind.RATE_LIMITED, response, retryAt, "status " + response.status(), waitHere);
   }
