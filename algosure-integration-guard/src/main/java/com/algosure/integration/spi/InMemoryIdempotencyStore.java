@@ -253,17 +253,52 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return shared == null ? probe : shared;
   }
 
+  // equals and hashCode written out: they run on every look-up, and plain code beats the records' generated ones
+
   /** A tenant, provider and action: the scope of caller keys. */
-  record Scope(TenantId tenant, ProviderId provider, String action) {}
+  record Scope(TenantId tenant, ProviderId provider, String action) {
+    @Override
+    public boolean equals(Object o) {
+      // TenantId and ProviderId are records of their value: equal exactly when their values are
+      return this == o || (o instanceof Scope s && tenant.value().equals(s.tenant.value())
+          && provider.value().equals(s.provider.value()) && action.equals(s.action));
+    }
+
+    @Override
+    public int hashCode() {
+      return (tenant.value().hashCode() * 31 + provider.value().hashCode()) * 31 + action.hashCode();
+    }
+  }
 
   /**
    * A caller key in canonical UUID form, as its bits: only such keys map to this type, and each maps to one
    * value, so two scoped keys are equal exactly when their {@link IdempotencyKey}s are.
    */
-  record UuidKey(Scope scope, long msb, long lsb) {}
+  record UuidKey(Scope scope, long msb, long lsb) {
+    @Override
+    public boolean equals(Object o) {
+      return this == o || (o instanceof UuidKey k && msb == k.msb && lsb == k.lsb && scope.equals(k.scope));
+    }
+
+    @Override
+    public int hashCode() {
+      long bits = msb ^ lsb;
+      return scope.hashCode() * 31 + (int) (bits ^ (bits >>> 32));
+    }
+  }
 
   /** Any other caller key, as given. */
-  record TextKey(Scope scope, String key) {}
+  record TextKey(Scope scope, String key) {
+    @Override
+    public boolean equals(Object o) {
+      return this == o || (o instanceof TextKey k && key.equals(k.key) && scope.equals(k.scope));
+    }
+
+    @Override
+    public int hashCode() {
+      return scope.hashCode() * 31 + key.hashCode();
+    }
+  }
 
   /** Lowercase hex digits. */
   static final class Hex {
