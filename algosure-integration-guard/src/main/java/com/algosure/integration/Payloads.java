@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -17,7 +18,7 @@ final class Payloads {
       .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] PREFIX = "sha256:".getBytes(StandardCharsets.ISO_8859_1);
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Payloads::newSha256);
+  private static final ThreadLocal<Sha256> SHA256 = ThreadLocal.withInitial(Sha256::new);
 
   private Payloads() {}
 
@@ -31,16 +32,18 @@ final class Payloads {
   }
 
   static String fingerprint(byte[] payload) {
-    byte[] digest = sha256(payload);
-    byte[] text = new byte[PREFIX.length + digest.length * 2];
+    Sha256 sha = SHA256.get();
+    byte[] text = new byte[PREFIX.length + 64];
     System.arraycopy(PREFIX, 0, text, 0, PREFIX.length);
-    hex(digest, text, PREFIX.length);
+    hex(sha.digest(payload), text, PREFIX.length);
     return new String(text, StandardCharsets.ISO_8859_1);
   }
 
-  /** @return the SHA-256 of the bytes, with a digest kept per thread (no provider look-up per hash) */
-  static byte[] sha256(byte[] bytes) {
-    return SHA256.get().digest(bytes); // digest() resets it for the next use
+  /** @return the hex SHA-256 of the bytes */
+  static String sha256Hex(byte[] bytes) {
+    byte[] text = new byte[64];
+    hex(SHA256.get().digest(bytes), text, 0);
+    return new String(text, StandardCharsets.ISO_8859_1);
   }
 
   static String hex(byte[] bytes) {
@@ -56,11 +59,32 @@ final class Payloads {
     }
   }
 
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
+  /**
+   * A SHA-256 digest and its output buffer, one per thread: no provider look-up and no output array per hash.
+   * {@link #digest} is not re-entrant, and nothing it calls can re-enter it.
+   */
+  private static final class Sha256 {
+    private final MessageDigest digest;
+    private final byte[] out = new byte[32];
+
+    Sha256() {
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is not available", e);
+      }
+    }
+
+    /** @return the hash in this thread's buffer, valid until the thread's next hash */
+    byte[] digest(byte[] bytes) {
+      digest.update(bytes);
+      try {
+        digest.digest(out, 0, out.length); // also resets the digest for the next use
+      } catch (DigestException e) {
+        digest.reset();
+        throw new IllegalStateException("SHA-256 failed", e);
+      }
+      return out;
     }
   }
 

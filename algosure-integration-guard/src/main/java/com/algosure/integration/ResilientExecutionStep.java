@@ -263,7 +263,7 @@ final class ResilientExecutionStep implements GuardStep {
   private AttemptResult classify(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
       ProviderResponse response) {
     Instant now = clock.instant();
-    String sha256 = Payloads.hex(Payloads.sha256(response.bodyUnsafe()));
+    String sha256 = Payloads.sha256Hex(response.bodyUnsafe());
     c.responseSha256 = sha256;
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_RESPONSE, c, "RECEIVED", now)
         .detail("attempt", Text.decimal(n))

@@ -26,7 +26,7 @@ final class ResponseValidationStep implements GuardStep {
     if (r == null) {
       throw new IllegalStateException("validation without a response");
     }
-    String sha256 = c.responseSha256 != null ? c.responseSha256 : Payloads.hex(Payloads.sha256(r.bodyUnsafe()));
+    String sha256 = c.responseSha256 != null ? c.responseSha256 : Payloads.sha256Hex(r.bodyUnsafe());
     Validated<T> v;
     String problem;
     try {
