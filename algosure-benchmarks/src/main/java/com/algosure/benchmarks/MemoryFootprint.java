@@ -29,11 +29,14 @@ import java.util.UUID;
  *
  * <ol>
  *   <li>1,000,000 idempotency records written through the store's API as the guard writes them (claim, then
- *       complete): a key of tenant + provider + action + a 36-character caller key, a 64-character payload
- *       fingerprint, a 33-character owner id, and a completed outcome (one small shared object: the store's
- *       own cost);
- *   <li>the same, 1,000,000 calls through the real guard ({@link GuardWorld}, no-op provider), so each record
- *       holds the guard's real completed outcome (which references its request);
+ *       complete): a key of tenant + provider + action + a 36-character caller key (a UUID), a 64-character
+ *       payload fingerprint, a 33-character owner id, and a completed outcome (one small shared object: the
+ *       store's own cost);
+ *   <li>the same with 36-character caller keys that are not UUIDs ({@code key-} and 32 hex digits), which the
+ *       store keeps as text rather than as 128 bits (for comparison; not a target row);
+ *   <li>1,000,000 calls through the real guard ({@link GuardWorld}, no-op provider, UUID keys), so each record
+ *       holds what the guard really completes a key with (a {@code StoredOutcome}: the outcome without its
+ *       request);
  *   <li>100,000 tenant × provider rate-limit keys (1,000 tenants × 100 providers), one permit taken on each.
  * </ol>
  *
@@ -50,12 +53,13 @@ public final class MemoryFootprint {
   public static void main(String[] args) {
     OUT.printf(Locale.ROOT, "max heap %d MB; JVM %s%n", Runtime.getRuntime().maxMemory() >> 20,
         System.getProperty("java.vm.version"));
-    idempotencyStore(1_000_000, 256);
+    idempotencyStore(1_000_000, 256, true);
+    idempotencyStore(1_000_000, 256, false);
     idempotencyThroughGuard(1_000_000, 256);
     rateLimitKeys(1_000, 100, 64);
   }
 
-  private static void idempotencyStore(int records, int targetMb) {
+  private static void idempotencyStore(int records, int targetMb, boolean uuidKeys) {
     Clock clock = Clock.systemUTC();
     long before = usedAfterGc();
     InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, records);
@@ -64,7 +68,8 @@ public final class MemoryFootprint {
     Object outcome = new Object();
     Duration ttl = Duration.ofHours(24);
     for (int i = 0; i < records; i++) {
-      IdempotencyKey key = new IdempotencyKey(tenant, provider, "mail:send", new UUID(0x5eed, i).toString());
+      String callerKey = uuidKeys ? new UUID(0x5eed, i).toString() : String.format(Locale.ROOT, "key-%032x", i);
+      IdempotencyKey key = new IdempotencyKey(tenant, provider, "mail:send", callerKey);
       String owner = String.format(Locale.ROOT, "%016x-%016x", 0x8000_0000_0000_0000L | 0x1234, i);
       String fingerprint = String.format(Locale.ROOT, "%064x", i);
       if (!(store.claim(key, fingerprint, owner, ttl) instanceof ClaimResult.Claimed)
@@ -73,8 +78,8 @@ public final class MemoryFootprint {
       }
     }
     long after = usedAfterGc();
-    report("idempotency store, " + records + " records (claim + complete, shared outcome)", store.size(), before, after,
-        targetMb);
+    report("idempotency store, " + records + " records (claim + complete, shared outcome"
+        + (uuidKeys ? ")" : ", 36-character keys that are not UUIDs)"), store.size(), before, after, targetMb);
   }
 
   private static void idempotencyThroughGuard(int calls, int targetMb) {

@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.CompilerControl;
 /**
  * The guard's resilient-execution step on its own, for the benchmarks: the real {@link ProviderRuntime}
  * (retry around circuit breaker, per-attempt timeout) and {@link ResilientExecutionStep} (rate-limit permit,
- * attempt audit event, classification), followed by a last step that ends the pipeline without validating.
+ * attempt audit events, the exchange checked against the attempt timeout, classification), followed by a last step that ends the pipeline without validating.
  * It lives in the guard's package, in the benchmarks module only, because those classes are package-private.
  *
  * <p>Thread-safe as the guard is: one instance may run calls from several threads.
@@ -43,7 +43,7 @@ public final class GuardResilience {
     };
     this.steps = new GuardStep[] {
       new ResilientExecutionStep(RateLimitStore.inMemory(), HttpClient.newHttpClient(), "X-Correlation-Id", clock,
-          auditor, escalator),
+          System::nanoTime, auditor, escalator),
       end,
     };
     this.call = ProviderCall.of(context -> response, payload -> Validated.of(payload));
@@ -56,7 +56,7 @@ public final class GuardResilience {
    * @return the step's result: null when the call succeeded (the last step ends the pipeline), else an outcome
    */
   public @Nullable Object run(IntegrationRequest request) {
-    CallState<Object> c = new CallState<>(request, call, clock.instant(), steps);
+    CallState<Object> c = new CallState<>(request, call, steps);
     c.provider = runtime;
     c.endpoint = runtime.policy.endpoint();
     return c.proceed();

@@ -8,7 +8,7 @@ import com.algosure.authz.Actor;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.TenantId;
 import java.time.Clock;
-import java.util.List;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +37,16 @@ final class Auditor {
   }
 
   AuditEvent.Builder event(AuditEventType type, CallState<?> c, String outcome) {
+    return event(type, c, outcome, clock.instant());
+  }
+
+  /** @param at when it happened, where the step has just read the clock */
+  AuditEvent.Builder event(AuditEventType type, CallState<?> c, String outcome, Instant at) {
     IntegrationRequest r = c.request;
     Actor actor = r.actorOrNull();
     TenantId tenant = r.tenantOrNull();
     OrganizationId org = r.organizationOrNull();
-    return AuditEvent.builder(type, clock.instant())
+    return AuditEvent.builder(type, at)
         .outcome(outcome)
         .tenant(tenant == null ? null : tenant.value())
         .organization(org == null ? null : org.value())
@@ -53,7 +58,7 @@ final class Auditor {
   }
 
   AuditEvent.Builder event(AuditEventType type, CallState<?> c, String outcome, OutcomeReason reason) {
-    return event(type, c, outcome).reasons(List.of(reason.name()));
+    return event(type, c, outcome).reasons(reason.asReasons());
   }
 
   /** @return whether the event was recorded */

@@ -33,8 +33,12 @@ final class AuthorizationStep implements GuardStep {
     if (r.organizationOrNull() != null) {
       a.organization(r.organizationOrNull());
     }
-    r.approvalId().ifPresent(a::approvalId);
-    r.task().ifPresent(a::task);
+    if (r.approvalIdOrNull() != null) {
+      a.approvalId(r.approvalIdOrNull());
+    }
+    if (r.taskOrNull() != null) {
+      a.task(r.taskOrNull());
+    }
     if (r.correlationIdOrNull() != null) {
       a.correlationId(r.correlationIdOrNull());
     }

@@ -96,9 +96,10 @@ public final class CallContext {
   }
 
   /**
-   * The per-attempt timeout. The guard's Failsafe timeout turns an attempt that takes longer into a timeout
-   * (an unknown state once sent) whatever it returns; a custom exchange must itself stop waiting by then
-   * (the built-in requests of {@link #newRequest(String)} carry it as their request timeout).
+   * The per-attempt timeout. The guard never interrupts an attempt; when the attempt returns, an attempt that
+   * took longer is a timeout (an unknown state once sent) whatever it returned, so a late answer is never
+   * taken as a fact. A custom exchange must itself stop waiting by then (the built-in requests of
+   * {@link #newRequest(String)} carry it as their request timeout).
    *
    * @return the per-attempt timeout
    */

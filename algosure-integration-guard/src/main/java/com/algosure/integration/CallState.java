@@ -3,6 +3,7 @@ package com.algosure.integration;
 import com.algosure.authz.Actor;
 import com.algosure.authz.AuthorizationDecision;
 import com.algosure.integration.spi.IdempotencyKey;
+import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.Secret;
 import com.algosure.integration.spi.SecretRef;
 import java.net.URI;
@@ -20,11 +21,11 @@ final class CallState<T> {
 
   final IntegrationRequest request;
   final ProviderCall<T> call;
-  final Instant startedAt;
   private final GuardStep[] steps;
   private int next;
 
   @Nullable ProviderRuntime provider;
+  private @Nullable RateLimitKey tenantKey;
   Optional<ConsentScope> consentScope = Optional.empty();
   @Nullable String consentId;
   @Nullable AuthorizationDecision decision;
@@ -40,10 +41,9 @@ final class CallState<T> {
   boolean maybeSent;
   String lastError = "none";
 
-  CallState(IntegrationRequest request, ProviderCall<T> call, Instant startedAt, GuardStep[] steps) {
+  CallState(IntegrationRequest request, ProviderCall<T> call, GuardStep[] steps) {
     this.request = request;
     this.call = call;
-    this.startedAt = startedAt;
     this.steps = steps;
   }
 
@@ -58,6 +58,16 @@ final class CallState<T> {
       throw new IllegalStateException("provider step has not run");
     }
     return p;
+  }
+
+  /** @return the tenant × provider rate-limit key, made once per call */
+  RateLimitKey tenantKey() {
+    RateLimitKey k = tenantKey;
+    if (k == null) {
+      k = RateLimitKey.of(provider().policy.provider(), request.tenantOrNull());
+      tenantKey = k;
+    }
+    return k;
   }
 
   @Nullable Actor actor() {

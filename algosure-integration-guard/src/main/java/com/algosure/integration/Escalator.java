@@ -69,7 +69,7 @@ final class Escalator {
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_ESCALATED, c, "ESCALATED", reason)
         .detail("escalationId", e.id())
         .detail("evidenceRef", evidenceRef)
-        .detail("attempts", Integer.toString(c.attempts))
+        .detail("attempts", Text.decimal(c.attempts))
         .detail("lastError", lastError)
         .detail("escalationDelivered", Boolean.toString(delivered)));
     return new IntegrationOutcome.Escalated<>(c.request, reason, e.id(), evidenceRef, c.attempts);

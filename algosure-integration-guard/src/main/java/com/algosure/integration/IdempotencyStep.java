@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *   <li>another fingerprint under the key: {@code REJECTED (IDEMPOTENCY_KEY_REUSED)};
  *   <li>the first call still running: wait (bounded) for it and answer with its outcome; if it ended
  *       without an effect (released), claim once more and run; else {@code DUPLICATE_IN_PROGRESS};
- *   <li>the first call completed: {@code DUPLICATE} with its outcome;
+ *   <li>the first call completed: {@code DUPLICATE} with its outcome (replayed from the {@link StoredOutcome}
+ *       the key was completed with, answering this duplicate's request);
  *   <li>claimed: the call runs; an accepted, rejected or escalated outcome completes the key (an escalated
  *       one keeps it reserved, so a resubmission never blindly sends again); anything that had no effect
  *       (denied, rate limited, failed) releases it, so the caller can resubmit.
@@ -118,8 +119,14 @@ final class IdempotencyStep implements GuardStep {
 
   @SuppressWarnings("unchecked")
   private <T> IntegrationOutcome<T> duplicate(CallState<T> c, Object stored) {
-    Optional<IntegrationOutcome<T>> first = stored instanceof IntegrationOutcome<?> o
-        ? Optional.of((IntegrationOutcome<T>) o) : Optional.empty();
+    Optional<IntegrationOutcome<T>> first;
+    if (stored instanceof StoredOutcome s) {
+      first = Optional.of(s.replay(c.request));
+    } else if (stored instanceof IntegrationOutcome<?> o) {
+      first = Optional.of((IntegrationOutcome<T>) o); // a store whose codec rebuilds whole outcomes
+    } else {
+      first = Optional.empty(); // a summary (the distributed stores' default codec)
+    }
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_DUPLICATE, c, "DUPLICATE", OutcomeReason.DUPLICATE_COMPLETED)
         .detail("firstOutcome", first.map(o -> o.kind().name()).orElse(null)));
     return new IntegrationOutcome.Duplicate<>(c.request, OutcomeReason.DUPLICATE_COMPLETED, first);
@@ -130,7 +137,8 @@ final class IdempotencyStep implements GuardStep {
     boolean effect = kind == IntegrationOutcome.Kind.ACCEPTED || kind == IntegrationOutcome.Kind.ESCALATED
         || (kind == IntegrationOutcome.Kind.REJECTED && c.attempts > 0);
     try {
-      boolean done = effect ? store.complete(key, owner, outcome, ttl) : store.release(key, owner);
+      // the key keeps what a replay shows, never the request and its payload
+      boolean done = effect ? store.complete(key, owner, StoredOutcome.of(outcome), ttl) : store.release(key, owner);
       if (!done) {
         LOG.warn("idempotency key for provider {} was no longer held by this call when it {}; it expires by its TTL",
             key.provider(), effect ? "completed" : "released");

@@ -20,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +96,7 @@ public final class IntegrationGuard {
       new RateLimitStep(b.rateLimits, b.clock, auditor),
       new IdempotencyStep(b.idempotency, auditor),
       new SecretsStep(b.secrets, b.clock, auditor),
-      new ResilientExecutionStep(b.rateLimits, httpClient, b.correlationHeader, b.clock, auditor, escalator),
+      new ResilientExecutionStep(b.rateLimits, httpClient, b.correlationHeader, b.clock, b.ticker, auditor, escalator),
       new ResponseValidationStep(auditor, escalator),
     };
   }
@@ -117,7 +118,7 @@ public final class IntegrationGuard {
   public <T> IntegrationOutcome<T> execute(IntegrationRequest request, ProviderCall<T> call) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(call, "call");
-    CallState<T> c = new CallState<>(request, call, clock.instant(), steps);
+    CallState<T> c = new CallState<>(request, call, steps);
     try {
       return c.proceed();
     } catch (RuntimeException | Error e) {
@@ -208,6 +209,7 @@ public final class IntegrationGuard {
     private @Nullable Duration connectTimeout;
     private @Nullable String correlationHeader;
     private @Nullable Executor asyncExecutor;
+    private @Nullable LongSupplier ticker;
 
     private Builder() {}
 
@@ -381,6 +383,19 @@ public final class IntegrationGuard {
     }
 
     /**
+     * The monotonic nanosecond ticker each attempt is measured with against its timeout (default
+     * {@code System::nanoTime}); for tests, which move it instead of sleeping.
+     *
+     * @param ticker nanoseconds, monotonic
+     * @return this builder
+     */
+    Builder ticker(LongSupplier ticker) {
+      once(this.ticker, "ticker");
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
      * @return the guard
      * @throws IllegalStateException if the policy decision point or every provider is missing, or a
      *     provider's registered endpoint breaks the transport policy
@@ -415,6 +430,7 @@ public final class IntegrationGuard {
       s.connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
       s.correlationHeader = correlationHeader == null ? "X-Correlation-Id" : correlationHeader;
       s.asyncExecutor = asyncExecutor;
+      s.ticker = ticker == null ? System::nanoTime : ticker;
       return new IntegrationGuard(s);
     }
   }

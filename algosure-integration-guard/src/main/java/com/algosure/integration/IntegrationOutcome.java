@@ -225,7 +225,10 @@ public sealed interface IntegrationOutcome<T> permits IntegrationOutcome.Accepte
 
   /**
    * The idempotency key was used before with the same payload: no second effect. When the first call has
-   * completed, {@link #first()} is its outcome (accepted, rejected or escalated); while it runs, it is empty.
+   * completed, {@link #first()} is its outcome (accepted, rejected or escalated), replayed from what the
+   * idempotency store keeps ({@link StoredOutcome}): its {@code request()} is this duplicate's request, which
+   * has the same key and payload; while the first call runs, or when the store keeps only a summary, it is
+   * empty.
    *
    * @param request the request
    * @param reason completed or in progress

@@ -171,6 +171,14 @@ public final class IntegrationRequest {
     return correlationId;
   }
 
+  @Nullable String approvalIdOrNull() {
+    return approvalId;
+  }
+
+  @Nullable String taskOrNull() {
+    return task;
+  }
+
   @Nullable URI endpointOrNull() {
     return endpoint;
   }

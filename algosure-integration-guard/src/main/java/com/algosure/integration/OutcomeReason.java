@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import java.util.List;
+
 /**
  * Machine-readable reasons an {@link IntegrationOutcome} carries.
  *
@@ -86,9 +88,16 @@ public enum OutcomeReason {
   DUPLICATE_IN_PROGRESS(IntegrationOutcome.Kind.DUPLICATE);
 
   private final IntegrationOutcome.Kind kind;
+  /** The reason as an audit event's reason list, made once. */
+  private final List<String> asReasons;
 
   OutcomeReason(IntegrationOutcome.Kind kind) {
     this.kind = kind;
+    this.asReasons = List.of(name());
+  }
+
+  List<String> asReasons() {
+    return asReasons;
   }
 
   /** @return the kind of outcome this reason belongs to */

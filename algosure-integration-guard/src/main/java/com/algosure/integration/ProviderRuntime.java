@@ -9,7 +9,6 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
-import dev.failsafe.Timeout;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +21,20 @@ import java.util.Optional;
  * jitter, {@code Retry-After} within the cap, retry budget) around circuit breaker around the per-attempt
  * rate-limit permit around the per-attempt timeout around the provider exchange. {@link #outer} holds
  * retry and circuit breaker; the permit is taken at the start of each attempt (see
- * {@code ResilientExecutionStep#attempt}), so every attempt, retries included, spends one; {@link #inner}
- * holds the timeout, around the exchange alone.
+ * {@code ResilientExecutionStep#attempt}), so every attempt, retries included, spends one; the timeout is
+ * applied to the exchange alone by {@code ResilientExecutionStep#exchange}.
+ *
+ * <p><b>Why the timeout is not a Failsafe {@code Timeout}:</b> the guard's timeout never interrupts (an
+ * interrupt sent by a timer thread can arrive after the attempt has returned and leak into the caller's
+ * next blocking call). For a synchronous execution, Failsafe 3.3.2's non-interrupting {@code Timeout}
+ * ({@code TimeoutExecutor#apply}) schedules a task per attempt on its scheduler thread; when the task
+ * fires first it only records a {@code TimeoutExceededException} as the attempt's result and marks the
+ * execution cancelled, and the attempt itself runs on until it returns, whereupon its own result is
+ * discarded. That is the same as checking, when the attempt returns, whether it took longer than the
+ * timeout, which needs no scheduled task, no scheduler thread wake-up and no {@code CancellationException}
+ * per attempt. The attempt itself is bounded by the built-in HTTP exchange's request timeout (the same
+ * duration, {@link CallContext#newRequest}) or, for a host exchange, by its honouring
+ * {@link CallContext#attemptTimeout()}.
  */
 final class ProviderRuntime {
 
@@ -34,7 +45,9 @@ final class ProviderRuntime {
   final RetryBudget budget;
   final CircuitBreaker<AttemptResult> breaker;
   final FailsafeExecutor<AttemptResult> outer;
-  final FailsafeExecutor<ProviderResponse> inner;
+  /** The per-attempt timeout in nanoseconds, and how a timed-out attempt is described (built once). */
+  final long attemptTimeoutNanos;
+  final String timeoutError;
 
   ProviderRuntime(ProviderPolicy policy, Clock clock, Auditor auditor) {
     this.policy = policy;
@@ -66,9 +79,9 @@ final class ProviderRuntime {
           AttemptResult last = e.getLastResult();
           if (last != null) {
             auditor.emit(auditor.event(AuditEventType.INTEGRATION_RETRY, last.call, "RETRY")
-                .detail("attempt", Integer.toString(e.getAttemptCount() + 1))
+                .detail("attempt", Text.decimal(e.getAttemptCount() + 1))
                 .detail("previousResult", last.kind.name())
-                .detail("status", last.status() == 0 ? null : Integer.toString(last.status())));
+                .detail("status", last.status() == 0 ? null : Text.decimal(last.status())));
           }
         });
     if (jitter > 0) {
@@ -80,12 +93,16 @@ final class ProviderRuntime {
         .withDelay(policy.breakerOpenFor())
         .build();
     this.outer = Failsafe.with(retry.build(), breaker);
-    // No interrupt: an interrupt sent by Failsafe's timer thread can arrive after the attempt has returned and
-    // leak into the caller's next blocking call (a server thread's next request). The built-in HTTP exchange
-    // stops waiting by its request timeout (the same duration); a custom exchange honours
-    // CallContext.attemptTimeout(). Either way an attempt past the timeout is a TimeoutExceededException here,
-    // so its result is never taken as a fact.
-    this.inner = Failsafe.with(Timeout.<ProviderResponse>builder(policy.attemptTimeout()).build());
+    this.attemptTimeoutNanos = saturatedNanos(policy.attemptTimeout());
+    this.timeoutError = "timeout after " + policy.attemptTimeout().toMillis() + " ms";
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE; // centuries: never reached
+    }
   }
 
   Optional<ConsentScope> scopeOf(Permission action) {

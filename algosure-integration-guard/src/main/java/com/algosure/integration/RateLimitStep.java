@@ -1,7 +1,6 @@
 package com.algosure.integration;
 
 import com.algosure.audit.AuditEventType;
-import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.RateLimitStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,7 +33,7 @@ final class RateLimitStep implements GuardStep {
     ProviderRuntime p = c.provider();
     Optional<Instant> until;
     try {
-      until = store.pausedUntil(RateLimitKey.of(p.policy.provider(), c.request.tenantOrNull()), now);
+      until = store.pausedUntil(c.tenantKey(), now);
       if (until == null) {
         throw new IllegalStateException("RateLimitStore.pausedUntil returned null");
       }

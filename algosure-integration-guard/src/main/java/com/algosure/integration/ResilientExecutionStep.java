@@ -7,13 +7,12 @@ import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.RateLimitStore;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.ExecutionContext;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.TimeoutExceededException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,15 +32,18 @@ final class ResilientExecutionStep implements GuardStep {
   private final HttpClient client;
   private final String correlationHeader;
   private final Clock clock;
+  /** Measures each attempt against its timeout: monotonic nanoseconds ({@code System::nanoTime} unless a test injects one). */
+  private final LongSupplier ticker;
   private final Auditor auditor;
   private final Escalator escalator;
 
   ResilientExecutionStep(RateLimitStore rateLimits, HttpClient client, String correlationHeader, Clock clock,
-      Auditor auditor, Escalator escalator) {
+      LongSupplier ticker, Auditor auditor, Escalator escalator) {
     this.rateLimits = rateLimits;
     this.client = client;
     this.correlationHeader = correlationHeader;
     this.clock = clock;
+    this.ticker = ticker;
     this.auditor = auditor;
     this.escalator = escalator;
   }
@@ -55,7 +57,7 @@ final class ResilientExecutionStep implements GuardStep {
       r = p.outer.get(ctx -> attempt(c, p, ctx));
     } catch (CircuitBreakerOpenException e) {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.CIRCUIT_OPEN)
-          .detail("attempts", Integer.toString(c.attempts)));
+          .detail("attempts", Text.decimal(c.attempts)));
       return c.failed(OutcomeReason.CIRCUIT_OPEN, 0, "the circuit breaker of provider '" + p.policy.provider()
           + "' is open after repeated failures; nothing was sent");
     } catch (RuntimeException e) {
@@ -77,7 +79,7 @@ final class ResilientExecutionStep implements GuardStep {
       case TRANSIENT: {
         OutcomeReason reason = r.budgetDenied ? OutcomeReason.RETRY_BUDGET_EXHAUSTED : OutcomeReason.RETRIES_EXHAUSTED;
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", reason)
-            .detail("attempts", Integer.toString(c.attempts)).detail("lastError", r.error));
+            .detail("attempts", Text.decimal(c.attempts)).detail("lastError", r.error));
         return c.failed(reason, r.status(), "transient failures of provider '" + c.request.provider() + "' lasted past "
             + (r.budgetDenied ? "the provider's retry budget" : "the bounded retry policy") + " (" + c.attempts
             + " attempts, last: " + r.error + ")");
@@ -90,7 +92,7 @@ final class ResilientExecutionStep implements GuardStep {
         return c.rateLimited(OutcomeReason.RATE_LIMIT_EXCEEDED, r.retryAt);
       case LIMIT_UNAVAILABLE:
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.RATE_LIMIT_UNAVAILABLE)
-            .detail("attempts", Integer.toString(c.attempts)));
+            .detail("attempts", Text.decimal(c.attempts)));
         return c.failed(OutcomeReason.RATE_LIMIT_UNAVAILABLE, 0, "the rate-limit store failed, so attempt "
             + r.attempt + " was not sent");
       case PAUSED:
@@ -100,8 +102,8 @@ final class ResilientExecutionStep implements GuardStep {
       case PERMANENT: {
         OutcomeReason reason = r.response == null ? OutcomeReason.CALL_FAILED : OutcomeReason.PROVIDER_ERROR;
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", reason)
-            .detail("attempts", Integer.toString(c.attempts)).detail("lastError", r.error)
-            .detail("status", r.status() == 0 ? null : Integer.toString(r.status())));
+            .detail("attempts", Text.decimal(c.attempts)).detail("lastError", r.error)
+            .detail("status", r.status() == 0 ? null : Text.decimal(r.status())));
         return c.failed(reason, r.status(), r.response == null
             ? "the provider call failed before sending (" + r.error + ")"
             : "provider '" + c.request.provider() + "' answered " + r.status() + ", which is not retried");
@@ -123,7 +125,7 @@ final class ResilientExecutionStep implements GuardStep {
     }
   }
 
-  /** One attempt: permits, audit, timeout-bounded exchange, classification. Never throws. */
+  /** One attempt: permits, audit, exchange checked against the attempt timeout, classification. Never throws. */
   private AttemptResult attempt(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx) {
     int n = ctx.getAttemptCount() + 1;
     Instant now = clock.instant();
@@ -134,31 +136,42 @@ final class ResilientExecutionStep implements GuardStep {
     if (limited != null) {
       return limited;
     }
-    if (!auditor.emit(auditor.event(AuditEventType.INTEGRATION_REQUEST, c, "SENDING")
-        .detail("attempt", Integer.toString(n))
+    if (!auditor.emit(auditor.event(AuditEventType.INTEGRATION_REQUEST, c, "SENDING", now)
+        .detail("attempt", Text.decimal(n))
         .detail("fingerprint", c.request.fingerprint())
-        .detail("bytes", Integer.toString(c.request.payloadSize()))) && auditor.failClosed()) {
+        .detail("bytes", Text.decimal(c.request.payloadSize()))) && auditor.failClosed()) {
       return new AttemptResult(c, n, AttemptResult.Kind.AUDIT_FAILED, null, null, "audit failed", false);
     }
     ProviderPolicy policy = p.policy;
     CallContext context = new CallContext(c.request, c.endpoint, n, c.secrets, client, policy.attemptTimeout(),
         policy.maxResponseBytes(), policy.idempotencyHeader(), correlationHeader);
     c.attempts = n;
-    ProviderResponse response;
+    ProviderResponse response = null;
+    Throwable thrown = null;
+    long started = ticker.getAsLong();
     try {
-      response = p.inner.get(() -> c.call.exchange(context));
-    } catch (TimeoutExceededException e) {
-      return failure(c, n, e, sent(c, context), "timeout after " + policy.attemptTimeout().toMillis() + " ms");
-    } catch (FailsafeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      return failure(c, n, cause, sent(c, context), cause.getClass().getName());
-    } catch (TransportPolicyViolationException e) {
-      return new AttemptResult(c, n, AttemptResult.Kind.TRANSPORT_DENIED, null, null, e.getMessage(), false);
-    } catch (ResponseTooLargeException e) {
+      response = c.call.exchange(context);
+    } catch (InterruptedException e) {
+      // an interrupt that is not the guard's own (the guard never interrupts) stays visible to the caller
+      Thread.currentThread().interrupt();
+      thrown = e;
+    } catch (Throwable e) {
+      thrown = e;
+    }
+    // The per-attempt timeout (see ProviderRuntime): whatever the attempt returned or threw, an attempt that
+    // took longer than the timeout is a timeout, so a late answer is never taken as a fact.
+    if (ticker.getAsLong() - started >= p.attemptTimeoutNanos) {
+      return failure(c, n, null, sent(c, context), p.timeoutError);
+    }
+    if (thrown instanceof TransportPolicyViolationException) {
+      return new AttemptResult(c, n, AttemptResult.Kind.TRANSPORT_DENIED, null, null, thrown.getMessage(), false);
+    }
+    if (thrown instanceof ResponseTooLargeException) {
       c.maybeSent = true;
-      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null, e.getMessage(), false);
-    } catch (RuntimeException | Error e) {
-      return failure(c, n, e, sent(c, context), e.getClass().getName());
+      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null, thrown.getMessage(), false);
+    }
+    if (thrown != null) {
+      return failure(c, n, thrown, sent(c, context), thrown.getClass().getName());
     }
     c.maybeSent = true;
     if (response == null) {
@@ -176,9 +189,8 @@ final class ResilientExecutionStep implements GuardStep {
   }
 
   private @Nullable AttemptResult permits(CallState<?> c, ProviderRuntime p, int n, Instant at) {
-    RateLimitKey tenantKey = RateLimitKey.of(p.policy.provider(), c.request.tenantOrNull());
     try {
-      AttemptResult r = permit(c, n, tenantKey, p.policy.tenantRateLimit(), at);
+      AttemptResult r = permit(c, n, c.tenantKey(), p.policy.tenantRateLimit(), at);
       return r != null ? r : permit(c, n, p.providerKey, p.policy.providerRateLimit(), at);
     } catch (RuntimeException e) {
       LOG.warn("rate-limit store failed for provider {}: {}", p.policy.provider(), e.getClass().getName());
@@ -211,10 +223,11 @@ final class ResilientExecutionStep implements GuardStep {
     throw new IllegalStateException("RateLimitStore.acquire returned " + d);
   }
 
-  private AttemptResult failure(CallState<?> c, int n, Throwable t, boolean sent, String error) {
+  /** @param t what the attempt threw, or null for a timeout */
+  private AttemptResult failure(CallState<?> c, int n, @Nullable Throwable t, boolean sent, String error) {
     Classification cl;
     try {
-      cl = t instanceof TimeoutExceededException
+      cl = t == null
           ? (sent ? Classification.unknownState() : Classification.transientFailure())
           : c.call.classify(t, sent);
     } catch (RuntimeException e) {
@@ -226,7 +239,7 @@ final class ResilientExecutionStep implements GuardStep {
     c.lastError = error;
     AttemptResult.Kind kind = kindOf(cl, sent);
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, kind.name())
-        .detail("attempt", Integer.toString(n))
+        .detail("attempt", Text.decimal(n))
         .detail("error", error)
         .detail("requestSent", Boolean.toString(sent)));
     return new AttemptResult(c, n, kind, null, null, error, kind == AttemptResult.Kind.TRANSIENT);
@@ -250,12 +263,12 @@ final class ResilientExecutionStep implements GuardStep {
   private AttemptResult classify(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
       ProviderResponse response) {
     Instant now = clock.instant();
-    String sha256 = Payloads.hex(Payloads.sha256(response.bodyUnsafe()));
+    String sha256 = Payloads.sha256Hex(response.bodyUnsafe());
     c.responseSha256 = sha256;
-    auditor.emit(auditor.event(AuditEventType.INTEGRATION_RESPONSE, c, "RECEIVED")
-        .detail("attempt", Integer.toString(n))
-        .detail("status", Integer.toString(response.status()))
-        .detail("bytes", Integer.toString(response.bodySize()))
+    auditor.emit(auditor.event(AuditEventType.INTEGRATION_RESPONSE, c, "RECEIVED", now)
+        .detail("attempt", Text.decimal(n))
+        .detail("status", Text.decimal(response.status()))
+        .detail("bytes", Text.decimal(response.bodySize()))
         .detail("sha256", sha256));
     Classification cl;
     try {
@@ -266,14 +279,14 @@ final class ResilientExecutionStep implements GuardStep {
     if (cl == null) {
       cl = Classification.unknownState();
     }
-    String status = Integer.toString(response.status());
+    String status = Text.decimal(response.status());
     switch (cl.kind()) {
       case SUCCESS:
         return new AttemptResult(c, n, AttemptResult.Kind.SUCCESS, response, null, status, false);
       case TRANSIENT:
         c.lastError = "status " + status;
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "TRANSIENT")
-            .detail("attempt", Integer.toString(n)).detail("status", status));
+            .detail("attempt", Text.decimal(n)).detail("status", status));
         return new AttemptResult(c, n, AttemptResult.Kind.TRANSIENT, response, null, "status " + status, true);
       case RATE_LIMITED:
         return rateLimited(c, p, ctx, n, response, cl, now);
@@ -292,7 +305,7 @@ final class ResilientExecutionStep implements GuardStep {
     ProviderPolicy policy = p.policy;
     Instant retryAt = cl.retryAt().orElse(now.plus(policy.defaultRetryAfter()));
     try {
-      rateLimits.pause(RateLimitKey.of(policy.provider(), c.request.tenantOrNull()), retryAt);
+      rateLimits.pause(c.tenantKey(), retryAt);
     } catch (RuntimeException e) {
       LOG.warn("rate-limit store failed to pause provider {}: {}", policy.provider(), e.getClass().getName());
     }
@@ -305,8 +318,8 @@ final class ResilientExecutionStep implements GuardStep {
     c.lastError = "status " + response.status();
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, waitHere ? "WAITING" : "RATE_LIMITED",
         OutcomeReason.PROVIDER_RATE_LIMITED)
-        .detail("attempt", Integer.toString(n))
-        .detail("status", Integer.toString(response.status()))
+        .detail("attempt", Text.decimal(n))
+        .detail("status", Text.decimal(response.status()))
         .detail("retryAfter", retryAt.toString()));
     return new AttemptResult(c, n, AttemptResult.Kind.RATE_LIMITED, response, retryAt, "status " + response.status(), waitHere);
   }

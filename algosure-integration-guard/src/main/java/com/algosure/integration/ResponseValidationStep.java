@@ -26,7 +26,7 @@ final class ResponseValidationStep implements GuardStep {
     if (r == null) {
       throw new IllegalStateException("validation without a response");
     }
-    String sha256 = c.responseSha256 != null ? c.responseSha256 : Payloads.hex(Payloads.sha256(r.bodyUnsafe()));
+    String sha256 = c.responseSha256 != null ? c.responseSha256 : Payloads.sha256Hex(r.bodyUnsafe());
     Validated<T> v;
     String problem;
     try {
@@ -42,15 +42,15 @@ final class ResponseValidationStep implements GuardStep {
     if (v == null) {
       String ref = escalator.keep(c, "REJECTED_RESPONSE", r, problem);
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_INVALID)
-          .detail("status", Integer.toString(r.status()))
-          .detail("bytes", Integer.toString(r.bodySize()))
+          .detail("status", Text.decimal(r.status()))
+          .detail("bytes", Text.decimal(r.bodySize()))
           .detail("sha256", sha256)
           .detail("evidenceRef", ref));
       return c.rejected(OutcomeReason.RESPONSE_INVALID, ref, "the provider's response is invalid: " + problem);
     }
     AuditEvent.Builder fact = auditor.event(AuditEventType.ACCEPTED_FACT, c, "ACCEPTED", OutcomeReason.ACCEPTED)
-        .detail("status", Integer.toString(r.status()))
-        .detail("attempts", Integer.toString(c.attempts))
+        .detail("status", Text.decimal(r.status()))
+        .detail("attempts", Text.decimal(c.attempts))
         .detail("sha256", sha256)
         .detail("consentId", c.consentId)
         .detail("decisionId", c.decision == null ? null : c.decision.decisionId());

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,8 @@ final class SecretsStep implements GuardStep {
   private final SecretStore store;
   private final Clock clock;
   private final Auditor auditor;
-  private final Cache<SecretRef, SecretLease> leases = Caffeine.newBuilder().maximumSize(10_000).build();
+  private final Cache<SecretRef, Leased> leases =
+      Caffeine.newBuilder().maximumSize(10_000).executor(Runnable::run).build();
 
   SecretsStep(SecretStore store, Clock clock, Auditor auditor) {
     this.store = store;
@@ -50,37 +52,63 @@ final class SecretsStep implements GuardStep {
           + "' needs secrets and AI agents never receive secrets: a person or service account must make this call");
     }
     Instant now = clock.instant();
+    if (refs.size() == 1) {
+      return one(c, refs.iterator().next(), now);
+    }
     Map<SecretRef, Secret> resolved = new HashMap<>(refs.size() * 2);
-    Map<SecretRef, SecretLease> used = new HashMap<>(refs.size() * 2);
+    Map<SecretRef, Leased> used = new HashMap<>(refs.size() * 2);
     for (SecretRef declared : refs) {
-      SecretRef ref;
-      try {
-        ref = declared.forTenant(c.request.tenantOrNull());
-      } catch (IllegalArgumentException e) {
-        ref = null;
-      }
-      SecretLease lease = ref == null ? null : lease(ref, now);
+      SecretRef ref = concrete(c, declared);
+      Leased lease = ref == null ? null : lease(ref, now);
       if (lease == null) {
-        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.SECRET_UNAVAILABLE)
-            .detail("secretRef", ref == null ? declared.name() : ref.name()));
-        return c.failed(OutcomeReason.SECRET_UNAVAILABLE, 0, "secret '" + (ref == null ? declared : ref)
-            + "' is not available, so nothing was sent");
+        return unavailable(c, declared, ref);
       }
       // the call looks the secret up by the declared reference; the audit names the tenant's concrete one
-      resolved.put(declared, lease.secret());
+      resolved.put(declared, lease.lease.secret());
       used.put(ref, lease);
     }
-    for (Map.Entry<SecretRef, SecretLease> e : used.entrySet()) {
-      auditor.emit(auditor.event(AuditEventType.CREDENTIAL_USE, c, "USED")
-          .detail("secretRef", e.getKey().name()).detail("leaseExpiresAt", e.getValue().expiresAt().toString()));
+    for (Map.Entry<SecretRef, Leased> e : used.entrySet()) {
+      audit(c, e.getKey(), e.getValue(), now);
     }
     c.secrets = Map.copyOf(resolved);
     return c.proceed();
   }
 
-  private @org.jspecify.annotations.Nullable SecretLease lease(SecretRef ref, Instant now) {
-    SecretLease cached = leases.getIfPresent(ref);
-    if (cached != null && cached.validAt(now)) {
+  /** The common case, one declared secret, without the maps. */
+  private <T> IntegrationOutcome<T> one(CallState<T> c, SecretRef declared, Instant now) {
+    SecretRef ref = concrete(c, declared);
+    Leased lease = ref == null ? null : lease(ref, now);
+    if (lease == null) {
+      return unavailable(c, declared, ref);
+    }
+    audit(c, ref, lease, now);
+    c.secrets = Map.of(declared, lease.lease.secret());
+    return c.proceed();
+  }
+
+  private static @Nullable SecretRef concrete(CallState<?> c, SecretRef declared) {
+    try {
+      return declared.forTenant(c.request.tenantOrNull());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private <T> IntegrationOutcome<T> unavailable(CallState<T> c, SecretRef declared, @Nullable SecretRef ref) {
+    auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.SECRET_UNAVAILABLE)
+        .detail("secretRef", ref == null ? declared.name() : ref.name()));
+    return c.failed(OutcomeReason.SECRET_UNAVAILABLE, 0, "secret '" + (ref == null ? declared : ref)
+        + "' is not available, so nothing was sent");
+  }
+
+  private void audit(CallState<?> c, SecretRef ref, Leased lease, Instant now) {
+    auditor.emit(auditor.event(AuditEventType.CREDENTIAL_USE, c, "USED", now)
+        .detail("secretRef", ref.name()).detail("leaseExpiresAt", lease.expiresAt));
+  }
+
+  private @Nullable Leased lease(SecretRef ref, Instant now) {
+    Leased cached = leases.getIfPresent(ref);
+    if (cached != null && cached.lease.validAt(now)) {
       return cached;
     }
     Optional<SecretLease> fresh;
@@ -94,7 +122,19 @@ final class SecretsStep implements GuardStep {
       leases.invalidate(ref);
       return null;
     }
-    leases.put(ref, fresh.get());
-    return fresh.get();
+    Leased leased = new Leased(fresh.get());
+    leases.put(ref, leased);
+    return leased;
+  }
+
+  /** A lease with its expiry as the audit records it, formatted once per lease rather than on every use. */
+  private static final class Leased {
+    final SecretLease lease;
+    final String expiresAt;
+
+    Leased(SecretLease lease) {
+      this.lease = lease;
+      this.expiresAt = lease.expiresAt().toString();
+    }
   }
 }

@@ -64,8 +64,8 @@ public sealed interface ClaimResult
   /**
    * The key was completed; the first call's outcome.
    *
-   * @param outcome what the owner completed the key with (an {@code IntegrationOutcome} or a
-   *     {@code CallbackOutcome}); a distributed store serializes it with a codec of its own
+   * @param outcome what the owner completed the key with (the guard's {@code StoredOutcome} or the callback
+   *     guard's {@code CallbackOutcome}); a distributed store serializes it with a codec of its own
    */
   record Completed(Object outcome) implements ClaimResult {
     /** @throws NullPointerException if the outcome is null */

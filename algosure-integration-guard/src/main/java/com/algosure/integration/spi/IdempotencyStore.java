@@ -36,7 +36,9 @@ public interface IdempotencyStore {
    *
    * @param key the key
    * @param owner the owner that claimed it
-   * @param outcome the outcome
+   * @param outcome the outcome: from the {@code IntegrationGuard} a {@link com.algosure.integration.StoredOutcome}
+   *     (the first outcome without its request and payload), from the {@code CallbackGuard} a
+   *     {@code CallbackOutcome}
    * @param ttl how long the completed record is kept
    * @return false if the key is not held by that owner (expired or taken over), so nothing changed
    */

@@ -1,29 +1,46 @@
 package com.algosure.integration.spi;
 
+import com.algosure.authz.TenantId;
+import com.algosure.integration.ProviderId;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link IdempotencyStore} in memory, on a Caffeine cache whose expiry follows the injected clock.
  * Each operation is one atomic {@code compute} on the key. Thread-safe. Not shared between processes: use
  * a distributed implementation when several instances serve the same keys.
  *
+ * <p>Records are kept compact, since a store may hold many: keys of the same tenant, provider and action
+ * share one scope object, a caller key in canonical UUID form ({@code 8-4-4-4-12} lowercase hex digits) is
+ * kept as its 128 bits, a fingerprint of the form
+ * {@code sha256:} + 64 lowercase hex digits (the guard's) or 64 lowercase hex digits alone as its 256 bits,
+ * and a completed record keeps neither its owner (a completed key can no longer be completed or released)
+ * nor a completion future (one exists only while a duplicate waits for an in-flight key). Any other key or
+ * fingerprint is kept as given; every comparison is exact either way. Cache maintenance runs on the calling
+ * thread, so writes never wake a pool thread.
+ *
  * @since 0.1.0
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
+  /** How many scopes (tenant, provider, action) are shared at most. */
+  static final int MAX_SCOPES = 10_000;
+
   private final Clock clock;
-  private final Cache<IdempotencyKey, Entry> cache;
+  /** Keys are {@link UuidKey}s for caller keys in canonical UUID form, else {@link TextKey}s. */
+  private final Cache<Object, Entry> cache;
+  private final ConcurrentHashMap<Scope, Scope> scopes = new ConcurrentHashMap<>();
 
   InMemoryIdempotencyStore(Clock clock, long maximumKeys) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -32,21 +49,22 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
     this.cache = Caffeine.newBuilder()
         .maximumSize(maximumKeys)
+        .executor(Runnable::run)
         // Caffeine's clock is the injected one, so a test that moves time also expires entries
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .expireAfter(new Expiry<IdempotencyKey, Entry>() {
+        .expireAfter(new Expiry<Object, Entry>() {
           @Override
-          public long expireAfterCreate(IdempotencyKey key, Entry e, long currentTime) {
+          public long expireAfterCreate(Object key, Entry e, long currentTime) {
             return nanosLeft(e);
           }
 
           @Override
-          public long expireAfterUpdate(IdempotencyKey key, Entry e, long currentTime, long currentDuration) {
+          public long expireAfterUpdate(Object key, Entry e, long currentTime, long currentDuration) {
             return nanosLeft(e);
           }
 
           @Override
-          public long expireAfterRead(IdempotencyKey key, Entry e, long currentTime, long currentDuration) {
+          public long expireAfterRead(Object key, Entry e, long currentTime, long currentDuration) {
             return currentDuration;
           }
         })
@@ -54,82 +72,99 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   private long nanosLeft(Entry e) {
-    long ms = e.expiresAt.toEpochMilli() - clock.millis();
-    return ms <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(ms);
+    long ms = e.expiresAt - clock.millis();
+    return ms <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(ms); // saturates
   }
 
   @Override
   public ClaimResult claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(owner, "owner");
-    Instant now = clock.instant();
-    ClaimResult[] result = new ClaimResult[1];
-    cache.asMap().compute(key, (k, e) -> {
-      if (e == null || !now.isBefore(e.expiresAt)) {
-        result[0] = ClaimResult.claimed();
-        return new Entry(fingerprint, owner, now.plus(ttl));
-      }
-      if (!e.fingerprint.equals(fingerprint)) {
-        result[0] = ClaimResult.fingerprintMismatch();
-      } else if (e.outcome == null) {
-        result[0] = ClaimResult.inFlight();
-      } else {
-        result[0] = new ClaimResult.Completed(e.outcome);
-      }
-      return e;
-    });
-    return result[0];
+    long now = clock.millis();
+    Held mine = new Held(fingerprint, owner, expiry(now, ttl), null);
+    Entry e = cache.asMap().compute(storeKey(key), (k, current) -> current == null || now >= current.expiresAt ? mine : current);
+    if (e == mine) {
+      return ClaimResult.claimed();
+    }
+    // entries never change once in the cache (a change replaces them), so reading this one is race-free
+    if (!e.sameFingerprint(fingerprint)) {
+      return ClaimResult.fingerprintMismatch();
+    }
+    return e instanceof Done d ? new ClaimResult.Completed(d.outcome) : ClaimResult.inFlight();
   }
 
   @Override
   public boolean complete(IdempotencyKey key, String owner, Object outcome, Duration ttl) {
     Objects.requireNonNull(outcome, "outcome");
-    Instant now = clock.instant();
-    boolean[] done = new boolean[1];
-    Entry[] completed = new Entry[1];
-    cache.asMap().computeIfPresent(key, (k, e) -> {
-      if (!e.owner.equals(owner) || e.outcome != null || !now.isBefore(e.expiresAt)) {
+    long now = clock.millis();
+    Held[] completed = new Held[1];
+    cache.asMap().computeIfPresent(storeKey(key), (k, e) -> {
+      if (!(e instanceof Held h) || !h.owner.equals(owner) || now >= h.expiresAt) {
         return e;
       }
-      done[0] = true;
-      Entry c = new Entry(e.fingerprint, owner, now.plus(ttl), outcome, e.completion);
-      completed[0] = c;
-      return c;
+      completed[0] = h;
+      return Done.of(h.fingerprint, outcome, expiry(now, ttl));
     });
-    if (done[0]) {
-      completed[0].completion.complete(outcome);
+    Held h = completed[0];
+    if (h == null) {
+      return false;
     }
-    return done[0];
+    if (h.waiters != null) {
+      h.waiters.complete(outcome);
+    }
+    return true;
   }
 
   @Override
   public boolean release(IdempotencyKey key, String owner) {
-    Entry[] released = new Entry[1];
-    cache.asMap().computeIfPresent(key, (k, e) -> {
-      if (!e.owner.equals(owner) || e.outcome != null) {
+    Held[] released = new Held[1];
+    cache.asMap().computeIfPresent(storeKey(key), (k, e) -> {
+      if (!(e instanceof Held h) || !h.owner.equals(owner)) {
         return e;
       }
-      released[0] = e;
+      released[0] = h;
       return null;
     });
-    if (released[0] != null) {
-      released[0].completion.complete(null);
-      return true;
+    Held h = released[0];
+    if (h == null) {
+      return false;
     }
-    return false;
+    if (h.waiters != null) {
+      h.waiters.complete(null);
+    }
+    return true;
   }
 
   @Override
   public Optional<Object> awaitCompletion(IdempotencyKey key, Duration maxWait) throws InterruptedException {
-    Entry e = cache.getIfPresent(key);
+    Object k = storeKey(key);
+    Entry e = cache.getIfPresent(k);
     if (e == null) {
       return Optional.empty();
     }
-    if (e.outcome != null) {
-      return Optional.of(e.outcome);
+    if (e instanceof Done d) {
+      return Optional.of(d.outcome);
+    }
+    // register as a waiter under the key's lock, so a completion or release either happened before (and is
+    // seen here) or happens after and completes the future this waits on
+    Object[] seen = new Object[1];
+    cache.asMap().computeIfPresent(k, (x, current) -> {
+      if (current instanceof Held h) {
+        Held waited = h.waiters != null ? h : h.waitedOn();
+        seen[0] = waited.waiters;
+        return waited;
+      }
+      seen[0] = current;
+      return current;
+    });
+    if (seen[0] instanceof Done d) {
+      return Optional.of(d.outcome);
+    }
+    if (!(seen[0] instanceof CompletableFuture<?> waiters)) {
+      return Optional.empty(); // released or expired meanwhile
     }
     try {
-      return Optional.ofNullable(e.completion.get(maxWait.toNanos(), TimeUnit.NANOSECONDS));
+      return Optional.<Object>ofNullable(waiters.get(maxWait.toNanos(), TimeUnit.NANOSECONDS));
     } catch (TimeoutException | ExecutionException ex) {
       return Optional.empty();
     }
@@ -146,8 +181,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    * @return whether the key is reserved (in flight or completed) and not expired
    */
   public boolean isReserved(IdempotencyKey key) {
-    Entry e = cache.getIfPresent(key);
-    return e != null && clock.instant().isBefore(e.expiresAt);
+    Entry e = cache.getIfPresent(storeKey(key));
+    return e != null && clock.millis() < e.expiresAt;
   }
 
   @Override
@@ -155,23 +190,255 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return "InMemoryIdempotencyStore[" + cache.estimatedSize() + " keys]";
   }
 
-  private static final class Entry {
-    final String fingerprint;
-    final String owner;
-    final Instant expiresAt;
-    final @org.jspecify.annotations.Nullable Object outcome;
-    final CompletableFuture<Object> completion;
+  private static long expiry(long nowMillis, Duration ttl) {
+    long ttlMillis;
+    try {
+      // rounded up: a record never expires before its time to live
+      ttlMillis = ttl.plusNanos(999_999).toMillis();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+    long at = nowMillis + ttlMillis;
+    return ((nowMillis ^ at) & (ttlMillis ^ at)) < 0 ? Long.MAX_VALUE : at;
+  }
 
-    Entry(String fingerprint, String owner, Instant expiresAt) {
-      this(fingerprint, owner, expiresAt, null, new CompletableFuture<>());
+  /**
+   * @return the cache key: the scope (shared by all keys of a tenant, provider and action) with the UUID's bits
+   *     for a caller key in canonical UUID form, else with the caller's key
+   */
+  private Object storeKey(IdempotencyKey key) {
+    Scope scope = scope(key);
+    String k = key.key();
+    if (k.length() != 36) {
+      return new TextKey(scope, k);
+    }
+    long msb = 0;
+    long lsb = 0;
+    for (int i = 0; i < 36; i++) {
+      char c = k.charAt(i);
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (c != '-') {
+          return new TextKey(scope, k);
+        }
+        continue;
+      }
+      int v = Hex.lower(c);
+      if (v < 0) {
+        return new TextKey(scope, k);
+      }
+      if (i < 18) {
+        msb = msb << 4 | v;
+      } else {
+        lsb = lsb << 4 | v;
+      }
+    }
+    return new UuidKey(scope, msb, lsb);
+  }
+
+  /**
+   * @return the key's scope, the same instance for every key of a tenant, provider and action (up to
+   *     {@link #MAX_SCOPES} scopes; beyond that an equal instance of its own), so records do not each hold
+   *     the tenant, provider and action objects of their request
+   */
+  private Scope scope(IdempotencyKey key) {
+    Scope probe = new Scope(key.tenant(), key.provider(), key.action());
+    Scope shared = scopes.get(probe);
+    if (shared != null) {
+      return shared;
+    }
+    if (scopes.size() >= MAX_SCOPES) {
+      return probe; // equal by value all the same: only memory is at stake
+    }
+    shared = scopes.putIfAbsent(probe, probe);
+    return shared == null ? probe : shared;
+  }
+
+  // equals and hashCode written out: they run on every look-up, and plain code beats the records' generated ones
+
+  /** A tenant, provider and action: the scope of caller keys. */
+  record Scope(TenantId tenant, ProviderId provider, String action) {
+    @Override
+    public boolean equals(Object o) {
+      // TenantId and ProviderId are records of their value: equal exactly when their values are
+      return this == o || (o instanceof Scope s && tenant.value().equals(s.tenant.value())
+          && provider.value().equals(s.provider.value()) && action.equals(s.action));
     }
 
-    Entry(String fingerprint, String owner, Instant expiresAt, @org.jspecify.annotations.Nullable Object outcome, CompletableFuture<Object> completion) {
+    @Override
+    public int hashCode() {
+      return (tenant.value().hashCode() * 31 + provider.value().hashCode()) * 31 + action.hashCode();
+    }
+  }
+
+  /**
+   * A caller key in canonical UUID form, as its bits: only such keys map to this type, and each maps to one
+   * value, so two scoped keys are equal exactly when their {@link IdempotencyKey}s are.
+   */
+  record UuidKey(Scope scope, long msb, long lsb) {
+    @Override
+    public boolean equals(Object o) {
+      return this == o || (o instanceof UuidKey k && msb == k.msb && lsb == k.lsb && scope.equals(k.scope));
+    }
+
+    @Override
+    public int hashCode() {
+      long bits = msb ^ lsb;
+      return scope.hashCode() * 31 + (int) (bits ^ (bits >>> 32));
+    }
+  }
+
+  /** Any other caller key, as given. */
+  record TextKey(Scope scope, String key) {
+    @Override
+    public boolean equals(Object o) {
+      return this == o || (o instanceof TextKey k && key.equals(k.key) && scope.equals(k.scope));
+    }
+
+    @Override
+    public int hashCode() {
+      return scope.hashCode() * 31 + key.hashCode();
+    }
+  }
+
+  /** Lowercase hex digits. */
+  static final class Hex {
+    private Hex() {}
+
+    /** @return the digit's value, or -1 unless it is {@code 0-9} or {@code a-f} */
+    static int lower(char c) {
+      if (c >= '0' && c <= '9') {
+        return c - '0';
+      }
+      return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    }
+
+    /** @return whether {@code s} holds exactly 64 lowercase hex digits from {@code from} whose bits are a..d */
+    static boolean matches(String s, int from, long a, long b, long c, long d) {
+      return s.length() == from + 64 && word(s, from) == a && word(s, from + 16) == b && word(s, from + 32) == c
+          && word(s, from + 48) == d && digits(s, from);
+    }
+
+    static boolean digits(String s, int from) {
+      for (int i = from; i < from + 64; i++) {
+        if (lower(s.charAt(i)) < 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The 64 bits of 16 hex digits (any non-digit makes garbage; callers check {@link #digits}). */
+    static long word(String s, int from) {
+      long w = 0;
+      for (int i = from; i < from + 16; i++) {
+        w = w << 4 | (lower(s.charAt(i)) & 0xf);
+      }
+      return w;
+    }
+  }
+
+  /** A record: in flight ({@link Held}) or completed ({@link Done}). Immutable: a change replaces it. */
+  private abstract static class Entry {
+    /** Epoch milliseconds, on the store's clock. */
+    final long expiresAt;
+
+    Entry(long expiresAt) {
+      this.expiresAt = expiresAt;
+    }
+
+    abstract boolean sameFingerprint(String fingerprint);
+  }
+
+  /** Claimed and not yet completed: the owner may complete or release it; duplicates may wait on it. */
+  private static final class Held extends Entry {
+    final String fingerprint;
+    final String owner;
+    final @Nullable CompletableFuture<Object> waiters;
+
+    Held(String fingerprint, String owner, long expiresAt, @Nullable CompletableFuture<Object> waiters) {
+      super(expiresAt);
       this.fingerprint = fingerprint;
       this.owner = owner;
-      this.expiresAt = expiresAt;
+      this.waiters = waiters;
+    }
+
+    Held waitedOn() {
+      return new Held(fingerprint, owner, expiresAt, new CompletableFuture<>());
+    }
+
+    @Override
+    boolean sameFingerprint(String other) {
+      return fingerprint.equals(other);
+    }
+  }
+
+  /** Completed: replays its outcome until it expires. */
+  private abstract static class Done extends Entry {
+    final Object outcome;
+
+    Done(Object outcome, long expiresAt) {
+      super(expiresAt);
       this.outcome = outcome;
-      this.completion = completion;
+    }
+
+    static Done of(String fingerprint, Object outcome, long expiresAt) {
+      if (fingerprint.length() == 71 && fingerprint.startsWith(Sha256Done.PREFIX) && Hex.digits(fingerprint, 7)) {
+        return new Sha256Done(fingerprint, outcome, expiresAt);
+      }
+      if (fingerprint.length() == 64 && Hex.digits(fingerprint, 0)) {
+        return new HexDone(fingerprint, 0, outcome, expiresAt);
+      }
+      return new TextDone(fingerprint, outcome, expiresAt);
+    }
+  }
+
+  /** Completed with a fingerprint of 64 lowercase hex digits, kept as its 256 bits. */
+  private static class HexDone extends Done {
+    final long h0;
+    final long h1;
+    final long h2;
+    final long h3;
+
+    HexDone(String fingerprint, int from, Object outcome, long expiresAt) {
+      super(outcome, expiresAt);
+      this.h0 = Hex.word(fingerprint, from);
+      this.h1 = Hex.word(fingerprint, from + 16);
+      this.h2 = Hex.word(fingerprint, from + 32);
+      this.h3 = Hex.word(fingerprint, from + 48);
+    }
+
+    @Override
+    boolean sameFingerprint(String other) {
+      return Hex.matches(other, 0, h0, h1, h2, h3);
+    }
+  }
+
+  /** Completed with a fingerprint {@code sha256:} + 64 lowercase hex digits (the guard's), kept as its 256 bits. */
+  private static final class Sha256Done extends HexDone {
+    static final String PREFIX = "sha256:";
+
+    Sha256Done(String fingerprint, Object outcome, long expiresAt) {
+      super(fingerprint, 7, outcome, expiresAt);
+    }
+
+    @Override
+    boolean sameFingerprint(String other) {
+      return other.startsWith(PREFIX) && Hex.matches(other, 7, h0, h1, h2, h3);
+    }
+  }
+
+  /** Completed with any other fingerprint, kept as given. */
+  private static final class TextDone extends Done {
+    final String fingerprint;
+
+    TextDone(String fingerprint, Object outcome, long expiresAt) {
+      super(outcome, expiresAt);
+      this.fingerprint = fingerprint;
+    }
+
+    @Override
+    boolean sameFingerprint(String other) {
+      return fingerprint.equals(other);
     }
   }
 }

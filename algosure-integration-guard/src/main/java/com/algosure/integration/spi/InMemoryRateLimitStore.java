@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryRateLimitStore implements RateLimitStore {
 
   private final Cache<RateLimitKey, Limiter> limiters =
-      Caffeine.newBuilder().expireAfterAccess(Duration.ofHours(1)).maximumSize(100_000).build();
+      Caffeine.newBuilder().expireAfterAccess(Duration.ofHours(1)).maximumSize(100_000).executor(Runnable::run).build();
   private final ConcurrentHashMap<RateLimitKey, Instant> pauses = new ConcurrentHashMap<>();
 
   InMemoryRateLimitStore() {}

@@ -1,6 +1,7 @@
 package com.algosure.integration.spi;
 
 import com.algosure.integration.IntegrationOutcome;
+import com.algosure.integration.StoredOutcome;
 import com.algosure.integration.inbound.CallbackOutcome;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -26,7 +27,8 @@ public final class OutcomeSummary {
   private OutcomeSummary() {}
 
   /**
-   * @param outcome an {@link IntegrationOutcome} or a {@link CallbackOutcome}
+   * @param outcome an {@link IntegrationOutcome}, a {@link StoredOutcome} (what the guard completes keys
+   *     with; the same summary as of its outcome) or a {@link CallbackOutcome}
    * @return the summary as JSON
    */
   public static String encode(Object outcome) {
@@ -45,6 +47,22 @@ public final class OutcomeSummary {
         m.put("attempts", e.attempts());
         m.put("escalationId", e.escalationId());
         m.put("evidenceRef", e.evidenceRef());
+      }
+    } else if (outcome instanceof StoredOutcome s) {
+      // what the guard completes keys with: the same summary as of the outcome it was made from
+      m.put("outcome", "integration");
+      m.put("kind", s.kind().name());
+      m.put("reason", s.reason().name());
+      if (s.kind() == IntegrationOutcome.Kind.ACCEPTED) {
+        m.put("attempts", s.attempts());
+        m.put("status", s.status());
+        m.put("safeFields", s.safeFields());
+      } else if (s.kind() == IntegrationOutcome.Kind.REJECTED) {
+        s.evidenceRef().ifPresent(ref -> m.put("evidenceRef", ref));
+      } else if (s.kind() == IntegrationOutcome.Kind.ESCALATED) {
+        m.put("attempts", s.attempts());
+        m.put("escalationId", s.escalationId().orElseThrow());
+        m.put("evidenceRef", s.evidenceRef().orElseThrow());
       }
     } else if (outcome instanceof CallbackOutcome c) {
       m.put("outcome", "callback");

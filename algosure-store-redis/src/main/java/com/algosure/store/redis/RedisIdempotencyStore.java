@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * fields, evidence and escalation references, never the accepted value, the request or its payload) and
  * replays it as an unmodifiable {@code Map<String, Object>}, for which the guard answers a duplicate with
  * {@code DUPLICATE_COMPLETED} and no second call. A host that wants the first {@code IntegrationOutcome}
- * itself replayed supplies a codec that can rebuild it.
+ * itself replayed supplies a codec that can rebuild what the guard completes keys with (a
+ * {@code StoredOutcome}).
  *
  * <p>For idempotency to survive a Redis restart, run Redis with persistence (AOF); without it, a restart
  * forgets every record and a resubmitted key would be sent again.
