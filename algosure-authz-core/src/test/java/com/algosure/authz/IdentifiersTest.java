@@ -1,0 +1,51 @@
+package com.algosure.authz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class IdentifiersTest {
+
+  /** The rule as it was written before the table look-up replaced the regex. */
+  private static final Pattern RULE = Pattern.compile("[A-Za-z0-9._:@/\\-]{1,128}");
+
+  @Test
+  void validWhenAnySingleCharacterThenAgreesWithTheRegexRule() {
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      String s = "a" + (char) c + "b";
+      assertThat(Identifiers.valid(s)).as("U+%04X", c).isEqualTo(RULE.matcher(s).matches());
+    }
+  }
+
+  @Test
+  void validWhenLengthAtTheBoundsThenOneTo128Characters() {
+    assertThat(Identifiers.valid("")).isFalse();
+    assertThat(Identifiers.valid("x")).isTrue();
+    assertThat(Identifiers.valid("x".repeat(128))).isTrue();
+    assertThat(Identifiers.valid("x".repeat(129))).isFalse();
+  }
+
+  @Test
+  void validWhenRandomStringsThenAgreesWithTheRegexRule() {
+    Random random = new Random(5);
+    String alphabet = "aZ09._:@/-+ \u00e9\u0000\u200b";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder s = new StringBuilder();
+      int n = random.nextInt(132);
+      for (int k = 0; k < n; k++) {
+        s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      assertThat(Identifiers.valid(s.toString())).as(s.toString()).isEqualTo(RULE.matcher(s).matches());
+    }
+  }
+
+  @Test
+  void requireWhenInvalidThenMessageNamesTheKindAndTheRule() {
+    assertThatThrownBy(() -> TenantId.of("acme corp"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tenant id 'acme corp' is not valid: use 1 to 128 letters, digits or . _ - : @ /");
+  }
+}
