@@ -106,36 +106,68 @@ final class Postgres implements AutoCloseable {
     }
   }
 
-  /** A minimal fixed-size pool: enough for tests; hosts use HikariCP or their container's pool. */
+  /**
+   * A minimal fixed-size pool: at most {@code size} connections are lent at once, and a caller waits (up to 30 s)
+   * for one to come back, as a real pool does; enough for tests, hosts use HikariCP or their container's pool.
+   * (Without the bound, 400 concurrent callers opened up to 400 connections and met PostgreSQL's
+   * max_connections of 100, which the stores rightly turned into denials.)
+   */
   static final class Pool implements DataSource, AutoCloseable {
     private final DataSource target;
     private final BlockingQueue<Connection> idle;
+    private final java.util.concurrent.Semaphore lendable;
     private final ConcurrentLinkedQueue<Connection> all = new ConcurrentLinkedQueue<>();
 
     Pool(DataSource target, int size) {
       this.target = target;
       this.idle = new ArrayBlockingQueue<>(size);
+      this.lendable = new java.util.concurrent.Semaphore(size);
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-      Connection physical = idle.poll();
-      if (physical == null || physical.isClosed()) {
-        physical = target.getConnection();
-        all.add(physical);
+      try {
+        if (!lendable.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new SQLException("test pool: no connection came back within 30 s", "08001");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("test pool: interrupted while waiting for a connection", "08001", e);
+      }
+      Connection physical;
+      try {
+        physical = idle.poll();
+        if (physical == null || physical.isClosed()) {
+          physical = target.getConnection();
+          all.add(physical);
+        }
+      } catch (SQLException | RuntimeException e) {
+        lendable.release();
+        throw e;
       }
       Connection p = physical;
+      java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
       return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
           (proxy, method, args) -> {
             if (method.getName().equals("close")) {
-              if (!p.getAutoCommit()) {
-                p.rollback();
-                p.setAutoCommit(true);
+              if (!returned.compareAndSet(false, true)) {
+                return null;
               }
-              if (!idle.offer(p)) {
-                p.close();
+              try {
+                if (!p.isClosed() && !p.getAutoCommit()) {
+                  p.rollback();
+                  p.setAutoCommit(true);
+                }
+                if (p.isClosed() || !idle.offer(p)) {
+                  p.close();
+                }
+              } finally {
+                lendable.release();
               }
               return null;
+            }
+            if (method.getName().equals("isClosed") && returned.get()) {
+              return true;
             }
             try {
               return method.invoke(p, args);
