@@ -103,9 +103,9 @@ public final class Report {
     target(out, "decide median <= 250 ns", decide == null ? Double.NaN : nanos(decide, decide.p50()), 250, " ns");
     target(out, "decide median <= 0.1 x jCasbin's (10x faster)", ratio(decide, casbin), 0.1, "");
     for (String users : List.of("256", "1")) {
-      Result small = find(groups, "DecideScalingBenchmark size=10x10 users=" + users, "algosure");
-      Result large = find(groups, "DecideScalingBenchmark size=1000x100000 users=" + users, "algosure");
-      target(out, "decide median, 10x10 -> 1000x100000 (" + users + " user(s) in turn) <= 1.5x", ratio(large, small), 1.5, "x");
+      Result small = find(groups, "DecideScalingBenchmark requests=" + users + " size=10x10", "algosure");
+      Result large = find(groups, "DecideScalingBenchmark requests=" + users + " size=1000x100000", "algosure");
+      target(out, "decide median, 10x10 -> 1000x100000 (" + users + " request(s) in turn) <= 1.5x", ratio(large, small), 1.5, "x");
     }
     Result hit = find(groups, "TokenCachedBenchmark", "algosure");
     target(out, "token cache hit median <= 1 us", hit == null ? Double.NaN : nanos(hit, hit.p50()), 1000, " ns");
