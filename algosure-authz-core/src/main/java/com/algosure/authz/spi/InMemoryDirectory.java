@@ -28,12 +28,8 @@ import java.util.Set;
  */
 public final class InMemoryDirectory implements Directory {
 
-  /**
-   * What the directory knows of one subject, with its name and hash so that the record is its own hash table
-   * entry. Immutable.
-   */
+  /** What the directory knows of one subject. Immutable. */
   private static final class Subject {
-    final int hash;
     final String name;
     final Set<TenantId> tenants;
     /** The tenants the subject is a member of organizations in, and those organizations, index by index. */
@@ -43,7 +39,6 @@ public final class InMemoryDirectory implements Directory {
 
     Subject(String name, Set<TenantId> tenants, TenantId[] memberTenants, Set<OrganizationId>[] memberOrganizations,
         List<RoleBinding> bindings) {
-      this.hash = name.hashCode();
       this.name = name;
       this.tenants = tenants;
       this.memberTenants = memberTenants;
@@ -66,9 +61,8 @@ public final class InMemoryDirectory implements Directory {
   private static final Set<OrganizationId>[] NO_ORGANIZATIONS = new Set[0];
   private static final TenantId[] NO_TENANTS = new TenantId[0];
 
-  /** Open addressing, linear probing, at most half full: a look-up reads a slot and the record it points to. */
-  private final Subject[] subjects;
-  private final int mask;
+  /** Every subject's record, by name. */
+  private final Map<String, Subject> subjects;
   // never changed after construction
   private final Map<OrganizationId, TenantId> organizations;
 
@@ -76,36 +70,17 @@ public final class InMemoryDirectory implements Directory {
     Set<String> names = new java.util.LinkedHashSet<>(b.tenantAccess.keySet());
     names.addAll(b.members.keySet());
     names.addAll(b.bindings.keySet());
-    int capacity = Integer.highestOneBit(Math.max(4, names.size()) * 2 - 1) << 1;
-    this.subjects = new Subject[capacity];
-    this.mask = capacity - 1;
+    Map<String, Subject> bySubject = new HashMap<>(names.size() * 2);
     for (String name : names) {
       Subject s = subject(name, b);
-      int i = spread(s.hash) & mask;
-      while (subjects[i] != null) {
-        i = (i + 1) & mask;
-      }
-      subjects[i] = s;
+      bySubject.put(s.name, s);
     }
+    this.subjects = bySubject;
     this.organizations = new HashMap<>(b.organizations);
   }
 
-  private static int spread(int h) {
-    return h ^ (h >>> 16);
-  }
-
   private Subject subjectOrNull(String name) {
-    int h = name.hashCode();
-    Subject[] table = subjects;
-    for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
-      Subject s = table[i];
-      if (s == null) {
-        return null;
-      }
-      if (s.hash == h && s.name.equals(name)) {
-        return s;
-      }
-    }
+    return subjects.get(name);
   }
 
   /**
@@ -204,8 +179,8 @@ public final class InMemoryDirectory implements Directory {
 
   private long tenantSubjects() {
     long n = 0;
-    for (Subject s : subjects) {
-      if (s != null && !s.tenants.isEmpty()) {
+    for (Subject s : subjects.values()) {
+      if (!s.tenants.isEmpty()) {
         n++;
       }
     }
