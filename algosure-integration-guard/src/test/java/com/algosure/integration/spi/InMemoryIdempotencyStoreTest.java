@@ -165,10 +165,11 @@ class InMemoryIdempotencyStoreTest {
   @Test
   void awaitCompletionWhenTheOwnerReleasesThenEmptyAndTheKeyIsFree() throws Exception {
     store.claim(key("k-1"), SHA, "owner-1", TTL);
-    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Thread[] waiter = new Thread[1];
+    ExecutorService pool = Executors.newSingleThreadExecutor(r -> waiter[0] = new Thread(r, "waiter"));
     try {
       Future<Optional<Object>> waiting = pool.submit(() -> store.awaitCompletion(key("k-1"), Duration.ofSeconds(30)));
-      Thread.sleep(50);
+      awaitParked(waiter, waiting); // the release below must wake a registered waiter, not find none
 
       assertThat(store.release(key("k-1"), "owner-1")).isTrue();
 
@@ -176,6 +177,17 @@ class InMemoryIdempotencyStoreTest {
       assertThat(store.claim(key("k-1"), SHA, "owner-2", TTL)).isSameAs(ClaimResult.claimed());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Waits (at most 10 s) until the waiter thread is parked in its timed wait, or its task has ended. */
+  private static void awaitParked(Thread[] waiter, Future<?> task) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!task.isDone() && (waiter[0] == null || waiter[0].getState() != Thread.State.TIMED_WAITING)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the waiter never started waiting");
+      }
+      Thread.sleep(1);
     }
   }
 
