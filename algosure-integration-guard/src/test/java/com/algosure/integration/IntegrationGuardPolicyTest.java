@@ -368,6 +368,21 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenTheInMemoryIdempotencyStoreIsFullThenFailedNothingSentAndTheFirstCallStillReplays() {
+    IdempotencyStore full = IdempotencyStore.inMemory(f.clock, 1);
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).idempotencyStore(full).build();
+    assertThat(guard.execute(request("k-first").build(), ok).accepted()).isTrue();
+
+    IntegrationOutcome<JsonNode> second = guard.execute(request("k-second").build(), ok);
+
+    assertThat(second.reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_UNAVAILABLE);
+    assertThat(exchanges).hasValue(1);
+    assertThat(guard.execute(request("k-first").build(), ok).reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
   void executeWhenTheRateLimitStoreFailsThenFailedAndNothingSent() {
     RateLimitStore broken = new RateLimitStore() {
       @Override

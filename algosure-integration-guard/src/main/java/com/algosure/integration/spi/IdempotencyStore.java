@@ -69,7 +69,8 @@ public interface IdempotencyStore {
 
   /**
    * @param clock the clock for time to live
-   * @return an in-memory store on Caffeine holding at most 100,000 keys
+   * @return an in-memory store on Caffeine holding at most 100,000 live keys; at that bound a new key is refused
+   *     ({@link IdempotencyStoreFullException}) until records expire, since no live record is ever evicted
    */
   static InMemoryIdempotencyStore inMemory(Clock clock) {
     return new InMemoryIdempotencyStore(clock, 100_000);
@@ -77,8 +78,11 @@ public interface IdempotencyStore {
 
   /**
    * @param clock the clock for time to live
-   * @param maximumKeys how many keys it holds at most (the least recently used go first)
+   * @param maximumKeys how many live keys (in flight, or completed within their time to live) it holds at most; at
+   *     that bound a new key is refused ({@link IdempotencyStoreFullException}) until records expire, since a
+   *     live record is never evicted (a forgotten key would let a duplicate run twice)
    * @return an in-memory store on Caffeine
+   * @throws IllegalArgumentException if {@code maximumKeys} is below 1
    */
   static InMemoryIdempotencyStore inMemory(Clock clock, long maximumKeys) {
     return new InMemoryIdempotencyStore(clock, maximumKeys);

@@ -30,6 +30,12 @@ import org.jspecify.annotations.Nullable;
  * fingerprint is kept as given; every comparison is exact either way. Cache maintenance runs on the calling
  * thread, so writes never wake a pool thread.
  *
+ * <p>The store is bounded, and it never evicts a live record to make room: a key it forgot before its time
+ * to live ended would let a retry or a duplicate of that call run a second time, and one tenant's flood of
+ * new keys would erase the others' records. When it holds {@code maximumKeys} live keys, a claim of a new key
+ * throws {@link IdempotencyStoreFullException} (the guard fails that call closed, before anything is sent)
+ * until records expire. Keys already held are claimed, completed and released as usual.
+ *
  * @since 0.1.0
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
@@ -38,6 +44,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   static final int MAX_SCOPES = 10_000;
 
   private final Clock clock;
+  private final long maximumKeys;
+  /**
+   * Caffeine's ticker: the clock reading of the operation in progress (or of a concurrent one), in nanoseconds.
+   * Every operation reads the injected clock once and publishes it here before it touches the cache, so the
+   * cache's expiry runs on the same time as the operation, without reading the clock again for each of its
+   * checks. Concurrent operations may publish out of order by the time between their clock reads; Caffeine only
+   * defers or repeats a clean-up for that, and every record's expiry is decided by the operation's own reading.
+   */
+  private volatile long tickerNanos;
   /** Keys are {@link UuidKey}s for caller keys in canonical UUID form, else {@link TextKey}s. */
   private final Cache<Object, Entry> cache;
   private final ConcurrentHashMap<Scope, Scope> scopes = new ConcurrentHashMap<>();
@@ -47,20 +62,23 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     if (maximumKeys < 1) {
       throw new IllegalArgumentException("maximumKeys must be at least 1, was " + maximumKeys);
     }
+    this.maximumKeys = maximumKeys;
+    now();
+    // no maximumSize: Caffeine would evict live records (its admission policy may even drop the key just
+    // claimed); the bound is checked on claim instead, and records leave only by expiry or release
     this.cache = Caffeine.newBuilder()
-        .maximumSize(maximumKeys)
         .executor(Runnable::run)
-        // Caffeine's clock is the injected one, so a test that moves time also expires entries
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        // Caffeine's clock is the injected one (as each operation read it), so a test that moves time also expires entries
+        .ticker(() -> tickerNanos)
         .expireAfter(new Expiry<Object, Entry>() {
           @Override
           public long expireAfterCreate(Object key, Entry e, long currentTime) {
-            return nanosLeft(e);
+            return nanosLeft(e, currentTime);
           }
 
           @Override
           public long expireAfterUpdate(Object key, Entry e, long currentTime, long currentDuration) {
-            return nanosLeft(e);
+            return nanosLeft(e, currentTime);
           }
 
           @Override
@@ -71,8 +89,16 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         .build();
   }
 
-  private long nanosLeft(Entry e) {
-    long ms = e.expiresAt - clock.millis();
+  /** @return the clock's epoch milliseconds, published for Caffeine's ticker first */
+  private long now() {
+    long ms = clock.millis();
+    tickerNanos = TimeUnit.MILLISECONDS.toNanos(ms);
+    return ms;
+  }
+
+  /** @return the nanoseconds from {@code currentTime} (the ticker's: the clock's milliseconds in nanoseconds) to the entry's expiry */
+  private static long nanosLeft(Entry e, long currentTime) {
+    long ms = e.expiresAt - TimeUnit.NANOSECONDS.toMillis(currentTime);
     return ms <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(ms); // saturates
   }
 
@@ -80,11 +106,23 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   public ClaimResult claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(owner, "owner");
-    long now = clock.millis();
+    long now = now();
     Held mine = new Held(fingerprint, owner, expiry(now, ttl), null);
-    Entry e = cache.asMap().compute(storeKey(key), (k, current) -> current == null || now >= current.expiresAt ? mine : current);
+    if (cache.estimatedSize() >= maximumKeys) {
+      cache.cleanUp(); // removes what has expired; a live record is never removed to make room
+    }
+    Entry e = cache.asMap().compute(storeKey(key), (k, current) -> {
+      if (current != null) {
+        return now >= current.expiresAt ? mine : current;
+      }
+      // a new key: refused at the bound (concurrent claims may pass it by at most one key each)
+      return cache.estimatedSize() >= maximumKeys ? null : mine;
+    });
     if (e == mine) {
       return ClaimResult.claimed();
+    }
+    if (e == null) {
+      throw new IdempotencyStoreFullException(maximumKeys);
     }
     // entries never change once in the cache (a change replaces them), so reading this one is race-free
     if (!e.sameFingerprint(fingerprint)) {
@@ -96,7 +134,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   @Override
   public boolean complete(IdempotencyKey key, String owner, Object outcome, Duration ttl) {
     Objects.requireNonNull(outcome, "outcome");
-    long now = clock.millis();
+    long now = now();
     Held[] completed = new Held[1];
     cache.asMap().computeIfPresent(storeKey(key), (k, e) -> {
       if (!(e instanceof Held h) || !h.owner.equals(owner) || now >= h.expiresAt) {
@@ -117,6 +155,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public boolean release(IdempotencyKey key, String owner) {
+    now();
     Held[] released = new Held[1];
     cache.asMap().computeIfPresent(storeKey(key), (k, e) -> {
       if (!(e instanceof Held h) || !h.owner.equals(owner)) {
@@ -138,6 +177,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   @Override
   public Optional<Object> awaitCompletion(IdempotencyKey key, Duration maxWait) throws InterruptedException {
     Object k = storeKey(key);
+    now();
     Entry e = cache.getIfPresent(k);
     if (e == null) {
       return Optional.empty();
@@ -172,6 +212,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /** @return how many keys are held (in flight or completed, not yet expired or evicted) */
   public long size() {
+    now();
     cache.cleanUp();
     return cache.estimatedSize();
   }
@@ -181,8 +222,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    * @return whether the key is reserved (in flight or completed) and not expired
    */
   public boolean isReserved(IdempotencyKey key) {
+    long now = now();
     Entry e = cache.getIfPresent(storeKey(key));
-    return e != null && clock.millis() < e.expiresAt;
+    return e != null && now < e.expiresAt;
   }
 
   @Override
@@ -300,16 +342,23 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  /** Lowercase hex digits. */
+  /** Lowercase hex digits, read through a table. */
   static final class Hex {
+    /** A character's digit value, or -1 unless it is {@code 0-9} or {@code a-f}; ASCII only. */
+    private static final byte[] VALUE = new byte[128];
+
+    static {
+      java.util.Arrays.fill(VALUE, (byte) -1);
+      for (int i = 0; i < 16; i++) {
+        VALUE["0123456789abcdef".charAt(i)] = (byte) i;
+      }
+    }
+
     private Hex() {}
 
     /** @return the digit's value, or -1 unless it is {@code 0-9} or {@code a-f} */
     static int lower(char c) {
-      if (c >= '0' && c <= '9') {
-        return c - '0';
-      }
-      return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      return c < 128 ? VALUE[c] : -1;
     }
 
     /** @return whether {@code s} holds exactly 64 lowercase hex digits from {@code from} whose bits are a..d */
@@ -319,12 +368,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     static boolean digits(String s, int from) {
+      int any = 0;
       for (int i = from; i < from + 64; i++) {
-        if (lower(s.charAt(i)) < 0) {
-          return false;
-        }
+        any |= lower(s.charAt(i)); // negative once any character is not a digit
       }
-      return true;
+      return any >= 0;
     }
 
     /** The 64 bits of 16 hex digits (any non-digit makes garbage; callers check {@link #digits}). */

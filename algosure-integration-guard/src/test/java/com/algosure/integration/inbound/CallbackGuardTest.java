@@ -11,6 +11,9 @@ import com.algosure.integration.JsonValidator;
 import com.algosure.integration.MutableClock;
 import com.algosure.integration.PayloadValidator;
 import com.algosure.integration.ProviderId;
+import com.algosure.integration.spi.IdempotencyKey;
+import com.algosure.integration.spi.IdempotencyStore;
+import com.algosure.integration.spi.InMemoryIdempotencyStore;
 import com.algosure.integration.spi.Secret;
 import com.algosure.integration.spi.SecretRef;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -367,6 +370,26 @@ class CallbackGuardTest {
     assertThat(first.httpStatus()).isEqualTo(500);
     assertThat(redelivery.reason()).isEqualTo(CallbackReason.DUPLICATE);
     assertThat(handled).hasSize(1);
+  }
+
+  @Test
+  void handleWhenTheInMemoryDedupeStoreIsFullThenRejectedForRedeliveryAndHandlerNeverRuns() {
+    InMemoryIdempotencyStore full = IdempotencyStore.inMemory(clock, 1);
+    full.claim(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "callback", "an-earlier-delivery"), "fp", "o",
+        Duration.ofHours(24));
+    CallbackGuard guard = CallbackGuard.builder()
+        .clock(clock)
+        .auditSink(audit)
+        .dedupeStore(full)
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+        .build();
+
+    CallbackOutcome out = guard.handle(spec(), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
+    assertThat(out.httpStatus()).isGreaterThanOrEqualTo(500); // the provider redelivers later
+    assertThat(handled).isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.algosure.integration.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.authz.TenantId;
 import com.algosure.integration.MutableClock;
@@ -122,6 +123,64 @@ class InMemoryIdempotencyStoreTest {
       assertThat(large.claim(k, SHA, "someone", TTL)).isEqualTo(new ClaimResult.Completed("outcome-" + t));
     }
     assertThat(large.size()).isEqualTo(tenants);
+  }
+
+  @Test
+  void claimWhenTheStoreHoldsItsMaximumOfLiveKeysThenANewKeyIsRefusedAndNoLiveKeyIsForgotten() {
+    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, 3);
+    for (String k : List.of("a", "b")) {
+      assertThat(small.claim(key(k), SHA, "owner-" + k, TTL)).isSameAs(ClaimResult.claimed());
+      assertThat(small.complete(key(k), "owner-" + k, "outcome-" + k, TTL)).isTrue();
+    }
+    assertThat(small.claim(key("c"), SHA, "owner-c", TTL)).isSameAs(ClaimResult.claimed());
+
+    assertThatThrownBy(() -> small.claim(key("d"), SHA, "owner-d", TTL))
+        .isInstanceOfSatisfying(IdempotencyStoreFullException.class, e -> assertThat(e.maximumKeys()).isEqualTo(3))
+        .hasMessageContaining("maximum of 3 live keys")
+        .hasMessageContaining("raise maximumKeys");
+
+    assertThat(small.claim(key("a"), SHA, "someone", TTL)).isEqualTo(new ClaimResult.Completed("outcome-a"));
+    assertThat(small.claim(key("b"), SHA, "someone", TTL)).isEqualTo(new ClaimResult.Completed("outcome-b"));
+    assertThat(small.claim(key("c"), SHA, "someone", TTL)).isSameAs(ClaimResult.inFlight());
+    assertThat(small.complete(key("c"), "owner-c", "outcome-c", TTL)).isTrue();
+    assertThat(small.isReserved(key("d"))).isFalse();
+    assertThat(small.size()).isEqualTo(3);
+  }
+
+  @Test
+  void claimWhenTheStoreIsFullAndARecordExpiresThenANewKeyFitsAgain() {
+    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, 2);
+    small.claim(key("short"), SHA, "o", Duration.ofSeconds(10));
+    small.claim(key("long"), SHA, "o", TTL);
+    assertThatThrownBy(() -> small.claim(key("new"), SHA, "o", TTL)).isInstanceOf(IdempotencyStoreFullException.class);
+
+    clock.advance(Duration.ofSeconds(15));
+
+    assertThat(small.claim(key("new"), SHA, "o", TTL)).isSameAs(ClaimResult.claimed());
+    assertThat(small.claim(key("long"), SHA, "other", TTL)).isSameAs(ClaimResult.inFlight());
+    assertThatThrownBy(() -> small.claim(key("short"), SHA, "o", TTL)).as("its record expired, and the store is full again")
+        .isInstanceOf(IdempotencyStoreFullException.class);
+  }
+
+  /** Regression: at its bound the store used to evict live records (Caffeine's maximumSize), so replays ran again. */
+  @Test
+  void completedKeysAreNeverForgottenWithinTheirTimeToLiveWhenMoreKeysArrive() {
+    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, 100);
+    int refused = 0;
+    for (int i = 0; i < 150; i++) {
+      try {
+        assertThat(small.claim(key("k-" + i), SHA, "owner-" + i, TTL)).isSameAs(ClaimResult.claimed());
+        assertThat(small.complete(key("k-" + i), "owner-" + i, "outcome-" + i, TTL)).isTrue();
+      } catch (IdempotencyStoreFullException e) {
+        refused++;
+      }
+    }
+
+    assertThat(refused).isEqualTo(50);
+    for (int i = 0; i < 100; i++) {
+      assertThat(small.claim(key("k-" + i), SHA, "replay", TTL)).as("replay of k-%d", i)
+          .isEqualTo(new ClaimResult.Completed("outcome-" + i));
+    }
   }
 
   @Test
