@@ -15,6 +15,10 @@ case "$pass" in
   *) echo "usage: $0 quick|full [JMH options]" >&2; exit 2 ;;
 esac
 
+# Every fork gets a fixed, pre-touched heap: on this kind of virtual machine the first touch of each new page is
+# expensive, and while a default heap grew, whole iterations ran up to 5x slower (seen on the guard benchmark).
+jvm=(-jvmArgsAppend "-Xms4g -Xmx4g -XX:+AlwaysPreTouch")
+
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 mvn -B -q -pl algosure-benchmarks -am package -DskipTests
@@ -24,14 +28,14 @@ mkdir -p "$out"
 
 load() { echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) on $(nproc) cores"; }
 
-echo "== $pass pass: JMH ${jmh[*]} $*"
+echo "== $pass pass: JMH ${jmh[*]} ${jvm[*]} $*"
 load
 echo "== latency (sample time, with -prof gc)"
-java -jar "$jar" "${jmh[@]}" -prof gc -e 'Throughput' -rf json -rff "$out/latency.json" "$@" | tee "$out/latency.txt"
+java -jar "$jar" "${jmh[@]}" "${jvm[@]}" -prof gc -e 'Throughput' -rf json -rff "$out/latency.json" "$@" | tee "$out/latency.txt"
 load
 for t in 1 2; do
   echo "== throughput, $t thread(s)"
-  java -jar "$jar" "${jmh[@]}" -t "$t" -rf json -rff "$out/throughput-$t.json" 'Throughput' "$@" | tee "$out/throughput-$t.txt"
+  java -jar "$jar" "${jmh[@]}" "${jvm[@]}" -t "$t" -rf json -rff "$out/throughput-$t.json" 'Throughput' "$@" | tee "$out/throughput-$t.txt"
   load
 done
 echo "== memory"

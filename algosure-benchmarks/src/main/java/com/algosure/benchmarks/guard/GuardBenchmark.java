@@ -15,11 +15,14 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * {@code IntegrationGuard.execute} of a no-op provider call with every step in memory ({@link GuardWorld}),
  * each call with a fresh idempotency key (so each claims and completes a key; building the request, one
- * {@code IntegrationRequest.builder()...build()}, is included, as a caller pays it too). Beside it: the guard's
+ * {@code IntegrationRequest.builder()...build()}, is included, as a caller pays it too; every
+ * {@link GuardWorld#CALLS_PER_WORLD} calls the benchmark moves to a fresh guard and store, built before the
+ * iteration). Beside it: the guard's
  * resilient-execution step alone ({@code algosureResilience}: the guard's own retry + circuit breaker, rate-limit
  * permit, attempt audit event and per-attempt timeout, run by its real step class), a bare Failsafe executor with
  * the same retry + circuit breaker + rate limiter (and with the guard's timeout added), and Resilience4j's
@@ -37,6 +40,12 @@ public class GuardBenchmark {
   private FailsafeExecutor<ProviderResponse> failsafeWithTimeout;
   private Supplier<ProviderResponse> resilience4j;
   private long key;
+  private long notAccepted;
+  private int sinceFresh;
+  private int nextWorld;
+  /** Enough for 1,000,000 calls an iteration at {@link GuardWorld#CALLS_PER_WORLD} each; about 350,000 are made. */
+  private static final int WORLDS_PER_ITERATION = 40;
+  private final GuardWorld[] worlds = new GuardWorld[WORLDS_PER_ITERATION];
 
   /** Builds the guard and the peers and checks the guard accepts. */
   @Setup(Level.Trial)
@@ -53,10 +62,54 @@ public class GuardBenchmark {
     }
   }
 
-  /** @return the guard's outcome */
+  /** Fails the run if any measured call was not accepted: the benchmark measures the accepted path only. */
+  @TearDown(Level.Trial)
+  public void checkEveryCallWasAccepted() {
+    if (notAccepted > 0) {
+      throw new IllegalStateException(notAccepted + " of " + key + " guard calls were not accepted");
+    }
+  }
+
+  /**
+   * Builds the worlds of the next iteration, outside the timed part: {@link #WORLDS_PER_ITERATION} fresh guards
+   * with empty stores, so that {@link #algosureTotal} can move to a fresh one every
+   * {@link GuardWorld#CALLS_PER_WORLD} calls without building anything while it is timed.
+   */
+  @Setup(Level.Iteration)
+  public void freshWorlds() {
+    for (int i = 0; i < worlds.length; i++) {
+      worlds[i] = new GuardWorld();
+    }
+    nextWorld = 0;
+    sinceFresh = 0;
+    world = worlds[0];
+  }
+
+  /**
+   * @return the guard's outcome. Every {@link GuardWorld#CALLS_PER_WORLD} calls the benchmark moves to the next
+   *     of the worlds built before the iteration and lets the last one go: a store's records then live at most
+   *     that many calls, as they did when the store evicted, instead of piling up into a garbage-collector
+   *     benchmark.
+   */
   @Benchmark
   public IntegrationOutcome<String> algosureTotal() {
-    return world.guard().execute(world.request(Long.toString(key++)), world.call());
+    if (++sinceFresh == GuardWorld.CALLS_PER_WORLD) {
+      moveToTheNextWorld();
+    }
+    IntegrationOutcome<String> out = world.guard().execute(world.request(Long.toString(key++)), world.call());
+    if (!(out instanceof IntegrationOutcome.Accepted)) {
+      notAccepted++;
+    }
+    return out;
+  }
+
+  private void moveToTheNextWorld() {
+    if (nextWorld + 1 < worlds.length) {
+      worlds[nextWorld] = null; // its records become garbage, as an evicting store's did
+      nextWorld++;
+      world = worlds[nextWorld];
+    } // else: the last world takes the rest of the iteration; its store has room for its keys twice over
+    sinceFresh = 0;
   }
 
   /** @return the guard's resilient-execution step's result */

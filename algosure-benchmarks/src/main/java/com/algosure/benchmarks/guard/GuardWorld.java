@@ -48,6 +48,12 @@ import org.openjdk.jmh.annotations.CompilerControl;
  * audit sink that keeps nothing (never inlined, so every event is built). The provider call does nothing:
  * it returns a fixed 200 answer, and its validator a fixed value.
  *
+ * <p>The benchmark's guard ({@link #GuardWorld()}) has a store of up to {@link #BENCHMARK_KEYS} keys with the
+ * default 24-hour time to live. The store never evicts a live key (it refuses new keys when full), so at the
+ * benchmark's hundreds of thousands of calls a second it would fill and its records would pile up for the
+ * garbage collector; {@code GuardBenchmark} therefore moves to a fresh world every {@link #CALLS_PER_WORLD}
+ * calls.
+ *
  * <p>The guard's resilience defaults (3 attempts, backoff 200 ms to 5 s with 25 % jitter, 30 s max,
  * circuit breaker 5 failures of 10 open for 30 s, 10 s attempt timeout) are rebuilt for the bare Failsafe
  * executor and the Resilience4j decoration, with the same rate limit.
@@ -75,9 +81,14 @@ public final class GuardWorld {
 
   private final InMemoryIdempotencyStore idempotency;
 
-  /** Builds the guard, with an idempotency store of 100,000 keys. */
+  /** How many calls the benchmark makes on one world before it moves to a fresh one. */
+  public static final int CALLS_PER_WORLD = 25_000;
+  /** How many keys the benchmark's store holds at most: room for {@link #CALLS_PER_WORLD} calls twice over. */
+  public static final long BENCHMARK_KEYS = 2L * CALLS_PER_WORLD + 10;
+
+  /** Builds the benchmark's guard: at most {@link #BENCHMARK_KEYS} keys, kept the default 24 hours. */
   public GuardWorld() {
-    this(IdempotencyStore.inMemory(Clock.systemUTC(), 100_000));
+    this(IdempotencyStore.inMemory(Clock.systemUTC(), BENCHMARK_KEYS));
   }
 
   /** @param idempotency the guard's idempotency store */
