@@ -430,11 +430,29 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     static Done of(String fingerprint, Object outcome, long expiresAt) {
-      if (fingerprint.length() == 71 && fingerprint.startsWith(Sha256Done.PREFIX) && Hex.digits(fingerprint, 7)) {
-        return new Sha256Done(fingerprint, outcome, expiresAt);
-      }
-      if (fingerprint.length() == 64 && Hex.digits(fingerprint, 0)) {
-        return new HexDone(fingerprint, 0, outcome, expiresAt);
+      int n = fingerprint.length();
+      int from = n == 71 && fingerprint.startsWith(Sha256Done.PREFIX) ? 7 : n == 64 ? 0 : -1;
+      if (from >= 0) {
+        // the four words and the check that every character is a digit, in one pass
+        long h0 = 0;
+        long h1 = 0;
+        long h2 = 0;
+        long h3 = 0;
+        int any = 0;
+        for (int i = from; i < from + 16; i++) {
+          int a = Hex.lower(fingerprint.charAt(i));
+          int b = Hex.lower(fingerprint.charAt(i + 16));
+          int c = Hex.lower(fingerprint.charAt(i + 32));
+          int d = Hex.lower(fingerprint.charAt(i + 48));
+          any |= a | b | c | d; // negative once any character is not a digit
+          h0 = h0 << 4 | a;
+          h1 = h1 << 4 | b;
+          h2 = h2 << 4 | c;
+          h3 = h3 << 4 | d;
+        }
+        if (any >= 0) {
+          return from == 7 ? new Sha256Done(h0, h1, h2, h3, outcome, expiresAt) : new HexDone(h0, h1, h2, h3, outcome, expiresAt);
+        }
       }
       return new TextDone(fingerprint, outcome, expiresAt);
     }
@@ -447,12 +465,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     final long h2;
     final long h3;
 
-    HexDone(String fingerprint, int from, Object outcome, long expiresAt) {
+    HexDone(long h0, long h1, long h2, long h3, Object outcome, long expiresAt) {
       super(outcome, expiresAt);
-      this.h0 = Hex.word(fingerprint, from);
-      this.h1 = Hex.word(fingerprint, from + 16);
-      this.h2 = Hex.word(fingerprint, from + 32);
-      this.h3 = Hex.word(fingerprint, from + 48);
+      this.h0 = h0;
+      this.h1 = h1;
+      this.h2 = h2;
+      this.h3 = h3;
     }
 
     @Override
@@ -465,8 +483,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private static final class Sha256Done extends HexDone {
     static final String PREFIX = "sha256:";
 
-    Sha256Done(String fingerprint, Object outcome, long expiresAt) {
-      super(fingerprint, 7, outcome, expiresAt);
+    Sha256Done(long h0, long h1, long h2, long h3, Object outcome, long expiresAt) {
+      super(h0, h1, h2, h3, outcome, expiresAt);
     }
 
     @Override

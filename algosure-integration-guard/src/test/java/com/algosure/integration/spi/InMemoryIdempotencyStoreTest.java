@@ -45,7 +45,9 @@ class InMemoryIdempotencyStoreTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {SHA, HEX, "fp", "sha256:0123", "SHA256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"})
+  @ValueSource(strings = {SHA, HEX, "fp", "sha256:0123", "SHA256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+      "sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeX", "sha256:é123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})
   void claimWhenCompletedWithTheSameFingerprintThenReplaysTheOutcomeWhateverItsForm(String fingerprint) {
     Object outcome = new Object();
     completed(key("k-1"), fingerprint, outcome);
