@@ -24,4 +24,21 @@ public final class AuditIds {
   public static String next() {
     return PREFIX + '-' + COUNTER.incrementAndGet();
   }
+
+  /**
+   * Reserves a fresh id without writing it yet: for a value that writes its id only when asked for it.
+   *
+   * @return the id's sequence number, to be written with {@link #of(long)}
+   */
+  public static long nextSequence() {
+    return COUNTER.incrementAndGet();
+  }
+
+  /**
+   * @param sequence a number from {@link #nextSequence()}
+   * @return the id it stands for, the same text {@link #next()} would have returned
+   */
+  public static String of(long sequence) {
+    return PREFIX + '-' + sequence;
+  }
 }

@@ -2,6 +2,7 @@ package com.algosure.authz;
 
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditIds;
 import com.algosure.audit.AuditableDecision;
 import com.algosure.authz.spi.Approval;
 import java.time.Instant;
@@ -36,7 +37,10 @@ public final class AuthorizationDecision implements AuditableDecision {
   private final @Nullable Permission matchedPermission;
   private final @Nullable TenantId tenant;
   private final @Nullable OrganizationId organization;
-  private final String decisionId;
+  // the id is reserved when the decision is made and written only when asked for (AuditIds.of), like a permit's
+  // explanation: a sink that queues the decision writes it on its own thread
+  private final long decisionSequence;
+  private @Nullable String decisionId; // written once, racily: every writer writes an equal String
   private final Instant timestamp;
   // a permit's explanation is written only when asked for: the decision path builds no string
   private final @Nullable String explanation;
@@ -47,7 +51,7 @@ public final class AuthorizationDecision implements AuditableDecision {
   /** A decision other than a permit: its explanation is given. */
   AuthorizationDecision(Effect effect, List<ReasonCode> reasons, DecisionStage stage, @Nullable Role matchedRole,
       @Nullable TenantId tenant, @Nullable OrganizationId organization, boolean crossTenant,
-      AuthorizationRequest request, String decisionId, Instant timestamp, String explanation) {
+      AuthorizationRequest request, long decisionSequence, Instant timestamp, String explanation) {
     this.effect = effect;
     this.reasons = reasons;
     this.stage = stage;
@@ -55,7 +59,7 @@ public final class AuthorizationDecision implements AuditableDecision {
     this.matchedPermission = null;
     this.tenant = tenant;
     this.organization = organization;
-    this.decisionId = decisionId;
+    this.decisionSequence = decisionSequence;
     this.timestamp = timestamp;
     this.explanation = explanation;
     this.crossTenant = crossTenant;
@@ -66,7 +70,7 @@ public final class AuthorizationDecision implements AuditableDecision {
   /** A permit, whose explanation is written from the role and permission when {@link #explanation()} is called. */
   AuthorizationDecision(List<ReasonCode> reasons, Role matchedRole, Permission matchedPermission, TenantId tenant,
       @Nullable OrganizationId organization, boolean crossTenant, @Nullable Approval approval,
-      AuthorizationRequest request, String decisionId, Instant timestamp) {
+      AuthorizationRequest request, long decisionSequence, Instant timestamp) {
     this.effect = Effect.PERMIT;
     this.reasons = reasons;
     this.stage = DecisionStage.APPROVAL;
@@ -74,7 +78,7 @@ public final class AuthorizationDecision implements AuditableDecision {
     this.matchedPermission = matchedPermission;
     this.tenant = tenant;
     this.organization = organization;
-    this.decisionId = decisionId;
+    this.decisionSequence = decisionSequence;
     this.timestamp = timestamp;
     this.explanation = null;
     this.crossTenant = crossTenant;
@@ -85,7 +89,7 @@ public final class AuthorizationDecision implements AuditableDecision {
   /** The same decision denied because its audit failed: it keeps the id, time, context and request. */
   AuthorizationDecision deniedForAuditFailure() {
     return new AuthorizationDecision(Effect.DENY, List.of(ReasonCode.AUDIT_FAILED), DecisionStage.AUDIT, null, tenant,
-        organization, crossTenant, request, decisionId, timestamp,
+        organization, crossTenant, request, decisionSequence, timestamp,
         "the decision could not be audited, so it is denied (audit failure policy FAIL_CLOSED)");
   }
 
@@ -137,7 +141,12 @@ public final class AuthorizationDecision implements AuditableDecision {
   /** @return the decision's unique id, also in its audit record */
   @Override
   public String decisionId() {
-    return decisionId;
+    String id = decisionId;
+    if (id == null) {
+      id = AuditIds.of(decisionSequence);
+      decisionId = id;
+    }
+    return id;
   }
 
   /** @return when the decision was made, by the decision point's clock */
@@ -175,7 +184,7 @@ public final class AuthorizationDecision implements AuditableDecision {
     Permission action = actor == null ? null : r.actionOrNull();
     ResourceRef resource = action == null ? null : r.resourceOrNull();
     AuditEvent.Builder e = AuditEvent.builder(AuditEventType.AUTHORIZATION_DECISION, timestamp)
-        .id(decisionId) // one decision, one event: its id is the decision's, not a second fresh id
+        .id(decisionId()) // one decision, one event: its id is the decision's, not a second fresh id
         .outcome(effect.name())
         .tenant(tenant == null ? null : tenant.value())
         .organization(organization == null ? null : organization.value())
@@ -184,7 +193,7 @@ public final class AuthorizationDecision implements AuditableDecision {
         .resource(resource == null ? null : resource.toString())
         .correlationId(r.correlationIdOrNull())
         .reasons(names(reasons))
-        .detail("decisionId", decisionId)
+        .detail("decisionId", decisionId())
         .detail("stage", stage.name())
         .detail("matchedRole", matchedRole == null || effect != Effect.PERMIT ? null : matchedRole.name());
     if (actor instanceof Actor.Agent agent) {
@@ -236,6 +245,6 @@ public final class AuthorizationDecision implements AuditableDecision {
     return "AuthorizationDecision[" + effect + " " + reasons + " at " + stage
         + (matchedRole == null ? "" : ", role=" + matchedRole)
         + (matchedPermission == null ? "" : ", permission=" + matchedPermission)
-        + ", id=" + decisionId + ", " + explanation() + "]";
+        + ", id=" + decisionId() + ", " + explanation() + "]";
   }
 }

@@ -4,7 +4,6 @@ import com.algosure.authz.spi.EntitlementSource;
 import com.algosure.authz.spi.Entitlements;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -22,12 +21,21 @@ final class EntitlementStage implements Stage {
 
   private final Cache<TenantId, Entitlements> cache;
   private final Function<TenantId, Entitlements> load;
+  /**
+   * The cache's ticker, in epoch milliseconds on the decision point's clock: the time of the latest decision to
+   * ask it (each decision reads its clock once, for its timestamp), so the cache reads no clock of its own.
+   * Decisions on several threads may publish out of order by the time between their clock reads, which moves
+   * a 30-second expiry by as much. Written only when it changes; zero until the first decision, which publishes
+   * before it touches the cache.
+   */
+  private volatile long tickerMillis;
 
-  EntitlementStage(EntitlementSource source, Duration ttl, Clock clock) {
+  EntitlementStage(EntitlementSource source, Duration ttl) {
+    // the clock is not read here: a decision point is built even on a clock that fails (decisions fall back)
     this.cache = Caffeine.newBuilder()
         .expireAfterWrite(ttl)
         .maximumSize(100_000)
-        .ticker(() -> clock.millis() * 1_000_000L)
+        .ticker(() -> tickerMillis * 1_000_000L)
         .build();
     this.load = source::entitlementsOf;
   }
@@ -42,6 +50,10 @@ final class EntitlementStage implements Stage {
     PermissionDefinition def = c.definition;
     if (def.feature().isEmpty() && def.limit().isEmpty()) {
       return null;
+    }
+    long now = c.now.toEpochMilli();
+    if (now != tickerMillis) {
+      tickerMillis = now;
     }
     Entitlements e;
     try {

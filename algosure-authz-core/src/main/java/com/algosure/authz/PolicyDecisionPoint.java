@@ -100,7 +100,7 @@ public final class PolicyDecisionPoint {
     this.organizationStage = new OrganizationStage(b.directory);
     this.rbacStage = new RbacStage(b.directory, b.catalog);
     this.attributeStage = new AttributeStage(b.attributePolicies);
-    this.entitlementStage = new EntitlementStage(b.entitlements, b.entitlementCacheTtl, b.clock);
+    this.entitlementStage = new EntitlementStage(b.entitlements, b.entitlementCacheTtl);
     this.domainStage = new DomainStage(b.domainPolicies, b.requireDomainPolicy);
     this.approvalStage = new ApprovalStage(b.approvals);
   }
@@ -194,14 +194,14 @@ public final class PolicyDecisionPoint {
         ? (c.approval != null ? PERMITTED_CROSS_TENANT_APPROVED : PERMITTED_CROSS_TENANT)
         : (c.approval != null ? PERMITTED_APPROVED : PERMITTED);
     return new AuthorizationDecision(reasons, c.matchedRole, c.action, c.tenant, c.organization, c.crossTenant,
-        c.approval, c.request, AuditIds.next(), c.now);
+        c.approval, c.request, AuditIds.nextSequence(), c.now);
   }
 
   private static AuthorizationDecision decision(DecisionContext c, Effect effect, List<ReasonCode> reasons,
       DecisionStage stage, @Nullable Role role, String explanation) {
     // only the end of the pipeline permits, through the permit constructor: this is never a permit
     return new AuthorizationDecision(effect, reasons, stage, role, c.tenant, c.organization, c.crossTenant, c.request,
-        AuditIds.next(), c.now, explanation);
+        AuditIds.nextSequence(), c.now, explanation);
   }
 
   private AuthorizationDecision audit(AuthorizationDecision d) {

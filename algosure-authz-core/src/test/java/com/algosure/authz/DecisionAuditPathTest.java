@@ -45,6 +45,22 @@ class DecisionAuditPathTest {
     }
   }
 
+  @Test
+  void decisionIdWhenWrittenOnRequestThenTheSameTextEachTimeInTheIdFormatAndDistinctPerDecision() {
+    DecisionsOnly sink = new DecisionsOnly();
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+        .directory(Fixtures.directory()).auditSink(sink).build();
+
+    AuthorizationDecision first = pdp.decide(aliceReadsInSales());
+    AuthorizationDecision second = pdp.decide(aliceReadsInSales());
+
+    assertThat(first.decisionId()).matches("[0-9a-f]{16}-[0-9]+").isEqualTo(first.decisionId())
+        .isEqualTo(first.toAuditEvent().id()).isNotEqualTo(second.decisionId());
+    assertThat(first.decisionId().substring(0, 17)).isEqualTo(second.decisionId().substring(0, 17));
+    assertThat(first.toString()).contains("id=" + first.decisionId());
+    assertThat(sink.events).hasValue(0);
+  }
+
   @Nested
   class RecordDecision {
 
