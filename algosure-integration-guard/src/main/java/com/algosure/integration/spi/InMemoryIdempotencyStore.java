@@ -64,8 +64,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
     this.maximumKeys = maximumKeys;
     now();
-    // no maximumSize: Caffeine would evict live records (its admission policy may even drop the key just
-    // claimed); the bound is checked on claim instead, and records leave only by expiry or release
+    // no maximumSize: Caffeine would evict live records to make room; the bound is checked on claim instead, and
+    // records leave only by expiry or release
     this.cache = Caffeine.newBuilder()
         .executor(Runnable::run)
         // Caffeine's clock is the injected one (as each operation read it), so a test that moves time also expires entries
@@ -210,7 +210,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  /** @return how many keys are held (in flight or completed, not yet expired or evicted) */
+  /** @return how many keys are held (in flight or completed, not yet expired) */
   public long size() {
     now();
     cache.cleanUp();
