@@ -48,4 +48,16 @@ class IdentifiersTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("tenant id 'acme corp' is not valid: use 1 to 128 letters, digits or . _ - : @ /");
   }
+
+  @Test
+  void idTypesWhenComparedThenEqualByValueOnlyWithinTheirType() {
+    assertThat(TenantId.of("acme")).isEqualTo(TenantId.of(new String("acme"))).hasSameHashCodeAs(TenantId.of(new String("acme")))
+        .isNotEqualTo(TenantId.of("acme2")).isNotEqualTo(OrganizationId.of("acme")).isNotEqualTo("acme");
+    assertThat(OrganizationId.of("sales")).isEqualTo(OrganizationId.of(new String("sales"))).hasSameHashCodeAs(OrganizationId.of(new String("sales")))
+        .isNotEqualTo(OrganizationId.of("sales2")).isNotEqualTo(TenantId.of("sales"));
+    assertThat(Permission.of("filings:read")).isEqualTo(Permission.of(new String("filings:read")))
+        .hasSameHashCodeAs(Permission.of(new String("filings:read"))).isNotEqualTo(Permission.of("filings:write")).isNotEqualTo(Role.of("filings:read"));
+    assertThat(Role.of("clerk")).isEqualTo(Role.of(new String("clerk"))).hasSameHashCodeAs(Role.of(new String("clerk")))
+        .isNotEqualTo(Role.of("clerk2")).isNotEqualTo(Permission.of("clerk")).isNotEqualTo(null);
+  }
 }
