@@ -28,7 +28,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AuditEvent {
 
-  private final String id;
+  // a fresh id is reserved when the event is built and written when first asked for (racy but safe: every
+  // writer writes an equal String), so a sink that queues events or keeps only some writes no id it never uses
+  private final long sequence;
+  private @Nullable String id;
   private final AuditEventType type;
   private final Instant timestamp;
   private final String outcome;
@@ -48,7 +51,8 @@ public final class AuditEvent {
   private @Nullable Map<String, String> detailsView;
 
   private AuditEvent(Builder b) {
-    this.id = b.id == null ? AuditIds.next() : b.id;
+    this.id = b.id;
+    this.sequence = b.id == null ? AuditIds.nextSequence() : 0;
     this.type = b.type;
     this.timestamp = b.timestamp;
     this.outcome = Objects.requireNonNull(b.outcome, "outcome must be set");
@@ -79,7 +83,12 @@ public final class AuditEvent {
 
   /** @return the event's unique id */
   public String id() {
-    return id;
+    String i = id;
+    if (i == null) {
+      i = AuditIds.of(sequence);
+      id = i;
+    }
+    return i;
   }
 
   /** @return what the event records */
@@ -175,7 +184,7 @@ public final class AuditEvent {
 
   @Override
   public String toString() {
-    StringBuilder s = new StringBuilder("AuditEvent[").append(type).append(' ').append(outcome).append(", id=").append(id);
+    StringBuilder s = new StringBuilder("AuditEvent[").append(type).append(' ').append(outcome).append(", id=").append(id());
     append(s, "tenant", tenant);
     append(s, "organization", organization);
     append(s, "actor", actorId);

@@ -15,4 +15,16 @@ class AuditEventBuilderReuseTest {
     assertThat(first.details()).containsExactly(java.util.Map.entry("a", "1"));
     assertThat(second.details()).containsExactly(java.util.Map.entry("a", "1"), java.util.Map.entry("b", "2"));
   }
+
+  @Test
+  void idWhenNotGivenThenAFreshIdWrittenOnFirstUseTheSameTextAfterAndDistinctPerEvent() {
+    AuditEvent.Builder b = AuditEvent.builder(AuditEventType.INTEGRATION_REQUEST, Instant.EPOCH).outcome("SENDING");
+    AuditEvent first = b.build();
+    AuditEvent second = b.build();
+
+    assertThat(first.id()).matches("[0-9a-f]{16}-[0-9]+").isEqualTo(first.id()).isNotEqualTo(second.id());
+    assertThat(first.toString()).contains("id=" + first.id());
+    assertThat(AuditEvent.builder(AuditEventType.INTEGRATION_REQUEST, Instant.EPOCH).outcome("SENDING").id("given").build().id())
+        .isEqualTo("given");
+  }
 }
