@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of the SDK side by side with its peers, then prints the ratio table.
 #   algosure-benchmarks/run.sh quick   # ~5 minutes: 1 fork, 1 x 1 s warm-up, 3 x 1 s measurement
-#   algosure-benchmarks/run.sh full    # ~26 minutes: 3 forks, 3 x 1 s warm-up, 5 x 1 s measurement
+#   algosure-benchmarks/run.sh full    # ~27 minutes: 3 forks, 3 x 1 s warm-up, 5 x 1 s measurement
 # Extra arguments go to JMH (for example a benchmark regex, or -prof stack). Results (JMH JSON and the
 # printed table) land in algosure-benchmarks/target/results-<pass>/. Measure on an idle machine: the
 # 1-minute load average is printed before and after each part.
