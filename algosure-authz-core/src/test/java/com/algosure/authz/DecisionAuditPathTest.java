@@ -25,6 +25,11 @@ class DecisionAuditPathTest {
 
   private final Fixtures f = Fixtures.create();
 
+  /** @return a builder of the fixtures' decision point, audited by {@code sink} */
+  private static PolicyDecisionPoint.Builder auditedBy(AuditSink sink) {
+    return PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG).directory(Fixtures.directory()).auditSink(sink);
+  }
+
   private static AuthorizationRequest aliceReadsInSales() {
     return Fixtures.read(user("alice")).tenant("acme").organization("sales").build();
   }
@@ -48,8 +53,7 @@ class DecisionAuditPathTest {
   @Test
   void decisionIdWhenWrittenOnRequestThenTheSameTextEachTimeInTheIdFormatAndDistinctPerDecision() {
     DecisionsOnly sink = new DecisionsOnly();
-    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
-        .directory(Fixtures.directory()).auditSink(sink).build();
+    PolicyDecisionPoint pdp = auditedBy(sink).build();
 
     AuthorizationDecision first = pdp.decide(aliceReadsInSales());
     AuthorizationDecision second = pdp.decide(aliceReadsInSales());
@@ -75,8 +79,7 @@ class DecisionAuditPathTest {
         assertThat(e).hasToString(d.toAuditEvent().toString());
       });
 
-      PolicyDecisionPoint lambda = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
-          .directory(Fixtures.directory()).auditSink(seen::add).build();
+      PolicyDecisionPoint lambda = auditedBy(seen::add).build();
       AuthorizationDecision d2 = lambda.decide(aliceReadsInSales());
       assertThat(seen).singleElement().satisfies(e -> assertThat(e.id()).isEqualTo(d2.decisionId()));
     }
@@ -84,8 +87,7 @@ class DecisionAuditPathTest {
     @Test
     void decideWhenSinkOverridesRecordDecisionThenItGetsTheDecisionItselfOnceAndNoEvent() {
       DecisionsOnly sink = new DecisionsOnly();
-      PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
-          .directory(Fixtures.directory()).auditSink(sink).build();
+      PolicyDecisionPoint pdp = auditedBy(sink).build();
 
       AuthorizationDecision permit = pdp.decide(aliceReadsInSales());
       AuthorizationDecision deny = pdp.decide(Fixtures.read(user("bob")).tenant("acme").build());
@@ -109,8 +111,7 @@ class DecisionAuditPathTest {
 
     @Test
     void decideWhenOverriddenRecordDecisionThrowsAndPolicyFailClosedThenPermitBecomesDeny() {
-      PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
-          .directory(Fixtures.directory()).auditSink(throwingOnDecision()).build();
+      PolicyDecisionPoint pdp = auditedBy(throwingOnDecision()).build();
 
       AuthorizationDecision d = pdp.decide(aliceReadsInSales());
 
@@ -132,8 +133,7 @@ class DecisionAuditPathTest {
 
     @Test
     void decideWhenOverriddenRecordDecisionThrowsOnDenyThenDenyStandsWithItsOwnReason() {
-      PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
-          .directory(Fixtures.directory()).auditSink(throwingOnDecision()).build();
+      PolicyDecisionPoint pdp = auditedBy(throwingOnDecision()).build();
 
       assertThat(pdp.decide(Fixtures.read(user("bob")).tenant("acme").build()).reasons())
           .containsExactly(ReasonCode.TENANT_ACCESS_DENIED);
@@ -141,8 +141,7 @@ class DecisionAuditPathTest {
 
     @Test
     void decideWhenOverriddenRecordDecisionThrowsAnErrorThenPermitBecomesDenyAndNothingEscapes() {
-      PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
-          .directory(Fixtures.directory()).auditSink(new AuditSink() {
+      PolicyDecisionPoint pdp = auditedBy(new AuditSink() {
             @Override
             public void record(AuditEvent event) {}
 

@@ -2,6 +2,7 @@ package com.algosure.benchmarks.callback;
 
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditSink;
+import com.algosure.benchmarks.FreshInstances;
 import com.algosure.integration.ProviderId;
 import com.algosure.integration.Validated;
 import com.algosure.integration.inbound.CallbackGuard;
@@ -62,17 +63,13 @@ public class CallbackBenchmark {
   private static final int RAW = 4096;
   /** How many deliveries one guard takes before the benchmark moves to a fresh one. */
   static final int DELIVERIES_PER_GUARD = 25_000;
-  /** Enough for 1,000,000 deliveries an iteration; at 1 KiB about 250,000 are made. */
-  private static final int GUARDS_PER_ITERATION = 40;
 
   /** The payload size in bytes. */
   @Param({"1024", "20480"})
   public int size;
 
-  private CallbackGuard guard;
-  private final CallbackGuard[] guards = new CallbackGuard[GUARDS_PER_ITERATION];
-  private int nextGuard;
-  private int sinceFresh;
+  /** 40 guards: enough for 1,000,000 deliveries an iteration; at 1 KiB about 250,000 are made. */
+  private final FreshInstances<CallbackGuard> guards = new FreshInstances<>(40, DELIVERIES_PER_GUARD);
   private long notAccepted;
   private long measured;
   private String secret;
@@ -99,7 +96,7 @@ public class CallbackBenchmark {
     body = body(size, random);
     timestamp = Long.toString(clock.instant().getEpochSecond());
     secret = "whsec_" + Base64.getEncoder().encodeToString(key);
-    guard = newGuard();
+    CallbackGuard guard = newGuard();
     prefixes = new byte[RAW][];
     signatures = new byte[RAW][];
     for (int i = 0; i < RAW; i++) {
@@ -129,12 +126,7 @@ public class CallbackBenchmark {
   /** Builds the guards of the next iteration, outside the timed part, each with an empty dedupe store. */
   @Setup(Level.Iteration)
   public void freshGuards() {
-    for (int i = 0; i < guards.length; i++) {
-      guards[i] = newGuard();
-    }
-    nextGuard = 0;
-    sinceFresh = 0;
-    guard = guards[0];
+    guards.refill(this::newGuard);
   }
 
   /** Fails the run if any measured delivery was not accepted: the benchmark measures the accepted path only. */
@@ -169,24 +161,12 @@ public class CallbackBenchmark {
   /** @return the guard's outcome */
   @Benchmark
   public CallbackOutcome algosure() {
-    if (++sinceFresh == DELIVERIES_PER_GUARD) {
-      moveToTheNextGuard();
-    }
-    CallbackOutcome out = guard.handle(delivery, payload -> VALUE, callback -> { });
+    CallbackOutcome out = guards.next().handle(delivery, payload -> VALUE, callback -> { });
     measured++;
     if (!(out instanceof CallbackOutcome.Accepted)) {
       notAccepted++;
     }
     return out;
-  }
-
-  private void moveToTheNextGuard() {
-    if (nextGuard + 1 < guards.length) {
-      guards[nextGuard] = null; // its dedupe records become garbage
-      nextGuard++;
-      guard = guards[nextGuard];
-    } // else: the last guard takes the rest of the iteration; its store has room for 100,000 ids
-    sinceFresh = 0;
   }
 
   /** @return whether the raw HMAC matches */

@@ -1,5 +1,6 @@
 package com.algosure.benchmarks.guard;
 
+import com.algosure.benchmarks.FreshInstances;
 import com.algosure.integration.GuardResilience;
 import com.algosure.integration.IntegrationOutcome;
 import com.algosure.integration.IntegrationRequest;
@@ -33,7 +34,6 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class GuardBenchmark {
 
-  private GuardWorld world;
   private GuardResilience resilience;
   private IntegrationRequest resilienceRequest;
   private FailsafeExecutor<ProviderResponse> failsafe;
@@ -41,22 +41,19 @@ public class GuardBenchmark {
   private Supplier<ProviderResponse> resilience4j;
   private long key;
   private long notAccepted;
-  private int sinceFresh;
-  private int nextWorld;
-  /** Enough for 1,000,000 calls an iteration at {@link GuardWorld#CALLS_PER_WORLD} each; about 350,000 are made. */
-  private static final int WORLDS_PER_ITERATION = 40;
-  private final GuardWorld[] worlds = new GuardWorld[WORLDS_PER_ITERATION];
+  /** 40 worlds: enough for 1,000,000 calls an iteration; a few hundred thousand are made. */
+  private final FreshInstances<GuardWorld> worlds = new FreshInstances<>(40, GuardWorld.CALLS_PER_WORLD);
 
   /** Builds the guard and the peers and checks the guard accepts. */
   @Setup(Level.Trial)
   public void setUp() {
-    world = new GuardWorld();
+    GuardWorld world = new GuardWorld();
     resilience = new GuardResilience(GuardWorld.provider(), GuardWorld.RESPONSE);
     resilienceRequest = world.request("resilience-only");
     failsafe = GuardWorld.failsafe();
     failsafeWithTimeout = GuardWorld.failsafeWithTimeout();
     resilience4j = GuardWorld.resilience4j();
-    IntegrationOutcome<String> first = algosureTotal();
+    IntegrationOutcome<String> first = world.guard().execute(world.request("set-up"), world.call());
     if (!(first instanceof IntegrationOutcome.Accepted)) {
       throw new IllegalStateException("the guard did not accept the benchmark call: " + first);
     }
@@ -70,46 +67,25 @@ public class GuardBenchmark {
     }
   }
 
-  /**
-   * Builds the worlds of the next iteration, outside the timed part: {@link #WORLDS_PER_ITERATION} fresh guards
-   * with empty stores, so that {@link #algosureTotal} can move to a fresh one every
-   * {@link GuardWorld#CALLS_PER_WORLD} calls without building anything while it is timed.
-   */
+  /** Builds the worlds of the next iteration (fresh guards with empty stores), outside the timed part. */
   @Setup(Level.Iteration)
   public void freshWorlds() {
-    for (int i = 0; i < worlds.length; i++) {
-      worlds[i] = new GuardWorld();
-    }
-    nextWorld = 0;
-    sinceFresh = 0;
-    world = worlds[0];
+    worlds.refill(GuardWorld::new);
   }
 
   /**
    * @return the guard's outcome. Every {@link GuardWorld#CALLS_PER_WORLD} calls the benchmark moves to the next
    *     of the worlds built before the iteration and lets the last one go: a store's records then live at most
-   *     that many calls, as they did when the store evicted, instead of piling up into a garbage-collector
-   *     benchmark.
+   *     that many calls, instead of piling up into a garbage-collector benchmark.
    */
   @Benchmark
   public IntegrationOutcome<String> algosureTotal() {
-    if (++sinceFresh == GuardWorld.CALLS_PER_WORLD) {
-      moveToTheNextWorld();
-    }
+    GuardWorld world = worlds.next();
     IntegrationOutcome<String> out = world.guard().execute(world.request(Long.toString(key++)), world.call());
     if (!(out instanceof IntegrationOutcome.Accepted)) {
       notAccepted++;
     }
     return out;
-  }
-
-  private void moveToTheNextWorld() {
-    if (nextWorld + 1 < worlds.length) {
-      worlds[nextWorld] = null; // its records become garbage, as an evicting store's did
-      nextWorld++;
-      world = worlds[nextWorld];
-    } // else: the last world takes the rest of the iteration; its store has room for its keys twice over
-    sinceFresh = 0;
   }
 
   /** @return the guard's resilient-execution step's result */
