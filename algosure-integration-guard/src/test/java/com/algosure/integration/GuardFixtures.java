@@ -1,5 +1,6 @@
 package com.algosure.integration;
 
+import com.algosure.testing.MutableClock;
 import com.algosure.audit.AuditSink;
 import com.algosure.audit.InMemoryAuditSink;
 import com.algosure.authz.Actor;

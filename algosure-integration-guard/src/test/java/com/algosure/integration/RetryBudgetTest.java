@@ -2,6 +2,7 @@ package com.algosure.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.algosure.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

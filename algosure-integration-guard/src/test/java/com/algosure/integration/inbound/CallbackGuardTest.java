@@ -8,7 +8,7 @@ import com.algosure.audit.InMemoryAuditSink;
 import com.algosure.authz.TenantId;
 import com.algosure.integration.JsonType;
 import com.algosure.integration.JsonValidator;
-import com.algosure.integration.MutableClock;
+import com.algosure.testing.MutableClock;
 import com.algosure.integration.PayloadValidator;
 import com.algosure.integration.ProviderId;
 import com.algosure.integration.spi.IdempotencyKey;
@@ -37,7 +37,7 @@ class CallbackGuardTest {
   static final String SPEC_BODY = "{\"test\": 2432232314}";
   static final String SPEC_SIGNATURE = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 
-  final MutableClock clock = new MutableClock(Instant.ofEpochSecond(SPEC_TIMESTAMP));
+  final MutableClock clock = MutableClock.at(Instant.ofEpochSecond(SPEC_TIMESTAMP));
   final InMemoryAuditSink audit = AuditSink.inMemory();
   final List<VerifiedCallback<JsonNode>> handled = new ArrayList<>();
   final CallbackHandler<JsonNode> handler = handled::add;

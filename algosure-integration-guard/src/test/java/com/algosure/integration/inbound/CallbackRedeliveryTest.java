@@ -14,7 +14,7 @@ import com.algosure.audit.AuditSink;
 import com.algosure.audit.InMemoryAuditSink;
 import com.algosure.integration.JsonType;
 import com.algosure.integration.JsonValidator;
-import com.algosure.integration.MutableClock;
+import com.algosure.testing.MutableClock;
 import com.algosure.integration.PayloadValidator;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
@@ -43,7 +43,7 @@ class CallbackRedeliveryTest {
 
   static final Duration RETRY_DELAY = Duration.ofSeconds(90);
 
-  final MutableClock clock = new MutableClock(Instant.ofEpochSecond(SPEC_TIMESTAMP));
+  final MutableClock clock = MutableClock.at(Instant.ofEpochSecond(SPEC_TIMESTAMP));
   final InMemoryAuditSink audit = AuditSink.inMemory();
   final List<VerifiedCallback<JsonNode>> handled = new CopyOnWriteArrayList<>();
   final CallbackHandler<JsonNode> handler = handled::add;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.algosure.audit.AuditSink;
 import com.algosure.integration.JsonType;
 import com.algosure.integration.JsonValidator;
-import com.algosure.integration.MutableClock;
+import com.algosure.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;

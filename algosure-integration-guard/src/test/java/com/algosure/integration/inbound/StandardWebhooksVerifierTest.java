@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.algosure.audit.AuditSink;
 import com.algosure.authz.TenantId;
-import com.algosure.integration.MutableClock;
+import com.algosure.testing.MutableClock;
 import com.algosure.integration.PayloadValidator;
 import com.algosure.integration.ProviderId;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +140,7 @@ class StandardWebhooksVerifierTest {
   void handleWhenManyThreadsShareTwoVerifiersThenEveryDeliveryIsJudgedByItsOwnRegistrationsSecret() throws Exception {
     String a = WebhookSigning.newWhsec();
     String b = WebhookSigning.newWhsec();
-    CallbackGuard guard = CallbackGuard.builder().clock(new MutableClock(Instant.ofEpochSecond(SPEC_TIMESTAMP)))
+    CallbackGuard guard = CallbackGuard.builder().clock(MutableClock.at(Instant.ofEpochSecond(SPEC_TIMESTAMP)))
         .auditSink(AuditSink.inMemory())
         .registration(CallbackRegistration.builder("provider-a").tenant("acme")
             .verifier(StandardWebhooksVerifier.builder().secret(secret(a)).build()).build())

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.authz.TenantId;
-import com.algosure.integration.MutableClock;
+import com.algosure.testing.MutableClock;
 import com.algosure.integration.ProviderId;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.TenantId;
 import com.algosure.integration.ConsentScope;
-import com.algosure.integration.MutableClock;
+import com.algosure.testing.MutableClock;
 import com.algosure.integration.ProviderId;
 import java.time.Duration;
 import java.time.Instant;
