@@ -142,13 +142,7 @@ class AuditSinkRecordDecisionTest {
   @Test
   void bufferedWhenQueueFullThenRecordDecisionThrowsNamingTheDecision() {
     CountDownLatch release = new CountDownLatch(1);
-    BufferedAuditSink buffered = AuditSink.buffered(e -> {
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-    }, 2);
+    BufferedAuditSink buffered = AuditSink.buffered(AuditSinkTest.blockedUntil(release, e -> { }), 2);
     try {
       assertThatThrownBy(() -> {
         for (int i = 0; i < 10; i++) {

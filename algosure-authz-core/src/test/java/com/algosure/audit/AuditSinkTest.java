@@ -24,6 +24,21 @@ class AuditSinkTest {
         .reasons(List.of("PERMITTED")).detail("decisionId", "d-1").detail("skipped", null).build();
   }
 
+  /**
+   * @return a delegate sink whose writer blocks until {@code release} opens (at most 10 s), then hands the event
+   *     to {@code then}
+   */
+  static AuditSink blockedUntil(CountDownLatch release, AuditSink then) {
+    return e -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      then.record(e);
+    };
+  }
+
   @Test
   void slf4jWhenEventRecordedThenOneJsonLineWithEveryField() throws Exception {
     Logger logger = (Logger) LoggerFactory.getLogger("test.audit");
@@ -60,14 +75,7 @@ class AuditSinkTest {
   void bufferedWhenDelegateIsSlowThenRecordDoesNotBlockAndCloseFlushes() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     InMemoryAuditSink target = AuditSink.inMemory();
-    BufferedAuditSink buffered = AuditSink.buffered(e -> {
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-      target.record(e);
-    }, 100);
+    BufferedAuditSink buffered = AuditSink.buffered(blockedUntil(release, target), 100);
 
     long start = System.nanoTime();
     for (int i = 0; i < 50; i++) {
@@ -86,13 +94,7 @@ class AuditSinkTest {
   @Test
   void bufferedWhenQueueFullThenRecordThrowsInsteadOfDropping() {
     CountDownLatch release = new CountDownLatch(1);
-    BufferedAuditSink buffered = AuditSink.buffered(e -> {
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-    }, 2);
+    BufferedAuditSink buffered = AuditSink.buffered(blockedUntil(release, e -> { }), 2);
     try {
       assertThatThrownBy(() -> {
         for (int i = 0; i < 10; i++) {
