@@ -92,7 +92,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   /** @return the clock's epoch milliseconds, published for Caffeine's ticker first */
   private long now() {
     long ms = clock.millis();
-    tickerNanos = TimeUnit.MILLISECONDS.toNanos(ms);
+    long nanos = TimeUnit.MILLISECONDS.toNanos(ms);
+    if (nanos != tickerNanos) { // written once a millisecond, so threads do not contend for the field's cache line
+      tickerNanos = nanos;
+    }
     return ms;
   }
 
