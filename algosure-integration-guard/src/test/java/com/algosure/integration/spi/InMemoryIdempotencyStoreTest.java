@@ -164,6 +164,50 @@ class InMemoryIdempotencyStoreTest {
         .isInstanceOf(IdempotencyStoreFullException.class);
   }
 
+  @Test
+  void claimWhenThreadsRaceForTheLastRoomThenTheBoundHoldsWithinOneKeyAThreadAndNoClaimedKeyIsLost() throws Exception {
+    int threads = 8;
+    int keysEach = 1_000;
+    int bound = 2_000;
+    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, bound);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<List<String>>> claimedByThread = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        claimedByThread.add(pool.submit(() -> {
+          start.await();
+          List<String> claimed = new ArrayList<>();
+          for (int i = 0; i < keysEach; i++) {
+            String k = "t" + thread + "-" + i;
+            try {
+              if (small.claim(key(k), SHA, "owner-" + k, TTL) instanceof ClaimResult.Claimed) {
+                claimed.add(k);
+              }
+            } catch (IdempotencyStoreFullException full) {
+              // refused: the store is at its bound
+            }
+          }
+          return claimed;
+        }));
+      }
+      start.countDown();
+      List<String> claimed = new ArrayList<>();
+      for (Future<List<String>> f : claimedByThread) {
+        claimed.addAll(f.get(30, TimeUnit.SECONDS));
+      }
+
+      assertThat(claimed.size()).isBetween(bound, bound + threads);
+      assertThat(small.size()).isEqualTo(claimed.size());
+      for (String k : claimed) {
+        assertThat(small.claim(key(k), SHA, "someone-else", TTL)).as(k).isSameAs(ClaimResult.inFlight());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** Regression: at its bound the store used to evict live records (Caffeine's maximumSize), so replays ran again. */
   @Test
   void completedKeysAreNeverForgottenWithinTheirTimeToLiveWhenMoreKeysArrive() {
