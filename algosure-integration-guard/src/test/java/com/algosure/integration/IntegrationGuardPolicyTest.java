@@ -60,6 +60,11 @@ class IntegrationGuardPolicyTest {
     return f.guard(BASE);
   }
 
+  /** @return a guard builder for the fixtures' decision point, one provider at {@link #BASE} and the test clock */
+  private IntegrationGuard.Builder base() {
+    return IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build()).clock(f.clock);
+  }
+
   @Test
   void executeWhenEverythingHoldsThenAccepted() {
     IntegrationOutcome<JsonNode> out = guard().execute(request("k-1").build(), ok);
@@ -197,8 +202,8 @@ class IntegrationGuardPolicyTest {
 
   @Test
   void executeWhenTheConsentRegistryFailsThenDenied() {
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).auditSink(f.audit).secrets(f.secrets)
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).secrets(f.secrets)
         .consents((q, now) -> {
           throw new IllegalStateException("consent service down");
         }).build();
@@ -209,8 +214,8 @@ class IntegrationGuardPolicyTest {
 
   @Test
   void executeWhenTheConsentRegistryAnswersNullThenDenied() {
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).auditSink(f.audit).secrets(f.secrets).consents((q, now) -> (ConsentCheck) null).build();
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).secrets(f.secrets).consents((q, now) -> (ConsentCheck) null).build();
 
     assertThat(guard.execute(request("k-cn").build(), ok).reason()).isEqualTo(OutcomeReason.CONSENT_UNAVAILABLE);
   }
@@ -231,8 +236,8 @@ class IntegrationGuardPolicyTest {
       resolved.incrementAndGet();
       return f.secrets.resolve(ref, now);
     };
-    IntegrationGuard countingGuard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(counting).build();
+    IntegrationGuard countingGuard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(counting).build();
     IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.agent(f.clock.instant().plusSeconds(600)))
         .tenant(TENANT).provider(PROVIDER).action(SEND).task("task-1").resource(com.algosure.authz.ResourceRef.of("integration", PROVIDER))
         .idempotencyKey("k-agent").build();
@@ -257,8 +262,8 @@ class IntegrationGuardPolicyTest {
 
   @Test
   void executeWhenTheSecretStoreThrowsThenFailedAndNothingSent() {
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets((ref, now) -> {
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets((ref, now) -> {
           throw new IllegalStateException("vault sealed");
         }).build();
 
@@ -273,8 +278,8 @@ class IntegrationGuardPolicyTest {
       resolved.incrementAndGet();
       return f.secrets.resolve(ref, now);
     };
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(counting).build();
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(counting).build();
     java.util.List<String> seen = new java.util.ArrayList<>();
     ProviderCall<JsonNode> recording = ProviderCall.of(ctx -> {
       seen.add(ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF)).reveal());
@@ -321,8 +326,8 @@ class IntegrationGuardPolicyTest {
   @Test
   void executeWhenALeaseHasAlreadyExpiredThenTheSecretIsUnavailable() {
     SecretStore expired = (ref, now) -> Optional.of(new SecretLease(com.algosure.integration.spi.Secret.of(ref, "v"), now));
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(expired).build();
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(expired).build();
 
     assertThat(guard.execute(request("k-ex").build(), ok).reason()).isEqualTo(OutcomeReason.SECRET_UNAVAILABLE);
   }
@@ -360,8 +365,8 @@ class IntegrationGuardPolicyTest {
         return false;
       }
     };
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).idempotencyStore(broken).build();
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(f.secrets).idempotencyStore(broken).build();
 
     assertThat(guard.execute(request("k-is").build(), ok).reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_UNAVAILABLE);
     assertThat(exchanges).hasValue(0);
@@ -370,8 +375,8 @@ class IntegrationGuardPolicyTest {
   @Test
   void executeWhenTheInMemoryIdempotencyStoreIsFullThenFailedNothingSentAndTheFirstCallStillReplays() {
     IdempotencyStore full = IdempotencyStore.inMemory(f.clock, 1);
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).idempotencyStore(full).build();
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(f.secrets).idempotencyStore(full).build();
     assertThat(guard.execute(request("k-first").build(), ok).accepted()).isTrue();
 
     IntegrationOutcome<JsonNode> second = guard.execute(request("k-second").build(), ok);
@@ -401,8 +406,8 @@ class IntegrationGuardPolicyTest {
         throw new IllegalStateException("redis down");
       }
     };
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(broken).build();
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(broken).build();
 
     assertThat(guard.execute(request("k-rs").build(), ok).reason()).isEqualTo(OutcomeReason.RATE_LIMIT_UNAVAILABLE);
     assertThat(exchanges).hasValue(0);
@@ -471,8 +476,8 @@ class IntegrationGuardPolicyTest {
 
   @Test
   void executeWhenTheEscalationHandlerThrowsThenTheOutcomeIsStillEscalated() {
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets)
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(f.secrets)
         .escalations(e -> {
           throw new IllegalStateException("workflow down");
         }).build();
@@ -501,8 +506,8 @@ class IntegrationGuardPolicyTest {
 
   @Test
   void executeWhenTheRequestCannotBeAuditedThenItIsNotSent() {
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).consents(f.consents).secrets(f.secrets)
+    IntegrationGuard guard = base()
+        .consents(f.consents).secrets(f.secrets)
         .auditSink(e -> {
           if (e.type() == AuditEventType.INTEGRATION_REQUEST) {
             throw new IllegalStateException("audit store down");
@@ -517,8 +522,8 @@ class IntegrationGuardPolicyTest {
 
   @Test
   void executeWhenAuditMayFailAndContinueThenTheRequestIsSent() {
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).consents(f.consents).secrets(f.secrets).auditFailurePolicy(AuditFailurePolicy.LOG_AND_CONTINUE)
+    IntegrationGuard guard = base()
+        .consents(f.consents).secrets(f.secrets).auditFailurePolicy(AuditFailurePolicy.LOG_AND_CONTINUE)
         .auditSink(e -> {
           if (e.type() != AuditEventType.AUTHORIZATION_DECISION) {
             throw new IllegalStateException("audit store down");
@@ -530,8 +535,8 @@ class IntegrationGuardPolicyTest {
 
   @Test
   void executeWhenTheAcceptedFactCannotBeAuditedThenEscalated() {
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(GuardFixtures.provider(BASE).build())
-        .clock(f.clock).consents(f.consents).secrets(f.secrets).escalations(f.escalations)
+    IntegrationGuard guard = base()
+        .consents(f.consents).secrets(f.secrets).escalations(f.escalations)
         .auditSink(e -> {
           if (e.type() == AuditEventType.ACCEPTED_FACT) {
             throw new IllegalStateException("audit store down");
