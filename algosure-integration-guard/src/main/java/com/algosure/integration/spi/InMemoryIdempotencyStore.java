@@ -213,6 +213,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
   }
 
+  /** @return how many live keys the store holds at most before it refuses new ones */
+  public long maximumKeys() {
+    return maximumKeys;
+  }
+
   /** @return how many keys are held (in flight or completed, not yet expired) */
   public long size() {
     now();

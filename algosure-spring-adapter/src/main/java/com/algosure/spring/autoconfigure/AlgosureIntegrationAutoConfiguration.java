@@ -42,8 +42,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * The {@link IntegrationGuard} for the providers of {@code algosure.providers}, with the decision point, the
  * audit sink and the host's integration SPIs found as beans ({@link ConsentRegistry}, {@link SecretStore},
- * {@link IdempotencyStore}, {@link RateLimitStore}, {@link EscalationHandler}, {@link EvidenceStore}); and
- * the {@link com.algosure.spring.GuardedIntegration} interceptor.
+ * {@link IdempotencyStore}, {@link RateLimitStore}, {@link EscalationHandler}, {@link EvidenceStore}); an
+ * in-memory {@link IdempotencyStore} bounded by {@code algosure.idempotency.maximum-keys} where the host has none;
+ * and the {@link com.algosure.spring.GuardedIntegration} interceptor.
  *
  * @since 0.1.0
  */
@@ -56,12 +57,27 @@ public class AlgosureIntegrationAutoConfiguration {
   public AlgosureIntegrationAutoConfiguration() {}
 
   /**
+   * The in-memory idempotency store, bounded by {@code algosure.idempotency.maximum-keys} (default 100,000), on the
+   * host's clock if it has one. Replace it with a JDBC or Redis store when several instances serve the same keys.
+   *
+   * @param properties the properties
+   * @param clock a clock bean, if the host has one
+   * @return the store
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @Conditional(ProvidersConfigured.class)
+  public IdempotencyStore algosureIdempotencyStore(AlgosureProperties properties, ObjectProvider<Clock> clock) {
+    return IdempotencyStore.inMemory(clock.getIfUnique(Clock::systemUTC), properties.getIdempotency().getMaximumKeys());
+  }
+
+  /**
    * @param properties the properties
    * @param pdp the decision point that authorizes each call
    * @param auditSink the audit sink
    * @param consents the consent registry, if the host has one (else none: actions that need consent are denied)
    * @param secrets the secret store, if the host has one
-   * @param idempotency the idempotency store, if the host has one (else in memory)
+   * @param idempotency the idempotency store: the host's, else {@link #algosureIdempotencyStore}
    * @param rateLimits the rate-limit store, if the host has one (else in memory)
    * @param escalations the escalation handler, if the host has one
    * @param evidence the evidence store, if the host has one

@@ -70,6 +70,9 @@ public class AlgosureProperties implements InitializingBean {
   /** The Micrometer metrics. */
   private final Metrics metrics = new Metrics();
 
+  /** The in-memory idempotency store the integration guard uses when the host defines no IdempotencyStore bean. */
+  private final Idempotency idempotency = new Idempotency();
+
   /** The external providers reached through the integration guard, by provider id. */
   private Map<String, Provider> providers = new LinkedHashMap<>();
 
@@ -117,6 +120,11 @@ public class AlgosureProperties implements InitializingBean {
     if (problems.typePrefix.isBlank() || problems.typePrefix.chars().anyMatch(Character::isWhitespace)) {
       throw new InvalidAlgosureConfigurationException("algosure.problems.type-prefix",
           "must be a URI prefix without spaces, such as urn:algosure:problem: or https://errors.example.com/");
+    }
+    if (idempotency.maximumKeys < 1) {
+      throw new InvalidAlgosureConfigurationException("algosure.idempotency.maximum-keys",
+          "must be at least 1, was " + idempotency.maximumKeys + ": size it for your call rate times the idempotency"
+          + " time to live (about 160-250 bytes a key), or define an IdempotencyStore bean (JDBC or Redis)");
     }
     providers.forEach((id, p) -> p.validate(id));
   }
@@ -219,6 +227,11 @@ public class AlgosureProperties implements InitializingBean {
   /** @return the metrics settings */
   public Metrics getMetrics() {
     return metrics;
+  }
+
+  /** @return the in-memory idempotency store settings */
+  public Idempotency getIdempotency() {
+    return idempotency;
   }
 
   /** @return the providers, by id */
@@ -603,6 +616,26 @@ public class AlgosureProperties implements InitializingBean {
     /** @param enabled whether metrics are enabled */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+  }
+
+  /** The in-memory idempotency store (used when the host defines no IdempotencyStore bean). */
+  public static class Idempotency {
+
+    /**
+     * How many live keys (in flight, or completed within their time to live) the store holds at most; at that bound
+     * a new key is refused and its call fails closed, since no live key is ever evicted.
+     */
+    private long maximumKeys = 100_000;
+
+    /** @return the maximum number of live keys */
+    public long getMaximumKeys() {
+      return maximumKeys;
+    }
+
+    /** @param maximumKeys the maximum number of live keys */
+    public void setMaximumKeys(long maximumKeys) {
+      this.maximumKeys = maximumKeys;
     }
   }
 

@@ -2,6 +2,8 @@ package com.algosure.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.algosure.integration.spi.IdempotencyStore;
+import com.algosure.integration.spi.InMemoryIdempotencyStore;
 import com.algosure.authz.token.AccessTokenValidator;
 import com.algosure.authz.token.KeycloakMapping;
 import com.algosure.spring.AdapterFixtures;
@@ -149,6 +151,37 @@ class AlgosurePropertiesTests {
             "algosure.providers.authority.actions=filings:submit", "algosure.providers.authority.retry.initial-backoff=5s")
         .run(context -> assertThat(context).getFailure()
             .hasStackTraceContaining("algosure.providers.authority.retry: backoff initial (PT5S) must be below max (PT2S)"));
+  }
+
+  @Test
+  void idempotencyStoreWhenHostHasNoneThenInMemoryBoundedByTheProperty() {
+    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
+            "algosure.providers.authority.actions=filings:submit", "algosure.idempotency.maximum-keys=250000")
+        .run(context -> assertThat(context).hasNotFailed().getBean(IdempotencyStore.class)
+            .isInstanceOfSatisfying(InMemoryIdempotencyStore.class, s -> assertThat(s.maximumKeys()).isEqualTo(250_000)));
+  }
+
+  @Test
+  void idempotencyStoreWhenPropertyNotSetThenTheDefaultBoundAndTheHostsStoreWins() {
+    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
+            "algosure.providers.authority.actions=filings:submit")
+        .run(context -> assertThat(context.getBean(IdempotencyStore.class))
+            .isInstanceOfSatisfying(InMemoryIdempotencyStore.class, s -> assertThat(s.maximumKeys()).isEqualTo(100_000)));
+    InMemoryIdempotencyStore hosts = IdempotencyStore.inMemory(java.time.Clock.systemUTC(), 7);
+    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+        .withBean(IdempotencyStore.class, () -> hosts)
+        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
+            "algosure.providers.authority.actions=filings:submit", "algosure.idempotency.maximum-keys=250000")
+        .run(context -> assertThat(context.getBean(IdempotencyStore.class)).isSameAs(hosts));
+  }
+
+  @Test
+  void validateWhenIdempotencyMaximumKeysBelowOneThenFails() {
+    failsWith("algosure.idempotency.maximum-keys: must be at least 1, was 0: size it for your call rate times the"
+        + " idempotency time to live (about 160-250 bytes a key), or define an IdempotencyStore bean (JDBC or Redis)",
+        "algosure.idempotency.maximum-keys=0");
   }
 
   @Test
