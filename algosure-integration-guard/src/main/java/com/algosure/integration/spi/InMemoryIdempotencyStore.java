@@ -111,27 +111,37 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(owner, "owner");
     long now = now();
     Held mine = new Held(fingerprint, owner, expiry(now, ttl), null);
-    if (cache.estimatedSize() >= maximumKeys) {
-      cache.cleanUp(); // removes what has expired; a live record is never removed to make room
-    }
-    Entry e = cache.asMap().compute(storeKey(key), (k, current) -> {
-      if (current != null) {
-        return now >= current.expiresAt ? mine : current;
+    Object k = storeKey(key);
+    Entry e = claimOrNull(k, now, mine);
+    if (e == null) {
+      cache.cleanUp(); // at the bound: remove what has expired (a live record is never removed to make room)
+      e = claimOrNull(k, now, mine);
+      if (e == null) {
+        throw new IdempotencyStoreFullException(maximumKeys);
       }
-      // a new key: refused at the bound (concurrent claims may pass it by at most one key each)
-      return cache.estimatedSize() >= maximumKeys ? null : mine;
-    });
+    }
     if (e == mine) {
       return ClaimResult.claimed();
-    }
-    if (e == null) {
-      throw new IdempotencyStoreFullException(maximumKeys);
     }
     // entries never change once in the cache (a change replaces them), so reading this one is race-free
     if (!e.sameFingerprint(fingerprint)) {
       return ClaimResult.fingerprintMismatch();
     }
     return e instanceof Done d ? new ClaimResult.Completed(d.outcome) : ClaimResult.inFlight();
+  }
+
+  /**
+   * @return the key's record after the claim: {@code mine} if the key was free or expired, the live record
+   *     holding it otherwise, or null if the key is new and the store holds its maximum (concurrent claims may
+   *     pass the bound by at most one key each)
+   */
+  private @Nullable Entry claimOrNull(Object key, long now, Held mine) {
+    return cache.asMap().compute(key, (k, current) -> {
+      if (current != null) {
+        return now >= current.expiresAt ? mine : current;
+      }
+      return cache.estimatedSize() >= maximumKeys ? null : mine;
+    });
   }
 
   @Override
