@@ -73,7 +73,7 @@ public interface IdempotencyStore {
    *     ({@link IdempotencyStoreFullException}) until records expire, since no live record is ever evicted
    */
   static InMemoryIdempotencyStore inMemory(Clock clock) {
-    return new InMemoryIdempotencyStore(clock, 100_000);
+    return new InMemoryIdempotencyStore(clock, InMemoryIdempotencyStore.DEFAULT_MAXIMUM_KEYS);
   }
 
   /**

@@ -40,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
+  /** How many live keys a store holds at most unless told otherwise ({@link IdempotencyStore#inMemory(Clock)}). */
+  public static final long DEFAULT_MAXIMUM_KEYS = 100_000;
+
   /** How many scopes (tenant, provider, action) are shared at most. */
   static final int MAX_SCOPES = 10_000;
 

@@ -2,6 +2,7 @@ package com.algosure.spring.autoconfigure;
 
 import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.authz.token.SigningAlgorithm;
+import com.algosure.integration.spi.InMemoryIdempotencyStore;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -626,7 +627,7 @@ public class AlgosureProperties implements InitializingBean {
      * How many live keys (in flight, or completed within their time to live) the store holds at most; at that bound
      * a new key is refused and its call fails closed, since no live key is ever evicted.
      */
-    private long maximumKeys = 100_000;
+    private long maximumKeys = InMemoryIdempotencyStore.DEFAULT_MAXIMUM_KEYS;
 
     /** @return the maximum number of live keys */
     public long getMaximumKeys() {
