@@ -17,6 +17,9 @@ import com.algosure.authz.OrganizationId;
 import com.algosure.authz.TenantId;
 import com.algosure.integration.spi.ConsentCheck;
 import com.algosure.integration.spi.IdempotencyStore;
+import com.algosure.integration.spi.InMemoryRateLimitStore;
+import com.algosure.integration.spi.RateLimit;
+import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.RateLimitStore;
 import com.algosure.integration.spi.SecretLease;
 import com.algosure.integration.spi.SecretRef;
@@ -436,6 +439,22 @@ class IntegrationGuardPolicyTest {
         .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(pausesOnly).build();
 
     assertThat(guard.execute(request("k-permit").build(), ok).reason()).isEqualTo(OutcomeReason.RATE_LIMIT_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheInMemoryRateLimitStoreIsFullThenFailedAndNothingSent() {
+    RateLimit tenLimit = RateLimit.of(10, Duration.ofSeconds(1));
+    InMemoryRateLimitStore full = RateLimitStore.inMemory(1);
+    full.acquire(RateLimitKey.of(ProviderId.of(PROVIDER), TenantId.of(GuardFixtures.OTHER_TENANT)), tenLimit, f.clock.instant());
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp)
+        .provider(GuardFixtures.provider(BASE).tenantRateLimit(tenLimit).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(full).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-full").build(), ok);
+
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.FAILED);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RATE_LIMIT_UNAVAILABLE);
     assertThat(exchanges).hasValue(0);
   }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RateLimitStore} in memory: each key's permits are a bursty Failsafe {@link RateLimiter}, built
@@ -17,7 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A key's limiter is dropped only once the key has gone unused (no {@code acquire}) for the longer of its
  * limit's period and an hour: by then a new period has begun with all its permits, so a new limiter for the key
- * grants no more than the dropped one would have. Beyond 100,000 keys, limiters are evicted by size.
+ * grants no more than the dropped one would have. It stops counting toward the bound when Caffeine next removes
+ * expired entries, at most about a second later.
+ *
+ * <p>The store is bounded, and it never evicts a live limiter to make room: a limiter dropped early would start
+ * again with its full permits, so that key could make more calls than its limit. When it holds
+ * {@code maximumKeys} live limiters, an {@code acquire} for a new key throws {@link RateLimitStoreFullException}
+ * (the guard fails that call closed, before anything is sent) until limiters are dropped. Keys already held are
+ * granted and exhausted as usual.
  *
  * <p>Failsafe's limiter measures its periods with {@code System.nanoTime}, not with the guard's clock; pauses use
  * the guard's clock.
@@ -26,24 +34,33 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryRateLimitStore implements RateLimitStore {
 
+  /** How many live keys a store holds at most unless told otherwise ({@link RateLimitStore#inMemory()}). */
+  public static final long DEFAULT_MAXIMUM_KEYS = 100_000;
+
   /** The shortest time a limiter is kept unused, whatever its period. */
   private static final Duration MINIMUM_IDLE = Duration.ofHours(1);
   private static final long MINIMUM_IDLE_NANOS = MINIMUM_IDLE.toNanos();
 
+  private final long maximumKeys;
   private final Cache<RateLimitKey, Limiter> limiters;
   private final ConcurrentHashMap<RateLimitKey, Instant> pauses = new ConcurrentHashMap<>();
 
-  InMemoryRateLimitStore() {
-    this(Ticker.systemTicker());
+  InMemoryRateLimitStore(long maximumKeys) {
+    this(maximumKeys, Ticker.systemTicker());
   }
 
   /**
    * @param ticker when limiters are dropped for being unused (tests move it); the limiters themselves still count
    *     their periods on {@code System.nanoTime}, so moving it never frees a permit
    */
-  InMemoryRateLimitStore(Ticker ticker) {
+  InMemoryRateLimitStore(long maximumKeys, Ticker ticker) {
+    if (maximumKeys < 1) {
+      throw new IllegalArgumentException("maximumKeys must be at least 1, was " + maximumKeys);
+    }
+    this.maximumKeys = maximumKeys;
+    // no maximumSize: Caffeine would evict live limiters to make room; the bound is checked on acquire instead,
+    // and limiters leave only once unused for their idle time
     this.limiters = Caffeine.newBuilder()
-        .maximumSize(100_000)
         .executor(Runnable::run)
         .ticker(Objects.requireNonNull(ticker, "ticker"))
         .expireAfter(new Expiry<RateLimitKey, Limiter>() {
@@ -82,6 +99,9 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
     }
   }
 
+  /**
+   * @throws RateLimitStoreFullException if the key is new and the store holds {@code maximumKeys} live keys
+   */
   @Override
   public RateLimitDecision acquire(RateLimitKey key, RateLimit limit, Instant now) {
     Optional<Instant> paused = pausedUntil(key, now);
@@ -90,11 +110,31 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
     }
     Limiter l = limiters.getIfPresent(key);
     if (l == null || !l.limit.equals(limit)) {
-      l = limiters.asMap().compute(key, (k, existing) ->
-          existing != null && existing.limit.equals(limit) ? existing : new Limiter(limit));
+      l = limiterOrNull(key, limit);
+      if (l == null) {
+        limiters.cleanUp(); // at the bound: drop the limiters unused for their idle time (a live one is never dropped)
+        l = limiterOrNull(key, limit);
+        if (l == null) {
+          throw new RateLimitStoreFullException(maximumKeys);
+        }
+      }
     }
     return l.limiter.tryAcquirePermit() ? RateLimitDecision.granted()
         : new RateLimitDecision.Exhausted(now.plus(limit.interval()));
+  }
+
+  /**
+   * @return the key's limiter for the limit (a new one if the key was not held or had another limit), or null if
+   *     the key is new and the store holds its maximum (concurrent acquires may pass the bound by at most one key
+   *     each)
+   */
+  private @Nullable Limiter limiterOrNull(RateLimitKey key, RateLimit limit) {
+    return limiters.asMap().compute(key, (k, existing) -> {
+      if (existing != null) {
+        return existing.limit.equals(limit) ? existing : new Limiter(limit);
+      }
+      return limiters.estimatedSize() >= maximumKeys ? null : new Limiter(limit);
+    });
   }
 
   @Override
@@ -113,6 +153,11 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
   @Override
   public void pause(RateLimitKey key, Instant until) {
     pauses.merge(key, until, (a, b) -> a.isAfter(b) ? a : b);
+  }
+
+  /** @return how many live keys the store holds at most before it refuses new ones */
+  public long maximumKeys() {
+    return maximumKeys;
   }
 
   @Override

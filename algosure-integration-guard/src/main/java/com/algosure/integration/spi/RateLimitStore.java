@@ -40,8 +40,24 @@ public interface RateLimitStore {
    */
   void pause(RateLimitKey key, Instant until);
 
-  /** @return an in-memory store whose permits are Failsafe {@code RateLimiter}s, one per key */
+  /**
+   * @return an in-memory store whose permits are Failsafe {@code RateLimiter}s, one per key, holding at most
+   *     100,000 live keys; at that bound a new key is refused ({@link RateLimitStoreFullException}) until limiters
+   *     go unused long enough to be dropped, since no live limiter is ever evicted
+   */
   static InMemoryRateLimitStore inMemory() {
-    return new InMemoryRateLimitStore();
+    return new InMemoryRateLimitStore(InMemoryRateLimitStore.DEFAULT_MAXIMUM_KEYS);
+  }
+
+  /**
+   * @param maximumKeys how many live keys (each used within the longer of its limit's period and an hour) it
+   *     holds at most; at that bound a new key is refused ({@link RateLimitStoreFullException}) until limiters go
+   *     unused long enough to be dropped, since a live limiter is never evicted (a dropped limiter would start
+   *     again with its full permits)
+   * @return an in-memory store whose permits are Failsafe {@code RateLimiter}s, one per key
+   * @throws IllegalArgumentException if {@code maximumKeys} is below 1
+   */
+  static InMemoryRateLimitStore inMemory(long maximumKeys) {
+    return new InMemoryRateLimitStore(maximumKeys);
   }
 }
