@@ -43,8 +43,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * The {@link IntegrationGuard} for the providers of {@code algosure.providers}, with the decision point, the
  * audit sink and the host's integration SPIs found as beans ({@link ConsentRegistry}, {@link SecretStore},
  * {@link IdempotencyStore}, {@link RateLimitStore}, {@link EscalationHandler}, {@link EvidenceStore}); an
- * in-memory {@link IdempotencyStore} bounded by {@code algosure.idempotency.maximum-keys} where the host has none;
- * and the {@link com.algosure.spring.GuardedIntegration} interceptor.
+ * in-memory {@link IdempotencyStore} bounded by {@code algosure.idempotency.maximum-keys} and an in-memory
+ * {@link RateLimitStore} bounded by {@code algosure.rate-limit.maximum-keys} where the host has none; and the
+ * {@link com.algosure.spring.GuardedIntegration} interceptor.
  *
  * @since 0.1.0
  */
@@ -72,13 +73,27 @@ public class AlgosureIntegrationAutoConfiguration {
   }
 
   /**
+   * The in-memory rate-limit store, bounded by {@code algosure.rate-limit.maximum-keys} (default 100,000). Replace it
+   * with a Redis store when several instances serve the same keys.
+   *
+   * @param properties the properties
+   * @return the store
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @Conditional(ProvidersConfigured.class)
+  public RateLimitStore algosureRateLimitStore(AlgosureProperties properties) {
+    return RateLimitStore.inMemory(properties.getRateLimit().getMaximumKeys());
+  }
+
+  /**
    * @param properties the properties
    * @param pdp the decision point that authorizes each call
    * @param auditSink the audit sink
    * @param consents the consent registry, if the host has one (else none: actions that need consent are denied)
    * @param secrets the secret store, if the host has one
    * @param idempotency the idempotency store: the host's, else {@link #algosureIdempotencyStore}
-   * @param rateLimits the rate-limit store, if the host has one (else in memory)
+   * @param rateLimits the rate-limit store: the host's, else {@link #algosureRateLimitStore}
    * @param escalations the escalation handler, if the host has one
    * @param evidence the evidence store, if the host has one
    * @param clock a clock bean, if the host has one

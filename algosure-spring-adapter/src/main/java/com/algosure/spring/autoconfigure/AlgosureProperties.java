@@ -3,6 +3,7 @@ package com.algosure.spring.autoconfigure;
 import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.authz.token.SigningAlgorithm;
 import com.algosure.integration.spi.InMemoryIdempotencyStore;
+import com.algosure.integration.spi.InMemoryRateLimitStore;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -74,6 +75,9 @@ public class AlgosureProperties implements InitializingBean {
   /** The in-memory idempotency store the integration guard uses when the host defines no IdempotencyStore bean. */
   private final Idempotency idempotency = new Idempotency();
 
+  /** The in-memory rate-limit store the integration guard uses when the host defines no RateLimitStore bean. */
+  private final RateLimits rateLimit = new RateLimits();
+
   /** The external providers reached through the integration guard, by provider id. */
   private Map<String, Provider> providers = new LinkedHashMap<>();
 
@@ -126,6 +130,11 @@ public class AlgosureProperties implements InitializingBean {
       throw new InvalidAlgosureConfigurationException("algosure.idempotency.maximum-keys",
           "must be at least 1, was " + idempotency.maximumKeys + ": size it for your call rate times the idempotency"
           + " time to live (about 160-250 bytes a key), or define an IdempotencyStore bean (JDBC or Redis)");
+    }
+    if (rateLimit.maximumKeys < 1) {
+      throw new InvalidAlgosureConfigurationException("algosure.rate-limit.maximum-keys",
+          "must be at least 1, was " + rateLimit.maximumKeys + ": size it for the tenant x provider keys used within"
+          + " the longer of their limit's period and an hour, or define a RateLimitStore bean (Redis)");
     }
     providers.forEach((id, p) -> p.validate(id));
   }
@@ -233,6 +242,11 @@ public class AlgosureProperties implements InitializingBean {
   /** @return the in-memory idempotency store settings */
   public Idempotency getIdempotency() {
     return idempotency;
+  }
+
+  /** @return the in-memory rate-limit store settings */
+  public RateLimits getRateLimit() {
+    return rateLimit;
   }
 
   /** @return the providers, by id */
@@ -628,6 +642,30 @@ public class AlgosureProperties implements InitializingBean {
      * a new key is refused and its call fails closed, since no live key is ever evicted.
      */
     private long maximumKeys = InMemoryIdempotencyStore.DEFAULT_MAXIMUM_KEYS;
+
+    /** @return the maximum number of live keys */
+    public long getMaximumKeys() {
+      return maximumKeys;
+    }
+
+    /** @param maximumKeys the maximum number of live keys */
+    public void setMaximumKeys(long maximumKeys) {
+      this.maximumKeys = maximumKeys;
+    }
+  }
+
+  /**
+   * The in-memory rate-limit store (used when the host defines no RateLimitStore bean). Named apart from
+   * {@link RateLimit}, a provider's limit.
+   */
+  public static class RateLimits {
+
+    /**
+     * How many live rate-limit keys (tenant x provider, each used within the longer of its limit's period and an hour)
+     * the store holds at most; at that bound a new key is refused and its call fails closed, since no live limiter is
+     * ever evicted.
+     */
+    private long maximumKeys = InMemoryRateLimitStore.DEFAULT_MAXIMUM_KEYS;
 
     /** @return the maximum number of live keys */
     public long getMaximumKeys() {

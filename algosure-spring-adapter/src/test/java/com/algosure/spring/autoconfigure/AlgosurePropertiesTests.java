@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.InMemoryIdempotencyStore;
+import com.algosure.integration.spi.InMemoryRateLimitStore;
+import com.algosure.integration.spi.RateLimitStore;
 import com.algosure.authz.token.AccessTokenValidator;
 import com.algosure.authz.token.KeycloakMapping;
 import com.algosure.spring.AdapterFixtures;
@@ -182,6 +184,37 @@ class AlgosurePropertiesTests {
     failsWith("algosure.idempotency.maximum-keys: must be at least 1, was 0: size it for your call rate times the"
         + " idempotency time to live (about 160-250 bytes a key), or define an IdempotencyStore bean (JDBC or Redis)",
         "algosure.idempotency.maximum-keys=0");
+  }
+
+  @Test
+  void rateLimitStoreWhenHostHasNoneThenInMemoryBoundedByTheProperty() {
+    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
+            "algosure.providers.authority.actions=filings:submit", "algosure.rate-limit.maximum-keys=250000")
+        .run(context -> assertThat(context).hasNotFailed().getBean(RateLimitStore.class)
+            .isInstanceOfSatisfying(InMemoryRateLimitStore.class, s -> assertThat(s.maximumKeys()).isEqualTo(250_000)));
+  }
+
+  @Test
+  void rateLimitStoreWhenPropertyNotSetThenTheDefaultBoundAndTheHostsStoreWins() {
+    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
+            "algosure.providers.authority.actions=filings:submit")
+        .run(context -> assertThat(context.getBean(RateLimitStore.class))
+            .isInstanceOfSatisfying(InMemoryRateLimitStore.class, s -> assertThat(s.maximumKeys()).isEqualTo(100_000)));
+    InMemoryRateLimitStore hosts = RateLimitStore.inMemory(7);
+    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+        .withBean(RateLimitStore.class, () -> hosts)
+        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
+            "algosure.providers.authority.actions=filings:submit", "algosure.rate-limit.maximum-keys=250000")
+        .run(context -> assertThat(context.getBean(RateLimitStore.class)).isSameAs(hosts));
+  }
+
+  @Test
+  void validateWhenRateLimitMaximumKeysBelowOneThenFails() {
+    failsWith("algosure.rate-limit.maximum-keys: must be at least 1, was 0: size it for the tenant x provider keys used"
+        + " within the longer of their limit's period and an hour, or define a RateLimitStore bean (Redis)",
+        "algosure.rate-limit.maximum-keys=0");
   }
 
   @Test
