@@ -1,5 +1,7 @@
 package com.algosure.authz;
 
+import static com.algosure.authz.internal.Options.once;
+
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
 import com.algosure.audit.AuditFailurePolicy;
@@ -241,12 +243,6 @@ public final class PolicyDecisionPoint {
     private @Nullable Clock clock;
 
     private Builder() {}
-
-    private static void once(@Nullable Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
-    }
 
     /** @param catalog the role catalogue (required) @return this builder */
     public Builder roleCatalog(RoleCatalog catalog) {

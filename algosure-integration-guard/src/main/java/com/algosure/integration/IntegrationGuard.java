@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import static com.algosure.authz.internal.Options.once;
+
 import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.audit.AuditSink;
 import com.algosure.authz.PolicyDecisionPoint;
@@ -212,12 +214,6 @@ public final class IntegrationGuard {
     private @Nullable LongSupplier ticker;
 
     private Builder() {}
-
-    private static void once(@Nullable Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
-    }
 
     /**
      * @param pdp the policy decision point that authorizes each call (required)

@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import static com.algosure.authz.internal.Options.once;
+
 import com.algosure.authz.Actor;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.Permission;
@@ -215,12 +217,6 @@ public final class IntegrationRequest {
     private @Nullable URI endpoint;
 
     private Builder() {}
-
-    private static void once(@Nullable Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
-    }
 
     /**
      * @param actor the authenticated actor

@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import static com.algosure.authz.internal.Options.once;
+
 import com.algosure.authz.Permission;
 import com.algosure.integration.spi.RateLimit;
 import com.algosure.integration.spi.SecretRef;
@@ -273,12 +275,6 @@ public final class ProviderPolicy {
 
     private Builder(ProviderId provider) {
       this.provider = provider;
-    }
-
-    private static void once(@Nullable Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
     }
 
     private static Duration positive(Duration d, String option) {

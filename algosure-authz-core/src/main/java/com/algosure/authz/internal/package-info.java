@@ -1,5 +1,5 @@
 /**
- * Implementation helpers shared by the authorization packages. <b>Not API</b>: nothing here is documented for
+ * Implementation helpers shared by the SDK's packages and modules. <b>Not API</b>: nothing here is documented for
  * hosts, and it may change or disappear in any release. May depend on the JDK only.
  */
 @NullMarked

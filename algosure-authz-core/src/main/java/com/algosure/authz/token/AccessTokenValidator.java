@@ -1,5 +1,7 @@
 package com.algosure.authz.token;
 
+import static com.algosure.authz.internal.Options.once;
+
 import com.algosure.authz.Actor;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -596,12 +598,6 @@ public final class AccessTokenValidator implements AutoCloseable {
         throw new IllegalStateException("jwksRefreshAhead (" + ahead + ") must be shorter than jwksCacheTtl (" + ttl + ")");
       }
       return new AccessTokenValidator(this);
-    }
-
-    private static void once(@Nullable Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
     }
 
     private static Duration atLeast(String option, Duration value, Duration min) {

@@ -1,5 +1,7 @@
 package com.algosure.integration.inbound;
 
+import static com.algosure.authz.internal.Options.once;
+
 import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.audit.AuditSink;
 import com.algosure.integration.PayloadValidator;
@@ -128,12 +130,6 @@ public final class CallbackGuard {
     private @Nullable Duration dedupeTtl;
 
     private Builder() {}
-
-    private static void once(@Nullable Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
-    }
 
     /**
      * @param registration a provider's registration

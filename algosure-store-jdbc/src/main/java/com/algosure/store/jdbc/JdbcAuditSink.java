@@ -1,5 +1,7 @@
 package com.algosure.store.jdbc;
 
+import static com.algosure.authz.internal.Options.once;
+
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditSink;
 import java.sql.SQLException;
@@ -502,12 +504,6 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
-    }
-
-    private static void once(boolean set, String option) {
-      if (set) {
-        throw new IllegalStateException(option + " was already set");
-      }
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.algosure.store.jdbc;
 
+import static com.algosure.authz.internal.Options.once;
+
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.TenantId;
 import com.algosure.integration.ConsentScope;
@@ -304,12 +306,6 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
-    }
-
-    private static void once(@Nullable Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.algosure.store.jdbc;
 
+import static com.algosure.authz.internal.Options.once;
+
 import com.algosure.integration.spi.OutcomeSummary;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
@@ -354,12 +356,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
-    }
-
-    private static void once(@Nullable Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.algosure.store.redis;
 
+import static com.algosure.authz.internal.Options.once;
+
 import com.algosure.integration.spi.OutcomeSummary;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
@@ -224,12 +226,6 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     private Builder(RedisStoreConnection redis) {
       this.redis = redis;
-    }
-
-    private static void once(@Nullable Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.algosure.store.redis;
 
+import static com.algosure.authz.internal.Options.once;
+
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -188,12 +190,6 @@ public final class RedisStoreConnection implements AutoCloseable {
 
     private Builder(RedisURI uri) {
       this.uri = uri;
-    }
-
-    private static void once(@Nullable Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
     }
 
     private static Duration within(String option, Duration d, Duration min, Duration max) {
