@@ -32,11 +32,13 @@ final class ActorStage implements Stage {
     if (c.resource == null) {
       return Verdict.deny(ReasonCode.REQUEST_INVALID, "the request names no resource");
     }
-    c.definition = catalog.definitionOrNull(c.action);
-    if (c.definition == null) {
+    RoleCatalog.Declared declared = catalog.declaredOrNull(c.action);
+    if (declared == null) {
       return Verdict.deny(ReasonCode.PERMISSION_UNKNOWN,
           "action '" + c.action + "' is not declared in the role catalogue");
     }
+    c.definition = declared.definition();
+    c.grantedBy = declared.grantedBy();
     if (expired(actor.signals().expiresAt().orElse(null), c.now)) {
       return Verdict.deny(ReasonCode.ACTOR_EXPIRED, "the credential of '" + actor.id() + "' has expired");
     }

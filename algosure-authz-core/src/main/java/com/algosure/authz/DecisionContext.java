@@ -4,6 +4,7 @@ import com.algosure.authz.spi.Approval;
 import com.algosure.authz.spi.Directory;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +30,8 @@ final class DecisionContext {
   @Nullable Permission action;
   @Nullable ResourceRef resource;
   @Nullable PermissionDefinition definition;
+  /** The roles that grant the action (from the catalogue, beside its definition). */
+  @Nullable Set<Role> grantedBy;
 
   // TENANT and ORGANIZATION
   @Nullable TenantId tenant;
@@ -76,6 +79,7 @@ final class DecisionContext {
     action = null;
     resource = null;
     definition = null;
+    grantedBy = null;
     tenant = null;
     organization = null;
     crossTenant = false;

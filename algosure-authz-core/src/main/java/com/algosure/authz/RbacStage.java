@@ -2,6 +2,7 @@ package com.algosure.authz;
 
 import com.algosure.authz.spi.Directory;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,15 +44,16 @@ final class RbacStage implements Stage {
       }
     }
     Actor principal = c.principal;
+    Set<Role> granting = c.grantedBy; // the roles granting the action: one small set, not a look-up per binding
     List<RoleBinding> bindings = c.bindings(directory);
     for (int i = 0, n = bindings.size(); i < n; i++) {
       RoleBinding b = bindings.get(i);
       Role role = b.role();
       if (c.crossTenant) {
-        if (b.scope().kind() == BindingScope.Kind.PLATFORM && catalog.isPrivileged(role) && catalog.grants(role, action)) {
+        if (b.scope().kind() == BindingScope.Kind.PLATFORM && catalog.isPrivileged(role) && granting.contains(role)) {
           return matched(c, role);
         }
-      } else if (b.scope().covers(c.tenant, c.organization) && catalog.grants(role, action)) {
+      } else if (b.scope().covers(c.tenant, c.organization) && granting.contains(role)) {
         return matched(c, role);
       }
     }
@@ -78,7 +80,7 @@ final class RbacStage implements Stage {
       return null;
     }
     for (Role r : c.principal.signals().roles()) {
-      if (catalog.grants(r, c.action) && (!c.crossTenant || catalog.isPrivileged(r))) {
+      if (c.grantedBy.contains(r) && (!c.crossTenant || catalog.isPrivileged(r))) {
         return r;
       }
     }

@@ -9,15 +9,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The role catalogue: which permissions exist (with their scope, entitlement and approval needs) and which
@@ -55,16 +58,36 @@ public final class RoleCatalog {
   private final Map<Permission, PermissionDefinition> permissions;
   private final Map<Role, Set<Permission>> grants;
   private final Set<Role> privileged;
+  /**
+   * For the decision path: each permission's definition and the roles that grant it, found with one look-up.
+   * A decision looks its action up anyway; the roles granting it then sit beside the definition, so checking
+   * each of the principal's bindings reads that one small set instead of looking up each role in turn.
+   */
+  private final Map<Permission, Declared> declared;
 
   private RoleCatalog(Builder b) {
     this.permissions = Collections.unmodifiableMap(new HashMap<>(b.permissions));
     Map<Role, Set<Permission>> g = new HashMap<>();
-    // array sets rather than Set.copyOf: a decision asks grants() for every binding it looks at, and Set.copyOf's
-    // look-up pays an integer division each time, a HashSet's three more hops
+    // array sets rather than Set.copyOf: Set.copyOf's look-up pays an integer division each time, a HashSet's
+    // three more hops
     b.roles.forEach((role, perms) -> g.put(role, ArraySet.copyOf(perms)));
     this.grants = Collections.unmodifiableMap(g);
     this.privileged = ArraySet.copyOf(b.privileged);
+    Map<Permission, List<Role>> grantedBy = new HashMap<>();
+    b.roles.forEach((role, perms) -> perms.forEach(p -> grantedBy.computeIfAbsent(p, k -> new ArrayList<>()).add(role)));
+    Map<Permission, Declared> d = new HashMap<>();
+    b.permissions.forEach((p, definition) ->
+        d.put(p, new Declared(definition, ArraySet.copyOf(grantedBy.getOrDefault(p, List.of())))));
+    this.declared = d;
   }
+
+  /**
+   * A declared permission as a decision needs it: its definition, and every role that grants it.
+   *
+   * @param definition the permission's definition
+   * @param grantedBy the roles whose grants include it
+   */
+  record Declared(PermissionDefinition definition, Set<Role> grantedBy) {}
 
   /** @return a new builder */
   public static Builder builder() {
@@ -224,9 +247,9 @@ public final class RoleCatalog {
     return Optional.ofNullable(permissions.get(permission));
   }
 
-  /** Allocation-free variant of {@link #definition(Permission)} for the decision path. */
-  PermissionDefinition definitionOrNull(Permission permission) {
-    return permissions.get(permission);
+  /** @return the permission's definition and the roles granting it, or null if it is not declared (no allocation) */
+  @Nullable Declared declaredOrNull(Permission permission) {
+    return declared.get(permission);
   }
 
   /**

@@ -141,4 +141,24 @@ class RoleCatalogTest {
     assertThatThrownBy(() -> RoleCatalog.builder().permissions("a:read").role("r", "a:read").role("r"))
         .isInstanceOf(InvalidRoleCatalogException.class).hasMessage("role catalogue, at roles.r: declared twice");
   }
+
+  @Test
+  void declaredWhenRolesGrantAPermissionThenItListsExactlyThoseRoles() {
+    RoleCatalog c = RoleCatalog.builder().permissions("a:read", "a:write", "a:delete", "b:read")
+        .role("reader", "a:read", "b:read").role("writer", "a:read", "a:write").privilegedRole("admin", "a:write")
+        .role("nobody").build();
+
+    for (Permission p : c.permissions()) {
+      RoleCatalog.Declared d = c.declaredOrNull(p);
+      assertThat(d).isNotNull();
+      assertThat(d.definition()).isEqualTo(c.definition(p).orElseThrow());
+      // the index is the catalogue's grants turned around: a role is listed exactly when it grants the permission
+      for (Role r : c.roles()) {
+        assertThat(d.grantedBy().contains(r)).as("%s grants %s", r, p).isEqualTo(c.grants(r, p));
+      }
+    }
+    assertThat(c.declaredOrNull(Permission.of("a:read")).grantedBy()).containsExactlyInAnyOrder(Role.of("reader"), Role.of("writer"));
+    assertThat(c.declaredOrNull(Permission.of("a:delete")).grantedBy()).isEmpty();
+    assertThat(c.declaredOrNull(Permission.of("c:read"))).isNull();
+  }
 }
