@@ -2,6 +2,8 @@
 # Runs every benchmark of the SDK side by side with its peers, then prints the ratio table.
 #   algosure-benchmarks/run.sh quick   # ~5 minutes: 1 fork, 1 x 1 s warm-up, 3 x 1 s measurement
 #   algosure-benchmarks/run.sh full    # ~27 minutes: 3 forks, 3 x 1 s warm-up, 5 x 1 s measurement
+#   algosure-benchmarks/run.sh rounds [N]  # the rows near their bound, in N (default 5) rounds of 1 fork each
+#                                          # (~75 s a round), ours and the peer within a minute of each other
 # Extra arguments go to JMH (for example a benchmark regex, or -prof stack). Results (JMH JSON and the
 # printed table) land in algosure-benchmarks/target/results-<pass>/. Measure on an idle machine: the
 # 1-minute load average is printed before and after each part.
@@ -12,7 +14,8 @@ shift || true
 case "$pass" in
   quick) jmh=(-f 1 -wi 1 -w 1s -i 3 -r 1s) ;;
   full) jmh=(-f 3 -wi 3 -w 1s -i 5 -r 1s) ;;
-  *) echo "usage: $0 quick|full [JMH options]" >&2; exit 2 ;;
+  rounds) jmh=(-f 1 -wi 3 -w 1s -i 5 -r 1s) ;;
+  *) echo "usage: $0 quick|full [JMH options] | $0 rounds [N]" >&2; exit 2 ;;
 esac
 
 # Every fork gets a fixed, pre-touched heap: on this kind of virtual machine the first touch of each new page is
@@ -27,6 +30,26 @@ out="algosure-benchmarks/target/results-$pass"
 mkdir -p "$out"
 
 load() { echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) on $(nproc) cores"; }
+
+if [ "$pass" = rounds ]; then
+  # A full pass runs each benchmark's forks in turn, so ours and its peer can be minutes apart, and this shared
+  # machine drifts by more than some targets' margins in that time. Each round here measures a near-bound row's
+  # two sides back to back; Report gives every round's ratio and their median.
+  n="${1:-5}"
+  echo "== rounds pass: $n rounds of JMH ${jmh[*]} ${jvm[*]}"
+  load
+  rm -f "$out"/round-*.json
+  for r in $(seq 1 "$n"); do
+    echo "== round $r of $n"
+    java -jar "$jar" "${jmh[@]}" "${jvm[@]}" -rf json -rff "$out/round-$r-scaling.json" \
+      'DecideScalingBenchmark.algosure' -p requests=256 -p size=10x10,1000x100000
+    java -jar "$jar" "${jmh[@]}" "${jvm[@]}" -rf json -rff "$out/round-$r-token.json" \
+      'TokenMissBenchmark.(algosure|nimbus)$'
+    load
+  done
+  java -cp "$jar" com.algosure.benchmarks.Report rounds "$out"/round-*.json | tee "$out/report.md"
+  exit 0
+fi
 
 echo "== $pass pass: JMH ${jmh[*]} ${jvm[*]} $*"
 load

@@ -7,19 +7,26 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads JMH JSON results and prints, per benchmark class and parameter set, each result and the ratio of
  * ours to each peer measured in the same run: methods whose names start with {@code algosure} are ours,
- * the others are peers. Usage: {@code Report <pass> <result.json>...}.
+ * the others are peers. Usage: {@code Report <pass> <result.json>...}, or {@code Report rounds
+ * round-<n>-<part>.json...} for {@code run.sh rounds}: each round's ratios of the rows near their bound, and
+ * their medians.
  */
 public final class Report {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Report() {}
 
@@ -47,19 +54,13 @@ public final class Report {
       out.println("usage: Report <pass> <result.json>...");
       return;
     }
-    ObjectMapper json = new ObjectMapper();
+    if (args[0].equals("rounds")) {
+      rounds(out, List.of(args).subList(1, args.length));
+      return;
+    }
     Map<String, List<Result>> groups = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
-      File f = new File(args[i]);
-      if (!f.isFile()) {
-        out.println("(no results in " + f + ")");
-        continue;
-      }
-      for (JsonNode r : json.readTree(f)) {
-        Result result = result(r);
-        groups.computeIfAbsent(result.group() + " [" + result.threads() + "t " + result.mode() + "]", k -> new ArrayList<>())
-            .add(result);
-      }
+      read(out, new File(args[i]), groups);
     }
     out.println("Pass: " + args[0]);
     out.println();
@@ -91,6 +92,73 @@ public final class Report {
     out.printf(Locale.ROOT, "JMH: %d fork(s), %d warm-up iteration(s) of %s, %d measurement iteration(s) of %s; "
         + "error is JMH's 99.9%% confidence half-interval.%n", any.forks(), any.warmups(), any.warmupTime(),
         any.iterations(), any.measurementTime());
+  }
+
+  private static void read(PrintStream out, File f, Map<String, List<Result>> groups) throws IOException {
+    if (!f.isFile()) {
+      out.println("(no results in " + f + ")");
+      return;
+    }
+    for (JsonNode r : JSON.readTree(f)) {
+      Result result = result(r);
+      groups.computeIfAbsent(result.group() + " [" + result.threads() + "t " + result.mode() + "]", k -> new ArrayList<>())
+          .add(result);
+    }
+  }
+
+  /**
+   * Prints, for each round ({@code round-<n>-*.json}), the ratio of each row near its bound, measured back to
+   * back within the round, then each ratio's median over the rounds, checked against its target.
+   */
+  private static void rounds(PrintStream out, List<String> files) throws IOException {
+    Map<String, Map<String, List<Result>>> rounds = new TreeMap<>(Comparator.comparingInt(Report::roundNumber));
+    for (String file : files) {
+      String name = new File(file).getName();
+      String round = name.substring(0, name.indexOf('-', "round-".length()));
+      read(out, new File(file), rounds.computeIfAbsent(round, k -> new LinkedHashMap<>()));
+    }
+    List<String> rows = List.of("decide median, 10x10 -> 1000x100000 (256 requests in turn) <= 1.5x",
+        "token cache miss RS256 median <= 1.05 x raw nimbus", "token cache miss ES256 median <= 1.05 x raw nimbus");
+    double[] bounds = {1.5, 1.05, 1.05};
+    List<double[]> ratios = new ArrayList<>();
+    out.println("Pass: rounds (" + rounds.size() + ")");
+    out.println();
+    out.println("| round | scaling, 256 requests | RS256 / nimbus | ES256 / nimbus |");
+    out.println("| --- | --- | --- | --- |");
+    for (Map.Entry<String, Map<String, List<Result>>> e : rounds.entrySet()) {
+      Map<String, List<Result>> g = e.getValue();
+      double[] r = {
+          ratio(find(g, "DecideScalingBenchmark requests=256 size=1000x100000", "algosure"),
+              find(g, "DecideScalingBenchmark requests=256 size=10x10", "algosure")),
+          ratio(find(g, "TokenMissBenchmark alg=RS256", "algosure"), find(g, "TokenMissBenchmark alg=RS256", "nimbus")),
+          ratio(find(g, "TokenMissBenchmark alg=ES256", "algosure"), find(g, "TokenMissBenchmark alg=ES256", "nimbus"))};
+      ratios.add(r);
+      out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", e.getKey(), num(r[0]), num(r[1]), num(r[2]));
+    }
+    out.println();
+    out.println("| target | median of the rounds | rounds within the target | |");
+    out.println("| --- | --- | --- | --- |");
+    for (int i = 0; i < rows.size(); i++) {
+      List<Double> column = new ArrayList<>();
+      for (double[] r : ratios) {
+        if (!Double.isNaN(r[i])) {
+          column.add(r[i]);
+        }
+      }
+      Collections.sort(column);
+      int n = column.size();
+      double median = n == 0 ? Double.NaN : n % 2 == 1 ? column.get(n / 2) : (column.get(n / 2 - 1) + column.get(n / 2)) / 2;
+      int within = 0;
+      for (double v : column) {
+        within += v <= bounds[i] ? 1 : 0;
+      }
+      String verdict = Double.isNaN(median) ? "not in this run" : median <= bounds[i] ? "met" : "**missed**";
+      out.printf(Locale.ROOT, "| %s | %s | %d of %d | %s |%n", rows.get(i), num(median) + "x", within, n, verdict);
+    }
+  }
+
+  private static int roundNumber(String round) {
+    return Integer.parseInt(round.substring("round-".length()));
   }
 
   /** Prints the targets, each checked against this run's figures (medians unless the row says). */

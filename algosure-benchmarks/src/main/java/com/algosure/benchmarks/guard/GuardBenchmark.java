@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * each call with a fresh idempotency key (so each claims and completes a key; building the request, one
  * {@code IntegrationRequest.builder()...build()}, is included, as a caller pays it too; every
  * {@link GuardWorld#CALLS_PER_WORLD} calls the benchmark moves to a fresh guard and store, built before the
- * iteration). Beside it: the guard's
+ * iteration, the store's table grown beforehand as a running store's is). Beside it: the guard's
  * resilient-execution step alone ({@code algosureResilience}: the guard's own retry + circuit breaker, rate-limit
  * permit, attempt audit event and per-attempt timeout, run by its real step class), a bare Failsafe executor with
  * the same retry + circuit breaker + rate limiter (and with the guard's timeout added), and Resilience4j's
@@ -67,10 +67,13 @@ public class GuardBenchmark {
     }
   }
 
-  /** Builds the worlds of the next iteration (fresh guards with empty stores), outside the timed part. */
+  /**
+   * Builds the worlds of the next iteration, outside the timed part: fresh guards, each store empty with its table
+   * already grown, as a running store's is.
+   */
   @Setup(Level.Iteration)
   public void freshWorlds() {
-    worlds.refill(GuardWorld::new);
+    worlds.refill(GuardWorld::steady);
   }
 
   /**

@@ -2,6 +2,7 @@ package com.algosure.benchmarks.guard;
 
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditSink;
+import com.algosure.benchmarks.SteadyStores;
 import com.algosure.authz.Actor;
 import com.algosure.authz.PolicyDecisionPoint;
 import com.algosure.authz.ResourceRef;
@@ -89,6 +90,14 @@ public final class GuardWorld {
   /** Builds the benchmark's guard: at most {@link #BENCHMARK_KEYS} keys, kept the default 24 hours. */
   public GuardWorld() {
     this(IdempotencyStore.inMemory(Clock.systemUTC(), BENCHMARK_KEYS));
+  }
+
+  /**
+   * @return the benchmark's guard with its store in a running store's shape: the table grown for
+   *     {@link #CALLS_PER_WORLD} keys and empty ({@link SteadyStores})
+   */
+  public static GuardWorld steady() {
+    return new GuardWorld(SteadyStores.grown(IdempotencyStore.inMemory(Clock.systemUTC(), BENCHMARK_KEYS), CALLS_PER_WORLD));
   }
 
   /** @param idempotency the guard's idempotency store */
