@@ -1,6 +1,7 @@
 package com.algosure.integration.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.TenantId;
@@ -149,5 +150,39 @@ class StoresTest {
 
     assertThat(s.find(ref)).contains(e);
     assertThat(e.toString()).contains("body=2 bytes");
+  }
+
+  private Evidence evidence(int n) {
+    return new Evidence("UNKNOWN_STATE", TenantId.of("acme"), ProviderId.of("p"), "mail:send", Optional.of("k-" + n),
+        Optional.empty(), "sha256:00", 1, java.util.OptionalInt.of(200), new byte[] {1}, "timeout", clock.instant());
+  }
+
+  /** Regression: a frequency-based cache kept an arbitrary mix of old and new pieces once full, not the newest. */
+  @Test
+  void evidenceWhenTheStoreIsFullThenTheOldestAreDroppedAndTheNewestKept() {
+    InMemoryEvidenceStore s = EvidenceStore.inMemory();
+    int max = InMemoryEvidenceStore.MAXIMUM;
+    String[] refs = new String[2 * max];
+    for (int i = 0; i < refs.length; i++) {
+      refs[i] = s.keep(evidence(i));
+    }
+
+    assertThat(s.size()).isEqualTo(max);
+    int oldKept = 0;
+    int newLost = 0;
+    for (int i = 0; i < refs.length; i++) {
+      boolean kept = s.find(refs[i]).isPresent();
+      oldKept += i < max && kept ? 1 : 0;
+      newLost += i >= max && !kept ? 1 : 0;
+    }
+    assertThat(oldKept).as("older pieces still kept").isZero();
+    assertThat(newLost).as("newest pieces dropped").isZero();
+    assertThat(s.find(refs[refs.length - 1]).orElseThrow().idempotencyKey()).contains("k-" + (refs.length - 1));
+  }
+
+  @Test
+  void evidenceWhenMaximumBelowOneThenRejected() {
+    assertThatThrownBy(() -> new InMemoryEvidenceStore(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maximum must be at least 1, was 0");
   }
 }
