@@ -32,6 +32,14 @@ class AlgosurePropertiesTests {
       .withUserConfiguration(AdapterFixtures.HostBeans.class)
       .withPropertyValues(AdapterFixtures.CATALOG);
 
+  /** The integration auto-configuration with one provider, so that the guard and its stores are made. */
+  private ApplicationContextRunner withProvider(String... properties) {
+    return runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
+            "algosure.providers.authority.actions=filings:submit")
+        .withPropertyValues(properties);
+  }
+
   private void failsWith(String message, String... properties) {
     runner.withPropertyValues(properties).run(context -> assertThat(context).getFailure().rootCause()
         .isInstanceOf(InvalidAlgosureConfigurationException.class).hasMessage(message));
@@ -148,34 +156,26 @@ class AlgosurePropertiesTests {
 
   @Test
   void guardWhenProviderBackoffsInvertedThenStartupFailsNamingTheProperty() {
-    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
-        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
-            "algosure.providers.authority.actions=filings:submit", "algosure.providers.authority.retry.initial-backoff=5s")
+    withProvider("algosure.providers.authority.retry.initial-backoff=5s")
         .run(context -> assertThat(context).getFailure()
             .hasStackTraceContaining("algosure.providers.authority.retry: backoff initial (PT5S) must be below max (PT2S)"));
   }
 
   @Test
   void idempotencyStoreWhenHostHasNoneThenInMemoryBoundedByTheProperty() {
-    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
-        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
-            "algosure.providers.authority.actions=filings:submit", "algosure.idempotency.maximum-keys=250000")
+    withProvider("algosure.idempotency.maximum-keys=250000")
         .run(context -> assertThat(context).hasNotFailed().getBean(IdempotencyStore.class)
             .isInstanceOfSatisfying(InMemoryIdempotencyStore.class, s -> assertThat(s.maximumKeys()).isEqualTo(250_000)));
   }
 
   @Test
   void idempotencyStoreWhenPropertyNotSetThenTheDefaultBoundAndTheHostsStoreWins() {
-    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
-        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
-            "algosure.providers.authority.actions=filings:submit")
+    withProvider()
         .run(context -> assertThat(context.getBean(IdempotencyStore.class))
             .isInstanceOfSatisfying(InMemoryIdempotencyStore.class, s -> assertThat(s.maximumKeys()).isEqualTo(100_000)));
     InMemoryIdempotencyStore hosts = IdempotencyStore.inMemory(java.time.Clock.systemUTC(), 7);
-    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+    withProvider("algosure.idempotency.maximum-keys=250000")
         .withBean(IdempotencyStore.class, () -> hosts)
-        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
-            "algosure.providers.authority.actions=filings:submit", "algosure.idempotency.maximum-keys=250000")
         .run(context -> assertThat(context.getBean(IdempotencyStore.class)).isSameAs(hosts));
   }
 
@@ -188,25 +188,19 @@ class AlgosurePropertiesTests {
 
   @Test
   void rateLimitStoreWhenHostHasNoneThenInMemoryBoundedByTheProperty() {
-    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
-        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
-            "algosure.providers.authority.actions=filings:submit", "algosure.rate-limit.maximum-keys=250000")
+    withProvider("algosure.rate-limit.maximum-keys=250000")
         .run(context -> assertThat(context).hasNotFailed().getBean(RateLimitStore.class)
             .isInstanceOfSatisfying(InMemoryRateLimitStore.class, s -> assertThat(s.maximumKeys()).isEqualTo(250_000)));
   }
 
   @Test
   void rateLimitStoreWhenPropertyNotSetThenTheDefaultBoundAndTheHostsStoreWins() {
-    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
-        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
-            "algosure.providers.authority.actions=filings:submit")
+    withProvider()
         .run(context -> assertThat(context.getBean(RateLimitStore.class))
             .isInstanceOfSatisfying(InMemoryRateLimitStore.class, s -> assertThat(s.maximumKeys()).isEqualTo(100_000)));
     InMemoryRateLimitStore hosts = RateLimitStore.inMemory(7);
-    runner.withConfiguration(AutoConfigurations.of(AlgosureIntegrationAutoConfiguration.class))
+    withProvider("algosure.rate-limit.maximum-keys=250000")
         .withBean(RateLimitStore.class, () -> hosts)
-        .withPropertyValues("algosure.providers.authority.endpoint=https://authority.example.com",
-            "algosure.providers.authority.actions=filings:submit", "algosure.rate-limit.maximum-keys=250000")
         .run(context -> assertThat(context.getBean(RateLimitStore.class)).isSameAs(hosts));
   }
 
