@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * granted and exhausted as usual.
  *
  * <p>Failsafe's limiter measures its periods with {@code System.nanoTime}, not with the guard's clock; pauses use
- * the guard's clock.
+ * the guard's clock. An exhausted key's retry time is when its next period starts, which is when the bursty
+ * limiter gives its permits back.
  *
  * @since 0.1.0
  */
@@ -119,8 +120,9 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
         }
       }
     }
+    // exhausted: the permits come back when the next period starts, not after one permit's share of the period
     return l.limiter.tryAcquirePermit() ? RateLimitDecision.granted()
-        : new RateLimitDecision.Exhausted(now.plus(limit.interval()));
+        : new RateLimitDecision.Exhausted(now.plusNanos(l.nanosToNextPeriod()));
   }
 
   /**
@@ -168,10 +170,30 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
   private static final class Limiter {
     final RateLimit limit;
     final RateLimiter<Object> limiter;
+    /**
+     * {@code System.nanoTime} read just after the limiter was built. Failsafe's bursty limiter gives back all its
+     * permits at the start of each period, counted from when it was built, so its periods start at or a little
+     * before {@code startedNanos + k * periodNanos}: a retry time from here is never early.
+     */
+    final long startedNanos;
+    final long periodNanos;
 
     Limiter(RateLimit limit) {
       this.limit = limit;
       this.limiter = RateLimiter.burstyBuilder(limit.permits(), limit.period()).build();
+      this.startedNanos = System.nanoTime();
+      long nanos;
+      try {
+        nanos = limit.period().toNanos();
+      } catch (ArithmeticException e) {
+        nanos = Long.MAX_VALUE; // about 292 years or more
+      }
+      this.periodNanos = nanos;
+    }
+
+    /** @return the nanoseconds until the next period starts, with all its permits: in (0, the period] */
+    long nanosToNextPeriod() {
+      return periodNanos - Math.floorMod(System.nanoTime() - startedNanos, periodNanos);
     }
   }
 }

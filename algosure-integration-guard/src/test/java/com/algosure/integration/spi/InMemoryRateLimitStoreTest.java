@@ -199,4 +199,32 @@ class InMemoryRateLimitStoreTest {
     assertThat(RateLimitStore.inMemory().maximumKeys()).isEqualTo(100_000);
     assertThat(RateLimitStore.inMemory(7).maximumKeys()).isEqualTo(7);
   }
+
+  /**
+   * Regression: an exhausted key was told to retry after one permit's share of the period (here 200 ms), but a
+   * bursty limiter gives permits back only when its next period starts (here 400 ms after it was built), so a
+   * caller retrying at that time was refused again. Runs on real time: the limiter counts on System.nanoTime.
+   */
+  @Test
+  void acquireWhenExhaustedThenRetryAtIsWhenThePermitsAreBackAndNoLaterThanAPeriod() throws InterruptedException {
+    InMemoryRateLimitStore s = store(InMemoryRateLimitStore.DEFAULT_MAXIMUM_KEYS);
+    RateLimit twoPer400Ms = RateLimit.of(2, Duration.ofMillis(400));
+    long start = System.nanoTime();
+    assertThat(acquire(s, "acme", twoPer400Ms)).isSameAs(RateLimitDecision.granted());
+    assertThat(acquire(s, "acme", twoPer400Ms)).isSameAs(RateLimitDecision.granted());
+    java.time.Instant asked = clock.instant();
+
+    RateLimitDecision refused = acquire(s, "acme", twoPer400Ms);
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(refused).isInstanceOf(RateLimitDecision.Exhausted.class);
+    Duration wait = Duration.between(asked, ((RateLimitDecision.Exhausted) refused).retryAt());
+    assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofMillis(400));
+    if (elapsedMillis < 150) { // the usual case; on a machine that stalled longer, only the retry below is checked
+      assertThat(wait).as("the wait runs to the end of the period, not one permit's share of it")
+          .isGreaterThan(Duration.ofMillis(400 - 150 - 1));
+    }
+    Thread.sleep(wait.toMillis() + 1);
+    assertThat(acquire(s, "acme", twoPer400Ms)).as("a retry at the time given").isSameAs(RateLimitDecision.granted());
+  }
 }
