@@ -55,18 +55,16 @@ public final class RoleCatalog {
           .build())
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
-  private final Map<Permission, PermissionDefinition> permissions;
-  private final Map<Role, Set<Permission>> grants;
-  private final Set<Role> privileged;
   /**
-   * For the decision path: each permission's definition and the roles that grant it, found with one look-up.
-   * A decision looks its action up anyway; the roles granting it then sit beside the definition, so checking
-   * each of the principal's bindings reads that one small set instead of looking up each role in turn.
+   * Each permission's definition and the roles that grant it, found with one look-up. A decision looks its action
+   * up anyway; the roles granting it then sit beside the definition, so checking each of the principal's bindings
+   * reads that one small set instead of looking up each role's grants in turn.
    */
   private final Map<Permission, Declared> declared;
+  private final Map<Role, Set<Permission>> grants;
+  private final Set<Role> privileged;
 
   private RoleCatalog(Builder b) {
-    this.permissions = Collections.unmodifiableMap(new HashMap<>(b.permissions));
     Map<Role, Set<Permission>> g = new HashMap<>();
     // array sets rather than Set.copyOf: Set.copyOf's look-up pays an integer division each time, a HashSet's
     // three more hops
@@ -78,7 +76,7 @@ public final class RoleCatalog {
     Map<Permission, Declared> d = new HashMap<>();
     b.permissions.forEach((p, definition) ->
         d.put(p, new Declared(definition, ArraySet.copyOf(grantedBy.getOrDefault(p, List.of())))));
-    this.declared = d;
+    this.declared = Collections.unmodifiableMap(d);
   }
 
   /**
@@ -244,7 +242,8 @@ public final class RoleCatalog {
    * @return its definition, or empty if the catalogue does not declare it
    */
   public Optional<PermissionDefinition> definition(Permission permission) {
-    return Optional.ofNullable(permissions.get(permission));
+    Declared d = declared.get(permission);
+    return d == null ? Optional.empty() : Optional.of(d.definition());
   }
 
   /** @return the permission's definition and the roles granting it, or null if it is not declared (no allocation) */
@@ -276,7 +275,7 @@ public final class RoleCatalog {
 
   /** @return every permission the catalogue declares */
   public Set<Permission> permissions() {
-    return permissions.keySet();
+    return declared.keySet();
   }
 
   /** @param role a role @return the permissions it grants, empty if the role is unknown */
@@ -286,7 +285,7 @@ public final class RoleCatalog {
 
   @Override
   public String toString() {
-    return "RoleCatalog[" + permissions.size() + " permissions, " + grants.size() + " roles]";
+    return "RoleCatalog[" + declared.size() + " permissions, " + grants.size() + " roles]";
   }
 
   /**
