@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.algosure.testing.Race;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
@@ -140,33 +141,17 @@ class AuditSinkTest {
   void eventIdsWhenManyThreadsTakeThemAcrossTheirBlocksThenUnique() throws Exception {
     int threads = 8;
     int each = 5 * AuditIds.BLOCK + 7; // every thread uses up several blocks and part of another
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-    try {
-      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-      List<java.util.concurrent.Future<long[]>> taken = new java.util.ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        taken.add(pool.submit(() -> {
-          start.await();
-          long[] mine = new long[each];
-          for (int i = 0; i < each; i++) {
-            mine[i] = AuditIds.nextSequence();
-          }
-          return mine;
-        }));
+    List<Long> taken = Race.gather(threads, thread -> {
+      List<Long> mine = new java.util.ArrayList<>(each);
+      for (int i = 0; i < each; i++) {
+        mine.add(AuditIds.nextSequence());
       }
-      start.countDown();
-      java.util.Set<Long> all = new java.util.HashSet<>();
-      for (java.util.concurrent.Future<long[]> f : taken) {
-        for (long n : f.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
-          assertThat(n).isPositive();
-          all.add(n);
-        }
-      }
-      assertThat(all).hasSize(threads * each);
-      assertThat(AuditIds.of(AuditIds.nextSequence())).matches("[0-9a-f]{16}-[0-9]+");
-    } finally {
-      pool.shutdownNow();
-    }
+      return mine;
+    });
+
+    assertThat(taken).hasSize(threads * each).allMatch(n -> n > 0);
+    assertThat(new java.util.HashSet<>(taken)).hasSize(threads * each);
+    assertThat(AuditIds.of(AuditIds.nextSequence())).matches("[0-9a-f]{16}-[0-9]+");
   }
 
   @Test

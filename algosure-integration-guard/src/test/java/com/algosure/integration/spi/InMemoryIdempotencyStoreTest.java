@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.authz.TenantId;
 import com.algosure.testing.MutableClock;
+import com.algosure.testing.Race;
 import com.algosure.integration.ProviderId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,41 +171,25 @@ class InMemoryIdempotencyStoreTest {
     int keysEach = 1_000;
     int bound = 2_000;
     InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, bound);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<List<String>>> claimedByThread = new ArrayList<>();
-    try {
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        claimedByThread.add(pool.submit(() -> {
-          start.await();
-          List<String> claimed = new ArrayList<>();
-          for (int i = 0; i < keysEach; i++) {
-            String k = "t" + thread + "-" + i;
-            try {
-              if (small.claim(key(k), SHA, "owner-" + k, TTL) instanceof ClaimResult.Claimed) {
-                claimed.add(k);
-              }
-            } catch (IdempotencyStoreFullException full) {
-              // refused: the store is at its bound
-            }
+    List<String> claimed = Race.gather(threads, thread -> {
+      List<String> mine = new ArrayList<>();
+      for (int i = 0; i < keysEach; i++) {
+        String k = "t" + thread + "-" + i;
+        try {
+          if (small.claim(key(k), SHA, "owner-" + k, TTL) instanceof ClaimResult.Claimed) {
+            mine.add(k);
           }
-          return claimed;
-        }));
+        } catch (IdempotencyStoreFullException full) {
+          // refused: the store is at its bound
+        }
       }
-      start.countDown();
-      List<String> claimed = new ArrayList<>();
-      for (Future<List<String>> f : claimedByThread) {
-        claimed.addAll(f.get(30, TimeUnit.SECONDS));
-      }
+      return mine;
+    });
 
-      assertThat(claimed.size()).isBetween(bound, bound + threads);
-      assertThat(small.size()).isEqualTo(claimed.size());
-      for (String k : claimed) {
-        assertThat(small.claim(key(k), SHA, "someone-else", TTL)).as(k).isSameAs(ClaimResult.inFlight());
-      }
-    } finally {
-      pool.shutdownNow();
+    assertThat(claimed.size()).isBetween(bound, bound + threads);
+    assertThat(small.size()).isEqualTo(claimed.size());
+    for (String k : claimed) {
+      assertThat(small.claim(key(k), SHA, "someone-else", TTL)).as(k).isSameAs(ClaimResult.inFlight());
     }
   }
 

@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.algosure.authz.TenantId;
 import com.algosure.integration.ProviderId;
 import com.algosure.testing.MutableClock;
+import com.algosure.testing.Race;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -150,40 +147,24 @@ class InMemoryRateLimitStoreTest {
     int bound = 2_000;
     InMemoryRateLimitStore s = store(bound);
     RateLimit oneAnHour = RateLimit.of(1, Duration.ofHours(1));
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<List<String>>> grantedByThread = new ArrayList<>();
-    try {
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        grantedByThread.add(pool.submit(() -> {
-          start.await();
-          List<String> granted = new ArrayList<>();
-          for (int i = 0; i < keysEach; i++) {
-            String tenant = "t" + thread + "-" + i;
-            try {
-              if (acquire(s, tenant, oneAnHour) instanceof RateLimitDecision.Granted) {
-                granted.add(tenant);
-              }
-            } catch (RateLimitStoreFullException full) {
-              // refused: the store is at its bound
-            }
+    List<String> granted = Race.gather(threads, thread -> {
+      List<String> mine = new ArrayList<>();
+      for (int i = 0; i < keysEach; i++) {
+        String tenant = "t" + thread + "-" + i;
+        try {
+          if (acquire(s, tenant, oneAnHour) instanceof RateLimitDecision.Granted) {
+            mine.add(tenant);
           }
-          return granted;
-        }));
+        } catch (RateLimitStoreFullException full) {
+          // refused: the store is at its bound
+        }
       }
-      start.countDown();
-      List<String> granted = new ArrayList<>();
-      for (Future<List<String>> f : grantedByThread) {
-        granted.addAll(f.get(30, TimeUnit.SECONDS));
-      }
+      return mine;
+    });
 
-      assertThat(granted.size()).isBetween(bound, bound + threads);
-      for (String tenant : granted) {
-        assertThat(acquire(s, tenant, oneAnHour)).as(tenant).isInstanceOf(RateLimitDecision.Exhausted.class);
-      }
-    } finally {
-      pool.shutdownNow();
+    assertThat(granted.size()).isBetween(bound, bound + threads);
+    for (String tenant : granted) {
+      assertThat(acquire(s, tenant, oneAnHour)).as(tenant).isInstanceOf(RateLimitDecision.Exhausted.class);
     }
   }
 
