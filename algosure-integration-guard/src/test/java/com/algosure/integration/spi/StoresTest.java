@@ -108,7 +108,13 @@ class StoresTest {
 
     assertThat(s.acquire(k, limit, now)).isSameAs(RateLimitDecision.granted());
     assertThat(s.acquire(k, limit, now)).isSameAs(RateLimitDecision.granted());
-    assertThat(s.acquire(k, limit, now)).isEqualTo(new RateLimitDecision.Exhausted(now.plus(Duration.ofMinutes(30))));
+    RateLimitDecision third = s.acquire(k, limit, now);
+
+    // the permits come back when the hour that began with the first acquire ends (the limiter counts on real
+    // time, so "the hour" began a moment before now): not after one permit's share of it (30 minutes)
+    assertThat(third).isInstanceOf(RateLimitDecision.Exhausted.class);
+    assertThat(((RateLimitDecision.Exhausted) third).retryAt())
+        .isBetween(now.plus(Duration.ofHours(1)).minusSeconds(10), now.plus(Duration.ofHours(1)));
   }
 
   @Test
