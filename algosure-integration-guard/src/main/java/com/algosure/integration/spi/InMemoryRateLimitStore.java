@@ -39,8 +39,7 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
   public static final long DEFAULT_MAXIMUM_KEYS = 100_000;
 
   /** The shortest time a limiter is kept unused, whatever its period. */
-  private static final Duration MINIMUM_IDLE = Duration.ofHours(1);
-  private static final long MINIMUM_IDLE_NANOS = MINIMUM_IDLE.toNanos();
+  private static final long MINIMUM_IDLE_NANOS = Duration.ofHours(1).toNanos();
 
   private final long maximumKeys;
   private final Cache<RateLimitKey, Limiter> limiters;
@@ -67,37 +66,20 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
         .expireAfter(new Expiry<RateLimitKey, Limiter>() {
           @Override
           public long expireAfterCreate(RateLimitKey key, Limiter l, long currentTime) {
-            return idleNanos(l.limit);
+            return l.idleNanos;
           }
 
           @Override
           public long expireAfterUpdate(RateLimitKey key, Limiter l, long currentTime, long currentDuration) {
-            return idleNanos(l.limit);
+            return l.idleNanos;
           }
 
           @Override
           public long expireAfterRead(RateLimitKey key, Limiter l, long currentTime, long currentDuration) {
-            return idleNanos(l.limit);
+            return l.idleNanos;
           }
         })
         .build();
-  }
-
-  /**
-   * @return how long a limiter of this limit is kept unused: the longer of its period and an hour. A bursty
-   *     limiter unused for a whole period is in a later period with all its permits, so a new limiter in its place
-   *     grants as many now and refills no sooner: equivalent or stricter, never a second burst within a period
-   */
-  private static long idleNanos(RateLimit limit) {
-    Duration period = limit.period();
-    if (period.compareTo(MINIMUM_IDLE) <= 0) {
-      return MINIMUM_IDLE_NANOS;
-    }
-    try {
-      return period.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE; // about 292 years or more: kept as long as Caffeine keeps anything
-    }
   }
 
   /**
@@ -177,6 +159,12 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
      */
     final long startedNanos;
     final long periodNanos;
+    /**
+     * How long the limiter is kept unused: the longer of its period and an hour. A bursty limiter unused for a
+     * whole period is in a later period with all its permits, so a new limiter in its place grants as many now and
+     * refills no sooner: equivalent or stricter, never a second burst within a period.
+     */
+    final long idleNanos;
 
     Limiter(RateLimit limit) {
       this.limit = limit;
@@ -189,6 +177,7 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
         nanos = Long.MAX_VALUE; // about 292 years or more
       }
       this.periodNanos = nanos;
+      this.idleNanos = Math.max(nanos, MINIMUM_IDLE_NANOS);
     }
 
     /** @return the nanoseconds until the next period starts, with all its permits: in (0, the period] */
