@@ -179,7 +179,7 @@ public class FilingsConfiguration {
     return CallbackGuard.builder()
         .registration(CallbackRegistration.builder("authority")
             // the tenant named in the signed body: the signature check that follows makes it trustworthy
-            .tenantResolver(request -> tenantOf(request.body()))
+            .tenantFromBody(FilingsConfiguration::tenantOf)
             .verifier(StandardWebhooksVerifier.builder().secret(webhookSecret).build())
             .build())
         .auditSink(auditSink)

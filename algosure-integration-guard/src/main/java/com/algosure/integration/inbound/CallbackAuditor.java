@@ -28,7 +28,7 @@ final class CallbackAuditor {
     try {
       sink.record(e);
       return true;
-    } catch (RuntimeException ex) {
+    } catch (Exception | Error ex) { // host code: a checked exception thrown sneakily or an Error is a failure too
       LOG.error("audit event {} of type {} could not be recorded: {}", e.id(), e.type(), ex.getClass().getName());
       return false;
     }

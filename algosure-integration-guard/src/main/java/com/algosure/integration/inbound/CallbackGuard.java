@@ -98,7 +98,7 @@ public final class CallbackGuard {
     CallbackState<T> c = new CallbackState<>(request, validator, handler, clock.instant(), steps);
     try {
       return c.proceed();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a host's checked exception thrown sneakily past a step included
       LOG.error("callback guard failed for provider {}: {}", request.provider(), e.getClass().getName(), e);
       return new CallbackOutcome.Rejected(request.provider(), CallbackReason.VERIFICATION_UNAVAILABLE,
           "the callback could not be checked (" + e.getClass().getSimpleName() + ")");

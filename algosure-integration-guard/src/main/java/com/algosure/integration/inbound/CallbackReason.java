@@ -34,8 +34,18 @@ public enum CallbackReason {
   DELIVERY_ID_REUSED(409),
   /** The payload failed validation (unparseable, missing fields, wrong types). */
   PAYLOAD_INVALID(400),
+  /**
+   * The signed delivery id cannot name the delivery in the dedupe store (longer than 255 characters, or not
+   * visible ASCII): nothing was handled.
+   */
+  DELIVERY_ID_INVALID(400),
   /** The verifier or the dedupe store failed; nothing was handled. */
   VERIFICATION_UNAVAILABLE(503),
+  /**
+   * The callback could not be audited before its handler would run (fail-closed audit policy): nothing was
+   * handled, and the delivery is not marked processed, so a redelivery can succeed.
+   */
+  AUDIT_UNAVAILABLE(503),
   /** The handler threw; the delivery is not marked processed, so a redelivery can succeed. */
   HANDLER_FAILED(500),
   /**

@@ -4,12 +4,20 @@ import com.algosure.authz.TenantId;
 import com.algosure.integration.ProviderId;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How the {@link CallbackGuard} treats the callbacks of one provider: which tenant they belong to (fixed,
- * or resolved per request), how they are verified, whether a signed timestamp is required, and the payload
- * size limit.
+ * resolved per request, or read from the signed body), how they are verified, whether a signed timestamp is
+ * required, and the payload size limit.
+ *
+ * <p>A tenant resolved per request ({@link Builder#tenantResolver}, from a header or a path) is only as
+ * trustworthy as the signature's binding to it: the signature must be checked with that tenant's own secrets.
+ * {@link Builder#build()} therefore refuses a per-request resolver with a built-in verifier that accepts the
+ * same signatures for every tenant (a {@link StandardWebhooksVerifier} with a fixed secret or public key, a
+ * {@link JwsCallbackVerifier}): there, one tenant's signed delivery could be replayed as another's. A tenant
+ * named in the signed body ({@link Builder#tenantFromBody}) needs no such binding.
  *
  * <p>Immutable and thread-safe.
  *
@@ -20,6 +28,7 @@ public final class CallbackRegistration {
   private final ProviderId provider;
   private final TenantResolver tenant;
   private final CallbackVerifier verifier;
+  private final Tenancy tenancy;
   private final boolean requireTimestamp;
   private final int maxPayloadBytes;
 
@@ -27,6 +36,7 @@ public final class CallbackRegistration {
     this.provider = b.provider;
     this.tenant = Objects.requireNonNull(b.tenant);
     this.verifier = Objects.requireNonNull(b.verifier);
+    this.tenancy = Objects.requireNonNull(b.tenancy);
     this.requireTimestamp = b.requireTimestamp == null || b.requireTimestamp;
     this.maxPayloadBytes = b.maxPayloadBytes == null ? -1 : b.maxPayloadBytes;
   }
@@ -72,13 +82,28 @@ public final class CallbackRegistration {
 
   @Override
   public String toString() {
-    return "CallbackRegistration[" + provider + ", " + verifier + ", requireTimestamp=" + requireTimestamp + "]";
+    return "CallbackRegistration[" + provider + ", tenant " + tenancy.description + ", " + verifier
+        + ", requireTimestamp=" + requireTimestamp + "]";
+  }
+
+  /** Where the tenant comes from. */
+  private enum Tenancy {
+    FIXED("fixed"),
+    PER_REQUEST("per request"),
+    FROM_BODY("from the signed body");
+
+    final String description;
+
+    Tenancy(String description) {
+      this.description = description;
+    }
   }
 
   /** Builds a {@link CallbackRegistration}; the tenant and the verifier are required. Not thread-safe. */
   public static final class Builder {
     private final ProviderId provider;
     private @Nullable TenantResolver tenant;
+    private @Nullable Tenancy tenancy;
     private @Nullable CallbackVerifier verifier;
     private @Nullable Boolean requireTimestamp;
     private @Nullable Integer maxPayloadBytes;
@@ -93,19 +118,47 @@ public final class CallbackRegistration {
      */
     public Builder tenant(String tenant) {
       TenantId t = TenantId.of(tenant);
-      return tenantResolver(r -> Optional.of(t));
+      Optional<TenantId> fixed = Optional.of(t);
+      return tenancy(r -> fixed, Tenancy.FIXED);
     }
 
     /**
+     * Names the tenant per callback from what the signature does not cover (a header, the path the host routes
+     * on). Only a verifier that checks each callback with its tenant's own secrets makes that answer
+     * trustworthy: use {@link StandardWebhooksVerifier.Builder#secretSource} (and no fixed secret or key), or a
+     * verifier of your own that does; {@link #build()} refuses the built-in verifiers that accept the same
+     * signatures for every tenant. When the tenant is named in the body, use {@link #tenantFromBody} instead.
+     *
      * @param resolver names the tenant per callback
      * @return this builder
      * @throws IllegalStateException if a tenant was already set
      */
     public Builder tenantResolver(TenantResolver resolver) {
+      return tenancy(Objects.requireNonNull(resolver, "resolver"), Tenancy.PER_REQUEST);
+    }
+
+    /**
+     * Names the tenant per callback from the body alone, which the signature covers (for Standard Webhooks, JWS
+     * and body-HMAC schemes), so a fixed secret for all tenants is safe: a delivery cannot be moved to another
+     * tenant without breaking its signature. The function sees a copy of the body as received, before the
+     * signature is checked (the check follows and rejects a forged one); it must be thread-safe, and an empty
+     * answer, null or anything thrown rejects the callback ({@code TENANT_MISSING}).
+     *
+     * @param tenantOf reads the tenant from the raw body
+     * @return this builder
+     * @throws IllegalStateException if a tenant was already set
+     */
+    public Builder tenantFromBody(Function<byte[], Optional<TenantId>> tenantOf) {
+      Objects.requireNonNull(tenantOf, "tenantOf");
+      return tenancy(r -> tenantOf.apply(r.body()), Tenancy.FROM_BODY);
+    }
+
+    private Builder tenancy(TenantResolver resolver, Tenancy how) {
       if (tenant != null) {
-        throw new IllegalStateException("tenant was already set");
+        throw new IllegalStateException("tenant was already set (" + tenancy.description + ")");
       }
-      this.tenant = Objects.requireNonNull(resolver, "resolver");
+      this.tenant = resolver;
+      this.tenancy = how;
       return this;
     }
 
@@ -152,16 +205,30 @@ public final class CallbackRegistration {
 
     /**
      * @return the registration
-     * @throws IllegalStateException if the tenant or the verifier is missing
+     * @throws IllegalStateException if the tenant or the verifier is missing, or the tenant is resolved per
+     *     request while the verifier accepts the same signatures for every tenant
      */
     public CallbackRegistration build() {
       if (tenant == null) {
-        throw new IllegalStateException("callback registration '" + provider + "' needs a tenant: set tenant(...) or tenantResolver(...)");
+        throw new IllegalStateException("callback registration '" + provider
+            + "' needs a tenant: set tenant(...), tenantFromBody(...) or tenantResolver(...)");
       }
       if (verifier == null) {
         throw new IllegalStateException("callback registration '" + provider + "' needs a verifier: set verifier(...)");
       }
+      if (tenancy == Tenancy.PER_REQUEST && sameForEveryTenant(verifier)) {
+        throw new IllegalStateException("callback registration '" + provider + "' resolves its tenant per request, but "
+            + "its verifier (" + verifier + ") accepts the same signatures for every tenant, so one tenant's signed "
+            + "delivery could be replayed as another's: read the tenant from the signed body with tenantFromBody(...), "
+            + "or give each tenant its own secrets with StandardWebhooksVerifier.builder().secretSource(...) alone");
+      }
       return new CallbackRegistration(this);
+    }
+
+    /** @return whether the verifier is a built-in one that does not tie a signature to the tenant */
+    private static boolean sameForEveryTenant(CallbackVerifier verifier) {
+      return verifier instanceof JwsCallbackVerifier
+          || (verifier instanceof StandardWebhooksVerifier s && s.sameForEveryTenant());
     }
   }
 }

@@ -21,7 +21,7 @@ final class CallbackTenantStep implements CallbackStep {
     Optional<TenantId> tenant;
     try {
       tenant = c.registration().tenantResolver().resolve(c.request);
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) { // host code: whatever it throws rejects the callback
       LOG.warn("tenant resolver failed for provider {}: {}", c.request.provider(), e.getClass().getName());
       tenant = null;
     }

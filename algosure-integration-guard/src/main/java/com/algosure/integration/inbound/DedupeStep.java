@@ -6,6 +6,7 @@ import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,8 @@ final class DedupeStep implements CallbackStep {
     try {
       key = new IdempotencyKey(c.tenant, c.request.provider(), ACTION, v.deliveryId());
     } catch (IllegalArgumentException e) {
-      return auditor.reject(c, CallbackReason.SIGNATURE_MISSING, "the delivery id must be 1 to 255 visible ASCII characters");
+      return auditor.reject(c, CallbackReason.DELIVERY_ID_INVALID, "the signed delivery id must be 1 to 255 visible ASCII "
+          + "characters to be deduplicated; nothing was handled");
     }
     String owner = AuditIds.next(); // also the id of this delivery's CALLBACK_RECEIVED event (HandlerStep)
     ClaimResult claim;
@@ -69,15 +71,30 @@ final class DedupeStep implements CallbackStep {
     }
     c.key = key;
     c.owner = owner;
-    CallbackOutcome outcome = c.proceed();
+    CallbackOutcome outcome = null;
     try {
-      boolean done = c.handled ? store.complete(key, owner, outcome, ttl) : store.release(key, owner);
+      outcome = c.proceed();
+      return outcome;
+    } finally {
+      // settled even if a later step threw: a claim left held would answer the provider's redeliveries 409 for the
+      // whole TTL, although nothing was handled
+      settle(c, key, owner, outcome);
+    }
+  }
+
+  /** Completes the claim if the handler ran, else releases it, so a redelivery is judged afresh. */
+  private void settle(CallbackState<?> c, IdempotencyKey key, String owner, @Nullable CallbackOutcome outcome) {
+    try {
+      // the handler ran: processed, whatever came after it (a redelivery must never be a second effect)
+      boolean done = c.handled
+          ? store.complete(key, owner, outcome != null ? outcome
+              : new CallbackOutcome.Accepted(c.request.provider(), c.tenant, c.verified().deliveryId()), ttl)
+          : store.release(key, owner);
       if (!done) {
         LOG.warn("delivery claim for provider {} was no longer held when the callback finished", c.request.provider());
       }
     } catch (RuntimeException e) {
       LOG.warn("dedupe store failed to settle a delivery for provider {}: {}", c.request.provider(), e.getClass().getName());
     }
-    return outcome;
   }
 }

@@ -7,9 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 7 (last): the handler runs, and its success is recorded as an accepted fact. A handler exception
- * leaves the delivery unprocessed (a redelivery can succeed); a handler that completed marks it processed
- * even if its fact cannot be audited, because running it twice would be a second effect.
+ * Step 7 (last): the callback is audited as received, the handler runs, and its success is recorded as an
+ * accepted fact. Under the fail-closed audit policy a callback that cannot be audited as received is not
+ * handled ({@code AUDIT_UNAVAILABLE}). A handler exception leaves the delivery unprocessed (a redelivery can
+ * succeed); a handler that completed marks it processed even if its fact cannot be audited, because running it
+ * twice would be a second effect.
  */
 final class HandlerStep implements CallbackStep {
 
@@ -31,12 +33,20 @@ final class HandlerStep implements CallbackStep {
       // which links the claim in the store to its audit record (and saves making another id)
       received.id(c.owner);
     }
-    auditor.emit(received);
+    if (!auditor.emit(received) && auditor.failClosed()) {
+      // an effect nobody can trace is what the fail-closed policy forbids: not run, not marked processed, so the
+      // provider's redelivery is handled once the audit sink is back
+      return auditor.reject(c, CallbackReason.AUDIT_UNAVAILABLE, "the callback could not be audited, so it was not "
+          + "handled; the provider may redeliver it");
+    }
     VerifiedCallback<T> callback = new VerifiedCallback<>(c.request.provider(), c.tenant, v.deliveryId(), v.timestamp(),
         c.payload.value());
     try {
       c.handler.handle(callback);
     } catch (Exception | Error e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // the caller's to see: the guard itself never interrupts
+      }
       LOG.warn("callback handler failed for provider {} delivery {}: {}", c.request.provider(), v.deliveryId(),
           e.getClass().getName());
       auditor.emit(c.event(AuditEventType.INTEGRATION_FAILURE, "HANDLER_FAILED", CallbackReason.HANDLER_FAILED)

@@ -22,7 +22,7 @@ final class PayloadStep implements CallbackStep {
     } catch (InvalidPayloadException e) {
       v = null;
       problem = e.getMessage();
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) { // host code: a checked exception thrown sneakily, or a parser's StackOverflowError
       v = null;
       problem = "the validator failed (" + e.getClass().getSimpleName() + ")";
     }

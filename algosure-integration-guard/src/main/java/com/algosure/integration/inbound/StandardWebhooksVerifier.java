@@ -237,6 +237,14 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
     }
   }
 
+  /**
+   * @return whether a signature it accepts for one tenant it accepts for every tenant (any fixed secret or public
+   *     key), so the signature does not authenticate the tenant
+   */
+  boolean sameForEveryTenant() {
+    return !secrets.isEmpty() || !publicKeys.isEmpty();
+  }
+
   @Override
   public String toString() {
     return "StandardWebhooksVerifier[" + secrets.size() + " secrets" + (secretSource == null ? "" : " + per-tenant source")

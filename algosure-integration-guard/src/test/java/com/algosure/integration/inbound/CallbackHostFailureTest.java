@@ -1,0 +1,199 @@
+package com.algosure.integration.inbound;
+
+import static com.algosure.integration.inbound.CallbackGuardTest.SPEC_BODY;
+import static com.algosure.integration.inbound.CallbackGuardTest.SPEC_ID;
+import static com.algosure.integration.inbound.CallbackGuardTest.SPEC_SECRET;
+import static com.algosure.integration.inbound.CallbackGuardTest.SPEC_TIMESTAMP;
+import static com.algosure.integration.inbound.CallbackGuardTest.secret;
+import static com.algosure.integration.inbound.CallbackGuardTest.spec;
+import static com.algosure.integration.inbound.CallbackGuardTest.standard;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditFailurePolicy;
+import com.algosure.audit.AuditSink;
+import com.algosure.audit.InMemoryAuditSink;
+import com.algosure.integration.JsonType;
+import com.algosure.integration.JsonValidator;
+import com.algosure.integration.PayloadValidator;
+import com.algosure.testing.MutableClock;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Host code (tenant resolver, verifier, validator, handler, audit sink) that fails in any way: with an unchecked
+ * exception, a checked one thrown without being declared (as Kotlin code or Lombok's {@code @SneakyThrows} do), or an
+ * Error. {@code handle} still answers with an outcome, nothing is handled that should not be, and a delivery that was
+ * not handled stays open for the provider's redelivery.
+ */
+class CallbackHostFailureTest {
+
+  final MutableClock clock = MutableClock.at(Instant.ofEpochSecond(SPEC_TIMESTAMP));
+  final InMemoryAuditSink audit = AuditSink.inMemory();
+  final List<VerifiedCallback<JsonNode>> handled = new ArrayList<>();
+  final CallbackHandler<JsonNode> handler = handled::add;
+  final PayloadValidator<JsonNode> json = JsonValidator.builder().require("test", JsonType.INTEGER).build();
+
+  /** Throws {@code t} whatever it is, undeclared, as a Kotlin function or a Lombok {@code @SneakyThrows} method can. */
+  @SuppressWarnings("unchecked")
+  static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
+  CallbackGuard guard(AuditSink sink, AuditFailurePolicy policy, CallbackVerifier verifier) {
+    return CallbackGuard.builder().clock(clock).auditSink(sink).auditFailurePolicy(policy)
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme").verifier(verifier).build())
+        .build();
+  }
+
+  CallbackGuard guard() {
+    return guard(audit, AuditFailurePolicy.FAIL_CLOSED, StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build());
+  }
+
+  @Test
+  void handleWhenTheValidatorThrowsACheckedExceptionUndeclaredThenRejectedAndTheRedeliveryIsJudgedAfresh() {
+    CallbackGuard guard = guard();
+    PayloadValidator<JsonNode> failing = payload -> {
+      throw sneaky(new IOException("parser failed"));
+    };
+
+    CallbackOutcome first = guard.handle(spec(), failing, handler);
+    CallbackOutcome redelivery = guard.handle(spec(), json, handler);
+
+    assertThat(first.reason()).isEqualTo(CallbackReason.PAYLOAD_INVALID);
+    assertThat(((CallbackOutcome.Rejected) first).message()).contains("IOException").doesNotContain("parser failed");
+    assertThat(redelivery.reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(handled).hasSize(1);
+  }
+
+  @Test
+  void handleWhenTheValidatorOverflowsItsStackThenRejectedAsInvalidAndNeverHandled() {
+    CallbackOutcome out = guard().handle(spec(), payload -> {
+      throw new StackOverflowError();
+    }, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.PAYLOAD_INVALID);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenTheVerifierThrowsACheckedExceptionUndeclaredThenRejectedForRedelivery() {
+    CallbackGuard guard = guard(audit, AuditFailurePolicy.FAIL_CLOSED, (request, tenant) -> {
+      throw sneaky(new IOException("key service down"));
+    });
+
+    CallbackOutcome out = guard.handle(spec(), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
+    assertThat(out.httpStatus()).isEqualTo(503);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenTheTenantResolverThrowsACheckedExceptionUndeclaredThenTenantMissing() {
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
+        .registration(CallbackRegistration.builder("acme-mail")
+            .tenantFromBody(body -> {
+              throw sneaky(new IOException("directory down"));
+            })
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build())
+            .build())
+        .build();
+
+    assertThat(guard.handle(spec(), json, handler).reason()).isEqualTo(CallbackReason.TENANT_MISSING);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenTheAuditSinkIsDownUnderTheFailClosedPolicyThenNotHandledAndTheRedeliveryIsHandledOnceItIsBack() {
+    AtomicBoolean down = new AtomicBoolean(true);
+    AuditSink flaky = event -> {
+      if (down.get()) {
+        throw new IllegalStateException("audit store down");
+      }
+      audit.record(event);
+    };
+    CallbackGuard guard = guard(flaky, AuditFailurePolicy.FAIL_CLOSED, StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build());
+
+    CallbackOutcome first = guard.handle(spec(), json, handler);
+    down.set(false);
+    CallbackOutcome redelivery = guard.handle(spec(), json, handler);
+
+    assertThat(first.reason()).isEqualTo(CallbackReason.AUDIT_UNAVAILABLE);
+    assertThat(first.httpStatus()).isEqualTo(503);
+    assertThat(redelivery.reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(handled).hasSize(1);
+    assertThat(audit.events(AuditEventType.CALLBACK_RECEIVED)).hasSize(1);
+  }
+
+  @Test
+  void handleWhenTheAuditSinkThrowsACheckedExceptionUndeclaredThenItCountsAsAnAuditFailure() {
+    AuditSink sink = event -> {
+      throw sneaky(new IOException("disk full"));
+    };
+
+    CallbackOutcome out = guard(sink, AuditFailurePolicy.FAIL_CLOSED, StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build())
+        .handle(spec(), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.AUDIT_UNAVAILABLE);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenTheAuditSinkIsDownAndThePolicyIsToLogAndContinueThenHandled() {
+    AuditSink down = event -> {
+      throw new IllegalStateException("audit store down");
+    };
+
+    CallbackOutcome out = guard(down, AuditFailurePolicy.LOG_AND_CONTINUE, StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build())
+        .handle(spec(), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(handled).hasSize(1);
+  }
+
+  @Test
+  void handleWhenTheHandlerIsInterruptedThenHandlerFailedAndTheThreadKeepsItsInterrupt() {
+    CallbackOutcome out;
+    boolean interrupted;
+    try {
+      out = guard().handle(spec(), json, callback -> {
+        throw sneaky(new InterruptedException());
+      });
+    } finally {
+      interrupted = Thread.interrupted(); // read and cleared, so no other test runs interrupted
+    }
+
+    assertThat(out).isInstanceOf(CallbackOutcome.HandlerFailed.class);
+    assertThat(interrupted).isTrue();
+  }
+
+  @Test
+  void handleWhenTheSignedDeliveryIdIsNotVisibleAsciiThenRejectedAsAnInvalidIdNotAsAMissingSignature() {
+    for (String id : List.of("msg_\u00fc1", "msg 1")) {
+      String signature = WebhookSigning.v1(SPEC_SECRET, id, SPEC_TIMESTAMP, SPEC_BODY.getBytes(StandardCharsets.UTF_8));
+
+      CallbackOutcome out = guard().handle(standard(id, SPEC_TIMESTAMP, SPEC_BODY, signature), json, handler);
+
+      assertThat(out.reason()).as(id).isEqualTo(CallbackReason.DELIVERY_ID_INVALID);
+      assertThat(out.httpStatus()).isEqualTo(400);
+    }
+    assertThat(handled).isEmpty();
+    assertThat(audit.events(AuditEventType.CALLBACK_REJECTED)).extracting(AuditEvent::reasons)
+        .containsOnly(List.of("DELIVERY_ID_INVALID"));
+  }
+
+  @Test
+  void handleWhenTheSpecExampleIsHandledThenItsIdIsNotRejected() {
+    // the control for the test above: an ordinary id passes the same path
+    assertThat(guard().handle(spec(), json, handler).reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(handled).singleElement().satisfies(c -> assertThat(c.deliveryId()).isEqualTo(SPEC_ID));
+  }
+}
