@@ -54,11 +54,15 @@ public record Consent(String id, TenantId tenant, Optional<OrganizationId> organ
   }
 
   /**
+   * The consent's status for a call at {@code now}. A recorded revocation counts whatever its time says: the
+   * instance that revoked may read a clock ahead of the checking instance's, and a revocation takes effect on the
+   * next call, never some time after it.
+   *
    * @param now the current time
    * @return the consent's status at that time
    */
   public ConsentStatus statusAt(Instant now) {
-    if (revokedAt.isPresent() && !now.isBefore(revokedAt.get())) {
+    if (revokedAt.isPresent()) {
       return ConsentStatus.REVOKED;
     }
     if (!now.isBefore(expiresAt)) {

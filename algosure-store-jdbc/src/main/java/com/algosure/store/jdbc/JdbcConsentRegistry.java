@@ -68,7 +68,7 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
     String table = schema.table("algosure_consent");
     this.covering = "SELECT " + COLUMNS + " FROM " + table + " WHERE tenant = ? AND scope = ?"
         + " AND (organization IS NULL OR organization = ?) AND (subject IS NULL OR subject = ?)";
-    this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL)";
+    this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     this.revoke = "UPDATE " + table + " SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
     this.byId = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
     this.byTenant = "SELECT " + COLUMNS + " FROM " + table + " WHERE tenant = ? ORDER BY granted_at, id";
@@ -78,7 +78,8 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
   /**
    * A new builder.
    *
-   * @param dataSource where the consents are
+   * @param dataSource where the consents are, not bound to the caller's transaction; connections that do not
+   *     auto-commit are switched to it
    * @return the builder
    */
   public static Builder builder(DataSource dataSource) {
@@ -147,8 +148,9 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
       ps.setString(5, consent.scope().name());
       ps.setObject(6, utc(consent.grantedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
       ps.setObject(7, utc(consent.expiresAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+      // in the same statement: a consent recorded as revoked is never, even for a moment, a valid one
+      ps.setObject(8, consent.revokedAt().map(JdbcConsentRegistry::utc).orElse(null), Types.TIMESTAMP_WITH_TIMEZONE);
     }, consent.id());
-    consent.revokedAt().ifPresent(at -> revoke(consent.id(), at));
     return consent;
   }
 
@@ -246,7 +248,7 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
   }
 
   private List<Consent> query(String sql, String what, Binder binder) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = Connections.autoCommitting(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
       binder.bind(ps);
       try (ResultSet rs = ps.executeQuery()) {
@@ -263,7 +265,7 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
   }
 
   private int update(String sql, String what, Binder binder, @Nullable String insertedId) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = Connections.autoCommitting(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
       binder.bind(ps);
       return ps.executeUpdate();

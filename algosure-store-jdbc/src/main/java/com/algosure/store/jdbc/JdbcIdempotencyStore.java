@@ -110,7 +110,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /**
    * A new builder.
    *
-   * @param dataSource where the records are
+   * @param dataSource where the records are: a pool of its own or the host's, but not one bound to the caller's transaction
+   *     (each claim must be visible to other instances at once); connections that do not auto-commit are switched
+   *     to it
    * @return the builder
    */
   public static Builder builder(DataSource dataSource) {
@@ -165,7 +167,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private String[] claimOnce(IdempotencyKey key, String hash, String fingerprint, String owner, Duration ttl)
       throws SQLException {
     Instant now = clock.instant();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(claim)) {
+    try (Connection c = Connections.autoCommitting(dataSource); PreparedStatement ps = c.prepareStatement(claim)) {
       ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
       ps.setString(1, hash);
       ps.setString(2, key.tenant().value());
@@ -238,7 +240,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     long deadline = System.nanoTime() + maxWait.toNanos();
     long interval = pollInterval.toNanos();
     while (true) {
-      try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(read)) {
+      try (Connection c = Connections.autoCommitting(dataSource); PreparedStatement ps = c.prepareStatement(read)) {
         ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
         ps.setString(1, hash);
         try (ResultSet rs = ps.executeQuery()) {
@@ -277,7 +279,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   private int update(String sql, String what, JdbcConsentRegistry.Binder binder) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = Connections.autoCommitting(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
       binder.bind(ps);
       return ps.executeUpdate();

@@ -16,6 +16,21 @@ class DataSourceWrapper implements DataSource {
     this.target = target;
   }
 
+  /**
+   * @param pool a pool that rolls back what is left uncommitted when a connection returns (as HikariCP does)
+   * @return its connections with auto-commit off, as a pool configured {@code auto-commit=false} hands them out
+   */
+  static DataSource notAutoCommitting(DataSource pool) {
+    return new DataSourceWrapper(pool) {
+      @Override
+      public Connection getConnection() throws SQLException {
+        Connection c = super.getConnection();
+        c.setAutoCommit(false);
+        return c;
+      }
+    };
+  }
+
   @Override
   public Connection getConnection() throws SQLException {
     return target.getConnection();

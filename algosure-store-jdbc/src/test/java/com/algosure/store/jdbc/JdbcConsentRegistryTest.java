@@ -1,6 +1,5 @@
 package com.algosure.store.jdbc;
 
-import com.algosure.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,12 +10,16 @@ import com.algosure.integration.spi.Consent;
 import com.algosure.integration.spi.ConsentCheck;
 import com.algosure.integration.spi.ConsentQuery;
 import com.algosure.integration.spi.ConsentStatus;
+import com.algosure.testing.MutableClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,5 +176,49 @@ class JdbcConsentRegistryTest {
     assertThatThrownBy(() -> JdbcConsentRegistry.builder(pg.pool).queryTimeout(Duration.ofMillis(500)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("queryTimeout must be between 1 second and 5 minutes (JDBC counts whole seconds), was PT0.5S");
+  }
+
+  @Test
+  void checkWhenARevocationWasStampedByAnInstanceWhoseClockRunsAheadThenRevokedAtTheNextCall() {
+    JdbcConsentRegistry ahead = pg.consents(MutableClock.at("2026-11-23T10:00:02Z")); // 2 s ahead of this one
+    Consent c = registry.grant(TenantId.of("t-skew"), ConsentScope.MAIL, inDays(30));
+
+    ahead.revoke(c.id());
+    clock.advance(Duration.ofMillis(500));
+
+    assertThat(registry.check(query("t-skew", ConsentScope.MAIL), clock.instant()))
+        .isEqualTo(new ConsentCheck(ConsentStatus.REVOKED, Optional.of(c.id())));
+  }
+
+  @Test
+  void grantWhenTheConsentIsRecordedAsRevokedAndTheDatabaseFailsAfterwardsThenNoValidConsentIsLeft() {
+    AtomicInteger connections = new AtomicInteger();
+    DataSourceWrapper firstOnly = new DataSourceWrapper(pg.pool) {
+      @Override
+      public Connection getConnection() throws SQLException {
+        if (connections.incrementAndGet() > 1) {
+          throw new SQLException("connection refused (simulated)", "08001");
+        }
+        return super.getConnection();
+      }
+    };
+    Consent revoked = new Consent("c-revoked-import", TenantId.of("t-import"), Optional.empty(), Optional.empty(),
+        ConsentScope.MAIL, clock.instant().minusSeconds(3600), inDays(30), Optional.of(clock.instant().minusSeconds(60)));
+
+    JdbcConsentRegistry.builder(firstOnly).schema(pg.schema).clock(clock).build().grant(revoked);
+
+    assertThat(registry.check(query("t-import", ConsentScope.MAIL), clock.instant()).status()).isEqualTo(ConsentStatus.REVOKED);
+    assertThat(connections).hasValue(1); // one statement: no moment in which the consent is valid
+  }
+
+  @Test
+  void grantWhenThePoolDoesNotAutoCommitThenTheConsentIsStillRecorded() {
+    JdbcConsentRegistry manual = JdbcConsentRegistry.builder(DataSourceWrapper.notAutoCommitting(pg.pool))
+        .schema(pg.schema).clock(clock).build();
+
+    Consent c = manual.grant(TenantId.of("t-manual"), ConsentScope.MAIL, inDays(30));
+
+    assertThat(registry.check(query("t-manual", ConsentScope.MAIL), clock.instant()))
+        .isEqualTo(new ConsentCheck(ConsentStatus.GRANTED, Optional.of(c.id())));
   }
 }

@@ -3,6 +3,9 @@ package com.algosure.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.algosure.authz.TenantId;
+import com.algosure.integration.ProviderId;
+import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.testing.DistributedIdempotencyStoreContract;
@@ -100,5 +103,17 @@ class JdbcIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
         .hasMessage("pollInterval was already set");
     assertThatThrownBy(() -> JdbcIdempotencyStore.builder(pg.pool).pollInterval(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("pollInterval must be between 1 ms and 1 second, was PT0S");
+  }
+
+  @Test
+  void claimWhenThePoolDoesNotAutoCommitThenTheClaimHoldsAndASecondOwnerFindsItInFlight() {
+    JdbcIdempotencyStore manual = store(DataSourceWrapper.notAutoCommitting(pg.pool));
+    IdempotencyKey key = new IdempotencyKey(TenantId.of("acme"), ProviderId.of("authority"), "submit", "k-manual-commit");
+
+    ClaimResult first = manual.claim(key, "fp", "owner-1", Duration.ofMinutes(5));
+    ClaimResult second = manual.claim(key, "fp", "owner-2", Duration.ofMinutes(5));
+
+    assertThat(first).isInstanceOf(ClaimResult.Claimed.class);
+    assertThat(second).isInstanceOf(ClaimResult.InFlight.class);
   }
 }
