@@ -117,7 +117,8 @@ public final class ProblemResponses {
   /**
    * The problem for an integration outcome that is not accepted: a refusal by the decision point keeps its
    * 403 or 428; a refused consent is 403; a rate limit 429 with {@code Retry-After}; a key still in flight
-   * 409; a key reused with another payload 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
+   * 409 (and a completed key whose outcome is only a summary 409, saying not to retry); a key reused with another
+   * payload 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
    * provider response or a failure 502; an open circuit or an escalated unknown state 503.
    *
    * @param outcome the outcome
@@ -179,7 +180,14 @@ public final class ProblemResponses {
         break;
       case DUPLICATE:
         status = 409;
-        detail = "A request with this Idempotency-Key is still being processed: retry later.";
+        if (o.reason() == OutcomeReason.DUPLICATE_IN_PROGRESS) {
+          detail = "A request with this Idempotency-Key is still being processed: retry later.";
+        } else {
+          // completed, but its outcome is kept only as a summary (the distributed stores' default codec): a retry
+          // would get this same answer forever, so do not invite one
+          detail = "A request with this Idempotency-Key was already processed, and its result cannot be replayed here: "
+              + "do not retry it; look up the first request's result, or use a new key for a new request.";
+        }
         break;
       case ESCALATED:
         status = 503;

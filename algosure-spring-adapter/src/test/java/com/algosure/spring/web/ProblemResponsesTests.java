@@ -57,6 +57,14 @@ class ProblemResponsesTests {
   }
 
   @Test
+  void integrationWhenACompletedCallIsReplayedOnlyAsASummaryThenNotReportedAsStillInProgress() {
+    AlgosureProblem p = integration(new IntegrationOutcome.Duplicate<>(REQUEST, OutcomeReason.DUPLICATE_COMPLETED, Optional.empty()));
+    assertThat(p.status()).isEqualTo(409);
+    assertThat(p.extensions()).containsEntry("reason", "DUPLICATE_COMPLETED");
+    assertThat(p.detail()).contains("already processed").contains("do not retry").doesNotContain("still being processed");
+  }
+
+  @Test
   void integrationWhenReplayOfAFailedFirstCallThenAnswersAsThatCallAndSaysReplayed() {
     IntegrationOutcome<Object> first = new IntegrationOutcome.Failed<>(REQUEST, OutcomeReason.RETRIES_EXHAUSTED, 3, 503, "down");
     AlgosureProblem p = integration(new IntegrationOutcome.Duplicate<>(REQUEST, OutcomeReason.DUPLICATE_COMPLETED, Optional.of(first)));
