@@ -6,7 +6,6 @@ import com.algosure.audit.AuditSink;
 import com.algosure.integration.spi.EscalationHandler;
 import com.algosure.integration.spi.EvidenceStore;
 import com.algosure.integration.spi.RateLimitStore;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +32,9 @@ public final class GuardResilience {
    */
   public GuardResilience(ProviderPolicy policy, ProviderResponse response) {
     Auditor auditor = new Auditor(new Discarding(), AuditFailurePolicy.FAIL_CLOSED, clock);
-    this.runtime = new ProviderRuntime(policy, clock, auditor);
+    // the guard's own client (never used: the provider call answers in process)
+    EnforcingHttpClient client = (EnforcingHttpClient) TransportPolicy.httpsOnly().newHttpClient(Duration.ofSeconds(5));
+    this.runtime = new ProviderRuntime(policy, clock, auditor, client);
     Escalator escalator = new Escalator(EvidenceStore.inMemory(), EscalationHandler.logging(), clock, auditor);
     GuardStep end = new GuardStep() {
       @Override
@@ -42,8 +43,7 @@ public final class GuardResilience {
       }
     };
     this.steps = new GuardStep[] {
-      new ResilientExecutionStep(RateLimitStore.inMemory(), HttpClient.newHttpClient(), "X-Correlation-Id", clock,
-          System::nanoTime, auditor, escalator),
+      new ResilientExecutionStep(RateLimitStore.inMemory(), "X-Correlation-Id", clock, System::nanoTime, auditor, escalator),
       end,
     };
     this.call = ProviderCall.of(context -> response, payload -> Validated.of(payload));

@@ -138,7 +138,10 @@ public final class CallContext {
     return s;
   }
 
-  /** @return the guard's HTTP client: TLS 1.2+, no redirects, every request checked against the transport policy */
+  /**
+   * @return the guard's HTTP client: TLS 1.2+, no redirects, every request checked against the transport policy
+   *     and the provider's allowed origins before anything is sent
+   */
   public HttpClient httpClient() {
     return client;
   }
@@ -149,9 +152,16 @@ public final class CallContext {
    *
    * @param path a path relative to the endpoint, such as {@code messages} (empty for the endpoint itself)
    * @return the builder
+   * @throws EndpointNotAllowedException if the path resolves to another origin (scheme, host, port) than the
+   *     endpoint, such as {@code //other.host/x}; nothing is sent
    */
   public HttpRequest.Builder newRequest(String path) {
     URI uri = path.isEmpty() ? endpoint : endpoint.resolve(path);
+    if (uri != endpoint && !TransportPolicy.origin(endpoint).equals(TransportPolicy.originOrNull(uri))) {
+      // a path such as //other.host/x or https://other.host/x resolves to another host: never send the credential there
+      throw new EndpointNotAllowedException(uri, "the request path resolves to another origin than the endpoint "
+          + TransportPolicy.origin(endpoint) + ": pass a path relative to the endpoint, such as \"messages\"");
+    }
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(attemptTimeout);
     String key = request.idempotencyKeyOrNull();
     if (key != null) {
@@ -170,14 +180,15 @@ public final class CallContext {
    *
    * @param httpRequest the request
    * @return the response
-   * @throws TransportPolicyViolationException if the request's URI breaks the transport policy (nothing sent)
+   * @throws TransportPolicyViolationException if the request's URI breaks the transport policy, or is not on
+   *     one of the provider's allowed origins ({@link EndpointNotAllowedException}); nothing is sent
    * @throws ResponseTooLargeException if the body is over the limit
    * @throws IOException if sending or receiving fails
    * @throws InterruptedException if the attempt timed out or the thread was interrupted
    */
   public ProviderResponse send(HttpRequest httpRequest) throws IOException, InterruptedException {
     if (client instanceof EnforcingHttpClient e) {
-      e.policy().check(httpRequest.uri());
+      e.check(httpRequest.uri());
     }
     markSent();
     HttpResponse<InputStream> r = client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());

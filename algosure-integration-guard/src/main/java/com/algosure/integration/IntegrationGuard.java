@@ -11,6 +11,7 @@ import com.algosure.integration.spi.EvidenceStore;
 import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.RateLimitStore;
 import com.algosure.integration.spi.SecretStore;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,10 +82,11 @@ public final class IntegrationGuard {
   private IntegrationGuard(Builder b) {
     this.clock = b.clock;
     this.transport = b.transport;
-    this.httpClient = b.transport.newHttpClient(b.connectTimeout);
+    EnforcingHttpClient client = (EnforcingHttpClient) b.transport.newHttpClient(b.connectTimeout);
+    this.httpClient = client;
     Auditor auditor = new Auditor(b.auditSink, b.auditFailurePolicy, b.clock);
     Map<ProviderId, ProviderRuntime> p = new LinkedHashMap<>();
-    b.providers.forEach((id, policy) -> p.put(id, new ProviderRuntime(policy, b.clock, auditor)));
+    b.providers.forEach((id, policy) -> p.put(id, new ProviderRuntime(policy, b.clock, auditor, client)));
     this.providers = Map.copyOf(p);
     Escalator escalator = new Escalator(b.evidence, b.escalations, b.clock, auditor);
     this.asyncExecutor = b.asyncExecutor != null ? b.asyncExecutor : DefaultExecutor.INSTANCE;
@@ -98,7 +100,7 @@ public final class IntegrationGuard {
       new RateLimitStep(b.rateLimits, b.clock, auditor),
       new IdempotencyStep(b.idempotency, auditor),
       new SecretsStep(b.secrets, b.clock, auditor),
-      new ResilientExecutionStep(b.rateLimits, httpClient, b.correlationHeader, b.clock, b.ticker, auditor, escalator),
+      new ResilientExecutionStep(b.rateLimits, b.correlationHeader, b.clock, b.ticker, auditor, escalator),
       new ResponseValidationStep(auditor, escalator),
     };
   }
@@ -408,6 +410,12 @@ public final class IntegrationGuard {
         if (!t.permits(p.endpoint())) {
           throw new IllegalStateException("provider '" + p.provider() + "' endpoint " + p.endpoint().getScheme() + "://"
               + p.endpoint().getHost() + " breaks the transport policy (" + t + "): use https");
+        }
+        for (String origin : p.allowedOrigins()) {
+          if (!t.permits(URI.create(origin))) {
+            throw new IllegalStateException("provider '" + p.provider() + "' allowed origin " + origin
+                + " breaks the transport policy (" + t + "): use https");
+          }
         }
       }
       Builder s = new Builder();

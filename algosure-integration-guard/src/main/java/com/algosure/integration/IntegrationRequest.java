@@ -147,7 +147,10 @@ public final class IntegrationRequest {
     return Optional.ofNullable(task);
   }
 
-  /** @return an endpoint overriding the provider's registered one (a tenant's own server), if any */
+  /**
+   * @return an endpoint overriding the provider's registered one (a tenant's own server of the provider), if
+   *     any; it must be on one of the provider's {@linkplain ProviderPolicy#allowedOrigins() allowed origins}
+   */
   public Optional<URI> endpoint() {
     return Optional.ofNullable(endpoint);
   }
@@ -388,8 +391,11 @@ public final class IntegrationRequest {
     }
 
     /**
-     * @param endpoint an endpoint overriding the provider's registered one; checked against the transport
-     *     policy at execution
+     * @param endpoint an endpoint overriding the provider's registered one; checked at execution against the
+     *     transport policy and the provider's {@linkplain ProviderPolicy#allowedOrigins() allowed origins} (by
+     *     default only the registered endpoint's scheme, host and port), since the provider's credentials go
+     *     wherever the call goes: any other origin is {@code DENIED} ({@code ENDPOINT_NOT_ALLOWED}) before
+     *     anything is sent
      * @return this builder
      * @throws IllegalArgumentException if the URI is not absolute
      */

@@ -37,6 +37,12 @@ public enum OutcomeReason {
   CONSENT_UNAVAILABLE(IntegrationOutcome.Kind.DENIED),
   /** The endpoint is not {@code https} (or plain {@code http} to a host that is not an allowed loopback). */
   TRANSPORT_INSECURE(IntegrationOutcome.Kind.DENIED),
+  /**
+   * The request's endpoint override, or a request URI of the call, is not on one of the provider's allowed
+   * origins (its registered endpoint's, or one added with {@link ProviderPolicy.Builder#allowedOrigin}); nothing
+   * was sent, so the provider's credentials did not leave.
+   */
+  ENDPOINT_NOT_ALLOWED(IntegrationOutcome.Kind.DENIED),
   /** An AI agent asked for a call that needs secrets; agents never receive secrets. */
   SECRETS_NOT_FOR_AGENTS(IntegrationOutcome.Kind.DENIED),
 

@@ -7,6 +7,7 @@ import com.algosure.integration.spi.RateLimit;
 import com.algosure.integration.spi.SecretRef;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -40,6 +41,7 @@ public final class ProviderPolicy {
 
   private final ProviderId provider;
   private final URI endpoint;
+  private final Set<String> allowedOrigins;
   private final Map<Permission, Optional<ConsentScope>> actions;
   private final Set<SecretRef> secrets;
   private final Optional<RateLimit> tenantRateLimit;
@@ -67,6 +69,10 @@ public final class ProviderPolicy {
   private ProviderPolicy(Builder b) {
     this.provider = b.provider;
     this.endpoint = Objects.requireNonNull(b.endpoint);
+    LinkedHashSet<String> origins = new LinkedHashSet<>();
+    origins.add(TransportPolicy.origin(endpoint));
+    origins.addAll(b.allowedOrigins);
+    this.allowedOrigins = Collections.unmodifiableSet(origins);
     this.actions = Map.copyOf(b.actions);
     this.secrets = Set.copyOf(b.secrets);
     this.tenantRateLimit = Optional.ofNullable(b.tenantRateLimit);
@@ -121,6 +127,29 @@ public final class ProviderPolicy {
   /** @return the registered endpoint */
   public URI endpoint() {
     return endpoint;
+  }
+
+  /**
+   * The origins ({@code scheme://host:port}, lower case, with the scheme's default port written out) a call to
+   * this provider may go to: the registered endpoint's, first, then those added with
+   * {@link Builder#allowedOrigin(URI)}. A request's endpoint override, and every request URI of a call, must
+   * have one of them, or the call is denied before anything is sent: the provider's credentials go only there.
+   *
+   * @return the allowed origins, the registered endpoint's first
+   * @since 0.1.0
+   */
+  public Set<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
+  /**
+   * @param uri a URI
+   * @return whether a call to this provider may send a request there (its origin is allowed)
+   * @since 0.1.0
+   */
+  public boolean allowsOrigin(URI uri) {
+    String o = TransportPolicy.originOrNull(uri);
+    return o != null && allowedOrigins.contains(o);
   }
 
   /** @return the actions, each with the consent scope it needs (empty: none) */
@@ -249,6 +278,7 @@ public final class ProviderPolicy {
   public static final class Builder {
     private final ProviderId provider;
     private @Nullable URI endpoint;
+    private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private final Map<Permission, Optional<ConsentScope>> actions = new LinkedHashMap<>();
     private final Set<SecretRef> secrets = new LinkedHashSet<>();
     private @Nullable RateLimit tenantRateLimit;
@@ -298,6 +328,35 @@ public final class ProviderPolicy {
         throw new IllegalArgumentException("endpoint must be an absolute URI with a host, such as https://api.example.com/v1/");
       }
       this.endpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * Allows calls to this provider to go to another origin than the registered endpoint's, for a request
+     * whose {@link IntegrationRequest.Builder#endpoint(URI) endpoint override} names a tenant's own server of
+     * the provider. Without it an override must stay on the registered endpoint's origin (same scheme, host
+     * and port), because the provider's credentials go wherever the call goes. Each origin is checked against
+     * the transport policy when the guard is built.
+     *
+     * @param origin an origin, such as {@code https://mail.tenant.example} or {@code https://10.0.0.5:8443}
+     *     (no path other than {@code /}, no query, fragment or user info)
+     * @return this builder
+     * @throws IllegalArgumentException if it is not an absolute URI with a host and nothing beyond the origin
+     * @throws IllegalStateException if that origin was already allowed
+     * @since 0.1.0
+     */
+    public Builder allowedOrigin(URI origin) {
+      Objects.requireNonNull(origin, "origin");
+      String o = TransportPolicy.originOrNull(origin);
+      String path = origin.getRawPath();
+      if (o == null || (path != null && !path.isEmpty() && !path.equals("/")) || origin.getRawQuery() != null
+          || origin.getRawFragment() != null || origin.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("allowedOrigin must be scheme, host and optional port only, such as "
+            + "https://mail.tenant.example, was " + (o == null ? "a URI without scheme or host" : o + " with more than an origin"));
+      }
+      if (!allowedOrigins.add(o)) {
+        throw new IllegalStateException("origin " + o + " was already allowed");
+      }
       return this;
     }
 

@@ -43,14 +43,17 @@ final class ProviderRuntime {
   /** The authorization resource of a request that names none, built once (its validation is a regex). */
   final ResourceRef defaultResource;
   final RetryBudget budget;
+  /** The guard's client, restricted to this provider's allowed origins: what each attempt's context hands out. */
+  final EnforcingHttpClient client;
   final CircuitBreaker<AttemptResult> breaker;
   final FailsafeExecutor<AttemptResult> outer;
   /** The per-attempt timeout in nanoseconds, and how a timed-out attempt is described (built once). */
   final long attemptTimeoutNanos;
   final String timeoutError;
 
-  ProviderRuntime(ProviderPolicy policy, Clock clock, Auditor auditor) {
+  ProviderRuntime(ProviderPolicy policy, Clock clock, Auditor auditor, EnforcingHttpClient client) {
     this.policy = policy;
+    this.client = client.forProvider(policy);
     this.providerKey = RateLimitKey.providerWide(policy.provider());
     this.defaultResource = ResourceRef.of("integration", policy.provider().value());
     this.budget = new RetryBudget(policy.retryBudgetRatio(), policy.retryBudgetMinimum(), policy.retryBudgetWindow(), clock);

@@ -7,7 +7,6 @@ import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.RateLimitStore;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.ExecutionContext;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,6 @@ final class ResilientExecutionStep implements GuardStep {
   private static final Logger LOG = LoggerFactory.getLogger(ResilientExecutionStep.class);
 
   private final RateLimitStore rateLimits;
-  private final HttpClient client;
   private final String correlationHeader;
   private final Clock clock;
   /** Measures each attempt against its timeout: monotonic nanoseconds ({@code System::nanoTime} unless a test injects one). */
@@ -37,10 +35,9 @@ final class ResilientExecutionStep implements GuardStep {
   private final Auditor auditor;
   private final Escalator escalator;
 
-  ResilientExecutionStep(RateLimitStore rateLimits, HttpClient client, String correlationHeader, Clock clock,
+  ResilientExecutionStep(RateLimitStore rateLimits, String correlationHeader, Clock clock,
       LongSupplier ticker, Auditor auditor, Escalator escalator) {
     this.rateLimits = rateLimits;
-    this.client = client;
     this.correlationHeader = correlationHeader;
     this.clock = clock;
     this.ticker = ticker;
@@ -111,6 +108,10 @@ final class ResilientExecutionStep implements GuardStep {
       case TRANSPORT_DENIED:
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_DENIED, c, "DENIED", OutcomeReason.TRANSPORT_INSECURE));
         return c.denied(OutcomeReason.TRANSPORT_INSECURE, r.error);
+      case ENDPOINT_DENIED: {
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_DENIED, c, "DENIED", OutcomeReason.ENDPOINT_NOT_ALLOWED));
+        return c.denied(OutcomeReason.ENDPOINT_NOT_ALLOWED, r.error);
+      }
       case AUDIT_FAILED:
         return c.failed(OutcomeReason.AUDIT_FAILED, 0, "the request could not be audited, so it was not sent");
       case TOO_LARGE: {
@@ -138,12 +139,13 @@ final class ResilientExecutionStep implements GuardStep {
     }
     if (!auditor.emit(auditor.event(AuditEventType.INTEGRATION_REQUEST, c, "SENDING", now)
         .detail("attempt", Text.decimal(n))
+        .detail("host", c.endpoint == null ? null : c.endpoint.getHost())
         .detail("fingerprint", c.request.fingerprint())
         .detail("bytes", Text.decimal(c.request.payloadSize()))) && auditor.failClosed()) {
       return new AttemptResult(c, n, AttemptResult.Kind.AUDIT_FAILED, null, null, "audit failed", false);
     }
     ProviderPolicy policy = p.policy;
-    CallContext context = new CallContext(c.request, c.endpoint, n, c.secrets, client, policy.attemptTimeout(),
+    CallContext context = new CallContext(c.request, c.endpoint, n, c.secrets, p.client, policy.attemptTimeout(),
         policy.maxResponseBytes(), policy.idempotencyHeader(), correlationHeader);
     c.attempts = n;
     ProviderResponse response = null;
@@ -162,6 +164,9 @@ final class ResilientExecutionStep implements GuardStep {
     // took longer than the timeout is a timeout, so a late answer is never taken as a fact.
     if (ticker.getAsLong() - started >= p.attemptTimeoutNanos) {
       return failure(c, n, null, sent(c, context), p.timeoutError);
+    }
+    if (thrown instanceof EndpointNotAllowedException) {
+      return new AttemptResult(c, n, AttemptResult.Kind.ENDPOINT_DENIED, null, null, thrown.getMessage(), false);
     }
     if (thrown instanceof TransportPolicyViolationException) {
       return new AttemptResult(c, n, AttemptResult.Kind.TRANSPORT_DENIED, null, null, thrown.getMessage(), false);

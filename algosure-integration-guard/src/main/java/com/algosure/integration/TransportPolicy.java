@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which endpoints a call may go to: {@code https} only, with TLS 1.2 or 1.3; plain {@code http} only to a
@@ -88,6 +89,38 @@ public final class TransportPolicy {
           : "plain http is allowed only to a loopback address (localhost, 127.0.0.0/8, ::1): use https (TLS 1.2+)";
     }
     return "scheme '" + scheme + "' is not allowed: use https (TLS 1.2+)";
+  }
+
+  /**
+   * The origin of a URI as the guard compares it: {@code scheme://host:port}, scheme and host in lower case,
+   * the scheme's default port (443 for https, 80 for http) written out.
+   *
+   * @return the origin, or null if the URI has no scheme or host
+   */
+  static @Nullable String originOrNull(URI uri) {
+    String scheme = uri.getScheme();
+    String host = uri.getHost();
+    if (scheme == null || host == null) {
+      return null;
+    }
+    String s = scheme.toLowerCase(Locale.ROOT);
+    int port = uri.getPort();
+    if (port == -1) {
+      port = s.equals("https") ? 443 : s.equals("http") ? 80 : -1;
+    }
+    return s + "://" + host.toLowerCase(Locale.ROOT) + ":" + port;
+  }
+
+  /**
+   * @return the origin of an absolute URI with a host; see {@link #originOrNull(URI)}
+   * @throws IllegalArgumentException if it has no scheme or host
+   */
+  static String origin(URI uri) {
+    String o = originOrNull(uri);
+    if (o == null) {
+      throw new IllegalArgumentException("the URI has no scheme or host");
+    }
+    return o;
   }
 
   static boolean isLoopback(String host) {

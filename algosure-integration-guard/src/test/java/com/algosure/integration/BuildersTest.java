@@ -54,6 +54,41 @@ class BuildersTest {
   }
 
   @Test
+  void providerPolicyAllowsOnlyTheRegisteredOriginUnlessMoreAreAllowed() {
+    ProviderPolicy p = ProviderPolicy.builder("acme-mail").endpoint(URI.create("https://API.acme-mail.example/v1/"))
+        .action("mail:send").allowedOrigin(URI.create("https://mail.tenant.example:8443/")).build();
+
+    assertThat(p.allowedOrigins()).containsExactly("https://api.acme-mail.example:443", "https://mail.tenant.example:8443");
+    assertThat(p.allowsOrigin(URI.create("https://api.acme-mail.example:443/v2/x?y=1"))).isTrue();
+    assertThat(p.allowsOrigin(URI.create("https://mail.tenant.example:8443/v1/"))).isTrue();
+    assertThat(p.allowsOrigin(URI.create("https://mail.tenant.example/v1/"))).isFalse();
+    assertThat(p.allowsOrigin(URI.create("http://api.acme-mail.example/v1/"))).isFalse();
+    assertThat(p.allowsOrigin(URI.create("https://api.acme-mail.example.evil.example/v1/"))).isFalse();
+  }
+
+  @Test
+  void providerPolicyRefusesAnAllowedOriginThatIsMoreThanAnOrigin() {
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").allowedOrigin(URI.create("https://mail.tenant.example/v1/")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("allowedOrigin must be scheme, host and optional port only, such as https://mail.tenant.example, "
+            + "was https://mail.tenant.example:443 with more than an origin");
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").allowedOrigin(URI.create("https://a.example"))
+        .allowedOrigin(URI.create("https://A.example:443")))
+        .isInstanceOf(IllegalStateException.class).hasMessage("origin https://a.example:443 was already allowed");
+  }
+
+  @Test
+  void guardRefusesToBuildWithAnAllowedOriginThatBreaksTheTransportPolicy() {
+    ProviderPolicy p = ProviderPolicy.builder("p").endpoint(ENDPOINT).action("a:b")
+        .allowedOrigin(URI.create("http://mail.tenant.example")).build();
+
+    assertThatThrownBy(() -> IntegrationGuard.builder().policyDecisionPoint(new GuardFixtures().pdp).provider(p).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("provider 'p' allowed origin http://mail.tenant.example:80 breaks the transport policy "
+            + "(TransportPolicy[https only]): use https");
+  }
+
+  @Test
   void providerPolicyFailsFastWithExactMessages() {
     assertThatThrownBy(() -> ProviderPolicy.builder("p").action("a:b").build())
         .hasMessage("endpoint is required for provider 'p': set it with endpoint(URI.create(\"https://...\"))");

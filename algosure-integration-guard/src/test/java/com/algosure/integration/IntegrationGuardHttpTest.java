@@ -66,6 +66,8 @@ class IntegrationGuardHttpTest {
         }
       }));
   static final String MESSAGES = "/v1/messages";
+  /** Another server, on another origin than the provider's: where the provider's credential must never go. */
+  static final WireMockServer elsewhere = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 
   GuardFixtures f;
   String base;
@@ -73,16 +75,21 @@ class IntegrationGuardHttpTest {
   @BeforeAll
   static void start() {
     provider.start();
+    elsewhere.start();
   }
 
   @AfterAll
   static void stop() {
     provider.stop();
+    elsewhere.stop();
   }
 
   @BeforeEach
   void setUp() {
     provider.resetAll();
+    elsewhere.resetAll();
+    elsewhere.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
+        .willReturn(okJson("{\"id\":\"from-elsewhere\"}")));
     arrivals.set(0);
     keysSeen.clear();
     f = new GuardFixtures();
@@ -523,6 +530,102 @@ class IntegrationGuardHttpTest {
     assertThat(out.reason()).isEqualTo(OutcomeReason.TRANSPORT_INSECURE);
     assertThat(calls).isZero();
     assertThat(received()).isZero();
+  }
+
+  @Test
+  void executeWhenEndpointOverrideIsAnotherHostThenDeniedBeforeSendingAndTheCredentialNeverLeaves() {
+    IntegrationGuard guard = f.guard(base);
+    URI other = URI.create("http://localhost:" + elsewhere.port() + "/v1/");
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-ssrf").endpoint(other).build(), countingCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.ENDPOINT_NOT_ALLOWED);
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.DENIED);
+    assertThat(((IntegrationOutcome.Denied<JsonNode>) out).message())
+        .contains("http://localhost:" + elsewhere.port(), "not an allowed origin of provider 'acme-mail'", "allowedOrigin(")
+        .doesNotContain("/v1/");
+    assertThat(calls).isZero();
+    assertThat(elsewhere.getAllServeEvents()).isEmpty();
+    assertThat(f.audit.events(AuditEventType.CREDENTIAL_USE)).isEmpty();
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_DENIED)).singleElement().satisfies(e -> {
+      assertThat(e.reasons()).containsExactly("ENDPOINT_NOT_ALLOWED");
+      assertThat(e.details()).containsEntry("host", "localhost");
+    });
+  }
+
+  @Test
+  void executeWhenEndpointOverrideIsOnTheProvidersHostButAnotherPortThenDenied() {
+    IntegrationGuard guard = f.guard(base);
+
+    IntegrationOutcome<JsonNode> out = guard.execute(
+        request("k-port").endpoint(URI.create("http://127.0.0.1:" + elsewhere.port() + "/v1/")).build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.ENDPOINT_NOT_ALLOWED);
+    assertThat(elsewhere.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
+  void executeWhenEndpointOverrideIsAnAllowedOriginThenSentThereAndTheRequestAuditNamesTheHost() {
+    IntegrationGuard guard = f.guard(base, p -> p.allowedOrigin(URI.create("http://localhost:" + elsewhere.port())));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(
+        request("k-tenant-server").endpoint(URI.create("http://localhost:" + elsewhere.port() + "/v1/?shard=q-7731")).build(),
+        sendCall());
+
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.ACCEPTED);
+    assertThat(elsewhere.getAllServeEvents()).singleElement()
+        .satisfies(e -> assertThat(e.getRequest().getHeader("Authorization")).isEqualTo("Bearer " + SECRET_VALUE));
+    assertThat(received()).isZero();
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_REQUEST)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("host", "localhost"));
+    assertThat(f.audit.events().toString()).doesNotContain("q-7731").doesNotContain("/v1/");
+  }
+
+  @Test
+  void executeWhenTheRequestAuditIsWrittenThenItNamesTheProvidersHost() {
+    answer(200, "{\"id\":\"msg-host\"}");
+    IntegrationGuard guard = f.guard(base);
+
+    guard.execute(request("k-host").build(), sendCall());
+
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_REQUEST)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("host", "127.0.0.1"));
+  }
+
+  @Test
+  void executeWhenTheCallPathResolvesToAnotherHostThenDeniedAndNothingSent() {
+    IntegrationGuard guard = f.guard(base);
+    ProviderCall<JsonNode> escaping = ProviderCall.post("//localhost:" + elsewhere.port() + "/v1/messages",
+        (b, ctx) -> b.header("Authorization", "Bearer " + ctx.secret(com.algosure.integration.spi.SecretRef.of(GuardFixtures.SECRET_REF)).reveal()),
+        sendCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-path").build(), escaping);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.ENDPOINT_NOT_ALLOWED);
+    assertThat(((IntegrationOutcome.Denied<JsonNode>) out).message())
+        .contains("resolves to another origin than the endpoint http://127.0.0.1:" + provider.port())
+        .doesNotContain("/v1/messages");
+    assertThat(elsewhere.getAllServeEvents()).isEmpty();
+    assertThat(received()).isZero();
+    assertThat(f.escalations.escalations()).isEmpty();
+  }
+
+  @Test
+  void executeWhenACustomExchangeSendsToAnotherHostWithTheGuardsClientThenDeniedAndNothingSent() {
+    IntegrationGuard guard = f.guard(base);
+    ProviderCall<JsonNode> stray = ProviderCall.of(ctx -> {
+      java.net.http.HttpResponse<byte[]> r = ctx.httpClient().send(
+          java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + elsewhere.port() + MESSAGES))
+              .header("Authorization", "Bearer " + ctx.secret(com.algosure.integration.spi.SecretRef.of(GuardFixtures.SECRET_REF)).reveal())
+              .POST(ctx.payloadPublisher()).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      return ProviderResponse.of(r.statusCode(), r.headers().map(), r.body());
+    }, sendCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-stray").build(), stray);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.ENDPOINT_NOT_ALLOWED);
+    assertThat(elsewhere.getAllServeEvents()).isEmpty();
   }
 
   int calls;
