@@ -5,15 +5,21 @@ import com.algosure.authz.TenantId;
 import com.algosure.integration.spi.Secret;
 import com.algosure.integration.spi.SecretRef;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link ProviderCall} gets for one attempt: the request's ids and payload, the secrets the provider
@@ -36,10 +42,15 @@ public final class CallContext {
   private final int maxResponseBytes;
   private final String idempotencyHeader;
   private final String correlationHeader;
+  /** The guard's ticker and its reading when the attempt started: what is left of the attempt timeout. */
+  private final LongSupplier ticker;
+  private final long startedNanos;
+  private final long attemptTimeoutNanos;
   private volatile boolean sent;
 
   CallContext(IntegrationRequest request, URI endpoint, int attempt, Map<SecretRef, Secret> secrets, HttpClient client,
-      Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, String correlationHeader) {
+      Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, String correlationHeader,
+      LongSupplier ticker, long startedNanos, long attemptTimeoutNanos) {
     this.request = request;
     this.endpoint = endpoint;
     this.attempt = attempt;
@@ -49,6 +60,9 @@ public final class CallContext {
     this.maxResponseBytes = maxResponseBytes;
     this.idempotencyHeader = idempotencyHeader;
     this.correlationHeader = correlationHeader;
+    this.ticker = ticker;
+    this.startedNanos = startedNanos;
+    this.attemptTimeoutNanos = attemptTimeoutNanos;
   }
 
   /** @return the tenant */
@@ -98,8 +112,9 @@ public final class CallContext {
   /**
    * The per-attempt timeout. The guard never interrupts an attempt; when the attempt returns, an attempt that
    * took longer is a timeout (an unknown state once sent) whatever it returned, so a late answer is never
-   * taken as a fact. A custom exchange must itself stop waiting by then (the built-in requests of
-   * {@link #newRequest(String)} carry it as their request timeout).
+   * taken as a fact. {@link #send} bounds the whole exchange by it, reading the body included; a custom
+   * exchange must itself stop waiting by then (the requests of {@link #newRequest(String)} carry it as their
+   * request timeout, which bounds the wait for the response headers only).
    *
    * @return the per-attempt timeout
    */
@@ -176,30 +191,69 @@ public final class CallContext {
 
   /**
    * Sends a request with the guard's client and reads the response, at most the provider's response size
-   * limit. Marks the attempt as sent just before any byte may leave.
+   * limit, all within what is left of the attempt timeout: a response whose headers or body do not arrive in
+   * time is abandoned (the exchange is cancelled) and this throws {@link HttpTimeoutException}, which the guard
+   * treats as a timeout after sending (an unknown state). Marks the attempt as sent just before any byte may
+   * leave.
+   *
+   * <p>A successful (2xx) response whose body is over the size limit throws {@link ResponseTooLargeException}.
+   * Any other response over the limit is returned with its status and headers and an empty body, so that it is
+   * still classified by its status (a 503 retried, a 429 with its {@code Retry-After}); its body is not read,
+   * and the guard never takes it as a fact.
    *
    * @param httpRequest the request
    * @return the response
    * @throws TransportPolicyViolationException if the request's URI breaks the transport policy, or is not on
    *     one of the provider's allowed origins ({@link EndpointNotAllowedException}); nothing is sent
-   * @throws ResponseTooLargeException if the body is over the limit
+   * @throws ResponseTooLargeException if a 2xx response's body is over the limit
+   * @throws HttpTimeoutException if the attempt timeout passes before the response is read
    * @throws IOException if sending or receiving fails
-   * @throws InterruptedException if the attempt timed out or the thread was interrupted
+   * @throws InterruptedException if the thread was interrupted (the exchange is cancelled)
    */
   public ProviderResponse send(HttpRequest httpRequest) throws IOException, InterruptedException {
     if (client instanceof EnforcingHttpClient e) {
       e.check(httpRequest.uri());
     }
-    markSent();
-    HttpResponse<InputStream> r = client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
-    byte[] body;
-    try (InputStream in = r.body()) {
-      body = in.readNBytes(maxResponseBytes + 1);
+    long left = attemptTimeoutNanos - (ticker.getAsLong() - startedNanos);
+    if (left <= 0) {
+      throw new HttpTimeoutException("the attempt timeout of " + attemptTimeout.toMillis() + " ms passed before sending");
     }
-    if (body.length > maxResponseBytes) {
+    markSent();
+    CompletableFuture<HttpResponse<BoundedBody>> exchange = client.sendAsync(httpRequest, BoundedBody.handler(maxResponseBytes));
+    HttpResponse<BoundedBody> r;
+    try {
+      r = exchange.get(left, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw new HttpTimeoutException("no complete response within the attempt timeout of " + attemptTimeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      throw rethrown(e.getCause());
+    }
+    BoundedBody body = r.body();
+    if (!body.overLimit()) {
+      return ProviderResponse.ofOwned(r.statusCode(), r.headers().map(), body.bytes());
+    }
+    if (r.statusCode() >= 200 && r.statusCode() < 300) {
       throw new ResponseTooLargeException(maxResponseBytes);
     }
-    return ProviderResponse.ofOwned(r.statusCode(), r.headers().map(), body);
+    return ProviderResponse.ofBodyOverLimit(r.statusCode(), r.headers().map());
+  }
+
+  /** The exchange's own failure, as {@code HttpClient.send} would have thrown it. */
+  private static IOException rethrown(@Nullable Throwable cause) {
+    if (cause instanceof IOException io) {
+      return io;
+    }
+    if (cause instanceof RuntimeException re) {
+      throw re;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new IOException(cause == null ? "the exchange failed" : cause.getClass().getName(), cause);
   }
 
   /**

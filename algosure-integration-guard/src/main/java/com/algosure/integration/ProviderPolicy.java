@@ -262,7 +262,10 @@ public final class ProviderPolicy {
     return duplicateWait;
   }
 
-  /** @return the largest response body read (default 1 MiB) */
+  /**
+   * @return the largest response body read (default 1 MiB): a successful (2xx) answer over it is rejected
+   *     ({@code RESPONSE_TOO_LARGE}); any other answer over it is classified by its status alone, its body unread
+   */
   public int maxResponseBytes() {
     return maxResponseBytes;
   }

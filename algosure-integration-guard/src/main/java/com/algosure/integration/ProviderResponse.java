@@ -22,8 +22,14 @@ public final class ProviderResponse {
   private final int status;
   private final Map<String, List<String>> headers;
   private final byte[] body;
+  /** Set when the body was over the provider's size limit and was not read: the status and headers only. */
+  private final boolean bodyOverLimit;
 
   private ProviderResponse(int status, Map<String, List<String>> headers, byte[] body) {
+    this(status, headers, body, false);
+  }
+
+  private ProviderResponse(int status, Map<String, List<String>> headers, byte[] body, boolean bodyOverLimit) {
     if (status < 100 || status > 999) {
       throw new IllegalArgumentException("status must be 100 to 999, was " + status);
     }
@@ -37,6 +43,7 @@ public final class ProviderResponse {
     h.replaceAll((k, v) -> List.copyOf(v));
     this.headers = Collections.unmodifiableMap(h);
     this.body = body;
+    this.bodyOverLimit = bodyOverLimit;
   }
 
   /**
@@ -52,6 +59,15 @@ public final class ProviderResponse {
 
   static ProviderResponse ofOwned(int status, Map<String, List<String>> headers, byte[] body) {
     return new ProviderResponse(status, headers, body);
+  }
+
+  /** A response whose body was over the size limit: status and headers, an empty body, never a fact. */
+  static ProviderResponse ofBodyOverLimit(int status, Map<String, List<String>> headers) {
+    return new ProviderResponse(status, headers, new byte[0], true);
+  }
+
+  boolean bodyOverLimit() {
+    return bodyOverLimit;
   }
 
   /** @return the status */
@@ -94,6 +110,6 @@ public final class ProviderResponse {
 
   @Override
   public String toString() {
-    return "ProviderResponse[status=" + status + ", body=" + body.length + " bytes]";
+    return "ProviderResponse[status=" + status + ", body=" + (bodyOverLimit ? "over the limit, not read" : body.length + " bytes") + "]";
   }
 }

@@ -32,9 +32,9 @@ import java.util.Optional;
  * execution cancelled, and the attempt itself runs on until it returns, whereupon its own result is
  * discarded. That is the same as checking, when the attempt returns, whether it took longer than the
  * timeout, which needs no scheduled task, no scheduler thread wake-up and no {@code CancellationException}
- * per attempt. The attempt itself is bounded by the built-in HTTP exchange's request timeout (the same
- * duration, {@link CallContext#newRequest}) or, for a host exchange, by its honouring
- * {@link CallContext#attemptTimeout()}.
+ * per attempt. The attempt itself is bounded by the built-in HTTP exchange ({@link CallContext#send} waits
+ * for the whole response, its body included, only as long as is left of the timeout, then cancels the
+ * exchange) or, for a host exchange, by its honouring {@link CallContext#attemptTimeout()}.
  */
 final class ProviderRuntime {
 

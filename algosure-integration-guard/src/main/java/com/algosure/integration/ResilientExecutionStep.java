@@ -145,12 +145,12 @@ final class ResilientExecutionStep implements GuardStep {
       return new AttemptResult(c, n, AttemptResult.Kind.AUDIT_FAILED, null, null, "audit failed", false);
     }
     ProviderPolicy policy = p.policy;
+    long started = ticker.getAsLong();
     CallContext context = new CallContext(c.request, c.endpoint, n, c.secrets, p.client, policy.attemptTimeout(),
-        policy.maxResponseBytes(), policy.idempotencyHeader(), correlationHeader);
+        policy.maxResponseBytes(), policy.idempotencyHeader(), correlationHeader, ticker, started, p.attemptTimeoutNanos);
     c.attempts = n;
     ProviderResponse response = null;
     Throwable thrown = null;
-    long started = ticker.getAsLong();
     try {
       response = c.call.exchange(context);
     } catch (InterruptedException e) {
@@ -274,7 +274,8 @@ final class ResilientExecutionStep implements GuardStep {
         .detail("attempt", Text.decimal(n))
         .detail("status", Text.decimal(response.status()))
         .detail("bytes", Text.decimal(response.bodySize()))
-        .detail("sha256", sha256));
+        .detail("sha256", sha256)
+        .detail("bodyOverLimit", response.bodyOverLimit() ? Text.decimal(p.policy.maxResponseBytes()) : null));
     Classification cl;
     try {
       cl = c.call.classify(response, now);
@@ -285,6 +286,12 @@ final class ResilientExecutionStep implements GuardStep {
       cl = Classification.unknownState();
     }
     String status = Text.decimal(response.status());
+    if (cl.kind() == Classification.Kind.SUCCESS && response.bodyOverLimit()) {
+      // a success whose body was not read (over the limit) is never a fact; any other answer needs only its status
+      c.lastError = "status " + status;
+      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null,
+          new ResponseTooLargeException(p.policy.maxResponseBytes()).getMessage(), false);
+    }
     switch (cl.kind()) {
       case SUCCESS:
         return new AttemptResult(c, n, AttemptResult.Kind.SUCCESS, response, null, status, false);

@@ -328,6 +328,100 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenA503ErrorPageIsOverTheSizeLimitThenItIsRetriedAsTransient() {
+    sequence(aResponse().withStatus(503).withHeader("Content-Type", "text/html").withBody("<html>" + "x".repeat(500) + "</html>"),
+        okJson("{\"id\":\"msg-after-big-503\"}"));
+    IntegrationGuard guard = f.guard(base, p -> p.maxResponseBytes(256));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-big503").build(), sendCall());
+
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.ACCEPTED);
+    assertThat(received()).isEqualTo(2);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_RESPONSE)).first()
+        .satisfies(e -> assertThat(e.details()).containsEntry("status", "503").containsEntry("bodyOverLimit", "256"));
+  }
+
+  @Test
+  void executeWhenA429IsOverTheSizeLimitThenRateLimitedUntilItsRetryAfter() {
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")
+        .withBody("x".repeat(500))));
+    IntegrationGuard guard = f.guard(base, p -> p.maxResponseBytes(256));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-big429").build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.PROVIDER_RATE_LIMITED);
+    assertThat(((IntegrationOutcome.RateLimited<JsonNode>) out).retryAfter()).isEqualTo(f.clock.instant().plusSeconds(120));
+    assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
+  void executeWhenAnAnswerClassifiedAsSuccessIsOverTheSizeLimitThenRejectedNeverAFact() {
+    answer(404, "{\"id\":\"" + "x".repeat(500) + "\"}");
+    IntegrationGuard guard = f.guard(base, p -> p.maxResponseBytes(256));
+    ProviderCall<JsonNode> notFoundIsAnAnswer = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws Exception {
+        return sendCall().exchange(context);
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return sendCall().validator();
+      }
+
+      @Override
+      public Classification classify(ProviderResponse response, Instant now) {
+        return response.status() == 404 ? Classification.success() : Classification.standard(response, now);
+      }
+
+      @Override
+      public boolean reportsSending() {
+        return true;
+      }
+    };
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-big404").build(), notFoundIsAnAnswer);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_TOO_LARGE);
+    assertThat(f.audit.events(AuditEventType.ACCEPTED_FACT)).isEmpty();
+  }
+
+  @Test
+  void executeWhenTheBodyStallsAfterTheHeadersThenTheAttemptTimeoutEndsItAsAnUnknownState() throws Exception {
+    CountDownLatch testDone = new CountDownLatch(1);
+    try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Thread stalling = new Thread(() -> {
+        try (java.net.Socket s = server.accept()) {
+          s.getInputStream().read(new byte[8192]);
+          java.io.OutputStream o = s.getOutputStream();
+          // the headers promise 100 bytes; 6 come, then nothing
+          o.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          o.flush();
+          testDone.await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // the guard closed the connection
+        }
+      });
+      stalling.setDaemon(true);
+      stalling.start();
+      IntegrationGuard guard = f.guard("http://127.0.0.1:" + server.getLocalPort(), p -> p.attemptTimeout(Duration.ofMillis(300)));
+
+      long t0 = System.nanoTime();
+      IntegrationOutcome<JsonNode> out = guard.execute(request("k-stall").build(), sendCall());
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+      testDone.countDown();
+
+      assertThat(tookMs).as("attempt timeout 300 ms; the stalled body held the call for").isLessThan(2000);
+      assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+      assertThat(f.escalations.escalations()).singleElement()
+          .satisfies(e -> assertThat(e.lastError()).isEqualTo("timeout after 300 ms"));
+      assertThat(f.audit.events(AuditEventType.ACCEPTED_FACT)).isEmpty();
+      assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+  }
+
+  @Test
   void executeWhenResponseIsDelayedPastTheTimeoutThenEscalatedAndKeyStaysReserved() {
     provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"late\"}").withFixedDelay(1500)));
     IntegrationGuard guard = f.guard(base, p -> p.attemptTimeout(Duration.ofMillis(150)));
