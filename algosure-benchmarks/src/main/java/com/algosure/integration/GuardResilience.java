@@ -6,6 +6,7 @@ import com.algosure.audit.AuditSink;
 import com.algosure.integration.spi.EscalationHandler;
 import com.algosure.integration.spi.EvidenceStore;
 import com.algosure.integration.spi.RateLimitStore;
+import com.algosure.integration.spi.SecretStore;
 import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +37,8 @@ public final class GuardResilience {
     EnforcingHttpClient client = (EnforcingHttpClient) TransportPolicy.httpsOnly().newHttpClient(Duration.ofSeconds(5));
     this.runtime = new ProviderRuntime(policy, clock, auditor, client);
     Escalator escalator = new Escalator(EvidenceStore.inMemory(), EscalationHandler.logging(), clock, auditor);
+    // no secrets step runs before it, so the call has no lease to renew
+    SecretsStep secrets = new SecretsStep(SecretStore.none(), clock, auditor);
     GuardStep end = new GuardStep() {
       @Override
       public <T> @Nullable IntegrationOutcome<T> apply(CallState<T> c) {
@@ -43,7 +46,8 @@ public final class GuardResilience {
       }
     };
     this.steps = new GuardStep[] {
-      new ResilientExecutionStep(RateLimitStore.inMemory(), "X-Correlation-Id", clock, System::nanoTime, auditor, escalator),
+      new ResilientExecutionStep(RateLimitStore.inMemory(), "X-Correlation-Id", clock, System::nanoTime, auditor, escalator,
+          secrets),
       end,
     };
     this.call = ProviderCall.of(context -> response, payload -> Validated.of(payload));

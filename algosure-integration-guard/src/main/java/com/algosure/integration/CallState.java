@@ -33,6 +33,8 @@ final class CallState<T> {
   @Nullable IdempotencyKey idempotencyKey;
   @Nullable String owner;
   Map<SecretRef, Secret> secrets = Map.of();
+  /** When the earliest of the call's secret leases runs out (null: no secrets); renewed before an attempt after it. */
+  @Nullable Instant secretsExpireAt;
   @Nullable ProviderResponse response;
   /** The hex SHA-256 of {@link #response}'s body, computed once for the response and fact audit records. */
   @Nullable String responseSha256;

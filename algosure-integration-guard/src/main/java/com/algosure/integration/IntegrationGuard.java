@@ -90,6 +90,7 @@ public final class IntegrationGuard {
     this.providers = Map.copyOf(p);
     Escalator escalator = new Escalator(b.evidence, b.escalations, b.clock, auditor);
     this.asyncExecutor = b.asyncExecutor != null ? b.asyncExecutor : DefaultExecutor.INSTANCE;
+    SecretsStep secrets = new SecretsStep(b.secrets, b.clock, auditor);
     // The order of the steps, in one place.
     this.steps = new GuardStep[] {
       new TenantStep(auditor),
@@ -99,8 +100,8 @@ public final class IntegrationGuard {
       new TransportStep(b.transport, auditor),
       new RateLimitStep(b.rateLimits, b.clock, auditor),
       new IdempotencyStep(b.idempotency, auditor),
-      new SecretsStep(b.secrets, b.clock, auditor),
-      new ResilientExecutionStep(b.rateLimits, b.correlationHeader, b.clock, b.ticker, auditor, escalator),
+      secrets,
+      new ResilientExecutionStep(b.rateLimits, b.correlationHeader, b.clock, b.ticker, auditor, escalator, secrets),
       new ResponseValidationStep(auditor, escalator),
     };
   }

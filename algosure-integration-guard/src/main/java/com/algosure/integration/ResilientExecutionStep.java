@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * timeout, and is classified by the provider call: transient failures are retried within the bounded
  * policy and the retry budget; a 429 pauses the tenant × provider key and is waited out only if its
  * {@code Retry-After} is within the cap; anything sent whose result is unknown is escalated, never retried.
+ * A secret lease that has run out by an attempt's start is renewed first, or the attempt is not sent.
  */
 final class ResilientExecutionStep implements GuardStep {
 
@@ -34,15 +35,18 @@ final class ResilientExecutionStep implements GuardStep {
   private final LongSupplier ticker;
   private final Auditor auditor;
   private final Escalator escalator;
+  /** Renews a lease that ran out while the call retried, before the next attempt. */
+  private final SecretsStep secrets;
 
   ResilientExecutionStep(RateLimitStore rateLimits, String correlationHeader, Clock clock,
-      LongSupplier ticker, Auditor auditor, Escalator escalator) {
+      LongSupplier ticker, Auditor auditor, Escalator escalator, SecretsStep secrets) {
     this.rateLimits = rateLimits;
     this.correlationHeader = correlationHeader;
     this.clock = clock;
     this.ticker = ticker;
     this.auditor = auditor;
     this.escalator = escalator;
+    this.secrets = secrets;
   }
 
   @Override
@@ -112,6 +116,10 @@ final class ResilientExecutionStep implements GuardStep {
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_DENIED, c, "DENIED", OutcomeReason.ENDPOINT_NOT_ALLOWED));
         return c.denied(OutcomeReason.ENDPOINT_NOT_ALLOWED, r.error);
       }
+      case SECRET_UNAVAILABLE:
+        return c.failed(OutcomeReason.SECRET_UNAVAILABLE, 0, "the lease of secret '" + r.error + "' ran out during the call"
+            + " and could not be renewed from the secrets store, so attempt " + r.attempt + " was not sent ("
+            + c.attempts + " sent before it failed transiently)");
       case AUDIT_FAILED:
         return c.failed(OutcomeReason.AUDIT_FAILED, 0, "the request could not be audited, so it was not sent");
       case TOO_LARGE: {
@@ -136,6 +144,11 @@ final class ResilientExecutionStep implements GuardStep {
     AttemptResult limited = permits(c, p, n, permitTime);
     if (limited != null) {
       return limited;
+    }
+    // secrets are used no longer than their lease (on the guard's clock), retries included
+    String expired = secrets.renewIfExpired(c, now);
+    if (expired != null) {
+      return new AttemptResult(c, n, AttemptResult.Kind.SECRET_UNAVAILABLE, null, null, expired, false);
     }
     if (!auditor.emit(auditor.event(AuditEventType.INTEGRATION_REQUEST, c, "SENDING", now)
         .detail("attempt", Text.decimal(n))

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * reference resolves to the call's tenant's secret). Leases are cached no longer than
  * they last (checked against the injected clock on every use). Each use is audited by reference. A missing
  * or failing secret fails the call before anything is sent; an AI agent never receives a secret.
+ *
+ * <p>A call's leases may run out while it retries: before each attempt, {@code ResilientExecutionStep} asks
+ * {@link #renewIfExpired} to resolve them again (audited as a credential use like the first), and sends
+ * nothing if that fails.
  */
 final class SecretsStep implements GuardStep {
 
@@ -55,35 +59,72 @@ final class SecretsStep implements GuardStep {
     if (refs.size() == 1) {
       return one(c, refs.iterator().next(), now);
     }
+    String missing = resolveAll(c, refs, now);
+    return missing == null ? c.proceed() : unavailable(c, missing, "nothing was sent");
+  }
+
+  /** The common case, one declared secret, without the maps. */
+  private <T> IntegrationOutcome<T> one(CallState<T> c, SecretRef declared, Instant now) {
+    String missing = resolveOne(c, declared, now);
+    return missing == null ? c.proceed() : unavailable(c, missing, "nothing was sent");
+  }
+
+  /**
+   * Renews the call's leases if one has expired by {@code now} (the guard's clock), before an attempt: each is
+   * resolved again (from the cache if another call renewed it) and audited as a credential use.
+   *
+   * @return null if the call's secrets are valid at {@code now}, else the reference that could not be renewed
+   *     (its failure already audited): the attempt must not be sent
+   */
+  @Nullable String renewIfExpired(CallState<?> c, Instant now) {
+    Instant expiresAt = c.secretsExpireAt;
+    if (expiresAt == null || now.isBefore(expiresAt)) {
+      return null;
+    }
+    Set<SecretRef> refs = c.provider().policy.secrets();
+    String missing = refs.size() == 1 ? resolveOne(c, refs.iterator().next(), now) : resolveAll(c, refs, now);
+    if (missing != null) {
+      auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.SECRET_UNAVAILABLE)
+          .detail("secretRef", missing).detail("attempt", Text.decimal(c.attempts + 1)));
+    }
+    return missing;
+  }
+
+  /** Resolves and audits every declared secret into the call; returns the reference that failed, or null. */
+  private @Nullable String resolveAll(CallState<?> c, Set<SecretRef> refs, Instant now) {
     Map<SecretRef, Secret> resolved = new HashMap<>(refs.size() * 2);
     Map<SecretRef, Leased> used = new HashMap<>(refs.size() * 2);
+    Instant earliest = null;
     for (SecretRef declared : refs) {
       SecretRef ref = concrete(c, declared);
       Leased lease = ref == null ? null : lease(ref, now);
       if (lease == null) {
-        return unavailable(c, declared, ref);
+        return (ref == null ? declared : ref).name();
       }
       // the call looks the secret up by the declared reference; the audit names the tenant's concrete one
       resolved.put(declared, lease.lease.secret());
       used.put(ref, lease);
+      Instant at = lease.lease.expiresAt();
+      earliest = earliest == null || at.isBefore(earliest) ? at : earliest;
     }
     for (Map.Entry<SecretRef, Leased> e : used.entrySet()) {
       audit(c, e.getKey(), e.getValue(), now);
     }
     c.secrets = Map.copyOf(resolved);
-    return c.proceed();
+    c.secretsExpireAt = earliest;
+    return null;
   }
 
-  /** The common case, one declared secret, without the maps. */
-  private <T> IntegrationOutcome<T> one(CallState<T> c, SecretRef declared, Instant now) {
+  private @Nullable String resolveOne(CallState<?> c, SecretRef declared, Instant now) {
     SecretRef ref = concrete(c, declared);
     Leased lease = ref == null ? null : lease(ref, now);
     if (lease == null) {
-      return unavailable(c, declared, ref);
+      return (ref == null ? declared : ref).name();
     }
     audit(c, ref, lease, now);
     c.secrets = Map.of(declared, lease.lease.secret());
-    return c.proceed();
+    c.secretsExpireAt = lease.lease.expiresAt();
+    return null;
   }
 
   private static @Nullable SecretRef concrete(CallState<?> c, SecretRef declared) {
@@ -94,11 +135,10 @@ final class SecretsStep implements GuardStep {
     }
   }
 
-  private <T> IntegrationOutcome<T> unavailable(CallState<T> c, SecretRef declared, @Nullable SecretRef ref) {
+  private <T> IntegrationOutcome<T> unavailable(CallState<T> c, String ref, String what) {
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.SECRET_UNAVAILABLE)
-        .detail("secretRef", ref == null ? declared.name() : ref.name()));
-    return c.failed(OutcomeReason.SECRET_UNAVAILABLE, 0, "secret '" + (ref == null ? declared : ref)
-        + "' is not available, so nothing was sent");
+        .detail("secretRef", ref));
+    return c.failed(OutcomeReason.SECRET_UNAVAILABLE, 0, "secret '" + ref + "' is not available, so " + what);
   }
 
   private void audit(CallState<?> c, SecretRef ref, Leased lease, Instant now) {

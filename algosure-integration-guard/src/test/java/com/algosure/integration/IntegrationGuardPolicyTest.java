@@ -336,6 +336,49 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenTheLeaseRunsOutDuringRetriesThenTheNextAttemptUsesARenewedAuditedLease() {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    ProviderCall<JsonNode> failsOnceAfterTheLease = ProviderCall.of(ctx -> {
+      seen.add(ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF)).reveal());
+      if (ctx.attempt() == 1) {
+        f.secrets.rotate(SecretRef.of(GuardFixtures.SECRET_REF), "rotated-value");
+        f.clock.advance(Duration.ofMinutes(6)); // the fixture's lease is 5 minutes
+        throw new ConnectException("refused");
+      }
+      return ProviderResponse.of(200, Map.of(), "{\"id\":\"m\"}".getBytes(StandardCharsets.UTF_8));
+    }, JsonValidator.builder().require("id", JsonType.STRING).build());
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-lease-retry").build(), failsOnceAfterTheLease);
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(seen).containsExactly(GuardFixtures.SECRET_VALUE, "rotated-value");
+    assertThat(f.audit.events(AuditEventType.CREDENTIAL_USE)).extracting(e -> e.details().get("leaseExpiresAt"))
+        .containsExactly("2026-11-23T10:05:00Z", "2026-11-23T10:11:00Z");
+  }
+
+  @Test
+  void executeWhenTheLeaseRunsOutDuringRetriesAndCannotBeRenewedThenTheAttemptIsNotSent() {
+    ProviderCall<JsonNode> failsOnceAfterTheLease = ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      f.secrets.remove(SecretRef.of(GuardFixtures.SECRET_REF));
+      f.clock.advance(Duration.ofMinutes(6));
+      throw new ConnectException("refused");
+    }, JsonValidator.builder().require("id", JsonType.STRING).build());
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-lease-gone").build(), failsOnceAfterTheLease);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.SECRET_UNAVAILABLE);
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) out).message())
+        .isEqualTo("the lease of secret 'acme-mail/api-key' ran out during the call and could not be renewed from the "
+            + "secrets store, so attempt 2 was not sent (1 sent before it failed transiently)");
+    assertThat(exchanges).hasValue(1);
+    assertThat(f.audit.events(AuditEventType.CREDENTIAL_USE)).hasSize(1);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).filteredOn(e -> e.reasons().contains("SECRET_UNAVAILABLE"))
+        .singleElement().satisfies(e -> assertThat(e.details()).containsEntry("secretRef", GuardFixtures.SECRET_REF)
+            .containsEntry("attempt", "2"));
+  }
+
+  @Test
   void executeWhenTheIdempotencyKeyIsMissingThenRejected() {
     IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider(PROVIDER).action(SEND).build();
 
