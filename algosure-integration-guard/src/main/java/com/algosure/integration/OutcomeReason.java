@@ -66,7 +66,10 @@ public enum OutcomeReason {
   RETRIES_EXHAUSTED(IntegrationOutcome.Kind.FAILED),
   /** A transient failure was not retried because the provider's retry budget is spent. */
   RETRY_BUDGET_EXHAUSTED(IntegrationOutcome.Kind.FAILED),
-  /** The provider's circuit breaker is open; nothing was sent. */
+  /**
+   * The provider's circuit breaker is open: nothing was sent, or, when it opened partway through the call, no
+   * attempt after that (the outcome's attempts and message say how many were made before).
+   */
   CIRCUIT_OPEN(IntegrationOutcome.Kind.FAILED),
   /** The provider answered with an error that is not retried (4xx other than 408/429, or 5xx other than 502-504). */
   PROVIDER_ERROR(IntegrationOutcome.Kind.FAILED),

@@ -59,8 +59,12 @@ final class ResilientExecutionStep implements GuardStep {
     } catch (CircuitBreakerOpenException e) {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.CIRCUIT_OPEN)
           .detail("attempts", Text.decimal(c.attempts)));
-      return c.failed(OutcomeReason.CIRCUIT_OPEN, 0, "the circuit breaker of provider '" + p.policy.provider()
-          + "' is open after repeated failures; nothing was sent");
+      String provider = "the circuit breaker of provider '" + p.policy.provider() + "'";
+      return c.failed(OutcomeReason.CIRCUIT_OPEN, 0, c.attempts == 0
+          ? provider + " is open after repeated failures; nothing was sent: retry after " + p.policy.breakerOpenFor()
+          : c.attempts + (c.attempts == 1 ? " attempt" : " attempts") + " of this call failed (last: " + c.lastError
+              + "), then " + provider + " opened after repeated failures, so no further attempt was sent: retry after "
+              + p.policy.breakerOpenFor());
     } catch (RuntimeException e) {
       // attempts never throw; this is Failsafe or the guard itself failing
       LOG.error("resilient execution failed for provider {}: {}", p.policy.provider(), e.getClass().getName());

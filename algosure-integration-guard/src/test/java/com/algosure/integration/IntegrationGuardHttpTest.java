@@ -808,6 +808,21 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenTheBreakerOpensPartwayThroughACallThenTheMessageSaysHowManyAttemptsWereSent() {
+    answer(503, "");
+    IntegrationGuard guard = f.guard(base, p -> p.circuitBreaker(2, 2, Duration.ofMinutes(1)));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-cb-mid").build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(received()).isEqualTo(2);
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) out).attempts()).isEqualTo(2);
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) out).message()).isEqualTo("2 attempts of this call failed (last: "
+        + "status 503), then the circuit breaker of provider 'acme-mail' opened after repeated failures, so no further "
+        + "attempt was sent: retry after PT1M");
+  }
+
+  @Test
   void executeWhenNothingListensThenConnectErrorsAreRetriedAndTheCallFails() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
