@@ -47,6 +47,9 @@ public final class CallContext {
   private final long startedNanos;
   private final long attemptTimeoutNanos;
   private volatile boolean sent;
+  /** Whether every request {@link #send} sent was GET, HEAD or OPTIONS (false before any). */
+  private volatile boolean onlySafeMethods;
+  private volatile boolean sentAny;
 
   CallContext(IntegrationRequest request, URI endpoint, int attempt, Map<SecretRef, Secret> secrets, HttpClient client,
       Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, String correlationHeader,
@@ -218,6 +221,10 @@ public final class CallContext {
     if (left <= 0) {
       throw new HttpTimeoutException("the attempt timeout of " + attemptTimeout.toMillis() + " ms passed before sending");
     }
+    String method = httpRequest.method();
+    boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    onlySafeMethods = safe && (!sentAny || onlySafeMethods);
+    sentAny = true;
     markSent();
     CompletableFuture<HttpResponse<BoundedBody>> exchange = client.sendAsync(httpRequest, BoundedBody.handler(maxResponseBytes));
     HttpResponse<BoundedBody> r;
@@ -263,6 +270,14 @@ public final class CallContext {
    */
   public void markSent() {
     sent = true;
+  }
+
+  /**
+   * @return whether every request of this attempt went through {@link #send} with a safe method (GET, HEAD,
+   *     OPTIONS), which may be re-sent after a 502 or 504 even without an idempotency key
+   */
+  boolean sentOnlySafeMethods() {
+    return onlySafeMethods;
   }
 
   /** @return whether the attempt declared that the request may have left */

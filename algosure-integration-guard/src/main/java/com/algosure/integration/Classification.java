@@ -17,7 +17,9 @@ import java.util.Optional;
  * <ul>
  *   <li>2xx: success (the response then goes to validation);
  *   <li>429: rate limited, until {@code Retry-After} (seconds or an HTTP date);
- *   <li>408, 502, 503, 504: transient (retried within the bounded policy);
+ *   <li>408, 502, 503, 504: transient (retried within the bounded policy); but the guard treats a 502 or 504
+ *       to a request without an idempotency key as an unknown state unless it was a GET, HEAD or OPTIONS
+ *       sent by {@link CallContext#send} (a gateway answered, and the origin may have acted);
  *   <li>any other status: permanent (never retried);
  *   <li>connect errors, unknown hosts and connect timeouts (nothing was sent): transient;
  *   <li>a timeout or I/O error after the request was sent: unknown state (never retried, escalated);

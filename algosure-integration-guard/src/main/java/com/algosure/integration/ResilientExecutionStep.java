@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * timeout, and is classified by the provider call: transient failures are retried within the bounded
  * policy and the retry budget; a 429 pauses the tenant × provider key and is waited out only if its
  * {@code Retry-After} is within the cap; anything sent whose result is unknown is escalated, never retried.
- * A secret lease that has run out by an attempt's start is renewed first, or the attempt is not sent.
+ * A secret lease that has run out by an attempt's start is renewed first, or the attempt is not sent. A
+ * 502 or 504 (a gateway answered; the origin may have acted) to a request without an idempotency key that is
+ * not a safe method ({@code GET}, {@code HEAD}, {@code OPTIONS} sent by {@link CallContext#send}) is an
+ * unknown state, escalated and never re-sent, whatever the provider call classified it as.
  */
 final class ResilientExecutionStep implements GuardStep {
 
@@ -199,7 +202,7 @@ final class ResilientExecutionStep implements GuardStep {
     if (response == null) {
       return failure(c, n, new IllegalStateException("exchange returned null"), true, "exchange returned no response");
     }
-    return classify(c, p, ctx, n, response);
+    return classify(c, p, ctx, n, response, context);
   }
 
   private boolean sent(CallState<?> c, CallContext context) {
@@ -283,7 +286,7 @@ final class ResilientExecutionStep implements GuardStep {
   }
 
   private AttemptResult classify(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
-      ProviderResponse response) {
+      ProviderResponse response, CallContext context) {
     Instant now = clock.instant();
     String sha256 = Payloads.sha256Hex(response.bodyUnsafe());
     c.responseSha256 = sha256;
@@ -300,6 +303,12 @@ final class ResilientExecutionStep implements GuardStep {
       cl = null;
     }
     if (cl == null) {
+      cl = Classification.unknownState();
+    }
+    int code = response.status();
+    if (cl.kind() == Classification.Kind.TRANSIENT && (code == 502 || code == 504)
+        && c.request.idempotencyKeyOrNull() == null && !context.sentOnlySafeMethods()) {
+      // a gateway answered: the origin may have acted, and without a key a resend could act twice
       cl = Classification.unknownState();
     }
     String status = Text.decimal(response.status());

@@ -808,6 +808,61 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenAKeylessPostIsAnswered504ThenEscalatedAndNotResent() {
+    sequence(aResponse().withStatus(504), okJson("{\"id\":\"msg-twice\"}"));
+    IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
+    IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(Map.of("to", "bob@example.com")).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(keyless, sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(received()).isEqualTo(1);
+    assertThat(f.escalations.escalations()).singleElement().satisfies(e -> assertThat(e.lastError()).isEqualTo("status 504"));
+  }
+
+  @Test
+  void executeWhenAKeylessPostIsAnswered502ThenEscalatedAndNotResent() {
+    sequence(aResponse().withStatus(502), okJson("{\"id\":\"msg-twice\"}"));
+    IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
+    IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(Map.of("to", "bob@example.com")).build();
+
+    assertThat(guard.execute(keyless, sendCall()).reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
+  void executeWhenAPostWithAKeyIsAnswered504ThenItIsRetried() {
+    sequence(aResponse().withStatus(504), okJson("{\"id\":\"msg-once\"}"));
+    IntegrationGuard guard = f.guard(base);
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-504").build(), sendCall());
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(received()).isEqualTo(2);
+    assertThat(keysSeen).containsExactly("k-504", "k-504");
+  }
+
+  @Test
+  void executeWhenAKeylessGetIsAnswered502ThenItIsRetried() {
+    String state = STARTED;
+    provider.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(MESSAGES).inScenario("get").whenScenarioStateIs(state)
+        .willReturn(aResponse().withStatus(502)).willSetStateTo("ok"));
+    provider.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(MESSAGES).inScenario("get").whenScenarioStateIs("ok")
+        .willReturn(okJson("{\"id\":\"found\"}")));
+    IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
+    IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.LOOKUP).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(keyless, ProviderCall.http("GET", "messages", RequestCustomizer.none(),
+        JsonValidator.builder().require("id", JsonType.STRING).build()));
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(received()).isEqualTo(2);
+  }
+
+  @Test
   void executeWhenTheBreakerOpensPartwayThroughACallThenTheMessageSaysHowManyAttemptsWereSent() {
     answer(503, "");
     IntegrationGuard guard = f.guard(base, p -> p.circuitBreaker(2, 2, Duration.ofMinutes(1)));
