@@ -19,6 +19,7 @@ import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.RequestContextResolver;
 import com.algosure.spring.method.AlgosureAdvisorOrder;
 import com.algosure.spring.method.GuardedIntegrationMethodInterceptor;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import org.springframework.aop.Advisor;
@@ -131,6 +132,10 @@ public class AlgosureIntegrationAutoConfiguration {
     String at = "algosure.providers." + id;
     ProviderPolicy.Builder b = ConfigurationSteps.step(at, () -> ProviderPolicy.builder(id));
     b.endpoint(p.getEndpoint());
+    for (int i = 0; i < p.getAllowedOrigins().size(); i++) {
+      URI origin = p.getAllowedOrigins().get(i);
+      ConfigurationSteps.step(at + ".allowed-origins[" + i + "]", () -> b.allowedOrigin(origin));
+    }
     for (int i = 0; i < p.getActions().size(); i++) {
       String action = p.getActions().get(i);
       ConfigurationSteps.step(at + ".actions[" + i + "]", () -> p.getConsentScope() == null ? b.action(action)

@@ -687,6 +687,13 @@ public class AlgosureProperties implements InitializingBean {
     /** Allow a plain-http endpoint on a loopback host (tests and development only). */
     private boolean allowLoopbackHttp;
 
+    /**
+     * Further origins (scheme, host, optional port) a call may be sent to, for requests that override the endpoint
+     * with a tenant's own server of the provider; without them a call stays on the endpoint's origin, since the
+     * provider's credentials go wherever it goes.
+     */
+    private List<URI> allowedOrigins = new ArrayList<>();
+
     /** The actions (permissions) this service calls the provider for, such as filings:submit. */
     private List<String> actions = new ArrayList<>();
 
@@ -736,6 +743,16 @@ public class AlgosureProperties implements InitializingBean {
     /** @param endpoint the endpoint */
     public void setEndpoint(@Nullable URI endpoint) {
       this.endpoint = endpoint;
+    }
+
+    /** @return the further origins a call may be sent to */
+    public List<URI> getAllowedOrigins() {
+      return allowedOrigins;
+    }
+
+    /** @param allowedOrigins the further origins a call may be sent to */
+    public void setAllowedOrigins(List<URI> allowedOrigins) {
+      this.allowedOrigins = allowedOrigins;
     }
 
     /** @return whether plain http to loopback is allowed */

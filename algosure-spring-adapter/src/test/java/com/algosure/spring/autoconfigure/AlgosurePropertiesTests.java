@@ -2,18 +2,20 @@ package com.algosure.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.algosure.authz.token.AccessTokenValidator;
+import com.algosure.authz.token.KeycloakMapping;
+import com.algosure.integration.IntegrationGuard;
 import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.InMemoryIdempotencyStore;
 import com.algosure.integration.spi.InMemoryRateLimitStore;
 import com.algosure.integration.spi.RateLimitStore;
-import com.algosure.authz.token.AccessTokenValidator;
-import com.algosure.authz.token.KeycloakMapping;
 import com.algosure.spring.AdapterFixtures;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.testing.TestJwksServer;
 import com.algosure.testing.TestKeys;
 import com.algosure.testing.TestTokens;
 import com.nimbusds.jose.jwk.ECKey;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -159,6 +161,24 @@ class AlgosurePropertiesTests {
     withProvider("algosure.providers.authority.retry.initial-backoff=5s")
         .run(context -> assertThat(context).getFailure()
             .hasStackTraceContaining("algosure.providers.authority.retry: backoff initial (PT5S) must be below max (PT2S)"));
+  }
+
+  @Test
+  void guardWhenProviderAllowsAnotherOriginThenBoundAndTheGuardIsBuilt() {
+    withProvider("algosure.providers.authority.allowed-origins=https://authority.tenant.example,https://10.0.0.5:8443")
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(IntegrationGuard.class);
+          assertThat(context.getBean(AlgosureProperties.class).getProviders().get("authority").getAllowedOrigins())
+              .containsExactly(URI.create("https://authority.tenant.example"), URI.create("https://10.0.0.5:8443"));
+        });
+  }
+
+  @Test
+  void guardWhenAnAllowedOriginHasAPathThenStartupFailsNamingTheProperty() {
+    withProvider("algosure.providers.authority.allowed-origins=https://authority.tenant.example/filings")
+        .run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining("algosure.providers.authority.allowed-origins[0]: allowedOrigin must be scheme, host and "
+                + "optional port only"));
   }
 
   @Test
