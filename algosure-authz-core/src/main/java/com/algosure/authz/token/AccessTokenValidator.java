@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>it is no longer than the maximum token size (default 16 KiB), checked before any parsing;
+ *   <li>it is exactly three parts of strict Base64URL (RFC 7515 §2: {@code [A-Za-z0-9_-]}, no padding, no
+ *       whitespace, canonically encoded, non-empty header and payload), so that a token has one accepted string
+ *       only; whitespace around the token is not removed (that is the HTTP layer's job: RFC 6750's
+ *       {@code b64token});
  *   <li>it is a compact JWS: never {@code alg: none} (unsecured) and never encrypted;
  *   <li>its {@code iss} names a trusted issuer, matched exactly; an untrusted issuer costs no network call;
  *   <li>its header: {@code alg} in the issuer's allow-list (HMAC and {@code none} cannot be allowed), no
@@ -255,6 +259,8 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   private AuthenticatedToken verify(String token) {
+    // only here, where a token is validated for the first time: a cache hit is a string that passed this before
+    CompactJws.requireStrict(token);
     JWT parsed;
     try {
       parsed = JWTParser.parse(token);

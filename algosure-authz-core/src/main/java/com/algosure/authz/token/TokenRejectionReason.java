@@ -7,7 +7,10 @@ package com.algosure.authz.token;
  * @since 0.1.0
  */
 public enum TokenRejectionReason {
-  /** No token, or not a compact JWS: wrong number of parts, bad Base64URL or JSON, a claim of the wrong type. */
+  /**
+   * No token, or not a compact JWS: not exactly three parts of strict, canonical Base64URL (padding, whitespace or
+   * another character in a part, an empty header or payload), bad JSON, a claim of the wrong type or out of range.
+   */
   MALFORMED,
   /** The token is longer than the validator's maximum token size; nothing of it was parsed. */
   TOO_LARGE,

@@ -130,6 +130,28 @@ class TokenCacheTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenFiftySpellingsOfOneTokenThenOnlyTheIssuedOneIsAcceptedOrCached() {
+    // nimbus's lenient Base64URL skipped the '!', so each spelling was a valid token and a cache entry of its own
+    AccessTokenValidator v = validator();
+    String token = token().sign();
+    int dot = token.lastIndexOf('.');
+    v.validate(token);
+    int accepted = 0;
+    for (int i = 1; i <= 50; i++) {
+      String respelled = token.substring(0, dot + 1) + "!".repeat(i) + token.substring(dot + 1);
+      try {
+        v.validate(respelled);
+        accepted++;
+      } catch (TokenRejectedException e) {
+        assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+      }
+    }
+
+    assertThat(accepted).isZero();
+    assertThat(v.validate(token).subject()).isNotBlank();
+  }
+
+  @Test
   void validateWhenRejectedTokenIsPresentedAgainThenRejectedAgain() {
     AccessTokenValidator v = validator();
     String wrongAudience = token().audience("billing-api").sign();

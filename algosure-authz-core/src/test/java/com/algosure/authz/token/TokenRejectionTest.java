@@ -46,6 +46,92 @@ class TokenRejectionTest extends ValidatorTestSupport {
     assertThat(rejected(garbage).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
   }
 
+  static Stream<String> respellingsOfAValidToken() {
+    return Stream.of("bang-in-signature", "padding", "leading-space", "trailing-space", "trailing-newline",
+        "bearer-two-spaces", "plus-in-signature", "slash-in-signature", "tab-in-payload", "bang-in-header",
+        "non-ascii-in-signature", "four-parts", "empty-header", "empty-payload", "non-canonical-last-character",
+        "impossible-length");
+  }
+
+  /** The same token, spelled in a way nimbus's lenient Base64URL decoding would accept. */
+  private static String respell(String token, String how) {
+    String[] p = TestTokens.parts(token);
+    String sig = p[2];
+    int mid = sig.length() / 2;
+    return switch (how) {
+      case "bang-in-signature" -> p[0] + "." + p[1] + "." + sig.substring(0, mid) + "!" + sig.substring(mid);
+      case "padding" -> token + "==";
+      case "leading-space" -> " " + token;
+      case "trailing-space" -> token + " ";
+      case "trailing-newline" -> token + "\n";
+      case "bearer-two-spaces" -> "Bearer  " + token;
+      case "plus-in-signature" -> p[0] + "." + p[1] + "." + sig.substring(0, mid) + "+" + sig.substring(mid);
+      case "slash-in-signature" -> p[0] + "." + p[1] + "." + sig.substring(0, mid) + "/" + sig.substring(mid);
+      case "tab-in-payload" -> p[0] + "." + p[1].substring(0, 4) + "\t" + p[1].substring(4) + "." + sig;
+      case "bang-in-header" -> p[0] + "!." + p[1] + "." + sig;
+      case "non-ascii-in-signature" -> p[0] + "." + p[1] + "." + sig + "\u00e9";
+      case "four-parts" -> token + ".";
+      case "empty-header" -> "." + p[1] + "." + sig;
+      case "empty-payload" -> p[0] + ".." + sig;
+      case "non-canonical-last-character" -> p[0] + "." + p[1] + "." + withUnusedBitSet(sig);
+      case "impossible-length" -> p[0] + "." + p[1] + "." + sig + "A".repeat(5 - sig.length() % 4); // 4n + 1
+      default -> throw new IllegalArgumentException(how);
+    };
+  }
+
+  /** The part with its last character's lowest (unused) bit set: the same bytes to a lenient decoder. */
+  private static String withUnusedBitSet(String part) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    assertThat(part.length() % 4).as("a part whose last character has unused bits").isIn(2, 3);
+    int last = alphabet.indexOf(part.charAt(part.length() - 1));
+    String altered = part.substring(0, part.length() - 1) + alphabet.charAt(last | 1);
+    assertThat(Base64URL.from(altered).decode()).isEqualTo(Base64URL.from(part).decode());
+    return altered;
+  }
+
+  @ParameterizedTest
+  @MethodSource("respellingsOfAValidToken")
+  void validateWhenTokenRespelledOutsideStrictBase64UrlThenMalformedNamingThePart(String how) {
+    AccessTokenValidator v = validator();
+    String token = token().sign();
+    v.validate(token);
+    String respelled = respell(token, how);
+
+    TokenRejectedException e = rejected(v, respelled);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(e.getMessage()).containsAnyOf("header part", "payload part", "signature part", "parts")
+        .doesNotContain(TestTokens.parts(token)[2]).doesNotContain(TestTokens.parts(token)[1]);
+  }
+
+  @Test
+  void validateWhenSignaturePartHasAnInsertedCharacterThenMalformedBeforeAnyKeyIsFetched() {
+    String token = token().sign();
+    String respelled = respell(token, "bang-in-signature");
+
+    TokenRejectedException e = rejected(respelled);
+
+    assertThat(e.getMessage()).contains("signature part").contains("Base64URL");
+    assertThat(server.allRequests()).isZero();
+  }
+
+  @Test
+  void validateWhenSignatureLastCharacterNotCanonicalThenMalformed() {
+    TokenRejectedException e = rejected(respell(token().sign(), "non-canonical-last-character"));
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(e.getMessage()).contains("signature part is not canonically encoded");
+  }
+
+  @Test
+  void validateWhenEncryptedTokenOfFivePartsThenAlgorithmNotAllowed() {
+    String[] p = TestTokens.parts(token().sign());
+    String jweShaped = Base64URL.encode("{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\"}") + ".AAAA." + p[2].substring(0, 16)
+        + "." + p[1] + "." + p[2].substring(0, 22);
+
+    assertThat(rejected(jweShaped).reason()).isEqualTo(TokenRejectionReason.ALGORITHM_NOT_ALLOWED);
+  }
+
   @Test
   void validateWhenHeaderIsNotJsonThenMalformed() {
     String[] parts = TestTokens.parts(token().sign());
@@ -368,7 +454,7 @@ class TokenRejectionTest extends ValidatorTestSupport {
 
   static Stream<String> rejectedTokenKinds() {
     return Stream.of("expired", "wrong-audience", "bad-signature", "untrusted", "id-token", "alg-none", "hs256",
-        "crit", "unknown-kid", "too-large");
+        "crit", "unknown-kid", "too-large", "respelled", "non-canonical");
   }
 
   @ParameterizedTest
@@ -386,6 +472,8 @@ class TokenRejectionTest extends ValidatorTestSupport {
       case "crit" -> token().critical("x-must", 1).sign();
       case "unknown-kid" -> TestTokens.accessToken(attacker, issuer(), NOW).sign();
       case "too-large" -> token().claim("pad", "y".repeat(20_000)).sign();
+      case "respelled" -> respell(token().sign(), "bang-in-signature");
+      case "non-canonical" -> respell(token().sign(), "non-canonical-last-character");
       default -> throw new IllegalArgumentException(kind);
     };
 

@@ -99,6 +99,14 @@ class AlgosureHttpTests {
   }
 
   @Test
+  void getWhenTokenPaddedThen401Malformed() {
+    // Spring's header parsing (RFC 6750 b64token) lets '=' padding through; the validator refuses it
+    TestHttpClient.Response r = http.get("/api/filings", alice() + "==", "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.map()).containsEntry("reason", "MALFORMED");
+  }
+
+  @Test
   void getWhenTokenSignedByAnotherKeyThen401() {
     String forged = TestTokens.signedWith(TestKeys.rsa("algosure-test-algosure")).kid("unknown-kid")
         .issuer(ISSUER.issuer()).audience(AlgosureTestIssuer.AUDIENCE).subject("alice")
