@@ -13,8 +13,6 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
 import com.nimbusds.jose.jwk.source.RateLimitedJWKSetSource;
 import com.nimbusds.jose.jwk.source.RefreshAheadCachingJWKSetSource;
-import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.proc.SimpleSecurityContext;
 import com.nimbusds.jose.util.events.EventListener;
@@ -53,7 +51,8 @@ final class IssuerVerifier implements Closeable {
   private final TrustedIssuer config;
   private final KeycloakMapping mapping;
   private final Set<JWSAlgorithm> algorithms;
-  private final DefaultJOSEObjectTypeVerifier<SecurityContext> typeVerifier;
+  /** The accepted header {@code typ} values, {@linkplain #mediaType normalised}. */
+  private final Set<String> headerTypes;
   private final ClockedJwkSource jwks;
   private final SignatureKeySelector keySelector;
   private final ClockedClaimsVerifier claimsVerifier;
@@ -70,14 +69,11 @@ final class IssuerVerifier implements Closeable {
       algs.add(JWSAlgorithm.parse(a.name()));
     }
     this.algorithms = Set.copyOf(algs);
-    Set<JOSEObjectType> types = new HashSet<>();
+    Set<String> types = new HashSet<>();
     for (String t : config.headerTypes()) {
-      types.add(new JOSEObjectType(t));
+      types.add(mediaType(t));
     }
-    if (config.missingHeaderTypeAllowed()) {
-      types.add(null);
-    }
-    this.typeVerifier = new DefaultJOSEObjectTypeVerifier<>(types);
+    this.headerTypes = Set.copyOf(types);
     this.jwks = new ClockedJwkSource(jwkSource(config, jwksSettings, refreshExecutor), clock);
     this.keySelector = new SignatureKeySelector(algorithms, jwks);
     this.claimsVerifier = new ClockedClaimsVerifier(config.issuer(), config.audiences(), skewSeconds, clock);
@@ -161,12 +157,12 @@ final class IssuerVerifier implements Closeable {
       throw reject(TokenRejectionReason.UNSUPPORTED_CRITICAL_HEADER, "header 'crit' names " + crit.size()
           + " extension(s) this validator does not understand; tokens with critical extensions are refused");
     }
-    try {
-      typeVerifier.verify(header.getType(), CONTEXT);
-    } catch (BadJOSEException e) {
-      throw reject(TokenRejectionReason.WRONG_TYPE, header.getType() == null
+    JOSEObjectType headerTyp = header.getType();
+    if (headerTyp == null ? !config.missingHeaderTypeAllowed() : !headerTypes.contains(mediaType(headerTyp.getType()))) {
+      throw reject(TokenRejectionReason.WRONG_TYPE, headerTyp == null
           ? "header 'typ' is absent; this issuer requires one of " + config.headerTypes()
-          : "header 'typ' " + Printable.of(header.getType().getType()) + " is not one of " + config.headerTypes());
+          : "header 'typ' " + Printable.of(headerTyp.getType()) + " is not one of " + config.headerTypes()
+              + " (compared ignoring case and an 'application/' prefix)");
     }
 
     List<Key> candidates;
@@ -217,6 +213,16 @@ final class IssuerVerifier implements Closeable {
       }
     }
     return claims;
+  }
+
+  /**
+   * A header {@code typ} as the media type it names, for comparison: RFC 7515 §4.1.9 says a {@code typ} without a
+   * {@code /} means {@code application/} plus it, and media types compare ignoring case (RFC 2045). So
+   * {@code at+jwt}, {@code AT+JWT} and {@code application/at+jwt} are one type.
+   */
+  static String mediaType(String typ) {
+    String t = typ.regionMatches(true, 0, "application/", 0, 12) ? typ.substring(12) : typ;
+    return t.toLowerCase(java.util.Locale.ROOT);
   }
 
   private boolean signatureVerifies(SignedJWT jwt, JWSHeader header, List<Key> candidates) {

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * types count as access tokens, and optionally its own {@link KeycloakMapping}.
  *
  * <p>Defaults: algorithms {@code RS256}, {@code PS256}, {@code ES256}; header {@code typ} {@code JWT} or
- * {@code at+jwt} and required; body claim {@code typ} must be {@code Bearer} (Keycloak's access tokens; its ID
+ * {@code at+jwt} and required (compared as media types, RFC 7515 §4.1.9: ignoring case and an {@code application/}
+ * prefix, so {@code application/at+jwt} is {@code at+jwt}); body claim {@code typ} must be {@code Bearer} (Keycloak's access tokens; its ID
  * tokens say {@code ID}); the JWKS URI must be {@code https}.
  *
  * <pre>{@code
@@ -218,7 +219,8 @@ public final class TrustedIssuer {
     }
 
     /**
-     * Sets the header {@code typ} values an access token may carry (default {@code JWT} and {@code at+jwt}).
+     * Sets the header {@code typ} values an access token may carry (default {@code JWT} and {@code at+jwt}). A token's
+     * {@code typ} matches a value ignoring case and an {@code application/} prefix on either side (RFC 7515 §4.1.9).
      *
      * @param types one or more types
      * @return this builder

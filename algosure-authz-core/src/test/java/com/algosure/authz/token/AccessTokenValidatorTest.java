@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AccessTokenValidatorTest extends ValidatorTestSupport {
 
@@ -143,6 +145,20 @@ class AccessTokenValidatorTest extends ValidatorTestSupport {
   @Test
   void validateWhenHeaderTypeIsAtJwtThenAccepted() {
     assertThat(validator().validate(token().type("at+jwt").sign()).subject()).isNotBlank();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"application/at+jwt", "application/jwt", "AT+JWT", "Application/JWT", "jwt"})
+  void validateWhenHeaderTypeIsTheSameMediaTypeSpelledOtherwiseThenAccepted(String typ) {
+    // RFC 7515 §4.1.9: "at+jwt" is short for "application/at+jwt"; media types compare ignoring case
+    assertThat(validator().validate(token().type(typ).sign()).subject()).isNotBlank();
+  }
+
+  @Test
+  void validateWhenIssuerConfiguresTheFullMediaTypeThenTheShortFormIsAccepted() {
+    AccessTokenValidator v = open(builder().issuer(realm().headerTypes("application/at+jwt").build()));
+
+    assertThat(v.validate(token().type("at+jwt").sign()).subject()).isNotBlank();
   }
 
   @Test

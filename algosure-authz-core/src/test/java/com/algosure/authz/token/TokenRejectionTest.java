@@ -264,6 +264,12 @@ class TokenRejectionTest extends ValidatorTestSupport {
     assertThat(e.getMessage()).contains("header 'typ'");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"text/at+jwt", "application/dpop+jwt", "application/", "application/at+jwt+x", "at+jwt "})
+  void validateWhenHeaderTypeIsAnotherMediaTypeThenWrongType(String typ) {
+    assertThat(rejected(token().type(typ).sign()).reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+  }
+
   @Test
   void validateWhenHeaderTypeAbsentAndNotAllowedThenWrongType() {
     assertThat(rejected(token().type(null).sign()).reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
