@@ -55,8 +55,13 @@ import org.slf4j.LoggerFactory;
  *       refreshed ahead of expiry, refreshed on an unknown {@code kid} at most twice per refresh interval, and
  *       while the JWKS endpoint fails the keys held stay usable for the outage grace period;
  *   <li>its signature verifies with that key;
+ *   <li>its registered claims are well typed: {@code exp}, {@code nbf} and {@code iat} JSON numbers from 0 to the
+ *       end of the year 9999, {@code aud} a string or an array of strings (checked on the payload before any of
+ *       them is used);
  *   <li>its claims: {@code exp} required and not past, {@code nbf} and {@code iat} not in the future, all within
- *       the clock skew (default 60 s) of the injected clock; {@code aud} (string or array) names an accepted
+ *       the clock skew (default 60 s) of the injected clock (a token is refused from {@code exp} plus the skew on,
+ *       and accepted from {@code nbf} or {@code iat} minus the skew on, both inclusive: RFC 7519 §4.1.4, §4.1.5);
+ *       {@code aud} (string or array) names an accepted
  *       audience; the body claim {@code typ} is the issuer's (Keycloak: {@code Bearer}, so ID tokens are refused);
  *   <li>the mapping can make an actor of it (see {@link KeycloakMapping#map}).
  * </ol>
@@ -279,9 +284,14 @@ public final class AccessTokenValidator implements AutoCloseable {
     if (jwt.getState() != JWSObject.State.SIGNED) {
       throw new TokenRejectedException(TokenRejectionReason.MALFORMED, "the token has no signature part");
     }
+    Map<String, Object> payload = jwt.getPayload().toJSONObject();
+    if (payload == null) {
+      throw new TokenRejectedException(TokenRejectionReason.MALFORMED, "the payload is not a JSON object");
+    }
+    RegisteredClaims.requireWellTyped(payload); // exp, nbf, iat and aud, before nimbus reads them
     JWTClaimsSet unverified;
     try {
-      unverified = jwt.getJWTClaimsSet();
+      unverified = JWTClaimsSet.parse(payload);
     } catch (ParseException | RuntimeException e) {
       throw new TokenRejectedException(TokenRejectionReason.MALFORMED,
           "the payload is not a JSON object with well-typed registered claims (iss, sub, aud, exp, nbf, iat)");
@@ -296,7 +306,7 @@ public final class AccessTokenValidator implements AutoCloseable {
           "claim 'iss' " + Printable.of(iss) + " is not a trusted issuer; trusted: " + new java.util.TreeSet<>(issuers.keySet()),
           null);
     }
-    JWTClaimsSet claims = issuer.verify(jwt);
+    JWTClaimsSet claims = issuer.verify(jwt, unverified); // verified from here on: the signature covers the payload
     Instant exp = claims.getExpirationTime().toInstant();
     Map<String, Object> json = Claims.of(claims); // the one copy: AuthenticatedToken keeps it as it is
     MappedIdentity identity = issuer.mapping().map(json, exp.plusMillis(issuer.skewMillis()));

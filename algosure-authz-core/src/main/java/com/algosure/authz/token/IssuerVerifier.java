@@ -142,10 +142,12 @@ final class IssuerVerifier implements Closeable {
   /**
    * Checks header, key, signature and claims, in that order.
    *
+   * @param jwt the token
+   * @param claims its claims, parsed from its payload (which the signature covers)
    * @return the verified claims
    * @throws TokenRejectedException naming the first check that failed
    */
-  JWTClaimsSet verify(SignedJWT jwt) {
+  JWTClaimsSet verify(SignedJWT jwt, JWTClaimsSet claims) {
     JWSHeader header = jwt.getHeader();
     JWSAlgorithm alg = header.getAlgorithm();
     if (!algorithms.contains(alg)) {
@@ -183,12 +185,6 @@ final class IssuerVerifier implements Closeable {
           + (header.getKeyID() == null ? "" : Printable.of(header.getKeyID())));
     }
 
-    JWTClaimsSet claims;
-    try {
-      claims = jwt.getJWTClaimsSet();
-    } catch (java.text.ParseException e) {
-      throw reject(TokenRejectionReason.MALFORMED, "the claims are not a JSON object with well-typed registered claims");
-    }
     try {
       claimsVerifier.verify(claims, CONTEXT);
     } catch (ExpiredJWTException e) {
@@ -198,7 +194,7 @@ final class IssuerVerifier implements Closeable {
       throw claimRejection(e, claims);
     }
     Date iat = claims.getIssueTime();
-    if (iat != null && iat.getTime() >= clock.millis() + skewMillis) {
+    if (iat != null && iat.getTime() > clock.millis() + skewMillis) { // at exactly the skew ahead: accepted
       throw reject(TokenRejectionReason.NOT_YET_VALID, "claim 'iat' " + instant(iat)
           + " lies in the future by more than the allowed clock skew of " + skewMillis / 1000 + " s; check the clocks");
     }

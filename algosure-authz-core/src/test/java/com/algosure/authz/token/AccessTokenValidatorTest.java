@@ -125,6 +125,35 @@ class AccessTokenValidatorTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenIssuedAtExactlyNowWithZeroSkewThenAccepted() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).clockSkew(Duration.ZERO));
+
+    assertThat(v.validate(token().issuedAt(NOW).sign()).subject()).isNotBlank();
+  }
+
+  @Test
+  void validateWhenNotBeforeExactlyNowWithZeroSkewThenAccepted() {
+    // RFC 7519 §4.1.5: the current time must be after or equal to nbf
+    AccessTokenValidator v = open(builder().issuer(realm().build()).clockSkew(Duration.ZERO));
+
+    assertThat(v.validate(token().issuedAt(NOW.minusSeconds(5)).notBefore(NOW).sign()).subject()).isNotBlank();
+  }
+
+  @Test
+  void validateWhenIssuedAtExactlyTheClockSkewAheadThenAccepted() {
+    String token = token().issuedAt(NOW.plusSeconds(60)).sign();
+
+    assertThat(validator().validate(token).subject()).isNotBlank();
+  }
+
+  @Test
+  void validateWhenNotBeforeExactlyTheClockSkewAheadThenAccepted() {
+    String token = token().notBefore(NOW.plusSeconds(60)).sign();
+
+    assertThat(validator().validate(token).subject()).isNotBlank();
+  }
+
+  @Test
   void validateWhenClockSkewConfiguredThenItBoundsExpiry() {
     AccessTokenValidator v = open(builder().issuer(realm().build()).clockSkew(Duration.ofSeconds(5)));
 

@@ -13,10 +13,14 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -410,6 +414,63 @@ class TokenRejectionTest extends ValidatorTestSupport {
     assertThat(e.getMessage()).contains("'iat'");
   }
 
+  @Test
+  void validateWhenIssuedAtOneSecondAheadWithZeroSkewThenNotYetValid() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).clockSkew(Duration.ZERO));
+
+    assertThat(rejected(v, token().issuedAt(NOW.plusSeconds(1)).sign()).reason())
+        .isEqualTo(TokenRejectionReason.NOT_YET_VALID);
+  }
+
+  @Test
+  void validateWhenNotBeforeOneSecondAheadWithZeroSkewThenNotYetValid() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).clockSkew(Duration.ZERO));
+
+    TokenRejectedException e = rejected(v, token().notBefore(NOW.plusSeconds(1)).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.NOT_YET_VALID);
+    assertThat(e.getMessage()).contains("'nbf'");
+  }
+
+  static Stream<Arguments> numericDatesOutOfRange() {
+    return Stream.of("exp", "nbf", "iat").flatMap(claim -> Stream.of(
+        Arguments.of(claim, 9_223_372_036_854_776L), // times 1000 overflows to a date in the past
+        Arguments.of(claim, Long.MAX_VALUE),
+        Arguments.of(claim, -1L),
+        Arguments.of(claim, 253_402_300_800L), // 10000-01-01T00:00:00Z
+        Arguments.of(claim, 1e30)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("numericDatesOutOfRange")
+  void validateWhenNumericDateOutOfRangeThenMalformedNamingTheClaim(String claim, Number seconds) {
+    TokenRejectedException e = rejected(token().claim(claim, seconds).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(e.getMessage()).contains("claim '" + claim + "'");
+  }
+
+  @Test
+  void validateWhenIssuedAtHugeThenRefusedNotAcceptedAsADateIn1970() {
+    // "iat": 9223372036854776 overflowed to a negative date, which is never "in the future": the token was accepted
+    assertThat(rejected(token().claim("iat", 9_223_372_036_854_776L).sign()).reason())
+        .isEqualTo(TokenRejectionReason.MALFORMED);
+  }
+
+  @Test
+  void validateWhenNumericDateIsAStringThenMalformedNamingTheClaim() {
+    TokenRejectedException e = rejected(token().claim("iat", "now").sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(e.getMessage()).contains("claim 'iat'");
+  }
+
+  @Test
+  void validateWhenNumericDateIsTheLastSecondOfTheYear9999ThenItIsNotMalformed() {
+    assertThat(validator().validate(token().expiresAt(Instant.parse("9999-12-31T23:59:59Z")).sign()).subject())
+        .isNotBlank();
+  }
+
   // WRONG_AUDIENCE
 
   @Test
@@ -421,6 +482,24 @@ class TokenRejectionTest extends ValidatorTestSupport {
   void validateWhenAudienceArrayNamesNoAcceptedAudienceThenWrongAudience() {
     assertThat(rejected(token().audience("account", "billing-api").sign()).reason())
         .isEqualTo(TokenRejectionReason.WRONG_AUDIENCE);
+  }
+
+  @Test
+  void validateWhenAudienceArrayHasANullMemberThenMalformedNamingTheClaim() {
+    // was MALFORMED "(NullPointerException)" with a WARN that validation failed unexpectedly
+    TokenRejectedException e = rejected(token().claim("aud", Arrays.asList(AUDIENCE, null)).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(e.getMessage()).contains("claim 'aud'").contains("member 1 is null")
+        .doesNotContain("NullPointerException");
+  }
+
+  @Test
+  void validateWhenAudienceArrayHasANumberThenMalformedNamingTheClaim() {
+    TokenRejectedException e = rejected(token().claim("aud", List.of(AUDIENCE, 7)).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(e.getMessage()).contains("claim 'aud'");
   }
 
   // MISSING_CLAIM

@@ -1,0 +1,73 @@
+package com.algosure.authz.token;
+
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks the JSON types and ranges of the registered claims that nimbus would otherwise read leniently, on the
+ * payload as parsed and before any of them is used: the NumericDates {@code exp}, {@code nbf} and {@code iat}
+ * (nimbus multiplies the seconds by 1000 and overflows, so {@code "iat": 9223372036854776} became a date in 1970 and
+ * passed) and {@code aud} (a {@code null} member failed later with a {@code NullPointerException}).
+ */
+final class RegisteredClaims {
+
+  /** 9999-12-31T23:59:59Z: the last NumericDate accepted, so that every accepted one is a {@code java.time} date. */
+  static final long MAX_NUMERIC_DATE = 253_402_300_799L;
+
+  private static final List<String> NUMERIC_DATES = List.of("exp", "nbf", "iat");
+
+  private RegisteredClaims() {}
+
+  /**
+   * @param payload the token's payload as a JSON object
+   * @throws TokenRejectedException ({@link TokenRejectionReason#MALFORMED}) naming the claim that is of the wrong
+   *     type or out of range
+   */
+  static void requireWellTyped(Map<String, Object> payload) {
+    for (String name : NUMERIC_DATES) {
+      requireNumericDate(name, payload.get(name));
+    }
+    requireAudience(payload.get("aud"));
+  }
+
+  private static void requireNumericDate(String name, @Nullable Object value) {
+    if (value == null) {
+      return; // absent: exp is required, and its absence is reported as such later
+    }
+    if (!(value instanceof Number n)) {
+      throw malformed("claim '" + name + "' must be a NumericDate: a JSON number of seconds since 1970-01-01T00:00:00Z");
+    }
+    boolean inRange;
+    if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+      long seconds = n.longValue();
+      inRange = seconds >= 0 && seconds <= MAX_NUMERIC_DATE;
+    } else {
+      double seconds = n.doubleValue();
+      inRange = seconds >= 0 && seconds <= MAX_NUMERIC_DATE; // false for NaN
+    }
+    if (!inRange) {
+      throw malformed("claim '" + name + "' is outside the range of dates accepted (0 to " + MAX_NUMERIC_DATE
+          + " seconds: 1970 to the end of the year 9999); check the issuer's clock and token settings");
+    }
+  }
+
+  private static void requireAudience(@Nullable Object value) {
+    if (value == null || value instanceof String) {
+      return; // absent: reported as a missing audience later
+    }
+    if (!(value instanceof List<?> members)) {
+      throw malformed("claim 'aud' must be a string or an array of strings");
+    }
+    for (int i = 0; i < members.size(); i++) {
+      if (!(members.get(i) instanceof String)) {
+        throw malformed("claim 'aud' must be a string or an array of strings, but its member " + i + " is "
+            + (members.get(i) == null ? "null" : "not a string"));
+      }
+    }
+  }
+
+  private static TokenRejectedException malformed(String problem) {
+    return new TokenRejectedException(TokenRejectionReason.MALFORMED, problem);
+  }
+}
