@@ -53,7 +53,7 @@ public final class RoleCatalog {
   private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
           .build())
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /**
    * Each permission's definition and the roles that grant it, found with one look-up. A decision looks its action
@@ -93,8 +93,8 @@ public final class RoleCatalog {
   }
 
   /**
-   * Loads a catalogue from JSON (UTF-8). Unknown fields, unknown permissions in a role, duplicate keys and
-   * wrong types are errors that name the entry.
+   * Loads a catalogue from JSON (UTF-8). Unknown fields, unknown permissions in a role, duplicate keys,
+   * content after the object (a second document, a stray brace) and wrong types are errors that name the entry.
    *
    * @param json the catalogue; not closed by this method
    * @return the catalogue

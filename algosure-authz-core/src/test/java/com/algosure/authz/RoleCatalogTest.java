@@ -7,6 +7,8 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RoleCatalogTest {
 
@@ -55,6 +57,13 @@ class RoleCatalogTest {
     assertThat(e.location()).isEqualTo("roles.clerk.permissions[1]");
     assertThat(e).hasMessage("role catalogue, at roles.clerk.permissions[1]: permission 'a:write' is not declared: "
         + "add it under \"permissions\"");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{'permissions': {}, 'roles': {}}\n{'permissions': {'x': {}}, 'roles': {'r': ['x']}}",
+      "{'permissions': {}, 'roles': {}}}", "{'permissions': {}, 'roles': {}} []"})
+  void fromJsonWhenContentAfterTheCatalogueThenRefusedNotIgnored(String s) {
+    assertThat(rejected(s).getMessage()).contains("not valid JSON");
   }
 
   @Test

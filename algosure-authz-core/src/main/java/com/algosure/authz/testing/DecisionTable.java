@@ -69,7 +69,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DecisionTable {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final List<Row> rows;
 
@@ -122,7 +122,7 @@ public final class DecisionTable {
   }
 
   /**
-   * Loads a table from JSON.
+   * Loads a table from JSON: one object; content after it (a second document, a stray brace) is an error.
    *
    * @param json the table (UTF-8); not closed
    * @return the table

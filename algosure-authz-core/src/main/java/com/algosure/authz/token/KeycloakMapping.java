@@ -91,7 +91,7 @@ public final class KeycloakMapping {
   private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
           .build())
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Map<String, Set<Role>> realmRoles;
   private final Map<String, Map<String, Set<Role>>> clientRoles;
@@ -140,7 +140,7 @@ public final class KeycloakMapping {
 
   /**
    * Loads a mapping from JSON (UTF-8); see the class documentation for the format. Unknown fields, duplicate keys,
-   * wrong types, invalid role names and group patterns are errors that name the entry.
+   * content after the object (a second document, a stray brace), wrong types, invalid role names and group patterns are errors that name the entry.
    *
    * @param json the mapping; not closed by this method
    * @return the mapping

@@ -68,6 +68,15 @@ class DecisionTableTest {
   }
 
   @Test
+  void fromJsonWhenContentAfterTheTableThenRefusedNotIgnored() {
+    // a second table's rows were silently dropped, so its expectations were never checked
+    assertThatThrownBy(() -> DecisionTable.fromJson(new ByteArrayInputStream(
+        "{\"rows\": []}\n{\"rows\": [{\"name\": \"never checked\"}]}".getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not valid JSON");
+  }
+
+  @Test
   void fromJsonWhenRowInvalidThenErrorNamesRowAndField() {
     assertThatThrownBy(() -> DecisionTable.fromJson(new ByteArrayInputStream(
         "{\"rows\": [{\"name\": \"x\", \"actor\": {\"user\": \"a\"}, \"expect\": {\"effect\": \"ALLOW\"}}]}"

@@ -73,6 +73,23 @@ class KeycloakMappingJsonTest {
     assertThat(invalid("{\"groups\": [], \"groups\": []}").getMessage()).contains("not valid JSON").contains("groups");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"realmRoles\": []}\n{\"realmRoles\": [{\"keycloak\": \"x\", \"role\": \"y\"}]}",
+      "{\"realmRoles\": [{\"keycloak\": \"x\", \"role\": \"y\"}]}}",
+      "{} []", "{} x"})
+  void fromJsonWhenContentAfterTheMappingThenRefusedNotIgnored(String json) {
+    // the second document or the stray brace was silently dropped
+    InvalidKeycloakMappingException e = invalid(json);
+
+    assertThat(e.getMessage()).contains("not valid JSON");
+  }
+
+  @Test
+  void fromJsonWhenTrailingWhitespaceThenLoaded() {
+    assertThat(load("{}\n\n  ")).isNotNull();
+  }
+
   @Test
   void fromJsonWhenRootIsNotAnObjectThenRefused() {
     assertThat(invalid("[]").location()).isEqualTo("$");
