@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One group-path rule: a template such as {@code /tenants/{tenant}/org-{org}} compiled once into a regular
- * expression, plus the role a matching group grants, if any.
+ * expression, plus the role a matching group grants, if any. A placeholder may share its path segment with fixed
+ * text ({@code org-{org}}: Keycloak realms name groups so), never with the other placeholder: {@code {tenant}{org}}
+ * or {@code {tenant}-{org}} would split a segment such as {@code acme-eu-sales} by a guess.
  */
 final class GroupRule {
 
@@ -32,7 +34,7 @@ final class GroupRule {
    * Compiles a template.
    *
    * @throws IllegalArgumentException if the template is not a group path with at most one {@code {tenant}} and
-   *     one {@code {org}} placeholder, or names neither and grants no role
+   *     one {@code {org}} placeholder in separate path segments, or names neither and grants no role
    */
   static GroupRule compile(String template, @Nullable Role role) {
     if (template == null || template.isEmpty() || template.charAt(0) != '/') {
@@ -72,11 +74,25 @@ final class GroupRule {
       // a placeholder stands for one path segment or a part of one, never a '/'
       regex.append("([^/]+)");
     }
+    if (groups == 2) {
+      requireSeparateSegments(template);
+    }
     if (groups == 0 && role == null) {
       throw new IllegalArgumentException("group pattern '" + template
           + "' has no {tenant} or {org} placeholder and grants no role, so it would map nothing");
     }
     return new GroupRule(template, Pattern.compile(regex.toString()), tenantGroup, orgGroup, role);
+  }
+
+  private static void requireSeparateSegments(String template) {
+    for (String segment : template.split("/", -1)) {
+      if (segment.contains(TENANT) && segment.contains(ORG)) {
+        String own = segment.indexOf(TENANT) < segment.indexOf(ORG) ? TENANT + "/" + ORG : ORG + "/" + TENANT;
+        throw new IllegalArgumentException("group pattern '" + template + "' puts {tenant} and {org} in one path "
+            + "segment ('" + segment + "'), so a group such as 'acme-eu-sales' could be split more than one way; "
+            + "give each placeholder a segment of its own, such as '" + template.replace(segment, own) + "'");
+      }
+    }
   }
 
   private static IllegalArgumentException badPlaceholder(String template) {

@@ -444,11 +444,15 @@ public final class KeycloakMapping {
 
     /**
      * Reads tenant and organization hints from groups whose path matches a template such as
-     * {@code /tenants/{tenant}/org-{org}}. A placeholder matches one path segment or part of one.
+     * {@code /tenants/{tenant}/org-{org}}. A placeholder matches one path segment or, beside fixed text such as
+     * {@code org-}, the rest of one; two placeholders never share a segment ({@code /t/{tenant}-{org}} cannot tell
+     * which {@code -} of {@code acme-eu-sales} separates them).
      *
-     * @param pattern the group path template, with at most one {@code {tenant}} and one {@code {org}}
+     * @param pattern the group path template, with at most one {@code {tenant}} and one {@code {org}}, each in a
+     *     path segment of its own
      * @return this builder
-     * @throws IllegalArgumentException if the template is invalid, names no placeholder, or is declared twice
+     * @throws IllegalArgumentException if the template is invalid, puts two placeholders in one path segment, names
+     *     no placeholder, or is declared twice
      */
     public Builder group(String pattern) {
       return addGroup(GroupRule.compile(pattern, null));

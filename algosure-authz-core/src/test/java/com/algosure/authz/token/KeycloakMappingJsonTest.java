@@ -137,6 +137,14 @@ class KeycloakMappingJsonTest {
   }
 
   @Test
+  void fromJsonWhenGroupPatternPutsBothPlaceholdersInOneSegmentThenThePatternIsNamed() {
+    InvalidKeycloakMappingException e = invalid("{\"groups\": [{\"pattern\": \"/t/{tenant}-{org}\"}]}");
+
+    assertThat(e.location()).isEqualTo("groups[0].pattern");
+    assertThat(e.getMessage()).contains("one path segment").contains("'/t/{tenant}/{org}'");
+  }
+
+  @Test
   void fromJsonWhenGroupEntryHasAnUnknownFieldThenItIsNamed() {
     InvalidKeycloakMappingException e = invalid("{\"groups\": [{\"pattern\": \"/t/{tenant}\", \"roles\": [\"x\"]}]}");
 

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link KeycloakMapping#map} on real Keycloak payloads and on the edge cases Keycloak produces or an attacker tries. */
 class KeycloakMappingTest {
@@ -344,6 +346,25 @@ class KeycloakMappingTest {
     assertThatThrownBy(() -> KeycloakMapping.builder().group("/t/{tenant}/{tenant}")).hasMessageContaining(message);
     assertThatThrownBy(() -> KeycloakMapping.builder().group("/t/}{tenant}")).hasMessageContaining(message);
     assertThatThrownBy(() -> KeycloakMapping.builder().group("/t/{tenant")).hasMessageContaining(message);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/tenants/{tenant}{org}", "/t/{tenant}-{org}", "/t/{org}.{tenant}", "/t/x{tenant}_{org}y"})
+  void groupWhenTwoPlaceholdersShareAPathSegmentThenRefusedSayingWhatToWrite(String pattern) {
+    // "/t/{tenant}-{org}" split "acme-eu-sales" greedily as tenant "acme-eu", organization "sales"
+    assertThatThrownBy(() -> KeycloakMapping.builder().group(pattern)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("group pattern '" + pattern + "'").hasMessageContaining("one path segment")
+        .hasMessageContaining("a segment of its own");
+  }
+
+  @Test
+  void groupWhenPlaceholderSharesItsSegmentWithFixedTextOnlyThenItMatchesTheRest() {
+    KeycloakMapping m = KeycloakMapping.builder().group("/tenants/{tenant}/org-{org}-team").build();
+
+    MappedIdentity id = m.map(Map.of("sub", "u1", "groups", List.of("/tenants/acme/org-eu-sales-team")), EXPIRES);
+
+    assertThat(id.tenantHints()).containsExactly(TenantId.of("acme"));
+    assertThat(id.actor().signals().organizationHints()).containsExactly(OrganizationId.of("eu-sales"));
   }
 
   @Test
