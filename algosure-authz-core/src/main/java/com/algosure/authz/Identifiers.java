@@ -1,5 +1,7 @@
 package com.algosure.authz;
 
+import com.algosure.authz.internal.UntrustedText;
+
 /** Shared validation of identifier-like values; internal to the package. */
 final class Identifiers {
 
@@ -51,14 +53,11 @@ final class Identifiers {
     return true;
   }
 
-  /** Cuts and escapes a rejected value so that a message never carries a huge or control-laden string. */
+  /**
+   * Cuts and escapes a rejected value so that a message never carries a huge string, nor one with control, line
+   * separator, bidirectional or other format characters (see {@link UntrustedText}).
+   */
   static String printable(String value) {
-    String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-    StringBuilder out = new StringBuilder(cut.length());
-    for (int i = 0; i < cut.length(); i++) {
-      char c = cut.charAt(i);
-      out.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    return out.toString();
+    return UntrustedText.printable(value, 64);
   }
 }

@@ -50,6 +50,14 @@ class IdentifiersTest {
   }
 
   @Test
+  void requireWhenValueHasLineSeparatorsBidiOverridesOrC1ControlsThenTheMessageCarriesNoneOfThem() {
+    // U+2028 starts a new line in many log viewers; U+202E reverses the text after it; U+0085 is NEXT LINE
+    assertThatThrownBy(() -> TenantId.of("acme\u2028FAKE LOG LINE\u202e\u0085\u2066x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tenant id 'acme?FAKE LOG LINE???x' is not valid: use 1 to 128 letters, digits or . _ - : @ /");
+  }
+
+  @Test
   void idTypesWhenComparedThenEqualByValueOnlyWithinTheirType() {
     assertThat(TenantId.of("acme")).isEqualTo(TenantId.of(new String("acme"))).hasSameHashCodeAs(TenantId.of(new String("acme")))
         .isNotEqualTo(TenantId.of("acme2")).isNotEqualTo(OrganizationId.of("acme")).isNotEqualTo("acme");

@@ -294,6 +294,18 @@ class TokenRejectionTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenUntrustedIssuerHasLineSeparatorsAndBidiControlsThenTheMessageCarriesNoneOfThem() {
+    // the iss is quoted before any signature is checked, so anyone can choose it
+    String evil = "https://x\u2028FAKE LOG LINE\u202e\u0085\u2069\u200b";
+
+    TokenRejectedException e = rejected(token().issuer(evil).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.UNTRUSTED_ISSUER);
+    assertThat(e.getMessage()).contains("'https://x?FAKE LOG LINE????'")
+        .doesNotContain("\u2028").doesNotContain("\u202e").doesNotContain("\u0085");
+  }
+
+  @Test
   void validateWhenIssuerDiffersOnlyByATrailingSlashThenUntrustedIssuer() {
     assertThat(rejected(token().issuer(issuer() + "/").sign()).reason()).isEqualTo(TokenRejectionReason.UNTRUSTED_ISSUER);
   }
