@@ -47,8 +47,11 @@ import org.slf4j.LoggerFactory;
  *       <em>trusted</em> and then fills {@link IdentitySignals#trustedTenant()} (it must carry exactly one value,
  *       else the token is rejected). Organization claims (string or array) become organization hints.
  *   <li><b>Service accounts</b>: a token whose {@code preferred_username} starts with the service-account prefix
- *       (default {@code service-account-}) and whose {@code client_id} (else {@code azp}) names the client becomes
- *       {@link Actor.ServiceAccount}; every other token becomes {@link Actor.User} with {@code sub} as id.
+ *       (default {@code service-account-}) and whose {@code client_id} (Keycloak before 25: {@code clientId})
+ *       names the client becomes {@link Actor.ServiceAccount}; every other token becomes {@link Actor.User} with
+ *       {@code sub} as id. Keycloak puts {@code client_id} only in client-credentials tokens; {@code azp} is in
+ *       every token (the client a user signed in through), so it never makes a service account: a user who chose
+ *       the username {@code service-account-filings-api} stays a user.
  *   <li><b>MFA</b>: evidence when {@code amr} holds any of the configured values (default {@code otp},
  *       {@code mfa}, {@code hwk}) or {@code acr} equals one of the configured values (default none: Keycloak
  *       reports {@code acr} "1" even after OTP).
@@ -250,16 +253,17 @@ public final class KeycloakMapping {
   private Actor actor(Map<String, ?> claims, @Nullable String issuer, IdentitySignals signals) {
     String username = string(claims.get("preferred_username"));
     if (username != null && username.startsWith(serviceAccountPrefix)) {
+      // not azp: a user's token names the client the user signed in through there
       String clientId = string(claims.get("client_id"));
       if (clientId == null) {
-        clientId = string(claims.get("azp"));
+        clientId = string(claims.get("clientId")); // Keycloak before 25
       }
       if (clientId != null) {
         if (!username.equals(serviceAccountPrefix + clientId)) {
           throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
               "claim 'preferred_username' has the service-account prefix '" + serviceAccountPrefix
                   + "' but does not name the token's client '" + Printable.raw(clientId)
-                  + "' (claim client_id or azp); refusing an identity that is neither a user nor that client", null);
+                  + "' (claim client_id); refusing an identity that is neither a user nor that client", null);
         }
         try {
           return Actor.serviceAccount(clientId, signals);

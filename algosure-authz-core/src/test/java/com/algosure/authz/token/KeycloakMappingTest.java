@@ -192,13 +192,24 @@ class KeycloakMappingTest {
   }
 
   @Test
-  void mapWhenServiceAccountTokenHasNoClientIdThenAzpNamesTheClient() {
+  void mapWhenServiceAccountTokenOfKeycloakBefore25HasClientIdInCamelCaseThenItNamesTheClient() {
     Map<String, Object> claims = payload("billing-worker");
-    claims.remove("client_id");
+    claims.put("clientId", claims.remove("client_id"));
 
     Actor actor = KeycloakMapping.defaults().map(claims, EXPIRES).actor();
 
     assertThat(actor).isEqualTo(Actor.serviceAccount("billing-worker", actor.signals()));
+  }
+
+  @Test
+  void mapWhenUserNamedLikeAServiceAccountSignsInThroughThatClientThenUserNotTheServiceAccount() {
+    // azp named the client, so a user who chose the username service-account-filings-api became that client
+    Map<String, Object> claims = payload("alice-via-filings-api");
+    claims.put("preferred_username", "service-account-filings-api");
+
+    Actor actor = KeycloakMapping.defaults().map(claims, EXPIRES).actor();
+
+    assertThat(actor).isEqualTo(Actor.user("c2ffedce-bc99-4867-a99d-2c5f752960bf", actor.signals()));
   }
 
   @Test
