@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import com.algosure.authz.internal.UntrustedText;
+
 /** Small text helpers for messages and audit details; internal. */
 final class Text {
 
@@ -19,14 +21,11 @@ final class Text {
     return n >= 0 && n < DECIMALS.length ? DECIMALS[n] : Integer.toString(n);
   }
 
-  /** Cuts and escapes a rejected value so that a message never carries a huge or control-laden string. */
+  /**
+   * Cuts and escapes a rejected value so that a message never carries a huge string or one that could forge or hide
+   * text (controls, line separators, bidi and other format characters), as the core's messages do.
+   */
   static String printable(String value) {
-    String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-    StringBuilder out = new StringBuilder(cut.length());
-    for (int i = 0; i < cut.length(); i++) {
-      char c = cut.charAt(i);
-      out.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    return out.toString();
+    return UntrustedText.printable(value, 64);
   }
 }

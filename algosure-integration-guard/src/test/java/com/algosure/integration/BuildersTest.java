@@ -140,6 +140,13 @@ class BuildersTest {
   }
 
   @Test
+  void providerIdWhenTheRejectedValueHoldsLineSeparatorsOrBidiControlsThenTheMessageShowsThemReplaced() {
+    assertThatThrownBy(() -> ProviderId.of("acme\u2028FAKE LOG LINE\u202e\u0085"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("provider id 'acme?FAKE LOG LINE??' is not valid");
+  }
+
+  @Test
   void callbackGuardFailsFastWithExactMessages() {
     assertThatThrownBy(() -> CallbackGuard.builder().build())
         .hasMessage("at least one registration is required: add it with registration(CallbackRegistration.builder(\"acme-mail\")...build())");
