@@ -27,6 +27,7 @@ import com.algosure.integration.spi.SecretRef;
 import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.PolicyDecisionPointCustomizer;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.security.SecureRandom;
@@ -57,7 +58,9 @@ public class FilingsConfiguration {
   /** The secret reference of the authority's webhook secret, as it appears in audit records. */
   public static final SecretRef WEBHOOK_SECRET = SecretRef.of("authority/webhook-secret");
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads the tenant from a callback's body as strictly as the payload validator does (no duplicate keys, nothing after). */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Created by Spring. */
   public FilingsConfiguration() {}
