@@ -230,6 +230,11 @@ public sealed interface IntegrationOutcome<T> permits IntegrationOutcome.Accepte
    * has the same key and payload; while the first call runs, or when the store keeps only a summary, it is
    * empty.
    *
+   * <p>A duplicate is not a fact: its {@link #value()} is empty, like every outcome's but {@link Accepted}'s,
+   * so a caller that records a fact whenever {@code value()} is present records each fact once. A caller
+   * that answers a resubmission with the first call's value (an idempotent API replaying its response) reads
+   * it from {@link #first()}: {@code duplicate.first().flatMap(IntegrationOutcome::value)}.
+   *
    * @param request the request
    * @param reason completed or in progress
    * @param first the first call's outcome, once it completed
@@ -242,12 +247,6 @@ public sealed interface IntegrationOutcome<T> permits IntegrationOutcome.Accepte
       Objects.requireNonNull(request, "request");
       require(reason, Kind.DUPLICATE);
       Objects.requireNonNull(first, "first");
-    }
-
-    /** @return the first call's accepted value, if it was accepted */
-    @Override
-    public Optional<T> value() {
-      return first.flatMap(IntegrationOutcome::value);
     }
 
     @Override

@@ -12,6 +12,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,8 +56,8 @@ class StoredOutcomeTest {
     assertThat(first.accepted()).isTrue();
     assertThat(exchanges).hasValue(1);
     assertThat(duplicate.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
-    assertThat(duplicate.value()).contains("value-of-1");
     IntegrationOutcome<String> replayed = ((IntegrationOutcome.Duplicate<String>) duplicate).first().orElseThrow();
+    assertThat(replayed.value()).contains("value-of-1");
     assertThat(replayed).isInstanceOfSatisfying(IntegrationOutcome.Accepted.class, a -> {
       assertThat(a.acceptedValue()).isEqualTo("value-of-1");
       assertThat(a.attempts()).isEqualTo(1);
@@ -63,6 +65,23 @@ class StoredOutcomeTest {
       assertThat(a.safeFields()).isEqualTo(Map.of("id", "msg-1"));
     });
     assertThat(replayed.request()).isSameAs(again);
+  }
+
+  @Test
+  void duplicateOfAnAcceptedCallYieldsNoValueSoACallerRecordingValuesRecordsTheFactOnce() {
+    IntegrationGuard guard = f.guard(BASE);
+    List<String> facts = new ArrayList<>();
+    guard.execute(request("k-fact-once").build(), ok).value().ifPresent(facts::add);
+
+    IntegrationOutcome<String> duplicate = guard.execute(request("k-fact-once").build(), ok);
+    duplicate.value().ifPresent(facts::add);
+
+    assertThat(duplicate.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(duplicate.accepted()).isFalse();
+    assertThat(duplicate.value()).isEmpty();
+    assertThat(facts).containsExactly("value-of-1");
+    assertThat(((IntegrationOutcome.Duplicate<String>) duplicate).first().flatMap(IntegrationOutcome::value))
+        .contains("value-of-1");
   }
 
   @Test

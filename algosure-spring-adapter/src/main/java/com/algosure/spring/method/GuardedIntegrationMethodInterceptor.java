@@ -92,11 +92,23 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     events.get().onIntegrationOutcome(a.provider().value(), outcome.kind().name(), Math.max(0, attempts(outcome) - 1),
         Duration.ofNanos(System.nanoTime() - start));
     GuardedCall.recordOutcome(outcome);
-    Optional<Object> value = outcome.value(); // accepted, or the replay of an accepted first call
+    Optional<Object> value = returned(outcome);
     if (value.isPresent()) {
       return value.get();
     }
     throw new IntegrationOutcomeException(outcome);
+  }
+
+  /**
+   * @return the value the method returns: an accepted outcome's, or the first call's when this call is the
+   *     replay of an accepted one (the method answers a resubmission as it answered the first submission;
+   *     the duplicate itself is no fact, so its own {@code value()} is empty)
+   */
+  private static Optional<Object> returned(IntegrationOutcome<Object> outcome) {
+    if (outcome instanceof IntegrationOutcome.Duplicate<Object> d) {
+      return d.first().flatMap(IntegrationOutcome::value);
+    }
+    return outcome.value();
   }
 
   private IntegrationRequest request(GuardedIntegrationAttributes a, EvaluationContext ctx) {
