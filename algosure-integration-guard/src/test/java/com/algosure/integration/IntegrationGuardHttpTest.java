@@ -233,6 +233,24 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenRetryAfterIsAnObsoleteRfc850OrAsctimeDateThenPausedUntilThatDateNotTheDefault() {
+    Instant until = f.clock.instant().plusSeconds(30);
+    String[] dates = {
+      DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", java.util.Locale.US).format(until.atOffset(ZoneOffset.UTC)),
+      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.US).format(until.atOffset(ZoneOffset.UTC)),
+    };
+    for (String date : dates) {
+      provider.resetAll();
+      provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(429).withHeader("Retry-After", date)));
+
+      IntegrationOutcome<JsonNode> out = f.guard(base).execute(request("k-date-" + date.length()).build(), sendCall());
+
+      assertThat(out).as(date).isInstanceOfSatisfying(IntegrationOutcome.RateLimited.class,
+          r -> assertThat(r.retryAfter()).isEqualTo(until));
+    }
+  }
+
+  @Test
   void executeWhenProviderSignalsShortThrottleThenWaitsItOutWithinTheCapAndAccepts() {
     // a provider-specific signal: 503 with X-Throttle-Ms, classified by the provider adapter
     sequence(aResponse().withStatus(503).withHeader("X-Throttle-Ms", "20"), okJson("{\"id\":\"msg-4\"}"));

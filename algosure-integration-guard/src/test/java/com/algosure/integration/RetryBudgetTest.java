@@ -145,4 +145,53 @@ class RetryBudgetTest {
     assertThat(RetryAfter.parse("Mon, 23 Nov 2026 09:00:00 GMT", now)).contains(now);
     assertThat(RetryAfter.parse("soon", now)).isEmpty();
   }
+
+  @Test
+  void retryAfterAcceptsTheObsoleteRfc850AndAsctimeDatesThatRfc9110RequiresRecipientsToAccept() {
+    Instant now = Instant.parse("2026-11-23T10:00:00Z");
+
+    assertThat(RetryAfter.parse("Monday, 23-Nov-26 10:01:00 GMT", now)).contains(now.plusSeconds(60));
+    assertThat(RetryAfter.parse("Tuesday, 24-Nov-26 09:00:00 GMT", now)).contains(now.plus(Duration.ofHours(23)));
+    assertThat(RetryAfter.parse("Mon Nov 23 10:01:00 2026", now)).contains(now.plusSeconds(60));
+    assertThat(RetryAfter.parse("Tue Nov 24 09:00:00 2026", now)).contains(now.plus(Duration.ofHours(23)));
+    assertThat(RetryAfter.parse("Tue Dec  1 09:00:00 2026", now)).contains(now.plusSeconds(86_400)); // capped
+    assertThat(RetryAfter.parse("monday, 23-nov-26 10:01:00 gmt", now)).contains(now.plusSeconds(60));
+    // RFC 9110's own examples, on their day
+    Instant then = Instant.parse("1994-11-06T08:00:00Z");
+    assertThat(RetryAfter.parse("Sunday, 06-Nov-94 08:49:37 GMT", then)).contains(Instant.parse("1994-11-06T08:49:37Z"));
+    assertThat(RetryAfter.parse("Sun Nov  6 08:49:37 1994", then)).contains(Instant.parse("1994-11-06T08:49:37Z"));
+    assertThat(RetryAfter.parse("Sun, 06 Nov 1994 08:49:37 GMT", then)).contains(Instant.parse("1994-11-06T08:49:37Z"));
+  }
+
+  @Test
+  void retryAfterRfc850YearMoreThanFiftyYearsAheadIsThePastCentury() {
+    Instant now = Instant.parse("2026-11-23T10:00:00Z");
+
+    // exactly 50 years ahead is still ahead (2076, a Monday): capped at a day
+    assertThat(RetryAfter.parse("Monday, 23-Nov-76 10:00:00 GMT", now)).contains(now.plusSeconds(86_400));
+    // a second more is the past century (1976, a Tuesday): already passed
+    assertThat(RetryAfter.parse("Tuesday, 23-Nov-76 10:00:01 GMT", now)).contains(now);
+    // the day names pin the year: 2076-11-23 10:00:01 is not a Tuesday, 1976-11-23 is not a Monday
+    assertThat(RetryAfter.parse("Monday, 23-Nov-76 10:00:01 GMT", now)).isEmpty();
+    assertThat(RetryAfter.parse("Tuesday, 23-Nov-76 10:00:00 GMT", now)).isEmpty();
+    // late in a century, a small two-digit year is the next century's: from 2094, 00 is 2100 (a Friday), not 2000
+    Instant late = Instant.parse("2094-01-01T00:00:00Z");
+    assertThat(RetryAfter.parse("Friday, 01-Jan-00 00:00:00 GMT", late)).contains(late.plusSeconds(86_400));
+    assertThat(RetryAfter.parse("Saturday, 01-Jan-00 00:00:00 GMT", late)).isEmpty();
+  }
+
+  @Test
+  void retryAfterRejectsMalformedObsoleteDates() {
+    Instant now = Instant.parse("1994-11-06T08:00:00Z");
+
+    assertThat(RetryAfter.parse("Monday, 06-Nov-94 08:49:37 GMT", now)).isEmpty(); // a Sunday
+    assertThat(RetryAfter.parse("Sunday, 31-Feb-94 08:49:37 GMT", now)).isEmpty();
+    assertThat(RetryAfter.parse("Sunday, 06-Nov-94 24:00:00 GMT", now)).isEmpty();
+    assertThat(RetryAfter.parse("Sunday, 06-Nov-94 08:49:37 UTC", now)).isEmpty();
+    assertThat(RetryAfter.parse("Sunday, 6-Nov-94 08:49:37 GMT", now)).isEmpty();
+    assertThat(RetryAfter.parse("Sun Nov 6 08:49:37 1994", now)).isEmpty(); // a one-digit day is padded with a space
+    assertThat(RetryAfter.parse("Sun Nov  6 08:49:37 94", now)).isEmpty();
+    assertThat(RetryAfter.parse("Sun Nov  6 08:49:37 1994 GMT", now)).isEmpty();
+    assertThat(RetryAfter.parse("Sun Nvb  6 08:49:37 1994", now)).isEmpty();
+  }
 }
