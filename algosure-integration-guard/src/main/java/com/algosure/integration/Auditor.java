@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds and records the guard's audit events: every event names tenant, organization, actor, provider,
  * action, idempotency key and correlation id; steps add the attempt, status, hashes and references. Never a
- * secret value or a body. A sink failure is logged (without the event's details) and reported to the
- * caller, whose {@link AuditFailurePolicy} decides.
+ * secret value or a body. A sink failure (anything it throws, a checked exception thrown sneakily or an
+ * {@link Error} included) is logged (without the event's details) and reported to the caller, whose
+ * {@link AuditFailurePolicy} decides.
  */
 final class Auditor {
 
@@ -67,7 +68,10 @@ final class Auditor {
     try {
       sink.record(e);
       return true;
-    } catch (RuntimeException ex) {
+    } catch (Exception | Error ex) {
+      // Host code: a checked exception thrown sneakily (Kotlin, Lombok's @SneakyThrows) or an Error (a sink
+      // recursing on a large event) is an audit failure like any other, for the failure policy to decide; let
+      // through, it would skip the step's outcome and the idempotency key's settlement.
       LOG.error("audit event {} of type {} could not be recorded: {}", e.id(), e.type(), ex.getClass().getName());
       return false;
     }

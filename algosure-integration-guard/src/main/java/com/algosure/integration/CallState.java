@@ -76,6 +76,14 @@ final class CallState<T> {
     return request.actorOrNull();
   }
 
+  /**
+   * @return whether the request may have reached the provider: an attempt reported it may have, or an
+   *     exchange was entered (whatever escapes after that cannot prove that nothing left)
+   */
+  boolean mayHaveSent() {
+    return maybeSent || attempts > 0;
+  }
+
   IntegrationOutcome<T> denied(OutcomeReason reason, String message) {
     return new IntegrationOutcome.Denied<>(request, reason, Optional.ofNullable(decision), message);
   }

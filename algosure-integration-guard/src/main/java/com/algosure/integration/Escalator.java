@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps evidence and hands unknown states to the owning domain; shared by the execution and validation
- * steps. A failing evidence store or escalation handler never turns the outcome into anything but what it
- * is (rejected or escalated).
+ * steps and by the guard's last resort ({@link #escaped}). A failing evidence store or escalation handler
+ * (whatever it throws: a checked exception thrown sneakily or an {@link Error} too) never turns the outcome
+ * into anything but what it is (rejected or escalated).
  */
 final class Escalator {
 
@@ -45,7 +46,7 @@ final class Escalator {
         return ref;
       }
       LOG.error("evidence store returned no reference for provider {} action {}", c.request.provider(), c.request.action());
-    } catch (RuntimeException ex) {
+    } catch (Exception | Error ex) { // host code: see escalate
       LOG.error("evidence store failed for provider {} action {}: {}", c.request.provider(), c.request.action(),
           ex.getClass().getName());
     }
@@ -62,7 +63,9 @@ final class Escalator {
     boolean delivered = true;
     try {
       handler.escalate(e);
-    } catch (RuntimeException ex) {
+    } catch (Exception | Error ex) {
+      // Host code. Errors too: the call's outcome is already decided (escalated), and an Error let through here
+      // would turn it into a guard failure and skip settling the idempotency key; a fatal Error recurs anyway.
       delivered = false;
       LOG.error("escalation handler failed for escalation {} (provider {}): {}", e.id(), e.provider(), ex.getClass().getName());
     }
@@ -73,5 +76,30 @@ final class Escalator {
         .detail("lastError", lastError)
         .detail("escalationDelivered", Boolean.toString(delivered)));
     return new IntegrationOutcome.Escalated<>(c.request, reason, e.id(), evidenceRef, c.attempts);
+  }
+
+  /**
+   * The outcome of a call from which something escaped the steps (a bug, or host code throwing where the
+   * guard does not expect it): once the request may have been sent, the provider may have acted, so the state
+   * is unknown and escalated, with the response as evidence if there was one; before that, nothing was sent
+   * and the call failed. Never throws.
+   *
+   * @param thrown what escaped
+   */
+  <T> IntegrationOutcome<T> escaped(CallState<T> c, Throwable thrown) {
+    String error = "guard failure: " + thrown.getClass().getName();
+    if (!c.mayHaveSent()) {
+      return new IntegrationOutcome.Failed<>(c.request, OutcomeReason.GUARD_FAILURE, c.attempts, 0,
+          "the guard failed unexpectedly (" + thrown.getClass().getSimpleName() + ") before anything was sent");
+    }
+    try {
+      return escalate(c, OutcomeReason.UNKNOWN_STATE, error, c.response);
+    } catch (Exception | Error e) {
+      // escalate never throws for host code; this is the guard itself failing twice (out of memory, say)
+      LOG.error("escalation failed for provider {} action {}: {}", c.request.provider(), c.request.action(),
+          e.getClass().getName());
+      return new IntegrationOutcome.Escalated<>(c.request, OutcomeReason.UNKNOWN_STATE, AuditIds.next(),
+          "evidence-not-kept", c.attempts);
+    }
   }
 }

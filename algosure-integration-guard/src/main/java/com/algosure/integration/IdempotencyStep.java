@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  *       the key was completed with, answering this duplicate's request);
  *   <li>claimed: the call runs; an accepted, rejected or escalated outcome completes the key (an escalated
  *       one keeps it reserved, so a resubmission never blindly sends again); anything that had no effect
- *       (denied, rate limited, failed) releases it, so the caller can resubmit.
+ *       (denied, rate limited, failed) releases it, so the caller can resubmit;
+ *   <li>whatever escapes the later steps (a bug, or host code throwing anything, an {@link Error} or a checked
+ *       exception thrown sneakily included) is answered here, by {@link Escalator#escaped}: escalated (and the
+ *       key completed) once the request may have been sent, failed (and the key released) before.
  * </ul>
  */
 final class IdempotencyStep implements GuardStep {
@@ -31,10 +34,12 @@ final class IdempotencyStep implements GuardStep {
 
   private final IdempotencyStore store;
   private final Auditor auditor;
+  private final Escalator escalator;
 
-  IdempotencyStep(IdempotencyStore store, Auditor auditor) {
+  IdempotencyStep(IdempotencyStore store, Auditor auditor, Escalator escalator) {
     this.store = store;
     this.auditor = auditor;
+    this.escalator = escalator;
   }
 
   @Override
@@ -88,15 +93,28 @@ final class IdempotencyStep implements GuardStep {
     }
     c.idempotencyKey = key;
     c.owner = owner;
-    IntegrationOutcome<T> outcome = c.proceed();
-    settle(c, key, owner, outcome, policy.idempotencyTtl());
+    IntegrationOutcome<T> outcome = null;
+    try {
+      outcome = c.proceed();
+    } catch (Exception | Error e) {
+      // Whatever escapes the later steps (a bug, or host code throwing where no step expects it, a checked
+      // exception thrown sneakily or an Error included) is answered here, where the key is held: escalated once
+      // the request may have been sent, failed before. Errors too, because the key must be settled either way.
+      LOG.error("integration guard failed for provider {} action {}: {}", policy.provider(), c.request.action(),
+          e.getClass().getName(), e);
+      outcome = escalator.escaped(c, e);
+    } finally {
+      // settled even if something escapes escaped() itself: the key never stays held for its whole TTL by a
+      // call that is over, unless the call may have had an effect and there is no outcome to complete it with
+      settle(c, key, owner, outcome, policy.idempotencyTtl());
+    }
     return outcome;
   }
 
   private @org.jspecify.annotations.Nullable ClaimResult claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
     try {
       return store.claim(key, fingerprint, owner, ttl);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // host code (the store), sneaky checked exceptions included: nothing is sent
       LOG.warn("idempotency store failed to claim a key for provider {}: {}", key.provider(), e.getClass().getName());
       return null;
     }
@@ -111,7 +129,7 @@ final class IdempotencyStep implements GuardStep {
       return first == null ? Optional.empty() : first;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // host code (the store), sneaky checked exceptions included
       LOG.warn("idempotency store failed while waiting for provider {}: {}", key.provider(), e.getClass().getName());
     }
     return Optional.empty();
@@ -132,18 +150,31 @@ final class IdempotencyStep implements GuardStep {
     return new IntegrationOutcome.Duplicate<>(c.request, OutcomeReason.DUPLICATE_COMPLETED, first);
   }
 
-  private void settle(CallState<?> c, IdempotencyKey key, String owner, IntegrationOutcome<?> outcome, Duration ttl) {
-    IntegrationOutcome.Kind kind = outcome.kind();
+  /**
+   * Completes the key with an outcome that may have had an effect (accepted, escalated, or rejected after
+   * sending), so duplicates replay it; releases it when nothing was sent, so the caller can resubmit. Without
+   * an outcome (something escaped even the guard's last resort) the key is released only if nothing may have
+   * been sent, and otherwise stays reserved until its TTL: a duplicate gets IN_PROGRESS, never a second effect.
+   */
+  private void settle(CallState<?> c, IdempotencyKey key, String owner, @org.jspecify.annotations.Nullable
+      IntegrationOutcome<?> outcome, Duration ttl) {
+    if (outcome == null && c.mayHaveSent()) {
+      LOG.error("idempotency key for provider {} stays reserved until its TTL: the call may have been sent and "
+          + "ended without an outcome", key.provider());
+      return;
+    }
+    IntegrationOutcome.Kind kind = outcome == null ? IntegrationOutcome.Kind.FAILED : outcome.kind();
     boolean effect = kind == IntegrationOutcome.Kind.ACCEPTED || kind == IntegrationOutcome.Kind.ESCALATED
         || (kind == IntegrationOutcome.Kind.REJECTED && c.attempts > 0);
     try {
       // the key keeps what a replay shows, never the request and its payload
-      boolean done = effect ? store.complete(key, owner, StoredOutcome.of(outcome), ttl) : store.release(key, owner);
+      boolean done = effect && outcome != null ? store.complete(key, owner, StoredOutcome.of(outcome), ttl)
+          : store.release(key, owner);
       if (!done) {
         LOG.warn("idempotency key for provider {} was no longer held by this call when it {}; it expires by its TTL",
             key.provider(), effect ? "completed" : "released");
       }
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) { // host code (the store), sneaky checked exceptions included
       // the key stays reserved until its TTL: a duplicate gets IN_PROGRESS, never a second effect
       LOG.warn("idempotency store failed to {} a key for provider {}: {}", effect ? "complete" : "release",
           key.provider(), e.getClass().getName());

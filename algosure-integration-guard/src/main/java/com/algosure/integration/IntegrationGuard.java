@@ -78,6 +78,7 @@ public final class IntegrationGuard {
   private final HttpClient httpClient;
   private final TransportPolicy transport;
   private final Executor asyncExecutor;
+  private final Escalator escalator;
 
   private IntegrationGuard(Builder b) {
     this.clock = b.clock;
@@ -89,6 +90,7 @@ public final class IntegrationGuard {
     b.providers.forEach((id, policy) -> p.put(id, new ProviderRuntime(policy, b.clock, auditor, client)));
     this.providers = Map.copyOf(p);
     Escalator escalator = new Escalator(b.evidence, b.escalations, b.clock, auditor);
+    this.escalator = escalator;
     this.asyncExecutor = b.asyncExecutor != null ? b.asyncExecutor : DefaultExecutor.INSTANCE;
     SecretsStep secrets = new SecretsStep(b.secrets, b.clock, auditor);
     // The order of the steps, in one place.
@@ -99,7 +101,7 @@ public final class IntegrationGuard {
       new ConsentStep(b.consents, b.clock, auditor),
       new TransportStep(b.transport, auditor),
       new RateLimitStep(b.rateLimits, b.clock, auditor),
-      new IdempotencyStep(b.idempotency, auditor),
+      new IdempotencyStep(b.idempotency, auditor, escalator),
       secrets,
       new ResilientExecutionStep(b.rateLimits, b.correlationHeader, b.clock, b.ticker, auditor, escalator, secrets),
       new ResponseValidationStep(auditor, escalator),
@@ -112,7 +114,10 @@ public final class IntegrationGuard {
   }
 
   /**
-   * Runs one call through the guard. Never throws for a provider's, an SPI's or the network's failure.
+   * Runs one call through the guard. Never throws for a provider's, an SPI's or the network's failure, nor
+   * for anything the host's code (validator, audit sink, escalation handler, evidence store, classification)
+   * throws: what escapes the steps after the request may have been sent is {@link IntegrationOutcome.Escalated}
+   * (unknown state, evidence kept), and before that {@link IntegrationOutcome.Failed} ({@code GUARD_FAILURE}).
    *
    * @param request the request
    * @param call how to call the provider and validate its answer
@@ -126,12 +131,15 @@ public final class IntegrationGuard {
     CallState<T> c = new CallState<>(request, call, steps);
     try {
       return c.proceed();
-    } catch (RuntimeException | Error e) {
-      // steps never throw for expected failures; this is a bug, and must still not escape or accept
+    } catch (Exception | Error e) {
+      // Steps never throw for expected failures: this is a bug, or host code throwing where no step expects it
+      // (a checked exception thrown sneakily included). It must still not escape or accept, and once the request
+      // may have been sent it is an unknown state (escalated), never a failure a caller would resubmit. Errors
+      // too: a call whose request may have left must be answered and escalated even then. (A call with an
+      // idempotency key is answered, and its key settled, by the idempotency step; this is for the rest.)
       LOG.error("integration guard failed for provider {} action {}: {}", request.provider(), request.action(),
           e.getClass().getName(), e);
-      return new IntegrationOutcome.Failed<>(request, OutcomeReason.GUARD_FAILURE, c.attempts, 0,
-          "the guard failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+      return escalator.escaped(c, e);
     }
   }
 

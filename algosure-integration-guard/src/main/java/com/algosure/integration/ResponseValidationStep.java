@@ -8,7 +8,9 @@ import java.util.Map;
  * Step 10 (last): the call's validator turns the provider's successful response into a value. An invalid
  * response is rejected, audited, and kept as evidence; nothing from it becomes a fact. A valid one becomes
  * an accepted fact, audited with the fields the validator marks safe; if that audit fails under a
- * fail-closed policy the call is escalated (the provider acted, but the fact is not on record).
+ * fail-closed policy the call is escalated (the provider acted, but the fact is not on record). A validator
+ * that throws anything (an {@link Error} or a checked exception thrown sneakily included) or returns null
+ * rejects the response.
  */
 final class ResponseValidationStep implements GuardStep {
 
@@ -35,7 +37,11 @@ final class ResponseValidationStep implements GuardStep {
     } catch (InvalidPayloadException e) {
       v = null;
       problem = e.getMessage();
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) {
+      // Host code, whose contract is that throwing anything rejects the payload: a checked exception thrown
+      // sneakily, and Errors too, such as the StackOverflowError of a recursive validator on a deeply nested
+      // answer. The answer is then rejected with its evidence kept; let through, the Error would make the
+      // call a guard failure, although the provider answered 2xx and may have acted.
       v = null;
       problem = "the validator failed (" + e.getClass().getSimpleName() + ")";
     }

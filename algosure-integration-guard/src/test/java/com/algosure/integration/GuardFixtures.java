@@ -134,6 +134,17 @@ public final class GuardFixtures {
         .jsonPayload(Map.of("to", "bob@example.com", "subject", "hello"));
   }
 
+  /**
+   * Throws any throwable without declaring it, as Kotlin code or Lombok's {@code @SneakyThrows} does: host code
+   * the guard calls can throw a checked exception its interface does not declare.
+   *
+   * @return never: declared so that callers can write {@code throw sneakyThrow(e)}
+   */
+  @SuppressWarnings("unchecked")
+  public static <E extends Throwable> RuntimeException sneakyThrow(Throwable t) throws E {
+    throw (E) t;
+  }
+
   /** The mail provider's send call: POST messages with the API key as bearer token, a JSON answer with an id. */
   public static ProviderCall<JsonNode> sendCall() {
     return ProviderCall.post("messages",

@@ -566,6 +566,188 @@ class IntegrationGuardPolicyTest {
     assertThat(((IntegrationOutcome.Rejected<JsonNode>) out).evidenceRef()).isPresent();
   }
 
+  /** A call whose exchange answers 200 in process, counted, and whose classification of a response throws. */
+  private ProviderCall<JsonNode> classifyingBadly(Throwable thrown) {
+    return new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) {
+        exchanges.incrementAndGet();
+        return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return JsonValidator.builder().require("id", JsonType.STRING).build();
+      }
+
+      @Override
+      public Classification classify(ProviderResponse response, Instant now) {
+        throw GuardFixtures.sneakyThrow(thrown);
+      }
+    };
+  }
+
+  @Test
+  void executeWhenTheValidatorThrowsAnErrorAfterA2xxThenRejectedWithEvidenceAndTheKeyIsNotStranded() {
+    ProviderCall<JsonNode> overflowing = ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
+    }, payload -> {
+      throw new StackOverflowError();
+    });
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-v-error").build(), overflowing);
+    IntegrationOutcome<JsonNode> again = guard().execute(request("k-v-error").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID);
+    assertThat(((IntegrationOutcome.Rejected<JsonNode>) out).evidenceRef()).isPresent()
+        .hasValueSatisfying(ref -> assertThat(ref).isNotEqualTo("evidence-not-kept"));
+    assertThat(((IntegrationOutcome.Rejected<JsonNode>) out).message()).contains("StackOverflowError");
+    // the key completed with the rejection: the resubmission replays it, never IN_PROGRESS for the key's TTL
+    assertThat(again.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(((IntegrationOutcome.Duplicate<JsonNode>) again).first()).hasValueSatisfying(
+        first -> assertThat(first.reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID));
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
+  void executeWhenTheValidatorThrowsACheckedExceptionSneakilyThenRejectedWithEvidence() {
+    ProviderCall<JsonNode> sneaky = ProviderCall.of(ctx -> ProviderResponse.of(200, Map.of(), new byte[] {1}), payload -> {
+      throw GuardFixtures.sneakyThrow(new IOException("parser broke"));
+    });
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-v-sneaky").build(), sneaky);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID);
+    assertThat(((IntegrationOutcome.Rejected<JsonNode>) out).evidenceRef()).isPresent();
+    assertThat(f.evidence.size()).isEqualTo(1);
+  }
+
+  @Test
+  void executeWhenClassifyingA2xxThrowsAnErrorThenEscalatedWithEvidenceAndTheKeyCompleted() {
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-cl-error").build(), classifyingBadly(new StackOverflowError()));
+    IntegrationOutcome<JsonNode> again = guard().execute(request("k-cl-error").build(), ok);
+
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.ESCALATED); // the provider answered: it may have acted
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(f.escalations.escalations()).singleElement()
+        .satisfies(e -> assertThat(e.lastError()).isEqualTo("guard failure: java.lang.StackOverflowError"));
+    assertThat(((IntegrationOutcome.Escalated<JsonNode>) out).evidenceRef()).isNotEqualTo("evidence-not-kept");
+    assertThat(again.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(((IntegrationOutcome.Duplicate<JsonNode>) again).first()).hasValueSatisfying(
+        first -> assertThat(first.kind()).isEqualTo(IntegrationOutcome.Kind.ESCALATED));
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
+  void executeWhenClassifyingA2xxThrowsACheckedExceptionSneakilyThenEscalatedAndTheKeyCompleted() {
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-cl-sneaky").build(),
+        classifyingBadly(new IOException("adapter broke")));
+    IntegrationOutcome<JsonNode> again = guard().execute(request("k-cl-sneaky").build(), ok);
+
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.ESCALATED);
+    assertThat(again.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
+  void executeWithoutAKeyWhenClassifyingA2xxThrowsAnErrorThenEscalatedNotFailed() {
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider(PROVIDER).action(SEND).build();
+
+    IntegrationOutcome<JsonNode> out = f.guard(BASE, p -> p.requireIdempotencyKey(false))
+        .execute(r, classifyingBadly(new StackOverflowError()));
+
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.ESCALATED);
+    assertThat(f.escalations.escalations()).hasSize(1);
+  }
+
+  @Test
+  void executeWhenTheSecretStoreThrowsAnErrorThenFailedNothingSentAndTheKeyReleased() {
+    AtomicInteger lookups = new AtomicInteger();
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).idempotencyStore(f.idempotency).secrets((ref, now) -> {
+          if (lookups.incrementAndGet() == 1) {
+            throw new StackOverflowError();
+          }
+          return f.secrets.resolve(ref, now);
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-st-error").build(), ok);
+    IntegrationOutcome<JsonNode> again = guard.execute(request("k-st-error").build(), ok);
+
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.FAILED);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.GUARD_FAILURE);
+    assertThat(again.accepted()).isTrue(); // the key was released, not held for its TTL
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
+  void executeWhenAConsentRegistryThrowsACheckedExceptionSneakilyThenFailedNotThrown() {
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).secrets(f.secrets).consents((query, now) -> {
+          throw GuardFixtures.sneakyThrow(new IOException("directory down"));
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-cr-sneaky").build(), ok);
+
+    assertThat(out.accepted()).isFalse();
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheEscalationHandlerAndEvidenceStoreThrowCheckedExceptionsSneakilyThenStillEscalated() {
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(f.secrets)
+        .evidence(e -> {
+          throw GuardFixtures.sneakyThrow(new IOException("disk full"));
+        })
+        .escalations(e -> {
+          throw GuardFixtures.sneakyThrow(new IOException("workflow down"));
+        }).build();
+    ProviderCall<JsonNode> reset = ProviderCall.of(ctx -> {
+      throw new IOException("reset");
+    }, JsonValidator.builder().build());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-eh-sneaky").build(), reset);
+
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.ESCALATED);
+    assertThat(((IntegrationOutcome.Escalated<JsonNode>) out).evidenceRef()).isEqualTo("evidence-not-kept");
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_ESCALATED)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("escalationDelivered", "false"));
+  }
+
+  @Test
+  void executeWhenTheAuditSinkThrowsACheckedExceptionSneakilyThenItIsAnAuditFailureAndNothingIsSent() {
+    IntegrationGuard guard = base()
+        .consents(f.consents).secrets(f.secrets)
+        .auditSink(e -> {
+          if (e.type() == AuditEventType.INTEGRATION_REQUEST) {
+            throw GuardFixtures.sneakyThrow(new IOException("audit store down"));
+          }
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-au-sneaky").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.AUDIT_FAILED);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheAcceptedFactsAuditThrowsAnErrorThenEscalatedNotFailed() {
+    IntegrationGuard guard = base()
+        .consents(f.consents).secrets(f.secrets).escalations(f.escalations)
+        .auditSink(e -> {
+          if (e.type() == AuditEventType.ACCEPTED_FACT) {
+            throw new StackOverflowError();
+          }
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-fact-error").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.FACT_NOT_AUDITED);
+    assertThat(f.escalations.escalations()).hasSize(1);
+  }
+
   @Test
   void executeWhenTheRequestCannotBeAuditedThenItIsNotSent() {
     IntegrationGuard guard = base()
