@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Step 7: claims the idempotency key (tenant + provider + action + caller's key) with the request's
- * fingerprint, so a call, its retries and its duplicates have at most one effect.
+ * {@linkplain IntegrationRequest#fingerprint() fingerprint} (payload, content type, endpoint override), so a
+ * call, its retries and its duplicates have at most one effect.
  *
  * <ul>
  *   <li>another fingerprint under the key: {@code REJECTED (IDEMPOTENCY_KEY_REUSED)};
@@ -65,7 +66,7 @@ final class IdempotencyStep implements GuardStep {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.IDEMPOTENCY_KEY_REUSED)
           .detail("fingerprint", c.request.fingerprint()));
       return c.rejected(OutcomeReason.IDEMPOTENCY_KEY_REUSED, null, "idempotency key '" + callerKey
-          + "' was used before with another payload: use a new key for a new request");
+          + "' was used before with another request (payload, content type or endpoint): use a new key for a new request");
     }
     if (claim instanceof ClaimResult.InFlight) {
       Optional<Object> first = awaitFirst(key, policy.duplicateWait());

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>consent: a valid consent of the action's scope, asked on every call;
  *   <li>transport: an {@code https} endpoint (TLS 1.2+), checked before any network I/O;
  *   <li>rate limit: a key the provider paused stops the call, with the instant to resubmit at;
- *   <li>idempotency: the key is claimed with the payload's fingerprint; duplicates never call again;
+ *   <li>idempotency: the key is claimed with the request's fingerprint (payload, content type, endpoint
+ *       override); duplicates never call again;
  *   <li>secrets: the provider's secrets, by reference, for this call, audited by reference;
  *   <li>resilient execution: Failsafe retry (bounded, backoff with jitter, retry budget) around circuit
  *       breaker around a per-attempt rate-limit permit around a per-attempt timeout;

@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The provider and the action are required when building; a missing tenant or actor is not a build
  * error but a {@link IntegrationOutcome.Denied} at execution, because they come from run-time context.
- * The payload is kept as the exact bytes that will be sent; its {@linkplain #fingerprint() fingerprint}
- * is the SHA-256 of those bytes (for {@link Builder#jsonPayload(Object)}, of the canonical JSON with
- * sorted keys).
+ * The payload is kept as the exact bytes that will be sent (for {@link Builder#jsonPayload(Object)}, the
+ * canonical JSON with sorted keys). The request's {@linkplain #fingerprint() fingerprint}, which the
+ * idempotency key is claimed with, covers everything of the request that changes what is sent: the payload,
+ * its content type and the endpoint override.
  *
  * <p>Immutable and thread-safe. {@link #toString()} shows ids and the payload's size, never the payload.
  *
@@ -54,13 +55,13 @@ public final class IntegrationRequest {
     this.resource = b.resource;
     this.idempotencyKey = b.idempotencyKey;
     this.payload = b.payload == null ? new byte[0] : b.payload;
-    this.contentType = b.contentType == null ? "application/octet-stream" : b.contentType;
-    this.fingerprint = Payloads.fingerprint(this.payload);
+    this.contentType = b.contentType == null ? Payloads.NO_PAYLOAD : b.contentType;
     this.consentSubject = b.consentSubject;
     this.correlationId = b.correlationId;
     this.approvalId = b.approvalId;
     this.task = b.task;
     this.endpoint = b.endpoint;
+    this.fingerprint = Payloads.fingerprint(this.payload, this.contentType, this.endpoint);
   }
 
   /** @return a new builder */
@@ -122,7 +123,29 @@ public final class IntegrationRequest {
     return contentType;
   }
 
-  /** @return {@code sha256:} and the hex SHA-256 of the payload bytes */
+  /**
+   * The fingerprint the idempotency key is claimed with: a key reused with another fingerprint is rejected
+   * ({@code IDEMPOTENCY_KEY_REUSED}), and one used again with the same fingerprint replays the first outcome
+   * without sending.
+   *
+   * <p>It covers every part of the request that changes what the guard sends: the payload bytes, their content
+   * type and the {@linkplain #endpoint() endpoint override} (as written: {@code https://A.example/} and
+   * {@code https://a.example/} differ). It does not cover what only decides whether the call may run (actor,
+   * organization, resource, consent subject, approval, task; tenant, provider and action scope the key itself),
+   * nor the correlation id, which traces each submission. Nor can it cover what the {@link ProviderCall} adds:
+   * its method and path, or headers and a body it builds itself. <b>A call whose provider call builds the path
+   * (or anything else it sends) from data outside the request, such as {@code ProviderCall.http("DELETE",
+   * "items/" + id, ...)}, must put that data in the request (in the payload or the endpoint) or use a distinct
+   * idempotency key for each target</b>: otherwise a second target under the same key replays the first
+   * target's outcome and is never sent.
+   *
+   * <p>The form is {@code sha256:} and 64 lowercase hex digits. For a request without an endpoint override
+   * whose payload is JSON ({@code application/json}) or absent, it is the SHA-256 of the payload bytes alone,
+   * as before; for any other request, the SHA-256 of an unambiguous encoding of content type, endpoint and
+   * payload, which never equals the input of another request.
+   *
+   * @return {@code sha256:} and the hex SHA-256 of the request's fingerprint input
+   */
   public String fingerprint() {
     return fingerprint;
   }

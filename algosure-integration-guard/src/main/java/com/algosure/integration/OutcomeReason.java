@@ -57,7 +57,7 @@ public enum OutcomeReason {
   RESPONSE_INVALID(IntegrationOutcome.Kind.REJECTED),
   /** The provider's response body was over the size limit; evidence kept. */
   RESPONSE_TOO_LARGE(IntegrationOutcome.Kind.REJECTED),
-  /** The idempotency key was used before with another payload. */
+  /** The idempotency key was used before with another request (another payload, content type or endpoint override). */
   IDEMPOTENCY_KEY_REUSED(IntegrationOutcome.Kind.REJECTED),
   /** The provider requires an idempotency key and the request has none. */
   IDEMPOTENCY_KEY_MISSING(IntegrationOutcome.Kind.REJECTED),

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.jspecify.annotations.Nullable;
 
 /** Canonical JSON, hashes and hex; internal. */
 final class Payloads {
@@ -19,6 +21,13 @@ final class Payloads {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] PREFIX = "sha256:".getBytes(StandardCharsets.ISO_8859_1);
   private static final ThreadLocal<Sha256> SHA256 = ThreadLocal.withInitial(Sha256::new);
+  /** The content type of {@link IntegrationRequest.Builder#jsonPayload}. */
+  static final String JSON = "application/json";
+  /** The content type of a request without a payload. */
+  static final String NO_PAYLOAD = "application/octet-stream";
+  /** The first byte of every framed fingerprint input; never the first byte of UTF-8 text, so never of JSON. */
+  private static final byte FRAMED = (byte) 0xff;
+  private static final byte FRAMED_VERSION = 1;
 
   private Payloads() {}
 
@@ -31,6 +40,41 @@ final class Payloads {
     }
   }
 
+  /**
+   * A request's fingerprint: {@code sha256:} and the hex SHA-256 of one of two inputs, which no two different
+   * requests share.
+   *
+   * <ul>
+   *   <li>Plain (the usual request, hashed as before this input had a second form): the payload bytes alone, for
+   *       a request without an endpoint override whose payload is JSON (content type exactly
+   *       {@code application/json}; its first byte is not {@code 0xff}, which JSON text never starts with) or
+   *       absent (empty, content type {@code application/octet-stream}, the builder's default).
+   *   <li>Framed (anything else): {@code 0xff}, the version {@code 0x01}; the content type as a 4-byte big-endian
+   *       count of UTF-16 units and the units, big-endian; {@code 0x00} if there is no endpoint override, else
+   *       {@code 0x01} and the override's {@link URI#toString()} in the same way; the payload as a 4-byte
+   *       big-endian length and the bytes.
+   * </ul>
+   *
+   * <p>A framed input starts with {@code 0xff}; a plain one is empty or starts with another byte; two plain
+   * inputs of different requests differ in their payload (the only empty one is the request without a
+   * payload); a framed input is read back field by field. So the plain request costs one hash of its payload
+   * and no allocation beyond the text, as it did.
+   */
+  static String fingerprint(byte[] payload, String contentType, @Nullable URI endpoint) {
+    boolean plain = endpoint == null && (payload.length == 0
+        ? NO_PAYLOAD.equals(contentType)
+        : payload[0] != FRAMED && JSON.equals(contentType));
+    if (plain) {
+      return fingerprint(payload);
+    }
+    Sha256 sha = SHA256.get();
+    byte[] text = new byte[PREFIX.length + 64];
+    System.arraycopy(PREFIX, 0, text, 0, PREFIX.length);
+    hex(sha.digestFramed(payload, contentType, endpoint == null ? null : endpoint.toString()), text, PREFIX.length);
+    return new String(text, StandardCharsets.ISO_8859_1);
+  }
+
+  /** @return {@code sha256:} and the hex SHA-256 of the bytes */
   static String fingerprint(byte[] payload) {
     Sha256 sha = SHA256.get();
     byte[] text = new byte[PREFIX.length + 64];
@@ -78,6 +122,49 @@ final class Payloads {
     /** @return the hash in this thread's buffer, valid until the thread's next hash */
     byte[] digest(byte[] bytes) {
       digest.update(bytes);
+      return finish();
+    }
+
+    /** @return the hash of a framed fingerprint input (see {@link Payloads#fingerprint(byte[], String, URI)}) */
+    byte[] digestFramed(byte[] payload, String contentType, @Nullable String endpoint) {
+      try {
+        digest.update(FRAMED);
+        digest.update(FRAMED_VERSION);
+        units(contentType);
+        if (endpoint == null) {
+          digest.update((byte) 0);
+        } else {
+          digest.update((byte) 1);
+          units(endpoint);
+        }
+        int32(payload.length);
+        digest.update(payload);
+      } catch (RuntimeException | Error e) {
+        digest.reset(); // never leave half an input for the thread's next hash
+        throw e;
+      }
+      return finish();
+    }
+
+    /** A text as its count of UTF-16 units and the units, big-endian: exact for any string, and no allocation. */
+    private void units(String s) {
+      int n = s.length();
+      int32(n);
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        digest.update((byte) (c >>> 8));
+        digest.update((byte) c);
+      }
+    }
+
+    private void int32(int v) {
+      digest.update((byte) (v >>> 24));
+      digest.update((byte) (v >>> 16));
+      digest.update((byte) (v >>> 8));
+      digest.update((byte) v);
+    }
+
+    private byte[] finish() {
       try {
         digest.digest(out, 0, out.length); // also resets the digest for the next use
       } catch (DigestException e) {

@@ -8,6 +8,7 @@ import com.algosure.integration.inbound.CallbackRegistration;
 import com.algosure.integration.inbound.StandardWebhooksVerifier;
 import com.algosure.integration.spi.RateLimit;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,93 @@ class BuildersTest {
 
     assertThat(a.fingerprint()).isEqualTo(b.fingerprint()).startsWith("sha256:");
     assertThat(a.toString()).doesNotContain("\"a\"").contains("payload=13 bytes");
+  }
+
+  private static IntegrationRequest.Builder mail() {
+    return IntegrationRequest.builder().provider("p").action("a:b").idempotencyKey("k-1");
+  }
+
+  /** The framed fingerprint input as IntegrationRequest#fingerprint() documents it, written independently. */
+  private static byte[] framed(byte[] payload, String contentType, URI endpoint) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 + 4 + 2 * contentType.length() + 1
+        + (endpoint == null ? 0 : 4 + 2 * endpoint.toString().length()) + 4 + payload.length);
+    b.put((byte) 0xff).put((byte) 1);
+    b.putInt(contentType.length()).put(contentType.getBytes(StandardCharsets.UTF_16BE));
+    if (endpoint == null) {
+      b.put((byte) 0);
+    } else {
+      b.put((byte) 1).putInt(endpoint.toString().length()).put(endpoint.toString().getBytes(StandardCharsets.UTF_16BE));
+    }
+    b.putInt(payload.length).put(payload);
+    return b.array();
+  }
+
+  private static String sha256(byte[] input) throws Exception {
+    return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(input));
+  }
+
+  @Test
+  void requestFingerprintCoversTheEndpointOverrideSoTheSameKeyAndPayloadForAnotherEndpointIsAnotherRequest() throws Exception {
+    URI other = URI.create("https://tenant-own.example/v1/");
+    IntegrationRequest plain = mail().jsonPayload(Map.of("to", "bob")).build();
+    IntegrationRequest overridden = mail().jsonPayload(Map.of("to", "bob")).endpoint(other).build();
+    IntegrationRequest elsewhere = mail().jsonPayload(Map.of("to", "bob")).endpoint(URI.create("https://tenant-own.example/v2/")).build();
+
+    assertThat(overridden.fingerprint()).isNotEqualTo(plain.fingerprint()).isNotEqualTo(elsewhere.fingerprint())
+        .matches("sha256:[0-9a-f]{64}")
+        .isEqualTo(sha256(framed(plain.payload(), "application/json", other)));
+    assertThat(mail().jsonPayload(Map.of("to", "bob")).endpoint(other).build().fingerprint()).isEqualTo(overridden.fingerprint());
+  }
+
+  @Test
+  void requestFingerprintCoversTheContentTypeThatIsSentWithThePayload() throws Exception {
+    byte[] bytes = "to=bob".getBytes(StandardCharsets.UTF_8);
+    IntegrationRequest form = mail().payload(bytes, "application/x-www-form-urlencoded").build();
+    IntegrationRequest text = mail().payload(bytes, "text/plain").build();
+    IntegrationRequest json = mail().payload(bytes, "application/json").build();
+
+    assertThat(form.fingerprint()).isNotEqualTo(text.fingerprint()).isNotEqualTo(json.fingerprint())
+        .isEqualTo(sha256(framed(bytes, "application/x-www-form-urlencoded", null)));
+    assertThat(json.fingerprint()).isEqualTo(sha256(bytes)); // JSON without an override: the payload's hash, as before
+  }
+
+  @Test
+  void requestFingerprintOfTheUsualRequestIsStillTheHashOfItsPayloadAlone() throws Exception {
+    IntegrationRequest json = mail().jsonPayload(Map.of("to", "bob")).build();
+    IntegrationRequest none = mail().build();
+
+    assertThat(json.fingerprint()).isEqualTo(sha256(json.payload()));
+    assertThat(none.fingerprint()).isEqualTo(sha256(new byte[0]));
+    assertThat(mail().payload(new byte[0], "application/json").build().fingerprint()).isNotEqualTo(none.fingerprint());
+  }
+
+  @Test
+  void requestFingerprintInputsAreUnambiguous() {
+    URI other = URI.create("https://tenant-own.example/v1/");
+    byte[] payload = "{\"to\":\"bob\"}".getBytes(StandardCharsets.UTF_8);
+    IntegrationRequest overridden = mail().payload(payload, "application/json").endpoint(other).build();
+    // a request whose payload is the other's framed input: hashed framed itself (it starts with 0xff), so not equal
+    IntegrationRequest mimic = mail().payload(framed(payload, "application/json", other), "application/json").build();
+    // the boundary between fields cannot move: endpoint ".../v1/x" + payload "y" is not endpoint ".../v1/" + "xy"
+    IntegrationRequest a = mail().payload("y".getBytes(StandardCharsets.UTF_8), "text/plain")
+        .endpoint(URI.create("https://tenant-own.example/v1/x")).build();
+    IntegrationRequest b = mail().payload("xy".getBytes(StandardCharsets.UTF_8), "text/plain").endpoint(other).build();
+    IntegrationRequest c = mail().payload("y".getBytes(StandardCharsets.UTF_8), "text/plainhttps://tenant-own.example/v1/x").build();
+
+    assertThat(mimic.fingerprint()).isNotEqualTo(overridden.fingerprint());
+    assertThat(a.fingerprint()).isNotEqualTo(b.fingerprint()).isNotEqualTo(c.fingerprint());
+  }
+
+  @Test
+  void requestFingerprintsMadeOnOneThreadDoNotLeakIntoEachOther() throws Exception {
+    // the thread's digest is shared by both forms: a framed hash must leave it clean for the next plain one
+    URI other = URI.create("https://tenant-own.example/v1/");
+    byte[] payload = "{\"to\":\"bob\"}".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 3; i++) {
+      assertThat(mail().payload(payload, "application/json").endpoint(other).build().fingerprint())
+          .isEqualTo(sha256(framed(payload, "application/json", other)));
+      assertThat(mail().payload(payload, "application/json").build().fingerprint()).isEqualTo(sha256(payload));
+    }
   }
 
   @Test

@@ -615,6 +615,38 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenSameKeyAndPayloadGoToAnotherEndpointThenRejectedAsKeyReuseNotReplayedAndNothingSent() {
+    answer(200, "{\"id\":\"msg-first\"}");
+    provider.stubFor(post("/v2/messages").willReturn(okJson("{\"id\":\"msg-other\"}")));
+    IntegrationGuard guard = f.guard(base);
+    URI other = URI.create(base + "/v2/");
+    guard.execute(request("k-target").build(), sendCall());
+
+    IntegrationOutcome<JsonNode> elsewhere = guard.execute(request("k-target").endpoint(other).build(), sendCall());
+
+    assertThat(elsewhere.reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_KEY_REUSED);
+    assertThat(elsewhere.value()).isEmpty();
+    provider.verify(exactly(0), postRequestedFor(urlEqualTo("/v2/messages")));
+    assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
+  void executeWhenAnEndpointOverrideIsResubmittedThenItsOwnFirstOutcomeIsReplayed() {
+    provider.stubFor(post("/v2/messages").willReturn(okJson("{\"id\":\"msg-other\"}")));
+    IntegrationGuard guard = f.guard(base);
+    URI other = URI.create(base + "/v2/");
+
+    IntegrationOutcome<JsonNode> first = guard.execute(request("k-own").endpoint(other).build(), sendCall());
+    IntegrationOutcome<JsonNode> again = guard.execute(request("k-own").endpoint(other).build(), sendCall());
+
+    assertThat(first.accepted()).isTrue();
+    assertThat(again.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(((IntegrationOutcome.Duplicate<JsonNode>) again).first().flatMap(IntegrationOutcome::value).orElseThrow()
+        .get("id").asText()).isEqualTo("msg-other");
+    assertThat(received()).isEqualTo(1);
+  }
+
+  @Test
   void executeWhenConsentRevokedThenDeniedAndProviderReceivesNothing() {
     answer(200, "{\"id\":\"msg-9\"}");
     IntegrationGuard guard = f.guard(base);

@@ -20,7 +20,7 @@ import java.util.OptionalInt;
  * @param action the provider action
  * @param idempotencyKey the caller's idempotency key, if any
  * @param correlationId the caller's correlation id, if any
- * @param requestFingerprint the hash of the request's canonical payload
+ * @param requestFingerprint the request's fingerprint (payload, content type, endpoint override)
  * @param attempts how many attempts were made
  * @param status the last response's HTTP status, if there was a response
  * @param responseBody the last response's raw body (empty if none)

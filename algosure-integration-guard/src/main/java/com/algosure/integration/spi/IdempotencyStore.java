@@ -22,7 +22,7 @@ public interface IdempotencyStore {
    * Claims a key for one call.
    *
    * @param key the scoped key
-   * @param fingerprint the hash of the request's canonical payload
+   * @param fingerprint the request's fingerprint ({@code IntegrationRequest#fingerprint()}: payload, content type, endpoint override)
    * @param owner an id unique to the claiming call; only it may complete or release the key
    * @param ttl how long the reservation holds if its owner never completes it
    * @return {@code Claimed} if the key was free or expired; {@code FingerprintMismatch} if it is held or

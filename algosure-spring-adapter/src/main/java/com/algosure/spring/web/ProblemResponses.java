@@ -118,7 +118,7 @@ public final class ProblemResponses {
    * The problem for an integration outcome that is not accepted: a refusal by the decision point keeps its
    * 403 or 428; a refused consent is 403; a rate limit 429 with {@code Retry-After}; a key still in flight
    * 409 (and a completed key whose outcome is only a summary 409, saying not to retry); a key reused with another
-   * payload 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
+   * request 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
    * provider response or a failure 502; an open circuit or an escalated unknown state 503.
    *
    * @param outcome the outcome
@@ -167,7 +167,7 @@ public final class ProblemResponses {
         switch (o.reason()) {
           case IDEMPOTENCY_KEY_REUSED:
             status = 422;
-            detail = "This Idempotency-Key was already used with another payload: use a new key for a new request.";
+            detail = "This Idempotency-Key was already used with another request (payload or target): use a new key for a new request.";
             break;
           case IDEMPOTENCY_KEY_MISSING:
             status = 400;
