@@ -101,8 +101,9 @@ final class IdempotencyStep implements GuardStep {
       // Whatever escapes the later steps (a bug, or host code throwing where no step expects it, a checked
       // exception thrown sneakily or an Error included) is answered here, where the key is held: escalated once
       // the request may have been sent, failed before. Errors too, because the key must be settled either way.
+      // the class only: host code's message may carry a body or a value
       LOG.error("integration guard failed for provider {} action {}: {}", policy.provider(), c.request.action(),
-          e.getClass().getName(), e);
+          e.getClass().getName());
       outcome = escalator.escaped(c, e);
     } finally {
       // settled even if something escapes escaped() itself: the key never stays held for its whole TTL by a
