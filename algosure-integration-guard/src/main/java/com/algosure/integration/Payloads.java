@@ -64,22 +64,20 @@ final class Payloads {
     boolean plain = endpoint == null && (payload.length == 0
         ? NO_PAYLOAD.equals(contentType)
         : payload[0] != FRAMED && JSON.equals(contentType));
-    if (plain) {
-      return fingerprint(payload);
-    }
     Sha256 sha = SHA256.get();
-    byte[] text = new byte[PREFIX.length + 64];
-    System.arraycopy(PREFIX, 0, text, 0, PREFIX.length);
-    hex(sha.digestFramed(payload, contentType, endpoint == null ? null : endpoint.toString()), text, PREFIX.length);
-    return new String(text, StandardCharsets.ISO_8859_1);
+    return prefixed(plain ? sha.digest(payload)
+        : sha.digestFramed(payload, contentType, endpoint == null ? null : endpoint.toString()));
   }
 
   /** @return {@code sha256:} and the hex SHA-256 of the bytes */
   static String fingerprint(byte[] payload) {
-    Sha256 sha = SHA256.get();
+    return prefixed(SHA256.get().digest(payload));
+  }
+
+  private static String prefixed(byte[] hash) {
     byte[] text = new byte[PREFIX.length + 64];
     System.arraycopy(PREFIX, 0, text, 0, PREFIX.length);
-    hex(sha.digest(payload), text, PREFIX.length);
+    hex(hash, text, PREFIX.length);
     return new String(text, StandardCharsets.ISO_8859_1);
   }
 
