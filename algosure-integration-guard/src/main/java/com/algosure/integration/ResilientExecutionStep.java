@@ -255,7 +255,7 @@ final class ResilientExecutionStep implements GuardStep {
       cl = t == null
           ? (sent ? Classification.unknownState() : Classification.transientFailure())
           : c.call.classify(t, sent);
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) { // host code: whatever it throws, the attempt is classified the safe way below
       cl = null;
     }
     if (cl == null) {
@@ -299,7 +299,7 @@ final class ResilientExecutionStep implements GuardStep {
     Classification cl;
     try {
       cl = c.call.classify(response, now);
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) { // host code: whatever it throws, an answer it cannot classify is an unknown state
       cl = null;
     }
     if (cl == null) {
