@@ -5,12 +5,18 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 
 /**
  * Puts Algosure's bearer-token authentication into a host's own {@code SecurityFilterChain}: the resource
  * server's bearer-token filter with the {@link BearerTokenAuthenticationProvider} (one validation per
  * request), stateless sessions, and problem responses for 401 and 403. The adapter's default chain uses it
  * too. The beans it uses come from the application context.
+ *
+ * <p>A request must carry at most one bearer credential: one with more than one {@code Authorization} header
+ * is refused with 400 ({@code Bearer error="invalid_request"}) before any token is read, and so is one with a
+ * header and an {@code access_token} parameter where the host's {@code BearerTokenResolver} reads parameters
+ * (Spring Security's own check, answered with the same problem).
  *
  * <pre>{@code
  * @Bean
@@ -43,6 +49,8 @@ public final class AlgosureHttpConfigurer extends AbstractHttpConfigurer<Algosur
             .authenticationManagerResolver(request -> manager)
             .authenticationEntryPoint(entryPoint)
             .accessDeniedHandler(denied))
-        .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied));
+        .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
+        // Spring's resolver reads the first Authorization header only: refuse a second rather than ignore it
+        .addFilterBefore(new SingleAuthorizationHeaderFilter(entryPoint), BearerTokenAuthenticationFilter.class);
   }
 }

@@ -149,6 +149,33 @@ class AlgosureHttpTests {
   }
 
   @Test
+  void getWhenTwoAuthorizationHeadersThen400InvalidRequestNotTheFirstToken() {
+    String bob = ISSUER.user("bob").clientRoles("filings-api", "filings:read").groups("/tenants/globex/org-hq").token();
+    TestHttpClient.Response r = http.get("/api/filings", null,
+        "Authorization", "Bearer " + alice(), "Authorization", "Bearer " + bob, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_request\"");
+    assertThat(r.map()).containsEntry("reason", "INVALID_REQUEST").containsEntry("status", 400).containsKey("decisionId");
+    assertThat(r.body()).doesNotContain(TestTokens.parts(alice())[2]).doesNotContain(TestTokens.parts(bob)[2]);
+  }
+
+  @Test
+  void getWhenTheSameTokenInTwoAuthorizationHeadersThen400() {
+    String alice = alice();
+    TestHttpClient.Response r = http.get("/api/filings", alice, "Authorization", "Bearer " + alice, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.map()).containsEntry("reason", "INVALID_REQUEST");
+  }
+
+  @Test
+  void getWhenTokenOnlyInQueryThen401BecauseQueryTokensAreNotRead() {
+    TestHttpClient.Response r = http.get("/api/filings?access_token=" + alice(), null, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.map()).containsEntry("reason", "UNAUTHENTICATED");
+  }
+
+  @Test
   void submitWhenHighImpactWithoutApprovalThen428ApprovalRequired() {
     TestHttpClient.Response r = http.post("/api/filings/f-1/submit", alice(), "X-Organization-Id", "sales");
     assertThat(r.status()).isEqualTo(428);

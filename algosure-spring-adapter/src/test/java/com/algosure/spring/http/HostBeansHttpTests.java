@@ -19,11 +19,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** A host that replaces beans: its own authenticator (counting) and its own filter chain with the adapter's configurer. */
+/**
+ * A host that replaces beans: its own authenticator (counting), its own token resolver (reading {@code access_token}
+ * query parameters too) and its own filter chain with the adapter's configurer.
+ */
 @SpringBootTest(classes = {HttpTestApplication.class, HostBeansHttpTests.HostSecurity.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = AdapterFixtures.CATALOG)
 class HostBeansHttpTests {
@@ -50,6 +55,13 @@ class HostBeansHttpTests {
         VALIDATIONS.incrementAndGet();
         return validator.authenticate(token);
       };
+    }
+
+    @Bean
+    BearerTokenResolver queryTokenResolver() {
+      DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
+      resolver.setAllowUriQueryParameter(true);
+      return resolver;
     }
 
     @Bean
@@ -89,5 +101,32 @@ class HostBeansHttpTests {
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"");
     assertThat(r.map()).containsEntry("reason", "MALFORMED");
+  }
+
+  @Test
+  void hostChainWhenTwoAuthorizationHeadersThen400InvalidRequest() {
+    String alice = ISSUER.user("alice").token();
+    TestHttpClient.Response r = http.get("/api/filings", alice, "Authorization", "Bearer " + ISSUER.user("bob").token(),
+        "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_request\"");
+    assertThat(r.map()).containsEntry("reason", "INVALID_REQUEST");
+  }
+
+  @Test
+  void requestWhenTokenInHeaderAndInQueryThen400InvalidRequestWithoutEchoingEither() {
+    String alice = ISSUER.user("alice").token();
+    String bob = ISSUER.user("bob").token();
+    TestHttpClient.Response r = http.get("/api/filings?access_token=" + bob, alice, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_request\"");
+    assertThat(r.map()).containsEntry("reason", "INVALID_REQUEST");
+    assertThat(r.body()).doesNotContain(bob.substring(bob.lastIndexOf('.') + 1)).doesNotContain(alice.substring(alice.lastIndexOf('.') + 1));
+  }
+
+  @Test
+  void requestWhenTokenOnlyInQueryAndHostResolverReadsQueryThenAuthenticated() {
+    assertThat(http.get("/api/filings?access_token=" + ISSUER.user("alice").token(), null, "X-Organization-Id", "sales")
+        .status()).isEqualTo(200);
   }
 }
