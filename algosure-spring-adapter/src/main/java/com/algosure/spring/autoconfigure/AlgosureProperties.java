@@ -504,7 +504,10 @@ public class AlgosureProperties implements InitializingBean {
     /** The header naming the active organization. */
     private String organizationHeader = "X-Organization-Id";
 
-    /** A query parameter that may name the active organization too; empty for none. */
+    /**
+     * A query parameter that may name the active organization too (read from the query string only, never from
+     * a form body); empty for none.
+     */
     private @Nullable String organizationParameter;
 
     /** The header presenting an approval id for a high-impact action. */

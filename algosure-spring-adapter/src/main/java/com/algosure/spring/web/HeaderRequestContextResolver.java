@@ -4,6 +4,8 @@ import com.algosure.authz.OrganizationId;
 import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.RequestContextResolver;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -17,8 +19,10 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Reads the request's context from HTTP headers (and, if configured, a query parameter for the active
- * organization). A header sent twice with different values, or a value that is not a valid id, is refused
- * rather than guessed at. Outside an HTTP request it finds nothing. Immutable and thread-safe.
+ * organization). A header sent twice with different values, a header and a parameter that differ, or a value
+ * that is not a valid id, is refused rather than guessed at. An empty header or parameter names nothing and is
+ * ignored. The parameter is read from the query string only, never from a form body. Outside an HTTP request
+ * it finds nothing. Immutable and thread-safe.
  *
  * @since 0.1.0
  */
@@ -33,7 +37,8 @@ public final class HeaderRequestContextResolver implements RequestContextResolve
 
   /**
    * @param organizationHeader the header naming the active organization, such as {@code X-Organization-Id}
-   * @param organizationParameter a query parameter naming it as well, or null for none
+   * @param organizationParameter a query parameter naming it as well (read from the query string only), or null
+   *     for none
    * @param approvalHeader the header presenting an approval id, such as {@code X-Approval-Id}
    * @param correlationHeader the header carrying a correlation id, such as {@code X-Correlation-Id}
    */
@@ -52,12 +57,16 @@ public final class HeaderRequestContextResolver implements RequestContextResolve
       return Optional.empty();
     }
     List<String> values = values(request.getHeaders(organizationHeader));
-    String[] params = organizationParameter == null ? null : request.getParameterValues(organizationParameter);
-    if (params != null) {
-      values.addAll(List.of(params));
+    String source = "header " + organizationHeader;
+    if (organizationParameter != null) {
+      List<String> params = queryValues(request.getQueryString(), organizationParameter);
+      if (!params.isEmpty()) {
+        values.addAll(params);
+        source += " / parameter " + organizationParameter;
+      }
     }
-    String source = "header " + organizationHeader + (params == null ? "" : " / parameter " + organizationParameter);
-    return single(values, source).map(v -> valid(v, source));
+    String from = source;
+    return single(values, from).map(v -> valid(v, from));
   }
 
   @Override
@@ -94,6 +103,40 @@ public final class HeaderRequestContextResolver implements RequestContextResolve
       String v = headers.nextElement().strip();
       if (!v.isEmpty()) {
         list.add(v);
+      }
+    }
+    return list;
+  }
+
+  /**
+   * The non-empty values of one parameter in the query string. Only the query string: the servlet's
+   * {@code getParameterValues} also reads a form body, which would let a posted form name the organization.
+   */
+  private static List<String> queryValues(@Nullable String query, String name) {
+    List<String> list = new ArrayList<>();
+    if (query == null) {
+      return list;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String decodedKey;
+      try {
+        decodedKey = URLDecoder.decode(key, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        continue; // a name that is not even decodable is not this parameter's
+      }
+      if (!decodedKey.equals(name)) {
+        continue;
+      }
+      String value;
+      try {
+        value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8).strip();
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRequestContextException("parameter " + name, "not a valid organization id: its %-encoding is broken");
+      }
+      if (!value.isEmpty()) { // an empty parameter names nothing, as an empty header does
+        list.add(value);
       }
     }
     return list;

@@ -28,7 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
     "algosure.keycloak.client-roles.filings-api.[filings\\:write]=filing-clerk",
     "algosure.keycloak.realm-roles.platform-admin=platform-admin",
     "algosure.keycloak.group-patterns=/tenants/{tenant}/org-{org}",
-    "algosure.web.public-paths=/public/**"})
+    "algosure.web.public-paths=/public/**",
+    "algosure.web.organization-parameter=org"})
 class AlgosureHttpTests {
 
   static final AlgosureTestIssuer ISSUER = AlgosureTestIssuer.start();
@@ -173,6 +174,58 @@ class AlgosureHttpTests {
     TestHttpClient.Response r = http.get("/api/filings?access_token=" + alice(), null, "X-Organization-Id", "sales");
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.map()).containsEntry("reason", "UNAUTHENTICATED");
+  }
+
+  @Test
+  void getWhenOrganizationNamedByQueryParameterThenUsed() {
+    TestHttpClient.Response r = http.get("/api/filings?org=support", alice());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.map()).containsEntry("organization", "support");
+  }
+
+  @Test
+  void getWhenOrganizationHeaderAndQueryParameterDifferThen400() {
+    TestHttpClient.Response r = http.get("/api/filings?org=support", alice(), "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.map()).containsEntry("reason", "REQUEST_CONTEXT_INVALID");
+  }
+
+  @Test
+  void submitWhenOrganizationParameterOnlyInFormBodyThenNotReadAsTheActiveOrganization() {
+    TestHttpClient.Response r = http.postForm("/api/filings/f-1/submit", alice(), "org=sales");
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.map()).containsEntry("reason", "ORGANIZATION_AMBIGUOUS");
+  }
+
+  @Test
+  void submitWhenFormBodyNamesAnotherOrganizationThanTheQueryThenTheQueryCounts() {
+    TestHttpClient.Response r = http.postForm("/api/filings/f-1/submit?org=sales", alice(), "org=support");
+    assertThat(r.status()).isEqualTo(428); // sales, where alice may submit (with an approval); not a 400 conflict
+    assertThat(r.map()).containsEntry("reason", "APPROVAL_REQUIRED");
+  }
+
+  @Test
+  void getWhenOrganizationParameterEmptyAndHeaderNamesOneThenTheHeaderCounts() {
+    TestHttpClient.Response r = http.get("/api/filings?org=", alice(), "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.map()).containsEntry("organization", "sales");
+  }
+
+  @Test
+  void getWhenOrganizationParameterEmptyThenIgnoredAsAnEmptyHeaderIs() {
+    TestHttpClient.Response parameter = http.get("/api/filings?org=", alice());
+    TestHttpClient.Response header = http.get("/api/filings", alice(), "X-Organization-Id", "");
+    assertThat(parameter.status()).isEqualTo(403);
+    assertThat(parameter.map()).containsEntry("reason", "ORGANIZATION_AMBIGUOUS");
+    assertThat(header.status()).isEqualTo(403);
+    assertThat(header.map()).containsEntry("reason", "ORGANIZATION_AMBIGUOUS");
+  }
+
+  @Test
+  void getWhenOrganizationHeaderEmptyAndParameterNamesOneThenTheParameterCounts() {
+    TestHttpClient.Response r = http.get("/api/filings?org=support", alice(), "X-Organization-Id", " ");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.map()).containsEntry("organization", "support");
   }
 
   @Test

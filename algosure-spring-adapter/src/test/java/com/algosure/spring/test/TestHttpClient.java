@@ -99,11 +99,27 @@ public final class TestHttpClient {
     return send("POST", path, token, json, headers);
   }
 
+  /**
+   * @param path a path
+   * @param token a bearer token or null
+   * @param form an {@code application/x-www-form-urlencoded} body, such as {@code org=sales}
+   * @param headers name, value, ...
+   * @return the answer
+   */
+  public Response postForm(String path, @Nullable String token, String form, String... headers) {
+    return send("POST", path, token, form, "application/x-www-form-urlencoded", headers);
+  }
+
   private Response send(String method, String path, @Nullable String token, @Nullable String json, String... headers) {
+    return send(method, path, token, json, "application/json", headers);
+  }
+
+  private Response send(String method, String path, @Nullable String token, @Nullable String body, String contentType,
+      String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
-      b.header("Content-Type", "application/json");
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", contentType);
     }
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
