@@ -3,10 +3,12 @@ package com.algosure.spring;
 import com.algosure.authz.Actor;
 import com.algosure.authz.AuthorizationDecision;
 import com.algosure.authz.AuthorizationRequest;
+import com.algosure.authz.OrganizationId;
 import com.algosure.authz.PolicyDecisionPoint;
 import com.algosure.authz.ResourceRef;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The adapter's way to the {@link PolicyDecisionPoint}: it prefills a request from the current security
@@ -72,6 +74,18 @@ public class AlgosureAuthorizer {
     context.approvalId().ifPresent(b::approvalId);
     context.correlationId().ifPresent(b::correlationId);
     return b;
+  }
+
+  /**
+   * The active organization the current request itself names (the header or query parameter), whatever a
+   * builder is given afterwards. The {@link Authorize} interceptor compares it with the annotation's
+   * organization expression and refuses a conflict.
+   *
+   * @return the organization the current request names, if it names one
+   * @throws InvalidRequestContextException if it names an invalid one, or names it ambiguously
+   */
+  public Optional<OrganizationId> requestedOrganization() {
+    return context.activeOrganization();
   }
 
   /**

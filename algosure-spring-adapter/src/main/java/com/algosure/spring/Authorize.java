@@ -45,7 +45,11 @@ public @interface Authorize {
   /** @return an expression for the tenant to act in; empty to let the decision point resolve it */
   String tenant() default "";
 
-  /** @return an expression for the active organization; empty to read it from the request header */
+  /**
+   * @return an expression for the active organization; empty to read it from the request header (or query
+   *     parameter). Where the request names one too, both must name the same one, or the call is refused
+   *     with an {@link InvalidRequestContextException} (400) and the method does not run
+   */
   String organization() default "";
 
   /** @return an expression for the approval id of a high-impact action; empty to read it from the request header */

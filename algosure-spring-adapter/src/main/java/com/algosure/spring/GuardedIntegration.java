@@ -67,7 +67,11 @@ public @interface GuardedIntegration {
   /** @return an expression for the tenant */
   String tenant() default "";
 
-  /** @return an expression for the active organization */
+  /**
+   * @return an expression for the active organization; empty to read it from the request (header or query
+   *     parameter) or the running decision. Where the request names one too, both must name the same one, or
+   *     the call is refused (400) and nothing is sent
+   */
   String organization() default "";
 
   /** @return an expression for the approval id of a high-impact action; empty to read the request header */

@@ -21,6 +21,10 @@ import org.springframework.expression.EvaluationContext;
  * arguments, the rest from the current request) and insists on a permit from the decision point; anything
  * else throws {@link com.algosure.spring.AuthorizationDecisionException} and the method does not run.
  *
+ * <p>Where the organization expression and the request (header or query parameter) both name the active
+ * organization and name different ones, the call is refused with an {@link InvalidRequestContextException}
+ * (400) before the decision point is asked: conflicting context is never settled by letting one side win.
+ *
  * <p>Thread-safe. The annotation's expressions are parsed when the pointcut first matches a method (when the
  * bean is proxied), then cached.
  *
@@ -68,7 +72,8 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
     }
     String org = MethodExpressions.text(a.organization(), ctx);
     if (org != null) {
-      b.organization(valid(() -> OrganizationId.of(org), "organization"));
+      OrganizationId named = valid(() -> OrganizationId.of(org), "organization");
+      b.organization(OrganizationAgreement.agreed(named, auth.requestedOrganization(), "Authorize", invocation.getMethod()));
     }
     String approval = MethodExpressions.text(a.approvalId(), ctx);
     if (approval != null) {

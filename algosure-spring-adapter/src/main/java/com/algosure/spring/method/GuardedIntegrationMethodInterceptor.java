@@ -47,6 +47,10 @@ import org.springframework.expression.EvaluationContext;
  * as the {@link ProviderCall} inside the {@link IntegrationGuard} (once per attempt), and returns its value
  * only for an accepted outcome or the replay of one; anything else throws {@link IntegrationOutcomeException}.
  *
+ * <p>Where the organization expression and the request (header or query parameter) both name the active
+ * organization and name different ones, the call is refused with an {@link InvalidRequestContextException}
+ * (400) before the guard runs: conflicting context is never settled by letting one side win.
+ *
  * <p>Thread-safe. Expressions are parsed when the pointcut first matches (when the bean is proxied).
  *
  * @since 0.1.0
@@ -86,7 +90,8 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     }
     IntegrationGuard g = guard.get();
     checkConsentScope(g, a, invocation.getMethod());
-    IntegrationRequest request = request(a, MethodExpressions.context(invocation.getMethod(), invocation.getArguments()));
+    IntegrationRequest request = request(a, invocation.getMethod(),
+        MethodExpressions.context(invocation.getMethod(), invocation.getArguments()));
     long start = System.nanoTime();
     IntegrationOutcome<Object> outcome = g.execute(request, new MethodCall(invocation));
     events.get().onIntegrationOutcome(a.provider().value(), outcome.kind().name(), Math.max(0, attempts(outcome) - 1),
@@ -111,7 +116,7 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     return outcome.value();
   }
 
-  private IntegrationRequest request(GuardedIntegrationAttributes a, EvaluationContext ctx) {
+  private IntegrationRequest request(GuardedIntegrationAttributes a, Method method, EvaluationContext ctx) {
     Actor actor = AlgosureAuthentication.currentActor()
         .orElseThrow(() -> new UnauthenticatedException("'" + a.action() + "' with '" + a.provider() + "'"));
     RequestContextResolver rc = context.get();
@@ -125,7 +130,8 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     }
     String org = MethodExpressions.text(a.organization(), ctx);
     if (org != null) {
-      b.organization(valid(() -> OrganizationId.of(org), "organization"));
+      OrganizationId named = valid(() -> OrganizationId.of(org), "organization");
+      b.organization(OrganizationAgreement.agreed(named, rc.activeOrganization(), "GuardedIntegration", method));
     } else {
       Optional<OrganizationId> named = rc.activeOrganization();
       named.or(() -> running.flatMap(AuthorizationDecision::organization)).ifPresent(b::organization);

@@ -229,6 +229,22 @@ class AlgosureHttpTests {
   }
 
   @Test
+  void getWhenOrganizationHeaderAndMethodExpressionDifferThen400NotTheExpressionsOrganization() {
+    TestHttpClient.Response r = http.get("/api/organizations/sales/filings", alice(), "X-Organization-Id", "support");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.map()).containsEntry("reason", "REQUEST_CONTEXT_INVALID");
+    assertThat((String) r.map().get("detail")).doesNotContain("sales").doesNotContain("support");
+    assertThat(r.body()).doesNotContain("support");
+  }
+
+  @Test
+  void getWhenOrganizationHeaderAndMethodExpressionAgreeThenPermitted() {
+    TestHttpClient.Response r = http.get("/api/organizations/sales/filings", alice(), "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.map()).containsEntry("organization", "sales");
+  }
+
+  @Test
   void submitWhenHighImpactWithoutApprovalThen428ApprovalRequired() {
     TestHttpClient.Response r = http.post("/api/filings/f-1/submit", alice(), "X-Organization-Id", "sales");
     assertThat(r.status()).isEqualTo(428);

@@ -38,6 +38,11 @@ public class HttpTestApplication {
       return Map.of("tenant", d.tenant().orElseThrow().value(), "organization", d.organization().orElseThrow().value());
     }
 
+    @Authorize(action = "filings:read", resourceType = "filing", organization = "#organization")
+    public Map<String, String> listIn(String organization) {
+      return Map.of("organization", CurrentDecision.require().organization().orElseThrow().value());
+    }
+
     @Authorize(action = "filings:submit", resourceType = "filing", resourceId = "#id")
     public Map<String, String> submit(String id) {
       return Map.of("submitted", id);
@@ -60,6 +65,11 @@ public class HttpTestApplication {
     @GetMapping("/api/filings")
     Map<String, String> list() {
       return filings.list();
+    }
+
+    @GetMapping("/api/organizations/{organization}/filings")
+    Map<String, String> listIn(@PathVariable String organization) {
+      return filings.listIn(organization);
     }
 
     @PostMapping("/api/filings/{id}/submit")

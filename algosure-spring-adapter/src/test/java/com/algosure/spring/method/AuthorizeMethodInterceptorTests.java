@@ -15,8 +15,11 @@ import com.algosure.spring.Authorize;
 import com.algosure.spring.AuthorizationDecisionException;
 import com.algosure.spring.CurrentDecision;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
+import com.algosure.spring.InvalidRequestContextException;
+import com.algosure.spring.RequestContextResolver;
 import com.algosure.spring.UnauthenticatedException;
 import com.algosure.spring.autoconfigure.AlgosureAutoConfiguration;
+import com.algosure.spring.web.HeaderRequestContextResolver;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 class AuthorizeMethodInterceptorTests {
 
@@ -139,6 +145,45 @@ class AuthorizeMethodInterceptorTests {
               e -> assertThat(e.decision().reason()).isEqualTo(ReasonCode.REQUEST_INVALID));
       assertThat(filings(context).calls()).isZero();
     });
+  }
+
+  @Test
+  void invokeWhenRequestHeaderAndOrganizationExpressionDifferThenRefusedAndMethodDoesNotRun() {
+    inRequestNaming("support", () -> headers().run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> filings(context).read("f-1", "sales")))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
+            assertThat(e.source()).isEqualTo("organization named by the request and by @Authorize(organization)");
+            assertThat(e.getMessage()).contains("they differ");
+          });
+      assertThat(filings(context).calls()).isZero();
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+    }));
+  }
+
+  @Test
+  void invokeWhenRequestHeaderAndOrganizationExpressionAgreeThenPermitted() {
+    inRequestNaming("sales", () -> headers().run(context -> {
+      AuthorizationDecision d = as(user("alice"), () -> filings(context).read("f-1", "sales"));
+      assertThat(d.effect()).isEqualTo(Effect.PERMIT);
+      assertThat(d.organization()).hasValueSatisfying(o -> assertThat(o.value()).isEqualTo("sales"));
+    }));
+  }
+
+  /** The runner with the request context read from headers, as the web auto-configuration declares it. */
+  private ApplicationContextRunner headers() {
+    return runner.withBean(RequestContextResolver.class,
+        () -> new HeaderRequestContextResolver("X-Organization-Id", null, "X-Approval-Id", "X-Correlation-Id"));
+  }
+
+  private static void inRequestNaming(String organization, Runnable test) {
+    MockHttpServletRequest http = new MockHttpServletRequest("GET", "/filings/f-1");
+    http.addHeader("X-Organization-Id", organization);
+    RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(http));
+    try {
+      test.run();
+    } finally {
+      RequestContextHolder.resetRequestAttributes();
+    }
   }
 
   @Test

@@ -24,7 +24,10 @@ import com.algosure.spring.GuardedCall;
 import com.algosure.spring.GuardedIntegration;
 import com.algosure.spring.IntegrationOutcomeException;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
+import com.algosure.spring.InvalidRequestContextException;
+import com.algosure.spring.RequestContextResolver;
 import com.algosure.spring.autoconfigure.AlgosureAutoConfiguration;
+import com.algosure.spring.web.HeaderRequestContextResolver;
 import com.algosure.spring.autoconfigure.AlgosureIntegrationAutoConfiguration;
 import com.algosure.spring.autoconfigure.AlgosureMetricsAutoConfiguration;
 import com.algosure.spring.metrics.AlgosureMetrics;
@@ -45,7 +48,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 class GuardedIntegrationMethodInterceptorTests {
 
@@ -104,6 +110,7 @@ class GuardedIntegrationMethodInterceptorTests {
   void stop() {
     provider.stop();
     SecurityContextHolder.clearContext();
+    RequestContextHolder.resetRequestAttributes();
     Reports.hold = new CountDownLatch(0);
     Reports.entered = new CountDownLatch(0);
   }
@@ -216,6 +223,35 @@ class GuardedIntegrationMethodInterceptorTests {
           assertThat(o.reason()).isEqualTo(OutcomeReason.CONSENT_MISSING);
           provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
         });
+  }
+
+  @Test
+  void sendWhenRequestHeaderAndOrganizationExpressionDifferThenRefusedAndNothingSent() {
+    namingInRequest("support");
+    headers().run(context -> {
+      assertThatThrownBy(() -> send(context, "alice", Map.of("q", "1"), "key-9"))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class, e -> assertThat(e.source())
+              .isEqualTo("organization named by the request and by @GuardedIntegration(organization)"));
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  void sendWhenRequestHeaderAndOrganizationExpressionAgreeThenAccepted() {
+    namingInRequest("sales");
+    headers().run(context -> assertThat(send(context, "alice", Map.of("q", "1"), "key-10")).isEqualTo("{\"receipt\":\"R-1\"}"));
+  }
+
+  /** The runner with the request context read from headers, as the web auto-configuration declares it. */
+  private ApplicationContextRunner headers() {
+    return runner.withBean(RequestContextResolver.class,
+        () -> new HeaderRequestContextResolver("X-Organization-Id", null, "X-Approval-Id", "X-Correlation-Id"));
+  }
+
+  private static void namingInRequest(String organization) {
+    MockHttpServletRequest http = new MockHttpServletRequest("POST", "/reports");
+    http.addHeader("X-Organization-Id", organization);
+    RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(http));
   }
 
   @Test
