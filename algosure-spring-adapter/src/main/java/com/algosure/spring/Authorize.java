@@ -14,7 +14,9 @@ import java.lang.annotation.Target;
  *
  * <p>On a type, it applies to every public method that has no annotation of its own. Expressions are Spring
  * Expression Language over the method's parameters ({@code #id}, {@code #filing.id}); they are parsed once,
- * when the bean is proxied, so a bad expression fails at start-up.
+ * when the bean is proxied, so a bad expression fails at start-up. An expression that fails on a call's
+ * arguments (such as {@code #filing.id()} with a null {@code filing}) refuses that call with an
+ * {@link InvalidRequestContextException} (400), and the method does not run.
  *
  * <pre>{@code
  * @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id")

@@ -24,6 +24,8 @@ import org.springframework.expression.EvaluationContext;
  * <p>Where the organization expression and the request (header or query parameter) both name the active
  * organization and name different ones, the call is refused with an {@link InvalidRequestContextException}
  * (400) before the decision point is asked: conflicting context is never settled by letting one side win.
+ * An expression that cannot be evaluated on the call's arguments (a null it reads through) is refused the same
+ * way: the method does not run.
  *
  * <p>Thread-safe. The annotation's expressions are parsed when the pointcut first matches a method (when the
  * bean is proxied), then cached.
@@ -61,25 +63,25 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
     if (a.resourceId() == null) {
       b.resource(a.collection());
     } else {
-      String id = MethodExpressions.text(a.resourceId(), ctx);
+      String id = MethodExpressions.text(a.resourceId(), ctx, "@Authorize(resourceId)");
       if (id != null) { // an absent id leaves the request without a resource, which the decision point denies
         b.resource(valid(() -> ResourceRef.of(a.resourceType(), id), "resource id"));
       }
     }
-    String tenant = MethodExpressions.text(a.tenant(), ctx);
+    String tenant = MethodExpressions.text(a.tenant(), ctx, "@Authorize(tenant)");
     if (tenant != null) {
       b.tenant(valid(() -> TenantId.of(tenant), "tenant"));
     }
-    String org = MethodExpressions.text(a.organization(), ctx);
+    String org = MethodExpressions.text(a.organization(), ctx, "@Authorize(organization)");
     if (org != null) {
       OrganizationId named = valid(() -> OrganizationId.of(org), "organization");
       b.organization(OrganizationAgreement.agreed(named, auth.requestedOrganization(), "Authorize", invocation.getMethod()));
     }
-    String approval = MethodExpressions.text(a.approvalId(), ctx);
+    String approval = MethodExpressions.text(a.approvalId(), ctx, "@Authorize(approvalId)");
     if (approval != null) {
       b.approvalId(approval);
     }
-    String task = MethodExpressions.text(a.task(), ctx);
+    String task = MethodExpressions.text(a.task(), ctx, "@Authorize(task)");
     if (task != null) {
       b.task(task);
     }

@@ -49,7 +49,8 @@ import org.springframework.expression.EvaluationContext;
  *
  * <p>Where the organization expression and the request (header or query parameter) both name the active
  * organization and name different ones, the call is refused with an {@link InvalidRequestContextException}
- * (400) before the guard runs: conflicting context is never settled by letting one side win.
+ * (400) before the guard runs: conflicting context is never settled by letting one side win. An expression
+ * that cannot be evaluated on the call's arguments is refused the same way: nothing is sent.
  *
  * <p>Thread-safe. Expressions are parsed when the pointcut first matches (when the bean is proxied).
  *
@@ -122,13 +123,13 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     RequestContextResolver rc = context.get();
     Optional<AuthorizationDecision> running = CurrentDecision.get();
     IntegrationRequest.Builder b = IntegrationRequest.builder().actor(actor).provider(a.provider()).action(a.action());
-    String tenant = MethodExpressions.text(a.tenant(), ctx);
+    String tenant = MethodExpressions.text(a.tenant(), ctx, "@GuardedIntegration(tenant)");
     if (tenant != null) {
       b.tenant(valid(() -> TenantId.of(tenant), "tenant"));
     } else {
       running.flatMap(AuthorizationDecision::tenant).ifPresent(b::tenant);
     }
-    String org = MethodExpressions.text(a.organization(), ctx);
+    String org = MethodExpressions.text(a.organization(), ctx, "@GuardedIntegration(organization)");
     if (org != null) {
       OrganizationId named = valid(() -> OrganizationId.of(org), "organization");
       b.organization(OrganizationAgreement.agreed(named, rc.activeOrganization(), "GuardedIntegration", method));
@@ -137,21 +138,21 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
       named.or(() -> running.flatMap(AuthorizationDecision::organization)).ifPresent(b::organization);
     }
     if (a.resourceType() != null) {
-      String id = MethodExpressions.text(a.resourceId(), ctx);
+      String id = MethodExpressions.text(a.resourceId(), ctx, "@GuardedIntegration(resourceId)");
       b.resource(id == null ? ResourceRef.type(a.resourceType()) : valid(() -> ResourceRef.of(a.resourceType(), id), "resource id"));
     }
-    String key = MethodExpressions.text(a.idempotencyKey(), ctx);
+    String key = MethodExpressions.text(a.idempotencyKey(), ctx, "@GuardedIntegration(idempotencyKey)");
     if (key != null) {
       b.idempotencyKey(valid(() -> key, "idempotency key"));
     }
-    Object payload = a.payload() == null ? null : a.payload().getValue(ctx);
+    Object payload = MethodExpressions.value(a.payload(), ctx, "@GuardedIntegration(payload)");
     if (payload != null) {
       b.jsonPayload(payload);
     }
-    String approval = MethodExpressions.text(a.approvalId(), ctx);
+    String approval = MethodExpressions.text(a.approvalId(), ctx, "@GuardedIntegration(approvalId)");
     Optional.ofNullable(approval).or(rc::approvalId).ifPresent(b::approvalId);
     rc.correlationId().ifPresent(b::correlationId);
-    String task = MethodExpressions.text(a.task(), ctx);
+    String task = MethodExpressions.text(a.task(), ctx, "@GuardedIntegration(task)");
     if (task != null) {
       b.task(task);
     }

@@ -1,14 +1,17 @@
 package com.algosure.spring.method;
 
 import com.algosure.spring.InvalidAlgosureConfigurationException;
+import com.algosure.spring.InvalidRequestContextException;
 import java.lang.reflect.Method;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.EvaluationContext;
+import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionParser;
 import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.SpelEvaluationException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
 
@@ -16,7 +19,9 @@ import org.springframework.expression.spel.support.SimpleEvaluationContext;
  * Parses and evaluates the expressions of the Algosure annotations. Expressions see the method's parameters
  * as variables ({@code #id}, {@code #p0}) through a read-only evaluation context: no type references, no
  * constructors, no assignments; instance methods are allowed so that record accessors ({@code #filing.id()})
- * work. Thread-safe.
+ * work. An expression that fails on a call's arguments (such as {@code #filing.id()} with a null
+ * {@code filing}) refuses the call with an {@link InvalidRequestContextException} (400): never a permit, never
+ * a 500 carrying SpEL's message. Thread-safe.
  */
 final class MethodExpressions {
 
@@ -52,13 +57,36 @@ final class MethodExpressions {
     return ctx;
   }
 
-  /** Evaluates an expression to a string; null where there is no expression or it yields null. */
-  static @Nullable String text(@Nullable Expression expression, EvaluationContext ctx) {
+  /**
+   * Evaluates an expression to a string; null where there is no expression or it yields null.
+   *
+   * @param attribute the annotation and attribute, such as {@code @Authorize(resourceId)}
+   * @throws InvalidRequestContextException if the expression fails on these arguments (a null it reads through,
+   *     a property the argument lacks): the call is refused (400), the method does not run
+   */
+  static @Nullable String text(@Nullable Expression expression, EvaluationContext ctx, String attribute) {
+    Object value = value(expression, ctx, attribute);
+    return value == null ? null : value.toString();
+  }
+
+  /**
+   * Evaluates an expression; null where there is no expression or it yields null.
+   *
+   * @param attribute the annotation and attribute, such as {@code @GuardedIntegration(payload)}
+   * @throws InvalidRequestContextException if the expression fails on these arguments
+   */
+  static @Nullable Object value(@Nullable Expression expression, EvaluationContext ctx, String attribute) {
     if (expression == null) {
       return null;
     }
-    Object value = expression.getValue(ctx);
-    return value == null ? null : value.toString();
+    try {
+      return expression.getValue(ctx);
+    } catch (EvaluationException e) {
+      // the message code only: SpEL's message may quote the argument's values
+      String code = e instanceof SpelEvaluationException s ? s.getMessageCode().name() : e.getClass().getSimpleName();
+      throw new InvalidRequestContextException(attribute, "the expression '" + expression.getExpressionString()
+          + "' cannot be evaluated on this call's arguments (" + code + "): the method was not run");
+    }
   }
 
   static String describe(Method method) {

@@ -245,6 +245,21 @@ class AlgosureHttpTests {
   }
 
   @Test
+  void getWhenResourceIdExpressionFailsOnAMissingArgumentThen400ProblemNot500() {
+    TestHttpClient.Response r = http.get("/api/filings/by-name", alice(), "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.map()).containsEntry("reason", "REQUEST_CONTEXT_INVALID");
+    assertThat(r.body()).doesNotContain("EL1011E").doesNotContain("trim").doesNotContain("Exception");
+  }
+
+  @Test
+  void getWhenResourceIdExpressionEvaluatesThenDecided() {
+    TestHttpClient.Response r = http.get("/api/filings/by-name?name=f-1", alice(), "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(200);
+  }
+
+  @Test
   void submitWhenHighImpactWithoutApprovalThen428ApprovalRequired() {
     TestHttpClient.Response r = http.post("/api/filings/f-1/submit", alice(), "X-Organization-Id", "sales");
     assertThat(r.status()).isEqualTo(428);

@@ -8,12 +8,14 @@ import com.algosure.spring.AdapterFixtures;
 import com.algosure.spring.Authorize;
 import com.algosure.spring.CurrentDecision;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Service;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A small resource server as a host would write it: a service with {@link Authorize} and a controller. */
@@ -43,6 +45,11 @@ public class HttpTestApplication {
       return Map.of("organization", CurrentDecision.require().organization().orElseThrow().value());
     }
 
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#name.trim()")
+    public Map<String, String> byName(@Nullable String name) {
+      return Map.of("name", String.valueOf(name));
+    }
+
     @Authorize(action = "filings:submit", resourceType = "filing", resourceId = "#id")
     public Map<String, String> submit(String id) {
       return Map.of("submitted", id);
@@ -70,6 +77,11 @@ public class HttpTestApplication {
     @GetMapping("/api/organizations/{organization}/filings")
     Map<String, String> listIn(@PathVariable String organization) {
       return filings.listIn(organization);
+    }
+
+    @GetMapping("/api/filings/by-name")
+    Map<String, String> byName(@RequestParam(required = false) @Nullable String name) {
+      return filings.byName(name);
     }
 
     @PostMapping("/api/filings/{id}/submit")

@@ -54,7 +54,7 @@ class AuthorizeMethodInterceptorTests {
     }
 
     @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#filing.id()", organization = "#filing.org()")
-    public String readRecord(Filing filing) {
+    public String readRecord(@Nullable Filing filing) {
       calls.incrementAndGet();
       return filing.id();
     }
@@ -184,6 +184,18 @@ class AuthorizeMethodInterceptorTests {
     } finally {
       RequestContextHolder.resetRequestAttributes();
     }
+  }
+
+  @Test
+  void invokeWhenResourceIdExpressionFailsOnANullArgumentThenRefusedAndMethodDoesNotRun() {
+    runner.run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> filings(context).readRecord(null)))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
+            assertThat(e.source()).isEqualTo("@Authorize(resourceId)");
+            assertThat(e.getMessage()).contains("'#filing.id()' cannot be evaluated").contains("METHOD_CALL_ON_NULL_OBJECT_NOT_ALLOWED");
+          });
+      assertThat(filings(context).calls()).isZero();
+    });
   }
 
   @Test

@@ -78,6 +78,14 @@ class GuardedIntegrationMethodInterceptorTests {
     }
   }
 
+  static class KeyedSender {
+    @GuardedIntegration(provider = "authority", action = "reports:send", consentScope = "GOVERNMENT_RECORDS",
+        idempotencyKey = "#report.get('key').trim()", payload = "#report", tenant = "'acme'", organization = "'sales'")
+    public String send(Map<String, String> report) {
+      return "sent";
+    }
+  }
+
   static class VoidSender {
     @GuardedIntegration(provider = "authority", action = "reports:send")
     public void send() {}
@@ -252,6 +260,16 @@ class GuardedIntegrationMethodInterceptorTests {
     MockHttpServletRequest http = new MockHttpServletRequest("POST", "/reports");
     http.addHeader("X-Organization-Id", organization);
     RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(http));
+  }
+
+  @Test
+  void sendWhenIdempotencyKeyExpressionFailsOnTheArgumentsThenRefusedAndNothingSent() {
+    runner.withBean(KeyedSender.class).run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> context.getBean(KeyedSender.class).send(Map.of("q", "1"))))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class,
+              e -> assertThat(e.source()).isEqualTo("@GuardedIntegration(idempotencyKey)"));
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
   }
 
   @Test
