@@ -67,10 +67,13 @@ public final class BindingScope {
   }
 
   /**
-   * Whether this scope covers a context.
+   * Whether this scope covers a context. A platform scope covers every tenant; a tenant scope its tenant, as a
+   * whole and each of its organizations; an organization scope only that organization, never the tenant as a
+   * whole. To ask about a {@link PermissionScope#TENANT tenant-scoped} permission, pass a null organization even
+   * where the request names one: an organization's role must not grant a tenant-wide action.
    *
    * @param tenant the tenant of the request
-   * @param organization the active organization, or null where there is none
+   * @param organization the active organization, or null for the tenant as a whole
    * @return true if a role bound in this scope applies there
    */
   public boolean covers(TenantId tenant, @Nullable OrganizationId organization) {

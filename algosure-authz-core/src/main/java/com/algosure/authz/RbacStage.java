@@ -9,7 +9,10 @@ import org.jspecify.annotations.Nullable;
  * Finds a role that grants the action in the established context.
  *
  * <ul>
- *   <li>Directory bindings count where their scope covers the tenant and organization.
+ *   <li>Directory bindings count where their scope covers the tenant and organization, and is no narrower
+ *       than the permission's scope: a platform or tenant binding grants both organization- and tenant-scoped
+ *       permissions, an organization binding only organization-scoped ones in that organization. Naming an
+ *       organization never lets an organization binding grant a tenant-wide permission.
  *   <li>Token role signals count for people only, and only where the tenant and organization stages
  *       confirmed membership: a token role alone never permits.
  *   <li>Service accounts get only the bindings of their client (least privilege).
@@ -45,6 +48,9 @@ final class RbacStage implements Stage {
     }
     Actor principal = c.principal;
     Set<Role> granting = c.grantedBy; // the roles granting the action: one small set, not a look-up per binding
+    // A tenant-scoped permission is asked of each binding as "the tenant as a whole" (no organization), which an
+    // organization binding never covers, whether or not the request names its organization.
+    OrganizationId where = c.definition.scope() == PermissionScope.TENANT ? null : c.organization;
     List<RoleBinding> bindings = c.bindings(directory);
     for (int i = 0, n = bindings.size(); i < n; i++) {
       RoleBinding b = bindings.get(i);
@@ -53,7 +59,7 @@ final class RbacStage implements Stage {
         if (b.scope().kind() == BindingScope.Kind.PLATFORM && catalog.isPrivileged(role) && granting.contains(role)) {
           return matched(c, role);
         }
-      } else if (b.scope().covers(c.tenant, c.organization) && granting.contains(role)) {
+      } else if (b.scope().covers(c.tenant, where) && granting.contains(role)) {
         return matched(c, role);
       }
     }

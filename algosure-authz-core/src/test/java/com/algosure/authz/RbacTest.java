@@ -9,8 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.algosure.audit.AuditEvent;
 import com.algosure.authz.spi.Approval;
 import java.time.Duration;
+import com.algosure.audit.AuditSink;
+import com.algosure.authz.spi.Directory;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RbacTest {
 
@@ -56,6 +60,71 @@ class RbacTest {
 
     assertThat(pdp.decide(write(dave).tenant("acme").organization("sales").build()).reasons())
         .containsExactly(ReasonCode.PERMISSION_DENIED);
+  }
+
+  /**
+   * Every cell of binding scope x permission scope x organization named or not (see {@link PermissionScope}). Each
+   * subject is a member of sales only and holds tenant-admin (filings:read is organization-scoped, tenant:settings
+   * tenant-scoped) in one scope: "plat" on the platform, "ten" in acme, "org" in sales, "other" in support.
+   */
+  @Nested
+  class BindingScopeAgainstPermissionScope {
+
+    private final PolicyDecisionPoint matrix = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+        .directory(Directory.inMemory().organization("acme", "sales").organization("acme", "support")
+            .platformRole("plat", "tenant-admin").member("plat", "sales")
+            .tenantRole("ten", "acme", "tenant-admin").member("ten", "sales")
+            .organizationRole("org", "sales", "tenant-admin")
+            .organizationRole("other", "support", "tenant-admin").member("other", "sales")
+            .build())
+        .auditSink(AuditSink.inMemory()).clock(f.clock).build();
+
+    @ParameterizedTest(name = "{0} binding, {1}, organization ''{2}'' -> {3}")
+    @CsvSource(nullValues = "-", value = {
+        // binding  action            organization  reason
+        "plat,  filings:read,     -,       PERMITTED",
+        "plat,  filings:read,     sales,   PERMITTED",
+        "plat,  tenant:settings,  -,       PERMITTED",
+        "plat,  tenant:settings,  sales,   PERMITTED",
+        "ten,   filings:read,     -,       PERMITTED",
+        "ten,   filings:read,     sales,   PERMITTED",
+        "ten,   tenant:settings,  -,       PERMITTED",
+        "ten,   tenant:settings,  sales,   PERMITTED",
+        "org,   filings:read,     -,       PERMITTED",
+        "org,   filings:read,     sales,   PERMITTED",
+        "org,   tenant:settings,  -,       PERMISSION_DENIED",
+        "org,   tenant:settings,  sales,   PERMISSION_DENIED",
+        "other, filings:read,     -,       ORGANIZATION_AMBIGUOUS",
+        "other, filings:read,     sales,   PERMISSION_DENIED",
+        "other, filings:read,     support, PERMITTED",
+        "other, tenant:settings,  -,       PERMISSION_DENIED",
+        "other, tenant:settings,  sales,   PERMISSION_DENIED",
+        "other, tenant:settings,  support, PERMISSION_DENIED",
+    })
+    void decideOverBindingAndPermissionScopesThenABindingGrantsOnlyPermissionsOfItsScopeOrNarrower(String subject,
+        String action, String organization, ReasonCode reason) {
+      AuthorizationRequest.Builder r = AuthorizationRequest.builder().actor(user(subject)).tenant("acme").action(action)
+          .resource(ResourceRef.type("filing"));
+      if (organization != null) {
+        r.organization(organization);
+      }
+
+      assertThat(matrix.decide(r.build()).reasons()).containsExactly(reason);
+    }
+
+    @Test
+    void decideWhenOrganizationRoleAndTenantPermissionWithOrganizationNamedThenDenyNotWidened() {
+      // "org" is tenant-admin of sales only: naming sales must not make her role count for the whole tenant
+      AuthorizationRequest.Builder settings = AuthorizationRequest.builder().actor(user("org")).tenant("acme")
+          .action("tenant:settings").resource(ResourceRef.type("tenant"));
+
+      AuthorizationDecision without = matrix.decide(settings.build());
+      AuthorizationDecision named = matrix.decide(settings.organization("sales").build());
+
+      assertThat(without.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+      assertThat(named.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+      assertThat(named.explanation()).contains("organization 'sales' of tenant 'acme'");
+    }
   }
 
   @Nested
