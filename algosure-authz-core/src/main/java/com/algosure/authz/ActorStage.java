@@ -1,15 +1,24 @@
 package com.algosure.authz;
 
+import com.algosure.authz.spi.Directory;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
-/** The request is complete, the actor's credential (and an agent's grant) has not expired, the action is declared. */
+/**
+ * The request is complete, the actor's credential (and an agent's grant) has not expired, the action is declared.
+ * Establishes the principal and where it is looked up: a user (or the user an agent acts for) in the directory, a
+ * service account in the directory's {@link Directory#serviceAccounts()}.
+ */
 final class ActorStage implements Stage {
 
   private final RoleCatalog catalog;
+  private final Directory users;
+  private final Directory serviceAccounts;
 
-  ActorStage(RoleCatalog catalog) {
+  ActorStage(RoleCatalog catalog, Directory users, Directory serviceAccounts) {
     this.catalog = catalog;
+    this.users = users;
+    this.serviceAccounts = serviceAccounts;
   }
 
   @Override
@@ -52,8 +61,11 @@ final class ActorStage implements Stage {
             "the credential of '" + agent.onBehalfOf().id() + "', for whom the agent acts, has expired");
       }
       c.principal = agent.onBehalfOf();
+      c.directory = users;
     } else {
       c.principal = actor;
+      // a client id names a service account in its own namespace: a user with the same id is someone else
+      c.directory = actor instanceof Actor.ServiceAccount ? serviceAccounts : users;
     }
     return null;
   }

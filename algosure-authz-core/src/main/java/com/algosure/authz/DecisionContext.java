@@ -27,6 +27,8 @@ final class DecisionContext {
   @Nullable Actor actor;
   /** The person or service account whose permissions count: the actor, or the user an agent acts for. */
   @Nullable Actor principal;
+  /** Where the principal's tenants, memberships and bindings are looked up: the users', or the service accounts'. */
+  @Nullable Directory directory;
   @Nullable Permission action;
   @Nullable ResourceRef resource;
   @Nullable PermissionDefinition definition;
@@ -76,6 +78,7 @@ final class DecisionContext {
     now = null;
     actor = null;
     principal = null;
+    directory = null;
     action = null;
     resource = null;
     definition = null;
@@ -101,7 +104,7 @@ final class DecisionContext {
    * The principal's role bindings, asked of the directory once per decision however many stages need them
    * (tenant, organization and RBAC may all look).
    */
-  List<RoleBinding> bindings(Directory directory) {
+  List<RoleBinding> bindings() {
     if (bindings == null) {
       bindings = Stage.answered(directory.bindingsOf(principal.id()), "Directory.bindingsOf");
     }

@@ -83,11 +83,11 @@ final class OrganizationStage implements Stage {
   }
 
   private Set<OrganizationId> memberships(DecisionContext c) {
-    return Stage.answered(directory.organizationsOf(c.principal.id(), c.tenant), "Directory.organizationsOf");
+    return Stage.answered(c.directory.organizationsOf(c.principal.id(), c.tenant), "Directory.organizationsOf");
   }
 
   private boolean hasTenantWideBinding(DecisionContext c) {
-    List<RoleBinding> bindings = c.bindings(directory);
+    List<RoleBinding> bindings = c.bindings();
     for (int i = 0, n = bindings.size(); i < n; i++) {
       RoleBinding b = bindings.get(i);
       if (b.scope().kind() == BindingScope.Kind.TENANT && b.scope().covers(c.tenant, null)) {

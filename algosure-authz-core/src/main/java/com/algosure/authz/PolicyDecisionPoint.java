@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@link DecisionStage#ACTOR}: the request is complete, the action declared, credential and agent
- *       grant unexpired;
+ *       grant unexpired; the principal is the actor, or the user an agent acts for, and is looked up in the
+ *       directory (a service account in {@link Directory#serviceAccounts()}, by client id);
  *   <li>{@link DecisionStage#TENANT}: the tenant, and access to it (directory or trusted claim), or
  *       cross-tenant administration by a privileged role;
  *   <li>{@link DecisionStage#ORGANIZATION}: the active organization, named explicitly where the actor has
@@ -97,10 +98,10 @@ public final class PolicyDecisionPoint {
     this.clock = b.clock;
     this.auditSink = b.auditSink;
     this.auditFailurePolicy = b.auditFailurePolicy;
-    this.actorStage = new ActorStage(b.catalog);
-    this.tenantStage = new TenantStage(b.directory, b.catalog);
+    this.actorStage = new ActorStage(b.catalog, b.directory, b.serviceAccountDirectory);
+    this.tenantStage = new TenantStage(b.catalog);
     this.organizationStage = new OrganizationStage(b.directory);
-    this.rbacStage = new RbacStage(b.directory, b.catalog);
+    this.rbacStage = new RbacStage(b.catalog);
     this.attributeStage = new AttributeStage(b.attributePolicies);
     this.entitlementStage = new EntitlementStage(b.entitlements, b.entitlementCacheTtl);
     this.domainStage = new DomainStage(b.domainPolicies, b.requireDomainPolicy);
@@ -232,6 +233,7 @@ public final class PolicyDecisionPoint {
   public static final class Builder {
     private @Nullable RoleCatalog catalog;
     private @Nullable Directory directory;
+    private @Nullable Directory serviceAccountDirectory;
     private @Nullable EntitlementSource entitlements;
     private @Nullable Duration entitlementCacheTtl;
     private @Nullable ApprovalStore approvals;
@@ -251,7 +253,11 @@ public final class PolicyDecisionPoint {
       return this;
     }
 
-    /** @param directory the directory of tenants, organizations and bindings (required) @return this builder */
+    /**
+     * @param directory the directory of tenants, organizations and bindings (required); service accounts are looked
+     *     up in its {@link Directory#serviceAccounts()}, asked once by {@link #build()}
+     * @return this builder
+     */
     public Builder directory(Directory directory) {
       once(this.directory, "directory");
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -347,7 +353,8 @@ public final class PolicyDecisionPoint {
 
     /**
      * @return the decision point
-     * @throws IllegalStateException if the role catalogue or the directory is missing
+     * @throws IllegalStateException if the role catalogue or the directory is missing, or the directory's
+     *     {@link Directory#serviceAccounts()} answers null
      */
     public PolicyDecisionPoint build() {
       if (catalog == null) {
@@ -356,9 +363,15 @@ public final class PolicyDecisionPoint {
       if (directory == null) {
         throw new IllegalStateException("directory is required: set it with directory(Directory.inMemory()...build()) or your own");
       }
+      Directory serviceAccounts = directory.serviceAccounts();
+      if (serviceAccounts == null) {
+        throw new IllegalStateException("directory " + directory.getClass().getName() + " answered null to"
+            + " serviceAccounts(): return the directory of its service accounts, or leave the default (none)");
+      }
       Builder snapshot = new Builder();
       snapshot.catalog = catalog;
       snapshot.directory = directory;
+      snapshot.serviceAccountDirectory = serviceAccounts;
       snapshot.entitlements = entitlements == null ? EntitlementSource.none() : entitlements;
       snapshot.entitlementCacheTtl = entitlementCacheTtl == null ? Duration.ofSeconds(30) : entitlementCacheTtl;
       snapshot.approvals = approvals == null ? ApprovalStore.none() : approvals;

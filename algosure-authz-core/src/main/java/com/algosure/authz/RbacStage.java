@@ -1,6 +1,5 @@
 package com.algosure.authz;
 
-import com.algosure.authz.spi.Directory;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  *       organization never lets an organization binding grant a tenant-wide permission.
  *   <li>Token role signals count for people only, and only where the tenant and organization stages
  *       confirmed membership: a token role alone never permits.
- *   <li>Service accounts get only the bindings of their client (least privilege).
+ *   <li>Service accounts get only the bindings of their client (least privilege), looked up by client id in the
+ *       directory's {@link com.algosure.authz.spi.Directory#serviceAccounts()}, never a user's with the same id.
  *   <li>Agents: the grant must cover the task, domain and capability, and the user must hold the
  *       permission: the intersection.
  *   <li>Cross-tenant administration admits only privileged roles, and without MFA evidence asks for
@@ -24,11 +24,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class RbacStage implements Stage {
 
-  private final Directory directory;
   private final RoleCatalog catalog;
 
-  RbacStage(Directory directory, RoleCatalog catalog) {
-    this.directory = directory;
+  RbacStage(RoleCatalog catalog) {
     this.catalog = catalog;
   }
 
@@ -51,7 +49,7 @@ final class RbacStage implements Stage {
     // A tenant-scoped permission is asked of each binding as "the tenant as a whole" (no organization), which an
     // organization binding never covers, whether or not the request names its organization.
     OrganizationId where = c.definition.scope() == PermissionScope.TENANT ? null : c.organization;
-    List<RoleBinding> bindings = c.bindings(directory);
+    List<RoleBinding> bindings = c.bindings();
     for (int i = 0, n = bindings.size(); i < n; i++) {
       RoleBinding b = bindings.get(i);
       Role role = b.role();

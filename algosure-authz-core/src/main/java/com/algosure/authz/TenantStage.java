@@ -1,6 +1,5 @@
 package com.algosure.authz;
 
-import com.algosure.authz.spi.Directory;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -12,11 +11,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class TenantStage implements Stage {
 
-  private final Directory directory;
   private final RoleCatalog catalog;
 
-  TenantStage(Directory directory, RoleCatalog catalog) {
-    this.directory = directory;
+  TenantStage(RoleCatalog catalog) {
     this.catalog = catalog;
   }
 
@@ -38,7 +35,7 @@ final class TenantStage implements Stage {
       }
       requested = granted;
     }
-    Set<TenantId> access = Stage.answered(directory.tenantsOf(principal.id()), "Directory.tenantsOf");
+    Set<TenantId> access = Stage.answered(c.directory.tenantsOf(principal.id()), "Directory.tenantsOf");
     TenantId tenant = requested;
     if (tenant == null) {
       if (claimed != null) {
@@ -78,7 +75,7 @@ final class TenantStage implements Stage {
         return true;
       }
     }
-    List<RoleBinding> bindings = c.bindings(directory);
+    List<RoleBinding> bindings = c.bindings();
     for (int i = 0, n = bindings.size(); i < n; i++) {
       RoleBinding b = bindings.get(i);
       if (b.scope().kind() == BindingScope.Kind.PLATFORM && catalog.isPrivileged(b.role())) {

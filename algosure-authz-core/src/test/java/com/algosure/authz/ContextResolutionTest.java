@@ -195,14 +195,14 @@ class ContextResolutionTest {
 
   @Test
   void decideWhenOrganizationActionAndNoMembershipThenDenyOrganizationMissing() {
-    AuthorizationDecision d = pdp.decide(read(user("billing-worker")).tenant("acme").build());
+    AuthorizationDecision d = pdp.decide(read(user("tom")).tenant("acme").build());
 
     assertThat(d.reasons()).containsExactly(ReasonCode.ORGANIZATION_MISSING);
   }
 
   @Test
   void decideWhenTenantWideRoleHolderNamesAnOrganizationThenPermit() {
-    AuthorizationDecision d = pdp.decide(read(user("billing-worker")).tenant("acme").organization("sales").build());
+    AuthorizationDecision d = pdp.decide(read(user("tom")).tenant("acme").organization("sales").build());
 
     assertThat(d.permitted()).isTrue();
     assertThat(d.matchedRole()).contains(Role.of("reader"));

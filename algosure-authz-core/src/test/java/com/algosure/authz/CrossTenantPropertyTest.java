@@ -41,6 +41,19 @@ class CrossTenantPropertyTest {
       for (int b = 0; b < bindings; b++) {
         String role = ROLES[rnd.nextInt(ROLES.length)];
         int t = rnd.nextInt(tenants);
+        if (rnd.nextInt(4) == 0) { // the service account with the same id, in its own namespace
+          switch (rnd.nextInt(3)) {
+            case 0:
+              dir.serviceAccountOrganizationRole(subject, "t" + t + "-o" + rnd.nextInt(orgsPerTenant), role);
+              break;
+            case 1:
+              dir.serviceAccountTenantRole(subject, "t" + t, role);
+              break;
+            default:
+              dir.bindServiceAccount(new RoleBinding(subject, Role.of(role), BindingScope.platform()));
+          }
+          continue;
+        }
         switch (rnd.nextInt(3)) {
           case 0:
             dir.organizationRole(subject, "t" + t + "-o" + rnd.nextInt(orgsPerTenant), role);
@@ -84,7 +97,8 @@ class CrossTenantPropertyTest {
       }
       permits++;
       TenantId decided = d.tenant().orElseThrow();
-      boolean access = directory.tenantsOf(subject).contains(decided)
+      Directory records = actor instanceof Actor.ServiceAccount ? directory.serviceAccounts() : directory;
+      boolean access = records.tenantsOf(subject).contains(decided)
           || sig.trustedTenant().map(decided::equals).orElse(false);
       if (!access) {
         boolean privileged = actor instanceof Actor.User && sig.mfa() && (sig.roles().contains(Role.of("platform-admin"))

@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * The test world: tenants acme (organizations sales, support) and globex (hq); alice is a member in two
- * acme organizations, dave approves in sales, bob administers globex, root is a platform admin,
- * billing-worker is a service account that may read in acme.
+ * acme organizations, dave approves in sales, bob administers globex, root is a platform admin, tom (a user)
+ * may read in all of acme, billing-worker is a service account that may read in acme.
  */
 final class Fixtures {
 
@@ -51,7 +51,8 @@ final class Fixtures {
         .organizationRole("erin", "support", "member")
         .tenantRole("bob", "globex", "tenant-admin")
         .platformRole("root", "platform-admin")
-        .tenantRole("billing-worker", "acme", "reader")
+        .tenantRole("tom", "acme", "reader")
+        .serviceAccountTenantRole("billing-worker", "acme", "reader")
         .build();
   }
 

@@ -11,6 +11,7 @@ import com.algosure.authz.spi.Approval;
 import java.time.Duration;
 import com.algosure.audit.AuditSink;
 import com.algosure.authz.spi.Directory;
+import com.algosure.authz.spi.InMemoryDirectory;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -139,6 +140,57 @@ class RbacTest {
       assertThat(d.permitted()).isTrue();
       assertThat(f.audit.events().get(0).actorKind()).contains("service-account");
       assertThat(f.audit.events().get(0).actorId()).contains("billing-worker");
+    }
+
+    /** Regression: service account "alice" was permitted with user alice's member role in sales. */
+    @Test
+    void decideWhenServiceAccountClientIdEqualsAUserIdThenTheUsersAccessAndBindingsDoNotCount() {
+      Actor sa = Actor.serviceAccount("alice", IdentitySignals.none());
+
+      AuthorizationDecision d = pdp.decide(write(sa).tenant("acme").organization("sales").build());
+
+      assertThat(d.permitted()).isFalse();
+      assertThat(d.reasons()).containsExactly(ReasonCode.TENANT_ACCESS_DENIED);
+      assertThat(d.explanation()).contains("'alice' has no access to tenant 'acme'");
+    }
+
+    @Test
+    void decideWhenUserIdEqualsAServiceAccountClientIdThenTheClientsBindingsDoNotCount() {
+      AuthorizationDecision d = pdp.decide(read(user("billing-worker")).tenant("acme").organization("sales").build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.TENANT_ACCESS_DENIED);
+    }
+
+    @Test
+    void decideWhenHostDirectoryDoesNotDeclareServiceAccountsThenServiceAccountDeniedAndUsersUnaffected() {
+      InMemoryDirectory real = Fixtures.directory();
+      Directory host = new Directory() { // a host's own directory, written before serviceAccounts() existed
+        @Override
+        public java.util.Set<TenantId> tenantsOf(String subject) {
+          return real.tenantsOf(subject);
+        }
+
+        @Override
+        public java.util.Set<OrganizationId> organizationsOf(String subject, TenantId tenant) {
+          return real.organizationsOf(subject, tenant);
+        }
+
+        @Override
+        public java.util.Optional<TenantId> tenantOf(OrganizationId organization) {
+          return real.tenantOf(organization);
+        }
+
+        @Override
+        public java.util.List<RoleBinding> bindingsOf(String subject) {
+          return real.bindingsOf(subject);
+        }
+      };
+      PolicyDecisionPoint hosted = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG).directory(host)
+          .auditSink(f.audit).clock(f.clock).build();
+
+      assertThat(hosted.decide(read(Actor.serviceAccount("alice", IdentitySignals.none())).tenant("acme")
+          .organization("sales").build()).reasons()).containsExactly(ReasonCode.TENANT_ACCESS_DENIED);
+      assertThat(hosted.decide(read(user("alice")).tenant("acme").organization("sales").build()).permitted()).isTrue();
     }
 
     @Test

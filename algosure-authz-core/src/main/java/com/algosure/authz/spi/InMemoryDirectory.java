@@ -20,6 +20,10 @@ import java.util.Set;
  * Built once, never changed; every answer is a precomputed immutable collection, so look-ups allocate
  * nothing. Thread-safe.
  *
+ * <p>Users and service accounts are kept apart: the builder's {@code serviceAccount...} methods declare a
+ * service account's records, which only {@link #serviceAccounts()} answers, so a client id equal to a user id
+ * never shares that user's tenants, memberships or bindings (nor the other way round).
+ *
  * <p>Laid out for look-ups: one record per subject holds its tenants, its memberships and its bindings, built
  * together so that they sit side by side in memory, and found with one hash look-up (a decision asks for all
  * three). A large directory therefore costs a decision about as many cache misses as a small one.
@@ -61,22 +65,36 @@ public final class InMemoryDirectory implements Directory {
   private static final Set<OrganizationId>[] NO_ORGANIZATIONS = new Set[0];
   private static final TenantId[] NO_TENANTS = new TenantId[0];
 
-  /** Every subject's record, by name. */
+  /** Every subject's record, by name: the users', or (in {@link #serviceAccounts()}) the service accounts'. */
   private final Map<String, Subject> subjects;
   // never changed after construction
   private final Map<OrganizationId, TenantId> organizations;
+  /** The service accounts' directory; this one itself in that directory. */
+  private final InMemoryDirectory serviceAccounts;
 
   private InMemoryDirectory(Builder b) {
-    Set<String> names = new java.util.LinkedHashSet<>(b.tenantAccess.keySet());
-    names.addAll(b.members.keySet());
-    names.addAll(b.bindings.keySet());
+    this.organizations = new HashMap<>(b.organizations);
+    this.subjects = subjects(b.users);
+    this.serviceAccounts = new InMemoryDirectory(subjects(b.clients), organizations);
+  }
+
+  /** The service accounts' directory: the same organizations, the clients' records. */
+  private InMemoryDirectory(Map<String, Subject> clients, Map<OrganizationId, TenantId> organizations) {
+    this.organizations = organizations;
+    this.subjects = clients;
+    this.serviceAccounts = this;
+  }
+
+  private static Map<String, Subject> subjects(Records r) {
+    Set<String> names = new java.util.LinkedHashSet<>(r.tenantAccess.keySet());
+    names.addAll(r.members.keySet());
+    names.addAll(r.bindings.keySet());
     Map<String, Subject> bySubject = new HashMap<>(names.size() * 2);
     for (String name : names) {
-      Subject s = subject(name, b);
+      Subject s = subject(name, r);
       bySubject.put(s.name, s);
     }
-    this.subjects = bySubject;
-    this.organizations = new HashMap<>(b.organizations);
+    return bySubject;
   }
 
   private Subject subjectOrNull(String name) {
@@ -89,7 +107,7 @@ public final class InMemoryDirectory implements Directory {
    * builder's maps: a decision touches a few neighbouring cache lines instead of a dozen far apart.
    */
   @SuppressWarnings("unchecked")
-  private static Subject subject(String name, Builder b) {
+  private static Subject subject(String name, Records b) {
     Set<TenantId> access = b.tenantAccess.getOrDefault(name, Set.of());
     TenantId[] tenants = new TenantId[access.size()];
     int n = 0;
@@ -172,9 +190,19 @@ public final class InMemoryDirectory implements Directory {
     return s == null ? List.of() : s.bindings;
   }
 
+  /**
+   * The service accounts declared with the builder's {@code serviceAccount...} methods, by client id; none of
+   * the users. In the returned directory, this method returns that directory itself.
+   */
+  @Override
+  public InMemoryDirectory serviceAccounts() {
+    return serviceAccounts;
+  }
+
   @Override
   public String toString() {
-    return "InMemoryDirectory[" + organizations.size() + " organizations, " + tenantSubjects() + " subjects]";
+    return "InMemoryDirectory[" + organizations.size() + " organizations, " + tenantSubjects() + " subjects"
+        + (serviceAccounts == this ? "" : ", " + serviceAccounts.tenantSubjects() + " service accounts") + "]";
   }
 
   private long tenantSubjects() {
@@ -187,15 +215,22 @@ public final class InMemoryDirectory implements Directory {
     return n;
   }
 
+  /** What a builder was told of the subjects of one namespace (users, or service accounts). */
+  private static final class Records {
+    final Map<String, Set<TenantId>> tenantAccess = new HashMap<>();
+    final Map<String, Map<TenantId, Set<OrganizationId>>> members = new HashMap<>();
+    final Map<String, List<RoleBinding>> bindings = new HashMap<>();
+  }
+
   /**
    * Builds an {@link InMemoryDirectory}. Declare organizations first; memberships and bindings must name
-   * declared organizations. Not thread-safe.
+   * declared organizations. The methods without {@code serviceAccount} in their name declare users; those with
+   * it declare service accounts (clients), in a namespace of their own. Not thread-safe.
    */
   public static final class Builder {
     private final Map<OrganizationId, TenantId> organizations = new HashMap<>();
-    private final Map<String, Set<TenantId>> tenantAccess = new HashMap<>();
-    private final Map<String, Map<TenantId, Set<OrganizationId>>> members = new HashMap<>();
-    private final Map<String, List<RoleBinding>> bindings = new HashMap<>();
+    private final Records users = new Records();
+    private final Records clients = new Records();
 
     private Builder() {}
 
@@ -218,39 +253,60 @@ public final class InMemoryDirectory implements Directory {
     }
 
     /**
-     * Gives a subject access to a tenant, without membership of any organization.
+     * Gives a user access to a tenant, without membership of any organization.
      *
-     * @param subject the subject id
+     * @param subject the user id
      * @param tenant the tenant
      * @return this builder
      */
     public Builder tenantAccess(String subject, String tenant) {
-      tenantAccess.computeIfAbsent(Objects.requireNonNull(subject, "subject"), k -> new HashSet<>()).add(TenantId.of(tenant));
+      return tenantAccess(users, subject, tenant);
+    }
+
+    /**
+     * Gives a service account access to a tenant, without membership of any organization.
+     *
+     * @param clientId the service account's client id
+     * @param tenant the tenant
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder serviceAccountTenantAccess(String clientId, String tenant) {
+      return tenantAccess(clients, clientId, tenant);
+    }
+
+    private Builder tenantAccess(Records r, String subject, String tenant) {
+      r.tenantAccess.computeIfAbsent(Objects.requireNonNull(subject, "subject"), k -> new HashSet<>())
+          .add(TenantId.of(tenant));
       return this;
     }
 
     /**
-     * Makes a subject a member of organizations (and so gives access to their tenants).
+     * Makes a user a member of organizations (and so gives access to their tenants).
      *
-     * @param subject the subject id
+     * @param subject the user id
      * @param organizations declared organizations
      * @return this builder
      * @throws IllegalArgumentException if an organization is not declared
      */
     public Builder member(String subject, String... organizations) {
+      return member(users, subject, organizations);
+    }
+
+    private Builder member(Records r, String subject, String... organizations) {
       for (String org : organizations) {
         OrganizationId o = OrganizationId.of(org);
         TenantId t = tenantOfDeclared(o);
-        tenantAccess(subject, t.value());
-        members.computeIfAbsent(subject, k -> new HashMap<>()).computeIfAbsent(t, k -> new HashSet<>()).add(o);
+        tenantAccess(r, subject, t.value());
+        r.members.computeIfAbsent(subject, k -> new HashMap<>()).computeIfAbsent(t, k -> new HashSet<>()).add(o);
       }
       return this;
     }
 
     /**
-     * Binds a role to a subject in the whole platform.
+     * Binds a role to a user in the whole platform.
      *
-     * @param subject the subject id
+     * @param subject the user id
      * @param role the role
      * @return this builder
      */
@@ -259,40 +315,92 @@ public final class InMemoryDirectory implements Directory {
     }
 
     /**
-     * Binds a role to a subject in a tenant (and gives access to it).
+     * Binds a role to a user in a tenant (and gives access to it).
      *
-     * @param subject the subject id
+     * @param subject the user id
      * @param tenant the tenant
      * @param role the role
      * @return this builder
      */
     public Builder tenantRole(String subject, String tenant, String role) {
-      tenantAccess(subject, tenant);
-      return bind(new RoleBinding(subject, Role.of(role), BindingScope.tenant(TenantId.of(tenant))));
+      return tenantRole(users, subject, tenant, role);
     }
 
     /**
-     * Binds a role to a subject in an organization (and makes the subject a member of it).
+     * Binds a role to a service account in a tenant (and gives it access to the tenant).
      *
-     * @param subject the subject id
+     * @param clientId the service account's client id
+     * @param tenant the tenant
+     * @param role the role
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder serviceAccountTenantRole(String clientId, String tenant, String role) {
+      return tenantRole(clients, clientId, tenant, role);
+    }
+
+    private Builder tenantRole(Records r, String subject, String tenant, String role) {
+      tenantAccess(r, subject, tenant);
+      return bind(r, new RoleBinding(subject, Role.of(role), BindingScope.tenant(TenantId.of(tenant))));
+    }
+
+    /**
+     * Binds a role to a user in an organization (and makes the user a member of it).
+     *
+     * @param subject the user id
      * @param organization a declared organization
      * @param role the role
      * @return this builder
+     * @throws IllegalArgumentException if the organization is not declared
      */
     public Builder organizationRole(String subject, String organization, String role) {
-      OrganizationId o = OrganizationId.of(organization);
-      member(subject, organization);
-      return bind(new RoleBinding(subject, Role.of(role), BindingScope.organization(tenantOfDeclared(o), o)));
+      return organizationRole(users, subject, organization, role);
     }
 
     /**
-     * Adds a binding as it is.
+     * Binds a role to a service account in an organization (and makes it a member of the organization).
      *
-     * @param binding the binding
+     * @param clientId the service account's client id
+     * @param organization a declared organization
+     * @param role the role
+     * @return this builder
+     * @throws IllegalArgumentException if the organization is not declared
+     * @since 0.1.0
+     */
+    public Builder serviceAccountOrganizationRole(String clientId, String organization, String role) {
+      return organizationRole(clients, clientId, organization, role);
+    }
+
+    private Builder organizationRole(Records r, String subject, String organization, String role) {
+      OrganizationId o = OrganizationId.of(organization);
+      member(r, subject, organization);
+      return bind(r, new RoleBinding(subject, Role.of(role), BindingScope.organization(tenantOfDeclared(o), o)));
+    }
+
+    /**
+     * Adds a user's binding as it is (without giving access to its tenant).
+     *
+     * @param binding the binding, whose subject is a user id
      * @return this builder
      */
     public Builder bind(RoleBinding binding) {
-      bindings.computeIfAbsent(binding.subject(), k -> new ArrayList<>()).add(binding);
+      return bind(users, binding);
+    }
+
+    /**
+     * Adds a service account's binding as it is (without giving access to its tenant: see
+     * {@link #serviceAccountTenantAccess}).
+     *
+     * @param binding the binding, whose subject is a client id
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder bindServiceAccount(RoleBinding binding) {
+      return bind(clients, binding);
+    }
+
+    private Builder bind(Records r, RoleBinding binding) {
+      r.bindings.computeIfAbsent(binding.subject(), k -> new ArrayList<>()).add(binding);
       return this;
     }
 

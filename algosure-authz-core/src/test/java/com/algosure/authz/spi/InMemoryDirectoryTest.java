@@ -92,6 +92,69 @@ class InMemoryDirectoryTest {
   }
 
   @Test
+  void serviceAccountsWhenClientIdEqualsAUserIdThenEachNamespaceAnswersOnlyItsOwnRecords() {
+    InMemoryDirectory d = Directory.inMemory().organization("acme", "sales").organization("acme", "support")
+        .organizationRole("alice", "sales", "member")
+        .serviceAccountOrganizationRole("alice", "support", "reader")
+        .serviceAccountTenantRole("billing-worker", "acme", "reader")
+        .serviceAccountTenantAccess("exporter", "acme")
+        .bindServiceAccount(new RoleBinding("exporter", Role.of("reader"), BindingScope.platform()))
+        .build();
+    Directory clients = d.serviceAccounts();
+    TenantId acme = TenantId.of("acme");
+
+    assertThat(d.organizationsOf("alice", acme)).containsExactly(OrganizationId.of("sales"));
+    assertThat(d.bindingsOf("alice")).extracting(RoleBinding::role).containsExactly(Role.of("member"));
+    assertThat(clients.organizationsOf("alice", acme)).containsExactly(OrganizationId.of("support"));
+    assertThat(clients.bindingsOf("alice")).extracting(RoleBinding::role).containsExactly(Role.of("reader"));
+    assertThat(d.tenantsOf("billing-worker")).isEmpty();
+    assertThat(d.bindingsOf("billing-worker")).isEmpty();
+    assertThat(clients.tenantsOf("billing-worker")).containsExactly(acme);
+    assertThat(clients.bindingsOf("billing-worker")).containsExactly(new RoleBinding("billing-worker",
+        Role.of("reader"), BindingScope.tenant(acme)));
+    assertThat(clients.tenantsOf("exporter")).containsExactly(acme);
+    assertThat(clients.bindingsOf("exporter")).extracting(b -> b.scope().kind())
+        .containsExactly(BindingScope.Kind.PLATFORM);
+    assertThat(clients.tenantOf(OrganizationId.of("support"))).contains(acme);
+    assertThat(clients.serviceAccounts()).isSameAs(clients);
+    assertThat(d).hasToString("InMemoryDirectory[2 organizations, 1 subjects, 3 service accounts]");
+  }
+
+  @Test
+  void serviceAccountsWhenHostDirectoryDoesNotOverrideThenNoClientIsKnown() {
+    InMemoryDirectory real = Directory.inMemory().organization("acme", "sales").organizationRole("alice", "sales",
+        "member").build();
+    Directory host = new Directory() {
+      @Override
+      public Set<TenantId> tenantsOf(String subject) {
+        return real.tenantsOf(subject);
+      }
+
+      @Override
+      public Set<OrganizationId> organizationsOf(String subject, TenantId tenant) {
+        return real.organizationsOf(subject, tenant);
+      }
+
+      @Override
+      public java.util.Optional<TenantId> tenantOf(OrganizationId organization) {
+        return real.tenantOf(organization);
+      }
+
+      @Override
+      public List<RoleBinding> bindingsOf(String subject) {
+        return real.bindingsOf(subject);
+      }
+    };
+
+    Directory clients = host.serviceAccounts();
+
+    assertThat(clients.tenantsOf("alice")).isEmpty();
+    assertThat(clients.organizationsOf("alice", TenantId.of("acme"))).isEmpty();
+    assertThat(clients.bindingsOf("alice")).isEmpty();
+    assertThat(clients.tenantOf(OrganizationId.of("sales"))).contains(TenantId.of("acme"));
+  }
+
+  @Test
   void answersWhenReturnedThenTheyCannotBeChanged() {
     InMemoryDirectory d = Directory.inMemory().organization("acme", "sales").organizationRole("alice", "sales", "member")
         .build();

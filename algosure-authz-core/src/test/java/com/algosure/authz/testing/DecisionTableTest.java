@@ -33,7 +33,7 @@ class DecisionTableTest {
           .organizationRole("alice", "sales", "member").organizationRole("alice", "support", "member")
           .tenantRole("bob", "globex", "member")
           .platformRole("root", "platform-admin")
-          .tenantRole("billing-worker", "acme", "reader")
+          .serviceAccountTenantRole("billing-worker", "acme", "reader")
           .build())
       .entitlements(EntitlementSource.inMemory(java.util.Map.of(com.algosure.authz.TenantId.of("acme"),
           Entitlements.features("e-filing"))))

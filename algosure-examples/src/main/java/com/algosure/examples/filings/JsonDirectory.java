@@ -20,12 +20,14 @@ import org.springframework.core.io.Resource;
  *   "tenants":  {"acme": {"organizations": ["sales", "support"]}},
  *   "members":  {"alice": ["sales", "support"]},
  *   "bindings": [{"subject": "alice", "role": "filing-clerk", "organization": "sales"},
- *                {"subject": "billing-worker", "role": "filing-viewer", "tenant": "acme"},
+ *                {"subject": "billing-worker", "serviceAccount": true, "role": "filing-viewer", "tenant": "acme"},
  *                {"subject": "carol", "role": "platform-admin", "platform": true}]
  * }
  * }</pre>
  *
- * A real service would answer from its identity and organization records; the directory SPI is the seam.
+ * A binding with {@code "serviceAccount": true} is a service account's (its subject a client id), kept apart from
+ * the users' ({@link Directory#serviceAccounts()}); {@code "members"} are users. A real service would answer from
+ * its identity and organization records; the directory SPI is the seam.
  *
  * @since 0.1.0
  */
@@ -69,15 +71,30 @@ public final class JsonDirectory {
   }
 
   private static void bind(InMemoryDirectory.Builder b, JsonNode binding, String at) {
-    fields(binding, at, Set.of("subject", "role", "organization", "tenant", "platform"));
+    fields(binding, at, Set.of("subject", "serviceAccount", "role", "organization", "tenant", "platform"));
     String subject = binding.path("subject").asText("");
     String role = binding.path("role").asText("");
+    boolean client = binding.path("serviceAccount").asBoolean(false);
     if (binding.path("platform").asBoolean(false)) {
+      if (client) {
+        throw new InvalidAlgosureConfigurationException(at, "a service account cannot hold a platform role here:"
+            + " bind it in a \"tenant\" or an \"organization\"");
+      }
       b.platformRole(subject, role);
     } else if (binding.has("organization")) {
-      b.organizationRole(subject, binding.get("organization").asText(), role);
+      String org = binding.get("organization").asText();
+      if (client) {
+        b.serviceAccountOrganizationRole(subject, org, role);
+      } else {
+        b.organizationRole(subject, org, role);
+      }
     } else if (binding.has("tenant")) {
-      b.tenantRole(subject, binding.get("tenant").asText(), role);
+      String tenant = binding.get("tenant").asText();
+      if (client) {
+        b.serviceAccountTenantRole(subject, tenant, role);
+      } else {
+        b.tenantRole(subject, tenant, role);
+      }
     } else {
       throw new InvalidAlgosureConfigurationException(at, "name a scope: \"organization\", \"tenant\" or \"platform\": true");
     }

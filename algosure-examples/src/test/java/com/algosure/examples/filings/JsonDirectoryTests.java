@@ -24,7 +24,8 @@ class JsonDirectoryTests {
     assertThat(d.organizationsOf("alice", TenantId.of("acme")))
         .containsExactlyInAnyOrder(OrganizationId.of("sales"), OrganizationId.of("support"));
     assertThat(d.tenantOf(OrganizationId.of("hq"))).contains(TenantId.of("globex"));
-    assertThat(d.tenantsOf("billing-worker")).containsExactly(TenantId.of("acme"));
+    assertThat(d.serviceAccounts().tenantsOf("billing-worker")).containsExactly(TenantId.of("acme"));
+    assertThat(d.tenantsOf("billing-worker")).isEmpty();
     assertThat(d.bindingsOf("carol")).singleElement().satisfies(b -> assertThat(b.scope().kind().name()).isEqualTo("PLATFORM"));
   }
 
