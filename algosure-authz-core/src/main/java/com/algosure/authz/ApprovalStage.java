@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * High-impact actions (declared in the catalogue, or so marked by the domain rule) need an approval the
- * store knows, bound to the same tenant, action and resource, requested by this principal, unexpired, and
- * given by someone else (four eyes; never by the agent that proposes).
+ * store knows under the id presented (a store answering with another approval is not trusted), bound to the same
+ * tenant, action and resource, requested by this principal, already given and unexpired at the decision's time,
+ * and given by someone else (four eyes, ignoring case: {@code ALICE} is alice; never by the agent that proposes).
  */
 final class ApprovalStage implements Stage {
 
@@ -39,6 +40,10 @@ final class ApprovalStage implements Stage {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' is unknown");
     }
     Approval a = found.get();
+    if (!a.id().equals(id)) {
+      return Verdict.deny(ReasonCode.APPROVAL_INVALID, "the approval store answered approval '" + a.id()
+          + "' when asked for '" + id + "': only the approval presented counts; check the store's look-up");
+    }
     if (!a.tenant().equals(c.tenant) || !a.action().equals(c.action) || !a.resource().equals(c.resource)) {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' is for '" + a.action() + "' on "
           + a.resource() + " in tenant '" + a.tenant() + "', not for this request");
@@ -47,11 +52,17 @@ final class ApprovalStage implements Stage {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID,
           "approval '" + id + "' was requested by someone else, not by '" + c.principal.id() + "'");
     }
+    if (a.approvedAt().isAfter(c.now)) {
+      return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' is not yet given: it is dated "
+          + a.approvedAt() + ", after the decision's time " + c.now + "; check the approver's clock or the store");
+    }
     if (!c.now.isBefore(a.expiresAt())) {
       return Verdict.deny(ReasonCode.APPROVAL_EXPIRED, "approval '" + id + "' expired at " + a.expiresAt());
     }
-    if (a.approvedBy().equals(a.requestedBy()) || a.approvedBy().equals(c.principal.id())
-        || a.approvedBy().equals(c.actor.id())) {
+    // identifiers are ASCII (Approval checks them), so ignoring case is exact: a case variant is the same person
+    String approver = a.approvedBy();
+    if (approver.equalsIgnoreCase(a.requestedBy()) || approver.equalsIgnoreCase(c.principal.id())
+        || approver.equalsIgnoreCase(c.actor.id())) {
       return Verdict.deny(ReasonCode.APPROVAL_SELF_APPROVED,
           "approval '" + id + "' was given by the requester: it needs a second person");
     }

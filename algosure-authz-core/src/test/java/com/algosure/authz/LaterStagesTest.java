@@ -208,6 +208,12 @@ class LaterStagesTest {
 
     private final PolicyDecisionPoint pdp = f.pdp();
 
+    /** A decision point like the fixtures' whose approvals come from the given (host's) store. */
+    private PolicyDecisionPoint withStore(com.algosure.authz.spi.ApprovalStore store) {
+      return PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG).directory(Fixtures.directory())
+          .entitlements(Fixtures.entitlements()).approvals(store).auditSink(f.audit).clock(f.clock).build();
+    }
+
     @Test
     void decideWhenHighImpactWithoutApprovalThenApprovalRequired() {
       AuthorizationDecision d = pdp.decide(submit("f-1").build());
@@ -278,6 +284,76 @@ class LaterStagesTest {
 
       assertThat(pdp.decide(submit("f-1").approvalId("ap-1").build()).reasons())
           .containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+    }
+
+    /** Regression: an approval by "ALICE" passed the four-eyes check for requester alice. */
+    @Test
+    void decideWhenApproverIsACaseVariantOfTheRequesterThenDenySelfApproved() {
+      approval("ap-1", "f-1", "alice", "ALICE", Duration.ofHours(1));
+      approval("ap-2", "f-2", "alice", "Alice", Duration.ofHours(1));
+
+      assertThat(pdp.decide(submit("f-1").approvalId("ap-1").build()).reasons())
+          .containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+      assertThat(pdp.decide(submit("f-2").approvalId("ap-2").build()).reasons())
+          .containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+    }
+
+    /** Regression: an approval by "alice" with a zero-width space passed the four-eyes check for alice. */
+    @Test
+    void decideWhenApproverIsAnInvisibleVariantOfTheRequesterThenDeny() {
+      PolicyDecisionPoint store = withStore(id -> java.util.Optional.of(new Approval(id,
+          TenantId.of("acme"), Permission.of("filings:submit"), ResourceRef.of("filing", "f-1"), "alice", "alice\u200b",
+          NOW, NOW.plusSeconds(600))));
+
+      AuthorizationDecision d = store.decide(submit("f-1").approvalId("ap-zw").build());
+
+      assertThat(d.permitted()).isFalse();
+      assertThat(d.stage()).isEqualTo(DecisionStage.APPROVAL);
+    }
+
+    @Test
+    void approvalWhenIdOrPersonIsNotAValidIdentifierThenConstructionFailsNamingTheField() {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Approval("ap-1", TenantId.of("acme"),
+              Permission.of("filings:submit"), ResourceRef.of("filing", "f-1"), "alice", "alice\u200b", NOW,
+              NOW.plusSeconds(60)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("Approval.approvedBy is not valid in approval 'ap-1': use 1 to 128 ASCII letters");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Approval("ap-1", TenantId.of("acme"),
+              Permission.of("filings:submit"), ResourceRef.of("filing", "f-1"), " alice", "dave", NOW,
+              NOW.plusSeconds(60)))
+          .hasMessageStartingWith("Approval.requestedBy is not valid in approval 'ap-1'");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Approval("", TenantId.of("acme"),
+              Permission.of("filings:submit"), ResourceRef.of("filing", "f-1"), "alice", "dave", NOW,
+              NOW.plusSeconds(60)))
+          .hasMessageStartingWith("Approval.id is not valid: use");
+    }
+
+    /** Regression: an approval dated two hours after the decision was accepted. */
+    @Test
+    void decideWhenApprovalIsDatedAfterTheDecisionThenDenyNotYetGiven() {
+      f.approvals.add(new Approval("ap-1", TenantId.of("acme"), Permission.of("filings:submit"),
+          ResourceRef.of("filing", "f-1"), "alice", "dave", NOW.plus(Duration.ofHours(2)), NOW.plus(Duration.ofHours(3))));
+
+      AuthorizationDecision d = pdp.decide(submit("f-1").approvalId("ap-1").build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.APPROVAL_INVALID);
+      assertThat(d.explanation()).contains("approval 'ap-1' is not yet given");
+      f.clock.advance(Duration.ofHours(2)); // given at exactly the decision's time: counts
+      assertThat(pdp.decide(submit("f-1").approvalId("ap-1").build()).permitted()).isTrue();
+    }
+
+    /** Regression: a store answering "whatever" with approval ap-OTHER permitted, audited as ap-OTHER. */
+    @Test
+    void decideWhenStoreAnswersWithAnotherApprovalThanPresentedThenDenyApprovalInvalid() {
+      Approval other = new Approval("ap-OTHER", TenantId.of("acme"), Permission.of("filings:submit"),
+          ResourceRef.of("filing", "f-1"), "alice", "dave", NOW, NOW.plusSeconds(600));
+      PolicyDecisionPoint lax = withStore(id -> java.util.Optional.of(other));
+
+      AuthorizationDecision d = lax.decide(submit("f-1").approvalId("whatever").build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.APPROVAL_INVALID);
+      assertThat(d.explanation()).contains("answered approval 'ap-OTHER' when asked for 'whatever'");
+      assertThat(f.audit.events().get(0).details()).containsEntry("approvalId", "whatever");
     }
 
     @Test

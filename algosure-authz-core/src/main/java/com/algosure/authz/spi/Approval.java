@@ -1,5 +1,6 @@
 package com.algosure.authz.spi;
 
+import com.algosure.authz.Actor;
 import com.algosure.authz.Permission;
 import com.algosure.authz.ResourceRef;
 import com.algosure.authz.TenantId;
@@ -8,8 +9,12 @@ import java.util.Objects;
 
 /**
  * A recorded approval of one high-impact action on one resource in one tenant. The decision point checks
- * the binding itself (tenant, action, resource, expiry, approver different from the requester) so that an
- * approval store cannot permit by mistake.
+ * the binding itself (the id asked for, tenant, action, resource, given and not expired at the decision's time,
+ * approver different from the requester) so that an approval store cannot permit by mistake.
+ *
+ * <p>The id, {@code requestedBy} and {@code approvedBy} must be identifiers as the SDK accepts them everywhere (1
+ * to 128 ASCII letters, digits or {@code . _ - : @ /}): a variant with an invisible or non-ASCII character could
+ * otherwise pass for someone else. The four-eyes check compares people ignoring case.
  *
  * <p>Immutable and thread-safe.
  *
@@ -33,7 +38,10 @@ public record Approval(
     Instant approvedAt,
     Instant expiresAt) {
 
-  /** @throws NullPointerException if a component is null */
+  /**
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if the id, {@code requestedBy} or {@code approvedBy} is not a valid identifier
+   */
   public Approval {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(tenant, "tenant");
@@ -43,5 +51,24 @@ public record Approval(
     Objects.requireNonNull(approvedBy, "approvedBy");
     Objects.requireNonNull(approvedAt, "approvedAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
+    requireIdentifier("id", id, id);
+    requireIdentifier("requestedBy", requestedBy, id);
+    requireIdentifier("approvedBy", approvedBy, id);
   }
+
+  /**
+   * Checks a value with the SDK's identifier rules (those of a subject id, which {@link Actor#user} applies), so
+   * that an approval names people exactly as requests and the directory do.
+   */
+  private static void requireIdentifier(String field, String value, String id) {
+    try {
+      Actor.user(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Approval." + field + " is not valid"
+          + (field.equals("id") ? "" : " in approval '" + id + "'") // the id was checked first
+          + ": use 1 to 128 ASCII letters, digits or . _ - : @ / (no spaces, invisible or non-ASCII characters),"
+          + " as the directory knows the subject; fix the approval where the store builds it", e);
+    }
+  }
+
 }
