@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>{@link #decide} never throws and never permits by default: a missing or ambiguous context, or any
- * exception or null from a stage or a host SPI, is a DENY naming the stage. Every call audits the decision
+ * exception or null from a stage or a host SPI, is a DENY naming the stage (the {@link Clock} too: a clock that
+ * throws or answers null denies with {@link ReasonCode#STAGE_FAILURE}, naming the clock, stamped with the system's
+ * time). Every call audits the decision
  * exactly once, through {@link AuditSink#recordDecision}: the sink gets the decision and, by default, records
  * its {@link AuditEvent} of type {@link AuditEventType#AUTHORIZATION_DECISION}. If the sink fails, the
  * {@link AuditFailurePolicy} applies: by default the decision becomes a DENY ({@link ReasonCode#AUDIT_FAILED}).
@@ -130,14 +132,17 @@ public final class PolicyDecisionPoint {
    * @return the decision
    */
   public AuthorizationDecision decide(AuthorizationRequest request) {
+    if (request == null) {
+      request = AuthorizationRequest.builder().build();
+    }
     Instant now;
     try {
       now = clock.instant();
-    } catch (RuntimeException e) {
-      now = Instant.now();
+    } catch (Throwable t) { // a host's clock, like any host SPI, denies rather than escape or be guessed around
+      return audit(clockFailed(request, t.getClass().getSimpleName()));
     }
-    if (request == null) {
-      request = AuthorizationRequest.builder().build();
+    if (now == null) {
+      return audit(clockFailed(request, "null"));
     }
     DecisionContext c = DecisionContext.acquire(request, now);
     AuthorizationDecision decision;
@@ -198,6 +203,17 @@ public final class PolicyDecisionPoint {
         : (c.approval != null ? PERMITTED_APPROVED : PERMITTED);
     return new AuthorizationDecision(reasons, c.matchedRole, c.action, c.tenant, c.organization, c.crossTenant,
         c.approval, c.request, AuditIds.nextSequence(), c.now);
+  }
+
+  /**
+   * The decision when the clock gave no time: a DENY, stamped with the system's time so that it is audited with
+   * one (expiries and approvals cannot be judged without the decision point's own time, and are not guessed).
+   */
+  private AuthorizationDecision clockFailed(AuthorizationRequest request, String answer) {
+    LOG.warn("the decision point's clock {} answered {}; denying", clock.getClass().getName(), answer);
+    return new AuthorizationDecision(Effect.DENY, List.of(ReasonCode.STAGE_FAILURE), DecisionStage.ACTOR, null, null,
+        null, false, request, AuditIds.nextSequence(), Instant.now(), "the decision point's clock answered " + answer
+            + " instead of the time, so the request is denied: fix the Clock given to PolicyDecisionPoint.builder().clock(...)");
   }
 
   private static AuthorizationDecision decision(DecisionContext c, Effect effect, List<ReasonCode> reasons,

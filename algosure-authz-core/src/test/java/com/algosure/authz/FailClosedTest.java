@@ -203,6 +203,77 @@ class FailClosedTest {
     assertThat(f.audit.events()).hasSize(1);
   }
 
+  /** Regression: a clock answering null gave a PERMIT with no timestamp (to a sink overriding recordDecision). */
+  @Test
+  void decideWhenClockAnswersNullThenDenyNamingTheClockWithATimestamp() {
+    java.time.Clock nulls = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return null;
+      }
+    };
+    java.util.List<com.algosure.audit.AuditableDecision> recorded = new java.util.ArrayList<>();
+    com.algosure.audit.AuditSink decisionsOnly = new com.algosure.audit.AuditSink() {
+      @Override
+      public void record(com.algosure.audit.AuditEvent event) {
+        throw new AssertionError("not used");
+      }
+
+      @Override
+      public void recordDecision(com.algosure.audit.AuditableDecision decision) {
+        recorded.add(decision);
+      }
+    };
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+        .directory(Fixtures.directory()).auditSink(decisionsOnly).clock(nulls).build();
+
+    AuthorizationDecision d = pdp.decide(Fixtures.read(user("alice")).tenant("acme").organization("sales").build());
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reasons()).containsExactly(ReasonCode.STAGE_FAILURE);
+    assertThat(d.explanation()).contains("clock answered null");
+    assertThat(d.timestamp()).isNotNull();
+    assertThat(recorded).containsExactly(d);
+  }
+
+  @Test
+  void decideWhenClockThrowsThenDenyNamingTheClock() {
+    java.time.Clock broken = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        throw new IllegalStateException("no time");
+      }
+    };
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+        .directory(Fixtures.directory()).auditSink(f.audit).clock(broken).build();
+
+    AuthorizationDecision d = pdp.decide(Fixtures.read(user("alice")).tenant("acme").organization("sales").build());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.STAGE_FAILURE);
+    assertThat(d.explanation()).contains("clock answered IllegalStateException");
+    assertThat(f.audit.events()).singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo("DENY"));
+  }
+
   @Test
   void decideWhenAuditSinkFailsAndPolicyFailClosedThenPermitBecomesDeny() {
     PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
