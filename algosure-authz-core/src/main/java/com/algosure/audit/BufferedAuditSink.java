@@ -11,8 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A non-blocking wrapper for a slow sink: {@link #record} only enqueues, one daemon thread writes. A full
  * queue makes {@link #record} throw {@link AuditBufferFullException}, so the caller's
- * {@link AuditFailurePolicy} decides; an event the delegate fails to write is counted in {@link #failed()}
- * and logged by id. {@link #recordDecision} enqueues the (immutable) decision itself, and the writer thread
+ * {@link AuditFailurePolicy} decides; an event the delegate fails to write, whatever it throws (an exception or
+ * an {@link Error}), is counted in {@link #failed()} and logged by id and type only, and the writer goes on with
+ * the next. Should the writer thread stop all the same (interrupted), {@link #record} throws
+ * {@link AuditBufferFullException} from then on, so nothing is dropped silently. {@link #recordDecision} enqueues the (immutable) decision itself, and the writer thread
  * hands it to the delegate's {@link AuditSink#recordDecision}, so the caller never builds its event.
  *
  * <p>Thread-safe. {@link #close()} writes what is queued (up to a bound) and stops the thread.
@@ -32,6 +34,8 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private volatile boolean closed;
+  /** Set when the writer thread ends, whatever the reason: nothing would write what is enqueued after that. */
+  private volatile boolean writerStopped;
 
   BufferedAuditSink(AuditSink delegate, int capacity) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -61,6 +65,10 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
     if (closed) {
       throw new AuditBufferFullException("audit buffer is closed: " + what + " not recorded");
     }
+    if (writerStopped) {
+      throw new AuditBufferFullException("audit buffer's writer thread has stopped: " + what
+          + " not recorded; build a new buffered sink");
+    }
     // keep one slot for the stop marker
     if (queue.remainingCapacity() <= 1 || !queue.offer(item)) {
       throw new AuditBufferFullException("audit buffer is full: " + what
@@ -69,6 +77,14 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
   }
 
   private void drain() {
+    try {
+      writeUntilStopped();
+    } finally {
+      writerStopped = true;
+    }
+  }
+
+  private void writeUntilStopped() {
     while (true) {
       Object item;
       try {
@@ -87,17 +103,26 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
           delegate.record((AuditEvent) item);
         }
         written.incrementAndGet();
-      } catch (RuntimeException ex) {
+      } catch (Throwable ex) { // the delegate is host code: whatever it throws, the next event is still written
         failed.incrementAndGet();
-        if (item instanceof AuditableDecision d) {
-          LOG.error("audit of decision {} could not be written by the delegate sink: {}", d.decisionId(),
-              ex.getClass().getName());
-        } else {
-          AuditEvent e = (AuditEvent) item;
-          LOG.error("audit event {} of type {} could not be written by the delegate sink: {}", e.id(), e.type(),
-              ex.getClass().getName());
-        }
+        logFailure(item, ex);
       }
+    }
+  }
+
+  /** Logs a failed write by id and type, never the event's details; a failure to log does not stop the writer. */
+  private static void logFailure(Object item, Throwable ex) {
+    try {
+      if (item instanceof AuditableDecision d) {
+        LOG.error("audit of decision {} could not be written by the delegate sink: {}", d.decisionId(),
+            ex.getClass().getName());
+      } else {
+        AuditEvent e = (AuditEvent) item;
+        LOG.error("audit event {} of type {} could not be written by the delegate sink: {}", e.id(), e.type(),
+            ex.getClass().getName());
+      }
+    } catch (Throwable ignored) {
+      // already counted in failed(); nothing else can be said about it
     }
   }
 

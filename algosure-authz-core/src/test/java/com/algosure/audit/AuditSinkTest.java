@@ -128,6 +128,69 @@ class AuditSinkTest {
         .hasMessageContaining("closed");
   }
 
+  /** Regression: an AssertionError from the delegate killed the writer; 4 later events stayed pending forever. */
+  @Test
+  void bufferedWhenDelegateThrowsAnErrorThenItIsCountedLoggedWithoutDetailsAndLaterEventsStillWritten() {
+    Logger logger = (Logger) LoggerFactory.getLogger(BufferedAuditSink.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    InMemoryAuditSink target = AuditSink.inMemory();
+    BufferedAuditSink buffered = AuditSink.buffered(e -> {
+      if (e.outcome().equals("BAD")) {
+        throw new AssertionError("delegate bug");
+      }
+      if (e.outcome().equals("WORSE")) {
+        throw new StackOverflowError();
+      }
+      target.record(e);
+    }, 10);
+    try {
+      buffered.record(event("BAD"));
+      for (int i = 0; i < 2; i++) {
+        buffered.record(event("PERMIT"));
+      }
+      buffered.record(event("WORSE"));
+      for (int i = 0; i < 2; i++) {
+        buffered.record(event("PERMIT"));
+      }
+    } finally {
+      buffered.close();
+      logger.detachAppender(appender);
+    }
+
+    assertThat(target.events()).hasSize(4);
+    assertThat(buffered.failed()).isEqualTo(2);
+    assertThat(buffered.written()).isEqualTo(4);
+    assertThat(buffered.pending()).isZero();
+    assertThat(appender.list).hasSize(2).allSatisfy(l -> assertThat(l.getFormattedMessage())
+        .contains("could not be written").doesNotContain("acme").doesNotContain("alice").doesNotContain("delegate bug"));
+    assertThat(appender.list.get(0).getFormattedMessage()).contains("java.lang.AssertionError");
+  }
+
+  @Test
+  void bufferedWhenWriterThreadHasStoppedThenRecordThrowsInsteadOfQueueingForNobody() throws Exception {
+    CountDownLatch inDelegate = new CountDownLatch(1);
+    BufferedAuditSink buffered = AuditSink.buffered(e -> {
+      inDelegate.countDown();
+      Thread.currentThread().interrupt(); // the writer is told to stop: its next take() ends it
+    }, 10);
+    buffered.record(event("PERMIT"));
+    assertThat(inDelegate.await(10, TimeUnit.SECONDS)).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+        buffered.record(event("PERMIT"));
+      } catch (AuditBufferFullException expected) {
+        assertThat(expected).hasMessageContaining("writer thread has stopped");
+        buffered.close();
+        return;
+      }
+    }
+    throw new AssertionError("record went on queueing after the writer stopped");
+  }
+
   @Test
   void eventIdsWhenManyCreatedThenUnique() {
     java.util.Set<String> ids = new java.util.HashSet<>();
