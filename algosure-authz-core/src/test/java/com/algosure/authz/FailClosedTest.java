@@ -178,22 +178,9 @@ class FailClosedTest {
 
   @Test
   void decideWhenClockThrowsThenStillDecides() {
-    java.time.Clock broken = new java.time.Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
-      }
-
-      @Override
-      public java.time.Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public java.time.Instant instant() {
-        throw new IllegalStateException("no time");
-      }
-    };
+    java.time.Clock broken = clock(() -> {
+      throw new IllegalStateException("no time");
+    });
     PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
         .directory(Fixtures.directory()).auditSink(f.audit).clock(broken).build();
 
@@ -206,22 +193,7 @@ class FailClosedTest {
   /** Regression: a clock answering null gave a PERMIT with no timestamp (to a sink overriding recordDecision). */
   @Test
   void decideWhenClockAnswersNullThenDenyNamingTheClockWithATimestamp() {
-    java.time.Clock nulls = new java.time.Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
-      }
-
-      @Override
-      public java.time.Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public java.time.Instant instant() {
-        return null;
-      }
-    };
+    java.time.Clock nulls = clock(() -> null);
     java.util.List<com.algosure.audit.AuditableDecision> recorded = new java.util.ArrayList<>();
     com.algosure.audit.AuditSink decisionsOnly = new com.algosure.audit.AuditSink() {
       @Override
@@ -248,22 +220,9 @@ class FailClosedTest {
 
   @Test
   void decideWhenClockThrowsThenDenyNamingTheClock() {
-    java.time.Clock broken = new java.time.Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
-      }
-
-      @Override
-      public java.time.Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public java.time.Instant instant() {
-        throw new IllegalStateException("no time");
-      }
-    };
+    java.time.Clock broken = clock(() -> {
+      throw new IllegalStateException("no time");
+    });
     PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
         .directory(Fixtures.directory()).auditSink(f.audit).clock(broken).build();
 
@@ -320,5 +279,25 @@ class FailClosedTest {
         .attribute("ssn", "078-05-1120").build());
 
     assertThat(f.audit.events().get(0).toString()).doesNotContain("078-05-1120");
+  }
+
+  /** @return a clock whose every reading is {@code instant}'s answer (which may be null, or throw) */
+  private static java.time.Clock clock(java.util.function.Supplier<java.time.Instant> instant) {
+    return new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return instant.get();
+      }
+    };
   }
 }
