@@ -108,4 +108,36 @@ final class Fixtures {
   static Fixtures create() {
     return new Fixtures();
   }
+
+  /**
+   * A host's own directory written before {@code Directory.serviceAccounts()} existed: it answers the users'
+   * questions from {@code real} and keeps that method's default. Extend it to override more.
+   */
+  static class HostDirectory implements com.algosure.authz.spi.Directory {
+    private final com.algosure.authz.spi.Directory real;
+
+    HostDirectory(com.algosure.authz.spi.Directory real) {
+      this.real = real;
+    }
+
+    @Override
+    public java.util.Set<TenantId> tenantsOf(String subject) {
+      return real.tenantsOf(subject);
+    }
+
+    @Override
+    public java.util.Set<OrganizationId> organizationsOf(String subject, TenantId tenant) {
+      return real.organizationsOf(subject, tenant);
+    }
+
+    @Override
+    public java.util.Optional<TenantId> tenantOf(OrganizationId organization) {
+      return real.tenantOf(organization);
+    }
+
+    @Override
+    public java.util.List<RoleBinding> bindingsOf(String subject) {
+      return real.bindingsOf(subject);
+    }
+  }
 }

@@ -26,27 +26,7 @@ class PolicyDecisionPointBuilderTest {
   @Test
   void buildWhenDirectoryAnswersNullServiceAccountsThenExplains() {
     com.algosure.authz.spi.InMemoryDirectory real = Fixtures.directory();
-    com.algosure.authz.spi.Directory nulls = new com.algosure.authz.spi.Directory() {
-      @Override
-      public java.util.Set<TenantId> tenantsOf(String subject) {
-        return real.tenantsOf(subject);
-      }
-
-      @Override
-      public java.util.Set<OrganizationId> organizationsOf(String subject, TenantId tenant) {
-        return real.organizationsOf(subject, tenant);
-      }
-
-      @Override
-      public java.util.Optional<TenantId> tenantOf(OrganizationId organization) {
-        return real.tenantOf(organization);
-      }
-
-      @Override
-      public java.util.List<RoleBinding> bindingsOf(String subject) {
-        return real.bindingsOf(subject);
-      }
-
+    com.algosure.authz.spi.Directory nulls = new Fixtures.HostDirectory(real) {
       @Override
       public com.algosure.authz.spi.Directory serviceAccounts() {
         return null;

@@ -164,27 +164,7 @@ class RbacTest {
     @Test
     void decideWhenHostDirectoryDoesNotDeclareServiceAccountsThenServiceAccountDeniedAndUsersUnaffected() {
       InMemoryDirectory real = Fixtures.directory();
-      Directory host = new Directory() { // a host's own directory, written before serviceAccounts() existed
-        @Override
-        public java.util.Set<TenantId> tenantsOf(String subject) {
-          return real.tenantsOf(subject);
-        }
-
-        @Override
-        public java.util.Set<OrganizationId> organizationsOf(String subject, TenantId tenant) {
-          return real.organizationsOf(subject, tenant);
-        }
-
-        @Override
-        public java.util.Optional<TenantId> tenantOf(OrganizationId organization) {
-          return real.tenantOf(organization);
-        }
-
-        @Override
-        public java.util.List<RoleBinding> bindingsOf(String subject) {
-          return real.bindingsOf(subject);
-        }
-      };
+      Directory host = new Fixtures.HostDirectory(real); // a host's own, written before serviceAccounts() existed
       PolicyDecisionPoint hosted = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG).directory(host)
           .auditSink(f.audit).clock(f.clock).build();
 
