@@ -94,22 +94,7 @@ class FailClosedTest {
   void decideWhenSeveralStagesNeedTheBindingsThenTheDirectoryIsAskedOnce() {
     InMemoryDirectory real = Fixtures.directory();
     java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
-    Directory counting = new Directory() {
-      @Override
-      public Set<TenantId> tenantsOf(String subject) {
-        return real.tenantsOf(subject);
-      }
-
-      @Override
-      public Set<OrganizationId> organizationsOf(String subject, TenantId tenant) {
-        return real.organizationsOf(subject, tenant);
-      }
-
-      @Override
-      public Optional<TenantId> tenantOf(OrganizationId organization) {
-        return real.tenantOf(organization);
-      }
-
+    Directory counting = new Fixtures.HostDirectory(real) {
       @Override
       public List<RoleBinding> bindingsOf(String subject) {
         asked.incrementAndGet();
