@@ -2,6 +2,7 @@ package com.algosure.authz;
 
 import com.algosure.authz.spi.Approval;
 import com.algosure.authz.spi.ApprovalStore;
+import com.algosure.authz.spi.Directory;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -9,14 +10,18 @@ import org.jspecify.annotations.Nullable;
  * High-impact actions (declared in the catalogue, or so marked by the domain rule) need an approval the
  * store knows under the id presented (a store answering with another approval is not trusted), bound to the same
  * tenant, action and resource, requested by this principal, already given and unexpired at the decision's time,
- * and given by someone else (four eyes, ignoring case: {@code ALICE} is alice; never by the agent that proposes).
+ * and given by someone else (four eyes, ignoring case: {@code ALICE} is alice; never by the agent that proposes)
+ * who is a person with access to the tenant in the directory (not a service account, not an unknown id).
  */
 final class ApprovalStage implements Stage {
 
   private final ApprovalStore store;
+  /** The people's directory (never the service accounts'): an approver must be a person with access to the tenant. */
+  private final Directory people;
 
-  ApprovalStage(ApprovalStore store) {
+  ApprovalStage(ApprovalStore store, Directory people) {
     this.store = store;
+    this.people = people;
   }
 
   @Override
@@ -65,6 +70,12 @@ final class ApprovalStage implements Stage {
         || approver.equalsIgnoreCase(c.actor.id())) {
       return Verdict.deny(ReasonCode.APPROVAL_SELF_APPROVED,
           "approval '" + id + "' was given by the requester: it needs a second person");
+    }
+    // four eyes means another person of this tenant: not a service account, nobody the directory does not know,
+    // nobody without access to the tenant
+    if (!Stage.answered(people.tenantsOf(approver), "Directory.tenantsOf").contains(c.tenant)) {
+      return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' was given by '" + approver
+          + "', who is not a person with access to tenant '" + c.tenant + "' in the directory");
     }
     c.approval = a;
     return null;

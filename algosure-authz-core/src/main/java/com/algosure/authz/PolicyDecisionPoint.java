@@ -107,7 +107,7 @@ public final class PolicyDecisionPoint {
     this.attributeStage = new AttributeStage(b.attributePolicies);
     this.entitlementStage = new EntitlementStage(b.entitlements, b.entitlementCacheTtl);
     this.domainStage = new DomainStage(b.domainPolicies, b.requireDomainPolicy);
-    this.approvalStage = new ApprovalStage(b.approvals);
+    this.approvalStage = new ApprovalStage(b.approvals, b.directory);
   }
 
   /** @return a new builder */

@@ -237,6 +237,21 @@ class LaterStagesTest {
     }
 
     @Test
+    void decideWhenApproverIsAServiceAccountOrUnknownOrOfAnotherTenantThenDenyApprovalInvalid() {
+      approval("ap-sa", "f-1", "alice", "billing-worker", Duration.ofHours(1)); // a client id, not a person
+      approval("ap-nobody", "f-2", "alice", "nobody-known", Duration.ofHours(1));
+      approval("ap-globex", "f-3", "alice", "bob", Duration.ofHours(1)); // administers globex, not acme
+
+      for (String[] c : new String[][] {{"ap-sa", "f-1", "billing-worker"}, {"ap-nobody", "f-2", "nobody-known"},
+          {"ap-globex", "f-3", "bob"}}) {
+        AuthorizationDecision d = pdp.decide(submit(c[1]).approvalId(c[0]).build());
+
+        assertThat(d.reasons()).as(c[0]).containsExactly(ReasonCode.APPROVAL_INVALID);
+        assertThat(d.explanation()).as(c[0]).contains("given by '" + c[2] + "', who is not a person with access to tenant 'acme'");
+      }
+    }
+
+    @Test
     void decideWhenApprovalUnknownThenDenyApprovalInvalid() {
       assertThat(pdp.decide(submit("f-1").approvalId("nope").build()).reasons())
           .containsExactly(ReasonCode.APPROVAL_INVALID);
