@@ -139,6 +139,12 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     }
     if (a.resourceType() != null) {
       String id = MethodExpressions.text(a.resourceId(), ctx, "@GuardedIntegration(resourceId)");
+      if (id == null && a.resourceId() != null) {
+        // an id the annotation asks for but the arguments do not give: deciding on the whole collection instead
+        // would skip any rule about that one resource (as @Authorize denies, this refuses)
+        throw new InvalidRequestContextException("@GuardedIntegration(resourceId)", "the expression '"
+            + a.resourceId().getExpressionString() + "' gave no resource id for this call");
+      }
       b.resource(id == null ? ResourceRef.type(a.resourceType()) : valid(() -> ResourceRef.of(a.resourceType(), id), "resource id"));
     }
     String key = MethodExpressions.text(a.idempotencyKey(), ctx, "@GuardedIntegration(idempotencyKey)");

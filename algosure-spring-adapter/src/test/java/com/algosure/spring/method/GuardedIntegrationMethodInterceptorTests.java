@@ -86,6 +86,15 @@ class GuardedIntegrationMethodInterceptorTests {
     }
   }
 
+  static class ResourceSender {
+    @GuardedIntegration(provider = "authority", action = "reports:send", consentScope = "GOVERNMENT_RECORDS",
+        idempotencyKey = "#key", payload = "#key", tenant = "'acme'", organization = "'sales'", resourceType = "report",
+        resourceId = "#reportId")
+    public String send(String key, String reportId) {
+      return "sent";
+    }
+  }
+
   static class VoidSender {
     @GuardedIntegration(provider = "authority", action = "reports:send")
     public void send() {}
@@ -268,6 +277,16 @@ class GuardedIntegrationMethodInterceptorTests {
       assertThatThrownBy(() -> as(user("alice"), () -> context.getBean(KeyedSender.class).send(Map.of("q", "1"))))
           .isInstanceOfSatisfying(InvalidRequestContextException.class,
               e -> assertThat(e.source()).isEqualTo("@GuardedIntegration(idempotencyKey)"));
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  void sendWhenTheResourceIdExpressionGivesNoIdThenRefusedNotDecidedOnTheWholeCollection() {
+    runner.withBean(ResourceSender.class).run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> context.getBean(ResourceSender.class).send("k-no-id", null)))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class,
+              e -> assertThat(e.source()).isEqualTo("@GuardedIntegration(resourceId)"));
       provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
     });
   }
