@@ -62,17 +62,21 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
   }
 
   private void enqueue(Object item, String what) {
-    if (closed) {
-      throw new AuditBufferFullException("audit buffer is closed: " + what + " not recorded");
-    }
-    if (writerStopped) {
-      throw new AuditBufferFullException("audit buffer's writer thread has stopped: " + what
-          + " not recorded; build a new buffered sink");
-    }
-    // keep one slot for the stop marker
-    if (queue.remainingCapacity() <= 1 || !queue.offer(item)) {
-      throw new AuditBufferFullException("audit buffer is full: " + what
-          + " not recorded; the delegate sink is too slow or failing");
+    // one lock for the checks and the offer, and close() sets closed under it: nothing is queued behind the stop
+    // marker (where the writer would never see it), and no two callers can both take the slot kept for the marker
+    synchronized (queue) {
+      if (closed) {
+        throw new AuditBufferFullException("audit buffer is closed: " + what + " not recorded");
+      }
+      if (writerStopped) {
+        throw new AuditBufferFullException("audit buffer's writer thread has stopped: " + what
+            + " not recorded; build a new buffered sink");
+      }
+      // keep one slot for the stop marker
+      if (queue.remainingCapacity() <= 1 || !queue.offer(item)) {
+        throw new AuditBufferFullException("audit buffer is full: " + what
+            + " not recorded; the delegate sink is too slow or failing");
+      }
     }
   }
 
@@ -144,8 +148,12 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
   /** Writes what is queued, waiting at most 10 seconds, and stops the writer thread. */
   @Override
   public void close() {
-    closed = true;
-    queue.offer(POISON);
+    synchronized (queue) {
+      if (!closed) { // the stop marker is queued once, however often close() is called
+        closed = true;
+        queue.offer(POISON); // always room: records never take the last slot
+      }
+    }
     try {
       writer.join(TimeUnit.SECONDS.toMillis(10));
     } catch (InterruptedException e) {

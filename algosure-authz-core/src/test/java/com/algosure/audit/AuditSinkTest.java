@@ -222,4 +222,39 @@ class AuditSinkTest {
     assertThatThrownBy(() -> AuditEvent.builder(AuditEventType.CUSTOM, Instant.EPOCH).build())
         .isInstanceOf(NullPointerException.class).hasMessage("outcome must be set");
   }
+
+  /**
+   * Regression: a record racing with close() could be queued behind the stop marker (returned normally, never
+   * written), and two records racing for the last free slots could take the one kept for the marker (close() then
+   * waited its 10 s and left the writer running).
+   */
+  @Test
+  void bufferedWhenRecordsRaceWithCloseThenEveryAcceptedEventIsWrittenAndCloseStopsTheWriter() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
+      BufferedAuditSink buffered = AuditSink.buffered(e -> delivered.incrementAndGet(), 4);
+      AuditEvent e = event("PERMIT");
+      List<Long> accepted = Race.gather(3, thread -> {
+        long ok = 0;
+        if (thread == 0) {
+          buffered.close();
+          return List.of(ok);
+        }
+        for (int i = 0; i < 2_000; i++) {
+          try {
+            buffered.record(e);
+            ok++;
+          } catch (AuditBufferFullException refused) {
+            // full or closed: the caller knows, nothing is lost silently
+          }
+        }
+        return List.of(ok);
+      });
+      buffered.close(); // waits for the writer, whichever thread closed first
+
+      long total = accepted.stream().mapToLong(Long::longValue).sum();
+      assertThat(delivered.get()).as("round %d: accepted %d", round, total).isEqualTo(total);
+      assertThat(buffered.pending()).as("round %d", round).isZero();
+    }
+  }
 }
