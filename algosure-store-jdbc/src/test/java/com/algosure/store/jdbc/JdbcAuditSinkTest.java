@@ -103,6 +103,38 @@ class JdbcAuditSinkTest {
   }
 
   @Test
+  void recordWhenTheTimeIsOutsideTheYears1To9999ThenRefusedAndLaterEventsStillWritten() {
+    try (JdbcAuditSink sink = pg.sink().acknowledgement(AuditAcknowledgement.ON_QUEUE).build()) {
+      for (String at : new String[] {"+300000-01-01T00:00:00Z", "-5000-01-01T00:00:00Z"}) {
+        AuditEvent bad = AuditEvent.builder(AuditEventType.CUSTOM, Instant.parse(at)).id("evt-far-" + at.charAt(0))
+            .outcome("X").tenant("tenant-far").build();
+
+        assertThatThrownBy(() -> sink.record(bad)).isInstanceOf(AuditWriteException.class)
+            .hasMessageContaining("is outside the years 1 to 9999");
+      }
+      sink.record(Events.decision("tenant-far", 1));
+      sink.flush();
+
+      assertThat(pg.count("SELECT count(*) FROM algosure_audit_event WHERE tenant = 'tenant-far'")).isEqualTo(1);
+      assertThat(sink.pending()).isZero();
+    }
+  }
+
+  @Test
+  void recordWhenTheIdIsLongerThanTheIndexCanHoldThenRefusedAndABatchMateStillWritten() {
+    AuditEvent longId = AuditEvent.builder(AuditEventType.CUSTOM, Events.T0).id("e".repeat(20_000)).outcome("X")
+        .tenant("tenant-long-id").build();
+    try (JdbcAuditSink sink = pg.sink().build()) {
+      assertThatThrownBy(() -> sink.record(longId)).isInstanceOf(AuditWriteException.class)
+          .hasMessage("audit event (id not shown) not recorded: its id is 20000 characters long, more than the 512 the "
+              + "table's index can hold; use a shorter id");
+      sink.record(Events.decision("tenant-long-id", 1));
+
+      assertThat(pg.count("SELECT count(*) FROM algosure_audit_event WHERE tenant = 'tenant-long-id'")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void recordWhenAcknowledgedOnQueueThenFlushCommitsEverything() {
     try (JdbcAuditSink sink = pg.sink().acknowledgement(AuditAcknowledgement.ON_QUEUE).build()) {
       for (int i = 0; i < 300; i++) {
