@@ -728,6 +728,12 @@ public class AlgosureProperties implements InitializingBean {
       }
       requireHttpUri(endpoint, at + ".endpoint", allowLoopbackHttp, "set the provider's https endpoint",
           "plain http is allowed only to a loopback host with " + at + ".allow-loopback-http=true, for tests");
+      // each provider's own opt-in: another provider's allow-loopback-http must not open plain http for this one
+      for (int i = 0; i < allowedOrigins.size(); i++) {
+        requireHttpUri(allowedOrigins.get(i), at + ".allowed-origins[" + i + "]", allowLoopbackHttp,
+            "use https://host or https://host:port", "plain http is allowed only to a loopback host with " + at
+                + ".allow-loopback-http=true, for tests");
+      }
       if (consentScope != null && !consentScope.matches("[A-Z][A-Z0-9_]{0,63}")) {
         throw new InvalidAlgosureConfigurationException(at + ".consent-scope",
             "'" + consentScope + "' is not a consent scope: use an upper-case name such as GOVERNMENT_RECORDS");

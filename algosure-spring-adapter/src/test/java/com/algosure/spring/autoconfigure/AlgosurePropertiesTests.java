@@ -174,6 +174,16 @@ class AlgosurePropertiesTests {
   }
 
   @Test
+  void validateWhenAnAllowedOriginIsPlainHttpAndOnlyAnotherProviderAllowsLoopbackHttpThenFailsNamingIt() {
+    failsWith("algosure.providers.b.allowed-origins[0]: 'http://127.0.0.1:9999' uses plain http: use https (plain http "
+            + "is allowed only to a loopback host with algosure.providers.b.allow-loopback-http=true, for tests)",
+        "algosure.providers.a.endpoint=http://127.0.0.1:8089/a", "algosure.providers.a.allow-loopback-http=true",
+        "algosure.providers.a.actions=filings:submit",
+        "algosure.providers.b.endpoint=https://b.example.com", "algosure.providers.b.actions=filings:read",
+        "algosure.providers.b.allowed-origins=http://127.0.0.1:9999");
+  }
+
+  @Test
   void guardWhenAnAllowedOriginHasAPathThenStartupFailsNamingTheProperty() {
     withProvider("algosure.providers.authority.allowed-origins=https://authority.tenant.example/filings")
         .run(context -> assertThat(context).getFailure()

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,10 +31,13 @@ final class AuditChainVerifier {
   private final String selectRows;
   private final String selectHead;
   private final String selectTenants;
+  /** Bounds the look-ups that can wait on a lock (the list of chains, a head); a chain's rows stream as long as needed. */
+  private final Duration statementTimeout;
 
-  AuditChainVerifier(DataSource dataSource, SqlSchema schema) {
+  AuditChainVerifier(DataSource dataSource, SqlSchema schema, Duration statementTimeout) {
     this.dataSource = dataSource;
     this.schema = schema;
+    this.statementTimeout = statementTimeout;
     String event = schema.table("algosure_audit_event");
     String chain = schema.table("algosure_audit_chain");
     this.selectRows = "SELECT seq, event_id, event_type, occurred_at, outcome, organization, actor_id, actor_kind, action,"
@@ -45,7 +49,7 @@ final class AuditChainVerifier {
 
   List<String> tenants() {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(selectTenants);
+        PreparedStatement ps = timed(c.prepareStatement(selectTenants));
         ResultSet rs = ps.executeQuery()) {
       List<String> tenants = new ArrayList<>();
       while (rs.next()) {
@@ -59,7 +63,7 @@ final class AuditChainVerifier {
 
   Optional<AuditChainHead> head(String tenant) {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(selectHead)) {
+        PreparedStatement ps = timed(c.prepareStatement(selectHead))) {
       ps.setString(1, tenant);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -93,7 +97,8 @@ final class AuditChainVerifier {
   private AuditChainVerification verify(Connection c, String tenant, @Nullable AuditChainHead anchor) throws SQLException {
     long headSeq = -1;
     byte[] headHash = null;
-    try (PreparedStatement ps = c.prepareStatement(selectHead)) {
+    // the first statement of the transaction: a table locked against readers makes it, not the rows, wait
+    try (PreparedStatement ps = timed(c.prepareStatement(selectHead))) {
       ps.setString(1, tenant);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
@@ -187,5 +192,10 @@ final class AuditChainVerifier {
   private JdbcStoreException failure(String what, SQLException e) {
     return new JdbcStoreException("could not read " + what + " in schema " + schema + " (SQL state " + e.getSQLState()
         + "); check the database is reachable and the schema is initialized", e);
+  }
+
+  private PreparedStatement timed(PreparedStatement ps) throws SQLException {
+    ps.setQueryTimeout(QueryTimeout.seconds(statementTimeout));
+    return ps;
   }
 }

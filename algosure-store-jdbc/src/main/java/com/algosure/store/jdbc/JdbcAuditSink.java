@@ -218,7 +218,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
    * @throws JdbcStoreException if the database could not be read
    */
   public AuditChainVerification verifyChain(String tenant) {
-    return new AuditChainVerifier(dataSource, schema).verify(Objects.requireNonNull(tenant, "tenant"), null);
+    return new AuditChainVerifier(dataSource, schema, statementTimeout).verify(Objects.requireNonNull(tenant, "tenant"), null);
   }
 
   /**
@@ -237,7 +237,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     if (!anchor.tenant().equals(tenant)) {
       throw new IllegalArgumentException("anchor belongs to tenant '" + anchor.tenant() + "', not '" + tenant + "'");
     }
-    return new AuditChainVerifier(dataSource, schema).verify(tenant, anchor);
+    return new AuditChainVerifier(dataSource, schema, statementTimeout).verify(tenant, anchor);
   }
 
   /**
@@ -247,7 +247,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
    * @throws JdbcStoreException if the database could not be read
    */
   public List<AuditChainVerification> verifyAllChains() {
-    AuditChainVerifier verifier = new AuditChainVerifier(dataSource, schema);
+    AuditChainVerifier verifier = new AuditChainVerifier(dataSource, schema, statementTimeout);
     List<AuditChainVerification> results = new ArrayList<>();
     for (String tenant : verifier.tenants()) {
       results.add(verifier.verify(tenant, null));
@@ -264,7 +264,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
    * @throws JdbcStoreException if the database could not be read
    */
   public Optional<AuditChainHead> chainHead(String tenant) {
-    return new AuditChainVerifier(dataSource, schema).head(Objects.requireNonNull(tenant, "tenant"));
+    return new AuditChainVerifier(dataSource, schema, statementTimeout).head(Objects.requireNonNull(tenant, "tenant"));
   }
 
   /**

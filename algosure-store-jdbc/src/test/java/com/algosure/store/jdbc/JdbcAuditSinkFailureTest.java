@@ -213,4 +213,24 @@ class JdbcAuditSinkFailureTest {
       return super.getConnection();
     }
   }
+
+  @Test
+  void chainHeadAndVerifyWhenTheChainTableIsLockedThenFailWithinTheStatementTimeoutNotWaitForever() throws Exception {
+    try (JdbcAuditSink sink = pg.sink().statementTimeout(Duration.ofSeconds(1)).build();
+        Connection locker = pg.pool.getConnection();
+        Statement lock = locker.createStatement()) {
+      locker.setAutoCommit(false);
+      lock.execute("LOCK TABLE \"" + pg.schema + "\".algosure_audit_chain IN ACCESS EXCLUSIVE MODE"); // as a migration might
+      try {
+        for (Runnable read : List.<Runnable>of(() -> sink.chainHead("t-locked"), () -> sink.verifyChain("t-locked"),
+            sink::verifyAllChains)) {
+          long start = System.nanoTime();
+          assertThatThrownBy(read::run).isInstanceOf(JdbcStoreException.class);
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+      } finally {
+        locker.rollback();
+      }
+    }
+  }
 }
