@@ -80,6 +80,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
   private volatile long closeDeadlineNanos = Long.MAX_VALUE;
   private volatile @Nullable AuditWriteException lastFailure;
   private volatile List<Pending> retained = List.of();
+  /** The events of the batch the writer is writing now: close() reports them if it stops waiting first. */
+  private volatile List<Pending> writing = List.of();
 
   private JdbcAuditSink(Builder b) {
     this.dataSource = Objects.requireNonNull(b.dataSource);
@@ -288,6 +290,14 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     List<Pending> lost = new ArrayList<>(retained);
+    if (writer.isAlive()) {
+      // still writing when close() stopped waiting: those events are not known to be written either
+      for (Pending w : writing) {
+        if (!w.done.isDone() && !lost.contains(w)) {
+          lost.add(w);
+        }
+      }
+    }
     Pending p;
     while ((p = queue.poll()) != null) {
       lost.add(p);
@@ -381,6 +391,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
         backlog.decrementAndGet(); // withdrawn by its caller
       }
     }
+    writing = events;
     try {
       if (!events.isEmpty()) {
         batchWriter.write(dataSource, events.stream().map(p -> p.row).toList());
@@ -391,6 +402,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       lastFailure = null;
       events.forEach(p -> p.done.complete(null));
       markers.forEach(p -> p.done.complete(null));
+      writing = List.of();
     } catch (SQLException | RuntimeException e) {
       AuditWriteException failure = describe(e, events.size());
       if (acknowledgement == AuditAcknowledgement.ON_COMMIT) {
@@ -416,6 +428,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
         }
         retained = kept;
       }
+      writing = List.of(); // only now: each event is either told its failure or kept in retained
       markers.forEach(p -> p.done.completeExceptionally(failure));
       if (acknowledgement == AuditAcknowledgement.ON_QUEUE) {
         awaitRetry();

@@ -233,4 +233,33 @@ class JdbcAuditSinkFailureTest {
       }
     }
   }
+
+  @Test
+  void closeWhenAnAcknowledgedEventIsStillBeingWrittenAfterTheWriteTimeoutThenReportedNotWritten() throws Exception {
+    java.util.concurrent.CountDownLatch inWrite = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    DataSourceWrapper stalled = new DataSourceWrapper(pg.pool) {
+      @Override
+      public Connection getConnection() throws SQLException {
+        inWrite.countDown();
+        try {
+          release.await(30, java.util.concurrent.TimeUnit.SECONDS); // the database answers nothing until released
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new SQLException("database unreachable (simulated)", "08001");
+      }
+    };
+    JdbcAuditSink sink = JdbcAuditSink.builder(stalled).schema(pg.schema).acknowledgement(AuditAcknowledgement.ON_QUEUE)
+        .writeTimeout(Duration.ofSeconds(1)).build();
+    try {
+      sink.record(Events.decision("t-stalled", 1)); // acknowledged on queue
+      assertThat(inWrite.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      assertThatThrownBy(sink::close).isInstanceOf(AuditWriteException.class)
+          .hasMessageStartingWith("JDBC audit sink closed with 1 events not written");
+    } finally {
+      release.countDown();
+    }
+  }
 }
