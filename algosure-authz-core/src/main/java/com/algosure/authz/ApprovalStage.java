@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
  * store knows under the id presented (a store answering with another approval is not trusted), bound to the same
  * tenant, action and resource, requested by this principal, already given and unexpired at the decision's time,
  * and given by someone else (four eyes, ignoring case: {@code ALICE} is alice; never by the agent that proposes)
- * who is a person with access to the tenant in the directory (not a service account, not an unknown id).
+ * who is a person with access to the tenant in the directory (not a service account, not an unknown id). That
+ * check can tell a client from a person only if the directory keeps clients out of its people's namespace, as
+ * {@link Directory#serviceAccounts()} separates them; a host directory that also answers {@code tenantsOf} for
+ * client ids lets a client with tenant access pass it.
  */
 final class ApprovalStage implements Stage {
 
