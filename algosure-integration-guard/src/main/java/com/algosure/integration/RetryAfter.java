@@ -51,7 +51,12 @@ final class RetryAfter {
       }
     }
     if (digits) {
-      long seconds = v.length() > 6 ? MAX_SECONDS : Math.min(Long.parseLong(v), MAX_SECONDS);
+      int first = 0;
+      while (first < v.length() - 1 && v.charAt(first) == '0') {
+        first++; // leading zeros add no seconds: "0000300" is 300, not a value too long to read
+      }
+      int significant = v.length() - first;
+      long seconds = significant > 6 ? MAX_SECONDS : Math.min(Long.parseLong(v, first, v.length(), 10), MAX_SECONDS);
       return Optional.of(now.plusSeconds(seconds));
     }
     Instant at = httpDate(v, now);

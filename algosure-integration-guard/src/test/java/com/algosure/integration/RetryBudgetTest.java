@@ -147,6 +147,16 @@ class RetryBudgetTest {
   }
 
   @Test
+  void retryAfterWhenDeltaSecondsHaveLeadingZerosThenTheyCountForNothing() {
+    Instant now = Instant.parse("2026-11-23T10:00:00Z");
+
+    assertThat(RetryAfter.parse("0000300", now)).contains(now.plusSeconds(300));
+    assertThat(RetryAfter.parse("000000000000000000000000120", now)).contains(now.plusSeconds(120));
+    assertThat(RetryAfter.parse("0000000", now)).contains(now);
+    assertThat(RetryAfter.parse("00001234567", now)).contains(now.plusSeconds(86_400)); // still capped at a day
+  }
+
+  @Test
   void retryAfterAcceptsTheObsoleteRfc850AndAsctimeDatesThatRfc9110RequiresRecipientsToAccept() {
     Instant now = Instant.parse("2026-11-23T10:00:00Z");
 
