@@ -60,18 +60,25 @@ final class CompactJws {
   }
 
   private static TokenRejectedException moreThanThreeParts(String token) {
-    if (token.chars().filter(c -> c == '.').count() == 4) {
-      return new TokenRejectedException(TokenRejectionReason.ALGORITHM_NOT_ALLOWED,
-          "the token has five parts, so it is encrypted (JWE); only signed access tokens (JWS) are accepted");
-    }
-    return malformed("it has more than three parts (a compact JWS is header.payload.signature)");
+    return fiveParts(token) ? encrypted() : malformed("it has more than three parts (a compact JWS is header.payload.signature)");
+  }
+
+  /** @return whether the token has five parts, as an encrypted token (JWE) has */
+  private static boolean fiveParts(String token) {
+    return token.chars().filter(c -> c == '.').count() == 4;
+  }
+
+  private static TokenRejectedException encrypted() {
+    return new TokenRejectedException(TokenRejectionReason.ALGORITHM_NOT_ALLOWED,
+        "the token has five parts, so it is encrypted (JWE); only signed access tokens (JWS) are accepted");
   }
 
   private static void requireCanonical(String token, int part, int from, int to) {
     int length = to - from;
     if (length == 0) {
       if (part < 2) {
-        throw malformed("its " + PART[part] + " part is empty");
+        // a JWE with direct key agreement (alg "dir") has an empty second part: say what it is
+        throw part == 1 && fiveParts(token) ? encrypted() : malformed("its " + PART[part] + " part is empty");
       }
       return;
     }

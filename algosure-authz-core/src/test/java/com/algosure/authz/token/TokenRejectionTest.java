@@ -137,6 +137,18 @@ class TokenRejectionTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenEncryptedTokenWithDirectKeyAgreementHasAnEmptyKeyPartThenAlgorithmNotAllowedNotMalformed() {
+    String[] p = TestTokens.parts(token().sign());
+    String dir = Base64URL.encode("{\"alg\":\"dir\",\"enc\":\"A256GCM\"}") + ".." + p[2].substring(0, 16)
+        + "." + p[1] + "." + p[2].substring(0, 22);
+
+    TokenRejectedException e = rejected(dir);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.ALGORITHM_NOT_ALLOWED);
+    assertThat(e.getMessage()).contains("encrypted (JWE)");
+  }
+
+  @Test
   void validateWhenHeaderIsNotJsonThenMalformed() {
     String[] parts = TestTokens.parts(token().sign());
     String token = Base64URL.encode("{not json").toString() + "." + parts[1] + "." + parts[2];
