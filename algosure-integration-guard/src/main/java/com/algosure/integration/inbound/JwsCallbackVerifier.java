@@ -58,6 +58,8 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
   private final String idClaim;
   private final String timestampClaim;
   private final @Nullable String issuer;
+  /** The media type the header's {@code typ} must name, lower case and without {@code application/}; null: not checked. */
+  private final @Nullable String type;
   private final DefaultJWSVerifierFactory factory = new DefaultJWSVerifierFactory();
 
   private JwsCallbackVerifier(Builder b) {
@@ -66,6 +68,13 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     this.idClaim = b.idClaim == null ? "jti" : b.idClaim;
     this.timestampClaim = b.timestampClaim == null ? "iat" : b.timestampClaim;
     this.issuer = b.issuer;
+    this.type = b.type == null ? null : mediaType(b.type);
+  }
+
+  /** @return the media type as RFC 7515 §4.1.9 compares it: case ignored, {@code application/} implied */
+  private static String mediaType(String typ) {
+    String t = typ.toLowerCase(java.util.Locale.ROOT);
+    return t.startsWith("application/") ? t.substring("application/".length()) : t;
   }
 
   /** @return a new builder */
@@ -83,6 +92,14 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       jws = JWSObject.parse(new String(request.bodyUnsafe(), StandardCharsets.US_ASCII).trim());
     } catch (ParseException e) {
       return Verification.failed(CallbackReason.SIGNATURE_MISSING, "the body is not a compact JWS");
+    }
+    if (type != null) {
+      // explicit typing (RFC 8725 §3.11): another JWT the provider signs with the same key is not a callback
+      com.nimbusds.jose.JOSEObjectType typ = jws.getHeader().getType();
+      if (typ == null || !type.equals(mediaType(typ.getType()))) {
+        return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS header 'typ' is "
+            + (typ == null ? "missing" : "not the callbacks' type") + ": the registration requires '" + type + "'");
+      }
     }
     if (!algorithms.contains(jws.getHeader().getAlgorithm())) {
       return Verification.failed(CallbackReason.SIGNATURE_INVALID, "JWS algorithm " + jws.getHeader().getAlgorithm()
@@ -192,6 +209,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     private @Nullable String idClaim;
     private @Nullable String timestampClaim;
     private @Nullable String issuer;
+    private @Nullable String type;
 
     private Builder() {}
 
@@ -265,6 +283,27 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
         throw new IllegalStateException("issuer was already set");
       }
       this.issuer = Objects.requireNonNull(issuer, "issuer");
+      return this;
+    }
+
+    /**
+     * Requires the JWS header's {@code typ} to name this media type (RFC 8725 §3.11 explicit typing), so that
+     * another JWT the provider signs with the same keys, an access token say, is never taken for a callback.
+     * Compared as RFC 7515 §4.1.9 says: case ignored, {@code application/} implied.
+     *
+     * @param type the media type, such as {@code webhook+jwt} (default: {@code typ} not checked)
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder type(String type) {
+      if (this.type != null) {
+        throw new IllegalStateException("type was already set");
+      }
+      if (Objects.requireNonNull(type, "type").isBlank()) {
+        throw new IllegalArgumentException("type must name a media type, such as webhook+jwt");
+      }
+      this.type = type;
       return this;
     }
 

@@ -101,6 +101,35 @@ class JwsCallbackVerifierTest {
   }
 
   @Test
+  void handleWhenTheRegistrationRequiresATypeThenOnlyJwsOfThatTypeAreCallbacks() throws Exception {
+    CallbackGuard typed = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(providerKey)).type("webhook+jwt").build())
+            .build())
+        .build();
+    java.util.function.Function<String, CallbackOutcome> handle = body -> typed.handle(
+        CallbackRequest.builder("signing-service").body(body.getBytes(StandardCharsets.US_ASCII)).build(),
+        JsonValidator.builder().require("envelope", JsonType.STRING).build(), handled::add);
+    RSASSASigner signer = new RSASSASigner(providerKey);
+    java.util.function.Function<com.nimbusds.jose.JOSEObjectType, JWSHeader> header = t -> {
+      JWSHeader.Builder b = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(providerKey.getKeyID());
+      return (t == null ? b : b.type(t)).build();
+    };
+
+    // the same provider key also signs its access tokens: those are not callbacks
+    CallbackOutcome accessToken = handle.apply(jws(signer, header.apply(new com.nimbusds.jose.JOSEObjectType("at+jwt")),
+        "evt-at", clock.instant(), "https://signing.example"));
+    CallbackOutcome untyped = handle.apply(jws(signer, header.apply(null), "evt-none", clock.instant(), "https://signing.example"));
+    CallbackOutcome callback = handle.apply(jws(signer, header.apply(new com.nimbusds.jose.JOSEObjectType("application/Webhook+JWT")),
+        "evt-typed", clock.instant(), "https://signing.example"));
+
+    assertThat(accessToken.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(untyped.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(callback.reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(handled).singleElement().satisfies(c -> assertThat(c.deliveryId()).isEqualTo("evt-typed"));
+  }
+
+  @Test
   void handleWhenJwsIsSignedWithAnotherKeyThenRejected() throws Exception {
     assertThat(handle(rs256(otherKey, "evt-2")).reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
     assertThat(handled).isEmpty();
