@@ -1,5 +1,6 @@
 package com.algosure.authz.token;
 
+import com.algosure.authz.internal.MediaTypes;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -51,7 +52,7 @@ final class IssuerVerifier implements Closeable {
   private final TrustedIssuer config;
   private final KeycloakMapping mapping;
   private final Set<JWSAlgorithm> algorithms;
-  /** The accepted header {@code typ} values, {@linkplain #mediaType normalised}. */
+  /** The accepted header {@code typ} values, {@linkplain MediaTypes#ofJoseType normalised}. */
   private final Set<String> headerTypes;
   private final ClockedJwkSource jwks;
   private final SignatureKeySelector keySelector;
@@ -71,7 +72,7 @@ final class IssuerVerifier implements Closeable {
     this.algorithms = Set.copyOf(algs);
     Set<String> types = new HashSet<>();
     for (String t : config.headerTypes()) {
-      types.add(mediaType(t));
+      types.add(MediaTypes.ofJoseType(t));
     }
     this.headerTypes = Set.copyOf(types);
     this.jwks = new ClockedJwkSource(jwkSource(config, jwksSettings, refreshExecutor), clock);
@@ -160,7 +161,7 @@ final class IssuerVerifier implements Closeable {
           + " extension(s) this validator does not understand; tokens with critical extensions are refused");
     }
     JOSEObjectType headerTyp = header.getType();
-    if (headerTyp == null ? !config.missingHeaderTypeAllowed() : !headerTypes.contains(mediaType(headerTyp.getType()))) {
+    if (headerTyp == null ? !config.missingHeaderTypeAllowed() : !headerTypes.contains(MediaTypes.ofJoseType(headerTyp.getType()))) {
       throw reject(TokenRejectionReason.WRONG_TYPE, headerTyp == null
           ? "header 'typ' is absent; this issuer requires one of " + config.headerTypes()
           : "header 'typ' " + Printable.of(headerTyp.getType()) + " is not one of " + config.headerTypes()
@@ -209,16 +210,6 @@ final class IssuerVerifier implements Closeable {
       }
     }
     return claims;
-  }
-
-  /**
-   * A header {@code typ} as the media type it names, for comparison: RFC 7515 §4.1.9 says a {@code typ} without a
-   * {@code /} means {@code application/} plus it, and media types compare ignoring case (RFC 2045). So
-   * {@code at+jwt}, {@code AT+JWT} and {@code application/at+jwt} are one type.
-   */
-  static String mediaType(String typ) {
-    String t = typ.regionMatches(true, 0, "application/", 0, 12) ? typ.substring(12) : typ;
-    return t.toLowerCase(java.util.Locale.ROOT);
   }
 
   private boolean signatureVerifies(SignedJWT jwt, JWSHeader header, List<Key> candidates) {

@@ -1,6 +1,7 @@
 package com.algosure.integration.inbound;
 
 import com.algosure.authz.TenantId;
+import com.algosure.authz.internal.MediaTypes;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
@@ -68,14 +69,9 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     this.idClaim = b.idClaim == null ? "jti" : b.idClaim;
     this.timestampClaim = b.timestampClaim == null ? "iat" : b.timestampClaim;
     this.issuer = b.issuer;
-    this.type = b.type == null ? null : mediaType(b.type);
+    this.type = b.type == null ? null : MediaTypes.ofJoseType(b.type);
   }
 
-  /** @return the media type as RFC 7515 §4.1.9 compares it: case ignored, {@code application/} implied */
-  private static String mediaType(String typ) {
-    String t = typ.toLowerCase(java.util.Locale.ROOT);
-    return t.startsWith("application/") ? t.substring("application/".length()) : t;
-  }
 
   /** @return a new builder */
   public static Builder builder() {
@@ -96,7 +92,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     if (type != null) {
       // explicit typing (RFC 8725 §3.11): another JWT the provider signs with the same key is not a callback
       com.nimbusds.jose.JOSEObjectType typ = jws.getHeader().getType();
-      if (typ == null || !type.equals(mediaType(typ.getType()))) {
+      if (typ == null || !type.equals(MediaTypes.ofJoseType(typ.getType()))) {
         return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS header 'typ' is "
             + (typ == null ? "missing" : "not the callbacks' type") + ": the registration requires '" + type + "'");
       }
