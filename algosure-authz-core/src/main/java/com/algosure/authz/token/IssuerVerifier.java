@@ -171,6 +171,10 @@ final class IssuerVerifier implements Closeable {
     List<Key> candidates;
     try {
       candidates = keySelector.selectJWSKeys(header, CONTEXT);
+    } catch (SignatureKeySelector.PrivateKeyPublishedException e) {
+      throw reject(TokenRejectionReason.JWKS_UNAVAILABLE, "the issuer's JWKS at " + config.jwksUri() + " publishes the private key " + (e.keyId() == null ? "(no 'kid')"
+              : "'kid' " + Printable.of(e.keyId())) + " that would verify this token: anyone who fetched it can sign "
+          + "tokens, so it is never used; the issuer must rotate that key and publish public keys only");
     } catch (KeySourceException e) {
       throw new TokenRejectedException(TokenRejectionReason.JWKS_UNAVAILABLE, config.issuer(),
           "the JWKS of issuer " + config.issuer() + " could not be fetched from " + config.jwksUri()

@@ -22,14 +22,42 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * nimbus's key selector, stricter about {@code use}: a key is chosen by {@code kid} (when the header names one),
  * key type, {@code alg} (when the key names one) and {@code use} = {@code sig} only. nimbus also accepts keys without
  * {@code use}; Keycloak publishes an {@code enc} key beside its signing key, and we never want a key whose purpose is
  * unstated. The header's {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} are never consulted.
+ *
+ * <p>A selected key that carries private parameters ({@code d} and the like) is refused with
+ * {@link PrivateKeyPublishedException}: whoever fetched that JWKS can sign tokens with it, so nothing it verifies
+ * is evidence of the issuer. nimbus would quietly use its public half.
  */
 final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SignatureKeySelector.class);
+
+  /** Stands in the cache for a JWK that published its private half, so the error is logged once per JWK. */
+  private static final Key PUBLISHED_PRIVATE = new Key() {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String getAlgorithm() {
+      return "none";
+    }
+
+    @Override
+    public @Nullable String getFormat() {
+      return null;
+    }
+
+    @Override
+    public byte @Nullable [] getEncoded() {
+      return null;
+    }
+  };
 
   /**
    * The Java keys of the JWKs last served, by JWK identity: converting a JWK (Base64 to BigInteger, a key factory)
@@ -53,11 +81,21 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     for (JWK jwk : jwks) {
       Key key = converted.getIfPresent(jwk);
       if (key == null) {
+        if (jwk.isPrivate()) {
+          LOG.error("the JWKS publishes the private key of kid {} ({}): tokens it would verify are refused; "
+              + "rotate that key and publish public keys only", Printable.of(String.valueOf(jwk.getKeyID())),
+              jwk.getKeyType());
+          converted.put(jwk, PUBLISHED_PRIVATE);
+          throw new PrivateKeyPublishedException(jwk.getKeyID());
+        }
         key = publicKeyOf(jwk);
         if (key == null) {
           continue;
         }
         converted.put(jwk, key);
+      }
+      if (key == PUBLISHED_PRIVATE) {
+        throw new PrivateKeyPublishedException(jwk.getKeyID());
       }
       keys.add(key);
     }
@@ -85,5 +123,21 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
         .keyUse(KeyUse.SIGNATURE)
         .algorithms(header.getAlgorithm(), (Algorithm) null)
         .build();
+  }
+
+  /** A selected key of the JWKS carries its private parameters. */
+  static final class PrivateKeyPublishedException extends KeySourceException {
+    private static final long serialVersionUID = 1L;
+
+    private final @Nullable String keyId;
+
+    PrivateKeyPublishedException(@Nullable String keyId) {
+      super("the JWKS publishes a private key");
+      this.keyId = keyId;
+    }
+
+    @Nullable String keyId() {
+      return keyId;
+    }
   }
 }

@@ -24,7 +24,10 @@ public enum TokenRejectionReason {
   UNTRUSTED_ISSUER,
   /** No key of the issuer's JWKS matches the token's {@code kid} (and a refresh did not bring one). */
   UNKNOWN_KEY,
-  /** The issuer's JWKS could not be fetched and no keys are held within the outage grace period. */
+  /**
+   * The issuer's JWKS could not be fetched and no keys are held within the outage grace period; or the key that
+   * would verify the token is published with its private parameters, so it proves nothing and is never used.
+   */
   JWKS_UNAVAILABLE,
   /** The signature does not verify with the issuer's key. */
   BAD_SIGNATURE,

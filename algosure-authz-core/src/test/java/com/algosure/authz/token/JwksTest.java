@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.algosure.testing.TestJwksServer;
 import com.algosure.testing.TestKeys;
 import com.algosure.testing.TestTokens;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -331,5 +333,34 @@ class JwksTest extends ValidatorTestSupport {
 
     assertThat(server.jwksRequests(REALM)).isEqualTo(1);
     assertThat(server.requestsTo(TestJwksServer.jwksPath("other"))).isEqualTo(1);
+  }
+
+  @Test
+  void validateWhenJwksPublishesTheRsaPrivateKeyThenTokensOfThatKeyAreRefusedAndTheOthersStillVerify() {
+    // an issuer whose JWKS endpoint serves the whole key pair (d, p, q, ...): anyone can sign with it
+    server.serveJson(REALM, new JWKSet(List.of(key, rotated.toPublicJWK())).toString(false));
+    AccessTokenValidator v = validator();
+
+    TokenRejectedException e = rejected(v, token().sign());
+    AuthenticatedToken other = v.validate(TestTokens.accessToken(rotated, issuer(), NOW).subject("public-key").sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(e.getMessage()).contains("publishes the private key 'kid' 'realm-key-1'")
+        .contains("rotate that key").doesNotContain(key.getPrivateExponent().toString());
+    assertThat(other.subject()).isEqualTo("public-key");
+    // refused again from the held key set, without refetching it
+    assertThat(rejected(v, token().subject("again").sign()).reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(jwksRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void validateWhenJwksPublishesTheEcPrivateKeyThenItsTokensAreRefused() {
+    ECKey ec = TestKeys.ec("realm-ec-private");
+    server.serveJson(REALM, new JWKSet(List.of(ec)).toString(false));
+
+    TokenRejectedException e = rejected(validator(), TestTokens.accessToken(ec, issuer(), NOW).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(e.getMessage()).contains("'kid' 'realm-ec-private'");
   }
 }
