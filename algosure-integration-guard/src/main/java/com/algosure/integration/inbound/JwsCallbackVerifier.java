@@ -2,6 +2,7 @@ package com.algosure.integration.inbound;
 
 import com.algosure.authz.TenantId;
 import com.algosure.authz.internal.MediaTypes;
+import com.algosure.authz.internal.UntrustedText;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
@@ -35,6 +36,8 @@ import java.util.Optional;
 import java.util.Set;
 import javax.crypto.SecretKey;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verifies callbacks whose body is a compact JWS signed by the provider, with nimbus-jose-jwt against the
@@ -48,6 +51,8 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class JwsCallbackVerifier implements CallbackVerifier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JwsCallbackVerifier.class);
 
   private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
       JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
@@ -104,6 +109,10 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     List<? extends Key> candidates;
     try {
       candidates = keys.selectJWSKeys(jws.getHeader(), null);
+    } catch (PrivateKeyPublishedException e) {
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the provider's key that would verify this callback"
+          + " is published with its private part, so anyone can sign with it and it is never used: the provider must"
+          + " rotate it and publish public keys only");
     } catch (KeySourceException e) {
       throw new IllegalStateException("the provider's keys could not be loaded", e);
     }
@@ -161,6 +170,9 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
    */
   static final class ConvertOnceKeySelector extends JWSVerificationKeySelector<SecurityContext> {
 
+    /** Stands in the cache for a JWK published with its private half (compared by identity). */
+    private static final List<Key> PUBLISHED_PRIVATE = java.util.Collections.unmodifiableList(new ArrayList<>(0));
+
     private final Cache<JWK, List<Key>> converted = Caffeine.newBuilder().weakKeys().maximumSize(256)
         .executor(Runnable::run) // maintenance on the caller: no pool thread woken per callback
         .build();
@@ -177,17 +189,33 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       }
       List<JWK> jwks = getJWKSource().get(new JWKSelector(matcher), context);
       if (jwks.size() == 1) {
-        return converted.get(jwks.get(0), ConvertOnceKeySelector::verificationKeys);
+        return verificationKeys(jwks.get(0));
       }
       List<Key> keys = new ArrayList<>(jwks.size());
       for (JWK jwk : jwks) {
-        keys.addAll(converted.get(jwk, ConvertOnceKeySelector::verificationKeys));
+        keys.addAll(verificationKeys(jwk));
       }
       return keys;
     }
 
-    /** As nimbus's selector: only public (or secret) keys verify, never a private key a JWK also carries. */
-    private static List<Key> verificationKeys(JWK jwk) {
+    private List<Key> verificationKeys(JWK jwk) throws PrivateKeyPublishedException {
+      List<Key> keys = converted.get(jwk, ConvertOnceKeySelector::convert);
+      if (keys == PUBLISHED_PRIVATE) {
+        throw new PrivateKeyPublishedException();
+      }
+      return keys;
+    }
+
+    /**
+     * As nimbus's selector: only public keys verify. A JWK that carries its private parameters (a remote JWKS
+     * publishing a whole key pair) is never used: anyone who fetched it can sign.
+     */
+    private static List<Key> convert(JWK jwk) {
+      if (jwk.isPrivate()) {
+        LOG.error("a callback JWKS publishes the private key of kid {} ({}): callbacks it would verify are refused",
+            jwk.getKeyID() == null ? "(none)" : UntrustedText.printable(jwk.getKeyID(), 64), jwk.getKeyType());
+        return PUBLISHED_PRIVATE;
+      }
       List<Key> out = new ArrayList<>(1);
       for (Key k : KeyConverter.toJavaKeys(List.of(jwk))) {
         if (k instanceof PublicKey || k instanceof SecretKey) {
@@ -195,6 +223,15 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
         }
       }
       return List.copyOf(out);
+    }
+  }
+
+  /** A selected key of the provider's JWKS carries its private parameters. */
+  static final class PrivateKeyPublishedException extends KeySourceException {
+    private static final long serialVersionUID = 1L;
+
+    PrivateKeyPublishedException() {
+      super("the provider's JWKS publishes a private key");
     }
   }
 

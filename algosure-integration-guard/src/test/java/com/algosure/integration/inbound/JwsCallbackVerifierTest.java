@@ -196,9 +196,10 @@ class JwsCallbackVerifierTest {
   }
 
   @Test
-  void selectWhenTheSameJwkIsServedAgainThenItsJavaKeyIsConvertedOnceAndPrivatePartsAreNeverUsed() throws Exception {
+  void selectWhenTheSameJwkIsServedAgainThenItsJavaKeyIsConvertedOnce() throws Exception {
+    // a JWK with its private part is refused (handleWhenTheKeySourcePublishesTheProvidersPrivateKey...)
     JwsCallbackVerifier.ConvertOnceKeySelector selector = new JwsCallbackVerifier.ConvertOnceKeySelector(
-        Set.of(JWSAlgorithm.RS256), new ImmutableJWKSet<>(new JWKSet(providerKey))); // a private JWK, as a careless host might
+        Set.of(JWSAlgorithm.RS256), new ImmutableJWKSet<>(new JWKSet(providerKey.toPublicJWK())));
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build();
 
     List<Key> first = selector.selectJWSKeys(header, null);
@@ -227,5 +228,32 @@ class JwsCallbackVerifierTest {
     assertThatThrownBy(() -> JwsCallbackVerifier.builder().algorithms(JWSAlgorithm.HS256))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("JWS algorithm HS256 is not accepted for callbacks: use RS*, PS* or ES*");
+  }
+
+  @Test
+  void handleWhenTheKeySourcePublishesTheProvidersPrivateKeyThenCallbacksItVerifiesAreRefused() throws Exception {
+    // a remote JWKS that serves the whole key pair: anyone who fetched it can sign callbacks
+    CallbackGuard leaky = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().keySource(new ImmutableJWKSet<>(new JWKSet(List.of(providerKey, ecKey.toPublicJWK()))))
+                .build())
+            .build())
+        .build();
+    java.util.function.Function<String, CallbackOutcome> handle = body -> leaky.handle(
+        CallbackRequest.builder("signing-service").body(body.getBytes(StandardCharsets.US_ASCII)).build(),
+        JsonValidator.builder().require("envelope", JsonType.STRING).build(), handled::add);
+
+    CallbackOutcome forged = handle.apply(rs256(providerKey, "evt-forged"));
+    CallbackOutcome again = handle.apply(rs256(providerKey, "evt-forged-2"));
+    CallbackOutcome ec = handle.apply(jws(new ECDSASigner(ecKey), new JWSHeader.Builder(JWSAlgorithm.ES256)
+        .keyID("provider-ec").build(), "evt-ec", clock.instant(), "https://signing.example"));
+
+    assertThat(forged).isInstanceOfSatisfying(CallbackOutcome.Rejected.class, r -> {
+      assertThat(r.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+      assertThat(r.message()).contains("published with its private part").contains("rotate");
+    });
+    assertThat(again.accepted()).isFalse();
+    assertThat(ec.accepted()).as("the set's public keys still verify").isTrue();
+    assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-ec");
   }
 }
