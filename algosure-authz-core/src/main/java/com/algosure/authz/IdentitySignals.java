@@ -1,6 +1,9 @@
 package com.algosure.authz;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +24,7 @@ public final class IdentitySignals {
 
   private final @Nullable String issuer;
   private final Set<Role> roles;
+  private final Map<Role, Set<BindingScope>> scopedRoles;
   private final @Nullable TenantId trustedTenant;
   private final Set<OrganizationId> organizationHints;
   private final boolean mfa;
@@ -29,6 +33,9 @@ public final class IdentitySignals {
   private IdentitySignals(Builder b) {
     this.issuer = b.issuer;
     this.roles = Set.copyOf(b.roles);
+    Map<Role, Set<BindingScope>> scoped = new LinkedHashMap<>();
+    b.scopedRoles.forEach((role, scopes) -> scoped.put(role, Set.copyOf(scopes)));
+    this.scopedRoles = Map.copyOf(scoped);
     this.trustedTenant = b.trustedTenant;
     this.organizationHints = Set.copyOf(b.organizationHints);
     this.mfa = b.mfa;
@@ -50,9 +57,25 @@ public final class IdentitySignals {
     return Optional.ofNullable(issuer);
   }
 
-  /** @return the Algosure roles mapped from the credential's role signals */
+  /**
+   * @return the Algosure roles mapped from the credential's role signals that name no tenant (realm and client
+   *     roles, groups without a {@code {tenant}}): they count wherever the directory confirms the context
+   */
   public Set<Role> roles() {
     return roles;
+  }
+
+  /**
+   * Role signals that hold only in one tenant or organization, such as the role of a Keycloak group
+   * {@code /tenants/acme/admins}: each counts only where one of its scopes {@linkplain BindingScope#covers covers}
+   * the decision's tenant and organization, as a directory binding of that scope would (never across tenants, and
+   * an organization's role never for a tenant-wide permission), and never for cross-tenant administration.
+   *
+   * @return each scoped role with the tenants or organizations it holds in; never a platform scope
+   * @since 0.1.0
+   */
+  public Map<Role, Set<BindingScope>> scopedRoles() {
+    return scopedRoles;
   }
 
   /** @return the tenant from a claim the host declared trusted, if any */
@@ -80,6 +103,7 @@ public final class IdentitySignals {
     return o instanceof IdentitySignals s
         && Objects.equals(issuer, s.issuer)
         && roles.equals(s.roles)
+        && scopedRoles.equals(s.scopedRoles)
         && Objects.equals(trustedTenant, s.trustedTenant)
         && organizationHints.equals(s.organizationHints)
         && mfa == s.mfa
@@ -88,12 +112,13 @@ public final class IdentitySignals {
 
   @Override
   public int hashCode() {
-    return Objects.hash(issuer, roles, trustedTenant, organizationHints, mfa, expiresAt);
+    return Objects.hash(issuer, roles, scopedRoles, trustedTenant, organizationHints, mfa, expiresAt);
   }
 
   @Override
   public String toString() {
-    return "IdentitySignals[issuer=" + issuer + ", roles=" + roles + ", trustedTenant=" + trustedTenant
+    return "IdentitySignals[issuer=" + issuer + ", roles=" + roles + ", scopedRoles=" + scopedRoles
+        + ", trustedTenant=" + trustedTenant
         + ", organizationHints=" + organizationHints + ", mfa=" + mfa + ", expiresAt=" + expiresAt + "]";
   }
 
@@ -101,6 +126,7 @@ public final class IdentitySignals {
   public static final class Builder {
     private @Nullable String issuer;
     private Set<Role> roles = Set.of();
+    private final Map<Role, Set<BindingScope>> scopedRoles = new LinkedHashMap<>();
     private @Nullable TenantId trustedTenant;
     private Set<OrganizationId> organizationHints = Set.of();
     private boolean mfa;
@@ -127,6 +153,27 @@ public final class IdentitySignals {
         set.add(Role.of(r));
       }
       this.roles = Set.copyOf(set);
+      return this;
+    }
+
+    /**
+     * Adds a role signal that holds only in one tenant or organization (see {@link IdentitySignals#scopedRoles()}).
+     * May be called several times, also for the same role in several scopes.
+     *
+     * @param role the mapped Algosure role
+     * @param scope the tenant or organization it holds in
+     * @return this builder
+     * @throws IllegalArgumentException if the scope is the platform's: a role without a tenant belongs in
+     *     {@link #roles(Set)}
+     */
+    public Builder scopedRole(Role role, BindingScope scope) {
+      Objects.requireNonNull(role, "role");
+      Objects.requireNonNull(scope, "scope");
+      if (scope.kind() == BindingScope.Kind.PLATFORM) {
+        throw new IllegalArgumentException("scoped role '" + role + "' has the platform scope: a role signal that"
+            + " names no tenant belongs in roles(...)");
+      }
+      scopedRoles.computeIfAbsent(role, r -> new LinkedHashSet<>()).add(scope);
       return this;
     }
 

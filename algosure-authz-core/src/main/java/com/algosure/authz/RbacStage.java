@@ -1,6 +1,7 @@
 package com.algosure.authz;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  *       permissions, an organization binding only organization-scoped ones in that organization. Naming an
  *       organization never lets an organization binding grant a tenant-wide permission.
  *   <li>Token role signals count for people only, and only where the tenant and organization stages
- *       confirmed membership: a token role alone never permits.
+ *       confirmed membership: a token role alone never permits. A scoped role signal (a Keycloak group's, see
+ *       {@link IdentitySignals#scopedRoles()}) counts only where its scope covers the tenant and organization.
  *   <li>Service accounts get only the bindings of their client (least privilege), looked up by client id in the
  *       directory's {@link com.algosure.authz.spi.Directory#serviceAccounts()}, never a user's with the same id.
  *   <li>Agents: the grant must cover the task, domain and capability, and the user must hold the
@@ -63,7 +65,7 @@ final class RbacStage implements Stage {
     }
     // For a service account the token's roles never count; looking them up only explains the denial.
     boolean serviceAccount = principal instanceof Actor.ServiceAccount;
-    Role tokenRole = tokenRoleGranting(c, serviceAccount);
+    Role tokenRole = tokenRoleGranting(c, serviceAccount, where);
     if (tokenRole != null) {
       if (serviceAccount) {
         return Verdict.deny(ReasonCode.SERVICE_ACCOUNT_SCOPE_EXCEEDED, "service account '" + principal.id()
@@ -79,13 +81,28 @@ final class RbacStage implements Stage {
         + "' in " + where(c));
   }
 
-  private @Nullable Role tokenRoleGranting(DecisionContext c, boolean anyContext) {
+  private @Nullable Role tokenRoleGranting(DecisionContext c, boolean anyContext, @Nullable OrganizationId where) {
     if (!anyContext && !c.member && !c.crossTenant) {
       return null;
     }
-    for (Role r : c.principal.signals().roles()) {
+    IdentitySignals signals = c.principal.signals();
+    for (Role r : signals.roles()) {
       if (c.grantedBy.contains(r) && (!c.crossTenant || catalog.isPrivileged(r))) {
         return r;
+      }
+    }
+    if (c.crossTenant) {
+      return null; // a tenant's or organization's role never administers another tenant
+    }
+    // a role scoped to a tenant or organization (a Keycloak group's) counts only where its scope covers the
+    // decision, as a directory binding of that scope would
+    for (Map.Entry<Role, Set<BindingScope>> e : signals.scopedRoles().entrySet()) {
+      if (c.grantedBy.contains(e.getKey())) {
+        for (BindingScope scope : e.getValue()) {
+          if (scope.covers(c.tenant, where)) {
+            return e.getKey();
+          }
+        }
       }
     }
     return null;

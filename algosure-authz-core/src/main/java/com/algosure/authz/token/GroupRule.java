@@ -77,6 +77,12 @@ final class GroupRule {
     if (groups == 2) {
       requireSeparateSegments(template);
     }
+    if (role != null && orgGroup != 0 && tenantGroup == 0) {
+      // the role must be scoped to the organization it was granted in, and a scope names the organization's tenant
+      throw new IllegalArgumentException("group pattern '" + template + "' grants role '" + role + "' in an"
+          + " organization but has no {tenant} placeholder, so the role could not be limited to that organization;"
+          + " put the tenant in the path, such as '/tenants/{tenant}/orgs/{org}/...'");
+    }
     if (groups == 0 && role == null) {
       throw new IllegalArgumentException("group pattern '" + template
           + "' has no {tenant} or {org} placeholder and grants no role, so it would map nothing");
@@ -106,6 +112,11 @@ final class GroupRule {
 
   @Nullable Role role() {
     return role;
+  }
+
+  /** @return whether the template names the tenant: its role then holds only in the matched tenant (organization) */
+  boolean scoped() {
+    return tenantGroup != 0;
   }
 
   /** @return the match, or null if the group path does not match the template */

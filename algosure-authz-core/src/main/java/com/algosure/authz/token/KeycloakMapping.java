@@ -1,6 +1,7 @@
 package com.algosure.authz.token;
 
 import com.algosure.authz.Actor;
+import com.algosure.authz.BindingScope;
 import com.algosure.authz.IdentitySignals;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.Role;
@@ -43,6 +44,9 @@ import org.slf4j.LoggerFactory;
  *       role without a rule maps to nothing.
  *   <li><b>Groups</b> ({@code groups}, full paths) match templates such as {@code /tenants/{tenant}/org-{org}}:
  *       {@code {tenant}} becomes a tenant hint, {@code {org}} an organization hint, and a rule may grant a role.
+ *       A role granted by a template with {@code {tenant}} holds only in the matched tenant (with {@code {org}}: only
+ *       in that organization), as {@link IdentitySignals#scopedRoles()}: the group {@code /tenants/acme/admins}
+ *       makes its members admins of acme, not of every tenant they can reach.
  *   <li><b>Claims</b>: tenant-hint claims (string or array) only hint; one tenant claim may be declared
  *       <em>trusted</em> and then fills {@link IdentitySignals#trustedTenant()} (it must carry exactly one value,
  *       else the token is rejected). Organization claims (string or array) become organization hints.
@@ -184,6 +188,7 @@ public final class KeycloakMapping {
     Objects.requireNonNull(signalsExpireAt, "signalsExpireAt");
     String issuer = string(claims.get("iss"));
 
+    IdentitySignals.Builder signals = IdentitySignals.builder();
     Set<Role> roles = new HashSet<>();
     Set<TenantId> tenantHints = new LinkedHashSet<>();
     Set<OrganizationId> orgHints = new LinkedHashSet<>();
@@ -215,11 +220,22 @@ public final class KeycloakMapping {
           if (m == null) {
             continue;
           }
-          addTenant(tenantHints, rule.tenant(m));
-          addOrganization(orgHints, rule.organization(m));
+          String tenant = rule.tenant(m);
+          String organization = rule.organization(m);
+          addTenant(tenantHints, tenant);
+          addOrganization(orgHints, organization);
           Role role = rule.role();
-          if (role != null) {
+          if (role == null) {
+            continue;
+          }
+          if (!rule.scoped()) {
             roles.add(role);
+            continue;
+          }
+          // a tenant's (organization's) group signals its role there only, never in another tenant or organization
+          BindingScope scope = scope(tenant, organization);
+          if (scope != null) {
+            signals.scopedRole(role, scope);
           }
         }
       }
@@ -235,7 +251,7 @@ public final class KeycloakMapping {
       }
     }
 
-    IdentitySignals.Builder signals = IdentitySignals.builder()
+    signals
         .roles(roles)
         .organizationHints(orgHints)
         .mfa(mfa(claims))
@@ -332,6 +348,17 @@ public final class KeycloakMapping {
       into.add(TenantId.of(value));
     } catch (IllegalArgumentException e) {
       LOG.debug("ignoring tenant hint that is not a valid tenant id");
+    }
+  }
+
+  /** The scope of a group's role: its tenant, or its organization in that tenant; null if an id is invalid. */
+  private static @Nullable BindingScope scope(@Nullable String tenant, @Nullable String organization) {
+    try {
+      TenantId t = TenantId.of(tenant);
+      return organization == null ? BindingScope.tenant(t) : BindingScope.organization(t, OrganizationId.of(organization));
+    } catch (IllegalArgumentException e) {
+      LOG.debug("ignoring the role of a group whose tenant or organization is not a valid id");
+      return null;
     }
   }
 
@@ -464,12 +491,15 @@ public final class KeycloakMapping {
 
     /**
      * Reads hints from matching groups (as {@link #group(String)}) and grants an Algosure role to members of any
-     * group that matches.
+     * group that matches. With {@code {tenant}} in the template the role holds only in the group's tenant, and with
+     * {@code {org}} too only in its organization ({@link IdentitySignals#scopedRoles()}); without placeholders it
+     * holds wherever the directory confirms the context, as a realm role does.
      *
-     * @param pattern the group path template; placeholders are optional here
+     * @param pattern the group path template; placeholders are optional here, but {@code {org}} needs {@code {tenant}}
      * @param algosureRole the Algosure role a matching group signals
      * @return this builder
-     * @throws IllegalArgumentException if the template or the role is invalid, or the rule is declared twice
+     * @throws IllegalArgumentException if the template or the role is invalid, has {@code {org}} without
+     *     {@code {tenant}}, or the rule is declared twice
      */
     public Builder group(String pattern, String algosureRole) {
       return addGroup(GroupRule.compile(pattern, role(algosureRole)));

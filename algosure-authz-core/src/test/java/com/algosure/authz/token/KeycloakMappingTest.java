@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.algosure.authz.Actor;
+import com.algosure.authz.BindingScope;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.Role;
 import com.algosure.authz.TenantId;
@@ -96,7 +97,10 @@ class KeycloakMappingTest {
 
     MappedIdentity id = m.map(claims, EXPIRES);
 
-    assertThat(id.actor().signals().roles()).containsExactly(Role.of("tenant-admin"));
+    // the group names its tenant, so its members hold the role in that tenant only
+    assertThat(id.actor().signals().roles()).isEmpty();
+    assertThat(id.actor().signals().scopedRoles())
+        .containsExactly(Map.entry(Role.of("tenant-admin"), java.util.Set.of(BindingScope.tenant(TenantId.of("acme")))));
     assertThat(id.tenantHints()).containsExactly(TenantId.of("acme"));
   }
 
