@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds and records the guard's audit events: every event names tenant, organization, actor, provider,
- * action, idempotency key and correlation id; steps add the attempt, status, hashes and references. Never a
+ * action, idempotency key and correlation id (for an AI agent also the user it acts for, its grant and task);
+ * steps add the attempt, status, hashes and references. Never a
  * secret value or a body. A sink failure (anything it throws, a checked exception thrown sneakily or an
  * {@link Error} included) is logged (without the event's details) and reported to the caller, whose
  * {@link AuditFailurePolicy} decides.
@@ -47,7 +48,7 @@ final class Auditor {
     Actor actor = r.actorOrNull();
     TenantId tenant = r.tenantOrNull();
     OrganizationId org = r.organizationOrNull();
-    return AuditEvent.builder(type, at)
+    AuditEvent.Builder e = AuditEvent.builder(type, at)
         .outcome(outcome)
         .tenant(tenant == null ? null : tenant.value())
         .organization(org == null ? null : org.value())
@@ -56,6 +57,13 @@ final class Auditor {
         .action(r.action().name())
         .correlationId(r.correlationIdOrNull())
         .detail("idempotencyKey", r.idempotencyKeyOrNull());
+    if (actor instanceof Actor.Agent agent) {
+      // an AI agent's tool call is traceable on its own to the person, grant and task it ran for, with the same
+      // details as the decision point's record of the agent's decision
+      e.detail("onBehalfOf", agent.onBehalfOf().id()).detail("agentGrant", agent.grant().grantId())
+          .detail("task", r.taskOrNull());
+    }
+    return e;
   }
 
   AuditEvent.Builder event(AuditEventType type, CallState<?> c, String outcome, OutcomeReason reason) {
