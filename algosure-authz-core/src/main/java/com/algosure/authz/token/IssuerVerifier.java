@@ -27,6 +27,7 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.security.Key;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
@@ -203,6 +204,7 @@ final class IssuerVerifier implements Closeable {
       throw reject(TokenRejectionReason.NOT_YET_VALID, "claim 'iat' " + instant(iat)
           + " lies in the future by more than the allowed clock skew of " + skewMillis / 1000 + " s; check the clocks");
     }
+    requireShortLived(claims.getExpirationTime(), iat);
     String typClaim = config.typClaim().orElse(null);
     if (typClaim != null) {
       Object typ = claims.getClaim("typ");
@@ -214,6 +216,27 @@ final class IssuerVerifier implements Closeable {
       }
     }
     return claims;
+  }
+
+  /**
+   * A token valid for longer than the issuer's maximum lifetime is not a short-lived credential: refused. Measured
+   * from {@code iat} (both times are the issuer's); without {@code iat}, from now, allowing the clock skew.
+   */
+  private void requireShortLived(Date exp, @Nullable Date iat) {
+    long max = config.maxTokenLifetime().toMillis();
+    if (iat != null) {
+      if (exp.getTime() - iat.getTime() > max) {
+        throw reject(TokenRejectionReason.INVALID_CLAIM, "the token is valid for "
+            + Duration.ofMillis(exp.getTime() - iat.getTime()).toSeconds() + " s (claim 'iat' " + instant(iat)
+            + " to claim 'exp' " + instant(exp) + "), longer than this issuer's maximum token lifetime of "
+            + config.maxTokenLifetime().toSeconds() + " s; issue shorter-lived access tokens, or raise"
+            + " TrustedIssuer.Builder.maxTokenLifetime");
+      }
+    } else if (exp.getTime() - clock.millis() > max + skewMillis) {
+      throw reject(TokenRejectionReason.INVALID_CLAIM, "claim 'exp' " + instant(exp) + " lies more than this issuer's"
+          + " maximum token lifetime of " + config.maxTokenLifetime().toSeconds() + " s ahead (the token has no 'iat');"
+          + " issue shorter-lived access tokens, or raise TrustedIssuer.Builder.maxTokenLifetime");
+    }
   }
 
   private boolean signatureVerifies(SignedJWT jwt, JWSHeader header, List<Key> candidates) {

@@ -3,6 +3,7 @@ package com.algosure.authz.token;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -18,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Defaults: algorithms {@code RS256}, {@code PS256}, {@code ES256}; header {@code typ} {@code JWT} or
  * {@code at+jwt} and required (compared as media types, RFC 7515 §4.1.9: ignoring case and an {@code application/}
  * prefix, so {@code application/at+jwt} is {@code at+jwt}); body claim {@code typ} must be {@code Bearer} (Keycloak's access tokens; its ID
- * tokens say {@code ID}); the JWKS URI must be {@code https}.
+ * tokens say {@code ID}); the JWKS URI must be {@code https}; a token may be valid for at most
+ * {@link #DEFAULT_MAX_TOKEN_LIFETIME 24 hours} ({@code exp} minus {@code iat}).
  *
  * <pre>{@code
  * TrustedIssuer realm = TrustedIssuer.builder("https://sso.example.com/realms/algosure")
@@ -40,6 +42,13 @@ public final class TrustedIssuer {
   /** The header {@code typ} values an access token may carry unless configured otherwise. */
   public static final Set<String> DEFAULT_HEADER_TYPES = Set.of("JWT", "at+jwt");
 
+  /**
+   * The longest an access token may be valid ({@code exp} minus {@code iat}) unless configured otherwise: 24 hours.
+   * Keycloak issues access tokens for minutes (its default lifespan is 5 minutes); a token valid for longer is
+   * not a short-lived credential, and nothing but its expiry would ever end it.
+   */
+  public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(24);
+
   /** The body claim {@code typ} Keycloak puts in access tokens. */
   public static final String DEFAULT_TYP_CLAIM = "Bearer";
 
@@ -51,6 +60,7 @@ public final class TrustedIssuer {
   private final boolean missingHeaderTypeAllowed;
   private final @Nullable String typClaim;
   private final @Nullable KeycloakMapping mapping;
+  private final Duration maxTokenLifetime;
 
   private TrustedIssuer(Builder b, URI jwksUri) {
     this.issuer = b.issuer;
@@ -61,6 +71,7 @@ public final class TrustedIssuer {
     this.missingHeaderTypeAllowed = b.missingHeaderTypeAllowed;
     this.typClaim = b.typClaimSet ? b.typClaim : DEFAULT_TYP_CLAIM;
     this.mapping = b.mapping;
+    this.maxTokenLifetime = b.maxTokenLifetime == null ? DEFAULT_MAX_TOKEN_LIFETIME : b.maxTokenLifetime;
   }
 
   /**
@@ -110,6 +121,15 @@ public final class TrustedIssuer {
     return Optional.ofNullable(typClaim);
   }
 
+  /**
+   * @return the longest an access token of this issuer may be valid: {@code exp} minus {@code iat} (without
+   *     {@code iat}: {@code exp} minus now, plus the clock skew); a token valid for longer is refused
+   *     ({@link TokenRejectionReason#INVALID_CLAIM})
+   */
+  public Duration maxTokenLifetime() {
+    return maxTokenLifetime;
+  }
+
   /** @return this issuer's own mapping, if it does not use the validator's */
   public Optional<KeycloakMapping> mapping() {
     return Optional.ofNullable(mapping);
@@ -137,6 +157,7 @@ public final class TrustedIssuer {
     private @Nullable String typClaim;
     private boolean typClaimSet;
     private @Nullable KeycloakMapping mapping;
+    private @Nullable Duration maxTokenLifetime;
     private boolean plainHttpToLoopback;
 
     private Builder(String issuer) {
@@ -293,6 +314,29 @@ public final class TrustedIssuer {
         throw new IllegalStateException("typ claim was already set to " + (typClaim == null ? "none" : "'" + typClaim + "'"));
       }
       typClaimSet = true;
+      return this;
+    }
+
+    /**
+     * Sets the longest an access token of this issuer may be valid (default
+     * {@link TrustedIssuer#DEFAULT_MAX_TOKEN_LIFETIME 24 hours}): a token whose {@code exp} lies further than this
+     * after its {@code iat} (without {@code iat}: after now, plus the clock skew) is refused. Set it to the realm's
+     * access token lifespan to refuse any token the realm would not issue.
+     *
+     * @param lifetime the maximum, positive
+     * @return this builder
+     * @throws IllegalArgumentException if the lifetime is zero or negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxTokenLifetime(Duration lifetime) {
+      Objects.requireNonNull(lifetime, "lifetime");
+      if (maxTokenLifetime != null) {
+        throw new IllegalStateException("maxTokenLifetime was already set to " + maxTokenLifetime);
+      }
+      if (lifetime.isNegative() || lifetime.isZero()) {
+        throw new IllegalArgumentException("maxTokenLifetime must be positive, was " + lifetime);
+      }
+      maxTokenLifetime = lifetime;
       return this;
     }
 

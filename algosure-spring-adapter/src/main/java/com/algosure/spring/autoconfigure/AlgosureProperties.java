@@ -274,6 +274,12 @@ public class AlgosureProperties implements InitializingBean {
     /** The signature algorithms accepted (asymmetric only); default RS256, PS256, ES256, as the core's default. */
     private List<String> algorithms = new ArrayList<>(List.of("RS256", "PS256", "ES256"));
 
+    /**
+     * The longest an access token may be valid (exp minus iat); a token valid for longer is refused. Default 24 hours,
+     * as the core's; set it to the realm's access token lifespan.
+     */
+    private java.time.Duration maxTokenLifetime = com.algosure.authz.token.TrustedIssuer.DEFAULT_MAX_TOKEN_LIFETIME;
+
     /** @return the issuer URI */
     public @Nullable URI getIssuerUri() {
       return issuerUri;
@@ -312,6 +318,16 @@ public class AlgosureProperties implements InitializingBean {
     /** @param algorithms the accepted algorithms */
     public void setAlgorithms(List<String> algorithms) {
       this.algorithms = algorithms;
+    }
+
+    /** @return the longest an access token may be valid */
+    public java.time.Duration getMaxTokenLifetime() {
+      return maxTokenLifetime;
+    }
+
+    /** @param maxTokenLifetime the longest an access token may be valid */
+    public void setMaxTokenLifetime(java.time.Duration maxTokenLifetime) {
+      this.maxTokenLifetime = maxTokenLifetime;
     }
 
     /** @return the JWKS URI: the configured one, else Keycloak's standard path under the issuer */

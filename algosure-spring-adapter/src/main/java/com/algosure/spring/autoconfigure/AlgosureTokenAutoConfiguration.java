@@ -94,6 +94,12 @@ public class AlgosureTokenAutoConfiguration {
           .audiences(p.getAudiences().toArray(String[]::new))
           .algorithms(p.getAlgorithms().stream().map(a -> p.signingAlgorithm(a, at + ".algorithms"))
               .toArray(SigningAlgorithm[]::new));
+      ConfigurationSteps.step(at + ".max-token-lifetime", () -> {
+        if (p.getMaxTokenLifetime() == null) {
+          throw new IllegalArgumentException("empty: set the longest an access token may be valid, such as 15m");
+        }
+        ib.maxTokenLifetime(p.getMaxTokenLifetime());
+      });
       if ("http".equalsIgnoreCase(p.effectiveJwksUri().getScheme())) {
         ib.allowPlainHttpToLoopback(); // the properties allow http only to loopback hosts
       }

@@ -123,6 +123,24 @@ class AlgosurePropertiesTests {
   }
 
   @Test
+  void bindWhenMaxTokenLifetimeSetThenBoundElseTheCoresDefault() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[0].max-token-lifetime=15m")
+        .run(context -> assertThat(context.getBean(AlgosureProperties.class).getIssuers().get(0).getMaxTokenLifetime())
+            .isEqualTo(Duration.ofMinutes(15)));
+    runner.withPropertyValues(ISSUER, AUDIENCE)
+        .run(context -> assertThat(context.getBean(AlgosureProperties.class).getIssuers().get(0).getMaxTokenLifetime())
+            .isEqualTo(com.algosure.authz.token.TrustedIssuer.DEFAULT_MAX_TOKEN_LIFETIME));
+  }
+
+  @Test
+  void validateWhenMaxTokenLifetimeIsNotPositiveThenFailsNamingTheProperty() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[0].max-token-lifetime=0s")
+        .run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining(InvalidAlgosureConfigurationException.class.getName()
+                + ": algosure.issuers[0].max-token-lifetime: maxTokenLifetime must be positive, was PT0S"));
+  }
+
+  @Test
   void validateWhenAlgorithmIsNoneThenFails() {
     runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[0].algorithms=none")
         .run(context -> assertThat(context).getFailure().rootCause()
