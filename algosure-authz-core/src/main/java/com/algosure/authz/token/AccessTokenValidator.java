@@ -105,6 +105,8 @@ public final class AccessTokenValidator implements AutoCloseable {
   private static final String BEARER = "Bearer ";
 
   private final Map<String, IssuerVerifier> issuers;
+  /** Each prefixed issuer's {@code prefix:}: an unprefixed issuer's actor id must start with none of them. */
+  private final List<String> actorIdPrefixes;
   private final Clock clock;
   private final int maxTokenSize;
   private final long skewMillis;
@@ -140,6 +142,8 @@ public final class AccessTokenValidator implements AutoCloseable {
       map.put(issuer.issuer(), new IssuerVerifier(issuer, mapping, jwks, refresh, clock, (int) skew.toSeconds()));
     }
     this.issuers = Map.copyOf(map);
+    this.actorIdPrefixes = b.issuers.values().stream()
+        .flatMap(i -> i.actorIdPrefix().stream()).map(p -> p + ":").toList();
 
     long cacheSize = b.tokenCacheMaximumSize == null ? 10_000 : b.tokenCacheMaximumSize;
     long maxAgeNanos = or(b.tokenCacheMaximumAge, Duration.ofMinutes(5)).toNanos();
@@ -312,8 +316,40 @@ public final class AccessTokenValidator implements AutoCloseable {
     MappedIdentity identity = issuer.mapping().map(json, exp.plusMillis(issuer.skewMillis()));
     String subject = claims.getSubject() != null ? claims.getSubject() : identity.actor().id();
     List<String> aud = claims.getAudience();
-    return new AuthenticatedToken(subject, iss, Set.copyOf(aud), exp, json, identity.actor(),
+    return new AuthenticatedToken(subject, iss, Set.copyOf(aud), exp, json, actorOf(issuer, identity.actor()),
         identity.tenantHints());
+  }
+
+  /**
+   * The mapped actor under the issuer's actor id prefix, if it has one. An issuer without one must not name an
+   * actor inside another issuer's prefix: its user {@code partner:alice} would be the partner realm's alice.
+   */
+  private Actor actorOf(IssuerVerifier issuer, Actor mapped) {
+    String prefix = issuer.actorIdPrefix();
+    if (prefix == null) {
+      for (String other : actorIdPrefixes) {
+        if (mapped.id().startsWith(other)) {
+          throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer.issuer(), "the token's actor id "
+              + Printable.of(mapped.id()) + " starts with '" + other + "', the actor id prefix of another trusted"
+              + " issuer, so it would be taken for that issuer's; refused [issuer " + issuer.issuer() + "]", null);
+        }
+      }
+      return mapped;
+    }
+    String id = prefix + ":" + mapped.id();
+    try {
+      if (mapped instanceof Actor.ServiceAccount) {
+        return Actor.serviceAccount(id, mapped.signals());
+      }
+      if (mapped instanceof Actor.User) {
+        return Actor.user(id, mapped.signals());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer.issuer(), "the token's actor id with"
+          + " the issuer's prefix '" + prefix + ":' is not a valid id: " + e.getMessage() + " [issuer "
+          + issuer.issuer() + "]", null);
+    }
+    throw new IllegalStateException("the mapping made an actor of kind " + mapped.getClass().getSimpleName());
   }
 
   private static TokenRejectedException expired(String issuer, Instant exp) {
@@ -603,6 +639,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       if (issuers.isEmpty()) {
         throw new IllegalStateException("at least one issuer must be trusted: call issuer(TrustedIssuer)");
       }
+      requireDistinctActorIds();
       Duration ttl = or(jwksCacheTtl, Duration.ofMinutes(5));
       Duration interval = or(jwksRefreshMinInterval, Duration.ofSeconds(30));
       Duration ahead = or(jwksRefreshAhead, Duration.ofSeconds(30));
@@ -614,6 +651,31 @@ public final class AccessTokenValidator implements AutoCloseable {
         throw new IllegalStateException("jwksRefreshAhead (" + ahead + ") must be shorter than jwksCacheTtl (" + ttl + ")");
       }
       return new AccessTokenValidator(this);
+    }
+
+    /**
+     * Several issuers name their users and clients independently: all but one must prefix their actor ids, each with
+     * its own prefix, or a user or client of one would be taken for another's with the same id.
+     */
+    private void requireDistinctActorIds() {
+      List<String> unprefixed = new java.util.ArrayList<>();
+      Map<String, String> byPrefix = new HashMap<>();
+      for (TrustedIssuer i : issuers.values()) {
+        String prefix = i.actorIdPrefix().orElse(null);
+        if (prefix == null) {
+          unprefixed.add(i.issuer());
+        } else if (byPrefix.putIfAbsent(prefix, i.issuer()) != null) {
+          throw new IllegalStateException("issuers " + byPrefix.get(prefix) + " and " + i.issuer() + " have the same"
+              + " actor id prefix '" + prefix + "': give each issuer its own, or their users and clients share ids");
+        }
+      }
+      if (unprefixed.size() > 1) {
+        throw new IllegalStateException("issuers " + String.join(" and ", unprefixed) + " both map their tokens to"
+            + " actor ids as they are, so a user or client of one would be taken for the other's with the same id"
+            + " (a partner realm's client 'billing-worker', say): give all of them but the home realm an actor id"
+            + " prefix (TrustedIssuer.Builder.actorIdPrefix(\"partner\"); the directory then knows that realm's"
+            + " users as partner:<subject>)");
+      }
     }
 
     private static Duration atLeast(String option, Duration value, Duration min) {

@@ -133,6 +133,11 @@ final class IssuerVerifier implements Closeable {
     return config.issuer();
   }
 
+  /** @return the prefix of this issuer's actor ids, or null */
+  @Nullable String actorIdPrefix() {
+    return config.actorIdPrefix().orElse(null);
+  }
+
   KeycloakMapping mapping() {
     return mapping;
   }

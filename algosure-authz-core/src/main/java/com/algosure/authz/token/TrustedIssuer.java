@@ -61,6 +61,7 @@ public final class TrustedIssuer {
   private final @Nullable String typClaim;
   private final @Nullable KeycloakMapping mapping;
   private final Duration maxTokenLifetime;
+  private final @Nullable String actorIdPrefix;
 
   private TrustedIssuer(Builder b, URI jwksUri) {
     this.issuer = b.issuer;
@@ -72,6 +73,7 @@ public final class TrustedIssuer {
     this.typClaim = b.typClaimSet ? b.typClaim : DEFAULT_TYP_CLAIM;
     this.mapping = b.mapping;
     this.maxTokenLifetime = b.maxTokenLifetime == null ? DEFAULT_MAX_TOKEN_LIFETIME : b.maxTokenLifetime;
+    this.actorIdPrefix = b.actorIdPrefix;
   }
 
   /**
@@ -130,6 +132,14 @@ public final class TrustedIssuer {
     return maxTokenLifetime;
   }
 
+  /**
+   * @return the prefix of the actor ids of this issuer's tokens ({@code prefix:subject}, {@code prefix:client-id}),
+   *     if set; see {@link Builder#actorIdPrefix(String)}
+   */
+  public Optional<String> actorIdPrefix() {
+    return Optional.ofNullable(actorIdPrefix);
+  }
+
   /** @return this issuer's own mapping, if it does not use the validator's */
   public Optional<KeycloakMapping> mapping() {
     return Optional.ofNullable(mapping);
@@ -138,7 +148,7 @@ public final class TrustedIssuer {
   @Override
   public String toString() {
     return "TrustedIssuer[" + issuer + ", jwks=" + jwksUri + ", audiences=" + audiences + ", algorithms="
-        + algorithms + "]";
+        + algorithms + (actorIdPrefix == null ? "" : ", actorIdPrefix=" + actorIdPrefix) + "]";
   }
 
   /**
@@ -158,6 +168,7 @@ public final class TrustedIssuer {
     private boolean typClaimSet;
     private @Nullable KeycloakMapping mapping;
     private @Nullable Duration maxTokenLifetime;
+    private @Nullable String actorIdPrefix;
     private boolean plainHttpToLoopback;
 
     private Builder(String issuer) {
@@ -337,6 +348,33 @@ public final class TrustedIssuer {
         throw new IllegalArgumentException("maxTokenLifetime must be positive, was " + lifetime);
       }
       maxTokenLifetime = lifetime;
+      return this;
+    }
+
+    /**
+     * Prefixes the actor id of every token of this issuer: its user {@code alice} becomes {@code partner:alice}
+     * and its service account {@code billing-worker} becomes {@code partner:billing-worker}, the ids the directory
+     * knows them by. Each issuer (realm) names its users and clients itself, so without a prefix a user or client
+     * of one realm whose id equals another realm's (a partner realm's client {@code billing-worker}, a user
+     * imported with a chosen id) would get that one's tenants, roles and bindings. A validator with several
+     * issuers therefore requires a prefix on all of them but one (the home realm, whose ids stay as they are),
+     * and refuses a token of that one whose actor id starts with another issuer's prefix and {@code :}.
+     *
+     * @param prefix 1 to 32 letters, digits, {@code .}, {@code _} or {@code -}
+     * @return this builder
+     * @throws IllegalArgumentException if the prefix is not of that form
+     * @throws IllegalStateException if already set
+     */
+    public Builder actorIdPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix");
+      if (actorIdPrefix != null) {
+        throw new IllegalStateException("actorIdPrefix was already set to '" + actorIdPrefix + "'");
+      }
+      if (!prefix.matches("[A-Za-z0-9._-]{1,32}")) {
+        throw new IllegalArgumentException("actorIdPrefix '" + Printable.raw(prefix) + "' of issuer " + issuer
+            + " is not valid: use 1 to 32 letters, digits, '.', '_' or '-', such as 'partner'");
+      }
+      actorIdPrefix = prefix;
       return this;
     }
 

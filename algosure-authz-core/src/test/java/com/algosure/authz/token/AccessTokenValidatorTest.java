@@ -76,7 +76,7 @@ class AccessTokenValidatorTest extends ValidatorTestSupport {
     server.serve("other", otherKey);
     AccessTokenValidator v = open(builder()
         .issuer(realm().build())
-        .issuer(server.trustedIssuer("other").audiences("other-api").build()));
+        .issuer(server.trustedIssuer("other").audiences("other-api").actorIdPrefix("other").build()));
 
     AuthenticatedToken a = v.validate(token().subject("from-algosure").sign());
     AuthenticatedToken b = v.validate(TestTokens.accessToken(otherKey, server.issuer("other"), NOW)
@@ -85,6 +85,8 @@ class AccessTokenValidatorTest extends ValidatorTestSupport {
     assertThat(a.issuer()).isEqualTo(issuer());
     assertThat(b.issuer()).isEqualTo(server.issuer("other"));
     assertThat(b.subject()).isEqualTo("from-other");
+    assertThat(a.actor().id()).isEqualTo("from-algosure");
+    assertThat(b.actor().id()).isEqualTo("other:from-other");
     assertThat(v.trustedIssuers()).containsExactlyInAnyOrder(issuer(), server.issuer("other"));
   }
 
@@ -94,7 +96,7 @@ class AccessTokenValidatorTest extends ValidatorTestSupport {
     server.serve("other", otherKey);
     AccessTokenValidator v = open(builder()
         .issuer(realm().build())
-        .issuer(server.trustedIssuer("other").audiences(AUDIENCE).build()));
+        .issuer(server.trustedIssuer("other").audiences(AUDIENCE).actorIdPrefix("other").build()));
 
     // claims to be from "algosure" but is signed with the key of "other"
     String forged = TestTokens.accessToken(otherKey, issuer(), NOW).sign();

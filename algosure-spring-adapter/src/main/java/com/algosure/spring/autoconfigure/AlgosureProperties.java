@@ -2,6 +2,7 @@ package com.algosure.spring.autoconfigure;
 
 import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.authz.token.SigningAlgorithm;
+import com.algosure.authz.token.TrustedIssuer;
 import com.algosure.integration.spi.InMemoryIdempotencyStore;
 import com.algosure.integration.spi.InMemoryRateLimitStore;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
@@ -278,7 +279,14 @@ public class AlgosureProperties implements InitializingBean {
      * The longest an access token may be valid (exp minus iat); a token valid for longer is refused. Default 24 hours,
      * as the core's; set it to the realm's access token lifespan.
      */
-    private java.time.Duration maxTokenLifetime = com.algosure.authz.token.TrustedIssuer.DEFAULT_MAX_TOKEN_LIFETIME;
+    private Duration maxTokenLifetime = TrustedIssuer.DEFAULT_MAX_TOKEN_LIFETIME;
+
+    /**
+     * The prefix of the actor ids of this issuer's tokens (prefix:subject, prefix:client-id), as the directory knows
+     * them; with several issuers, every one but the home realm needs its own, or a user or client of one realm would
+     * be taken for another's with the same id. Unset: ids as they are.
+     */
+    private @Nullable String actorIdPrefix;
 
     /** @return the issuer URI */
     public @Nullable URI getIssuerUri() {
@@ -321,13 +329,23 @@ public class AlgosureProperties implements InitializingBean {
     }
 
     /** @return the longest an access token may be valid */
-    public java.time.Duration getMaxTokenLifetime() {
+    public Duration getMaxTokenLifetime() {
       return maxTokenLifetime;
     }
 
     /** @param maxTokenLifetime the longest an access token may be valid */
-    public void setMaxTokenLifetime(java.time.Duration maxTokenLifetime) {
+    public void setMaxTokenLifetime(Duration maxTokenLifetime) {
       this.maxTokenLifetime = maxTokenLifetime;
+    }
+
+    /** @return the prefix of this issuer's actor ids, or null */
+    public @Nullable String getActorIdPrefix() {
+      return actorIdPrefix;
+    }
+
+    /** @param actorIdPrefix the prefix of this issuer's actor ids (letters, digits, '.', '_', '-') */
+    public void setActorIdPrefix(@Nullable String actorIdPrefix) {
+      this.actorIdPrefix = actorIdPrefix;
     }
 
     /** @return the JWKS URI: the configured one, else Keycloak's standard path under the issuer */

@@ -100,6 +100,11 @@ public class AlgosureTokenAutoConfiguration {
         }
         ib.maxTokenLifetime(p.getMaxTokenLifetime());
       });
+      if (p.getActorIdPrefix() != null) {
+        ConfigurationSteps.step(at + ".actor-id-prefix", () -> {
+          ib.actorIdPrefix(p.getActorIdPrefix());
+        });
+      }
       if ("http".equalsIgnoreCase(p.effectiveJwksUri().getScheme())) {
         ib.allowPlainHttpToLoopback(); // the properties allow http only to loopback hosts
       }

@@ -3,6 +3,7 @@ package com.algosure.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.algosure.authz.token.AccessTokenValidator;
+import com.algosure.authz.token.TrustedIssuer;
 import com.algosure.authz.token.KeycloakMapping;
 import com.algosure.integration.IntegrationGuard;
 import com.algosure.integration.spi.IdempotencyStore;
@@ -129,7 +130,33 @@ class AlgosurePropertiesTests {
             .isEqualTo(Duration.ofMinutes(15)));
     runner.withPropertyValues(ISSUER, AUDIENCE)
         .run(context -> assertThat(context.getBean(AlgosureProperties.class).getIssuers().get(0).getMaxTokenLifetime())
-            .isEqualTo(com.algosure.authz.token.TrustedIssuer.DEFAULT_MAX_TOKEN_LIFETIME));
+            .isEqualTo(TrustedIssuer.DEFAULT_MAX_TOKEN_LIFETIME));
+  }
+
+  @Test
+  void bindWhenTwoIssuersAndThePartnerHasAnActorIdPrefixThenBothAreTrusted() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[1].issuer-uri=https://sso.example.com/realms/partner",
+            "algosure.issuers[1].audiences=filings-api", "algosure.issuers[1].actor-id-prefix=partner")
+        .run(context -> assertThat(context.getBean(AccessTokenValidator.class).trustedIssuers())
+            .containsExactlyInAnyOrder("https://sso.example.com/realms/algosure", "https://sso.example.com/realms/partner"));
+  }
+
+  @Test
+  void validateWhenTwoIssuersWithoutActorIdPrefixThenStartUpFailsSayingWhichPropertyToSet() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[1].issuer-uri=https://sso.example.com/realms/partner",
+            "algosure.issuers[1].audiences=filings-api")
+        .run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining(InvalidAlgosureConfigurationException.class.getName() + ": algosure.issuers: issuers"
+                + " https://sso.example.com/realms/algosure and https://sso.example.com/realms/partner both map their"
+                + " tokens to actor ids as they are"));
+  }
+
+  @Test
+  void validateWhenActorIdPrefixIsInvalidThenFailsNamingTheProperty() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[0].actor-id-prefix=partner:x")
+        .run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining(InvalidAlgosureConfigurationException.class.getName()
+                + ": algosure.issuers[0].actor-id-prefix: actorIdPrefix 'partner:x' of issuer"));
   }
 
   @Test

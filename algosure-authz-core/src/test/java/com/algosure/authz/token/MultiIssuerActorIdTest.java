@@ -1,0 +1,141 @@
+package com.algosure.authz.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.algosure.audit.AuditSink;
+import com.algosure.authz.Actor;
+import com.algosure.authz.AuthorizationRequest;
+import com.algosure.authz.Effect;
+import com.algosure.authz.PolicyDecisionPoint;
+import com.algosure.authz.ResourceRef;
+import com.algosure.authz.RoleCatalog;
+import com.algosure.authz.spi.Directory;
+import com.algosure.testing.TestKeys;
+import com.algosure.testing.TestTokens;
+import com.nimbusds.jose.jwk.RSAKey;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several realms at once: each names its users and clients itself, so the same {@code sub} or {@code client_id} in
+ * two realms must never be one actor. All issuers but one prefix their actor ids.
+ */
+class MultiIssuerActorIdTest extends ValidatorTestSupport {
+
+  private static final String PARTNER = "partner";
+  private final RSAKey partnerKey = TestKeys.rsa("partner-key");
+
+  private PolicyDecisionPoint pdp() {
+    return PolicyDecisionPoint.builder()
+      .roleCatalog(RoleCatalog.builder().permissions("filings:read").role("reader", "filings:read").build())
+      .directory(Directory.inMemory().organization("acme", "sales")
+          .organizationRole("alice", "sales", "reader")
+          .organizationRole("partner:bob", "sales", "reader")
+          .build())
+      .auditSink(AuditSink.inMemory()).clock(clock).build();
+  }
+
+  @BeforeEach
+  void servePartnerRealm() {
+    server.serve(PARTNER, partnerKey);
+  }
+
+  private AccessTokenValidator twoRealms() {
+    return open(builder().issuer(realm().build())
+        .issuer(server.trustedIssuer(PARTNER).audiences(AUDIENCE).actorIdPrefix(PARTNER).build()));
+  }
+
+  private TestTokens.Minter partnerToken(String subject) {
+    return TestTokens.accessToken(partnerKey, server.issuer(PARTNER), NOW).subject(subject);
+  }
+
+  private Effect readsSales(Actor actor) {
+    return pdp().decide(AuthorizationRequest.builder().actor(actor).tenant("acme").organization("sales")
+        .action("filings:read").resource(ResourceRef.type("filing")).build()).effect();
+  }
+
+  @Test
+  void authenticateWhenAnotherRealmsUserHasTheSameSubjectThenItIsNotThatUser() {
+    AccessTokenValidator v = twoRealms();
+
+    Actor home = v.authenticate(token().subject("alice").sign());
+    Actor impostor = v.authenticate(partnerToken("alice").sign());
+
+    assertThat(home.id()).isEqualTo("alice");
+    assertThat(impostor.id()).isEqualTo("partner:alice");
+    assertThat(readsSales(home)).isEqualTo(Effect.PERMIT);
+    assertThat(readsSales(impostor)).isEqualTo(Effect.DENY);
+  }
+
+  @Test
+  void authenticateWhenThePartnerRealmsUserIsInTheDirectoryUnderItsPrefixThenPermitted() {
+    Actor bob = twoRealms().authenticate(partnerToken("bob").sign());
+
+    assertThat(bob).isInstanceOf(Actor.User.class);
+    assertThat(readsSales(bob)).isEqualTo(Effect.PERMIT);
+  }
+
+  @Test
+  void authenticateWhenAnotherRealmsClientHasTheSameClientIdThenItIsAServiceAccountUnderThePrefix() {
+    Actor client = twoRealms().authenticate(partnerToken("3f7a-uuid").claim("preferred_username", "service-account-billing-worker")
+        .claim("client_id", "billing-worker").sign());
+
+    assertThat(client).isInstanceOf(Actor.ServiceAccount.class);
+    assertThat(client.id()).isEqualTo("partner:billing-worker");
+  }
+
+  @Test
+  void authenticateWhenTheHomeRealmNamesAnActorInsideAnotherRealmsPrefixThenRejected() {
+    TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class,
+        () -> twoRealms().authenticate(token().subject("partner:bob").sign()));
+
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+    assertThat(e.getMessage()).contains("starts with 'partner:', the actor id prefix of another trusted issuer");
+  }
+
+  @Test
+  void authenticateWhenThePrefixedIdIsTooLongThenRejectedAsAnInvalidClaim() {
+    TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class,
+        () -> twoRealms().authenticate(partnerToken("u".repeat(125)).sign()));
+
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+    assertThat(e.getMessage()).contains("with the issuer's prefix 'partner:' is not a valid id");
+  }
+
+  @Test
+  void buildWhenTwoIssuersHaveNoPrefixThenRefusedSayingWhatToDo() {
+    AccessTokenValidator.Builder b = builder().issuer(realm().build())
+        .issuer(server.trustedIssuer(PARTNER).audiences(AUDIENCE).build());
+
+    assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("both map their tokens to actor ids as they are")
+        .hasMessageContaining("TrustedIssuer.Builder.actorIdPrefix(\"partner\")");
+  }
+
+  @Test
+  void buildWhenTwoIssuersShareAPrefixThenRefused() {
+    AccessTokenValidator.Builder b = builder().issuer(realm().actorIdPrefix("p").build())
+        .issuer(server.trustedIssuer(PARTNER).audiences(AUDIENCE).actorIdPrefix("p").build());
+
+    assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("have the same actor id prefix 'p'");
+  }
+
+  @Test
+  void actorIdPrefixWhenItCouldOverlapAnotherPrefixOrIdThenRefused() {
+    for (String bad : new String[] {"", "a:b", "a/b", "a@b", "x".repeat(33), "é"}) {
+      assertThatThrownBy(() -> realm().actorIdPrefix(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("use 1 to 32 letters, digits, '.', '_' or '-'");
+    }
+    assertThatThrownBy(() -> realm().actorIdPrefix("a").actorIdPrefix("b")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void validateWhenOneIssuerOnlyThenActorIdsStayAsTheyAre() {
+    assertThat(validator().authenticate(token().subject("alice").sign()).id()).isEqualTo("alice");
+  }
+}
