@@ -41,6 +41,11 @@ final class CallState<T> {
   int attempts;
   volatile @Nullable Instant waitedUntil;
   boolean maybeSent;
+  /**
+   * Whether every attempt so far sent only {@code GET}, {@code HEAD} or {@code OPTIONS} through
+   * {@link CallContext#send} (false once an attempt sent anything else, or used a client of its own).
+   */
+  boolean onlySafeMethods = true;
   String lastError = "none";
 
   CallState(IntegrationRequest request, ProviderCall<T> call, GuardStep[] steps) {
@@ -82,6 +87,11 @@ final class CallState<T> {
    */
   boolean mayHaveSent() {
     return maybeSent || attempts > 0;
+  }
+
+  /** @return whether resending is safe: attempts were made, and every one sent only GET, HEAD or OPTIONS */
+  boolean resendSafe() {
+    return attempts > 0 && onlySafeMethods;
   }
 
   IntegrationOutcome<T> denied(OutcomeReason reason, String message) {

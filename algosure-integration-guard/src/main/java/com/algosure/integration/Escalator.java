@@ -1,5 +1,6 @@
 package com.algosure.integration;
 
+import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
 import com.algosure.audit.AuditIds;
 import com.algosure.integration.spi.Escalation;
@@ -51,6 +52,39 @@ final class Escalator {
           ex.getClass().getName());
     }
     return "evidence-not-kept";
+  }
+
+  /**
+   * Rejects a provider's answer (invalid, or too large to read) whose evidence is kept under {@code evidenceRef}:
+   * audited, and, as the architecture asks, either handed for review (the request may have changed something at
+   * the provider: the {@link EscalationHandler#review} of the owning domain) or marked safe to retry (only GET,
+   * HEAD or OPTIONS were sent; {@link IdempotencyStep} then releases the key). Never throws.
+   *
+   * @param problem what was wrong with the answer, a sentence for people (never a value of it)
+   */
+  <T> IntegrationOutcome<T> reject(CallState<T> c, OutcomeReason reason, AuditEvent.Builder event, String evidenceRef,
+      String problem) {
+    event.detail("evidenceRef", evidenceRef);
+    if (c.resendSafe()) {
+      auditor.emit(event.detail("resendSafe", "true"));
+      return c.rejected(reason, evidenceRef, problem + "; only GET, HEAD or OPTIONS requests were sent, so nothing"
+          + " changed at the provider: retrying is safe (the idempotency key was released)");
+    }
+    Escalation e = new Escalation(AuditIds.next(), c.request.tenantOrNull(), c.request.provider(),
+        c.request.action().name(), c.request.idempotencyKey(), c.request.correlationId(), c.attempts, problem,
+        evidenceRef, clock.instant());
+    boolean delivered = true;
+    try {
+      handler.review(e);
+    } catch (Exception | Error ex) { // host code: see escalate
+      delivered = false;
+      LOG.error("escalation handler failed to take review {} (provider {}): {}", e.id(), e.provider(), ex.getClass().getName());
+    }
+    auditor.emit(event.detail("resendSafe", "false").detail("reviewId", e.id())
+        .detail("reviewDelivered", Boolean.toString(delivered)));
+    return c.rejected(reason, evidenceRef, problem + "; the provider may have acted on the request, so its answer was"
+        + " handed for review (" + e.id() + (delivered ? "" : ", which the escalation handler failed to take")
+        + ") and the idempotency key stays completed: do not resend the request under another key before the review");
   }
 
   <T> IntegrationOutcome<T> escalate(CallState<T> c, OutcomeReason reason, String lastError,

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *       the key was completed with, answering this duplicate's request);
  *   <li>claimed: the call runs; an accepted, rejected or escalated outcome completes the key (an escalated
  *       one keeps it reserved, so a resubmission never blindly sends again); anything that had no effect
- *       (denied, rate limited, failed) releases it, so the caller can resubmit;
+ *       (denied, rate limited, failed, or a rejected answer to GET, HEAD or OPTIONS requests only) releases it,
+ *       so the caller can resubmit;
  *   <li>whatever escapes the later steps (a bug, or host code throwing anything, an {@link Error} or a checked
  *       exception thrown sneakily included) is answered here, by {@link Escalator#escaped}: escalated (and the
  *       key completed) once the request may have been sent, failed (and the key released) before.
@@ -166,8 +167,9 @@ final class IdempotencyStep implements GuardStep {
       return;
     }
     IntegrationOutcome.Kind kind = outcome == null ? IntegrationOutcome.Kind.FAILED : outcome.kind();
+    // a rejected answer to safe requests only (GET, HEAD, OPTIONS) changed nothing: released, so it can be retried
     boolean effect = kind == IntegrationOutcome.Kind.ACCEPTED || kind == IntegrationOutcome.Kind.ESCALATED
-        || (kind == IntegrationOutcome.Kind.REJECTED && c.attempts > 0);
+        || (kind == IntegrationOutcome.Kind.REJECTED && c.attempts > 0 && !c.resendSafe());
     try {
       // the key keeps what a replay shows, never the request and its payload
       boolean done = effect && outcome != null ? store.complete(key, owner, StoredOutcome.of(outcome), ttl)

@@ -131,9 +131,8 @@ final class ResilientExecutionStep implements GuardStep {
         return c.failed(OutcomeReason.AUDIT_FAILED, 0, "the request could not be audited, so it was not sent");
       case TOO_LARGE: {
         String ref = escalator.keep(c, "REJECTED_RESPONSE", null, r.error);
-        auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_TOO_LARGE)
-            .detail("evidenceRef", ref));
-        return c.rejected(OutcomeReason.RESPONSE_TOO_LARGE, ref, r.error);
+        return escalator.reject(c, OutcomeReason.RESPONSE_TOO_LARGE,
+            auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_TOO_LARGE), ref, r.error);
       }
       case UNKNOWN_STATE:
       default:
@@ -180,6 +179,7 @@ final class ResilientExecutionStep implements GuardStep {
     } catch (Throwable e) {
       thrown = e;
     }
+    c.onlySafeMethods &= context.sentOnlySafeMethods();
     // The per-attempt timeout (see ProviderRuntime): whatever the attempt returned or threw, an attempt that
     // took longer than the timeout is a timeout, so a late answer is never taken as a fact.
     if (ticker.getAsLong() - started >= p.attemptTimeoutNanos) {

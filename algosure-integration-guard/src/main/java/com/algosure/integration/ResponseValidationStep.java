@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * Step 10 (last): the call's validator turns the provider's successful response into a value. An invalid
- * response is rejected, audited, and kept as evidence; nothing from it becomes a fact. A valid one becomes
+ * response is rejected, audited, and kept as evidence; nothing from it becomes a fact. It is handed for review
+ * when the request may have changed something at the provider, else marked safe to retry
+ * ({@link Escalator#reject}). A valid one becomes
  * an accepted fact, audited with the fields the validator marks safe; if that audit fails under a
  * fail-closed policy the call is escalated (the provider acted, but the fact is not on record). A validator
  * that throws anything (an {@link Error} or a checked exception thrown sneakily included) or returns null
@@ -47,12 +49,12 @@ final class ResponseValidationStep implements GuardStep {
     }
     if (v == null) {
       String ref = escalator.keep(c, "REJECTED_RESPONSE", r, problem);
-      auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_INVALID)
-          .detail("status", Text.decimal(r.status()))
-          .detail("bytes", Text.decimal(r.bodySize()))
-          .detail("sha256", sha256)
-          .detail("evidenceRef", ref));
-      return c.rejected(OutcomeReason.RESPONSE_INVALID, ref, "the provider's response is invalid: " + problem);
+      return escalator.reject(c, OutcomeReason.RESPONSE_INVALID,
+          auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_INVALID)
+              .detail("status", Text.decimal(r.status()))
+              .detail("bytes", Text.decimal(r.bodySize()))
+              .detail("sha256", sha256),
+          ref, "the provider's response is invalid: " + problem);
     }
     AuditEvent.Builder fact = auditor.event(AuditEventType.ACCEPTED_FACT, c, "ACCEPTED", OutcomeReason.ACCEPTED)
         .detail("status", Text.decimal(r.status()))

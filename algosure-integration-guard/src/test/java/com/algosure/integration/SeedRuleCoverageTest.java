@@ -95,7 +95,9 @@ class SeedRuleCoverageTest {
     RULES.put("Invalid provider response", List.of(
         "IntegrationGuardHttpTest#executeWhenResponseIsMalformedJsonThenRejectedAuditedAndEvidenceKept",
         "IntegrationGuardHttpTest#executeWhenResponseIsLargerThanTheLimitThenRejected",
-        "IntegrationGuardPolicyTest#executeWhenTheValidatorThrowsThenRejectedWithEvidence"));
+        "IntegrationGuardPolicyTest#executeWhenTheValidatorThrowsThenRejectedWithEvidence",
+        "RejectedResponseReviewTest#executeWhenThePostsAnswerIsInvalidThenRejectedHandedForReviewAndTheKeyStaysCompleted",
+        "RejectedResponseReviewTest#executeWhenTheGetsAnswerIsInvalidThenRejectedAsSafeToRetryAndTheKeyIsReleased"));
     RULES.put("Authorization or consent failure", List.of(
         "IntegrationGuardPolicyTest#executeWhenThePdpDeniesThenDeniedWithTheDecisionAuditedOnceByThePdp",
         "IntegrationGuardHttpTest#executeWhenConsentRevokedThenDeniedAndProviderReceivesNothing"));

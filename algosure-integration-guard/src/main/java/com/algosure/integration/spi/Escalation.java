@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * An unknown provider state handed to the owning domain: the guard cannot tell whether the provider acted
  * (a timeout after the request was sent, a lost connection, an unrecorded fact). The idempotency key stays
- * reserved and the evidence is kept until the domain resolves it.
+ * reserved and the evidence is kept until the domain resolves it. Also what {@link EscalationHandler#review}
+ * receives for a rejected answer to a request that may have changed something at the provider.
  *
  * <p>Immutable and thread-safe; carries ids, counts and references, never a secret or a body.
  *

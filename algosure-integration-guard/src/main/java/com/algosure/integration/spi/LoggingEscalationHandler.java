@@ -17,4 +17,11 @@ final class LoggingEscalationHandler implements EscalationHandler {
         e.id(), e.tenant(), e.provider(), e.action(), e.idempotencyKey().orElse("-"), e.attempts(), e.lastError(),
         e.evidenceRef());
   }
+
+  @Override
+  public void review(Escalation e) {
+    LOG.warn("rejected provider answer needs review: id={} tenant={} provider={} action={} idempotencyKey={} attempts={} lastError={} evidence={}",
+        e.id(), e.tenant(), e.provider(), e.action(), e.idempotencyKey().orElse("-"), e.attempts(), e.lastError(),
+        e.evidenceRef());
+  }
 }
