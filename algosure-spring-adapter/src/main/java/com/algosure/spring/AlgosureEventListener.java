@@ -40,4 +40,20 @@ public interface AlgosureEventListener {
    * @param latency how long the guarded call took, end to end
    */
   default void onIntegrationOutcome(String provider, String outcome, int retries, Duration latency) {}
+
+  /**
+   * A guarded integration call ended, with its reason: what the adapter calls. By default it calls
+   * {@link #onIntegrationOutcome(String, String, int, Duration)}, so a listener written for that one keeps working.
+   *
+   * @param provider the provider's id
+   * @param outcome the outcome's kind, such as {@code ACCEPTED} or {@code RATE_LIMITED}
+   * @param reason the outcome's reason, such as {@code PROVIDER_RATE_LIMITED} (the provider's 429) or
+   *     {@code RATE_LIMIT_EXCEEDED} (our own limit)
+   * @param retries how many times the call was retried
+   * @param latency how long the guarded call took, end to end
+   * @since 0.1.0
+   */
+  default void onIntegrationOutcome(String provider, String outcome, String reason, int retries, Duration latency) {
+    onIntegrationOutcome(provider, outcome, retries, latency);
+  }
 }

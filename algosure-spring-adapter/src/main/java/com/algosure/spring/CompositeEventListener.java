@@ -40,6 +40,11 @@ public final class CompositeEventListener implements AlgosureEventListener {
     each(l -> l.onIntegrationOutcome(provider, outcome, retries, latency));
   }
 
+  @Override
+  public void onIntegrationOutcome(String provider, String outcome, String reason, int retries, Duration latency) {
+    each(l -> l.onIntegrationOutcome(provider, outcome, reason, retries, latency));
+  }
+
   private void each(Consumer<AlgosureEventListener> event) {
     for (AlgosureEventListener l : listeners) {
       try {

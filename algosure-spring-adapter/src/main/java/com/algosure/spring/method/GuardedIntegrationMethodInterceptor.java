@@ -95,8 +95,8 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
         MethodExpressions.context(invocation.getMethod(), invocation.getArguments()));
     long start = System.nanoTime();
     IntegrationOutcome<Object> outcome = g.execute(request, new MethodCall(invocation));
-    events.get().onIntegrationOutcome(a.provider().value(), outcome.kind().name(), Math.max(0, attempts(outcome) - 1),
-        Duration.ofNanos(System.nanoTime() - start));
+    events.get().onIntegrationOutcome(a.provider().value(), outcome.kind().name(), outcome.reason().name(),
+        Math.max(0, attempts(outcome) - 1), Duration.ofNanos(System.nanoTime() - start));
     GuardedCall.recordOutcome(outcome);
     Optional<Object> value = returned(outcome);
     if (value.isPresent()) {

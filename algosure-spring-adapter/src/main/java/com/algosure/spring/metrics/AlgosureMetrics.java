@@ -17,8 +17,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@value #DECISIONS} (timer): effect, reason, stage;
  *   <li>{@value #TOKEN_REJECTIONS} (counter): reason;
- *   <li>{@value #INTEGRATION_OUTCOMES} (timer): provider, outcome;
- *   <li>{@value #INTEGRATION_RETRIES} (distribution summary): provider, outcome.
+ *   <li>{@value #INTEGRATION_OUTCOMES} (timer): provider, outcome, reason (so a provider's 429, our own limit and a
+ *       pause after a {@code Retry-After} are told apart);
+ *   <li>{@value #INTEGRATION_RETRIES} (distribution summary): provider, outcome, reason.
  * </ul>
  *
  * <p>Thread-safe.
@@ -61,10 +62,10 @@ public final class AlgosureMetrics implements AlgosureEventListener {
   }
 
   @Override
-  public void onIntegrationOutcome(String provider, String outcome, int retries, Duration latency) {
-    Timer.builder(INTEGRATION_OUTCOMES).description("Guarded integration calls by provider and outcome")
-        .tag("provider", provider).tag("outcome", outcome).register(registry).record(latency);
+  public void onIntegrationOutcome(String provider, String outcome, String reason, int retries, Duration latency) {
+    Timer.builder(INTEGRATION_OUTCOMES).description("Guarded integration calls by provider, outcome and reason")
+        .tag("provider", provider).tag("outcome", outcome).tag("reason", reason).register(registry).record(latency);
     DistributionSummary.builder(INTEGRATION_RETRIES).description("Retries per guarded integration call")
-        .tag("provider", provider).tag("outcome", outcome).register(registry).record(retries);
+        .tag("provider", provider).tag("outcome", outcome).tag("reason", reason).register(registry).record(retries);
   }
 }

@@ -205,6 +205,10 @@ class GuardedIntegrationMethodInterceptorTests {
       IntegrationOutcome<?> o = refused(() -> send(context, "alice", Map.of("q", "1"), "key-5"));
       assertThat(o).isInstanceOfSatisfying(IntegrationOutcome.RateLimited.class,
           r -> assertThat(r.retryAfter()).isAfter(java.time.Instant.now().plusSeconds(100)));
+      // the provider's 429 is told apart from our own limit in the metrics
+      assertThat(context.getBean(MeterRegistry.class).get(AlgosureMetrics.INTEGRATION_OUTCOMES)
+          .tags("provider", "authority", "outcome", "RATE_LIMITED", "reason", "PROVIDER_RATE_LIMITED").timer().count())
+          .isEqualTo(1);
     });
   }
 
