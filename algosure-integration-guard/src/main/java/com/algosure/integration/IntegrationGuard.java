@@ -138,8 +138,10 @@ public final class IntegrationGuard {
       // may have been sent it is an unknown state (escalated), never a failure a caller would resubmit. Errors
       // too: a call whose request may have left must be answered and escalated even then. (A call with an
       // idempotency key is answered, and its key settled, by the idempotency step; this is for the rest.)
+      // the class only, as the idempotency step logs it: host code's message (and its causes') may carry a body or
+      // a credential, so no message and no stack trace
       LOG.error("integration guard failed for provider {} action {}: {}", request.provider(), request.action(),
-          e.getClass().getName(), e);
+          e.getClass().getName());
       return escalator.escaped(c, e);
     }
   }

@@ -99,7 +99,8 @@ public final class CallbackGuard {
     try {
       return c.proceed();
     } catch (Exception e) { // a host's checked exception thrown sneakily past a step included
-      LOG.error("callback guard failed for provider {}: {}", request.provider(), e.getClass().getName(), e);
+      // the class only: host code's message (and its causes') may carry a body or a credential
+      LOG.error("callback guard failed for provider {}: {}", request.provider(), e.getClass().getName());
       return new CallbackOutcome.Rejected(request.provider(), CallbackReason.VERIFICATION_UNAVAILABLE,
           "the callback could not be checked (" + e.getClass().getSimpleName() + ")");
     }
