@@ -190,7 +190,13 @@ public final class PolicyDecisionPoint {
       }
     } catch (Throwable t) { // fail closed on anything a stage or a host SPI throws
       LOG.warn("authorization stage {} failed ({}); denying", at, t.getClass().getName());
-      LOG.debug("authorization stage {} failure", at, t);
+      if (LOG.isDebugEnabled()) {
+        // where it was thrown, not the throwable: a host SPI's message (and its causes') may carry a credential or
+        // personal data, at DEBUG as at any level
+        StackTraceElement[] frames = t.getStackTrace();
+        LOG.debug("authorization stage {} failure: {} thrown at {}", at, t.getClass().getName(),
+            frames.length == 0 ? "(no stack trace)" : frames[0]);
+      }
       return decision(c, Effect.DENY, List.of(ReasonCode.STAGE_FAILURE), at, null,
           "stage " + at + " failed (" + t.getClass().getSimpleName() + "), so the request is denied");
     }
