@@ -146,7 +146,7 @@ public class AlgosureProperties implements InitializingBean {
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-      throw new InvalidAlgosureConfigurationException(property, "'" + uri + "' is not an absolute https URI: " + hint);
+      throw new InvalidAlgosureConfigurationException(property, "'" + quotable(uri) + "' is not an absolute https URI: " + hint);
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
       throw new InvalidAlgosureConfigurationException(property, "'" + uri.getScheme() + "://" + uri.getHost()
@@ -156,6 +156,20 @@ public class AlgosureProperties implements InitializingBean {
       throw new InvalidAlgosureConfigurationException(property, "'" + uri + "' uses plain http: use https (" + httpHint + ")");
     }
     return uri;
+  }
+
+  /**
+   * The URI as a start-up message may quote it: whole when it holds nothing but scheme, host, port and path; else
+   * (user info, a query or a fragment, an authority that is not a host, an opaque URI) only its scheme and host,
+   * since what it carries may be a credential ({@code https://apikey:...@host}, {@code ?api_key=...}).
+   */
+  static String quotable(URI uri) {
+    if (!uri.isOpaque() && uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null
+        && (uri.getRawAuthority() == null || uri.getHost() != null)) {
+      return uri.toString();
+    }
+    return (uri.getScheme() == null ? "" : uri.getScheme() + (uri.isOpaque() ? ":" : "://"))
+        + (uri.getHost() == null ? "" : uri.getHost()) + "...";
   }
 
   static boolean isLoopback(String host) {
