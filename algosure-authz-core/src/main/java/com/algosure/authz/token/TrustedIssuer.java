@@ -145,9 +145,26 @@ public final class TrustedIssuer {
     return Optional.ofNullable(mapping);
   }
 
+  /**
+   * The JWKS URI as a message or {@code toString} may quote it: scheme, host, port and path, never user info, a query
+   * or a fragment (an API gateway's key may be there); an opaque URI or one whose authority is not a host by its
+   * scheme only.
+   */
+  static String quotable(URI uri) {
+    if (uri.isOpaque() || uri.getHost() == null && uri.getRawAuthority() != null) {
+      return (uri.getScheme() == null ? "" : uri.getScheme() + ":") + "...";
+    }
+    boolean more = uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null;
+    if (!more) {
+      return uri.toString();
+    }
+    return (uri.getScheme() == null ? "" : uri.getScheme() + "://") + uri.getHost()
+        + (uri.getPort() == -1 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath()) + "?...";
+  }
+
   @Override
   public String toString() {
-    return "TrustedIssuer[" + issuer + ", jwks=" + jwksUri + ", audiences=" + audiences + ", algorithms="
+    return "TrustedIssuer[" + issuer + ", jwks=" + quotable(jwksUri) + ", audiences=" + audiences + ", algorithms="
         + algorithms + (actorIdPrefix == null ? "" : ", actorIdPrefix=" + actorIdPrefix) + "]";
   }
 
@@ -190,11 +207,11 @@ public final class TrustedIssuer {
     public Builder jwksUri(URI uri) {
       Objects.requireNonNull(uri, "uri");
       if (jwksUri != null) {
-        throw new IllegalStateException("jwksUri was already set to " + jwksUri);
+        throw new IllegalStateException("jwksUri was already set to " + quotable(jwksUri));
       }
       if (!uri.isAbsolute() || uri.getHost() == null
           || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
-        throw new IllegalArgumentException("jwksUri " + uri + " must be an absolute https URI with a host");
+        throw new IllegalArgumentException("jwksUri " + quotable(uri) + " must be an absolute https URI with a host");
       }
       jwksUri = uri;
       return this;
@@ -423,7 +440,7 @@ public final class TrustedIssuer {
         throw new IllegalStateException("issuer " + issuer + ": audiences are required (at least one)");
       }
       if ("http".equalsIgnoreCase(uri.getScheme()) && !(plainHttpToLoopback && isLoopback(uri.getHost()))) {
-        throw new IllegalStateException("issuer " + issuer + ": jwksUri " + uri + " must use https"
+        throw new IllegalStateException("issuer " + issuer + ": jwksUri " + quotable(uri) + " must use https"
             + (isLoopback(uri.getHost()) ? " (or call allowPlainHttpToLoopback() for a loopback test server)" : ""));
       }
       return new TrustedIssuer(this, uri);
