@@ -4,13 +4,15 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.savedrequest.NullRequestCache;
 
 /**
  * Puts Algosure's bearer-token authentication into a host's own {@code SecurityFilterChain}: the resource
  * server's bearer-token filter with the {@link BearerTokenAuthenticationProvider} (one validation per
- * request), stateless sessions, and problem responses for 401 and 403. The adapter's default chain uses it
+ * request), stateless sessions (no HTTP session is created or read, so no cookie ever stands in for a token), and
+ * problem responses for 401 and 403. The adapter's default chain uses it
  * too. The beans it uses come from the application context.
  *
  * <p>A request must carry at most one bearer credential: one with more than one {@code Authorization} header
@@ -44,7 +46,12 @@ public final class AlgosureHttpConfigurer extends AbstractHttpConfigurer<Algosur
     ProviderManager manager = new ProviderManager(provider);
     // bearer tokens carry no session and no cookie, so there is nothing for CSRF to protect
     http.csrf(c -> c.disable())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        // Stateless without Spring's session configurer: it was initialized before this configurer, with the default
+        // policy, and setting STATELESS here (spring-security#14237) made its filter save each authentication in an
+        // HTTP session, whose cookie then authenticated without the token, past its expiry. So the context is kept
+        // in the request only, and no request is saved (that created a session for every refused request).
+        .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+        .requestCache(c -> c.requestCache(new NullRequestCache()))
         .oauth2ResourceServer(rs -> rs
             .authenticationManagerResolver(request -> manager)
             .authenticationEntryPoint(entryPoint)

@@ -79,6 +79,21 @@ class AlgosureHttpTests {
   }
 
   @Test
+  void requestWhenAuthenticatedThenNoSessionIsCreatedAndNoCookieAuthenticatesLater() {
+    TestHttpClient.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(200);
+    // a session cookie would carry alice's authentication without her token (past its expiry, with CSRF off)
+    assertThat(r.header("Set-Cookie")).isNull();
+  }
+
+  @Test
+  void requestWhenNoTokenThen401WithoutCreatingASession() {
+    TestHttpClient.Response r = http.get("/api/filings", null);
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.header("Set-Cookie")).isNull();
+  }
+
+  @Test
   void getWhenTokenExpiredThen401InvalidTokenExpired() {
     String expired = ISSUER.user("alice").expiresAt(Instant.now().minusSeconds(3600)).token();
     TestHttpClient.Response r = http.get("/api/filings", expired, "X-Organization-Id", "sales");

@@ -95,6 +95,16 @@ class HostBeansHttpTests {
   }
 
   @Test
+  void hostChainWhenRequestAuthenticatedOrRefusedThenNoSessionIsCreated() {
+    TestHttpClient.Response ok = http.get("/api/filings", ISSUER.user("alice").token(), "X-Organization-Id", "sales");
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.header("Set-Cookie")).isNull();
+    TestHttpClient.Response refused = http.get("/api/filings", null);
+    assertThat(refused.status()).isEqualTo(401);
+    assertThat(refused.header("Set-Cookie")).isNull();
+  }
+
+  @Test
   void hostChainWhenDeclaredThenUsedWithTheAdaptersProblemResponses() {
     assertThat(http.get("/public/ping", null).status()).isEqualTo(200);
     TestHttpClient.Response r = http.get("/api/filings", "not-a-token");
