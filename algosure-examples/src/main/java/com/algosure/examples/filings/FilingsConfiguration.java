@@ -175,14 +175,18 @@ public class FilingsConfiguration {
    * @param webhookSecret the secret the authority signs with
    * @param auditSink the audit sink
    * @param clock the clock for the timestamp window
-   * @return the guard for the authority's callbacks: signature, timestamp window, dedupe, payload, then the handler
+   * @param properties the properties (the directory names the tenants a callback may name)
+   * @return the guard for the authority's callbacks: tenant, signature, timestamp window, dedupe, payload, then the
+   *     handler
    */
   @Bean
-  public CallbackGuard callbackGuard(Secret webhookSecret, AuditSink auditSink, Clock clock) {
+  public CallbackGuard callbackGuard(Secret webhookSecret, AuditSink auditSink, Clock clock, FilingsProperties properties) {
+    Set<TenantId> tenants = JsonDirectory.tenants(properties.getDirectory(), "filings.directory");
     return CallbackGuard.builder()
         .registration(CallbackRegistration.builder("authority")
-            // the tenant named in the signed body: the signature check that follows makes it trustworthy
-            .tenantFromBody(FilingsConfiguration::tenantOf)
+            // the tenant named in the signed body (the signature check that follows makes it trustworthy), and only
+            // a tenant of the directory: a callback for an unknown tenant never reaches the handler
+            .tenantFromBody(body -> tenantOf(body).filter(tenants::contains))
             .verifier(StandardWebhooksVerifier.builder().secret(webhookSecret).build())
             .build())
         .auditSink(auditSink)

@@ -1,5 +1,6 @@
 package com.algosure.examples.filings;
 
+import com.algosure.authz.TenantId;
 import com.algosure.authz.spi.Directory;
 import com.algosure.authz.spi.InMemoryDirectory;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.core.io.Resource;
@@ -98,6 +100,25 @@ public final class JsonDirectory {
     } else {
       throw new InvalidAlgosureConfigurationException(at, "name a scope: \"organization\", \"tenant\" or \"platform\": true");
     }
+  }
+
+  /**
+   * @param location the JSON file
+   * @param property the property that names it, for error messages
+   * @return the tenants the file declares (its {@code tenants} keys)
+   * @throws InvalidAlgosureConfigurationException if the file is missing or a tenant id is invalid (named)
+   */
+  public static Set<TenantId> tenants(Resource location, String property) {
+    Set<TenantId> tenants = new LinkedHashSet<>();
+    for (String t : (Iterable<String>) () -> read(location, property).path("tenants").fieldNames()) {
+      try {
+        tenants.add(TenantId.of(t));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidAlgosureConfigurationException(property + " (" + location.getDescription() + ") tenants",
+            e.getMessage(), e);
+      }
+    }
+    return Set.copyOf(tenants);
   }
 
   static JsonNode read(Resource location, String property) {

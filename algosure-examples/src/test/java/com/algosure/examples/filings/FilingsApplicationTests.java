@@ -10,6 +10,7 @@ import com.algosure.spring.test.TestHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
 
 /** The example as its README runs it: the walkthrough, and what the walkthrough does not show. */
 @SpringBootTest(classes = FilingsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -64,6 +66,11 @@ class FilingsApplicationTests {
     assertThat(unexpected).as(out).isZero();
     assertThat(out).contains("ORGANIZATION_AMBIGUOUS", "APPROVAL_REQUIRED", "DOMAIN_RULE_DENIED", "REPLAYED",
         "callback ACCEPTED", "SIGNATURE_INVALID", "AGENT_SCOPE_EXCEEDED", "MFA_REQUIRED", "Every step answered as expected.");
+    // the summary comes from the Micrometer meters: it shows only what the adapter's metrics recorded
+    String metrics = out.substring(out.indexOf("== Decisions recorded by the metrics"));
+    assertThat(metrics).containsPattern("PERMIT PERMITTED +[1-9]").containsPattern("DENY ORGANIZATION_AMBIGUOUS +[1-9]")
+        .containsPattern("STEP_UP_REQUIRED MFA_REQUIRED +[1-9]").containsPattern("authority ACCEPTED +[1-9]")
+        .containsPattern("authority DUPLICATE +[1-9]");
   }
 
   @Test
@@ -123,6 +130,41 @@ class FilingsApplicationTests {
   }
 
   @Test
+  void callbackWhenSignedForATenantTheDirectoryDoesNotKnowThenRefusedBeforeTheHandler() throws Exception {
+    StubAuthority.Callback callback = authority.acceptedCallback("nowhere", "f-00000000");
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/callbacks/authority"))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(callback.body())).header("Content-Type", "application/json");
+    callback.headers().forEach((k, v) -> v.forEach(x -> b.header(k, x)));
+    HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    // not HANDLER_FAILED (500, redelivered): an unknown tenant never reaches the handler
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(r.body()).contains("\"reason\":\"TENANT_MISSING\"");
+  }
+
+  @Test
+  void createWhenContentTypeNotJsonThen415Problem() {
+    TestHttpClient.Response r = http.postForm("/api/filings", token("alice"), "title=x", "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(415);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.json().path("detail").asText()).contains("application/x-www-form-urlencoded");
+  }
+
+  @Test
+  void createWhenBodyNotJsonThen400Problem() {
+    TestHttpClient.Response r = http.postJson("/api/filings", token("alice"), "{\"title\":", "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+  }
+
+  @Test
+  void createWhenTitleEmptyThen400ProblemSayingWhatIsRequired() {
+    TestHttpClient.Response r = http.postJson("/api/filings", token("alice"), "{\"title\":\" \"}", "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.json().path("detail").asText()).isEqualTo("a title of 1 to 200 characters is required");
+  }
+
+  @Test
   void readWhenNoSuchFilingThen404() {
     assertThat(http.get("/api/filings/f-00000000", token("alice")).status()).isEqualTo(404);
   }
@@ -149,6 +191,22 @@ class FilingsApplicationTests {
             .run().close())
         .hasRootCauseInstanceOf(InvalidAlgosureConfigurationException.class)
         .rootCause().hasMessageStartingWith("filings.development-issuer.enabled: true while algosure.issuers is configured");
+  }
+
+  @Test
+  void startWhenDevelopmentIssuerOnAndServerAddressNotLoopbackThenFails() {
+    assertThatThrownBy(() -> new SpringApplicationBuilder(FilingsApplication.class).web(WebApplicationType.NONE)
+            .run("--server.address=0.0.0.0").close())
+        .hasRootCauseInstanceOf(InvalidAlgosureConfigurationException.class)
+        .rootCause().hasMessageStartingWith("server.address: not a loopback address while the development issuer is on");
+  }
+
+  @Test
+  void serverWhenDevelopmentIssuerOnThenListensOnLoopbackOnly(@Autowired Environment environment) throws Exception {
+    // the development issuer mints a platform administrator's token for whoever asks: never for the network
+    String address = environment.getProperty("server.address");
+    assertThat(address).isNotBlank();
+    assertThat(InetAddress.getByName(address).isLoopbackAddress()).as(address).isTrue();
   }
 
   private int deliver(StubAuthority.Callback callback) throws Exception {

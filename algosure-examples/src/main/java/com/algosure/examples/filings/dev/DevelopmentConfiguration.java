@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.Bean;
@@ -21,7 +24,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * DEVELOPMENT ONLY. The embedded development issuer, on when no {@code algosure.issuers} are configured (or
- * when {@code filings.development-issuer.enabled=true}); starting with it and a real issuer fails.
+ * when {@code filings.development-issuer.enabled=true}); starting with it and a real issuer fails, and so does
+ * starting with it on a {@code server.address} other than loopback (its tokens are for anyone who asks).
  *
  * @since 0.1.0
  */
@@ -53,7 +57,21 @@ public class DevelopmentConfiguration {
     }
   }
 
-  /** On when asked for, or when no issuer is configured; refuses to be on together with a real issuer. */
+  private static boolean loopback(@Nullable String address) {
+    if (address == null || address.isBlank()) {
+      return false; // every interface
+    }
+    try {
+      return InetAddress.getByName(address.strip()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
+   * On when asked for, or when no issuer is configured; refuses to be on together with a real issuer, or with a
+   * server that listens on more than loopback.
+   */
   static final class Enabled extends SpringBootCondition {
     @Override
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
@@ -65,6 +83,12 @@ public class DevelopmentConfiguration {
             "true while algosure.issuers is configured: the development issuer can never run beside a real issuer; remove one");
       }
       boolean on = explicit == null ? !issuers : Boolean.parseBoolean(explicit);
+      if (on && !loopback(env.getProperty("server.address"))) {
+        // anyone who reaches /dev/tokens gets a token for any demo user, carol's platform-admin with MFA included
+        throw new InvalidAlgosureConfigurationException("server.address",
+            "not a loopback address while the development issuer is on: it mints tokens for anyone who can reach "
+                + "/dev/tokens; serve on 127.0.0.1 (the default) or configure algosure.issuers");
+      }
       return on ? ConditionOutcome.match("development issuer on (no algosure.issuers configured or explicitly enabled)")
           : ConditionOutcome.noMatch("a real issuer is configured");
     }
