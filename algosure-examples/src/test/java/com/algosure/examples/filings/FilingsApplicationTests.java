@@ -3,8 +3,13 @@ package com.algosure.examples.filings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.algosure.authz.TenantId;
 import com.algosure.examples.filings.dev.StubAuthority;
 import com.algosure.examples.filings.walkthrough.Walkthrough;
+import com.algosure.integration.ConsentScope;
+import com.algosure.integration.spi.ConsentQuery;
+import com.algosure.integration.spi.ConsentRegistry;
+import com.algosure.integration.spi.InMemoryConsentRegistry;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.test.TestHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +21,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +46,9 @@ class FilingsApplicationTests {
 
   @Autowired
   MeterRegistry meters;
+
+  @Autowired
+  ConsentRegistry consents;
 
   TestHttpClient http;
 
@@ -96,6 +107,26 @@ class FilingsApplicationTests {
     assertThat(r.status()).isEqualTo(422);
     assertThat(r.reason()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
     assertThat(authority.received()).isEqualTo(before);
+  }
+
+  @Test
+  void submitWhenTheTenantsConsentIsRevokedThen403AndNothingSubmitted() {
+    String[] f = approvedDraft("no consent").split(" ");
+    InMemoryConsentRegistry registry = (InMemoryConsentRegistry) consents;
+    ConsentQuery query = new ConsentQuery(TenantId.of("acme"), Optional.empty(), Optional.empty(),
+        ConsentScope.GOVERNMENT_RECORDS);
+    String consentId = registry.check(query, Instant.now()).consentId().orElseThrow();
+    int before = authority.received();
+    registry.revoke(consentId);
+    try {
+      TestHttpClient.Response r = http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key", "k-" + f[0],
+          "X-Approval-Id", f[1]);
+      assertThat(r.status()).as(r.body()).isEqualTo(403);
+      assertThat(r.reason()).isEqualTo("CONSENT_REVOKED");
+      assertThat(authority.received()).isEqualTo(before);
+    } finally {
+      registry.grant(TenantId.of("acme"), ConsentScope.GOVERNMENT_RECORDS, Instant.now().plus(Duration.ofDays(1)));
+    }
   }
 
   @Test
