@@ -77,6 +77,10 @@ class FilingsApplicationTests {
     assertThat(unexpected).as(out).isZero();
     assertThat(out).contains("ORGANIZATION_AMBIGUOUS", "APPROVAL_REQUIRED", "DOMAIN_RULE_DENIED", "REPLAYED",
         "callback ACCEPTED", "SIGNATURE_INVALID", "AGENT_SCOPE_EXCEEDED", "MFA_REQUIRED", "Every step answered as expected.");
+    // a callback is verified, not decided; a refused token or callback names a problem id, not a decision's
+    assertThat(out).contains("-> 200 callback ACCEPTED", "-> 401 REFUSED SIGNATURE_INVALID   (problem ",
+        "-> 401 UNAUTHENTICATED EXPIRED   (problem ", "-> 403 DENY ORGANIZATION_AMBIGUOUS   (decision ")
+        .doesNotContain("PERMIT   callback");
     // the summary comes from the Micrometer meters: it shows only what the adapter's metrics recorded
     String metrics = out.substring(out.indexOf("== Decisions recorded by the metrics"));
     assertThat(metrics).containsPattern("PERMIT PERMITTED +[1-9]").containsPattern("DENY ORGANIZATION_AMBIGUOUS +[1-9]")

@@ -157,7 +157,7 @@ public final class Walkthrough {
       shown.add(headers[i] + ": " + headers[i + 1]);
     }
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return report(what, method + " " + path + (shown.isEmpty() ? "" : "  " + shown), r, expected);
+    return report(what, method + " " + path + (shown.isEmpty() ? "" : "  " + shown), r, expected, true);
   }
 
   private void callback(String what, Map<String, List<String>> headers, byte[] body, int expected)
@@ -165,19 +165,24 @@ public final class Walkthrough {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/callbacks/authority"))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json");
     headers.forEach((k, v) -> v.forEach(x -> b.header(k, x)));
+    // a callback is authenticated by its signature, not authorized by the decision point: no decision to print
     report(what, "POST /api/callbacks/authority  [webhook-id, webhook-timestamp, webhook-signature]",
-        http.send(b.build(), HttpResponse.BodyHandlers.ofString()), expected);
+        http.send(b.build(), HttpResponse.BodyHandlers.ofString()), expected, false);
   }
 
-  private @Nullable JsonNode report(String what, String request, HttpResponse<String> r, int expected) throws IOException {
+  private @Nullable JsonNode report(String what, String request, HttpResponse<String> r, int expected, boolean decided)
+      throws IOException {
     JsonNode json = r.body().isEmpty() ? null : JSON.readTree(r.body());
     String decision;
     if (r.statusCode() < 300) {
-      decision = "PERMIT" + detail(json);
+      decision = (decided ? "PERMIT" : "") + detail(json);
     } else {
       String reason = json == null ? "" : json.path("reason").asText("");
       String id = json == null ? "" : json.path("decisionId").asText("");
-      decision = effect(r.statusCode()) + " " + reason + (id.isEmpty() ? "" : "   (decision " + id + ")");
+      // only a problem with an effect comes from a decision (audited under that id); a refused token or callback was
+      // refused before any decision, and its problem's id names no decision
+      String kind = json != null && json.has("effect") ? "decision " : "problem ";
+      decision = effect(r.statusCode(), decided) + " " + reason + (id.isEmpty() ? "" : "   (" + kind + id + ")");
     }
     boolean ok = r.statusCode() == expected;
     if (!ok) {
@@ -188,7 +193,10 @@ public final class Walkthrough {
     return json;
   }
 
-  private static String effect(int status) {
+  private static String effect(int status, boolean decided) {
+    if (!decided) {
+      return "REFUSED";
+    }
     switch (status) {
       case 401:
         return "UNAUTHENTICATED";
@@ -221,7 +229,7 @@ public final class Walkthrough {
           + (json.path("replayed").asBoolean(false) ? ", REPLAYED (no second submission)" : "");
     }
     if (json.has("outcome")) {
-      return "   callback " + json.path("outcome").asText();
+      return "callback " + json.path("outcome").asText();
     }
     return "";
   }
