@@ -154,7 +154,7 @@ final class SecretsStep implements GuardStep {
     Optional<SecretLease> fresh;
     try {
       fresh = store.resolve(ref, now);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // host code, a checked exception thrown sneakily included: the secret is unavailable
       LOG.warn("secret store failed to resolve '{}': {}", ref, e.getClass().getName());
       return null;
     }

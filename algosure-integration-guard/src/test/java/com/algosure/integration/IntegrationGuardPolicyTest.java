@@ -275,6 +275,19 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenTheSecretStoreThrowsACheckedExceptionUndeclaredThenSecretUnavailableAndNothingSent() {
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets((ref, now) -> {
+          throw GuardFixtures.sneakyThrow(new java.io.IOException("vault unreachable"));
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-sneaky").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.SECRET_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
   void executeCachesASecretForItsLeaseOnlyAndPicksUpARotationAfterIt() {
     AtomicInteger resolved = new AtomicInteger();
     SecretStore counting = (ref, now) -> {

@@ -53,7 +53,7 @@ final class DedupeStep implements CallbackStep {
     ClaimResult claim;
     try {
       claim = store.claim(key, c.fingerprint(), owner, ttl);
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) { // host code: a checked exception thrown sneakily or an Error too; nothing was handled
       LOG.warn("dedupe store failed for provider {}: {}", c.request.provider(), e.getClass().getName());
       claim = null;
     }
@@ -93,7 +93,7 @@ final class DedupeStep implements CallbackStep {
       if (!done) {
         LOG.warn("delivery claim for provider {} was no longer held when the callback finished", c.request.provider());
       }
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) { // host code: whatever it throws, the outcome stands
       LOG.warn("dedupe store failed to settle a delivery for provider {}: {}", c.request.provider(), e.getClass().getName());
     }
   }

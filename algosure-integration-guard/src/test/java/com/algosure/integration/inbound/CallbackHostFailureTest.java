@@ -57,6 +57,50 @@ class CallbackHostFailureTest {
     return guard(audit, AuditFailurePolicy.FAIL_CLOSED, StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build());
   }
 
+  /** A dedupe store whose every operation throws {@code t}, as a store with a bug or a broken driver may. */
+  static com.algosure.integration.spi.IdempotencyStore throwing(Throwable t) {
+    return new com.algosure.integration.spi.IdempotencyStore() {
+      @Override
+      public com.algosure.integration.spi.ClaimResult claim(com.algosure.integration.spi.IdempotencyKey key,
+          String fingerprint, String owner, java.time.Duration ttl) {
+        throw sneaky(t);
+      }
+
+      @Override
+      public boolean complete(com.algosure.integration.spi.IdempotencyKey key, String owner, Object outcome,
+          java.time.Duration ttl) {
+        throw sneaky(t);
+      }
+
+      @Override
+      public boolean release(com.algosure.integration.spi.IdempotencyKey key, String owner) {
+        throw sneaky(t);
+      }
+
+      @Override
+      public java.util.Optional<Object> awaitCompletion(com.algosure.integration.spi.IdempotencyKey key,
+          java.time.Duration maxWait) {
+        throw sneaky(t);
+      }
+    };
+  }
+
+  @Test
+  void handleWhenTheDedupeStoreThrowsAnErrorThenRejectedForRedeliveryNotThrownAndNeverHandled() {
+    for (Throwable t : new Throwable[] {new AssertionError("store invariant"), new StackOverflowError(), new IOException("socket")}) {
+      CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit).dedupeStore(throwing(t))
+          .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+              .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+          .build();
+
+      CallbackOutcome out = guard.handle(spec(), json, handler);
+
+      assertThat(out.reason()).as(t.toString()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
+      assertThat(out.httpStatus()).isGreaterThanOrEqualTo(500); // the provider redelivers later
+    }
+    assertThat(handled).isEmpty();
+  }
+
   @Test
   void handleWhenTheValidatorThrowsACheckedExceptionUndeclaredThenRejectedAndTheRedeliveryIsJudgedAfresh() {
     CallbackGuard guard = guard();
