@@ -149,7 +149,12 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     }
     String key = MethodExpressions.text(a.idempotencyKey(), ctx, "@GuardedIntegration(idempotencyKey)");
     if (key != null) {
-      b.idempotencyKey(valid(() -> key, "idempotency key"));
+      try {
+        b.idempotencyKey(key);
+      } catch (IllegalArgumentException e) {
+        // the caller's key (a header, say): bad input, answered 400 with the rule it broke, never the key itself
+        throw new InvalidRequestContextException("@GuardedIntegration(idempotencyKey)", e.getMessage());
+      }
     }
     Object payload = MethodExpressions.value(a.payload(), ctx, "@GuardedIntegration(payload)");
     if (payload != null) {

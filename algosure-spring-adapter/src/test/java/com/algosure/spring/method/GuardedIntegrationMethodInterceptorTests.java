@@ -286,6 +286,19 @@ class GuardedIntegrationMethodInterceptorTests {
   }
 
   @Test
+  void sendWhenTheIdempotencyKeyIsNotAValidKeyThenRefusedAsABadRequestAndNothingSent() {
+    // the key comes from the caller (a header, say): 300 characters, or a control character, is bad input, not a 500
+    for (String bad : new String[] {"k".repeat(300), "key\nwith-a-line-break"}) {
+      runner.run(context -> {
+        assertThatThrownBy(() -> send(context, "alice", Map.of("q", "1"), bad))
+            .isInstanceOfSatisfying(InvalidRequestContextException.class,
+                e -> assertThat(e.source()).isEqualTo("@GuardedIntegration(idempotencyKey)"));
+        provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+      });
+    }
+  }
+
+  @Test
   void sendWhenTheResourceIdExpressionGivesNoIdThenRefusedNotDecidedOnTheWholeCollection() {
     runner.withBean(ResourceSender.class).run(context -> {
       assertThatThrownBy(() -> as(user("alice"), () -> context.getBean(ResourceSender.class).send("k-no-id", null)))
