@@ -35,7 +35,7 @@ final class ConsentStep implements GuardStep {
     try {
       check = consents.check(new ConsentQuery(c.request.tenantOrNull(), c.request.organization(),
           c.request.consentSubject(), scope), clock.instant());
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // host code, a checked exception thrown sneakily included: consent unknown, nothing sent
       LOG.warn("consent registry failed for provider {} scope {}: {}", c.request.provider(), scope, e.getClass().getName());
       check = null;
     }

@@ -43,7 +43,7 @@ final class RateLimitStep implements GuardStep {
       if (until == null) {
         throw new IllegalStateException("RateLimitStore.pausedUntil returned null");
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // host code, a checked exception thrown sneakily included: nothing is sent
       LOG.warn("rate-limit store failed for provider {}: {}", p.policy.provider(), e.getClass().getName());
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.RATE_LIMIT_UNAVAILABLE));
       return c.failed(OutcomeReason.RATE_LIMIT_UNAVAILABLE, 0, "the rate-limit store failed, so nothing was sent");

@@ -10,6 +10,9 @@ import com.algosure.integration.inbound.CallbackRegistration;
 import com.algosure.integration.inbound.CallbackRequest;
 import com.algosure.integration.inbound.StandardWebhooksVerifier;
 import com.algosure.integration.spi.ClaimResult;
+import com.algosure.integration.spi.ConsentCheck;
+import com.algosure.integration.spi.ConsentQuery;
+import com.algosure.integration.spi.ConsentRegistry;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.Secret;
@@ -22,6 +25,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -40,7 +44,36 @@ class EscapedHostFailureLogTest {
   final GuardFixtures f = new GuardFixtures();
 
   @Test
-  void executeWhenTheSecretStoreThrowsUndeclaredWithoutAnIdempotencyKeyThenTheLogNamesItsClassOnly() {
+  void executeWhenAHostSpiThrowsAnErrorWithoutAnIdempotencyKeyThenTheLogNamesItsClassOnly() {
+    // an Error escapes the steps (they turn a host SPI's exceptions into their own outcome) up to the guard's last
+    // resort, whose log line must not carry the host's message: here the registry's access token, echoed in a URL
+    ConsentRegistry careless = new ConsentRegistry() {
+      @Override
+      public ConsentCheck check(ConsentQuery query, java.time.Instant at) {
+        throw new ServiceConfigurationError("consent service https://consents.internal/v1?token=" + VAULT_TOKEN
+            + " could not be loaded");
+      }
+    };
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).clock(f.clock).auditSink(f.audit)
+        .consents(careless).secrets(f.secrets).escalations(f.escalations).evidence(f.evidence)
+        .provider(GuardFixtures.provider("https://mail.example").requireIdempotencyKey(false).build()).build();
+    IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(java.util.Map.of("to", "bob")).build();
+
+    IntegrationOutcome<JsonNode> out;
+    List<String> lines;
+    try (LogCapture logs = new LogCapture()) {
+      out = guard.execute(keyless, GuardFixtures.sendCall());
+      lines = logs.lines();
+    }
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.GUARD_FAILURE);
+    assertThat(lines).anyMatch(l -> l.contains("integration guard failed") && l.contains("java.util.ServiceConfigurationError"));
+    assertThat(lines).noneMatch(l -> l.contains(VAULT_TOKEN));
+  }
+
+  @Test
+  void executeWhenTheSecretStoreThrowsUndeclaredWithoutAnIdempotencyKeyThenSecretUnavailableAndTheLogNamesItsClassOnly() {
     f.grantMailConsent();
     SecretStore careless = (ref, now) -> {
       // what HttpURLConnection says about a 403: the URL, query included
@@ -60,8 +93,8 @@ class EscapedHostFailureLogTest {
       lines = logs.lines();
     }
 
-    assertThat(out.reason()).isEqualTo(OutcomeReason.GUARD_FAILURE);
-    assertThat(lines).anyMatch(l -> l.contains("integration guard failed") && l.contains("java.io.IOException"));
+    assertThat(out.reason()).isEqualTo(OutcomeReason.SECRET_UNAVAILABLE);
+    assertThat(lines).anyMatch(l -> l.contains("secret store failed") && l.contains("java.io.IOException"));
     assertThat(lines).noneMatch(l -> l.contains(VAULT_TOKEN));
   }
 
@@ -108,7 +141,7 @@ class EscapedHostFailureLogTest {
     }
 
     assertThat(out.reason()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
-    assertThat(lines).anyMatch(l -> l.contains("callback guard failed") && l.contains("java.sql.SQLException"));
+    assertThat(lines).anyMatch(l -> l.contains("dedupe store failed") && l.contains("java.sql.SQLException"));
     assertThat(lines).noneMatch(l -> l.contains(DB_PASSWORD));
     assertThat(lines).noneMatch(l -> l.contains(SECRET_VALUE));
   }

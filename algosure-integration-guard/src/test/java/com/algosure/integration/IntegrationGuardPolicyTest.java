@@ -216,6 +216,44 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenTheConsentRegistryThrowsACheckedExceptionUndeclaredThenConsentUnavailableAndNothingSent() {
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).secrets(f.secrets)
+        .consents((q, now) -> {
+          throw GuardFixtures.sneakyThrow(new java.io.IOException("consent service unreachable"));
+        }).build();
+
+    assertThat(guard.execute(request("k-cs").build(), ok).reason()).isEqualTo(OutcomeReason.CONSENT_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheRateLimitStoreThrowsACheckedExceptionUndeclaredThenRateLimitUnavailableAndNothingSent() {
+    RateLimitStore sneaky = new RateLimitStore() {
+      @Override
+      public com.algosure.integration.spi.RateLimitDecision acquire(com.algosure.integration.spi.RateLimitKey key,
+          com.algosure.integration.spi.RateLimit limit, Instant now) {
+        throw GuardFixtures.sneakyThrow(new java.io.IOException("redis unreachable"));
+      }
+
+      @Override
+      public Optional<Instant> pausedUntil(com.algosure.integration.spi.RateLimitKey key, Instant now) {
+        throw GuardFixtures.sneakyThrow(new java.io.IOException("redis unreachable"));
+      }
+
+      @Override
+      public void pause(com.algosure.integration.spi.RateLimitKey key, Instant until) {
+        throw GuardFixtures.sneakyThrow(new java.io.IOException("redis unreachable"));
+      }
+    };
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(sneaky).build();
+
+    assertThat(guard.execute(request("k-rss").build(), ok).reason()).isEqualTo(OutcomeReason.RATE_LIMIT_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
   void executeWhenTheConsentRegistryAnswersNullThenDenied() {
     IntegrationGuard guard = base()
         .auditSink(f.audit).secrets(f.secrets).consents((q, now) -> (ConsentCheck) null).build();
