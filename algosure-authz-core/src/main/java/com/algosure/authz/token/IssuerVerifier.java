@@ -178,12 +178,14 @@ final class IssuerVerifier implements Closeable {
     try {
       candidates = keySelector.selectJWSKeys(header, CONTEXT);
     } catch (SignatureKeySelector.PrivateKeyPublishedException e) {
-      throw reject(TokenRejectionReason.JWKS_UNAVAILABLE, "the issuer's JWKS at " + TrustedIssuer.quotable(config.jwksUri()) + " publishes the private key " + (e.keyId() == null ? "(no 'kid')"
-              : "'kid' " + Printable.of(e.keyId())) + " that would verify this token: anyone who fetched it can sign "
-          + "tokens, so it is never used; the issuer must rotate that key and publish public keys only");
+      throw reject(TokenRejectionReason.JWKS_UNAVAILABLE, "the issuer's JWKS at " + TrustedIssuer.quotable(config.jwksUri())
+          + " publishes the private key " + (e.keyId() == null ? "(no 'kid')" : "'kid' " + Printable.of(e.keyId()))
+          + " that would verify this token: anyone who fetched it can sign tokens, so it is never used; the issuer must"
+          + " rotate that key and publish public keys only");
     } catch (KeySourceException e) {
       throw new TokenRejectedException(TokenRejectionReason.JWKS_UNAVAILABLE, config.issuer(),
-          "the JWKS of issuer " + config.issuer() + " could not be fetched from " + TrustedIssuer.quotable(config.jwksUri())
+          "the JWKS of issuer " + config.issuer() + " could not be fetched from "
+              + TrustedIssuer.quotable(config.jwksUri())
               + " and no keys are held within the outage grace period; check the issuer", e);
     }
     if (candidates.isEmpty()) {
