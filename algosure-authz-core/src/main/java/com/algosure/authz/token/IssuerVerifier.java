@@ -61,6 +61,8 @@ final class IssuerVerifier implements Closeable {
   private final DefaultJWSVerifierFactory verifierFactory = new DefaultJWSVerifierFactory();
   private final Clock clock;
   private final long skewMillis;
+  /** The issuer's maximum token lifetime; a longer one than a {@code long} of milliseconds holds is unbounded. */
+  private final long maxTokenLifetimeMillis;
 
   IssuerVerifier(TrustedIssuer config, KeycloakMapping fallbackMapping, JwksSettings jwksSettings,
       @Nullable ExecutorService refreshExecutor, Clock clock, int skewSeconds) {
@@ -81,6 +83,16 @@ final class IssuerVerifier implements Closeable {
     this.claimsVerifier = new ClockedClaimsVerifier(config.issuer(), config.audiences(), skewSeconds, clock);
     this.clock = clock;
     this.skewMillis = skewSeconds * 1000L;
+    this.maxTokenLifetimeMillis = millisOrMax(config.maxTokenLifetime());
+  }
+
+  /** {@code ChronoUnit.FOREVER.getDuration()} and its like do not fit in milliseconds: they bound nothing. */
+  private static long millisOrMax(Duration d) {
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private static JWKSource<SecurityContext> jwkSource(TrustedIssuer config, JwksSettings s,
@@ -230,7 +242,7 @@ final class IssuerVerifier implements Closeable {
    * from {@code iat} (both times are the issuer's); without {@code iat}, from now, allowing the clock skew.
    */
   private void requireShortLived(Date exp, @Nullable Date iat) {
-    long max = config.maxTokenLifetime().toMillis();
+    long max = maxTokenLifetimeMillis;
     if (iat != null) {
       if (exp.getTime() - iat.getTime() > max) {
         throw reject(TokenRejectionReason.INVALID_CLAIM, "the token is valid for "
@@ -239,7 +251,7 @@ final class IssuerVerifier implements Closeable {
             + config.maxTokenLifetime().toSeconds() + " s; issue shorter-lived access tokens, or raise"
             + " TrustedIssuer.Builder.maxTokenLifetime");
       }
-    } else if (exp.getTime() - clock.millis() > max + skewMillis) {
+    } else if (exp.getTime() - clock.millis() - skewMillis > max) { // max + skew could overflow
       throw reject(TokenRejectionReason.INVALID_CLAIM, "claim 'exp' " + instant(exp) + " lies more than this issuer's"
           + " maximum token lifetime of " + config.maxTokenLifetime().toSeconds() + " s ahead (the token has no 'iat');"
           + " issue shorter-lived access tokens, or raise TrustedIssuer.Builder.maxTokenLifetime");

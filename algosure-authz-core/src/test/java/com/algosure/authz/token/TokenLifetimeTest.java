@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,5 +58,32 @@ class TokenLifetimeTest extends ValidatorTestSupport {
     assertThatThrownBy(() -> realm().maxTokenLifetime(Duration.ofHours(1)).maxTokenLifetime(Duration.ofHours(2)))
         .isInstanceOf(IllegalStateException.class).hasMessage("maxTokenLifetime was already set to PT1H");
     assertThat(realm().build().maxTokenLifetime()).isEqualTo(TrustedIssuer.DEFAULT_MAX_TOKEN_LIFETIME);
+  }
+
+  @Test
+  void validateWhenMaxTokenLifetimeIsLongerThanMillisecondsHoldThenItBoundsNothing() {
+    // regression: Duration.toMillis() overflowed on every token, so each was refused as MALFORMED
+    AccessTokenValidator v = open(builder().issuer(realm().maxTokenLifetime(ChronoUnit.FOREVER.getDuration()).build()));
+
+    assertThat(v.validate(token().expiresAt(NOW.plus(Duration.ofDays(3650))).sign()).subject()).isNotNull();
+    assertThat(v.validate(token().without("iat").sign()).subject()).isNotNull();
+  }
+
+  @Test
+  void validateWhenMaxTokenLifetimePlusTheSkewOverflowsThenATokenWithoutIatIsAccepted() {
+    // regression: max + skew wrapped to a negative bound, so every token without 'iat' was refused as too long-lived
+    AccessTokenValidator v = open(builder().issuer(realm().maxTokenLifetime(Duration.ofMillis(Long.MAX_VALUE)).build()));
+
+    assertThat(v.validate(token().without("iat").sign()).subject()).isNotNull();
+  }
+
+  @Test
+  void validateWhenTokenWithoutIatExpiresTheMaximumPlusTheSkewAheadThenAcceptedAndOneSecondLaterRefused() {
+    AccessTokenValidator v = validator();
+
+    assertThat(v.validate(token().without("iat").expiresAt(NOW.plus(Duration.ofHours(24)).plusSeconds(60)).sign())
+        .subject()).isNotNull();
+    assertThatThrownBy(() -> v.validate(token().without("iat").expiresAt(NOW.plus(Duration.ofHours(24)).plusSeconds(61))
+        .sign())).isInstanceOf(TokenRejectedException.class).hasMessageContaining("(the token has no 'iat')");
   }
 }
