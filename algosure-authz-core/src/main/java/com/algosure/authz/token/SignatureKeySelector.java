@@ -31,17 +31,28 @@ import org.slf4j.LoggerFactory;
  * {@code use}; Keycloak publishes an {@code enc} key beside its signing key, and we never want a key whose purpose is
  * unstated. The header's {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} are never consulted.
  *
- * <p>A selected key that carries private parameters ({@code d} and the like) is refused with
- * {@link PrivateKeyPublishedException}: whoever fetched that JWKS can sign tokens with it, so nothing it verifies
- * is evidence of the issuer. nimbus would quietly use its public half.
+ * <p>A selected key that carries private parameters ({@code d} and the like) is never a candidate: whoever fetched
+ * that JWKS can sign tokens with it, so nothing it verifies is evidence of the issuer (nimbus would quietly use its
+ * public half), and neither is the same key listed again without them. When no other key is selected (the token's
+ * {@code kid} names that key) the selection fails with {@link PrivateKeyPublishedException}; a token without
+ * {@code kid} is still tried with the set's other, public keys.
  */
 final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SignatureKeySelector.class);
 
-  /** Stands in the cache for a JWK that published its private half, so the error is logged once per JWK. */
-  private static final Key PUBLISHED_PRIVATE = new Key() {
+  /**
+   * Stands in the cache for a JWK that published its private half, so the error is logged once per JWK; it holds
+   * that key's public half, so the same key listed again without its private parameters is not used either.
+   */
+  private static final class PublishedPrivate implements Key {
     private static final long serialVersionUID = 1L;
+
+    private final transient @Nullable Key publicHalf;
+
+    PublishedPrivate(@Nullable Key publicHalf) {
+      this.publicHalf = publicHalf;
+    }
 
     @Override
     public String getAlgorithm() {
@@ -57,7 +68,7 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     public byte @Nullable [] getEncoded() {
       return null;
     }
-  };
+  }
 
   /**
    * The Java keys of the JWKs last served, by JWK identity: converting a JWK (Base64 to BigInteger, a key factory)
@@ -78,6 +89,8 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     }
     List<JWK> jwks = getJWKSource().get(new JWKSelector(matcher), context);
     List<Key> keys = new ArrayList<>(jwks.size());
+    List<Key> leaked = List.of();
+    JWK published = null;
     for (JWK jwk : jwks) {
       Key key = converted.getIfPresent(jwk);
       if (key == null) {
@@ -85,19 +98,34 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
           LOG.error("the JWKS publishes the private key of kid {} ({}): tokens it would verify are refused; "
               + "rotate that key and publish public keys only", Printable.of(String.valueOf(jwk.getKeyID())),
               jwk.getKeyType());
-          converted.put(jwk, PUBLISHED_PRIVATE);
-          throw new PrivateKeyPublishedException(jwk.getKeyID());
-        }
-        key = publicKeyOf(jwk);
-        if (key == null) {
-          continue;
+          key = new PublishedPrivate(publicKeyOf(jwk));
+        } else {
+          key = publicKeyOf(jwk);
+          if (key == null) {
+            continue;
+          }
         }
         converted.put(jwk, key);
       }
-      if (key == PUBLISHED_PRIVATE) {
-        throw new PrivateKeyPublishedException(jwk.getKeyID());
+      if (key instanceof PublishedPrivate p) {
+        // never a candidate; a token without 'kid' may still be another key's (the leaked key's does not verify
+        // with that one)
+        if (published == null) {
+          published = jwk;
+          leaked = new ArrayList<>(1);
+        }
+        if (p.publicHalf != null) {
+          leaked.add(p.publicHalf);
+        }
+        continue;
       }
       keys.add(key);
+    }
+    if (published != null) {
+      keys.removeAll(leaked); // the leaked key listed a second time, public only
+      if (keys.isEmpty()) {
+        throw new PrivateKeyPublishedException(published.getKeyID());
+      }
     }
     return keys;
   }

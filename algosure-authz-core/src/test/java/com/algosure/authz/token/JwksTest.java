@@ -363,4 +363,44 @@ class JwksTest extends ValidatorTestSupport {
     assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
     assertThat(e.getMessage()).contains("'kid' 'realm-ec-private'");
   }
+
+  @Test
+  void validateWhenTokenHasNoKidAndTheJwksAlsoPublishesAnotherKeysPrivateHalfThenThePublicKeyStillVerifies() {
+    // regression: the leaked key was among the candidates of a token without 'kid', and refused it as JWKS_UNAVAILABLE
+    server.serveJson(REALM, new JWKSet(List.of(rotated.toPublicJWK(), key)).toString(false));
+
+    AuthenticatedToken t = validator().validate(TestTokens.accessToken(rotated, issuer(), NOW).kid(null).subject("public")
+        .sign());
+
+    assertThat(t.subject()).isEqualTo("public");
+  }
+
+  @Test
+  void validateWhenTokenWithoutKidIsSignedWithThePublishedPrivateKeyThenRefused() {
+    server.serveJson(REALM, new JWKSet(List.of(rotated.toPublicJWK(), key)).toString(false));
+
+    assertThat(rejected(validator(), token().kid(null).sign()).reason()).isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void validateWhenThePublishedPrivateKeyIsListedAgainPublicOnlyThenItsTokensAreStillRefused() {
+    server.serveJson(REALM, new JWKSet(List.of(key.toPublicJWK(), key)).toString(false));
+    AccessTokenValidator v = validator();
+
+    assertThat(rejected(v, token().sign()).reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(rejected(v, token().kid(null).sign()).reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+  }
+
+  @Test
+  void validateWhenTheIssuerRemovesThePrivateKeyThenItsTokensVerifyOnceTheJwksIsFetchedAgain() {
+    server.serveJson(REALM, new JWKSet(List.of(key)).toString(false));
+    AccessTokenValidator v = validator();
+    assertThat(rejected(v, token().sign()).reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+
+    server.serve(REALM, key); // public half only
+    clock.advance(Duration.ofMinutes(6)); // past the JWKS cache TTL
+
+    assertThat(v.validate(token().subject("after-the-fix").sign()).subject()).isEqualTo("after-the-fix");
+    assertThat(jwksRequests()).isEqualTo(2);
+  }
 }
