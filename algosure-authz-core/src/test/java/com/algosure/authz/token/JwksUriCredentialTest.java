@@ -1,8 +1,12 @@
 package com.algosure.authz.token;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.algosure.testing.TestJwksServer;
 import com.algosure.testing.TestKeys;
 import com.algosure.testing.TestTokens;
 import java.io.IOException;
@@ -11,6 +15,8 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A JWKS URI that carries a credential (an API gateway's key in its query, user info) is never quoted with it: not
@@ -60,5 +66,26 @@ class JwksUriCredentialTest {
     TrustedIssuer.Builder twice = TrustedIssuer.builder(ISSUER).jwksUri(URI.create("https://sso.example.com/certs?apikey=" + GATEWAY_KEY));
     assertThatThrownBy(() -> twice.jwksUri(URI.create("https://sso.example.com/certs")))
         .isInstanceOf(IllegalStateException.class).satisfies(JwksUriCredentialTest::noKeyIn);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {401, 404, 500, 503})
+  void validateWhenTheKeyedJwksUriAnswersAnErrorStatusThenTheRefusalNeverQuotesTheKey(int status) {
+    // regression: HttpURLConnection quotes the whole URL ("...response code: 500 for URL: ...?apikey=", a 404's
+    // FileNotFoundException), and nimbus put that in the refusal's cause
+    try (TestJwksServer server = TestJwksServer.start()) {
+      server.wireMock().stubFor(get(urlPathEqualTo("/gw/certs")).willReturn(aResponse().withStatus(status)));
+      TrustedIssuer issuer = TrustedIssuer.builder(ISSUER)
+          .jwksUri(URI.create(server.baseUrl() + "/gw/certs?apikey=" + GATEWAY_KEY)).allowPlainHttpToLoopback()
+          .audiences(TestTokens.AUDIENCE).build();
+      try (AccessTokenValidator v = AccessTokenValidator.builder().issuer(issuer).build()) {
+        String token = TestTokens.accessToken(TestKeys.rsa("k1"), ISSUER, Instant.now()).sign();
+
+        assertThatThrownBy(() -> v.validate(token)).isInstanceOf(TokenRejectedException.class)
+            .satisfies(e -> assertThat(((TokenRejectedException) e).reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE))
+            .satisfies(JwksUriCredentialTest::noKeyIn);
+        assertThat(server.allRequests()).isEqualTo(1); // the keyed URI was fetched, its failure reported without the key
+      }
+    }
   }
 }
