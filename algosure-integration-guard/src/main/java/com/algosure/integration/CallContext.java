@@ -50,6 +50,8 @@ public final class CallContext {
   /** Whether every request {@link #send} sent was GET, HEAD or OPTIONS (false before any). */
   private volatile boolean onlySafeMethods;
   private volatile boolean sentAny;
+  /** Whether {@link #httpClient()} was handed out: what the call sent with it is not seen by {@link #send}. */
+  private volatile boolean clientHandedOut;
 
   CallContext(IntegrationRequest request, URI endpoint, int attempt, Map<SecretRef, Secret> secrets, HttpClient client,
       Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, String correlationHeader,
@@ -158,9 +160,12 @@ public final class CallContext {
 
   /**
    * @return the guard's HTTP client: TLS 1.2+, no redirects, every request checked against the transport policy
-   *     and the provider's allowed origins before anything is sent
+   *     and the provider's allowed origins before anything is sent. What the call sends with it is not seen by
+   *     the guard, so an attempt that asked for it is never taken for one that sent only safe methods (a
+   *     rejected answer is then handed for review, and a 502 or 504 without an idempotency key is not re-sent)
    */
   public HttpClient httpClient() {
+    clientHandedOut = true;
     return client;
   }
 
@@ -274,10 +279,11 @@ public final class CallContext {
 
   /**
    * @return whether every request of this attempt went through {@link #send} with a safe method (GET, HEAD,
-   *     OPTIONS), which may be re-sent after a 502 or 504 even without an idempotency key
+   *     OPTIONS), which may be re-sent after a 502 or 504 even without an idempotency key; false once the call
+   *     asked for {@link #httpClient()}, whose requests {@link #send} does not see
    */
   boolean sentOnlySafeMethods() {
-    return onlySafeMethods;
+    return onlySafeMethods && !clientHandedOut;
   }
 
   /** @return whether the attempt declared that the request may have left */

@@ -217,7 +217,7 @@ final class ResilientExecutionStep implements GuardStep {
     try {
       AttemptResult r = permit(c, n, c.tenantKey(), p.policy.tenantRateLimit(), at);
       return r != null ? r : permit(c, n, p.providerKey, p.policy.providerRateLimit(), at);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // host code, a checked exception thrown sneakily included: nothing is sent
       LOG.warn("rate-limit store failed for provider {}: {}", p.policy.provider(), e.getClass().getName());
       // fail closed: without a permit nothing is sent
       return new AttemptResult(c, n, AttemptResult.Kind.LIMIT_UNAVAILABLE, null, null, "rate-limit store unavailable", false);
@@ -344,7 +344,7 @@ final class ResilientExecutionStep implements GuardStep {
     Instant retryAt = cl.retryAt().orElse(now.plus(policy.defaultRetryAfter()));
     try {
       rateLimits.pause(c.tenantKey(), retryAt);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // host code, a checked exception thrown sneakily included: the 429 stands
       LOG.warn("rate-limit store failed to pause provider {}: {}", policy.provider(), e.getClass().getName());
     }
     Duration wait = Duration.between(now, retryAt);

@@ -922,6 +922,27 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenAKeylessCallPostsWithTheGuardsClientThenItsGetIsAnswered502ThenEscalatedAndThePostNotResent() {
+    // the POST went through ctx.httpClient(), which context.send does not see: the GET after it is no safe resend
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(202)));
+    provider.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(MESSAGES + "/msg-1").willReturn(aResponse().withStatus(502)));
+    IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
+    IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(Map.of("to", "bob@example.com")).build();
+    ProviderCall<JsonNode> postThenPoll = ProviderCall.of(ctx -> {
+      ctx.httpClient().send(java.net.http.HttpRequest.newBuilder(ctx.endpoint().resolve("messages"))
+          .POST(ctx.payloadPublisher()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+      return ctx.send(ctx.newRequest("messages/msg-1").GET().build());
+    }, sendCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(keyless, postThenPoll);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    provider.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+    assertThat(received()).as("the POST and the GET, neither re-sent").isEqualTo(2);
+  }
+
+  @Test
   void executeWhenTheBreakerOpensPartwayThroughACallThenTheMessageSaysHowManyAttemptsWereSent() {
     answer(503, "");
     IntegrationGuard guard = f.guard(base, p -> p.circuitBreaker(2, 2, Duration.ofMinutes(1)));

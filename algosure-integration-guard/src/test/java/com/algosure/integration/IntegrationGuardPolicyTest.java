@@ -253,6 +253,65 @@ class IntegrationGuardPolicyTest {
     assertThat(exchanges).hasValue(0);
   }
 
+  /** A rate-limit store that answers pauses (none) but whose other method throws an undeclared IOException. */
+  private static RateLimitStore sneakyOn(String method) {
+    return new RateLimitStore() {
+      @Override
+      public com.algosure.integration.spi.RateLimitDecision acquire(RateLimitKey key, RateLimit limit, Instant now) {
+        if (method.equals("acquire")) {
+          throw GuardFixtures.sneakyThrow(new java.io.IOException("redis unreachable"));
+        }
+        return com.algosure.integration.spi.RateLimitDecision.granted();
+      }
+
+      @Override
+      public Optional<Instant> pausedUntil(RateLimitKey key, Instant now) {
+        return Optional.empty();
+      }
+
+      @Override
+      public void pause(RateLimitKey key, Instant until) {
+        if (method.equals("pause")) {
+          throw GuardFixtures.sneakyThrow(new java.io.IOException("redis unreachable"));
+        }
+      }
+    };
+  }
+
+  @Test
+  void executeWhenTheRateLimitStoreThrowsACheckedExceptionUndeclaredForAnAttemptsPermitThenRateLimitUnavailableAndNothingSent() {
+    // the pause check before the call answers; the permit each attempt takes is where the store fails
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).clock(f.clock)
+        .provider(GuardFixtures.provider(BASE).tenantRateLimit(RateLimit.of(10, Duration.ofSeconds(1))).build())
+        .auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(sneakyOn("acquire")).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-acquire").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RATE_LIMIT_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheRateLimitStoreThrowsACheckedExceptionUndeclaredPausingAfterA429ThenStillRateLimited() {
+    // the provider refused with 429: nothing changed there, so the call is rate limited (and its key released),
+    // as with the store's runtime exception, not escalated as an unknown state
+    ProviderCall<JsonNode> refused = ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      return ProviderResponse.of(429, Map.of("Retry-After", List.of("3600")), new byte[0]);
+    }, ok.validator());
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(f.secrets).idempotencyStore(f.idempotency)
+        .escalations(f.escalations).rateLimitStore(sneakyOn("pause")).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-pause").build(), refused);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.PROVIDER_RATE_LIMITED);
+    assertThat(f.escalations.escalations()).isEmpty();
+    assertThat(guard.execute(request("k-pause").build(), refused).reason()).as("the key was released")
+        .isEqualTo(OutcomeReason.PROVIDER_RATE_LIMITED);
+    assertThat(exchanges).hasValue(2);
+  }
+
   @Test
   void executeWhenTheConsentRegistryAnswersNullThenDenied() {
     IntegrationGuard guard = base()

@@ -109,6 +109,26 @@ class RejectedResponseReviewTest {
   }
 
   @Test
+  void executeWhenACallPostsWithTheGuardsClientThenGetsThroughSendThenTheInvalidAnswerIsHandedForReview() {
+    // context.send saw only the GET; the POST went through context.httpClient(), which it does not see
+    provider.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(202)));
+    provider.stubFor(get("/v1/messages/msg-1").willReturn(aResponse().withStatus(200).withBody("<html>maintenance</html>")));
+    ProviderCall<JsonNode> postThenPoll = ProviderCall.of(context -> {
+      context.httpClient().send(java.net.http.HttpRequest.newBuilder(context.endpoint().resolve("messages"))
+          .POST(context.payloadPublisher()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+      return context.send(context.newRequest("messages/msg-1").GET().build());
+    }, statusCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-client").build(), postThenPoll);
+    IntegrationOutcome<JsonNode> again = guard.execute(request("k-client").build(), postThenPoll);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID);
+    assertThat(f.escalations.reviews()).hasSize(1);
+    assertThat(again).as("the key stays completed").isInstanceOf(IntegrationOutcome.Duplicate.class);
+    provider.verify(1, postRequestedFor(urlEqualTo("/v1/messages")));
+  }
+
+  @Test
   void executeWhenTheReviewHandlerThrowsThenStillRejectedAndTheFailureIsAudited() {
     provider.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(200).withBody("{}")));
     IntegrationGuard failing = IntegrationGuard.builder().policyDecisionPoint(f.pdp)
