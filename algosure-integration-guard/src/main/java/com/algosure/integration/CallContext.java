@@ -52,6 +52,8 @@ public final class CallContext {
   private volatile boolean sentAny;
   /** Whether {@link #httpClient()} was handed out: what the call sent with it is not seen by {@link #send}. */
   private volatile boolean clientHandedOut;
+  /** Whether the call declared with {@link #markSent()} a request that {@link #send} did not send (method unseen). */
+  private volatile boolean sentUnseen;
 
   CallContext(IntegrationRequest request, URI endpoint, int attempt, Map<SecretRef, Secret> secrets, HttpClient client,
       Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, String correlationHeader,
@@ -230,7 +232,7 @@ public final class CallContext {
     boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
     onlySafeMethods = safe && (!sentAny || onlySafeMethods);
     sentAny = true;
-    markSent();
+    sent = true;
     CompletableFuture<HttpResponse<BoundedBody>> exchange = client.sendAsync(httpRequest, BoundedBody.handler(maxResponseBytes));
     HttpResponse<BoundedBody> r;
     try {
@@ -275,15 +277,17 @@ public final class CallContext {
    */
   public void markSent() {
     sent = true;
+    sentUnseen = true; // sent by the call's own means: its method is unknown, so never taken for a safe one
   }
 
   /**
    * @return whether every request of this attempt went through {@link #send} with a safe method (GET, HEAD,
    *     OPTIONS), which may be re-sent after a 502 or 504 even without an idempotency key; false once the call
-   *     asked for {@link #httpClient()}, whose requests {@link #send} does not see
+   *     asked for {@link #httpClient()}, or declared with {@link #markSent()} a request of its own, whose methods
+   *     {@link #send} does not see
    */
   boolean sentOnlySafeMethods() {
-    return onlySafeMethods && !clientHandedOut;
+    return onlySafeMethods && !clientHandedOut && !sentUnseen;
   }
 
   /** @return whether the attempt declared that the request may have left */

@@ -179,7 +179,9 @@ final class ResilientExecutionStep implements GuardStep {
     } catch (Throwable e) {
       thrown = e;
     }
-    c.onlySafeMethods &= context.sentOnlySafeMethods();
+    // a call that does not promise to report its sending (ProviderCall.reportsSending) may send by its own means,
+    // which send() never sees: it is never taken for one that sent only safe methods
+    c.onlySafeMethods &= context.sentOnlySafeMethods() && c.call.reportsSending();
     // The per-attempt timeout (see ProviderRuntime): whatever the attempt returned or threw, an attempt that
     // took longer than the timeout is a timeout, so a late answer is never taken as a fact.
     if (ticker.getAsLong() - started >= p.attemptTimeoutNanos) {

@@ -129,6 +129,48 @@ class RejectedResponseReviewTest {
   }
 
   @Test
+  void executeWhenACallThatReportsSendingMarksItsOwnPostThenGetsThroughSendThenTheInvalidAnswerIsHandedForReview() {
+    // the call sends its POST by its own means and says so with markSent(); send() sees only the GET after it
+    provider.stubFor(get("/v1/messages/msg-1").willReturn(aResponse().withStatus(200).withBody("<html>maintenance</html>")));
+    ProviderCall<JsonNode> ownPostThenPoll = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws Exception {
+        context.markSent(); // its own client's POST, unseen by the guard
+        return context.send(context.newRequest("messages/msg-1").GET().build());
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return statusCall().validator();
+      }
+
+      @Override
+      public boolean reportsSending() {
+        return true;
+      }
+    };
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-marked").build(), ownPostThenPoll);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID);
+    assertThat(f.escalations.reviews()).hasSize(1);
+    assertThat(guard.execute(request("k-marked").build(), ownPostThenPoll)).isInstanceOf(IntegrationOutcome.Duplicate.class);
+  }
+
+  @Test
+  void executeWhenACallDoesNotPromiseToReportItsSendingThenItsGetIsNotTakenForSafe() {
+    // ProviderCall.of does not report its sending: it may have sent by means the guard never sees
+    provider.stubFor(get("/v1/messages/msg-1").willReturn(aResponse().withStatus(200).withBody("<html>maintenance</html>")));
+    ProviderCall<JsonNode> unreported = ProviderCall.of(
+        context -> context.send(context.newRequest("messages/msg-1").GET().build()), statusCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-unreported").build(), unreported);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID);
+    assertThat(f.escalations.reviews()).hasSize(1);
+  }
+
+  @Test
   void executeWhenTheReviewHandlerThrowsThenStillRejectedAndTheFailureIsAudited() {
     provider.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(200).withBody("{}")));
     IntegrationGuard failing = IntegrationGuard.builder().policyDecisionPoint(f.pdp)
