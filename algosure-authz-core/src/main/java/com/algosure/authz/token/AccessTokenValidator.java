@@ -328,7 +328,8 @@ public final class AccessTokenValidator implements AutoCloseable {
     String prefix = issuer.actorIdPrefix();
     if (prefix == null) {
       for (String other : actorIdPrefixes) {
-        if (mapped.id().startsWith(other)) {
+        // ignoring case: a directory that compares ids so would take PARTNER:alice for partner:alice
+        if (mapped.id().regionMatches(true, 0, other, 0, other.length())) {
           throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer.issuer(), "the token's actor id "
               + Printable.of(mapped.id()) + " starts with '" + other + "', the actor id prefix of another trusted"
               + " issuer, so it would be taken for that issuer's; refused [issuer " + issuer.issuer() + "]", null);
@@ -664,9 +665,20 @@ public final class AccessTokenValidator implements AutoCloseable {
         String prefix = i.actorIdPrefix().orElse(null);
         if (prefix == null) {
           unprefixed.add(i.issuer());
-        } else if (byPrefix.putIfAbsent(prefix, i.issuer()) != null) {
-          throw new IllegalStateException("issuers " + byPrefix.get(prefix) + " and " + i.issuer() + " have the same"
-              + " actor id prefix '" + prefix + "': give each issuer its own, or their users and clients share ids");
+        } else if (byPrefix.putIfAbsent(prefix.toLowerCase(java.util.Locale.ROOT), i.issuer()) != null) {
+          throw new IllegalStateException("issuers " + byPrefix.get(prefix.toLowerCase(java.util.Locale.ROOT)) + " and "
+              + i.issuer() + " have the same actor id prefix '" + prefix + "' (ignoring case): give each issuer its own,"
+              + " or their users and clients share ids");
+        }
+      }
+      if (issuers.size() > 1) {
+        for (TrustedIssuer i : issuers.values()) {
+          if (i.actorIdPrefix().isPresent() && i.mapping().isEmpty()) {
+            throw new IllegalStateException("issuer " + i.issuer() + " (actor id prefix '" + i.actorIdPrefix().get()
+                + "') has no mapping of its own, so the validator's would turn the roles its administrators assign"
+                + " (a platform role, say) into the same Algosure roles as the home realm's: give it"
+                + " TrustedIssuer.Builder.mapping(...), the same mapping only if that realm is trusted as much");
+          }
         }
       }
       if (unprefixed.size() > 1) {

@@ -375,7 +375,9 @@ public final class TrustedIssuer {
      * of one realm whose id equals another realm's (a partner realm's client {@code billing-worker}, a user
      * imported with a chosen id) would get that one's tenants, roles and bindings. A validator with several
      * issuers therefore requires a prefix on all of them but one (the home realm, whose ids stay as they are),
-     * and refuses a token of that one whose actor id starts with another issuer's prefix and {@code :}.
+     * and refuses a token of that one whose actor id starts with another issuer's prefix and {@code :}. A prefixed
+     * issuer also needs its own {@link #mapping(KeycloakMapping)}: with the validator's, a role its administrators
+     * assign (a platform role, say) would be the same Algosure role as the home realm's.
      *
      * @param prefix 1 to 32 letters, digits, {@code .}, {@code _} or {@code -}
      * @return this builder

@@ -76,7 +76,7 @@ class AccessTokenValidatorTest extends ValidatorTestSupport {
     server.serve("other", otherKey);
     AccessTokenValidator v = open(builder()
         .issuer(realm().build())
-        .issuer(server.trustedIssuer("other").audiences("other-api").actorIdPrefix("other").build()));
+        .issuer(server.trustedIssuer("other").audiences("other-api").actorIdPrefix("other").mapping(KeycloakMapping.defaults()).build()));
 
     AuthenticatedToken a = v.validate(token().subject("from-algosure").sign());
     AuthenticatedToken b = v.validate(TestTokens.accessToken(otherKey, server.issuer("other"), NOW)
@@ -96,7 +96,7 @@ class AccessTokenValidatorTest extends ValidatorTestSupport {
     server.serve("other", otherKey);
     AccessTokenValidator v = open(builder()
         .issuer(realm().build())
-        .issuer(server.trustedIssuer("other").audiences(AUDIENCE).actorIdPrefix("other").build()));
+        .issuer(server.trustedIssuer("other").audiences(AUDIENCE).actorIdPrefix("other").mapping(KeycloakMapping.defaults()).build()));
 
     // claims to be from "algosure" but is signed with the key of "other"
     String forged = TestTokens.accessToken(otherKey, issuer(), NOW).sign();

@@ -326,7 +326,7 @@ class JwksTest extends ValidatorTestSupport {
   void validateWhenTwoRealmsThenEachRealmsJwksIsFetchedFromItsOwnUri() {
     server.serve("other", rotated);
     AccessTokenValidator v = open(builder().issuer(realm().build())
-        .issuer(server.trustedIssuer("other").audiences(AUDIENCE).actorIdPrefix("other").build()));
+        .issuer(server.trustedIssuer("other").audiences(AUDIENCE).actorIdPrefix("other").mapping(KeycloakMapping.defaults()).build()));
 
     v.validate(token().sign());
     v.validate(TestTokens.accessToken(rotated, server.issuer("other"), NOW).sign());

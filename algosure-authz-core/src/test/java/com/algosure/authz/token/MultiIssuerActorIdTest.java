@@ -44,7 +44,8 @@ class MultiIssuerActorIdTest extends ValidatorTestSupport {
 
   private AccessTokenValidator twoRealms() {
     return open(builder().issuer(realm().build())
-        .issuer(server.trustedIssuer(PARTNER).audiences(AUDIENCE).actorIdPrefix(PARTNER).build()));
+        .issuer(server.trustedIssuer(PARTNER).audiences(AUDIENCE).actorIdPrefix(PARTNER)
+            .mapping(KeycloakMapping.defaults()).build()));
   }
 
   private TestTokens.Minter partnerToken(String subject) {
@@ -97,6 +98,15 @@ class MultiIssuerActorIdTest extends ValidatorTestSupport {
   }
 
   @Test
+  void authenticateWhenTheHomeRealmNamesAnActorInsideAnotherRealmsPrefixInOtherCaseThenRejected() {
+    TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class,
+        () -> twoRealms().authenticate(token().subject("PARTNER:bob").sign()));
+
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+  }
+
+  @Test
   void authenticateWhenThePrefixedIdIsTooLongThenRejectedAsAnInvalidClaim() {
     TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class,
         () -> twoRealms().authenticate(partnerToken("u".repeat(125)).sign()));
@@ -117,12 +127,40 @@ class MultiIssuerActorIdTest extends ValidatorTestSupport {
   }
 
   @Test
-  void buildWhenTwoIssuersShareAPrefixThenRefused() {
-    AccessTokenValidator.Builder b = builder().issuer(realm().actorIdPrefix("p").build())
-        .issuer(server.trustedIssuer(PARTNER).audiences(AUDIENCE).actorIdPrefix("p").build());
+  void buildWhenAPrefixedIssuerHasNoMappingOfItsOwnThenRefusedSayingWhy() {
+    AccessTokenValidator.Builder b = builder().issuer(realm().build())
+        .issuer(server.trustedIssuer(PARTNER).audiences(AUDIENCE).actorIdPrefix(PARTNER).build());
 
     assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("have the same actor id prefix 'p'");
+        .hasMessageContaining("(actor id prefix 'partner') has no mapping of its own")
+        .hasMessageContaining("TrustedIssuer.Builder.mapping(...)");
+  }
+
+  @Test
+  void authenticateWhenThePartnerRealmAssignsItselfTheHomeRealmsPlatformRoleThenItsOwnMappingGivesItNothing() {
+    // the home realm's mapping makes its realm role platform-admin Algosure's platform-admin; the partner realm's
+    // administrators can give their users a realm role of that name too
+    AccessTokenValidator v = open(builder().mapping(KeycloakMapping.builder().realmRole("platform-admin", "platform-admin").build())
+        .issuer(realm().build())
+        .issuer(server.trustedIssuer(PARTNER).audiences(AUDIENCE).actorIdPrefix(PARTNER)
+            .mapping(KeycloakMapping.defaults()).build()));
+
+    Actor home = v.authenticate(token().subject("root").claim("realm_access",
+        java.util.Map.of("roles", java.util.List.of("platform-admin"))).sign());
+    Actor partner = v.authenticate(partnerToken("mallory").claim("realm_access",
+        java.util.Map.of("roles", java.util.List.of("platform-admin"))).sign());
+
+    assertThat(home.signals().roles()).extracting(Object::toString).containsExactly("platform-admin");
+    assertThat(partner.signals().roles()).isEmpty();
+  }
+
+  @Test
+  void buildWhenTwoIssuersShareAPrefixThenRefused() {
+    AccessTokenValidator.Builder b = builder().issuer(realm().actorIdPrefix("p").build())
+        .issuer(server.trustedIssuer(PARTNER).audiences(AUDIENCE).actorIdPrefix("P").build());
+
+    assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("have the same actor id prefix 'P' (ignoring case)");
   }
 
   @Test

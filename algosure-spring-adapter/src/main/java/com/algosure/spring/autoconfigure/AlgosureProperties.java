@@ -302,6 +302,13 @@ public class AlgosureProperties implements InitializingBean {
      */
     private @Nullable String actorIdPrefix;
 
+    /**
+     * This issuer's own Keycloak mapping JSON (classpath: or file:), instead of algosure.keycloak's. Every issuer with
+     * an actor-id-prefix needs one when several issuers are trusted, or its realm's roles would map to the home
+     * realm's Algosure roles.
+     */
+    private @Nullable Resource mappingLocation;
+
     /** @return the issuer URI */
     public @Nullable URI getIssuerUri() {
       return issuerUri;
@@ -360,6 +367,16 @@ public class AlgosureProperties implements InitializingBean {
     /** @param actorIdPrefix the prefix of this issuer's actor ids (letters, digits, '.', '_', '-') */
     public void setActorIdPrefix(@Nullable String actorIdPrefix) {
       this.actorIdPrefix = actorIdPrefix;
+    }
+
+    /** @return this issuer's own mapping JSON location, or null */
+    public @Nullable Resource getMappingLocation() {
+      return mappingLocation;
+    }
+
+    /** @param mappingLocation this issuer's own mapping JSON location */
+    public void setMappingLocation(@Nullable Resource mappingLocation) {
+      this.mappingLocation = mappingLocation;
     }
 
     /** @return the JWKS URI: the configured one, else Keycloak's standard path under the issuer */

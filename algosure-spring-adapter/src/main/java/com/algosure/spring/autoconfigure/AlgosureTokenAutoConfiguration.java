@@ -47,7 +47,7 @@ public class AlgosureTokenAutoConfiguration {
     AlgosureProperties.Keycloak k = properties.getKeycloak();
     Resource location = k.getMappingLocation();
     if (location != null) {
-      return fromJson(location);
+      return fromJson(location, "algosure.keycloak.mapping-location");
     }
     KeycloakMapping.Builder b = KeycloakMapping.builder();
     String at = "algosure.keycloak.";
@@ -100,6 +100,9 @@ public class AlgosureTokenAutoConfiguration {
         }
         ib.maxTokenLifetime(p.getMaxTokenLifetime());
       });
+      if (p.getMappingLocation() != null) {
+        ib.mapping(fromJson(p.getMappingLocation(), at + ".mapping-location"));
+      }
       if (p.getActorIdPrefix() != null) {
         ConfigurationSteps.step(at + ".actor-id-prefix", () -> {
           ib.actorIdPrefix(p.getActorIdPrefix());
@@ -115,8 +118,7 @@ public class AlgosureTokenAutoConfiguration {
     return ConfigurationSteps.step("algosure.issuers", b::build);
   }
 
-  private static KeycloakMapping fromJson(Resource location) {
-    String property = "algosure.keycloak.mapping-location";
+  private static KeycloakMapping fromJson(Resource location, String property) {
     if (!location.exists()) {
       throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " does not exist");
     }

@@ -136,9 +136,27 @@ class AlgosurePropertiesTests {
   @Test
   void bindWhenTwoIssuersAndThePartnerHasAnActorIdPrefixThenBothAreTrusted() {
     runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[1].issuer-uri=https://sso.example.com/realms/partner",
-            "algosure.issuers[1].audiences=filings-api", "algosure.issuers[1].actor-id-prefix=partner")
+            "algosure.issuers[1].audiences=filings-api", "algosure.issuers[1].actor-id-prefix=partner",
+            "algosure.issuers[1].mapping-location=classpath:algosure/keycloak-mapping.json")
         .run(context -> assertThat(context.getBean(AccessTokenValidator.class).trustedIssuers())
             .containsExactlyInAnyOrder("https://sso.example.com/realms/algosure", "https://sso.example.com/realms/partner"));
+  }
+
+  @Test
+  void validateWhenThePrefixedIssuerHasNoMappingOfItsOwnThenStartUpFailsSayingWhy() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[1].issuer-uri=https://sso.example.com/realms/partner",
+            "algosure.issuers[1].audiences=filings-api", "algosure.issuers[1].actor-id-prefix=partner")
+        .run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining("algosure.issuers: issuer https://sso.example.com/realms/partner (actor id prefix"
+                + " 'partner') has no mapping of its own"));
+  }
+
+  @Test
+  void validateWhenAnIssuersMappingLocationDoesNotExistThenFailsNamingTheProperty() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.issuers[0].mapping-location=classpath:algosure/nowhere.json")
+        .run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining("algosure.issuers[0].mapping-location: class path resource [algosure/nowhere.json]"
+                + " does not exist"));
   }
 
   @Test
