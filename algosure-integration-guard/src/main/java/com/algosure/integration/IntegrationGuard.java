@@ -161,7 +161,7 @@ public final class IntegrationGuard {
     Objects.requireNonNull(call, "call");
     try {
       return CompletableFuture.supplyAsync(() -> execute(request, call), asyncExecutor);
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) { // the host's executor: a checked exception thrown sneakily, or an Error, too
       LOG.error("async executor refused a call for provider {}: {}", request.provider(), e.getClass().getName());
       return CompletableFuture.completedFuture(new IntegrationOutcome.Failed<>(request, OutcomeReason.GUARD_FAILURE, 0, 0,
           "the async executor refused the call (" + e.getClass().getSimpleName() + ")"));

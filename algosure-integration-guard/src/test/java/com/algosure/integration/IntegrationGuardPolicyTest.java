@@ -385,6 +385,24 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeAsyncWhenTheHostsExecutorThrowsAnythingThenTheFutureCompletesWithAGuardFailureAndNothingIsSent()
+      throws Exception {
+    for (Throwable t : new Throwable[] {new java.util.concurrent.RejectedExecutionException("full"),
+        new java.io.IOException("sneaky"), new OutOfMemoryError("unable to create native thread")}) {
+      IntegrationGuard guard = base().auditSink(f.audit).consents(f.consents).secrets(f.secrets)
+          .asyncExecutor(task -> {
+            throw GuardFixtures.sneakyThrow(t);
+          }).build();
+
+      IntegrationOutcome<JsonNode> out = guard.executeAsync(request("k-async-" + t.getClass().getSimpleName()).build(), ok)
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(out.reason()).as(t.toString()).isEqualTo(OutcomeReason.GUARD_FAILURE);
+    }
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
   void executeCachesASecretForItsLeaseOnlyAndPicksUpARotationAfterIt() {
     AtomicInteger resolved = new AtomicInteger();
     SecretStore counting = (ref, now) -> {
