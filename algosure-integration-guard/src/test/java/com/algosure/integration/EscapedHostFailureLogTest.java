@@ -43,6 +43,20 @@ class EscapedHostFailureLogTest {
 
   final GuardFixtures f = new GuardFixtures();
 
+  /** Runs a call without an idempotency key (so no step holds a key to answer it) and collects the log lines. */
+  private IntegrationOutcome<JsonNode> keylessCall(ConsentRegistry consents, SecretStore secrets, List<String> lines) {
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).clock(f.clock).auditSink(f.audit)
+        .consents(consents).secrets(secrets).escalations(f.escalations).evidence(f.evidence)
+        .provider(GuardFixtures.provider("https://mail.example").requireIdempotencyKey(false).build()).build();
+    IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(java.util.Map.of("to", "bob")).build();
+    try (LogCapture logs = new LogCapture()) {
+      IntegrationOutcome<JsonNode> out = guard.execute(keyless, GuardFixtures.sendCall());
+      lines.addAll(logs.lines());
+      return out;
+    }
+  }
+
   @Test
   void executeWhenAHostSpiThrowsAnErrorWithoutAnIdempotencyKeyThenTheLogNamesItsClassOnly() {
     // an Error escapes the steps (they turn a host SPI's exceptions into their own outcome) up to the guard's last
@@ -54,18 +68,8 @@ class EscapedHostFailureLogTest {
             + " could not be loaded");
       }
     };
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).clock(f.clock).auditSink(f.audit)
-        .consents(careless).secrets(f.secrets).escalations(f.escalations).evidence(f.evidence)
-        .provider(GuardFixtures.provider("https://mail.example").requireIdempotencyKey(false).build()).build();
-    IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
-        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(java.util.Map.of("to", "bob")).build();
-
-    IntegrationOutcome<JsonNode> out;
-    List<String> lines;
-    try (LogCapture logs = new LogCapture()) {
-      out = guard.execute(keyless, GuardFixtures.sendCall());
-      lines = logs.lines();
-    }
+    List<String> lines = new java.util.ArrayList<>();
+    IntegrationOutcome<JsonNode> out = keylessCall(careless, f.secrets, lines);
 
     assertThat(out.reason()).isEqualTo(OutcomeReason.GUARD_FAILURE);
     assertThat(lines).anyMatch(l -> l.contains("integration guard failed") && l.contains("java.util.ServiceConfigurationError"));
@@ -80,18 +84,8 @@ class EscapedHostFailureLogTest {
       throw GuardFixtures.sneakyThrow(new IOException("Server returned HTTP response code: 403 for URL: "
           + "https://vault.internal/v1/secret/data/acme-mail?token=" + VAULT_TOKEN));
     };
-    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).clock(f.clock).auditSink(f.audit)
-        .consents(f.consents).secrets(careless).escalations(f.escalations).evidence(f.evidence)
-        .provider(GuardFixtures.provider("https://mail.example").requireIdempotencyKey(false).build()).build();
-    IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
-        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(java.util.Map.of("to", "bob")).build();
-
-    IntegrationOutcome<JsonNode> out;
-    List<String> lines;
-    try (LogCapture logs = new LogCapture()) {
-      out = guard.execute(keyless, GuardFixtures.sendCall());
-      lines = logs.lines();
-    }
+    List<String> lines = new java.util.ArrayList<>();
+    IntegrationOutcome<JsonNode> out = keylessCall(f.consents, careless, lines);
 
     assertThat(out.reason()).isEqualTo(OutcomeReason.SECRET_UNAVAILABLE);
     assertThat(lines).anyMatch(l -> l.contains("secret store failed") && l.contains("java.io.IOException"));
