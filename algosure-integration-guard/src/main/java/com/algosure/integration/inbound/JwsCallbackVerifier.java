@@ -103,8 +103,9 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       }
     }
     if (!algorithms.contains(jws.getHeader().getAlgorithm())) {
-      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "JWS algorithm " + jws.getHeader().getAlgorithm()
-          + " is not accepted: use one of " + algorithms);
+      // the header is the sender's text: cut and made printable, as a refused token's 'alg' is
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "JWS algorithm "
+          + UntrustedText.printable(jws.getHeader().getAlgorithm().getName(), 32) + " is not accepted: use one of " + algorithms);
     }
     List<? extends Key> candidates;
     try {

@@ -21,13 +21,14 @@ import org.jspecify.annotations.Nullable;
  * {@code v1a,<base64 Ed25519>} signatures over {@code <id>.<timestamp>.<body>}, the body as received.
  *
  * <ul>
- *   <li>{@code v1}: symmetric secrets {@code whsec_<base64>}; several can be active at once (rotation),
- *       fixed or per tenant ({@link WebhookSecrets});
+ *   <li>{@code v1}: symmetric secrets {@code whsec_<base64>} of at least 24 bytes, as the specification asks;
+ *       several can be active at once (rotation), fixed or per tenant ({@link WebhookSecrets});
  *   <li>{@code v1a}: Ed25519 public keys {@code whpk_<base64 of the 32-byte key>}, several at once.
  * </ul>
  *
  * <p>A callback is authentic when any listed signature matches any active secret or key; comparisons are
- * constant-time. The timestamp window is the {@link CallbackGuard}'s job (it checks both directions).
+ * constant-time. A {@code webhook-id} with a {@code .} is refused ({@code DELIVERY_ID_INVALID}): the signed
+ * content would not say where the id ends and the timestamp begins. The timestamp window is the {@link CallbackGuard}'s job (it checks both directions).
  *
  * <p>Immutable and thread-safe; its {@code toString} shows counts, never secrets.
  *
@@ -38,6 +39,8 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
   /** More signatures than this in one header is not a rotation but an attempt to burn our CPU. */
   private static final int MAX_SIGNATURES = 16;
   private static final int MAX_ID_LENGTH = 255;
+  /** The specification's minimum: "Random. At least 24 bytes (192 bits)". */
+  private static final int MIN_SECRET_BYTES = 24;
 
   private final List<byte[]> secrets;
   private final @Nullable WebhookSecrets secretSource;
@@ -78,6 +81,13 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
     }
     if (deliveryId.isEmpty() || deliveryId.length() > MAX_ID_LENGTH) {
       return Verification.failed(CallbackReason.SIGNATURE_MISSING, "header webhook-id must be 1 to " + MAX_ID_LENGTH + " characters");
+    }
+    if (deliveryId.indexOf('.') >= 0) {
+      // the signed content <id>.<timestamp>.<body> says where the id ends only if the id has no '.' (the spec asks
+      // for none): with one, a processed delivery's signature also signs another id, a later timestamp taken from
+      // its body and the rest of the body, so it could be replayed as a new delivery after its window
+      return Verification.failed(CallbackReason.DELIVERY_ID_INVALID, "header webhook-id must not contain '.', which "
+          + "separates it from the timestamp in the signed content");
     }
     long seconds = parseSeconds(ts);
     if (seconds < 0) {
@@ -225,16 +235,19 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
   static byte[] decodeSecret(Secret secret) {
     String v = secret.reveal();
     String b64 = v.startsWith("whsec_") ? v.substring("whsec_".length()) : v;
+    byte[] key;
     try {
-      byte[] key = Base64.getDecoder().decode(b64);
-      if (key.length == 0) {
-        throw new IllegalArgumentException("empty");
-      }
-      return key;
+      key = Base64.getDecoder().decode(b64);
     } catch (IllegalArgumentException e) {
       // never the value: only which secret
       throw new IllegalArgumentException("webhook secret '" + secret.ref() + "' is not whsec_<base64> or base64");
     }
+    if (key.length < MIN_SECRET_BYTES) {
+      // a short key is guessed from one signed delivery offline, and then every callback can be forged
+      throw new IllegalArgumentException("webhook secret '" + secret.ref() + "' is " + key.length + " bytes: Standard "
+          + "Webhooks secrets are random and at least " + MIN_SECRET_BYTES + " bytes (192 bits); ask the provider for a new one");
+    }
+    return key;
   }
 
   /**
@@ -267,7 +280,8 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
      *
      * @param secret {@code whsec_<base64>} or plain base64
      * @return this builder
-     * @throws IllegalArgumentException if it is not base64 (the message names the reference, not the value)
+     * @throws IllegalArgumentException if it is not base64, or is shorter than the specification's 24 bytes (the
+     *     message names the reference, not the value)
      */
     public Builder secret(Secret secret) {
       secrets.add(decodeSecret(Objects.requireNonNull(secret, "secret")));

@@ -16,7 +16,8 @@ public interface WebhookSecrets {
 
   /**
    * @param tenant the tenant
-   * @return the active secrets ({@code whsec_<base64>} or plain base64), newest first
+   * @return the active secrets ({@code whsec_<base64>} or plain base64, at least 24 bytes; a shorter one rejects the
+   *     callback), newest first
    */
   List<Secret> secretsFor(TenantId tenant);
 }

@@ -473,4 +473,24 @@ class CallbackGuardTest {
 
     assertThat(guard.handle(spec(), json, handler).reason()).isEqualTo(CallbackReason.TIMESTAMP_MISSING);
   }
+  @Test
+  void handleWhenTheDeliveryIdContainsADotThenAProcessedDeliveryCannotBeReframedAsANewOneAfterItsWindow() {
+    // a provider's user chose a body field; its text ends the signed content <id>.<timestamp>.<body> as another
+    // delivery's timestamp and body would
+    long later = SPEC_TIMESTAMP + 3600;
+    String body = "{\"note\":\"x." + later + ".payload\"}";
+    String signature = WebhookSigning.v1(SPEC_SECRET, "msg_1", SPEC_TIMESTAMP, body.getBytes(StandardCharsets.UTF_8));
+    CallbackGuard guard = specGuard();
+    List<VerifiedCallback<byte[]>> raw = new ArrayList<>();
+    assertThat(guard.handle(standard("msg_1", SPEC_TIMESTAMP, body, signature), PayloadValidator.bytes(1024), raw::add)
+        .accepted()).isTrue();
+    clock.set(Instant.ofEpochSecond(later));
+
+    CallbackOutcome out = guard.handle(standard("msg_1." + SPEC_TIMESTAMP + ".{\"note\":\"x", later, "payload\"}", signature),
+        PayloadValidator.bytes(1024), raw::add);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.DELIVERY_ID_INVALID);
+    assertThat(out.httpStatus()).isEqualTo(400);
+    assertThat(raw).hasSize(1);
+  }
 }

@@ -154,6 +154,23 @@ class JwsCallbackVerifierTest {
   }
 
   @Test
+  void handleWhenTheJwsAlgorithmIsTheSendersOwnTextThenTheMessageQuotesItCutAndPrintable() {
+    String header = "{\"alg\":\"RS256\\r\\n10:00:00 INFO callback ACCEPTED \\u202e" + "x".repeat(5000) + "\",\"kid\":\"provider-1\"}";
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String body = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+        + b64.encodeToString("{\"jti\":\"evt-alg\"}".getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(new byte[64]);
+
+    CallbackOutcome out = handle(body);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(((CallbackOutcome.Rejected) out).message())
+        .startsWith("JWS algorithm RS256??10:00:00 INFO callback AC... is not accepted")
+        .doesNotContain("\r", "\n", "\u202e")
+        .hasSizeLessThan(200);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
   void handleWhenJwsIssuerIsNotTheProvidersThenRejected() throws Exception {
     String body = jws(new RSASSASigner(providerKey), new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build(),
         "evt-5", clock.instant(), "https://evil.example");

@@ -198,4 +198,33 @@ class StandardWebhooksVerifierTest {
     assertThat(r.header("webhook-signature")).contains("v1,first");
     assertThat(r.header("x-missing")).isEmpty();
   }
+  @Test
+  void builderWhenTheSecretIsShorterThanTheSpecificationsTwentyFourBytesThenRefusedNamingTheReferenceNotTheValue() {
+    for (int bytes : new int[] {1, 16, 23}) {
+      byte[] key = new byte[bytes];
+      java.util.Arrays.fill(key, (byte) 0x5a);
+      String whsec = "whsec_" + Base64.getEncoder().encodeToString(key);
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> StandardWebhooksVerifier.builder().secret(secret(whsec)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("webhook secret 'webhooks/acme-mail' is " + bytes + " bytes: Standard Webhooks secrets are random and"
+              + " at least 24 bytes (192 bits); ask the provider for a new one")
+          .hasMessageNotContaining(whsec.substring(6));
+    }
+    byte[] key = new byte[24];
+    assertThat(StandardWebhooksVerifier.builder().secret(secret("whsec_" + Base64.getEncoder().encodeToString(key))).build())
+        .isNotNull();
+  }
+
+  @Test
+  void verifyWhenAPerTenantSecretIsShorterThanTwentyFourBytesThenTheCallbackIsNotVerified() {
+    String tooShort = "whsec_" + Base64.getEncoder().encodeToString(new byte[] {7});
+    byte[] body = SPEC_BODY.getBytes(StandardCharsets.UTF_8);
+    StandardWebhooksVerifier source = StandardWebhooksVerifier.builder().secretSource(t -> List.of(secret(tooShort))).build();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.verify(
+            standard(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY, WebhookSigning.v1(tooShort, SPEC_ID, SPEC_TIMESTAMP, body)), ACME))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("webhooks/acme-mail");
+  }
 }
