@@ -12,6 +12,7 @@ import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -175,6 +176,38 @@ public abstract class IdempotencyStoreContract {
     clock.advance(Duration.ofHours(1));
 
     assertThat(store.claim(key("ttl"), FP, "owner-2", TTL)).isEqualTo(ClaimResult.claimed());
+  }
+
+  @Test
+  void claimWhenNowPlusTtlOverflowsThenTheKeyStaysClaimed() {
+    // now + TTL in milliseconds overflowed: the claim expired at once and a second owner claimed the key too
+    store().claim(key("forever-1"), FP, "owner-1", Duration.ofMillis(Long.MAX_VALUE));
+    clock.advance(Duration.ofDays(365L * 100)); // a century later
+
+    assertThat(otherInstance().claim(key("forever-1"), FP, "owner-2", TTL)).isEqualTo(ClaimResult.inFlight());
+  }
+
+  @Test
+  void claimWhenTtlIsForeverThenTheKeyStaysClaimed() {
+    store().claim(key("forever-2"), FP, "owner-1", ChronoUnit.FOREVER.getDuration());
+    clock.advance(Duration.ofDays(365L * 100));
+
+    assertThat(otherInstance().claim(key("forever-2"), FP, "owner-2", TTL)).isEqualTo(ClaimResult.inFlight());
+  }
+
+  @Test
+  void completeWhenNowPlusTtlOverflowsThenTheOutcomeReplays() {
+    // the completed record expired at once, and the next duplicate claimed the key and ran again
+    IdempotencyStore store = store();
+    store.claim(key("forever-done-1"), FP, "owner-1", TTL);
+
+    assertThat(store.complete(key("forever-done-1"), "owner-1", accepted(), Duration.ofMillis(Long.MAX_VALUE))).isTrue();
+    clock.advance(Duration.ofDays(365L * 100));
+    assertThat(otherInstance().claim(key("forever-done-1"), FP, "owner-2", TTL)).isInstanceOf(ClaimResult.Completed.class);
+    store.claim(key("forever-done-2"), FP, "owner-1", TTL);
+    assertThat(store.complete(key("forever-done-2"), "owner-1", accepted(), ChronoUnit.FOREVER.getDuration())).isTrue();
+    clock.advance(Duration.ofDays(365L * 100));
+    assertThat(otherInstance().claim(key("forever-done-2"), FP, "owner-2", TTL)).isInstanceOf(ClaimResult.Completed.class);
   }
 
   @Test

@@ -46,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #awaitCompletion} polls the row (backing off) until it completes, disappears or the wait ends.
  * </ul>
  *
- * <p>Expiry follows the store's {@link Clock}; expired rows are as good as absent and are deleted by
+ * <p>Expiry follows the store's {@link Clock} (a time to live reaching past 9999-12-31T23:59:59.999Z keeps the record
+ * until then); expired rows are as good as absent and are deleted by
  * {@link #purgeExpired()}, which the host schedules. Outcomes are stored through a codec; the default keeps a
  * summary (kind, reason, attempts, status, safe fields, evidence and escalation references; never the accepted
  * value, the request or its payload) replayed as an unmodifiable {@code Map<String, Object>}.
@@ -61,6 +62,12 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   /** The schema script this store needs, under {@code META-INF/algosure/jdbc/}. */
   public static final String SCHEMA_SCRIPT = "V3__idempotency.sql";
+
+  /**
+   * The latest logical expiry a record gets: a longer time to live (a "keep it forever") keeps the record until
+   * then, where {@code now + ttl} overflowed or was past what PostgreSQL's {@code timestamptz} holds.
+   */
+  static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59.999Z");
 
   private final DataSource dataSource;
   private final SqlSchema schema;
@@ -175,7 +182,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       ps.setString(4, key.action());
       ps.setString(5, fingerprint);
       ps.setString(6, owner);
-      ps.setObject(7, utc(now.plus(ttl)), Types.TIMESTAMP_WITH_TIMEZONE);
+      ps.setObject(7, utc(expiry(now, ttl)), Types.TIMESTAMP_WITH_TIMEZONE);
       ps.setObject(8, utc(now), Types.TIMESTAMP_WITH_TIMEZONE);
       ps.setString(9, fingerprint);
       ps.setString(10, fingerprint);
@@ -204,7 +211,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     Instant now = clock.instant();
     return update(complete, "complete", ps -> {
       ps.setString(1, encoded);
-      ps.setObject(2, utc(now.plus(live)), Types.TIMESTAMP_WITH_TIMEZONE);
+      ps.setObject(2, utc(expiry(now, live)), Types.TIMESTAMP_WITH_TIMEZONE);
       ps.setString(3, hash(key));
       ps.setString(4, owner);
       ps.setObject(5, utc(now), Types.TIMESTAMP_WITH_TIMEZONE);
@@ -320,9 +327,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return HexFormat.of().formatHex(sha.digest());
   }
 
+  private static Instant expiry(Instant now, Duration ttl) {
+    return now.isBefore(LATEST_EXPIRY) && ttl.compareTo(Duration.between(now, LATEST_EXPIRY)) < 0 ? now.plus(ttl)
+        : LATEST_EXPIRY;
+  }
+
   private static Duration positive(Duration ttl) {
     Objects.requireNonNull(ttl, "ttl");
-    if (ttl.toMillis() < 1) {
+    if (ttl.compareTo(Duration.ofMillis(1)) < 0) {
       throw new IllegalArgumentException("ttl must be at least 1 millisecond, was " + ttl);
     }
     return ttl;

@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Expiry follows the store's {@link Clock} (logical expiry in the record), and Redis drops records a
- * minute after it ({@code PEXPIRE}). Instances must keep their clocks synchronized (NTP).
+ * minute after it ({@code PEXPIRE}). Instances must keep their clocks synchronized (NTP). A time to live reaching
+ * past 9999-12-31T23:59:59.999Z keeps the record until then.
  *
  * <p>Outcomes are stored through a codec; the default keeps a summary (kind, reason, attempts, status, safe
  * fields, evidence and escalation references, never the accepted value, the request or its payload) and
@@ -60,6 +61,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   static final Script RELEASE = Script.load("release");
   /** How long Redis keeps a record after its logical expiry. */
   private static final Duration GRACE = Duration.ofMinutes(1);
+  /**
+   * The latest logical expiry a record gets (9999-12-31T23:59:59.999Z, epoch ms): a longer time to live (a "keep
+   * it forever") keeps the record until then. Below 2^53, so exact as a Lua number, and within what PEXPIRE takes.
+   */
+  static final long LATEST_EXPIRY = 253_402_300_799_999L;
 
   private final RedisStoreConnection redis;
   private final Clock clock;
@@ -97,7 +103,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(owner, "owner");
     long now = clock.millis();
-    long ttlMillis = positive(ttl);
+    long ttlMillis = live(now, ttl);
     List<Object> r = redis.eval(CLAIM, ScriptOutputType.MULTI, new String[] {recordKey(key)}, fingerprint, owner,
         Long.toString(now), Long.toString(now + ttlMillis), Long.toString(ttlMillis + GRACE.toMillis()));
     String answer = String.valueOf(r.get(0));
@@ -125,7 +131,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(outcome, "outcome");
     long now = clock.millis();
-    long ttlMillis = positive(ttl);
+    long ttlMillis = live(now, ttl);
     String encoded = Objects.requireNonNull(encoder.apply(outcome), "the outcome encoder returned null");
     Long done = redis.eval(COMPLETE, ScriptOutputType.INTEGER, new String[] {recordKey(key)}, owner, Long.toString(now),
         Long.toString(now + ttlMillis), encoded, Long.toString(ttlMillis + GRACE.toMillis()));
@@ -197,13 +203,17 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  private static long positive(Duration ttl) {
+  /**
+   * @return the time to live in milliseconds, cut to end at {@link #LATEST_EXPIRY}: {@code now + ttl} of a very long
+   *     TTL overflowed (a claim expired at once and a second owner claimed the key) or was past what Redis takes
+   */
+  private static long live(long now, Duration ttl) {
     Objects.requireNonNull(ttl, "ttl");
-    long ms = ttl.toMillis();
-    if (ms < 1) {
+    if (ttl.compareTo(Duration.ofMillis(1)) < 0) {
       throw new IllegalArgumentException("ttl must be at least 1 millisecond, was " + ttl);
     }
-    return ms;
+    long longest = Math.max(1, LATEST_EXPIRY - now);
+    return ttl.compareTo(Duration.ofMillis(longest)) >= 0 ? longest : ttl.toMillis();
   }
 
   String recordKey(IdempotencyKey key) {
