@@ -1,6 +1,7 @@
 package com.algosure.integration.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.authz.TenantId;
 import com.algosure.integration.IntegrationOutcome;
@@ -283,5 +284,19 @@ public abstract class IdempotencyStoreContract {
 
     assertThat(store.awaitCompletion(key("await-timeout"), Duration.ofMillis(50))).isEmpty();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(50), Duration.ofMillis(500));
+  }
+
+  @Test
+  void awaitCompletionWhenThreadInterruptedThenThrowsInterruptedException() {
+    // Redis: the interrupted poll was a RedisStoreException, "Redis refused HMGET"
+    IdempotencyStore store = store();
+    store.claim(key("await-interrupted"), FP, "owner-1", TTL);
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> store.awaitCompletion(key("await-interrupted"), Duration.ofSeconds(5)))
+          .isInstanceOf(InterruptedException.class);
+    } finally {
+      Thread.interrupted();
+    }
   }
 }

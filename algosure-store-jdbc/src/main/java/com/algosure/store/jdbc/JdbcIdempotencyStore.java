@@ -239,6 +239,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    * until it completes, disappears (released or expired) or {@code maxWait} passes.
    *
    * @throws JdbcStoreException if the database failed or did not answer within {@code queryTimeout}
+   * @throws InterruptedException if the thread was interrupted, before or while waiting (also during a poll)
    */
   @Override
   public Optional<Object> awaitCompletion(IdempotencyKey key, Duration maxWait) throws InterruptedException {
@@ -259,6 +260,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           }
         }
       } catch (SQLException e) {
+        // an interrupted thread's poll fails in the pool or driver ("check the database is reachable"), which sets
+        // the flag again: say what it was
+        if (Thread.interrupted()) {
+          throw interrupted(e);
+        }
         throw failure("read", e);
       }
       long left = deadline - System.nanoTime();
@@ -268,9 +274,15 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       LockSupport.parkNanos(Math.min(left, interval));
       interval = Math.min(interval * 2, pollInterval.toNanos() * 8);
       if (Thread.interrupted()) {
-        throw new InterruptedException("interrupted while waiting for an idempotency key to complete");
+        throw interrupted(null);
       }
     }
+  }
+
+  private static InterruptedException interrupted(@Nullable Exception cause) {
+    InterruptedException e = new InterruptedException("interrupted while waiting for an idempotency key to complete");
+    e.initCause(cause);
+    return e;
   }
 
   /**

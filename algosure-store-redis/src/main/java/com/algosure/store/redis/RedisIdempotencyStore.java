@@ -156,6 +156,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
    * times that) until it completes, disappears (released or expired) or {@code maxWait} passes.
    *
    * @throws RedisStoreException if Redis failed or did not answer within the command timeout
+   * @throws InterruptedException if the thread was interrupted, before or while waiting (also during a poll)
    */
   @Override
   public Optional<Object> awaitCompletion(IdempotencyKey key, Duration maxWait) throws InterruptedException {
@@ -164,7 +165,16 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     long deadline = System.nanoTime() + maxWait.toNanos();
     long interval = pollInterval.toNanos();
     while (true) {
-      List<KeyValue<String, String>> r = redis.hmget(record, "s", "e", "o");
+      List<KeyValue<String, String>> r;
+      try {
+        r = redis.hmget(record, "s", "e", "o");
+      } catch (RedisStoreException e) {
+        // an interrupted thread's poll fails in Lettuce ("refused HMGET"), which sets the flag again: say what it was
+        if (Thread.interrupted()) {
+          throw interrupted(e);
+        }
+        throw e;
+      }
       String state = value(r, 0);
       String expiry = value(r, 1);
       if (state == null || expiry == null || Long.parseLong(expiry) <= clock.millis()) {
@@ -181,9 +191,15 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       // back off (up to 8 intervals) so that many waiters do not flood Redis with polls
       interval = Math.min(interval * 2, pollInterval.toNanos() * 8);
       if (Thread.interrupted()) {
-        throw new InterruptedException("interrupted while waiting for an idempotency key to complete");
+        throw interrupted(null);
       }
     }
+  }
+
+  private static InterruptedException interrupted(@Nullable Exception cause) {
+    InterruptedException e = new InterruptedException("interrupted while waiting for an idempotency key to complete");
+    e.initCause(cause);
+    return e;
   }
 
   private static @Nullable String value(List<KeyValue<String, String>> r, int i) {
