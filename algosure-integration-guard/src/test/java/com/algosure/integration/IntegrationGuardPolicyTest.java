@@ -229,28 +229,32 @@ class IntegrationGuardPolicyTest {
 
   @Test
   void executeWhenTheRateLimitStoreThrowsACheckedExceptionUndeclaredThenRateLimitUnavailableAndNothingSent() {
-    RateLimitStore sneaky = new RateLimitStore() {
-      @Override
-      public com.algosure.integration.spi.RateLimitDecision acquire(com.algosure.integration.spi.RateLimitKey key,
-          com.algosure.integration.spi.RateLimit limit, Instant now) {
-        throw GuardFixtures.sneakyThrow(new java.io.IOException("redis unreachable"));
-      }
-
-      @Override
-      public Optional<Instant> pausedUntil(com.algosure.integration.spi.RateLimitKey key, Instant now) {
-        throw GuardFixtures.sneakyThrow(new java.io.IOException("redis unreachable"));
-      }
-
-      @Override
-      public void pause(com.algosure.integration.spi.RateLimitKey key, Instant until) {
-        throw GuardFixtures.sneakyThrow(new java.io.IOException("redis unreachable"));
-      }
-    };
+    RateLimitStore sneaky = throwingOnEveryCall(new java.io.IOException("redis unreachable"));
     IntegrationGuard guard = base()
         .auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(sneaky).build();
 
     assertThat(guard.execute(request("k-rss").build(), ok).reason()).isEqualTo(OutcomeReason.RATE_LIMIT_UNAVAILABLE);
     assertThat(exchanges).hasValue(0);
+  }
+
+  /** A rate-limit store whose every method throws {@code t}, declared or not, as a store whose server is gone may. */
+  private static RateLimitStore throwingOnEveryCall(Throwable t) {
+    return new RateLimitStore() {
+      @Override
+      public com.algosure.integration.spi.RateLimitDecision acquire(RateLimitKey key, RateLimit limit, Instant now) {
+        throw GuardFixtures.sneakyThrow(t);
+      }
+
+      @Override
+      public Optional<Instant> pausedUntil(RateLimitKey key, Instant now) {
+        throw GuardFixtures.sneakyThrow(t);
+      }
+
+      @Override
+      public void pause(RateLimitKey key, Instant until) {
+        throw GuardFixtures.sneakyThrow(t);
+      }
+    };
   }
 
   /** A rate-limit store that answers pauses (none) but whose other method throws an undeclared IOException. */
@@ -563,23 +567,7 @@ class IntegrationGuardPolicyTest {
 
   @Test
   void executeWhenTheRateLimitStoreFailsThenFailedAndNothingSent() {
-    RateLimitStore broken = new RateLimitStore() {
-      @Override
-      public com.algosure.integration.spi.RateLimitDecision acquire(com.algosure.integration.spi.RateLimitKey key,
-          com.algosure.integration.spi.RateLimit limit, Instant now) {
-        throw new IllegalStateException("redis down");
-      }
-
-      @Override
-      public Optional<Instant> pausedUntil(com.algosure.integration.spi.RateLimitKey key, Instant now) {
-        throw new IllegalStateException("redis down");
-      }
-
-      @Override
-      public void pause(com.algosure.integration.spi.RateLimitKey key, Instant until) {
-        throw new IllegalStateException("redis down");
-      }
-    };
+    RateLimitStore broken = throwingOnEveryCall(new IllegalStateException("redis down"));
     IntegrationGuard guard = base()
         .auditSink(f.audit).consents(f.consents).secrets(f.secrets).rateLimitStore(broken).build();
 
