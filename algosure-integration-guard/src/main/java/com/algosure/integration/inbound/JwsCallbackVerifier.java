@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * Verifies callbacks whose body is a compact JWS signed by the provider, with nimbus-jose-jwt against the
  * provider's public keys (a {@link JWKSet}, or a {@link JWKSource} such as a remote, cached JWKS). The
  * payload must be a JSON object; its {@code jti} claim is the delivery id and its {@code iat} claim the
- * signed timestamp (both names configurable). Only asymmetric algorithms are accepted (RS256, PS256 and
+ * signed timestamp (both names configurable); a JWS past its own {@code exp} or before its {@code nbf} is refused
+ * (60 s of skew, on {@link Builder#clock}). Only asymmetric algorithms are accepted (RS256, PS256 and
  * ES256 by default): never {@code none}, never HMAC with a public key.
  *
  * <p>Immutable and thread-safe.
@@ -58,6 +59,8 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
       JWSAlgorithm.ES384, JWSAlgorithm.ES512);
   private static final int MAX_JWS_LENGTH = 1024 * 1024;
+  /** How far the provider's clock may be from ours for {@code exp} and {@code nbf}. */
+  private static final long CLOCK_SKEW_MILLIS = 60_000;
 
   private final ConvertOnceKeySelector keys;
   private final Set<JWSAlgorithm> algorithms;
@@ -66,6 +69,8 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
   private final @Nullable String issuer;
   /** The media type the header's {@code typ} must name, lower case and without {@code application/}; null: not checked. */
   private final @Nullable String type;
+  /** Reads now for the JWS's own {@code exp} and {@code nbf}. */
+  private final java.time.Clock clock;
   private final DefaultJWSVerifierFactory factory = new DefaultJWSVerifierFactory();
 
   private JwsCallbackVerifier(Builder b) {
@@ -75,6 +80,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     this.timestampClaim = b.timestampClaim == null ? "iat" : b.timestampClaim;
     this.issuer = b.issuer;
     this.type = b.type == null ? null : MediaTypes.ofJoseType(b.type);
+    this.clock = b.clock == null ? java.time.Clock.systemUTC() : b.clock;
   }
 
 
@@ -139,6 +145,25 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       claims = JWTClaimsSet.parse(new String(payload, StandardCharsets.UTF_8));
     } catch (ParseException | RuntimeException e) {
       return Verification.failed(CallbackReason.PAYLOAD_INVALID, "the JWS payload is not a JSON object");
+    }
+    // the JWS's own validity (RFC 7519 §4.1.4, §4.1.5): an expired or not yet valid callback is never accepted,
+    // whatever the timestamp window says of its iat
+    Date exp;
+    Date nbf;
+    try {
+      exp = claims.getDateClaim("exp");
+      nbf = claims.getDateClaim("nbf");
+    } catch (ParseException e) {
+      return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "claim exp or nbf is not a date");
+    }
+    long now = clock.millis();
+    if (exp != null && now > exp.getTime() + CLOCK_SKEW_MILLIS) {
+      return Verification.failed(CallbackReason.TIMESTAMP_TOO_OLD, "the JWS expired at " + exp.toInstant()
+          + " (claim exp), more than " + CLOCK_SKEW_MILLIS / 1000 + " s ago");
+    }
+    if (nbf != null && now + CLOCK_SKEW_MILLIS < nbf.getTime()) {
+      return Verification.failed(CallbackReason.TIMESTAMP_IN_FUTURE, "the JWS is not valid before " + nbf.toInstant()
+          + " (claim nbf), more than " + CLOCK_SKEW_MILLIS / 1000 + " s from now");
     }
     if (issuer != null && !issuer.equals(claims.getIssuer())) {
       return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS issuer is not the provider's");
@@ -244,6 +269,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     private @Nullable String timestampClaim;
     private @Nullable String issuer;
     private @Nullable String type;
+    private java.time.@Nullable Clock clock;
 
     private Builder() {}
 
@@ -338,6 +364,20 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
         throw new IllegalArgumentException("type must name a media type, such as webhook+jwt");
       }
       this.type = type;
+      return this;
+    }
+
+    /**
+     * @param clock the clock the JWS's own {@code exp} and {@code nbf} are checked on, with 60 s of skew (default the
+     *     UTC system clock; give it the guard's)
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder clock(java.time.Clock clock) {
+      if (this.clock != null) {
+        throw new IllegalStateException("clock was already set");
+      }
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -273,4 +273,35 @@ class JwsCallbackVerifierTest {
     assertThat(ec.accepted()).as("the set's public keys still verify").isTrue();
     assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-ec");
   }
+
+  @Test
+  void handleWhenTheJwsIsPastItsOwnExpOrBeforeItsNbfThenRejectedWhateverItsIat() throws Exception {
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(providerKey)).clock(clock).build())
+            .build())
+        .build();
+    java.util.function.BiFunction<String, JWTClaimsSet.Builder, CallbackOutcome> send = (jti, claims) -> {
+      try {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build(),
+            claims.jwtID(jti).issueTime(Date.from(clock.instant().minusSeconds(120))).claim("envelope", "env-1").build());
+        jwt.sign(new RSASSASigner(providerKey));
+        return guard.handle(CallbackRequest.builder("signing-service").body(jwt.serialize().getBytes(StandardCharsets.US_ASCII))
+            .build(), JsonValidator.builder().require("envelope", JsonType.STRING).build(), handled::add);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+
+    CallbackOutcome expired = send.apply("evt-exp", new JWTClaimsSet.Builder().expirationTime(Date.from(clock.instant().minusSeconds(61))));
+    CallbackOutcome early = send.apply("evt-nbf", new JWTClaimsSet.Builder().notBeforeTime(Date.from(clock.instant().plusSeconds(3600))));
+    CallbackOutcome withinSkew = send.apply("evt-skew", new JWTClaimsSet.Builder().expirationTime(Date.from(clock.instant().minusSeconds(30))));
+    CallbackOutcome valid = send.apply("evt-valid", new JWTClaimsSet.Builder().expirationTime(Date.from(clock.instant().plusSeconds(300))));
+
+    assertThat(expired.reason()).isEqualTo(CallbackReason.TIMESTAMP_TOO_OLD);
+    assertThat(early.reason()).isEqualTo(CallbackReason.TIMESTAMP_IN_FUTURE);
+    assertThat(withinSkew.accepted()).isTrue();
+    assertThat(valid.accepted()).isTrue();
+    assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-skew", "evt-valid");
+  }
 }
