@@ -8,7 +8,6 @@ import com.algosure.integration.spi.EscalationHandler;
 import com.algosure.integration.spi.Evidence;
 import com.algosure.integration.spi.EvidenceStore;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -70,16 +69,8 @@ final class Escalator {
       return c.rejected(reason, evidenceRef, problem + "; only GET, HEAD or OPTIONS requests were sent, so nothing"
           + " changed at the provider: retrying is safe (the idempotency key was released)");
     }
-    Escalation e = new Escalation(AuditIds.next(), c.request.tenantOrNull(), c.request.provider(),
-        c.request.action().name(), c.request.idempotencyKey(), c.request.correlationId(), c.attempts, problem,
-        evidenceRef, clock.instant());
-    boolean delivered = true;
-    try {
-      handler.review(e);
-    } catch (Exception | Error ex) { // host code: see escalate
-      delivered = false;
-      LOG.error("escalation handler failed to take review {} (provider {}): {}", e.id(), e.provider(), ex.getClass().getName());
-    }
+    Escalation e = escalation(c, problem, evidenceRef);
+    boolean delivered = deliver(e, handler::review, "review");
     auditor.emit(event.detail("resendSafe", "false").detail("reviewId", e.id())
         .detail("reviewDelivered", Boolean.toString(delivered)));
     return c.rejected(reason, evidenceRef, problem + "; the provider may have acted on the request, so its answer was"
@@ -90,19 +81,8 @@ final class Escalator {
   <T> IntegrationOutcome<T> escalate(CallState<T> c, OutcomeReason reason, String lastError,
       @Nullable ProviderResponse response) {
     String evidenceRef = keep(c, "UNKNOWN_STATE", response, lastError);
-    Instant now = clock.instant();
-    Escalation e = new Escalation(AuditIds.next(), c.request.tenantOrNull(), c.request.provider(),
-        c.request.action().name(), c.request.idempotencyKey(), c.request.correlationId(), c.attempts, lastError,
-        evidenceRef, now);
-    boolean delivered = true;
-    try {
-      handler.escalate(e);
-    } catch (Exception | Error ex) {
-      // Host code. Errors too: the call's outcome is already decided (escalated), and an Error let through here
-      // would turn it into a guard failure and skip settling the idempotency key; a fatal Error recurs anyway.
-      delivered = false;
-      LOG.error("escalation handler failed for escalation {} (provider {}): {}", e.id(), e.provider(), ex.getClass().getName());
-    }
+    Escalation e = escalation(c, lastError, evidenceRef);
+    boolean delivered = deliver(e, handler::escalate, "escalation");
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_ESCALATED, c, "ESCALATED", reason)
         .detail("escalationId", e.id())
         .detail("evidenceRef", evidenceRef)
@@ -110,6 +90,24 @@ final class Escalator {
         .detail("lastError", lastError)
         .detail("escalationDelivered", Boolean.toString(delivered)));
     return new IntegrationOutcome.Escalated<>(c.request, reason, e.id(), evidenceRef, c.attempts);
+  }
+
+  private Escalation escalation(CallState<?> c, String lastError, String evidenceRef) {
+    return new Escalation(AuditIds.next(), c.request.tenantOrNull(), c.request.provider(), c.request.action().name(),
+        c.request.idempotencyKey(), c.request.correlationId(), c.attempts, lastError, evidenceRef, clock.instant());
+  }
+
+  /** @return whether the escalation handler took it (as an escalation or a review) */
+  private static boolean deliver(Escalation e, java.util.function.Consumer<Escalation> to, String as) {
+    try {
+      to.accept(e);
+      return true;
+    } catch (Exception | Error ex) {
+      // Host code. Errors too: the call's outcome is already decided (escalated or rejected), and an Error let
+      // through here would turn it into a guard failure and skip settling the idempotency key; a fatal Error recurs.
+      LOG.error("escalation handler failed for {} {} (provider {}): {}", as, e.id(), e.provider(), ex.getClass().getName());
+      return false;
+    }
   }
 
   /**
