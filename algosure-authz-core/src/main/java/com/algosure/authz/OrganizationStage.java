@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Establishes the active organization. A named organization must belong to the tenant and the principal
  * must be a member of it (or hold a tenant-wide role there); an unnamed one is resolved only when the
- * principal belongs to exactly one. Token hints never make anyone a member.
+ * principal belongs to exactly one, which must belong to the tenant as a named one must (a directory answering a
+ * membership of another tenant is not believed). Token hints never make anyone a member.
  */
 final class OrganizationStage implements Stage {
 
@@ -70,7 +71,15 @@ final class OrganizationStage implements Stage {
     }
     Set<OrganizationId> memberships = memberships(c);
     if (memberships.size() == 1) {
-      c.organization = memberships.iterator().next();
+      OrganizationId only = memberships.iterator().next();
+      // the directory's answer is checked as a named organization is: one of another tenant is never the active one
+      Optional<TenantId> owner = Stage.answered(directory.tenantOf(only), "Directory.tenantOf");
+      if (owner.isEmpty() || !owner.get().equals(tenant)) {
+        return Verdict.deny(ReasonCode.ORGANIZATION_OUTSIDE_TENANT, "the directory answered organization '" + only
+            + "' as the only one '" + c.principal.id() + "' is a member of in tenant '" + tenant
+            + "', but it does not belong to that tenant: check the directory's organizationsOf");
+      }
+      c.organization = only;
       c.member = true;
       return null;
     }

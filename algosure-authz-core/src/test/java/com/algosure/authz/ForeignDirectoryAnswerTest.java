@@ -1,0 +1,64 @@
+package com.algosure.authz;
+
+import static com.algosure.authz.Fixtures.read;
+import static com.algosure.authz.Fixtures.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.authz.spi.Directory;
+import com.algosure.authz.spi.DomainDecision;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A host directory that answers with records that are not the ones asked for (an organization of another tenant)
+ * never makes the decision permit: the decision point checks what it can check itself, as it does for an approval
+ * store answering another approval.
+ */
+class ForeignDirectoryAnswerTest {
+
+  private final Fixtures f = Fixtures.create();
+
+  /**
+   * Regression: a directory whose {@code organizationsOf} did not filter by the tenant it was asked about (alice is a
+   * member of globex's hq only, with plain access to acme) made hq the active organization of a decision in acme:
+   * alice's token role then counted as a member's there, the decision permitted in acme naming organization hq, and
+   * the domain policy was handed an organization of another tenant.
+   */
+  @Test
+  void decideWhenDirectoryAnswersTheOnlyMembershipInAnotherTenantThenDenyOutsideTenant() {
+    Directory ignoresTenant = new Fixtures.HostDirectory(Directory.inMemory().organization("acme", "sales")
+        .organization("globex", "hq").tenantAccess("alice", "acme").member("alice", "hq").build()) {
+      @Override
+      public Set<OrganizationId> organizationsOf(String subject, TenantId tenant) {
+        return super.organizationsOf(subject, TenantId.of("globex")); // whatever tenant was asked about
+      }
+    };
+    AtomicReference<AuthorizationContext> seen = new AtomicReference<>();
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG).directory(ignoresTenant)
+        .domainPolicy("filing", (r, c) -> {
+          seen.set(c);
+          return DomainDecision.allow();
+        })
+        .auditSink(f.audit).clock(f.clock).build();
+    Actor alice = user("alice", IdentitySignals.builder().roles("member").build());
+
+    AuthorizationDecision d = pdp.decide(read(alice).tenant("acme").build());
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reasons()).containsExactly(ReasonCode.ORGANIZATION_OUTSIDE_TENANT);
+    assertThat(d.stage()).isEqualTo(DecisionStage.ORGANIZATION);
+    assertThat(d.organization()).isEmpty();
+    assertThat(d.explanation()).contains("'hq'").contains("'acme'");
+    assertThat(seen).hasValue(null);
+  }
+
+  /** The same directory still resolves a sole membership that does belong to the tenant. */
+  @Test
+  void decideWhenDirectoryAnswersTheOnlyMembershipInTheTenantThenResolved() {
+    AuthorizationDecision d = f.pdp().decide(read(user("dave")).tenant("acme").build());
+
+    assertThat(d.permitted()).isTrue();
+    assertThat(d.organization()).contains(OrganizationId.of("sales"));
+  }
+}
