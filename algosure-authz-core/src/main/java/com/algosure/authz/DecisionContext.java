@@ -102,11 +102,19 @@ final class DecisionContext {
 
   /**
    * The principal's role bindings, asked of the directory once per decision however many stages need them
-   * (tenant, organization and RBAC may all look).
+   * (tenant, organization and RBAC may all look). A binding that names another subject (a case variant included)
+   * fails the stage: a directory answering someone else's bindings is not believed for any of them.
    */
   List<RoleBinding> bindings() {
     if (bindings == null) {
-      bindings = Stage.answered(directory.bindingsOf(principal.id()), "Directory.bindingsOf");
+      List<RoleBinding> answered = Stage.answered(directory.bindingsOf(principal.id()), "Directory.bindingsOf");
+      String subject = principal.id();
+      for (int i = 0, n = answered.size(); i < n; i++) {
+        if (!subject.equals(answered.get(i).subject())) {
+          throw new IllegalStateException("Directory.bindingsOf answered a binding of another subject");
+        }
+      }
+      bindings = answered;
     }
     return bindings;
   }

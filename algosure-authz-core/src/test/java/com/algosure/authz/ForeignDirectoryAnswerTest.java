@@ -6,14 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.algosure.authz.spi.Directory;
 import com.algosure.authz.spi.DomainDecision;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * A host directory that answers with records that are not the ones asked for (an organization of another tenant)
- * never makes the decision permit: the decision point checks what it can check itself, as it does for an approval
- * store answering another approval.
+ * A host directory that answers with records that are not the ones asked for (an organization of another tenant, a
+ * binding of another subject) never makes the decision permit: the decision point checks what it can check itself,
+ * as it does for an approval store answering another approval.
  */
 class ForeignDirectoryAnswerTest {
 
@@ -60,5 +62,57 @@ class ForeignDirectoryAnswerTest {
 
     assertThat(d.permitted()).isTrue();
     assertThat(d.organization()).contains(OrganizationId.of("sales"));
+  }
+
+  /**
+   * Regression: the bindings a directory answered for mallory were used whatever subject they named, so a directory
+   * that answered alice's (a look-up by a key that is not the subject's, a query that matched more than one subject)
+   * let mallory, a plain member of sales, write there with alice's role.
+   */
+  @Test
+  void decideWhenDirectoryAnswersABindingOfAnotherSubjectThenDenyStageFailure() {
+    Directory real = Directory.inMemory().organization("acme", "sales")
+        .organizationRole("alice", "sales", "member").member("mallory", "sales").build();
+    Directory mixesSubjects = new Fixtures.HostDirectory(real) {
+      @Override
+      public List<RoleBinding> bindingsOf(String subject) {
+        List<RoleBinding> all = new ArrayList<>(super.bindingsOf(subject));
+        all.addAll(super.bindingsOf("alice"));
+        return all;
+      }
+    };
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG).directory(mixesSubjects)
+        .auditSink(f.audit).clock(f.clock).build();
+    AuthorizationRequest write = AuthorizationRequest.builder().action("filings:write")
+        .resource(ResourceRef.type("filing")).tenant("acme").organization("sales").actor(user("mallory")).build();
+
+    AuthorizationDecision d = pdp.decide(write);
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reasons()).containsExactly(ReasonCode.STAGE_FAILURE);
+    assertThat(d.matchedRole()).isEmpty();
+    assertThat(f.audit.events()).singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo("DENY"));
+  }
+
+  /** A binding naming a case variant of the subject is another subject's: ids are compared exactly everywhere. */
+  @Test
+  void decideWhenDirectoryAnswersABindingOfACaseVariantOfTheSubjectThenDeny() {
+    Directory real = Directory.inMemory().organization("acme", "sales").member("mallory", "sales")
+        .bind(new RoleBinding("MALLORY", Role.of("member"),
+            BindingScope.organization(TenantId.of("acme"), OrganizationId.of("sales"))))
+        .build();
+    Directory ignoresCase = new Fixtures.HostDirectory(real) {
+      @Override
+      public List<RoleBinding> bindingsOf(String subject) {
+        return super.bindingsOf(subject.toUpperCase(java.util.Locale.ROOT));
+      }
+    };
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG).directory(ignoresCase)
+        .auditSink(f.audit).clock(f.clock).build();
+
+    AuthorizationDecision d = pdp.decide(read(user("mallory")).tenant("acme").organization("sales").build());
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reasons()).containsExactly(ReasonCode.STAGE_FAILURE);
   }
 }

@@ -43,7 +43,8 @@ public interface Directory {
 
   /**
    * @param subject a subject id
-   * @return every role binding of the subject, in any scope; empty if none
+   * @return every role binding of the subject, in any scope, each naming exactly that subject (a binding of another
+   *     subject, a case variant included, makes the decision deny); empty if none
    */
   List<RoleBinding> bindingsOf(String subject);
 
