@@ -43,6 +43,11 @@ final class ApprovalStage implements Stage {
       return new Verdict(Effect.APPROVAL_REQUIRED, ReasonCode.APPROVAL_REQUIRED, "'" + c.action + "' on "
           + c.resource + " is high impact and needs an approval by another person");
     }
+    if (!Identifiers.valid(id)) {
+      // the caller's text, quoted safe to log; no approval has such an id (Approval requires an identifier)
+      return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval id '" + Identifiers.printable(id)
+          + "' is not valid: an approval id is 1 to 128 letters, digits or . _ - : @ /");
+    }
     Optional<Approval> found = Stage.answered(store.find(id), "ApprovalStore.find");
     if (found.isEmpty()) {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' is unknown");

@@ -127,7 +127,7 @@ final class RbacStage implements Stage {
     } else if (task == null) {
       problem = "is for task '" + grant.task() + "' and the request names no task";
     } else if (!grant.task().equals(task)) {
-      problem = "is for task '" + grant.task() + "', not '" + task + "'";
+      problem = "is for task '" + grant.task() + "', not '" + Identifiers.printable(task) + "'"; // the caller's text
     }
     return problem == null ? null
         : Verdict.deny(ReasonCode.AGENT_SCOPE_EXCEEDED, "grant '" + grant.grantId() + "' " + problem);
