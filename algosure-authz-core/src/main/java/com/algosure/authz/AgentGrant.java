@@ -16,7 +16,8 @@ import java.util.Set;
  * @param onBehalfOf the subject id of the user the agent acts for
  * @param task the task the agent works on; requests must name the same task
  * @param tenant the tenant the agent may act in
- * @param organization the organization the agent may act in, if limited to one
+ * @param organization the organization the agent may act in, if limited to one (then never on the tenant as a whole:
+ *     a {@link PermissionScope#TENANT tenant-scoped} capability is denied)
  * @param domain the resource type (domain) the agent may act on
  * @param capabilities the permissions the agent may use (further limited by the user's own)
  * @param expiresAt when the grant stops being valid

@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  *       {@link IdentitySignals#scopedRoles()}) counts only where its scope covers the tenant and organization.
  *   <li>Service accounts get only the bindings of their client (least privilege), looked up by client id in the
  *       directory's {@link com.algosure.authz.spi.Directory#serviceAccounts()}, never a user's with the same id.
- *   <li>Agents: the grant must cover the task, domain and capability, and the user must hold the
- *       permission: the intersection.
+ *   <li>Agents: the grant must cover the task, domain and capability (a grant limited to one organization never
+ *       covers a tenant-scoped permission), and the user must hold the permission: the intersection.
  *   <li>Cross-tenant administration admits only privileged roles, and without MFA evidence asks for
  *       step-up.
  * </ul>
@@ -124,6 +124,11 @@ final class RbacStage implements Stage {
       problem = "does not include capability '" + c.action + "'";
     } else if (!grant.domain().equals(c.resource.type())) {
       problem = "is for domain '" + grant.domain() + "', not '" + c.resource.type() + "'";
+    } else if (grant.organization().isPresent() && c.definition.scope() == PermissionScope.TENANT) {
+      // as an organization binding never grants a tenant-wide permission, a grant limited to one organization
+      // never lets its agent act on the tenant as a whole
+      problem = "is limited to organization '" + grant.organization().get() + "', and '" + c.action
+          + "' acts on the whole tenant";
     } else if (task == null) {
       problem = "is for task '" + grant.task() + "' and the request names no task";
     } else if (!grant.task().equals(task)) {

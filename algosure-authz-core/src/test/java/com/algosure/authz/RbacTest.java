@@ -361,6 +361,34 @@ class RbacTest {
       assertThat(d.reasons()).containsExactly(ReasonCode.PERMITTED, ReasonCode.APPROVED);
     }
 
+    /**
+     * Regression: a grant limited to organization sales let its agent change the settings of the whole tenant, for a
+     * user who may: the grant's organization was checked as the active one, but a tenant-scoped permission acts on
+     * every organization, as an organization binding never grants it.
+     */
+    @Test
+    void decideWhenGrantIsLimitedToAnOrganizationAndTheActionIsTenantWideThenDenyAgentScopeExceeded() {
+      PolicyDecisionPoint olgas = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Directory.inMemory().organization("acme", "sales").tenantRole("olga", "acme", "tenant-admin")
+              .member("olga", "sales").build())
+          .auditSink(f.audit).clock(f.clock).build();
+      AuthorizationRequest.Builder settings = AuthorizationRequest.builder().action("tenant:settings")
+          .resource(ResourceRef.type("tenant")).task("task-7");
+      Actor.Agent inSales = Actor.agent("drafter", user("olga"), grant("drafter", "olga", "task-7", "acme", "sales",
+          "tenant", NOW.plus(Duration.ofHours(1)), "tenant:settings"));
+      Actor.Agent inAcme = Actor.agent("drafter", user("olga"), grant("drafter", "olga", "task-7", "acme", null,
+          "tenant", NOW.plus(Duration.ofHours(1)), "tenant:settings"));
+
+      AuthorizationDecision limited = olgas.decide(settings.actor(inSales).build());
+      AuthorizationDecision named = olgas.decide(settings.actor(inSales).organization("sales").build());
+      AuthorizationDecision tenantWide = olgas.decide(settings.actor(inAcme).build());
+
+      assertThat(limited.reasons()).containsExactly(ReasonCode.AGENT_SCOPE_EXCEEDED);
+      assertThat(limited.explanation()).contains("organization 'sales'").contains("'tenant:settings'");
+      assertThat(named.reasons()).containsExactly(ReasonCode.AGENT_SCOPE_EXCEEDED);
+      assertThat(tenantWide.permitted()).isTrue(); // a grant for the whole tenant may
+    }
+
     @Test
     void agentWhenGrantNamesAnotherUserThenConstructionFails() {
       AgentGrant g = grant("drafter", "bob", "t", "acme", null, "filing", NOW, "filings:read");
