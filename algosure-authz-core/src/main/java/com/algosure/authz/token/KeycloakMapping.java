@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *       else the token is rejected). Organization claims (string or array) become organization hints.
  *   <li><b>Service accounts</b>: a token whose {@code preferred_username} starts with the service-account prefix
  *       (default {@code service-account-}) and whose {@code client_id} (Keycloak before 25: {@code clientId})
- *       names the client becomes {@link Actor.ServiceAccount}; every other token becomes {@link Actor.User} with
+ *       names the client (ignoring case: Keycloak keeps usernames in lower case) becomes {@link Actor.ServiceAccount}
+ *       with the {@code client_id} as it is; every other token becomes {@link Actor.User} with
  *       {@code sub} as id. Keycloak puts {@code client_id} only in client-credentials tokens; {@code azp} is in
  *       every token (the client a user signed in through), so it never makes a service account: a user who chose
  *       the username {@code service-account-filings-api} stays a user.
@@ -275,7 +276,9 @@ public final class KeycloakMapping {
         clientId = string(claims.get("clientId")); // Keycloak before 25
       }
       if (clientId != null) {
-        if (!username.equals(serviceAccountPrefix + clientId)) {
+        // Keycloak keeps usernames in lower case: client Billing-Worker's user is service-account-billing-worker
+        if (username.length() != serviceAccountPrefix.length() + clientId.length()
+            || !username.regionMatches(true, serviceAccountPrefix.length(), clientId, 0, clientId.length())) {
           throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
               "claim 'preferred_username' has the service-account prefix '" + serviceAccountPrefix
                   + "' but does not name the token's client '" + Printable.raw(clientId)

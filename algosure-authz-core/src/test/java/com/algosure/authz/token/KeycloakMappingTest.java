@@ -195,6 +195,22 @@ class KeycloakMappingTest {
     assertThat(e.getMessage()).contains("'billing-worker'");
   }
 
+  /**
+   * Regression: Keycloak keeps usernames in lower case, so the service-account user of client {@code Billing-Worker} is
+   * {@code service-account-billing-worker}, and every token of that client was refused as naming another client.
+   */
+  @Test
+  void mapWhenClientIdHasCapitalsAndKeycloakLowerCasedTheServiceAccountUsernameThenTheServiceAccount() {
+    Map<String, Object> claims = payload("billing-worker");
+    claims.put("client_id", "Billing-Worker");
+    claims.put("azp", "Billing-Worker");
+    claims.put("preferred_username", "service-account-billing-worker");
+
+    Actor actor = KeycloakMapping.defaults().map(claims, EXPIRES).actor();
+
+    assertThat(actor).isEqualTo(Actor.serviceAccount("Billing-Worker", actor.signals()));
+  }
+
   @Test
   void mapWhenServiceAccountTokenOfKeycloakBefore25HasClientIdInCamelCaseThenItNamesTheClient() {
     Map<String, Object> claims = payload("billing-worker");
