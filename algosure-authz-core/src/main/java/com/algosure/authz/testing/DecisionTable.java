@@ -12,6 +12,7 @@ import com.algosure.authz.PolicyDecisionPoint;
 import com.algosure.authz.ReasonCode;
 import com.algosure.authz.ResourceRef;
 import com.algosure.authz.TenantId;
+import com.algosure.authz.internal.UntrustedText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -122,7 +123,8 @@ public final class DecisionTable {
   }
 
   /**
-   * Loads a table from JSON: one object; content after it (a second document, a stray brace) is an error.
+   * Loads a table from JSON: one object; content after it (a second document, a stray brace) and a field the format
+   * does not have (a misspelt {@code organisation}, which would make a row check something else) are errors.
    *
    * @param json the table (UTF-8); not closed
    * @return the table
@@ -141,6 +143,7 @@ public final class DecisionTable {
     if (root == null || !root.path("rows").isArray()) {
       throw new IllegalArgumentException("decision table: expected an object with a \"rows\" array");
     }
+    onlyFields(root, "$", ROOT_FIELDS);
     List<Row> rows = new ArrayList<>();
     JsonNode list = root.get("rows");
     for (int i = 0; i < list.size(); i++) {
@@ -195,6 +198,8 @@ public final class DecisionTable {
     }
     String name = n.hasNonNull("name") ? n.get("name").asText() : at;
     at = at + " ('" + name + "')";
+    // a misspelt field would make the row check something else than it says: refused, as RoleCatalog.fromJson does
+    onlyFields(n, at, ROW_FIELDS);
     AuthorizationRequest.Builder b = AuthorizationRequest.builder();
     try {
       if (n.has("actor")) {
@@ -211,6 +216,7 @@ public final class DecisionTable {
       }
       if (n.hasNonNull("resource")) {
         JsonNode r = n.get("resource");
+        onlyFields(r, at + ".resource", RESOURCE_FIELDS);
         String type = text(r, "type", at + ".resource");
         b.resource(r.hasNonNull("id") ? ResourceRef.of(type, text(r, "id", at + ".resource")) : ResourceRef.type(type));
       }
@@ -237,6 +243,7 @@ public final class DecisionTable {
     if (expect == null || !expect.isObject()) {
       throw bad(at, "expected \"expect\": {\"effect\": \"PERMIT|DENY|APPROVAL_REQUIRED|STEP_UP_REQUIRED\"}");
     }
+    onlyFields(expect, at + ".expect", EXPECT_FIELDS);
     Effect effect = enumValue(Effect.class, text(expect, "effect", at + ".expect"), at + ".expect.effect");
     Optional<ReasonCode> reason = expect.hasNonNull("reason")
         ? Optional.of(enumValue(ReasonCode.class, text(expect, "reason", at + ".expect"), at + ".expect.reason"))
@@ -246,8 +253,10 @@ public final class DecisionTable {
 
   private static Actor actor(JsonNode a, String at) {
     if (a.hasNonNull("agent")) {
+      onlyFields(a, at, AGENT_FIELDS);
       Actor.User user = (Actor.User) actor(a.path("onBehalfOf"), at + ".onBehalfOf");
       JsonNode g = a.path("grant");
+      onlyFields(g, at + ".grant", GRANT_FIELDS);
       String agentId = text(a, "agent", at);
       Set<Permission> caps = new HashSet<>();
       for (JsonNode c : g.path("capabilities")) {
@@ -265,6 +274,7 @@ public final class DecisionTable {
           text(g, "domain", at + ".grant"), caps, expires);
       return Actor.agent(agentId, user, grant);
     }
+    onlyFields(a, at, ACTOR_FIELDS);
     IdentitySignals.Builder s = IdentitySignals.builder();
     if (a.has("roles")) {
       List<String> roles = new ArrayList<>();
@@ -282,6 +292,27 @@ public final class DecisionTable {
       return Actor.serviceAccount(a.get("serviceAccount").asText(), s.build());
     }
     throw bad(at, "expected \"user\", \"serviceAccount\" or \"agent\"");
+  }
+
+  private static final Set<String> ROOT_FIELDS = Set.of("rows");
+  private static final Set<String> ROW_FIELDS = Set.of("name", "actor", "tenant", "organization", "action", "resource",
+      "approvalId", "task", "correlationId", "attributes", "expect");
+  private static final Set<String> RESOURCE_FIELDS = Set.of("type", "id");
+  private static final Set<String> EXPECT_FIELDS = Set.of("effect", "reason");
+  private static final Set<String> ACTOR_FIELDS = Set.of("user", "serviceAccount", "roles", "mfa", "trustedTenant");
+  private static final Set<String> AGENT_FIELDS = Set.of("agent", "onBehalfOf", "grant");
+  private static final Set<String> GRANT_FIELDS = Set.of("id", "task", "tenant", "organization", "domain",
+      "capabilities", "expiresAt");
+
+  /** Refuses a field the table format does not have, naming it and the fields it could have meant. */
+  private static void onlyFields(JsonNode n, String at, Set<String> allowed) {
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw bad(at + "." + UntrustedText.printable(f, 64), "unknown field: expected one of "
+            + new java.util.TreeSet<>(allowed));
+      }
+    }
   }
 
   private static String text(JsonNode n, String field, String at) {

@@ -76,6 +76,32 @@ class DecisionTableTest {
         .hasMessageContaining("not valid JSON");
   }
 
+  /**
+   * Regression: unknown fields were ignored, so a misspelt one made a row check something else than it says. This row
+   * means to check that alice is refused organization hq of another tenant by that reason; loaded, it was decided
+   * without an organization (alice has two: ORGANIZATION_AMBIGUOUS), and any denial passed.
+   */
+  @Test
+  void fromJsonWhenAFieldIsMisspeltThenRefusedNamingItInsteadOfCheckingSomethingElse() {
+    String row = "{\"name\": \"hq is not acme's\", \"actor\": {\"user\": \"alice\"}, \"tenant\": \"acme\","
+        + " \"organisation\": \"hq\", \"action\": \"filings:read\", \"resource\": {\"type\": \"filing\"},"
+        + " \"expect\": {\"effect\": \"DENY\", \"reasons\": \"ORGANIZATION_OUTSIDE_TENANT\"}}";
+
+    assertThatThrownBy(() -> DecisionTable.fromJson(new ByteArrayInputStream(("{\"rows\": [" + row + "]}")
+        .getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("decision table, at rows[0] ('hq is not acme's').organisation: unknown field");
+    assertThatThrownBy(() -> DecisionTable.fromJson(new ByteArrayInputStream(("{\"rows\": ["
+        + row.replace("organisation", "organization") + "]}").getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("decision table, at rows[0] ('hq is not acme's').expect.reasons: unknown field");
+    assertThatThrownBy(() -> DecisionTable.fromJson(new ByteArrayInputStream(("{\"rows\": [{\"name\": \"r\","
+        + " \"actor\": {\"user\": \"alice\", \"trusted_tenant\": \"acme\"}, \"expect\": {\"effect\": \"DENY\"}}]}")
+        .getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("decision table, at rows[0] ('r').actor.trusted_tenant: unknown field");
+  }
+
   @Test
   void fromJsonWhenRowInvalidThenErrorNamesRowAndField() {
     assertThatThrownBy(() -> DecisionTable.fromJson(new ByteArrayInputStream(
