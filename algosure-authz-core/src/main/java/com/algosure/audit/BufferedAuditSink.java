@@ -1,5 +1,7 @@
 package com.algosure.audit;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -145,7 +147,11 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
     return queue.size();
   }
 
-  /** Writes what is queued, waiting at most 10 seconds, and stops the writer thread. */
+  /**
+   * Writes what is queued, waiting at most 10 seconds, and stops the writer thread. Accepted events still unwritten
+   * when it returns (the delegate too slow, or the writer thread stopped) are logged at ERROR by count and id, never
+   * dropped without a trace.
+   */
   @Override
   public void close() {
     synchronized (queue) {
@@ -158,6 +164,25 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
       writer.join(TimeUnit.SECONDS.toMillis(10));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    reportUnwritten();
+  }
+
+  /** Logs the accepted events still queued: a writer that stopped will never write them, a busy one maybe not. */
+  private void reportUnwritten() {
+    List<String> ids = new ArrayList<>();
+    for (Object item : queue.toArray()) {
+      if (item instanceof AuditableDecision d) {
+        ids.add(d.decisionId());
+      } else if (item != POISON) {
+        ids.add(((AuditEvent) item).id());
+      }
+    }
+    if (!ids.isEmpty()) {
+      boolean writing = writer.isAlive();
+      LOG.error("audit buffer closed with {} event(s) not written: {}; {}", ids.size(), ids, writing
+          ? "the delegate sink is still busy after 10 s, and they are lost if the process exits first"
+          : "its writer thread has stopped, so they will not be written");
     }
   }
 }

@@ -193,6 +193,49 @@ class AuditSinkTest {
     throw new AssertionError("record went on queueing after the writer stopped");
   }
 
+  /**
+   * Regression: an event accepted while the writer was still running, but never written because the writer then
+   * stopped (interrupted), was lost without a trace: close() returned normally and logged nothing. It now reports the
+   * events it leaves unwritten, by count and id.
+   */
+  @Test
+  void bufferedWhenClosedWithAcceptedEventsNotWrittenThenCloseReportsThem() throws Exception {
+    CountDownLatch inDelegate = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<Thread> writer = new java.util.concurrent.atomic.AtomicReference<>();
+    BufferedAuditSink buffered = AuditSink.buffered(e -> {
+      writer.set(Thread.currentThread());
+      inDelegate.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        throw new AssertionError(ie);
+      }
+      Thread.currentThread().interrupt(); // the writer is told to stop: its next take() ends it
+    }, 10);
+    Logger logger = (Logger) LoggerFactory.getLogger(BufferedAuditSink.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      buffered.record(event("PERMIT"));
+      assertThat(inDelegate.await(10, TimeUnit.SECONDS)).isTrue();
+      AuditEvent accepted = event("DENY");
+      buffered.record(accepted); // the writer is still running: accepted
+      release.countDown();
+      writer.get().join(TimeUnit.SECONDS.toMillis(10));
+      assertThat(writer.get().isAlive()).as("the writer thread stopped").isFalse();
+
+      buffered.close();
+
+      assertThat(appender.list).filteredOn(l -> l.getLevel() == Level.ERROR)
+          .singleElement().satisfies(l -> assertThat(l.getFormattedMessage())
+              .contains("closed with 1 event(s) not written").contains(accepted.id()).doesNotContain("acme"));
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
   @Test
   void eventIdsWhenManyCreatedThenUnique() {
     java.util.Set<String> ids = new java.util.HashSet<>();
