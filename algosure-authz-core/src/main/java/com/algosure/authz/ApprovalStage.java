@@ -40,8 +40,10 @@ final class ApprovalStage implements Stage {
     c.approvalRequired = true;
     String id = c.request.approvalIdOrNull();
     if (id == null) {
-      return new Verdict(Effect.APPROVAL_REQUIRED, ReasonCode.APPROVAL_REQUIRED, "'" + c.action + "' on "
-          + c.resource + " is high impact and needs an approval by another person");
+      return new Verdict(Effect.APPROVAL_REQUIRED, ReasonCode.APPROVAL_REQUIRED, c.definition.highImpact()
+          ? "'" + c.action + "' on " + c.resource + " is high impact and needs an approval by another person"
+          : "the domain rule of '" + c.resource.type() + "' requires an approval of '" + c.action + "' on "
+              + c.resource + " by another person: " + c.domainApprovalReason);
     }
     if (!Identifiers.valid(id)) {
       // the caller's text, quoted safe to log; no approval has such an id (Approval requires an identifier)

@@ -47,6 +47,8 @@ final class DecisionContext {
 
   // DOMAIN and APPROVAL
   boolean approvalRequired;
+  /** Why the domain rule asked for an approval, if it did. */
+  @Nullable String domainApprovalReason;
   @Nullable Approval approval;
 
   private @Nullable AuthorizationContext view;
@@ -89,6 +91,7 @@ final class DecisionContext {
     member = false;
     matchedRole = null;
     approvalRequired = false;
+    domainApprovalReason = null;
     approval = null;
     view = null;
     bindings = null;

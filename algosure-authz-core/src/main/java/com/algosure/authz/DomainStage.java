@@ -37,6 +37,7 @@ final class DomainStage implements Stage {
         return null;
       case REQUIRE_APPROVAL:
         c.approvalRequired = true;
+        c.domainApprovalReason = d.reason();
         return null;
       default:
         return Verdict.deny(ReasonCode.DOMAIN_RULE_DENIED, "domain rule of '" + c.resource.type() + "': " + d.reason());

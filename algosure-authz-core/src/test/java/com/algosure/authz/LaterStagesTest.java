@@ -188,6 +188,25 @@ class LaterStagesTest {
           .isEqualTo(Effect.APPROVAL_REQUIRED);
     }
 
+    /**
+     * Regression: an approval the domain rule asked for was explained as the catalogue's ("'filings:write' on filing/f-1
+     * is high impact"), which it is not, and the rule's reason was dropped.
+     */
+    @Test
+    void decideWhenDomainRuleRequiresApprovalThenTheExplanationGivesTheRulesReason() {
+      PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("filing", (r, c) ->
+          r.attributes().containsKey("large") ? DomainDecision.requireApproval("large amount") : DomainDecision.allow())
+          .build();
+
+      AuthorizationDecision d = pdp.decide(write("f-1").attribute("large", true).build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.APPROVAL_REQUIRED);
+      assertThat(d.explanation()).contains("domain rule of 'filing'").contains("large amount")
+          .doesNotContain("is high impact");
+      // a high-impact action is still explained as such
+      assertThat(pdp.decide(submit("f-1").build()).explanation()).contains("is high impact");
+    }
+
     @Test
     void decideWhenDomainPolicyRequiredButNoneRegisteredThenDeny() {
       PolicyDecisionPoint pdp = f.pdpBuilder().requireDomainPolicy(true).build();
