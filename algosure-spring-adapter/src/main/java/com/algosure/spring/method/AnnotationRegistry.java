@@ -1,5 +1,6 @@
 package com.algosure.spring.method;
 
+import com.algosure.spring.InvalidAlgosureConfigurationException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -14,6 +15,8 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Finds an annotation on a method (or, failing that, on its class) and keeps what it parsed from it, per
@@ -27,6 +30,7 @@ final class AnnotationRegistry<A extends Annotation, T> {
   private final Class<A> type;
   private final BiFunction<A, Method, T> parser;
   private final Map<MethodClassKey, Optional<T>> cache = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Boolean> interceptable = new ConcurrentHashMap<>();
 
   AnnotationRegistry(Class<A> type, BiFunction<A, Method, T> parser) {
     this.type = type;
@@ -37,6 +41,7 @@ final class AnnotationRegistry<A extends Annotation, T> {
     @Override
     public boolean matches(Method method, Class<?> targetClass) {
       // parses the annotation on the way, so a bad one fails when the bean is proxied
+      checkInterceptable(targetClass);
       return find(method, targetClass) != null;
     }
   };
@@ -55,6 +60,35 @@ final class AnnotationRegistry<A extends Annotation, T> {
   @Nullable T find(Method method, @Nullable Class<?> targetClass) {
     return cache.computeIfAbsent(new MethodClassKey(method, targetClass), k -> Optional.ofNullable(parse(method, targetClass)))
         .orElse(null);
+  }
+
+  /**
+   * Refuses a class with an annotated method a proxy never intercepts. A CGLIB proxy cannot override a final
+   * method, so it runs on the proxy itself, and no proxy sees a static or private one: the annotation was
+   * silently ignored and the method ran without its decision (or outside the guard). Once per class; the proxy
+   * creator asks about the methods only until one matches, so the whole class is looked at here.
+   */
+  private void checkInterceptable(Class<?> targetClass) {
+    interceptable.computeIfAbsent(ClassUtils.getUserClass(targetClass), c -> {
+      for (Method m : ReflectionUtils.getAllDeclaredMethods(c)) {
+        int mod = m.getModifiers();
+        if (m.getDeclaringClass() == Object.class || m.isBridge() || m.isSynthetic()
+            || !(Modifier.isFinal(mod) || Modifier.isStatic(mod) || Modifier.isPrivate(mod))) {
+          continue;
+        }
+        // on the method itself, or a public final method of an annotated type (the type's annotation covers it)
+        boolean annotated = AnnotatedElementUtils.findMergedAnnotation(m, type) != null
+            || Modifier.isPublic(mod) && !Modifier.isStatic(mod)
+                && AnnotatedElementUtils.findMergedAnnotation(m.getDeclaringClass(), type) != null;
+        if (annotated) {
+          String kind = Modifier.isPrivate(mod) ? "private" : Modifier.isStatic(mod) ? "static" : "final";
+          throw new InvalidAlgosureConfigurationException("@" + type.getSimpleName() + " on " + MethodExpressions.describe(m),
+              "the method is " + kind + ", so no proxy can run the check around it and it would run unchecked: make it a"
+                  + " public method that is neither final nor static, called through the bean");
+        }
+      }
+      return Boolean.TRUE;
+    });
   }
 
   private @Nullable T parse(Method method, @Nullable Class<?> targetClass) {

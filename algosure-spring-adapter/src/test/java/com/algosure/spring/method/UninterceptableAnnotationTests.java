@@ -1,0 +1,123 @@
+package com.algosure.spring.method;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.algosure.spring.AdapterFixtures;
+import com.algosure.spring.Authorize;
+import com.algosure.spring.GuardedIntegration;
+import com.algosure.spring.InvalidAlgosureConfigurationException;
+import com.algosure.spring.autoconfigure.AlgosureAutoConfiguration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * An annotation on a method that no proxy intercepts (final, static, private) was silently ignored: a CGLIB proxy
+ * ran a final method on itself, without the decision. Such a bean now fails when it is proxied.
+ */
+class UninterceptableAnnotationTests {
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, AlgosureAutoConfiguration.class))
+      .withUserConfiguration(AdapterFixtures.HostBeans.class)
+      .withPropertyValues(AdapterFixtures.CATALOG);
+
+  static class FinalMethod {
+    public String list() {
+      return "listed";
+    }
+
+    @Authorize(action = "filings:read", resourceType = "filing")
+    public final String read() {
+      return "read without a decision";
+    }
+  }
+
+  @Authorize(action = "filings:read", resourceType = "filing")
+  static class FinalMethodOfAnnotatedType {
+    public String list() {
+      return "listed";
+    }
+
+    public final String read() {
+      return "read without a decision";
+    }
+  }
+
+  static class PrivateMethod {
+    public String list() {
+      return read();
+    }
+
+    @Authorize(action = "filings:read", resourceType = "filing")
+    private String read() {
+      return "read without a decision";
+    }
+  }
+
+  static class PlainFinalMethod {
+    @Authorize(action = "filings:read", resourceType = "filing")
+    public String read() {
+      return "read";
+    }
+
+    public final String describe() {
+      return "not annotated, not checked";
+    }
+  }
+
+  static class Reports {
+    @GuardedIntegration(provider = "authority", action = "reports:send", tenant = "'acme'")
+    public final String send() {
+      return "sent outside the guard";
+    }
+  }
+
+  @Test
+  void startWhenAuthorizedMethodIsFinalThenFailsNamingItInsteadOfRunningItUnchecked() {
+    runner.withBean(FinalMethod.class).run(context -> assertThat(context).getFailure()
+        .rootCause().isInstanceOf(InvalidAlgosureConfigurationException.class)
+        .hasMessageStartingWith("@Authorize on " + FinalMethod.class.getName() + "#read: the method is final"));
+  }
+
+  @Test
+  void startWhenPublicMethodOfAnnotatedTypeIsFinalThenFails() {
+    runner.withBean(FinalMethodOfAnnotatedType.class).run(context -> assertThat(context).getFailure()
+        .rootCause().isInstanceOf(InvalidAlgosureConfigurationException.class)
+        .hasMessageStartingWith("@Authorize on " + FinalMethodOfAnnotatedType.class.getName() + "#read: the method is final"));
+  }
+
+  @Test
+  void startWhenAuthorizedMethodIsPrivateThenFails() {
+    runner.withBean(PrivateMethod.class).run(context -> assertThat(context).getFailure()
+        .rootCause().isInstanceOf(InvalidAlgosureConfigurationException.class)
+        .hasMessageStartingWith("@Authorize on " + PrivateMethod.class.getName() + "#read: the method is private"));
+  }
+
+  @Test
+  void startWhenOnlyAnUnannotatedMethodIsFinalThenStartsAndChecksTheAnnotatedOne() {
+    runner.withBean(PlainFinalMethod.class).run(context -> {
+      assertThat(context).hasNotFailed();
+      // no actor: the annotated method is checked (refused), so the proxy does intercept it
+      assertThatThrownBy(() -> context.getBean(PlainFinalMethod.class).read())
+          .isInstanceOf(com.algosure.spring.UnauthenticatedException.class);
+    });
+  }
+
+  @Test
+  void proxyWhenGuardedMethodIsFinalThenRefusedInsteadOfRunningOutsideTheGuard() throws Exception {
+    GuardedIntegrationMethodInterceptor interceptor = new GuardedIntegrationMethodInterceptor(() -> {
+      throw new AssertionError("not called");
+    }, () -> {
+      throw new AssertionError("not called");
+    }, () -> {
+      throw new AssertionError("not called");
+    });
+    assertThatThrownBy(() -> interceptor.pointcut().getMethodMatcher()
+            .matches(Reports.class.getMethod("toString"), Reports.class))
+        .isInstanceOf(InvalidAlgosureConfigurationException.class)
+        .hasMessageStartingWith("@GuardedIntegration on " + Reports.class.getName() + "#send: the method is final");
+  }
+}
