@@ -58,6 +58,9 @@ public class FilingsConfiguration {
   /** The secret reference of the authority's webhook secret, as it appears in audit records. */
   public static final SecretRef WEBHOOK_SECRET = SecretRef.of("authority/webhook-secret");
 
+  /** The largest callback body the authority may send (the callback guard's default). */
+  public static final int CALLBACK_MAX_BYTES = 256 * 1024;
+
   /** Reads the tenant from a callback's body as strictly as the payload validator does (no duplicate keys, nothing after). */
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -188,6 +191,8 @@ public class FilingsConfiguration {
             // a tenant of the directory: a callback for an unknown tenant never reaches the handler
             .tenantFromBody(body -> tenantOf(body).filter(tenants::contains))
             .verifier(StandardWebhooksVerifier.builder().secret(webhookSecret).build())
+            // the controller reads no more of a body than this (and one byte to tell the guard it is over)
+            .maxPayloadBytes(CALLBACK_MAX_BYTES)
             .build())
         .auditSink(auditSink)
         .clock(clock)

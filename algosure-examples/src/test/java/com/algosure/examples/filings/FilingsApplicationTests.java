@@ -13,9 +13,13 @@ import com.algosure.integration.spi.InMemoryConsentRegistry;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.test.TestHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -174,6 +178,21 @@ class FilingsApplicationTests {
     // not HANDLER_FAILED (500, redelivered): an unknown tenant never reaches the handler
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
     assertThat(r.body()).contains("\"reason\":\"TENANT_MISSING\"");
+  }
+
+  @Test
+  void callbackWhenBodyOverTheLimitThen413WithoutWaitingForTheRest() throws Exception {
+    // a public path: a body declared at 64 MiB is refused once it passes the limit, never read whole into memory first
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/callbacks/authority HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + (64 << 20) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[FilingsConfiguration.CALLBACK_MAX_BYTES + 1]);
+      out.flush();
+      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).startsWith("HTTP/1.1 413");
+    }
   }
 
   @Test

@@ -13,6 +13,7 @@ import com.algosure.integration.inbound.VerifiedCallback;
 import com.algosure.spring.web.ProblemResponses;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -41,6 +41,7 @@ public class AuthorityCallbackController {
   private final CallbackGuard guard;
   private final FilingRepository filings;
   private final ProblemResponses problems;
+  private final int maxBodyBytes;
 
   /**
    * @param guard the callback guard
@@ -51,15 +52,20 @@ public class AuthorityCallbackController {
     this.guard = guard;
     this.filings = filings;
     this.problems = problems;
+    this.maxBodyBytes = guard.registrations().get(AUTHORITY).maxPayloadBytes().orElseThrow(
+        () -> new IllegalStateException("the authority's callback registration must set maxPayloadBytes"));
   }
 
   /**
-   * @param body the raw body, exactly as received (the signature covers these bytes)
-   * @param request the request, for its headers
+   * @param request the request: its headers, and its raw body exactly as received (the signature covers these bytes)
    * @return 200 for an accepted or duplicate callback, a problem response otherwise
+   * @throws IOException if the body could not be read
    */
   @PostMapping("/api/callbacks/authority")
-  public ResponseEntity<?> callback(@RequestBody byte[] body, HttpServletRequest request) {
+  public ResponseEntity<?> callback(HttpServletRequest request) throws IOException {
+    // a public path: read no more than the guard accepts, plus one byte for it to refuse the body as too large (413),
+    // instead of holding whatever size anyone sends in memory before any check
+    byte[] body = request.getInputStream().readNBytes(maxBodyBytes + 1);
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (String name : Collections.list(request.getHeaderNames())) {
       headers.put(name, new ArrayList<>(Collections.list(request.getHeaders(name))));
