@@ -8,6 +8,9 @@ import java.net.http.HttpRequest;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * What a {@link GuardedIntegration} method sees while it runs as one attempt inside the guard, and what its
@@ -19,6 +22,9 @@ public final class GuardedCall {
 
   private static final ThreadLocal<@Nullable Attempt> ATTEMPT = new ThreadLocal<>();
   private static final ThreadLocal<@Nullable IntegrationOutcome<?>> LAST = new ThreadLocal<>();
+  /** Whether spring-web is present: then the last outcome is kept in the bound web request, and ends with it. */
+  private static final boolean WEB = ClassUtils.isPresent("org.springframework.web.context.request.RequestContextHolder",
+      GuardedCall.class.getClassLoader());
 
   private GuardedCall() {}
 
@@ -52,12 +58,16 @@ public final class GuardedCall {
   }
 
   /**
-   * The outcome of the last {@link GuardedIntegration} call made on this thread, for a caller that wants to
-   * know more than the value, such as whether it was the replay of an earlier call.
+   * The outcome of the last {@link GuardedIntegration} call made in the current web request (outside one: on this
+   * thread), for a caller that wants to know more than the value, such as whether it was the replay of an
+   * earlier call. A request never sees the outcome of an earlier request its server thread served.
    *
-   * @return the last outcome, if a guarded call was made on this thread
+   * @return the last outcome, if a guarded call was made in this request (outside one: on this thread)
    */
   public static Optional<IntegrationOutcome<?>> lastOutcome() {
+    if (WEB && WebRequest.bound()) {
+      return Optional.ofNullable(WebRequest.lastOutcome());
+    }
     return Optional.ofNullable(LAST.get());
   }
 
@@ -87,7 +97,35 @@ public final class GuardedCall {
    * @param outcome the outcome
    */
   public static void recordOutcome(IntegrationOutcome<?> outcome) {
-    LAST.set(Objects.requireNonNull(outcome, "outcome"));
+    Objects.requireNonNull(outcome, "outcome");
+    if (WEB && WebRequest.bound()) {
+      // kept with the request: a thread-local outlived it, and the server thread's next request (another user's,
+      // perhaps another tenant's) read this outcome, its request and the provider's answer as its own
+      WebRequest.record(outcome);
+    } else {
+      LAST.set(outcome);
+    }
+  }
+
+  /** The current web request's attributes; a class of its own, loaded only where spring-web is present. */
+  private static final class WebRequest {
+    private static final String LAST_ATTRIBUTE = GuardedCall.class.getName() + ".lastOutcome";
+
+    static boolean bound() {
+      return RequestContextHolder.getRequestAttributes() != null;
+    }
+
+    static @Nullable IntegrationOutcome<?> lastOutcome() {
+      RequestAttributes request = RequestContextHolder.getRequestAttributes();
+      return request == null ? null : (IntegrationOutcome<?>) request.getAttribute(LAST_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+    }
+
+    static void record(IntegrationOutcome<?> outcome) {
+      RequestAttributes request = RequestContextHolder.getRequestAttributes();
+      if (request != null) {
+        request.setAttribute(LAST_ATTRIBUTE, outcome, RequestAttributes.SCOPE_REQUEST);
+      }
+    }
   }
 
   /** One attempt, bound to a thread: its context and the provider's last answer sent through {@link #send}. */

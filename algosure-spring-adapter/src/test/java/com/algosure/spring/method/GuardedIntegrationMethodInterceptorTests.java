@@ -164,6 +164,21 @@ class GuardedIntegrationMethodInterceptorTests {
   }
 
   @Test
+  void lastOutcomeWhenALaterRequestOnTheSameThreadMadeNoGuardedCallThenEmptyNotTheEarlierRequestsOutcome() {
+    runner.run(context -> {
+      // alice's request, on a pooled server thread
+      RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(new MockHttpServletRequest()));
+      send(context, "alice", Map.of("q", "alice's report"), "key-last-1");
+      assertThat(GuardedCall.lastOutcome()).hasValueSatisfying(o -> assertThat(o.request().actor().orElseThrow().id()).isEqualTo("alice"));
+      RequestContextHolder.resetRequestAttributes();
+      // the next request the thread serves, bob's, makes no guarded call: it must not see alice's outcome (her request,
+      // payload and the provider's answer)
+      RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(new MockHttpServletRequest()));
+      assertThat(GuardedCall.lastOutcome()).isEmpty();
+    });
+  }
+
+  @Test
   void sendWhenSameKeyAndPayloadAgainThenFirstValueReplayedWithoutSecondCall() {
     runner.run(context -> {
       send(context, "alice", Map.of("q", "1"), "key-2");
