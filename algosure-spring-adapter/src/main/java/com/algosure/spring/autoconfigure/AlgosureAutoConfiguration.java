@@ -113,8 +113,8 @@ public class AlgosureAutoConfiguration {
         .directory(directory)
         .auditSink(auditSink)
         .auditFailurePolicy(properties.getAudit().getFailurePolicy());
-    approvals.ifUnique(b::approvals);
-    entitlements.ifUnique(b::entitlements);
+    ConfigurationSteps.hostBean(approvals, ApprovalStore.class, b::approvals);
+    ConfigurationSteps.hostBean(entitlements, EntitlementSource.class, b::entitlements);
     clock.ifUnique(b::clock);
     attributePolicies.orderedStream().forEach(b::attributePolicy);
     customizers.orderedStream().forEach(c -> c.customize(b));

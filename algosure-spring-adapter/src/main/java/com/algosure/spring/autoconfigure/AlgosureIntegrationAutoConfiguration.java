@@ -118,12 +118,12 @@ public class AlgosureIntegrationAutoConfiguration {
       loopbackHttp |= e.getValue().isAllowLoopbackHttp();
     }
     b.transportPolicy(loopbackHttp ? TransportPolicy.httpsOrLoopbackHttp() : TransportPolicy.httpsOnly());
-    consents.ifUnique(b::consents);
-    secrets.ifUnique(b::secrets);
-    idempotency.ifUnique(b::idempotencyStore);
-    rateLimits.ifUnique(b::rateLimitStore);
-    escalations.ifUnique(b::escalations);
-    evidence.ifUnique(b::evidence);
+    ConfigurationSteps.hostBean(consents, ConsentRegistry.class, b::consents);
+    ConfigurationSteps.hostBean(secrets, SecretStore.class, b::secrets);
+    ConfigurationSteps.hostBean(idempotency, IdempotencyStore.class, b::idempotencyStore);
+    ConfigurationSteps.hostBean(rateLimits, RateLimitStore.class, b::rateLimitStore);
+    ConfigurationSteps.hostBean(escalations, EscalationHandler.class, b::escalations);
+    ConfigurationSteps.hostBean(evidence, EvidenceStore.class, b::evidence);
     clock.ifUnique(b::clock);
     return ConfigurationSteps.step("algosure.providers", b::build);
   }

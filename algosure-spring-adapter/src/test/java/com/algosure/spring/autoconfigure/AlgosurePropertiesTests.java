@@ -2,10 +2,12 @@ package com.algosure.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.algosure.authz.spi.ApprovalStore;
 import com.algosure.authz.token.AccessTokenValidator;
 import com.algosure.authz.token.TrustedIssuer;
 import com.algosure.authz.token.KeycloakMapping;
 import com.algosure.integration.IntegrationGuard;
+import com.algosure.integration.spi.EscalationHandler;
 import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.InMemoryIdempotencyStore;
 import com.algosure.integration.spi.InMemoryRateLimitStore;
@@ -270,6 +272,44 @@ class AlgosurePropertiesTests {
     withProvider("algosure.idempotency.maximum-keys=250000")
         .withBean(IdempotencyStore.class, () -> hosts)
         .run(context -> assertThat(context.getBean(IdempotencyStore.class)).isSameAs(hosts));
+  }
+
+  @Test
+  void guardWhenHostDeclaresTwoIdempotencyStoresAndNoneIsPrimaryThenStartupFailsNamingThem() {
+    // the guard took neither and made its own in-memory store: each instance then claimed keys on its own
+    withProvider()
+        .withBean("shared", IdempotencyStore.class, () -> IdempotencyStore.inMemory(java.time.Clock.systemUTC(), 7))
+        .withBean("callbacks", IdempotencyStore.class, () -> IdempotencyStore.inMemory(java.time.Clock.systemUTC(), 7))
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .isInstanceOf(InvalidAlgosureConfigurationException.class)
+            .hasMessage("com.algosure.integration.spi.IdempotencyStore beans: 2 found (shared, callbacks) and none is"
+                + " @Primary: mark the one Algosure should use @Primary, or declare only one"));
+  }
+
+  @Test
+  void guardWhenHostDeclaresTwoEscalationHandlersAndNoneIsPrimaryThenStartupFails() {
+    // else unknown provider states went to a log line instead of either of the host's workflows
+    withProvider()
+        .withBean("filingsDesk", EscalationHandler.class, () -> e -> { })
+        .withBean("paymentsDesk", EscalationHandler.class, () -> e -> { })
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageStartingWith("com.algosure.integration.spi.EscalationHandler beans: 2 found (filingsDesk, paymentsDesk)"));
+  }
+
+  @Test
+  void guardWhenHostDeclaresTwoIdempotencyStoresOnePrimaryThenStarts() {
+    InMemoryIdempotencyStore primary = IdempotencyStore.inMemory(java.time.Clock.systemUTC(), 7);
+    withProvider()
+        .withBean("shared", IdempotencyStore.class, () -> primary, d -> d.setPrimary(true))
+        .withBean("callbacks", IdempotencyStore.class, () -> IdempotencyStore.inMemory(java.time.Clock.systemUTC(), 7))
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void decisionPointWhenHostDeclaresTwoApprovalStoresAndNoneIsPrimaryThenStartupFails() {
+    runner.withBean("a", ApprovalStore.class, ApprovalStore::inMemory).withBean("b", ApprovalStore.class, ApprovalStore::inMemory)
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageStartingWith("com.algosure.authz.spi.ApprovalStore beans: 2 found (a, b)"));
   }
 
   @Test
