@@ -24,12 +24,15 @@ import org.springframework.core.io.Resource;
 
 /**
  * The {@code algosure.*} properties. Checked once bound: a wrong value fails the start-up with an
- * {@link InvalidAlgosureConfigurationException} naming the property and saying what is wrong.
+ * {@link InvalidAlgosureConfigurationException} naming the property and saying what is wrong, and a name that is
+ * none of these (a misspelling) fails it too, naming the property left unbound: ignored, it left a default in place,
+ * often a wider one than meant (the MFA values, the token lifetime, a provider without its consent scope).
+ * Environment variables and system properties are not checked for unknown names.
  *
  * <pre>
  * algosure.issuers[0].issuer-uri=https://sso.example.com/realms/algosure
  * algosure.issuers[0].audiences=filings-api
- * algosure.keycloak.tenant-claim=tenant_id
+ * algosure.keycloak.tenant-hint-claims=tenant_id
  * algosure.role-catalog=classpath:algosure/roles.json
  * algosure.providers.authority.endpoint=https://authority.example.com/filings
  * algosure.providers.authority.consent-scope=GOVERNMENT_RECORDS
@@ -39,7 +42,7 @@ import org.springframework.core.io.Resource;
  *
  * @since 0.1.0
  */
-@ConfigurationProperties(prefix = "algosure")
+@ConfigurationProperties(prefix = "algosure", ignoreUnknownFields = false)
 public class AlgosureProperties implements InitializingBean {
 
   private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");

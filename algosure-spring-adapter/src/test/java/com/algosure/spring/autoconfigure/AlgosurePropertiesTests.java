@@ -275,6 +275,23 @@ class AlgosurePropertiesTests {
   }
 
   @Test
+  void propertiesWhenANameIsMisspelledThenStartupFailsNamingItInsteadOfUsingTheDefault() {
+    // with the typo ignored, the default amr values (otp, mfa, hwk) counted as MFA where only hwk was meant to
+    runner.withPropertyValues("algosure.keycloak.mfa-amr-value=hwk")
+        .run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining("algosure.keycloak.mfa-amr-value")
+            .hasStackTraceContaining("were left unbound"));
+  }
+
+  @Test
+  void propertiesWhenAProvidersPropertyIsMisspelledThenStartupFailsNamingIt() {
+    // with the typo ignored, the provider's actions needed no consent
+    withProvider("algosure.providers.authority.consent-scop=GOVERNMENT_RECORDS")
+        .run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining("algosure.providers.authority.consent-scop"));
+  }
+
+  @Test
   void guardWhenHostDeclaresTwoIdempotencyStoresAndNoneIsPrimaryThenStartupFailsNamingThem() {
     // the guard took neither and made its own in-memory store: each instance then claimed keys on its own
     withProvider()
