@@ -12,7 +12,10 @@ import java.lang.annotation.Target;
  * perform {@link #action()} on the resource? Anything but a permit stops the call with an
  * {@link AuthorizationDecisionException}, which the adapter turns into an RFC 9457 problem response.
  *
- * <p>On a type, it applies to every public method that has no annotation of its own. Expressions are Spring
+ * <p>On a type, it applies to every public method that has no annotation of its own. One method has one: two
+ * different ones (an interface method's and its implementation's, or two annotations meta-annotated with this one)
+ * fail when the bean is proxied, and so does one on a final, static or private method, which no proxy intercepts.
+ * Expressions are Spring
  * Expression Language over the method's parameters ({@code #id}, {@code #filing.id}); they are parsed once,
  * when the bean is proxied, so a bad expression fails at start-up. An expression that fails on a call's
  * arguments (such as {@code #filing.id()} with a null {@code filing}) refuses that call with an

@@ -2,8 +2,10 @@ package com.algosure.spring.method;
 
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +17,10 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
+import org.springframework.core.annotation.RepeatableContainers;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -96,10 +102,28 @@ final class AnnotationRegistry<A extends Annotation, T> {
       return null;
     }
     Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-    A a = AnnotatedElementUtils.findMergedAnnotation(specific, type);
+    A a = unique(specific, specific);
     if (a == null && Modifier.isPublic(specific.getModifiers())) {
-      a = AnnotatedElementUtils.findMergedAnnotation(targetClass != null ? targetClass : specific.getDeclaringClass(), type);
+      a = unique(targetClass != null ? targetClass : specific.getDeclaringClass(), specific);
     }
     return a == null ? null : parser.apply(a, specific);
+  }
+
+  /**
+   * The one annotation on an element, its overridden methods or supertypes, directly or through an annotation
+   * meta-annotated with it. Several different ones fail: the nearest alone was enforced and the others silently
+   * dropped (an interface's {@code filings:submit} under its implementation's {@code filings:read}).
+   */
+  private @Nullable A unique(AnnotatedElement element, Method method) {
+    List<A> found = MergedAnnotations.from(element, SearchStrategy.TYPE_HIERARCHY, RepeatableContainers.none())
+        .stream(type).map(MergedAnnotation::synthesize).distinct().toList();
+    if (found.size() > 1) {
+      throw new InvalidAlgosureConfigurationException("@" + type.getSimpleName() + " on " + MethodExpressions.describe(method),
+          found.size() + " different ones apply " + (element instanceof Method ? "to the method" : "to its type")
+              + " (declared on it, on what it overrides or implements, or through annotations meta-annotated with @"
+              + type.getSimpleName() + "), and only one would be enforced: keep one, and check anything further with"
+              + " AlgosureAuthorizer in the method");
+    }
+    return found.isEmpty() ? null : found.get(0);
   }
 }
