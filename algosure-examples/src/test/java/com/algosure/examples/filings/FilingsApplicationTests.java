@@ -224,6 +224,17 @@ class FilingsApplicationTests {
   }
 
   @Test
+  void draftWhenTheFilingIsApprovedThen403AndTheApprovedTextIsSubmitted() {
+    String[] f = approvedDraft("approved text").split(" ");
+    // alice's agent rewrites the text dave approved: it would be submitted under his approval, unseen by him
+    TestHttpClient.Response r = http.postJson("/api/agent/filings/" + f[0] + "/draft", token("alice"),
+        "{\"text\":\"not what dave approved\"}", "X-Agent-Grant", "grant-vat-q3", "X-Agent-Task", "vat-q3");
+    assertThat(r.status()).as(r.body()).isEqualTo(403);
+    assertThat(r.reason()).isEqualTo("DOMAIN_RULE_DENIED");
+    assertThat(http.get("/api/filings/" + f[0], token("alice")).json().path("text").asText()).isEmpty();
+  }
+
+  @Test
   void agentWhenGrantIsForAnotherPersonThen403() {
     String id = approvedDraft("dave's agent").split(" ")[0];
     TestHttpClient.Response r = http.postJson("/api/agent/filings/" + id + "/draft", token("dave"), "{\"text\":\"x\"}",

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The filings domain's own rules, which a generic permission cannot know: a filing belongs to one tenant and
- * organization; only drafts are edited or approved; the person who requests a submission never approves it
- * (four eyes); an accepted filing is final. Registered for resource type {@code filing}; runs after RBAC and
+ * organization; only drafts are edited or approved, and an approved draft is no longer edited (the approver approved
+ * that text); the person who requests a submission never approves it (four eyes); an accepted filing is final. Registered for resource type {@code filing}; runs after RBAC and
  * can only narrow. Thread-safe.
  *
  * @since 0.1.0
@@ -44,7 +44,12 @@ public class FilingPolicy implements DomainPolicy {
     String action = context.action().permission().name();
     switch (action) {
       case "filings:write":
-        return f.state() == Filing.State.DRAFT ? DomainDecision.allow() : DomainDecision.deny("only a draft can be edited");
+        if (f.state() != Filing.State.DRAFT) {
+          return DomainDecision.deny("only a draft can be edited");
+        }
+        // the approval is of the text as it was approved: an edit afterwards would be submitted unseen by the approver
+        return f.approvalId() == null ? DomainDecision.allow()
+            : DomainDecision.deny("an approved filing cannot be edited: its approval covers the text that was approved");
       case "filings:approve":
         if (f.state() != Filing.State.DRAFT) {
           return DomainDecision.deny("only a draft can be approved");
