@@ -109,7 +109,9 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
       ps.setString(1, query.tenant().value());
       ps.setString(2, query.scope().name());
       ps.setString(3, query.organization().map(OrganizationId::value).orElse(null));
-      ps.setString(4, query.subject().orElse(null));
+      // a subject PostgreSQL cannot store (a NUL, an unpaired surrogate) has no consent of its own; the tenant's
+      // consents for every subject still cover it. Sent as is, it failed the query as if the database were down.
+      ps.setString(4, query.subject().filter(StorableText::storable).orElse(null));
     });
     Consent revoked = null;
     Consent expired = null;

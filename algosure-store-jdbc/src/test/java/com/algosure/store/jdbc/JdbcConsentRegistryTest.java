@@ -59,6 +59,18 @@ class JdbcConsentRegistryTest {
   }
 
   @Test
+  void checkWhenSubjectHoldsACharacterPostgresCannotStoreThenTheTenantsConsentForEverySubjectStillAnswers() {
+    // a data subject from a request ("a\u0000b"): PostgreSQL refused the query, and the call failed as if the
+    // database were unreachable (CONSENT_UNAVAILABLE), where the in-memory registry answers from the tenant's consent
+    Consent c = registry.grant(TenantId.of("t-nul"), ConsentScope.MAIL, inDays(30));
+    ConsentQuery query = new ConsentQuery(TenantId.of("t-nul"), Optional.empty(), Optional.of("a\u0000b"), ConsentScope.MAIL);
+
+    assertThat(registry.check(query, clock.instant())).isEqualTo(new ConsentCheck(ConsentStatus.GRANTED, Optional.of(c.id())));
+    assertThat(registry.check(new ConsentQuery(TenantId.of("t-none"), Optional.empty(), Optional.of("\ud800"),
+        ConsentScope.MAIL), clock.instant())).isEqualTo(ConsentCheck.missing());
+  }
+
+  @Test
   void checkWhenNoConsentThenMissing() {
     assertThat(registry.check(query("t-none", ConsentScope.MAIL), clock.instant())).isEqualTo(ConsentCheck.missing());
   }
