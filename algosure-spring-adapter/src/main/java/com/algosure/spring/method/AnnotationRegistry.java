@@ -5,6 +5,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +76,10 @@ final class AnnotationRegistry<A extends Annotation, T> {
    * creator asks about the methods only until one matches, so the whole class is looked at here.
    */
   private void checkInterceptable(Class<?> targetClass) {
+    if (Proxy.isProxyClass(targetClass) || ClassUtils.isLambdaClass(targetClass)) {
+      // proxied through its interfaces (a Spring Data repository, say): its own final methods are never called directly
+      return;
+    }
     interceptable.computeIfAbsent(ClassUtils.getUserClass(targetClass), c -> {
       for (Method m : ReflectionUtils.getAllDeclaredMethods(c)) {
         int mod = m.getModifiers();

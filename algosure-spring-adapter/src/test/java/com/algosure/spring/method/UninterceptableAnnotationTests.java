@@ -106,6 +106,23 @@ class UninterceptableAnnotationTests {
     });
   }
 
+  interface Repository {
+    @Authorize(action = "filings:read", resourceType = "filing")
+    String read();
+  }
+
+  @Test
+  void startWhenTheBeanIsAnInterfaceProxyThenItsFinalMethodsAreNoObstacleAndTheInterfaceIsChecked() {
+    // a JDK proxy's methods are final, but it is proxied again through its interfaces (as Spring Data repositories are)
+    Repository repository = (Repository) java.lang.reflect.Proxy.newProxyInstance(Repository.class.getClassLoader(),
+        new Class<?>[] {Repository.class}, (proxy, method, args) -> "read without a decision");
+    runner.withBean(Repository.class, () -> repository).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThatThrownBy(() -> context.getBean(Repository.class).read())
+          .isInstanceOf(com.algosure.spring.UnauthenticatedException.class);
+    });
+  }
+
   @Test
   void proxyWhenGuardedMethodIsFinalThenRefusedInsteadOfRunningOutsideTheGuard() throws Exception {
     GuardedIntegrationMethodInterceptor interceptor = new GuardedIntegrationMethodInterceptor(() -> {
