@@ -65,7 +65,7 @@ public final class GuardedCall {
    * @return the last outcome, if a guarded call was made in this request (outside one: on this thread)
    */
   public static Optional<IntegrationOutcome<?>> lastOutcome() {
-    if (WEB && WebRequest.bound()) {
+    if (WEB && WebRequest.active()) {
       return Optional.ofNullable(WebRequest.lastOutcome());
     }
     return Optional.ofNullable(LAST.get());
@@ -98,32 +98,53 @@ public final class GuardedCall {
    */
   public static void recordOutcome(IntegrationOutcome<?> outcome) {
     Objects.requireNonNull(outcome, "outcome");
-    if (WEB && WebRequest.bound()) {
-      // kept with the request: a thread-local outlived it, and the server thread's next request (another user's,
-      // perhaps another tenant's) read this outcome, its request and the provider's answer as its own
-      WebRequest.record(outcome);
-    } else {
+    // kept with the request: a thread-local outlived it, and the server thread's next request (another user's,
+    // perhaps another tenant's) read this outcome, its request and the provider's answer as its own
+    if (!(WEB && WebRequest.record(outcome))) {
       LAST.set(outcome);
     }
   }
 
-  /** The current web request's attributes; a class of its own, loaded only where spring-web is present. */
+  /**
+   * The current web request's attributes; a class of its own, loaded only where spring-web is present. A thread
+   * may carry the attributes of a request that has ended (handed to a task that outlives it): they are not used.
+   */
   private static final class WebRequest {
     private static final String LAST_ATTRIBUTE = GuardedCall.class.getName() + ".lastOutcome";
 
-    static boolean bound() {
-      return RequestContextHolder.getRequestAttributes() != null;
+    static boolean active() {
+      RequestAttributes request = RequestContextHolder.getRequestAttributes();
+      if (request == null) {
+        return false;
+      }
+      try {
+        request.getAttribute(LAST_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+        return true;
+      } catch (IllegalStateException e) {
+        return false; // the request has ended
+      }
     }
 
     static @Nullable IntegrationOutcome<?> lastOutcome() {
       RequestAttributes request = RequestContextHolder.getRequestAttributes();
-      return request == null ? null : (IntegrationOutcome<?>) request.getAttribute(LAST_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+      try {
+        return request == null ? null : (IntegrationOutcome<?>) request.getAttribute(LAST_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+      } catch (IllegalStateException e) {
+        return null;
+      }
     }
 
-    static void record(IntegrationOutcome<?> outcome) {
+    /** @return whether the outcome was kept with the current request (false: there is none, or it has ended) */
+    static boolean record(IntegrationOutcome<?> outcome) {
       RequestAttributes request = RequestContextHolder.getRequestAttributes();
-      if (request != null) {
+      if (request == null) {
+        return false;
+      }
+      try {
         request.setAttribute(LAST_ATTRIBUTE, outcome, RequestAttributes.SCOPE_REQUEST);
+        return true;
+      } catch (IllegalStateException e) {
+        return false; // the request has ended
       }
     }
   }

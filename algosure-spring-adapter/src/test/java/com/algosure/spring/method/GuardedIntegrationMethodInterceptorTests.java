@@ -179,6 +179,18 @@ class GuardedIntegrationMethodInterceptorTests {
   }
 
   @Test
+  void sendWhenTheThreadCarriesAFinishedRequestsAttributesThenTheValueIsReturnedAndTheOutcomeKept() {
+    runner.run(context -> {
+      // a task handed the request's attributes (a TaskDecorator, an inheritable holder) that runs after the request
+      ServletRequestAttributes finished = new ServletRequestAttributes(new MockHttpServletRequest());
+      finished.requestCompleted();
+      RequestContextHolder.setRequestAttributes(finished);
+      assertThat(send(context, "alice", Map.of("q", "late"), "key-late-1")).isEqualTo("{\"receipt\":\"R-1\"}");
+      assertThat(GuardedCall.lastOutcome()).hasValueSatisfying(o -> assertThat(o.kind()).isEqualTo(IntegrationOutcome.Kind.ACCEPTED));
+    });
+  }
+
+  @Test
   void sendWhenSameKeyAndPayloadAgainThenFirstValueReplayedWithoutSecondCall() {
     runner.run(context -> {
       send(context, "alice", Map.of("q", "1"), "key-2");
