@@ -138,10 +138,22 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
    * @param consent the consent (a revocation time in it is recorded too)
    * @return the consent
    * @throws ConsentAlreadyExistsException if its id is taken
+   * @throws IllegalArgumentException if its id or subject holds a NUL character or an unpaired surrogate, which
+   *     PostgreSQL text cannot store exactly
    * @throws JdbcStoreException if the database failed
    */
   public Consent grant(Consent consent) {
     Objects.requireNonNull(consent, "consent");
+    // refused here, naming the field: a NUL failed the insert as if the database were down, and an unpaired surrogate
+    // was stored as '?', a consent for another subject than the one given
+    if (!StorableText.storable(consent.id())) {
+      throw new IllegalArgumentException("consent not recorded: its id holds a NUL character or an unpaired surrogate,"
+          + " which PostgreSQL text cannot store exactly");
+    }
+    if (!consent.subject().map(StorableText::storable).orElse(true)) {
+      throw new IllegalArgumentException("consent " + consent.id() + " not recorded: its subject holds a NUL character or"
+          + " an unpaired surrogate, which PostgreSQL text cannot store exactly");
+    }
     update(insert, "consent " + consent.id(), ps -> {
       ps.setString(1, consent.id());
       ps.setString(2, consent.tenant().value());

@@ -145,6 +145,21 @@ class JdbcConsentRegistryTest {
   }
 
   @Test
+  void grantWhenSubjectCannotBeStoredExactlyThenRefusedNamingTheFieldAndNothingRecorded() {
+    // a NUL failed the insert as if the database were unreachable; an unpaired surrogate was stored as '?', a consent
+    // for another subject ("?b") than the one given
+    for (String subject : new String[] {"a\u0000b", "\ud800b"}) {
+      Consent c = new Consent("consent-odd-" + (int) subject.charAt(0), TenantId.of("t-odd"), Optional.empty(),
+          Optional.of(subject), ConsentScope.MAIL, clock.instant(), inDays(30), Optional.empty());
+      assertThatThrownBy(() -> registry.grant(c))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("consent " + c.id() + " not recorded: its subject holds a NUL character or an unpaired surrogate,"
+              + " which PostgreSQL text cannot store exactly");
+    }
+    assertThat(registry.list(TenantId.of("t-odd"))).isEmpty();
+  }
+
+  @Test
   void grantWhenIdTakenThenRefusedAndNothingOverwritten() {
     Consent c = registry.grant(TenantId.of("t-dup"), ConsentScope.MAIL, inDays(30));
     Consent again = new Consent(c.id(), TenantId.of("t-dup"), Optional.empty(), Optional.empty(), ConsentScope.STORAGE,
