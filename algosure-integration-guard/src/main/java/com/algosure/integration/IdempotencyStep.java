@@ -58,7 +58,9 @@ final class IdempotencyStep implements GuardStep {
     }
     IdempotencyKey key = new IdempotencyKey(c.request.tenantOrNull(), policy.provider(), c.request.action().name(), callerKey);
     String owner = AuditIds.next();
-    ClaimResult claim = claim(key, c.request.fingerprint(), owner, policy.idempotencyTtl());
+    // held at least as long as the call may run, even where the TTL is shorter (see ProviderRuntime#claimTtl)
+    Duration claimTtl = c.provider().claimTtl;
+    ClaimResult claim = claim(key, c.request.fingerprint(), owner, claimTtl);
     if (claim == null) {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.IDEMPOTENCY_UNAVAILABLE));
       return c.failed(OutcomeReason.IDEMPOTENCY_UNAVAILABLE, 0, "the idempotency store failed, so nothing was sent");
@@ -76,7 +78,7 @@ final class IdempotencyStep implements GuardStep {
       }
       if (!policy.duplicateWait().isZero()) {
         // the first call ended without an effect (released): this one may run, once
-        claim = claim(key, c.request.fingerprint(), owner, policy.idempotencyTtl());
+        claim = claim(key, c.request.fingerprint(), owner, claimTtl);
       }
       if (claim == null) {
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.IDEMPOTENCY_UNAVAILABLE));

@@ -565,7 +565,9 @@ public final class ProviderPolicy {
     }
 
     /**
-     * @param ttl how long idempotency records are kept (default 24 h)
+     * @param ttl how long idempotency records are kept (default 24 h); a call's own claim on its key holds at least
+     *     as long as the call may run ({@code maxRetryDuration} plus {@code attemptTimeout} plus a minute), even
+     *     where the TTL is shorter, so that a duplicate never claims the key of a call still running and sends again
      * @return this builder
      */
     public Builder idempotencyTtl(Duration ttl) {

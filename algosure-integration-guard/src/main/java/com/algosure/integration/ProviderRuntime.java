@@ -12,6 +12,7 @@ import dev.failsafe.RetryPolicyBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -38,6 +39,9 @@ import java.util.Optional;
  */
 final class ProviderRuntime {
 
+  /** What a call's claim holds beyond its retries and last attempt, for the steps around them. */
+  private static final Duration CLAIM_MARGIN = Duration.ofMinutes(1);
+
   final ProviderPolicy policy;
   final RateLimitKey providerKey;
   /** The authorization resource of a request that names none, built once (its validation is a regex). */
@@ -50,6 +54,11 @@ final class ProviderRuntime {
   /** The per-attempt timeout in nanoseconds, and how a timed-out attempt is described (built once). */
   final long attemptTimeoutNanos;
   final String timeoutError;
+  /**
+   * How long a call's idempotency claim holds: the idempotency TTL, or, if the call itself may run longer, as long
+   * as it may (see {@link #claimTtl(ProviderPolicy)}), so that a claim never expires under a call still running.
+   */
+  final Duration claimTtl;
 
   ProviderRuntime(ProviderPolicy policy, Clock clock, Auditor auditor, EnforcingHttpClient client) {
     this.policy = policy;
@@ -98,6 +107,24 @@ final class ProviderRuntime {
     this.outer = Failsafe.with(retry.build(), breaker);
     this.attemptTimeoutNanos = saturatedNanos(policy.attemptTimeout());
     this.timeoutError = "timeout after " + policy.attemptTimeout().toMillis() + " ms";
+    this.claimTtl = claimTtl(policy);
+  }
+
+  /**
+   * The longest a call may hold its idempotency key: retrying lasts at most {@code maxRetryDuration}, its last
+   * attempt starts before that and takes at most {@code attemptTimeout}, and a minute more covers the steps around
+   * them (secrets, audit, validation). A claim that expired before the call ended would let a duplicate claim the
+   * key and send the request a second time, so the claim holds for the longer of that and the idempotency TTL; the
+   * completed record is kept for the TTL, as configured.
+   */
+  private static Duration claimTtl(ProviderPolicy policy) {
+    Duration call;
+    try {
+      call = policy.maxRetryDuration().plus(policy.attemptTimeout()).plus(CLAIM_MARGIN);
+    } catch (ArithmeticException e) {
+      return ChronoUnit.FOREVER.getDuration(); // longer than any store keeps a record: the store's own bound applies
+    }
+    return call.compareTo(policy.idempotencyTtl()) > 0 ? call : policy.idempotencyTtl();
   }
 
   private static long saturatedNanos(Duration d) {

@@ -599,6 +599,33 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenTheIdempotencyTtlIsShorterThanTheCallThenADuplicateDuringTheCallIsNotSentAgain() throws Exception {
+    // a 10 s TTL, and a call still in its first attempt 11 s after it claimed its key (its provider is slow)
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"msg-slow\"}").withFixedDelay(500)));
+    IntegrationGuard guard = f.guard(base, p -> p.idempotencyTtl(Duration.ofSeconds(10)));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<IntegrationOutcome<JsonNode>> first = pool.submit(() -> guard.execute(request("k-short-ttl").build(), sendCall()));
+      while (received() == 0) {
+        Thread.onSpinWait(); // until the first call reached the provider and holds the key
+      }
+      f.clock.advance(Duration.ofSeconds(11));
+
+      IntegrationOutcome<JsonNode> duplicate = guard.execute(request("k-short-ttl").build(), sendCall());
+
+      assertThat(duplicate.reason()).isEqualTo(OutcomeReason.DUPLICATE_IN_PROGRESS);
+      assertThat(first.get(10, TimeUnit.SECONDS).accepted()).isTrue();
+      assertThat(received()).as("requests the provider received").isEqualTo(1);
+      // the completed record is kept for the TTL, as configured
+      assertThat(guard.execute(request("k-short-ttl").build(), sendCall()).reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+      f.clock.advance(Duration.ofSeconds(10));
+      assertThat(f.idempotency.isReserved(key("k-short-ttl"))).isFalse();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void executeWhenSameKeyComesWithAnotherPayloadThenRejectedAndNothingSent() {
     answer(200, "{\"id\":\"msg-8\"}");
     IntegrationGuard guard = f.guard(base);
