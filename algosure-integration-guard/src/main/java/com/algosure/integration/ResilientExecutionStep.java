@@ -69,9 +69,11 @@ final class ResilientExecutionStep implements GuardStep {
               + "), then " + provider + " opened after repeated failures, so no further attempt was sent: retry after "
               + p.policy.breakerOpenFor());
     } catch (RuntimeException e) {
-      // attempts never throw; this is Failsafe or the guard itself failing
+      // attempts never throw for what they expect; this is Failsafe, the guard itself, or host code asked after the
+      // exchange (a checked exception thrown sneakily arrives wrapped by Failsafe): once an exchange was entered the
+      // request may have left, whatever the attempt had found out before the failure
       LOG.error("resilient execution failed for provider {}: {}", p.policy.provider(), e.getClass().getName());
-      if (c.maybeSent) {
+      if (c.mayHaveSent()) {
         return escalator.escalate(c, OutcomeReason.UNKNOWN_STATE, e.getClass().getName(), null);
       }
       return c.failed(OutcomeReason.GUARD_FAILURE, 0, "the guard failed before anything was sent");

@@ -768,6 +768,37 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenACustomExchangeFailsAndItsReportsSendingThrowsThenEscalatedAndNotResent() {
+    // an exchange that sends by its own means (a provider SDK) and loses the connection after sending; asked whether
+    // it reports its sending, it throws (a delegating call whose delegate is gone, a checked exception sneakily)
+    ProviderCall<JsonNode> broken = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws IOException {
+        exchanges.incrementAndGet();
+        throw new IOException("connection reset");
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return ok.validator();
+      }
+
+      @Override
+      public boolean reportsSending() {
+        throw GuardFixtures.sneakyThrow(new IOException("delegate closed"));
+      }
+    };
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-reports").build(), broken);
+    IntegrationOutcome<JsonNode> again = guard().execute(request("k-reports").build(), ok);
+
+    assertThat(out.kind()).as("the request may have been sent: %s", out).isEqualTo(IntegrationOutcome.Kind.ESCALATED);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(again.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
   void executeWithoutAKeyWhenClassifyingA2xxThrowsAnErrorThenEscalatedNotFailed() {
     IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider(PROVIDER).action(SEND).build();
 
