@@ -54,6 +54,10 @@ public final class CallContext {
   private volatile boolean clientHandedOut;
   /** Whether the call declared with {@link #markSent()} a request that {@link #send} did not send (method unseen). */
   private volatile boolean sentUnseen;
+  /** Whether {@link #send} sent a request other than GET, HEAD or OPTIONS before the latest one it sent. */
+  private volatile boolean unsafeSentBefore;
+  /** Whether {@link #send} got an answer to a request other than GET, HEAD or OPTIONS (it reached the provider). */
+  private volatile boolean unsafeAnswered;
 
   CallContext(IntegrationRequest request, URI endpoint, int attempt, Map<SecretRef, Secret> secrets, HttpClient client,
       Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, String correlationHeader,
@@ -230,6 +234,9 @@ public final class CallContext {
     }
     String method = httpRequest.method();
     boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    if (sentAny && !onlySafeMethods) {
+      unsafeSentBefore = true;
+    }
     onlySafeMethods = safe && (!sentAny || onlySafeMethods);
     sentAny = true;
     sent = true;
@@ -245,6 +252,9 @@ public final class CallContext {
       throw e;
     } catch (ExecutionException e) {
       throw rethrown(e.getCause());
+    }
+    if (!safe) {
+      unsafeAnswered = true;
     }
     BoundedBody body = r.body();
     if (!body.overLimit()) {
@@ -288,6 +298,25 @@ public final class CallContext {
    */
   boolean sentOnlySafeMethods() {
     return onlySafeMethods && !clientHandedOut && !sentUnseen;
+  }
+
+  /**
+   * @return whether a request of this attempt that may have changed something at the provider may have been sent
+   *     before the one that failed or answered last: an earlier request through {@link #send} other than GET, HEAD
+   *     or OPTIONS, or any request through {@link #httpClient()} or by the call's own means ({@link #markSent()}),
+   *     whose order {@link #send} does not see. Re-running such an attempt sends that request again.
+   */
+  boolean mayHaveActedBeforeLastRequest() {
+    return unsafeSentBefore || clientHandedOut || sentUnseen;
+  }
+
+  /**
+   * @return whether a request of this attempt that may have changed something at the provider may have been sent
+   *     before the exchange threw: as {@link #mayHaveActedBeforeLastRequest()}, or a request other than GET, HEAD or
+   *     OPTIONS that {@link #send} sent was answered (the exchange failed after it, polling say)
+   */
+  boolean mayHaveActedBeforeFailure() {
+    return unsafeAnswered || mayHaveActedBeforeLastRequest();
   }
 
   /** @return whether the attempt declared that the request may have left */

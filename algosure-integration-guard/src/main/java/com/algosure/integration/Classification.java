@@ -19,7 +19,10 @@ import java.util.Optional;
  *   <li>429: rate limited, until {@code Retry-After} (seconds or an HTTP date);
  *   <li>408, 502, 503, 504: transient (retried within the bounded policy); but the guard treats a 502 or 504
  *       to a request without an idempotency key as an unknown state unless it was a GET, HEAD or OPTIONS
- *       sent by {@link CallContext#send} (a gateway answered, and the origin may have acted);
+ *       sent by {@link CallContext#send} (a gateway answered, and the origin may have acted). Without a key,
+ *       any transient failure or rate limit is an unknown state once a request of the same attempt that may
+ *       have changed something was sent before the failing one (a POST, then its poll answered 503 or refused):
+ *       a retry re-runs the whole attempt;
  *   <li>any other status: permanent (never retried);
  *   <li>connect errors, unknown hosts and connect timeouts (nothing was sent): transient;
  *   <li>a timeout or I/O error after the request was sent: unknown state (never retried, escalated);

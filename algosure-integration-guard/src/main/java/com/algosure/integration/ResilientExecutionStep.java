@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * A secret lease that has run out by an attempt's start is renewed first, or the attempt is not sent. A
  * 502 or 504 (a gateway answered; the origin may have acted) to a request without an idempotency key that is
  * not a safe method ({@code GET}, {@code HEAD}, {@code OPTIONS} sent by {@link CallContext#send}) is an
- * unknown state, escalated and never re-sent, whatever the provider call classified it as.
+ * unknown state, escalated and never re-sent, whatever the provider call classified it as; so is, without a key,
+ * any transient failure or rate limit after a request of the same attempt that may have changed something (a POST,
+ * then its poll answered 503), since a retry or a resubmission re-runs the whole attempt.
  */
 final class ResilientExecutionStep implements GuardStep {
 
@@ -187,7 +189,7 @@ final class ResilientExecutionStep implements GuardStep {
     // The per-attempt timeout (see ProviderRuntime): whatever the attempt returned or threw, an attempt that
     // took longer than the timeout is a timeout, so a late answer is never taken as a fact.
     if (ticker.getAsLong() - started >= p.attemptTimeoutNanos) {
-      return failure(c, n, null, sent(c, context), p.timeoutError);
+      return failure(c, n, null, sent(c, context), p.timeoutError, keyless(c) && context.mayHaveActedBeforeFailure());
     }
     if (thrown instanceof EndpointNotAllowedException) {
       return new AttemptResult(c, n, AttemptResult.Kind.ENDPOINT_DENIED, null, null, thrown.getMessage(), false);
@@ -200,11 +202,12 @@ final class ResilientExecutionStep implements GuardStep {
       return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null, thrown.getMessage(), false);
     }
     if (thrown != null) {
-      return failure(c, n, thrown, sent(c, context), thrown.getClass().getName());
+      return failure(c, n, thrown, sent(c, context), thrown.getClass().getName(),
+          keyless(c) && context.mayHaveActedBeforeFailure());
     }
     c.maybeSent = true;
     if (response == null) {
-      return failure(c, n, new IllegalStateException("exchange returned null"), true, "exchange returned no response");
+      return failure(c, n, new IllegalStateException("exchange returned null"), true, "exchange returned no response", false);
     }
     return classify(c, p, ctx, n, response, context);
   }
@@ -252,8 +255,19 @@ final class ResilientExecutionStep implements GuardStep {
     throw new IllegalStateException("RateLimitStore.acquire returned " + d);
   }
 
-  /** @param t what the attempt threw, or null for a timeout */
-  private AttemptResult failure(CallState<?> c, int n, @Nullable Throwable t, boolean sent, String error) {
+  /** @return whether the request has no idempotency key by which the provider could recognise it sent again */
+  private static boolean keyless(CallState<?> c) {
+    return c.request.idempotencyKeyOrNull() == null;
+  }
+
+  /**
+   * @param t what the attempt threw, or null for a timeout
+   * @param actedBefore whether the request has no key and a request of the attempt that may have changed something
+   *     was sent before the failure (a POST, then its poll refused): a transient failure is then an unknown state,
+   *     since a retry re-runs the whole attempt and could act twice
+   */
+  private AttemptResult failure(CallState<?> c, int n, @Nullable Throwable t, boolean sent, String error,
+      boolean actedBefore) {
     Classification cl;
     try {
       cl = t == null
@@ -265,12 +279,19 @@ final class ResilientExecutionStep implements GuardStep {
     if (cl == null) {
       cl = sent ? Classification.unknownState() : Classification.permanent();
     }
+    boolean requestSent = sent;
+    if (actedBefore && cl.kind() == Classification.Kind.TRANSIENT) {
+      // the failing request changed nothing, but a retry would send the earlier one again
+      cl = Classification.unknownState();
+      requestSent = true; // the earlier one was
+      c.maybeSent = true;
+    }
     c.lastError = error;
-    AttemptResult.Kind kind = kindOf(cl, sent);
+    AttemptResult.Kind kind = kindOf(cl, requestSent);
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, kind.name())
         .detail("attempt", Text.decimal(n))
         .detail("error", error)
-        .detail("requestSent", Boolean.toString(sent)));
+        .detail("requestSent", Boolean.toString(requestSent)));
     return new AttemptResult(c, n, kind, null, null, error, kind == AttemptResult.Kind.TRANSIENT);
   }
 
@@ -310,9 +331,15 @@ final class ResilientExecutionStep implements GuardStep {
       cl = Classification.unknownState();
     }
     int code = response.status();
-    if (cl.kind() == Classification.Kind.TRANSIENT && (code == 502 || code == 504)
-        && c.request.idempotencyKeyOrNull() == null && !context.sentOnlySafeMethods()) {
+    if (cl.kind() == Classification.Kind.TRANSIENT && (code == 502 || code == 504) && keyless(c)
+        && !context.sentOnlySafeMethods()) {
       // a gateway answered: the origin may have acted, and without a key a resend could act twice
+      cl = Classification.unknownState();
+    }
+    if ((cl.kind() == Classification.Kind.TRANSIENT || cl.kind() == Classification.Kind.RATE_LIMITED) && keyless(c)
+        && context.mayHaveActedBeforeLastRequest()) {
+      // the answer says this request changed nothing, but an earlier request of the attempt may have: a retry, or
+      // the caller's resubmission after a rate limit, would send that one again, and without a key act twice
       cl = Classification.unknownState();
     }
     String status = Text.decimal(response.status());

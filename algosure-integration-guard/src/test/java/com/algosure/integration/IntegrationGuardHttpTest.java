@@ -970,6 +970,101 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenAKeylessCallsPollAfterItsPostIsAnswered503ThenEscalatedAndThePostNotResent() {
+    // a 503 says the poll changed nothing, but a retry re-runs the attempt, its POST included
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(202)));
+    provider.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(MESSAGES + "/msg-1").inScenario("poll")
+        .whenScenarioStateIs(STARTED).willReturn(aResponse().withStatus(503)).willSetStateTo("done"));
+    provider.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(MESSAGES + "/msg-1").inScenario("poll")
+        .whenScenarioStateIs("done").willReturn(okJson("{\"id\":\"msg-1\"}")));
+    IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(keylessSend(), postThenPoll());
+
+    assertThat(out.reason()).as("%s", out).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    provider.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+    assertThat(f.escalations.escalations()).singleElement().satisfies(e -> assertThat(e.lastError()).isEqualTo("status 503"));
+  }
+
+  @Test
+  void executeWhenAKeylessCallsPollAfterItsPostIsRateLimitedThenEscalatedNotRateLimited() {
+    // RATE_LIMITED would tell the caller nothing happened and to resubmit: the POST did happen
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(202)));
+    provider.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(MESSAGES + "/msg-1")
+        .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")));
+    IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(keylessSend(), postThenPoll());
+
+    assertThat(out.reason()).as("%s", out).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    provider.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
+  @Test
+  void executeWhenAKeylessCallsPollAfterItsPostCannotConnectThenEscalatedAndThePostNotResent() {
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(202)));
+    IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
+    ProviderCall<JsonNode> postThenRefused = reporting(ctx -> {
+      ctx.send(ctx.newRequest("messages").POST(ctx.payloadPublisher()).build());
+      throw new java.net.ConnectException("poll refused"); // nothing of the poll left, but the POST did
+    });
+
+    IntegrationOutcome<JsonNode> out = guard.execute(keylessSend(), postThenRefused);
+
+    assertThat(out.reason()).as("%s", out).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    provider.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
+  @Test
+  void executeWhenAPostWithAKeyIsPolledAndThePollIsAnswered503ThenTheAttemptIsRetriedUnderTheKey() {
+    // with a key the provider recognises the repeated POST: the transient poll is retried as before
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(202)));
+    provider.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(MESSAGES + "/msg-1").inScenario("poll")
+        .whenScenarioStateIs(STARTED).willReturn(aResponse().withStatus(503)).willSetStateTo("done"));
+    provider.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(MESSAGES + "/msg-1").inScenario("poll")
+        .whenScenarioStateIs("done").willReturn(okJson("{\"id\":\"msg-1\"}")));
+    IntegrationGuard guard = f.guard(base);
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-poll").build(), postThenPoll());
+
+    assertThat(out.accepted()).as("%s", out).isTrue();
+    provider.verify(2, postRequestedFor(urlEqualTo(MESSAGES)).withHeader("Idempotency-Key", equalTo("k-poll")));
+  }
+
+  private static IntegrationRequest keylessSend() {
+    return IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(Map.of("to", "bob@example.com")).build();
+  }
+
+  /** POSTs the payload, then polls the created message with a GET: two requests through the guard's send. */
+  private static ProviderCall<JsonNode> postThenPoll() {
+    return reporting(ctx -> {
+      ctx.send(ctx.newRequest("messages").POST(ctx.payloadPublisher()).build());
+      return ctx.send(ctx.newRequest("messages/msg-1").GET().build());
+    });
+  }
+
+  /** A call whose every request goes through {@link CallContext#send}, and says so. */
+  private static ProviderCall<JsonNode> reporting(ProviderExchange exchange) {
+    return new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws Exception {
+        return exchange.exchange(context);
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return sendCall().validator();
+      }
+
+      @Override
+      public boolean reportsSending() {
+        return true;
+      }
+    };
+  }
+
+  @Test
   void executeWhenTheBreakerOpensPartwayThroughACallThenTheMessageSaysHowManyAttemptsWereSent() {
     answer(503, "");
     IntegrationGuard guard = f.guard(base, p -> p.circuitBreaker(2, 2, Duration.ofMinutes(1)));
