@@ -204,6 +204,24 @@ public final class CallContext {
   }
 
   /**
+   * @param header a header name the guard sets on provider requests
+   * @param option the option it was configured with, for the message
+   * @return the name
+   * @throws IllegalArgumentException if the HTTP client would refuse to set it (not a token, or a header the client
+   *     sets itself), which would fail every call's request before sending
+   */
+  static String requireHeaderName(String header, String option) {
+    try {
+      HttpRequest.newBuilder().header(header, "0");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + " must be a header name the HTTP client may set (letters, digits and "
+          + "! # $ % & ' * + - . ^ _ ` | ~, not one the client sets itself such as Host or Content-Length), was '"
+          + Text.printable(header) + "'");
+    }
+    return header;
+  }
+
+  /**
    * Sends a request with the guard's client and reads the response, at most the provider's response size
    * limit, all within what is left of the attempt timeout: a response whose headers or body do not arrive in
    * time is abandoned (the exchange is cancelled) and this throws {@link HttpTimeoutException}, which the guard

@@ -371,6 +371,7 @@ public final class IntegrationGuard {
     /**
      * @param header the header that forwards the correlation id (default {@code X-Correlation-Id})
      * @return this builder
+     * @throws IllegalArgumentException if empty, or not a header name the HTTP client may set
      */
     public Builder correlationHeader(String header) {
       once(this.correlationHeader, "correlationHeader");
@@ -378,7 +379,7 @@ public final class IntegrationGuard {
       if (header.isEmpty()) {
         throw new IllegalArgumentException("correlationHeader must not be empty");
       }
-      this.correlationHeader = header;
+      this.correlationHeader = CallContext.requireHeaderName(header, "correlationHeader");
       return this;
     }
 

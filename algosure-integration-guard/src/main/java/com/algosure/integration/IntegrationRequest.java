@@ -384,12 +384,24 @@ public final class IntegrationRequest {
     }
 
     /**
-     * @param correlationId the caller's correlation id
+     * @param correlationId the caller's correlation id, forwarded to the provider in a header
      * @return this builder
+     * @throws IllegalArgumentException if not 1 to 255 visible ASCII characters
      */
     public Builder correlationId(String correlationId) {
       once(this.correlationId, "correlationId");
-      this.correlationId = Objects.requireNonNull(correlationId, "correlationId");
+      Objects.requireNonNull(correlationId, "correlationId");
+      boolean visible = !correlationId.isEmpty() && correlationId.length() <= 255;
+      for (int i = 0; visible && i < correlationId.length(); i++) {
+        char c = correlationId.charAt(i);
+        visible = c >= 0x21 && c <= 0x7e;
+      }
+      if (!visible) {
+        // never quoted: it may hold line breaks, and it is the caller's to see
+        throw new IllegalArgumentException("correlationId must be 1 to 255 visible ASCII characters (no spaces or "
+            + "control characters): it is forwarded to the provider in a header");
+      }
+      this.correlationId = correlationId;
       return this;
     }
 

@@ -589,6 +589,7 @@ public final class ProviderPolicy {
     /**
      * @param header the header that forwards the key (default {@code Idempotency-Key})
      * @return this builder
+     * @throws IllegalArgumentException if empty, or not a header name the HTTP client may set
      */
     public Builder idempotencyHeader(String header) {
       once(idempotencyHeader, "idempotencyHeader");
@@ -596,7 +597,7 @@ public final class ProviderPolicy {
       if (header.isEmpty()) {
         throw new IllegalArgumentException("idempotencyHeader must not be empty");
       }
-      this.idempotencyHeader = header;
+      this.idempotencyHeader = CallContext.requireHeaderName(header, "idempotencyHeader");
       return this;
     }
 

@@ -111,6 +111,37 @@ class BuildersTest {
   }
 
   @Test
+  void requestRefusesACorrelationIdThatCannotBeSentAsAHeaderWithoutQuotingIt() {
+    // it was accepted, and every attempt then failed 'before sending (java.lang.IllegalArgumentException)'
+    for (String bad : new String[] {"abc\r\nX-Injected: 1", "two words", "", "caf\u00e9", "x".repeat(256)}) {
+      assertThatThrownBy(() -> IntegrationRequest.builder().correlationId(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("correlationId must be 1 to 255 visible ASCII characters (no spaces or control characters): "
+              + "it is forwarded to the provider in a header");
+    }
+    assertThat(IntegrationRequest.builder().provider("p").action("a:b").correlationId("corr-0af7651916cd43dd:b7ad6b71")
+        .build().correlationId()).contains("corr-0af7651916cd43dd:b7ad6b71");
+  }
+
+  @Test
+  void headerNamesTheClientWouldRefuseAreRefusedWhenConfigured() {
+    // each was accepted, and every call then failed 'before sending (java.lang.IllegalArgumentException)'
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").idempotencyHeader("Idempotency Key"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("idempotencyHeader must be a header name the HTTP client may set (letters, digits and "
+            + "! # $ % & ' * + - . ^ _ ` | ~, not one the client sets itself such as Host or Content-Length), "
+            + "was 'Idempotency Key'");
+    assertThatThrownBy(() -> ProviderPolicy.builder("p").idempotencyHeader("X-Key\r\nX-Injected: 1"))
+        .hasMessageEndingWith("was 'X-Key??X-Injected: 1'");
+    assertThatThrownBy(() -> IntegrationGuard.builder().correlationHeader("Host"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("correlationHeader must be a header name the HTTP client may set (letters, digits and "
+            + "! # $ % & ' * + - . ^ _ ` | ~, not one the client sets itself such as Host or Content-Length), was 'Host'");
+    assertThat(ProviderPolicy.builder("p").endpoint(ENDPOINT).action("a:b").idempotencyHeader("X-Request-Key").build()
+        .idempotencyHeader()).isEqualTo("X-Request-Key");
+  }
+
+  @Test
   void requestNeedsProviderAndActionAndRefusesAnOptionSetTwice() {
     assertThatThrownBy(() -> IntegrationRequest.builder().action("a:b").build())
         .hasMessage("provider is required: set it with provider(\"acme-mail\")");
