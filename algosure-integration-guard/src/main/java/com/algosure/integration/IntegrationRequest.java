@@ -348,14 +348,27 @@ public final class IntegrationRequest {
 
     /**
      * @param payload the exact bytes to send (copied)
-     * @param contentType their media type
+     * @param contentType their media type, sent to the provider in the {@code Content-Type} header
      * @return this builder
      * @throws IllegalStateException if a payload was already set
+     * @throws IllegalArgumentException if the content type is not 1 to 255 printable ASCII characters
      */
     public Builder payload(byte[] payload, String contentType) {
       once(this.payload, "payload");
-      this.payload = Objects.requireNonNull(payload, "payload").clone();
-      this.contentType = Objects.requireNonNull(contentType, "contentType");
+      Objects.requireNonNull(payload, "payload");
+      Objects.requireNonNull(contentType, "contentType");
+      boolean printable = !contentType.isBlank() && contentType.length() <= 255;
+      for (int i = 0; printable && i < contentType.length(); i++) {
+        char c = contentType.charAt(i);
+        printable = c >= 0x20 && c <= 0x7e;
+      }
+      if (!printable) {
+        // never quoted: it may hold line breaks
+        throw new IllegalArgumentException("contentType must be a media type of 1 to 255 printable ASCII characters, "
+            + "such as application/json; charset=utf-8: it is sent to the provider in the Content-Type header");
+      }
+      this.payload = payload.clone();
+      this.contentType = contentType;
       return this;
     }
 

@@ -124,6 +124,20 @@ class BuildersTest {
   }
 
   @Test
+  void requestRefusesAContentTypeThatCannotBeSentAsAHeaderWithoutQuotingIt() {
+    // it was accepted, and every attempt of ProviderCall.post then failed 'before sending (IllegalArgumentException)'
+    byte[] body = "a,b".getBytes(StandardCharsets.UTF_8);
+    for (String bad : new String[] {"text/csv\r\nX-Injected: 1", "", " ", "text/csv; name=r\u00e9sum\u00e9", "x".repeat(256)}) {
+      assertThatThrownBy(() -> IntegrationRequest.builder().payload(body, bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("contentType must be a media type of 1 to 255 printable ASCII characters, such as "
+              + "application/json; charset=utf-8: it is sent to the provider in the Content-Type header");
+    }
+    assertThat(IntegrationRequest.builder().provider("p").action("a:b").payload(body, "text/csv; charset=utf-8").build()
+        .contentType()).isEqualTo("text/csv; charset=utf-8");
+  }
+
+  @Test
   void headerNamesTheClientWouldRefuseAreRefusedWhenConfigured() {
     // each was accepted, and every call then failed 'before sending (java.lang.IllegalArgumentException)'
     assertThatThrownBy(() -> ProviderPolicy.builder("p").idempotencyHeader("Idempotency Key"))
