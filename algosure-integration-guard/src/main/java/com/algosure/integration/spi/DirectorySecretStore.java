@@ -53,7 +53,7 @@ final class DirectorySecretStore implements SecretStore {
     }
     byte[] value = Arrays.copyOf(bytes, end);
     Arrays.fill(bytes, (byte) 0);
-    return Optional.of(new SecretLease(Secret.ofBytes(ref, value), now.plus(lease)));
+    return Optional.of(new SecretLease(Secret.ofBytes(ref, value), Leases.expiry(now, lease)));
   }
 
   @Override

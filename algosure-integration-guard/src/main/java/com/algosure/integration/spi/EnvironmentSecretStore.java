@@ -35,7 +35,7 @@ final class EnvironmentSecretStore implements SecretStore {
     if (value == null || value.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new SecretLease(Secret.of(ref, value), now.plus(lease)));
+    return Optional.of(new SecretLease(Secret.of(ref, value), Leases.expiry(now, lease)));
   }
 
   @Override

@@ -30,7 +30,7 @@ public final class InMemorySecretStore implements SecretStore {
   @Override
   public Optional<SecretLease> resolve(SecretRef ref, Instant now) {
     Secret s = secrets.get(ref);
-    return s == null ? Optional.empty() : Optional.of(new SecretLease(s, now.plus(lease)));
+    return s == null ? Optional.empty() : Optional.of(new SecretLease(s, Leases.expiry(now, lease)));
   }
 
   /**

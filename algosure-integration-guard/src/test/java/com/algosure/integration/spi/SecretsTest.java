@@ -132,6 +132,24 @@ class SecretsTest {
   }
 
   @Test
+  void aLeaseLongerThanAnInstantHoldsIsUsedUntilTheEndOfTime(@TempDir Path dir) throws Exception {
+    // a lease meant as "never re-read": now + lease overflowed, so every resolution, and every call, failed
+    Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+    Files.writeString(dir.resolve("token"), VALUE);
+    SecretStore[] stores = {
+      SecretStore.inMemory().secret("token", VALUE).lease(forever).build(),
+      SecretStore.environment("S_", Map.of("S_TOKEN", VALUE), Duration.ofSeconds(Long.MAX_VALUE)),
+      SecretStore.directory(dir, forever),
+    };
+
+    for (SecretStore store : stores) {
+      SecretLease lease = store.resolve(SecretRef.of("token"), NOW).orElseThrow();
+      assertThat(lease.expiresAt()).as("%s", store).isEqualTo(Instant.MAX);
+      assertThat(lease.secret().reveal()).isEqualTo(VALUE);
+    }
+  }
+
+  @Test
   void leaseMustBePositive() {
     assertThatThrownBy(() -> SecretStore.directory(Path.of("."), Duration.ZERO)).hasMessage("lease must be positive, was PT0S");
   }
