@@ -13,15 +13,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One provider's policies, built once when the guard is built and shared by all its calls.
  *
  * <p><b>The nesting, in one place:</b> retry (bounded attempts and duration, exponential backoff with
  * jitter, {@code Retry-After} within the cap, retry budget) around circuit breaker around the per-attempt
- * rate-limit permit around the per-attempt timeout around the provider exchange. {@link #outer} holds
- * retry and circuit breaker; the permit is taken at the start of each attempt (see
+ * rate-limit permit around the per-attempt timeout around the provider exchange. {@link Lane#outer} holds
+ * retry and circuit breaker, one per allowed origin (see {@link Lane}); the permit is taken at the start of each attempt (see
  * {@code ResilientExecutionStep#attempt}), so every attempt, retries included, spends one; the timeout is
  * applied to the exchange alone by {@code ResilientExecutionStep#exchange}.
  *
@@ -46,11 +50,12 @@ final class ProviderRuntime {
   final RateLimitKey providerKey;
   /** The authorization resource of a request that names none, built once (its validation is a regex). */
   final ResourceRef defaultResource;
-  final RetryBudget budget;
   /** The guard's client, restricted to this provider's allowed origins: what each attempt's context hands out. */
   final EnforcingHttpClient client;
-  final CircuitBreaker<AttemptResult> breaker;
-  final FailsafeExecutor<AttemptResult> outer;
+  /** The lane of the registered endpoint's origin, which every call without an endpoint override takes. */
+  final Lane primary;
+  /** One lane per allowed origin, by {@link TransportPolicy#originOrNull(URI)}; the registered endpoint's first. */
+  private final Map<String, Lane> lanes;
   /** The per-attempt timeout in nanoseconds, and how a timed-out attempt is described (built once). */
   final long attemptTimeoutNanos;
   final String timeoutError;
@@ -65,49 +70,89 @@ final class ProviderRuntime {
     this.client = client.forProvider(policy);
     this.providerKey = RateLimitKey.providerWide(policy.provider());
     this.defaultResource = ResourceRef.of("integration", policy.provider().value());
-    this.budget = new RetryBudget(policy.retryBudgetRatio(), policy.retryBudgetMinimum(), policy.retryBudgetWindow(), clock);
-    int maxAttempts = policy.maxAttempts();
-    double jitter = policy.jitter();
-    RetryPolicyBuilder<AttemptResult> retry = RetryPolicy.<AttemptResult>builder()
-        .handleIf((r, e) -> r != null && r.retryable)
-        .abortIf(r -> r != null && r.budgetRefuses(budget, maxAttempts))
-        .withMaxAttempts(maxAttempts)
-        .withMaxDuration(policy.maxRetryDuration())
-        .withBackoff(policy.backoffInitial(), policy.backoffMax())
-        .withDelayFn(ctx -> {
-          AttemptResult last = ctx.getLastResult();
-          Instant at = last == null ? null : last.retryAt;
-          if (at == null || last.kind != AttemptResult.Kind.RATE_LIMITED) {
-            return Duration.ofMillis(-1); // not a Retry-After: the backoff applies
-          }
-          // Failsafe applies jitter after this function; stretch the wait so that jitter never makes it shorter
-          Duration wait = Duration.between(clock.instant(), at);
-          if (wait.isNegative()) {
-            wait = Duration.ZERO;
-          }
-          return jitter == 0 ? wait : Duration.ofNanos((long) Math.ceil(wait.toNanos() / (1 - jitter)));
-        })
-        .onRetry(e -> {
-          AttemptResult last = e.getLastResult();
-          if (last != null) {
-            auditor.emit(auditor.event(AuditEventType.INTEGRATION_RETRY, last.call, "RETRY")
-                .detail("attempt", Text.decimal(e.getAttemptCount() + 1))
-                .detail("previousResult", last.kind.name())
-                .detail("status", last.status() == 0 ? null : Text.decimal(last.status())));
-          }
-        });
-    if (jitter > 0) {
-      retry.withJitter(jitter);
+    Map<String, Lane> byOrigin = new LinkedHashMap<>();
+    for (String origin : policy.allowedOrigins()) {
+      byOrigin.put(origin, new Lane(origin, policy, clock, auditor));
     }
-    this.breaker = CircuitBreaker.<AttemptResult>builder()
-        .handleIf((r, e) -> e != null || (r != null && r.countsForBreaker()))
-        .withFailureThreshold(policy.breakerFailures(), policy.breakerWindow())
-        .withDelay(policy.breakerOpenFor())
-        .build();
-    this.outer = Failsafe.with(retry.build(), breaker);
+    this.lanes = Map.copyOf(byOrigin);
+    this.primary = byOrigin.values().iterator().next();
     this.attemptTimeoutNanos = saturatedNanos(policy.attemptTimeout());
     this.timeoutError = "timeout after " + policy.attemptTimeout().toMillis() + " ms";
     this.claimTtl = claimTtl(policy);
+  }
+
+  /**
+   * @param override the request's endpoint override, or null
+   * @return the lane of the origin the call goes to (the override is on an allowed origin: the transport step
+   *     refused any other)
+   */
+  Lane lane(@Nullable URI override) {
+    if (override == null) {
+      return primary;
+    }
+    Lane l = lanes.get(TransportPolicy.originOrNull(override));
+    return l != null ? l : primary;
+  }
+
+  /**
+   * The retry budget, circuit breaker and Failsafe policies of one allowed origin. Each origin has its own: the
+   * registered endpoint is the provider's, shared by every tenant, but an origin added with
+   * {@link ProviderPolicy.Builder#allowedOrigin} is a tenant's own server, whose failures must neither open the
+   * circuit for the provider's other calls nor spend their retries (one tenant's failing, or hostile, server would
+   * otherwise stop every tenant's calls to the provider).
+   */
+  static final class Lane {
+
+    /** {@code scheme://host:port}, as {@link ProviderPolicy#allowedOrigins()} lists it. */
+    final String origin;
+    final RetryBudget budget;
+    final CircuitBreaker<AttemptResult> breaker;
+    /** Retry around circuit breaker (see the nesting above). */
+    final FailsafeExecutor<AttemptResult> outer;
+
+    Lane(String origin, ProviderPolicy policy, Clock clock, Auditor auditor) {
+      this.origin = origin;
+      this.budget = new RetryBudget(policy.retryBudgetRatio(), policy.retryBudgetMinimum(), policy.retryBudgetWindow(), clock);
+      int maxAttempts = policy.maxAttempts();
+      double jitter = policy.jitter();
+      RetryPolicyBuilder<AttemptResult> retry = RetryPolicy.<AttemptResult>builder()
+          .handleIf((r, e) -> r != null && r.retryable)
+          .abortIf(r -> r != null && r.budgetRefuses(budget, maxAttempts))
+          .withMaxAttempts(maxAttempts)
+          .withMaxDuration(policy.maxRetryDuration())
+          .withBackoff(policy.backoffInitial(), policy.backoffMax())
+          .withDelayFn(ctx -> {
+            AttemptResult last = ctx.getLastResult();
+            Instant at = last == null ? null : last.retryAt;
+            if (at == null || last.kind != AttemptResult.Kind.RATE_LIMITED) {
+              return Duration.ofMillis(-1); // not a Retry-After: the backoff applies
+            }
+            // Failsafe applies jitter after this function; stretch the wait so that jitter never makes it shorter
+            Duration wait = Duration.between(clock.instant(), at);
+            if (wait.isNegative()) {
+              wait = Duration.ZERO;
+            }
+            return jitter == 0 ? wait : Duration.ofNanos((long) Math.ceil(wait.toNanos() / (1 - jitter)));
+          })
+          .onRetry(e -> {
+            AttemptResult last = e.getLastResult();
+            if (last != null) {
+              auditor.emit(auditor.event(AuditEventType.INTEGRATION_RETRY, last.call, "RETRY")
+                  .detail("attempt", Text.decimal(e.getAttemptCount() + 1))
+                  .detail("previousResult", last.kind.name())
+                  .detail("status", last.status() == 0 ? null : Text.decimal(last.status())));
+            }
+          });
+      if (jitter > 0) {
+        retry.withJitter(jitter);
+      }
+      this.breaker = CircuitBreaker.<AttemptResult>builder()
+          .handleIf((r, e) -> e != null || (r != null && r.countsForBreaker()))
+          .withFailureThreshold(policy.breakerFailures(), policy.breakerWindow())
+          .withDelay(policy.breakerOpenFor())
+          .build();
+      this.outer = Failsafe.with(retry.build(), breaker);
+    }
   }
 
   /**

@@ -57,14 +57,17 @@ final class ResilientExecutionStep implements GuardStep {
   @Override
   public <T> IntegrationOutcome<T> apply(CallState<T> c) {
     ProviderRuntime p = c.provider();
-    p.budget.recordCall();
+    // the breaker and retry budget of the origin the call goes to: a tenant's own server has its own
+    ProviderRuntime.Lane lane = p.lane(c.request.endpointOrNull());
+    lane.budget.recordCall();
     AttemptResult r;
     try {
-      r = p.outer.get(ctx -> attempt(c, p, ctx));
+      r = lane.outer.get(ctx -> attempt(c, p, ctx));
     } catch (CircuitBreakerOpenException e) {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.CIRCUIT_OPEN)
           .detail("attempts", Text.decimal(c.attempts)));
-      String provider = "the circuit breaker of provider '" + p.policy.provider() + "'";
+      String provider = "the circuit breaker of provider '" + p.policy.provider() + "'"
+          + (lane == p.primary ? "" : " for " + lane.origin);
       return c.failed(OutcomeReason.CIRCUIT_OPEN, 0, c.attempts == 0
           ? provider + " is open after repeated failures; nothing was sent: retry after " + p.policy.breakerOpenFor()
           : c.attempts + (c.attempts == 1 ? " attempt" : " attempts") + " of this call failed (last: " + c.lastError

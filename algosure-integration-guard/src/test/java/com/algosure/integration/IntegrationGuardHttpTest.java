@@ -894,6 +894,32 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenATenantsOwnServerFailsThenOnlyItsCircuitOpensAndTheProvidersOtherCallsGoOn() {
+    // globex's own server (an allowed origin it runs) answers 503 to everything
+    elsewhere.stubFor(post(MESSAGES).atPriority(1).willReturn(aResponse().withStatus(503)));
+    answer(200, "{\"id\":\"msg-acme\"}");
+    URI globexServer = URI.create("http://localhost:" + elsewhere.port());
+    IntegrationGuard guard = f.guard(base, p -> p.allowedOrigin(globexServer).maxAttempts(1)
+        .circuitBreaker(2, 2, Duration.ofMinutes(1)).retryBudget(0, 0, Duration.ofMinutes(1)));
+    f.consents.grant(TenantId.of(GuardFixtures.OTHER_TENANT), ConsentScope.MAIL, f.clock.instant().plus(Duration.ofDays(1)));
+    java.util.function.IntFunction<IntegrationRequest> globex = i -> IntegrationRequest.builder()
+        .actor(GuardFixtures.user()).tenant(GuardFixtures.OTHER_TENANT).provider(GuardFixtures.PROVIDER)
+        .action(GuardFixtures.SEND).idempotencyKey("k-globex-" + i).endpoint(globexServer.resolve("/v1/"))
+        .jsonPayload(Map.of("to", "bob@example.com")).build();
+
+    guard.execute(globex.apply(1), sendCall());
+    guard.execute(globex.apply(2), sendCall());
+    IntegrationOutcome<JsonNode> globexAgain = guard.execute(globex.apply(3), sendCall());
+    IntegrationOutcome<JsonNode> acme = guard.execute(request("k-acme-main").build(), sendCall());
+
+    assertThat(acme.accepted()).as("acme's call to the provider's endpoint: %s", acme).isTrue();
+    assertThat(received()).isEqualTo(1);
+    assertThat(globexAgain.reason()).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) globexAgain).message()).contains("http://localhost:" + elsewhere.port());
+    assertThat(elsewhere.getAllServeEvents()).hasSize(2);
+  }
+
+  @Test
   void executeWhenAKeylessPostIsAnswered504ThenEscalatedAndNotResent() {
     sequence(aResponse().withStatus(504), okJson("{\"id\":\"msg-twice\"}"));
     IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
