@@ -318,12 +318,15 @@ final class ResilientExecutionStep implements GuardStep {
     Instant now = clock.instant();
     String sha256 = Payloads.sha256Hex(response.bodyUnsafe());
     c.responseSha256 = sha256;
+    // CallContext.send stops reading at the limit; an exchange of the host's own may return a longer body, which is
+    // held to the same limit
+    boolean overLimit = response.bodyOverLimit() || response.bodySize() > p.policy.maxResponseBytes();
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_RESPONSE, c, "RECEIVED", now)
         .detail("attempt", Text.decimal(n))
         .detail("status", Text.decimal(response.status()))
         .detail("bytes", Text.decimal(response.bodySize()))
         .detail("sha256", sha256)
-        .detail("bodyOverLimit", response.bodyOverLimit() ? Text.decimal(p.policy.maxResponseBytes()) : null));
+        .detail("bodyOverLimit", overLimit ? Text.decimal(p.policy.maxResponseBytes()) : null));
     Classification cl;
     try {
       cl = c.call.classify(response, now);
@@ -346,7 +349,7 @@ final class ResilientExecutionStep implements GuardStep {
       cl = Classification.unknownState();
     }
     String status = Text.decimal(response.status());
-    if (cl.kind() == Classification.Kind.SUCCESS && response.bodyOverLimit()) {
+    if (cl.kind() == Classification.Kind.SUCCESS && overLimit) {
       // a success whose body was not read (over the limit) is never a fact; any other answer needs only its status
       c.lastError = "status " + status;
       return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null,

@@ -646,6 +646,29 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenACustomExchangeReturnsA2xxBodyOverTheSizeLimitThenRejectedNeverAFact() {
+    // the host's exchange read the body itself: the policy's limit holds for its answer as for CallContext.send's
+    String padding = "x".repeat(1024 - "{\"id\":\"msg-1\",\"pad\":\"\"}".length());
+    ProviderCall<JsonNode> answering = ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      String body = "{\"id\":\"msg-1\",\"pad\":\"" + padding + (ctx.idempotencyKey().orElseThrow().equals("k-over") ? "x" : "") + "\"}";
+      return ProviderResponse.of(200, Map.of(), body.getBytes(StandardCharsets.UTF_8));
+    }, JsonValidator.builder().require("id", JsonType.STRING).build());
+    IntegrationGuard guard = f.guard(BASE, p -> p.maxResponseBytes(1024));
+
+    IntegrationOutcome<JsonNode> over = guard.execute(request("k-over").build(), answering);
+    IntegrationOutcome<JsonNode> atLimit = guard.execute(request("k-at-limit").build(), answering);
+
+    assertThat(over.reason()).as("%s", over).isEqualTo(OutcomeReason.RESPONSE_TOO_LARGE);
+    assertThat(over.value()).isEmpty();
+    assertThat(f.audit.events(AuditEventType.ACCEPTED_FACT)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("idempotencyKey", "k-at-limit"));
+    assertThat(atLimit.accepted()).isTrue();
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_RESPONSE)).first()
+        .satisfies(e -> assertThat(e.details()).containsEntry("bodyOverLimit", "1024"));
+  }
+
+  @Test
   void executeWhenTheExchangeReturnsNullThenEscalated() {
     ProviderCall<JsonNode> nothing = ProviderCall.of(ctx -> null, JsonValidator.builder().build());
 
