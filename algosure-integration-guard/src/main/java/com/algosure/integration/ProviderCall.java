@@ -47,7 +47,9 @@ public interface ProviderCall<T> {
   /**
    * @param failure what an attempt threw
    * @param requestSent whether the request may have left
-   * @return what the failure means
+   * @return what the failure means; {@link Classification#rateLimited(Instant)} for a provider SDK's throttling
+   *     error (its 429) backs off as a 429 does (the key paused, the call {@code RATE_LIMITED}); a success is never
+   *     taken from a failure (an unknown state once the request may have left)
    */
   default Classification classify(Throwable failure, boolean requestSent) {
     return Classification.standard(failure, requestSent);

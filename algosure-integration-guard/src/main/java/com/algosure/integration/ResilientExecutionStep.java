@@ -192,7 +192,7 @@ final class ResilientExecutionStep implements GuardStep {
     // The per-attempt timeout (see ProviderRuntime): whatever the attempt returned or threw, an attempt that
     // took longer than the timeout is a timeout, so a late answer is never taken as a fact.
     if (ticker.getAsLong() - started >= p.attemptTimeoutNanos) {
-      return failure(c, n, null, sent(c, context), p.timeoutError, keyless(c) && context.mayHaveActedBeforeFailure());
+      return failure(c, p, ctx, n, null, sent(c, context), p.timeoutError, keyless(c) && context.mayHaveActedBeforeFailure());
     }
     if (thrown instanceof EndpointNotAllowedException) {
       return new AttemptResult(c, n, AttemptResult.Kind.ENDPOINT_DENIED, null, null, thrown.getMessage(), false);
@@ -205,12 +205,13 @@ final class ResilientExecutionStep implements GuardStep {
       return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null, thrown.getMessage(), false);
     }
     if (thrown != null) {
-      return failure(c, n, thrown, sent(c, context), thrown.getClass().getName(),
+      return failure(c, p, ctx, n, thrown, sent(c, context), thrown.getClass().getName(),
           keyless(c) && context.mayHaveActedBeforeFailure());
     }
     c.maybeSent = true;
     if (response == null) {
-      return failure(c, n, new IllegalStateException("exchange returned null"), true, "exchange returned no response", false);
+      return failure(c, p, ctx, n, new IllegalStateException("exchange returned null"), true, "exchange returned no response",
+          false);
     }
     return classify(c, p, ctx, n, response, context);
   }
@@ -269,8 +270,8 @@ final class ResilientExecutionStep implements GuardStep {
    *     was sent before the failure (a POST, then its poll refused): a transient failure is then an unknown state,
    *     since a retry re-runs the whole attempt and could act twice
    */
-  private AttemptResult failure(CallState<?> c, int n, @Nullable Throwable t, boolean sent, String error,
-      boolean actedBefore) {
+  private AttemptResult failure(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
+      @Nullable Throwable t, boolean sent, String error, boolean actedBefore) {
     Classification cl;
     try {
       cl = t == null
@@ -283,11 +284,16 @@ final class ResilientExecutionStep implements GuardStep {
       cl = sent ? Classification.unknownState() : Classification.permanent();
     }
     boolean requestSent = sent;
-    if (actedBefore && cl.kind() == Classification.Kind.TRANSIENT) {
+    if (actedBefore && (cl.kind() == Classification.Kind.TRANSIENT || cl.kind() == Classification.Kind.RATE_LIMITED)) {
       // the failing request changed nothing, but a retry would send the earlier one again
       cl = Classification.unknownState();
       requestSent = true; // the earlier one was
       c.maybeSent = true;
+    }
+    if (cl.kind() == Classification.Kind.RATE_LIMITED && t != null) {
+      // a provider SDK's throttling error (its 429), classified as such by the provider call: backed off as a 429 is,
+      // never taken for an unknown state
+      return rateLimited(c, p, ctx, n, null, cl, clock.instant(), error);
     }
     c.lastError = error;
     AttemptResult.Kind kind = kindOf(cl, requestSent);
@@ -364,7 +370,7 @@ final class ResilientExecutionStep implements GuardStep {
             .detail("attempt", Text.decimal(n)).detail("status", status));
         return new AttemptResult(c, n, AttemptResult.Kind.TRANSIENT, response, null, "status " + status, true);
       case RATE_LIMITED:
-        return rateLimited(c, p, ctx, n, response, cl, now);
+        return rateLimited(c, p, ctx, n, response, cl, now, "status " + status);
       case PERMANENT:
         c.lastError = "status " + status;
         return new AttemptResult(c, n, AttemptResult.Kind.PERMANENT, response, null, "status " + status, false);
@@ -375,8 +381,12 @@ final class ResilientExecutionStep implements GuardStep {
     }
   }
 
+  /**
+   * @param response the provider's answer, or null for a failure the provider call classified as rate limited
+   * @param error what the attempt ended with, for the call's last error
+   */
   private AttemptResult rateLimited(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
-      ProviderResponse response, Classification cl, Instant now) {
+      @Nullable ProviderResponse response, Classification cl, Instant now, String error) {
     ProviderPolicy policy = p.policy;
     Instant retryAt = cl.retryAt().orElse(now.plus(policy.defaultRetryAfter()));
     try {
@@ -390,12 +400,13 @@ final class ResilientExecutionStep implements GuardStep {
     if (waitHere) {
       c.waitedUntil = retryAt;
     }
-    c.lastError = "status " + response.status();
+    c.lastError = error;
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, waitHere ? "WAITING" : "RATE_LIMITED",
         OutcomeReason.PROVIDER_RATE_LIMITED)
         .detail("attempt", Text.decimal(n))
-        .detail("status", Text.decimal(response.status()))
+        .detail("status", response == null ? null : Text.decimal(response.status()))
+        .detail("error", response == null ? error : null)
         .detail("retryAfter", retryAt.toString()));
-    return new AttemptResult(c, n, AttemptResult.Kind.RATE_LIMITED, response, retryAt, "status " + response.status(), waitHere);
+    return new AttemptResult(c, n, AttemptResult.Kind.RATE_LIMITED, response, retryAt, error, waitHere);
   }
 }

@@ -668,6 +668,53 @@ class IntegrationGuardPolicyTest {
         .satisfies(e -> assertThat(e.details()).containsEntry("bodyOverLimit", "1024"));
   }
 
+  /** What a provider SDK throws when the provider answers 429 (Stripe's RateLimitException, AWS's throttling errors). */
+  static final class SdkRateLimitException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SdkRateLimitException() {
+      super("429 Too Many Requests");
+    }
+  }
+
+  @Test
+  void executeWhenAProviderSdksRateLimitIsClassifiedAsSuchThenRateLimitedPausedAndTheKeyReleasedNotEscalated() {
+    Instant retryAt = f.clock.instant().plusSeconds(120);
+    ProviderCall<JsonNode> sdk = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws Exception {
+        if (exchanges.incrementAndGet() == 1) {
+          throw new SdkRateLimitException();
+        }
+        return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return ok.validator();
+      }
+
+      @Override
+      public Classification classify(Throwable failure, boolean requestSent) {
+        return failure instanceof SdkRateLimitException ? Classification.rateLimited(retryAt)
+            : Classification.standard(failure, requestSent);
+      }
+    };
+    IntegrationGuard guard = guard();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-sdk").build(), sdk);
+    IntegrationOutcome<JsonNode> meanwhile = guard.execute(request("k-sdk-other").build(), sdk);
+    f.clock.advance(Duration.ofSeconds(121));
+    IntegrationOutcome<JsonNode> resubmitted = guard.execute(request("k-sdk").build(), sdk);
+
+    assertThat(out.reason()).as("%s", out).isEqualTo(OutcomeReason.PROVIDER_RATE_LIMITED);
+    assertThat(((IntegrationOutcome.RateLimited<JsonNode>) out).retryAfter()).isEqualTo(retryAt);
+    assertThat(f.escalations.escalations()).isEmpty();
+    assertThat(meanwhile.reason()).isEqualTo(OutcomeReason.PROVIDER_PAUSED);
+    assertThat(resubmitted.accepted()).as("the key was released: %s", resubmitted).isTrue();
+    assertThat(exchanges).hasValue(2);
+  }
+
   @Test
   void executeWhenTheExchangeReturnsNullThenEscalated() {
     ProviderCall<JsonNode> nothing = ProviderCall.of(ctx -> null, JsonValidator.builder().build());
