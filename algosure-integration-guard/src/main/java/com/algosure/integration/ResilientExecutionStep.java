@@ -194,11 +194,21 @@ final class ResilientExecutionStep implements GuardStep {
     if (ticker.getAsLong() - started >= p.attemptTimeoutNanos) {
       return failure(c, p, ctx, n, null, sent(c, context), p.timeoutError, keyless(c) && context.mayHaveActedBeforeFailure());
     }
-    if (thrown instanceof EndpointNotAllowedException) {
-      return new AttemptResult(c, n, AttemptResult.Kind.ENDPOINT_DENIED, null, null, thrown.getMessage(), false);
-    }
-    if (thrown instanceof TransportPolicyViolationException) {
-      return new AttemptResult(c, n, AttemptResult.Kind.TRANSPORT_DENIED, null, null, thrown.getMessage(), false);
+    if (thrown instanceof TransportPolicyViolationException refused) {
+      OutcomeReason reason = refused instanceof EndpointNotAllowedException
+          ? OutcomeReason.ENDPOINT_NOT_ALLOWED : OutcomeReason.TRANSPORT_INSECURE;
+      if (context.sent()) {
+        // refused after an earlier request of the attempt was sent (a POST, then a link in its answer to another
+        // host): not a call refused before anything was sent, whose key is released for a resubmission to send again
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_DENIED, c, "DENIED", reason)
+            .detail("attempt", Text.decimal(n)).detail("scheme", refused.scheme()).detail("host", refused.host()));
+        c.maybeSent = true;
+        String error = reason + " after an earlier request of the attempt was sent";
+        c.lastError = error;
+        return new AttemptResult(c, n, AttemptResult.Kind.UNKNOWN_STATE, null, null, error, false);
+      }
+      return new AttemptResult(c, n, reason == OutcomeReason.ENDPOINT_NOT_ALLOWED ? AttemptResult.Kind.ENDPOINT_DENIED
+          : AttemptResult.Kind.TRANSPORT_DENIED, null, null, thrown.getMessage(), false);
     }
     if (thrown instanceof ResponseTooLargeException) {
       c.maybeSent = true;

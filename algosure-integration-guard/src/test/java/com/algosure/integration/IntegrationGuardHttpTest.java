@@ -808,6 +808,30 @@ class IntegrationGuardHttpTest {
     assertThat(elsewhere.getAllServeEvents()).isEmpty();
   }
 
+  @Test
+  void executeWhenAnExchangeIsRefusedAnotherOriginAfterItsPostWasSentThenEscalatedAndThePostNeverResent() {
+    // the POST reached the provider; following its answer to a host the provider may not send to is refused, but
+    // the call is no 'refused before anything was sent': a resubmission under the same key would POST again
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(202)
+        .withHeader("Location", "http://localhost:" + elsewhere.port() + "/status/msg-1")));
+    IntegrationGuard guard = f.guard(base);
+    ProviderCall<JsonNode> postThenFollow = reporting(ctx -> {
+      ProviderResponse accepted = ctx.send(ctx.newRequest("messages").POST(ctx.payloadPublisher()).build());
+      return ctx.send(ctx.newRequest("").uri(URI.create(accepted.header("Location").orElseThrow())).GET().build());
+    });
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-follow").build(), postThenFollow);
+    IntegrationOutcome<JsonNode> resubmitted = guard.execute(request("k-follow").build(), postThenFollow);
+
+    assertThat(out.kind()).as("%s", out).isEqualTo(IntegrationOutcome.Kind.ESCALATED);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(resubmitted.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(received()).as("POSTs the provider received").isEqualTo(1);
+    assertThat(elsewhere.getAllServeEvents()).isEmpty();
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_DENIED)).singleElement()
+        .satisfies(e -> assertThat(e.reasons()).containsExactly("ENDPOINT_NOT_ALLOWED"));
+  }
+
   int calls;
 
   private ProviderCall<JsonNode> countingCall() {
