@@ -420,14 +420,17 @@ public final class IntegrationGuard {
       }
       TransportPolicy t = transport == null ? TransportPolicy.httpsOnly() : transport;
       for (ProviderPolicy p : providers.values()) {
-        if (!t.permits(p.endpoint())) {
+        // the policy's own reason: an https endpoint with user info is refused for its credentials, not its scheme
+        String why = t.violation(p.endpoint());
+        if (why != null) {
           throw new IllegalStateException("provider '" + p.provider() + "' endpoint " + p.endpoint().getScheme() + "://"
-              + p.endpoint().getHost() + " breaks the transport policy (" + t + "): use https");
+              + p.endpoint().getHost() + " breaks the transport policy (" + t + "): " + why);
         }
         for (String origin : p.allowedOrigins()) {
-          if (!t.permits(URI.create(origin))) {
+          why = t.violation(URI.create(origin));
+          if (why != null) {
             throw new IllegalStateException("provider '" + p.provider() + "' allowed origin " + origin
-                + " breaks the transport policy (" + t + "): use https");
+                + " breaks the transport policy (" + t + "): " + why);
           }
         }
       }

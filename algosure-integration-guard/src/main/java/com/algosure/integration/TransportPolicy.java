@@ -70,7 +70,8 @@ public final class TransportPolicy {
     }
   }
 
-  private String violation(URI uri) {
+  /** @return why a request may not go there (a sentence naming what to do), or null if it may */
+  @Nullable String violation(URI uri) {
     String scheme = uri.getScheme();
     if (uri.getHost() == null || scheme == null) {
       return "the URI has no scheme or host";

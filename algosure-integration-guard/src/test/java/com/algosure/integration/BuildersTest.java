@@ -86,7 +86,7 @@ class BuildersTest {
     assertThatThrownBy(() -> IntegrationGuard.builder().policyDecisionPoint(new GuardFixtures().pdp).provider(p).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("provider 'p' allowed origin http://mail.tenant.example:80 breaks the transport policy "
-            + "(TransportPolicy[https only]): use https");
+            + "(TransportPolicy[https only]): plain http is not allowed: use https (TLS 1.2+)");
   }
 
   @Test

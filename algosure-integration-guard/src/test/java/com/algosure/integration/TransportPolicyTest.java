@@ -76,6 +76,19 @@ class TransportPolicyTest {
         .provider(GuardFixtures.provider("http://mail.partner.example").build()).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("provider 'acme-mail' endpoint http://mail.partner.example breaks the transport policy "
-            + "(TransportPolicy[https only]): use https");
+            + "(TransportPolicy[https only]): plain http is not allowed: use https (TLS 1.2+)");
+  }
+
+  @Test
+  void guardRefusesToBuildWithAnHttpsEndpointCarryingCredentialsSayingSoAndNeverQuotingThem() {
+    // it said 'use https' of an https endpoint, the credentials being what the policy refuses
+    GuardFixtures f = new GuardFixtures();
+    ProviderPolicy keyed = ProviderPolicy.builder("acme-mail")
+        .endpoint(java.net.URI.create("https://svc:pa55w0rd@api.acme-mail.example/v1/")).action("mail:send").build();
+
+    assertThatThrownBy(() -> IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(keyed).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("provider 'acme-mail' endpoint https://api.acme-mail.example breaks the transport policy "
+            + "(TransportPolicy[https only]): credentials in the URI are not allowed: pass them through the secrets SPI");
   }
 }
