@@ -2,6 +2,7 @@ package com.algosure.integration;
 
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.TenantId;
+import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.Secret;
 import com.algosure.integration.spi.SecretRef;
 import java.io.IOException;
@@ -41,6 +42,8 @@ public final class CallContext {
   private final Duration attemptTimeout;
   private final int maxResponseBytes;
   private final String idempotencyHeader;
+  /** The key forwarded in {@link #idempotencyHeader}: the claimed key's {@link IdempotencyKey#providerKey()}, or null. */
+  private final @Nullable String providerKey;
   private final String correlationHeader;
   /** The guard's ticker and its reading when the attempt started: what is left of the attempt timeout. */
   private final LongSupplier ticker;
@@ -60,8 +63,8 @@ public final class CallContext {
   private volatile boolean unsafeAnswered;
 
   CallContext(IntegrationRequest request, URI endpoint, int attempt, Map<SecretRef, Secret> secrets, HttpClient client,
-      Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, String correlationHeader,
-      LongSupplier ticker, long startedNanos, long attemptTimeoutNanos) {
+      Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, @Nullable String providerKey,
+      String correlationHeader, LongSupplier ticker, long startedNanos, long attemptTimeoutNanos) {
     this.request = request;
     this.endpoint = endpoint;
     this.attempt = attempt;
@@ -70,6 +73,7 @@ public final class CallContext {
     this.attemptTimeout = attemptTimeout;
     this.maxResponseBytes = maxResponseBytes;
     this.idempotencyHeader = idempotencyHeader;
+    this.providerKey = providerKey;
     this.correlationHeader = correlationHeader;
     this.ticker = ticker;
     this.startedNanos = startedNanos;
@@ -100,9 +104,24 @@ public final class CallContext {
     return request.action().name();
   }
 
-  /** @return the caller's idempotency key, forwarded to the provider by {@link #newRequest(String)} */
+  /**
+   * @return the caller's idempotency key, which the guard scopes to the tenant, provider and action; what the
+   *     provider gets is {@link #providerIdempotencyKey()}
+   */
   public Optional<String> idempotencyKey() {
     return request.idempotencyKey();
+  }
+
+  /**
+   * @return the key to forward to the provider for this call, which {@link #newRequest(String)} sets as the
+   *     provider's idempotency header: derived from the tenant, provider, action and the caller's key
+   *     ({@link IdempotencyKey#providerKey()}), the same on every attempt and resubmission, never another tenant's.
+   *     An exchange that builds its own requests forwards this, never the caller's key, which another tenant of a
+   *     shared provider account may use too
+   * @since 0.1.0
+   */
+  public Optional<String> providerIdempotencyKey() {
+    return Optional.ofNullable(providerKey);
   }
 
   /** @return the caller's correlation id, if any */
@@ -177,7 +196,8 @@ public final class CallContext {
 
   /**
    * A request builder for a path under the endpoint, with the idempotency key header (when the request has
-   * a key), the correlation header (when it has an id) and the per-attempt timeout already set.
+   * a key: {@link #providerIdempotencyKey()}), the correlation header (when it has an id) and the per-attempt
+   * timeout already set.
    *
    * @param path a path relative to the endpoint, such as {@code messages} (empty for the endpoint itself)
    * @return the builder
@@ -192,9 +212,8 @@ public final class CallContext {
           + TransportPolicy.origin(endpoint) + ": pass a path relative to the endpoint, such as \"messages\"");
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(attemptTimeout);
-    String key = request.idempotencyKeyOrNull();
-    if (key != null) {
-      b.header(idempotencyHeader, key);
+    if (providerKey != null) {
+      b.header(idempotencyHeader, providerKey);
     }
     String correlation = request.correlationIdOrNull();
     if (correlation != null) {

@@ -31,6 +31,8 @@ final class CallState<T> {
   @Nullable AuthorizationDecision decision;
   @Nullable URI endpoint;
   @Nullable IdempotencyKey idempotencyKey;
+  /** What the provider gets in its idempotency header: {@link IdempotencyKey#providerKey()} of the claimed key. */
+  @Nullable String providerKey;
   @Nullable String owner;
   Map<SecretRef, Secret> secrets = Map.of();
   /** When the earliest of the call's secret leases runs out (null: no secrets); renewed before an attempt after it. */

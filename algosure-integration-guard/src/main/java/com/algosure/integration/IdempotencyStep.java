@@ -96,6 +96,7 @@ final class IdempotencyStep implements GuardStep {
       return duplicate(c, done.outcome());
     }
     c.idempotencyKey = key;
+    c.providerKey = key.providerKey(); // scoped as the claim is: never another tenant's key at the provider
     c.owner = owner;
     IntegrationOutcome<T> outcome = null;
     try {

@@ -129,7 +129,7 @@ class IntegrationGuardHttpTest {
     assertThat(accepted.safeFields()).containsEntry("id", "msg-1");
     assertThat(received()).isEqualTo(3);
     // the same key on every attempt, so provider-side dedupe works across our retries
-    assertThat(keysSeen).containsExactly("k-503", "k-503", "k-503");
+    assertThat(keysSeen).containsExactly(key("k-503").providerKey(), key("k-503").providerKey(), key("k-503").providerKey());
     List<AuditEvent> retries = f.audit.events(AuditEventType.INTEGRATION_RETRY);
     assertThat(retries).hasSize(2);
     assertThat(retries).extracting(e -> e.details().get("attempt")).containsExactly("2", "3");
@@ -150,13 +150,53 @@ class IntegrationGuardHttpTest {
     f.guard(base).execute(request("k-headers").build(), sendCall());
 
     provider.verify(exactly(1), postRequestedFor(urlEqualTo(MESSAGES))
-        .withHeader("Idempotency-Key", equalTo("k-headers"))
+        .withHeader("Idempotency-Key", equalTo(key("k-headers").providerKey()))
         .withHeader("X-Correlation-Id", equalTo("corr-k-headers"))
         .withHeader("Authorization", equalTo("Bearer " + SECRET_VALUE))
         .withHeader("Content-Type", equalTo("application/json"))
         .withRequestBody(equalTo("{\"subject\":\"hello\",\"to\":\"bob@example.com\"}")));
     assertThat(f.audit.events(AuditEventType.CREDENTIAL_USE)).singleElement()
         .satisfies(e -> assertThat(e.details()).containsEntry("secretRef", GuardFixtures.SECRET_REF));
+  }
+
+  @Test
+  void executeWhenTwoTenantsUseTheSameKeyThenEachIsSentAndNeitherGetsTheOthersAnswerFromTheProvider() throws Exception {
+    // one provider account for every tenant, which (as Stripe does) answers a key it has seen with its first answer
+    java.util.Map<String, String> firstAnswers = new java.util.concurrent.ConcurrentHashMap<>();
+    AtomicInteger created = new AtomicInteger();
+    com.sun.net.httpserver.HttpServer idempotent = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    idempotent.createContext("/v1/messages", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String answer = firstAnswers.computeIfAbsent(exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+          k -> "{\"id\":\"msg-" + created.incrementAndGet() + "\",\"request\":" + body + "}");
+      byte[] bytes = answer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    idempotent.start();
+    try {
+      f.consents.grant(TenantId.of(GuardFixtures.OTHER_TENANT), ConsentScope.MAIL, f.clock.instant().plus(Duration.ofDays(1)));
+      IntegrationGuard guard = f.guard("http://127.0.0.1:" + idempotent.getAddress().getPort());
+      IntegrationRequest globexOrder = IntegrationRequest.builder().actor(GuardFixtures.user())
+          .tenant(GuardFixtures.OTHER_TENANT).provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND)
+          .idempotencyKey("order-1001").jsonPayload(Map.of("to", "carol@globex.example")).build();
+
+      IntegrationOutcome<JsonNode> acme = guard.execute(request("order-1001").build(), sendCall());
+      IntegrationOutcome<JsonNode> globex = guard.execute(globexOrder, sendCall());
+
+      assertThat(acme.accepted()).isTrue();
+      assertThat(globex.accepted()).isTrue();
+      assertThat(globex.value().orElseThrow().get("request").get("to").asText())
+          .as("globex's accepted fact is its own mail, not acme's answer").isEqualTo("carol@globex.example");
+      assertThat(created).as("messages the provider created").hasValue(2);
+      // each tenant's key is the same at the provider on every submission, so the provider still recognises a repeat
+      assertThat(guard.execute(request("order-1001").build(), sendCall()).reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    } finally {
+      idempotent.stop(0);
+    }
   }
 
   @Test
@@ -977,7 +1017,7 @@ class IntegrationGuardHttpTest {
 
     assertThat(out.accepted()).isTrue();
     assertThat(received()).isEqualTo(2);
-    assertThat(keysSeen).containsExactly("k-504", "k-504");
+    assertThat(keysSeen).containsExactly(key("k-504").providerKey(), key("k-504").providerKey());
   }
 
   @Test
@@ -1078,7 +1118,7 @@ class IntegrationGuardHttpTest {
     IntegrationOutcome<JsonNode> out = guard.execute(request("k-poll").build(), postThenPoll());
 
     assertThat(out.accepted()).as("%s", out).isTrue();
-    provider.verify(2, postRequestedFor(urlEqualTo(MESSAGES)).withHeader("Idempotency-Key", equalTo("k-poll")));
+    provider.verify(2, postRequestedFor(urlEqualTo(MESSAGES)).withHeader("Idempotency-Key", equalTo(key("k-poll").providerKey())));
   }
 
   private static IntegrationRequest keylessSend() {

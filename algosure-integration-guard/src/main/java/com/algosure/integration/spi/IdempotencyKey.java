@@ -2,7 +2,11 @@ package com.algosure.integration.spi;
 
 import com.algosure.authz.TenantId;
 import com.algosure.integration.ProviderId;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The scope of an idempotency key: the caller's key counts only within one tenant, provider and action.
@@ -23,6 +27,37 @@ public record IdempotencyKey(TenantId tenant, ProviderId provider, String action
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(action, "action");
     requireKey(key);
+  }
+
+  /**
+   * The key the guard forwards to the provider (its idempotency header, {@code Idempotency-Key} by default) in place
+   * of the caller's: a UUID derived from tenant, provider, action and the caller's key (the first 128 bits of their
+   * SHA-256, as an RFC 9562 version 8 UUID; 36 characters, within every provider's length limit). It is the same for
+   * every submission under this key, so the provider recognises a repeat, and differs between tenants: tenants whose
+   * calls share one account at the provider never share a key there, where with the caller's key alone one tenant's
+   * request could be answered with another tenant's first answer, and never sent.
+   *
+   * @return the forwarded key, such as {@code 3f0c2a9e-51b7-8d04-9a6e-0c1d2e3f4a5b}
+   */
+  public String providerKey() {
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+    // a space is in none of the parts (identifiers, visible ASCII), so no two scoped keys share this input
+    byte[] h = sha256.digest((tenant.value() + ' ' + provider.value() + ' ' + action + ' ' + key)
+        .getBytes(StandardCharsets.UTF_8));
+    long msb = 0;
+    long lsb = 0;
+    for (int i = 0; i < 8; i++) {
+      msb = msb << 8 | (h[i] & 0xff);
+      lsb = lsb << 8 | (h[i + 8] & 0xff);
+    }
+    msb = (msb & ~0xf000L) | 0x8000L; // version 8: custom (a hash)
+    lsb = (lsb & 0x3fffffffffffffffL) | 0x8000000000000000L; // the RFC 9562 variant
+    return new UUID(msb, lsb).toString();
   }
 
   /**

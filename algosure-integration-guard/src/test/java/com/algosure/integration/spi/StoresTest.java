@@ -20,6 +20,27 @@ class StoresTest {
   final IdempotencyKey key = new IdempotencyKey(TenantId.of("acme"), ProviderId.of("p"), "mail:send", "k-1");
 
   @Test
+  void providerKeyIsAStableUuidOfTheScopedKeySoTenantsSharingAProviderAccountNeverShareAKeyThere() {
+    IdempotencyKey acme = new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:send", "order-1001");
+
+    // the first 128 bits of SHA-256("acme acme-mail mail:send order-1001") (504783a1be5a4fe5b71ffc725e43096b...),
+    // version 8: pinned, since a provider recognises a resubmission only by the same key
+    assertThat(acme.providerKey()).isEqualTo("504783a1-be5a-8fe5-b71f-fc725e43096b");
+    assertThat(java.util.UUID.fromString(acme.providerKey()).version()).isEqualTo(8);
+    assertThat(java.util.UUID.fromString(acme.providerKey()).variant()).isEqualTo(2);
+    assertThat(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:send", "order-1001").providerKey())
+        .isEqualTo(acme.providerKey());
+    assertThat(java.util.List.of(
+        new IdempotencyKey(TenantId.of("globex"), ProviderId.of("acme-mail"), "mail:send", "order-1001"),
+        new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-sms"), "mail:send", "order-1001"),
+        new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:bulk", "order-1001"),
+        new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:send", "order-1002"),
+        // the parts are separated, never run together
+        new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:send order-1001", "x")))
+        .extracting(IdempotencyKey::providerKey).doesNotContain(acme.providerKey()).doesNotHaveDuplicates();
+  }
+
+  @Test
   void claimWhenFreeThenClaimedThenInFlightForTheSameFingerprint() {
     InMemoryIdempotencyStore s = IdempotencyStore.inMemory(clock);
 

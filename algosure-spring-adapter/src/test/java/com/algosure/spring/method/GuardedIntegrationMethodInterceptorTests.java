@@ -158,7 +158,10 @@ class GuardedIntegrationMethodInterceptorTests {
     runner.run(context -> {
       assertThat(send(context, "alice", Map.of("q", "1"), "key-1")).isEqualTo("{\"receipt\":\"R-1\"}");
       assertThat(GuardedCall.lastOutcome()).hasValueSatisfying(o -> assertThat(o.kind()).isEqualTo(IntegrationOutcome.Kind.ACCEPTED));
-      provider.verify(1, postRequestedFor(urlEqualTo("/reports")).withHeader("Idempotency-Key", equalTo("key-1"))
+      // the caller's key scoped to the tenant, provider and action, as the guard forwards it
+      String forwarded = new com.algosure.integration.spi.IdempotencyKey(com.algosure.authz.TenantId.of("acme"),
+          com.algosure.integration.ProviderId.of("authority"), "reports:send", "key-1").providerKey();
+      provider.verify(1, postRequestedFor(urlEqualTo("/reports")).withHeader("Idempotency-Key", equalTo(forwarded))
           .withRequestBody(equalTo("{\"q\":\"1\"}")));
     });
   }
