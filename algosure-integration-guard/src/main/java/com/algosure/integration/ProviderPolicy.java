@@ -498,6 +498,9 @@ public final class ProviderPolicy {
     }
 
     /**
+     * The circuit breaker, one per allowed origin: the registered endpoint's, and each {@link #allowedOrigin}'s (a
+     * tenant's own server) of its own, so that one origin's failures never open the circuit for calls to another.
+     *
      * @param failures failures that open the circuit (default 5)
      * @param window within how many attempts (default 10)
      * @param openFor how long it stays open before a trial (default 30 s)
@@ -517,7 +520,8 @@ public final class ProviderPolicy {
 
     /**
      * A retry budget: retries may be at most {@code ratio} of the calls of the last {@code window}, but
-     * {@code minimum} retries per window are always allowed. Stops retry storms when a provider is down.
+     * {@code minimum} retries per window are always allowed. Stops retry storms when a provider is down. Each
+     * allowed origin has a budget of its own, as it has a circuit breaker (see {@link #circuitBreaker}).
      *
      * @param ratio the share, 0 to 1 (default 0.2)
      * @param minimum retries always allowed per window (default 10)
