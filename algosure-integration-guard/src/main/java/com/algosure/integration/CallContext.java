@@ -42,8 +42,8 @@ public final class CallContext {
   private final Duration attemptTimeout;
   private final int maxResponseBytes;
   private final String idempotencyHeader;
-  /** The key forwarded in {@link #idempotencyHeader}: the claimed key's {@link IdempotencyKey#providerKey()}, or null. */
-  private final @Nullable String providerKey;
+  /** The call, whose {@link CallState#providerKey()} is forwarded in {@link #idempotencyHeader} (derived on first use). */
+  private final CallState<?> call;
   private final String correlationHeader;
   /** The guard's ticker and its reading when the attempt started: what is left of the attempt timeout. */
   private final LongSupplier ticker;
@@ -63,7 +63,7 @@ public final class CallContext {
   private volatile boolean unsafeAnswered;
 
   CallContext(IntegrationRequest request, URI endpoint, int attempt, Map<SecretRef, Secret> secrets, HttpClient client,
-      Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, @Nullable String providerKey,
+      Duration attemptTimeout, int maxResponseBytes, String idempotencyHeader, CallState<?> call,
       String correlationHeader, LongSupplier ticker, long startedNanos, long attemptTimeoutNanos) {
     this.request = request;
     this.endpoint = endpoint;
@@ -73,7 +73,7 @@ public final class CallContext {
     this.attemptTimeout = attemptTimeout;
     this.maxResponseBytes = maxResponseBytes;
     this.idempotencyHeader = idempotencyHeader;
-    this.providerKey = providerKey;
+    this.call = call;
     this.correlationHeader = correlationHeader;
     this.ticker = ticker;
     this.startedNanos = startedNanos;
@@ -121,7 +121,7 @@ public final class CallContext {
    * @since 0.1.0
    */
   public Optional<String> providerIdempotencyKey() {
-    return Optional.ofNullable(providerKey);
+    return Optional.ofNullable(call.providerKey());
   }
 
   /** @return the caller's correlation id, if any */
@@ -212,6 +212,7 @@ public final class CallContext {
           + TransportPolicy.origin(endpoint) + ": pass a path relative to the endpoint, such as \"messages\"");
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(attemptTimeout);
+    String providerKey = call.providerKey();
     if (providerKey != null) {
       b.header(idempotencyHeader, providerKey);
     }

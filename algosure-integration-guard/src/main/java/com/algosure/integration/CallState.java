@@ -31,8 +31,8 @@ final class CallState<T> {
   @Nullable AuthorizationDecision decision;
   @Nullable URI endpoint;
   @Nullable IdempotencyKey idempotencyKey;
-  /** What the provider gets in its idempotency header: {@link IdempotencyKey#providerKey()} of the claimed key. */
-  @Nullable String providerKey;
+  /** {@link #providerKey()}, once an attempt has asked for it. */
+  private @Nullable String providerKey;
   @Nullable String owner;
   Map<SecretRef, Secret> secrets = Map.of();
   /** When the earliest of the call's secret leases runs out (null: no secrets); renewed before an attempt after it. */
@@ -110,5 +110,24 @@ final class CallState<T> {
 
   IntegrationOutcome<T> rejected(OutcomeReason reason, @Nullable String evidenceRef, String message) {
     return new IntegrationOutcome.Rejected<>(request, reason, Optional.ofNullable(evidenceRef), message);
+  }
+
+  /**
+   * @return what the provider gets in its idempotency header, {@link IdempotencyKey#providerKey()} of the claimed key
+   *     (null without one), derived on first use: a SHA-256 that a call whose exchange never builds a request through
+   *     {@link CallContext} does not pay for. Attempts of a call run one after another; a racing read of an exchange
+   *     that outlived its attempt derives the same immutable string again.
+   */
+  @Nullable String providerKey() {
+    IdempotencyKey key = idempotencyKey;
+    if (key == null) {
+      return null;
+    }
+    String k = providerKey;
+    if (k == null) {
+      k = key.providerKey();
+      providerKey = k;
+    }
+    return k;
   }
 }

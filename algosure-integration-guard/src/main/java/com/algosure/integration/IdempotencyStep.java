@@ -95,8 +95,7 @@ final class IdempotencyStep implements GuardStep {
     if (claim instanceof ClaimResult.Completed done) {
       return duplicate(c, done.outcome());
     }
-    c.idempotencyKey = key;
-    c.providerKey = key.providerKey(); // scoped as the claim is: never another tenant's key at the provider
+    c.idempotencyKey = key; // its provider key, scoped as the claim is, is derived when an attempt forwards it
     c.owner = owner;
     IntegrationOutcome<T> outcome = null;
     try {

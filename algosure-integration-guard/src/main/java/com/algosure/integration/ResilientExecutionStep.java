@@ -173,7 +173,7 @@ final class ResilientExecutionStep implements GuardStep {
     ProviderPolicy policy = p.policy;
     long started = ticker.getAsLong();
     CallContext context = new CallContext(c.request, c.endpoint, n, c.secrets, p.client, policy.attemptTimeout(),
-        policy.maxResponseBytes(), policy.idempotencyHeader(), c.providerKey, correlationHeader, ticker, started,
+        policy.maxResponseBytes(), policy.idempotencyHeader(), c, correlationHeader, ticker, started,
         p.attemptTimeoutNanos);
     c.attempts = n;
     ProviderResponse response = null;
