@@ -171,7 +171,10 @@ public final class AuthorizationDecision implements AuditableDecision {
    * and timestamp, the effect as outcome, tenant, organization, actor and its kind, action, resource,
    * correlation id, the reasons' names, and the details {@code decisionId}, {@code stage}, {@code matchedRole}
    * (permits), {@code onBehalfOf}, {@code agentGrant} and {@code task} (agents), {@code crossTenant},
-   * {@code approvalId} and {@code approvedBy}. Never a token, a secret or a request attribute.
+   * {@code approvalId} and {@code approvedBy}. Never a token, a secret or a request attribute. The request's
+   * correlation id, task and approval id are the caller's text: each is recorded as it is when it is at most 128
+   * characters with none that could break a log line or hide text (every id is), otherwise cut to 128 and with each
+   * such character replaced by {@code ?}.
    *
    * @return a new event on every call
    * @since 0.1.0
@@ -191,14 +194,14 @@ public final class AuthorizationDecision implements AuditableDecision {
         .actor(actor == null ? null : actor.id(), actor == null ? null : kind(actor))
         .action(action == null ? null : action.name())
         .resource(resource == null ? null : resource.toString())
-        .correlationId(r.correlationIdOrNull())
+        .correlationId(Identifiers.recorded(r.correlationIdOrNull()))
         .reasons(names(reasons))
         .detail("decisionId", decisionId())
         .detail("stage", stage.name())
         .detail("matchedRole", matchedRole == null || effect != Effect.PERMIT ? null : matchedRole.name());
     if (actor instanceof Actor.Agent agent) {
       e.detail("onBehalfOf", agent.onBehalfOf().id()).detail("agentGrant", agent.grant().grantId())
-          .detail("task", r.taskOrNull());
+          .detail("task", Identifiers.recorded(r.taskOrNull()));
     }
     if (crossTenant) {
       e.detail("crossTenant", "true");
@@ -206,7 +209,7 @@ public final class AuthorizationDecision implements AuditableDecision {
     if (approval != null) {
       e.detail("approvalId", approval.id()).detail("approvedBy", approval.approvedBy());
     } else if (r.approvalIdOrNull() != null) {
-      e.detail("approvalId", r.approvalIdOrNull());
+      e.detail("approvalId", Identifiers.recorded(r.approvalIdOrNull()));
     }
     return e.build();
   }

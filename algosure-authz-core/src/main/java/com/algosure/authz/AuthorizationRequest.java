@@ -80,7 +80,10 @@ public final class AuthorizationRequest {
     return attributes;
   }
 
-  /** @return the id of an approval presented for a high-impact action, if any */
+  /**
+   * @return the id of an approval presented for a high-impact action, if any, as the caller gave it (the decision's
+   *     explanation and audit record quote it printable if it is no identifier)
+   */
   public Optional<String> approvalId() {
     return Optional.ofNullable(approvalId);
   }
@@ -90,7 +93,10 @@ public final class AuthorizationRequest {
     return Optional.ofNullable(task);
   }
 
-  /** @return the caller's correlation id, carried into the audit record */
+  /**
+   * @return the caller's correlation id, carried into the audit record (as it is, or cut to 128 characters and
+   *     printable if it could break a log line or hide text)
+   */
   public Optional<String> correlationId() {
     return Optional.ofNullable(correlationId);
   }
@@ -132,7 +138,9 @@ public final class AuthorizationRequest {
   public String toString() {
     return "AuthorizationRequest[actor=" + (actor == null ? null : actor.id()) + ", tenant=" + tenant
         + ", organization=" + organization + ", action=" + action + ", resource=" + resource
-        + ", approvalId=" + approvalId + ", task=" + task + ", correlationId=" + correlationId + "]";
+        // the caller's text (headers, body fields): quoted safe to log
+        + ", approvalId=" + Identifiers.recorded(approvalId) + ", task=" + Identifiers.recorded(task)
+        + ", correlationId=" + Identifiers.recorded(correlationId) + "]";
   }
 
   /**

@@ -1,6 +1,7 @@
 package com.algosure.authz;
 
 import com.algosure.authz.internal.UntrustedText;
+import org.jspecify.annotations.Nullable;
 
 /** Shared validation of identifier-like values; internal to the package. */
 final class Identifiers {
@@ -59,5 +60,14 @@ final class Identifiers {
    */
   static String printable(String value) {
     return UntrustedText.printable(value, 64);
+  }
+
+  /**
+   * A caller's text that is recorded on its own (a request's correlation id, task or approval id in an audit record
+   * or a {@code toString}): the value itself when it is at most 128 characters with none that could forge or hide
+   * text, as every identifier is; otherwise cut to 128 and made printable (see {@link UntrustedText}).
+   */
+  static @Nullable String recorded(@Nullable String value) {
+    return value == null ? null : UntrustedText.safe(value, 128);
   }
 }

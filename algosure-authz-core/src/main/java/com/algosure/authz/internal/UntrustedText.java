@@ -38,6 +38,28 @@ public final class UntrustedText {
     return out.toString();
   }
 
+  /**
+   * Like {@link #printable(String, int)}, but returns the value itself, without a copy, when it is already short
+   * enough and safe: for values that are almost always ids, recorded on every decision.
+   *
+   * @param value the untrusted value
+   * @param max how many characters of it to keep; a longer value is cut and ends in {@code ...}
+   * @return the value, or its printable cut copy if it is longer than {@code max} or has an unsafe character
+   */
+  public static String safe(String value, int max) {
+    if (value.length() > max) {
+      return printable(value, max);
+    }
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      if (unsafe(cp)) {
+        return printable(value, max);
+      }
+      i += Character.charCount(cp);
+    }
+    return value;
+  }
+
   /** @return whether the code point could break a line, reorder or hide text, or is half a character */
   static boolean unsafe(int cp) {
     if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {

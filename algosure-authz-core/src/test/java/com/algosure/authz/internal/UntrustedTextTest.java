@@ -29,4 +29,13 @@ class UntrustedTextTest {
     assertThat(UntrustedText.printable("abcdef", 3)).isEqualTo("abc...");
     assertThat(UntrustedText.printable("ab😀", 3)).isEqualTo("ab?...");
   }
+
+  @Test
+  void safeWhenShortAndPrintableThenTheValueItselfElsePrintableAndCut() {
+    String id = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    assertThat(UntrustedText.safe(id, 128)).isSameAs(id);
+    assertThat(UntrustedText.safe("a\nb\u202Ec", 128)).isEqualTo("a?b?c");
+    assertThat(UntrustedText.safe("abcdef", 3)).isEqualTo("abc...");
+  }
 }
