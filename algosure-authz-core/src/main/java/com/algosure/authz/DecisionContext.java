@@ -114,7 +114,10 @@ final class DecisionContext {
       String subject = principal.id();
       for (int i = 0, n = answered.size(); i < n; i++) {
         if (!subject.equals(answered.get(i).subject())) {
-          throw new IllegalStateException("Directory.bindingsOf answered a binding of another subject");
+          // neither subject is named: the explanation says what to fix, the directory's data stays out of it
+          throw new SpiContractException("Directory.bindingsOf answered a binding of another subject (ids compare"
+              + " exactly, case included): it must answer only the bindings of the subject asked for; fix its"
+              + " look-up");
         }
       }
       bindings = answered;

@@ -188,6 +188,10 @@ public final class PolicyDecisionPoint {
         at = DecisionStage.APPROVAL;
         v = approvalStage.apply(c);
       }
+    } catch (SpiContractException e) { // the SDK's own check of an SPI's answer: its message says what to fix
+      LOG.warn("authorization stage {} failed: {}; denying", at, e.getMessage());
+      return decision(c, Effect.DENY, List.of(ReasonCode.STAGE_FAILURE), at, null,
+          "stage " + at + " failed, so the request is denied: " + e.getMessage());
     } catch (Throwable t) { // fail closed on anything a stage or a host SPI throws
       LOG.warn("authorization stage {} failed ({}); denying", at, t.getClass().getName());
       if (LOG.isDebugEnabled()) {

@@ -19,10 +19,11 @@ interface Stage {
    */
   @Nullable Verdict apply(DecisionContext context);
 
-  /** Fails a stage for an SPI that answered null: the decision denies with STAGE_FAILURE. */
+  /** Fails a stage for an SPI that answered null: the decision denies with STAGE_FAILURE, saying so. */
   static <T> T answered(@Nullable T value, String what) {
     if (value == null) {
-      throw new NullPointerException(what + " returned null");
+      throw new SpiContractException(what + " returned null: it must answer an empty result or a decision, never"
+          + " null; fix the host's implementation");
     }
     return value;
   }

@@ -89,6 +89,35 @@ class FailClosedTest {
     assertThat(f.audit.events()).hasSize(1);
   }
 
+  /**
+   * Regression: an SPI answering null, which the SDK itself detects, was explained only as "stage TENANT failed
+   * (NullPointerException)". The explanation names the SPI method and what it must answer instead.
+   */
+  @Test
+  void decideWhenAnSpiAnswersNullThenTheExplanationNamesTheMethodAndWhatToFix() {
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+        .directory(broken("tenantsOf", true)).auditSink(f.audit).build();
+
+    AuthorizationDecision d = pdp.decide(Fixtures.read(user("alice")).tenant("acme").organization("sales").build());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.STAGE_FAILURE);
+    assertThat(d.explanation()).contains("TENANT", "Directory.tenantsOf returned null", "never null")
+        .doesNotContain("NullPointerException");
+  }
+
+  /** A host SPI's own exception is named by its class only: its message may carry a credential or personal data. */
+  @Test
+  void decideWhenAHostSpiThrowsThenTheExplanationNamesOnlyTheExceptionsClass() {
+    PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("filing", (r, c) -> {
+      throw new IllegalStateException("password=hunter2 for db user alice");
+    }).build();
+
+    AuthorizationDecision d = pdp.decide(Fixtures.read(user("alice")).tenant("acme").organization("sales").build());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.STAGE_FAILURE);
+    assertThat(d.explanation()).contains("DOMAIN", "IllegalStateException").doesNotContain("hunter2");
+  }
+
   /** Regression: tenant, organization and RBAC each used to ask the directory for the same bindings. */
   @Test
   void decideWhenSeveralStagesNeedTheBindingsThenTheDirectoryIsAskedOnce() {

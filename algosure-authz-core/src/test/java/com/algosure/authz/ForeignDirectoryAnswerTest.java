@@ -115,4 +115,29 @@ class ForeignDirectoryAnswerTest {
     assertThat(d.effect()).isEqualTo(Effect.DENY);
     assertThat(d.reasons()).containsExactly(ReasonCode.STAGE_FAILURE);
   }
+
+  /**
+   * Regression: the SDK's own check of the directory's answer was explained as "stage RBAC failed
+   * (IllegalStateException)", as if the directory had thrown, leaving its operator to guess what was wrong. The
+   * explanation says what the directory answered and what to fix, and names neither subject.
+   */
+  @Test
+  void decideWhenDirectoryAnswersABindingOfAnotherSubjectThenTheExplanationSaysWhatToFix() {
+    Directory real = Directory.inMemory().organization("acme", "sales")
+        .organizationRole("alice", "sales", "member").member("mallory", "sales").build();
+    Directory answersAlices = new Fixtures.HostDirectory(real) {
+      @Override
+      public List<RoleBinding> bindingsOf(String subject) {
+        return super.bindingsOf("alice");
+      }
+    };
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG).directory(answersAlices)
+        .auditSink(f.audit).clock(f.clock).build();
+
+    AuthorizationDecision d = pdp.decide(read(user("mallory")).tenant("acme").organization("sales").build());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.STAGE_FAILURE);
+    assertThat(d.explanation()).contains("RBAC", "Directory.bindingsOf", "binding of another subject",
+        "only the bindings of the subject asked for").doesNotContain("IllegalStateException", "alice", "mallory");
+  }
 }
