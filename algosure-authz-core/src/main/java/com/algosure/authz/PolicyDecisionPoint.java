@@ -324,19 +324,28 @@ public final class PolicyDecisionPoint {
     }
 
     /**
-     * Registers the rules of the domain that owns a resource type.
+     * Registers the rules of the domain that owns a resource type. Resource types are exact: a request whose type
+     * differs from a registered one only in case is denied ({@link ReasonCode#DOMAIN_RULE_DENIED}), never decided
+     * without the domain's rules.
      *
      * @param resourceType the resource type
      * @param policy the domain's rules
      * @return this builder
-     * @throws IllegalStateException if the type already has a policy
+     * @throws IllegalStateException if the type, or a type differing from it only in case, already has a policy
      */
     public Builder domainPolicy(String resourceType, DomainPolicy policy) {
       ResourceRef.type(resourceType); // validates the name
       Objects.requireNonNull(policy, "policy");
-      if (domainPolicies.putIfAbsent(resourceType, policy) != null) {
+      if (domainPolicies.containsKey(resourceType)) {
         throw new IllegalStateException("domainPolicy for resource type '" + resourceType + "' was already set");
       }
+      for (String type : domainPolicies.keySet()) {
+        if (type.equalsIgnoreCase(resourceType)) {
+          throw new IllegalStateException("domainPolicy for resource type '" + resourceType + "' cannot be set:"
+              + " resource type '" + type + "' has one, and types differing only in case name one domain");
+        }
+      }
+      domainPolicies.put(resourceType, policy);
       return this;
     }
 

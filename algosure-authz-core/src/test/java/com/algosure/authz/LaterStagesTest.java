@@ -214,6 +214,35 @@ class LaterStagesTest {
       assertThat(pdp.decide(write("f-1").build()).reasons()).containsExactly(ReasonCode.DOMAIN_RULE_DENIED);
     }
 
+    /**
+     * Regression: domain policies were looked up by the exact resource type, while RBAC grants by the action alone: a
+     * request on {@code Filing/f-1} found no policy and permitted writing a submitted filing the rule of
+     * {@code filing} locks (with requireDomainPolicy off, the default).
+     */
+    @Test
+    void decideWhenResourceTypeIsACaseVariantOfADomainWithAPolicyThenDenyNamingTheType() {
+      PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("filing", (r, c) ->
+          "SUBMITTED".equals(r.attributes().get("state")) ? DomainDecision.deny("a submitted filing cannot change")
+              : DomainDecision.allow()).build();
+
+      AuthorizationDecision d = pdp.decide(write("f-1").resource(ResourceRef.of("Filing", "f-1"))
+          .attribute("state", "SUBMITTED").build());
+
+      assertThat(d.effect()).isEqualTo(Effect.DENY);
+      assertThat(d.reasons()).containsExactly(ReasonCode.DOMAIN_RULE_DENIED);
+      assertThat(d.stage()).isEqualTo(DecisionStage.DOMAIN);
+      assertThat(d.explanation()).contains("'Filing'", "'filing'");
+    }
+
+    /** A type that is no case variant of a domain with a policy is unaffected: it has no state-specific rules. */
+    @Test
+    void decideWhenResourceTypeIsNoCaseVariantOfADomainWithAPolicyThenPermit() {
+      PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("filings", (r, c) -> DomainDecision.deny("no"))
+          .domainPolicy("Invoice", (r, c) -> DomainDecision.deny("no")).build();
+
+      assertThat(pdp.decide(write("f-1").build()).permitted()).isTrue();
+    }
+
     @Test
     void decideWhenOtherDomainHasPolicyThenThisDomainIsUnaffected() {
       PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("invoice", (r, c) -> DomainDecision.deny("no")).build();

@@ -53,6 +53,16 @@ class PolicyDecisionPointBuilderTest {
         .hasMessage("domainPolicy for resource type 'filing' was already set");
   }
 
+  /** Two policies for one domain spelled in two cases would make the one a request gets depend on its spelling. */
+  @Test
+  void builderWhenDomainPolicyRegisteredForACaseVariantThenRejected() {
+    assertThatThrownBy(() -> PolicyDecisionPoint.builder().domainPolicy("filing", (r, c) -> null)
+        .domainPolicy("Filing", (r, c) -> null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("domainPolicy for resource type 'Filing' cannot be set: resource type 'filing' has one, and types"
+            + " differing only in case name one domain");
+  }
+
   @Test
   void builderWhenEntitlementTtlOutOfRangeThenRejected() {
     assertThatThrownBy(() -> PolicyDecisionPoint.builder().entitlementCacheTtl(Duration.ofSeconds(-1)))
