@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * High-impact actions (declared in the catalogue, or so marked by the domain rule) need an approval the
  * store knows under the id presented (a store answering with another approval is not trusted), bound to the same
  * tenant, action and resource, requested by this principal, already given and unexpired at the decision's time,
- * and given by someone else (four eyes, ignoring case: {@code ALICE} is alice; never by the agent that proposes)
+ * and given by someone else (four eyes, ignoring case: {@code ALICE} is alice; never by the agent that proposes, nor by
+ * whoever impersonates the principal, see {@link IdentitySignals#impersonator()})
  * who is a person with access to the tenant in the directory (not a service account, not an unknown id). That
  * check can tell a client from a person only if the directory keeps clients out of its people's namespace, as
  * {@link Directory#serviceAccounts()} separates them; a host directory that also answers {@code tenantsOf} for
@@ -80,6 +81,13 @@ final class ApprovalStage implements Stage {
         || approver.equalsIgnoreCase(c.actor.id())) {
       return Verdict.deny(ReasonCode.APPROVAL_SELF_APPROVED,
           "approval '" + id + "' was given by the requester: it needs a second person");
+    }
+    // whoever acts as the principal by impersonation is the requester too: else one person asks as alice and approves
+    // as themselves
+    String impersonator = c.principal.signals().impersonator().orElse(null);
+    if (impersonator != null && approver.equalsIgnoreCase(impersonator)) {
+      return Verdict.deny(ReasonCode.APPROVAL_SELF_APPROVED, "approval '" + id + "' was given by '" + approver
+          + "', who is impersonating the requester '" + c.principal.id() + "': it needs a second person");
     }
     // four eyes means another person of this tenant: not a service account, nobody the directory does not know,
     // nobody without access to the tenant

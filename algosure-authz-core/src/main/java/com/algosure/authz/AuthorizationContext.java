@@ -23,4 +23,15 @@ public record AuthorizationContext(
     PermissionDefinition action,
     ResourceRef resource,
     Role matchedRole,
-    boolean crossTenant) {}
+    boolean crossTenant) {
+
+  /**
+   * @return the subject id of whoever impersonates the principal (the actor, or the user an agent acts for), if its
+   *     credential was obtained so ({@link IdentitySignals#impersonator()})
+   * @since 0.1.0
+   */
+  public Optional<String> impersonator() {
+    Actor principal = actor instanceof Actor.Agent agent ? agent.onBehalfOf() : actor;
+    return principal.signals().impersonator();
+  }
+}

@@ -170,7 +170,8 @@ public final class AuthorizationDecision implements AuditableDecision {
    * Builds this decision's audit record: type {@link AuditEventType#AUTHORIZATION_DECISION}, the decision's id
    * and timestamp, the effect as outcome, tenant, organization, actor and its kind, action, resource,
    * correlation id, the reasons' names, and the details {@code decisionId}, {@code stage}, {@code matchedRole}
-   * (permits), {@code onBehalfOf}, {@code agentGrant} and {@code task} (agents), {@code crossTenant},
+   * (permits), {@code onBehalfOf}, {@code agentGrant} and {@code task} (agents), {@code impersonator} (a principal
+   * whose credential was obtained by impersonation, see {@link IdentitySignals#impersonator()}), {@code crossTenant},
    * {@code approvalId} and {@code approvedBy}. Never a token, a secret or a request attribute. The request's
    * correlation id, task and approval id are the caller's text: each is recorded as it is when it is at most 128
    * characters with none that could break a log line or hide text (every id is), otherwise cut to 128 and with each
@@ -202,6 +203,11 @@ public final class AuthorizationDecision implements AuditableDecision {
     if (actor instanceof Actor.Agent agent) {
       e.detail("onBehalfOf", agent.onBehalfOf().id()).detail("agentGrant", agent.grant().grantId())
           .detail("task", Identifiers.recorded(r.taskOrNull()));
+    }
+    // who really acted, where the principal's credential was obtained by impersonation
+    Actor principal = actor instanceof Actor.Agent agent ? agent.onBehalfOf() : actor;
+    if (principal != null) {
+      e.detail("impersonator", principal.signals().impersonator().orElse(null));
     }
     if (crossTenant) {
       e.detail("crossTenant", "true");

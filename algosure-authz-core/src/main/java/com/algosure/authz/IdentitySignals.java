@@ -29,6 +29,7 @@ public final class IdentitySignals {
   private final Set<OrganizationId> organizationHints;
   private final boolean mfa;
   private final @Nullable Instant expiresAt;
+  private final @Nullable String impersonator;
 
   private IdentitySignals(Builder b) {
     this.issuer = b.issuer;
@@ -40,6 +41,7 @@ public final class IdentitySignals {
     this.organizationHints = Set.copyOf(b.organizationHints);
     this.mfa = b.mfa;
     this.expiresAt = b.expiresAt;
+    this.impersonator = b.impersonator;
   }
 
   /** @return signals that say nothing: no roles, no tenant, no MFA, no expiry */
@@ -98,6 +100,41 @@ public final class IdentitySignals {
     return Optional.ofNullable(expiresAt);
   }
 
+  /**
+   * Who obtained the credential by impersonating its holder, such as an administrator who "logged in as" the user in
+   * Keycloak. The credential is decided as its holder's; the impersonator's id is recorded with every decision
+   * (audit detail {@code impersonator}), host policies see it ({@link AuthorizationContext#impersonator()}), and the
+   * impersonator never counts as the second person of an approval of the holder's request. Nor does the holder count
+   * as an approver through such a credential: a host that records an approval given with it records the impersonator
+   * as {@link com.algosure.authz.spi.Approval#approvedBy()} (or refuses it), since the decision point sees only the
+   * person an approval names.
+   *
+   * @return the impersonator's subject id, in the namespace of the holder's id; absent for a credential its holder
+   *     obtained
+   * @since 0.1.0
+   */
+  public Optional<String> impersonator() {
+    return Optional.ofNullable(impersonator);
+  }
+
+  /**
+   * @param impersonator the impersonator's subject id
+   * @return these signals with that impersonator (see {@link #impersonator()})
+   * @throws IllegalArgumentException if the id is not a valid identifier
+   * @since 0.1.0
+   */
+  public IdentitySignals withImpersonator(String impersonator) {
+    Builder b = new Builder();
+    b.issuer = issuer;
+    b.roles = roles;
+    scopedRoles.forEach((role, scopes) -> b.scopedRoles.put(role, new LinkedHashSet<>(scopes)));
+    b.trustedTenant = trustedTenant;
+    b.organizationHints = organizationHints;
+    b.mfa = mfa;
+    b.expiresAt = expiresAt;
+    return b.impersonator(impersonator).build();
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof IdentitySignals s
@@ -107,19 +144,21 @@ public final class IdentitySignals {
         && Objects.equals(trustedTenant, s.trustedTenant)
         && organizationHints.equals(s.organizationHints)
         && mfa == s.mfa
-        && Objects.equals(expiresAt, s.expiresAt);
+        && Objects.equals(expiresAt, s.expiresAt)
+        && Objects.equals(impersonator, s.impersonator);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(issuer, roles, scopedRoles, trustedTenant, organizationHints, mfa, expiresAt);
+    return Objects.hash(issuer, roles, scopedRoles, trustedTenant, organizationHints, mfa, expiresAt, impersonator);
   }
 
   @Override
   public String toString() {
     return "IdentitySignals[issuer=" + issuer + ", roles=" + roles + ", scopedRoles=" + scopedRoles
         + ", trustedTenant=" + trustedTenant
-        + ", organizationHints=" + organizationHints + ", mfa=" + mfa + ", expiresAt=" + expiresAt + "]";
+        + ", organizationHints=" + organizationHints + ", mfa=" + mfa + ", expiresAt=" + expiresAt
+        + (impersonator == null ? "" : ", impersonator=" + impersonator) + "]";
   }
 
   /** Builds {@link IdentitySignals}; not thread-safe. */
@@ -131,6 +170,7 @@ public final class IdentitySignals {
     private Set<OrganizationId> organizationHints = Set.of();
     private boolean mfa;
     private @Nullable Instant expiresAt;
+    private @Nullable String impersonator;
 
     private Builder() {}
 
@@ -198,6 +238,18 @@ public final class IdentitySignals {
     /** @param expiresAt when the credential expires @return this builder */
     public Builder expiresAt(Instant expiresAt) {
       this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+      return this;
+    }
+
+    /**
+     * @param impersonator the subject id of whoever obtained the credential by impersonating its holder (see
+     *     {@link IdentitySignals#impersonator()})
+     * @return this builder
+     * @throws IllegalArgumentException if the id is not a valid identifier
+     * @since 0.1.0
+     */
+    public Builder impersonator(String impersonator) {
+      this.impersonator = Identifiers.require("impersonator id", impersonator);
       return this;
     }
 

@@ -23,7 +23,10 @@ import java.util.Objects;
  * @param action the action it approves
  * @param resource the resource it approves the action on
  * @param requestedBy the subject id that asked for it
- * @param approvedBy the subject id of the person who approved
+ * @param approvedBy the subject id of the person who approved: where the approval was given with a credential
+ *     obtained by impersonation ({@link com.algosure.authz.IdentitySignals#impersonator()}), the impersonator, who
+ *     gave it, not the user impersonated (or refuse such an approval): the decision point can compare only the
+ *     person recorded here with the requester and whoever impersonates the requester
  * @param approvedAt when
  * @param expiresAt until when it may be used
  * @since 0.1.0

@@ -3,6 +3,7 @@ package com.algosure.authz.token;
 import static com.algosure.authz.internal.Options.once;
 
 import com.algosure.authz.Actor;
+import com.algosure.authz.IdentitySignals;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -326,6 +327,8 @@ public final class AccessTokenValidator implements AutoCloseable {
    */
   private Actor actorOf(IssuerVerifier issuer, Actor mapped) {
     String prefix = issuer.actorIdPrefix();
+    // the impersonator is a user of the same realm: named as its actors are (see IdentitySignals.impersonator)
+    String impersonator = mapped.signals().impersonator().orElse(null);
     if (prefix == null) {
       for (String other : actorIdPrefixes) {
         // ignoring case: a directory that compares ids so would take PARTNER:alice for partner:alice
@@ -334,20 +337,29 @@ public final class AccessTokenValidator implements AutoCloseable {
               + Printable.of(mapped.id()) + " starts with '" + other + "', the actor id prefix of another trusted"
               + " issuer, so it would be taken for that issuer's; refused [issuer " + issuer.issuer() + "]", null);
         }
+        if (impersonator != null && impersonator.regionMatches(true, 0, other, 0, other.length())) {
+          throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer.issuer(), "the token's"
+              + " impersonator id " + Printable.of(impersonator) + " (claim 'impersonator') starts with '" + other
+              + "', the actor id prefix of another trusted issuer, so it would be taken for that issuer's; refused"
+              + " [issuer " + issuer.issuer() + "]", null);
+        }
       }
       return mapped;
     }
     String id = prefix + ":" + mapped.id();
     try {
+      IdentitySignals signals = impersonator == null ? mapped.signals()
+          : mapped.signals().withImpersonator(prefix + ":" + impersonator);
       if (mapped instanceof Actor.ServiceAccount) {
-        return Actor.serviceAccount(id, mapped.signals());
+        return Actor.serviceAccount(id, signals);
       }
       if (mapped instanceof Actor.User) {
-        return Actor.user(id, mapped.signals());
+        return Actor.user(id, signals);
       }
     } catch (IllegalArgumentException e) {
-      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer.issuer(), "the token's actor id with"
-          + " the issuer's prefix '" + prefix + ":' is not a valid id: " + e.getMessage() + " [issuer "
+      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer.issuer(), "the token's actor id"
+          + (impersonator == null ? "" : " or impersonator id") + " with the issuer's prefix '" + prefix
+          + ":' is not a valid id: " + e.getMessage() + " [issuer "
           + issuer.issuer() + "]", null);
     }
     throw new IllegalStateException("the mapping made an actor of kind " + mapped.getClass().getSimpleName());

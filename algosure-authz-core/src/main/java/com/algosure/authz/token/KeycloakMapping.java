@@ -57,6 +57,11 @@ import org.slf4j.LoggerFactory;
  *       {@code sub} as id. Keycloak puts {@code client_id} only in client-credentials tokens; {@code azp} is in
  *       every token (the client a user signed in through), so it never makes a service account: a user who chose
  *       the username {@code service-account-filings-api} stays a user.
+ *   <li><b>Impersonation</b>: a token an administrator obtained by impersonating a user carries Keycloak's
+ *       {@code impersonator} claim (mappers "Impersonator User ID" and "Impersonator Username": {@code {"id": ...,
+ *       "username": ...}}). It is mapped as the user's, with the impersonator's {@code id} as
+ *       {@link IdentitySignals#impersonator()}, so that decisions record who acted and the impersonator never
+ *       approves the user's requests. A token whose {@code impersonator} does not name one by a valid id is refused.
  *   <li><b>MFA</b>: evidence when {@code amr} holds any of the configured values (default {@code otp},
  *       {@code mfa}, {@code hwk}) or {@code acr} equals one of the configured values (default none: Keycloak
  *       reports {@code acr} "1" even after OTP).
@@ -264,6 +269,7 @@ public final class KeycloakMapping {
     if (trusted != null) {
       signals.trustedTenant(trusted);
     }
+    impersonator(claims, issuer, signals);
     return new MappedIdentity(actor(claims, issuer, signals.build()), tenantHints);
   }
 
@@ -331,6 +337,31 @@ public final class KeycloakMapping {
           "claim '" + trustedTenantClaim + "' (trusted tenant source) is not a valid tenant id: " + e.getMessage(),
           null);
     }
+  }
+
+  /**
+   * Keycloak's impersonation details: a token that says it was obtained by impersonation must name who did it, or it
+   * is refused (mapped as the user's own, the impersonator would act untraced).
+   */
+  private static void impersonator(Map<String, ?> claims, @Nullable String issuer, IdentitySignals.Builder signals) {
+    Object value = claims.get("impersonator");
+    if (value == null) {
+      return;
+    }
+    Object id = value instanceof Map<?, ?> details ? details.get("id") : null;
+    String problem = "has no string 'id'";
+    if (id instanceof String s) {
+      try {
+        signals.impersonator(s);
+        return;
+      } catch (IllegalArgumentException e) {
+        problem = "has an 'id' that is not valid: " + e.getMessage();
+      }
+    }
+    throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer, "claim 'impersonator' (Keycloak's"
+        + " impersonation details, {\"id\": ..., \"username\": ...}) " + (value instanceof Map<?, ?> ? problem
+        : "is not an object") + "; refusing a token obtained by impersonation that does not name the impersonator"
+        + " (Keycloak's mapper 'Impersonator User ID' puts the id there)", null);
   }
 
   private boolean mfa(Map<String, ?> claims) {

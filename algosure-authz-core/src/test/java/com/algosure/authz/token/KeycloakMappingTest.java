@@ -184,6 +184,41 @@ class KeycloakMappingTest {
     assertThat(m.map(payload("root"), EXPIRES).actor().signals().trustedTenant()).isEmpty();
   }
 
+  /** Keycloak's impersonation details (the "Impersonator User ID" and "Impersonator Username" mappers). */
+  @Test
+  void mapWhenTokenWasObtainedByImpersonationThenTheUserWithTheImpersonatorsIdInTheSignals() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("impersonator", Map.of("id", "9c0e2f5a-7c55-4b8e-b1a4-3f2d1e0c9b8a", "username", "helpdesk"));
+
+    Actor actor = KeycloakMapping.defaults().map(claims, EXPIRES).actor();
+
+    assertThat(actor).isInstanceOf(Actor.User.class);
+    assertThat(actor.id()).isEqualTo(claims.get("sub"));
+    assertThat(actor.signals().impersonator()).contains("9c0e2f5a-7c55-4b8e-b1a4-3f2d1e0c9b8a");
+    assertThat(KeycloakMapping.defaults().map(payload("alice"), EXPIRES).actor().signals().impersonator()).isEmpty();
+  }
+
+  /**
+   * Regression: a token saying it was obtained by impersonation without naming who (no object, no id, an id that is
+   * no identifier) was mapped as the user's own, untraceably.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"string", "no-id", "number-id", "bad-id"})
+  void mapWhenImpersonatorClaimDoesNotNameTheImpersonatorThenInvalidClaim(String shape) {
+    Map<String, Object> claims = payload("alice");
+    claims.put("impersonator", switch (shape) {
+      case "string" -> "helpdesk";
+      case "no-id" -> Map.of("username", "helpdesk");
+      case "number-id" -> Map.of("id", 7, "username", "helpdesk");
+      default -> Map.of("id", "help desk\n", "username", "helpdesk");
+    });
+
+    TokenRejectedException e = rejected(KeycloakMapping.defaults(), claims);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+    assertThat(e.getMessage()).contains("'impersonator'").doesNotContain("\n");
+  }
+
   @Test
   void mapWhenServiceAccountUsernameNamesAnotherClientThenInvalidClaim() {
     Map<String, Object> claims = payload("billing-worker");

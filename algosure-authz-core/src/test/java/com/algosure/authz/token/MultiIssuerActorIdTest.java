@@ -78,6 +78,33 @@ class MultiIssuerActorIdTest extends ValidatorTestSupport {
     assertThat(readsSales(bob)).isEqualTo(Effect.PERMIT);
   }
 
+  /**
+   * The impersonator is a user of the same realm: named under the same prefix, so that the four-eyes check compares
+   * them with approvers as the directory knows them (partner's dave is {@code partner:dave}, not home's dave).
+   */
+  @Test
+  void authenticateWhenThePartnerRealmsTokenWasObtainedByImpersonationThenTheImpersonatorIsUnderThePrefixToo() {
+    Actor bob = twoRealms().authenticate(partnerToken("bob")
+        .claim("impersonator", java.util.Map.of("id", "dave", "username", "dave")).sign());
+    Actor home = twoRealms().authenticate(token().subject("alice")
+        .claim("impersonator", java.util.Map.of("id", "dave", "username", "dave")).sign());
+
+    assertThat(bob.id()).isEqualTo("partner:bob");
+    assertThat(bob.signals().impersonator()).contains("partner:dave");
+    assertThat(home.signals().impersonator()).contains("dave");
+  }
+
+  /** An unprefixed realm's impersonator named inside the partner's prefix would be taken for the partner's user. */
+  @Test
+  void authenticateWhenAnUnprefixedRealmsImpersonatorStartsWithAnotherIssuersPrefixThenRejected() {
+    TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class, () -> twoRealms().authenticate(
+        token().subject("alice").claim("impersonator", java.util.Map.of("id", "Partner:dave")).sign()));
+
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+    assertThat(e.getMessage()).contains("impersonator", "'partner:'");
+  }
+
   @Test
   void authenticateWhenAnotherRealmsClientHasTheSameClientIdThenItIsAServiceAccountUnderThePrefix() {
     Actor client = twoRealms().authenticate(partnerToken("3f7a-uuid").claim("preferred_username", "service-account-billing-worker")

@@ -1,0 +1,123 @@
+package com.algosure.authz;
+
+import static com.algosure.authz.Fixtures.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.authz.spi.Approval;
+import com.algosure.authz.spi.DomainDecision;
+import com.algosure.authz.token.KeycloakMapping;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Keycloak token minted by impersonation (an administrator "logged in as" alice: the token is alice's, with an
+ * {@code impersonator} claim naming who did it) is decided as alice's, but traceably: the impersonator is in the
+ * signals, the context host policies see and the decision's audit record, and never counts as the second person of an
+ * approval of the impersonated user's request.
+ */
+class ImpersonationTest {
+
+  private final Fixtures f = Fixtures.create();
+
+  /** Alice as Keycloak maps a token that {@code impersonator} obtained by impersonating her. */
+  private static Actor impersonatedAlice(String impersonator) {
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", "https://sso.example.com/realms/algosure");
+    claims.put("sub", "alice");
+    claims.put("preferred_username", "alice");
+    claims.put("impersonator", Map.of("id", impersonator, "username", impersonator + "-name"));
+    return KeycloakMapping.defaults().map(claims, NOW.plus(Duration.ofMinutes(5))).actor();
+  }
+
+  private static AuthorizationRequest.Builder submit(Actor actor) {
+    return AuthorizationRequest.builder().actor(actor).tenant("acme").organization("sales").action("filings:submit")
+        .resource(ResourceRef.of("filing", "f-1"));
+  }
+
+  private void approval(String id, String requester, String approver) {
+    f.approvals.add(new Approval(id, TenantId.of("acme"), Permission.of("filings:submit"),
+        ResourceRef.of("filing", "f-1"), requester, approver, NOW, NOW.plus(Duration.ofHours(1))));
+  }
+
+  /** Regression: the decision of an impersonated token was recorded as alice's alone; who acted was nowhere. */
+  @Test
+  void decideWhenTokenIsImpersonatedThenTheAuditEventNamesTheImpersonator() {
+    AuthorizationDecision d = f.pdp().decide(Fixtures.read(impersonatedAlice("dave")).tenant("acme")
+        .organization("sales").build());
+
+    assertThat(d.permitted()).isTrue();
+    assertThat(f.audit.events()).singleElement().satisfies(e -> {
+      assertThat(e.actorId()).contains("alice");
+      assertThat(e.details()).containsEntry("impersonator", "dave");
+    });
+  }
+
+  /**
+   * Regression: dave, impersonating alice, asked for an approval of her submission (requested by alice), approved it
+   * himself as dave, and submitted as alice: one person passed the four-eyes check alone.
+   */
+  @Test
+  void decideWhenTheImpersonatorApprovedTheImpersonatedUsersRequestThenDenySelfApproved() {
+    approval("ap-1", "alice", "dave");
+
+    AuthorizationDecision d = f.pdp().decide(submit(impersonatedAlice("dave")).approvalId("ap-1").build());
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reasons()).containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+    assertThat(d.explanation()).contains("'dave'", "impersonat");
+  }
+
+  /** Ignoring case, as the four-eyes check compares people. */
+  @Test
+  void decideWhenACaseVariantOfTheImpersonatorApprovedThenDenySelfApproved() {
+    approval("ap-1", "alice", "dave");
+
+    AuthorizationDecision d = f.pdp().decide(submit(impersonatedAlice("DAVE")).approvalId("ap-1").build());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+  }
+
+  /** Someone else's approval still counts: impersonation is traced, not forbidden. */
+  @Test
+  void decideWhenAnotherPersonApprovedTheImpersonatedUsersRequestThenPermit() {
+    approval("ap-1", "alice", "dave");
+
+    AuthorizationDecision d = f.pdp().decide(submit(impersonatedAlice("helpdesk-7")).approvalId("ap-1").build());
+
+    assertThat(d.permitted()).isTrue();
+    assertThat(f.audit.events()).singleElement().satisfies(e -> assertThat(e.details())
+        .containsEntry("impersonator", "helpdesk-7").containsEntry("approvedBy", "dave"));
+  }
+
+  @Test
+  void decideWhenTokenIsImpersonatedThenSignalsAndTheContextOfHostPoliciesNameTheImpersonator() {
+    AtomicReference<AuthorizationContext> seen = new AtomicReference<>();
+    PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("filing", (r, c) -> {
+      seen.set(c);
+      return DomainDecision.allow();
+    }).build();
+    Actor alice = impersonatedAlice("dave");
+
+    assertThat(pdp.decide(Fixtures.read(alice).tenant("acme").organization("sales").build()).permitted()).isTrue();
+
+    assertThat(alice.signals().impersonator()).contains("dave");
+    assertThat(seen.get().impersonator()).contains("dave");
+  }
+
+  /** An agent acting for an impersonated user is traced to the impersonator too. */
+  @Test
+  void decideWhenAnAgentActsForAnImpersonatedUserThenTheAuditEventNamesTheImpersonator() {
+    Actor.User alice = (Actor.User) impersonatedAlice("dave");
+    Actor.Agent agent = Actor.agent("drafter", alice, Fixtures.grant("drafter", "alice", "task-7", "acme", "sales",
+        "filing", NOW.plus(Duration.ofHours(1)), "filings:read"));
+
+    AuthorizationDecision d = f.pdp().decide(AuthorizationRequest.builder().actor(agent).action("filings:read")
+        .resource(ResourceRef.type("filing")).task("task-7").build());
+
+    assertThat(d.permitted()).isTrue();
+    assertThat(d.toAuditEvent().details()).containsEntry("onBehalfOf", "alice").containsEntry("impersonator", "dave");
+  }
+}
