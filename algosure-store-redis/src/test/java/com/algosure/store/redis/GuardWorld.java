@@ -6,6 +6,7 @@ import com.algosure.authz.PermissionDefinition;
 import com.algosure.authz.PermissionScope;
 import com.algosure.authz.PolicyDecisionPoint;
 import com.algosure.authz.RoleCatalog;
+import com.algosure.authz.TenantId;
 import com.algosure.authz.spi.Directory;
 import com.algosure.integration.IntegrationGuard;
 import com.algosure.integration.IntegrationOutcome;
@@ -13,6 +14,7 @@ import com.algosure.integration.IntegrationRequest;
 import com.algosure.integration.JsonType;
 import com.algosure.integration.JsonValidator;
 import com.algosure.integration.ProviderCall;
+import com.algosure.integration.ProviderId;
 import com.algosure.integration.ProviderPolicy;
 import com.algosure.integration.TransportPolicy;
 import com.algosure.integration.spi.ClaimResult;
@@ -95,13 +97,17 @@ final class GuardWorld implements AutoCloseable {
     return ProviderCall.post("messages", JsonValidator.builder().require("id", JsonType.STRING).safeField("id").build());
   }
 
-  /** The idempotency key of the call the current thread is making, so a granted permit can be matched to it. */
+  /**
+   * The idempotency key the provider receives for the call the current thread is making (the guard forwards the key
+   * scoped to tenant, provider and action: {@link IdempotencyKey#providerKey()}), so a granted permit can be matched
+   * to the request that arrives with it.
+   */
   static final ThreadLocal<String> CURRENT_KEY = new ThreadLocal<>();
-  /** When the permit of each call was granted (epoch ms, the Redis clock), by idempotency key. */
+  /** When the permit of each call was granted (epoch ms, the Redis clock), by the idempotency key the provider receives. */
   static final java.util.concurrent.ConcurrentHashMap<String, Long> GRANT_BY_KEY = new java.util.concurrent.ConcurrentHashMap<>();
 
   IntegrationOutcome<JsonNode> execute(String key) {
-    CURRENT_KEY.set(key);
+    CURRENT_KEY.set(new IdempotencyKey(TenantId.of(TENANT), ProviderId.of(PROVIDER), SEND, key).providerKey());
     try {
       return guard.execute(request(key), send());
     } finally {
