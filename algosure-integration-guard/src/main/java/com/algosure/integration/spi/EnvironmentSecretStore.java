@@ -5,9 +5,14 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Secrets from environment variables; see {@link SecretStore#environment(Duration)}. Thread-safe. */
 final class EnvironmentSecretStore implements SecretStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EnvironmentSecretStore.class);
 
   private final String prefix;
   private final Map<String, String> environment;
@@ -19,19 +24,49 @@ final class EnvironmentSecretStore implements SecretStore {
     this.lease = Leases.require(lease);
   }
 
-  static String variable(String prefix, SecretRef ref) {
+  /**
+   * The variable of a reference: its letters in upper case, its digits as they are, each {@code -} an underscore
+   * and each {@code /} two. No other reference has that variable: a reference is named only if it has nothing but
+   * lower-case letters, digits, {@code -} and {@code /}, and no {@code -} next to another {@code -} or a
+   * {@code /} (SecretRef has no {@code //}), so each run of underscores is one {@code -} or one {@code /}.
+   *
+   * @return the variable, or null if the reference has anything else: a variable would also name another
+   *     reference (upper case folded, {@code . _ : @} would be underscores), such as another tenant's
+   */
+  static @Nullable String variable(String prefix, SecretRef ref) {
     String name = ref.name();
-    StringBuilder s = new StringBuilder(prefix.length() + name.length()).append(prefix);
+    StringBuilder s = new StringBuilder(prefix.length() + name.length() + 8).append(prefix);
+    char previous = 0;
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      s.append((c >= 'a' && c <= 'z') ? (char) (c - 32) : ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ? c : '_');
+      if (c >= 'a' && c <= 'z') {
+        s.append((char) (c - 32));
+      } else if (c >= '0' && c <= '9') {
+        s.append(c);
+      } else if (c == '-' && previous != '-' && previous != '/') {
+        s.append('_');
+      } else if (c == '/' && previous != '-') {
+        s.append("__");
+      } else {
+        return null;
+      }
+      previous = c;
     }
     return s.toString();
   }
 
   @Override
   public Optional<SecretLease> resolve(SecretRef ref, Instant now) {
-    String value = environment.get(variable(prefix, ref));
+    String variable = variable(prefix, ref);
+    if (variable == null) {
+      // the reference is valid (a tenant's id may have capitals, '.', '_', ':' or '@'), but no variable names it alone
+      LOG.warn("secret '{}' cannot be an environment variable: the variable would also name other references (of "
+          + "another tenant, say), so the environment store takes only lower-case letters, digits, '-' and '/' "
+          + "without '--', '-/' or '/-'; rename the secret, or keep it in a directory store (SecretStore.directory) "
+          + "or a vault", ref);
+      return Optional.empty();
+    }
+    String value = environment.get(variable);
     if (value == null || value.isEmpty()) {
       return Optional.empty();
     }

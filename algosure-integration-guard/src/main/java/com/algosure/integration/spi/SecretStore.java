@@ -38,7 +38,15 @@ public interface SecretStore {
 
   /**
    * Secrets from this process's environment variables: reference {@code acme-mail/api-key} is variable
-   * {@code ALGOSURE_SECRET_ACME_MAIL_API_KEY} (upper case, every other character an underscore).
+   * {@code ALGOSURE_SECRET_ACME_MAIL__API_KEY}, and {@code acme-mail/acme/api-key} (template
+   * {@code acme-mail/{tenant}/api-key} for tenant {@code acme}) is {@code ALGOSURE_SECRET_ACME_MAIL__ACME__API_KEY}:
+   * letters in upper case, each {@code -} an underscore and each {@code /} two.
+   *
+   * <p>Every reference this store resolves has a variable no other reference has. So it resolves only references
+   * of lower-case letters, digits, {@code -} and {@code /}, without {@code --}, {@code -/} or {@code /-}; any other
+   * (such as one naming tenant {@code acme.eu}, {@code acme_eu} or {@code ACME-EU}, whose variable would be
+   * {@code acme-eu}'s) is not available, with a warning naming it: keep such secrets in a
+   * {@link #directory(Path, Duration) directory} or a vault.
    *
    * @param lease how long a resolved value may be used
    * @return the store
@@ -48,7 +56,8 @@ public interface SecretStore {
   }
 
   /**
-   * Secrets from a given environment, such as {@code System.getenv()}.
+   * Secrets from a given environment, such as {@code System.getenv()}, named as {@link #environment(Duration)}
+   * names them after the prefix.
    *
    * @param prefix the variable name prefix, such as {@code ALGOSURE_SECRET_}
    * @param environment the variables (copied)

@@ -3,6 +3,8 @@ package com.algosure.integration.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.algosure.authz.TenantId;
+import com.algosure.integration.LogCapture;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.NotSerializableException;
@@ -12,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,11 +107,67 @@ class SecretsTest {
 
   @Test
   void environmentStoreMapsTheReferenceToAVariable() {
-    SecretStore store = SecretStore.environment("ALGOSURE_SECRET_", Map.of("ALGOSURE_SECRET_ACME_MAIL_API_KEY", VALUE),
+    SecretStore store = SecretStore.environment("ALGOSURE_SECRET_", Map.of("ALGOSURE_SECRET_ACME_MAIL__API_KEY", VALUE),
         Duration.ofMinutes(1));
 
     assertThat(store.resolve(REF, NOW).orElseThrow().secret().reveal()).isEqualTo(VALUE);
     assertThat(store.resolve(SecretRef.of("missing"), NOW)).isEmpty();
+  }
+
+  @Test
+  void environmentStoreNeverResolvesOneTenantsVariableForAnotherTenant() {
+    // acme-eu's key under the variable this store names it by, and under the one it was named by before
+    SecretStore store = SecretStore.environment("P_", Map.of("P_ACME_MAIL__ACME_EU__API_KEY", VALUE,
+        "P_ACME_MAIL_ACME_EU_API_KEY", VALUE), Duration.ofMinutes(1));
+    SecretRef template = SecretRef.of("acme-mail/{tenant}/api-key");
+
+    assertThat(store.resolve(template.forTenant(TenantId.of("acme-eu")), NOW)).isPresent();
+    for (String other : List.of("acme.eu", "acme_eu", "ACME-EU", "Acme-Eu", "acme/eu", "acme:eu", "acme@eu", "acme--eu")) {
+      assertThat(store.resolve(template.forTenant(TenantId.of(other)), NOW)).as("tenant %s", other).isEmpty();
+    }
+  }
+
+  @Test
+  void environmentStoreNamesEveryReferenceItResolvesByAVariableOfItsOwn() {
+    // every valid reference of up to five characters of these: no two the store resolves share a variable
+    char[] alphabet = {'a', 'b', 'A', '0', '.', '_', '-', '/', ':', '@'};
+    Map<String, String> named = new HashMap<>();
+    List<String> names = new ArrayList<>(List.of(""));
+    for (int length = 1; length <= 5; length++) {
+      List<String> longer = new ArrayList<>();
+      for (String n : names) {
+        for (char c : alphabet) {
+          longer.add(n + c);
+        }
+      }
+      names = longer;
+      for (String n : names) {
+        SecretRef ref;
+        try {
+          ref = SecretRef.of(n);
+        } catch (IllegalArgumentException e) {
+          continue; // not a reference
+        }
+        String variable = EnvironmentSecretStore.variable("P_", ref);
+        if (variable != null) {
+          String before = named.put(variable, n);
+          assertThat(before).as("%s and %s are both %s", before, n, variable).isNull();
+        }
+      }
+    }
+    assertThat(named).containsEntry("P_A_B__0", "a-b/0").containsEntry("P_A__B_0", "a/b-0").hasSizeGreaterThan(1500);
+  }
+
+  @Test
+  void environmentStoreSaysWhichReferenceItCannotNameAndWhatToDo() {
+    SecretStore store = SecretStore.environment("P_", Map.of("P_ACME_EU", VALUE), Duration.ofMinutes(1));
+
+    try (LogCapture logs = new LogCapture()) {
+      assertThat(store.resolve(SecretRef.of("acme.eu"), NOW)).isEmpty();
+
+      assertThat(logs.lines()).anyMatch(l -> l.contains("secret 'acme.eu' cannot be an environment variable")
+          && l.contains("SecretStore.directory")).noneMatch(l -> l.contains(VALUE));
+    }
   }
 
   @Test
