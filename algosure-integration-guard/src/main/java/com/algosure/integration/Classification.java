@@ -84,7 +84,8 @@ public record Classification(Kind kind, Optional<Instant> retryAt) {
   }
 
   /**
-   * @param retryAt until when the provider asked us to wait
+   * @param retryAt until when the provider asked us to wait; as with a {@code Retry-After} header, the guard pauses
+   *     the tenant's calls to the provider no longer than a day from now (and a time already past means now)
    * @return a rate-limit signal
    */
   public static Classification rateLimited(Instant retryAt) {

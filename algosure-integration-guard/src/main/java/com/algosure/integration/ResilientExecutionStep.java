@@ -399,7 +399,9 @@ final class ResilientExecutionStep implements GuardStep {
   private AttemptResult rateLimited(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
       @Nullable ProviderResponse response, Classification cl, Instant now, String error) {
     ProviderPolicy policy = p.policy;
-    Instant retryAt = cl.retryAt().orElse(now.plus(policy.defaultRetryAfter()));
+    // the provider's time, capped at a day as a Retry-After header is: a provider call's classification says it too
+    Optional<Instant> asked = cl.retryAt();
+    Instant retryAt = asked.isPresent() ? RetryAfter.cap(asked.get(), now) : now.plus(policy.defaultRetryAfter());
     try {
       rateLimits.pause(c.tenantKey(), retryAt);
     } catch (Exception e) { // host code, a checked exception thrown sneakily included: the 429 stands

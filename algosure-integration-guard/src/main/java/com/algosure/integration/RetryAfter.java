@@ -63,8 +63,18 @@ final class RetryAfter {
     if (at == null) {
       return Optional.empty();
     }
+    return Optional.of(cap(at, now));
+  }
+
+  /**
+   * @param at until when a provider asked us to wait: a {@code Retry-After} date, or the time a provider call's
+   *     {@link Classification#rateLimited(Instant)} gives
+   * @param now the guard's current time
+   * @return {@code at}, but no earlier than now and no later than a day from now
+   */
+  static Instant cap(Instant at, Instant now) {
     Instant max = now.plusSeconds(MAX_SECONDS);
-    return Optional.of(at.isBefore(now) ? now : at.isAfter(max) ? max : at);
+    return at.isBefore(now) ? now : at.isAfter(max) ? max : at;
   }
 
   /** @return the instant of an HTTP date in any of its three forms, or null if it is none of them */

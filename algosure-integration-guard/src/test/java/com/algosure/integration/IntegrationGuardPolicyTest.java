@@ -716,6 +716,41 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenAProviderSdksRateLimitAsksForAYearThenTheTenantIsPausedForADayAsARetryAfterHeaderWouldBe() {
+    Instant start = f.clock.instant();
+    ProviderCall<JsonNode> sdk = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws Exception {
+        if (exchanges.incrementAndGet() == 1) {
+          throw new SdkRateLimitException();
+        }
+        return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return ok.validator();
+      }
+
+      @Override
+      public Classification classify(Throwable failure, boolean requestSent) {
+        // an SDK's retry time taken as it came: a year, as a buggy or hostile answer may say
+        return failure instanceof SdkRateLimitException ? Classification.rateLimited(start.plus(Duration.ofDays(365)))
+            : Classification.standard(failure, requestSent);
+      }
+    };
+    IntegrationGuard guard = guard();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-year").build(), sdk);
+    f.clock.advance(Duration.ofDays(1).plusSeconds(1));
+    IntegrationOutcome<JsonNode> nextDay = guard.execute(request("k-next-day").build(), sdk);
+
+    assertThat(out.reason()).as("%s", out).isEqualTo(OutcomeReason.PROVIDER_RATE_LIMITED);
+    assertThat(((IntegrationOutcome.RateLimited<JsonNode>) out).retryAfter()).isEqualTo(start.plus(Duration.ofDays(1)));
+    assertThat(nextDay.accepted()).as("paused a day at most: %s", nextDay).isTrue();
+  }
+
+  @Test
   void executeWhenTheExchangeReturnsNullThenEscalated() {
     ProviderCall<JsonNode> nothing = ProviderCall.of(ctx -> null, JsonValidator.builder().build());
 
