@@ -216,7 +216,8 @@ public final class CallbackGuard {
     }
 
     /**
-     * @param ttl how long processed delivery ids are remembered (default 24 hours)
+     * @param ttl how long processed delivery ids are remembered (default 24 hours); a delivery still being handled
+     *     holds its id at least 24 hours, however short the TTL, so that a redelivery never runs beside it
      * @return this builder
      */
     public Builder dedupeTtl(Duration ttl) {

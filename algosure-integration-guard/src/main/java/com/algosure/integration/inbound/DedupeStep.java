@@ -29,13 +29,24 @@ final class DedupeStep implements CallbackStep {
   private static final Logger LOG = LoggerFactory.getLogger(DedupeStep.class);
   static final String ACTION = "callback";
 
+  /**
+   * The least a delivery's claim holds while its handler runs, whatever the TTL: the default TTL. A handler has no
+   * time limit, and a claim that expired under it would let the provider's redelivery (signed anew, so inside the
+   * window) run the handler a second time beside the first.
+   */
+  static final Duration MIN_CLAIM_TTL = Duration.ofHours(24);
+
   private final IdempotencyStore store;
+  /** How long a processed delivery id is remembered. */
   private final Duration ttl;
+  /** How long a delivery still being handled holds its id: the TTL, but at least {@link #MIN_CLAIM_TTL}. */
+  private final Duration claimTtl;
   private final CallbackAuditor auditor;
 
   DedupeStep(IdempotencyStore store, Duration ttl, CallbackAuditor auditor) {
     this.store = store;
     this.ttl = ttl;
+    this.claimTtl = ttl.compareTo(MIN_CLAIM_TTL) < 0 ? MIN_CLAIM_TTL : ttl;
     this.auditor = auditor;
   }
 
@@ -52,7 +63,7 @@ final class DedupeStep implements CallbackStep {
     String owner = AuditIds.next(); // also the id of this delivery's CALLBACK_RECEIVED event (HandlerStep)
     ClaimResult claim;
     try {
-      claim = store.claim(key, c.fingerprint(), owner, ttl);
+      claim = store.claim(key, c.fingerprint(), owner, claimTtl);
     } catch (Exception | Error e) { // host code: a checked exception thrown sneakily or an Error too; nothing was handled
       LOG.warn("dedupe store failed for provider {}: {}", c.request.provider(), e.getClass().getName());
       claim = null;

@@ -240,6 +240,36 @@ class CallbackRedeliveryTest {
     assertThat(new String(request.body(), StandardCharsets.UTF_8)).isEqualTo(SPEC_BODY);
   }
 
+  @Test
+  void handleWhenTheHandlerRunsLongerThanTheDedupeTtlThenARedeliveryMeanwhileIsInProgressAndNotHandledBesideIt() {
+    // the shortest TTL the guard allows: twice the tolerance
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit).dedupeStore(store)
+        .tolerance(Duration.ofMinutes(5)).dedupeTtl(Duration.ofMinutes(10))
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+        .build();
+    List<CallbackOutcome> meanwhile = new ArrayList<>();
+
+    CallbackOutcome first = guard.handle(signed(SPEC_SECRET, SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY), json, c -> {
+      handled.add(c);
+      if (handled.size() == 1) {
+        // still handling 11 minutes on: the provider, having had no answer, delivers it again (a fresh timestamp)
+        clock.advance(Duration.ofMinutes(11));
+        meanwhile.add(guard.handle(signed(SPEC_SECRET, SPEC_ID, clock.instant().getEpochSecond(), SPEC_BODY), json,
+            handled::add));
+      }
+    });
+
+    assertThat(meanwhile).singleElement().satisfies(o -> assertThat(o.reason()).as("%s", o)
+        .isEqualTo(CallbackReason.DUPLICATE_IN_PROGRESS));
+    assertThat(handled).hasSize(1);
+    assertThat(first.accepted()).isTrue();
+    clock.advance(Duration.ofMinutes(9));
+    assertThat(guard.handle(signed(SPEC_SECRET, SPEC_ID, clock.instant().getEpochSecond(), SPEC_BODY), json, handler)
+        .reason()).as("processed, and remembered for the TTL").isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(handled).hasSize(1);
+  }
+
   /** Passes every call on, and remembers the fingerprints and owners the guard claimed with. */
   static final class RecordingStore implements IdempotencyStore {
     final IdempotencyStore delegate;
