@@ -199,13 +199,15 @@ public final class CallContext {
    * a key: {@link #providerIdempotencyKey()}), the correlation header (when it has an id) and the per-attempt
    * timeout already set.
    *
-   * @param path a path relative to the endpoint, such as {@code messages} (empty for the endpoint itself)
+   * @param path a path relative to the endpoint, such as {@code messages} (empty for the endpoint itself): it goes
+   *     under the endpoint's path, with or without a trailing slash ({@code https://h/v1} and
+   *     {@code https://h/v1/} both make {@code https://h/v1/messages})
    * @return the builder
    * @throws EndpointNotAllowedException if the path resolves to another origin (scheme, host, port) than the
    *     endpoint, such as {@code //other.host/x}; nothing is sent
    */
   public HttpRequest.Builder newRequest(String path) {
-    URI uri = path.isEmpty() ? endpoint : endpoint.resolve(path);
+    URI uri = path.isEmpty() ? endpoint : under(endpoint).resolve(path);
     if (uri != endpoint && !TransportPolicy.origin(endpoint).equals(TransportPolicy.originOrNull(uri))) {
       // a path such as //other.host/x or https://other.host/x resolves to another host: never send the credential there
       throw new EndpointNotAllowedException(uri, "the request path resolves to another origin than the endpoint "
@@ -221,6 +223,20 @@ public final class CallContext {
       b.header(correlationHeader, correlation);
     }
     return b;
+  }
+
+  /**
+   * @return the endpoint as a base its relative paths go under: itself if its path is empty or ends with a slash,
+   *     else with a slash added (URI resolution replaces a base's last segment: {@code https://h/v1} with
+   *     {@code messages} would be {@code https://h/messages}, a path the user never meant)
+   */
+  private static URI under(URI endpoint) {
+    String path = endpoint.getRawPath();
+    if (path == null || path.isEmpty() || path.endsWith("/")) {
+      return endpoint;
+    }
+    // the query and fragment go: a relative path's resolution drops them anyway
+    return URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + path + "/");
   }
 
   /**

@@ -319,7 +319,8 @@ public final class ProviderPolicy {
     }
 
     /**
-     * @param endpoint the provider's base URI, such as {@code https://api.acme.example/v1/} (required)
+     * @param endpoint the provider's base URI, such as {@code https://api.acme.example/v1/} (required); a call's
+     *     paths go under its path, with or without a trailing slash (see {@link CallContext#newRequest(String)})
      * @return this builder
      * @throws IllegalStateException if already set
      * @throws IllegalArgumentException if not absolute with a host

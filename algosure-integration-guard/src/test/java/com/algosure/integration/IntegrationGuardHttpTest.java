@@ -813,6 +813,27 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenTheEndpointHasNoTrailingSlashThenThePathGoesUnderItsLastSegment() {
+    answer(200, "{\"id\":\"msg-v1\"}");
+    ProviderPolicy.Builder noSlash = ProviderPolicy.builder(GuardFixtures.PROVIDER).endpoint(URI.create(base + "/v1"))
+        .action(GuardFixtures.SEND, ConsentScope.MAIL).secret(GuardFixtures.SECRET_REF)
+        .allowedOrigin(URI.create("http://localhost:" + elsewhere.port()));
+    IntegrationGuard guard = f.guard(noSlash.build()).build();
+
+    IntegrationOutcome<JsonNode> registered = guard.execute(request("k-v1").build(), sendCall());
+    IntegrationOutcome<JsonNode> overridden = guard.execute(
+        request("k-v1-own").endpoint(URI.create("http://localhost:" + elsewhere.port() + "/v1?shard=q-7731")).build(),
+        sendCall());
+
+    assertThat(registered.accepted()).as("%s", registered).isTrue();
+    assertThat(provider.getAllServeEvents()).singleElement().satisfies(e -> assertThat(e.getRequest().getUrl())
+        .isEqualTo(MESSAGES));
+    assertThat(overridden.accepted()).as("%s", overridden).isTrue();
+    assertThat(elsewhere.getAllServeEvents()).singleElement().satisfies(e -> assertThat(e.getRequest().getUrl())
+        .isEqualTo(MESSAGES));
+  }
+
+  @Test
   void executeWhenTheCallPathResolvesToAnotherHostThenDeniedAndNothingSent() {
     IntegrationGuard guard = f.guard(base);
     ProviderCall<JsonNode> escaping = ProviderCall.post("//localhost:" + elsewhere.port() + "/v1/messages",
