@@ -1,5 +1,6 @@
 package com.algosure.integration;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +16,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Only accepted, rejected and escalated outcomes complete a key (the others release it). Immutable and
  * thread-safe; {@link #toString()} never shows the accepted value.
+ *
+ * <p>An accepted {@link JsonNode} value is kept as a copy of the first call's, and each replay (and
+ * {@link #value()}) hands out a copy of its own: what the first caller or a duplicate does to its value never
+ * changes what a later duplicate is shown. A value of another type is shared by the first call and every replay,
+ * so it should be immutable (a record, a string).
+ *
+ * <p>The {@code JsonNode} copy is one per completed key: a key's replays show the first outcome as it was, which
+ * no copy made only on replay could promise once the first caller has changed its own value.
  *
  * @since 0.1.0
  */
@@ -34,7 +43,7 @@ public abstract class StoredOutcome {
   public static StoredOutcome of(IntegrationOutcome<?> outcome) {
     Objects.requireNonNull(outcome, "outcome");
     if (outcome instanceof IntegrationOutcome.Accepted<?> a) {
-      return new Accepted(a.acceptedValue(), a.attempts(), a.status(), a.safeFields());
+      return new Accepted(detached(a.acceptedValue()), a.attempts(), a.status(), a.safeFields());
     }
     if (outcome instanceof IntegrationOutcome.Rejected<?> r) {
       return new Rejected(r.reason(), r.evidenceRef().orElse(null), r.message());
@@ -43,6 +52,11 @@ public abstract class StoredOutcome {
       return new Escalated(e.reason(), e.escalationId(), e.evidenceRef(), e.attempts());
     }
     throw new IllegalArgumentException("only accepted, rejected and escalated outcomes are stored, not " + outcome.kind());
+  }
+
+  /** @return a {@link JsonNode} as a copy nobody else holds (JSON values are mutable); any other value as it is */
+  private static Object detached(Object value) {
+    return value instanceof JsonNode node ? node.deepCopy() : value;
   }
 
   /**
@@ -74,7 +88,7 @@ public abstract class StoredOutcome {
     return 0;
   }
 
-  /** @return the accepted value; empty unless accepted */
+  /** @return the accepted value (a {@link JsonNode} as a copy of its own); empty unless accepted */
   public Optional<Object> value() {
     return Optional.empty();
   }
@@ -116,7 +130,7 @@ public abstract class StoredOutcome {
     @Override
     @SuppressWarnings("unchecked")
     public <T> IntegrationOutcome<T> replay(IntegrationRequest request) {
-      return new IntegrationOutcome.Accepted<>(request, (T) value, attempts, status, safeFields);
+      return new IntegrationOutcome.Accepted<>(request, (T) detached(value), attempts, status, safeFields);
     }
 
     @Override
@@ -131,7 +145,7 @@ public abstract class StoredOutcome {
 
     @Override
     public Optional<Object> value() {
-      return Optional.of(value);
+      return Optional.of(detached(value));
     }
 
     @Override

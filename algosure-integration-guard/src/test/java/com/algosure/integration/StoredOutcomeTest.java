@@ -8,6 +8,8 @@ import com.algosure.authz.TenantId;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.OutcomeSummary;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +67,27 @@ class StoredOutcomeTest {
       assertThat(a.safeFields()).isEqualTo(Map.of("id", "msg-1"));
     });
     assertThat(replayed.request()).isSameAs(again);
+  }
+
+  @Test
+  void executeWhenTheFirstCallerOrADuplicateChangesItsJsonValueThenLaterReplaysStillShowTheFirstOutcomeAsItWas() {
+    IntegrationGuard guard = f.guard(BASE);
+    ProviderCall<JsonNode> json = ProviderCall.of(ctx -> ProviderResponse.of(201, Map.of(),
+        "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8)), JsonValidator.builder().require("id", JsonType.STRING).build());
+
+    JsonNode firstValue = guard.execute(request("k-json").build(), json).value().orElseThrow();
+    ((ObjectNode) firstValue).put("id", "changed-by-the-first-caller");
+    JsonNode replayed = replayedValue(guard.execute(request("k-json").build(), json));
+    ((ObjectNode) replayed).put("note", "added-by-a-duplicate");
+    JsonNode later = replayedValue(guard.execute(request("k-json").build(), json));
+
+    assertThat(later.toString()).isEqualTo("{\"id\":\"msg-1\"}");
+    assertThat(firstValue.toString()).isEqualTo("{\"id\":\"changed-by-the-first-caller\"}");
+  }
+
+  private static JsonNode replayedValue(IntegrationOutcome<JsonNode> duplicate) {
+    assertThat(duplicate.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    return ((IntegrationOutcome.Duplicate<JsonNode>) duplicate).first().flatMap(IntegrationOutcome::value).orElseThrow();
   }
 
   @Test
