@@ -34,7 +34,7 @@ import org.springframework.core.io.Resource;
  * algosure.issuers[0].audiences=filings-api
  * algosure.keycloak.tenant-hint-claims=tenant_id
  * algosure.role-catalog=classpath:algosure/roles.json
- * algosure.providers.authority.endpoint=https://authority.example.com/filings
+ * algosure.providers.authority.endpoint=https://authority.example.com/api/
  * algosure.providers.authority.consent-scope=GOVERNMENT_RECORDS
  * </pre>
  *
