@@ -118,6 +118,49 @@ class FilingsApplicationTests {
   }
 
   @Test
+  void submitWhenSubmittedAlreadyUnderAnotherKeyThen409AndTheAuthorityIsReachedOnce() {
+    String[] f = approvedDraft("submitted once").split(" ");
+    int before = authority.received();
+    TestHttpClient.Response first = http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key",
+        "first-" + f[0], "X-Approval-Id", f[1]);
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    // a retry that lost the first key: the stub answers with the same reference, a real authority files it twice
+    TestHttpClient.Response again = http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key",
+        "second-" + f[0], "X-Approval-Id", f[1]);
+    assertThat(again.status()).as(again.body()).isEqualTo(409);
+    assertThat(again.reason()).isEqualTo("FILING_SUBMITTED");
+    assertThat(again.json().path("detail").asText()).startsWith("the filing is submitted under another Idempotency-Key");
+    TestHttpClient.Response replay = http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key",
+        "first-" + f[0], "X-Approval-Id", f[1]);
+    assertThat(replay.status()).isEqualTo(200);
+    assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(authority.received() - before).isEqualTo(1);
+  }
+
+  @Test
+  void submitWhenAnotherTenantTriesAnotherKeyOnASubmittedFilingThenNotToldItIsSubmitted() {
+    String[] f = approvedDraft("submitted, seen by acme only").split(" ");
+    assertThat(http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key", "k-" + f[0],
+        "X-Approval-Id", f[1]).status()).isEqualTo(200);
+    TestHttpClient.Response r = http.post("/api/filings/" + f[0] + "/submit", token("bob"), "Idempotency-Key", "bob-" + f[0]);
+    assertThat(r.status()).as(r.body()).isIn(403, 404);
+    assertThat(r.body()).doesNotContain("FILING_SUBMITTED");
+  }
+
+  @Test
+  void submitWhenFirstRefusedForWantOfApprovalThenAnotherKeyMaySubmit() {
+    String[] f = approvedDraft("refused first").split(" ");
+    // refused before anything was sent: the filing is not held for that key
+    assertThat(http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key", "no-approval-" + f[0])
+        .status()).isEqualTo(428);
+    int before = authority.received();
+    TestHttpClient.Response r = http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key",
+        "approved-" + f[0], "X-Approval-Id", f[1]);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(authority.received() - before).isEqualTo(1);
+  }
+
+  @Test
   void submitWhenTheTenantsConsentIsRevokedThen403AndNothingSubmitted() {
     String[] f = approvedDraft("no consent").split(" ");
     InMemoryConsentRegistry registry = (InMemoryConsentRegistry) consents;

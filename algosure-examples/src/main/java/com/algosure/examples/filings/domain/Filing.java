@@ -1,5 +1,6 @@
 package com.algosure.examples.filings.domain;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -17,11 +18,14 @@ import org.jspecify.annotations.Nullable;
  * @param draftedBy who last drafted the text (a person or an agent), if anyone
  * @param approvalId the approval given for its submission, if any
  * @param reference the authority's reference, once submitted
+ * @param submissionKey the {@code Idempotency-Key} its submission is made under, from the first submission that got
+ *     past the checks of its own request on; not shown in responses
  * @param createdAt when it was created
  * @since 0.1.0
  */
 public record Filing(String id, String tenant, String organization, String title, State state, String createdBy,
-    String text, @Nullable String draftedBy, @Nullable String approvalId, @Nullable String reference, Instant createdAt) {
+    String text, @Nullable String draftedBy, @Nullable String approvalId, @Nullable String reference,
+    @JsonIgnore @Nullable String submissionKey, Instant createdAt) {
 
   /** The states of a filing. */
   public enum State {
@@ -47,23 +51,31 @@ public record Filing(String id, String tenant, String organization, String title
 
   /** @param text the new text @param by who drafted it @return the changed filing */
   public Filing drafted(String text, String by) {
-    return new Filing(id, tenant, organization, title, state, createdBy, text, by, approvalId, reference, createdAt);
+    return new Filing(id, tenant, organization, title, state, createdBy, text, by, approvalId, reference, submissionKey, createdAt);
   }
 
   /** @param approval the approval's id @return the changed filing */
   public Filing approved(String approval) {
-    return new Filing(id, tenant, organization, title, state, createdBy, text, draftedBy, approval, reference, createdAt);
+    return new Filing(id, tenant, organization, title, state, createdBy, text, draftedBy, approval, reference, submissionKey, createdAt);
   }
 
   /** @param authorityReference the authority's reference @return the submitted filing */
   public Filing submitted(String authorityReference) {
     return new Filing(id, tenant, organization, title, State.SUBMITTED, createdBy, text, draftedBy, approvalId,
-        authorityReference, createdAt);
+        authorityReference, submissionKey, createdAt);
+  }
+
+  /**
+   * @param key the {@code Idempotency-Key} a submission is made under, or null to forget one that sent nothing
+   * @return the changed filing
+   */
+  public Filing submittingUnder(@Nullable String key) {
+    return new Filing(id, tenant, organization, title, state, createdBy, text, draftedBy, approvalId, reference, key, createdAt);
   }
 
   /** @return the accepted filing */
   public Filing accepted() {
-    return new Filing(id, tenant, organization, title, State.ACCEPTED, createdBy, text, draftedBy, approvalId, reference, createdAt);
+    return new Filing(id, tenant, organization, title, State.ACCEPTED, createdBy, text, draftedBy, approvalId, reference, submissionKey, createdAt);
   }
 
   /** @return what is sent to the authority: the filing's content, not its workflow data */

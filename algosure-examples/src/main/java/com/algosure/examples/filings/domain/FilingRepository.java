@@ -40,7 +40,7 @@ public class FilingRepository {
     byte[] id = new byte[4];
     RANDOM.nextBytes(id);
     Filing f = new Filing("f-" + HexFormat.of().formatHex(id), tenant, organization, title, Filing.State.DRAFT, createdBy,
-        "", null, null, null, clock.instant());
+        "", null, null, null, null, clock.instant());
     filings.put(f.id(), f);
     return f;
   }

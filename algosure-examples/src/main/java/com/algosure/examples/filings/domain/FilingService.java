@@ -7,16 +7,20 @@ import com.algosure.authz.Permission;
 import com.algosure.authz.ResourceRef;
 import com.algosure.authz.spi.Approval;
 import com.algosure.authz.spi.InMemoryApprovalStore;
+import com.algosure.integration.IntegrationOutcome;
+import com.algosure.integration.OutcomeReason;
 import com.algosure.spring.AlgosureAuthentication;
 import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.Authorize;
 import com.algosure.spring.CurrentDecision;
+import com.algosure.spring.IntegrationOutcomeException;
 import com.algosure.spring.UnauthenticatedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 
 /**
@@ -101,15 +105,55 @@ public class FilingService {
    * Submits a filing through the integration guard, which authorizes it (with the approval the request presents),
    * checks consent and makes the idempotency key hold; then records the authority's reference.
    *
+   * <p>A filing is submitted under one {@code Idempotency-Key}: the first request that reaches the guard holds the
+   * filing for its key, so the same key replays the first receipt and another key is refused (409) instead of
+   * sending the filing to the authority again. A request the guard refuses before anything was sent (denied, rate
+   * limited, a misused key) lets go of the filing, so that a caller who was not allowed cannot hold it.
+   *
    * @param filing the filing
    * @param idempotencyKey the request's idempotency key
    * @return the receipt (the first one again for a replay)
+   * @throws FilingSubmittedException if the filing is submitted, or being submitted, under another key
    * @throws Exception never for the provider's failures (they become problem responses)
    */
-  public Receipt submit(Filing filing, String idempotencyKey) throws Exception {
-    Receipt receipt = submitter.submit(filing.submission(), idempotencyKey);
+  public Receipt submit(Filing filing, @Nullable String idempotencyKey) throws Exception {
+    if (idempotencyKey == null) {
+      return submitter.submit(filing.submission(), null); // the guard refuses it: IDEMPOTENCY_KEY_MISSING
+    }
+    Filing held = filings.update(filing.id(), f -> f.submissionKey() == null ? f.submittingUnder(idempotencyKey) : f)
+        .orElseThrow();
+    if (!idempotencyKey.equals(held.submissionKey())) {
+      // tells no more than reading the filing does, and only to someone who may read it
+      authorizer.require(authorizer.request("filings:read", ResourceRef.of("filing", held.id())).tenant(held.tenant())
+          .organization(held.organization()).build());
+      throw new FilingSubmittedException("the filing is " + (held.state() == Filing.State.DRAFT ? "being submitted"
+          : "submitted") + " under another Idempotency-Key: repeat that request to get its receipt; a new key would "
+          + "send the filing to the authority a second time");
+    }
+    Receipt receipt;
+    try {
+      receipt = submitter.submit(held.submission(), idempotencyKey);
+    } catch (IntegrationOutcomeException e) {
+      if (nothingSent(e.outcome())) {
+        letGo(filing.id(), idempotencyKey);
+      }
+      throw e;
+    } catch (Exception e) {
+      letGo(filing.id(), idempotencyKey); // refused before the guard ran (a key that is not one): nothing was sent
+      throw e;
+    }
     filings.update(filing.id(), f -> f.state() == Filing.State.DRAFT ? f.submitted(receipt.reference()) : f);
     return receipt;
+  }
+
+  private void letGo(String id, String key) {
+    filings.update(id, f -> f.state() == Filing.State.DRAFT && key.equals(f.submissionKey()) ? f.submittingUnder(null) : f);
+  }
+
+  /** Refused before the authority was asked; anything else may have reached it and keeps the filing's key. */
+  private static boolean nothingSent(IntegrationOutcome<?> outcome) {
+    return outcome.kind() == IntegrationOutcome.Kind.DENIED || outcome.kind() == IntegrationOutcome.Kind.RATE_LIMITED
+        || outcome.reason() == OutcomeReason.IDEMPOTENCY_KEY_REUSED;
   }
 
   /**

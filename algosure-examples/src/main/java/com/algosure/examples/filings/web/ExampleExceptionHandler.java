@@ -2,6 +2,7 @@ package com.algosure.examples.filings.web;
 
 import com.algosure.audit.AuditIds;
 import com.algosure.examples.filings.domain.AgentGrantRefusedException;
+import com.algosure.examples.filings.domain.FilingSubmittedException;
 import com.algosure.spring.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -29,6 +30,13 @@ public class ExampleExceptionHandler {
   public ResponseEntity<byte[]> notFound(FilingNotFoundException e, HttpServletRequest request) {
     return problems.entity(problems.of(404, "FILING_NOT_FOUND", "There is no such filing.",
         Map.of("decisionId", AuditIds.next()), Map.of()), request);
+  }
+
+  /** @param e the filing is submitted under another idempotency key @param request the request @return 409 */
+  @ExceptionHandler(FilingSubmittedException.class)
+  public ResponseEntity<byte[]> submitted(FilingSubmittedException e, HttpServletRequest request) {
+    return problems.entity(problems.of(409, "FILING_SUBMITTED", e.getMessage(), Map.of("decisionId", AuditIds.next()),
+        Map.of()), request);
   }
 
   /** @param e the agent's grant was refused @param request the request @return 403 */

@@ -77,7 +77,8 @@ public class FilingsController {
   /**
    * @param id a filing's id
    * @param idempotencyKey the submission's idempotency key (required)
-   * @return the authority's receipt; {@code Idempotent-Replayed: true} when it is the first submission's again
+   * @return the authority's receipt; {@code Idempotent-Replayed: true} when it is the first submission's again (a
+   *     filing submitted under another key is a 409 problem, {@code FILING_SUBMITTED}: it is never sent twice)
    * @throws Exception never for the authority's failures (they become problem responses)
    */
   @PostMapping("/api/filings/{id}/submit")

@@ -1,0 +1,18 @@
+package com.algosure.examples.filings.domain;
+
+/**
+ * A filing is submitted (or being submitted) under another {@code Idempotency-Key} than the request's: a second
+ * submission would reach the authority twice, so it is refused before the integration guard is asked. Only a
+ * caller who may read the filing learns this. Becomes a 409 problem response.
+ *
+ * @since 0.1.0
+ */
+public final class FilingSubmittedException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** @param message why, without the key */
+  public FilingSubmittedException(String message) {
+    super(message);
+  }
+}
