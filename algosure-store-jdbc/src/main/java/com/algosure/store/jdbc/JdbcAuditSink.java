@@ -94,7 +94,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     this.acknowledgement = Objects.requireNonNull(b.acknowledgement);
     this.batchWriter = new AuditBatchWriter(schema, statementTimeout);
     // markers for flush() may take slots beyond the events' capacity
-    this.queue = new LinkedBlockingQueue<>();
+    this.queue = b.queue != null ? b.queue : new LinkedBlockingQueue<>();
     this.writer = new Thread(this::writeLoop, "algosure-jdbc-audit-writer");
     this.writer.setDaemon(true);
     this.writer.start();
@@ -126,7 +126,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
    *
    * @param event the event
    * @throws AuditWriteException if the event was not written (the database failed or is unreachable, or the
-   *     event holds a character PostgreSQL cannot store); {@link AuditWriteTimeoutException} if the write was
+   *     event holds a character PostgreSQL cannot store), or the sink is closed (also when {@link #close()} begins
+   *     while the event is being queued); {@link AuditWriteTimeoutException} if the write was
    *     not confirmed within {@code writeTimeout}; {@link AuditBacklogFullException} if {@code capacity} events
    *     wait already; with {@link AuditAcknowledgement#ON_QUEUE}, also while an earlier flush is failing
    */
@@ -151,6 +152,12 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     }
     Pending p = new Pending(event);
     queue.add(p);
+    if (closed && p.withdraw()) {
+      // close() began while the event was being queued: it may have drained the queue and stopped the writer
+      // already, so the event is taken back (the writer skips it) and refused rather than left unwritten
+      throw new AuditWriteException("audit event " + event.id() + " not recorded: the JDBC audit sink is closed",
+          event.id(), null);
+    }
     if (acknowledgement == AuditAcknowledgement.ON_COMMIT) {
       await(p, event.id());
     }
@@ -514,6 +521,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     private @Nullable Duration writeTimeout;
     private @Nullable Duration statementTimeout;
     private @Nullable AuditAcknowledgement acknowledgement;
+    /** The sink's queue, for tests that pause a caller at a known point; a new one when null. */
+    @Nullable LinkedBlockingQueue<Pending> queue;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -627,6 +636,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       snapshot.writeTimeout = writeTimeout == null ? Duration.ofSeconds(5) : writeTimeout;
       snapshot.statementTimeout = statementTimeout == null ? Duration.ofSeconds(5) : statementTimeout;
       snapshot.acknowledgement = acknowledgement == null ? AuditAcknowledgement.ON_COMMIT : acknowledgement;
+      snapshot.queue = queue;
       return new JdbcAuditSink(snapshot);
     }
   }
