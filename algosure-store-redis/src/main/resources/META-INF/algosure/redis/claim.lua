@@ -3,8 +3,8 @@
 --   e = logical expiry (epoch ms, the store's clock), o = the encoded outcome once completed
 -- ARGV[1] fingerprint, ARGV[2] owner, ARGV[3] now (epoch ms), ARGV[4] expiry (epoch ms),
 --   ARGV[5] how long Redis keeps the record (ms, past the expiry)
--- returns {'CLAIMED'} | {'MISMATCH'} | {'IN_FLIGHT'} | {'COMPLETED', outcome}
-local r = redis.call('HMGET', KEYS[1], 's', 'f', 'e', 'o')
+-- returns {'CLAIMED'} (also to the owner holding it) | {'MISMATCH'} | {'IN_FLIGHT'} | {'COMPLETED', outcome}
+local r = redis.call('HMGET', KEYS[1], 's', 'f', 'e', 'o', 'w')
 if (not r[1]) or (not r[3]) or tonumber(r[3]) <= tonumber(ARGV[3]) then
   -- free, or expired: an expired record is as good as absent
   redis.call('DEL', KEYS[1])
@@ -16,6 +16,10 @@ if r[2] ~= ARGV[1] then
   return {'MISMATCH'}
 end
 if r[1] == 'I' then
+  if r[5] == ARGV[2] then
+    -- its own owner again (a claim whose reply was lost took the key): still its claim, with its expiry
+    return {'CLAIMED'}
+  end
   return {'IN_FLIGHT'}
 end
 return {'COMPLETED', r[4]}

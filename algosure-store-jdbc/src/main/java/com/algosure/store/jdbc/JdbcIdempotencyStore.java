@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@link #claim} is one statement ({@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expired}, and in the
  *       same statement the current row when the key is taken): concurrent claims of a key, from any number of
- *       instances, see exactly one {@code Claimed};
+ *       instances, see exactly one {@code Claimed}; the owner holding a key that claims it again (retrying a claim
+ *       whose reply was lost) is answered {@code Claimed} again, its claim's expiry unchanged;
  *   <li>{@link #complete} and {@link #release} are one conditional {@code UPDATE}/{@code DELETE} each: only the
  *       owner of an unexpired claim may complete or release it, so a claim that expired (and was perhaps claimed
  *       again) is never completed or released by its old owner;
@@ -92,14 +93,16 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     this.encoder = Objects.requireNonNull(b.encoder);
     this.decoder = Objects.requireNonNull(b.decoder);
     String t = schema.table("algosure_idempotency");
-    // Claimed when the row is new or expired; otherwise the current row says why not. When a concurrent claim
+    // Claimed when the row is new or expired, or still held by this owner (a claim whose reply was lost took it);
+    // otherwise the current row says why not. When a concurrent claim
     // commits the row after this statement's snapshot, neither part returns a row: the claim is run again.
     this.claim = "WITH claimed AS (INSERT INTO " + t + " AS r (key_hash, tenant, provider, action, state, fingerprint, owner,"
         + " expires_at, outcome) VALUES (?, ?, ?, ?, 'I', ?, ?, ?, NULL)"
         + " ON CONFLICT (key_hash) DO UPDATE SET state = 'I', fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner,"
         + " expires_at = EXCLUDED.expires_at, outcome = NULL WHERE r.expires_at <= ? RETURNING 1)"
         + " SELECT 'CLAIMED', NULL FROM claimed"
-        + " UNION ALL SELECT CASE WHEN fingerprint <> ? THEN 'MISMATCH' WHEN state = 'I' THEN 'IN_FLIGHT' ELSE 'COMPLETED' END,"
+        + " UNION ALL SELECT CASE WHEN fingerprint <> ? THEN 'MISMATCH' WHEN state = 'I' AND owner = ? THEN 'CLAIMED'"
+        + " WHEN state = 'I' THEN 'IN_FLIGHT' ELSE 'COMPLETED' END,"
         + " CASE WHEN fingerprint = ? AND state = 'C' THEN outcome END FROM " + t
         + " WHERE key_hash = ? AND expires_at > ? AND NOT EXISTS (SELECT 1 FROM claimed)";
     this.complete = "UPDATE " + t + " SET state = 'C', outcome = ?, expires_at = ? WHERE key_hash = ? AND state = 'I'"
@@ -185,9 +188,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       ps.setObject(7, utc(expiry(now, ttl)), Types.TIMESTAMP_WITH_TIMEZONE);
       ps.setObject(8, utc(now), Types.TIMESTAMP_WITH_TIMEZONE);
       ps.setString(9, fingerprint);
-      ps.setString(10, fingerprint);
-      ps.setString(11, hash);
-      ps.setObject(12, utc(now), Types.TIMESTAMP_WITH_TIMEZONE);
+      ps.setString(10, owner);
+      ps.setString(11, fingerprint);
+      ps.setString(12, hash);
+      ps.setObject(13, utc(now), Types.TIMESTAMP_WITH_TIMEZONE);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new ClaimRace();

@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@link #claim}, {@link #complete} and {@link #release} are each one atomic {@code EVALSHA}: concurrent
- *       claims of a key, from any number of instances, see exactly one {@code Claimed};
+ *       claims of a key, from any number of instances, see exactly one {@code Claimed}; the owner holding a key
+ *       that claims it again (retrying a claim whose reply was lost) is answered {@code Claimed} again, its claim's
+ *       expiry unchanged;
  *   <li>only the owner of an unexpired claim may complete or release it: a claim that expired (and was perhaps
  *       claimed again by someone else) is never completed or released by its old owner;
  *   <li>a completed record replays its stored outcome until its time to live ends; a reused key with another
