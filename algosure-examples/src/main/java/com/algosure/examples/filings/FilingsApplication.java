@@ -5,6 +5,7 @@ import com.algosure.examples.filings.dev.StubAuthority;
 import com.algosure.examples.filings.walkthrough.Walkthrough;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Arrays;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -31,7 +32,9 @@ public class FilingsApplication {
   public static void main(String[] args) throws Exception {
     boolean walkthrough = Arrays.stream(args).anyMatch(a -> a.equals("walkthrough") || a.equals("--walkthrough"));
     if (!walkthrough) {
-      SpringApplication.run(FilingsApplication.class, args);
+      ConfigurableApplicationContext served = SpringApplication.run(FilingsApplication.class, args);
+      LoggerFactory.getLogger(FilingsApplication.class).info("The audit trail is written to {}",
+          served.getEnvironment().getRequiredProperty(AuditFileLocation.PROPERTY));
       return;
     }
     ConfigurableApplicationContext context = new SpringApplicationBuilder(FilingsApplication.class)
@@ -46,8 +49,7 @@ public class FilingsApplication {
     } else {
       int port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
       // the walkthrough is the example's user interface: it prints to the console
-      String auditFile = context.getEnvironment().getProperty("filings.audit-file",
-          System.getProperty("java.io.tmpdir") + "/algosure-filings-audit.log");
+      String auditFile = context.getEnvironment().getRequiredProperty(AuditFileLocation.PROPERTY);
       unexpected = new Walkthrough(port, context.getBean(StubAuthority.class), context.getBean(MeterRegistry.class),
           System.out, auditFile).run();
     }

@@ -294,6 +294,7 @@ class FilingsApplicationTests {
   @Test
   void startWhenDevelopmentIssuerForcedBesideARealIssuerThenFails() {
     assertThatThrownBy(() -> new SpringApplicationBuilder(FilingsApplication.class).web(WebApplicationType.NONE)
+            .properties("filings.audit-file=target/filings-audit-test.log")
             .properties("filings.development-issuer.enabled=true",
                 "algosure.issuers[0].issuer-uri=http://127.0.0.1:18180/realms/algosure", "algosure.issuers[0].audiences=filings-api")
             .run().close())
@@ -304,6 +305,7 @@ class FilingsApplicationTests {
   @Test
   void startWhenDevelopmentIssuerOnAndServerAddressNotLoopbackThenFails() {
     assertThatThrownBy(() -> new SpringApplicationBuilder(FilingsApplication.class).web(WebApplicationType.NONE)
+            .properties("filings.audit-file=target/filings-audit-test.log")
             .run("--server.address=0.0.0.0").close())
         .hasRootCauseInstanceOf(InvalidAlgosureConfigurationException.class)
         .rootCause().hasMessageStartingWith("server.address: not a loopback address while the development issuer is on");
