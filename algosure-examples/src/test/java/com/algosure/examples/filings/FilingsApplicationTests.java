@@ -278,6 +278,21 @@ class FilingsApplicationTests {
   }
 
   @Test
+  void draftWhenTheTextIsLongerThanAFilingMayBeThen400AndNothingKept() {
+    String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"long draft\"}", "X-Organization-Id", "sales")
+        .json().path("id").asText();
+    // every draft is kept in memory: a 3 MB one was accepted and kept
+    TestHttpClient.Response r = http.postJson("/api/agent/filings/" + id + "/draft", token("alice"),
+        "{\"text\":\"" + "x".repeat(3 << 20) + "\"}", "X-Agent-Grant", "grant-vat-q3", "X-Agent-Task", "vat-q3");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.json().path("detail").asText())
+        .isEqualTo("a text of at most 20000 characters is required; this one has " + (3 << 20));
+    assertThat(http.get("/api/filings/" + id, token("alice"), "X-Organization-Id", "sales").json().path("text").asText())
+        .isEmpty();
+  }
+
+  @Test
   void agentWhenGrantIsForAnotherPersonThen403() {
     String id = approvedDraft("dave's agent").split(" ")[0];
     TestHttpClient.Response r = http.postJson("/api/agent/filings/" + id + "/draft", token("dave"), "{\"text\":\"x\"}",

@@ -27,6 +27,9 @@ public record Filing(String id, String tenant, String organization, String title
     String text, @Nullable String draftedBy, @Nullable String approvalId, @Nullable String reference,
     @JsonIgnore @Nullable String submissionKey, Instant createdAt) {
 
+  /** The longest draft text, in characters: a filing is a few pages, and every draft is kept in memory. */
+  public static final int MAX_TEXT_LENGTH = 20_000;
+
   /** The states of a filing. */
   public enum State {
     /** Being prepared; may be edited and approved. */

@@ -4,11 +4,13 @@ import com.algosure.examples.filings.domain.Filing;
 import com.algosure.examples.filings.domain.FilingRepository;
 import com.algosure.examples.filings.domain.FilingService;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The AI agent's entry: the agent calls with the person's token and presents its grant ({@code X-Agent-Grant})
@@ -33,12 +35,17 @@ public class AgentController {
    * @param grantId the agent's grant
    * @param task the agent's task
    * @param body {@code {"text": "..."}}
-   * @return the filing with the agent's draft
+   * @return the filing with the agent's draft; 400 for a text longer than {@link Filing#MAX_TEXT_LENGTH}
    */
   @PostMapping("/api/agent/filings/{id}/draft")
   public Filing draft(@PathVariable String id, @RequestHeader("X-Agent-Grant") String grantId,
       @RequestHeader("X-Agent-Task") String task, @RequestBody Map<String, String> body) {
+    String text = body.getOrDefault("text", "");
+    if (text.length() > Filing.MAX_TEXT_LENGTH) {
+      throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "a text of at most " + Filing.MAX_TEXT_LENGTH
+          + " characters is required; this one has " + text.length());
+    }
     Filing f = filings.find(id).orElseThrow(FilingNotFoundException::new);
-    return service.draftByAgent(f, grantId, task, body.getOrDefault("text", ""));
+    return service.draftByAgent(f, grantId, task, text);
   }
 }
