@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.authz.TenantId;
 import com.algosure.examples.filings.dev.StubAuthority;
+import com.algosure.examples.filings.domain.FilingRepository;
 import com.algosure.examples.filings.walkthrough.Walkthrough;
 import com.algosure.integration.ConsentScope;
 import com.algosure.integration.spi.ConsentQuery;
@@ -53,6 +54,9 @@ class FilingsApplicationTests {
 
   @Autowired
   ConsentRegistry consents;
+
+  @Autowired
+  FilingRepository repository;
 
   TestHttpClient http;
 
@@ -143,8 +147,8 @@ class FilingsApplicationTests {
     assertThat(http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key", "k-" + f[0],
         "X-Approval-Id", f[1]).status()).isEqualTo(200);
     TestHttpClient.Response r = http.post("/api/filings/" + f[0] + "/submit", token("bob"), "Idempotency-Key", "bob-" + f[0]);
-    assertThat(r.status()).as(r.body()).isIn(403, 404);
-    assertThat(r.body()).doesNotContain("FILING_SUBMITTED");
+    assertThat(r.status()).as(r.body()).isEqualTo(404);
+    assertThat(r.reason()).isEqualTo("FILING_NOT_FOUND");
   }
 
   @Test
@@ -259,6 +263,25 @@ class FilingsApplicationTests {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.header("Content-Type")).startsWith("application/problem+json");
     assertThat(r.json().path("detail").asText()).isEqualTo("a title of 1 to 200 characters is required");
+  }
+
+  @Test
+  void approveSubmitAndDraftWhenTheFilingIsAnotherTenantsThen404AsForAnUnknownId() {
+    String[] f = approvedDraft("acme's, for bob").split(" ");
+    // bob (globex) was told 403 TENANT_ACCESS_DENIED for acme's ids and 404 for ids that do not exist
+    TestHttpClient.Response approve = http.post("/api/filings/" + f[0] + "/approvals", token("bob"));
+    assertThat(approve.status()).as(approve.body()).isEqualTo(404);
+    assertThat(approve.reason()).isEqualTo("FILING_NOT_FOUND");
+    TestHttpClient.Response submit = http.post("/api/filings/" + f[0] + "/submit", token("bob"), "Idempotency-Key",
+        "bob-" + f[0], "X-Approval-Id", f[1]);
+    assertThat(submit.status()).as(submit.body()).isEqualTo(404);
+    assertThat(submit.reason()).isEqualTo("FILING_NOT_FOUND");
+    // the agent's grant is for acme: a globex filing is not found either, rather than out of the grant's tenant
+    String globex = repository.create("globex", "hq", "globex's", "bob").id(); // bob approves, he does not write
+    TestHttpClient.Response draft = http.postJson("/api/agent/filings/" + globex + "/draft", token("alice"),
+        "{\"text\":\"x\"}", "X-Agent-Grant", "grant-vat-q3", "X-Agent-Task", "vat-q3");
+    assertThat(draft.status()).as(draft.body()).isEqualTo(404);
+    assertThat(draft.reason()).isEqualTo("FILING_NOT_FOUND");
   }
 
   @Test

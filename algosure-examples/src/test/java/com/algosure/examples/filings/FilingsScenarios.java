@@ -70,13 +70,17 @@ abstract class FilingsScenarios {
   }
 
   @Test
-  void bobReadsWhenFilingsAreAcmesThen403() {
+  void bobReadsWhenFilingsAreAcmesThen403ForTheListAnd404ForAFilingAsForAnUnknownId() {
     String id = draftInSales("acme only");
     assertThat(http.get("/api/filings", token("bob"), "X-Organization-Id", "sales").status()).isEqualTo(403);
     TestHttpClient.Response r = http.get("/api/filings/" + id, token("bob"));
-    assertThat(r.status()).isEqualTo(403);
-    assertThat(r.reason()).isEqualTo("TENANT_ACCESS_DENIED");
-    assertThat(r.body()).doesNotContain("acme only");
+    TestHttpClient.Response unknown = http.get("/api/filings/f-00000000", token("bob"));
+    // the answer for an id that does not exist: globex never learns which of acme's filing ids exist
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(r.status()).as(r.body()).isEqualTo(404);
+    assertThat(r.reason()).isEqualTo("FILING_NOT_FOUND");
+    assertThat(r.json().path("detail")).isEqualTo(unknown.json().path("detail"));
+    assertThat(r.body()).doesNotContain("acme");
   }
 
   @Test

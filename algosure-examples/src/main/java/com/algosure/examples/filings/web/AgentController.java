@@ -35,17 +35,19 @@ public class AgentController {
    * @param grantId the agent's grant
    * @param task the agent's task
    * @param body {@code {"text": "..."}}
-   * @return the filing with the agent's draft; 400 for a text longer than {@link Filing#MAX_TEXT_LENGTH}
+   * @return the filing with the agent's draft; 400 for a text longer than {@link Filing#MAX_TEXT_LENGTH}, 404 for a
+   *     filing of a tenant the person has no access to, as for an unknown id
+   * @throws Exception never for a refusal (it becomes a problem response)
    */
   @PostMapping("/api/agent/filings/{id}/draft")
   public Filing draft(@PathVariable String id, @RequestHeader("X-Agent-Grant") String grantId,
-      @RequestHeader("X-Agent-Task") String task, @RequestBody Map<String, String> body) {
+      @RequestHeader("X-Agent-Task") String task, @RequestBody Map<String, String> body) throws Exception {
     String text = body.getOrDefault("text", "");
     if (text.length() > Filing.MAX_TEXT_LENGTH) {
       throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "a text of at most " + Filing.MAX_TEXT_LENGTH
           + " characters is required; this one has " + text.length());
     }
-    Filing f = filings.find(id).orElseThrow(FilingNotFoundException::new);
-    return service.draftByAgent(f, grantId, task, text);
+    return OtherTenants.hidden(() -> service.draftByAgent(filings.find(id).orElseThrow(FilingNotFoundException::new),
+        grantId, task, text));
   }
 }

@@ -29,7 +29,7 @@ public class ExampleExceptionHandler {
   @ExceptionHandler(FilingNotFoundException.class)
   public ResponseEntity<byte[]> notFound(FilingNotFoundException e, HttpServletRequest request) {
     return problems.entity(problems.of(404, "FILING_NOT_FOUND", "There is no such filing.",
-        Map.of("decisionId", AuditIds.next()), Map.of()), request);
+        Map.of("decisionId", e.decisionId().orElseGet(AuditIds::next)), Map.of()), request);
   }
 
   /** @param e the filing is submitted under another idempotency key @param request the request @return 409 */

@@ -23,7 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The filings API. The active organization is the {@code X-Organization-Id} header, an approval is presented in
  * {@code X-Approval-Id}, a submission carries an {@code Idempotency-Key}. Every decision is the decision
- * point's; a refusal is an RFC 9457 problem response.
+ * point's; a refusal is an RFC 9457 problem response. A filing of a tenant the caller has no access to is answered
+ * 404, as an unknown id is.
  *
  * @since 0.1.0
  */
@@ -55,16 +56,24 @@ public class FilingsController {
     return ResponseEntity.status(HttpStatus.CREATED).body(service.create(title));
   }
 
-  /** @param id a filing's id @return the filing */
+  /**
+   * @param id a filing's id
+   * @return the filing
+   * @throws Exception never for a refusal (it becomes a problem response)
+   */
   @GetMapping("/api/filings/{id}")
-  public Filing read(@PathVariable String id) {
-    return service.read(find(id));
+  public Filing read(@PathVariable String id) throws Exception {
+    return OtherTenants.hidden(() -> service.read(find(id)));
   }
 
-  /** @param id a filing's id @return the approval, 201: its id is what the submission presents */
+  /**
+   * @param id a filing's id
+   * @return the approval, 201: its id is what the submission presents
+   * @throws Exception never for a refusal (it becomes a problem response)
+   */
   @PostMapping("/api/filings/{id}/approvals")
-  public ResponseEntity<Map<String, Object>> approve(@PathVariable String id) {
-    Approval a = service.approve(find(id));
+  public ResponseEntity<Map<String, Object>> approve(@PathVariable String id) throws Exception {
+    Approval a = OtherTenants.hidden(() -> service.approve(find(id)));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("approvalId", a.id());
     body.put("filingId", id);
@@ -84,7 +93,7 @@ public class FilingsController {
   @PostMapping("/api/filings/{id}/submit")
   public ResponseEntity<Map<String, Object>> submit(@PathVariable String id,
       @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) throws Exception {
-    Receipt r = service.submit(find(id), idempotencyKey);
+    Receipt r = OtherTenants.hidden(() -> service.submit(find(id), idempotencyKey));
     boolean replayed = GuardedCall.lastOutcome().map(o -> o.kind() == IntegrationOutcome.Kind.DUPLICATE).orElse(false);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("filingId", r.filingId());
