@@ -166,12 +166,20 @@ public class FilingService {
    * @param task the task the agent works on
    * @param text the drafted text
    * @return the changed filing
+   * @throws FilingChangedException if the filing was approved or submitted after the decision, before the change
    */
   public Filing draftByAgent(Filing filing, String grantId, String task, String text) {
     Actor agent = agentFor(grantId);
     authorizer.require(authorizer.request("filings:write", ResourceRef.of("filing", filing.id())).actor(agent).task(task)
         .tenant(filing.tenant()).organization(filing.organization()).build());
-    return filings.update(filing.id(), f -> f.drafted(text, agent.id())).orElseThrow();
+    // the rule as the decision applied it, again at the change: an approval given meanwhile covers the text it approved
+    return filings.update(filing.id(), f -> {
+      if (f.state() != Filing.State.DRAFT || f.approvalId() != null) {
+        throw new FilingChangedException("the filing was " + (f.state() == Filing.State.DRAFT ? "approved" : "submitted")
+            + " while the draft was being authorized; nothing was changed: an approved filing cannot be edited");
+      }
+      return f.drafted(text, agent.id());
+    }).orElseThrow();
   }
 
   /** @param tenant a tenant @return all its filings, for cross-tenant administration (privileged role and MFA) */

@@ -2,6 +2,7 @@ package com.algosure.examples.filings.web;
 
 import com.algosure.audit.AuditIds;
 import com.algosure.examples.filings.domain.AgentGrantRefusedException;
+import com.algosure.examples.filings.domain.FilingChangedException;
 import com.algosure.examples.filings.domain.FilingSubmittedException;
 import com.algosure.spring.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,6 +37,13 @@ public class ExampleExceptionHandler {
   @ExceptionHandler(FilingSubmittedException.class)
   public ResponseEntity<byte[]> submitted(FilingSubmittedException e, HttpServletRequest request) {
     return problems.entity(problems.of(409, "FILING_SUBMITTED", e.getMessage(), Map.of("decisionId", AuditIds.next()),
+        Map.of()), request);
+  }
+
+  /** @param e the filing changed after the decision @param request the request @return 409 */
+  @ExceptionHandler(FilingChangedException.class)
+  public ResponseEntity<byte[]> changed(FilingChangedException e, HttpServletRequest request) {
+    return problems.entity(problems.of(409, "FILING_CHANGED", e.getMessage(), Map.of("decisionId", AuditIds.next()),
         Map.of()), request);
   }
 
