@@ -28,7 +28,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -139,6 +146,35 @@ class FilingsApplicationTests {
     assertThat(replay.status()).isEqualTo(200);
     assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(authority.received() - before).isEqualTo(1);
+  }
+
+  @Test
+  void submitWhenEightKeysRaceForOneFilingThenOneReachesTheAuthorityAndTheOthersAre409() throws Exception {
+    String[] f = approvedDraft("raced submissions").split(" ");
+    String alice = token("alice");
+    int before = authority.received();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Integer>> statuses = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String key = "race-" + i + "-" + f[0];
+        statuses.add(pool.submit(() -> {
+          start.await();
+          return http.post("/api/filings/" + f[0] + "/submit", alice, "Idempotency-Key", key, "X-Approval-Id", f[1]).status();
+        }));
+      }
+      start.countDown();
+      List<Integer> answered = new ArrayList<>();
+      for (Future<Integer> status : statuses) {
+        answered.add(status.get(30, TimeUnit.SECONDS));
+      }
+
+      assertThat(answered).as("%s", answered).containsOnlyOnce(200).containsOnly(200, 409);
+      assertThat(authority.received() - before).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
