@@ -25,9 +25,10 @@ public interface IdempotencyStore {
    * @param fingerprint the request's fingerprint ({@code IntegrationRequest#fingerprint()}: payload, content type, endpoint override)
    * @param owner an id unique to the claiming call; only it may complete or release the key
    * @param ttl how long the reservation holds if its owner never completes it
-   * @return {@code Claimed} if the key was free or expired; {@code FingerprintMismatch} if it is held or
-   *     completed with another fingerprint; {@code InFlight} if another owner holds it; {@code Completed}
-   *     with the first outcome otherwise
+   * @return {@code Claimed} if the key was free or expired, or is held by this owner with this fingerprint (a
+   *     claim retried after its reply was lost; the reservation's expiry is left as it was);
+   *     {@code FingerprintMismatch} if it is held or completed with another fingerprint; {@code InFlight} if
+   *     another owner holds it; {@code Completed} with the first outcome otherwise
    */
   ClaimResult claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl);
 

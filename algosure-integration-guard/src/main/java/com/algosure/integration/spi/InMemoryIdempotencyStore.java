@@ -130,7 +130,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     if (!e.sameFingerprint(fingerprint)) {
       return ClaimResult.fingerprintMismatch();
     }
-    return e instanceof Done d ? new ClaimResult.Completed(d.outcome) : ClaimResult.inFlight();
+    if (e instanceof Done d) {
+      return new ClaimResult.Completed(d.outcome);
+    }
+    // its holder claiming again (a retried claim) holds it still, its expiry unchanged; anyone else waits
+    return ((Held) e).owner.equals(owner) ? ClaimResult.claimed() : ClaimResult.inFlight();
   }
 
   /**

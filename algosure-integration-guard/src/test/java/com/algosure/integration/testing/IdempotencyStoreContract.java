@@ -71,6 +71,24 @@ public abstract class IdempotencyStoreContract {
     return new IntegrationOutcome.Accepted<>(request, "message-42", 1, 202, Map.of("messageId", "m-42"));
   }
 
+  /**
+   * A claim whose reply is lost (a timeout) may still have taken the key: its owner claiming again is answered
+   * Claimed (the key is its own, its expiry unchanged), while every other owner still finds it in flight.
+   */
+  @Test
+  void claimWhenTheSameOwnerClaimsAgainThenClaimedAndAnotherOwnerStillFindsItInFlight() {
+    IdempotencyKey key = key("claimed-again");
+    assertThat(store().claim(key, FP, "owner-1", TTL)).isInstanceOf(ClaimResult.Claimed.class);
+
+    // the retry may reach the store through another connection
+    assertThat(otherInstance().claim(key, FP, "owner-1", TTL)).isInstanceOf(ClaimResult.Claimed.class);
+    assertThat(otherInstance().claim(key, FP, "owner-2", TTL)).isInstanceOf(ClaimResult.InFlight.class);
+    assertThat(store().claim(key, OTHER_FP, "owner-1", TTL)).isInstanceOf(ClaimResult.FingerprintMismatch.class);
+    assertThat(store().complete(key, "owner-1", accepted(), TTL)).isTrue();
+    // completed: the owner's claim is a duplicate like anyone's
+    assertThat(store().claim(key, FP, "owner-1", TTL)).isInstanceOf(ClaimResult.Completed.class);
+  }
+
   @Test
   void claimWhenKeyFreeThenClaimed() {
     assertThat(store().claim(key("free"), FP, "owner-1", TTL)).isEqualTo(ClaimResult.claimed());
