@@ -121,6 +121,15 @@ final class IdempotencyStep implements GuardStep {
       return store.claim(key, fingerprint, owner, ttl);
     } catch (Exception e) { // host code (the store), sneaky checked exceptions included: nothing is sent
       LOG.warn("idempotency store failed to claim a key for provider {}: {}", key.provider(), e.getClass().getName());
+      // the claim may have taken the key before its reply was lost (a timeout): released, as nothing was sent, so a
+      // resubmission under the key is not a duplicate in progress for the claim's whole TTL. Only this owner's hold
+      // is released; a key held by another call or completed stays as it is
+      try {
+        store.release(key, owner);
+      } catch (Exception again) { // the store is still failing: the key stays held until its TTL, closed all the same
+        LOG.warn("idempotency store failed to release a key for provider {} after a failed claim: {}", key.provider(),
+            again.getClass().getName());
+      }
       return null;
     }
   }

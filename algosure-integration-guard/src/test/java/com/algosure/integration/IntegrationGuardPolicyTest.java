@@ -550,6 +550,45 @@ class IntegrationGuardPolicyTest {
     assertThat(exchanges).hasValue(0);
   }
 
+  /**
+   * Regression: a claim whose reply was lost (the store took the key, then the connection timed out) left the key
+   * held by a call that was already over, so a resubmission under the same key was a duplicate in progress for the
+   * whole claim TTL (a day by default) and could never run.
+   */
+  @Test
+  void executeWhenAClaimTakesTheKeyButItsReplyIsLostThenTheKeyIsReleasedAndAResubmissionRuns() {
+    IdempotencyStore memory = IdempotencyStore.inMemory(f.clock);
+    java.util.concurrent.atomic.AtomicBoolean loseNextReply = new java.util.concurrent.atomic.AtomicBoolean(true);
+    IdempotencyStore lossy = new IdempotencyStore() {
+      @Override
+      public com.algosure.integration.spi.ClaimResult claim(com.algosure.integration.spi.IdempotencyKey key, String fp, String owner, Duration ttl) {
+        com.algosure.integration.spi.ClaimResult r = memory.claim(key, fp, owner, ttl);
+        if (loseNextReply.getAndSet(false)) {
+          throw new IllegalStateException("read timed out"); // the claim took effect; its answer never arrived
+        }
+        return r;
+      }
+
+      @Override
+      public boolean complete(com.algosure.integration.spi.IdempotencyKey key, String owner, Object outcome, Duration ttl) {
+        return memory.complete(key, owner, outcome, ttl);
+      }
+
+      @Override
+      public boolean release(com.algosure.integration.spi.IdempotencyKey key, String owner) {
+        return memory.release(key, owner);
+      }
+    };
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(f.secrets).idempotencyStore(lossy).build();
+
+    assertThat(guard.execute(request("k-lost").build(), ok).reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_UNAVAILABLE);
+    assertThat(exchanges).hasValue(0);
+
+    assertThat(guard.execute(request("k-lost").build(), ok).accepted()).isTrue();
+    assertThat(exchanges).hasValue(1);
+  }
+
   @Test
   void executeWhenTheInMemoryIdempotencyStoreIsFullThenFailedNothingSentAndTheFirstCallStillReplays() {
     IdempotencyStore full = IdempotencyStore.inMemory(f.clock, 1);
