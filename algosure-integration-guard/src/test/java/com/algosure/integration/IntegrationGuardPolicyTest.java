@@ -716,10 +716,12 @@ class IntegrationGuardPolicyTest {
     }
   }
 
-  @Test
-  void executeWhenAProviderSdksRateLimitIsClassifiedAsSuchThenRateLimitedPausedAndTheKeyReleasedNotEscalated() {
-    Instant retryAt = f.clock.instant().plusSeconds(120);
-    ProviderCall<JsonNode> sdk = new ProviderCall<>() {
+  /**
+   * @return a call whose first exchange throws the SDK's rate-limit exception, classified as rate limited until
+   *     {@code retryAt}; later exchanges succeed
+   */
+  private ProviderCall<JsonNode> throttledOnceBySdk(Instant retryAt) {
+    return new ProviderCall<>() {
       @Override
       public ProviderResponse exchange(CallContext context) throws Exception {
         if (exchanges.incrementAndGet() == 1) {
@@ -739,6 +741,12 @@ class IntegrationGuardPolicyTest {
             : Classification.standard(failure, requestSent);
       }
     };
+  }
+
+  @Test
+  void executeWhenAProviderSdksRateLimitIsClassifiedAsSuchThenRateLimitedPausedAndTheKeyReleasedNotEscalated() {
+    Instant retryAt = f.clock.instant().plusSeconds(120);
+    ProviderCall<JsonNode> sdk = throttledOnceBySdk(retryAt);
     IntegrationGuard guard = guard();
 
     IntegrationOutcome<JsonNode> out = guard.execute(request("k-sdk").build(), sdk);
@@ -757,27 +765,8 @@ class IntegrationGuardPolicyTest {
   @Test
   void executeWhenAProviderSdksRateLimitAsksForAYearThenTheTenantIsPausedForADayAsARetryAfterHeaderWouldBe() {
     Instant start = f.clock.instant();
-    ProviderCall<JsonNode> sdk = new ProviderCall<>() {
-      @Override
-      public ProviderResponse exchange(CallContext context) throws Exception {
-        if (exchanges.incrementAndGet() == 1) {
-          throw new SdkRateLimitException();
-        }
-        return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
-      }
-
-      @Override
-      public PayloadValidator<JsonNode> validator() {
-        return ok.validator();
-      }
-
-      @Override
-      public Classification classify(Throwable failure, boolean requestSent) {
-        // an SDK's retry time taken as it came: a year, as a buggy or hostile answer may say
-        return failure instanceof SdkRateLimitException ? Classification.rateLimited(start.plus(Duration.ofDays(365)))
-            : Classification.standard(failure, requestSent);
-      }
-    };
+    // an SDK's retry time taken as it came: a year, as a buggy or hostile answer may say
+    ProviderCall<JsonNode> sdk = throttledOnceBySdk(start.plus(Duration.ofDays(365)));
     IntegrationGuard guard = guard();
 
     IntegrationOutcome<JsonNode> out = guard.execute(request("k-year").build(), sdk);
