@@ -6,14 +6,12 @@ import com.algosure.authz.AuthorizationRequest;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.PolicyDecisionPoint;
 import com.algosure.authz.ResourceRef;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The adapter's way to the {@link PolicyDecisionPoint}: it prefills a request from the current security
- * context and HTTP request, asks the decision point, tells the {@link AlgosureEventListener}s (metrics), and
- * at the boundary turns anything but a permit into an {@link AuthorizationDecisionException}. The
+ * context and HTTP request, asks the decision point, and at the boundary turns anything but a permit into an {@link AuthorizationDecisionException}. The
  * {@link Authorize} interceptor uses it; controllers and services may call it directly for checks that an
  * annotation cannot express.
  *
@@ -31,17 +29,14 @@ public class AlgosureAuthorizer {
 
   private final PolicyDecisionPoint pdp;
   private final RequestContextResolver context;
-  private final AlgosureEventListener events;
 
   /**
    * @param pdp the decision point
    * @param context reads the current request's context
-   * @param events told of every decision (see {@link CompositeEventListener} for several)
    */
-  public AlgosureAuthorizer(PolicyDecisionPoint pdp, RequestContextResolver context, AlgosureEventListener events) {
+  public AlgosureAuthorizer(PolicyDecisionPoint pdp, RequestContextResolver context) {
     this.pdp = Objects.requireNonNull(pdp, "pdp");
     this.context = Objects.requireNonNull(context, "context");
-    this.events = Objects.requireNonNull(events, "events");
   }
 
   /**
@@ -89,16 +84,14 @@ public class AlgosureAuthorizer {
   }
 
   /**
-   * Asks the decision point. Never throws for a denial.
+   * Asks the decision point. Never throws for a denial. The {@link AlgosureEventListener}s hear of the decision
+   * from the decision point's audit sink ({@link ObservedAuditSink}), as of every other decision it makes.
    *
    * @param request the request
    * @return the decision
    */
   public AuthorizationDecision decide(AuthorizationRequest request) {
-    long start = System.nanoTime();
-    AuthorizationDecision decision = pdp.decide(request);
-    events.onDecision(request, decision, Duration.ofNanos(System.nanoTime() - start));
-    return decision;
+    return pdp.decide(request);
   }
 
   /**

@@ -1,7 +1,6 @@
 package com.algosure.spring;
 
 import com.algosure.authz.AuthorizationDecision;
-import com.algosure.authz.AuthorizationRequest;
 import java.time.Duration;
 
 /**
@@ -16,13 +15,14 @@ import java.time.Duration;
 public interface AlgosureEventListener {
 
   /**
-   * A decision was made through the adapter.
+   * The decision point made a decision: for {@link AlgosureAuthorizer} (and so {@link Authorize}), for the
+   * {@code IntegrationGuard} before an outbound call, or for the host's own code. Told once per decision, by the
+   * {@link ObservedAuditSink} the adapter gives the decision point, after the audit sink recorded it.
    *
-   * @param request the request
    * @param decision the decision
-   * @param latency how long the decision point took
+   * @param latency the time from the decision's timestamp to its audit, on the decision point's clock
    */
-  default void onDecision(AuthorizationRequest request, AuthorizationDecision decision, Duration latency) {}
+  default void onDecision(AuthorizationDecision decision, Duration latency) {}
 
   /**
    * A bearer token was refused.

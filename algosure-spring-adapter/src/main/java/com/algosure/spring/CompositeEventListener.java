@@ -1,7 +1,6 @@
 package com.algosure.spring;
 
 import com.algosure.authz.AuthorizationDecision;
-import com.algosure.authz.AuthorizationRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,8 +25,8 @@ public final class CompositeEventListener implements AlgosureEventListener {
   }
 
   @Override
-  public void onDecision(AuthorizationRequest request, AuthorizationDecision decision, Duration latency) {
-    each(l -> l.onDecision(request, decision, latency));
+  public void onDecision(AuthorizationDecision decision, Duration latency) {
+    each(l -> l.onDecision(decision, latency));
   }
 
   @Override

@@ -12,6 +12,7 @@ import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.AlgosureEventListener;
 import com.algosure.spring.CompositeEventListener;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
+import com.algosure.spring.ObservedAuditSink;
 import com.algosure.spring.PolicyDecisionPointCustomizer;
 import com.algosure.spring.RequestContextResolver;
 import com.algosure.spring.method.AlgosureAdvisorOrder;
@@ -19,6 +20,7 @@ import com.algosure.spring.method.AuthorizeMethodInterceptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.function.Supplier;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -36,11 +38,14 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.io.Resource;
 import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The decision point and what it needs: the role catalogue (from {@code algosure.role-catalog}), the audit
- * sink ({@link AuditSink#slf4j()} unless you declare one), the host's {@link Directory} (required: declare
- * it), and optional {@link ApprovalStore}, {@link EntitlementSource}, {@link AttributePolicy} and
+ * sink ({@link AuditSink#slf4j()} unless you declare one; the decision point gets it inside an
+ * {@link ObservedAuditSink}, which tells the {@link AlgosureEventListener}s, such as the metrics, of every decision
+ * once: a {@code PolicyDecisionPoint} bean of your own needs one to be counted), the host's {@link Directory}
+ * (required: declare it), and optional {@link ApprovalStore}, {@link EntitlementSource}, {@link AttributePolicy} and
  * {@link PolicyDecisionPointCustomizer} beans; then the {@link AlgosureAuthorizer} and the
  * {@link com.algosure.spring.Authorize} interceptor.
  *
@@ -100,6 +105,7 @@ public class AlgosureAutoConfiguration {
    * @param attributePolicies attribute policies, in order
    * @param customizers further customizations, in order
    * @param clock a clock bean, if the host has one (else the UTC system clock)
+   * @param listeners told of every decision, through the {@link ObservedAuditSink} around the audit sink
    * @return the decision point
    */
   @Bean
@@ -107,11 +113,16 @@ public class AlgosureAutoConfiguration {
   public PolicyDecisionPoint algosurePolicyDecisionPoint(AlgosureProperties properties, RoleCatalog catalog,
       Directory directory, AuditSink auditSink, ObjectProvider<ApprovalStore> approvals,
       ObjectProvider<EntitlementSource> entitlements, ObjectProvider<AttributePolicy> attributePolicies,
-      ObjectProvider<PolicyDecisionPointCustomizer> customizers, ObjectProvider<Clock> clock) {
+      ObjectProvider<PolicyDecisionPointCustomizer> customizers, ObjectProvider<Clock> clock,
+      ObjectProvider<AlgosureEventListener> listeners) {
+    // every decision is counted here, once, whoever asks the decision point (the authorizer, the integration guard)
+    Clock decisionClock = clock.getIfUnique(Clock::systemUTC);
+    Supplier<AlgosureEventListener> events = SingletonSupplier.of(
+        () -> new CompositeEventListener(listeners.orderedStream().toList())); // on the first decision: no cycle
     PolicyDecisionPoint.Builder b = PolicyDecisionPoint.builder()
         .roleCatalog(catalog)
         .directory(directory)
-        .auditSink(auditSink)
+        .auditSink(new ObservedAuditSink(auditSink, events, decisionClock))
         .auditFailurePolicy(properties.getAudit().getFailurePolicy());
     ConfigurationSteps.hostBean(approvals, ApprovalStore.class, b::approvals);
     ConfigurationSteps.hostBean(entitlements, EntitlementSource.class, b::entitlements);
@@ -124,15 +135,12 @@ public class AlgosureAutoConfiguration {
   /**
    * @param pdp the decision point
    * @param context reads the current request's context (none outside web applications)
-   * @param listeners told of every decision
    * @return the authorizer
    */
   @Bean
   @ConditionalOnMissingBean
-  public AlgosureAuthorizer algosureAuthorizer(PolicyDecisionPoint pdp, ObjectProvider<RequestContextResolver> context,
-      ObjectProvider<AlgosureEventListener> listeners) {
-    return new AlgosureAuthorizer(pdp, context.getIfAvailable(RequestContextResolver::none),
-        new CompositeEventListener(listeners.orderedStream().toList()));
+  public AlgosureAuthorizer algosureAuthorizer(PolicyDecisionPoint pdp, ObjectProvider<RequestContextResolver> context) {
+    return new AlgosureAuthorizer(pdp, context.getIfAvailable(RequestContextResolver::none));
   }
 
   /**

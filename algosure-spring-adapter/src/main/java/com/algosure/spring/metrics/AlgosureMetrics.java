@@ -1,7 +1,6 @@
 package com.algosure.spring.metrics;
 
 import com.algosure.authz.AuthorizationDecision;
-import com.algosure.authz.AuthorizationRequest;
 import com.algosure.spring.AlgosureEventListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -11,7 +10,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Records what the adapter decided as Micrometer meters. Every tag has a bounded set of values (effects,
+ * Records what the adapter decided as Micrometer meters: every decision of the decision point the adapter configures
+ * (for {@code @Authorize}, {@code AlgosureAuthorizer}, the integration guard and the host's own code alike, each once). Every tag has a bounded set of values (effects,
  * reason codes, stages, configured provider ids, outcome kinds); no id, tenant or subject ever becomes a tag.
  *
  * <ul>
@@ -45,7 +45,7 @@ public final class AlgosureMetrics implements AlgosureEventListener {
   }
 
   @Override
-  public void onDecision(AuthorizationRequest request, AuthorizationDecision decision, Duration latency) {
+  public void onDecision(AuthorizationDecision decision, Duration latency) {
     Timer.builder(DECISIONS)
         .description("Authorization decisions by effect, reason and deciding stage")
         .tag("effect", decision.effect().name())

@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.algosure.authz.Effect;
 import com.algosure.authz.TenantId;
@@ -33,6 +34,7 @@ import com.algosure.spring.autoconfigure.AlgosureMetricsAutoConfiguration;
 import com.algosure.spring.metrics.AlgosureMetrics;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -262,6 +264,18 @@ class GuardedIntegrationMethodInterceptorTests {
       assertThat(o).isInstanceOf(IntegrationOutcome.Denied.class);
       assertThat(((IntegrationOutcome.Denied<?>) o).decision()).hasValueSatisfying(dec -> assertThat(dec.effect()).isEqualTo(Effect.DENY));
       provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  void sendWhenTheGuardsDecisionPointDeniesThenTheDecisionIsCountedOnceInTheDecisionsMetric() {
+    runner.run(context -> {
+      refused(() -> send(context, "bob", Map.of("q", "1"), "key-7-counted"));
+      // the guard asked the decision point itself, not through AlgosureAuthorizer: the denial of an outbound call
+      // belongs on the dashboard with every other decision, once
+      assertThat(context.getBean(MeterRegistry.class).find(AlgosureMetrics.DECISIONS).timers())
+          .extracting(t -> t.getId().getTag("effect"), Timer::count)
+          .containsExactly(tuple("DENY", 1L));
     });
   }
 
