@@ -28,7 +28,10 @@ import java.lang.annotation.Target;
  *
  * <p>Where an expression is empty, the value comes from the HTTP request (the active organization from the
  * {@code algosure.web.organization-header}, the approval id from {@code algosure.web.approval-header}) or is
- * left for the decision point to resolve (the tenant, from a trusted claim or the directory).
+ * left for the decision point to resolve (the tenant, from a trusted claim or the directory). Where the tenant or
+ * organization expression is set but yields null for a call, the call is refused with an
+ * {@link InvalidRequestContextException} (400) naming the attribute, and the method does not run: the caller's own
+ * tenant or organization never stands in for the one the expression names.
  *
  * @since 0.1.0
  */

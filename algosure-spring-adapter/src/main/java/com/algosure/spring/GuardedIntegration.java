@@ -31,7 +31,9 @@ import java.lang.annotation.Target;
  *
  * <p>Expressions are Spring Expression Language over the parameters, parsed once when the bean is proxied.
  * Where the tenant or organization expression is empty, the running {@link Authorize}d method's decision
- * (see {@link CurrentDecision}) or the request's header supplies it.
+ * (see {@link CurrentDecision}) or the request's header supplies it. Where one is set but yields null for a call,
+ * the call is refused with an {@link InvalidRequestContextException} (400) naming the attribute, and nothing is
+ * sent: nothing else stands in for the tenant or organization the expression names.
  *
  * @since 0.1.0
  */

@@ -25,7 +25,8 @@ import org.springframework.expression.EvaluationContext;
  * organization and name different ones, the call is refused with an {@link InvalidRequestContextException}
  * (400) before the decision point is asked: conflicting context is never settled by letting one side win.
  * An expression that cannot be evaluated on the call's arguments (a null it reads through) is refused the same
- * way: the method does not run.
+ * way, and so is a tenant or organization expression that yields null (the caller's own tenant or organization is
+ * never decided on in place of the one the expression names): the method does not run.
  *
  * <p>Thread-safe. The annotation's expressions are parsed when the pointcut first matches a method (when the
  * bean is proxied), then cached.
@@ -68,11 +69,11 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
         b.resource(valid(() -> ResourceRef.of(a.resourceType(), id), "resource id"));
       }
     }
-    String tenant = MethodExpressions.text(a.tenant(), ctx, "@Authorize(tenant)");
+    String tenant = MethodExpressions.binding(a.tenant(), ctx, "@Authorize(tenant)");
     if (tenant != null) {
       b.tenant(valid(() -> TenantId.of(tenant), "tenant"));
     }
-    String org = MethodExpressions.text(a.organization(), ctx, "@Authorize(organization)");
+    String org = MethodExpressions.binding(a.organization(), ctx, "@Authorize(organization)");
     if (org != null) {
       OrganizationId named = valid(() -> OrganizationId.of(org), "organization");
       b.organization(OrganizationAgreement.agreed(named, auth.requestedOrganization(), "Authorize", invocation.getMethod()));

@@ -50,7 +50,8 @@ import org.springframework.expression.EvaluationContext;
  * <p>Where the organization expression and the request (header or query parameter) both name the active
  * organization and name different ones, the call is refused with an {@link InvalidRequestContextException}
  * (400) before the guard runs: conflicting context is never settled by letting one side win. An expression
- * that cannot be evaluated on the call's arguments is refused the same way: nothing is sent.
+ * that cannot be evaluated on the call's arguments is refused the same way, and so is a tenant or organization
+ * expression that yields null (the running decision's or the request's is never taken in its place): nothing is sent.
  *
  * <p>Thread-safe. Expressions are parsed when the pointcut first matches (when the bean is proxied).
  *
@@ -123,13 +124,13 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     RequestContextResolver rc = context.get();
     Optional<AuthorizationDecision> running = CurrentDecision.get();
     IntegrationRequest.Builder b = IntegrationRequest.builder().actor(actor).provider(a.provider()).action(a.action());
-    String tenant = MethodExpressions.text(a.tenant(), ctx, "@GuardedIntegration(tenant)");
+    String tenant = MethodExpressions.binding(a.tenant(), ctx, "@GuardedIntegration(tenant)");
     if (tenant != null) {
       b.tenant(valid(() -> TenantId.of(tenant), "tenant"));
     } else {
       running.flatMap(AuthorizationDecision::tenant).ifPresent(b::tenant);
     }
-    String org = MethodExpressions.text(a.organization(), ctx, "@GuardedIntegration(organization)");
+    String org = MethodExpressions.binding(a.organization(), ctx, "@GuardedIntegration(organization)");
     if (org != null) {
       OrganizationId named = valid(() -> OrganizationId.of(org), "organization");
       b.organization(OrganizationAgreement.agreed(named, rc.activeOrganization(), "GuardedIntegration", method));

@@ -70,6 +70,24 @@ final class MethodExpressions {
   }
 
   /**
+   * Evaluates an expression that names the tenant or the organization to decide in; null only where there is no
+   * expression. One that yields null refuses the call: the value the developer bound is unknown for this call, and
+   * taking the caller's own in its place (the request's header, the running decision's, the directory's) would decide
+   * about another tenant or organization than the one the method acts in.
+   *
+   * @param attribute the annotation and attribute, such as {@code @Authorize(tenant)}
+   * @throws InvalidRequestContextException if the expression fails on these arguments or yields null
+   */
+  static @Nullable String binding(@Nullable Expression expression, EvaluationContext ctx, String attribute) {
+    String value = text(expression, ctx, attribute);
+    if (value == null && expression != null) {
+      throw new InvalidRequestContextException(attribute, "the expression '" + expression.getExpressionString()
+          + "' gave no value for this call, and none is taken from elsewhere in its place: the method was not run");
+    }
+    return value;
+  }
+
+  /**
    * Evaluates an expression; null where there is no expression or it yields null.
    *
    * @param attribute the annotation and attribute, such as {@code @GuardedIntegration(payload)}

@@ -65,6 +65,12 @@ class AuthorizeMethodInterceptorTests {
       return "read";
     }
 
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id", tenant = "#tenant")
+    public String readInTenant(@Nullable String tenant, String id) {
+      calls.incrementAndGet();
+      return "read in " + tenant;
+    }
+
     @Authorize(action = "filings:submit", resourceType = "filing", resourceId = "#id", organization = "'sales'")
     public String submit(String id) {
       calls.incrementAndGet();
@@ -167,6 +173,35 @@ class AuthorizeMethodInterceptorTests {
       assertThat(d.effect()).isEqualTo(Effect.PERMIT);
       assertThat(d.organization()).hasValueSatisfying(o -> assertThat(o.value()).isEqualTo("sales"));
     }));
+  }
+
+  @Test
+  void invokeWhenTheOrganizationExpressionGivesNoneThenRefusedNotDecidedOnTheRequestHeadersOrganization() {
+    // the method binds the organization to its argument (the filing's, say); a null there must not let the caller's
+    // own header name it: alice may read in sales, so that decision would permit
+    inRequestNaming("sales", () -> headers().run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> filings(context).read("f-1", null)))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
+            assertThat(e.source()).isEqualTo("@Authorize(organization)");
+            assertThat(e.getMessage()).contains("'#organization' gave no value");
+          });
+      assertThat(filings(context).calls()).isZero();
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+    }));
+  }
+
+  @Test
+  void invokeWhenTheTenantExpressionGivesNoneThenRefusedNotDecidedOnTheCallersOwnTenant() {
+    // bob belongs to globex only, where he may read: deciding on his own tenant in place of the one the expression
+    // was meant to name would permit
+    runner.run(context -> {
+      assertThatThrownBy(() -> as(user("bob"), () -> filings(context).readInTenant(null, "f-1")))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
+            assertThat(e.source()).isEqualTo("@Authorize(tenant)");
+            assertThat(e.getMessage()).contains("'#tenant' gave no value");
+          });
+      assertThat(filings(context).calls()).isZero();
+    });
   }
 
   /** The runner with the request context read from headers, as the web auto-configuration declares it. */

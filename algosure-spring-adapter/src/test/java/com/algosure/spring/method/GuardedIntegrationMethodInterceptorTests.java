@@ -97,6 +97,22 @@ class GuardedIntegrationMethodInterceptorTests {
     }
   }
 
+  static class TenantSender {
+    @GuardedIntegration(provider = "authority", action = "reports:send", consentScope = "GOVERNMENT_RECORDS",
+        idempotencyKey = "#key", payload = "#key", tenant = "#tenant", organization = "#organization")
+    public String send(@org.jspecify.annotations.Nullable String tenant,
+        @org.jspecify.annotations.Nullable String organization, String key) {
+      return "sent";
+    }
+
+    @com.algosure.spring.Authorize(action = "filings:read", resourceType = "filing", organization = "'sales'")
+    @GuardedIntegration(provider = "authority", action = "reports:send", consentScope = "GOVERNMENT_RECORDS",
+        idempotencyKey = "#key", payload = "#key", tenant = "#tenant", organization = "'sales'")
+    public String sendAfterReading(@org.jspecify.annotations.Nullable String tenant, String key) {
+      return "sent";
+    }
+  }
+
   static class VoidSender {
     @GuardedIntegration(provider = "authority", action = "reports:send")
     public void send() {}
@@ -348,6 +364,29 @@ class GuardedIntegrationMethodInterceptorTests {
       assertThatThrownBy(() -> as(user("alice"), () -> context.getBean(ResourceSender.class).send("k-no-id", null)))
           .isInstanceOfSatisfying(InvalidRequestContextException.class,
               e -> assertThat(e.source()).isEqualTo("@GuardedIntegration(resourceId)"));
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  void sendWhenTheTenantExpressionGivesNoneThenRefusedNotSentForTheCallersOwnTenant() {
+    // inside alice's @Authorize decision (in her own tenant, acme, which has the consent and where she may send), a
+    // tenant the expression does not give was taken from that decision: the call would have been accepted
+    runner.withBean(TenantSender.class).run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> context.getBean(TenantSender.class).sendAfterReading(null, "k-t")))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class,
+              e -> assertThat(e.source()).isEqualTo("@GuardedIntegration(tenant)"));
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  void sendWhenTheOrganizationExpressionGivesNoneThenRefusedNotSentForTheRequestHeadersOrganization() {
+    namingInRequest("sales");
+    headers().withBean(TenantSender.class).run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> context.getBean(TenantSender.class).send("acme", null, "k-o")))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class,
+              e -> assertThat(e.source()).isEqualTo("@GuardedIntegration(organization)"));
       provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
     });
   }
