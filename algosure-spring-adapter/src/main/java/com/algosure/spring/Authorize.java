@@ -12,9 +12,11 @@ import java.lang.annotation.Target;
  * perform {@link #action()} on the resource? Anything but a permit stops the call with an
  * {@link AuthorizationDecisionException}, which the adapter turns into an RFC 9457 problem response.
  *
- * <p>On a type, it applies to every public method that has no annotation of its own. One method has one: two
- * different ones (an interface method's and its implementation's, or two annotations meta-annotated with this one)
- * fail when the bean is proxied, and so does one on a final, static or private method, which no proxy intercepts.
+ * <p>On a type, it applies to every method that has no annotation of its own and that a proxy intercepts: public,
+ * protected and package-private instance methods alike (a class-based proxy intercepts them all). One method has
+ * one: two different ones (an interface method's and its implementation's, or two annotations meta-annotated with
+ * this one) fail when the bean is proxied, and so does one on a final, static or private method, which no proxy
+ * intercepts (a final protected or package-private method of an annotated type too).
  * Expressions are Spring
  * Expression Language over the method's parameters ({@code #id}, {@code #filing.id}); they are parsed once,
  * when the bean is proxied, so a bad expression fails at start-up. An expression that fails on a call's

@@ -53,7 +53,7 @@ final class AnnotationRegistry<A extends Annotation, T> {
     }
   };
 
-  /** @return the pointcut matching the annotated methods (or public methods of annotated types) */
+  /** @return the pointcut matching the annotated methods (or the non-private instance methods of annotated types) */
   Pointcut pointcut() {
     return pointcut;
   }
@@ -87,10 +87,9 @@ final class AnnotationRegistry<A extends Annotation, T> {
             || !(Modifier.isFinal(mod) || Modifier.isStatic(mod) || Modifier.isPrivate(mod))) {
           continue;
         }
-        // on the method itself, or a public final method of an annotated type (the type's annotation covers it)
+        // on the method itself, or a final method of an annotated type (the type's annotation covers it)
         boolean annotated = AnnotatedElementUtils.findMergedAnnotation(m, type) != null
-            || Modifier.isPublic(mod) && !Modifier.isStatic(mod)
-                && AnnotatedElementUtils.findMergedAnnotation(m.getDeclaringClass(), type) != null;
+            || coveredByType(mod) && AnnotatedElementUtils.findMergedAnnotation(m.getDeclaringClass(), type) != null;
         if (annotated) {
           String kind = Modifier.isPrivate(mod) ? "private" : Modifier.isStatic(mod) ? "static" : "final";
           throw new InvalidAlgosureConfigurationException("@" + type.getSimpleName() + " on " + MethodExpressions.describe(m),
@@ -108,10 +107,19 @@ final class AnnotationRegistry<A extends Annotation, T> {
     }
     Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
     A a = unique(specific, specific);
-    if (a == null && Modifier.isPublic(specific.getModifiers())) {
+    if (a == null && coveredByType(specific.getModifiers())) {
       a = unique(targetClass != null ? targetClass : specific.getDeclaringClass(), specific);
     }
     return a == null ? null : parser.apply(a, specific);
+  }
+
+  /**
+   * Whether a type's annotation covers a method: every method a class-based proxy intercepts when it is called from
+   * outside, so protected and package-private ones as well as public ones (a CGLIB proxy overrides them all, and a
+   * type-level rule that left them out let them run unchecked); not a private or static one, which no proxy sees.
+   */
+  private static boolean coveredByType(int modifiers) {
+    return !Modifier.isPrivate(modifiers) && !Modifier.isStatic(modifiers);
   }
 
   /**

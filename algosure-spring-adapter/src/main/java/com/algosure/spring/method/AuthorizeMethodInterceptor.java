@@ -47,7 +47,7 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
   }
 
-  /** @return the pointcut matching methods (or public methods of types) annotated with {@link Authorize} */
+  /** @return the pointcut matching methods annotated with {@link Authorize}, or intercepted methods of annotated types */
   public Pointcut pointcut() {
     return registry.pointcut();
   }

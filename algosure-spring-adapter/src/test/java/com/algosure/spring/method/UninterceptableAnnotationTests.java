@@ -46,6 +46,32 @@ class UninterceptableAnnotationTests {
     }
   }
 
+  @Authorize(action = "filings:read", resourceType = "filing")
+  static class NonPublicMethodsOfAnnotatedType {
+    public String list() {
+      return "listed";
+    }
+
+    protected String export() {
+      return "exported";
+    }
+
+    String peek() {
+      return "peeked";
+    }
+  }
+
+  @Authorize(action = "filings:read", resourceType = "filing")
+  static class ProtectedFinalMethodOfAnnotatedType {
+    public String list() {
+      return "listed";
+    }
+
+    protected final String export() {
+      return "exported without a decision";
+    }
+  }
+
   static class PrivateMethod {
     public String list() {
       return read();
@@ -87,6 +113,28 @@ class UninterceptableAnnotationTests {
     runner.withBean(FinalMethodOfAnnotatedType.class).run(context -> assertThat(context).getFailure()
         .rootCause().isInstanceOf(InvalidAlgosureConfigurationException.class)
         .hasMessageStartingWith("@Authorize on " + FinalMethodOfAnnotatedType.class.getName() + "#read: the method is final"));
+  }
+
+  @Test
+  void invokeWhenAProtectedOrPackagePrivateMethodOfAnAnnotatedTypeIsCalledThroughTheProxyThenItIsChecked() {
+    // a CGLIB proxy intercepts these as it does the public ones: the type's rule applies to every method it intercepts
+    runner.withBean(NonPublicMethodsOfAnnotatedType.class).run(context -> {
+      NonPublicMethodsOfAnnotatedType bean = context.getBean(NonPublicMethodsOfAnnotatedType.class);
+      assertThatThrownBy(bean::export).isInstanceOf(com.algosure.spring.UnauthenticatedException.class);
+      assertThatThrownBy(bean::peek).isInstanceOf(com.algosure.spring.UnauthenticatedException.class);
+      // mallory belongs nowhere: denied; bob may read in hq: permitted, on the decision point's word
+      assertThatThrownBy(() -> AdapterFixtures.as(AdapterFixtures.user("mallory"), bean::peek))
+          .isInstanceOf(com.algosure.spring.AuthorizationDecisionException.class);
+      assertThat(AdapterFixtures.as(AdapterFixtures.user("bob"), bean::peek)).isEqualTo("peeked");
+    });
+  }
+
+  @Test
+  void startWhenAProtectedMethodOfAnnotatedTypeIsFinalThenFails() {
+    runner.withBean(ProtectedFinalMethodOfAnnotatedType.class).run(context -> assertThat(context).getFailure()
+        .rootCause().isInstanceOf(InvalidAlgosureConfigurationException.class)
+        .hasMessageStartingWith("@Authorize on " + ProtectedFinalMethodOfAnnotatedType.class.getName()
+            + "#export: the method is final"));
   }
 
   @Test
