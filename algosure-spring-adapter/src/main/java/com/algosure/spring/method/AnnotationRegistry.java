@@ -87,9 +87,10 @@ final class AnnotationRegistry<A extends Annotation, T> {
             || !(Modifier.isFinal(mod) || Modifier.isStatic(mod) || Modifier.isPrivate(mod))) {
           continue;
         }
-        // on the method itself, or a final method of an annotated type (the type's annotation covers it)
+        // on the method itself, or a final method of an annotated type, its own or inherited (the type's annotation
+        // covers both, as it does when the method is called)
         boolean annotated = AnnotatedElementUtils.findMergedAnnotation(m, type) != null
-            || coveredByType(mod) && AnnotatedElementUtils.findMergedAnnotation(m.getDeclaringClass(), type) != null;
+            || coveredByType(mod) && AnnotatedElementUtils.findMergedAnnotation(c, type) != null;
         if (annotated) {
           String kind = Modifier.isPrivate(mod) ? "private" : Modifier.isStatic(mod) ? "static" : "final";
           throw new InvalidAlgosureConfigurationException("@" + type.getSimpleName() + " on " + MethodExpressions.describe(m),

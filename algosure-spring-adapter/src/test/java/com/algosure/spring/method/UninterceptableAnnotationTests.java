@@ -72,6 +72,19 @@ class UninterceptableAnnotationTests {
     }
   }
 
+  static class UnannotatedBase {
+    public final String export() {
+      return "exported without a decision";
+    }
+  }
+
+  @Authorize(action = "filings:read", resourceType = "filing")
+  static class AnnotatedSubclass extends UnannotatedBase {
+    public String list() {
+      return "listed";
+    }
+  }
+
   static class PrivateMethod {
     public String list() {
       return read();
@@ -135,6 +148,15 @@ class UninterceptableAnnotationTests {
         .rootCause().isInstanceOf(InvalidAlgosureConfigurationException.class)
         .hasMessageStartingWith("@Authorize on " + ProtectedFinalMethodOfAnnotatedType.class.getName()
             + "#export: the method is final"));
+  }
+
+  @Test
+  void startWhenAnAnnotatedTypeInheritsAFinalMethodThenFailsInsteadOfRunningItUnchecked() {
+    // the type's rule covers the methods it inherits (they are checked when a proxy can intercept them), but a CGLIB
+    // proxy cannot override an inherited final one: called through the bean it ran with no decision
+    runner.withBean(AnnotatedSubclass.class).run(context -> assertThat(context).getFailure()
+        .rootCause().isInstanceOf(InvalidAlgosureConfigurationException.class)
+        .hasMessageStartingWith("@Authorize on " + UnannotatedBase.class.getName() + "#export: the method is final"));
   }
 
   @Test
