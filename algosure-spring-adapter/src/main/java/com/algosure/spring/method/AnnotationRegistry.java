@@ -89,13 +89,13 @@ final class AnnotationRegistry<A extends Annotation, T> {
         }
         // on the method itself, or a final method of an annotated type, its own or inherited (the type's annotation
         // covers both, as it does when the method is called)
-        boolean annotated = AnnotatedElementUtils.findMergedAnnotation(m, type) != null
-            || coveredByType(mod) && AnnotatedElementUtils.findMergedAnnotation(c, type) != null;
-        if (annotated) {
+        boolean own = AnnotatedElementUtils.findMergedAnnotation(m, type) != null;
+        if (own || coveredByType(mod) && AnnotatedElementUtils.findMergedAnnotation(c, type) != null) {
           String kind = Modifier.isPrivate(mod) ? "private" : Modifier.isStatic(mod) ? "static" : "final";
           throw new InvalidAlgosureConfigurationException("@" + type.getSimpleName() + " on " + MethodExpressions.describe(m),
               "the method is " + kind + ", so no proxy can run the check around it and it would run unchecked: make it a"
-                  + " public method that is neither final nor static, called through the bean");
+                  + " public method that is neither final nor static, called through the bean" + (own ? ""
+                      : ", or annotate the methods of " + c.getName() + " instead of the type"));
         }
       }
       return Boolean.TRUE;

@@ -156,7 +156,8 @@ class UninterceptableAnnotationTests {
     // proxy cannot override an inherited final one: called through the bean it ran with no decision
     runner.withBean(AnnotatedSubclass.class).run(context -> assertThat(context).getFailure()
         .rootCause().isInstanceOf(InvalidAlgosureConfigurationException.class)
-        .hasMessageStartingWith("@Authorize on " + UnannotatedBase.class.getName() + "#export: the method is final"));
+        .hasMessageStartingWith("@Authorize on " + UnannotatedBase.class.getName() + "#export: the method is final")
+        .hasMessageEndingWith(", or annotate the methods of " + AnnotatedSubclass.class.getName() + " instead of the type"));
   }
 
   @Test
