@@ -122,7 +122,8 @@ public class AlgosureAutoConfiguration {
     PolicyDecisionPoint.Builder b = PolicyDecisionPoint.builder()
         .roleCatalog(catalog)
         .directory(directory)
-        .auditSink(new ObservedAuditSink(auditSink, events, decisionClock))
+        .auditSink(auditSink instanceof ObservedAuditSink observed ? observed // the host's: counting twice is no better
+            : new ObservedAuditSink(auditSink, events, decisionClock))
         .auditFailurePolicy(properties.getAudit().getFailurePolicy());
     ConfigurationSteps.hostBean(approvals, ApprovalStore.class, b::approvals);
     ConfigurationSteps.hostBean(entitlements, EntitlementSource.class, b::entitlements);

@@ -135,6 +135,30 @@ class AlgosureAutoConfigurationTests {
   }
 
   @Test
+  void contextWhenTheHostsAuditSinkAlreadyObservesDecisionsThenEachIsToldOnceNotTwice() {
+    // a host that wraps its sink itself (as one declaring its own decision point must) and lets the adapter build the
+    // decision point: wrapping it again counted every decision twice
+    java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+    com.algosure.spring.AlgosureEventListener counting = new com.algosure.spring.AlgosureEventListener() {
+      @Override
+      public void onDecision(AuthorizationDecision decision, java.time.Duration latency) {
+        told.incrementAndGet();
+      }
+    };
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AlgosureAutoConfiguration.class))
+        .withPropertyValues(AdapterFixtures.CATALOG)
+        .withBean(com.algosure.authz.spi.Directory.class, AdapterFixtures::directory)
+        .withBean(com.algosure.spring.AlgosureEventListener.class, () -> counting)
+        .withBean(AuditSink.class, () -> new com.algosure.spring.ObservedAuditSink(AuditSink.inMemory(), () -> counting,
+            java.time.Clock.systemUTC()))
+        .run(context -> {
+          read(context.getBean(PolicyDecisionPoint.class), "alice", "sales");
+          assertThat(told).hasValue(1);
+        });
+  }
+
+  @Test
   void contextWhenMetricsDisabledThenNoMetricsListener() {
     runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).withPropertyValues("algosure.metrics.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean(AlgosureMetrics.class));
