@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A decision is observed after the host's sink recorded it, and also where that sink threw: the decision point
  * then logs the failure at ERROR and applies its audit failure policy, and the decision is observed as it was made
- * (under {@code FAIL_CLOSED} the caller of a permit gets {@code DENY AUDIT_FAILED} instead, which no sink sees). Its latency is the time from the decision's
- * timestamp to its audit on the decision point's clock (zero on a clock that does not move). A host that declares
- * its own {@code PolicyDecisionPoint} bean wraps its sink in one of these to have its decisions counted.
+ * (under {@code FAIL_CLOSED} the caller of a permit gets {@code DENY AUDIT_FAILED} instead, which no sink sees).
+ * Its latency is the time from the decision's timestamp to its audit on the decision point's clock (zero on a
+ * clock that does not move). A host that declares its own {@code PolicyDecisionPoint} bean wraps its sink in one
+ * of these to have its decisions counted.
  *
  * <p>Thread-safe if the delegate is.
  *

@@ -11,8 +11,9 @@ import java.util.Objects;
 
 /**
  * Records what the adapter decided as Micrometer meters: every decision of the decision point the adapter configures
- * (for {@code @Authorize}, {@code AlgosureAuthorizer}, the integration guard and the host's own code alike, each once). Every tag has a bounded set of values (effects,
- * reason codes, stages, configured provider ids, outcome kinds); no id, tenant or subject ever becomes a tag.
+ * (for {@code @Authorize}, {@code AlgosureAuthorizer}, the integration guard and the host's own code alike, each
+ * once). Every tag has a bounded set of values (effects, reason codes, stages, configured provider ids, outcome
+ * kinds); no id, tenant or subject ever becomes a tag.
  *
  * <ul>
  *   <li>{@value #DECISIONS} (timer): effect, reason, stage;
