@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * The adapter's way to the {@link PolicyDecisionPoint}: it prefills a request from the current security
  * context and HTTP request, asks the decision point, and at the boundary turns anything but a permit into an
- * {@link AuthorizationDecisionException}. The {@link Authorize} interceptor uses it; controllers and services may call it directly for checks that an
- * annotation cannot express.
+ * {@link AuthorizationDecisionException}. The {@link Authorize} interceptor uses it; controllers and services may
+ * call it directly for checks that an annotation cannot express.
  *
  * <pre>{@code
  * AuthorizationDecision d = authorizer.require(authorizer.request("filings:read", ResourceRef.of("filing", id))
