@@ -197,12 +197,18 @@ public class AlgosureProperties implements InitializingBean {
     }
   }
 
-  /** @return whether the auto-configuration is active */
+  /**
+   * @return whether the auto-configuration is active; where it is not, a WARN says so at start-up and every call of an
+   *     {@code @Authorize} or {@code @GuardedIntegration} method is refused rather than run unchecked
+   */
   public boolean isEnabled() {
     return enabled;
   }
 
-  /** @param enabled whether the auto-configuration is active */
+  /**
+   * @param enabled whether the auto-configuration is active; false refuses every call of an {@code @Authorize} or
+   *     {@code @GuardedIntegration} method
+   */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
