@@ -35,19 +35,21 @@ public class AlgosureDisabledAutoConfiguration {
 
   private static final Logger LOG = LoggerFactory.getLogger(AlgosureDisabledAutoConfiguration.class);
 
-  /** Created by Spring, once: says what is switched off. */
-  public AlgosureDisabledAutoConfiguration() {
-    LOG.warn("Algosure is switched off (algosure.enabled=false): no bearer token is validated and no decision point, "
-        + "integration guard or metrics are configured; every call of an @Authorize or @GuardedIntegration method is "
-        + "refused. Remove the property wherever the application must authorize.");
-  }
+  /** Created by Spring. */
+  public AlgosureDisabledAutoConfiguration() {}
 
   /**
+   * Says at start-up what is switched off: here, as the proxy creator makes every advisor early, lazy initialization
+   * included.
+   *
    * @return the advisor refusing every call of an {@link com.algosure.spring.Authorize} method
    */
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   public static Advisor algosureDisabledAuthorizeAdvisor() {
+    LOG.warn("Algosure is switched off (algosure.enabled=false): no bearer token is validated and no decision point, "
+        + "integration guard or metrics are configured; every call of an @Authorize or @GuardedIntegration method is "
+        + "refused. Remove the property wherever the application must authorize.");
     AuthorizeMethodInterceptor interceptor = new AuthorizeMethodInterceptor(() -> {
       throw refused("@Authorize");
     });

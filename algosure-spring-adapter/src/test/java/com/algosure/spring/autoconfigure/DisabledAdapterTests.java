@@ -106,6 +106,13 @@ class DisabledAdapterTests {
   }
 
   @Test
+  void startWhenAlgosureIsDisabledAndBeansAreLazyThenTheWarningIsStillLogged() {
+    runner.withInitializer(c -> c.addBeanFactoryPostProcessor(
+            new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
+        .run(context -> assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN).hasSize(1));
+  }
+
+  @Test
   void startWhenAlgosureIsDisabledThenAFinalAnnotatedMethodStillFailsStartUp() {
     runner.withBean(FinalFilings.class).run(context -> assertThat(context).getFailure()
         .rootCause().isInstanceOf(InvalidAlgosureConfigurationException.class)
