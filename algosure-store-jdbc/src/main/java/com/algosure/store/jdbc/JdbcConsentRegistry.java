@@ -204,7 +204,8 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
    * Revokes a consent now (by the registry's clock); the guard's next check sees it.
    *
    * @param consentId the consent's id
-   * @return true if it was revoked, false if there is no such consent or it was revoked already
+   * @return true if it was revoked, false if there is no such consent (an id holding a NUL character or an unpaired
+   *     surrogate included) or it was revoked already
    * @throws JdbcStoreException if the database failed
    */
   public boolean revoke(String consentId) {
@@ -212,6 +213,9 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
   }
 
   private boolean revoke(String consentId, Instant at) {
+    if (!StorableText.storable(consentId)) {
+      return false; // no consent has such an id (grant refuses it); sent, PostgreSQL would read another id
+    }
     return update(revoke, "consent " + consentId, ps -> {
       ps.setObject(1, utc(at), Types.TIMESTAMP_WITH_TIMEZONE);
       ps.setString(2, consentId);
@@ -220,11 +224,14 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
 
   /**
    * @param consentId a consent's id
-   * @return the consent, if recorded
+   * @return the consent, if recorded (never for an id holding a NUL character or an unpaired surrogate)
    * @throws JdbcStoreException if the database failed
    */
   public Optional<Consent> find(String consentId) {
     Objects.requireNonNull(consentId, "consentId");
+    if (!StorableText.storable(consentId)) {
+      return Optional.empty(); // as in revoke: no consent has such an id, and sent as is it would find another
+    }
     return query(byId, "consent " + consentId, ps -> ps.setString(1, consentId)).stream().findFirst();
   }
 

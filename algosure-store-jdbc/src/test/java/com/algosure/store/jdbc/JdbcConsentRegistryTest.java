@@ -145,6 +145,20 @@ class JdbcConsentRegistryTest {
   }
 
   @Test
+  void revokeAndFindWhenIdCannotBeStoredExactlyThenNoSuchConsentAndAnotherOneUntouched() {
+    // PostgreSQL receives an unpaired surrogate as '?': asked for "consent-x\ud800", the registry revoked and found
+    // consent "consent-x?", another consent than the one named (no consent can have such an id: grant refuses it)
+    Consent other = registry.grant(new Consent("consent-x?", TenantId.of("t-alias"), Optional.empty(), Optional.empty(),
+        ConsentScope.MAIL, clock.instant(), inDays(30), Optional.empty()));
+
+    assertThat(registry.revoke("consent-x\ud800")).isFalse();
+    assertThat(registry.find("consent-x\ud800")).isEmpty();
+    assertThat(registry.revoke("consent-x\u0000")).isFalse();
+    assertThat(registry.find("consent-x\u0000")).isEmpty();
+    assertThat(registry.find(other.id())).contains(other);
+  }
+
+  @Test
   void grantWhenSubjectCannotBeStoredExactlyThenRefusedNamingTheFieldAndNothingRecorded() {
     // a NUL failed the insert as if the database were unreachable; an unpaired surrogate was stored as '?', a consent
     // for another subject ("?b") than the one given
