@@ -254,7 +254,9 @@ public final class DecisionTable {
   private static Actor actor(JsonNode a, String at) {
     if (a.hasNonNull("agent")) {
       onlyFields(a, at, AGENT_FIELDS);
-      Actor.User user = (Actor.User) actor(a.path("onBehalfOf"), at + ".onBehalfOf");
+      if (!(actor(a.path("onBehalfOf"), at + ".onBehalfOf") instanceof Actor.User user)) {
+        throw bad(at + ".onBehalfOf", "expected {\"user\": id}: an agent acts on behalf of a user");
+      }
       JsonNode g = a.path("grant");
       onlyFields(g, at + ".grant", GRANT_FIELDS);
       String agentId = text(a, "agent", at);

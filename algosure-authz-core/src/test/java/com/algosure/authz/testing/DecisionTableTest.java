@@ -113,4 +113,26 @@ class DecisionTableTest {
     assertThatThrownBy(() -> DecisionTable.fromClasspath("missing.json"))
         .hasMessage("decision table 'missing.json' is not on the class path");
   }
+
+  /**
+   * Regression: an agent row whose onBehalfOf is a service account (or another agent) escaped fromJson as a
+   * ClassCastException ("class com.algosure.authz.Actor$ServiceAccount cannot be cast to ..."), naming neither the row
+   * nor the field.
+   */
+  @Test
+  void fromJsonWhenAnAgentActsOnBehalfOfNoUserThenErrorNamesRowAndField() {
+    for (String onBehalfOf : new String[] {"{\"serviceAccount\": \"billing-worker\"}",
+        "{\"agent\": \"other\", \"onBehalfOf\": {\"user\": \"alice\"}, \"grant\": {\"task\": \"t\","
+            + " \"tenant\": \"acme\", \"domain\": \"filing\", \"expiresAt\": \"2030-01-01T00:00:00Z\"}}"}) {
+      String row = "{\"name\": \"drafter\", \"actor\": {\"agent\": \"drafter\", \"onBehalfOf\": " + onBehalfOf
+          + ", \"grant\": {\"task\": \"t\", \"tenant\": \"acme\", \"domain\": \"filing\", \"capabilities\":"
+          + " [\"filings:read\"], \"expiresAt\": \"2030-01-01T00:00:00Z\"}}, \"expect\": {\"effect\": \"DENY\"}}";
+
+      assertThatThrownBy(() -> DecisionTable.fromJson(new ByteArrayInputStream(("{\"rows\": [" + row + "]}")
+          .getBytes(StandardCharsets.UTF_8))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("decision table, at rows[0] ('drafter').actor.onBehalfOf: expected {\"user\": id}: an agent acts"
+              + " on behalf of a user");
+    }
+  }
 }
