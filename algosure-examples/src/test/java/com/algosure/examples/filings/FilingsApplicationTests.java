@@ -321,6 +321,45 @@ class FilingsApplicationTests {
   }
 
   @Test
+  void draftWhenTheGrantIsRefusedThenTheSameAnswerForAnotherTenantsFilingAsForAnUnknownId() {
+    String acme = approvedDraft("acme's, for a probe").split(" ")[0];
+    // bob (globex) has no grant: whether the id exists is none of his business, whatever the grant he names
+    for (String grant : List.of("no-such-grant", "grant-vat-q3")) {
+      TestHttpClient.Response existing = http.postJson("/api/agent/filings/" + acme + "/draft", token("bob"),
+          "{\"text\":\"x\"}", "X-Agent-Grant", grant, "X-Agent-Task", "vat-q3");
+      TestHttpClient.Response unknown = http.postJson("/api/agent/filings/f-00000000/draft", token("bob"),
+          "{\"text\":\"x\"}", "X-Agent-Grant", grant, "X-Agent-Task", "vat-q3");
+      assertThat(existing.status()).as(existing.body()).isEqualTo(unknown.status());
+      assertThat(existing.reason()).as(existing.body()).isEqualTo(unknown.reason());
+    }
+  }
+
+  @Test
+  void submitWhenTheKeyIsMalformedThenTheSameAnswerForAnotherTenantsFilingAsForAnUnknownId() {
+    String[] f = approvedDraft("acme's, for a key probe").split(" ");
+    TestHttpClient.Response existing = http.post("/api/filings/" + f[0] + "/submit", token("bob"), "Idempotency-Key",
+        "a b", "X-Approval-Id", f[1]);
+    TestHttpClient.Response unknown = http.post("/api/filings/f-00000000/submit", token("bob"), "Idempotency-Key",
+        "a b", "X-Approval-Id", f[1]);
+    assertThat(existing.status()).as(existing.body()).isEqualTo(unknown.status());
+    assertThat(existing.reason()).as(existing.body()).isEqualTo(unknown.reason());
+  }
+
+  @Test
+  void readApproveAndSubmitWhenTheOrganizationHeaderDiffersThenTheSameAnswerForAnotherTenantsFilingAsForAnUnknownId() {
+    String[] f = approvedDraft("acme's, for an organization probe").split(" ");
+    TestHttpClient.Response existing = http.get("/api/filings/" + f[0], token("bob"), "X-Organization-Id", "hq");
+    TestHttpClient.Response unknown = http.get("/api/filings/f-00000000", token("bob"), "X-Organization-Id", "hq");
+    assertThat(existing.status()).as(existing.body()).isEqualTo(unknown.status());
+    assertThat(existing.body()).doesNotContain("sales");
+    TestHttpClient.Response approve = http.post("/api/filings/" + f[0] + "/approvals", token("bob"), "X-Organization-Id", "hq");
+    assertThat(approve.status()).as(approve.body()).isEqualTo(404);
+    TestHttpClient.Response submit = http.post("/api/filings/" + f[0] + "/submit", token("bob"), "Idempotency-Key",
+        "bob-org-" + f[0], "X-Approval-Id", f[1], "X-Organization-Id", "hq");
+    assertThat(submit.status()).as(submit.body()).isEqualTo(404);
+  }
+
+  @Test
   void readWhenNoSuchFilingThen404() {
     assertThat(http.get("/api/filings/f-00000000", token("alice")).status()).isEqualTo(404);
   }

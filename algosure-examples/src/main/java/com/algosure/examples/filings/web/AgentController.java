@@ -23,11 +23,17 @@ public class AgentController {
 
   private final FilingService service;
   private final FilingRepository filings;
+  private final OtherTenants others;
 
-  /** @param service the filings service @param filings the filings */
-  public AgentController(FilingService service, FilingRepository filings) {
+  /**
+   * @param service the filings service
+   * @param filings the filings
+   * @param others answers another tenant's filing as an unknown one
+   */
+  public AgentController(FilingService service, FilingRepository filings, OtherTenants others) {
     this.service = service;
     this.filings = filings;
+    this.others = others;
   }
 
   /**
@@ -47,7 +53,7 @@ public class AgentController {
       throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "a text of at most " + Filing.MAX_TEXT_LENGTH
           + " characters is required; this one has " + text.length());
     }
-    return OtherTenants.hidden(() -> service.draftByAgent(filings.find(id).orElseThrow(FilingNotFoundException::new),
-        grantId, task, text));
+    Filing filing = filings.find(id).orElseThrow(FilingNotFoundException::new);
+    return others.hidden(filing, () -> service.draftByAgent(filing, grantId, task, text));
   }
 }

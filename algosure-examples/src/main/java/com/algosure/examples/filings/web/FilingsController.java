@@ -33,11 +33,17 @@ public class FilingsController {
 
   private final FilingService service;
   private final FilingRepository filings;
+  private final OtherTenants others;
 
-  /** @param service the filings service @param filings the filings */
-  public FilingsController(FilingService service, FilingRepository filings) {
+  /**
+   * @param service the filings service
+   * @param filings the filings
+   * @param others answers another tenant's filing as an unknown one
+   */
+  public FilingsController(FilingService service, FilingRepository filings, OtherTenants others) {
     this.service = service;
     this.filings = filings;
+    this.others = others;
   }
 
   /** @return the active organization's filings */
@@ -63,7 +69,8 @@ public class FilingsController {
    */
   @GetMapping("/api/filings/{id}")
   public Filing read(@PathVariable String id) throws Exception {
-    return OtherTenants.hidden(() -> service.read(find(id)));
+    Filing filing = find(id);
+    return others.hidden(filing, () -> service.read(filing));
   }
 
   /**
@@ -73,7 +80,8 @@ public class FilingsController {
    */
   @PostMapping("/api/filings/{id}/approvals")
   public ResponseEntity<Map<String, Object>> approve(@PathVariable String id) throws Exception {
-    Approval a = OtherTenants.hidden(() -> service.approve(find(id)));
+    Filing filing = find(id);
+    Approval a = others.hidden(filing, () -> service.approve(filing));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("approvalId", a.id());
     body.put("filingId", id);
@@ -93,7 +101,8 @@ public class FilingsController {
   @PostMapping("/api/filings/{id}/submit")
   public ResponseEntity<Map<String, Object>> submit(@PathVariable String id,
       @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) throws Exception {
-    Receipt r = OtherTenants.hidden(() -> service.submit(find(id), idempotencyKey));
+    Filing filing = find(id);
+    Receipt r = others.hidden(filing, () -> service.submit(filing, idempotencyKey));
     boolean replayed = GuardedCall.lastOutcome().map(o -> o.kind() == IntegrationOutcome.Kind.DUPLICATE).orElse(false);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("filingId", r.filingId());
