@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -25,7 +28,7 @@ import org.springframework.core.env.MapPropertySource;
  *   <li>{@code filings.audit-file} unset: a new directory with a random name, only the user may enter
  *       ({@code rwx------}), holding {@code audit.log};
  *   <li>set: its directory must be one no other user can write (not {@code /tmp}: anyone could put a link there that
- *       sends the trail into another file), the file is created owner-only ({@code rw-------}) or, if it exists,
+ *       sends the trail into another file), owned by the service's user (or root), the file is created owner-only ({@code rw-------}) or, if it exists,
  *       must be a regular file, not a symbolic link, and is made owner-only.
  * </ul>
  *
@@ -82,6 +85,13 @@ public final class AuditFileLocation implements EnvironmentPostProcessor {
             + "the audit trail into another file; choose a directory only the service's user can write, or leave "
             + PROPERTY + " unset for a new private one");
       }
+      // its owner can write it whatever its permissions say (and change them): it must be the service's user
+      UserPrincipal owner = d.owner();
+      if (!owner.equals(serviceUser(dir)) && !owner.getName().equals("root")) {
+        throw new InvalidAlgosureConfigurationException(PROPERTY, "'" + file + "' is in a directory another user owns ("
+            + owner.getName() + "): that user could replace it with a link that sends the audit trail into another "
+            + "file; choose a directory the service's user owns, or leave " + PROPERTY + " unset for a new private one");
+      }
     }
     if (Files.isSymbolicLink(file)) {
       throw new InvalidAlgosureConfigurationException(PROPERTY, "'" + file + "' is a symbolic link: the audit trail is "
@@ -111,6 +121,15 @@ public final class AuditFileLocation implements EnvironmentPostProcessor {
     } catch (FileAlreadyExistsException e) {
       throw new InvalidAlgosureConfigurationException(PROPERTY, "'" + file + "' appeared while it was being created: "
           + "another process writes in its directory; choose a directory only the service's user can write", e);
+    }
+  }
+
+  /** @return the user the service runs as, or null if the file system does not know that name */
+  private static @Nullable UserPrincipal serviceUser(Path dir) throws IOException {
+    try {
+      return dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
+    } catch (UserPrincipalNotFoundException e) {
+      return null; // then only root's directories are taken
     }
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,22 @@ class AuditFileLocationTests {
         .isInstanceOf(InvalidAlgosureConfigurationException.class)
         .hasMessageStartingWith("filings.audit-file: '" + file + "' is in a directory other users can write "
             + "(rwxrwxrwx)");
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
+  void auditFileWhenConfiguredInADirectoryAnotherUserOwnsThenStartFails() throws Exception {
+    // giving a directory away needs root; the CI and the build machine run the tests as root
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a directory away");
+    Path theirs = Files.createDirectory(dir.resolve("theirs"));
+    Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // nobody else can write it, but its owner can: put a link where the file is, before logging opens it or after
+    Files.setOwner(theirs, theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    Path file = theirs.resolve("audit.log");
+
+    assertThatThrownBy(() -> start("filings.audit-file=" + file).close())
+        .isInstanceOf(InvalidAlgosureConfigurationException.class)
+        .hasMessageStartingWith("filings.audit-file: '" + file + "' is in a directory another user owns (nobody)");
     assertThat(file).doesNotExist();
   }
 
