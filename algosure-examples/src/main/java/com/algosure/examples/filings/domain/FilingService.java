@@ -108,7 +108,8 @@ public class FilingService {
    * <p>A filing is submitted under one {@code Idempotency-Key}: the first request that reaches the guard holds the
    * filing for its key, so the same key replays the first receipt and another key is refused (409) instead of
    * sending the filing to the authority again. A request the guard refuses before anything was sent (denied, rate
-   * limited, a misused key) lets go of the filing, so that a caller who was not allowed cannot hold it.
+   * limited before the authority was asked or by its first answer, a misused key) lets go of the filing, so that a
+   * caller who was not allowed cannot hold it.
    *
    * @param filing the filing
    * @param idempotencyKey the request's idempotency key
@@ -150,10 +151,17 @@ public class FilingService {
     filings.update(id, f -> f.state() == Filing.State.DRAFT && key.equals(f.submissionKey()) ? f.submittingUnder(null) : f);
   }
 
-  /** Refused before the authority was asked; anything else may have reached it and keeps the filing's key. */
+  /**
+   * Refused before the authority was asked, or rate limited by its first answer; anything else may have reached it and
+   * keeps the filing's key. A rate limit after an earlier attempt (a 504, say, behind which the authority may have
+   * filed it) keeps the key too: only that key, which the authority recognises, may send the filing again.
+   */
   private static boolean nothingSent(IntegrationOutcome<?> outcome) {
-    return outcome.kind() == IntegrationOutcome.Kind.DENIED || outcome.kind() == IntegrationOutcome.Kind.RATE_LIMITED
-        || outcome.reason() == OutcomeReason.IDEMPOTENCY_KEY_REUSED;
+    if (outcome instanceof IntegrationOutcome.RateLimited<?> limited) {
+      return limited.attempts() == 0
+          || limited.attempts() == 1 && limited.reason() == OutcomeReason.PROVIDER_RATE_LIMITED;
+    }
+    return outcome.kind() == IntegrationOutcome.Kind.DENIED || outcome.reason() == OutcomeReason.IDEMPOTENCY_KEY_REUSED;
   }
 
   /**
