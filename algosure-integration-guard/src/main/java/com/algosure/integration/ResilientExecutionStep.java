@@ -198,13 +198,15 @@ final class ResilientExecutionStep implements GuardStep {
     if (thrown instanceof TransportPolicyViolationException refused) {
       OutcomeReason reason = refused instanceof EndpointNotAllowedException
           ? OutcomeReason.ENDPOINT_NOT_ALLOWED : OutcomeReason.TRANSPORT_INSECURE;
-      if (context.sent()) {
+      if (context.sent() || c.maybeSent) {
         // refused after an earlier request of the attempt was sent (a POST, then a link in its answer to another
-        // host): not a call refused before anything was sent, whose key is released for a resubmission to send again
+        // host), or of an earlier attempt (a POST answered 504, then the retry): not a call refused before anything
+        // was sent, whose key is released for a resubmission to send again
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_DENIED, c, "DENIED", reason)
             .detail("attempt", Text.decimal(n)).detail("scheme", refused.scheme()).detail("host", refused.host()));
+        String error = reason + " after an earlier request " + (context.sent() ? "of the attempt" : "of the call")
+            + " was sent";
         c.maybeSent = true;
-        String error = reason + " after an earlier request of the attempt was sent";
         c.lastError = error;
         return new AttemptResult(c, n, AttemptResult.Kind.UNKNOWN_STATE, null, null, error, false);
       }

@@ -870,6 +870,28 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenARetryIsRefusedAnotherOriginAfterAnEarlierAttemptReachedTheProviderThenEscalatedAndNotResent() {
+    // the first attempt's POST was answered 504 (the provider may have acted; with a key it is retried); the retry is
+    // refused before it sends: the call is no 'refused before anything was sent', whose key is released
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(504)));
+    IntegrationGuard guard = f.guard(base);
+    ProviderCall<JsonNode> postThenElsewhere = reporting(ctx -> ctx.attempt() == 1
+        ? ctx.send(ctx.newRequest("messages").POST(ctx.payloadPublisher()).build())
+        : ctx.send(ctx.newRequest("").uri(URI.create("http://localhost:" + elsewhere.port() + "/v1/messages")).GET().build()));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-retry-elsewhere").build(), postThenElsewhere);
+    IntegrationOutcome<JsonNode> resubmitted = guard.execute(request("k-retry-elsewhere").build(), postThenElsewhere);
+
+    assertThat(out.kind()).as("%s", out).isEqualTo(IntegrationOutcome.Kind.ESCALATED);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(resubmitted.reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(received()).as("POSTs the provider received").isEqualTo(1);
+    assertThat(elsewhere.getAllServeEvents()).isEmpty();
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_DENIED)).singleElement()
+        .satisfies(e -> assertThat(e.reasons()).containsExactly("ENDPOINT_NOT_ALLOWED"));
+  }
+
+  @Test
   void executeWhenAnExchangeIsRefusedAnotherOriginAfterItsPostWasSentThenEscalatedAndThePostNeverResent() {
     // the POST reached the provider; following its answer to a host the provider may not send to is refused, but
     // the call is no 'refused before anything was sent': a resubmission under the same key would POST again
