@@ -204,14 +204,23 @@ public final class CallContext {
    *     {@code https://h/v1/} both make {@code https://h/v1/messages})
    * @return the builder
    * @throws EndpointNotAllowedException if the path resolves to another origin (scheme, host, port) than the
-   *     endpoint, such as {@code //other.host/x}; nothing is sent
+   *     endpoint, such as {@code //other.host/x}, or leaves the endpoint's path ({@code /admin}, or a {@code ..} or
+   *     {@code .} segment, percent-encoded or not, as a path built from a caller's value may hold); nothing is sent
    */
   public HttpRequest.Builder newRequest(String path) {
-    URI uri = path.isEmpty() ? endpoint : under(endpoint).resolve(path);
+    URI base = path.isEmpty() ? endpoint : under(endpoint);
+    URI uri = path.isEmpty() ? endpoint : base.resolve(path);
     if (uri != endpoint && !TransportPolicy.origin(endpoint).equals(TransportPolicy.originOrNull(uri))) {
       // a path such as //other.host/x or https://other.host/x resolves to another host: never send the credential there
       throw new EndpointNotAllowedException(uri, "the request path resolves to another origin than the endpoint "
           + TransportPolicy.origin(endpoint) + ": pass a path relative to the endpoint, such as \"messages\"");
+    }
+    if (uri != endpoint && !staysUnder(base, uri)) {
+      // messages/../../admin/keys reaches /admin/keys on the same origin, with the tenant's credential: a path made
+      // from a caller's value (an id) must not pick another of the provider's resources
+      throw new EndpointNotAllowedException(uri, "the request path leaves the endpoint's path on "
+          + TransportPolicy.origin(endpoint) + " (it starts with '/' or has a '.' or '..' segment): pass a path"
+          + " relative to the endpoint without them, such as \"messages\", and check values put into it");
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(attemptTimeout);
     String providerKey = call.providerKey();
@@ -223,6 +232,24 @@ public final class CallContext {
       b.header(correlationHeader, correlation);
     }
     return b;
+  }
+
+  /**
+   * @return whether {@code uri}'s path is under {@code base}'s path (which ends with a slash, or is empty: the root)
+   *     and has no {@code .} or {@code ..} segment once decoded ({@code %2e%2e} is {@code ..} to many servers)
+   */
+  private static boolean staysUnder(URI base, URI uri) {
+    String under = base.getPath();
+    String path = uri.getPath();
+    if (path == null || !path.startsWith(under == null || under.isEmpty() ? "/" : under)) {
+      return false;
+    }
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -4,7 +4,8 @@ import java.net.URI;
 
 /**
  * A request of a call was about to go to an origin (scheme, host, port) that is not one of its provider's
- * {@linkplain ProviderPolicy#allowedOrigins() allowed origins}, where the provider's credentials must not go.
+ * {@linkplain ProviderPolicy#allowedOrigins() allowed origins}, where the provider's credentials must not go, or to
+ * a path a call's {@link CallContext#newRequest(String) relative path} reached by leaving the endpoint's path.
  * Thrown before any network I/O. The message names the scheme, host and port, never the path or query.
  *
  * @since 0.1.0

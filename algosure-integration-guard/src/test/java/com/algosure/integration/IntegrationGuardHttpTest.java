@@ -851,6 +851,29 @@ class IntegrationGuardHttpTest {
     assertThat(f.escalations.escalations()).isEmpty();
   }
 
+  /**
+   * Regression: a path built from a caller's value ({@code "messages/" + id}) could leave the endpoint's path on the
+   * same origin: {@code messages/../../admin/keys} went to {@code /admin/keys} with the tenant's credential.
+   */
+  @Test
+  void executeWhenTheCallPathLeavesTheEndpointsPathThenDeniedAndNothingSent() {
+    IntegrationGuard guard = f.guard(base);
+    int n = 0;
+    for (String path : List.of("messages/../../admin/keys", "../admin", "/admin/keys", "messages/%2e%2e/%2e%2e/admin",
+        "messages/%2E%2E/%2e%2E/x")) {
+      ProviderCall<JsonNode> escaping = ProviderCall.of(ctx -> ctx.send(ctx.newRequest(path).GET().build()),
+          sendCall().validator());
+
+      IntegrationOutcome<JsonNode> out = guard.execute(request("k-leave-" + n++).build(), escaping);
+
+      assertThat(out.reason()).as(path).isEqualTo(OutcomeReason.ENDPOINT_NOT_ALLOWED);
+      assertThat(((IntegrationOutcome.Denied<JsonNode>) out).message()).as(path)
+          .contains("leaves the endpoint's path").doesNotContain("admin");
+    }
+    assertThat(received()).isZero();
+    assertThat(f.escalations.escalations()).isEmpty();
+  }
+
   @Test
   void executeWhenACustomExchangeSendsToAnotherHostWithTheGuardsClientThenDeniedAndNothingSent() {
     IntegrationGuard guard = f.guard(base);
