@@ -83,6 +83,26 @@ class FilingsApplicationTests {
     return id + " " + approval;
   }
 
+  /**
+   * Regression: the example recorded an approval given with an impersonated token as the impersonated person's: bob
+   * (another tenant's member, say a support engineer "logging in as" dave) approved alice's filing as dave, and the
+   * decision point, which sees only the name recorded, could not tell.
+   */
+  @Test
+  void approveWhenTheApproversTokenWasObtainedByImpersonationThenRefusedAndNothingApproved() {
+    String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"impersonated approval\"}",
+        "X-Organization-Id", "sales").json().path("id").asText();
+    String daveAsBob = http.post("/dev/tokens/dave?impersonator=bob", null).json().path("access_token").asText();
+
+    TestHttpClient.Response r = http.post("/api/filings/" + id + "/approvals", daveAsBob);
+
+    assertThat(r.status()).as(r.body()).isEqualTo(403);
+    assertThat(r.json().path("reason").asText()).isEqualTo("APPROVAL_IMPERSONATED");
+    assertThat(http.get("/api/filings/" + id, token("alice")).json().path("state").asText()).isEqualTo("DRAFT");
+    // dave himself still approves
+    assertThat(http.post("/api/filings/" + id + "/approvals", token("dave")).status()).isEqualTo(201);
+  }
+
   @Test
   void walkthroughWhenRunAgainstTheServiceThenEveryStepAnswersAsExpected() throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();

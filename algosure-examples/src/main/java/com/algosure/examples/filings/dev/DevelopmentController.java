@@ -40,12 +40,14 @@ public class DevelopmentController {
    * @param user a demo user
    * @param mfa whether to mint with a second factor (users who have one)
    * @param expired whether to mint an already expired token
+   * @param impersonator a demo user impersonating {@code user} (Keycloak's "impersonate"), or none
    * @return the token, or 404 for an unknown user or a second factor the user does not have
    */
   @PostMapping("/dev/tokens/{user}")
   public ResponseEntity<Map<String, Object>> token(@PathVariable String user,
-      @RequestParam(defaultValue = "false") boolean mfa, @RequestParam(defaultValue = "false") boolean expired) {
-    return issuer.mint(user, mfa, expired).<ResponseEntity<Map<String, Object>>>map(t -> {
+      @RequestParam(defaultValue = "false") boolean mfa, @RequestParam(defaultValue = "false") boolean expired,
+      @RequestParam(required = false) String impersonator) {
+    return issuer.mint(user, mfa, expired, impersonator).<ResponseEntity<Map<String, Object>>>map(t -> {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("access_token", t);
       body.put("token_type", "Bearer");

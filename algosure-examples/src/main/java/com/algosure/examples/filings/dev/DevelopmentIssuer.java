@@ -106,8 +106,23 @@ public final class DevelopmentIssuer implements BearerTokenAuthenticator, AutoCl
    * @return the token, or empty if there is no such user or the user has no second factor
    */
   public Optional<String> mint(String user, boolean mfa, boolean expired) {
+    return mint(user, mfa, expired, null);
+  }
+
+  /**
+   * Mints an access token as {@link #mint(String, boolean, boolean)} does, obtained by an administrator's
+   * impersonation of the user when {@code impersonator} is given: Keycloak then adds the {@code impersonator} claim
+   * ({@code {"id": ..., "username": ...}}).
+   *
+   * @param user a demo user's name
+   * @param mfa whether the user authenticated with a second factor (only users with one can)
+   * @param expired whether to mint a token that expired a minute ago
+   * @param impersonator the demo user impersonating {@code user}, or null
+   * @return the token, or empty if there is no such user (or impersonator) or the user has no second factor
+   */
+  public Optional<String> mint(String user, boolean mfa, boolean expired, @Nullable String impersonator) {
     JsonNode u = users.get(user);
-    if (u == null || (mfa && !u.path("otp").asBoolean(false))) {
+    if (u == null || (mfa && !u.path("otp").asBoolean(false)) || (impersonator != null && !users.containsKey(impersonator))) {
       return Optional.empty();
     }
     Instant now = clock.instant();
@@ -139,6 +154,9 @@ public final class DevelopmentIssuer implements BearerTokenAuthenticator, AutoCl
     }
     if (u.has("organizations")) {
       c.claim("org_ids", strings(u.path("organizations")));
+    }
+    if (impersonator != null) {
+      c.claim("impersonator", Map.of("id", impersonator, "username", impersonator));
     }
     try {
       SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())

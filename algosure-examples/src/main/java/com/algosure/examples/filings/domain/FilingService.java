@@ -85,7 +85,8 @@ public class FilingService {
 
   /**
    * Approves a filing's submission: recorded as an {@link Approval} requested by the filing's creator and given by
-   * the current person, for {@code filings:submit} on this filing only, valid for a limited time.
+   * the current person, for {@code filings:submit} on this filing only, valid for a limited time. A person whose
+   * token was obtained by impersonation gives no approval ({@link ImpersonatedApprovalException}).
    *
    * @param filing the filing
    * @return the approval
@@ -93,9 +94,15 @@ public class FilingService {
   @Authorize(action = "filings:approve", resourceType = "filing", resourceId = "#filing.id()", tenant = "#filing.tenant()",
       organization = "#filing.organization()")
   public Approval approve(Filing filing) {
+    Actor approver = actor();
+    if (approver.signals().impersonator().isPresent()) {
+      // recorded as the impersonated person's, the approval would be a four-eyes check passed by someone else
+      // (Approval.approvedBy): the impersonator's own approval is theirs to give, signed in as themselves
+      throw new ImpersonatedApprovalException();
+    }
     Instant now = clock.instant();
     Approval a = approvals.add(new Approval("apr-" + UUID.randomUUID(), CurrentDecision.require().tenant().orElseThrow(),
-        Permission.of("filings:submit"), ResourceRef.of("filing", filing.id()), filing.createdBy(), actor().id(), now,
+        Permission.of("filings:submit"), ResourceRef.of("filing", filing.id()), filing.createdBy(), approver.id(), now,
         now.plus(approvalValidity)));
     filings.update(filing.id(), f -> f.approved(a.id()));
     return a;

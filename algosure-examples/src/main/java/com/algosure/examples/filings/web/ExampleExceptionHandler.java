@@ -4,6 +4,7 @@ import com.algosure.audit.AuditIds;
 import com.algosure.examples.filings.domain.AgentGrantRefusedException;
 import com.algosure.examples.filings.domain.FilingChangedException;
 import com.algosure.examples.filings.domain.FilingSubmittedException;
+import com.algosure.examples.filings.domain.ImpersonatedApprovalException;
 import com.algosure.spring.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -44,6 +45,13 @@ public class ExampleExceptionHandler {
   @ExceptionHandler(FilingChangedException.class)
   public ResponseEntity<byte[]> changed(FilingChangedException e, HttpServletRequest request) {
     return problems.entity(problems.of(409, "FILING_CHANGED", e.getMessage(), Map.of("decisionId", AuditIds.next()),
+        Map.of()), request);
+  }
+
+  /** @param e an approval asked for with an impersonated token @param request the request @return 403 */
+  @ExceptionHandler(ImpersonatedApprovalException.class)
+  public ResponseEntity<byte[]> impersonated(ImpersonatedApprovalException e, HttpServletRequest request) {
+    return problems.entity(problems.of(403, "APPROVAL_IMPERSONATED", e.getMessage(), Map.of("decisionId", AuditIds.next()),
         Map.of()), request);
   }
 
