@@ -14,7 +14,8 @@ import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * What a {@link GuardedIntegration} method sees while it runs as one attempt inside the guard, and what its
- * caller can see afterwards. Bound per thread by the adapter's interceptor.
+ * caller can see afterwards. The attempt is bound to its thread by the adapter's interceptor; the last outcome
+ * is kept with the current web request (outside one, with the thread).
  *
  * @since 0.1.0
  */
