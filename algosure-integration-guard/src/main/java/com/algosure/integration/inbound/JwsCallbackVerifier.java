@@ -21,6 +21,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -61,6 +63,11 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
   private static final int MAX_JWS_LENGTH = 1024 * 1024;
   /** How far the provider's clock may be from ours for {@code exp} and {@code nbf}. */
   private static final long CLOCK_SKEW_MILLIS = 60_000;
+  /**
+   * The largest date claim read, in seconds either side of the epoch (9999-12-31T23:59:59Z): nimbus multiplies the
+   * seconds by 1000 in a {@code long}, and a larger value wraps round, "not before the end of time" to 1969.
+   */
+  private static final double MAX_DATE_SECONDS = 253_402_300_799d;
 
   private final ConvertOnceKeySelector keys;
   private final Set<JWSAlgorithm> algorithms;
@@ -140,9 +147,11 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     }
     // decoded once: the claims are parsed from these bytes, and they are the verified payload
     byte[] payload = jws.getPayload().toBytes();
+    Map<String, Object> json;
     JWTClaimsSet claims;
     try {
-      claims = JWTClaimsSet.parse(new String(payload, StandardCharsets.UTF_8));
+      json = JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8));
+      claims = JWTClaimsSet.parse(json);
     } catch (ParseException | RuntimeException e) {
       return Verification.failed(CallbackReason.PAYLOAD_INVALID, "the JWS payload is not a JSON object");
     }
@@ -151,8 +160,8 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     Date exp;
     Date nbf;
     try {
-      exp = claims.getDateClaim("exp");
-      nbf = claims.getDateClaim("nbf");
+      exp = dateClaim(json, claims, "exp");
+      nbf = dateClaim(json, claims, "nbf");
     } catch (ParseException e) {
       return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "claim exp or nbf is not a date");
     }
@@ -174,12 +183,25 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     }
     Optional<Instant> timestamp;
     try {
-      Date date = claims.getDateClaim(timestampClaim);
+      Date date = dateClaim(json, claims, timestampClaim);
       timestamp = date == null ? Optional.empty() : Optional.of(date.toInstant());
     } catch (ParseException e) {
       return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "claim " + timestampClaim + " is not a date");
     }
     return Verification.verified((String) id, timestamp, payload);
+  }
+
+  /**
+   * @param json the payload as parsed, its numbers as sent (the claims set holds {@code exp}, {@code nbf} and
+   *     {@code iat} as dates already, wrapped round if too large)
+   * @return the claim as nimbus reads a date (seconds since the epoch), or null if absent
+   * @throws ParseException if it is not a date, or one past year 9999 either way, which nimbus would wrap round
+   */
+  private static @Nullable Date dateClaim(Map<String, Object> json, JWTClaimsSet claims, String name) throws ParseException {
+    if (json.get(name) instanceof Number n && !(Math.abs(n.doubleValue()) <= MAX_DATE_SECONDS)) {
+      throw new ParseException("claim " + name + " is out of range", 0);
+    }
+    return claims.getDateClaim(name);
   }
 
   @Override

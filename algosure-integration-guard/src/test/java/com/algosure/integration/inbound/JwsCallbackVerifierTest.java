@@ -304,4 +304,36 @@ class JwsCallbackVerifierTest {
     assertThat(valid.accepted()).isTrue();
     assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-skew", "evt-valid");
   }
+  @Test
+  void handleWhenTheJwsNbfOrExpIsTooLargeForADateThenRejectedNotWrappedIntoThePast() throws Exception {
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(providerKey)).clock(clock).build())
+            .build())
+        .build();
+    java.util.function.BiFunction<String, String, CallbackOutcome> send = (jti, extra) -> {
+      try {
+        // written by hand: the claims builder takes a Date, which cannot say "later than any Date"
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build(),
+            new Payload("{\"jti\":\"" + jti + "\",\"iat\":" + clock.instant().getEpochSecond() + "," + extra
+                + ",\"envelope\":\"env-1\"}"));
+        jws.sign(new RSASSASigner(providerKey));
+        return guard.handle(request(jws.serialize()), JsonValidator.builder().require("envelope", JsonType.STRING).build(),
+            handled::add);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+
+    // seconds * 1000 overflows a long: nimbus's date wraps to 1969, so "not before the end of time" read as long past
+    CallbackOutcome maxNbf = send.apply("evt-nbf-max", "\"nbf\":9223372036854775807");
+    CallbackOutcome hugeNbf = send.apply("evt-nbf-huge", "\"nbf\":1e300");
+    CallbackOutcome hugeExp = send.apply("evt-exp-huge", "\"exp\":1e300");
+
+    assertThat(List.of(maxNbf, hugeNbf, hugeExp)).allSatisfy(out -> {
+      assertThat(out.reason()).isEqualTo(CallbackReason.TIMESTAMP_INVALID);
+      assertThat(((CallbackOutcome.Rejected) out).message()).contains("not a date");
+    });
+    assertThat(handled).isEmpty();
+  }
 }
