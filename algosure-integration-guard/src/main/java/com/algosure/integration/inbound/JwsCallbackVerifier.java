@@ -61,6 +61,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
       JWSAlgorithm.ES384, JWSAlgorithm.ES512);
   private static final int MAX_JWS_LENGTH = 1024 * 1024;
+  private static final int MAX_ID_LENGTH = 255;
   /** How far the provider's clock may be from ours for {@code exp} and {@code nbf}. */
   private static final long CLOCK_SKEW_MILLIS = 60_000;
   /**
@@ -178,8 +179,14 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS issuer is not the provider's");
     }
     Object id = claims.getClaim(idClaim);
-    if (!(id instanceof String) || ((String) id).isEmpty() || ((String) id).length() > 255) {
+    if (id == null || "".equals(id)) {
       return Verification.failed(CallbackReason.SIGNATURE_MISSING, "claim " + idClaim + " (the delivery id) is missing");
+    }
+    if (!(id instanceof String) || ((String) id).length() > MAX_ID_LENGTH) {
+      // present, but no dedupe key: an invalid id (400), as one that is not visible ASCII is, not a missing one
+      return Verification.failed(CallbackReason.DELIVERY_ID_INVALID, "claim " + idClaim + " (the delivery id) is "
+          + (id instanceof String s ? s.length() + " characters" : "not a string") + ": a delivery id is a string of 1 to "
+          + MAX_ID_LENGTH + " characters");
     }
     Optional<Instant> timestamp;
     try {

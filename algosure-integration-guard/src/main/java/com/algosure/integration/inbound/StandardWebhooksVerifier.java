@@ -79,8 +79,13 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
       return Verification.failed(CallbackReason.SIGNATURE_MISSING,
           "headers webhook-id, webhook-timestamp and webhook-signature are required");
     }
-    if (deliveryId.isEmpty() || deliveryId.length() > MAX_ID_LENGTH) {
-      return Verification.failed(CallbackReason.SIGNATURE_MISSING, "header webhook-id must be 1 to " + MAX_ID_LENGTH + " characters");
+    if (deliveryId.isEmpty()) {
+      return Verification.failed(CallbackReason.SIGNATURE_MISSING, "header webhook-id is empty");
+    }
+    if (deliveryId.length() > MAX_ID_LENGTH) {
+      // present, but no dedupe key: an invalid id (400), as one with a '.' or a space is, not a missing signature
+      return Verification.failed(CallbackReason.DELIVERY_ID_INVALID, "header webhook-id is " + deliveryId.length()
+          + " characters: a delivery id must be 1 to " + MAX_ID_LENGTH);
     }
     if (deliveryId.indexOf('.') >= 0) {
       // the signed content <id>.<timestamp>.<body> says where the id ends only if the id has no '.' (the spec asks

@@ -235,6 +235,19 @@ class CallbackHostFailureTest {
   }
 
   @Test
+  void handleWhenTheSignedDeliveryIdIsOver255CharactersThenRejectedAsAnInvalidIdNotAsAMissingSignature() {
+    String id = "msg_" + "x".repeat(252);
+    String signature = WebhookSigning.v1(SPEC_SECRET, id, SPEC_TIMESTAMP, SPEC_BODY.getBytes(StandardCharsets.UTF_8));
+
+    CallbackOutcome out = guard().handle(standard(id, SPEC_TIMESTAMP, SPEC_BODY, signature), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.DELIVERY_ID_INVALID);
+    assertThat(out.httpStatus()).isEqualTo(400);
+    assertThat(((CallbackOutcome.Rejected) out).message()).contains("256 characters").contains("1 to 255");
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
   void handleWhenTheSpecExampleIsHandledThenItsIdIsNotRejected() {
     // the control for the test above: an ordinary id passes the same path
     assertThat(guard().handle(spec(), json, handler).reason()).isEqualTo(CallbackReason.ACCEPTED);

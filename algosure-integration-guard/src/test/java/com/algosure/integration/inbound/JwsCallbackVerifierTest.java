@@ -304,6 +304,7 @@ class JwsCallbackVerifierTest {
     assertThat(valid.accepted()).isTrue();
     assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-skew", "evt-valid");
   }
+
   @Test
   void handleWhenTheJwsNbfOrExpIsTooLargeForADateThenRejectedNotWrappedIntoThePast() throws Exception {
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
@@ -334,6 +335,20 @@ class JwsCallbackVerifierTest {
       assertThat(out.reason()).isEqualTo(CallbackReason.TIMESTAMP_INVALID);
       assertThat(((CallbackOutcome.Rejected) out).message()).contains("not a date");
     });
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenTheJwsDeliveryIdIsOver255CharactersThenRejectedAsAnInvalidIdNotAsAMissingOne() throws Exception {
+    JWSObject tooLong = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build(),
+        new Payload("{\"jti\":\"" + "x".repeat(256) + "\",\"iat\":" + clock.instant().getEpochSecond()
+            + ",\"iss\":\"https://signing.example\",\"envelope\":\"env-1\"}"));
+    tooLong.sign(new RSASSASigner(providerKey));
+
+    CallbackOutcome longOut = handle(tooLong.serialize());
+
+    assertThat(longOut.reason()).isEqualTo(CallbackReason.DELIVERY_ID_INVALID);
+    assertThat(((CallbackOutcome.Rejected) longOut).message()).contains("256 characters").contains("1 to 255");
     assertThat(handled).isEmpty();
   }
 }
