@@ -121,6 +121,14 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       return Verification.failed(CallbackReason.SIGNATURE_INVALID, "JWS algorithm "
           + UntrustedText.printable(jws.getHeader().getAlgorithm().getName(), 32) + " is not accepted: use one of " + algorithms);
     }
+    Set<String> critical = jws.getHeader().getCriticalParams();
+    if (critical != null && !critical.isEmpty()) {
+      // nimbus's verifiers refuse them too (RFC 7515 §4.1.11), but as a signature matching no key, which sends the
+      // provider rotating keys that are fine; b64 (RFC 7797's unencoded payload) included
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS header 'crit' names "
+          + UntrustedText.printable(String.join(", ", new java.util.TreeSet<>(critical)), 64)
+          + ", which this verifier does not process: the provider must sign callbacks without critical extensions");
+    }
     List<? extends Key> candidates;
     try {
       candidates = keys.selectJWSKeys(jws.getHeader(), null);

@@ -351,4 +351,22 @@ class JwsCallbackVerifierTest {
     assertThat(((CallbackOutcome.Rejected) longOut).message()).contains("256 characters").contains("1 to 255");
     assertThat(handled).isEmpty();
   }
+
+  @Test
+  void handleWhenTheJwsHeaderNamesCriticalParametersThenRejectedSayingSoNotAsAKeyMismatch() throws Exception {
+    // RFC 7515 4.1.11: a JWS whose 'crit' names an extension the recipient does not process must be refused; it is,
+    // but the sender must be told why, not sent rotating keys that are fine
+    JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1")
+        .criticalParams(Set.of("urn:example:policy")).customParam("urn:example:policy", "strict").build(),
+        new Payload("{\"jti\":\"evt-crit\",\"iat\":" + clock.instant().getEpochSecond()
+            + ",\"iss\":\"https://signing.example\",\"envelope\":\"env-1\"}"));
+    jws.sign(new RSASSASigner(providerKey));
+
+    CallbackOutcome out = handle(jws.serialize());
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(((CallbackOutcome.Rejected) out).message()).contains("crit").contains("urn:example:policy")
+        .doesNotContain("matches none");
+    assertThat(handled).isEmpty();
+  }
 }
