@@ -60,6 +60,11 @@ public final class CallbackRegistration {
     return tenant;
   }
 
+  /** @return whether the tenant is the registration's own ({@link Builder#tenant}), not one a request names */
+  boolean tenantFixed() {
+    return tenancy == Tenancy.FIXED;
+  }
+
   /** @return the verifier */
   public CallbackVerifier verifier() {
     return verifier;

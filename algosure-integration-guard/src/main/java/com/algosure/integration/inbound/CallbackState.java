@@ -91,9 +91,14 @@ final class CallbackState<T> {
       size = Integer.toString(request.bodySize());
       bodySize = size;
     }
+    // a tenant a request names (a header, the body) is only claimed until its signature is verified: an unverified
+    // request's rejection is not recorded as that tenant's, or anyone could write into any tenant's audit trail
+    TenantId t = tenant;
+    boolean vouched = t != null && (verified != null || registration != null && registration.tenantFixed());
     return AuditEvent.builder(type, receivedAt)
         .outcome(outcome)
-        .tenant(tenant == null ? null : tenant.value())
+        .tenant(vouched ? t.value() : null)
+        .detail("claimedTenant", t != null && !vouched ? t.value() : null)
         .provider(request.provider().value())
         .action("callback")
         .reasons(REASONS.get(reason.ordinal()))

@@ -60,6 +60,52 @@ class CallbackTenancyTest {
     return m.find() ? Optional.of(TenantId.of(m.group(1))) : Optional.empty();
   }
 
+  /**
+   * Regression: a rejection before the signature was verified was audited under the tenant the request named, so
+   * anyone could add CALLBACK_REJECTED events to any tenant's audit trail. A tenant only claimed is recorded as
+   * such; a registration's own fixed tenant, and any tenant once the signature is verified, stay the event's tenant.
+   */
+  @Test
+  void handleWhenAnUnverifiedDeliveryNamesATenantThenItsRejectionIsNotAuditedAsThatTenants() {
+    com.algosure.audit.InMemoryAuditSink audit = AuditSink.inMemory();
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit).registration(
+        CallbackRegistration.builder("acme-mail").tenantFromBody(CallbackTenancyTest::tenantInBody)
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(ACME_SECRET)).build()).build()).build();
+    String globex = "{\"tenant\":\"globex\"}";
+
+    CallbackOutcome forged = guard.handle(delivery("msg_f", "globex", globex, GLOBEX_SECRET), json, handler);
+    CallbackOutcome genuine = guard.handle(delivery("msg_g", "globex", globex, ACME_SECRET), json, handler);
+    clock.advance(java.time.Duration.ofHours(1));
+    CallbackOutcome late = guard.handle(delivery("msg_g2", "globex", globex, ACME_SECRET), json, handler);
+
+    assertThat(forged.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(genuine.reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(late.reason()).isEqualTo(CallbackReason.TIMESTAMP_TOO_OLD);
+    List<com.algosure.audit.AuditEvent> rejected = audit.events(com.algosure.audit.AuditEventType.CALLBACK_REJECTED);
+    assertThat(rejected).hasSize(2);
+    // the forged one: globex only claimed
+    assertThat(rejected.get(0).tenant()).isEmpty();
+    assertThat(rejected.get(0).details()).containsEntry("claimedTenant", "globex");
+    // signed by the provider, refused for its age: globex's
+    assertThat(rejected.get(1).tenant()).contains("globex");
+    assertThat(rejected.get(1).details()).doesNotContainKey("claimedTenant");
+  }
+
+  @Test
+  void handleWhenTheRegistrationsTenantIsFixedThenAnUnverifiedDeliverysRejectionIsItsTenants() {
+    com.algosure.audit.InMemoryAuditSink audit = AuditSink.inMemory();
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit).registration(
+        CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(ACME_SECRET)).build()).build()).build();
+
+    CallbackOutcome forged = guard.handle(delivery("msg_f", "globex", "{\"tenant\":\"acme\"}", GLOBEX_SECRET), json,
+        handler);
+
+    assertThat(forged.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(audit.events(com.algosure.audit.AuditEventType.CALLBACK_REJECTED)).singleElement()
+        .satisfies(e -> assertThat(e.tenant()).contains("acme"));
+  }
+
   @Test
   void buildWhenTheTenantComesFromAHeaderAndTheSecretIsTheSameForEveryTenantThenRefusedSayingWhatToDo() {
     CallbackRegistration.Builder b = CallbackRegistration.builder("acme-mail")
