@@ -39,8 +39,7 @@ final class OrganizationStage implements Stage {
     }
     boolean needsOrganization = c.definition.scope() == PermissionScope.ORGANIZATION;
     if (named != null) {
-      Optional<TenantId> owner = Stage.answered(directory.tenantOf(named), "Directory.tenantOf");
-      if (owner.isEmpty() || !owner.get().equals(tenant)) {
+      if (!belongsTo(named, tenant)) {
         return Verdict.deny(ReasonCode.ORGANIZATION_OUTSIDE_TENANT,
             "organization '" + named + "' does not belong to tenant '" + tenant + "'");
       }
@@ -73,8 +72,7 @@ final class OrganizationStage implements Stage {
     if (memberships.size() == 1) {
       OrganizationId only = memberships.iterator().next();
       // the directory's answer is checked as a named organization is: one of another tenant is never the active one
-      Optional<TenantId> owner = Stage.answered(directory.tenantOf(only), "Directory.tenantOf");
-      if (owner.isEmpty() || !owner.get().equals(tenant)) {
+      if (!belongsTo(only, tenant)) {
         return Verdict.deny(ReasonCode.ORGANIZATION_OUTSIDE_TENANT, "the directory answered organization '" + only
             + "' as the only one '" + c.principal.id() + "' is a member of in tenant '" + tenant
             + "', but it does not belong to that tenant: check the directory's organizationsOf");
@@ -89,6 +87,12 @@ final class OrganizationStage implements Stage {
     }
     return Verdict.deny(ReasonCode.ORGANIZATION_AMBIGUOUS, "'" + c.principal.id() + "' is a member of "
         + memberships.size() + " organizations in tenant '" + tenant + "': name the active organization");
+  }
+
+  /** @return whether the directory says the organization belongs to the tenant */
+  private boolean belongsTo(OrganizationId organization, TenantId tenant) {
+    Optional<TenantId> owner = Stage.answered(directory.tenantOf(organization), "Directory.tenantOf");
+    return owner.isPresent() && owner.get().equals(tenant);
   }
 
   private Set<OrganizationId> memberships(DecisionContext c) {
