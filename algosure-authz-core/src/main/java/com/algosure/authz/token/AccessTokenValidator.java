@@ -331,17 +331,9 @@ public final class AccessTokenValidator implements AutoCloseable {
     String impersonator = mapped.signals().impersonator().orElse(null);
     if (prefix == null) {
       for (String other : actorIdPrefixes) {
-        // ignoring case: a directory that compares ids so would take PARTNER:alice for partner:alice
-        if (mapped.id().regionMatches(true, 0, other, 0, other.length())) {
-          throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer.issuer(), "the token's actor id "
-              + Printable.of(mapped.id()) + " starts with '" + other + "', the actor id prefix of another trusted"
-              + " issuer, so it would be taken for that issuer's; refused [issuer " + issuer.issuer() + "]", null);
-        }
-        if (impersonator != null && impersonator.regionMatches(true, 0, other, 0, other.length())) {
-          throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer.issuer(), "the token's"
-              + " impersonator id " + Printable.of(impersonator) + " (claim 'impersonator') starts with '" + other
-              + "', the actor id prefix of another trusted issuer, so it would be taken for that issuer's; refused"
-              + " [issuer " + issuer.issuer() + "]", null);
+        refuseInPrefix("actor id", mapped.id(), "", other, issuer);
+        if (impersonator != null) {
+          refuseInPrefix("impersonator id", impersonator, " (claim 'impersonator')", other, issuer);
         }
       }
       return mapped;
@@ -363,6 +355,21 @@ public final class AccessTokenValidator implements AutoCloseable {
           + issuer.issuer() + "]", null);
     }
     throw new IllegalStateException("the mapping made an actor of kind " + mapped.getClass().getSimpleName());
+  }
+
+  /**
+   * Refuses an id of an unprefixed issuer's token that starts with another issuer's actor id prefix, ignoring case (a
+   * directory that compares ids so would take PARTNER:alice for partner:alice): it would be taken for that issuer's.
+   *
+   * @param what which id, as the message names it
+   * @param where what the message says after the id: its claim, if named
+   */
+  private static void refuseInPrefix(String what, String id, String where, String prefix, IssuerVerifier issuer) {
+    if (id.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer.issuer(), "the token's " + what + " "
+          + Printable.of(id) + where + " starts with '" + prefix + "', the actor id prefix of another trusted issuer,"
+          + " so it would be taken for that issuer's; refused [issuer " + issuer.issuer() + "]", null);
+    }
   }
 
   private static TokenRejectedException expired(String issuer, Instant exp) {
