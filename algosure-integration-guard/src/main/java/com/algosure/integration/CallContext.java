@@ -208,20 +208,7 @@ public final class CallContext {
    *     {@code .} segment, percent-encoded or not, as a path built from a caller's value may hold); nothing is sent
    */
   public HttpRequest.Builder newRequest(String path) {
-    URI base = path.isEmpty() ? endpoint : under(endpoint);
-    URI uri = path.isEmpty() ? endpoint : base.resolve(path);
-    if (uri != endpoint && !TransportPolicy.origin(endpoint).equals(TransportPolicy.originOrNull(uri))) {
-      // a path such as //other.host/x or https://other.host/x resolves to another host: never send the credential there
-      throw new EndpointNotAllowedException(uri, "the request path resolves to another origin than the endpoint "
-          + TransportPolicy.origin(endpoint) + ": pass a path relative to the endpoint, such as \"messages\"");
-    }
-    if (uri != endpoint && !staysUnder(base, uri)) {
-      // messages/../../admin/keys reaches /admin/keys on the same origin, with the tenant's credential: a path made
-      // from a caller's value (an id) must not pick another of the provider's resources
-      throw new EndpointNotAllowedException(uri, "the request path leaves the endpoint's path on "
-          + TransportPolicy.origin(endpoint) + " (it starts with '/' or has a '.' or '..' segment): pass a path"
-          + " relative to the endpoint without them, such as \"messages\", and check values put into it");
-    }
+    URI uri = path.isEmpty() ? endpoint : resolved(path);
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(attemptTimeout);
     String providerKey = call.providerKey();
     if (providerKey != null) {
@@ -232,6 +219,25 @@ public final class CallContext {
       b.header(correlationHeader, correlation);
     }
     return b;
+  }
+
+  /** @return the path resolved under the endpoint, checked to stay on its origin and under its path */
+  private URI resolved(String path) {
+    URI base = under(endpoint);
+    URI uri = base.resolve(path);
+    if (!TransportPolicy.origin(endpoint).equals(TransportPolicy.originOrNull(uri))) {
+      // a path such as //other.host/x or https://other.host/x resolves to another host: never send the credential there
+      throw new EndpointNotAllowedException(uri, "the request path resolves to another origin than the endpoint "
+          + TransportPolicy.origin(endpoint) + ": pass a path relative to the endpoint, such as \"messages\"");
+    }
+    if (!staysUnder(base, uri)) {
+      // messages/../../admin/keys reaches /admin/keys on the same origin, with the tenant's credential: a path made
+      // from a caller's value (an id) must not pick another of the provider's resources
+      throw new EndpointNotAllowedException(uri, "the request path leaves the endpoint's path on "
+          + TransportPolicy.origin(endpoint) + " (it starts with '/' or has a '.' or '..' segment): pass a path"
+          + " relative to the endpoint without them, such as \"messages\", and check values put into it");
+    }
+    return uri;
   }
 
   /**
