@@ -3,10 +3,14 @@ package com.algosure.examples.filings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.algosure.spring.test.TestHttpClient;
+import com.algosure.testing.MutableClock;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,9 +18,24 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 /** Submissions to an authority over HTTP (a JDK server on loopback), whose answers the stub authority never gives. */
 class FilingSubmissionTests {
+
+  /** The service's clock, which the test moves past the authority's Retry-After instead of waiting for it. */
+  @Configuration(proxyBeanMethods = false)
+  static class MovableClock {
+    static final MutableClock CLOCK = MutableClock.at(Instant.now());
+
+    @Bean
+    @Primary
+    Clock movableClock() {
+      return CLOCK;
+    }
+  }
 
   HttpServer authority;
   final AtomicInteger received = new AtomicInteger();
@@ -42,7 +61,8 @@ class FilingSubmissionTests {
     });
     authority.start();
     // arguments, as they override application.yml
-    service = new SpringApplicationBuilder(FilingsApplication.class).run("--server.port=0",
+    MovableClock.CLOCK.set(Instant.now());
+    service = new SpringApplicationBuilder(FilingsApplication.class, MovableClock.class).run("--server.port=0",
         "--filings.audit-file=target/filings-audit-test.log", "--filings.authority.stub=false",
         "--filings.authority.webhook-secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         "--algosure.providers.authority.endpoint=http://127.0.0.1:" + authority.getAddress().getPort() + "/",
@@ -61,7 +81,7 @@ class FilingSubmissionTests {
   }
 
   @Test
-  void submitWhenRateLimitedAfterAnAttemptThatMayHaveFiledThenANewKeyIsRefusedNotSentAgain() throws Exception {
+  void submitWhenRateLimitedAfterAnAttemptThatMayHaveFiledThenANewKeyIsRefusedNotSentAgain() {
     String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"throttled\"}", "X-Organization-Id", "sales")
         .json().path("id").asText();
     String approval = http.post("/api/filings/" + id + "/approvals", token("dave")).json().path("approvalId").asText();
@@ -70,7 +90,7 @@ class FilingSubmissionTests {
         "k-throttled-1", "X-Approval-Id", approval);
     assertThat(first.reason()).as(first.body()).isEqualTo("PROVIDER_RATE_LIMITED");
     assertThat(received.get()).isEqualTo(2);
-    Thread.sleep(1_100); // the authority's Retry-After
+    MovableClock.CLOCK.advance(Duration.ofMillis(1_100)); // past the authority's Retry-After
 
     // the 504 may have filed it: only its own key (which the authority recognises) may send it again
     TestHttpClient.Response again = http.post("/api/filings/" + id + "/submit", token("alice"), "Idempotency-Key",
