@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * iteration, the store's table grown beforehand as a running store's is). Beside it: the guard's
  * resilient-execution step alone ({@code algosureResilience}: the guard's own retry + circuit breaker, rate-limit
  * permit, attempt audit event and per-attempt timeout, run by its real step class), a bare Failsafe executor with
- * the same retry + circuit breaker + rate limiter (and with the guard's timeout added), and Resilience4j's
+ * the same retry + circuit breaker + rate limiter (and with the guard's timeout added), the least work the design
+ * asks of any guard's resilience part ({@code resilienceFloor}: retry + circuit breaker, a tenant × provider permit
+ * from a rate-limit store, the attempt's timeout measured), and Resilience4j's
  * Retry + CircuitBreaker + RateLimiter decoration as a reference.
  */
 @State(Scope.Thread)
@@ -44,6 +46,7 @@ public class GuardBenchmark {
   private FailsafeExecutor<ProviderResponse> failsafe;
   private FailsafeExecutor<ProviderResponse> failsafeWithTimeout;
   private Supplier<ProviderResponse> resilience4j;
+  private Supplier<ProviderResponse> resilienceFloor;
   private long key;
   private long notAccepted;
   /** 40 worlds: enough for 1,000,000 calls an iteration; a few hundred thousand are made. */
@@ -58,6 +61,7 @@ public class GuardBenchmark {
     failsafe = GuardWorld.failsafe();
     failsafeWithTimeout = GuardWorld.failsafeWithTimeout();
     resilience4j = GuardWorld.resilience4j();
+    resilienceFloor = GuardWorld.resilienceFloor();
     IntegrationOutcome<String> first = world.guard().execute(world.request("set-up"), world.call());
     if (!(first instanceof IntegrationOutcome.Accepted)) {
       throw new IllegalStateException("the guard did not accept the benchmark call: " + first);
@@ -100,6 +104,15 @@ public class GuardBenchmark {
   @Benchmark
   public Object algosureResilience() {
     return resilience.run(resilienceRequest);
+  }
+
+  /**
+   * @return the answer through the least any guard's resilience part does by the design
+   *     ({@link GuardWorld#resilienceFloor()}): what the resilience target's bound can be held against
+   */
+  @Benchmark
+  public ProviderResponse resilienceFloor() {
+    return resilienceFloor.get();
   }
 
   /** @return the answer through bare Failsafe */

@@ -12,6 +12,7 @@ import com.algosure.authz.spi.Directory;
 import com.algosure.integration.ConsentScope;
 import com.algosure.integration.IntegrationGuard;
 import com.algosure.integration.IntegrationRequest;
+import com.algosure.integration.ProviderId;
 import com.algosure.integration.ProviderCall;
 import com.algosure.integration.ProviderPolicy;
 import com.algosure.integration.ProviderResponse;
@@ -21,6 +22,8 @@ import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.InMemoryConsentRegistry;
 import com.algosure.integration.spi.InMemoryIdempotencyStore;
 import com.algosure.integration.spi.RateLimit;
+import com.algosure.integration.spi.RateLimitDecision;
+import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.RateLimitStore;
 import com.algosure.integration.spi.SecretStore;
 import dev.failsafe.CircuitBreaker;
@@ -167,6 +170,32 @@ public final class GuardWorld {
   /** @return a bare Failsafe executor: the guard's retry and circuit breaker, and a rate limiter of the same limit */
   public static FailsafeExecutor<ProviderResponse> failsafe() {
     return Failsafe.with(retry(), breaker(), RateLimiter.<ProviderResponse>burstyBuilder(LIMIT.permits(), LIMIT.period()).build());
+  }
+
+  /**
+   * @return the least work any guard's resilience part does by the design, without the guard's own code: the
+   *     guard's retry around circuit breaker (a bare Failsafe executor), and in each attempt a permit of the tenant ×
+   *     provider limit from an in-memory rate-limit store at the wall-clock time (the design keeps limits per tenant
+   *     × provider, and a provider's pause is a wall-clock time) and the attempt measured against its timeout (two
+   *     monotonic clock readings). No audit event, no response hash, no classification.
+   */
+  public static Supplier<ProviderResponse> resilienceFloor() {
+    RateLimitStore store = RateLimitStore.inMemory();
+    RateLimitKey key = RateLimitKey.of(ProviderId.of(PROVIDER), TenantId.of("acme"));
+    Clock clock = Clock.systemUTC();
+    long timeoutNanos = Duration.ofSeconds(10).toNanos();
+    FailsafeExecutor<ProviderResponse> executor = Failsafe.with(retry(), breaker());
+    return () -> executor.get(() -> {
+      if (!(store.acquire(key, LIMIT, clock.instant()) instanceof RateLimitDecision.Granted)) {
+        throw new IllegalStateException("the floor's rate limit ran out");
+      }
+      long started = System.nanoTime();
+      ProviderResponse r = RESPONSE;
+      if (System.nanoTime() - started >= timeoutNanos) {
+        throw new IllegalStateException("the floor's attempt timed out");
+      }
+      return r;
+    });
   }
 
   /** @return {@link #failsafe()} with the guard's per-attempt timeout inside, as the guard nests it */
