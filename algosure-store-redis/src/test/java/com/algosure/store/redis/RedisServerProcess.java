@@ -1,6 +1,5 @@
 package com.algosure.store.redis;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +7,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +23,13 @@ final class RedisServerProcess implements AutoCloseable {
   private static final String BINARY = "/usr/bin/redis-server";
 
   final int port;
+  /** The server's output: a fresh owner-only file (not a name another user of the machine could take first). */
+  private final Path log;
   private Process process;
 
-  private RedisServerProcess(int port) {
+  private RedisServerProcess(int port, Path log) {
     this.port = port;
+    this.log = log;
   }
 
   static RedisServerProcess start() throws IOException {
@@ -33,7 +37,7 @@ final class RedisServerProcess implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    RedisServerProcess server = new RedisServerProcess(port);
+    RedisServerProcess server = new RedisServerProcess(port, Files.createTempFile("algosure-redis-" + port + "-", ".log"));
     server.startAgain();
     return server;
   }
@@ -51,12 +55,12 @@ final class RedisServerProcess implements AutoCloseable {
     process = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--daemonize", "no"))
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(new File(System.getProperty("java.io.tmpdir"), "algosure-redis-" + port + ".log")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!answersPing()) {
       if (System.nanoTime() > deadline || !process.isAlive()) {
-        throw new IOException("redis-server on port " + port + " did not start; see its log in java.io.tmpdir");
+        throw new IOException("redis-server on port " + port + " did not start; see its log " + log);
       }
       LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // waiting for a process, not for time
     }
@@ -87,6 +91,11 @@ final class RedisServerProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     if (process != null && process.isAlive()) {
       kill();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      // a log left behind in the temporary directory is harmless
     }
   }
 }
