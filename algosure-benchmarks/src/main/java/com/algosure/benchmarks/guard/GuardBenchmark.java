@@ -100,6 +100,29 @@ public class GuardBenchmark {
     return out;
   }
 
+  /**
+   * @return the provider's answer through the same parts as {@link #algosureTotal}, called directly in the guard's
+   *     order without the guard ({@link GuardParts}), for the same kind of request, also built here
+   */
+  @Benchmark
+  public Object guardParts(Parts p) {
+    return p.parts.next().call(p.requests.request(Long.toString(p.key++)));
+  }
+
+  /** The instances of {@link #guardParts}, built only for it: fresh parts for each iteration, as the guard's worlds are. */
+  @State(Scope.Thread)
+  public static class Parts {
+    final FreshInstances<GuardParts> parts = new FreshInstances<>(40, GuardWorld.CALLS_PER_WORLD);
+    final GuardWorld requests = new GuardWorld();
+    long key;
+
+    /** Builds the parts of the next iteration, outside the timed part. */
+    @Setup(Level.Iteration)
+    public void fresh() {
+      parts.refill(GuardParts::steady);
+    }
+  }
+
   /** @return the guard's resilient-execution step's result */
   @Benchmark
   public Object algosureResilience() {

@@ -204,7 +204,7 @@ public final class GuardWorld {
         Timeout.<ProviderResponse>builder(Duration.ofSeconds(10)).build());
   }
 
-  private static RetryPolicy<ProviderResponse> retry() {
+  static RetryPolicy<ProviderResponse> retry() {
     return RetryPolicy.<ProviderResponse>builder()
         .handleResultIf(r -> r.status() >= 500)
         .withMaxAttempts(3)
@@ -214,7 +214,7 @@ public final class GuardWorld {
         .build();
   }
 
-  private static CircuitBreaker<ProviderResponse> breaker() {
+  static CircuitBreaker<ProviderResponse> breaker() {
     return CircuitBreaker.<ProviderResponse>builder()
         .handleResultIf(r -> r.status() >= 500)
         .withFailureThreshold(5, 10)
