@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  *       while the JWKS endpoint fails the keys held stay usable for the outage grace period;
  *   <li>its signature verifies with that key;
  *   <li>its registered claims are well typed: {@code exp}, {@code nbf} and {@code iat} JSON numbers from 0 to the
- *       end of the year 9999, {@code aud} a string or an array of strings (checked on the payload before any of
- *       them is used);
+ *       end of the year 9999, {@code aud} a string or an array of strings, {@code sub} a string (checked on the
+ *       payload before any of them is used);
  *   <li>its claims: {@code exp} required and not past, {@code nbf} and {@code iat} not in the future, all within
  *       the clock skew (default 60 s) of the injected clock (a token is refused from {@code exp} plus the skew on,
  *       and accepted from {@code nbf} or {@code iat} minus the skew on, both inclusive: RFC 7519 §4.1.4, §4.1.5);

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * Checks the JSON types and ranges of the registered claims that nimbus would otherwise read leniently, on the
  * payload as parsed and before any of them is used: the NumericDates {@code exp}, {@code nbf} and {@code iat}
  * (nimbus multiplies the seconds by 1000 and overflows, so {@code "iat": 9223372036854776} became a date in 1970 and
- * passed) and {@code aud} (a {@code null} member failed later with a {@code NullPointerException}).
+ * passed), {@code aud} (a {@code null} member failed later with a {@code NullPointerException}) and {@code sub}
+ * (nimbus turns a number into its text, so {@code 12345678901234567890} and {@code 12345678901234567891} were one
+ * user, {@code "1.2345678901234567E19"}).
  */
 final class RegisteredClaims {
 
@@ -29,6 +31,14 @@ final class RegisteredClaims {
       requireNumericDate(name, payload.get(name));
     }
     requireAudience(payload.get("aud"));
+    requireSubject(payload.get("sub"));
+  }
+
+  private static void requireSubject(@Nullable Object value) {
+    if (value != null && !(value instanceof String)) {
+      throw malformed("claim 'sub' must be a string (RFC 7519 §4.1.2: a StringOrURI); a number is no subject id, and"
+          + " large ones lose digits; configure the issuer to send the subject as a string");
+    }
   }
 
   private static void requireNumericDate(String name, @Nullable Object value) {

@@ -497,6 +497,22 @@ class TokenRejectionTest extends ValidatorTestSupport {
     assertThat(v.validate(token().expiresAt(Instant.parse("9999-12-31T23:59:59Z")).sign()).subject()).isNotBlank();
   }
 
+  static Stream<Number> numericSubjects() {
+    return Stream.of(42, new java.math.BigInteger("12345678901234567890"), new java.math.BigInteger("12345678901234567891"),
+        1e2);
+  }
+
+  @ParameterizedTest
+  @MethodSource("numericSubjects")
+  void validateWhenSubjectIsANumberThenMalformedNotTheNumbersText(Number sub) {
+    // nimbus turned a numeric 'sub' into its text: 12345678901234567890 and ...891 both became the user
+    // "1.2345678901234567E19", and 1e2 the user "100.0"
+    TokenRejectedException e = rejected(token().claim("sub", sub).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(e.getMessage()).contains("claim 'sub'");
+  }
+
   // WRONG_AUDIENCE
 
   @Test
