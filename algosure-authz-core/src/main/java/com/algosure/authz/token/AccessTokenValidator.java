@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>it is no longer than the maximum token size (default 16 KiB), checked before any parsing;
  *   <li>it is exactly three parts of strict Base64URL (RFC 7515 §2: {@code [A-Za-z0-9_-]}, no padding, no
  *       whitespace, canonically encoded, non-empty header and payload), so that a token has one accepted string
- *       only; whitespace around the token is not removed (that is the HTTP layer's job: RFC 6750's
+ *       only (one per signature: an ECDSA signature (r, s) has a second valid form (r, n − s), so an {@code ES*}
+ *       token has two; revoke tokens by {@code jti}, never by their text); whitespace around the token is not removed (that is the HTTP layer's job: RFC 6750's
  *       {@code b64token});
  *   <li>it is a compact JWS: never {@code alg: none} (unsecured) and never encrypted;
  *   <li>its {@code iss} names a trusted issuer, matched exactly; an untrusted issuer costs no network call;

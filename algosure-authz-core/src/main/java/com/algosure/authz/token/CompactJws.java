@@ -6,7 +6,10 @@ package com.algosure.authz.token;
  * of a part's last character are zero), with a non-empty header and payload. So each token has exactly one string
  * that passes: nimbus decodes leniently (it skips characters outside the alphabet, accepts padding and ignores the
  * last character's unused bits), and without this check one token has countless accepted spellings, each its own
- * cache entry and each passing a host's denylist of the original.
+ * cache entry and each passing a host's denylist of the original. (The signature itself may still have a second
+ * valid form: an ECDSA signature (r, s) verifies as (r, n − s) too, and refusing either would refuse the tokens of
+ * real issuers, Java's and so Keycloak's included, which produce both. So an {@code ES*} token has two accepted
+ * strings, and a denylist must key on {@code jti}, not on the token's text.)
  *
  * <p>The signature part may be empty: that is an unsecured token ({@code alg: none}), which the validator then
  * refuses by its algorithm. One pass over the characters with a table look-up each; run where a token is validated

@@ -68,8 +68,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Absent claims are absent, not errors: Keycloak leaves out empty {@code realm_access},
- * {@code resource_access} and {@code groups}. A role or hint claim of the wrong JSON type is ignored (it can only
- * narrow what the actor gets); a trusted tenant claim or a subject that cannot be used rejects the token.
+ * {@code resource_access} and {@code groups}. A role, group or hint claim that is a single string is read as a
+ * list of that one value; any other JSON type, and any member of a list that is not a string, is ignored (it can
+ * only narrow what the actor gets); a trusted tenant claim or a subject that cannot be used rejects the token.
  *
  * <p>Build with {@link #builder()}, load with {@link #fromJson(InputStream)}:
  *

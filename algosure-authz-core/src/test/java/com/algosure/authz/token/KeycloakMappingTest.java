@@ -90,6 +90,17 @@ class KeycloakMappingTest {
   }
 
   @Test
+  void mapWhenRolesIsOneStringOrAListWithOtherMembersThenOnlyTheStringsAreRoles() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("realm_access", Map.of("roles", "tenant-admin"));
+    claims.put("resource_access", Map.of("filings-api", Map.of("roles", java.util.Arrays.asList("filings:read", 7, null,
+        Map.of("role", "filings:approve")))));
+
+    assertThat(KeycloakTokensTest.realmMapping().map(claims, EXPIRES).actor().signals().roles())
+        .containsExactlyInAnyOrder(Role.of("tenant-admin"), Role.of("filings-reader"));
+  }
+
+  @Test
   void mapWhenGroupRuleGrantsARoleThenMembersOfMatchingGroupsHoldIt() {
     KeycloakMapping m = KeycloakMapping.builder().group("/tenants/{tenant}/admins", "tenant-admin").build();
     Map<String, Object> claims = payload("alice");
