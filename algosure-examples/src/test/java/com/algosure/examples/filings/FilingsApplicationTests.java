@@ -321,6 +321,23 @@ class FilingsApplicationTests {
     assertThat(r.json().path("detail").asText()).isEqualTo("a title of 1 to 200 characters is required");
   }
 
+  /** Regression: a title or text sent as JSON null was a NullPointerException, answered 500 with a stack trace logged. */
+  @Test
+  void createAndDraftWhenTheTitleOrTextIsNullThenAnsweredAsWhenAbsent() {
+    TestHttpClient.Response r = http.postJson("/api/filings", token("alice"), "{\"title\":null}", "X-Organization-Id", "sales");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.json().path("detail").asText()).isEqualTo("a title of 1 to 200 characters is required");
+
+    String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"null text\"}", "X-Organization-Id", "sales")
+        .json().path("id").asText();
+    r = http.postJson("/api/agent/filings/" + id + "/draft", token("alice"), "{\"text\":null}", "X-Agent-Grant",
+        "grant-vat-q3", "X-Agent-Task", "vat-q3");
+    // a null text is an absent one, as a null title is: an empty draft
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("text").asText()).isEmpty();
+  }
+
   @Test
   void approveSubmitAndDraftWhenTheFilingIsAnotherTenantsThen404AsForAnUnknownId() {
     String[] f = approvedDraft("acme's, for bob").split(" ");

@@ -4,6 +4,7 @@ import com.algosure.examples.filings.domain.Filing;
 import com.algosure.examples.filings.domain.FilingRepository;
 import com.algosure.examples.filings.domain.FilingService;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -48,7 +49,7 @@ public class AgentController {
   @PostMapping("/api/agent/filings/{id}/draft")
   public Filing draft(@PathVariable String id, @RequestHeader("X-Agent-Grant") String grantId,
       @RequestHeader("X-Agent-Task") String task, @RequestBody Map<String, String> body) throws Exception {
-    String text = body.getOrDefault("text", "");
+    String text = Objects.requireNonNullElse(body.get("text"), ""); // a JSON null is an absent text
     if (text.length() > Filing.MAX_TEXT_LENGTH) {
       throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "a text of at most " + Filing.MAX_TEXT_LENGTH
           + " characters is required; this one has " + text.length());

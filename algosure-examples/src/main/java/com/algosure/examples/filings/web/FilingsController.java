@@ -10,6 +10,7 @@ import com.algosure.spring.GuardedCall;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -55,7 +56,7 @@ public class FilingsController {
   /** @param body {@code {"title": "..."}} @return the new draft, 201 */
   @PostMapping("/api/filings")
   public ResponseEntity<Filing> create(@RequestBody Map<String, String> body) {
-    String title = body.getOrDefault("title", "").strip();
+    String title = Objects.requireNonNullElse(body.get("title"), "").strip(); // a JSON null is an absent title
     if (title.isEmpty() || title.length() > 200) {
       throw new org.springframework.web.server.ResponseStatusException(HttpStatus.BAD_REQUEST, "a title of 1 to 200 characters is required");
     }
