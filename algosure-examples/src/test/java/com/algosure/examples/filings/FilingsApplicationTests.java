@@ -133,6 +133,33 @@ class FilingsApplicationTests {
     assertThat(authority.received()).isEqualTo(before);
   }
 
+  /**
+   * Regression: two Idempotency-Key headers were joined into one key ("k1,k2"), which neither the client nor a proxy
+   * keying on the first header knows; a retry with either key alone then sent nothing and was refused.
+   */
+  @Test
+  void submitWhenTwoIdempotencyKeysThen400AndNothingSubmitted() {
+    String[] f = approvedDraft("two keys").split(" ");
+    int before = authority.received();
+    TestHttpClient.Response r = http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key",
+        "one-" + f[0], "Idempotency-Key", "two-" + f[0], "X-Approval-Id", f[1]);
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.reason()).isEqualTo("REQUEST_CONTEXT_INVALID");
+    assertThat(authority.received()).isEqualTo(before);
+    // the same key twice is one key
+    TestHttpClient.Response once = http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key",
+        "one-" + f[0], "Idempotency-Key", "one-" + f[0], "X-Approval-Id", f[1]);
+    assertThat(once.status()).as(once.body()).isEqualTo(200);
+    // and another tenant learns nothing from it
+    TestHttpClient.Response existing = http.post("/api/filings/" + f[0] + "/submit", token("bob"), "Idempotency-Key", "a",
+        "Idempotency-Key", "b");
+    TestHttpClient.Response unknown = http.post("/api/filings/f-00000000/submit", token("bob"), "Idempotency-Key", "a",
+        "Idempotency-Key", "b");
+    assertThat(existing.status()).as(existing.body()).isEqualTo(unknown.status());
+    assertThat(existing.reason()).isEqualTo(unknown.reason());
+  }
+
   @Test
   void submitWhenKeyReusedForAnotherFilingThen422AndNothingSubmitted() {
     String[] first = approvedDraft("first").split(" ");

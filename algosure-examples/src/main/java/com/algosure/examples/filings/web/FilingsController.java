@@ -7,6 +7,9 @@ import com.algosure.examples.filings.domain.FilingService;
 import com.algosure.examples.filings.domain.Receipt;
 import com.algosure.integration.IntegrationOutcome;
 import com.algosure.spring.GuardedCall;
+import com.algosure.spring.InvalidRequestContextException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +21,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -31,6 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class FilingsController {
+
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private final FilingService service;
   private final FilingRepository filings;
@@ -94,22 +98,31 @@ public class FilingsController {
 
   /**
    * @param id a filing's id
-   * @param idempotencyKey the submission's idempotency key (required)
+   * @param request the request, whose one {@code Idempotency-Key} header is the submission's key (required; two
+   *     different ones are a 400 problem, {@code REQUEST_CONTEXT_INVALID}, rather than one joined key)
    * @return the authority's receipt; {@code Idempotent-Replayed: true} when it is the first submission's again (a
    *     filing submitted under another key is a 409 problem, {@code FILING_SUBMITTED}: it is never sent twice)
    * @throws Exception never for the authority's failures (they become problem responses)
    */
   @PostMapping("/api/filings/{id}/submit")
-  public ResponseEntity<Map<String, Object>> submit(@PathVariable String id,
-      @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) throws Exception {
+  public ResponseEntity<Map<String, Object>> submit(@PathVariable String id, HttpServletRequest request) throws Exception {
     Filing filing = find(id);
-    Receipt r = others.hidden(filing, () -> service.submit(filing, idempotencyKey));
+    Receipt r = others.hidden(filing, () -> service.submit(filing, idempotencyKey(request)));
     boolean replayed = GuardedCall.lastOutcome().map(o -> o.kind() == IntegrationOutcome.Kind.DUPLICATE).orElse(false);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("filingId", r.filingId());
     body.put("reference", r.reference());
     body.put("replayed", replayed);
     return ResponseEntity.ok().header("Idempotent-Replayed", Boolean.toString(replayed)).body(body);
+  }
+
+  /** The request's one Idempotency-Key, or null; Spring would join two of them into one key that neither names. */
+  private static @Nullable String idempotencyKey(HttpServletRequest request) {
+    List<String> keys = Collections.list(request.getHeaders(IDEMPOTENCY_KEY)).stream().distinct().toList();
+    if (keys.size() > 1) {
+      throw new InvalidRequestContextException("header " + IDEMPOTENCY_KEY, "names more than one key: send exactly one");
+    }
+    return keys.isEmpty() ? null : keys.get(0);
   }
 
   private Filing find(String id) {
