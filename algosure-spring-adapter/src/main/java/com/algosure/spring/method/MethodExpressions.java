@@ -20,7 +20,7 @@ import org.springframework.expression.spel.support.SimpleEvaluationContext;
  * as variables ({@code #id}, {@code #p0}) through a read-only evaluation context: no type references, no
  * constructors, no assignments; instance methods are allowed so that record accessors ({@code #filing.id()})
  * work. An expression that fails on a call's arguments (such as {@code #filing.id()} with a null
- * {@code filing}) refuses the call with an {@link InvalidRequestContextException} (400): never a permit, never
+ * {@code filing}, or a method it calls that throws) refuses the call with an {@link InvalidRequestContextException} (400): never a permit, never
  * a 500 carrying SpEL's message. Thread-safe.
  */
 final class MethodExpressions {
@@ -91,7 +91,7 @@ final class MethodExpressions {
    * Evaluates an expression; null where there is no expression or it yields null.
    *
    * @param attribute the annotation and attribute, such as {@code @GuardedIntegration(payload)}
-   * @throws InvalidRequestContextException if the expression fails on these arguments
+   * @throws InvalidRequestContextException if the expression fails on these arguments, or a method it calls throws
    */
   static @Nullable Object value(@Nullable Expression expression, EvaluationContext ctx, String attribute) {
     if (expression == null) {
@@ -101,10 +101,17 @@ final class MethodExpressions {
       return expression.getValue(ctx);
     } catch (EvaluationException e) {
       // the message code only: SpEL's message may quote the argument's values
-      String code = e instanceof SpelEvaluationException s ? s.getMessageCode().name() : e.getClass().getSimpleName();
-      throw new InvalidRequestContextException(attribute, "the expression '" + expression.getExpressionString()
-          + "' cannot be evaluated on this call's arguments (" + code + "): the method was not run");
+      throw failed(expression, attribute, e instanceof SpelEvaluationException s ? s.getMessageCode().name()
+          : e.getClass().getSimpleName());
+    } catch (RuntimeException e) {
+      // a method the expression calls threw: SpEL rethrows it unwrapped; its class only, its message may quote values
+      throw failed(expression, attribute, e.getClass().getSimpleName());
     }
+  }
+
+  private static InvalidRequestContextException failed(Expression expression, String attribute, String code) {
+    return new InvalidRequestContextException(attribute, "the expression '" + expression.getExpressionString()
+        + "' cannot be evaluated on this call's arguments (" + code + "): the method was not run");
   }
 
   static String describe(Method method) {

@@ -59,6 +59,12 @@ class AuthorizeMethodInterceptorTests {
       return filing.id();
     }
 
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id.substring(2)", organization = "'sales'")
+    public String readPrefixed(String id) {
+      calls.incrementAndGet();
+      return "read";
+    }
+
     @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id", organization = "'sales'")
     public String readMaybe(@Nullable String id) {
       calls.incrementAndGet();
@@ -228,6 +234,23 @@ class AuthorizeMethodInterceptorTests {
           .isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
             assertThat(e.source()).isEqualTo("@Authorize(resourceId)");
             assertThat(e.getMessage()).contains("'#filing.id()' cannot be evaluated").contains("METHOD_CALL_ON_NULL_OBJECT_NOT_ALLOWED");
+          });
+      assertThat(filings(context).calls()).isZero();
+    });
+  }
+
+  /**
+   * Regression: a method the expression calls that throws (here String.substring on a short id) escaped as itself, SpEL
+   * rethrowing a method's RuntimeException unwrapped: a 500, not the 400 refusal of an expression that fails.
+   */
+  @Test
+  void invokeWhenAMethodTheResourceIdExpressionCallsThrowsThenRefusedAndMethodDoesNotRun() {
+    runner.run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> filings(context).readPrefixed("x")))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
+            assertThat(e.source()).isEqualTo("@Authorize(resourceId)");
+            assertThat(e.getMessage()).contains("'#id.substring(2)' cannot be evaluated")
+                .contains("StringIndexOutOfBoundsException").doesNotContain("length 1");
           });
       assertThat(filings(context).calls()).isZero();
     });
