@@ -9,6 +9,7 @@ import com.algosure.spring.security.AlgosureHttpConfigurer;
 import com.algosure.spring.security.BearerTokenAuthenticationProvider;
 import com.algosure.spring.security.ProblemAccessDeniedHandler;
 import com.algosure.spring.security.ProblemAuthenticationEntryPoint;
+import com.algosure.spring.security.ProblemRequestRejectedHandler;
 import com.algosure.spring.web.ProblemResponses;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,11 +23,12 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Spring Security for a servlet resource server: bearer tokens validated once per request by the
  * {@link BearerTokenAuthenticator} and carried on as an {@link com.algosure.spring.AlgosureAuthentication};
- * 401 and 403 as problem responses; and, unless the host declares its own {@link SecurityFilterChain}, a
+ * 401 and 403 as problem responses, and 400 for a request the firewall refuses; and, unless the host declares its own {@link SecurityFilterChain}, a
  * default chain in which every path but {@code algosure.web.public-paths} needs a valid token.
  *
  * @since 0.1.0
@@ -89,6 +91,16 @@ public class AlgosureSecurityAutoConfiguration {
   @ConditionalOnMissingBean
   public ProblemAccessDeniedHandler algosureAccessDeniedHandler(ProblemResponses problems) {
     return new ProblemAccessDeniedHandler(problems);
+  }
+
+  /**
+   * @param problems writes the responses
+   * @return the 400 handler of a request the firewall refuses (Spring Security's {@code WebSecurity} takes it)
+   */
+  @Bean
+  @ConditionalOnMissingBean(RequestRejectedHandler.class)
+  public ProblemRequestRejectedHandler algosureRequestRejectedHandler(ProblemResponses problems) {
+    return new ProblemRequestRejectedHandler(problems);
   }
 
   /**

@@ -191,6 +191,22 @@ class AlgosureHttpTests {
     assertThat(r.map()).containsEntry("reason", "UNAUTHENTICATED");
   }
 
+  /**
+   * Regression: a URL Spring Security's firewall refuses (a ';' path parameter, an encoded '/', a '..') was answered by
+   * the servlet container's error page, Spring Boot's {"timestamp", "error"} JSON: no problem, no reason.
+   */
+  @Test
+  void getWhenTheFirewallRefusesTheUrlThen400ProblemWithoutEchoingIt() {
+    for (String path : java.util.List.of("/api/filings;org=support", "/api/filings/%2e%2e;/x")) {
+      TestHttpClient.Response r = http.get(path, alice(), "X-Organization-Id", "sales");
+      assertThat(r.status()).as(path).isEqualTo(400);
+      assertThat(r.header("Content-Type")).as(path).startsWith("application/problem+json");
+      assertThat(r.map()).as(path).containsEntry("reason", "REQUEST_REJECTED").containsEntry("status", 400)
+          .containsKey("decisionId").doesNotContainKey("timestamp");
+      assertThat(r.body()).doesNotContain("RequestRejectedException", "malicious");
+    }
+  }
+
   @Test
   void getWhenOrganizationNamedByQueryParameterThenUsed() {
     TestHttpClient.Response r = http.get("/api/filings?org=support", alice());
