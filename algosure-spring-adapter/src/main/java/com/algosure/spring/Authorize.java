@@ -16,7 +16,9 @@ import java.lang.annotation.Target;
  * protected and package-private instance methods alike (a class-based proxy intercepts them all). One method has
  * one: two different ones (an interface method's and its implementation's, or two annotations meta-annotated with
  * this one) fail when the bean is proxied, and so does one on a final, static or private method, which no proxy
- * intercepts (a final protected or package-private method of an annotated type too).
+ * intercepts (a final protected or package-private method of an annotated type too). A call from inside the same
+ * bean ({@code this.get(id)}) does not go through the proxy and is not checked, as with any Spring proxy: call the
+ * method on the injected bean, or ask the {@link AlgosureAuthorizer} yourself.
  * Expressions are Spring
  * Expression Language over the method's parameters ({@code #id}, {@code #filing.id}); they are parsed once,
  * when the bean is proxied, so a bad expression fails at start-up. An expression that fails on a call's

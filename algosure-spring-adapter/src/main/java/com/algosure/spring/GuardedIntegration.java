@@ -35,6 +35,10 @@ import java.lang.annotation.Target;
  * the call is refused with an {@link InvalidRequestContextException} (400) naming the attribute, and nothing is
  * sent: nothing else stands in for the tenant or organization the expression names.
  *
+ * <p>Only a call through the bean's proxy is guarded, as with any Spring proxy: called from inside the same bean
+ * ({@code this.submit(...)}), the method runs as a plain call, without decision, consent, rate limit or idempotency.
+ * Call it on the injected bean.
+ *
  * @since 0.1.0
  */
 @Documented
