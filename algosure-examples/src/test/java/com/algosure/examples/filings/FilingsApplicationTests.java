@@ -454,6 +454,27 @@ class FilingsApplicationTests {
         .isEmpty();
   }
 
+  /**
+   * Regression: the agent's draft was decided in the filing's organization whatever the request named: alice, naming
+   * support, had sales' filing drafted, where reading that filing so is refused (400), the header and the filing's
+   * organization conflicting.
+   */
+  @Test
+  void draftWhenTheRequestNamesAnotherOrganizationThanTheFilingsThen400AndNothingKept() {
+    String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"org conflict\"}", "X-Organization-Id", "sales")
+        .json().path("id").asText();
+    TestHttpClient.Response r = http.postJson("/api/agent/filings/" + id + "/draft", token("alice"), "{\"text\":\"x\"}",
+        "X-Agent-Grant", "grant-vat-q3", "X-Agent-Task", "vat-q3", "X-Organization-Id", "support");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.reason()).isEqualTo("REQUEST_CONTEXT_INVALID");
+    assertThat(http.get("/api/filings/" + id, token("alice"), "X-Organization-Id", "support").status()).isEqualTo(400);
+    assertThat(http.get("/api/filings/" + id, token("alice"), "X-Organization-Id", "sales").json().path("text").asText())
+        .isEmpty();
+    // naming the filing's own organization, or none, drafts
+    assertThat(http.postJson("/api/agent/filings/" + id + "/draft", token("alice"), "{\"text\":\"x\"}", "X-Agent-Grant",
+        "grant-vat-q3", "X-Agent-Task", "vat-q3", "X-Organization-Id", "sales").status()).isEqualTo(200);
+  }
+
   @Test
   void agentWhenGrantIsForAnotherPersonThen403() {
     String id = approvedDraft("dave's agent").split(" ")[0];

@@ -13,6 +13,7 @@ import com.algosure.spring.AlgosureAuthentication;
 import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.Authorize;
 import com.algosure.spring.CurrentDecision;
+import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.IntegrationOutcomeException;
 import com.algosure.spring.UnauthenticatedException;
 import java.time.Clock;
@@ -182,9 +183,15 @@ public class FilingService {
    * @param text the drafted text
    * @return the changed filing
    * @throws FilingChangedException if the filing was approved or submitted after the decision, before the change
+   * @throws InvalidRequestContextException if the request names another organization than the filing's
    */
   public Filing draftByAgent(Filing filing, String grantId, String task, String text) {
     Actor agent = agentFor(grantId);
+    authorizer.requestedOrganization().filter(named -> !named.value().equals(filing.organization())).ifPresent(named -> {
+      // as @Authorize refuses a conflict between the request's organization and the one it binds, never picks one
+      throw new InvalidRequestContextException("organization named by the request and by the filing",
+          "they differ: name the filing's organization, or none");
+    });
     authorizer.require(authorizer.request("filings:write", ResourceRef.of("filing", filing.id())).actor(agent).task(task)
         .tenant(filing.tenant()).organization(filing.organization()).build());
     // the rule as the decision applied it, again at the change: an approval given meanwhile covers the text it approved

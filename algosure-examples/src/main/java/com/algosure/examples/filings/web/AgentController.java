@@ -42,7 +42,8 @@ public class AgentController {
    * @param grantId the agent's grant
    * @param task the agent's task
    * @param body {@code {"text": "..."}}
-   * @return the filing with the agent's draft; 400 for a text longer than {@link Filing#MAX_TEXT_LENGTH}, 404 for a
+   * @return the filing with the agent's draft; 400 for a text longer than {@link Filing#MAX_TEXT_LENGTH} or an
+   *     {@code X-Organization-Id} that is not the filing's organization, 404 for a
    *     filing of a tenant the person has no access to, as for an unknown id
    * @throws Exception never for a refusal (it becomes a problem response)
    */
