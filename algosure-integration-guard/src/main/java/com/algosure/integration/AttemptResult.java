@@ -41,10 +41,13 @@ final class AttemptResult {
     return response == null ? 0 : response.status();
   }
 
-  /** Failures that say the provider is unhealthy count for the circuit breaker. */
+  /**
+   * Failures that say the provider is unhealthy count for the circuit breaker: a 5xx among them, also when it is
+   * backed off as a rate limit (a 503 with {@code Retry-After}), but not a 429.
+   */
   boolean countsForBreaker() {
     return kind == Kind.TRANSIENT || kind == Kind.UNKNOWN_STATE
-        || (kind == Kind.PERMANENT && response != null && response.status() >= 500);
+        || ((kind == Kind.PERMANENT || kind == Kind.RATE_LIMITED) && response != null && response.status() >= 500);
   }
 
   /** Asks the budget once per result: Failsafe may evaluate its abort condition more than once. */

@@ -17,7 +17,9 @@ import java.util.Optional;
  * <ul>
  *   <li>2xx: success (the response then goes to validation);
  *   <li>429: rate limited, until {@code Retry-After} (seconds or an HTTP date);
- *   <li>408, 502, 503, 504: transient (retried within the bounded policy); but the guard treats a 502 or 504
+ *   <li>503 with a {@code Retry-After} the guard can read: rate limited until then, as a 429 is (the provider said
+ *       how long it expects to be unavailable);
+ *   <li>408, 502, 503 (without a readable {@code Retry-After}), 504: transient (retried within the bounded policy); but the guard treats a 502 or 504
  *       to a request without an idempotency key as an unknown state unless it was a GET, HEAD or OPTIONS
  *       sent by {@link CallContext#send} (a gateway answered, and the origin may have acted). Without a key,
  *       any transient failure or rate limit is an unknown state once a request of the same attempt that may
@@ -110,13 +112,23 @@ public record Classification(Kind kind, Optional<Instant> retryAt) {
       return SUCCESS;
     }
     if (s == 429) {
-      Optional<Instant> at = response.header("Retry-After").flatMap(v -> RetryAfter.parse(v, now));
+      Optional<Instant> at = retryAfter(response, now);
       return at.isPresent() ? new Classification(Kind.RATE_LIMITED, at) : RATE_LIMITED;
+    }
+    if (s == 503) {
+      // the provider said when it expects to be back (RFC 9110 section 10.2.3): backing off until then, not retrying
+      // within milliseconds against its word
+      Optional<Instant> at = retryAfter(response, now);
+      return at.isPresent() ? new Classification(Kind.RATE_LIMITED, at) : TRANSIENT;
     }
     if (s == 408 || s == 502 || s == 503 || s == 504) {
       return TRANSIENT;
     }
     return PERMANENT;
+  }
+
+  private static Optional<Instant> retryAfter(ProviderResponse response, Instant now) {
+    return response.header("Retry-After").flatMap(v -> RetryAfter.parse(v, now));
   }
 
   /**

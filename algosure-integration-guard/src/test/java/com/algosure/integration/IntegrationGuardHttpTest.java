@@ -213,6 +213,29 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenProviderAnswers503WithRetryAfterThenRateLimitedUntilThenAndNotRetriedBeforeIt() {
+    // RFC 9110 section 10.2.3: a 503's Retry-After says how long the service expects to be unavailable
+    sequence(aResponse().withStatus(503).withHeader("Retry-After", "120"), okJson("{\"id\":\"msg-503\"}"));
+    IntegrationGuard guard = f.guard(base);
+    Instant start = f.clock.instant();
+
+    IntegrationOutcome<JsonNode> first = guard.execute(request("k-503-ra").build(), sendCall());
+
+    assertThat(first).isInstanceOfSatisfying(IntegrationOutcome.RateLimited.class, r -> {
+      assertThat(r.reason()).isEqualTo(OutcomeReason.PROVIDER_RATE_LIMITED);
+      assertThat(r.retryAfter()).isEqualTo(start.plusSeconds(120));
+    });
+    assertThat(received()).isEqualTo(1);
+    IntegrationOutcome<JsonNode> paused = guard.execute(request("k-503-ra-2").build(), sendCall());
+    assertThat(paused.reason()).isEqualTo(OutcomeReason.PROVIDER_PAUSED);
+    assertThat(received()).isEqualTo(1);
+
+    f.clock.advance(Duration.ofSeconds(120));
+    assertThat(guard.execute(request("k-503-ra").build(), sendCall()).accepted()).isTrue();
+    assertThat(received()).isEqualTo(2);
+  }
+
+  @Test
   void executeWhenProviderAnswers429WithRetryAfterThenRateLimitedAndAcceptedAfterClockPasses() {
     sequence(aResponse().withStatus(429).withHeader("Retry-After", "2"), okJson("{\"id\":\"msg-3\"}"));
     IntegrationGuard guard = f.guard(base);
@@ -1021,6 +1044,23 @@ class IntegrationGuardHttpTest {
     guard.execute(request("k-cb-1").build(), sendCall());
     guard.execute(request("k-cb-2").build(), sendCall());
     IntegrationOutcome<JsonNode> third = guard.execute(request("k-cb-3").build(), sendCall());
+
+    assertThat(third.reason()).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(received()).isEqualTo(2);
+  }
+
+  @Test
+  void executeWhenTheProviderAnswers503WithRetryAfterToEveryTenantThenTheCircuitOpensAsForAny503() {
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "1")));
+    IntegrationGuard guard = f.guard(base, p -> p.maxAttempts(1).circuitBreaker(2, 2, Duration.ofMinutes(1)));
+    f.consents.grant(TenantId.of(GuardFixtures.OTHER_TENANT), ConsentScope.MAIL, f.clock.instant().plus(Duration.ofDays(1)));
+
+    guard.execute(request("k-cb-ra-1").build(), sendCall());
+    guard.execute(IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.OTHER_TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).idempotencyKey("k-cb-ra-2")
+        .jsonPayload(Map.of("to", "bob@example.com")).build(), sendCall());
+    f.clock.advance(Duration.ofSeconds(1)); // past both tenants' pauses
+    IntegrationOutcome<JsonNode> third = guard.execute(request("k-cb-ra-3").build(), sendCall());
 
     assertThat(third.reason()).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
     assertThat(received()).isEqualTo(2);
