@@ -2,6 +2,9 @@ package com.algosure.integration;
 
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
+import com.algosure.integration.spi.Secret;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,12 +12,16 @@ import java.util.Map;
  * response is rejected, audited, and kept as evidence; nothing from it becomes a fact. It is handed for review
  * when the request may have changed something at the provider, else marked safe to retry
  * ({@link Escalator#reject}). A valid one becomes
- * an accepted fact, audited with the fields the validator marks safe; if that audit fails under a
+ * an accepted fact, audited with the fields the validator marks safe (a value holding one of the call's secrets
+ * redacted); if that audit fails under a
  * fail-closed policy the call is escalated (the provider acted, but the fact is not on record). A validator
  * that throws anything (an {@link Error} or a checked exception thrown sneakily included) or returns null
  * rejects the response.
  */
 final class ResponseValidationStep implements GuardStep {
+
+  /** What a safe field holding a secret of the call is audited and returned as. */
+  static final String REDACTED = "[redacted: holds a secret of the call]";
 
   private final Auditor auditor;
   private final Escalator escalator;
@@ -62,12 +69,38 @@ final class ResponseValidationStep implements GuardStep {
         .detail("sha256", sha256)
         .detail("consentId", c.consentId)
         .detail("decisionId", c.decision == null ? null : c.decision.decisionId());
-    for (Map.Entry<String, String> f : v.safeFields().entrySet()) {
+    Map<String, String> safe = withoutSecrets(v.safeFields(), c.secrets.values());
+    for (Map.Entry<String, String> f : safe.entrySet()) {
       fact.detail("field." + f.getKey(), f.getValue());
     }
     if (!auditor.emit(fact) && auditor.failClosed()) {
       return escalator.escalate(c, OutcomeReason.FACT_NOT_AUDITED, "accepted fact could not be audited", r);
     }
-    return new IntegrationOutcome.Accepted<>(c.request, v.value(), c.attempts, r.status(), v.safeFields());
+    return new IntegrationOutcome.Accepted<>(c.request, v.value(), c.attempts, r.status(), safe);
+  }
+
+  /**
+   * @return the safe fields, with {@link #REDACTED} for a value that holds one of the call's secrets: a provider
+   *     that echoes the credential it was sent into a field the call marks safe (an id) must not put it into the
+   *     audit trail, the outcome's {@code toString} or the idempotency record
+   */
+  private static Map<String, String> withoutSecrets(Map<String, String> fields, Collection<Secret> secrets) {
+    if (fields.isEmpty() || secrets.isEmpty()) {
+      return fields;
+    }
+    Map<String, String> out = null;
+    for (Map.Entry<String, String> f : fields.entrySet()) {
+      for (Secret secret : secrets) {
+        String value = secret.reveal();
+        if (!value.isEmpty() && f.getValue().contains(value)) {
+          if (out == null) {
+            out = new LinkedHashMap<>(fields);
+          }
+          out.put(f.getKey(), REDACTED);
+          break;
+        }
+      }
+    }
+    return out == null ? fields : out;
   }
 }

@@ -137,6 +137,17 @@ class NoSecretLeakTest {
   }
 
   @Test
+  void aValidAnswerThatEchoesTheSecretInAFieldMarkedSafe() {
+    // the call marks "id" safe for the audit trail; a hostile provider answers with our credential as the id
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"Bearer " + SECRET_VALUE + "\"}")));
+    run(guard(p -> p), "leak-safe-field", sendCall());
+    assertThat(f.audit.events(AuditEventType.ACCEPTED_FACT)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("field.id", ResponseValidationStep.REDACTED));
+    // the key's record replays the redacted fields, never the credential
+    run(guard(p -> p), "leak-safe-field", sendCall());
+  }
+
+  @Test
   void aRateLimitAnswer() {
     provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")
         .withBody(SECRET_VALUE)));
