@@ -45,7 +45,9 @@ final class ResponseValidationStep implements GuardStep {
       problem = v == null ? "the validator returned nothing" : null;
     } catch (InvalidPayloadException e) {
       v = null;
-      problem = e.getMessage();
+      // host code whose message should name the field and rule, not the value: one that quotes a value echoing the
+      // call's credential must not carry it into the outcome, the review and its log line
+      problem = redacted(String.valueOf(e.getMessage()), c.secrets.values());
     } catch (Exception | Error e) {
       // Host code, whose contract is that throwing anything rejects the payload: a checked exception thrown
       // sneakily, and Errors too, such as the StackOverflowError of a recursive validator on a deeply nested
@@ -77,6 +79,18 @@ final class ResponseValidationStep implements GuardStep {
       return escalator.escalate(c, OutcomeReason.FACT_NOT_AUDITED, "accepted fact could not be audited", r);
     }
     return new IntegrationOutcome.Accepted<>(c.request, v.value(), c.attempts, r.status(), safe);
+  }
+
+  /** @return the text with every occurrence of one of the secrets replaced by {@code [redacted]} */
+  private static String redacted(String text, Collection<Secret> secrets) {
+    String out = text;
+    for (Secret secret : secrets) {
+      String value = secret.reveal();
+      if (!value.isEmpty() && out.contains(value)) {
+        out = out.replace(value, "[redacted]");
+      }
+    }
+    return out;
   }
 
   /**

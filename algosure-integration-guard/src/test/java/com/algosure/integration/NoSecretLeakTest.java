@@ -198,6 +198,26 @@ class NoSecretLeakTest {
   }
 
   @Test
+  void aValidatorWhoseInvalidPayloadMessageQuotesTheEchoedSecret() {
+    // InvalidPayloadException's message is taken as the rejection's problem: a validator that quotes the offending
+    // value (against its contract) must not carry the credential a hostile provider echoed into the outcome and log
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"status\":\"" + SECRET_VALUE + "\"}")));
+    ProviderCall<JsonNode> quoting = ProviderCall.post("messages",
+        (b, ctx) -> b.header("Authorization", "Bearer " + ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF)).reveal()),
+        payload -> {
+          throw new InvalidPayloadException("field status must be 'sent', was '"
+              + new String(payload, StandardCharsets.UTF_8).replaceAll(".*\"status\":\"([^\"]*)\".*", "$1") + "'");
+        });
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp)
+        .provider(GuardFixtures.provider("http://127.0.0.1:" + provider.port()).build())
+        .clock(f.clock).consents(f.consents).secrets(f.secrets).idempotencyStore(f.idempotency)
+        .escalations(com.algosure.integration.spi.EscalationHandler.logging()).evidence(f.evidence)
+        .transportPolicy(TransportPolicy.httpsOrLoopbackHttp()).auditSink(f.audit).build();
+    run(guard, "leak-quoting-validator", quoting);
+    assertThat(seen).anyMatch(s -> s.contains("field status must be 'sent'"));
+  }
+
+  @Test
   void denialsBeforeTheCall() {
     IntegrationGuard guard = guard(p -> p);
     IntegrationOutcome<JsonNode> plain = guard.execute(request("leak-plain").endpoint(URI.create("http://partner.example/")).build(), sendCall());
