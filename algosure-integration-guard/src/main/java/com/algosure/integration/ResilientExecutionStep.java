@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * A secret lease that has run out by an attempt's start is renewed first, or the attempt is not sent. A
  * 502 or 504 (a gateway answered; the origin may have acted) to a request without an idempotency key that is
  * not a safe method ({@code GET}, {@code HEAD}, {@code OPTIONS} sent by {@link CallContext#send}) is an
- * unknown state, escalated and never re-sent, whatever the provider call classified it as; so is, without a key,
+ * unknown state, escalated and never re-sent, whatever the provider call classified it as; so is another 5xx
+ * classified as permanent (a 500, a proxy's 524), but a 501 or 505, to such a request; so is, without a key,
  * any transient failure or rate limit after a request of the same attempt that may have changed something (a POST,
  * then its poll answered 503), since a retry or a resubmission re-runs the whole attempt.
  */
@@ -272,6 +273,14 @@ final class ResilientExecutionStep implements GuardStep {
     throw new IllegalStateException("RateLimitStore.acquire returned " + d);
   }
 
+  /**
+   * @return whether a server error may come after the provider acted: any 5xx but 501 and 505, which say the request
+   *     was not understood (502, 503 and 504 are classified as transient by the standard rules)
+   */
+  private static boolean mayHaveActed(int status) {
+    return status >= 500 && status <= 599 && status != 501 && status != 505;
+  }
+
   /** @return whether the request has no idempotency key by which the provider could recognise it sent again */
   private static boolean keyless(CallState<?> c) {
     return c.request.idempotencyKeyOrNull() == null;
@@ -359,6 +368,11 @@ final class ResilientExecutionStep implements GuardStep {
     if (cl.kind() == Classification.Kind.TRANSIENT && (code == 502 || code == 504) && keyless(c)
         && !context.sentOnlySafeMethods()) {
       // a gateway answered: the origin may have acted, and without a key a resend could act twice
+      cl = Classification.unknownState();
+    }
+    if (cl.kind() == Classification.Kind.PERMANENT && mayHaveActed(code) && keyless(c) && !context.sentOnlySafeMethods()) {
+      // the origin failed while handling it (500), or a proxy saw it take the request and time out (524): not a
+      // refusal but an unknown state, which a caller told "failed" would resubmit, acting twice without a key
       cl = Classification.unknownState();
     }
     if ((cl.kind() == Classification.Kind.TRANSIENT || cl.kind() == Classification.Kind.RATE_LIMITED) && keyless(c)

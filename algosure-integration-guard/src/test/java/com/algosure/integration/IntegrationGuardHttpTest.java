@@ -1118,6 +1118,46 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenAKeylessPostIsAnswered500Or524ThenEscalatedWithEvidenceNotAFailureToResend() {
+    // the origin failed while handling it (500), or a proxy saw the origin take it and time out (524): it may have
+    // acted, and without a key a resubmission could act twice
+    for (int status : new int[] {500, 524}) {
+      provider.resetAll();
+      provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(status).withBody("{\"error\":\"oops\"}")));
+      f = new GuardFixtures();
+      f.grantMailConsent();
+      IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
+      IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+          .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(Map.of("to", "bob@example.com")).build();
+
+      IntegrationOutcome<JsonNode> out = guard.execute(keyless, sendCall());
+
+      assertThat(out.reason()).as("status %d", status).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+      assertThat(f.escalations.escalations()).as("status %d", status).singleElement()
+          .satisfies(e -> {
+            assertThat(e.lastError()).isEqualTo("status " + status);
+            assertThat(e.evidenceRef()).isNotEqualTo("evidence-not-kept");
+          });
+    }
+  }
+
+  @Test
+  void executeWhenAKeylessGetIsAnswered500OrAPostIsAnswered501ThenFailedAsBefore() {
+    provider.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v1/status")).willReturn(aResponse().withStatus(500)));
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(501)));
+    IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
+    IntegrationRequest.Builder keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.LOOKUP);
+    ProviderCall<JsonNode> status = ProviderCall.http("GET", "status", RequestCustomizer.none(),
+        JsonValidator.builder().require("id", JsonType.STRING).build());
+
+    assertThat(guard.execute(keyless.build(), status).reason()).isEqualTo(OutcomeReason.PROVIDER_ERROR);
+    IntegrationRequest post = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+        .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(Map.of("to", "bob@example.com")).build();
+    assertThat(guard.execute(post, sendCall()).reason()).isEqualTo(OutcomeReason.PROVIDER_ERROR);
+  }
+
+  @Test
   void executeWhenAPostWithAKeyIsAnswered504ThenItIsRetried() {
     sequence(aResponse().withStatus(504), okJson("{\"id\":\"msg-once\"}"));
     IntegrationGuard guard = f.guard(base);
