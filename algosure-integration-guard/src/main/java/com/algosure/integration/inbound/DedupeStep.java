@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 5: claims the delivery id (tenant + provider + {@code callback} + id) with the payload's fingerprint
+ * Step 5: claims the delivery id (tenant + provider + {@code #callback} + id) with the payload's fingerprint
  * ({@link Signatures#sha256Fingerprint}). A processed delivery is acknowledged as a duplicate; one still
  * running is answered 409; the same id with another payload is rejected. After the handler, the claim is
  * completed (processed) or released (the handler failed or the payload was invalid, so a redelivery is
@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
 final class DedupeStep implements CallbackStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(DedupeStep.class);
-  static final String ACTION = "callback";
+  /**
+   * The action of a delivery's key: not a valid permission name ({@code #} is in none), so an outbound call sharing
+   * the store, whose action is a permission (possibly named {@code callback}), never meets a delivery's record.
+   */
+  static final String ACTION = "#callback";
 
   /**
    * The least a delivery's claim holds while its handler runs, whatever the TTL: the default TTL. A handler has no

@@ -15,7 +15,8 @@ import java.util.UUID;
  *
  * @param tenant the tenant
  * @param provider the provider
- * @param action the provider action (for callbacks: {@code callback})
+ * @param action the provider action, a permission name (for callbacks: {@code #callback}, which no permission can be
+ *     named, so a delivery never shares a key with an outbound call in a shared store)
  * @param key the caller's idempotency key (for callbacks: the delivery id), 1 to 255 visible ASCII characters
  * @since 0.1.0
  */

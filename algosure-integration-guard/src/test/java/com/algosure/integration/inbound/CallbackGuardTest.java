@@ -373,6 +373,27 @@ class CallbackGuardTest {
   }
 
   @Test
+  void handleWhenAnOutboundCallOfActionCallbackHoldsTheSameKeyInASharedStoreThenTheDeliveryIsStillHandled() {
+    // one store for outbound keys and callback deliveries, as a host may share its Redis or JDBC store: an outbound
+    // action may be named 'callback' (a valid permission), and its caller's key may equal a delivery id
+    InMemoryIdempotencyStore shared = IdempotencyStore.inMemory(clock);
+    shared.claim(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "callback", SPEC_ID), "sha256:outbound",
+        "an-outbound-call", Duration.ofMinutes(5));
+    CallbackGuard guard = CallbackGuard.builder()
+        .clock(clock)
+        .auditSink(audit)
+        .dedupeStore(shared)
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+        .build();
+
+    CallbackOutcome out = guard.handle(spec(), json, handler);
+
+    assertThat(out).isInstanceOf(CallbackOutcome.Accepted.class);
+    assertThat(handled).hasSize(1);
+  }
+
+  @Test
   void handleWhenTheInMemoryDedupeStoreIsFullThenRejectedForRedeliveryAndHandlerNeverRuns() {
     InMemoryIdempotencyStore full = IdempotencyStore.inMemory(clock, 1);
     full.claim(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "callback", "an-earlier-delivery"), "fp", "o",
