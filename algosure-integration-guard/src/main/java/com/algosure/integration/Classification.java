@@ -25,9 +25,9 @@ import java.util.Optional;
  *       any transient failure or rate limit is an unknown state once a request of the same attempt that may
  *       have changed something was sent before the failing one (a POST, then its poll answered 503 or refused):
  *       a retry re-runs the whole attempt;
- *   <li>any other status: permanent (never retried); but, as for a 502 or 504, the guard treats a 5xx other than
- *       501 and 505 (a 500, a proxy's 524) to a request without an idempotency key as an unknown state unless only
- *       safe methods were sent: the origin may have acted before it failed;
+ *   <li>any other status: permanent (never retried); but, as for a 502 or 504, the guard treats a 303 (the origin
+ *       processed the request) and a 5xx other than 501 and 505 (a 500, a proxy's 524) to a request without an
+ *       idempotency key as an unknown state unless only safe methods were sent: the origin may have acted;
  *   <li>connect errors, unknown hosts and connect timeouts (nothing was sent): transient;
  *   <li>a timeout or I/O error after the request was sent: unknown state (never retried, escalated);
  *   <li>anything else before sending: permanent; after sending: unknown state.

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * A secret lease that has run out by an attempt's start is renewed first, or the attempt is not sent. A
  * 502 or 504 (a gateway answered; the origin may have acted) to a request without an idempotency key that is
  * not a safe method ({@code GET}, {@code HEAD}, {@code OPTIONS} sent by {@link CallContext#send}) is an
- * unknown state, escalated and never re-sent, whatever the provider call classified it as; so is another 5xx
- * classified as permanent (a 500, a proxy's 524), but a 501 or 505, to such a request; so is, without a key,
+ * unknown state, escalated and never re-sent, whatever the provider call classified it as; so is a 303 (the origin
+ * processed it) or another 5xx classified as permanent (a 500, a proxy's 524), but a 501 or 505, to such a request; so is, without a key,
  * any transient failure or rate limit after a request of the same attempt that may have changed something (a POST,
  * then its poll answered 503), since a retry or a resubmission re-runs the whole attempt.
  */
@@ -274,11 +274,12 @@ final class ResilientExecutionStep implements GuardStep {
   }
 
   /**
-   * @return whether a server error may come after the provider acted: any 5xx but 501 and 505, which say the request
-   *     was not understood (502, 503 and 504 are classified as transient by the standard rules)
+   * @return whether an answer the standard rules take as permanent may come after the provider acted: a 303 (See
+   *     Other: the origin processed the request and points to its result, which the guard does not follow), or any
+   *     5xx but 501 and 505, which say the request was not understood (502, 503 and 504 are transient by those rules)
    */
   private static boolean mayHaveActed(int status) {
-    return status >= 500 && status <= 599 && status != 501 && status != 505;
+    return status == 303 || (status >= 500 && status <= 599 && status != 501 && status != 505);
   }
 
   /** @return whether the request has no idempotency key by which the provider could recognise it sent again */
@@ -371,8 +372,9 @@ final class ResilientExecutionStep implements GuardStep {
       cl = Classification.unknownState();
     }
     if (cl.kind() == Classification.Kind.PERMANENT && mayHaveActed(code) && keyless(c) && !context.sentOnlySafeMethods()) {
-      // the origin failed while handling it (500), or a proxy saw it take the request and time out (524): not a
-      // refusal but an unknown state, which a caller told "failed" would resubmit, acting twice without a key
+      // the origin processed it and points elsewhere (303), failed while handling it (500), or a proxy saw it take
+      // the request and time out (524): not a refusal but an unknown state, which a caller told "failed" would
+      // resubmit, acting twice without a key
       cl = Classification.unknownState();
     }
     if ((cl.kind() == Classification.Kind.TRANSIENT || cl.kind() == Classification.Kind.RATE_LIMITED) && keyless(c)

@@ -1142,6 +1142,34 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenAKeylessPostIsAnswered303ThenEscalatedAsActedBut307And308StayFailures() {
+    // 303 See Other answers a POST the origin has processed (RFC 9110 section 15.4.4): the guard does not follow it, and
+    // a caller told "failed" would resubmit, acting twice without a key; 307 and 308 ask for the request to be repeated
+    // elsewhere, so the origin did not act
+    for (int status : new int[] {303, 307, 308}) {
+      provider.resetAll();
+      provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(status).withHeader("Location", "/v1/messages/m-1")));
+      f = new GuardFixtures();
+      f.grantMailConsent();
+      IntegrationGuard guard = f.guard(base, p -> p.requireIdempotencyKey(false));
+      IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(GuardFixtures.TENANT)
+          .provider(GuardFixtures.PROVIDER).action(GuardFixtures.SEND).jsonPayload(Map.of("to", "bob@example.com")).build();
+
+      IntegrationOutcome<JsonNode> out = guard.execute(keyless, sendCall());
+
+      if (status == 303) {
+        assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+        assertThat(f.escalations.escalations()).singleElement()
+            .satisfies(e -> assertThat(e.evidenceRef()).isNotEqualTo("evidence-not-kept"));
+      } else {
+        assertThat(out.reason()).as("status %d", status).isEqualTo(OutcomeReason.PROVIDER_ERROR);
+        assertThat(f.escalations.escalations()).as("status %d", status).isEmpty();
+      }
+      provider.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+    }
+  }
+
+  @Test
   void executeWhenAKeylessGetIsAnswered500OrAPostIsAnswered501ThenFailedAsBefore() {
     provider.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v1/status")).willReturn(aResponse().withStatus(500)));
     provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(501)));
