@@ -8,6 +8,7 @@ import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.Authorize;
 import com.algosure.spring.CurrentDecision;
 import com.algosure.spring.InvalidRequestContextException;
+import com.algosure.spring.RequestIds;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -26,7 +27,8 @@ import org.springframework.expression.EvaluationContext;
  * (400) before the decision point is asked: conflicting context is never settled by letting one side win.
  * An expression that cannot be evaluated on the call's arguments (a null it reads through) is refused the same
  * way, and so is a tenant or organization expression that yields null (the caller's own tenant or organization is
- * never decided on in place of the one the expression names): the method does not run.
+ * never decided on in place of the one the expression names): the method does not run. An approval id the
+ * expression gives is held to the rule of the approval header ({@link RequestIds}) and refused the same way.
  *
  * <p>Thread-safe. The annotation's expressions are parsed when the pointcut first matches a method (when the
  * bean is proxied), then cached.
@@ -80,7 +82,7 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
     }
     String approval = MethodExpressions.text(a.approvalId(), ctx, "@Authorize(approvalId)");
     if (approval != null) {
-      b.approvalId(approval);
+      b.approvalId(RequestIds.approvalId("@Authorize(approvalId)", approval));
     }
     String task = MethodExpressions.text(a.task(), ctx, "@Authorize(task)");
     if (task != null) {

@@ -3,6 +3,7 @@ package com.algosure.spring.web;
 import com.algosure.authz.OrganizationId;
 import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.RequestContextResolver;
+import com.algosure.spring.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -27,8 +27,6 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * @since 0.1.0
  */
 public final class HeaderRequestContextResolver implements RequestContextResolver {
-
-  private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
   private final String organizationHeader;
   private final @Nullable String organizationParameter;
@@ -76,12 +74,7 @@ public final class HeaderRequestContextResolver implements RequestContextResolve
       return Optional.empty();
     }
     String source = "header " + approvalHeader;
-    return single(values(request.getHeaders(approvalHeader)), source).map(v -> {
-      if (!CORRELATION_ID.matcher(v).matches()) {
-        throw new InvalidRequestContextException(source, "not a valid approval id: use 1 to 128 letters, digits or . _ : -");
-      }
-      return v;
-    });
+    return single(values(request.getHeaders(approvalHeader)), source).map(v -> RequestIds.approvalId(source, v));
   }
 
   @Override
@@ -89,7 +82,7 @@ public final class HeaderRequestContextResolver implements RequestContextResolve
     HttpServletRequest request = current();
     String value = request == null ? null : request.getHeader(correlationHeader);
     // a correlation id is a convenience: an unusable one is dropped, not an error
-    return value != null && CORRELATION_ID.matcher(value).matches() ? Optional.of(value) : Optional.empty();
+    return value != null && RequestIds.valid(value) ? Optional.of(value) : Optional.empty();
   }
 
   private static @Nullable HttpServletRequest current() {

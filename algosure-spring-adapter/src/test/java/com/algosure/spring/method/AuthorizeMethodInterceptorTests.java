@@ -22,7 +22,10 @@ import com.algosure.spring.autoconfigure.AlgosureAutoConfiguration;
 import com.algosure.spring.web.HeaderRequestContextResolver;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -75,6 +78,20 @@ class AuthorizeMethodInterceptorTests {
     public String readInTenant(@Nullable String tenant, String id) {
       calls.incrementAndGet();
       return "read in " + tenant;
+    }
+
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id", organization = "'sales'",
+        approvalId = "#approval")
+    public String readApproved(String id, String approval) {
+      calls.incrementAndGet();
+      return "read";
+    }
+
+    @Authorize(action = "filings:submit", resourceType = "filing", resourceId = "#id", organization = "'sales'",
+        approvalId = "#approval")
+    public String submitApproved(String id, String approval) {
+      calls.incrementAndGet();
+      return "submitted";
     }
 
     @Authorize(action = "filings:submit", resourceType = "filing", resourceId = "#id", organization = "'sales'")
@@ -253,6 +270,54 @@ class AuthorizeMethodInterceptorTests {
                 .contains("StringIndexOutOfBoundsException").doesNotContain("length 1");
           });
       assertThat(filings(context).calls()).isZero();
+    });
+  }
+
+  /**
+   * Regression: the X-Approval-Id header is refused (400) unless it is 1 to 128 of letters, digits or . _ : -, but the
+   * same id from the approvalId expression was taken as it came: a read went on with it (and its audit record), a
+   * submission was denied 403 as an unknown approval.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"", " ", "appr\u0000oval", "approval\nforged: yes", "\u202Eapproval"})
+  void invokeWhenTheApprovalIdExpressionGivesAnInvalidIdThenRefusedAsTheHeaderIsAndMethodDoesNotRun(String approval) {
+    runner.run(context -> {
+      for (ThrowingCallable call : java.util.List.<ThrowingCallable>of(
+          () -> as(user("alice"), () -> filings(context).readApproved("f-1", approval)),
+          () -> as(user("alice"), () -> filings(context).submitApproved("f-1", approval)))) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
+          assertThat(e.source()).isEqualTo("@Authorize(approvalId)");
+          assertThat(e.getMessage()).contains("not a valid approval id: use 1 to 128 letters, digits or . _ : -");
+          if (!approval.isBlank()) {
+            assertThat(e.getMessage()).doesNotContain(approval);
+          }
+        });
+      }
+      assertThat(filings(context).calls()).isZero();
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+    });
+  }
+
+  @Test
+  void invokeWhenTheApprovalIdExpressionGivesAnOverlongIdThenRefusedWithoutEchoingIt() {
+    String approval = "a".repeat(5_000);
+    runner.run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> filings(context).readApproved("f-1", approval)))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
+            assertThat(e.source()).isEqualTo("@Authorize(approvalId)");
+            assertThat(e.getMessage()).doesNotContain("a".repeat(129)).hasSizeLessThan(300);
+          });
+      assertThat(filings(context).calls()).isZero();
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+    });
+  }
+
+  @Test
+  void invokeWhenTheApprovalIdExpressionGivesAValidIdThenItIsDecidedOn() {
+    runner.run(context -> {
+      assertThat(as(user("alice"), () -> filings(context).readApproved("f-1", "appr-1.a:b_c"))).isEqualTo("read");
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION))
+          .singleElement().satisfies(e -> assertThat(e.details()).containsEntry("approvalId", "appr-1.a:b_c"));
     });
   }
 
