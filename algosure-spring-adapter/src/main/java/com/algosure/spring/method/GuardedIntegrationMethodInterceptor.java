@@ -26,6 +26,7 @@ import com.algosure.spring.IntegrationOutcomeException;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.RequestContextResolver;
+import com.algosure.spring.RequestIds;
 import com.algosure.spring.UnauthenticatedException;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -162,7 +163,8 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
       b.jsonPayload(payload);
     }
     String approval = MethodExpressions.text(a.approvalId(), ctx, "@GuardedIntegration(approvalId)");
-    Optional.ofNullable(approval).or(rc::approvalId).ifPresent(b::approvalId);
+    Optional.ofNullable(approval).map(id -> RequestIds.approvalId("@GuardedIntegration(approvalId)", id))
+        .or(rc::approvalId).ifPresent(b::approvalId);
     rc.correlationId().ifPresent(b::correlationId);
     String task = MethodExpressions.text(a.task(), ctx, "@GuardedIntegration(task)");
     if (task != null) {

@@ -88,6 +88,14 @@ class GuardedIntegrationMethodInterceptorTests {
     }
   }
 
+  static class ApprovedSender {
+    @GuardedIntegration(provider = "authority", action = "reports:send", consentScope = "GOVERNMENT_RECORDS",
+        idempotencyKey = "#key", payload = "#key", tenant = "'acme'", organization = "'sales'", approvalId = "#approval")
+    public String send(String key, String approval) {
+      return "sent";
+    }
+  }
+
   static class ResourceSender {
     @GuardedIntegration(provider = "authority", action = "reports:send", consentScope = "GOVERNMENT_RECORDS",
         idempotencyKey = "#key", payload = "#key", tenant = "'acme'", organization = "'sales'", resourceType = "report",
@@ -353,6 +361,21 @@ class GuardedIntegrationMethodInterceptorTests {
         assertThatThrownBy(() -> send(context, "alice", Map.of("q", "1"), bad))
             .isInstanceOfSatisfying(InvalidRequestContextException.class,
                 e -> assertThat(e.source()).isEqualTo("@GuardedIntegration(idempotencyKey)"));
+        provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+      });
+    }
+  }
+
+  /** Regression: the approvalId expression's value was taken as it came, where the X-Approval-Id header is refused. */
+  @Test
+  void sendWhenTheApprovalIdExpressionGivesAnInvalidIdThenRefusedAsTheHeaderIsAndNothingSent() {
+    for (String bad : new String[] {"", "a".repeat(5_000), "appr\u0000oval"}) {
+      runner.withBean(ApprovedSender.class).run(context -> {
+        assertThatThrownBy(() -> as(user("alice"), () -> context.getBean(ApprovedSender.class).send("k-approval", bad)))
+            .isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
+              assertThat(e.source()).isEqualTo("@GuardedIntegration(approvalId)");
+              assertThat(e.getMessage()).contains("not a valid approval id").doesNotContain("aaaa").doesNotContain("\u0000");
+            });
         provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
       });
     }
