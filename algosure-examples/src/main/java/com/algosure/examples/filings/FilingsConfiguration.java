@@ -15,6 +15,7 @@ import com.algosure.examples.filings.domain.FilingPolicy;
 import com.algosure.examples.filings.domain.FilingRepository;
 import com.algosure.examples.filings.domain.FilingService;
 import com.algosure.examples.filings.domain.HttpAuthorityClient;
+import com.algosure.examples.filings.web.RequestBodyLimitFilter;
 import com.algosure.audit.AuditSink;
 import com.algosure.integration.ConsentScope;
 import com.algosure.integration.inbound.CallbackGuard;
@@ -27,6 +28,7 @@ import com.algosure.integration.spi.SecretRef;
 import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.PolicyDecisionPointCustomizer;
+import com.algosure.spring.web.ProblemResponses;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +43,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -67,6 +70,20 @@ public class FilingsConfiguration {
 
   /** Created by Spring. */
   public FilingsConfiguration() {}
+
+  /**
+   * @param properties the properties
+   * @param problems writes the refusal
+   * @return the JSON API's body limit ({@code filings.max-request-body}), after authentication
+   */
+  @Bean
+  public FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimit(FilingsProperties properties,
+      ProblemResponses problems) {
+    FilterRegistrationBean<RequestBodyLimitFilter> registration =
+        new FilterRegistrationBean<>(new RequestBodyLimitFilter(properties.getMaxRequestBody(), problems));
+    registration.addUrlPatterns("/api/*");
+    return registration;
+  }
 
   /** @return the clock every TTL and timestamp reads */
   @Bean

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.Resource;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The example's own {@code filings.*} properties: where its data files are and how it reaches the authority.
@@ -28,6 +29,9 @@ public class FilingsProperties {
 
   /** How long an approval may be used to submit. */
   private Duration approvalValidity = Duration.ofHours(1);
+
+  /** The largest request body the JSON API accepts; a larger one is refused (413) before it is parsed. */
+  private DataSize maxRequestBody = DataSize.ofKilobytes(64);
 
   /** The authority the filings are submitted to. */
   private final Authority authority = new Authority();
@@ -73,6 +77,16 @@ public class FilingsProperties {
   /** @param approvalValidity how long an approval may be used */
   public void setApprovalValidity(Duration approvalValidity) {
     this.approvalValidity = approvalValidity;
+  }
+
+  /** @return the largest request body the JSON API accepts */
+  public DataSize getMaxRequestBody() {
+    return maxRequestBody;
+  }
+
+  /** @param maxRequestBody the largest request body the JSON API accepts */
+  public void setMaxRequestBody(DataSize maxRequestBody) {
+    this.maxRequestBody = maxRequestBody;
   }
 
   /** @return the authority settings */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.authz.TenantId;
 import com.algosure.examples.filings.dev.StubAuthority;
+import com.algosure.examples.filings.domain.Filing;
 import com.algosure.examples.filings.domain.FilingRepository;
 import com.algosure.examples.filings.walkthrough.Walkthrough;
 import com.algosure.integration.ConsentScope;
@@ -36,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -325,6 +327,73 @@ class FilingsApplicationTests {
     }
   }
 
+  /** A JSON object with a valid title and as many other keys as it takes to reach {@code bytes}. */
+  private static String manyKeys(int bytes) {
+    StringBuilder json = new StringBuilder("{\"title\":\"body size\"");
+    for (int i = 0; json.length() < bytes; i++) {
+      json.append(",\"k").append(i).append("\":\"secret-value\"");
+    }
+    return json.append('}').toString();
+  }
+
+  private static void assertBodyTooLarge(int status, @Nullable String contentType, String body) {
+    assertThat(status).as(body).isEqualTo(413);
+    assertThat(contentType).startsWith("application/problem+json");
+    assertThat(body).contains("\"reason\":\"REQUEST_BODY_TOO_LARGE\"", "65536").doesNotContain("secret-value", "k0");
+  }
+
+  /**
+   * Regression: the JSON API parsed a body of any size before answering (a 1 MiB object of many keys was created from;
+   * only Jackson's per-string limit bounded it): a body over filings.max-request-body is now refused, 413, unparsed.
+   */
+  @Test
+  void createWhenTheBodyIsOverTheLimitThen413ProblemAndNothingCreated() {
+    int before = repository.of("acme").size();
+    TestHttpClient.Response r = http.postJson("/api/filings", token("alice"), manyKeys(1 << 20), "X-Organization-Id", "sales");
+    assertBodyTooLarge(r.status(), r.header("Content-Type"), r.body());
+    assertThat(repository.of("acme")).hasSize(before);
+  }
+
+  @Test
+  void createWhenAChunkedBodyWithoutContentLengthIsOverTheLimitThen413ProblemAndNothingCreated() throws Exception {
+    int before = repository.of("acme").size();
+    HttpResponse<String> r = postChunked(manyKeys(1 << 20));
+    assertBodyTooLarge(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
+    assertThat(repository.of("acme")).hasSize(before);
+  }
+
+  @Test
+  void createWhenTheBodyIsWithinTheLimitThenCreatedWhetherChunkedOrNot() throws Exception {
+    String body = manyKeys(60 * 1024);
+    assertThat(http.postJson("/api/filings", token("alice"), body, "X-Organization-Id", "sales").status()).isEqualTo(201);
+    HttpResponse<String> chunked = postChunked(body);
+    assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(201);
+    assertThat(chunked.body()).contains("\"title\":\"body size\"");
+  }
+
+  @Test
+  void createWhenTheDeclaredContentLengthIsOverTheLimitThen413WithoutWaitingForTheBody() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/filings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Authorization: Bearer " + token("alice") + "\r\nX-Organization-Id: sales\r\n"
+          + "Content-Length: " + (30 << 20) + "\r\n\r\n{\"title\":\"x\"").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).startsWith("HTTP/1.1 413");
+    }
+  }
+
+  private HttpResponse<String> postChunked(String json) throws Exception {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/filings"))
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))) // no length: chunked
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token("alice"))
+        .header("X-Organization-Id", "sales").build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void createWhenContentTypeNotJsonThen415Problem() {
     TestHttpClient.Response r = http.postForm("/api/filings", token("alice"), "title=x", "X-Organization-Id", "sales");
@@ -443,13 +512,18 @@ class FilingsApplicationTests {
   void draftWhenTheTextIsLongerThanAFilingMayBeThen400AndNothingKept() {
     String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"long draft\"}", "X-Organization-Id", "sales")
         .json().path("id").asText();
-    // every draft is kept in memory: a 3 MB one was accepted and kept
-    TestHttpClient.Response r = http.postJson("/api/agent/filings/" + id + "/draft", token("alice"),
+    // every draft is kept in memory: a 3 MB one was accepted and kept (now refused unread, as over the body limit)
+    TestHttpClient.Response huge = http.postJson("/api/agent/filings/" + id + "/draft", token("alice"),
         "{\"text\":\"" + "x".repeat(3 << 20) + "\"}", "X-Agent-Grant", "grant-vat-q3", "X-Agent-Task", "vat-q3");
+    assertThat(huge.status()).as(huge.body()).isEqualTo(413);
+    // one character over the text's limit, in a body within the body limit: refused by the text's rule
+    TestHttpClient.Response r = http.postJson("/api/agent/filings/" + id + "/draft", token("alice"),
+        "{\"text\":\"" + "x".repeat(Filing.MAX_TEXT_LENGTH + 1) + "\"}", "X-Agent-Grant", "grant-vat-q3", "X-Agent-Task",
+        "vat-q3");
     assertThat(r.status()).as(r.body()).isEqualTo(400);
     assertThat(r.header("Content-Type")).startsWith("application/problem+json");
     assertThat(r.json().path("detail").asText())
-        .isEqualTo("a text of at most 20000 characters is required; this one has " + (3 << 20));
+        .isEqualTo("a text of at most 20000 characters is required; this one has " + (Filing.MAX_TEXT_LENGTH + 1));
     assertThat(http.get("/api/filings/" + id, token("alice"), "X-Organization-Id", "sales").json().path("text").asText())
         .isEmpty();
   }
