@@ -8,23 +8,54 @@ import com.algosure.examples.filings.domain.ImpersonatedApprovalException;
 import com.algosure.spring.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * The example's own refusals as problem responses, in the adapter's format.
+ * The example's own refusals as problem responses, in the adapter's format, and any exception nobody planned for as a
+ * 500 problem that tells nothing of it. The adapter's denials and Spring MVC's own refusals are answered by their
+ * handlers, which come first; this one is last in order.
  *
  * @since 0.1.0
  */
 @RestControllerAdvice
 public class ExampleExceptionHandler {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ExampleExceptionHandler.class);
+
   private final ProblemResponses problems;
 
   /** @param problems writes the responses */
   public ExampleExceptionHandler(ProblemResponses problems) {
     this.problems = problems;
+  }
+
+  /**
+   * An exception no other handler answers: 500, a fixed detail and a problem id, never the exception's text or stack.
+   * The log line (ERROR) has the exception's class, where it was thrown and the problem id, not its message, which may
+   * quote the caller's data. Spring Security's exceptions are left to its filter chain.
+   *
+   * @param e the exception
+   * @param request the request
+   * @return 500
+   * @throws Exception {@code e} itself, where it is Spring Security's
+   */
+  @ExceptionHandler(Exception.class)
+  public ResponseEntity<byte[]> unexpected(Exception e, HttpServletRequest request) throws Exception {
+    if (e instanceof AccessDeniedException || e instanceof AuthenticationException) {
+      throw e;
+    }
+    String id = AuditIds.next();
+    StackTraceElement[] at = e.getStackTrace();
+    LOG.error("unexpected {} at {} ({}): INTERNAL_ERROR", e.getClass().getName(), at.length == 0 ? "?" : at[0], id);
+    return problems.entity(problems.of(500, "INTERNAL_ERROR",
+        "The service failed to answer because of an unexpected error on its side: try again later, and if it keeps "
+            + "failing, report the decisionId.", Map.of("decisionId", id), Map.of()), request);
   }
 
   /** @param e no such filing @param request the request @return 404 */
