@@ -85,6 +85,15 @@ final class CallbackState<T> {
     return f;
   }
 
+  /**
+   * @return what the dedupe compares a redelivery by: the payload's fingerprint, or that of the verified content
+   *     where the verifier tells it apart from the payload ({@link Verification.Verified#content})
+   */
+  String dedupeFingerprint() {
+    Verification.Verified v = verified();
+    return v.content() == v.payload() ? fingerprint() : Signatures.sha256Fingerprint(v.content());
+  }
+
   AuditEvent.Builder event(AuditEventType type, String outcome, CallbackReason reason) {
     String size = bodySize;
     if (size == null) {

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * one would fail the timestamp window), and it is keyed with the secret, which a rotation replaces. A retry,
  * or a delivery re-sent after a rotation, would then look like another payload under the same id (409
  * instead of an acknowledged duplicate); and {@code v1a}, JWS and host verifiers have no HMAC at all. The
- * fingerprint is computed once per callback and reused by the {@code CALLBACK_RECEIVED} event.
+ * fingerprint is computed once per callback and reused by the {@code CALLBACK_RECEIVED} event. Where the signed
+ * timestamp is inside the payload (a JWS's {@code iat}, renewed with its {@code exp} and {@code nbf} when a retry is
+ * signed anew), the verifier hands the content without those times ({@link Verification.Verified#content}), and
+ * that is fingerprinted instead.
  */
 final class DedupeStep implements CallbackStep {
 
@@ -67,7 +70,7 @@ final class DedupeStep implements CallbackStep {
     String owner = AuditIds.next(); // also the id of this delivery's CALLBACK_RECEIVED event (HandlerStep)
     ClaimResult claim;
     try {
-      claim = store.claim(key, c.fingerprint(), owner, claimTtl);
+      claim = store.claim(key, c.dedupeFingerprint(), owner, claimTtl);
     } catch (Exception | Error e) { // host code: a checked exception thrown sneakily or an Error too; nothing was handled
       LOG.warn("dedupe store failed for provider {}: {}", c.request.provider(), e.getClass().getName());
       claim = null;

@@ -4,6 +4,13 @@ import com.algosure.authz.TenantId;
 import com.algosure.authz.internal.MediaTypes;
 import com.algosure.authz.internal.UntrustedText;
 import com.github.benmanes.caffeine.cache.Cache;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -23,6 +30,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.PublicKey;
@@ -69,6 +77,12 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
    * seconds by 1000 in a {@code long}, and a larger value wraps round, "not before the end of time" to 1969.
    */
   private static final double MAX_DATE_SECONDS = 253_402_300_799d;
+  /** Reads a payload exactly (duplicate members refused, decimals as sent) and writes it with its members sorted. */
+  private static final ObjectMapper CONTENT = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+      .build();
 
   private final ConvertOnceKeySelector keys;
   private final Set<JWSAlgorithm> algorithms;
@@ -203,7 +217,27 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     } catch (ParseException e) {
       return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "claim " + timestampClaim + " is not a date");
     }
-    return Verification.verified((String) id, timestamp, payload);
+    return Verification.verified((String) id, timestamp, payload, content(payload));
+  }
+
+  /**
+   * @return the payload without its signing times ({@code iat}, {@code exp}, {@code nbf} and the timestamp claim), as
+   *     canonical JSON (members sorted, numbers as sent): what a provider's retry, signed anew later under the same
+   *     id, has in common with the first delivery, so the dedupe recognises it. The payload itself if it cannot be
+   *     read so (nimbus has read it already, so only a duplicate member or a nesting past Jackson's limits), which
+   *     only makes a resigned retry look like another payload.
+   */
+  private byte[] content(byte[] payload) {
+    try {
+      JsonNode tree = CONTENT.readTree(payload);
+      if (!(tree instanceof ObjectNode claims)) {
+        return payload;
+      }
+      claims.remove(List.of("iat", "exp", "nbf", timestampClaim));
+      return CONTENT.writeValueAsBytes(claims);
+    } catch (IOException | RuntimeException e) {
+      return payload;
+    }
   }
 
   /**

@@ -23,6 +23,21 @@ public sealed interface Verification permits Verification.Verified, Verification
   }
 
   /**
+   * For a scheme that signs its timestamp inside the payload (a JWS's {@code iat}): a redelivery signed anew at a
+   * later time is the same delivery, recognised by its content without the time.
+   *
+   * @param deliveryId the delivery's id (for dedupe)
+   * @param timestamp the signed timestamp, if the scheme signs one
+   * @param payload the verified payload, not copied
+   * @param content what tells this delivery's content from another's under the same id: the payload without what a
+   *     redelivery changes (its signing times), not copied
+   * @return a successful verification
+   */
+  static Verification verified(String deliveryId, Optional<Instant> timestamp, byte[] payload, byte[] content) {
+    return new Verified(deliveryId, timestamp, payload, content);
+  }
+
+  /**
    * @param reason why
    * @param message what was wrong, naming headers, never a signature or a secret
    * @return a failed verification
@@ -37,8 +52,10 @@ public sealed interface Verification permits Verification.Verified, Verification
    * @param deliveryId the delivery's id
    * @param timestamp the signed timestamp, if any
    * @param payload the verified payload
+   * @param content what the dedupe compares a redelivery by: the payload itself, unless the scheme signs its
+   *     timestamp inside the payload (then the payload without its signing times)
    */
-  record Verified(String deliveryId, Optional<Instant> timestamp, byte[] payload) implements Verification {
+  record Verified(String deliveryId, Optional<Instant> timestamp, byte[] payload, byte[] content) implements Verification {
     /** @throws IllegalArgumentException if the delivery id is empty or over 255 characters */
     public Verified {
       Objects.requireNonNull(deliveryId, "deliveryId");
@@ -47,6 +64,18 @@ public sealed interface Verification permits Verification.Verified, Verification
       }
       Objects.requireNonNull(timestamp, "timestamp");
       Objects.requireNonNull(payload, "payload");
+      Objects.requireNonNull(content, "content");
+    }
+
+    /**
+     * A verification whose content is its payload.
+     *
+     * @param deliveryId the delivery's id
+     * @param timestamp the signed timestamp, if any
+     * @param payload the verified payload
+     */
+    public Verified(String deliveryId, Optional<Instant> timestamp, byte[] payload) {
+      this(deliveryId, timestamp, payload, payload);
     }
 
     @Override

@@ -236,6 +236,40 @@ class JwsCallbackVerifierTest {
     assertThat(handled).isEmpty();
   }
 
+  @Test
+  void handleWhenAProcessedJwsIsSignedAnewLaterUnderTheSameIdThenDuplicateButAnotherPayloadIsRejectedAsReused()
+      throws Exception {
+    // a provider's retry of a JWS callback is signed again, with a new iat (and exp): the same delivery all the same
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(List.of(providerKey))).issuer("https://signing.example")
+                .clock(clock).build())
+            .build())
+        .build();
+    JsonValidator validator = JsonValidator.builder().require("envelope", JsonType.STRING).build();
+    assertThat(guard.handle(request(signedAt("evt-9", clock.instant(), "env-1")), validator, handled::add))
+        .matches(CallbackOutcome::accepted, "accepted");
+    clock.advance(java.time.Duration.ofSeconds(90));
+    String resigned = signedAt("evt-9", clock.instant(), "env-1");
+    String other = signedAt("evt-9", clock.instant(), "env-2");
+
+    CallbackOutcome again = guard.handle(request(resigned), validator, handled::add);
+    CallbackOutcome reused = guard.handle(request(other), validator, handled::add);
+
+    assertThat(again.reason()).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(reused.reason()).isEqualTo(CallbackReason.DELIVERY_ID_REUSED);
+    assertThat(handled).singleElement().satisfies(c -> assertThat(c.payload().get("envelope").asText()).isEqualTo("env-1"));
+  }
+
+  /** A JWS of the provider's RSA key issued at {@code iat}, valid five minutes, with the given envelope. */
+  String signedAt(String jti, Instant iat, String envelope) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(providerKey.getKeyID()).build(),
+        new JWTClaimsSet.Builder().jwtID(jti).issueTime(Date.from(iat)).expirationTime(Date.from(iat.plusSeconds(300)))
+            .notBeforeTime(Date.from(iat)).issuer("https://signing.example").claim("envelope", envelope).build());
+    jwt.sign(new RSASSASigner(providerKey));
+    return jwt.serialize();
+  }
+
   static CallbackRequest request(String jws) {
     return CallbackRequest.builder("signing-service").body(jws.getBytes(StandardCharsets.US_ASCII)).build();
   }
