@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * {@code Retry-After}), which stops every instance's calls for that key until it ends.
  *
  * <p>The limit is a sliding window: at most {@code permits} permits in <em>any</em> window of {@code period}
- * (half-open, {@code (t - period, t]}), across all instances; a burst of up to {@code permits} is allowed.
+ * (half-open, {@code (t - period, t]}), across all instances; a burst of up to {@code permits} is allowed. The
+ * window counts whole milliseconds of the Redis server's clock, so a period with a fraction of a millisecond is
+ * rounded up to the next whole one.
  * This is stricter than a token bucket of the same size, which lets up to {@code 2 * permits - 1} calls
  * through in one period-long window. The window is one sorted set of at most {@code permits} entries per key.
  *
@@ -95,7 +97,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     Objects.requireNonNull(limit, "limit");
     Objects.requireNonNull(now, "now");
     List<Object> r = redis.eval(ACQUIRE, ScriptOutputType.MULTI, new String[] {windowKey(key), pauseKey(key)},
-        Long.toString(now.toEpochMilli()), Long.toString(limit.permits()), Long.toString(limit.period().toMillis()),
+        Long.toString(now.toEpochMilli()), Long.toString(limit.permits()), Long.toString(periodMillis(limit.period())),
         AuditIds.next());
     long code = number(r.get(0));
     Instant at = Instant.ofEpochMilli(number(r.get(1)));
@@ -103,6 +105,15 @@ public final class RedisRateLimitStore implements RateLimitStore {
       return new Acquired(RateLimitDecision.granted(), at);
     }
     return new Acquired(code == 1 ? new RateLimitDecision.Paused(at) : new RateLimitDecision.Exhausted(at), at);
+  }
+
+  /**
+   * @return the period in whole milliseconds (Redis's window resolution), rounded up: rounded down, a period of
+   *     1.999 ms was a window of 1 ms and let nearly twice the permits through
+   */
+  private static long periodMillis(Duration period) {
+    long millis = period.toMillis();
+    return period.compareTo(Duration.ofMillis(millis)) > 0 ? millis + 1 : millis;
   }
 
   /** A decision and the instant it carries (for a grant: when Redis granted it). */

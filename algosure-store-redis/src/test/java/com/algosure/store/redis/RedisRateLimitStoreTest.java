@@ -10,6 +10,12 @@ import com.algosure.integration.spi.RateLimitDecision;
 import com.algosure.integration.spi.RateLimitKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,6 +102,37 @@ class RedisRateLimitStoreTest {
 
     assertThat(a.acquire(key("t-shared"), FIVE_PER_SECOND, T0)).isInstanceOf(RateLimitDecision.Exhausted.class);
     assertThat(b.acquire(key("t-shared"), FIVE_PER_SECOND, T0)).isInstanceOf(RateLimitDecision.Exhausted.class);
+  }
+
+  @Test
+  void acquireWhenThePeriodHasAFractionOfAMillisecondThenNeverMorePermitsThanInAnyWindowOfThatPeriod() throws Exception {
+    RedisRateLimitStore store = RedisRateLimitStore.create(redis, CLOCK);
+    RateLimit onePer1999Micros = RateLimit.of(1, Duration.ofNanos(1_999_000));
+    List<Long> grantedAt = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      long end = System.nanoTime() + Duration.ofMillis(300).toNanos();
+      List<Future<?>> callers = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        callers.add(pool.submit(() -> {
+          while (System.nanoTime() < end) {
+            RedisRateLimitStore.Acquired a = store.acquireTimed(key("t-fraction"), onePer1999Micros, T0);
+            if (a.decision().equals(RateLimitDecision.granted())) {
+              grantedAt.add(a.at().toEpochMilli());
+            }
+          }
+        }));
+      }
+      for (Future<?> f : callers) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    // Redis grants at whole milliseconds of its clock; one permit per 1.999 ms leaves at most this many in the span
+    long span = Collections.max(grantedAt) - Collections.min(grantedAt) + 1;
+    assertThat(grantedAt).hasSizeGreaterThan(10).hasSizeLessThanOrEqualTo((int) (span * 1000 / 1999) + 1);
   }
 
   @Test
