@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,7 @@ final class AuditBatchWriter {
   private final String insertHeads;
   private final String lockHeads;
   private final String appendRows;
+  private final String selectWritten;
   private final Duration statementTimeout;
   private final RetryPolicy<Object> conflictRetry;
 
@@ -56,6 +58,7 @@ final class AuditBatchWriter {
         + " AS x(t, s, i, ty, oa, o, org, aid, ak, ac, r, p, cid, rs, ds, h) RETURNING 1)"
         + " UPDATE " + chain + " c SET last_seq = n.s, last_hash = decode(n.h, 'hex')"
         + " FROM unnest(?::text[], ?::bigint[], ?::text[]) AS n(t, s, h) WHERE c.tenant = n.t";
+    this.selectWritten = "SELECT tenant, event_id FROM " + event + " WHERE tenant = ANY (?) AND event_id = ANY (?)";
     this.statementTimeout = statementTimeout;
     this.conflictRetry = RetryPolicy.builder()
         .handleIf(e -> e instanceof SQLException s && CONFLICTS.contains(s.getSQLState()))
@@ -65,9 +68,13 @@ final class AuditBatchWriter {
         .build();
   }
 
-  void write(DataSource dataSource, List<AuditRow> rows) throws SQLException {
+  /**
+   * @param again whether these rows were tried before: an attempt that failed may have committed (its answer lost),
+   *     so rows whose event id the tenant's chain holds already are not appended a second time
+   */
+  void write(DataSource dataSource, List<AuditRow> rows, boolean again) throws SQLException {
     try {
-      Failsafe.with(conflictRetry).run(() -> writeOnce(dataSource, rows));
+      Failsafe.with(conflictRetry).run(() -> writeOnce(dataSource, rows, again));
     } catch (FailsafeException e) {
       if (e.getCause() instanceof SQLException sql) {
         throw sql;
@@ -76,16 +83,21 @@ final class AuditBatchWriter {
     }
   }
 
-  private void writeOnce(DataSource dataSource, List<AuditRow> rows) throws SQLException {
-    TreeMap<String, List<AuditRow>> byTenant = new TreeMap<>();
-    for (AuditRow row : rows) {
-      byTenant.computeIfAbsent(row.tenant(), t -> new ArrayList<>()).add(row);
-    }
+  private void writeOnce(DataSource dataSource, List<AuditRow> batch, boolean again) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         Timeouts.setLocal(c, statementTimeout);
+        TreeMap<String, List<AuditRow>> byTenant = byTenant(batch);
         Map<String, Head> heads = lockHeads(c, byTenant.keySet());
+        List<AuditRow> rows = again ? notWritten(c, batch) : batch;
+        if (rows.isEmpty()) {
+          c.commit();
+          return;
+        }
+        if (rows.size() < batch.size()) {
+          byTenant = byTenant(rows);
+        }
         if (heads.size() < byTenant.size()) {
           // first events of a tenant: create its head, then lock again (rare; one more round trip)
           List<String> missing = byTenant.keySet().stream().filter(t -> !heads.containsKey(t)).toList();
@@ -133,6 +145,30 @@ final class AuditBatchWriter {
         throw e;
       }
     }
+  }
+
+  private static TreeMap<String, List<AuditRow>> byTenant(List<AuditRow> rows) {
+    TreeMap<String, List<AuditRow>> byTenant = new TreeMap<>();
+    for (AuditRow row : rows) {
+      byTenant.computeIfAbsent(row.tenant(), t -> new ArrayList<>()).add(row);
+    }
+    return byTenant;
+  }
+
+  /** @return the rows whose event id is not in their tenant's chain yet (read with the chains' heads locked) */
+  private List<AuditRow> notWritten(Connection c, List<AuditRow> rows) throws SQLException {
+    Set<List<String>> written = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(selectWritten)) {
+      ps.setArray(1, c.createArrayOf("text", rows.stream().map(AuditRow::tenant).distinct().toArray()));
+      ps.setArray(2, c.createArrayOf("text", rows.stream().map(AuditRow::eventId).distinct().toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          written.add(List.of(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return written.isEmpty() ? rows
+        : rows.stream().filter(r -> !written.contains(List.of(r.tenant(), r.eventId()))).toList();
   }
 
   private Map<String, Head> lockHeads(Connection c, Collection<String> tenants) throws SQLException {

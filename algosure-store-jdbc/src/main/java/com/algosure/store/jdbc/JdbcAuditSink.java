@@ -326,7 +326,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
   private void writeLoop() {
     while (true) {
       List<Pending> batch;
-      if (!retained.isEmpty()) {
+      boolean again = !retained.isEmpty();
+      if (again) {
         if (closed && System.nanoTime() - closeDeadlineNanos > 0) {
           return; // close() reports what is left
         }
@@ -348,7 +349,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
         }
         batch = collect(first);
       }
-      writeBatch(batch);
+      writeBatch(batch, again);
     }
   }
 
@@ -386,7 +387,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     return batch;
   }
 
-  private void writeBatch(List<Pending> batch) {
+  /** @param again whether the batch holds events kept from a failed attempt, which may have committed */
+  private void writeBatch(List<Pending> batch, boolean again) {
     List<Pending> events = new ArrayList<>(batch.size());
     List<Pending> markers = new ArrayList<>(1);
     for (Pending p : batch) {
@@ -401,7 +403,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     writing = events;
     try {
       if (!events.isEmpty()) {
-        batchWriter.write(dataSource, events.stream().map(p -> p.row).toList());
+        batchWriter.write(dataSource, events.stream().map(p -> p.row).toList(), again);
       }
       written.addAndGet(events.size());
       backlog.addAndGet(-events.size());

@@ -179,6 +179,32 @@ class JdbcAuditSinkFailureTest {
   }
 
   @Test
+  void flushWhenTheCommitsAnswerIsLostThenTheRetryDoesNotAppendTheEventsASecondTime() throws Exception {
+    try (ReplyCuttingProxy proxy = new ReplyCuttingProxy();
+        JdbcAuditSink sink = JdbcAuditSink.builder(Postgres.dataSource(Postgres.HOST, proxy.port())).schema(pg.schema)
+            .acknowledgement(AuditAcknowledgement.ON_QUEUE).flushInterval(Duration.ofSeconds(10))
+            .writeTimeout(Duration.ofSeconds(3)).build()) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        AuditEvent e = Events.decision("tenant-lost-reply", i);
+        sink.record(e);
+        ids.add(e.id());
+      }
+      proxy.cutNextCommitReply();
+      assertThatThrownBy(sink::flush).isInstanceOf(AuditWriteException.class)
+          .hasMessageContaining("the audit database could not be reached");
+
+      sink.flush(); // the kept batch is written again: it had committed already
+
+      for (String id : ids) {
+        assertThat(pg.count("SELECT count(*) FROM algosure_audit_event WHERE event_id = '" + id + "'")).isEqualTo(1);
+      }
+      assertThat(sink.verifyChain("tenant-lost-reply").rowsChecked()).isEqualTo(3);
+      assertThat(sink.verifyChain("tenant-lost-reply").valid()).isTrue();
+    }
+  }
+
+  @Test
   void recordWhenBacklogFullThenRefusedWithCapacityMessage() {
     Switchable db = new Switchable(pg.pool);
     db.down = true;
