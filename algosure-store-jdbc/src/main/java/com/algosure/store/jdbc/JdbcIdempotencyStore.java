@@ -37,9 +37,10 @@ import org.jspecify.annotations.Nullable;
  * claim, its logical expiry and, once completed, the encoded outcome.
  *
  * <ul>
- *   <li>{@link #claim} is one statement ({@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expired}, and in the
- *       same statement the current row when the key is taken): concurrent claims of a key, from any number of
- *       instances, see exactly one {@code Claimed}; the owner holding a key that claims it again (retrying a claim
+ *   <li>{@link #claim} is one statement ({@code INSERT ... ON CONFLICT DO UPDATE ... RETURNING}: a new or expired
+ *       row becomes the claim, a live one is returned as it is), so it answers even while other instances keep
+ *       taking the key over: concurrent claims of a key, from any number of instances, see exactly one
+ *       {@code Claimed}; the owner holding a key that claims it again (retrying a claim
  *       whose reply was lost) is answered {@code Claimed} again, its claim's expiry unchanged;
  *   <li>{@link #complete} and {@link #release} are one conditional {@code UPDATE}/{@code DELETE} each: only the
  *       owner of an unexpired claim may complete or release it, so a claim that expired (and was perhaps claimed
@@ -93,25 +94,26 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     this.encoder = Objects.requireNonNull(b.encoder);
     this.decoder = Objects.requireNonNull(b.decoder);
     String t = schema.table("algosure_idempotency");
-    // Claimed when the row is new or expired, or still held by this owner (a claim whose reply was lost took it);
-    // otherwise the current row says why not. When a concurrent claim
-    // commits the row after this statement's snapshot, neither part returns a row: the claim is run again.
-    this.claim = "WITH claimed AS (INSERT INTO " + t + " AS r (key_hash, tenant, provider, action, state, fingerprint, owner,"
-        + " expires_at, outcome) VALUES (?, ?, ?, ?, 'I', ?, ?, ?, NULL)"
-        + " ON CONFLICT (key_hash) DO UPDATE SET state = 'I', fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner,"
-        + " expires_at = EXCLUDED.expires_at, outcome = NULL WHERE r.expires_at <= ? RETURNING 1)"
-        + " SELECT 'CLAIMED', NULL FROM claimed"
-        + " UNION ALL SELECT CASE WHEN fingerprint <> ? THEN 'MISMATCH' WHEN state = 'I' AND owner = ? THEN 'CLAIMED'"
-        + " WHEN state = 'I' THEN 'IN_FLIGHT' ELSE 'COMPLETED' END,"
-        + " CASE WHEN fingerprint = ? AND state = 'C' THEN outcome END FROM " + t
-        + " WHERE key_hash = ? AND expires_at > ? AND NOT EXISTS (SELECT 1 FROM claimed)";
+    // One statement, one row back, whoever else claims the key meanwhile: a new or expired row becomes this claim, any
+    // other row is updated to itself and returned as it is now. (With DO UPDATE ... WHERE expired, a claim committed
+    // after this statement's snapshot was neither updated nor visible to it: the claim had to run again, and under
+    // load failed after its retries.)
+    String expired = "r.expires_at <= ?";
+    this.claim = "INSERT INTO " + t + " AS r (key_hash, tenant, provider, action, state, fingerprint, owner, expires_at,"
+        + " outcome) VALUES (?, ?, ?, ?, 'I', ?, ?, ?, NULL) ON CONFLICT (key_hash) DO UPDATE SET"
+        + " state = CASE WHEN " + expired + " THEN 'I' ELSE r.state END,"
+        + " fingerprint = CASE WHEN " + expired + " THEN EXCLUDED.fingerprint ELSE r.fingerprint END,"
+        + " owner = CASE WHEN " + expired + " THEN EXCLUDED.owner ELSE r.owner END,"
+        + " outcome = CASE WHEN " + expired + " THEN NULL ELSE r.outcome END,"
+        + " expires_at = CASE WHEN " + expired + " THEN EXCLUDED.expires_at ELSE r.expires_at END"
+        + " RETURNING state, fingerprint, owner, outcome";
     this.complete = "UPDATE " + t + " SET state = 'C', outcome = ?, expires_at = ? WHERE key_hash = ? AND state = 'I'"
         + " AND owner = ? AND expires_at > ?";
     this.release = "DELETE FROM " + t + " WHERE key_hash = ? AND state = 'I' AND owner = ? AND expires_at > ?";
     this.read = "SELECT state, expires_at, outcome FROM " + t + " WHERE key_hash = ?";
     this.purge = "DELETE FROM " + t + " WHERE expires_at <= ?";
     this.raceRetry = RetryPolicy.builder()
-        .handleIf(e -> e instanceof ClaimRace || e instanceof SQLException s && "40001".equals(s.getSQLState()))
+        .handleIf(e -> e instanceof SQLException s && "40001".equals(s.getSQLState()))
         .withMaxRetries(5)
         .withBackoff(Duration.ofMillis(1), Duration.ofMillis(50))
         .build();
@@ -152,26 +154,22 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(owner, "owner");
     Duration live = positive(ttl);
     String hash = hash(key);
-    String[] answer;
+    String[] row;
     try {
-      answer = Failsafe.with(raceRetry).get(() -> claimOnce(key, hash, fingerprint, owner, live));
+      row = Failsafe.with(raceRetry).get(() -> claimOnce(key, hash, fingerprint, owner, live));
     } catch (FailsafeException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof SQLException sql) {
+      if (e.getCause() instanceof SQLException sql) {
         throw failure("claim", sql);
       }
-      throw new JdbcStoreException("idempotency claim kept racing with concurrent claims of the same key; try again", e);
+      throw e;
     }
-    switch (answer[0]) {
-      case "CLAIMED":
-        return ClaimResult.claimed();
-      case "MISMATCH":
-        return ClaimResult.fingerprintMismatch();
-      case "IN_FLIGHT":
-        return ClaimResult.inFlight();
-      default:
-        return new ClaimResult.Completed(decode(answer[1]));
+    if (!row[1].equals(fingerprint)) {
+      return ClaimResult.fingerprintMismatch();
     }
+    if ("I".equals(row[0])) {
+      return row[2].equals(owner) ? ClaimResult.claimed() : ClaimResult.inFlight();
+    }
+    return new ClaimResult.Completed(decode(row[3]));
   }
 
   private String[] claimOnce(IdempotencyKey key, String hash, String fingerprint, String owner, Duration ttl)
@@ -186,17 +184,15 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       ps.setString(5, fingerprint);
       ps.setString(6, owner);
       ps.setObject(7, utc(expiry(now, ttl)), Types.TIMESTAMP_WITH_TIMEZONE);
-      ps.setObject(8, utc(now), Types.TIMESTAMP_WITH_TIMEZONE);
-      ps.setString(9, fingerprint);
-      ps.setString(10, owner);
-      ps.setString(11, fingerprint);
-      ps.setString(12, hash);
-      ps.setObject(13, utc(now), Types.TIMESTAMP_WITH_TIMEZONE);
+      for (int i = 8; i <= 12; i++) {
+        ps.setObject(i, utc(now), Types.TIMESTAMP_WITH_TIMEZONE);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          throw new ClaimRace();
+          throw new SQLException("the claim statement returned no row; check the table " + schema.table("algosure_idempotency")
+              + " is the one of " + SCHEMA_SCRIPT);
         }
-        return new String[] {rs.getString(1), rs.getString(2)};
+        return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)};
       }
     }
   }
@@ -358,15 +354,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   private static OffsetDateTime utc(Instant i) {
     return i.atOffset(ZoneOffset.UTC);
-  }
-
-  /** The claim statement saw neither its own insert nor the row a concurrent claim committed: run it again. */
-  private static final class ClaimRace extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ClaimRace() {
-      super("claim raced with a concurrent claim", null, false, false);
-    }
   }
 
   @Override

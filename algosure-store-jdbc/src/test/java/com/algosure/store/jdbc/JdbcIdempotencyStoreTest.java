@@ -11,6 +11,14 @@ import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.testing.DistributedIdempotencyStoreContract;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -117,4 +125,85 @@ class JdbcIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
     assertThat(second).isInstanceOf(ClaimResult.InFlight.class);
   }
 
+
+  @Test
+  void claimWhenSixteenThreadsOfTwoInstancesClaimAndReleaseOneKeyInALoopThenEveryClaimIsAnsweredAndOneHoldsAtATime()
+      throws Exception {
+    IdempotencyStore[] instances = {store(), otherInstance()};
+    IdempotencyKey key = new IdempotencyKey(TenantId.of("acme"), ProviderId.of("authority"), "submit", "k-churn");
+    AtomicInteger holding = new AtomicInteger();
+    AtomicInteger mostHolding = new AtomicInteger();
+    AtomicInteger claimed = new AtomicInteger();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      List<Future<?>> callers = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        IdempotencyStore instance = instances[t % 2];
+        callers.add(pool.submit(() -> {
+          while (System.nanoTime() < end) {
+            String owner = UUID.randomUUID().toString();
+            try {
+              // a call that had no effect releases its key at once: the busiest a key gets
+              if (instance.claim(key, FP, owner, Duration.ofMinutes(5)) instanceof ClaimResult.Claimed) {
+                claimed.incrementAndGet();
+                mostHolding.accumulateAndGet(holding.incrementAndGet(), Math::max);
+                holding.decrementAndGet();
+                instance.release(key, owner);
+              }
+            } catch (RuntimeException e) {
+              failures.add(e);
+            }
+          }
+        }));
+      }
+      for (Future<?> f : callers) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(claimed.get()).isGreaterThan(10);
+    assertThat(mostHolding.get()).isEqualTo(1);
+  }
+
+  @Test
+  void claimWhenSixteenThreadsOfTwoInstancesRaceForAKeyWhoseClaimsKeepExpiringThenEveryClaimIsAnswered() throws Exception {
+    // the system clock and a 2 ms claim: each claim expires while the others race to take the key over
+    JdbcIdempotencyStore[] instances = {JdbcIdempotencyStore.builder(pg.pool).schema(pg.schema).build(),
+        JdbcIdempotencyStore.builder(otherInstance).schema(pg.schema).build()};
+    IdempotencyKey key = new IdempotencyKey(TenantId.of("acme"), ProviderId.of("authority"), "submit", "k-expiring");
+    AtomicInteger claimed = new AtomicInteger();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      List<Future<?>> callers = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        JdbcIdempotencyStore instance = instances[t % 2];
+        callers.add(pool.submit(() -> {
+          while (System.nanoTime() < end) {
+            try {
+              if (instance.claim(key, FP, UUID.randomUUID().toString(), Duration.ofMillis(2)) instanceof ClaimResult.Claimed) {
+                claimed.incrementAndGet();
+              }
+            } catch (RuntimeException e) {
+              failures.add(e);
+            }
+          }
+        }));
+      }
+      for (Future<?> f : callers) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(claimed.get()).isGreaterThan(10);
+  }
 }
