@@ -48,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  * {@code StoredOutcome}).
  *
  * <p>For idempotency to survive a Redis restart, run Redis with persistence (AOF); without it, a restart
- * forgets every record and a resubmitted key would be sent again.
+ * forgets every record and a resubmitted key would be sent again. For the same reason Redis must never evict:
+ * {@link Builder#build()} refuses a Redis whose {@code maxmemory-policy} is not {@code noeviction} while a
+ * {@code maxmemory} is set (where Redis does not allow {@code CONFIG GET}, it logs a warning instead).
  *
  * <p>A Redis failure or timeout throws {@link RedisStoreException}; the guard then sends nothing
  * ({@code IDEMPOTENCY_UNAVAILABLE}), and a completion that fails leaves the claim in flight until its TTL,
@@ -82,6 +84,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     this.decoder = Objects.requireNonNull(b.decoder);
     this.pollInterval = Objects.requireNonNull(b.pollInterval);
     redis.load(CLAIM, COMPLETE, RELEASE);
+    redis.requireNoEviction("an evicted idempotency record lets a duplicate be sent again");
   }
 
   /**
@@ -299,7 +302,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     /**
      * @return the store
-     * @throws RedisStoreException if the scripts could not be loaded
+     * @throws RedisStoreException if the scripts could not be loaded, or Redis evicts keys when it reaches
+     *     {@code maxmemory} (its {@code maxmemory-policy} is not {@code noeviction})
      */
     public RedisIdempotencyStore build() {
       Builder s = new Builder(redis);

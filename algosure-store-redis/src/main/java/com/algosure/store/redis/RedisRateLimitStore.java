@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  * since their ends come from it; the {@code retryAt} of an exhausted limit is in Redis time. Keep the
  * instances' and Redis's clocks synchronized (NTP).
  *
+ * <p>Redis must never evict: an evicted window or pause lets calls past the limit, so {@link #create} refuses a
+ * Redis whose {@code maxmemory-policy} is not {@code noeviction} while a {@code maxmemory} is set.
+ *
  * <p>A Redis failure or timeout throws {@link RedisStoreException}; the guard then sends nothing
  * ({@code RATE_LIMIT_UNAVAILABLE}, or our own limit exhausted for a retry's permit).
  *
@@ -56,6 +59,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     this.redis = redis;
     this.clock = clock;
     redis.load(ACQUIRE, PAUSE);
+    redis.requireNoEviction("an evicted window or pause lets calls past the rate limit");
   }
 
   /**
@@ -63,7 +67,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
    *
    * @param redis the connection (shared with other stores; not closed by this store)
    * @return the store
-   * @throws RedisStoreException if the scripts could not be loaded
+   * @throws RedisStoreException if the scripts could not be loaded, or Redis evicts keys when it reaches
+   *     {@code maxmemory} (its {@code maxmemory-policy} is not {@code noeviction})
    */
   public static RedisRateLimitStore create(RedisStoreConnection redis) {
     return create(redis, Clock.systemUTC());
@@ -75,7 +80,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
    * @param redis the connection (shared with other stores; not closed by this store)
    * @param clock the clock that bounds how long Redis keeps pause keys (the guard's clock)
    * @return the store
-   * @throws RedisStoreException if the scripts could not be loaded
+   * @throws RedisStoreException if the scripts could not be loaded, or Redis evicts keys when it reaches
+   *     {@code maxmemory} (its {@code maxmemory-policy} is not {@code noeviction})
    */
   public static RedisRateLimitStore create(RedisStoreConnection redis, Clock clock) {
     return new RedisRateLimitStore(Objects.requireNonNull(redis, "redis"), Objects.requireNonNull(clock, "clock"));

@@ -18,11 +18,14 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Lettuce connection to Redis, shared by the Redis stores of one process (Lettuce multiplexes every
@@ -40,6 +43,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisStoreConnection implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RedisStoreConnection.class);
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._:/-]{1,64}");
 
   private final ClientResources resources;
@@ -132,6 +136,34 @@ public final class RedisStoreConnection implements AutoCloseable {
       if (!s.sha().equals(sha)) {
         throw new RedisStoreException("Redis at " + where + " named script " + s.name() + " " + sha + ", expected " + s.sha());
       }
+    }
+  }
+
+  /**
+   * Refuses a Redis that evicts keys when it reaches {@code maxmemory} (any {@code maxmemory-policy} but
+   * {@code noeviction}, with a {@code maxmemory} set): every key of these stores has a time to live, so even the
+   * {@code volatile-*} policies may drop one early. Where Redis does not allow {@code CONFIG GET} (managed services),
+   * logs a warning and goes on.
+   *
+   * @param consequence what an evicted key would cause, for the message
+   * @throws RedisStoreException if Redis evicts keys, or failed
+   */
+  void requireNoEviction(String consequence) {
+    Map<String, String> config;
+    try {
+      config = call("CONFIG GET", c -> c.configGet("maxmemory", "maxmemory-policy"));
+    } catch (RedisStoreUnavailableException e) {
+      throw e;
+    } catch (RedisStoreException e) {
+      LOG.warn("Redis at {} does not allow CONFIG GET, so its maxmemory-policy was not checked: make sure it is "
+          + "noeviction, since {}", where, consequence);
+      return;
+    }
+    String policy = config.get("maxmemory-policy");
+    String maxmemory = config.get("maxmemory");
+    if (policy != null && !"noeviction".equals(policy) && maxmemory != null && !"0".equals(maxmemory)) {
+      throw new RedisStoreException("Redis at " + where + " evicts keys when it reaches maxmemory (maxmemory-policy "
+          + policy + "): " + consequence + "; set maxmemory-policy to noeviction, or maxmemory to 0");
     }
   }
 
