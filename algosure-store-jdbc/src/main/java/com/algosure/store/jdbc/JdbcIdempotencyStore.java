@@ -49,7 +49,9 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Expiry follows the store's {@link Clock} (a time to live reaching past 9999-12-31T23:59:59.999Z keeps the record
- * until then); expired rows are as good as absent and are deleted by
+ * until then), not the database's: each instance judges expiry by its own clock, so an instance whose clock runs
+ * ahead by some seconds takes over another's claim that many seconds early. Keep the instances' clocks synchronized
+ * (NTP) and claims' time to live well above their skew. Expired rows are as good as absent and are deleted by
  * {@link #purgeExpired()}, which the host schedules. Outcomes are stored through a codec; the default keeps a
  * summary (kind, reason, attempts, status, safe fields, evidence and escalation references; never the accepted
  * value, the request or its payload) replayed as an unmodifiable {@code Map<String, Object>}.
