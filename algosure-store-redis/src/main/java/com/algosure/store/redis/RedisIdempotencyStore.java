@@ -225,8 +225,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   /**
-   * @return the time to live in milliseconds, cut to end at {@link #LATEST_EXPIRY}: {@code now + ttl} of a very long
-   *     TTL overflowed (a claim expired at once and a second owner claimed the key) or was past what Redis takes
+   * @return the time to live in whole milliseconds, rounded up (rounded down, a record expired before its time to
+   *     live), cut to end at {@link #LATEST_EXPIRY}: {@code now + ttl} of a very long TTL overflowed (a claim expired
+   *     at once and a second owner claimed the key) or was past what Redis takes
    */
   private static long live(long now, Duration ttl) {
     Objects.requireNonNull(ttl, "ttl");
@@ -234,7 +235,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       throw new IllegalArgumentException("ttl must be at least 1 millisecond, was " + ttl);
     }
     long longest = Math.max(1, LATEST_EXPIRY - now);
-    return ttl.compareTo(Duration.ofMillis(longest)) >= 0 ? longest : ttl.toMillis();
+    return ttl.compareTo(Duration.ofMillis(longest)) >= 0 ? longest : ttl.plusNanos(999_999).toMillis();
   }
 
   String recordKey(IdempotencyKey key) {

@@ -77,6 +77,20 @@ class RedisIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
   }
 
   @Test
+  void claimWhenTheTtlHasAFractionOfAMillisecondThenTheClaimHoldsForAllOfIt() {
+    RedisIdempotencyStore store = store();
+    store.claim(key("ttl-fraction"), FP, "owner-1", Duration.ofNanos(1_500_000));
+    clock.advance(Duration.ofMillis(1)); // 1 ms of a 1.5 ms claim: still held
+
+    assertThat(otherInstance().claim(key("ttl-fraction"), FP, "owner-2", Duration.ofMinutes(1)))
+        .isInstanceOf(ClaimResult.InFlight.class);
+    assertThat(store.complete(key("ttl-fraction"), "owner-1", "done", Duration.ofNanos(1_500_000))).isTrue();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(otherInstance().claim(key("ttl-fraction"), FP, "owner-2", Duration.ofMinutes(1)))
+        .isInstanceOf(ClaimResult.Completed.class);
+  }
+
+  @Test
   void builderWhenOptionSetTwiceThenRefused() {
     RedisIdempotencyStore.Builder b = RedisIdempotencyStore.builder(redis).pollInterval(Duration.ofMillis(5));
 
