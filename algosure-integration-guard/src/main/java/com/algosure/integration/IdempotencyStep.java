@@ -66,23 +66,23 @@ final class IdempotencyStep implements GuardStep {
       return c.failed(OutcomeReason.IDEMPOTENCY_UNAVAILABLE, 0, "the idempotency store failed, so nothing was sent");
     }
     if (claim instanceof ClaimResult.FingerprintMismatch) {
-      auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.IDEMPOTENCY_KEY_REUSED)
-          .detail("fingerprint", c.request.fingerprint()));
-      return c.rejected(OutcomeReason.IDEMPOTENCY_KEY_REUSED, null, "idempotency key '" + callerKey
-          + "' was used before with another request (payload, content type or endpoint): use a new key for a new request");
+      return reused(c, callerKey);
     }
     if (claim instanceof ClaimResult.InFlight) {
-      Optional<Object> first = awaitFirst(key, policy.duplicateWait());
-      if (first.isPresent()) {
-        return duplicate(c, first.get());
-      }
       if (!policy.duplicateWait().isZero()) {
-        // the first call ended without an effect (released): this one may run, once
+        // Waits for the first call to end, then claims again: the claim, not the wait, says what the key holds now.
+        // Completed: the first call's outcome, replayed; released (no effect): this call may run, once. And if the
+        // first claim expired meanwhile and another request took the key, its outcome is not this request's: the
+        // wait alone could answer with it, since it compares no fingerprint.
+        awaitFirst(key, policy.duplicateWait());
         claim = claim(key, c.request.fingerprint(), owner, claimTtl);
       }
       if (claim == null) {
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.IDEMPOTENCY_UNAVAILABLE));
         return c.failed(OutcomeReason.IDEMPOTENCY_UNAVAILABLE, 0, "the idempotency store failed, so nothing was sent");
+      }
+      if (claim instanceof ClaimResult.FingerprintMismatch) {
+        return reused(c, callerKey);
       }
       if (claim instanceof ClaimResult.Completed done) {
         return duplicate(c, done.outcome());
@@ -134,19 +134,22 @@ final class IdempotencyStep implements GuardStep {
     }
   }
 
-  private Optional<Object> awaitFirst(IdempotencyKey key, Duration wait) {
-    if (wait.isZero()) {
-      return Optional.empty();
-    }
+  private <T> IntegrationOutcome<T> reused(CallState<T> c, String callerKey) {
+    auditor.emit(auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.IDEMPOTENCY_KEY_REUSED)
+        .detail("fingerprint", c.request.fingerprint()));
+    return c.rejected(OutcomeReason.IDEMPOTENCY_KEY_REUSED, null, "idempotency key '" + callerKey
+        + "' was used before with another request (payload, content type or endpoint): use a new key for a new request");
+  }
+
+  /** Waits until the key's call ends or the wait is over; what it ended with is asked of the claim after this. */
+  private void awaitFirst(IdempotencyKey key, Duration wait) {
     try {
-      Optional<Object> first = store.awaitCompletion(key, wait);
-      return first == null ? Optional.empty() : first;
+      store.awaitCompletion(key, wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) { // host code (the store), sneaky checked exceptions included
       LOG.warn("idempotency store failed while waiting for provider {}: {}", key.provider(), e.getClass().getName());
     }
-    return Optional.empty();
   }
 
   @SuppressWarnings("unchecked")

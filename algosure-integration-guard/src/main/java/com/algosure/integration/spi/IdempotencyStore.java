@@ -57,7 +57,9 @@ public interface IdempotencyStore {
 
   /**
    * Waits, at most {@code maxWait}, for an in-flight key to complete. The default waits not at all: a store
-   * that cannot be notified (or polled cheaply) keeps it.
+   * that cannot be notified (or polled cheaply) keeps it. The guard uses it only to wait, then claims the key again
+   * for the answer: the outcome returned here compares no fingerprint, so it may be another request's where the
+   * first claim expired meanwhile and another request took the key.
    *
    * @param key the key
    * @param maxWait the longest wait

@@ -25,7 +25,11 @@ import com.algosure.integration.OutcomeReason;
 import com.algosure.integration.ProviderCall;
 import com.algosure.integration.ProviderPolicy;
 import com.algosure.integration.TransportPolicy;
+import com.algosure.integration.ProviderId;
+import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.Consent;
+import com.algosure.integration.spi.IdempotencyKey;
+import com.algosure.integration.spi.IdempotencyStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;
@@ -94,6 +98,10 @@ class GuardOverJdbcTest {
   }
 
   private IntegrationGuard instance(DataSource db, DataSource auditDb) {
+    return instance(db, auditDb, JdbcIdempotencyStore.builder(db).schema(pg.schema).build());
+  }
+
+  private IntegrationGuard instance(DataSource db, DataSource auditDb, IdempotencyStore idempotency) {
     JdbcAuditSink audit = JdbcAuditSink.builder(auditDb).schema(pg.schema).build();
     sinks.add(audit);
     RoleCatalog catalog = RoleCatalog.builder()
@@ -109,7 +117,7 @@ class GuardOverJdbcTest {
             .action(SEND, ConsentScope.MAIL).action(LOOKUP).duplicateWait(Duration.ofSeconds(5)).build())
         .auditSink(audit)
         .consents(JdbcConsentRegistry.builder(db).schema(pg.schema).build())
-        .idempotencyStore(JdbcIdempotencyStore.builder(db).schema(pg.schema).build())
+        .idempotencyStore(idempotency)
         .transportPolicy(TransportPolicy.httpsOrLoopbackHttp())
         .build();
   }
@@ -173,6 +181,67 @@ class GuardOverJdbcTest {
       assertThat(chain.valid()).as("%s", chain.firstBreak()).isTrue();
       assertThat(pg.count("SELECT count(*) FROM algosure_audit_event WHERE event_type = 'ACCEPTED_FACT'"))
           .isEqualTo(factsBefore + 50);
+    }
+  }
+
+  @Test
+  void executeWhenTheFirstClaimExpiresWhileADuplicateWaitsAndAnotherPayloadTakesTheKeyThenTheWaiterIsNotAnsweredWithIt()
+      throws Exception {
+    grantMail();
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"m-other\"}")));
+    IntegrationRequest mine = request(SEND, "jdbc-expired-wait");
+    // a first call of this very request holds the key (in flight, on another instance), for 30 s
+    JdbcIdempotencyStore direct = pg.idempotency(Clock.systemUTC()).build();
+    IdempotencyKey key = new IdempotencyKey(TenantId.of(TENANT), ProviderId.of("acme-mail"), SEND, "jdbc-expired-wait");
+    assertThat(direct.claim(key, mine.fingerprint(), "first-instance", Duration.ofSeconds(30)))
+        .isInstanceOf(ClaimResult.Claimed.class);
+    CountDownLatch waiting = new CountDownLatch(1);
+    Postgres.Pool pool = new Postgres.Pool(pg.direct, 4);
+    pools.add(pool);
+    JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(pool).schema(pg.schema).build();
+    IdempotencyStore signalling = new IdempotencyStore() { // the JDBC store, saying when the guard begins to wait
+      @Override
+      public ClaimResult claim(IdempotencyKey k, String fingerprint, String owner, Duration ttl) {
+        return store.claim(k, fingerprint, owner, ttl);
+      }
+
+      @Override
+      public boolean complete(IdempotencyKey k, String owner, Object outcome, Duration ttl) {
+        return store.complete(k, owner, outcome, ttl);
+      }
+
+      @Override
+      public boolean release(IdempotencyKey k, String owner) {
+        return store.release(k, owner);
+      }
+
+      @Override
+      public java.util.Optional<Object> awaitCompletion(IdempotencyKey k, Duration maxWait) throws InterruptedException {
+        waiting.countDown();
+        return store.awaitCompletion(k, maxWait);
+      }
+    };
+    IntegrationGuard waiter = instance(pool, pool, signalling);
+    // another instance whose clock runs an hour ahead takes the key over as expired, for another payload
+    Postgres.Pool aheadPool = new Postgres.Pool(pg.direct, 4);
+    pools.add(aheadPool);
+    IntegrationGuard ahead = instance(aheadPool, aheadPool, JdbcIdempotencyStore.builder(aheadPool).schema(pg.schema)
+        .clock(Clock.offset(Clock.systemUTC(), Duration.ofHours(1))).build());
+    IntegrationRequest another = IntegrationRequest.builder().actor(Actor.user(USER)).tenant(TENANT).provider("acme-mail")
+        .action(SEND).idempotencyKey("jdbc-expired-wait").jsonPayload(Map.of("subject", "another")).build();
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<IntegrationOutcome<JsonNode>> duplicate = thread.submit(() -> waiter.execute(mine, send()));
+      assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the duplicate waits for the first call").isTrue();
+      assertThat(ahead.execute(another, send()).kind()).isEqualTo(IntegrationOutcome.Kind.ACCEPTED);
+
+      IntegrationOutcome<JsonNode> out = duplicate.get(30, TimeUnit.SECONDS);
+
+      // the key now holds another request's outcome: this request is told its key was reused, not that it was done
+      assertThat(out.reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_KEY_REUSED);
+      assertThat(requestsReceived()).isEqualTo(1);
+    } finally {
+      thread.shutdownNow();
     }
   }
 
