@@ -22,11 +22,15 @@ import java.util.UUID;
  */
 public record IdempotencyKey(TenantId tenant, ProviderId provider, String action, String key) {
 
-  /** @throws IllegalArgumentException if a component is missing or the key is not 1 to 255 visible ASCII characters */
+  /**
+   * @throws IllegalArgumentException if a component is missing, or the action or the key is not 1 to 255 visible
+   *     ASCII characters (stores hash the parts as UTF-8, where unpaired surrogates of two actions would be one)
+   */
   public IdempotencyKey {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(action, "action");
+    requireVisibleAscii("action", action);
     requireKey(key);
   }
 
@@ -69,15 +73,19 @@ public record IdempotencyKey(TenantId tenant, ProviderId provider, String action
    * @throws IllegalArgumentException if it is not 1 to 255 visible ASCII characters
    */
   public static String requireKey(String key) {
-    if (key == null || key.isEmpty() || key.length() > 255) {
-      throw new IllegalArgumentException("idempotency key must be 1 to 255 characters");
+    return requireVisibleAscii("idempotency key", key);
+  }
+
+  private static String requireVisibleAscii(String what, String value) {
+    if (value == null || value.isEmpty() || value.length() > 255) {
+      throw new IllegalArgumentException(what + " must be 1 to 255 characters");
     }
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
       if (c < 0x21 || c > 0x7e) {
-        throw new IllegalArgumentException("idempotency key must be visible ASCII (no spaces or control characters)");
+        throw new IllegalArgumentException(what + " must be visible ASCII (no spaces or control characters)");
       }
     }
-    return key;
+    return value;
   }
 }

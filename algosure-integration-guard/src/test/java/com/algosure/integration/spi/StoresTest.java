@@ -34,10 +34,23 @@ class StoresTest {
         new IdempotencyKey(TenantId.of("globex"), ProviderId.of("acme-mail"), "mail:send", "order-1001"),
         new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-sms"), "mail:send", "order-1001"),
         new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:bulk", "order-1001"),
-        new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:send", "order-1002"),
-        // the parts are separated, never run together
-        new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:send order-1001", "x")))
+        new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:send", "order-1002")))
         .extracting(IdempotencyKey::providerKey).doesNotContain(acme.providerKey()).doesNotHaveDuplicates();
+    // the parts are separated by a space, which none may hold, so they never run together
+    assertThatThrownBy(() -> new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "mail:send order-1001", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void newIdempotencyKeyWhenTheActionIsNotVisibleAsciiThenRefused() {
+    // stores hash the action as UTF-8, where a lone surrogate becomes '?': "pay\uD800" and "pay?" were one scope; and
+    // the provider key separates the parts with spaces
+    for (String action : new String[] {"pay\uD800", "pay ment", "", "caf\u00e9", "x".repeat(256)}) {
+      assertThatThrownBy(() -> new IdempotencyKey(TenantId.of("acme"), ProviderId.of("p"), action, "k-1"))
+          .as("action of %d characters", action.length())
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("action");
+    }
+    assertThat(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("p"), "#callback", "k-1").action()).isEqualTo("#callback");
   }
 
   @Test
