@@ -135,7 +135,8 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
   /**
    * Records a consent as given.
    *
-   * @param consent the consent (a revocation time in it is recorded too)
+   * @param consent the consent (a revocation time in it is recorded too; a time past 9999-12-31T23:59:59.999999Z,
+   *     such as {@link Instant#MAX} for "until revoked", is recorded as that time)
    * @return the consent
    * @throws ConsentAlreadyExistsException if its id is taken
    * @throws IllegalArgumentException if its id or subject holds a NUL character or an unpaired surrogate, which
@@ -260,12 +261,20 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
     });
   }
 
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
   private static String newId() {
     return "consent-" + UUID.randomUUID();
   }
 
+  /**
+   * @return the time as PostgreSQL stores it, within 0001-01-01 to 9999-12-31T23:59:59.999999Z: a consent "until
+   *     revoked" ({@link Instant#MAX}) is recorded until the end of that range, as the idempotency store caps its expiry
+   */
   private static OffsetDateTime utc(Instant i) {
-    return i.atOffset(ZoneOffset.UTC);
+    Instant t = i.isAfter(LATEST) ? LATEST : i.isBefore(EARLIEST) ? EARLIEST : i;
+    return t.atOffset(ZoneOffset.UTC);
   }
 
   private List<Consent> query(String sql, String what, Binder binder) {

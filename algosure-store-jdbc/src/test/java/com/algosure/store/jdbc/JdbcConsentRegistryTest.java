@@ -71,6 +71,20 @@ class JdbcConsentRegistryTest {
   }
 
   @Test
+  void grantWhenTheConsentNeverExpiresThenRecordedUntilTheLastTimePostgresHoldsAndGranted() {
+    // Instant.MAX, "until revoked": PostgreSQL's timestamptz ends in the year 294276, and the conversion threw a raw
+    // DateTimeException; it is recorded as 9999-12-31T23:59:59.999999Z, as the idempotency store caps its expiry
+    Consent c = registry.grant(TenantId.of("t-forever"), ConsentScope.MAIL, java.time.Instant.MAX);
+
+    assertThat(registry.check(query("t-forever", ConsentScope.MAIL), clock.instant()))
+        .isEqualTo(new ConsentCheck(ConsentStatus.GRANTED, Optional.of(c.id())));
+    assertThat(registry.list(TenantId.of("t-forever"), ConsentScope.MAIL)).singleElement()
+        .satisfies(k -> assertThat(k.expiresAt()).isEqualTo(java.time.Instant.parse("9999-12-31T23:59:59.999999Z")));
+    assertThat(registry.check(query("t-forever", ConsentScope.MAIL), java.time.Instant.MAX).status())
+        .isEqualTo(ConsentStatus.EXPIRED);
+  }
+
+  @Test
   void checkWhenNoConsentThenMissing() {
     assertThat(registry.check(query("t-none", ConsentScope.MAIL), clock.instant())).isEqualTo(ConsentCheck.missing());
   }
