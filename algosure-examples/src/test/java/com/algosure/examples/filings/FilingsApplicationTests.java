@@ -409,6 +409,27 @@ class FilingsApplicationTests {
     assertThat(r.header("Content-Type")).startsWith("application/problem+json");
   }
 
+  /**
+   * Regression: the firewall checks a header's value when it is read; one the adapter reads inside the controller's
+   * call (X-Organization-Id with a C1 control character, an obs-text byte the container lets through) threw its
+   * RequestRejectedException through Spring MVC, where the example's catch-all handler made it a 500 INTERNAL_ERROR
+   * logged at ERROR instead of the adapter's 400 problem.
+   */
+  @Test
+  void listWhenTheFirewallRefusesAHeaderValueReadInTheCallThen400ProblemNot500() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET /api/filings HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer "
+          + token("alice") + "\r\nX-Organization-Id: sa\u0085les\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+      assertThat(response).startsWith("HTTP/1.1 400").contains("application/problem+json")
+          .contains("\"reason\":\"REQUEST_REJECTED\"").doesNotContain("INTERNAL_ERROR");
+    }
+  }
+
   @Test
   void createWhenTitleEmptyThen400ProblemSayingWhatIsRequired() {
     TestHttpClient.Response r = http.postJson("/api/filings", token("alice"), "{\"title\":\" \"}", "X-Organization-Id", "sales");

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -38,7 +39,8 @@ public class ExampleExceptionHandler {
   /**
    * An exception no other handler answers: 500, a fixed detail and a problem id, never the exception's text or stack.
    * The log line (ERROR) has the exception's class, where it was thrown and the problem id, not its message, which may
-   * quote the caller's data. Spring Security's exceptions are left to its filter chain.
+   * quote the caller's data. Spring Security's exceptions are left to its filter chain: a denial, and a header or
+   * parameter value its firewall refuses when it is read during the call (a 400 problem, {@code REQUEST_REJECTED}).
    *
    * @param e the exception
    * @param request the request
@@ -47,7 +49,8 @@ public class ExampleExceptionHandler {
    */
   @ExceptionHandler(Exception.class)
   public ResponseEntity<byte[]> unexpected(Exception e, HttpServletRequest request) throws Exception {
-    if (e instanceof AccessDeniedException || e instanceof AuthenticationException) {
+    if (e instanceof AccessDeniedException || e instanceof AuthenticationException
+        || e instanceof RequestRejectedException) {
       throw e;
     }
     String id = AuditIds.next();
