@@ -66,7 +66,7 @@ public class AlgosureAuthorizer {
     Actor actor = AlgosureAuthentication.currentActor().orElseThrow(() -> new UnauthenticatedException("'" + action + "'"));
     AuthorizationRequest.Builder b = AuthorizationRequest.builder().actor(actor).action(action);
     context.activeOrganization().ifPresent(b::organization);
-    context.approvalId().ifPresent(b::approvalId);
+    RequestIds.approvalId(context).ifPresent(b::approvalId);
     context.correlationId().ifPresent(b::correlationId);
     return b;
   }

@@ -1,5 +1,6 @@
 package com.algosure.spring;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -37,5 +38,18 @@ public final class RequestIds {
       throw new InvalidRequestContextException(source, "not a valid approval id: use 1 to 128 letters, digits or . _ : -");
     }
     return value;
+  }
+
+  /**
+   * The approval id the current request presents, as a resolver reads it, held to the same rule: a host's own
+   * resolver may not check it, and an id refused from the header is never taken from another source.
+   *
+   * @param resolver the request context resolver
+   * @return its approval id, if the request presents one
+   * @throws InvalidRequestContextException if the resolver refuses the request's id, or gives one that is not valid
+   *     (400, reason {@code REQUEST_CONTEXT_INVALID}); the exception never names the value
+   */
+  public static Optional<String> approvalId(RequestContextResolver resolver) {
+    return resolver.approvalId().map(v -> approvalId("RequestContextResolver approvalId", v));
   }
 }

@@ -164,7 +164,7 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     }
     String approval = MethodExpressions.text(a.approvalId(), ctx, "@GuardedIntegration(approvalId)");
     Optional.ofNullable(approval).map(id -> RequestIds.approvalId("@GuardedIntegration(approvalId)", id))
-        .or(rc::approvalId).ifPresent(b::approvalId);
+        .or(() -> RequestIds.approvalId(rc)).ifPresent(b::approvalId);
     rc.correlationId().ifPresent(b::correlationId);
     String task = MethodExpressions.text(a.task(), ctx, "@GuardedIntegration(task)");
     if (task != null) {

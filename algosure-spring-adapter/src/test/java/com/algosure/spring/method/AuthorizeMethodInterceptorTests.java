@@ -312,6 +312,45 @@ class AuthorizeMethodInterceptorTests {
     });
   }
 
+  /**
+   * Regression: RequestIds holds an approval id to one rule wherever it comes from, but one a host's own
+   * RequestContextResolver gave was taken as it came (decided on and audited), where the same id in the header or
+   * the expression is refused.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "approval\nforged: yes", "\u202Eapproval"})
+  void invokeWhenAHostsResolverGivesAnInvalidApprovalIdThenRefusedAsTheHeaderIsAndMethodDoesNotRun(String approval) {
+    runner.withBean(RequestContextResolver.class, () -> new RequestContextResolver() {
+      @Override
+      public java.util.Optional<com.algosure.authz.OrganizationId> activeOrganization() {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<String> approvalId() {
+        return java.util.Optional.of(approval);
+      }
+
+      @Override
+      public java.util.Optional<String> correlationId() {
+        return java.util.Optional.empty();
+      }
+    }).run(context -> {
+      for (ThrowingCallable call : java.util.List.<ThrowingCallable>of(
+          () -> as(user("alice"), () -> filings(context).read("f-1", "sales")),
+          () -> as(user("alice"), () -> filings(context).submit("f-1")))) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
+          assertThat(e.getMessage()).contains("not a valid approval id: use 1 to 128 letters, digits or . _ : -");
+          if (!approval.isBlank()) {
+            assertThat(e.getMessage()).doesNotContain(approval);
+          }
+        });
+      }
+      assertThat(filings(context).calls()).isZero();
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+    });
+  }
+
   @Test
   void invokeWhenTheApprovalIdExpressionGivesAValidIdThenItIsDecidedOn() {
     runner.run(context -> {

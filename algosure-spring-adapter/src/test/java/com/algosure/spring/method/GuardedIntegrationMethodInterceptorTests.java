@@ -40,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -379,6 +380,32 @@ class GuardedIntegrationMethodInterceptorTests {
         provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
       });
     }
+  }
+
+  /** Regression: an approval id a host's own RequestContextResolver gave was sent on as it came, unlike the header's. */
+  @Test
+  void sendWhenAHostsResolverGivesAnInvalidApprovalIdThenRefusedAsTheHeaderIsAndNothingSent() {
+    runner.withBean(RequestContextResolver.class, () -> new RequestContextResolver() {
+      @Override
+      public Optional<com.algosure.authz.OrganizationId> activeOrganization() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String> approvalId() {
+        return Optional.of("appr\u0000oval");
+      }
+
+      @Override
+      public Optional<String> correlationId() {
+        return Optional.empty();
+      }
+    }).run(context -> {
+      assertThatThrownBy(() -> send(context, "alice", Map.of("q", "1"), "k-resolver-approval"))
+          .isInstanceOfSatisfying(InvalidRequestContextException.class,
+              e -> assertThat(e.getMessage()).contains("not a valid approval id").doesNotContain("\u0000"));
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
   }
 
   @Test
