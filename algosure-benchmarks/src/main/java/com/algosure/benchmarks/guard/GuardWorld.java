@@ -105,11 +105,20 @@ public final class GuardWorld {
 
   /** @param idempotency the guard's idempotency store */
   public GuardWorld(InMemoryIdempotencyStore idempotency) {
+    this(idempotency, RateLimitStore.inMemory(), new DiscardingAuditSink());
+  }
+
+  /**
+   * @param idempotency the guard's idempotency store
+   * @param rateLimits the guard's rate-limit store
+   * @param audit the guard's and its decision point's audit sink
+   */
+  GuardWorld(InMemoryIdempotencyStore idempotency, RateLimitStore rateLimits, AuditSink audit) {
     this.idempotency = idempotency;
     PolicyDecisionPoint pdp = PolicyDecisionPoint.builder()
         .roleCatalog(RoleCatalog.builder().permissions(ACTION).role("mailer", ACTION).build())
         .directory(Directory.inMemory().organization("acme", "sales").organizationRole("alice", "sales", "mailer").build())
-        .auditSink(new DiscardingAuditSink())
+        .auditSink(audit)
         .build();
     InMemoryConsentRegistry consents = ConsentRegistry.inMemory(clock);
     consents.grant(TenantId.of("acme"), ConsentScope.MAIL, clock.instant().plus(Duration.ofDays(365)));
@@ -119,8 +128,8 @@ public final class GuardWorld {
         .consents(consents)
         .secrets(SecretStore.inMemory().secret("acme-mail/api-key", "benchmark-only-not-a-secret").build())
         .idempotencyStore(idempotency)
-        .rateLimitStore(RateLimitStore.inMemory())
-        .auditSink(new DiscardingAuditSink())
+        .rateLimitStore(rateLimits)
+        .auditSink(audit)
         .clock(clock)
         .build();
   }
