@@ -3,6 +3,7 @@ package com.algosure.integration;
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
 import com.algosure.integration.spi.Secret;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,16 +82,37 @@ final class ResponseValidationStep implements GuardStep {
     return new IntegrationOutcome.Accepted<>(c.request, v.value(), c.attempts, r.status(), safe);
   }
 
-  /** @return the text with every occurrence of one of the secrets replaced by {@code [redacted]} */
-  private static String redacted(String text, Collection<Secret> secrets) {
-    String out = text;
+  /**
+   * @return the text with each run of characters that belongs to an occurrence of one of the secrets replaced by
+   *     {@code [redacted]}: every occurrence is found in the text as given, so a secret inside another one, or
+   *     occurrences that overlap, leave nothing of either behind
+   */
+  static String redacted(String text, Collection<Secret> secrets) {
+    boolean[] hidden = null;
     for (Secret secret : secrets) {
       String value = secret.reveal();
-      if (!value.isEmpty() && out.contains(value)) {
-        out = out.replace(value, "[redacted]");
+      if (value.isEmpty()) {
+        continue;
+      }
+      for (int at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
+        if (hidden == null) {
+          hidden = new boolean[text.length()];
+        }
+        Arrays.fill(hidden, at, at + value.length(), true);
       }
     }
-    return out;
+    if (hidden == null) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      if (!hidden[i]) {
+        out.append(text.charAt(i));
+      } else if (i == 0 || !hidden[i - 1]) {
+        out.append("[redacted]");
+      }
+    }
+    return out.toString();
   }
 
   /**
