@@ -5,7 +5,7 @@
 #   algosure-examples/keycloak/keycloak.sh token alice
 #   algosure-examples/keycloak/keycloak.sh stop
 #
-# Keycloak runs in dev mode with an in-memory database (every start imports realm-algosure.json afresh),
+# Keycloak runs in dev mode with an in-memory database (every start imports this directory's realm-*.json afresh),
 # on 127.0.0.1 only. It needs a JDK 21+ (KC_JAVA_HOME, default: the newest JDK 21+ installed); the SDK and
 # the example stay on Java 17. Needs curl and jq.
 #
@@ -84,7 +84,8 @@ start() {
   [ -n "$java_home" ] || die "Keycloak needs a JDK 21 or newer: install one or set KC_JAVA_HOME"
   install
   mkdir -p "$KC_HOME/data/import"
-  cp "$HERE/realm-algosure.json" "$KC_HOME/data/import/realm-algosure.json"
+  rm -f "$KC_HOME/data/import/"realm-*.json
+  cp "$HERE/"realm-*.json "$KC_HOME/data/import/"
   local t0=$SECONDS
   # JAVA_HOME for Keycloak only; --add-opens quiets jboss-threads on Java 24+ at shutdown
   JAVA_HOME="$java_home" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The filings example against a real Keycloak: start Keycloak on loopback with this directory's realm, run the
-# keycloak-tagged suite (KeycloakScenarioTests: real tokens from real grants, over real HTTP) with the issuer
+# keycloak-tagged suite (Keycloak*Tests: real tokens from real grants, over real HTTP) with the issuer
 # passed as a property, stop Keycloak, and exit with the suite's status.
 #
 #   algosure-examples/keycloak/run-keycloak-suite.sh            # from anywhere in the repository
@@ -37,4 +37,4 @@ cd "$ROOT"
 # (plain `mvn -B verify` runs them, and leaves this suite out)
 mvn -B ${MVN_ARGS:-} -pl algosure-examples -am verify -Pkeycloak \
   -Dalgosure.it.issuer="$ISSUER" \
-  -Dtest='KeycloakScenarioTests' -Dsurefire.failIfNoSpecifiedTests=false
+  -Dtest='Keycloak*Tests' -Dsurefire.failIfNoSpecifiedTests=false

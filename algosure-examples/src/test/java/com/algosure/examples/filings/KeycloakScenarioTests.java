@@ -1,26 +1,25 @@
 package com.algosure.examples.filings;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.spring.test.TestHttpClient;
 import com.algosure.testing.MutableClock;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.algosure.testing.TestTokens;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -43,24 +42,11 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = "filings.audit-file=target/filings-audit-keycloak.log")
 class KeycloakScenarioTests extends FilingsScenarios {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
   @DynamicPropertySource
   static void issuer(DynamicPropertyRegistry registry) {
-    // one property source for the whole list: Spring Boot does not merge a list's entries across sources
-    registry.add("algosure.issuers[0].issuer-uri", KeycloakScenarioTests::issuer);
-    registry.add("algosure.issuers[0].audiences", () -> "filings-api");
-  }
-
-  private static String issuer() {
-    String issuer = System.getProperty("algosure.it.issuer", "");
-    if (issuer.isBlank()) {
-      throw new IllegalStateException("the keycloak suite needs -Dalgosure.it.issuer=http://127.0.0.1:<port>/realms/algosure: "
-          + "run algosure-examples/keycloak/run-keycloak-suite.sh");
-    }
-    return issuer;
+    RealKeycloak.register(registry);
   }
 
   /** The service's clock, movable so that a real token can be seen expired. */
@@ -80,18 +66,18 @@ class KeycloakScenarioTests extends FilingsScenarios {
     // one grant per user and run: tokens live 15 minutes, the suite takes well under one
     return TOKENS.computeIfAbsent(user, u -> u.equals("billing-worker")
         ? grant(Map.of("grant_type", "client_credentials", "client_id", "billing-worker", "client_secret", "billing-worker-secret"))
-        : grant(Map.of("grant_type", "password", "client_id", "algosure-cli", "username", u, "password", u + "-pass")));
+        : RealKeycloak.password(u));
   }
 
   @Override
   protected String mfaToken(String user) {
     return TOKENS.computeIfAbsent(user + "+otp", u -> grant(Map.of("grant_type", "password", "client_id", "algosure-cli",
-        "username", user, "password", user + "-pass", "totp", totp("algosure-" + user + "-totp-secret"))));
+        "username", user, "password", user + "-pass", "totp", RealKeycloak.totp("algosure-" + user + "-totp-secret"))));
   }
 
   @Override
   protected String expiredToken(String user) {
-    String fresh = grant(Map.of("grant_type", "password", "client_id", "algosure-cli", "username", user, "password", user + "-pass"));
+    String fresh = RealKeycloak.password(user);
     MovableClock.CLOCK.set(Instant.now().plus(Duration.ofHours(2)));
     return fresh;
   }
@@ -102,36 +88,165 @@ class KeycloakScenarioTests extends FilingsScenarios {
   }
 
   private static String grant(Map<String, String> form) {
-    String body = new LinkedHashMap<>(form).entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
+    return RealKeycloak.grant("algosure", form).path("access_token").asText();
+  }
+
+  // What only a real Keycloak shows: its other tokens, its other realms, and changes made in it after a token was issued.
+
+  @Test
+  void requestWhenTheTokenWasIssuedForAnotherClientThen401WrongAudience() {
+    // reports-cli's tokens are for reports-api: same realm, same key, same user; only the audience differs
+    String reports = RealKeycloak.grant("algosure", Map.of("grant_type", "password", "client_id", "reports-cli",
+        "username", "alice", "password", "alice-pass")).path("access_token").asText();
+    assertThat(claims(reports).path("aud").asText()).isEqualTo("reports-api");
+    TestHttpClient.Response r = http.get("/api/filings", reports, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.reason()).isEqualTo("WRONG_AUDIENCE");
+  }
+
+  @Test
+  void requestWhenTheTokenIsOfAnotherRealmOnTheSameServerThen401UntrustedIssuer() {
+    // realm algosure-partner has its own alice (the same sub) and puts filings-api in the audience
+    String partner = RealKeycloak.grant("algosure-partner", Map.of("grant_type", "password", "client_id", "algosure-cli",
+        "username", "alice", "password", "alice-pass")).path("access_token").asText();
+    JsonNode claims = claims(partner);
+    assertThat(claims.path("sub").asText()).isEqualTo("alice");
+    assertThat(claims.path("aud").asText()).isEqualTo("filings-api");
+    assertThat(claims.path("iss").asText()).isEqualTo(RealKeycloak.server() + "/realms/algosure-partner");
+    TestHttpClient.Response r = http.get("/api/filings", partner, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.reason()).isEqualTo("UNTRUSTED_ISSUER");
+  }
+
+  @Test
+  void requestWhenTheRefreshTokenIsPresentedAsBearerThen401() {
+    // Keycloak signs refresh tokens with the realm's HMAC key (HS512): never an access token's algorithm here
+    String refresh = aliceGrantWithOpenid().path("refresh_token").asText();
+    assertThat(RealKeycloak.header(refresh).path("alg").asText()).isEqualTo("HS512");
+    assertThat(claims(refresh).path("typ").asText()).isEqualTo("Refresh");
+    TestHttpClient.Response r = http.get("/api/filings", refresh, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.reason()).isEqualTo("ALGORITHM_NOT_ALLOWED");
+  }
+
+  @Test
+  void requestWhenAnIdTokenIsPresentedAsBearerThen401WrongAudience() {
+    // signed with the realm's RS256 key like an access token, same issuer; its audience is the client that asked
+    String id = aliceGrantWithOpenid().path("id_token").asText();
+    assertThat(RealKeycloak.header(id).path("alg").asText()).isEqualTo("RS256");
+    assertThat(claims(id).path("aud").asText()).isEqualTo("algosure-cli");
+    TestHttpClient.Response r = http.get("/api/filings", id, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.reason()).isEqualTo("WRONG_AUDIENCE");
+  }
+
+  @Test
+  void requestWhenAnIdTokenForFilingsApiItselfIsPresentedAsBearerThen401WrongType() {
+    // filings-api signs in a user itself (direct grant): its ID token has the right issuer, key and audience; only
+    // the body claim typ ("ID", not "Bearer") tells it from an access token
+    String id = RealKeycloak.grant("algosure", Map.of("grant_type", "password", "client_id", "filings-api",
+        "client_secret", "filings-api-secret", "username", "alice", "password", "alice-pass", "scope", "openid"))
+        .path("id_token").asText();
+    assertThat(claims(id).path("aud").asText()).isEqualTo("filings-api");
+    assertThat(claims(id).path("typ").asText()).isEqualTo("ID");
+    TestHttpClient.Response r = http.get("/api/filings", id, "X-Organization-Id", "sales");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.reason()).isEqualTo("WRONG_TYPE");
+  }
+
+  @Test
+  void bobReadsSalesWhenKeycloakPutsHimInAcmesSalesGroupThen403BecauseTheDirectoryDecidesMembership() {
+    String sales = RealKeycloak.admin("GET", "algosure/group-by-path/tenants/acme/org-sales", null).path("id").asText();
+    RealKeycloak.admin("PUT", "algosure/users/bob/groups/" + sales, null);
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer() + "/protocol/openid-connect/token"))
-          .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException("Keycloak refused the grant for " + form.getOrDefault("username", form.get("client_id"))
-            + ": " + r.statusCode() + " " + JSON.readTree(r.body()).path("error").asText());
-      }
-      return JSON.readTree(r.body()).path("access_token").asText();
-    } catch (IOException e) {
-      throw new IllegalStateException("Keycloak is not reachable at " + issuer(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      String bob = RealKeycloak.password("bob");
+      assertThat(claims(bob).path("groups").toString()).contains("/tenants/acme/org-sales");
+      TestHttpClient.Response r = http.get("/api/filings", bob, "X-Organization-Id", "sales");
+      assertThat(r.status()).as(r.body()).isEqualTo(403);
+      assertThat(r.reason()).isEqualTo("ORGANIZATION_OUTSIDE_TENANT");
+    } finally {
+      RealKeycloak.admin("DELETE", "algosure/users/bob/groups/" + sales, null);
     }
   }
 
-  /** RFC 6238 TOTP (SHA-1, 30 s, 6 digits) over the raw secret of the realm file. */
-  private static String totp(String secret) {
+  @Test
+  void daveReadsWhenKeycloakRemovedHimFromSalesThenPermittedBecauseTheDirectoryDecidesMembership() {
+    String sales = RealKeycloak.admin("GET", "algosure/group-by-path/tenants/acme/org-sales", null).path("id").asText();
+    RealKeycloak.admin("DELETE", "algosure/users/dave/groups/" + sales, null);
     try {
-      Mac mac = Mac.getInstance("HmacSHA1");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-      byte[] h = mac.doFinal(ByteBuffer.allocate(8).putLong(Instant.now().getEpochSecond() / 30).array());
-      int o = h[h.length - 1] & 0xf;
-      int code = ((h[o] & 0x7f) << 24 | (h[o + 1] & 0xff) << 16 | (h[o + 2] & 0xff) << 8 | (h[o + 3] & 0xff)) % 1_000_000;
-      return String.format("%06d", code);
-    } catch (GeneralSecurityException e) {
+      String dave = RealKeycloak.password("dave");
+      assertThat(claims(dave).path("groups").toString()).doesNotContain("/tenants/acme/org-sales");
+      // the directory (filings/directory.json) still lists dave in sales: remove him there to end his access
+      TestHttpClient.Response r = http.get("/api/filings", dave, "X-Organization-Id", "sales");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+    } finally {
+      RealKeycloak.admin("PUT", "algosure/users/dave/groups/" + sales, null);
+    }
+  }
+
+  @Test
+  void daveReadsWhenDisabledInKeycloakAfterHisTokenWasIssuedThenPermittedUntilTheTokenExpires() {
+    String dave = RealKeycloak.password("dave");
+    RealKeycloak.admin("PUT", "algosure/users/dave", RealKeycloak.JSON.createObjectNode().put("enabled", false));
+    try {
+      HttpResponse<String> refused = RealKeycloak.tryGrant("algosure", Map.of("grant_type", "password", "client_id",
+          "algosure-cli", "username", "dave", "password", "dave-pass"));
+      assertThat(refused.statusCode()).isEqualTo(400);
+      // access tokens are checked offline (signature, expiry), never introspected: a disabled user's token works
+      // until it expires, which is why the realm keeps access tokens short (15 minutes)
+      TestHttpClient.Response r = http.get("/api/filings", dave, "X-Organization-Id", "sales");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      MovableClock.CLOCK.set(Instant.now().plus(Duration.ofMinutes(16)));
+      TestHttpClient.Response expired;
+      try {
+        expired = http.get("/api/filings", dave, "X-Organization-Id", "sales");
+      } finally {
+        afterExpiredToken();
+      }
+      assertThat(expired.status()).isEqualTo(401);
+      assertThat(expired.reason()).isEqualTo("EXPIRED");
+    } finally {
+      RealKeycloak.admin("PUT", "algosure/users/dave", RealKeycloak.JSON.createObjectNode().put("enabled", true));
+    }
+  }
+
+  @Test
+  void daveApprovesWhenSamObtainedHisTokenByImpersonationThen403AndSamIsRecordedInTheAudit() throws IOException {
+    String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"impersonated approval\"}",
+        "X-Organization-Id", "sales").json().path("id").asText();
+    String daveAsSam = RealKeycloak.impersonate("sam", "dave");
+    JsonNode claims = claims(daveAsSam);
+    assertThat(claims.path("sub").asText()).isEqualTo("dave");
+    assertThat(claims.path("impersonator").path("id").asText()).isEqualTo("sam");
+
+    assertThat(http.get("/api/filings/" + id, daveAsSam).status()).as("reads as dave").isEqualTo(200);
+    TestHttpClient.Response r = http.post("/api/filings/" + id + "/approvals", daveAsSam);
+
+    assertThat(r.status()).as(r.body()).isEqualTo(403);
+    assertThat(r.reason()).isEqualTo("APPROVAL_IMPERSONATED");
+    assertThat(http.get("/api/filings/" + id, token("alice")).json().path("state").asText()).isEqualTo("DRAFT");
+    assertThat(decisionsOn(id)).as("each decision names dave as the actor and sam as the impersonator")
+        .anySatisfy(d -> assertThat(d).contains("\"action\":\"filings:read\"", "\"actor\":\"dave\"", "\"impersonator\":\"sam\""))
+        .anySatisfy(d -> assertThat(d).contains("\"action\":\"filings:approve\"", "\"actor\":\"dave\"", "\"impersonator\":\"sam\""));
+  }
+
+  /** @return the audit trail's decisions on a filing (the tests' trail: logback-test.xml, target/filings-audit-test.log) */
+  private static List<String> decisionsOn(String filingId) throws IOException {
+    try (Stream<String> lines = Files.lines(Path.of("target/filings-audit-test.log"))) {
+      return lines.filter(l -> l.contains("\"type\":\"AUTHORIZATION_DECISION\"")
+          && l.contains("\"resource\":\"filing/" + filingId + "\"")).toList();
+    }
+  }
+
+  private static JsonNode aliceGrantWithOpenid() {
+    return RealKeycloak.grant("algosure", Map.of("grant_type", "password", "client_id", "algosure-cli", "username", "alice",
+        "password", "alice-pass", "scope", "openid"));
+  }
+
+  private static JsonNode claims(String token) {
+    try {
+      return RealKeycloak.JSON.readTree(Base64.getUrlDecoder().decode(TestTokens.parts(token)[1]));
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
