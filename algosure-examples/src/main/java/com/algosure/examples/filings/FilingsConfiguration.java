@@ -14,6 +14,7 @@ import com.algosure.examples.filings.domain.AuthoritySubmitter;
 import com.algosure.examples.filings.domain.FilingPolicy;
 import com.algosure.examples.filings.domain.FilingRepository;
 import com.algosure.examples.filings.domain.FilingService;
+import com.algosure.examples.filings.domain.Refusals;
 import com.algosure.examples.filings.domain.HttpAuthorityClient;
 import com.algosure.examples.filings.web.RequestBodyLimitFilter;
 import com.algosure.audit.AuditSink;
@@ -237,7 +238,8 @@ public class FilingsConfiguration {
    */
   @Bean
   public FilingService filingService(FilingRepository filings, InMemoryApprovalStore approvals, AuthoritySubmitter submitter,
-      AgentGrants grants, AlgosureAuthorizer authorizer, Clock clock, FilingsProperties properties) {
-    return new FilingService(filings, approvals, submitter, grants, authorizer, clock, properties.getApprovalValidity());
+      AgentGrants grants, AlgosureAuthorizer authorizer, Clock clock, FilingsProperties properties, AuditSink auditSink) {
+    return new FilingService(filings, approvals, submitter, grants, authorizer, clock, properties.getApprovalValidity(),
+        new Refusals(auditSink, clock));
   }
 }

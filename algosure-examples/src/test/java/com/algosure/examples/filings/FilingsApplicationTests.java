@@ -100,9 +100,23 @@ class FilingsApplicationTests {
 
     assertThat(r.status()).as(r.body()).isEqualTo(403);
     assertThat(r.json().path("reason").asText()).isEqualTo("APPROVAL_IMPERSONATED");
+    // the refusal is in the audit trail under the id the problem names, as the decision point's denials are
+    assertThat(auditRecord(r.json().path("decisionId").asText())).contains("\"type\":\"AUTHORIZATION_DECISION\"",
+        "\"outcome\":\"DENY\"", "\"reasons\":[\"APPROVAL_IMPERSONATED\"]", "\"action\":\"filings:approve\"",
+        "\"resource\":\"filing/" + id + "\"", "\"actor\":\"dave\"", "\"impersonator\":\"bob\"", "\"overrides\":");
     assertThat(http.get("/api/filings/" + id, token("alice")).json().path("state").asText()).isEqualTo("DRAFT");
     // dave himself still approves
     assertThat(http.post("/api/filings/" + id + "/approvals", token("dave")).status()).isEqualTo(201);
+  }
+
+  /** @return the audit trail's record of that id (the tests' trail: logback-test.xml, target/filings-audit-test.log) */
+  private static String auditRecord(String id) {
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("target/filings-audit-test.log"))) {
+      return lines.filter(l -> l.contains("\"id\":\"" + id + "\"")).findFirst()
+          .orElseThrow(() -> new AssertionError("no audit record has the id " + id));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -190,6 +204,8 @@ class FilingsApplicationTests {
     assertThat(again.status()).as(again.body()).isEqualTo(409);
     assertThat(again.reason()).isEqualTo("FILING_SUBMITTED");
     assertThat(again.json().path("detail").asText()).startsWith("the filing is submitted under another Idempotency-Key");
+    assertThat(auditRecord(again.json().path("decisionId").asText())).contains("\"outcome\":\"DENY\"",
+        "\"reasons\":[\"FILING_SUBMITTED\"]", "\"resource\":\"filing/" + f[0] + "\"", "\"actor\":\"alice\"");
     TestHttpClient.Response replay = http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key",
         "first-" + f[0], "X-Approval-Id", f[1]);
     assertThat(replay.status()).isEqualTo(200);

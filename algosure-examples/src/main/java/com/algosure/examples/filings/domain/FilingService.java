@@ -42,6 +42,7 @@ public class FilingService {
   private final AlgosureAuthorizer authorizer;
   private final Clock clock;
   private final Duration approvalValidity;
+  private final Refusals refusals;
 
   /**
    * @param filings the filings
@@ -51,9 +52,10 @@ public class FilingService {
    * @param authorizer asks the decision point for agents
    * @param clock the clock
    * @param approvalValidity how long an approval may be used
+   * @param refusals records the service's own refusals of what the decision point permitted
    */
   public FilingService(FilingRepository filings, InMemoryApprovalStore approvals, AuthoritySubmitter submitter,
-      AgentGrants grants, AlgosureAuthorizer authorizer, Clock clock, Duration approvalValidity) {
+      AgentGrants grants, AlgosureAuthorizer authorizer, Clock clock, Duration approvalValidity, Refusals refusals) {
     this.filings = filings;
     this.approvals = approvals;
     this.submitter = submitter;
@@ -61,6 +63,7 @@ public class FilingService {
     this.authorizer = authorizer;
     this.clock = clock;
     this.approvalValidity = approvalValidity;
+    this.refusals = refusals;
   }
 
   /** @return the filings of the active organization */
@@ -99,7 +102,7 @@ public class FilingService {
     if (approver.signals().impersonator().isPresent()) {
       // recorded as the impersonated person's, the approval would be a four-eyes check passed by someone else
       // (Approval.approvedBy): the impersonator's own approval is theirs to give, signed in as themselves
-      throw new ImpersonatedApprovalException();
+      throw new ImpersonatedApprovalException(refusals.record("APPROVAL_IMPERSONATED"));
     }
     Instant now = clock.instant();
     Approval a = approvals.add(new Approval("apr-" + UUID.randomUUID(), CurrentDecision.require().tenant().orElseThrow(),
@@ -133,11 +136,11 @@ public class FilingService {
         .orElseThrow();
     if (!idempotencyKey.equals(held.submissionKey())) {
       // tells no more than reading the filing does, and only to someone who may read it
-      authorizer.require(authorizer.request("filings:read", ResourceRef.of("filing", held.id())).tenant(held.tenant())
-          .organization(held.organization()).build());
+      AuthorizationDecision read = authorizer.require(authorizer.request("filings:read", ResourceRef.of("filing",
+          held.id())).tenant(held.tenant()).organization(held.organization()).build());
       throw new FilingSubmittedException("the filing is " + (held.state() == Filing.State.DRAFT ? "being submitted"
           : "submitted") + " under another Idempotency-Key: repeat that request to get its receipt; a new key would "
-          + "send the filing to the authority a second time");
+          + "send the filing to the authority a second time", refusals.record("FILING_SUBMITTED", read));
     }
     Receipt receipt;
     try {

@@ -11,8 +11,16 @@ public final class FilingSubmittedException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** @param message why, without the key */
-  public FilingSubmittedException(String message) {
+  private final String decisionId;
+
+  /** @param message why, without the key @param decisionId the id of the refusal's audit record */
+  public FilingSubmittedException(String message, String decisionId) {
     super(message);
+    this.decisionId = decisionId;
+  }
+
+  /** @return the id of the refusal's audit record */
+  public String decisionId() {
+    return decisionId;
   }
 }

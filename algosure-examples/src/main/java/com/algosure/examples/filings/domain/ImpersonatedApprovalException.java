@@ -11,8 +11,16 @@ public final class ImpersonatedApprovalException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** A refusal; the message names no one. */
-  public ImpersonatedApprovalException() {
+  private final String decisionId;
+
+  /** @param decisionId the id of the refusal's audit record; the message names no one */
+  public ImpersonatedApprovalException(String decisionId) {
     super("an approval cannot be given with an impersonated session: the approver signs in as themselves");
+    this.decisionId = decisionId;
+  }
+
+  /** @return the id of the refusal's audit record */
+  public String decisionId() {
+    return decisionId;
   }
 }

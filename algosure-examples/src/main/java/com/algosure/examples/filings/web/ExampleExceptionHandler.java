@@ -71,7 +71,7 @@ public class ExampleExceptionHandler {
   /** @param e the filing is submitted under another idempotency key @param request the request @return 409 */
   @ExceptionHandler(FilingSubmittedException.class)
   public ResponseEntity<byte[]> submitted(FilingSubmittedException e, HttpServletRequest request) {
-    return problems.entity(problems.of(409, "FILING_SUBMITTED", e.getMessage(), Map.of("decisionId", AuditIds.next()),
+    return problems.entity(problems.of(409, "FILING_SUBMITTED", e.getMessage(), Map.of("decisionId", e.decisionId()),
         Map.of()), request);
   }
 
@@ -85,7 +85,7 @@ public class ExampleExceptionHandler {
   /** @param e an approval asked for with an impersonated token @param request the request @return 403 */
   @ExceptionHandler(ImpersonatedApprovalException.class)
   public ResponseEntity<byte[]> impersonated(ImpersonatedApprovalException e, HttpServletRequest request) {
-    return problems.entity(problems.of(403, "APPROVAL_IMPERSONATED", e.getMessage(), Map.of("decisionId", AuditIds.next()),
+    return problems.entity(problems.of(403, "APPROVAL_IMPERSONATED", e.getMessage(), Map.of("decisionId", e.decisionId()),
         Map.of()), request);
   }
 
