@@ -409,6 +409,27 @@ public class AlgosureProperties implements InitializingBean {
     /** How far the clocks of issuer and service may disagree on exp, nbf and iat (whole seconds). */
     private Duration clockSkew = Duration.ofSeconds(60);
 
+    /**
+     * How long a fetched JWKS is used before it is fetched again (default 5m): with the token cache's maximum age, how
+     * long a token signed by a key the issuer withdrew is still accepted.
+     */
+    private @Nullable Duration jwksCacheTtl;
+
+    /** How long before the JWKS cache expires a use of it refreshes it in the background (default 30s; 0s: off). */
+    private @Nullable Duration jwksRefreshAhead;
+
+    /** The JWKS fetch rate limit: at most two fetches per interval, an unknown kid included (default 30s). */
+    private @Nullable Duration jwksRefreshMinInterval;
+
+    /** How long after the JWKS cache expired its keys are still used while the JWKS endpoint fails (default 30m). */
+    private @Nullable Duration jwksOutageGrace;
+
+    /** How many validated tokens are cached (default 10,000; 0: no cache). */
+    private @Nullable Long cacheMaximumSize;
+
+    /** How long a validated token stays cached at most, even if it expires later (default 5m). */
+    private @Nullable Duration cacheMaximumAge;
+
     /** @return the clock skew */
     public Duration getClockSkew() {
       return clockSkew;
@@ -417,6 +438,66 @@ public class AlgosureProperties implements InitializingBean {
     /** @param clockSkew the clock skew */
     public void setClockSkew(Duration clockSkew) {
       this.clockSkew = clockSkew;
+    }
+
+    /** @return how long a fetched JWKS is used, or null for the validator's default */
+    public @Nullable Duration getJwksCacheTtl() {
+      return jwksCacheTtl;
+    }
+
+    /** @param jwksCacheTtl how long a fetched JWKS is used */
+    public void setJwksCacheTtl(@Nullable Duration jwksCacheTtl) {
+      this.jwksCacheTtl = jwksCacheTtl;
+    }
+
+    /** @return how long before expiry the JWKS is refreshed ahead, or null for the validator's default */
+    public @Nullable Duration getJwksRefreshAhead() {
+      return jwksRefreshAhead;
+    }
+
+    /** @param jwksRefreshAhead how long before expiry the JWKS is refreshed ahead */
+    public void setJwksRefreshAhead(@Nullable Duration jwksRefreshAhead) {
+      this.jwksRefreshAhead = jwksRefreshAhead;
+    }
+
+    /** @return the JWKS fetch rate limit's interval, or null for the validator's default */
+    public @Nullable Duration getJwksRefreshMinInterval() {
+      return jwksRefreshMinInterval;
+    }
+
+    /** @param jwksRefreshMinInterval the JWKS fetch rate limit's interval */
+    public void setJwksRefreshMinInterval(@Nullable Duration jwksRefreshMinInterval) {
+      this.jwksRefreshMinInterval = jwksRefreshMinInterval;
+    }
+
+    /** @return how long expired JWKS keys serve through an outage, or null for the validator's default */
+    public @Nullable Duration getJwksOutageGrace() {
+      return jwksOutageGrace;
+    }
+
+    /** @param jwksOutageGrace how long expired JWKS keys serve through an outage */
+    public void setJwksOutageGrace(@Nullable Duration jwksOutageGrace) {
+      this.jwksOutageGrace = jwksOutageGrace;
+    }
+
+    /** @return how many validated tokens are cached, or null for the validator's default */
+    public @Nullable Long getCacheMaximumSize() {
+      return cacheMaximumSize;
+    }
+
+    /** @param cacheMaximumSize how many validated tokens are cached */
+    public void setCacheMaximumSize(@Nullable Long cacheMaximumSize) {
+      this.cacheMaximumSize = cacheMaximumSize;
+    }
+
+    /** @return how long a validated token stays cached at most, or null for the validator's default */
+    public @Nullable Duration getCacheMaximumAge() {
+      return cacheMaximumAge;
+    }
+
+    /** @param cacheMaximumAge how long a validated token stays cached at most */
+    public void setCacheMaximumAge(@Nullable Duration cacheMaximumAge) {
+      this.cacheMaximumAge = cacheMaximumAge;
     }
   }
 

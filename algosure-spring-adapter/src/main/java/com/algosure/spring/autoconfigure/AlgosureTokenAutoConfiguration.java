@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -113,9 +115,23 @@ public class AlgosureTokenAutoConfiguration {
       }
       b.issuer(ConfigurationSteps.step(at, ib::build));
     }
-    b.clockSkew(properties.getTokens().getClockSkew());
+    AlgosureProperties.Tokens t = properties.getTokens();
+    b.clockSkew(t.getClockSkew());
+    // unset: the validator's defaults; set: its own checks, failing start-up with the property's name
+    set("algosure.tokens.jwks-cache-ttl", t.getJwksCacheTtl(), b::jwksCacheTtl);
+    set("algosure.tokens.jwks-refresh-ahead", t.getJwksRefreshAhead(), b::jwksRefreshAhead);
+    set("algosure.tokens.jwks-refresh-min-interval", t.getJwksRefreshMinInterval(), b::jwksRefreshMinInterval);
+    set("algosure.tokens.jwks-outage-grace", t.getJwksOutageGrace(), b::jwksOutageGrace);
+    set("algosure.tokens.cache-maximum-size", t.getCacheMaximumSize(), b::tokenCacheMaximumSize);
+    set("algosure.tokens.cache-maximum-age", t.getCacheMaximumAge(), b::tokenCacheMaximumAge);
     clock.ifUnique(b::clock);
     return ConfigurationSteps.step("algosure.issuers", b::build);
+  }
+
+  private static <T> void set(String property, @Nullable T value, Consumer<T> setter) {
+    if (value != null) {
+      ConfigurationSteps.step(property, () -> setter.accept(value));
+    }
   }
 
   private static KeycloakMapping fromJson(Resource location, String property) {

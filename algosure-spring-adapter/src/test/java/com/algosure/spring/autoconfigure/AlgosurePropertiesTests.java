@@ -201,6 +201,48 @@ class AlgosurePropertiesTests {
   }
 
   @Test
+  void validateWhenAJwksOrTokenCacheSettingIsOutOfRangeThenFailsNamingTheProperty() {
+    // each reaches the validator's builder, whose own check fails start-up under the property's name
+    failsNaming("algosure.tokens.jwks-refresh-min-interval: jwksRefreshMinInterval must be at least PT1S, was PT0S",
+        "algosure.tokens.jwks-refresh-min-interval=0s");
+    failsNaming("algosure.tokens.jwks-cache-ttl: jwksCacheTtl must be at least PT1S, was PT0.5S",
+        "algosure.tokens.jwks-cache-ttl=500ms");
+    failsNaming("algosure.tokens.jwks-refresh-ahead: jwksRefreshAhead must be at least PT0S, was PT-1S",
+        "algosure.tokens.jwks-refresh-ahead=-1s");
+    failsNaming("algosure.tokens.jwks-outage-grace: jwksOutageGrace must be at least PT0S, was PT-1S",
+        "algosure.tokens.jwks-outage-grace=-1s");
+    failsNaming("algosure.tokens.cache-maximum-size: tokenCacheMaximumSize must not be negative, was -1",
+        "algosure.tokens.cache-maximum-size=-1");
+    failsNaming("algosure.tokens.cache-maximum-age: ", "algosure.tokens.cache-maximum-age=-1s");
+  }
+
+  /** Start-up fails with the adapter's exception for the property, whose message starts so. */
+  private void failsNaming(String messageStart, String property) {
+    runner.withPropertyValues(ISSUER, AUDIENCE, property).run(context -> {
+      Throwable t = context.getStartupFailure();
+      while (t != null && !(t instanceof InvalidAlgosureConfigurationException)) {
+        t = t.getCause();
+      }
+      assertThat(t).as("start-up with %s fails with InvalidAlgosureConfigurationException", property).isNotNull();
+      assertThat(t.getMessage()).startsWith(messageStart);
+    });
+  }
+
+  @Test
+  void validateWhenJwksAndTokenCacheSettingsAreInRangeThenTheValidatorStarts() {
+    runner.withPropertyValues(ISSUER, AUDIENCE, "algosure.tokens.jwks-cache-ttl=2m", "algosure.tokens.jwks-refresh-ahead=10s",
+            "algosure.tokens.jwks-refresh-min-interval=5s", "algosure.tokens.jwks-outage-grace=0s",
+            "algosure.tokens.cache-maximum-size=0", "algosure.tokens.cache-maximum-age=1m")
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(com.algosure.authz.token.AccessTokenValidator.class);
+          AlgosureProperties.Tokens t = context.getBean(AlgosureProperties.class).getTokens();
+          assertThat(t.getJwksCacheTtl()).isEqualTo(java.time.Duration.ofMinutes(2));
+          assertThat(t.getJwksOutageGrace()).isZero();
+          assertThat(t.getCacheMaximumSize()).isZero();
+        });
+  }
+
+  @Test
   void validateWhenIssuerListedTwiceThenFails() {
     failsWith("algosure.issuers[1].issuer-uri: 'https://sso.example.com/realms/algosure' is configured twice: list each issuer once",
         ISSUER, AUDIENCE, "algosure.issuers[1].issuer-uri=https://sso.example.com/realms/algosure",
