@@ -129,8 +129,9 @@ final class ProviderRuntime {
             }
             // Failsafe applies jitter after this function; stretch the wait so that jitter never makes it shorter
             Duration wait = Duration.between(clock.instant(), at);
-            if (wait.isNegative()) {
-              wait = Duration.ZERO;
+            if (wait.isNegative() || wait.isZero()) {
+              // "Retry-After: 0", or a time already past: no reason to re-send at once, so the backoff applies
+              return Duration.ofMillis(-1);
             }
             return jitter == 0 ? wait : Duration.ofNanos((long) Math.ceil(wait.toNanos() / (1 - jitter)));
           })

@@ -236,6 +236,23 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenProviderAnswers429WithRetryAfterZeroThenTheRetryStillWaitsTheBackoff() {
+    // "Retry-After: 0" (or a date already past) is no reason to re-send at once: the bounded backoff still applies
+    sequence(aResponse().withStatus(429).withHeader("Retry-After", "0"), okJson("{\"id\":\"msg-ra0\"}"));
+    IntegrationGuard guard = f.guard(ProviderPolicy.builder(GuardFixtures.PROVIDER).endpoint(URI.create(base + "/v1/"))
+        .action(GuardFixtures.SEND, ConsentScope.MAIL).secret(GuardFixtures.SECRET_REF)
+        .backoff(Duration.ofMillis(400), Duration.ofSeconds(1)).build()).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-429-ra0").build(), sendCall());
+
+    assertThat(out.accepted()).as("%s", out).isTrue();
+    List<Long> sent = provider.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+    assertThat(sent).hasSize(2);
+    // 400 ms less the 25 % jitter at most
+    assertThat(sent.get(1) - sent.get(0)).as("ms between the attempts").isGreaterThanOrEqualTo(300);
+  }
+
+  @Test
   void executeWhenProviderAnswers429WithRetryAfterThenRateLimitedAndAcceptedAfterClockPasses() {
     sequence(aResponse().withStatus(429).withHeader("Retry-After", "2"), okJson("{\"id\":\"msg-3\"}"));
     IntegrationGuard guard = f.guard(base);
