@@ -109,6 +109,16 @@ class HostileProviderBytesTest {
     }
   }
 
+  /** Closes the connection with a TCP reset (linger 0), as a crashed or killed server does. */
+  static void reset(Socket s) {
+    try {
+      s.setSoLinger(true, 0);
+    } catch (IOException e) {
+      // closed
+    }
+    close(s);
+  }
+
   GuardFixtures f;
   LogCapture logs;
 
@@ -197,12 +207,7 @@ class HostileProviderBytesTest {
   void executeWhenTheConnectionIsResetMidBodyThenEscalatedAndNotResent() throws Exception {
     try (RawProvider p = new RawProvider((s, o) -> {
       write(o, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":");
-      try {
-        s.setSoLinger(true, 0);
-      } catch (IOException e) {
-        // closed
-      }
-      close(s);
+      reset(s);
     })) {
       IntegrationOutcome<JsonNode> out = run(p, "k-reset");
       assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
@@ -212,14 +217,7 @@ class HostileProviderBytesTest {
 
   @Test
   void executeWhenTheConnectionIsResetBeforeAnyAnswerThenEscalatedAndNotResent() throws Exception {
-    try (RawProvider p = new RawProvider((s, o) -> {
-      try {
-        s.setSoLinger(true, 0);
-      } catch (IOException e) {
-        // closed
-      }
-      close(s);
-    })) {
+    try (RawProvider p = new RawProvider((s, o) -> reset(s))) {
       IntegrationOutcome<JsonNode> out = run(p, "k-reset0");
       assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
       assertThat(p.requests).hasSize(1);
