@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Directory bindings count where their scope covers the tenant and organization, and is no narrower
  *       than the permission's scope: a platform or tenant binding grants both organization- and tenant-scoped
  *       permissions, an organization binding only organization-scoped ones in that organization. Naming an
- *       organization never lets an organization binding grant a tenant-wide permission.
+ *       organization never lets an organization binding grant a tenant-wide permission. An organization binding
+ *       counts only where the directory confirms the membership (a non-member holding a tenant-wide role acts in
+ *       the organization by that role alone).
  *   <li>Token role signals count for people only, and only where the tenant and organization stages
  *       confirmed membership: a token role alone never permits. A scoped role signal (a Keycloak group's, see
  *       {@link IdentitySignals#scopedRoles()}) counts only where its scope covers the tenant and organization.
@@ -59,7 +61,10 @@ final class RbacStage implements Stage {
         if (b.scope().kind() == BindingScope.Kind.PLATFORM && catalog.isPrivileged(role) && granting.contains(role)) {
           return matched(c, role);
         }
-      } else if (b.scope().covers(c.tenant, where) && granting.contains(role)) {
+      } else if (b.scope().covers(c.tenant, where) && granting.contains(role)
+          && (c.member || b.scope().kind() != BindingScope.Kind.ORGANIZATION)) {
+        // a non-member is in the organization by a tenant-wide role only: an organization binding without
+        // the membership it presumes (one the organization domain has since removed) grants nothing
         return matched(c, role);
       }
     }

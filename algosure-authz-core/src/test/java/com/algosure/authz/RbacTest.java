@@ -63,6 +63,28 @@ class RbacTest {
         .containsExactly(ReasonCode.PERMISSION_DENIED);
   }
 
+  @Test
+  void decideWhenNonMemberHoldsAStaleOrganizationBindingAndAnUnrelatedTenantRoleThenTheOrganizationBindingDoesNotCount() {
+    // zoe reads in all of acme (tenant reader) and was a member of sales: the organization domain removed her, the
+    // binding of her former role there is left over. Without the tenant role she is denied as a non-member; the
+    // tenant role, which does not grant filings:write, must not let the left-over binding grant it.
+    PolicyDecisionPoint stale = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+        .directory(Directory.inMemory().organization("acme", "sales")
+            .tenantRole("zoe", "acme", "reader")
+            .bind(new RoleBinding("zoe", Role.of("member"),
+                BindingScope.organization(TenantId.of("acme"), OrganizationId.of("sales"))))
+            .build())
+        .auditSink(AuditSink.inMemory()).clock(f.clock).build();
+
+    AuthorizationDecision d = stale.decide(write(user("zoe")).tenant("acme").organization("sales").build());
+
+    assertThat(d.permitted()).isFalse();
+    assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+    assertThat(d.stage()).isEqualTo(DecisionStage.RBAC);
+    assertThat(stale.decide(read(user("zoe")).tenant("acme").organization("sales").build()).permitted())
+        .as("her tenant role still counts in the organization").isTrue();
+  }
+
   /**
    * Every cell of binding scope x permission scope x organization named or not (see {@link PermissionScope}). Each
    * subject is a member of sales only and holds tenant-admin (filings:read is organization-scoped, tenant:settings
