@@ -106,7 +106,7 @@ public final class PolicyDecisionPoint {
     this.rbacStage = new RbacStage(b.catalog);
     this.attributeStage = new AttributeStage(b.attributePolicies);
     this.entitlementStage = new EntitlementStage(b.entitlements, b.entitlementCacheTtl);
-    this.domainStage = new DomainStage(b.domainPolicies, b.requireDomainPolicy);
+    this.domainStage = new DomainStage(b.domainPolicies, Boolean.TRUE.equals(b.requireDomainPolicy));
     this.approvalStage = new ApprovalStage(b.approvals, b.directory);
   }
 
@@ -264,7 +264,7 @@ public final class PolicyDecisionPoint {
     private @Nullable Duration entitlementCacheTtl;
     private @Nullable ApprovalStore approvals;
     private final Map<String, DomainPolicy> domainPolicies = new LinkedHashMap<>();
-    private boolean requireDomainPolicy;
+    private @Nullable Boolean requireDomainPolicy;
     private final List<AttributePolicy> attributePolicies = new ArrayList<>();
     private @Nullable AuditSink auditSink;
     private @Nullable AuditFailurePolicy auditFailurePolicy;
@@ -353,8 +353,10 @@ public final class PolicyDecisionPoint {
      * @param require whether a resource type without a registered domain policy is denied (default false: no
      *     policy means the domain has no state-specific rules)
      * @return this builder
+     * @throws IllegalStateException if it was already set
      */
     public Builder requireDomainPolicy(boolean require) {
+      once(this.requireDomainPolicy, "requireDomainPolicy");
       this.requireDomainPolicy = require;
       return this;
     }
@@ -411,7 +413,7 @@ public final class PolicyDecisionPoint {
       snapshot.entitlementCacheTtl = entitlementCacheTtl == null ? Duration.ofSeconds(30) : entitlementCacheTtl;
       snapshot.approvals = approvals == null ? ApprovalStore.none() : approvals;
       snapshot.domainPolicies.putAll(domainPolicies);
-      snapshot.requireDomainPolicy = requireDomainPolicy;
+      snapshot.requireDomainPolicy = requireDomainPolicy != null && requireDomainPolicy;
       snapshot.attributePolicies.addAll(attributePolicies);
       snapshot.auditSink = auditSink == null ? AuditSink.slf4j() : auditSink;
       snapshot.auditFailurePolicy = auditFailurePolicy == null ? AuditFailurePolicy.FAIL_CLOSED : auditFailurePolicy;

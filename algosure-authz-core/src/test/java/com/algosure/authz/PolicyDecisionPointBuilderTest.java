@@ -45,6 +45,13 @@ class PolicyDecisionPointBuilderTest {
         .isInstanceOf(IllegalStateException.class).hasMessage("roleCatalog was already set");
   }
 
+  /** Regression: a second requireDomainPolicy(false), from another piece of configuration, silently undid a true. */
+  @Test
+  void builderWhenRequireDomainPolicySetTwiceThenRejected() {
+    assertThatThrownBy(() -> PolicyDecisionPoint.builder().requireDomainPolicy(true).requireDomainPolicy(false))
+        .isInstanceOf(IllegalStateException.class).hasMessage("requireDomainPolicy was already set");
+  }
+
   @Test
   void builderWhenDomainPolicyRegisteredTwiceThenRejected() {
     assertThatThrownBy(() -> PolicyDecisionPoint.builder().domainPolicy("filing", (r, c) -> null)
