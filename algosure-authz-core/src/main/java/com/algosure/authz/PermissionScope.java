@@ -6,7 +6,7 @@ package com.algosure.authz;
  * <table>
  *   <caption>Which binding grants which permission</caption>
  *   <tr><th>binding scope</th><th>{@link #ORGANIZATION} permission</th><th>{@link #TENANT} permission</th></tr>
- *   <tr><td>platform</td><td>yes (in a tenant the subject has access to)</td><td>yes (same)</td></tr>
+ *   <tr><td>platform</td><td>yes (in a tenant the subject has access to, in an organization it is a member of)</td><td>yes (same)</td></tr>
  *   <tr><td>tenant</td><td>yes, in each organization of the tenant</td><td>yes</td></tr>
  *   <tr><td>organization</td><td>yes, in that organization only, for a member of it</td><td>never, whether or not the request
  *       names that organization</td></tr>

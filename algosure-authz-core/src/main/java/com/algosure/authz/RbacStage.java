@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Directory bindings count where their scope covers the tenant and organization, and is no narrower
  *       than the permission's scope: a platform or tenant binding grants both organization- and tenant-scoped
  *       permissions, an organization binding only organization-scoped ones in that organization. Naming an
- *       organization never lets an organization binding grant a tenant-wide permission. An organization binding
- *       counts only where the directory confirms the membership (a non-member holding a tenant-wide role acts in
- *       the organization by that role alone).
+ *       organization never lets an organization binding grant a tenant-wide permission. In an organization the
+ *       directory does not confirm the principal a member of (admitted by a tenant binding), only tenant bindings
+ *       count: neither an organization nor a platform binding.
  *   <li>Token role signals count for people only, and only where the tenant and organization stages
  *       confirmed membership: a token role alone never permits. A scoped role signal (a Keycloak group's, see
  *       {@link IdentitySignals#scopedRoles()}) counts only where its scope covers the tenant and organization.
@@ -62,9 +62,10 @@ final class RbacStage implements Stage {
           return matched(c, role);
         }
       } else if (b.scope().covers(c.tenant, where) && granting.contains(role)
-          && (c.member || b.scope().kind() != BindingScope.Kind.ORGANIZATION)) {
-        // a non-member is in the organization by a tenant-wide role only: an organization binding without
-        // the membership it presumes (one the organization domain has since removed) grants nothing
+          && (c.member || b.scope().kind() == BindingScope.Kind.TENANT)) {
+        // a non-member is in the organization by a tenant role only (the organization stage admits no other), so only
+        // a tenant binding counts there: neither an organization binding without the membership it presumes (one the
+        // organization domain has since removed) nor a platform binding, which alone does not admit a non-member
         return matched(c, role);
       }
     }

@@ -85,6 +85,27 @@ class RbacTest {
         .as("her tenant role still counts in the organization").isTrue();
   }
 
+  @Test
+  void decideWhenNonMemberHoldsAPlatformRoleAndAnUnrelatedTenantRoleThenThePlatformRoleDoesNotCountInTheOrganization() {
+    // pat may enter acme without being a member of sales: a platform binding alone does not admit her there
+    // (ORGANIZATION_NOT_MEMBER), so a tenant role that does not grant filings:write must not make it count.
+    InMemoryDirectory.Builder directory = Directory.inMemory().organization("acme", "sales")
+        .platformRole("pat", "member").tenantAccess("pat", "acme");
+    PolicyDecisionPoint withoutTenantRole = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+        .directory(directory.build()).auditSink(AuditSink.inMemory()).clock(f.clock).build();
+    PolicyDecisionPoint withTenantRole = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+        .directory(directory.tenantRole("pat", "acme", "reader").build())
+        .auditSink(AuditSink.inMemory()).clock(f.clock).build();
+
+    assertThat(withoutTenantRole.decide(write(user("pat")).tenant("acme").organization("sales").build()).reasons())
+        .containsExactly(ReasonCode.ORGANIZATION_NOT_MEMBER);
+    AuthorizationDecision d = withTenantRole.decide(write(user("pat")).tenant("acme").organization("sales").build());
+    assertThat(d.permitted()).isFalse();
+    assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+    assertThat(withTenantRole.decide(read(user("pat")).tenant("acme").organization("sales").build()).permitted())
+        .as("her tenant role still counts in the organization").isTrue();
+  }
+
   /**
    * Every cell of binding scope x permission scope x organization named or not (see {@link PermissionScope}). Each
    * subject is a member of sales only and holds tenant-admin (filings:read is organization-scoped, tenant:settings
