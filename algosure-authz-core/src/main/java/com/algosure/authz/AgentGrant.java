@@ -9,6 +9,9 @@ import java.util.Set;
  * A grant that lets an AI agent act for a user: limited to one task, one tenant, optionally one
  * organization, one domain (resource type) and a set of capabilities (permissions), until it expires.
  *
+ * <p>The decision point trusts the grant it is given (it keeps no record of grants, nor of their revocation): load it
+ * from the host's own records of issued, unrevoked grants, never from what the caller sends.
+ *
  * <p>Immutable and thread-safe.
  *
  * @param grantId the grant's id, for audit
