@@ -48,9 +48,12 @@ public enum OutcomeReason {
 
   /** Our own limit for the tenant × provider (or provider-wide) is used up for now. */
   RATE_LIMIT_EXCEEDED(IntegrationOutcome.Kind.RATE_LIMITED),
-  /** The provider answered 429 (or its own signal); the key is paused until the retry-after instant. */
+  /**
+   * The provider answered 429, or 503 with {@code Retry-After} (or its own signal); the key is paused until the
+   * retry-after instant.
+   */
   PROVIDER_RATE_LIMITED(IntegrationOutcome.Kind.RATE_LIMITED),
-  /** The key is paused by an earlier 429 of the provider; nothing was sent. */
+  /** The key is paused by an earlier 429 (or 503 with {@code Retry-After}) of the provider; nothing was sent. */
   PROVIDER_PAUSED(IntegrationOutcome.Kind.RATE_LIMITED),
 
   /** The provider's response failed validation; evidence kept. */

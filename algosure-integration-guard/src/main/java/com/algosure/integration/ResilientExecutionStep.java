@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Step 9: runs the provider call under the provider's Failsafe policies (see {@link ProviderRuntime} for
  * the nesting). Each attempt takes its rate-limit permits, is audited, is sent with the per-attempt
  * timeout, and is classified by the provider call: transient failures are retried within the bounded
- * policy and the retry budget; a 429 pauses the tenant × provider key and is waited out only if its
- * {@code Retry-After} is within the cap; anything sent whose result is unknown is escalated, never retried.
+ * policy and the retry budget; a 429 (or a 503 with {@code Retry-After}) pauses the tenant × provider key and is
+ * waited out only if its {@code Retry-After} is within the cap; anything sent whose result is unknown is escalated, never retried.
  * A secret lease that has run out by an attempt's start is renewed first, or the attempt is not sent. A
  * 502 or 504 (a gateway answered; the origin may have acted) to a request without an idempotency key that is
  * not a safe method ({@code GET}, {@code HEAD}, {@code OPTIONS} sent by {@link CallContext#send}) is an

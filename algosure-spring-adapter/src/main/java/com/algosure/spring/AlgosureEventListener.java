@@ -47,8 +47,8 @@ public interface AlgosureEventListener {
    *
    * @param provider the provider's id
    * @param outcome the outcome's kind, such as {@code ACCEPTED} or {@code RATE_LIMITED}
-   * @param reason the outcome's reason, such as {@code PROVIDER_RATE_LIMITED} (the provider's 429) or
-   *     {@code RATE_LIMIT_EXCEEDED} (our own limit)
+   * @param reason the outcome's reason, such as {@code PROVIDER_RATE_LIMITED} (the provider's 429, or 503 with
+   *     {@code Retry-After}) or {@code RATE_LIMIT_EXCEEDED} (our own limit)
    * @param retries how many times the call was retried
    * @param latency how long the guarded call took, end to end
    * @since 0.1.0
