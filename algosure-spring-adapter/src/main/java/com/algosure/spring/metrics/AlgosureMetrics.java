@@ -18,8 +18,8 @@ import java.util.Objects;
  * <ul>
  *   <li>{@value #DECISIONS} (timer): effect, reason, stage;
  *   <li>{@value #TOKEN_REJECTIONS} (counter): reason;
- *   <li>{@value #INTEGRATION_OUTCOMES} (timer): provider, outcome, reason (so a provider's 429 or 503 with {@code Retry-After}, our own limit and a
- *       pause after a {@code Retry-After} are told apart);
+ *   <li>{@value #INTEGRATION_OUTCOMES} (timer): provider, outcome, reason (so a provider's 429 or 503 with
+ *       {@code Retry-After}, our own limit and a pause after a {@code Retry-After} are told apart);
  *   <li>{@value #INTEGRATION_RETRIES} (distribution summary): provider, outcome, reason.
  * </ul>
  *
