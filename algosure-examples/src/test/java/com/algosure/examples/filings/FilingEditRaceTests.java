@@ -55,6 +55,13 @@ class FilingEditRaceTests {
     TestHttpClient.Response r = draft.get(10, TimeUnit.SECONDS);
     assertThat(r.status()).as(r.body()).isEqualTo(409);
     assertThat(r.reason()).isEqualTo("FILING_CHANGED");
+    // the refusal of what the decision point permitted is in the audit trail, under the id the problem names
+    String decisionId = r.json().path("decisionId").asText();
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("target/filings-audit-test.log"))) {
+      assertThat(lines.filter(l -> l.contains("\"id\":\"" + decisionId + "\"")).findFirst()).as("audit record %s", decisionId)
+          .hasValueSatisfying(l -> assertThat(l).contains("\"outcome\":\"DENY\"", "\"reasons\":[\"FILING_CHANGED\"]",
+              "\"actorKind\":\"agent\"", "\"onBehalfOf\":\"alice\""));
+    }
     assertThat(http.get("/api/filings/" + id, alice).json().path("text").asText()).isEmpty();
   }
 

@@ -195,16 +195,21 @@ public class FilingService {
       throw new InvalidRequestContextException("organization named by the request and by the filing",
           "they differ: name the filing's organization, or none");
     });
-    authorizer.require(authorizer.request("filings:write", ResourceRef.of("filing", filing.id())).actor(agent).task(task)
-        .tenant(filing.tenant()).organization(filing.organization()).build());
+    AuthorizationDecision write = authorizer.require(authorizer.request("filings:write", ResourceRef.of("filing",
+        filing.id())).actor(agent).task(task).tenant(filing.tenant()).organization(filing.organization()).build());
     // the rule as the decision applied it, again at the change: an approval given meanwhile covers the text it approved
-    return filings.update(filing.id(), f -> {
-      if (f.state() != Filing.State.DRAFT || f.approvalId() != null) {
-        throw new FilingChangedException("the filing was " + (f.state() == Filing.State.DRAFT ? "approved" : "submitted")
-            + " while the draft was being authorized; nothing was changed: an approved filing cannot be edited");
-      }
-      return f.drafted(text, agent.id());
-    }).orElseThrow();
+    try {
+      return filings.update(filing.id(), f -> {
+        if (f.state() != Filing.State.DRAFT || f.approvalId() != null) {
+          throw new FilingChangedException("the filing was " + (f.state() == Filing.State.DRAFT ? "approved" : "submitted")
+              + " while the draft was being authorized; nothing was changed: an approved filing cannot be edited");
+        }
+        return f.drafted(text, agent.id());
+      }).orElseThrow();
+    } catch (FilingChangedException e) {
+      // recorded outside the repository's update, which holds the filing while it runs
+      throw new FilingChangedException(e.getMessage(), refusals.record("FILING_CHANGED", write));
+    }
   }
 
   /** @param tenant a tenant @return all its filings, for cross-tenant administration (privileged role and MFA) */

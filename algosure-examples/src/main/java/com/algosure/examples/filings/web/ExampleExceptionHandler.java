@@ -78,7 +78,8 @@ public class ExampleExceptionHandler {
   /** @param e the filing changed after the decision @param request the request @return 409 */
   @ExceptionHandler(FilingChangedException.class)
   public ResponseEntity<byte[]> changed(FilingChangedException e, HttpServletRequest request) {
-    return problems.entity(problems.of(409, "FILING_CHANGED", e.getMessage(), Map.of("decisionId", AuditIds.next()),
+    return problems.entity(problems.of(409, "FILING_CHANGED", e.getMessage(),
+        Map.of("decisionId", e.decisionId().orElseGet(AuditIds::next)),
         Map.of()), request);
   }
 
