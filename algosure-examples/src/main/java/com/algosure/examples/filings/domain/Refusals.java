@@ -8,7 +8,6 @@ import com.algosure.spring.CurrentDecision;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +68,7 @@ public final class Refusals {
         .reasons(List.of(reason))
         .detail("overrides", permitted.decisionId());
     for (String copied : List.of("impersonator", "onBehalfOf", "agentGrant", "task")) {
-      e.detail(copied, Optional.ofNullable(decided.details().get(copied)).orElse(null));
+      e.detail(copied, decided.details().get(copied)); // a detail the decision lacks is left out
     }
     AuditEvent refusal = e.build();
     try {
