@@ -134,36 +134,16 @@ class JdbcIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
     AtomicInteger holding = new AtomicInteger();
     AtomicInteger mostHolding = new AtomicInteger();
     AtomicInteger claimed = new AtomicInteger();
-    List<Throwable> failures = new CopyOnWriteArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    try {
-      long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-      List<Future<?>> callers = new ArrayList<>();
-      for (int t = 0; t < 16; t++) {
-        IdempotencyStore instance = instances[t % 2];
-        callers.add(pool.submit(() -> {
-          while (System.nanoTime() < end) {
-            String owner = UUID.randomUUID().toString();
-            try {
-              // a call that had no effect releases its key at once: the busiest a key gets
-              if (instance.claim(key, FP, owner, Duration.ofMinutes(5)) instanceof ClaimResult.Claimed) {
-                claimed.incrementAndGet();
-                mostHolding.accumulateAndGet(holding.incrementAndGet(), Math::max);
-                holding.decrementAndGet();
-                instance.release(key, owner);
-              }
-            } catch (RuntimeException e) {
-              failures.add(e);
-            }
-          }
-        }));
+    List<Throwable> failures = raceFor3s(instances, instance -> {
+      String owner = UUID.randomUUID().toString();
+      // a call that had no effect releases its key at once: the busiest a key gets
+      if (instance.claim(key, FP, owner, Duration.ofMinutes(5)) instanceof ClaimResult.Claimed) {
+        claimed.incrementAndGet();
+        mostHolding.accumulateAndGet(holding.incrementAndGet(), Math::max);
+        holding.decrementAndGet();
+        instance.release(key, owner);
       }
-      for (Future<?> f : callers) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
 
     assertThat(failures).isEmpty();
     assertThat(claimed.get()).isGreaterThan(10);
@@ -173,23 +153,38 @@ class JdbcIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
   @Test
   void claimWhenSixteenThreadsOfTwoInstancesRaceForAKeyWhoseClaimsKeepExpiringThenEveryClaimIsAnswered() throws Exception {
     // the system clock and a 2 ms claim: each claim expires while the others race to take the key over
-    JdbcIdempotencyStore[] instances = {JdbcIdempotencyStore.builder(pg.pool).schema(pg.schema).build(),
+    IdempotencyStore[] instances = {JdbcIdempotencyStore.builder(pg.pool).schema(pg.schema).build(),
         JdbcIdempotencyStore.builder(otherInstance).schema(pg.schema).build()};
     IdempotencyKey key = new IdempotencyKey(TenantId.of("acme"), ProviderId.of("authority"), "submit", "k-expiring");
     AtomicInteger claimed = new AtomicInteger();
+    List<Throwable> failures = raceFor3s(instances, instance -> {
+      if (instance.claim(key, FP, UUID.randomUUID().toString(), Duration.ofMillis(2)) instanceof ClaimResult.Claimed) {
+        claimed.incrementAndGet();
+      }
+    });
+
+    assertThat(failures).isEmpty();
+    assertThat(claimed.get()).isGreaterThan(10);
+  }
+
+  /**
+   * Runs {@code call} in a loop on 16 threads, alternating the instances, for 3 seconds.
+   *
+   * @return what the calls threw
+   */
+  private static List<Throwable> raceFor3s(IdempotencyStore[] instances, java.util.function.Consumer<IdempotencyStore> call)
+      throws Exception {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
       List<Future<?>> callers = new ArrayList<>();
       for (int t = 0; t < 16; t++) {
-        JdbcIdempotencyStore instance = instances[t % 2];
+        IdempotencyStore instance = instances[t % 2];
         callers.add(pool.submit(() -> {
           while (System.nanoTime() < end) {
             try {
-              if (instance.claim(key, FP, UUID.randomUUID().toString(), Duration.ofMillis(2)) instanceof ClaimResult.Claimed) {
-                claimed.incrementAndGet();
-              }
+              call.accept(instance);
             } catch (RuntimeException e) {
               failures.add(e);
             }
@@ -202,8 +197,6 @@ class JdbcIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
     } finally {
       pool.shutdownNow();
     }
-
-    assertThat(failures).isEmpty();
-    assertThat(claimed.get()).isGreaterThan(10);
+    return failures;
   }
 }
