@@ -2,6 +2,7 @@ package com.algosure.authz;
 
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.audit.AuditIds;
 import com.algosure.audit.AuditableDecision;
 import com.algosure.authz.spi.Approval;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -86,8 +88,23 @@ public final class AuthorizationDecision implements AuditableDecision {
     this.request = request;
   }
 
+  /**
+   * What the decision point returns in place of this decision when recording it failed, under the given policy:
+   * this decision under {@link AuditFailurePolicy#LOG_AND_CONTINUE} or if it already denies, else the same
+   * decision denied ({@link ReasonCode#AUDIT_FAILED}, stage {@link DecisionStage#AUDIT}), with its id, time,
+   * context and request. An observer of decisions (metrics) uses it to count what the caller got.
+   *
+   * @param policy the decision point's audit failure policy
+   * @return the decision the caller gets
+   * @since 0.1.0
+   */
+  public AuthorizationDecision afterAuditFailure(AuditFailurePolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    return policy == AuditFailurePolicy.LOG_AND_CONTINUE || effect == Effect.DENY ? this : deniedForAuditFailure();
+  }
+
   /** The same decision denied because its audit failed: it keeps the id, time, context and request. */
-  AuthorizationDecision deniedForAuditFailure() {
+  private AuthorizationDecision deniedForAuditFailure() {
     return new AuthorizationDecision(Effect.DENY, List.of(ReasonCode.AUDIT_FAILED), DecisionStage.AUDIT, null, tenant,
         organization, crossTenant, request, decisionSequence, timestamp,
         "the decision could not be audited, so it is denied (audit failure policy FAIL_CLOSED)");

@@ -239,10 +239,7 @@ public final class PolicyDecisionPoint {
       return d;
     } catch (Throwable t) {
       LOG.error("audit of decision {} ({}) failed: {}", d.decisionId(), d.effect(), t.getClass().getName());
-      if (auditFailurePolicy == AuditFailurePolicy.LOG_AND_CONTINUE || d.effect() == Effect.DENY) {
-        return d;
-      }
-      return d.deniedForAuditFailure();
+      return d.afterAuditFailure(auditFailurePolicy);
     }
   }
 

@@ -123,7 +123,7 @@ public class AlgosureAutoConfiguration {
         .roleCatalog(catalog)
         .directory(directory)
         .auditSink(auditSink instanceof ObservedAuditSink observed ? observed // the host's: counting twice is no better
-            : new ObservedAuditSink(auditSink, events, decisionClock))
+            : new ObservedAuditSink(auditSink, events, decisionClock, properties.getAudit().getFailurePolicy()))
         .auditFailurePolicy(properties.getAudit().getFailurePolicy());
     ConfigurationSteps.hostBean(approvals, ApprovalStore.class, b::approvals);
     ConfigurationSteps.hostBean(entitlements, EntitlementSource.class, b::entitlements);

@@ -134,6 +134,44 @@ class AlgosureAutoConfigurationTests {
     });
   }
 
+  /** @return a context with metrics whose audit sink is the given one (the fixtures' host beans declare another) */
+  private static ApplicationContextRunner failingAuditRunner(AuditSink sink) {
+    return new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AlgosureAutoConfiguration.class, AlgosureMetricsAutoConfiguration.class))
+        .withPropertyValues(AdapterFixtures.CATALOG)
+        .withBean(com.algosure.authz.spi.Directory.class, AdapterFixtures::directory)
+        .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+        .withBean(AuditSink.class, () -> sink);
+  }
+
+  @Test
+  void contextWhenTheAuditSinkFailsUnderFailClosedThenThePermitIsCountedAsTheDenyTheCallerGot() {
+    // the decision point turns a permit it could not audit into DENY AUDIT_FAILED; the metric counted the permit
+    AuditSink failing = event -> {
+      throw new IllegalStateException("audit store down");
+    };
+    failingAuditRunner(failing).run(context -> {
+      AuthorizationDecision d = read(context.getBean(PolicyDecisionPoint.class), "alice", "sales");
+      assertThat(d.reasons()).containsExactly(com.algosure.authz.ReasonCode.AUDIT_FAILED);
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertThat(registry.find(AlgosureMetrics.DECISIONS).tag("effect", "PERMIT").timers()).isEmpty();
+      assertThat(registry.get(AlgosureMetrics.DECISIONS).tags("effect", "DENY", "reason", "AUDIT_FAILED")
+          .timer().count()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void contextWhenTheAuditSinkFailsUnderLogAndContinueThenThePermitIsCountedAsAPermit() {
+    AuditSink failing = event -> {
+      throw new IllegalStateException("audit store down");
+    };
+    failingAuditRunner(failing).withPropertyValues("algosure.audit.failure-policy=LOG_AND_CONTINUE").run(context -> {
+      assertThat(read(context.getBean(PolicyDecisionPoint.class), "alice", "sales").effect()).isEqualTo(Effect.PERMIT);
+      assertThat(context.getBean(MeterRegistry.class).get(AlgosureMetrics.DECISIONS).tags("effect", "PERMIT")
+          .timer().count()).isEqualTo(1);
+    });
+  }
+
   @Test
   void contextWhenTheHostsAuditSinkAlreadyObservesDecisionsThenEachIsToldOnceNotTwice() {
     // a host that wraps its sink itself (as one declaring its own decision point must) and lets the adapter build the
