@@ -14,6 +14,8 @@ import com.algosure.spring.UnauthenticatedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -125,6 +127,37 @@ class DisabledAdapterTests {
         .withUserConfiguration(com.algosure.spring.AdapterFixtures.HostBeans.class)
         .run(context -> assertThatThrownBy(() -> context.getBean(Filings.class).read())
             .isInstanceOf(UnauthenticatedException.class));
+  }
+
+  /**
+   * A value of {@code algosure.enabled} other than true or false (yes, on, 1 for true, an empty value, a misspelling)
+   * matched neither the adapter's auto-configurations (true) nor the disabled one (false): every {@code @Authorize}
+   * method ran unchecked, and nothing said so.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"yes", "on", "1", "no", "off", "0", "", "ture"})
+  void startWhenAlgosureEnabledIsNeitherTrueNorFalseThenStartUpFailsNamingIt(String value) {
+    runner.withPropertyValues("algosure.enabled=" + value)
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .isInstanceOfSatisfying(InvalidAlgosureConfigurationException.class, e -> {
+              assertThat(e.property()).isEqualTo("algosure.enabled");
+              assertThat(e.getMessage()).contains("'" + value + "'").contains("true").contains("false");
+            }));
+  }
+
+  @Test
+  void invokeWhenAlgosureEnabledIsTrueInAnotherCaseThenTheMethodIsChecked() {
+    runner.withPropertyValues("algosure.enabled=TRUE", "algosure.role-catalog=classpath:algosure/test-roles.json")
+        .withUserConfiguration(com.algosure.spring.AdapterFixtures.HostBeans.class)
+        .run(context -> assertThatThrownBy(() -> context.getBean(Filings.class).read())
+            .isInstanceOf(UnauthenticatedException.class));
+  }
+
+  @Test
+  void invokeWhenAlgosureEnabledIsFalseInAnotherCaseThenTheMethodIsRefused() {
+    runner.withPropertyValues("algosure.enabled=False")
+        .run(context -> assertThatThrownBy(() -> context.getBean(Filings.class).read())
+            .isInstanceOf(InvalidAlgosureConfigurationException.class));
   }
 
   static class FinalFilings {
