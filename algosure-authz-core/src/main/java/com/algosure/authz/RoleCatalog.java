@@ -4,6 +4,9 @@ import com.algosure.authz.internal.ArraySet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -103,8 +106,16 @@ public final class RoleCatalog {
   public static RoleCatalog fromJson(InputStream json) {
     Objects.requireNonNull(json, "json");
     JsonNode root;
-    try {
-      root = JSON.readTree(json);
+    try (JsonParser parser = JSON.createParser(json)) {
+      try {
+        root = JSON.readTree(parser);
+      } catch (StreamConstraintsException e) {
+        // the error of a limit carries no location (reading it threw a NullPointerException): the parser knows where
+        JsonLocation where = parser.currentLocation();
+        throw new InvalidRoleCatalogException("line " + where.getLineNr() + ", column " + where.getColumnNr(),
+            "beyond a limit of the reader (" + e.getOriginalMessage() + "): a role catalogue is four levels deep, with"
+                + " short names and values; check that the file is the role catalogue", e);
+      }
     } catch (JsonProcessingException e) {
       throw new InvalidRoleCatalogException("line " + e.getLocation().getLineNr() + ", column "
           + e.getLocation().getColumnNr(), "not valid JSON (" + e.getOriginalMessage() + ")", e);

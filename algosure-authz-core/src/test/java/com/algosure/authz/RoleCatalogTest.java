@@ -124,6 +124,23 @@ class RoleCatalogTest {
     assertThat(e.location()).isEqualTo("line 2, column 14");
   }
 
+  /** A document past the reader's limits threw a NullPointerException (the parser's error has no location). */
+  @Test
+  void fromJsonWhenNestedTooDeeplyThenErrorSaysSoAndWhere() {
+    InvalidRoleCatalogException e = rejected("{'permissions': {'a:read': {'description': " + "[".repeat(40));
+
+    assertThat(e.location()).isEqualTo("line 1, column 74"); // just past the 33rd level
+    assertThat(e.getMessage()).contains("nesting depth").contains("limit");
+  }
+
+  @Test
+  void fromJsonWhenANumberIsTooLongThenErrorSaysSo() {
+    InvalidRoleCatalogException e = rejected("{'permissions': {'a:read': {'highImpact': 1" + "0".repeat(1_200) + "}}}");
+
+    assertThat(e.location()).startsWith("line 1, column ");
+    assertThat(e.getMessage()).contains("Number value length").contains("limit");
+  }
+
   @Test
   void fromJsonWhenNotAnObjectThenRejected() {
     assertThat(rejected("[]").location()).isEqualTo("$");

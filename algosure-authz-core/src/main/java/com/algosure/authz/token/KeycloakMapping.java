@@ -7,6 +7,9 @@ import com.algosure.authz.OrganizationId;
 import com.algosure.authz.Role;
 import com.algosure.authz.TenantId;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -164,8 +167,16 @@ public final class KeycloakMapping {
   public static KeycloakMapping fromJson(InputStream json) {
     Objects.requireNonNull(json, "json");
     JsonNode root;
-    try {
-      root = JSON.readTree(json);
+    try (JsonParser parser = JSON.createParser(json)) {
+      try {
+        root = JSON.readTree(parser);
+      } catch (StreamConstraintsException e) {
+        // the error of a limit carries no location (reading it threw a NullPointerException): the parser knows where
+        JsonLocation where = parser.currentLocation();
+        throw new InvalidKeycloakMappingException("line " + where.getLineNr() + ", column " + where.getColumnNr(),
+            "beyond a limit of the reader (" + e.getOriginalMessage() + "): a Keycloak mapping is three levels deep,"
+                + " with short names and values; check that the file is the Keycloak mapping", e);
+      }
     } catch (JsonProcessingException e) {
       throw new InvalidKeycloakMappingException("line " + e.getLocation().getLineNr() + ", column "
           + e.getLocation().getColumnNr(), "not valid JSON (" + e.getOriginalMessage() + ")", e);

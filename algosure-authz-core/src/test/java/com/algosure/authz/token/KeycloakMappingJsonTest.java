@@ -68,6 +68,15 @@ class KeycloakMappingJsonTest {
     assertThat(e.getMessage()).startsWith("Keycloak mapping, at line 2, column 18: not valid JSON");
   }
 
+  /** A document past the reader's limits threw a NullPointerException (the parser's error has no location). */
+  @Test
+  void fromJsonWhenNestedTooDeeplyThenTheErrorSaysSoAndWhere() {
+    InvalidKeycloakMappingException e = invalid("{\"groups\": " + "[".repeat(40));
+
+    assertThat(e.location()).isEqualTo("line 1, column 28"); // just past the 17th level
+    assertThat(e.getMessage()).contains("nesting depth").contains("limit");
+  }
+
   @Test
   void fromJsonWhenDuplicateKeyThenRefused() {
     assertThat(invalid("{\"groups\": [], \"groups\": []}").getMessage()).contains("not valid JSON").contains("groups");
