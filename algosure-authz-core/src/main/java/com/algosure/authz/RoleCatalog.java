@@ -3,6 +3,7 @@ package com.algosure.authz;
 import com.algosure.authz.internal.ArraySet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -55,6 +56,7 @@ public final class RoleCatalog {
 
   private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+          .disable(StreamReadFeature.AUTO_CLOSE_SOURCE) // the caller's stream: fromJson leaves it open
           .build())
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

@@ -141,6 +141,25 @@ class RoleCatalogTest {
     assertThat(e.getMessage()).contains("Number value length").contains("limit");
   }
 
+  /**
+   * The stream was closed though documented not to be: a host reading the catalogue from one entry of a zip or jar
+   * stream lost the rest of it.
+   */
+  @Test
+  void fromJsonThenTheStreamIsLeftOpenAsDocumented() {
+    boolean[] closed = {false};
+    InputStream in = new java.io.FilterInputStream(json("{'permissions': {'a:read': {}}}")) {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+
+    RoleCatalog.fromJson(in);
+
+    assertThat(closed[0]).isFalse();
+  }
+
   @Test
   void fromJsonWhenNotAnObjectThenRejected() {
     assertThat(rejected("[]").location()).isEqualTo("$");

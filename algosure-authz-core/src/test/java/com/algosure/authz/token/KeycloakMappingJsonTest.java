@@ -77,6 +77,22 @@ class KeycloakMappingJsonTest {
     assertThat(e.getMessage()).contains("nesting depth").contains("limit");
   }
 
+  /** The stream was closed though documented not to be (a zip or jar stream lost its further entries). */
+  @Test
+  void fromJsonThenTheStreamIsLeftOpenAsDocumented() {
+    boolean[] closed = {false};
+    InputStream in = new java.io.FilterInputStream(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8))) {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+
+    KeycloakMapping.fromJson(in);
+
+    assertThat(closed[0]).isFalse();
+  }
+
   @Test
   void fromJsonWhenDuplicateKeyThenRefused() {
     assertThat(invalid("{\"groups\": [], \"groups\": []}").getMessage()).contains("not valid JSON").contains("groups");
