@@ -138,6 +138,7 @@ public final class RoleCatalog {
         throw new InvalidRoleCatalogException(at, "expected an object such as {} or {\"scope\": \"tenant\"}");
       }
       onlyFields(p, at, "scope", "feature", "limit", "highImpact", "description");
+      description(p, at);
       PermissionDefinition def = PermissionDefinition.of(name(e.getKey(), at, Permission::of).name());
       if (p.has("scope")) {
         String scope = text(p, "scope", at);
@@ -179,6 +180,7 @@ public final class RoleCatalog {
         throw new InvalidRoleCatalogException(at, "expected an object such as {\"permissions\": [\"filings:read\"]}");
       }
       onlyFields(r, at, "permissions", "privileged", "description");
+      description(r, at);
       Role role = name(e.getKey(), at, Role::of);
       JsonNode list = r.get("permissions");
       if (list == null || !list.isArray()) {
@@ -235,6 +237,18 @@ public final class RoleCatalog {
       throw new InvalidRoleCatalogException(at + "." + field, "expected a non-empty string");
     }
     return n.textValue();
+  }
+
+  /**
+   * A description is read by people only, but must be a string: one of another type (an object, from a misplaced
+   * brace) could hold an option such as {@code highImpact} that would be dropped without a word.
+   */
+  private static void description(JsonNode entry, String at) {
+    JsonNode d = entry.get("description");
+    if (d != null && !d.isTextual()) {
+      throw new InvalidRoleCatalogException(at + ".description", "expected a string; an option such as \"highImpact\""
+          + " or \"privileged\" belongs beside \"description\", not inside it");
+    }
   }
 
   private static void onlyFields(JsonNode node, String at, String... allowed) {

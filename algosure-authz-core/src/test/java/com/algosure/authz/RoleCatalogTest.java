@@ -102,6 +102,31 @@ class RoleCatalogTest {
     assertThat(rejected("{'permissions': {'a:read': {'feature': ''}}}").location()).isEqualTo("permissions.a:read.feature");
   }
 
+  /**
+   * A description of any type was accepted, so an option written inside it by a misplaced brace was dropped silently:
+   * here the permission lost its approval ({@code highImpact}) without a word.
+   */
+  @Test
+  void fromJsonWhenDescriptionIsNotAStringThenErrorNamesItRatherThanDroppingWhatItHolds() {
+    InvalidRoleCatalogException e = rejected(
+        "{'permissions': {'filings:submit': {'description': {'text': 'Submit a filing', 'highImpact': true}}}}");
+
+    assertThat(e.location()).isEqualTo("permissions.filings:submit.description");
+    assertThat(e.getMessage()).contains("expected a string");
+    assertThat(rejected("{'permissions': {'a:read': {'description': 5}}}").location())
+        .isEqualTo("permissions.a:read.description");
+    assertThat(rejected("{'permissions': {'a:read': {}}, 'roles': {'r': {'permissions': [], 'description': ['x']}}}")
+        .location()).isEqualTo("roles.r.description");
+  }
+
+  @Test
+  void fromJsonWhenDescriptionIsAStringThenLoaded() {
+    RoleCatalog c = RoleCatalog.fromJson(json("{'permissions': {'a:read': {'description': ''}},"
+        + " 'roles': {'r': {'permissions': ['a:read'], 'description': 'Reads a'}}}"));
+
+    assertThat(c.grants(Role.of("r"), Permission.of("a:read"))).isTrue();
+  }
+
   @Test
   void fromJsonWhenNameInvalidThenErrorNamesTheEntry() {
     InvalidRoleCatalogException e = rejected("{'permissions': {'a read': {}}}");
