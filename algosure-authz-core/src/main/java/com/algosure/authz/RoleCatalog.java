@@ -1,6 +1,7 @@
 package com.algosure.authz;
 
 import com.algosure.authz.internal.ArraySet;
+import com.algosure.authz.internal.UntrustedText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -132,7 +133,7 @@ public final class RoleCatalog {
     JsonNode perms = object(root, "permissions", "$");
     for (Iterator<Map.Entry<String, JsonNode>> it = perms.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      String at = "permissions." + e.getKey();
+      String at = "permissions." + quoted(e.getKey());
       JsonNode p = e.getValue();
       if (!p.isObject()) {
         throw new InvalidRoleCatalogException(at, "expected an object such as {} or {\"scope\": \"tenant\"}");
@@ -174,7 +175,7 @@ public final class RoleCatalog {
     JsonNode roles = object(root, "roles", "$");
     for (Iterator<Map.Entry<String, JsonNode>> it = roles.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      String at = "roles." + e.getKey();
+      String at = "roles." + quoted(e.getKey());
       JsonNode r = e.getValue();
       if (!r.isObject()) {
         throw new InvalidRoleCatalogException(at, "expected an object such as {\"permissions\": [\"filings:read\"]}");
@@ -210,6 +211,14 @@ public final class RoleCatalog {
       b.putRole(role, granted, priv, at);
     }
     return b.build();
+  }
+
+  /**
+   * A name from the document as a location quotes it: as it is, unless it is longer than a name can be or holds a
+   * character that could break the line or reorder the message (then cut and made printable).
+   */
+  private static String quoted(String key) {
+    return UntrustedText.safe(key, 128);
   }
 
   private static <T> T name(String value, String at, java.util.function.Function<String, T> factory) {
@@ -256,7 +265,7 @@ public final class RoleCatalog {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!ok.contains(f)) {
-        throw new InvalidRoleCatalogException(at.equals("$") ? f : at + "." + f,
+        throw new InvalidRoleCatalogException(at.equals("$") ? quoted(f) : at + "." + quoted(f),
             "unknown field '" + Identifiers.printable(f) + "': expected one of " + new java.util.TreeSet<>(ok));
       }
     }

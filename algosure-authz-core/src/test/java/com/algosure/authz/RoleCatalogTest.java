@@ -135,6 +135,32 @@ class RoleCatalogTest {
     assertThat(e.getMessage()).contains("permission 'a read' is not valid");
   }
 
+  /**
+   * The location quoted a rejected name as it was: a line break in it forged a second log line, a right-to-left
+   * override reordered the message, and a name of 40,000 characters went whole into it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"a:read\nINFO granted admin", "admin\u202e", "x\u2028y"})
+  void fromJsonWhenANameHasControlOrFormatCharactersThenTheLocationQuotesItPrintably(String name) {
+    InvalidRoleCatalogException permission = rejected("{'permissions': {'" + name.replace("\n", "\\n") + "': {}}}");
+    InvalidRoleCatalogException role = rejected("{'roles': {'" + name.replace("\n", "\\n") + "': {'permissions': []}}}");
+    InvalidRoleCatalogException field = rejected("{'permissions': {'a:read': {'" + name.replace("\n", "\\n")
+        + "': 1}}}");
+
+    for (InvalidRoleCatalogException e : java.util.List.of(permission, role, field)) {
+      assertThat(e.location()).doesNotContain("\n", "\u202e", "\u2028").contains("?");
+      assertThat(e.getMessage()).doesNotContain("\n", "\u202e", "\u2028");
+    }
+  }
+
+  @Test
+  void fromJsonWhenANameIsHugeThenTheLocationQuotesItCut() {
+    InvalidRoleCatalogException e = rejected("{'permissions': {'" + "a".repeat(40_000) + "': {}}}");
+
+    assertThat(e.location()).startsWith("permissions.aaa").endsWith("...").hasSizeLessThan(200);
+    assertThat(e.getMessage()).hasSizeLessThan(500);
+  }
+
   @Test
   void fromJsonWhenDuplicateKeyThenRejected() {
     InvalidRoleCatalogException e = rejected("{'permissions': {'a:read': {}, 'a:read': {}}}");
