@@ -730,6 +730,9 @@ public final class KeycloakMapping {
         onlyFields(e, at, "pattern", "role");
         String p = text(e, "pattern", at);
         String r = e.has("role") ? text(e, "role", at) : null;
+        if (r != null) {
+          apply(at + ".role", () -> Role.of(r)); // checked first: the pattern's step would report it at the pattern
+        }
         apply(at + ".pattern", () -> {
           if (r == null) {
             b.group(p);

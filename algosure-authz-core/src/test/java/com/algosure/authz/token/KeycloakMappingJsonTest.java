@@ -144,6 +144,16 @@ class KeycloakMappingJsonTest {
     assertThat(e.getMessage()).contains("'two words' is not valid");
   }
 
+  /** An invalid role of a group rule was reported at its pattern, which was fine, sending the reader to the wrong field. */
+  @Test
+  void fromJsonWhenGroupRuleNamesAnInvalidAlgosureRoleThenTheRoleIsNamedNotThePattern() {
+    InvalidKeycloakMappingException e = invalid(
+        "{\"groups\": [{\"pattern\": \"/tenants/{tenant}/admins\", \"role\": \"tenant admin\"}]}");
+
+    assertThat(e.location()).isEqualTo("groups[0].role");
+    assertThat(e.getMessage()).contains("'tenant admin' is not valid");
+  }
+
   @Test
   void fromJsonWhenClientRoleEntryIsNotAnObjectThenTheEntryIsNamed() {
     InvalidKeycloakMappingException e = invalid("{\"clientRoles\": [\"filings-api/filings:read\"]}");
