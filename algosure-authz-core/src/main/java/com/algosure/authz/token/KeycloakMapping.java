@@ -6,6 +6,7 @@ import com.algosure.authz.IdentitySignals;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.Role;
 import com.algosure.authz.TenantId;
+import com.algosure.authz.internal.UntrustedText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -793,7 +794,9 @@ public final class KeycloakMapping {
       try {
         step.run();
       } catch (IllegalArgumentException | IllegalStateException e) {
-        throw new InvalidKeycloakMappingException(at, e.getMessage(), e);
+        // the builder quotes the document's names and patterns as they are: made printable here, and its exception,
+        // which says no more, is left out so that no stack trace prints them raw
+        throw new InvalidKeycloakMappingException(at, UntrustedText.safe(String.valueOf(e.getMessage()), 1_000));
       }
     }
 

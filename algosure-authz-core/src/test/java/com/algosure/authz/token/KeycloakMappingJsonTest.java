@@ -154,6 +154,22 @@ class KeycloakMappingJsonTest {
     assertThat(e.getMessage()).contains("'tenant admin' is not valid");
   }
 
+  /**
+   * A rejected name or pattern went into the message as it was: a line break in it forged a log line, a right-to-left
+   * override reordered the start-up error.
+   */
+  @Test
+  void fromJsonWhenARejectedValueHasControlOrFormatCharactersThenTheMessageQuotesItPrintably() {
+    InvalidKeycloakMappingException twice = invalid("{\"realmRoles\": [{\"keycloak\": \"admin\\nINFO granted\", \"role\": \"a\"},"
+        + " {\"keycloak\": \"admin\\nINFO granted\", \"role\": \"a\"}]}");
+    InvalidKeycloakMappingException pattern = invalid("{\"groups\": [{\"pattern\": \"/t/{team}\\u202e\"}]}");
+    InvalidKeycloakMappingException claim = invalid("{\"organizationClaims\": [\"org\\u2028x\", \"org\\u2028x\"]}");
+
+    assertThat(twice.getMessage()).contains("admin?INFO granted").doesNotContain("\n");
+    assertThat(pattern.getMessage()).contains("/t/{team}?").doesNotContain("\u202e");
+    assertThat(claim.getMessage()).contains("org?x").doesNotContain("\u2028");
+  }
+
   @Test
   void fromJsonWhenClientRoleEntryIsNotAnObjectThenTheEntryIsNamed() {
     InvalidKeycloakMappingException e = invalid("{\"clientRoles\": [\"filings-api/filings:read\"]}");
