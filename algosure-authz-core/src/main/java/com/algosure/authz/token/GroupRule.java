@@ -34,12 +34,19 @@ final class GroupRule {
    * Compiles a template.
    *
    * @throws IllegalArgumentException if the template is not a group path with at most one {@code {tenant}} and
-   *     one {@code {org}} placeholder in separate path segments, or names neither and grants no role
+   *     one {@code {org}} placeholder in separate path segments, ends in {@code /} or has an empty segment (as no
+   *     group path does), or names neither and grants no role
    */
   static GroupRule compile(String template, @Nullable Role role) {
     if (template == null || template.isEmpty() || template.charAt(0) != '/') {
       throw new IllegalArgumentException("group pattern '" + template
           + "' must be a Keycloak group path starting with '/', such as /tenants/{tenant}/org-{org}");
+    }
+    if (template.endsWith("/") || template.contains("//")) {
+      // Keycloak's paths have neither (a '/' in a group's name is escaped): such a rule would never match
+      throw new IllegalArgumentException("group pattern '" + template + "' " + (template.endsWith("/")
+          ? "ends with '/'" : "has an empty segment ('//')") + ", as no Keycloak group path does, so it would map"
+          + " nothing; write the path as Keycloak shows it, such as /tenants/{tenant}/org-{org}");
     }
     StringBuilder regex = new StringBuilder();
     int tenantGroup = 0;

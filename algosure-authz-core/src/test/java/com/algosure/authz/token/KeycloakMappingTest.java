@@ -416,6 +416,20 @@ class KeycloakMappingTest {
             + "/tenants/{tenant}/org-{org}");
   }
 
+  /**
+   * A template ending in '/' or holding an empty segment was accepted, though no Keycloak group path has either: the
+   * rule never matched, and the members of '/tenants/acme/admins' silently lost the role it was written to give.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"/tenants/{tenant}/admins/", "/tenants//{tenant}", "//tenants/{tenant}", "/"})
+  void groupWhenTemplateEndsInSlashOrHasAnEmptySegmentThenRefusedAsMatchingNothing(String pattern) {
+    assertThatThrownBy(() -> KeycloakMapping.builder().group(pattern, "tenant-admin"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("group pattern '" + pattern + "'")
+        .hasMessageContaining("no Keycloak group path")
+        .hasMessageContaining("such as /tenants/{tenant}/org-{org}");
+  }
+
   @Test
   void groupWhenUnknownOrRepeatedPlaceholderThenRefused() {
     String message = "may hold only the placeholders {tenant} and {org}, each at most once";
