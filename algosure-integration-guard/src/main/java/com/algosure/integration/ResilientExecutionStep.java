@@ -136,7 +136,7 @@ final class ResilientExecutionStep implements GuardStep {
             + " and could not be renewed from the secrets store, so attempt " + r.attempt + " was not sent ("
             + c.attempts + " sent before it failed transiently)");
       case AUDIT_FAILED:
-        return c.failed(OutcomeReason.AUDIT_FAILED, 0, "the request could not be audited, so it was not sent");
+        return c.failed(OutcomeReason.AUDIT_FAILED, 0, r.error);
       case TOO_LARGE: {
         String ref = escalator.keep(c, "REJECTED_RESPONSE", null, r.error);
         return escalator.reject(c, OutcomeReason.RESPONSE_TOO_LARGE,
@@ -160,16 +160,19 @@ final class ResilientExecutionStep implements GuardStep {
       return limited;
     }
     // secrets are used no longer than their lease (on the guard's clock), retries included
-    String expired = secrets.renewIfExpired(c, now);
+    SecretsStep.Unavailable expired = secrets.renewIfExpired(c, now);
     if (expired != null) {
-      return new AttemptResult(c, n, AttemptResult.Kind.SECRET_UNAVAILABLE, null, null, expired, false);
+      return expired.notAudited() ? new AttemptResult(c, n, AttemptResult.Kind.AUDIT_FAILED, null, null, "the use of "
+          + "secret '" + expired.ref() + "' could not be audited, so attempt " + n + " was not sent", false)
+          : new AttemptResult(c, n, AttemptResult.Kind.SECRET_UNAVAILABLE, null, null, expired.ref(), false);
     }
     if (!auditor.emit(auditor.event(AuditEventType.INTEGRATION_REQUEST, c, "SENDING", now)
         .detail("attempt", Text.decimal(n))
         .detail("host", c.endpoint == null ? null : c.endpoint.getHost())
         .detail("fingerprint", c.request.fingerprint())
         .detail("bytes", Text.decimal(c.request.payloadSize()))) && auditor.failClosed()) {
-      return new AttemptResult(c, n, AttemptResult.Kind.AUDIT_FAILED, null, null, "audit failed", false);
+      return new AttemptResult(c, n, AttemptResult.Kind.AUDIT_FAILED, null, null,
+          "the request could not be audited, so it was not sent", false);
     }
     ProviderPolicy policy = p.policy;
     long started = ticker.getAsLong();

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Step 8: resolves the secrets the provider declares, for this call only (a {@code {tenant}} template
  * reference resolves to the call's tenant's secret). Leases are cached no longer than
  * they last (checked against the injected clock on every use). Each use is audited by reference. A missing
- * or failing secret fails the call before anything is sent; an AI agent never receives a secret.
+ * or failing secret fails the call before anything is sent; an AI agent never receives a secret. Under the
+ * fail-closed audit policy a secret whose use cannot be audited is not used either: the call fails with
+ * {@code AUDIT_FAILED} before anything is sent.
  *
  * <p>A call's leases may run out while it retries: before each attempt, {@code ResilientExecutionStep} asks
  * {@link #renewIfExpired} to resolve them again (audited as a credential use like the first), and sends
@@ -59,39 +61,47 @@ final class SecretsStep implements GuardStep {
     if (refs.size() == 1) {
       return one(c, refs.iterator().next(), now);
     }
-    String missing = resolveAll(c, refs, now);
-    return missing == null ? c.proceed() : unavailable(c, missing, "nothing was sent");
+    Unavailable missing = resolveAll(c, refs, now);
+    return missing == null ? c.proceed() : unavailable(c, missing);
   }
 
   /** The common case, one declared secret, without the maps. */
   private <T> IntegrationOutcome<T> one(CallState<T> c, SecretRef declared, Instant now) {
-    String missing = resolveOne(c, declared, now);
-    return missing == null ? c.proceed() : unavailable(c, missing, "nothing was sent");
+    Unavailable missing = resolveOne(c, declared, now);
+    return missing == null ? c.proceed() : unavailable(c, missing);
   }
+
+  /**
+   * Why a call's secrets were not handed out.
+   *
+   * @param ref the reference that could not be resolved, or whose use could not be audited
+   * @param notAudited whether it resolved but its use could not be audited (fail-closed audit policy)
+   */
+  record Unavailable(String ref, boolean notAudited) {}
 
   /**
    * Renews the call's leases if one has expired by {@code now} (the guard's clock), before an attempt: each is
    * resolved again (from the cache if another call renewed it) and audited as a credential use.
    *
-   * @return null if the call's secrets are valid at {@code now}, else the reference that could not be renewed
-   *     (its failure already audited): the attempt must not be sent
+   * @return null if the call's secrets are valid at {@code now}, else the reference that could not be renewed (its
+   *     failure already audited) or whose renewed use could not be audited: the attempt must not be sent
    */
-  @Nullable String renewIfExpired(CallState<?> c, Instant now) {
+  @Nullable Unavailable renewIfExpired(CallState<?> c, Instant now) {
     Instant expiresAt = c.secretsExpireAt;
     if (expiresAt == null || now.isBefore(expiresAt)) {
       return null;
     }
     Set<SecretRef> refs = c.provider().policy.secrets();
-    String missing = refs.size() == 1 ? resolveOne(c, refs.iterator().next(), now) : resolveAll(c, refs, now);
-    if (missing != null) {
+    Unavailable missing = refs.size() == 1 ? resolveOne(c, refs.iterator().next(), now) : resolveAll(c, refs, now);
+    if (missing != null && !missing.notAudited()) {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.SECRET_UNAVAILABLE)
-          .detail("secretRef", missing).detail("attempt", Text.decimal(c.attempts + 1)));
+          .detail("secretRef", missing.ref()).detail("attempt", Text.decimal(c.attempts + 1)));
     }
     return missing;
   }
 
-  /** Resolves and audits every declared secret into the call; returns the reference that failed, or null. */
-  private @Nullable String resolveAll(CallState<?> c, Set<SecretRef> refs, Instant now) {
+  /** Resolves and audits every declared secret into the call; returns why one was not handed out, or null. */
+  private @Nullable Unavailable resolveAll(CallState<?> c, Set<SecretRef> refs, Instant now) {
     Map<SecretRef, Secret> resolved = new HashMap<>(refs.size() * 2);
     Map<SecretRef, Leased> used = new HashMap<>(refs.size() * 2);
     Instant earliest = null;
@@ -99,7 +109,7 @@ final class SecretsStep implements GuardStep {
       SecretRef ref = concrete(c, declared);
       Leased lease = ref == null ? null : lease(ref, now);
       if (lease == null) {
-        return (ref == null ? declared : ref).name();
+        return new Unavailable((ref == null ? declared : ref).name(), false);
       }
       // the call looks the secret up by the declared reference; the audit names the tenant's concrete one
       resolved.put(declared, lease.lease.secret());
@@ -108,20 +118,24 @@ final class SecretsStep implements GuardStep {
       earliest = earliest == null || at.isBefore(earliest) ? at : earliest;
     }
     for (Map.Entry<SecretRef, Leased> e : used.entrySet()) {
-      audit(c, e.getKey(), e.getValue(), now);
+      if (!audit(c, e.getKey(), e.getValue(), now)) {
+        return new Unavailable(e.getKey().name(), true);
+      }
     }
     c.secrets = Map.copyOf(resolved);
     c.secretsExpireAt = earliest;
     return null;
   }
 
-  private @Nullable String resolveOne(CallState<?> c, SecretRef declared, Instant now) {
+  private @Nullable Unavailable resolveOne(CallState<?> c, SecretRef declared, Instant now) {
     SecretRef ref = concrete(c, declared);
     Leased lease = ref == null ? null : lease(ref, now);
     if (lease == null) {
-      return (ref == null ? declared : ref).name();
+      return new Unavailable((ref == null ? declared : ref).name(), false);
     }
-    audit(c, ref, lease, now);
+    if (!audit(c, ref, lease, now)) {
+      return new Unavailable(ref.name(), true);
+    }
     c.secrets = Map.of(declared, lease.lease.secret());
     c.secretsExpireAt = lease.lease.expiresAt();
     return null;
@@ -135,15 +149,20 @@ final class SecretsStep implements GuardStep {
     }
   }
 
-  private <T> IntegrationOutcome<T> unavailable(CallState<T> c, String ref, String what) {
+  private <T> IntegrationOutcome<T> unavailable(CallState<T> c, Unavailable missing) {
+    if (missing.notAudited()) {
+      return c.failed(OutcomeReason.AUDIT_FAILED, 0, "the use of secret '" + missing.ref()
+          + "' could not be audited, so nothing was sent");
+    }
     auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.SECRET_UNAVAILABLE)
-        .detail("secretRef", ref));
-    return c.failed(OutcomeReason.SECRET_UNAVAILABLE, 0, "secret '" + ref + "' is not available, so " + what);
+        .detail("secretRef", missing.ref()));
+    return c.failed(OutcomeReason.SECRET_UNAVAILABLE, 0, "secret '" + missing.ref() + "' is not available, so nothing was sent");
   }
 
-  private void audit(CallState<?> c, SecretRef ref, Leased lease, Instant now) {
-    auditor.emit(auditor.event(AuditEventType.CREDENTIAL_USE, c, "USED", now)
-        .detail("secretRef", ref.name()).detail("leaseExpiresAt", lease.expiresAt));
+  /** @return false if the use could not be audited under the fail-closed policy: the secret must not be used */
+  private boolean audit(CallState<?> c, SecretRef ref, Leased lease, Instant now) {
+    return auditor.emit(auditor.event(AuditEventType.CREDENTIAL_USE, c, "USED", now)
+        .detail("secretRef", ref.name()).detail("leaseExpiresAt", lease.expiresAt)) || !auditor.failClosed();
   }
 
   private @Nullable Leased lease(SecretRef ref, Instant now) {

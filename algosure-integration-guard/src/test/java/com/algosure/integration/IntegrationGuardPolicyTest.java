@@ -1046,6 +1046,49 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenTheCredentialUseCannotBeAuditedThenTheSecretIsNotUsedAndNothingIsSent() {
+    IntegrationGuard guard = base()
+        .consents(f.consents).secrets(f.secrets)
+        .auditSink(e -> {
+          if (e.type() == AuditEventType.CREDENTIAL_USE) {
+            throw new IllegalStateException("audit store down");
+          }
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-cred-au").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.AUDIT_FAILED);
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) out).message())
+        .isEqualTo("the use of secret 'acme-mail/api-key' could not be audited, so nothing was sent");
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenARenewedLeaseCannotBeAuditedDuringRetriesThenTheNextAttemptIsNotSent() {
+    java.util.concurrent.atomic.AtomicBoolean auditDown = new java.util.concurrent.atomic.AtomicBoolean();
+    IntegrationGuard guard = base()
+        .consents(f.consents).secrets(f.secrets)
+        .auditSink(e -> {
+          if (e.type() == AuditEventType.CREDENTIAL_USE && auditDown.get()) {
+            throw new IllegalStateException("audit store down");
+          }
+        }).build();
+    ProviderCall<JsonNode> failsOnceAfterTheLease = ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      auditDown.set(true);
+      f.clock.advance(Duration.ofMinutes(6)); // the fixture's lease is 5 minutes
+      throw new ConnectException("refused");
+    }, JsonValidator.builder().require("id", JsonType.STRING).build());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-cred-au-renew").build(), failsOnceAfterTheLease);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.AUDIT_FAILED);
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) out).message())
+        .isEqualTo("the use of secret 'acme-mail/api-key' could not be audited, so attempt 2 was not sent");
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
   void executeWhenAuditMayFailAndContinueThenTheRequestIsSent() {
     IntegrationGuard guard = base()
         .consents(f.consents).secrets(f.secrets).auditFailurePolicy(AuditFailurePolicy.LOG_AND_CONTINUE)
