@@ -114,13 +114,21 @@ final class Escalator {
    * The outcome of a call from which something escaped the steps (a bug, or host code throwing where the
    * guard does not expect it): once the request may have been sent, the provider may have acted, so the state
    * is unknown and escalated, with the response as evidence if there was one; before that, nothing was sent
-   * and the call failed. Never throws.
+   * and the call failed, audited as a failure naming what escaped by its class only (its message may carry a
+   * host's value). Never throws.
    *
    * @param thrown what escaped
    */
   <T> IntegrationOutcome<T> escaped(CallState<T> c, Throwable thrown) {
     String error = "guard failure: " + thrown.getClass().getName();
     if (!c.mayHaveSent()) {
+      try {
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.GUARD_FAILURE)
+            .detail("error", thrown.getClass().getName()));
+      } catch (Exception | Error e) { // the guard itself failing twice (out of memory, say): the outcome still stands
+        LOG.error("guard failure could not be audited for provider {} action {}: {}", c.request.provider(),
+            c.request.action(), e.getClass().getName());
+      }
       return new IntegrationOutcome.Failed<>(c.request, OutcomeReason.GUARD_FAILURE, c.attempts, 0,
           "the guard failed unexpectedly (" + thrown.getClass().getSimpleName() + ") before anything was sent");
     }

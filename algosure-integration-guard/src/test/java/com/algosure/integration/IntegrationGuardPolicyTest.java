@@ -963,6 +963,43 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenTheSecretStoreThrowsAnErrorThenTheGuardFailureIsAuditedByClassOnly() {
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets((ref, now) -> {
+          throw new NoClassDefFoundError("com/vault/Client " + GuardFixtures.SECRET_VALUE);
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-st-error-audit").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.GUARD_FAILURE);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).singleElement().satisfies(e -> {
+      assertThat(e.reasons()).containsExactly("GUARD_FAILURE");
+      assertThat(e.outcome()).isEqualTo("FAILED");
+      assertThat(e.details()).containsEntry("error", "java.lang.NoClassDefFoundError")
+          .containsEntry("idempotencyKey", "k-st-error-audit");
+      assertThat(e.toString()).doesNotContain(GuardFixtures.SECRET_VALUE);
+    });
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheConsentRegistryThrowsAnErrorWithoutAnIdempotencyKeyThenTheGuardFailureIsAudited() {
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).secrets(f.secrets).consents((query, now) -> {
+          throw new java.util.ServiceConfigurationError("consent service could not be loaded");
+        }).build();
+    IntegrationRequest keyless = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider(PROVIDER)
+        .action(SEND).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(keyless, ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.GUARD_FAILURE);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).singleElement()
+        .satisfies(e -> assertThat(e.reasons()).containsExactly("GUARD_FAILURE"));
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
   void executeWhenAConsentRegistryThrowsACheckedExceptionSneakilyThenFailedNotThrown() {
     IntegrationGuard guard = base()
         .auditSink(f.audit).secrets(f.secrets).consents((query, now) -> {
