@@ -96,22 +96,24 @@ public final class InMemoryConsentRegistry implements ConsentRegistry {
   }
 
   /**
-   * Revokes a consent now; the next check sees it.
+   * Revokes a consent now; the next check sees it. Every consent recorded under the id is revoked (a consent
+   * renewed under its id, or ids the host gave to consents of several tenants), so none of them still covers a call.
    *
    * @param consentId the consent's id
-   * @return whether a consent with that id was found
+   * @return whether an unrevoked consent with that id was found
    */
   public boolean revoke(String consentId) {
     Instant now = clock.instant();
+    boolean found = false;
     for (List<Consent> list : byTenant.values()) {
-      for (Consent c : list) {
+      for (Consent c : list) { // a snapshot: the list is copy-on-write
         if (c.id().equals(consentId) && c.revokedAt().isEmpty()) {
           list.remove(c);
           list.add(c.revokedAt(now));
-          return true;
+          found = true;
         }
       }
     }
-    return false;
+    return found;
   }
 }

@@ -180,6 +180,22 @@ class StoresTest {
     assertThat(r.check(q, clock.instant())).isEqualTo(new ConsentCheck(ConsentStatus.REVOKED, Optional.of(c.id())));
   }
 
+  /** Regression: revoking an id held by a renewed consent (same id, later expiry) revoked the old one only. */
+  @Test
+  void consentRevocationRevokesEveryConsentRecordedUnderTheId() {
+    InMemoryConsentRegistry r = ConsentRegistry.inMemory(clock);
+    Instant now = clock.instant();
+    r.grant(new Consent("crm-77", TenantId.of("acme"), Optional.empty(), Optional.empty(), ConsentScope.MAIL, now,
+        now.plusSeconds(60), Optional.empty()));
+    r.grant(new Consent("crm-77", TenantId.of("acme"), Optional.empty(), Optional.empty(), ConsentScope.MAIL, now,
+        now.plusSeconds(3600), Optional.empty())); // renewed under the host's id
+    ConsentQuery q = new ConsentQuery(TenantId.of("acme"), Optional.empty(), Optional.empty(), ConsentScope.MAIL);
+
+    assertThat(r.revoke("crm-77")).isTrue();
+
+    assertThat(r.check(q, now)).isEqualTo(new ConsentCheck(ConsentStatus.REVOKED, Optional.of("crm-77")));
+  }
+
   @Test
   void evidenceIsKeptByReference() {
     InMemoryEvidenceStore s = EvidenceStore.inMemory();
