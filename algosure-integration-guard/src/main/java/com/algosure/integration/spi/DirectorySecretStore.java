@@ -1,9 +1,11 @@
 package com.algosure.integration.spi;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -16,6 +18,9 @@ import org.slf4j.LoggerFactory;
 final class DirectorySecretStore implements SecretStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(DirectorySecretStore.class);
+
+  /** The largest secret file read: a credential, a key or a certificate chain is far smaller. */
+  static final int MAX_BYTES = 1024 * 1024;
 
   private final Path directory;
   private final Duration lease;
@@ -34,11 +39,26 @@ final class DirectorySecretStore implements SecretStore {
     }
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      // follows links, as a mounted Kubernetes secret's files are
+      if (!Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
+        // opening a pipe without a writer blocks, a device may never end: every call would wait on it
+        LOG.warn("secret '{}' is not a regular file in {} (a directory, a pipe or a device), so it is not read: make it "
+            + "a file holding the value", ref, directory);
+        return Optional.empty();
+      }
+      try (InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes(MAX_BYTES + 1);
+      }
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
       LOG.warn("secret '{}' could not be read from {}: {}", ref, directory, e.getClass().getSimpleName());
+      return Optional.empty();
+    }
+    if (bytes.length > MAX_BYTES) {
+      Arrays.fill(bytes, (byte) 0);
+      LOG.warn("secret '{}' in {} is larger than {} bytes, so it is not read: is the reference naming the right file?",
+          ref, directory, MAX_BYTES);
       return Optional.empty();
     }
     int end = bytes.length;

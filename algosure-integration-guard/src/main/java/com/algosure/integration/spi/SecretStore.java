@@ -71,7 +71,9 @@ public interface SecretStore {
   /**
    * Secrets in files of a directory, one file per secret, such as a mounted Kubernetes secret: reference
    * {@code acme-mail/api-key} is file {@code <directory>/acme-mail/api-key}. One trailing line break is
-   * removed. Files are read at each resolution, so a rotated file is picked up when the lease ends.
+   * removed. Files are read at each resolution, so a rotated file is picked up when the lease ends. Only regular
+   * files (or links to them) of at most 1 MiB are read; anything else (a directory, a pipe, a device, a larger
+   * file) is not available, with a warning naming the reference.
    *
    * @param directory the directory
    * @param lease how long a resolved value may be used

@@ -181,6 +181,45 @@ class SecretsTest {
   }
 
   @Test
+  void directoryStoreWhenAFileIsOverTheLimitThenItIsNotReadAndTheLogSaysWhy(@TempDir Path dir) throws Exception {
+    byte[] big = new byte[DirectorySecretStore.MAX_BYTES + 1];
+    java.util.Arrays.fill(big, (byte) 'x');
+    Files.write(dir.resolve("big"), big);
+    Files.write(dir.resolve("at-limit"), java.util.Arrays.copyOf(big, DirectorySecretStore.MAX_BYTES));
+    SecretStore store = SecretStore.directory(dir, Duration.ofMinutes(1));
+
+    try (LogCapture logs = new LogCapture()) {
+      assertThat(store.resolve(SecretRef.of("big"), NOW)).isEmpty();
+      assertThat(store.resolve(SecretRef.of("at-limit"), NOW).orElseThrow().secret().revealBytes())
+          .hasSize(DirectorySecretStore.MAX_BYTES);
+
+      assertThat(logs.lines()).anyMatch(l -> l.contains("secret 'big'") && l.contains("larger than 1048576 bytes"))
+          .noneMatch(l -> l.contains("xxxxxxxx"));
+    }
+  }
+
+  @Test
+  void directoryStoreWhenTheReferenceIsADirectoryOrAPipeThenItIsRefusedWithoutBlocking(@TempDir Path dir)
+      throws Exception {
+    Files.createDirectories(dir.resolve("acme-mail/api-key"));
+    Path pipe = dir.resolve("pipe");
+    Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo is not available");
+    SecretStore store = SecretStore.directory(dir, Duration.ofMinutes(1));
+
+    try (LogCapture logs = new LogCapture()) {
+      // a pipe without a writer blocked the reading call (and every later one) forever
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+          () -> assertThat(store.resolve(SecretRef.of("pipe"), NOW)).isEmpty());
+      assertThat(store.resolve(REF, NOW)).isEmpty();
+
+      assertThat(logs.lines())
+          .anyMatch(l -> l.contains("secret 'pipe'") && l.contains("not a regular file"))
+          .anyMatch(l -> l.contains("secret 'acme-mail/api-key'") && l.contains("not a regular file"));
+    }
+  }
+
+  @Test
   void directoryStorePicksUpARotatedFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("token");
     Files.writeString(file, "one");
