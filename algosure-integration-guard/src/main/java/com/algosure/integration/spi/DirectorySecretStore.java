@@ -69,6 +69,9 @@ final class DirectorySecretStore implements SecretStore {
       }
     }
     if (end == 0) {
+      // a mount whose value was never set: say so, or the call's SECRET_UNAVAILABLE reads like a missing file
+      LOG.warn("secret '{}' in {} is empty (or only a line break), so it is not available: write the value into the "
+          + "file", ref, directory);
       return Optional.empty();
     }
     byte[] value = Arrays.copyOf(bytes, end);

@@ -220,6 +220,21 @@ class SecretsTest {
   }
 
   @Test
+  void directoryStoreWhenAFileIsEmptyOrOnlyALineBreakThenTheLogSaysSo(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("empty"), "");
+    Files.writeString(dir.resolve("newline"), "\r\n");
+    SecretStore store = SecretStore.directory(dir, Duration.ofMinutes(1));
+
+    try (LogCapture logs = new LogCapture()) {
+      assertThat(store.resolve(SecretRef.of("empty"), NOW)).isEmpty();
+      assertThat(store.resolve(SecretRef.of("newline"), NOW)).isEmpty();
+
+      assertThat(logs.lines()).anyMatch(l -> l.contains("secret 'empty'") && l.contains("is empty"))
+          .anyMatch(l -> l.contains("secret 'newline'") && l.contains("is empty"));
+    }
+  }
+
+  @Test
   void directoryStorePicksUpARotatedFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("token");
     Files.writeString(file, "one");
