@@ -145,6 +145,8 @@ final class SecretsStep implements GuardStep {
     try {
       return declared.forTenant(c.request.tenantOrNull());
     } catch (IllegalArgumentException e) {
+      // names the template and the tenant's id only, never a value
+      LOG.warn("secret '{}' cannot be resolved for this tenant: {}", declared, e.getMessage());
       return null;
     }
   }

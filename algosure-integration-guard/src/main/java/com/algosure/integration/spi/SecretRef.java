@@ -70,10 +70,19 @@ public record SecretRef(String name) {
   /**
    * @param tenant the tenant of the call
    * @return the reference with the placeholder replaced by the tenant's id, or this reference if it has none
-   * @throws IllegalArgumentException if the tenant's id makes the reference invalid (such as a {@code ..} segment)
+   * @throws IllegalArgumentException if the tenant's id makes the reference invalid (such as a {@code ..} segment),
+   *     or has a {@code /}: the placeholder takes no more than one segment, or a tenant's id could name another
+   *     reference (tenant {@code platform/api-key} in {@code acme-mail/{tenant}} would be {@code acme-mail/platform/api-key})
    */
   public SecretRef forTenant(TenantId tenant) {
-    return isTemplate() ? new SecretRef(name.replace(PLACEHOLDER, tenant.value())) : this;
+    if (!isTemplate()) {
+      return this;
+    }
+    if (tenant.value().indexOf('/') >= 0) {
+      throw new IllegalArgumentException("tenant id '" + tenant.value() + "' has a '/', so in secret reference '" + name
+          + "' it would name another reference than the tenant's own: give the tenant an id without '/'");
+    }
+    return new SecretRef(name.replace(PLACEHOLDER, tenant.value()));
   }
 
   @Override

@@ -94,6 +94,17 @@ class SecretsTest {
   }
 
   @Test
+  void templateReferenceRefusesATenantWhoseIdWouldNameAnotherReference() {
+    // tenant ids may hold '/': "platform/api-key" in the template's one segment named the platform's own secret
+    SecretRef template = SecretRef.of("acme-mail/{tenant}");
+
+    assertThatThrownBy(() -> template.forTenant(TenantId.of("platform/api-key")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tenant id 'platform/api-key' has a '/', so in secret reference 'acme-mail/{tenant}' it would name "
+            + "another reference than the tenant's own: give the tenant an id without '/'");
+  }
+
+  @Test
   void inMemoryStoreResolvesWithItsLease() {
     InMemorySecretStore store = SecretStore.inMemory().secret(REF.name(), VALUE).lease(Duration.ofMinutes(2)).build();
 
@@ -122,9 +133,11 @@ class SecretsTest {
     SecretRef template = SecretRef.of("acme-mail/{tenant}/api-key");
 
     assertThat(store.resolve(template.forTenant(TenantId.of("acme-eu")), NOW)).isPresent();
-    for (String other : List.of("acme.eu", "acme_eu", "ACME-EU", "Acme-Eu", "acme/eu", "acme:eu", "acme@eu", "acme--eu")) {
+    for (String other : List.of("acme.eu", "acme_eu", "ACME-EU", "Acme-Eu", "acme:eu", "acme@eu", "acme--eu")) {
       assertThat(store.resolve(template.forTenant(TenantId.of(other)), NOW)).as("tenant %s", other).isEmpty();
     }
+    // a tenant id with '/' never becomes a reference at all
+    assertThatThrownBy(() -> template.forTenant(TenantId.of("acme/eu"))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
