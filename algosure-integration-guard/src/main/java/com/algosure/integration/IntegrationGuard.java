@@ -2,6 +2,7 @@ package com.algosure.integration;
 
 import static com.algosure.authz.internal.Options.once;
 
+import com.algosure.audit.AuditEventType;
 import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.audit.AuditSink;
 import com.algosure.authz.PolicyDecisionPoint;
@@ -80,6 +81,7 @@ public final class IntegrationGuard {
   private final TransportPolicy transport;
   private final Executor asyncExecutor;
   private final Escalator escalator;
+  private final Auditor auditor;
 
   private IntegrationGuard(Builder b) {
     this.clock = b.clock;
@@ -87,6 +89,7 @@ public final class IntegrationGuard {
     EnforcingHttpClient client = (EnforcingHttpClient) b.transport.newHttpClient(b.connectTimeout);
     this.httpClient = client;
     Auditor auditor = new Auditor(b.auditSink, b.auditFailurePolicy, b.clock);
+    this.auditor = auditor;
     Map<ProviderId, ProviderRuntime> p = new LinkedHashMap<>();
     b.providers.forEach((id, policy) -> p.put(id, new ProviderRuntime(policy, b.clock, auditor, client)));
     this.providers = Map.copyOf(p);
@@ -148,7 +151,8 @@ public final class IntegrationGuard {
 
   /**
    * Runs one call on the guard's async executor (by default a pool of daemon threads, since provider calls
-   * block on I/O). The future always completes normally with an outcome.
+   * block on I/O). The future always completes normally with an outcome; if the executor refuses the call, with a
+   * {@code GUARD_FAILURE} (audited) and nothing sent.
    *
    * @param request the request
    * @param call how to call the provider and validate its answer
@@ -163,6 +167,14 @@ public final class IntegrationGuard {
       return CompletableFuture.supplyAsync(() -> execute(request, call), asyncExecutor);
     } catch (Exception | Error e) { // the host's executor: a checked exception thrown sneakily, or an Error, too
       LOG.error("async executor refused a call for provider {}: {}", request.provider(), e.getClass().getName());
+      try {
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE,
+            new CallState<>(request, call, steps), "FAILED", OutcomeReason.GUARD_FAILURE)
+            .detail("error", e.getClass().getName()));
+      } catch (Exception | Error again) { // the guard itself failing twice (out of memory, say): still answered
+        LOG.error("async refusal could not be audited for provider {}: {}", request.provider(),
+            again.getClass().getName());
+      }
       return CompletableFuture.completedFuture(new IntegrationOutcome.Failed<>(request, OutcomeReason.GUARD_FAILURE, 0, 0,
           "the async executor refused the call (" + e.getClass().getSimpleName() + ")"));
     }

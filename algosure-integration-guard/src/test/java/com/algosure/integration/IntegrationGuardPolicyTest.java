@@ -407,6 +407,25 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeAsyncWhenTheHostsExecutorRefusesTheCallThenTheFailureIsAudited() throws Exception {
+    IntegrationGuard guard = base().auditSink(f.audit).consents(f.consents).secrets(f.secrets)
+        .asyncExecutor(task -> {
+          throw new java.util.concurrent.RejectedExecutionException("queue full");
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.executeAsync(request("k-async-refused").build(), ok)
+        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.GUARD_FAILURE);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).singleElement().satisfies(e -> {
+      assertThat(e.reasons()).containsExactly("GUARD_FAILURE");
+      assertThat(e.details()).containsEntry("error", "java.util.concurrent.RejectedExecutionException")
+          .containsEntry("idempotencyKey", "k-async-refused");
+      assertThat(e.tenant()).contains(TENANT);
+    });
+  }
+
+  @Test
   void executeCachesASecretForItsLeaseOnlyAndPicksUpARotationAfterIt() {
     AtomicInteger resolved = new AtomicInteger();
     SecretStore counting = (ref, now) -> {
