@@ -8,6 +8,7 @@ import com.algosure.integration.spi.SecretRef;
 import com.algosure.integration.spi.SecretStore;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,13 +38,47 @@ final class SecretsStep implements GuardStep {
   private final SecretStore store;
   private final Clock clock;
   private final Auditor auditor;
-  private final Cache<SecretRef, Leased> leases =
-      Caffeine.newBuilder().maximumSize(10_000).executor(Runnable::run).build();
+  /**
+   * The leases, each dropped when it ends on the guard's clock (at the next use of the cache), not only ignored:
+   * a secret whose tenant makes no further call is not kept in memory past its lease.
+   */
+  private final Cache<SecretRef, Leased> leases;
 
   SecretsStep(SecretStore store, Clock clock, Auditor auditor) {
     this.store = store;
     this.clock = clock;
     this.auditor = auditor;
+    this.leases = Caffeine.newBuilder().maximumSize(10_000).executor(Runnable::run)
+        .ticker(() -> nanos(clock.instant()))
+        .expireAfter(new Expiry<SecretRef, Leased>() {
+          @Override
+          public long expireAfterCreate(SecretRef ref, Leased lease, long currentTime) {
+            return Math.max(0, nanos(lease.lease.expiresAt()) - currentTime);
+          }
+
+          @Override
+          public long expireAfterUpdate(SecretRef ref, Leased lease, long currentTime, long currentDuration) {
+            return expireAfterCreate(ref, lease, currentTime);
+          }
+
+          @Override
+          public long expireAfterRead(SecretRef ref, Leased lease, long currentTime, long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .build();
+  }
+
+  /** @return an instant as nanoseconds since the epoch, saturated (a lease may end at {@link Instant#MAX}) */
+  private static long nanos(Instant at) {
+    long seconds = at.getEpochSecond();
+    if (seconds >= Long.MAX_VALUE / 1_000_000_000L) {
+      return Long.MAX_VALUE;
+    }
+    if (seconds <= Long.MIN_VALUE / 1_000_000_000L) {
+      return Long.MIN_VALUE;
+    }
+    return seconds * 1_000_000_000L + at.getNano();
   }
 
   @Override
@@ -165,6 +200,12 @@ final class SecretsStep implements GuardStep {
   private boolean audit(CallState<?> c, SecretRef ref, Leased lease, Instant now) {
     return auditor.emit(auditor.event(AuditEventType.CREDENTIAL_USE, c, "USED", now)
         .detail("secretRef", ref.name()).detail("leaseExpiresAt", lease.expiresAt)) || !auditor.failClosed();
+  }
+
+  /** @return how many leases the cache holds, once its expired ones are gone; for tests */
+  long cachedLeases() {
+    leases.cleanUp();
+    return leases.estimatedSize();
   }
 
   private @Nullable Leased lease(SecretRef ref, Instant now) {
