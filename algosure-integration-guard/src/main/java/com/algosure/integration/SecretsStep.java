@@ -43,13 +43,19 @@ final class SecretsStep implements GuardStep {
    * a secret whose tenant makes no further call is not kept in memory past its lease.
    */
   private final Cache<SecretRef, Leased> leases;
+  /**
+   * The cache's ticker: the guard-clock time (epoch nanoseconds) of the look-up in progress, published by
+   * {@link #lease} before it touches the cache, so the cache expires leases on the time the step decides on without
+   * reading the clock again on every call.
+   */
+  private volatile long tickerNanos;
 
   SecretsStep(SecretStore store, Clock clock, Auditor auditor) {
     this.store = store;
     this.clock = clock;
     this.auditor = auditor;
     this.leases = Caffeine.newBuilder().maximumSize(10_000).executor(Runnable::run)
-        .ticker(() -> nanos(clock.instant()))
+        .ticker(() -> tickerNanos)
         .expireAfter(new Expiry<SecretRef, Leased>() {
           @Override
           public long expireAfterCreate(SecretRef ref, Leased lease, long currentTime) {
@@ -209,6 +215,10 @@ final class SecretsStep implements GuardStep {
   }
 
   private @Nullable Leased lease(SecretRef ref, Instant now) {
+    long nanos = nanos(now);
+    if (nanos != tickerNanos) { // written when time has moved, so threads do not contend for the field's cache line
+      tickerNanos = nanos;
+    }
     Leased cached = leases.getIfPresent(ref);
     if (cached != null && cached.lease.validAt(now)) {
       return cached;
