@@ -28,16 +28,16 @@ final class ActorStage implements Stage {
 
   @Override
   public @Nullable Verdict apply(DecisionContext c) {
-    Actor actor = c.request.actorOrNull();
+    Actor actor = c.request().actorOrNull();
     if (actor == null) {
       return Verdict.deny(ReasonCode.REQUEST_INVALID, "the request has no authenticated actor");
     }
     c.actor = actor;
-    c.action = c.request.actionOrNull();
+    c.action = c.request().actionOrNull();
     if (c.action == null) {
       return Verdict.deny(ReasonCode.REQUEST_INVALID, "the request names no action");
     }
-    c.resource = c.request.resourceOrNull();
+    c.resource = c.request().resourceOrNull();
     if (c.resource == null) {
       return Verdict.deny(ReasonCode.REQUEST_INVALID, "the request names no resource");
     }
@@ -48,15 +48,15 @@ final class ActorStage implements Stage {
     }
     c.definition = declared.definition();
     c.grantedBy = declared.grantedBy();
-    if (expired(actor.signals().expiresAt().orElse(null), c.now)) {
+    if (expired(actor.signals().expiresAt().orElse(null), c.now())) {
       return Verdict.deny(ReasonCode.ACTOR_EXPIRED, "the credential of '" + actor.id() + "' has expired");
     }
     if (actor instanceof Actor.Agent agent) {
-      if (!c.now.isBefore(agent.grant().expiresAt())) {
+      if (!c.now().isBefore(agent.grant().expiresAt())) {
         return Verdict.deny(ReasonCode.AGENT_SCOPE_EXCEEDED,
             "grant '" + agent.grant().grantId() + "' of agent '" + agent.agentId() + "' has expired");
       }
-      if (expired(agent.onBehalfOf().signals().expiresAt().orElse(null), c.now)) {
+      if (expired(agent.onBehalfOf().signals().expiresAt().orElse(null), c.now())) {
         return Verdict.deny(ReasonCode.ACTOR_EXPIRED,
             "the credential of '" + agent.onBehalfOf().id() + "', for whom the agent acts, has expired");
       }

@@ -35,16 +35,16 @@ final class ApprovalStage implements Stage {
 
   @Override
   public @Nullable Verdict apply(DecisionContext c) {
-    if (!c.definition.highImpact() && !c.approvalRequired) {
+    if (!c.definition().highImpact() && !c.approvalRequired) {
       return null;
     }
     c.approvalRequired = true;
-    String id = c.request.approvalIdOrNull();
+    String id = c.request().approvalIdOrNull();
     if (id == null) {
-      return new Verdict(Effect.APPROVAL_REQUIRED, ReasonCode.APPROVAL_REQUIRED, c.definition.highImpact()
-          ? "'" + c.action + "' on " + c.resource + " is high impact and needs an approval by another person"
-          : "the domain rule of '" + c.resource.type() + "' requires an approval of '" + c.action + "' on "
-              + c.resource + " by another person: " + c.domainApprovalReason);
+      return new Verdict(Effect.APPROVAL_REQUIRED, ReasonCode.APPROVAL_REQUIRED, c.definition().highImpact()
+          ? "'" + c.action() + "' on " + c.resource() + " is high impact and needs an approval by another person"
+          : "the domain rule of '" + c.resource().type() + "' requires an approval of '" + c.action() + "' on "
+              + c.resource() + " by another person: " + c.domainApprovalReason);
     }
     if (!Identifiers.valid(id)) {
       // the caller's text, quoted safe to log; no approval has such an id (Approval requires an identifier)
@@ -60,40 +60,40 @@ final class ApprovalStage implements Stage {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID, "the approval store answered approval '" + a.id()
           + "' when asked for '" + id + "': only the approval presented counts; check the store's look-up");
     }
-    if (!a.tenant().equals(c.tenant) || !a.action().equals(c.action) || !a.resource().equals(c.resource)) {
+    if (!a.tenant().equals(c.tenant()) || !a.action().equals(c.action()) || !a.resource().equals(c.resource())) {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' is for '" + a.action() + "' on "
           + a.resource() + " in tenant '" + a.tenant() + "', not for this request");
     }
-    if (!a.requestedBy().equals(c.principal.id())) {
+    if (!a.requestedBy().equals(c.principal().id())) {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID,
-          "approval '" + id + "' was requested by someone else, not by '" + c.principal.id() + "'");
+          "approval '" + id + "' was requested by someone else, not by '" + c.principal().id() + "'");
     }
-    if (a.approvedAt().isAfter(c.now)) {
+    if (a.approvedAt().isAfter(c.now())) {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' is not yet given: it is dated "
-          + a.approvedAt() + ", after the decision's time " + c.now + "; check the approver's clock or the store");
+          + a.approvedAt() + ", after the decision's time " + c.now() + "; check the approver's clock or the store");
     }
-    if (!c.now.isBefore(a.expiresAt())) {
+    if (!c.now().isBefore(a.expiresAt())) {
       return Verdict.deny(ReasonCode.APPROVAL_EXPIRED, "approval '" + id + "' expired at " + a.expiresAt());
     }
     // identifiers are ASCII (Approval checks them), so ignoring case is exact: a case variant is the same person
     String approver = a.approvedBy();
-    if (approver.equalsIgnoreCase(a.requestedBy()) || approver.equalsIgnoreCase(c.principal.id())
-        || approver.equalsIgnoreCase(c.actor.id())) {
+    if (approver.equalsIgnoreCase(a.requestedBy()) || approver.equalsIgnoreCase(c.principal().id())
+        || approver.equalsIgnoreCase(c.actor().id())) {
       return Verdict.deny(ReasonCode.APPROVAL_SELF_APPROVED,
           "approval '" + id + "' was given by the requester: it needs a second person");
     }
     // whoever acts as the principal by impersonation is the requester too: else one person asks as alice and approves
     // as themselves
-    String impersonator = c.principal.signals().impersonator().orElse(null);
+    String impersonator = c.principal().signals().impersonator().orElse(null);
     if (impersonator != null && approver.equalsIgnoreCase(impersonator)) {
       return Verdict.deny(ReasonCode.APPROVAL_SELF_APPROVED, "approval '" + id + "' was given by '" + approver
-          + "', who is impersonating the requester '" + c.principal.id() + "': it needs a second person");
+          + "', who is impersonating the requester '" + c.principal().id() + "': it needs a second person");
     }
     // four eyes means another person of this tenant: not a service account, nobody the directory does not know,
     // nobody without access to the tenant
-    if (!Stage.answered(people.tenantsOf(approver), "Directory.tenantsOf").contains(c.tenant)) {
+    if (!Stage.answered(people.tenantsOf(approver), "Directory.tenantsOf").contains(c.tenant())) {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' was given by '" + approver
-          + "', who is not a person with access to tenant '" + c.tenant + "' in the directory");
+          + "', who is not a person with access to tenant '" + c.tenant() + "' in the directory");
     }
     c.approval = a;
     return null;

@@ -22,7 +22,7 @@ final class AttributeStage implements Stage {
   @Override
   public @Nullable Verdict apply(DecisionContext c) {
     for (int i = 0, n = policies.size(); i < n; i++) {
-      AttributeDecision d = Stage.answered(policies.get(i).evaluate(c.request, c.view()), "AttributePolicy.evaluate");
+      AttributeDecision d = Stage.answered(policies.get(i).evaluate(c.request(), c.view()), "AttributePolicy.evaluate");
       if (d.denied()) {
         return Verdict.deny(ReasonCode.ATTRIBUTE_POLICY_DENIED, "attribute policy denied: " + d.reason());
       }

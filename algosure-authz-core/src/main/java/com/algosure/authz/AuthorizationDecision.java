@@ -1,5 +1,7 @@
 package com.algosure.authz;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
 import com.algosure.audit.AuditFailurePolicy;
@@ -250,7 +252,7 @@ public final class AuthorizationDecision implements AuditableDecision {
   /** The reasons' names, without building a list for the common single reason. */
   private static List<String> names(List<ReasonCode> reasons) {
     if (reasons.size() == 1) {
-      return NAMES.get(reasons.get(0));
+      return castToNonNull(NAMES.get(reasons.get(0))); // NAMES has every reason code: the static block above
     }
     List<String> out = new ArrayList<>(reasons.size());
     for (ReasonCode r : reasons) {

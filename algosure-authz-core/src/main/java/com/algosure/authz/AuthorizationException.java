@@ -1,5 +1,7 @@
 package com.algosure.authz;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The base of every exception the authorization core throws. Decisions themselves never throw: this is
  * thrown for bad configuration (a role catalogue, a builder) and at boundaries such as token validation.
@@ -17,7 +19,7 @@ public class AuthorizationException extends RuntimeException {
   }
 
   /** @param message what was wrong, where, and what to do @param cause the underlying failure */
-  public AuthorizationException(String message, Throwable cause) {
+  public AuthorizationException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,5 +1,7 @@
 package com.algosure.authz;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -83,7 +85,8 @@ public final class BindingScope {
       case TENANT:
         return tenant.equals(this.tenant);
       default:
-        return tenant.equals(this.tenant) && this.organization.equals(organization);
+        // an organization scope is made only by organization(...), which requires the organization
+        return tenant.equals(this.tenant) && castToNonNull(this.organization).equals(organization);
     }
   }
 

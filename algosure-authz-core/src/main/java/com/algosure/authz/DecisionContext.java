@@ -1,5 +1,7 @@
 package com.algosure.authz;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.algosure.authz.spi.Approval;
 import com.algosure.authz.spi.Directory;
 import java.time.Instant;
@@ -15,13 +17,18 @@ import org.jspecify.annotations.Nullable;
  * made while the thread's context is in use (a host SPI that calls {@code decide} from inside a decision) gets a
  * fresh one. {@link #release} clears every field, so nothing of one decision is seen by the next or kept alive
  * by the thread. No reference to a context leaves the decision point.
+ *
+ * <p>A field is null until the stage that establishes it has run (and again after {@link #release}). A stage that
+ * needs a value an earlier stage established reads it through the accessor of the same name, which returns it as
+ * non-null without a check: the stages run in {@link PolicyDecisionPoint}'s order, each only after every earlier one
+ * returned no verdict, so an earlier stage's values are set by then. The accessors say which stage sets what.
  */
 final class DecisionContext {
 
   private static final ThreadLocal<DecisionContext> PER_THREAD = ThreadLocal.withInitial(DecisionContext::new);
 
-  AuthorizationRequest request;
-  Instant now;
+  @Nullable AuthorizationRequest request;
+  @Nullable Instant now;
 
   // ACTOR
   @Nullable Actor actor;
@@ -103,6 +110,63 @@ final class DecisionContext {
     return PER_THREAD.get().inUse;
   }
 
+  // The accessors below cost nothing once inlined (castToNonNull checks nothing): this is the decision's hot path.
+
+  /** @return the request: set by {@link #acquire}, before any stage */
+  AuthorizationRequest request() {
+    return castToNonNull(request);
+  }
+
+  /** @return the decision's time: set by {@link #acquire}, before any stage */
+  Instant now() {
+    return castToNonNull(now);
+  }
+
+  /** @return the actor: set by the ACTOR stage, for the stages after it */
+  Actor actor() {
+    return castToNonNull(actor);
+  }
+
+  /** @return the principal: set by the ACTOR stage, for the stages after it */
+  Actor principal() {
+    return castToNonNull(principal);
+  }
+
+  /** @return the principal's directory: set by the ACTOR stage, for the stages after it */
+  Directory directory() {
+    return castToNonNull(directory);
+  }
+
+  /** @return the action: set by the ACTOR stage, for the stages after it */
+  Permission action() {
+    return castToNonNull(action);
+  }
+
+  /** @return the resource: set by the ACTOR stage, for the stages after it */
+  ResourceRef resource() {
+    return castToNonNull(resource);
+  }
+
+  /** @return the action's definition: set by the ACTOR stage, for the stages after it */
+  PermissionDefinition definition() {
+    return castToNonNull(definition);
+  }
+
+  /** @return the roles granting the action: set by the ACTOR stage, for the stages after it */
+  Set<Role> grantedBy() {
+    return castToNonNull(grantedBy);
+  }
+
+  /** @return the decision's tenant: set by the TENANT stage, for the stages after it */
+  TenantId tenant() {
+    return castToNonNull(tenant);
+  }
+
+  /** @return the role that matched: set by the RBAC stage (whenever it returns no verdict), for the stages after it */
+  Role matchedRole() {
+    return castToNonNull(matchedRole);
+  }
+
   /**
    * The principal's role bindings, asked of the directory once per decision however many stages need them
    * (tenant, organization and RBAC may all look). A binding that names another subject (a case variant included)
@@ -110,8 +174,8 @@ final class DecisionContext {
    */
   List<RoleBinding> bindings() {
     if (bindings == null) {
-      List<RoleBinding> answered = Stage.answered(directory.bindingsOf(principal.id()), "Directory.bindingsOf");
-      String subject = principal.id();
+      List<RoleBinding> answered = Stage.answered(directory().bindingsOf(principal().id()), "Directory.bindingsOf");
+      String subject = principal().id();
       for (int i = 0, n = answered.size(); i < n; i++) {
         if (!subject.equals(answered.get(i).subject())) {
           // neither subject is named: the explanation says what to fix, the directory's data stays out of it
@@ -128,8 +192,8 @@ final class DecisionContext {
   /** The read-only view host policies get; made once, only when a host policy runs. */
   AuthorizationContext view() {
     if (view == null) {
-      view = new AuthorizationContext(actor, tenant, java.util.Optional.ofNullable(organization), definition, resource,
-          matchedRole, crossTenant);
+      view = new AuthorizationContext(actor(), tenant(), java.util.Optional.ofNullable(organization), definition(),
+          resource(), matchedRole(), crossTenant);
     }
     return view;
   }

@@ -36,18 +36,18 @@ final class DomainStage implements Stage {
 
   @Override
   public @Nullable Verdict apply(DecisionContext c) {
-    DomainPolicy policy = policies.get(c.resource.type());
+    DomainPolicy policy = policies.get(c.resource().type());
     if (policy == null) {
-      String registered = typesIgnoringCase.isEmpty() ? null : typesIgnoringCase.get(c.resource.type());
+      String registered = typesIgnoringCase.isEmpty() ? null : typesIgnoringCase.get(c.resource().type());
       if (registered != null) {
-        return Verdict.deny(ReasonCode.DOMAIN_RULE_DENIED, "resource type '" + c.resource.type() + "' differs only in"
+        return Verdict.deny(ReasonCode.DOMAIN_RULE_DENIED, "resource type '" + c.resource().type() + "' differs only in"
             + " case from '" + registered + "', whose domain has rules: resource types are exact; use '" + registered
             + "'");
       }
       return requirePolicy ? Verdict.deny(ReasonCode.DOMAIN_RULE_DENIED,
-          "no domain policy is registered for resource type '" + c.resource.type() + "'") : null;
+          "no domain policy is registered for resource type '" + c.resource().type() + "'") : null;
     }
-    DomainDecision d = Stage.answered(policy.evaluate(c.request, c.view()), "DomainPolicy.evaluate");
+    DomainDecision d = Stage.answered(policy.evaluate(c.request(), c.view()), "DomainPolicy.evaluate");
     switch (d.verdict()) {
       case ALLOW:
         return null;
@@ -56,7 +56,7 @@ final class DomainStage implements Stage {
         c.domainApprovalReason = d.reason();
         return null;
       default:
-        return Verdict.deny(ReasonCode.DOMAIN_RULE_DENIED, "domain rule of '" + c.resource.type() + "': " + d.reason());
+        return Verdict.deny(ReasonCode.DOMAIN_RULE_DENIED, "domain rule of '" + c.resource().type() + "': " + d.reason());
     }
   }
 }

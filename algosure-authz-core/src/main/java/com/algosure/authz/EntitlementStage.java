@@ -47,40 +47,40 @@ final class EntitlementStage implements Stage {
 
   @Override
   public @Nullable Verdict apply(DecisionContext c) {
-    PermissionDefinition def = c.definition;
+    PermissionDefinition def = c.definition();
     if (def.feature().isEmpty() && def.limit().isEmpty()) {
       return null;
     }
-    long now = c.now.toEpochMilli();
+    long now = c.now().toEpochMilli();
     if (now != tickerMillis) {
       tickerMillis = now;
     }
     Entitlements e;
     try {
-      e = cache.get(c.tenant, load); // a null answer is not cached and reads as unavailable
+      e = cache.get(c.tenant(), load); // a null answer is not cached and reads as unavailable
     } catch (RuntimeException ex) {
-      LOG.warn("entitlement source failed for tenant '{}': {}", c.tenant, ex.getClass().getName());
+      LOG.warn("entitlement source failed for tenant '{}': {}", c.tenant(), ex.getClass().getName());
       e = null;
     }
     if (e == null) {
-      return Verdict.deny(ReasonCode.ENTITLEMENT_UNAVAILABLE, "entitlements of tenant '" + c.tenant
-          + "' could not be read, so '" + c.action + "' is denied");
+      return Verdict.deny(ReasonCode.ENTITLEMENT_UNAVAILABLE, "entitlements of tenant '" + c.tenant()
+          + "' could not be read, so '" + c.action() + "' is denied");
     }
     if (def.feature().isPresent() && !e.features().contains(def.feature().get())) {
       return Verdict.deny(ReasonCode.ENTITLEMENT_MISSING,
-          "the plan of tenant '" + c.tenant + "' does not include feature '" + def.feature().get() + "'");
+          "the plan of tenant '" + c.tenant() + "' does not include feature '" + def.feature().get() + "'");
     }
     if (def.limit().isPresent()) {
       String limit = def.limit().get();
       Long max = e.limits().get(limit);
       if (max == null) {
         return Verdict.deny(ReasonCode.ENTITLEMENT_MISSING,
-            "the plan of tenant '" + c.tenant + "' has no limit '" + limit + "'");
+            "the plan of tenant '" + c.tenant() + "' has no limit '" + limit + "'");
       }
       long used = e.usage().getOrDefault(limit, 0L);
       if (used >= max) {
         return Verdict.deny(ReasonCode.ENTITLEMENT_LIMIT_EXCEEDED,
-            "tenant '" + c.tenant + "' has used " + used + " of " + max + " for limit '" + limit + "'");
+            "tenant '" + c.tenant() + "' has used " + used + " of " + max + " for limit '" + limit + "'");
       }
     }
     return null;

@@ -27,9 +27,9 @@ final class OrganizationStage implements Stage {
 
   @Override
   public @Nullable Verdict apply(DecisionContext c) {
-    TenantId tenant = c.tenant;
-    OrganizationId named = c.request.organizationOrNull();
-    if (c.actor instanceof Actor.Agent agent && agent.grant().organization().isPresent()) {
+    TenantId tenant = c.tenant();
+    OrganizationId named = c.request().organizationOrNull();
+    if (c.actor() instanceof Actor.Agent agent && agent.grant().organization().isPresent()) {
       OrganizationId granted = agent.grant().organization().get();
       if (named != null && !named.equals(granted)) {
         return Verdict.deny(ReasonCode.AGENT_SCOPE_EXCEEDED, "grant '" + agent.grant().grantId()
@@ -37,7 +37,7 @@ final class OrganizationStage implements Stage {
       }
       named = granted;
     }
-    boolean needsOrganization = c.definition.scope() == PermissionScope.ORGANIZATION;
+    boolean needsOrganization = c.definition().scope() == PermissionScope.ORGANIZATION;
     if (named != null) {
       if (!belongsTo(named, tenant)) {
         return Verdict.deny(ReasonCode.ORGANIZATION_OUTSIDE_TENANT,
@@ -56,12 +56,12 @@ final class OrganizationStage implements Stage {
         return null;
       }
       return Verdict.deny(ReasonCode.ORGANIZATION_NOT_MEMBER,
-          "'" + c.principal.id() + "' is not a member of organization '" + named + "'");
+          "'" + c.principal().id() + "' is not a member of organization '" + named + "'");
     }
     if (c.crossTenant) {
       return needsOrganization
           ? Verdict.deny(ReasonCode.ORGANIZATION_MISSING,
-              "action '" + c.action + "' needs an organization: name the organization to administer")
+              "action '" + c.action() + "' needs an organization: name the organization to administer")
           : null;
     }
     if (!needsOrganization) {
@@ -74,7 +74,7 @@ final class OrganizationStage implements Stage {
       // the directory's answer is checked as a named organization is: one of another tenant is never the active one
       if (!belongsTo(only, tenant)) {
         return Verdict.deny(ReasonCode.ORGANIZATION_OUTSIDE_TENANT, "the directory answered organization '" + only
-            + "' as the only one '" + c.principal.id() + "' is a member of in tenant '" + tenant
+            + "' as the only one '" + c.principal().id() + "' is a member of in tenant '" + tenant
             + "', but it does not belong to that tenant: check the directory's organizationsOf");
       }
       c.organization = only;
@@ -82,10 +82,10 @@ final class OrganizationStage implements Stage {
       return null;
     }
     if (memberships.isEmpty()) {
-      return Verdict.deny(ReasonCode.ORGANIZATION_MISSING, "action '" + c.action + "' needs an organization and '"
-          + c.principal.id() + "' is a member of none in tenant '" + tenant + "': name one");
+      return Verdict.deny(ReasonCode.ORGANIZATION_MISSING, "action '" + c.action() + "' needs an organization and '"
+          + c.principal().id() + "' is a member of none in tenant '" + tenant + "': name one");
     }
-    return Verdict.deny(ReasonCode.ORGANIZATION_AMBIGUOUS, "'" + c.principal.id() + "' is a member of "
+    return Verdict.deny(ReasonCode.ORGANIZATION_AMBIGUOUS, "'" + c.principal().id() + "' is a member of "
         + memberships.size() + " organizations in tenant '" + tenant + "': name the active organization");
   }
 
@@ -96,14 +96,14 @@ final class OrganizationStage implements Stage {
   }
 
   private Set<OrganizationId> memberships(DecisionContext c) {
-    return Stage.answered(c.directory.organizationsOf(c.principal.id(), c.tenant), "Directory.organizationsOf");
+    return Stage.answered(c.directory().organizationsOf(c.principal().id(), c.tenant()), "Directory.organizationsOf");
   }
 
   private boolean hasTenantWideBinding(DecisionContext c) {
     List<RoleBinding> bindings = c.bindings();
     for (int i = 0, n = bindings.size(); i < n; i++) {
       RoleBinding b = bindings.get(i);
-      if (b.scope().kind() == BindingScope.Kind.TENANT && b.scope().covers(c.tenant, null)) {
+      if (b.scope().kind() == BindingScope.Kind.TENANT && b.scope().covers(c.tenant(), null)) {
         return true;
       }
     }

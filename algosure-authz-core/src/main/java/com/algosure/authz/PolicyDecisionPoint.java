@@ -1,5 +1,6 @@
 package com.algosure.authz;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
 import static com.algosure.authz.internal.Options.once;
 
 import com.algosure.audit.AuditEvent;
@@ -95,19 +96,21 @@ public final class PolicyDecisionPoint {
   private final Clock clock;
   private final RoleCatalog catalog;
 
+  /** @param b the snapshot {@link Builder#build} made, every field of which it has set (to a default if unset) */
   private PolicyDecisionPoint(Builder b) {
-    this.catalog = b.catalog;
-    this.clock = b.clock;
-    this.auditSink = b.auditSink;
-    this.auditFailurePolicy = b.auditFailurePolicy;
-    this.actorStage = new ActorStage(b.catalog, b.directory, b.serviceAccountDirectory);
-    this.tenantStage = new TenantStage(b.catalog);
-    this.organizationStage = new OrganizationStage(b.directory);
-    this.rbacStage = new RbacStage(b.catalog);
+    this.catalog = castToNonNull(b.catalog);
+    this.clock = castToNonNull(b.clock);
+    this.auditSink = castToNonNull(b.auditSink);
+    this.auditFailurePolicy = castToNonNull(b.auditFailurePolicy);
+    this.actorStage =
+        new ActorStage(castToNonNull(b.catalog), castToNonNull(b.directory), castToNonNull(b.serviceAccountDirectory));
+    this.tenantStage = new TenantStage(castToNonNull(b.catalog));
+    this.organizationStage = new OrganizationStage(castToNonNull(b.directory));
+    this.rbacStage = new RbacStage(castToNonNull(b.catalog));
     this.attributeStage = new AttributeStage(b.attributePolicies);
-    this.entitlementStage = new EntitlementStage(b.entitlements, b.entitlementCacheTtl);
+    this.entitlementStage = new EntitlementStage(castToNonNull(b.entitlements), castToNonNull(b.entitlementCacheTtl));
     this.domainStage = new DomainStage(b.domainPolicies, Boolean.TRUE.equals(b.requireDomainPolicy));
-    this.approvalStage = new ApprovalStage(b.approvals, b.directory);
+    this.approvalStage = new ApprovalStage(castToNonNull(b.approvals), castToNonNull(b.directory));
   }
 
   /** @return a new builder */
@@ -211,8 +214,9 @@ public final class PolicyDecisionPoint {
     List<ReasonCode> reasons = c.crossTenant
         ? (c.approval != null ? PERMITTED_CROSS_TENANT_APPROVED : PERMITTED_CROSS_TENANT)
         : (c.approval != null ? PERMITTED_APPROVED : PERMITTED);
-    return new AuthorizationDecision(reasons, c.matchedRole, c.action, c.tenant, c.organization, c.crossTenant,
-        c.approval, c.request, AuditIds.nextSequence(), c.now);
+    // every stage returned no verdict, so ACTOR, TENANT and RBAC have set the action, the tenant and the role
+    return new AuthorizationDecision(reasons, c.matchedRole(), c.action(), c.tenant(), c.organization, c.crossTenant,
+        c.approval, c.request(), AuditIds.nextSequence(), c.now());
   }
 
   /**
@@ -229,8 +233,8 @@ public final class PolicyDecisionPoint {
   private static AuthorizationDecision decision(DecisionContext c, Effect effect, List<ReasonCode> reasons,
       DecisionStage stage, @Nullable Role role, String explanation) {
     // only the end of the pipeline permits, through the permit constructor: this is never a permit
-    return new AuthorizationDecision(effect, reasons, stage, role, c.tenant, c.organization, c.crossTenant, c.request,
-        AuditIds.nextSequence(), c.now, explanation);
+    return new AuthorizationDecision(effect, reasons, stage, role, c.tenant, c.organization, c.crossTenant, c.request(),
+        AuditIds.nextSequence(), c.now(), explanation);
   }
 
   private AuthorizationDecision audit(AuthorizationDecision d) {

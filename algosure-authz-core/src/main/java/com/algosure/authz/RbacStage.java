@@ -41,18 +41,18 @@ final class RbacStage implements Stage {
 
   @Override
   public @Nullable Verdict apply(DecisionContext c) {
-    Permission action = c.action;
-    if (c.actor instanceof Actor.Agent agent) {
+    Permission action = c.action();
+    if (c.actor() instanceof Actor.Agent agent) {
       Verdict v = checkGrant(agent.grant(), c);
       if (v != null) {
         return v;
       }
     }
-    Actor principal = c.principal;
-    Set<Role> granting = c.grantedBy; // the roles granting the action: one small set, not a look-up per binding
+    Actor principal = c.principal();
+    Set<Role> granting = c.grantedBy(); // the roles granting the action: one small set, not a look-up per binding
     // A tenant-scoped permission is asked of each binding as "the tenant as a whole" (no organization), which an
     // organization binding never covers, whether or not the request names its organization.
-    OrganizationId where = c.definition.scope() == PermissionScope.TENANT ? null : c.organization;
+    OrganizationId where = c.definition().scope() == PermissionScope.TENANT ? null : c.organization;
     List<RoleBinding> bindings = c.bindings();
     for (int i = 0, n = bindings.size(); i < n; i++) {
       RoleBinding b = bindings.get(i);
@@ -61,7 +61,7 @@ final class RbacStage implements Stage {
         if (b.scope().kind() == BindingScope.Kind.PLATFORM && catalog.isPrivileged(role) && granting.contains(role)) {
           return matched(c, role);
         }
-      } else if (b.scope().covers(c.tenant, where) && granting.contains(role)
+      } else if (b.scope().covers(c.tenant(), where) && granting.contains(role)
           && (c.member || b.scope().kind() == BindingScope.Kind.TENANT)) {
         // a non-member is in the organization by a tenant role only (the organization stage admits no other), so only
         // a tenant binding counts there: neither an organization binding without the membership it presumes (one the
@@ -91,9 +91,9 @@ final class RbacStage implements Stage {
     if (!anyContext && !c.member && !c.crossTenant) {
       return null;
     }
-    IdentitySignals signals = c.principal.signals();
+    IdentitySignals signals = c.principal().signals();
     for (Role r : signals.roles()) {
-      if (c.grantedBy.contains(r) && (!c.crossTenant || catalog.isPrivileged(r))) {
+      if (c.grantedBy().contains(r) && (!c.crossTenant || catalog.isPrivileged(r))) {
         return r;
       }
     }
@@ -103,9 +103,9 @@ final class RbacStage implements Stage {
     // a role scoped to a tenant or organization (a Keycloak group's) counts only where its scope covers the
     // decision, as a directory binding of that scope would
     for (Map.Entry<Role, Set<BindingScope>> e : signals.scopedRoles().entrySet()) {
-      if (c.grantedBy.contains(e.getKey())) {
+      if (c.grantedBy().contains(e.getKey())) {
         for (BindingScope scope : e.getValue()) {
-          if (scope.covers(c.tenant, where)) {
+          if (scope.covers(c.tenant(), where)) {
             return e.getKey();
           }
         }
@@ -116,24 +116,24 @@ final class RbacStage implements Stage {
 
   private @Nullable Verdict matched(DecisionContext c, Role role) {
     c.matchedRole = role;
-    if (c.crossTenant && !c.principal.signals().mfa()) {
+    if (c.crossTenant && !c.principal().signals().mfa()) {
       return new Verdict(Effect.STEP_UP_REQUIRED, ReasonCode.MFA_REQUIRED, "cross-tenant administration of '"
-          + c.tenant + "' by '" + c.principal.id() + "' needs multi-factor authentication: authenticate again with MFA");
+          + c.tenant() + "' by '" + c.principal().id() + "' needs multi-factor authentication: authenticate again with MFA");
     }
     return null;
   }
 
   private static @Nullable Verdict checkGrant(AgentGrant grant, DecisionContext c) {
     String problem = null;
-    String task = c.request.taskOrNull();
-    if (!grant.capabilities().contains(c.action)) {
-      problem = "does not include capability '" + c.action + "'";
-    } else if (!grant.domain().equals(c.resource.type())) {
-      problem = "is for domain '" + grant.domain() + "', not '" + c.resource.type() + "'";
-    } else if (grant.organization().isPresent() && c.definition.scope() == PermissionScope.TENANT) {
+    String task = c.request().taskOrNull();
+    if (!grant.capabilities().contains(c.action())) {
+      problem = "does not include capability '" + c.action() + "'";
+    } else if (!grant.domain().equals(c.resource().type())) {
+      problem = "is for domain '" + grant.domain() + "', not '" + c.resource().type() + "'";
+    } else if (grant.organization().isPresent() && c.definition().scope() == PermissionScope.TENANT) {
       // as an organization binding never grants a tenant-wide permission, a grant limited to one organization
       // never lets its agent act on the tenant as a whole
-      problem = "is limited to organization '" + grant.organization().get() + "', and '" + c.action
+      problem = "is limited to organization '" + grant.organization().get() + "', and '" + c.action()
           + "' acts on the whole tenant";
     } else if (task == null) {
       problem = "is for task '" + grant.task() + "' and the request names no task";
@@ -145,7 +145,7 @@ final class RbacStage implements Stage {
   }
 
   private static String where(DecisionContext c) {
-    return c.organization == null ? "tenant '" + c.tenant + "'"
-        : "organization '" + c.organization + "' of tenant '" + c.tenant + "'";
+    return c.organization == null ? "tenant '" + c.tenant() + "'"
+        : "organization '" + c.organization + "' of tenant '" + c.tenant() + "'";
   }
 }

@@ -1,5 +1,7 @@
 package com.algosure.authz;
 
+import static com.algosure.authz.internal.Nullness.messageOf;
+
 import com.algosure.authz.internal.ArraySet;
 import com.algosure.authz.internal.UntrustedText;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -225,7 +227,7 @@ public final class RoleCatalog {
     try {
       return factory.apply(value);
     } catch (IllegalArgumentException e) {
-      throw new InvalidRoleCatalogException(at, e.getMessage());
+      throw new InvalidRoleCatalogException(at, messageOf(e));
     }
   }
 

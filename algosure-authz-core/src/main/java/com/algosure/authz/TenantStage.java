@@ -24,10 +24,10 @@ final class TenantStage implements Stage {
 
   @Override
   public @Nullable Verdict apply(DecisionContext c) {
-    Actor principal = c.principal;
-    TenantId requested = c.request.tenantOrNull();
+    Actor principal = c.principal();
+    TenantId requested = c.request().tenantOrNull();
     TenantId claimed = principal.signals().trustedTenant().orElse(null);
-    if (c.actor instanceof Actor.Agent agent) {
+    if (c.actor() instanceof Actor.Agent agent) {
       TenantId granted = agent.grant().tenant();
       if (requested != null && !requested.equals(granted)) {
         return Verdict.deny(ReasonCode.AGENT_SCOPE_EXCEEDED, "grant '" + agent.grant().grantId()
@@ -35,7 +35,7 @@ final class TenantStage implements Stage {
       }
       requested = granted;
     }
-    Set<TenantId> access = Stage.answered(c.directory.tenantsOf(principal.id()), "Directory.tenantsOf");
+    Set<TenantId> access = Stage.answered(c.directory().tenantsOf(principal.id()), "Directory.tenantsOf");
     TenantId tenant = requested;
     if (tenant == null) {
       if (claimed != null) {
@@ -56,7 +56,7 @@ final class TenantStage implements Stage {
     if (hasAccess) {
       return null;
     }
-    if (principal instanceof Actor.User && !(c.actor instanceof Actor.Agent) && holdsPrivilegedRole(c)) {
+    if (principal instanceof Actor.User && !(c.actor() instanceof Actor.Agent) && holdsPrivilegedRole(c)) {
       c.crossTenant = true;
       return null;
     }
@@ -69,7 +69,7 @@ final class TenantStage implements Stage {
   }
 
   private boolean holdsPrivilegedRole(DecisionContext c) {
-    Actor principal = c.principal;
+    Actor principal = c.principal();
     for (Role r : principal.signals().roles()) {
       if (catalog.isPrivileged(r)) {
         return true;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Directory} held in memory, for tests, examples and hosts whose directory is small and static.
@@ -97,7 +98,7 @@ public final class InMemoryDirectory implements Directory {
     return bySubject;
   }
 
-  private Subject subjectOrNull(String name) {
+  private @Nullable Subject subjectOrNull(String name) {
     return subjects.get(name);
   }
 

@@ -1,5 +1,6 @@
 package com.algosure.authz.token;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
 import static com.algosure.authz.internal.Options.once;
 
 import com.algosure.authz.Actor;
@@ -218,12 +219,13 @@ public final class AccessTokenValidator implements AutoCloseable {
       key = TokenKey.of(bearer, start); // null for a string with a non-ASCII character: no JWS, never cached
     }
     if (key != null) {
-      AuthenticatedToken hit = c.getIfPresent(key);
+      Cache<TokenKey, AuthenticatedToken> cached = castToNonNull(c); // a key is made above only with a cache
+      AuthenticatedToken hit = cached.getIfPresent(key);
       if (hit != null) {
         if (clock.millis() < hit.expiresAt().toEpochMilli() + skewMillis) {
           return hit;
         }
-        c.invalidate(key);
+        cached.invalidate(key);
         throw expired(hit.issuer(), hit.expiresAt());
       }
     }
@@ -243,7 +245,7 @@ public final class AccessTokenValidator implements AutoCloseable {
           "the token could not be validated (" + e.getClass().getSimpleName() + "), so it is refused");
     }
     if (key != null) {
-      c.put(key, validated);
+      castToNonNull(c).put(key, validated); // a key is made above only with a cache
     }
     return validated;
   }

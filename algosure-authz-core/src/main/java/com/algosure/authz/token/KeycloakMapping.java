@@ -1,5 +1,7 @@
 package com.algosure.authz.token;
 
+import static com.algosure.authz.internal.Nullness.messageOf;
+
 import com.algosure.authz.Actor;
 import com.algosure.authz.BindingScope;
 import com.algosure.authz.IdentitySignals;
@@ -254,7 +256,7 @@ public final class KeycloakMapping {
             continue;
           }
           // a tenant's (organization's) group signals its role there only, never in another tenant or organization
-          BindingScope scope = scope(tenant, organization);
+          BindingScope scope = tenant == null ? null : scope(tenant, organization); // scoped: its template has one
           if (scope != null) {
             signals.scopedRole(role, scope);
           }
@@ -401,7 +403,7 @@ public final class KeycloakMapping {
   }
 
   /** The scope of a group's role: its tenant, or its organization in that tenant; null if an id is invalid. */
-  private static @Nullable BindingScope scope(@Nullable String tenant, @Nullable String organization) {
+  private static @Nullable BindingScope scope(String tenant, @Nullable String organization) {
     try {
       TenantId t = TenantId.of(tenant);
       return organization == null ? BindingScope.tenant(t) : BindingScope.organization(t, OrganizationId.of(organization));
@@ -796,7 +798,7 @@ public final class KeycloakMapping {
       } catch (IllegalArgumentException | IllegalStateException e) {
         // the builder quotes the document's names and patterns as they are: made printable here, and its exception,
         // which says no more, is left out so that no stack trace prints them raw
-        throw new InvalidKeycloakMappingException(at, UntrustedText.safe(String.valueOf(e.getMessage()), 1_000));
+        throw new InvalidKeycloakMappingException(at, UntrustedText.safe(messageOf(e), 1_000));
       }
     }
 
