@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.algosure.authz.AuthorizationDecision;
 import com.algosure.authz.AuthorizationRequest;
 import com.algosure.authz.Effect;
@@ -26,8 +28,8 @@ final class AuthorizationStep implements GuardStep {
   public <T> IntegrationOutcome<T> apply(CallState<T> c) {
     IntegrationRequest r = c.request;
     AuthorizationRequest.Builder a = AuthorizationRequest.builder()
-        .actor(r.actorOrNull())
-        .tenant(r.tenantOrNull())
+        .actor(castToNonNull(r.actorOrNull())) // the tenant step, the first, denies a call without an actor
+        .tenant(c.tenant())
         .action(r.action())
         .resource(r.resourceOrNull() != null ? r.resourceOrNull() : c.provider().defaultResource);
     if (r.organizationOrNull() != null) {

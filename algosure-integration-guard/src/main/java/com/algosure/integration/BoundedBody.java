@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A response body read up to a limit: past it, reading stops (the subscription is cancelled, so the rest is
@@ -21,7 +24,8 @@ final class BoundedBody implements HttpResponse.BodySubscriber<BoundedBody> {
   private byte[] buffer;
   private int size;
   private boolean overLimit;
-  private Flow.Subscription subscription;
+  /** Set by onSubscribe, which the Flow protocol calls before any onNext. */
+  private Flow.@Nullable Subscription subscription;
 
   private BoundedBody(int limit) {
     this.limit = limit;
@@ -53,7 +57,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<BoundedBody> {
       int n = b.remaining();
       if (n > limit - size) {
         overLimit = true;
-        subscription.cancel();
+        castToNonNull(subscription).cancel();
         done.complete(this);
         return;
       }
@@ -63,7 +67,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<BoundedBody> {
       b.get(buffer, size, n);
       size += n;
     }
-    subscription.request(1);
+    castToNonNull(subscription).request(1);
   }
 
   @Override

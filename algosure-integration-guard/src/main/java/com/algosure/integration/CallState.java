@@ -1,7 +1,10 @@
 package com.algosure.integration;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.algosure.authz.Actor;
 import com.algosure.authz.AuthorizationDecision;
+import com.algosure.authz.TenantId;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.Secret;
@@ -73,10 +76,15 @@ final class CallState<T> {
   RateLimitKey tenantKey() {
     RateLimitKey k = tenantKey;
     if (k == null) {
-      k = RateLimitKey.of(provider().policy.provider(), request.tenantOrNull());
+      k = RateLimitKey.of(provider().policy.provider(), tenant());
       tenantKey = k;
     }
     return k;
+  }
+
+  /** @return the tenant: the tenant step, the first, denies a call without one, so every later step has it */
+  TenantId tenant() {
+    return castToNonNull(request.tenantOrNull());
   }
 
   @Nullable Actor actor() {

@@ -33,7 +33,7 @@ final class ConsentStep implements GuardStep {
     ConsentScope scope = c.consentScope.get();
     ConsentCheck check;
     try {
-      check = consents.check(new ConsentQuery(c.request.tenantOrNull(), c.request.organization(),
+      check = consents.check(new ConsentQuery(c.tenant(), c.request.organization(),
           c.request.consentSubject(), scope), clock.instant());
     } catch (Exception e) { // host code, a checked exception thrown sneakily included: consent unknown, nothing sent
       LOG.warn("consent registry failed for provider {} scope {}: {}", c.request.provider(), scope, e.getClass().getName());

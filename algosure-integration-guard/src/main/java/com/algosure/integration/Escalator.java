@@ -36,7 +36,7 @@ final class Escalator {
   }
 
   String keep(CallState<?> c, String kind, @Nullable ProviderResponse response, String lastError) {
-    Evidence e = new Evidence(kind, c.request.tenantOrNull(), c.request.provider(), c.request.action().name(),
+    Evidence e = new Evidence(kind, c.tenant(), c.request.provider(), c.request.action().name(),
         c.request.idempotencyKey(), c.request.correlationId(), c.request.fingerprint(), c.attempts,
         response == null ? OptionalInt.empty() : OptionalInt.of(response.status()),
         response == null ? new byte[0] : response.bodyUnsafe(), lastError, clock.instant());
@@ -93,7 +93,7 @@ final class Escalator {
   }
 
   private Escalation escalation(CallState<?> c, String lastError, String evidenceRef) {
-    return new Escalation(AuditIds.next(), c.request.tenantOrNull(), c.request.provider(), c.request.action().name(),
+    return new Escalation(AuditIds.next(), c.tenant(), c.request.provider(), c.request.action().name(),
         c.request.idempotencyKey(), c.request.correlationId(), c.attempts, lastError, evidenceRef, clock.instant());
   }
 

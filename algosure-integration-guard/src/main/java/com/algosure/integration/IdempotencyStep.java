@@ -56,7 +56,7 @@ final class IdempotencyStep implements GuardStep {
       return c.rejected(OutcomeReason.IDEMPOTENCY_KEY_MISSING, null, "provider '" + policy.provider()
           + "' requires an idempotency key: set IntegrationRequest.Builder.idempotencyKey(...)");
     }
-    IdempotencyKey key = new IdempotencyKey(c.request.tenantOrNull(), policy.provider(), c.request.action().name(), callerKey);
+    IdempotencyKey key = new IdempotencyKey(c.tenant(), policy.provider(), c.request.action().name(), callerKey);
     String owner = AuditIds.next();
     // held at least as long as the call may run, even where the TTL is shorter (see ProviderRuntime#claimTtl)
     Duration claimTtl = c.provider().claimTtl;

@@ -1,5 +1,6 @@
 package com.algosure.integration;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
 import static com.algosure.authz.internal.Options.once;
 
 import com.algosure.audit.AuditEventType;
@@ -83,34 +84,40 @@ public final class IntegrationGuard {
   private final Escalator escalator;
   private final Auditor auditor;
 
+  /** @param b the snapshot {@link Builder#build} made, every field of which it has set (to a default if unset) */
   private IntegrationGuard(Builder b) {
-    this.clock = b.clock;
-    this.transport = b.transport;
-    EnforcingHttpClient client = (EnforcingHttpClient) b.transport.newHttpClient(b.connectTimeout);
+    Clock clock = castToNonNull(b.clock);
+    TransportPolicy transport = castToNonNull(b.transport);
+    RateLimitStore rateLimits = castToNonNull(b.rateLimits);
+    this.clock = clock;
+    this.transport = transport;
+    EnforcingHttpClient client = (EnforcingHttpClient) transport.newHttpClient(castToNonNull(b.connectTimeout));
     this.httpClient = client;
-    Auditor auditor = new Auditor(b.auditSink, b.auditFailurePolicy, b.clock);
+    Auditor auditor = new Auditor(castToNonNull(b.auditSink), castToNonNull(b.auditFailurePolicy), clock);
     this.auditor = auditor;
     Map<ProviderId, ProviderRuntime> p = new LinkedHashMap<>();
-    b.providers.forEach((id, policy) -> p.put(id, new ProviderRuntime(policy, b.clock, auditor, client)));
+    b.providers.forEach((id, policy) -> p.put(id, new ProviderRuntime(policy, clock, auditor, client)));
     this.providers = Map.copyOf(p);
-    Escalator escalator = new Escalator(b.evidence, b.escalations, b.clock, auditor);
+    Escalator escalator = new Escalator(castToNonNull(b.evidence), castToNonNull(b.escalations), clock, auditor);
     this.escalator = escalator;
     this.asyncExecutor = b.asyncExecutor != null ? b.asyncExecutor : DefaultExecutor.INSTANCE;
-    SecretsStep secrets = new SecretsStep(b.secrets, b.clock, auditor);
+    SecretsStep secrets = new SecretsStep(castToNonNull(b.secrets), clock, auditor);
     // The order of the steps, in one place.
     this.steps = new GuardStep[] {
       new TenantStep(auditor),
       new ProviderStep(providers, auditor),
-      new AuthorizationStep(b.pdp),
-      new ConsentStep(b.consents, b.clock, auditor),
-      new TransportStep(b.transport, auditor),
-      new RateLimitStep(b.rateLimits, b.clock, auditor),
-      new IdempotencyStep(b.idempotency, auditor, escalator),
+      new AuthorizationStep(castToNonNull(b.pdp)),
+      new ConsentStep(castToNonNull(b.consents), clock, auditor),
+      new TransportStep(transport, auditor),
+      new RateLimitStep(rateLimits, clock, auditor),
+      new IdempotencyStep(castToNonNull(b.idempotency), auditor, escalator),
       secrets,
-      new ResilientExecutionStep(b.rateLimits, b.correlationHeader, b.clock, b.ticker, auditor, escalator, secrets),
+      new ResilientExecutionStep(rateLimits, castToNonNull(b.correlationHeader), clock, castToNonNull(b.ticker), auditor,
+          escalator, secrets),
       new ResponseValidationStep(auditor, escalator),
     };
   }
+
 
   /** @return a new builder */
   public static Builder builder() {

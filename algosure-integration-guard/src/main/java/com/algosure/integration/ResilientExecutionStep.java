@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.algosure.audit.AuditEventType;
 import com.algosure.integration.spi.RateLimit;
 import com.algosure.integration.spi.RateLimitDecision;
@@ -100,12 +102,13 @@ final class ResilientExecutionStep implements GuardStep {
             + (r.budgetDenied ? "the provider's retry budget" : "the bounded retry policy") + " (" + c.attempts
             + " attempts, last: " + r.error + ")");
       }
+      // a RATE_LIMITED, LIMIT_EXHAUSTED or PAUSED result is made with its retry time (attempt and rateLimited below)
       case RATE_LIMITED:
-        return c.rateLimited(OutcomeReason.PROVIDER_RATE_LIMITED, r.retryAt);
+        return c.rateLimited(OutcomeReason.PROVIDER_RATE_LIMITED, castToNonNull(r.retryAt));
       case LIMIT_EXHAUSTED:
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, "RATE_LIMITED", OutcomeReason.RATE_LIMIT_EXCEEDED)
-            .detail("retryAfter", r.retryAt.toString()).detail("limit", r.error));
-        return c.rateLimited(OutcomeReason.RATE_LIMIT_EXCEEDED, r.retryAt);
+            .detail("retryAfter", castToNonNull(r.retryAt).toString()).detail("limit", r.error));
+        return c.rateLimited(OutcomeReason.RATE_LIMIT_EXCEEDED, castToNonNull(r.retryAt));
       case LIMIT_UNAVAILABLE:
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.RATE_LIMIT_UNAVAILABLE)
             .detail("attempts", Text.decimal(c.attempts)));
@@ -113,8 +116,8 @@ final class ResilientExecutionStep implements GuardStep {
             + r.attempt + " was not sent");
       case PAUSED:
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_RATE_LIMITED, c, "RATE_LIMITED", OutcomeReason.PROVIDER_PAUSED)
-            .detail("retryAfter", r.retryAt.toString()));
-        return c.rateLimited(OutcomeReason.PROVIDER_PAUSED, r.retryAt);
+            .detail("retryAfter", castToNonNull(r.retryAt).toString()));
+        return c.rateLimited(OutcomeReason.PROVIDER_PAUSED, castToNonNull(r.retryAt));
       case PERMANENT: {
         OutcomeReason reason = r.response == null ? OutcomeReason.CALL_FAILED : OutcomeReason.PROVIDER_ERROR;
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", reason)
@@ -176,9 +179,10 @@ final class ResilientExecutionStep implements GuardStep {
     }
     ProviderPolicy policy = p.policy;
     long started = ticker.getAsLong();
-    CallContext context = new CallContext(c.request, c.endpoint, n, c.secrets, p.client, policy.attemptTimeout(),
-        policy.maxResponseBytes(), policy.idempotencyHeader(), c, correlationHeader, ticker, started,
-        p.attemptTimeoutNanos);
+    // the transport step, before this one, set the endpoint
+    CallContext context = new CallContext(c.request, castToNonNull(c.endpoint), n, c.secrets, p.client,
+        policy.attemptTimeout(), policy.maxResponseBytes(), policy.idempotencyHeader(), c, correlationHeader, ticker,
+        started, p.attemptTimeoutNanos);
     c.attempts = n;
     ProviderResponse response = null;
     Throwable thrown = null;
@@ -214,12 +218,14 @@ final class ResilientExecutionStep implements GuardStep {
         c.lastError = error;
         return new AttemptResult(c, n, AttemptResult.Kind.UNKNOWN_STATE, null, null, error, false);
       }
+      // refused is ours, made with a message
       return new AttemptResult(c, n, reason == OutcomeReason.ENDPOINT_NOT_ALLOWED ? AttemptResult.Kind.ENDPOINT_DENIED
-          : AttemptResult.Kind.TRANSPORT_DENIED, null, null, thrown.getMessage(), false);
+          : AttemptResult.Kind.TRANSPORT_DENIED, null, null, castToNonNull(refused.getMessage()), false);
     }
     if (thrown instanceof ResponseTooLargeException) {
       c.maybeSent = true;
-      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null, thrown.getMessage(), false);
+      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null,
+          castToNonNull(thrown.getMessage()), false); // ours, made with a message
     }
     if (thrown != null) {
       return failure(c, p, ctx, n, thrown, sent(c, context), thrown.getClass().getName(),
@@ -391,7 +397,7 @@ final class ResilientExecutionStep implements GuardStep {
       // a success whose body was not read (over the limit) is never a fact; any other answer needs only its status
       c.lastError = "status " + status;
       return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null,
-          new ResponseTooLargeException(p.policy.maxResponseBytes()).getMessage(), false);
+          castToNonNull(new ResponseTooLargeException(p.policy.maxResponseBytes()).getMessage()), false); // has one
     }
     switch (cl.kind()) {
       case SUCCESS:

@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
 import com.algosure.integration.spi.Secret;
@@ -58,7 +60,8 @@ final class ResponseValidationStep implements GuardStep {
       problem = "the validator failed (" + e.getClass().getSimpleName() + ")";
     }
     if (v == null) {
-      String ref = escalator.keep(c, "REJECTED_RESPONSE", r, problem);
+      // every way to a null v above sets the problem
+      String ref = escalator.keep(c, "REJECTED_RESPONSE", r, castToNonNull(problem));
       return escalator.reject(c, OutcomeReason.RESPONSE_INVALID,
           auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_INVALID)
               .detail("status", Text.decimal(r.status()))

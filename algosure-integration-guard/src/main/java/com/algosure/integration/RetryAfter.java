@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses {@code Retry-After} (RFC 9110 section 10.2.3): delta-seconds or an HTTP date in any of the three
@@ -78,7 +79,7 @@ final class RetryAfter {
   }
 
   /** @return the instant of an HTTP date in any of its three forms, or null if it is none of them */
-  private static Instant httpDate(String v, Instant now) {
+  private static @Nullable Instant httpDate(String v, Instant now) {
     try {
       return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {
@@ -107,7 +108,7 @@ final class RetryAfter {
    * is the most recent past year with the same last two digits. So the year is the latest of the three
    * candidates (this century's, the last one's, the next one's) that is not more than 50 years ahead.
    */
-  private static Instant rfc850(Matcher m, Instant now) {
+  private static @Nullable Instant rfc850(Matcher m, Instant now) {
     int twoDigits = Integer.parseInt(m.group(4));
     int month = month(m.group(3));
     int day = Integer.parseInt(m.group(2));

@@ -170,9 +170,12 @@ final class SecretsStep implements GuardStep {
 
   private @Nullable Unavailable resolveOne(CallState<?> c, SecretRef declared, Instant now) {
     SecretRef ref = concrete(c, declared);
-    Leased lease = ref == null ? null : lease(ref, now);
+    if (ref == null) {
+      return new Unavailable(declared.name(), false);
+    }
+    Leased lease = lease(ref, now);
     if (lease == null) {
-      return new Unavailable((ref == null ? declared : ref).name(), false);
+      return new Unavailable(ref.name(), false);
     }
     if (!audit(c, ref, lease, now)) {
       return new Unavailable(ref.name(), true);
@@ -184,7 +187,7 @@ final class SecretsStep implements GuardStep {
 
   private static @Nullable SecretRef concrete(CallState<?> c, SecretRef declared) {
     try {
-      return declared.forTenant(c.request.tenantOrNull());
+      return declared.forTenant(c.tenant());
     } catch (IllegalArgumentException e) {
       // names the template and the tenant's id only, never a value
       LOG.warn("secret '{}' cannot be resolved for this tenant: {}", declared, e.getMessage());

@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.algosure.audit.AuditEventType;
 import java.net.URI;
 
@@ -27,7 +29,7 @@ final class TransportStep implements GuardStep {
     } catch (TransportPolicyViolationException e) {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_DENIED, c, "DENIED", OutcomeReason.TRANSPORT_INSECURE)
           .detail("scheme", e.scheme()).detail("host", e.host()));
-      return c.denied(OutcomeReason.TRANSPORT_INSECURE, e.getMessage());
+      return c.denied(OutcomeReason.TRANSPORT_INSECURE, castToNonNull(e.getMessage())); // ours: made with a message
     }
     if (override != null && !c.provider().policy.allowsOrigin(override)) {
       EndpointNotAllowedException e = new EndpointNotAllowedException(override, c.provider().policy);

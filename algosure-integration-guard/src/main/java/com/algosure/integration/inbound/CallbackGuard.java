@@ -1,5 +1,6 @@
 package com.algosure.integration.inbound;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
 import static com.algosure.authz.internal.Options.once;
 
 import com.algosure.audit.AuditFailurePolicy;
@@ -59,17 +60,18 @@ public final class CallbackGuard {
   private final Clock clock;
   private final Map<ProviderId, CallbackRegistration> registrations;
 
+  /** @param b the snapshot {@link Builder#build} made, every field of which it has set (to a default if unset) */
   private CallbackGuard(Builder b) {
-    this.clock = b.clock;
+    this.clock = castToNonNull(b.clock);
     this.registrations = Map.copyOf(b.registrations);
-    CallbackAuditor auditor = new CallbackAuditor(b.auditSink, b.auditFailurePolicy == AuditFailurePolicy.FAIL_CLOSED);
+    CallbackAuditor auditor = new CallbackAuditor(castToNonNull(b.auditSink), b.auditFailurePolicy == AuditFailurePolicy.FAIL_CLOSED);
     // The order of the steps, in one place.
     this.steps = new CallbackStep[] {
       new RegistrationStep(registrations, b.maxPayloadBytes, auditor),
       new CallbackTenantStep(auditor),
       new SignatureStep(auditor),
-      new TimestampStep(b.tolerance, auditor),
-      new DedupeStep(b.dedupe, b.dedupeTtl, auditor),
+      new TimestampStep(castToNonNull(b.tolerance), auditor),
+      new DedupeStep(castToNonNull(b.dedupe), castToNonNull(b.dedupeTtl), auditor),
       new PayloadStep(auditor),
       new HandlerStep(auditor),
     };

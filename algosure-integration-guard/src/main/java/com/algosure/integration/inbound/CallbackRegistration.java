@@ -1,5 +1,7 @@
 package com.algosure.integration.inbound;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.algosure.authz.TenantId;
 import com.algosure.integration.ProviderId;
 import java.util.Objects;
@@ -160,7 +162,8 @@ public final class CallbackRegistration {
 
     private Builder tenancy(TenantResolver resolver, Tenancy how) {
       if (tenant != null) {
-        throw new IllegalStateException("tenant was already set (" + tenancy.description + ")");
+        // set together with the tenant
+        throw new IllegalStateException("tenant was already set (" + castToNonNull(tenancy).description + ")");
       }
       this.tenant = resolver;
       this.tenancy = how;

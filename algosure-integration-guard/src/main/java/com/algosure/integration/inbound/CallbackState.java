@@ -1,5 +1,7 @@
 package com.algosure.integration.inbound;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
 import com.algosure.authz.TenantId;
@@ -56,6 +58,16 @@ final class CallbackState<T> {
     return steps[next++].apply(this);
   }
 
+  /** @return the tenant: set by the tenant step, which rejects a callback without one, for the steps after it */
+  TenantId tenant() {
+    return castToNonNull(tenant);
+  }
+
+  /** @return the validated payload: set by the payload step, which rejects an invalid one, for the steps after it */
+  Validated<T> payload() {
+    return castToNonNull(payload);
+  }
+
   CallbackRegistration registration() {
     CallbackRegistration r = registration;
     if (r == null) {
@@ -106,7 +118,7 @@ final class CallbackState<T> {
     boolean vouched = t != null && (verified != null || registration != null && registration.tenantFixed());
     return AuditEvent.builder(type, receivedAt)
         .outcome(outcome)
-        .tenant(vouched ? t.value() : null)
+        .tenant(vouched ? castToNonNull(t).value() : null) // vouched only with a tenant
         .detail("claimedTenant", t != null && !vouched ? t.value() : null)
         .provider(request.provider().value())
         .action("callback")

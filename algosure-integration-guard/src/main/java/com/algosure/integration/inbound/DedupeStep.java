@@ -62,7 +62,7 @@ final class DedupeStep implements CallbackStep {
     Verification.Verified v = c.verified();
     IdempotencyKey key;
     try {
-      key = new IdempotencyKey(c.tenant, c.request.provider(), ACTION, v.deliveryId());
+      key = new IdempotencyKey(c.tenant(), c.request.provider(), ACTION, v.deliveryId());
     } catch (IllegalArgumentException e) {
       return auditor.reject(c, CallbackReason.DELIVERY_ID_INVALID, "the signed delivery id must be 1 to 255 visible ASCII "
           + "characters to be deduplicated; nothing was handled");
@@ -106,7 +106,7 @@ final class DedupeStep implements CallbackStep {
       // the handler ran: processed, whatever came after it (a redelivery must never be a second effect)
       boolean done = c.handled
           ? store.complete(key, owner, outcome != null ? outcome
-              : new CallbackOutcome.Accepted(c.request.provider(), c.tenant, c.verified().deliveryId()), ttl)
+              : new CallbackOutcome.Accepted(c.request.provider(), c.tenant(), c.verified().deliveryId()), ttl)
           : store.release(key, owner);
       if (!done) {
         LOG.warn("delivery claim for provider {} was no longer held when the callback finished", c.request.provider());

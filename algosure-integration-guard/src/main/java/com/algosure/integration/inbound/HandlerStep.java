@@ -39,8 +39,8 @@ final class HandlerStep implements CallbackStep {
       return auditor.reject(c, CallbackReason.AUDIT_UNAVAILABLE, "the callback could not be audited, so it was not "
           + "handled; the provider may redeliver it");
     }
-    VerifiedCallback<T> callback = new VerifiedCallback<>(c.request.provider(), c.tenant, v.deliveryId(), v.timestamp(),
-        c.payload.value());
+    VerifiedCallback<T> callback = new VerifiedCallback<>(c.request.provider(), c.tenant(), v.deliveryId(), v.timestamp(),
+        c.payload().value());
     try {
       c.handler.handle(callback);
     } catch (Exception | Error e) {
@@ -55,7 +55,7 @@ final class HandlerStep implements CallbackStep {
     }
     c.handled = true;
     AuditEvent.Builder fact = c.event(AuditEventType.ACCEPTED_FACT, "ACCEPTED", CallbackReason.ACCEPTED);
-    Map<String, String> safe = c.payload.safeFields();
+    Map<String, String> safe = c.payload().safeFields();
     if (!safe.isEmpty()) {
       for (Map.Entry<String, String> f : safe.entrySet()) {
         fact.detail("field." + f.getKey(), f.getValue());
@@ -67,6 +67,6 @@ final class HandlerStep implements CallbackStep {
       return new CallbackOutcome.Rejected(c.request.provider(), CallbackReason.FACT_NOT_AUDITED,
           "the handler ran but its fact could not be audited");
     }
-    return new CallbackOutcome.Accepted(c.request.provider(), c.tenant, v.deliveryId());
+    return new CallbackOutcome.Accepted(c.request.provider(), c.tenant(), v.deliveryId());
   }
 }

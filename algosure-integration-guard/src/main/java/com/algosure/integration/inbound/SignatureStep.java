@@ -18,7 +18,7 @@ final class SignatureStep implements CallbackStep {
   public <T> CallbackOutcome apply(CallbackState<T> c) {
     Verification v;
     try {
-      v = c.registration().verifier().verify(c.request, c.tenant);
+      v = c.registration().verifier().verify(c.request, c.tenant());
     } catch (Exception | Error e) { // host code (or its secret source): whatever it throws rejects the callback
       LOG.warn("callback verifier failed for provider {}: {}", c.request.provider(), e.getClass().getName());
       return auditor.reject(c, CallbackReason.VERIFICATION_UNAVAILABLE, "the signature could not be checked");

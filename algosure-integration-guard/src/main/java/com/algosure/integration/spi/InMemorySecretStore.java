@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Secrets held in memory, for tests and examples. Values can be replaced ({@link #rotate}) and removed
@@ -56,7 +57,7 @@ public final class InMemorySecretStore implements SecretStore {
   /** Builds an {@link InMemorySecretStore}; not thread-safe. */
   public static final class Builder {
     private final Map<SecretRef, Secret> secrets = new java.util.HashMap<>();
-    private Duration lease;
+    private @Nullable Duration lease;
 
     private Builder() {}
 
