@@ -41,6 +41,7 @@ public final class GuardResilience {
     SecretsStep secrets = new SecretsStep(SecretStore.none(), clock, auditor);
     GuardStep end = new GuardStep() {
       @Override
+      @SuppressWarnings("NullAway") // ends the measured chain with no outcome; run() hands it back as it is
       public <T> @Nullable IntegrationOutcome<T> apply(CallState<T> c) {
         return null;
       }

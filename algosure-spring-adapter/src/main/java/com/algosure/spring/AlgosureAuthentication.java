@@ -4,6 +4,7 @@ import com.algosure.authz.Actor;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 
@@ -76,7 +77,7 @@ public final class AlgosureAuthentication extends AbstractAuthenticationToken {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof AlgosureAuthentication other && actor.equals(other.actor) && isAuthenticated() == other.isAuthenticated();
   }
 

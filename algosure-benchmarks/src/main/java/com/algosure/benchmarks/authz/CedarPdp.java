@@ -1,5 +1,7 @@
 package com.algosure.benchmarks.authz;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.cedarpolicy.BasicAuthorizationEngine;
 import com.cedarpolicy.model.AuthorizationRequest;
 import com.cedarpolicy.model.AuthorizationResponse;
@@ -116,7 +118,8 @@ public final class CedarPdp {
     Prepared[] out = new Prepared[questions.size()];
     for (int i = 0; i < out.length; i++) {
       PdpWorld.Question q = questions.get(i);
-      String orgTenant = world.tenantOf().get(q.organization());
+      // the world puts every organization in a tenant, and gives every tenant its features
+      String orgTenant = castToNonNull(world.tenantOf().get(q.organization()));
       Set<Entity> entities = new HashSet<>();
       Set<EntityUID> groups = new HashSet<>();
       for (PdpWorld.Binding b : world.bindingsOf(q.user())) {
@@ -143,7 +146,7 @@ public final class CedarPdp {
 
   private Entity tenant(String tenant) {
     List<Value> features = new ArrayList<>();
-    for (String f : world.features().get(tenant)) {
+    for (String f : castToNonNull(world.features().get(tenant))) { // every tenant of the world has its features
       features.add(new PrimString(f));
     }
     Map<String, Value> attrs = new HashMap<>();

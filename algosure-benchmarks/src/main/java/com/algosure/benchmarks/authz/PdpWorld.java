@@ -1,5 +1,7 @@
 package com.algosure.benchmarks.authz;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -112,7 +114,8 @@ public final class PdpWorld {
     for (int i = 0; unique.size() < bindingCount; i++) {
       String user = users.get(i % userCount);
       String org = organizations.get(random.nextInt(organizations.size()));
-      unique.add(new Binding(user, roleNames.get(random.nextInt(roleCount)), tenantOf.get(org), org));
+      // every organization is in a tenant, every role grants a list and every tenant has features (all made above)
+      unique.add(new Binding(user, roleNames.get(random.nextInt(roleCount)), castToNonNull(tenantOf.get(org)), org));
     }
     this.bindings = List.copyOf(unique);
     for (Binding b : bindings) {
@@ -151,18 +154,18 @@ public final class PdpWorld {
       int kind = random.nextInt(20);
       Binding b = bindings.get(random.nextInt(bindings.size()));
       if (kind < 12) { // a member using one of the role's permissions: permit unless the plan lacks the feature
-        List<String> granted = grants.get(b.role());
+        List<String> granted = castToNonNull(grants.get(b.role()));
         out.add(new Question(b.user(), b.tenant(), b.organization(), granted.get(random.nextInt(granted.size()))));
       } else if (kind < 15) { // a member asking for any permission: mostly not granted
         out.add(new Question(b.user(), b.tenant(), b.organization(), permissions.get(random.nextInt(permissions.size()))));
       } else if (kind < 18) { // anyone in any organization: mostly not a member
         String org = organizations.get(random.nextInt(organizations.size()));
-        List<String> granted = grants.get(roleNames.get(random.nextInt(roleNames.size())));
-        out.add(new Question(users.get(random.nextInt(users.size())), tenantOf.get(org), org,
+        List<String> granted = castToNonNull(grants.get(roleNames.get(random.nextInt(roleNames.size()))));
+        out.add(new Question(users.get(random.nextInt(users.size())), castToNonNull(tenantOf.get(org)), org,
             granted.get(random.nextInt(granted.size()))));
       } else { // the organization named under another tenant
         String other = tenants.get((tenants.indexOf(b.tenant()) + 1) % tenants.size());
-        List<String> granted = grants.get(b.role());
+        List<String> granted = castToNonNull(grants.get(b.role()));
         out.add(new Question(b.user(), other, b.organization(), granted.get(random.nextInt(granted.size()))));
       }
     }
@@ -173,9 +176,9 @@ public final class PdpWorld {
     List<Question> out = new ArrayList<>(TYPICAL);
     for (int tries = 0; out.size() < TYPICAL && tries < 1_000_000; tries++) {
       Binding b = bindings.get(random.nextInt(bindings.size()));
-      for (String p : grants.get(b.role())) {
+      for (String p : castToNonNull(grants.get(b.role()))) {
         String feature = featureOf.get(p);
-        if (feature != null && features.get(b.tenant()).contains(feature)) {
+        if (feature != null && castToNonNull(features.get(b.tenant())).contains(feature)) {
           out.add(new Question(b.user(), b.tenant(), b.organization(), p));
           break;
         }

@@ -9,6 +9,7 @@ import dev.failsafe.FailsafeExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
@@ -125,7 +126,7 @@ public class GuardBenchmark {
 
   /** @return the guard's resilient-execution step's result */
   @Benchmark
-  public Object algosureResilience() {
+  public @Nullable Object algosureResilience() {
     return resilience.run(resilienceRequest);
   }
 

@@ -113,7 +113,7 @@ public final class AuditFileLocation implements EnvironmentPostProcessor {
   private static void create(Path file) throws IOException {
     try {
       // never follows a link: fails if anything, a dangling link included, is there already
-      if (posix(file.getParent())) {
+      if (posix(file)) { // the file system the file (and so its directory) is on
         Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
       } else {
         Files.createFile(file);

@@ -1,5 +1,6 @@
 package com.algosure.examples.filings;
 
+import com.algosure.audit.AuditSink;
 import com.algosure.authz.AgentGrant;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.Permission;
@@ -14,10 +15,9 @@ import com.algosure.examples.filings.domain.AuthoritySubmitter;
 import com.algosure.examples.filings.domain.FilingPolicy;
 import com.algosure.examples.filings.domain.FilingRepository;
 import com.algosure.examples.filings.domain.FilingService;
-import com.algosure.examples.filings.domain.Refusals;
 import com.algosure.examples.filings.domain.HttpAuthorityClient;
+import com.algosure.examples.filings.domain.Refusals;
 import com.algosure.examples.filings.web.RequestBodyLimitFilter;
-import com.algosure.audit.AuditSink;
 import com.algosure.integration.ConsentScope;
 import com.algosure.integration.inbound.CallbackGuard;
 import com.algosure.integration.inbound.CallbackRegistration;
@@ -41,6 +41,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -127,7 +128,8 @@ public class FilingsConfiguration {
         consents.grant(TenantId.of(c.path("tenant").asText()), ConsentScope.of(c.path("scope").asText()),
             now.plus(Duration.parse(c.path("validFor").asText("P1D"))));
       } catch (RuntimeException e) {
-        throw new InvalidAlgosureConfigurationException(at, e.getMessage(), e);
+        throw new InvalidAlgosureConfigurationException(at,
+            Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), e);
       }
     }
     return consents;
@@ -155,7 +157,8 @@ public class FilingsConfiguration {
             g.path("domain").asText(), capabilities, clock.instant().plus(Duration.parse(g.path("validFor").asText("PT1H"))));
         grants.put(grant.grantId(), grant);
       } catch (RuntimeException e) {
-        throw new InvalidAlgosureConfigurationException(at, e.getMessage(), e);
+        throw new InvalidAlgosureConfigurationException(at,
+            Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), e);
       }
     }
     return new AgentGrants(grants);

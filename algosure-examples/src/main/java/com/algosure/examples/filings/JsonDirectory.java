@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.springframework.core.io.Resource;
 
@@ -67,7 +68,8 @@ public final class JsonDirectory {
         bind(b, binding, where + " bindings[" + i++ + "]");
       }
     } catch (IllegalArgumentException e) {
-      throw new InvalidAlgosureConfigurationException(where, e.getMessage(), e);
+      throw new InvalidAlgosureConfigurationException(where,
+          Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), e);
     }
     return b.build();
   }
@@ -115,7 +117,7 @@ public final class JsonDirectory {
         tenants.add(TenantId.of(t));
       } catch (IllegalArgumentException e) {
         throw new InvalidAlgosureConfigurationException(property + " (" + location.getDescription() + ") tenants",
-            e.getMessage(), e);
+            Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), e);
       }
     }
     return Set.copyOf(tenants);

@@ -1,5 +1,7 @@
 package com.algosure.spring.autoconfigure;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.algosure.audit.AuditSink;
 import com.algosure.authz.PolicyDecisionPoint;
 import com.algosure.integration.ConsentScope;
@@ -21,6 +23,7 @@ import com.algosure.spring.method.AlgosureAdvisorOrder;
 import com.algosure.spring.method.GuardedIntegrationMethodInterceptor;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -131,7 +134,7 @@ public class AlgosureIntegrationAutoConfiguration {
   private static ProviderPolicy policy(String id, AlgosureProperties.Provider p) {
     String at = "algosure.providers." + id;
     ProviderPolicy.Builder b = ConfigurationSteps.step(at, () -> ProviderPolicy.builder(id));
-    b.endpoint(p.getEndpoint());
+    b.endpoint(castToNonNull(p.getEndpoint())); // AlgosureProperties.validate, at binding, requires it
     for (int i = 0; i < p.getAllowedOrigins().size(); i++) {
       URI origin = p.getAllowedOrigins().get(i);
       ConfigurationSteps.step(at + ".allowed-origins[" + i + "]", () -> b.allowedOrigin(origin));
@@ -152,8 +155,9 @@ public class AlgosureIntegrationAutoConfiguration {
     ConfigurationSteps.step(at + ".retry", () -> b.backoff(retry.getInitialBackoff(), retry.getMaxBackoff()));
     ConfigurationSteps.step(at + ".timeout", () -> b.attemptTimeout(p.getTimeout()));
     ConfigurationSteps.step(at + ".require-idempotency-key", () -> b.requireIdempotencyKey(p.isRequireIdempotencyKey()));
-    if (p.getIdempotencyTtl() != null) {
-      ConfigurationSteps.step(at + ".idempotency-ttl", () -> b.idempotencyTtl(p.getIdempotencyTtl()));
+    Duration idempotencyTtl = p.getIdempotencyTtl();
+    if (idempotencyTtl != null) {
+      ConfigurationSteps.step(at + ".idempotency-ttl", () -> b.idempotencyTtl(idempotencyTtl));
     }
     return ConfigurationSteps.step(at, b::build);
   }

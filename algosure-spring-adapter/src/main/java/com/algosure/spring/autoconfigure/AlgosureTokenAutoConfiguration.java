@@ -60,17 +60,21 @@ public class AlgosureTokenAutoConfiguration {
     indexed(k.getGroupPatterns(), at + "group-patterns", b::group);
     indexed(k.getTenantHintClaims(), at + "tenant-hint-claims", b::tenantHintClaim);
     indexed(k.getOrganizationClaims(), at + "organization-claims", b::organizationClaim);
-    if (k.getTrustedTenantClaim() != null) {
-      ConfigurationSteps.step(at + "trusted-tenant-claim", () -> b.trustedTenantClaim(k.getTrustedTenantClaim()));
+    String trustedTenantClaim = k.getTrustedTenantClaim();
+    if (trustedTenantClaim != null) {
+      ConfigurationSteps.step(at + "trusted-tenant-claim", () -> b.trustedTenantClaim(trustedTenantClaim));
     }
-    if (k.getServiceAccountUsernamePrefix() != null) {
-      ConfigurationSteps.step(at + "service-account-username-prefix", () -> b.serviceAccountUsernamePrefix(k.getServiceAccountUsernamePrefix()));
+    String serviceAccountPrefix = k.getServiceAccountUsernamePrefix();
+    if (serviceAccountPrefix != null) {
+      ConfigurationSteps.step(at + "service-account-username-prefix", () -> b.serviceAccountUsernamePrefix(serviceAccountPrefix));
     }
-    if (k.getMfaAmrValues() != null) {
-      ConfigurationSteps.step(at + "mfa-amr-values", () -> b.mfaAmrValues(k.getMfaAmrValues().toArray(String[]::new)));
+    List<String> mfaAmrValues = k.getMfaAmrValues();
+    if (mfaAmrValues != null) {
+      ConfigurationSteps.step(at + "mfa-amr-values", () -> b.mfaAmrValues(mfaAmrValues.toArray(String[]::new)));
     }
-    if (k.getMfaAcrValues() != null) {
-      ConfigurationSteps.step(at + "mfa-acr-values", () -> b.mfaAcrValues(k.getMfaAcrValues().toArray(String[]::new)));
+    List<String> mfaAcrValues = k.getMfaAcrValues();
+    if (mfaAcrValues != null) {
+      ConfigurationSteps.step(at + "mfa-acr-values", () -> b.mfaAcrValues(mfaAcrValues.toArray(String[]::new)));
     }
     return b.build();
   }
@@ -105,9 +109,10 @@ public class AlgosureTokenAutoConfiguration {
       if (p.getMappingLocation() != null) {
         ib.mapping(fromJson(p.getMappingLocation(), at + ".mapping-location"));
       }
-      if (p.getActorIdPrefix() != null) {
+      String actorIdPrefix = p.getActorIdPrefix();
+      if (actorIdPrefix != null) {
         ConfigurationSteps.step(at + ".actor-id-prefix", () -> {
-          ib.actorIdPrefix(p.getActorIdPrefix());
+          ib.actorIdPrefix(actorIdPrefix);
         });
       }
       if ("http".equalsIgnoreCase(p.effectiveJwksUri().getScheme())) {

@@ -1,5 +1,7 @@
 package com.algosure.spring.autoconfigure;
 
+import static com.algosure.authz.internal.Nullness.messageOf;
+
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import java.util.List;
 import java.util.function.Consumer;
@@ -46,7 +48,7 @@ final class ConfigurationSteps {
     try {
       return step.get();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new InvalidAlgosureConfigurationException(property, e.getMessage(), e);
+      throw new InvalidAlgosureConfigurationException(property, messageOf(e), e);
     }
   }
 }

@@ -1,5 +1,7 @@
 package com.algosure.spring.method;
 
+import static com.algosure.authz.internal.Nullness.messageOf;
+
 import com.algosure.authz.Permission;
 import com.algosure.authz.ResourceRef;
 import com.algosure.spring.Authorize;
@@ -24,13 +26,13 @@ record AuthorizeAttributes(
     try {
       Permission.of(a.action());
     } catch (IllegalArgumentException e) {
-      throw new InvalidAlgosureConfigurationException(where + " (action)", e.getMessage());
+      throw new InvalidAlgosureConfigurationException(where + " (action)", messageOf(e));
     }
     ResourceRef collection;
     try {
       collection = ResourceRef.type(a.resourceType());
     } catch (IllegalArgumentException e) {
-      throw new InvalidAlgosureConfigurationException(where + " (resourceType)", e.getMessage());
+      throw new InvalidAlgosureConfigurationException(where + " (resourceType)", messageOf(e));
     }
     return new AuthorizeAttributes(a.action(), a.resourceType(), collection,
         MethodExpressions.parse(a.resourceId(), "Authorize", "resourceId", method),

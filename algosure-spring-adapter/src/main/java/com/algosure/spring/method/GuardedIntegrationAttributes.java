@@ -1,5 +1,7 @@
 package com.algosure.spring.method;
 
+import static com.algosure.authz.internal.Nullness.messageOf;
+
 import com.algosure.authz.Permission;
 import com.algosure.authz.ResourceRef;
 import com.algosure.integration.ConsentScope;
@@ -56,7 +58,7 @@ record GuardedIntegrationAttributes(
     try {
       return value.get();
     } catch (IllegalArgumentException e) {
-      throw new InvalidAlgosureConfigurationException(property, e.getMessage());
+      throw new InvalidAlgosureConfigurationException(property, messageOf(e));
     }
   }
 }

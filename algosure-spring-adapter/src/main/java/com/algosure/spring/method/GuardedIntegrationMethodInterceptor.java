@@ -1,5 +1,7 @@
 package com.algosure.spring.method;
 
+import static com.algosure.authz.internal.Nullness.messageOf;
+
 import com.algosure.authz.Actor;
 import com.algosure.authz.AuthorizationDecision;
 import com.algosure.authz.OrganizationId;
@@ -139,7 +141,8 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
       Optional<OrganizationId> named = rc.activeOrganization();
       named.or(() -> running.flatMap(AuthorizationDecision::organization)).ifPresent(b::organization);
     }
-    if (a.resourceType() != null) {
+    String resourceType = a.resourceType();
+    if (resourceType != null) {
       String id = MethodExpressions.text(a.resourceId(), ctx, "@GuardedIntegration(resourceId)");
       if (id == null && a.resourceId() != null) {
         // an id the annotation asks for but the arguments do not give: deciding on the whole collection instead
@@ -147,7 +150,7 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
         throw new InvalidRequestContextException("@GuardedIntegration(resourceId)", "the expression '"
             + a.resourceId().getExpressionString() + "' gave no resource id for this call");
       }
-      b.resource(id == null ? ResourceRef.type(a.resourceType()) : valid(() -> ResourceRef.of(a.resourceType(), id), "resource id"));
+      b.resource(id == null ? ResourceRef.type(resourceType) : valid(() -> ResourceRef.of(resourceType, id), "resource id"));
     }
     String key = MethodExpressions.text(a.idempotencyKey(), ctx, "@GuardedIntegration(idempotencyKey)");
     if (key != null) {
@@ -155,7 +158,7 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
         b.idempotencyKey(key);
       } catch (IllegalArgumentException e) {
         // the caller's key (a header, say): bad input, answered 400 with the rule it broke, never the key itself
-        throw new InvalidRequestContextException("@GuardedIntegration(idempotencyKey)", e.getMessage());
+        throw new InvalidRequestContextException("@GuardedIntegration(idempotencyKey)", messageOf(e));
       }
     }
     Object payload = MethodExpressions.value(a.payload(), ctx, "@GuardedIntegration(payload)");
@@ -173,7 +176,7 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new InvalidRequestContextException("@GuardedIntegration request", e.getMessage());
+      throw new InvalidRequestContextException("@GuardedIntegration request", messageOf(e));
     }
   }
 

@@ -6,6 +6,7 @@ import com.algosure.spring.AlgosureAuthentication;
 import com.algosure.spring.AlgosureEventListener;
 import com.algosure.spring.BearerTokenAuthenticator;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -54,7 +55,7 @@ public final class BearerTokenAuthenticationProvider implements AuthenticationPr
     return new AlgosureAuthentication(actor);
   }
 
-  private RejectedTokenException refused(String reason, Throwable cause) {
+  private RejectedTokenException refused(String reason, @Nullable Throwable cause) {
     String id = AuditIds.next();
     // the exception's class and reason only: its message may quote claims, and the token never appears
     LOG.info("bearer token refused ({}): {}{}", id, reason, cause == null ? "" : " (" + cause.getClass().getSimpleName() + ")");

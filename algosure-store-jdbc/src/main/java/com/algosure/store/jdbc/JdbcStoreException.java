@@ -1,5 +1,7 @@
 package com.algosure.store.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The base of every exception the JDBC stores throw. Messages say what failed, where and what to do, and
  * name rows by tenant, sequence and event id; they never carry an event's details, a secret or a SQL
@@ -18,9 +20,9 @@ public class JdbcStoreException extends RuntimeException {
 
   /**
    * @param message what was wrong, where, and what to do
-   * @param cause the underlying failure
+   * @param cause the underlying failure, if any
    */
-  public JdbcStoreException(String message, Throwable cause) {
+  public JdbcStoreException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,6 +1,7 @@
 package com.algosure.examples.filings.domain;
 
 import com.algosure.spring.GuardedIntegration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,14 +24,14 @@ public class AuthoritySubmitter {
 
   /**
    * @param submission what to submit
-   * @param idempotencyKey the caller's idempotency key
+   * @param idempotencyKey the caller's idempotency key; without one the guard refuses the call
    * @return the authority's receipt (or the first receipt, for a replay)
    * @throws Exception if the authority could not be reached (the guard handles it)
    */
   @GuardedIntegration(provider = "authority", action = "filings:submit", consentScope = "GOVERNMENT_RECORDS",
       idempotencyKey = "#idempotencyKey", payload = "#submission", resourceType = "filing",
       resourceId = "#submission.filingId()", tenant = "#submission.tenant()", organization = "#submission.organization()")
-  public Receipt submit(Submission submission, String idempotencyKey) throws Exception {
+  public Receipt submit(Submission submission, @Nullable String idempotencyKey) throws Exception {
     return authority.submit(submission);
   }
 }

@@ -13,13 +13,14 @@ import com.algosure.spring.AlgosureAuthentication;
 import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.Authorize;
 import com.algosure.spring.CurrentDecision;
-import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.IntegrationOutcomeException;
+import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.UnauthenticatedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -208,7 +209,9 @@ public class FilingService {
       }).orElseThrow();
     } catch (FilingChangedException e) {
       // recorded outside the repository's update, which holds the filing while it runs
-      throw new FilingChangedException(e.getMessage(), refusals.record("FILING_CHANGED", write));
+      throw new FilingChangedException(
+          Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()),
+          refusals.record("FILING_CHANGED", write));
     }
   }
 

@@ -8,6 +8,7 @@ import com.algosure.integration.JsonValidator;
 import com.algosure.integration.ProviderId;
 import com.algosure.integration.inbound.CallbackGuard;
 import com.algosure.integration.inbound.CallbackOutcome;
+import com.algosure.integration.inbound.CallbackRegistration;
 import com.algosure.integration.inbound.CallbackRequest;
 import com.algosure.integration.inbound.VerifiedCallback;
 import com.algosure.spring.web.ProblemResponses;
@@ -52,7 +53,11 @@ public class AuthorityCallbackController {
     this.guard = guard;
     this.filings = filings;
     this.problems = problems;
-    this.maxBodyBytes = guard.registrations().get(AUTHORITY).maxPayloadBytes().orElseThrow(
+    CallbackRegistration registration = guard.registrations().get(AUTHORITY);
+    if (registration == null) {
+      throw new IllegalStateException("the callback guard has no registration for provider '" + AUTHORITY + "'");
+    }
+    this.maxBodyBytes = registration.maxPayloadBytes().orElseThrow(
         () -> new IllegalStateException("the authority's callback registration must set maxPayloadBytes"));
   }
 

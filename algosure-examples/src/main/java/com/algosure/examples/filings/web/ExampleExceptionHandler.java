@@ -8,6 +8,7 @@ import com.algosure.examples.filings.domain.ImpersonatedApprovalException;
 import com.algosure.spring.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -71,14 +72,17 @@ public class ExampleExceptionHandler {
   /** @param e the filing is submitted under another idempotency key @param request the request @return 409 */
   @ExceptionHandler(FilingSubmittedException.class)
   public ResponseEntity<byte[]> submitted(FilingSubmittedException e, HttpServletRequest request) {
-    return problems.entity(problems.of(409, "FILING_SUBMITTED", e.getMessage(), Map.of("decisionId", e.decisionId()),
+    return problems.entity(problems.of(409, "FILING_SUBMITTED",
+        Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()),
+        Map.of("decisionId", e.decisionId()),
         Map.of()), request);
   }
 
   /** @param e the filing changed after the decision @param request the request @return 409 */
   @ExceptionHandler(FilingChangedException.class)
   public ResponseEntity<byte[]> changed(FilingChangedException e, HttpServletRequest request) {
-    return problems.entity(problems.of(409, "FILING_CHANGED", e.getMessage(),
+    return problems.entity(problems.of(409, "FILING_CHANGED",
+        Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()),
         Map.of("decisionId", e.decisionId().orElseGet(AuditIds::next)),
         Map.of()), request);
   }
@@ -86,7 +90,9 @@ public class ExampleExceptionHandler {
   /** @param e an approval asked for with an impersonated token @param request the request @return 403 */
   @ExceptionHandler(ImpersonatedApprovalException.class)
   public ResponseEntity<byte[]> impersonated(ImpersonatedApprovalException e, HttpServletRequest request) {
-    return problems.entity(problems.of(403, "APPROVAL_IMPERSONATED", e.getMessage(), Map.of("decisionId", e.decisionId()),
+    return problems.entity(problems.of(403, "APPROVAL_IMPERSONATED",
+        Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()),
+        Map.of("decisionId", e.decisionId()),
         Map.of()), request);
   }
 
