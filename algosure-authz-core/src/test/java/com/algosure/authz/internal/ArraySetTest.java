@@ -37,7 +37,10 @@ class ArraySetTest {
         assertThat(set.contains("e" + i)).isEqualTo(expected.contains("e" + i));
       }
       assertThat(set.contains(null)).isFalse();
-      assertThat(set.contains(42)).isFalse();
+      // on purpose: contains(Object) must answer false for an element of another type, not throw
+      @SuppressWarnings("CollectionIncompatibleType")
+      boolean containsInteger = set.contains(42);
+      assertThat(containsInteger).isFalse();
     }
   }
 
