@@ -71,7 +71,7 @@ public final class CallbackGuard {
       new CallbackTenantStep(auditor),
       new SignatureStep(auditor),
       new TimestampStep(castToNonNull(b.tolerance), auditor),
-      new DedupeStep(castToNonNull(b.dedupe), castToNonNull(b.dedupeTtl), auditor),
+      new DedupeStep(castToNonNull(b.dedupe), castToNonNull(b.dedupeTtl), castToNonNull(b.tolerance), auditor),
       new PayloadStep(auditor),
       new HandlerStep(auditor),
     };
@@ -218,8 +218,10 @@ public final class CallbackGuard {
     }
 
     /**
-     * @param ttl how long processed delivery ids are remembered (default 24 hours); a delivery still being handled
-     *     holds its id at least 24 hours, however short the TTL, so that a redelivery never runs beside it
+     * @param ttl how long processed delivery ids are remembered (default 24 hours), at least twice the tolerance; a
+     *     processed id is kept at least a second longer than twice the tolerance (the window is inclusive at both
+     *     edges, so a replay can come exactly twice the tolerance after the delivery), and a delivery still being
+     *     handled holds its id at least 24 hours, however short the TTL, so that a redelivery never runs beside it
      * @return this builder
      */
     public Builder dedupeTtl(Duration ttl) {

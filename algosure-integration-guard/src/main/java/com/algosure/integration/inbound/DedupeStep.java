@@ -43,16 +43,25 @@ final class DedupeStep implements CallbackStep {
    */
   static final Duration MIN_CLAIM_TTL = Duration.ofHours(24);
 
+  /**
+   * How much longer than the window's whole span ({@code 2 x tolerance}) a processed delivery id is kept at least. The
+   * window is inclusive at both edges, so a delivery signed at {@code t} and handled at {@code t - tolerance} (the
+   * future edge) can be replayed until exactly {@code t + tolerance}, {@code 2 x tolerance} after it was handled, when a
+   * record of exactly that TTL has just expired. A second covers a store that keeps whole seconds.
+   */
+  static final Duration WINDOW_MARGIN = Duration.ofSeconds(1);
+
   private final IdempotencyStore store;
-  /** How long a processed delivery id is remembered. */
+  /** How long a processed delivery id is remembered: the TTL, but past the timestamp window's span. */
   private final Duration ttl;
   /** How long a delivery still being handled holds its id: the TTL, but at least {@link #MIN_CLAIM_TTL}. */
   private final Duration claimTtl;
   private final CallbackAuditor auditor;
 
-  DedupeStep(IdempotencyStore store, Duration ttl, CallbackAuditor auditor) {
+  DedupeStep(IdempotencyStore store, Duration ttl, Duration tolerance, CallbackAuditor auditor) {
     this.store = store;
-    this.ttl = ttl;
+    Duration span = tolerance.multipliedBy(2).plus(WINDOW_MARGIN);
+    this.ttl = ttl.compareTo(span) < 0 ? span : ttl;
     this.claimTtl = ttl.compareTo(MIN_CLAIM_TTL) < 0 ? MIN_CLAIM_TTL : ttl;
     this.auditor = auditor;
   }

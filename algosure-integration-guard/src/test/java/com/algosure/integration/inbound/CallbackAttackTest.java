@@ -157,6 +157,28 @@ class CallbackAttackTest {
   }
 
   @Test
+  void handleWhenADeliveryFromTheFutureEdgeIsReplayedAtThePastEdgeWithTheShortestTtlThenDuplicateAndNotHandledAgain() {
+    // the shortest TTL the guard allows: twice the tolerance. The delivery is signed at TS and arrives at TS - 5 min
+    // (the future edge, accepted); the same bytes replayed at TS + 5 min are at the past edge, accepted too
+    clock.set(Instant.ofEpochSecond(TS).minus(Duration.ofMinutes(5)));
+    CallbackGuard g = CallbackGuard.builder().clock(clock).auditSink(audit)
+        .tolerance(Duration.ofMinutes(5)).dedupeTtl(Duration.ofMinutes(10))
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(Secret.of(SecretRef.of("wh/acme"), WHSEC)).build()).build())
+        .build();
+    byte[] body = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
+    AtomicInteger runs = new AtomicInteger();
+    CallbackOutcome first = g.handle(signed("msg_edge", TS, body, ""), json, c -> runs.incrementAndGet());
+
+    clock.set(Instant.ofEpochSecond(TS).plus(Duration.ofMinutes(5)));
+    CallbackOutcome replay = g.handle(signed("msg_edge", TS, body, ""), json, c -> runs.incrementAndGet());
+
+    assertThat(first.accepted()).isTrue();
+    assertThat(replay.reason()).as("%s", replay).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(runs.get()).isEqualTo(1);
+  }
+
+  @Test
   void handleWhenAWrongV1EntryPrecedesTheRightOneThenAccepted() {
     CallbackGuard g = guard(1024);
     byte[] body = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
