@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * provider's public keys (a {@link JWKSet}, or a {@link JWKSource} such as a remote, cached JWKS). The
  * payload must be a JSON object; its {@code jti} claim is the delivery id and its {@code iat} claim the
  * signed timestamp (both names configurable); a JWS past its own {@code exp} or before its {@code nbf} is refused
- * (60 s of skew, on {@link Builder#clock}). Only asymmetric algorithms are accepted (RS256, PS256 and
+ * (60 s of skew, on {@link Builder#clock}: refused from {@code exp} plus the skew on, accepted from {@code nbf} minus
+ * the skew on). Only asymmetric algorithms are accepted (RS256, PS256 and
  * ES256 by default): never {@code none}, never HMAC with a public key.
  *
  * <p>Immutable and thread-safe.
@@ -189,7 +190,8 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "claim exp or nbf is not a date");
     }
     long now = clock.millis();
-    if (exp != null && now > exp.getTime() + CLOCK_SKEW_MILLIS) {
+    // refused from exp plus the skew on (§4.1.4: the time must be before exp), as the access token validator does
+    if (exp != null && now >= exp.getTime() + CLOCK_SKEW_MILLIS) {
       return Verification.failed(CallbackReason.TIMESTAMP_TOO_OLD, "the JWS expired at " + exp.toInstant()
           + " (claim exp), more than " + CLOCK_SKEW_MILLIS / 1000 + " s ago");
     }

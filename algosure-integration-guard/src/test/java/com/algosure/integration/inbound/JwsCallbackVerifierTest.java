@@ -340,6 +340,36 @@ class JwsCallbackVerifierTest {
   }
 
   @Test
+  void handleWhenTheJwsExpiredExactlyTheSkewAgoThenRejectedAndASecondLaterExpAccepted() throws Exception {
+    // RFC 7519 section 4.1.4: the current time must be before exp; with the skew, refused from exp + 60 s on, as the
+    // access token validator refuses a token
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(providerKey)).clock(clock).build())
+            .build())
+        .build();
+    java.util.function.BiFunction<String, Instant, CallbackOutcome> send = (jti, exp) -> {
+      try {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build(),
+            new JWTClaimsSet.Builder().jwtID(jti).issueTime(Date.from(clock.instant().minusSeconds(120)))
+                .expirationTime(Date.from(exp)).claim("envelope", "env-1").build());
+        jwt.sign(new RSASSASigner(providerKey));
+        return guard.handle(CallbackRequest.builder("signing-service").body(jwt.serialize().getBytes(StandardCharsets.US_ASCII))
+            .build(), JsonValidator.builder().require("envelope", JsonType.STRING).build(), handled::add);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+
+    CallbackOutcome atTheEdge = send.apply("evt-edge", clock.instant().minusSeconds(60));
+    CallbackOutcome justInside = send.apply("evt-inside", clock.instant().minusSeconds(59)); // exp is whole seconds
+
+    assertThat(atTheEdge.reason()).as("%s", atTheEdge).isEqualTo(CallbackReason.TIMESTAMP_TOO_OLD);
+    assertThat(justInside.accepted()).as("%s", justInside).isTrue();
+    assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-inside");
+  }
+
+  @Test
   void handleWhenTheJwsNbfOrExpIsTooLargeForADateThenRejectedNotWrappedIntoThePast() throws Exception {
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
         .registration(CallbackRegistration.builder("signing-service").tenant("acme")
