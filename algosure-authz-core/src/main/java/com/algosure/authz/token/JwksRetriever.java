@@ -1,12 +1,16 @@
 package com.algosure.authz.token;
 
+import com.nimbusds.jose.util.BoundedInputStream;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.Resource;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.HttpURLConnection;
-import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fetches a JWKS with connect and read timeouts and a size limit (nimbus), and without following redirects: a
@@ -16,19 +20,89 @@ import java.net.URL;
  * without them: {@link HttpURLConnection} quotes the whole URL in its exceptions ({@code Server returned HTTP
  * response code: 500 for URL: ...?apikey=...}, a 404's {@code FileNotFoundException}), nimbus puts that message in
  * its own, and both would reach the refusal's causes.
+ *
+ * <p>An HTTP(S) fetch is given the connect and the read timeout together: the read timeout bounds each read only, so
+ * a JWKS trickling in (a few bytes a second) would otherwise hold the fetching thread, and nimbus's cache lock, for as
+ * long as the server likes, while every other validation waits out the lock and is refused (the keys held for the
+ * outage grace are not used: the lock is above the outage tolerance). No read starts after that deadline, so a
+ * fetch ends at most one read timeout after it. Otherwise the fetch is nimbus's (same size limit, status check and
+ * content type).
  */
 final class JwksRetriever extends DefaultResourceRetriever {
 
+  private final long totalTimeoutMillis;
+
   JwksRetriever(int connectTimeoutMillis, int readTimeoutMillis, int sizeLimitBytes) {
     super(connectTimeoutMillis, readTimeoutMillis, sizeLimitBytes, true);
+    this.totalTimeoutMillis = (long) connectTimeoutMillis + readTimeoutMillis;
   }
 
   @Override
   public Resource retrieveResource(URL url) throws IOException {
     try {
-      return super.retrieveResource(url);
+      String protocol = url.getProtocol();
+      if (!"http".equals(protocol) && !"https".equals(protocol)) {
+        return super.retrieveResource(url);
+      }
+      return fetch(url);
     } catch (IOException e) {
       throw withoutCredential(e, url);
+    }
+  }
+
+  /** nimbus's {@code retrieveResource} for HTTP(S), reading the body against the fetch's deadline. */
+  private Resource fetch(URL url) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(totalTimeoutMillis);
+    HttpURLConnection con = null;
+    try {
+      con = openConnection(url);
+      con.setConnectTimeout(getConnectTimeout());
+      con.setReadTimeout(getReadTimeout());
+      byte[] body;
+      try (InputStream in = new Deadlined(new BoundedInputStream(con.getInputStream(), getSizeLimit()), deadline,
+          totalTimeoutMillis)) {
+        body = in.readAllBytes();
+      }
+      int status = con.getResponseCode();
+      if (status > 299 || status < 200) {
+        throw new IOException("HTTP " + status + ": " + con.getResponseMessage());
+      }
+      return new Resource(new String(body, StandardCharsets.UTF_8), con.getContentType());
+    } finally {
+      if (con != null) {
+        con.disconnect();
+      }
+    }
+  }
+
+  /** A body that refuses to start a read after the fetch's deadline. */
+  private static final class Deadlined extends FilterInputStream {
+    private final long deadlineNanos;
+    private final long totalMillis;
+
+    Deadlined(InputStream in, long deadlineNanos, long totalMillis) {
+      super(in);
+      this.deadlineNanos = deadlineNanos;
+      this.totalMillis = totalMillis;
+    }
+
+    private void check() throws IOException {
+      if (System.nanoTime() - deadlineNanos > 0) {
+        throw new IOException("the JWKS did not arrive within " + totalMillis + " ms, the connect and read timeouts"
+            + " together");
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      check();
+      return super.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      check();
+      return super.read(b, off, len);
     }
   }
 

@@ -305,6 +305,38 @@ class JwksTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenTheJwksTricklesInSlowerThanTheTimeoutsAllowInTotalThenJwksUnavailableWithinThem() {
+    // each chunk comes within the read timeout, the whole document only after 12 s: a per-read timeout never fires
+    server.respond(REALM, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+        .withBody(TestKeys.jwks(key)).withChunkedDribbleDelay(20, 12_000));
+    AccessTokenValidator v = open(builder().issuer(realm().build()).jwksConnectTimeout(Duration.ofMillis(500))
+        .jwksReadTimeout(Duration.ofSeconds(1)));
+    long start = System.nanoTime();
+
+    TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class, () -> v.validate(token().sign()));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to answer").isLessThan(Duration.ofMillis(6_000));
+    assertThat(e).as("the token must be rejected").isNotNull();
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+  }
+
+  @Test
+  void validateWhenTheJwksTricklesInDuringTheGracePeriodThenKeysHeldAreUsedWithinTheTimeouts() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).jwksConnectTimeout(Duration.ofMillis(500))
+        .jwksReadTimeout(Duration.ofSeconds(1)));
+    v.validate(token().sign());
+    server.respond(REALM, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+        .withBody(TestKeys.jwks(key)).withChunkedDribbleDelay(20, 12_000));
+    clock.advance(Duration.ofMinutes(6));
+    long start = System.nanoTime();
+
+    AuthenticatedToken t = v.validate(token().subject("during-trickle").sign());
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to answer").isLessThan(Duration.ofMillis(6_000));
+    assertThat(t.subject()).isEqualTo("during-trickle");
+  }
+
+  @Test
   void validateWhenTheJwksEndpointRedirectsThenTheRedirectIsNotFollowed() {
     String moved = "/moved/jwks.json";
     server.wireMock().stubFor(get(urlEqualTo(moved)).willReturn(aResponse().withStatus(200)
