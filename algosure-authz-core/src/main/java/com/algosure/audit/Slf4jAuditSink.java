@@ -1,18 +1,28 @@
 package com.algosure.audit;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes one JSON line per event at INFO. Thread-safe. */
+/**
+ * Writes one JSON line per event at INFO. Every character that a log reader may take for a line end or that
+ * reorders or hides the text shown (control characters, the line and paragraph separators, format characters such
+ * as the bidirectional overrides) is written as a JSON unicode escape, so a value can never split the line or forge
+ * fields in it, and reads back unchanged. Thread-safe.
+ */
 final class Slf4jAuditSink implements AuditSink {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactoryBuilder().characterEscapes(new LineSafeEscapes()).build();
 
   private final Logger log;
 
@@ -47,7 +57,7 @@ final class Slf4jAuditSink implements AuditSink {
    */
   static String toJson(AuditEvent e) {
     StringWriter out = new StringWriter(256);
-    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("id", e.id());
       g.writeStringField("type", e.type().name());
@@ -87,6 +97,35 @@ final class Slf4jAuditSink implements AuditSink {
   private static void optional(JsonGenerator g, String name, Optional<String> value) throws IOException {
     if (value.isPresent()) {
       g.writeStringField(name, value.get());
+    }
+  }
+
+  /**
+   * JSON's own escapes, and a unicode escape for DEL, the C1 controls (NEL, U+0085, among them), the line and
+   * paragraph separators (U+2028, U+2029) and the format characters (bidirectional overrides and isolates, zero-width
+   * characters): JSON allows them raw, but readers that split on Unicode line ends would see two lines, and a
+   * bidirectional override would reorder the line shown.
+   */
+  private static final class LineSafeEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private static final int[] ASCII = standardAsciiEscapesForJSON();
+
+    static {
+      ASCII[0x7f] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ASCII;
+    }
+
+    @Override
+    public @Nullable SerializableString getEscapeSequence(int ch) {
+      return switch (Character.getType(ch)) {
+        case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR ->
+            new SerializedString(String.format("\\u%04x", ch));
+        default -> null;
+      };
     }
   }
 }
