@@ -412,7 +412,10 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       events.forEach(p -> p.done.complete(null));
       markers.forEach(p -> p.done.complete(null));
       writing = List.of();
-    } catch (SQLException | RuntimeException e) {
+    } catch (Exception | Error e) {
+      // the DataSource and the driver are host code: whatever they throw (an Error, a checked exception thrown
+      // sneakily) fails this batch like any failure, and the writer goes on; let through, it would end the writer
+      // thread and leave every later event waiting for nobody
       AuditWriteException failure = describe(e, events.size());
       if (acknowledgement == AuditAcknowledgement.ON_COMMIT) {
         failed.addAndGet(events.size());
@@ -461,7 +464,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     }
   }
 
-  private AuditWriteException describe(Exception e, int events) {
+  private AuditWriteException describe(Throwable e, int events) {
     if (e instanceof SQLException sql) {
       String state = sql.getSQLState();
       String kind = state != null && state.startsWith("08") ? "the audit database could not be reached"

@@ -1,0 +1,90 @@
+package com.algosure.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.algosure.audit.AuditEvent;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DataSource is host code (a pool, a wrapper): whatever it throws, an {@link Error} included, fails the batch it
+ * was getting a connection for, and the writer thread goes on writing the events after it.
+ */
+class JdbcAuditSinkWriterSurvivesTest {
+
+  private static Postgres pg;
+
+  @BeforeAll
+  static void schema() {
+    pg = Postgres.forClass(JdbcAuditSinkWriterSurvivesTest.class);
+    try (JdbcAuditSink sink = pg.sink().build()) {
+      sink.initialize();
+    }
+  }
+
+  @AfterAll
+  static void drop() {
+    pg.close();
+  }
+
+  /** Throws an {@link Error} on its first {@code failures} look-ups, then lends connections. */
+  private static DataSourceWrapper failingWithAnError(int failures) {
+    AtomicInteger left = new AtomicInteger(failures);
+    return new DataSourceWrapper(pg.pool) {
+      @Override
+      public Connection getConnection() throws SQLException {
+        if (left.getAndDecrement() > 0) {
+          throw new AssertionError("pool bug");
+        }
+        return super.getConnection();
+      }
+    };
+  }
+
+  /** Regression: an Error from the DataSource ended the writer thread; every later event waited for nobody. */
+  @Test
+  void recordWhenTheDataSourceThrowsAnErrorThenThatCallerIsToldAndLaterEventsAreStillWritten() {
+    try (JdbcAuditSink sink = JdbcAuditSink.builder(failingWithAnError(1)).schema(pg.schema)
+        .writeTimeout(Duration.ofSeconds(3)).build()) {
+      AuditEvent first = Events.decision("tenant-error", 1);
+      long start = System.nanoTime();
+
+      assertThatThrownBy(() -> sink.record(first)).isInstanceOf(AuditWriteException.class)
+          .isNotInstanceOf(AuditWriteTimeoutException.class)
+          .hasMessageContaining("java.lang.AssertionError").hasMessageNotContaining("pool bug");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+
+      AuditEvent second = Events.decision("tenant-error", 2);
+      sink.record(second);
+
+      assertThat(pg.count("SELECT count(*) FROM algosure_audit_event WHERE event_id = '" + second.id() + "'"))
+          .isEqualTo(1);
+      assertThat(sink.failed()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void recordWhenQueuedAndTheDataSourceThrowsAnErrorThenTheEventsAreKeptAndWrittenOnTheNextAttempt() {
+    try (JdbcAuditSink sink = JdbcAuditSink.builder(failingWithAnError(1)).schema(pg.schema)
+        .acknowledgement(AuditAcknowledgement.ON_QUEUE).flushInterval(Duration.ofSeconds(10))
+        .writeTimeout(Duration.ofSeconds(3)).build()) {
+      for (int i = 0; i < 3; i++) {
+        sink.record(Events.decision("tenant-error-queued", i));
+      }
+      assertThatThrownBy(sink::flush).isInstanceOf(AuditWriteException.class)
+          .isNotInstanceOf(AuditWriteTimeoutException.class).hasMessageContaining("java.lang.AssertionError");
+
+      sink.flush();
+
+      assertThat(pg.count("SELECT count(*) FROM algosure_audit_event WHERE tenant = 'tenant-error-queued'"))
+          .isEqualTo(3);
+      assertThat(sink.verifyChain("tenant-error-queued").valid()).isTrue();
+    }
+  }
+}
