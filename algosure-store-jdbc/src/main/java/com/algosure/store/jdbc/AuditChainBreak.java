@@ -50,7 +50,10 @@ public record AuditChainBreak(String tenant, long sequence, @Nullable String eve
     ROWS_MISSING_BEFORE("one or more rows before this one were deleted"),
     /** The newest rows are missing: the chain ends before its recorded head. */
     ROWS_MISSING_AT_END("the rows from this sequence on were deleted; the chain head records more"),
-    /** The chain head row is missing or does not match the newest row. */
+    /**
+     * The chain head row is missing or does not match the newest row; where rows follow the row the head records,
+     * the break names the first of them.
+     */
     HEAD_MISMATCH("the chain head does not match the newest row"),
     /** The chain does not hold the head the caller published earlier: history was rewritten. */
     ANCHOR_MISMATCH("the chain does not contain the published head at this sequence; history was rewritten");

@@ -110,6 +110,9 @@ final class AuditChainVerifier {
     byte[] hash = ChainHash.genesis(tenant);
     long expected = 1;
     long checked = 0;
+    // the link the head records, and the first row after it: rows the head does not record are named from the first
+    byte[] atHead = headSeq == 0 ? hash : null;
+    String pastHead = null;
     try (PreparedStatement ps = c.prepareStatement(selectRows)) {
       ps.setFetchSize(FETCH_SIZE);
       ps.setString(1, tenant);
@@ -126,6 +129,11 @@ final class AuditChainVerifier {
             return broken(tenant, checked, expected - 1, hash, seq, eventId, AuditChainBreak.Kind.ROW_ALTERED);
           }
           hash = computed;
+          if (seq == headSeq) {
+            atHead = hash;
+          } else if (headHash != null && seq == headSeq + 1) {
+            pastHead = eventId;
+          }
           if (anchor != null && anchor.sequence() == seq && !anchor.hash().equals(ChainHash.hex(hash))) {
             return broken(tenant, checked, seq, hash, seq, eventId, AuditChainBreak.Kind.ANCHOR_MISMATCH);
           }
@@ -141,6 +149,10 @@ final class AuditChainVerifier {
     } else if (headSeq > last) {
       kind = AuditChainBreak.Kind.ROWS_MISSING_AT_END;
       at = last + 1;
+    } else if (headSeq < last && Arrays.equals(headHash, atHead)) {
+      // the head vouches for the rows up to its own; those after it were added without moving it
+      return new AuditChainVerification(tenant, checked, new AuditChainHead(tenant, headSeq, ChainHash.hex(headHash)),
+          new AuditChainBreak(tenant, headSeq + 1, pastHead, AuditChainBreak.Kind.HEAD_MISMATCH));
     } else if (headSeq < last || !Arrays.equals(headHash, hash)) {
       kind = AuditChainBreak.Kind.HEAD_MISMATCH;
     }

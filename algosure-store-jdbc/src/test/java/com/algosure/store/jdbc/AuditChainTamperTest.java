@@ -182,6 +182,25 @@ class AuditChainTamperTest {
         .isEqualTo(new AuditChainBreak("tenant-headless", 3, null, AuditChainBreak.Kind.HEAD_MISMATCH));
   }
 
+  /**
+   * Regression: rows appended past the chain head (a writer that inserts rows but leaves the head, as someone with
+   * the application's rights can) were reported at the newest row, without its event id, so the rows before it
+   * looked vouched for; the break now names the first row the head does not record.
+   */
+  @Test
+  void verifyChainWhenRowsAppendedPastTheHeadThenNamesTheFirstOfThem() {
+    List<String> ids = write("tenant-past-head", 7);
+    // rows 6 and 7 are chained correctly, but the head still records row 5
+    pg.sql("UPDATE algosure_audit_chain c SET last_seq = 5, last_hash = e.chain_hash FROM algosure_audit_event e"
+        + " WHERE c.tenant = 'tenant-past-head' AND e.tenant = c.tenant AND e.seq = 5");
+
+    AuditChainVerification v = verify("tenant-past-head");
+
+    assertThat(v.firstBreak())
+        .isEqualTo(new AuditChainBreak("tenant-past-head", 6, ids.get(5), AuditChainBreak.Kind.HEAD_MISMATCH));
+    assertThat(v.head().sequence()).isEqualTo(5);
+  }
+
   @Test
   void verifyChainWhenRowMovedToAnotherTenantThenBothChainsBreak() {
     List<String> ids = write("tenant-from", 5);
