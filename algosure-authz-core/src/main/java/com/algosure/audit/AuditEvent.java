@@ -182,9 +182,17 @@ public final class AuditEvent {
     return details[2 * i + 1];
   }
 
+  /**
+   * The event as one line of text, for logs and debugging: {@code AuditEvent[TYPE OUTCOME, id=..., name=value, ...,
+   * at=...]}. A value made only of letters, digits and {@code . _ : @ / + -} is written as it is; any other is
+   * quoted, with quotes, backslashes and line breaks escaped and every other control, line or paragraph separator
+   * and format character written as a unicode escape, so no value can break the line or pass for another field.
+   */
   @Override
   public String toString() {
-    StringBuilder s = new StringBuilder("AuditEvent[").append(type).append(' ').append(outcome).append(", id=").append(id());
+    StringBuilder s = new StringBuilder("AuditEvent[").append(type).append(' ');
+    text(s, outcome).append(", id=");
+    text(s, id());
     append(s, "tenant", tenant);
     append(s, "organization", organization);
     append(s, "actor", actorId);
@@ -194,18 +202,64 @@ public final class AuditEvent {
     append(s, "provider", provider);
     append(s, "correlationId", correlationId);
     if (!reasons.isEmpty()) {
-      s.append(", reasons=").append(reasons);
+      s.append(", reasons=[");
+      for (int i = 0; i < reasons.size(); i++) {
+        text(i == 0 ? s : s.append(", "), reasons.get(i));
+      }
+      s.append(']');
     }
     if (detailCount > 0) {
-      s.append(", details=").append(details());
+      s.append(", details={");
+      for (int i = 0; i < detailCount; i++) {
+        text(i == 0 ? s : s.append(", "), details[2 * i]).append('=');
+        text(s, details[2 * i + 1]);
+      }
+      s.append('}');
     }
     return s.append(", at=").append(timestamp).append(']').toString();
   }
 
   private static void append(StringBuilder s, String name, @Nullable String value) {
     if (value != null) {
-      s.append(", ").append(name).append('=').append(value);
+      text(s.append(", ").append(name).append('='), value);
     }
+  }
+
+  /** Appends a value as it is if it is a plain word, else quoted and escaped. */
+  private static StringBuilder text(StringBuilder s, String value) {
+    boolean plain = !value.isEmpty();
+    for (int i = 0; plain && i < value.length(); i++) {
+      char c = value.charAt(i);
+      plain = Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == ':' || c == '@' || c == '/' || c == '+'
+          || c == '-';
+    }
+    if (plain) {
+      return s.append(value);
+    }
+    s.append('"');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"' -> s.append("\\\"");
+        case '\\' -> s.append("\\\\");
+        case '\n' -> s.append("\\n");
+        case '\r' -> s.append("\\r");
+        case '\t' -> s.append("\\t");
+        default -> {
+          int t = Character.getType(c);
+          boolean unpaired = t == Character.SURROGATE && (Character.isHighSurrogate(c)
+              ? i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))
+              : i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
+          if (t == Character.CONTROL || t == Character.FORMAT || t == Character.LINE_SEPARATOR
+              || t == Character.PARAGRAPH_SEPARATOR || unpaired) {
+            s.append(String.format("\\u%04x", (int) c));
+          } else {
+            s.append(c);
+          }
+        }
+      }
+    }
+    return s.append('"');
   }
 
   private static final String[] NO_DETAILS = new String[0];

@@ -60,6 +60,24 @@ class AuditEventDetailsTest {
     return new ObjectMapper().writeValueAsString(m);
   }
 
+  /**
+   * The map's text as the event writes it: a map's {@code toString}, with each name and value that is not a plain word
+   * quoted and escaped, so that {@code new\nline} cannot break the line.
+   */
+  private static String text(Map<String, String> details) {
+    java.util.StringJoiner j = new java.util.StringJoiner(", ", "{", "}");
+    details.forEach((k, v) -> j.add(word(k) + "=" + word(v)));
+    return j.toString();
+  }
+
+  private static String word(String s) {
+    if (s.matches("[\\p{L}\\p{Nd}._:@/+-]+")) {
+      return s;
+    }
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\u0001", "\\u0001")
+        + "\"";
+  }
+
   private static Optional<String> maybe(Random r, String value) {
     return r.nextInt(3) == 0 ? Optional.empty() : Optional.of(value);
   }
@@ -101,7 +119,7 @@ class AuditEventDetailsTest {
         assertThat(e.details().get(name)).isEqualTo(expected.get(name));
         assertThat(e.details().containsKey(name)).isEqualTo(expected.containsKey(name));
       }
-      assertThat(e.toString()).contains(expected.isEmpty() ? ", at=" : ", details=" + expected + ", at=");
+      assertThat(e.toString()).contains(expected.isEmpty() ? ", at=" : ", details=" + text(expected) + ", at=");
       assertThat(Slf4jAuditSink.toJson(e)).isEqualTo(referenceJson(e, expected));
     }
   }
