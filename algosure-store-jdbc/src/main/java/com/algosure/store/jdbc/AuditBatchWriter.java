@@ -139,7 +139,11 @@ final class AuditBatchWriter {
           ps.setArray(19, c.createArrayOf("text", headHashes.toArray()));
           ps.executeUpdate();
         }
-        c.commit();
+        try {
+          c.commit();
+        } catch (SQLException e) {
+          throw new CommitFailedException(e);
+        }
       } catch (SQLException | RuntimeException e) {
         SqlSchema.rollbackQuietly(c);
         throw e;
@@ -157,6 +161,32 @@ final class AuditBatchWriter {
 
   /** @return the rows whose event id is not in their tenant's chain yet (read with the chains' heads locked) */
   private List<AuditRow> notWritten(Connection c, List<AuditRow> rows) throws SQLException {
+    Set<List<String>> written = written(c, rows);
+    return written.isEmpty() ? rows
+        : rows.stream().filter(r -> !written.contains(List.of(r.tenant(), r.eventId()))).toList();
+  }
+
+  /**
+   * Reads, on a connection of its own, whether every row's event id is in its tenant's chain: after a failure that
+   * may have come after the commit (the connection lost as the commit's answer came back).
+   *
+   * @return whether all of them are
+   */
+  boolean allWritten(DataSource dataSource, List<AuditRow> rows) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Timeouts.setLocal(c, statementTimeout);
+        Set<List<String>> written = written(c, rows);
+        return rows.stream().allMatch(r -> written.contains(List.of(r.tenant(), r.eventId())));
+      } finally {
+        SqlSchema.rollbackQuietly(c);
+      }
+    }
+  }
+
+  /** @return (tenant, event id) of each of the rows whose event id is in its tenant's chain */
+  private Set<List<String>> written(Connection c, List<AuditRow> rows) throws SQLException {
     Set<List<String>> written = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(selectWritten)) {
       ps.setArray(1, c.createArrayOf("text", rows.stream().map(AuditRow::tenant).distinct().toArray()));
@@ -167,8 +197,7 @@ final class AuditBatchWriter {
         }
       }
     }
-    return written.isEmpty() ? rows
-        : rows.stream().filter(r -> !written.contains(List.of(r.tenant(), r.eventId()))).toList();
+    return written;
   }
 
   private Map<String, Head> lockHeads(Connection c, Collection<String> tenants) throws SQLException {
@@ -215,4 +244,16 @@ final class AuditBatchWriter {
   }
 
   private record Head(long seq, byte[] hash) {}
+
+  /**
+   * The commit of the rows failed: where the connection was lost, the commit may have reached the database and only
+   * its answer been lost. Same message and SQL state as the driver's exception, which is its cause.
+   */
+  static final class CommitFailedException extends SQLException {
+    private static final long serialVersionUID = 1L;
+
+    CommitFailedException(SQLException e) {
+      super(e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+    }
+  }
 }

@@ -405,14 +405,16 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       if (!events.isEmpty()) {
         batchWriter.write(dataSource, events.stream().map(p -> p.row).toList(), again);
       }
-      written.addAndGet(events.size());
-      backlog.addAndGet(-events.size());
-      retained = List.of();
-      lastFailure = null;
-      events.forEach(p -> p.done.complete(null));
-      markers.forEach(p -> p.done.complete(null));
-      writing = List.of();
+      succeeded(events, markers);
     } catch (Exception | Error e) {
+      if (acknowledgement == AuditAcknowledgement.ON_COMMIT && mayHaveCommitted(e) && committed(events)) {
+        // the connection was lost after the commit reached the database: the rows are there, and a caller told
+        // otherwise would act on a failure (deny, escalate) the trail does not show
+        LOG.warn("JDBC audit batch of {} events lost its connection after committing; the rows were found written",
+            events.size());
+        succeeded(events, markers);
+        return;
+      }
       // the DataSource and the driver are host code: whatever they throw (an Error, a checked exception thrown
       // sneakily) fails this batch like any failure, and the writer goes on; let through, it would end the writer
       // thread and leave every later event waiting for nobody
@@ -445,6 +447,37 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       if (acknowledgement == AuditAcknowledgement.ON_QUEUE) {
         awaitRetry();
       }
+    }
+  }
+
+  private void succeeded(List<Pending> events, List<Pending> markers) {
+    written.addAndGet(events.size());
+    backlog.addAndGet(-events.size());
+    retained = List.of();
+    lastFailure = null;
+    events.forEach(p -> p.done.complete(null));
+    markers.forEach(p -> p.done.complete(null));
+    writing = List.of();
+  }
+
+  /**
+   * @return whether the failure may have come after the commit reached the database: the connection was lost while
+   *     committing
+   */
+  private static boolean mayHaveCommitted(Throwable e) {
+    return e instanceof AuditBatchWriter.CommitFailedException sql && sql.getSQLState() != null
+        && sql.getSQLState().startsWith("08");
+  }
+
+  /** @return whether every event of the batch is found written, on a new connection; false if that cannot be read */
+  private boolean committed(List<Pending> events) {
+    if (events.isEmpty()) {
+      return false;
+    }
+    try {
+      return batchWriter.allWritten(dataSource, events.stream().map(p -> p.row).toList());
+    } catch (Exception | Error e) { // the database is still out of reach: the batch failed, as reported
+      return false;
     }
   }
 

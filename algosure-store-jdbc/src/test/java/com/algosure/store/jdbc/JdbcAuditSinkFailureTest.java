@@ -204,6 +204,43 @@ class JdbcAuditSinkFailureTest {
     }
   }
 
+  /**
+   * Regression: acknowledged on commit, an event whose commit succeeded but whose answer was lost was reported not
+   * written, so the caller's fail-closed policy denied what the trail records as done (a PERMIT row for a call that
+   * was refused); the sink now asks the database and reports the event written.
+   */
+  @Test
+  void recordWhenTheCommitsAnswerIsLostThenTheCallerIsToldTheTruthThatItWasWritten() throws Exception {
+    try (ReplyCuttingProxy proxy = new ReplyCuttingProxy();
+        JdbcAuditSink sink = JdbcAuditSink.builder(Postgres.dataSource(Postgres.HOST, proxy.port())).schema(pg.schema)
+            .writeTimeout(Duration.ofSeconds(3)).build()) {
+      AuditEvent event = Events.decision("tenant-lost-commit-reply", 1);
+      proxy.cutNextCommitReply();
+
+      sink.record(event);
+
+      assertThat(pg.count("SELECT count(*) FROM algosure_audit_event WHERE event_id = '" + event.id() + "'")).isEqualTo(1);
+      assertThat(sink.written()).isEqualTo(1);
+      assertThat(sink.failed()).isZero();
+      sink.record(Events.decision("tenant-lost-commit-reply", 2));
+      assertThat(sink.verifyChain("tenant-lost-commit-reply").rowsChecked()).isEqualTo(2);
+      assertThat(sink.verifyChain("tenant-lost-commit-reply").valid()).isTrue();
+    }
+  }
+
+  @Test
+  void recordWhenTheDatabaseIsUnreachableThenStillNotWrittenAfterTheCheck() throws Exception {
+    Switchable db = new Switchable(pg.pool);
+    db.down = true;
+    try (JdbcAuditSink sink = JdbcAuditSink.builder(db).schema(pg.schema).writeTimeout(Duration.ofSeconds(3)).build()) {
+      AuditEvent event = Events.decision("tenant-unreachable-check", 1);
+
+      assertThatThrownBy(() -> sink.record(event)).isInstanceOf(AuditWriteException.class)
+          .hasMessageContaining("the audit database could not be reached");
+      assertThat(sink.failed()).isEqualTo(1);
+    }
+  }
+
   @Test
   void recordWhenBacklogFullThenRefusedWithCapacityMessage() {
     Switchable db = new Switchable(pg.pool);
