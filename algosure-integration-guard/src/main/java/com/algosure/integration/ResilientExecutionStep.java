@@ -84,6 +84,14 @@ final class ResilientExecutionStep implements GuardStep {
       if (c.mayHaveSent()) {
         return escalator.escalate(c, OutcomeReason.UNKNOWN_STATE, e.getClass().getName(), null);
       }
+      // a failure like any other step's: audited, by its class only (its message may carry a host's value)
+      try {
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.GUARD_FAILURE)
+            .detail("error", e.getClass().getName()));
+      } catch (Exception | Error again) { // the clock that failed may fail again: the outcome still stands
+        LOG.error("guard failure could not be audited for provider {}: {}", p.policy.provider(),
+            again.getClass().getName());
+      }
       return c.failed(OutcomeReason.GUARD_FAILURE, 0, "the guard failed before anything was sent");
     }
     return finish(c, r);

@@ -425,6 +425,50 @@ class IntegrationGuardPolicyTest {
     });
   }
 
+  /**
+   * Regression: a failure escaping the resilient execution before any exchange (here the host's clock failing as an
+   * attempt begins) was answered GUARD_FAILURE without an audit record; it is now an audited INTEGRATION_FAILURE
+   * naming its class, as a failure escaping any other step is.
+   */
+  @Test
+  void executeWhenTheClockFailsAsAnAttemptBeginsThenTheGuardFailureIsAuditedAndNothingIsSent() {
+    java.time.Clock failingInAttempt = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return f.clock.getZone();
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Instant instant() {
+        boolean inAttempt = StackWalker.getInstance().walk(frames -> frames.anyMatch(
+            fr -> fr.getClassName().equals(ResilientExecutionStep.class.getName()) && fr.getMethodName().equals("attempt")));
+        if (inAttempt) {
+          throw new IllegalStateException("clock source down");
+        }
+        return f.clock.instant();
+      }
+    };
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp)
+        .provider(GuardFixtures.provider(BASE).build()).clock(failingInAttempt).auditSink(f.audit).consents(f.consents)
+        .secrets(f.secrets).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-clock-attempt").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.GUARD_FAILURE);
+    assertThat(exchanges).hasValue(0);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).singleElement().satisfies(e -> {
+      assertThat(e.reasons()).containsExactly("GUARD_FAILURE");
+      assertThat(e.details()).containsEntry("error", "java.lang.IllegalStateException")
+          .containsEntry("idempotencyKey", "k-clock-attempt");
+      assertThat(e.toString()).doesNotContain("clock source down");
+    });
+  }
+
   @Test
   void executeCachesASecretForItsLeaseOnlyAndPicksUpARotationAfterIt() {
     AtomicInteger resolved = new AtomicInteger();
