@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,8 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
   private volatile boolean closed;
   /** Set when the writer thread ends, whatever the reason: nothing would write what is enqueued after that. */
   private volatile boolean writerStopped;
+  /** What the writer is handing to the delegate now, taken from the queue; null between items. */
+  private volatile @Nullable Object writing;
 
   BufferedAuditSink(AuditSink delegate, int capacity) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -102,6 +105,7 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
       if (item == POISON) {
         return;
       }
+      writing = item;
       try {
         if (item instanceof AuditableDecision d) {
           delegate.recordDecision(d);
@@ -112,6 +116,8 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
       } catch (Throwable ex) { // the delegate is host code: whatever it throws, the next event is still written
         failed.incrementAndGet();
         logFailure(item, ex);
+      } finally {
+        writing = null;
       }
     }
   }
@@ -149,8 +155,8 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
 
   /**
    * Writes what is queued, waiting at most 10 seconds, and stops the writer thread. Accepted events still unwritten
-   * when it returns (the delegate too slow, or the writer thread stopped) are logged at ERROR by count and id, never
-   * dropped without a trace.
+   * when it returns (the delegate too slow, or the writer thread stopped), the one the delegate is still writing
+   * included, are logged at ERROR by count and id, never dropped without a trace.
    */
   @Override
   public void close() {
@@ -171,7 +177,14 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
   /** Logs the accepted events still queued: a writer that stopped will never write them, a busy one maybe not. */
   private void reportUnwritten() {
     List<String> ids = new ArrayList<>();
-    for (Object item : queue.toArray()) {
+    // the one the delegate is still writing first: it is no longer queued, and not written either
+    Object current = writing;
+    List<Object> items = new ArrayList<>();
+    if (current != null && writer.isAlive()) {
+      items.add(current);
+    }
+    items.addAll(List.of(queue.toArray()));
+    for (Object item : items) {
       if (item instanceof AuditableDecision d) {
         ids.add(d.decisionId());
       } else if (item != POISON) {
@@ -179,8 +192,8 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
       }
     }
     if (!ids.isEmpty()) {
-      boolean writing = writer.isAlive();
-      LOG.error("audit buffer closed with {} event(s) not written: {}; {}", ids.size(), ids, writing
+      boolean alive = writer.isAlive();
+      LOG.error("audit buffer closed with {} event(s) not written: {}; {}", ids.size(), ids, alive
           ? "the delegate sink is still busy after 10 s, and they are lost if the process exits first"
           : "its writer thread has stopped, so they will not be written");
     }
