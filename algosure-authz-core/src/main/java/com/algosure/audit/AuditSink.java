@@ -59,7 +59,9 @@ public interface AuditSink {
   /**
    * Wraps a slow sink: events are queued (never blocking the caller) and written by one background thread.
    * When the queue is full, {@link #record} throws {@link AuditBufferFullException} so the caller's failure
-   * policy applies; nothing is dropped silently.
+   * policy applies; nothing is dropped silently. The caller is answered once the event is queued: an event the
+   * delegate then fails to write is counted in {@link BufferedAuditSink#failed()} and logged, and the failure
+   * policy ({@link AuditFailurePolicy#FAIL_CLOSED} included) no longer applies to it.
    *
    * @param delegate the slow sink
    * @param capacity how many events may wait
