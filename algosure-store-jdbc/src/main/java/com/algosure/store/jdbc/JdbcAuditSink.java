@@ -77,6 +77,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private volatile boolean closed;
+  /** Set when the writer thread ends, whatever the reason: nothing would write what is queued after that. */
+  private volatile boolean writerStopped;
   private volatile long closeDeadlineNanos = Long.MAX_VALUE;
   private volatile @Nullable AuditWriteException lastFailure;
   private volatile List<Pending> retained = List.of();
@@ -95,7 +97,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     this.batchWriter = new AuditBatchWriter(schema, statementTimeout);
     // markers for flush() may take slots beyond the events' capacity
     this.queue = b.queue != null ? b.queue : new LinkedBlockingQueue<>();
-    this.writer = new Thread(this::writeLoop, "algosure-jdbc-audit-writer");
+    this.writer = new Thread(this::runWriter, "algosure-jdbc-audit-writer");
     this.writer.setDaemon(true);
     this.writer.start();
   }
@@ -129,7 +131,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
    *     event holds a character PostgreSQL cannot store), or the sink is closed (also when {@link #close()} begins
    *     while the event is being queued); {@link AuditWriteTimeoutException} if the write was
    *     not confirmed within {@code writeTimeout}; {@link AuditBacklogFullException} if {@code capacity} events
-   *     wait already; with {@link AuditAcknowledgement#ON_QUEUE}, also while an earlier flush is failing
+   *     wait already; with {@link AuditAcknowledgement#ON_QUEUE}, also while an earlier flush is failing; also once
+   *     the writer thread has stopped (interrupted, or killed by an error)
    */
   @Override
   public void record(AuditEvent event) {
@@ -138,6 +141,9 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     if (closed) {
       throw new AuditWriteException("audit event " + event.id() + " not recorded: the JDBC audit sink is closed",
           event.id(), null);
+    }
+    if (writerStopped) {
+      throw writerStopped(event);
     }
     AuditWriteException failing = lastFailure;
     if (failing != null) {
@@ -158,9 +164,19 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       throw new AuditWriteException("audit event " + event.id() + " not recorded: the JDBC audit sink is closed",
           event.id(), null);
     }
+    if (writerStopped && p.withdraw()) {
+      queue.remove(p); // nobody will skip it: taken out, so close() does not report it as lost as well
+      backlog.decrementAndGet();
+      throw writerStopped(event); // it stopped while the event was being queued
+    }
     if (acknowledgement == AuditAcknowledgement.ON_COMMIT) {
       await(p, event.id());
     }
+  }
+
+  private static AuditWriteException writerStopped(AuditEvent event) {
+    return new AuditWriteException("audit event " + event.id() + " not recorded: the JDBC audit sink's writer thread has"
+        + " stopped, so nothing would write it; build a new sink", event.id(), null);
   }
 
   /**
@@ -322,6 +338,14 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------- writer
+
+  private void runWriter() {
+    try {
+      writeLoop();
+    } finally {
+      writerStopped = true;
+    }
+  }
 
   private void writeLoop() {
     while (true) {

@@ -7,6 +7,8 @@ import com.algosure.audit.AuditEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +69,43 @@ class JdbcAuditSinkWriterSurvivesTest {
           .isEqualTo(1);
       assertThat(sink.failed()).isEqualTo(1);
     }
+  }
+
+  /**
+   * Regression: once the writer thread had stopped (interrupted while it waited for events), events acknowledged on
+   * queue were still taken, up to the capacity, for nobody to write; record now refuses them.
+   */
+  @Test
+  void recordWhenTheWriterThreadHasStoppedThenRefusedInsteadOfQueuedForNobody() throws Exception {
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    JdbcAuditSink.Builder b = pg.sink().acknowledgement(AuditAcknowledgement.ON_QUEUE);
+    b.queue = new LinkedBlockingQueue<>() {
+      @Override
+      public JdbcAuditSink.Pending poll(long timeout, TimeUnit unit) throws InterruptedException {
+        if (stopped.getCount() > 0) {
+          stopped.countDown();
+          throw new InterruptedException("the writer is told to stop");
+        }
+        return super.poll(timeout, unit);
+      }
+    };
+    JdbcAuditSink sink = b.build();
+    assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread writer = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("algosure-jdbc-audit-writer") && t.isAlive()).findFirst().orElse(null);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (writer != null && writer.isAlive() && System.nanoTime() < deadline) {
+      writer.join(100); // wait for the writer thread itself to end (another sink's may share the name: bounded)
+      writer = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().equals("algosure-jdbc-audit-writer") && t.isAlive()).findFirst().orElse(null);
+    }
+    AuditEvent event = Events.decision("tenant-writer-stopped", 1);
+
+    assertThatThrownBy(() -> sink.record(event)).isInstanceOf(AuditWriteException.class)
+        .hasMessage("audit event " + event.id() + " not recorded: the JDBC audit sink's writer thread has stopped, so"
+            + " nothing would write it; build a new sink");
+    assertThat(sink.pending()).isZero();
+    sink.close();
   }
 
   @Test
