@@ -5,6 +5,7 @@ import static com.algosure.authz.internal.Nullness.castToNonNull;
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
 import com.algosure.authz.TenantId;
+import com.algosure.authz.internal.UntrustedText;
 import com.algosure.integration.PayloadValidator;
 import com.algosure.integration.Validated;
 import com.algosure.integration.spi.IdempotencyKey;
@@ -123,7 +124,8 @@ final class CallbackState<T> {
         .provider(request.provider().value())
         .action("callback")
         .reasons(REASONS.get(reason.ordinal()))
-        .detail("deliveryId", verified == null ? null : verified.deliveryId())
+        // as signed: an id the dedupe refuses (not 1 to 255 visible ASCII) is the sender's text, recorded printable
+        .detail("deliveryId", verified == null ? null : UntrustedText.safe(verified.deliveryId(), 255))
         .detail("bytes", size);
   }
 

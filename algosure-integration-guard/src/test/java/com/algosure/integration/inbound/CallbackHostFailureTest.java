@@ -234,6 +234,23 @@ class CallbackHostFailureTest {
         .containsOnly(List.of("DELIVERY_ID_INVALID"));
   }
 
+  /**
+   * Regression: a signed delivery id refused as invalid went into the rejection's audit record whole, whatever it held
+   * (a line break, or a NUL that a JDBC audit trail cannot store, so the rejection went unaudited there); it is now
+   * recorded cut to 255 characters, with each character that could break a line or hide text replaced.
+   */
+  @Test
+  void handleWhenTheSignedDeliveryIdIsInvalidThenItsRejectionRecordsItCutAndPrintable() {
+    String id = "msg_\n" + "x".repeat(100) + "\u0000";
+    String signature = WebhookSigning.v1(SPEC_SECRET, id, SPEC_TIMESTAMP, SPEC_BODY.getBytes(StandardCharsets.UTF_8));
+
+    CallbackOutcome out = guard().handle(standard(id, SPEC_TIMESTAMP, SPEC_BODY, signature), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.DELIVERY_ID_INVALID);
+    assertThat(audit.events(AuditEventType.CALLBACK_REJECTED)).singleElement()
+        .satisfies(e -> assertThat(e.details().get("deliveryId")).isEqualTo("msg_?" + "x".repeat(100) + "?"));
+  }
+
   @Test
   void handleWhenTheSignedDeliveryIdIsOver255CharactersThenRejectedAsAnInvalidIdNotAsAMissingSignature() {
     String id = "msg_" + "x".repeat(252);
