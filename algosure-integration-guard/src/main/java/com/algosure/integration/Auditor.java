@@ -7,6 +7,7 @@ import com.algosure.audit.AuditSink;
 import com.algosure.authz.Actor;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.TenantId;
+import com.algosure.authz.internal.UntrustedText;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -60,8 +61,10 @@ final class Auditor {
     if (actor instanceof Actor.Agent agent) {
       // an AI agent's tool call is traceable on its own to the person, grant and task it ran for, with the same
       // details as the decision point's record of the agent's decision
+      String task = r.taskOrNull();
+      // the caller's text, which no grant vouches for before authorization: recorded as the decision point records it
       e.detail("onBehalfOf", agent.onBehalfOf().id()).detail("agentGrant", agent.grant().grantId())
-          .detail("task", r.taskOrNull());
+          .detail("task", task == null ? null : UntrustedText.safe(task, 128));
     }
     return e;
   }

@@ -69,6 +69,26 @@ class AgentToolCallAuditTest {
         .containsEntry("onBehalfOf", USER).containsEntry("agentGrant", "grant-1").containsEntry("task", "task-1"));
   }
 
+  /**
+   * Regression: the guard recorded an agent's task as the caller gave it, although the decision point records it cut
+   * to 128 characters and printable; a task no grant vouches for (the call is denied before authorization) carried a
+   * line break, or a NUL that made the denial unrecordable by a JDBC audit trail. It is now recorded as the decision
+   * point records it.
+   */
+  @Test
+  void executeWhenAnAgentsTaskHoldsALineBreakOrNulThenTheGuardRecordsItAsTheDecisionPointDoes() {
+    String task = "task-1\n\u0000" + "x".repeat(200);
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.agent(f.clock.instant().plusSeconds(600)))
+        .tenant(TENANT).provider(ProviderId.of("unregistered")).action(SEND).task(task).idempotencyKey("k-task")
+        .jsonPayload(Map.of("to", "bob@example.com")).build();
+
+    IntegrationOutcome<JsonNode> out = f.guard("https://api.acme-mail.example").execute(r, ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.PROVIDER_UNKNOWN);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_DENIED)).singleElement().satisfies(e -> assertThat(
+        e.details().get("task")).isEqualTo("task-1??" + "x".repeat(120) + "..."));
+  }
+
   @Test
   void executeWhenAPersonCallsThenNoAgentDetails() {
     IntegrationOutcome<JsonNode> out = f.guard("https://api.acme-mail.example").execute(GuardFixtures.request("k-user").build(),
