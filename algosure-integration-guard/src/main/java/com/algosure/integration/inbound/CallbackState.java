@@ -124,8 +124,10 @@ final class CallbackState<T> {
         .provider(request.provider().value())
         .action("callback")
         .reasons(REASONS.get(reason.ordinal()))
-        // as signed: an id the dedupe refuses (not 1 to 255 visible ASCII) is the sender's text, recorded printable
-        .detail("deliveryId", verified == null ? null : UntrustedText.safe(verified.deliveryId(), 255))
+        // as signed: an id the dedupe refuses (not 1 to 255 visible ASCII) is the sender's text, recorded printable;
+        // one the dedupe has claimed is such an id already, recorded as it is (no scan on the accepted path)
+        .detail("deliveryId", verified == null ? null
+            : key != null ? verified.deliveryId() : UntrustedText.safe(verified.deliveryId(), 255))
         .detail("bytes", size);
   }
 
