@@ -583,8 +583,8 @@ public final class AccessTokenValidator implements AutoCloseable {
 
     /**
      * Sets the read timeout of a JWKS fetch (default 2 s). It bounds each read; a whole fetch, connection included,
-     * is given the connect and the read timeout together: a JWKS trickling in slower fails then, once the read in
-     * progress returns.
+     * is given the connect and the read timeout together: a JWKS (or its headers) trickling in slower fails then, its
+     * connection closed.
      *
      * @param timeout from 1 ms to 1 minute
      * @return this builder

@@ -10,7 +10,10 @@ import java.net.HttpURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Fetches a JWKS with connect and read timeouts and a size limit (nimbus), and without following redirects: a
@@ -24,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  * <p>An HTTP(S) fetch is given the connect and the read timeout together: the read timeout bounds each read only, so
  * a JWKS trickling in (a few bytes a second) would otherwise hold the fetching thread, and nimbus's cache lock, for as
  * long as the server likes, while every other validation waits out the lock and is refused (the keys held for the
- * outage grace are not used: the lock is above the outage tolerance). No read starts after that deadline, so a
- * fetch ends at most one read timeout after it. Otherwise the fetch is nimbus's (same size limit, status check and
- * content type).
+ * outage grace are not used: the lock is above the outage tolerance). At that deadline the connection is closed,
+ * whatever the fetch is waiting for (the TLS handshake, the response's status line and headers, or its body), and
+ * no read starts after it. Otherwise the fetch is nimbus's (same size limit, status check and content type).
  */
 final class JwksRetriever extends DefaultResourceRetriever {
 
@@ -50,12 +53,21 @@ final class JwksRetriever extends DefaultResourceRetriever {
     }
   }
 
-  /** nimbus's {@code retrieveResource} for HTTP(S), reading the body against the fetch's deadline. */
+  /**
+   * nimbus's {@code retrieveResource} for HTTP(S), against the fetch's deadline: the body's reads check it, and a
+   * watchdog closes the connection once it has passed, so that headers or a handshake trickling in are cut too (their
+   * reads happen inside {@link HttpURLConnection#getInputStream}, out of the body's reach).
+   */
   private Resource fetch(URL url) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(totalTimeoutMillis);
-    HttpURLConnection con = null;
+    HttpURLConnection con = openConnection(url);
+    AtomicBoolean cut = new AtomicBoolean();
+    // repeated until the fetch ends: a close made while the socket is still being opened has nothing to close yet
+    ScheduledFuture<?> watchdog = Watchdog.EXECUTOR.scheduleWithFixedDelay(() -> {
+      cut.set(true);
+      con.disconnect();
+    }, totalTimeoutMillis, 100, TimeUnit.MILLISECONDS);
     try {
-      con = openConnection(url);
       con.setConnectTimeout(getConnectTimeout());
       con.setReadTimeout(getReadTimeout());
       byte[] body;
@@ -68,10 +80,27 @@ final class JwksRetriever extends DefaultResourceRetriever {
         throw new IOException("HTTP " + status + ": " + con.getResponseMessage());
       }
       return new Resource(new String(body, StandardCharsets.UTF_8), con.getContentType());
+    } catch (IOException e) {
+      // the watchdog's close surfaces as "Socket closed" or the like: said as what it is
+      throw cut.get() ? Deadlined.late(totalTimeoutMillis) : e;
     } finally {
-      if (con != null) {
-        con.disconnect();
-      }
+      watchdog.cancel(false);
+      con.disconnect();
+    }
+  }
+
+  /** The one daemon thread that closes the connections of fetches past their deadline. */
+  private static final class Watchdog {
+    static final ScheduledThreadPoolExecutor EXECUTOR = executor();
+
+    private static ScheduledThreadPoolExecutor executor() {
+      ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "algosure-jwks-fetch-deadline");
+        t.setDaemon(true);
+        return t;
+      });
+      e.setRemoveOnCancelPolicy(true); // a fetch on time leaves nothing behind
+      return e;
     }
   }
 
@@ -88,9 +117,13 @@ final class JwksRetriever extends DefaultResourceRetriever {
 
     private void check() throws IOException {
       if (System.nanoTime() - deadlineNanos > 0) {
-        throw new IOException("the JWKS did not arrive within " + totalMillis + " ms, the connect and read timeouts"
-            + " together");
+        throw late(totalMillis);
       }
+    }
+
+    static IOException late(long totalMillis) {
+      return new IOException("the JWKS did not arrive within " + totalMillis + " ms, the connect and read timeouts"
+          + " together: check that the JWKS endpoint answers promptly, or raise the JWKS timeouts");
     }
 
     @Override
