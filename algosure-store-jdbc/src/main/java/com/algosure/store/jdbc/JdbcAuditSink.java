@@ -183,15 +183,29 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
    * Writes every event recorded before this call and waits, at most {@code writeTimeout}, until they are
    * committed.
    *
-   * @throws AuditWriteException if they could not be written, or not within {@code writeTimeout}
+   * @throws AuditWriteException if they could not be written, or not within {@code writeTimeout}; at once if the
+   *     writer thread has stopped (interrupted, or killed by an error), as nothing would write them
    */
   public void flush() {
     if (closed && !writer.isAlive()) {
       return;
     }
+    if (writerStopped) {
+      throw flushWriterStopped();
+    }
     Pending marker = new Pending(null);
     queue.add(marker);
+    // it stopped as the marker was queued: its answer is final by now (the flag is set once the writer has ended)
+    if (writerStopped && !(marker.done.isDone() && !marker.done.isCompletedExceptionally())) {
+      queue.remove(marker);
+      throw flushWriterStopped();
+    }
     await(marker, null);
+  }
+
+  private static AuditWriteException flushWriterStopped() {
+    return new AuditWriteException("flush not done: the JDBC audit sink's writer thread has stopped, so nothing recorded"
+        + " before it will be written; build a new sink", null, null);
   }
 
   private void await(Pending p, @Nullable String eventId) {

@@ -71,6 +71,52 @@ class JdbcAuditSinkWriterSurvivesTest {
     }
   }
 
+  /** A sink whose writer thread has stopped (interrupted while it waited for events), once it has. */
+  private static JdbcAuditSink withStoppedWriter(JdbcAuditSink.Builder b) throws InterruptedException {
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    b.queue = new LinkedBlockingQueue<>() {
+      @Override
+      public JdbcAuditSink.Pending poll(long timeout, TimeUnit unit) throws InterruptedException {
+        if (stopped.getCount() > 0) {
+          stopped.countDown();
+          throw new InterruptedException("the writer is told to stop");
+        }
+        return super.poll(timeout, unit);
+      }
+    };
+    JdbcAuditSink sink = b.build();
+    assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Thread writer = liveWriter();
+    while (writer != null && System.nanoTime() < deadline) {
+      writer.join(100); // another sink's writer may share the name: bounded
+      writer = liveWriter();
+    }
+    return sink;
+  }
+
+  private static @org.jspecify.annotations.Nullable Thread liveWriter() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("algosure-jdbc-audit-writer") && t.isAlive()).findFirst().orElse(null);
+  }
+
+  /**
+   * Regression: record refused at once after the writer thread had stopped, but flush queued its marker for nobody,
+   * waited the whole writeTimeout and then blamed the database's health.
+   */
+  @Test
+  void flushWhenTheWriterThreadHasStoppedThenRefusedAtOnceNamingTheWriter() throws Exception {
+    JdbcAuditSink sink = withStoppedWriter(pg.sink().acknowledgement(AuditAcknowledgement.ON_QUEUE)
+        .writeTimeout(Duration.ofSeconds(5)));
+    long start = System.nanoTime();
+
+    assertThatThrownBy(sink::flush).isInstanceOf(AuditWriteException.class)
+        .hasMessage("flush not done: the JDBC audit sink's writer thread has stopped, so nothing recorded before it"
+            + " will be written; build a new sink");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to answer").isLessThan(Duration.ofSeconds(2));
+    sink.close();
+  }
+
   /**
    * Regression: once the writer thread had stopped (interrupted while it waited for events), events acknowledged on
    * queue were still taken, up to the capacity, for nobody to write; record now refuses them.
