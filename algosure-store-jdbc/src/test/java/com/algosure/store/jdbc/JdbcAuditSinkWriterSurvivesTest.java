@@ -123,28 +123,7 @@ class JdbcAuditSinkWriterSurvivesTest {
    */
   @Test
   void recordWhenTheWriterThreadHasStoppedThenRefusedInsteadOfQueuedForNobody() throws Exception {
-    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-    JdbcAuditSink.Builder b = pg.sink().acknowledgement(AuditAcknowledgement.ON_QUEUE);
-    b.queue = new LinkedBlockingQueue<>() {
-      @Override
-      public JdbcAuditSink.Pending poll(long timeout, TimeUnit unit) throws InterruptedException {
-        if (stopped.getCount() > 0) {
-          stopped.countDown();
-          throw new InterruptedException("the writer is told to stop");
-        }
-        return super.poll(timeout, unit);
-      }
-    };
-    JdbcAuditSink sink = b.build();
-    assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
-    Thread writer = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals("algosure-jdbc-audit-writer") && t.isAlive()).findFirst().orElse(null);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (writer != null && writer.isAlive() && System.nanoTime() < deadline) {
-      writer.join(100); // wait for the writer thread itself to end (another sink's may share the name: bounded)
-      writer = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> t.getName().equals("algosure-jdbc-audit-writer") && t.isAlive()).findFirst().orElse(null);
-    }
+    JdbcAuditSink sink = withStoppedWriter(pg.sink().acknowledgement(AuditAcknowledgement.ON_QUEUE));
     AuditEvent event = Events.decision("tenant-writer-stopped", 1);
 
     assertThatThrownBy(() -> sink.record(event)).isInstanceOf(AuditWriteException.class)
