@@ -5,39 +5,34 @@ import com.algosure.authz.spi.Entitlements;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Gates permissions that declare a billing feature or limit. Answers are cached per tenant for a short TTL
- * (on the decision point's clock); a source that fails denies those permissions with
- * ENTITLEMENT_UNAVAILABLE and is asked again on the next decision.
+ * Gates permissions that declare a billing feature or limit. Answers are cached per tenant for a short TTL, judged on
+ * each decision's own time (the decision point's clock): an answer serves a decision only while that time is less
+ * than the TTL away from the time of the decision that loaded it, on either side, so neither decisions whose clock
+ * reads arrive out of order nor a clock stepped back make an expired answer count again. A source that fails denies
+ * those permissions with ENTITLEMENT_UNAVAILABLE and is asked again on the next decision.
  */
 final class EntitlementStage implements Stage {
 
   private static final Logger LOG = LoggerFactory.getLogger(EntitlementStage.class);
 
-  private final Cache<TenantId, Entitlements> cache;
-  private final Function<TenantId, Entitlements> load;
-  /**
-   * The cache's ticker, in epoch milliseconds on the decision point's clock: the time of the latest decision to
-   * ask it (each decision reads its clock once, for its timestamp), so the cache reads no clock of its own.
-   * Decisions on several threads may publish out of order by the time between their clock reads, which moves
-   * a 30-second expiry by as much. Written only when it changes; zero until the first decision, which publishes
-   * before it touches the cache.
-   */
-  private volatile long tickerMillis;
+  /** An answer and the time (epoch milliseconds on the decision point's clock) of the decision that loaded it. */
+  private record Loaded(Entitlements entitlements, long loadedAtMillis) {}
+
+  private final EntitlementSource source;
+  /** Null when the TTL is zero: every decision asks the source. Bounded in size only; freshness is judged per read. */
+  private final @Nullable Cache<TenantId, Loaded> cache;
+  private final long ttlMillis;
 
   EntitlementStage(EntitlementSource source, Duration ttl) {
     // the clock is not read here: a decision point is built even on a clock that fails (decisions fall back)
-    this.cache = Caffeine.newBuilder()
-        .expireAfterWrite(ttl)
-        .maximumSize(100_000)
-        .ticker(() -> tickerMillis * 1_000_000L)
-        .build();
-    this.load = source::entitlementsOf;
+    this.source = source;
+    this.ttlMillis = ttl.toMillis();
+    this.cache = ttlMillis == 0 ? null : Caffeine.newBuilder().maximumSize(100_000).build();
   }
 
   @Override
@@ -51,13 +46,9 @@ final class EntitlementStage implements Stage {
     if (def.feature().isEmpty() && def.limit().isEmpty()) {
       return null;
     }
-    long now = c.now().toEpochMilli();
-    if (now != tickerMillis) {
-      tickerMillis = now;
-    }
     Entitlements e;
     try {
-      e = cache.get(c.tenant(), load); // a null answer is not cached and reads as unavailable
+      e = entitlementsOf(c.tenant(), c.now().toEpochMilli()); // a null answer is not cached and reads as unavailable
     } catch (RuntimeException ex) {
       LOG.warn("entitlement source failed for tenant '{}': {}", c.tenant(), ex.getClass().getName());
       e = null;
@@ -84,5 +75,35 @@ final class EntitlementStage implements Stage {
       }
     }
     return null;
+  }
+
+  /**
+   * The tenant's entitlements for a decision at {@code now}: the cached answer if it is fresh for that time, else the
+   * source's (cached when not null). Reloads of one tenant are serialized, and one that finds an answer fresh for its
+   * time, loaded meanwhile, takes it.
+   */
+  private @Nullable Entitlements entitlementsOf(TenantId tenant, long now) {
+    Cache<TenantId, Loaded> loaded = cache;
+    if (loaded == null) {
+      return source.entitlementsOf(tenant);
+    }
+    Loaded hit = loaded.getIfPresent(tenant);
+    if (hit != null && fresh(hit, now)) {
+      return hit.entitlements();
+    }
+    Loaded answer = loaded.asMap().compute(tenant, (t, old) -> {
+      if (old != null && fresh(old, now)) {
+        return old;
+      }
+      Entitlements e = source.entitlementsOf(t);
+      return e == null ? null : new Loaded(e, now);
+    });
+    return answer == null ? null : answer.entitlements();
+  }
+
+  /** @return whether the answer is less than the TTL away from {@code now}, on either side */
+  private boolean fresh(Loaded l, long now) {
+    long age = Math.subtractExact(now, l.loadedAtMillis()); // a clock answering absurd times fails the stage (deny)
+    return age < ttlMillis && age > -ttlMillis;
   }
 }
