@@ -19,9 +19,29 @@ final class EnvironmentSecretStore implements SecretStore {
   private final Duration lease;
 
   EnvironmentSecretStore(String prefix, Map<String, String> environment, Duration lease) {
-    this.prefix = Objects.requireNonNull(prefix, "prefix");
+    this.prefix = requirePrefix(prefix);
     this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
     this.lease = Leases.require(lease);
+  }
+
+  /**
+   * The prefix is what keeps the process's other variables (its {@code PATH}, a cloud credential, a database password)
+   * from being secrets any reference could name: it may not be empty, and has only the characters of a variable name.
+   */
+  private static String requirePrefix(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    if (prefix.isEmpty()) {
+      throw new IllegalArgumentException("environment secret store: prefix is empty, so every environment variable of "
+          + "the process would be a secret; give the prefix only the store's variables have, such as ALGOSURE_SECRET_");
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
+        throw new IllegalArgumentException("environment secret store: prefix '" + prefix + "' is not an environment "
+            + "variable name's start: use letters, digits and '_' only, such as ALGOSURE_SECRET_");
+      }
+    }
+    return prefix;
   }
 
   /**

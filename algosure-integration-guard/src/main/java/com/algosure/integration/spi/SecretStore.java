@@ -59,10 +59,12 @@ public interface SecretStore {
    * Secrets from a given environment, such as {@code System.getenv()}, named as {@link #environment(Duration)}
    * names them after the prefix.
    *
-   * @param prefix the variable name prefix, such as {@code ALGOSURE_SECRET_}
+   * @param prefix the variable name prefix, such as {@code ALGOSURE_SECRET_}: not empty (every variable of the
+   *     process, {@code PATH} or a cloud credential, would be a secret), and only letters, digits and {@code _}
    * @param environment the variables (copied)
    * @param lease how long a resolved value may be used
    * @return the store
+   * @throws IllegalArgumentException if the prefix is empty or has a character no variable name has
    */
   static SecretStore environment(String prefix, Map<String, String> environment, Duration lease) {
     return new EnvironmentSecretStore(prefix, environment, lease);

@@ -173,6 +173,23 @@ class SecretsTest {
   }
 
   @Test
+  void environmentStoreWhenPrefixEmptyOrNotAVariableNameThenRefusesIt() {
+    // without a prefix every variable of the process is a secret: reference "path" reads PATH, "aws-secret-access-key"
+    // reads the host's own cloud credential
+    Map<String, String> env = Map.of("AWS_SECRET_ACCESS_KEY", VALUE, "PATH", "/usr/bin");
+    Duration lease = Duration.ofMinutes(1);
+
+    assertThatThrownBy(() -> SecretStore.environment("", env, lease)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("environment secret store: prefix is empty, so every environment variable of the process would be "
+            + "a secret; give the prefix only the store's variables have, such as ALGOSURE_SECRET_");
+    assertThatThrownBy(() -> SecretStore.environment("  ", env, lease)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prefix '  ' is not an environment variable name's start");
+    assertThatThrownBy(() -> SecretStore.environment("ALGOSURE-SECRET=", env, lease))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prefix 'ALGOSURE-SECRET=' is not an environment variable name's start");
+  }
+
+  @Test
   void environmentStoreSaysWhichReferenceItCannotNameAndWhatToDo() {
     SecretStore store = SecretStore.environment("P_", Map.of("P_ACME_EU", VALUE), Duration.ofMinutes(1));
 
