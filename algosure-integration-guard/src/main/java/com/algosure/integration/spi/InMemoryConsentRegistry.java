@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Consents held in memory, for tests and examples. Thread-safe; a revocation is seen by the next check.
+ * Consents held in memory, for tests and examples. Thread-safe; a revocation is seen by the next check, and of
+ * concurrent revocations of one consent exactly one finds it.
  *
  * @since 0.1.0
  */
@@ -102,18 +103,21 @@ public final class InMemoryConsentRegistry implements ConsentRegistry {
    * @param consentId the consent's id
    * @return whether an unrevoked consent with that id was found
    */
-  public boolean revoke(String consentId) {
+  public synchronized boolean revoke(String consentId) {
+    // One revocation at a time, so of two revoking the same id only the first finds it unrevoked (a host emitting its
+    // "revoked" event on true emits it once); each list is rewritten in one step (replaceAll holds the list's lock),
+    // so a check never sees the consent removed and not yet re-added as revoked (MISSING), nor a revoked copy twice.
     Instant now = clock.instant();
-    boolean found = false;
+    boolean[] found = {false};
     for (List<Consent> list : byTenant.values()) {
-      for (Consent c : list) { // a snapshot: the list is copy-on-write
+      list.replaceAll(c -> {
         if (c.id().equals(consentId) && c.revokedAt().isEmpty()) {
-          list.remove(c);
-          list.add(c.revokedAt(now));
-          found = true;
+          found[0] = true;
+          return c.revokedAt(now);
         }
-      }
+        return c;
+      });
     }
-    return found;
+    return found[0];
   }
 }

@@ -196,6 +196,53 @@ class StoresTest {
     assertThat(r.check(q, now)).isEqualTo(new ConsentCheck(ConsentStatus.REVOKED, Optional.of("crm-77")));
   }
 
+  /**
+   * Regression: two revocations of one consent at once both found it unrevoked in their snapshot, both answered true
+   * (a host emitting its "consent revoked" event on true emitted it twice) and both added a revoked copy; and a check
+   * between a revocation's removal and its re-adding found no consent at all.
+   */
+  @Test
+  void consentRevokedConcurrentlyThenExactlyOneRevocationFindsItAndChecksSeeItRevoked() throws Exception {
+    int threads = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads + 1);
+    try {
+      for (int round = 0; round < 300; round++) {
+        InMemoryConsentRegistry r = ConsentRegistry.inMemory(clock);
+        Consent c = r.grant(TenantId.of("acme"), ConsentScope.MAIL, clock.instant().plusSeconds(60));
+        ConsentQuery q = new ConsentQuery(TenantId.of("acme"), Optional.empty(), Optional.empty(), ConsentScope.MAIL);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Boolean>> revokes = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          revokes.add(pool.submit(() -> {
+            start.await();
+            return r.revoke(c.id());
+          }));
+        }
+        java.util.concurrent.Future<java.util.Set<ConsentStatus>> checks = pool.submit(() -> {
+          java.util.Set<ConsentStatus> seen = java.util.EnumSet.noneOf(ConsentStatus.class);
+          start.await();
+          for (int i = 0; i < 200; i++) {
+            seen.add(r.check(q, clock.instant()).status());
+          }
+          return seen;
+        });
+        start.countDown();
+        int found = 0;
+        for (java.util.concurrent.Future<Boolean> f : revokes) {
+          found += f.get(10, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+        }
+
+        assertThat(found).as("round %d: revocations that found the consent", round).isEqualTo(1);
+        assertThat(checks.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("round %d", round)
+            .doesNotContain(ConsentStatus.MISSING);
+        assertThat(r.revoke(c.id())).isFalse();
+        assertThat(r.check(q, clock.instant())).isEqualTo(new ConsentCheck(ConsentStatus.REVOKED, Optional.of(c.id())));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void evidenceIsKeptByReference() {
     InMemoryEvidenceStore s = EvidenceStore.inMemory();
