@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * (every call does) takes no lock: one atomic increment of the current bucket. The lock is taken only to
  * start a new bucket (once per tenth of the window) and to grant a retry (a failure path), so two retries
  * never both take the last one the budget allows. A call counted while its bucket is being started may land
- * in the new bucket or be lost; the budget is an approximation over its window either way.
+ * in the new bucket or be lost; the budget is an approximation over its window either way. A bucket never moves
+ * back to an older tenth (a call whose thread read the time a window ago, or a clock stepped back): what was spent
+ * in the window stays spent.
  */
 final class RetryBudget {
 
@@ -43,12 +45,25 @@ final class RetryBudget {
     return (int) Math.floorMod(epoch, (long) BUCKETS);
   }
 
-  /** @return the bucket of the epoch, started (zeroed) first if it still counts an older epoch */
+  /**
+   * @return the bucket of the epoch, started (zeroed) first if it still counts an older epoch; -1 if it already
+   *     counts a newer one (the epoch was read by a thread that stalled a whole window since, or before the clock was
+   *     stepped back): a bucket is never started again for an older epoch, which would wipe the calls and the retries
+   *     counted in it since
+   */
   private int bucket(long epoch) {
     int i = index(epoch);
-    if (epochs.get(i) != epoch) {
+    long counted = epochs.get(i);
+    if (counted != epoch) {
+      if (counted > epoch) { // Long.MIN_VALUE (never started) is older than any epoch
+        return -1;
+      }
       synchronized (this) {
-        if (epochs.get(i) != epoch) {
+        counted = epochs.get(i);
+        if (counted > epoch) { // Long.MIN_VALUE (never started) is older than any epoch
+          return -1;
+        }
+        if (counted != epoch) {
           calls.set(i, 0);
           retries.set(i, 0);
           epochs.set(i, epoch);
@@ -59,12 +74,20 @@ final class RetryBudget {
   }
 
   void recordCall() {
-    calls.incrementAndGet(bucket(clock.millis() / bucketMillis));
+    int i = bucket(clock.millis() / bucketMillis);
+    if (i >= 0) { // a call read a window ago (or before the clock stepped back) is not counted: fewer retries, never more
+      calls.incrementAndGet(i);
+    }
   }
 
   /** @return whether a retry may be made now; if so, it is counted */
   synchronized boolean tryRetry() {
+    // the latest tenth any bucket counts, if the clock now reads earlier (stepped back): the window never moves back,
+    // so the retries spent in it stay spent
     long epoch = clock.millis() / bucketMillis;
+    for (int i = 0; i < BUCKETS; i++) {
+      epoch = Math.max(epoch, epochs.get(i));
+    }
     int current = bucket(epoch);
     long c = 0;
     long r = 0;

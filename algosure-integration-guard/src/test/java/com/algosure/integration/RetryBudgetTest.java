@@ -3,8 +3,11 @@ package com.algosure.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.algosure.testing.MutableClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -112,6 +115,69 @@ class RetryBudgetTest {
     });
 
     assertThat(granted.get()).isPositive().isLessThanOrEqualTo(Math.max(5, (int) (0.2 * calls.get())));
+  }
+
+  /**
+   * Regression: a thread that read the time, then stalled (a GC pause, a descheduled thread) for a whole window before
+   * counting its call, found its bucket counting a newer tenth and started it again for its own old one, which wiped
+   * the retries other threads had spent since; the next retry then started it once more and was granted anew.
+   */
+  @Test
+  void callCountedByAThreadStalledSinceItReadTheTimeThenSpentRetriesStaySpent() throws Exception {
+    CountDownLatch read = new CountDownLatch(1);
+    CountDownLatch resume = new CountDownLatch(1);
+    Thread[] stalled = new Thread[1];
+    Clock stalling = new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        Instant now = clock.instant();
+        if (Thread.currentThread() == stalled[0]) {
+          read.countDown();
+          try {
+            resume.await(); // the time was read; the thread resumes a window later
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return now;
+      }
+    };
+    RetryBudget budget = new RetryBudget(0.0, 1, Duration.ofSeconds(10), stalling);
+    Thread t = new Thread(budget::recordCall);
+    stalled[0] = t;
+    t.start();
+    assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
+
+    clock.advance(Duration.ofSeconds(10)); // the same bucket, a whole window later
+    assertThat(budget.tryRetry()).isTrue();
+    assertThat(budget.tryRetry()).isFalse();
+    resume.countDown();
+    t.join(10_000);
+
+    assertThat(budget.tryRetry()).as("the retry spent in this window").isFalse();
+  }
+
+  /** Regression: a wall clock stepped back a whole window started the current bucket again, and spent retries with it. */
+  @Test
+  void clockSteppedBackAWindowThenSpentRetriesStaySpent() {
+    RetryBudget budget = new RetryBudget(0.0, 1, Duration.ofSeconds(10), clock);
+    assertThat(budget.tryRetry()).isTrue();
+    assertThat(budget.tryRetry()).isFalse();
+
+    clock.advance(Duration.ofSeconds(-10));
+    budget.recordCall();
+
+    assertThat(budget.tryRetry()).isFalse();
   }
 
   private static void runConcurrently(int threads, Runnable task) throws Exception {
