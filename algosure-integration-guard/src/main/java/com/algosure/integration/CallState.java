@@ -37,6 +37,11 @@ final class CallState<T> {
   /** {@link #providerKey()}, once an attempt has asked for it. */
   private @Nullable String providerKey;
   @Nullable String owner;
+  /**
+   * The guard's ticker just before the key was claimed: the claim holds at least {@code ProviderRuntime#claimTtl}
+   * from then (meaningful only while {@link #owner} is set).
+   */
+  long claimedNanos;
   Map<SecretRef, Secret> secrets = Map.of();
   /** When the earliest of the call's secret leases runs out (null: no secrets); renewed before an attempt after it. */
   @Nullable Instant secretsExpireAt;

@@ -7,6 +7,7 @@ import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +38,14 @@ final class IdempotencyStep implements GuardStep {
   private final IdempotencyStore store;
   private final Auditor auditor;
   private final Escalator escalator;
+  /** The guard's ticker: when the claim was taken, so that no attempt is sent once the claim may have run out. */
+  private final LongSupplier ticker;
 
-  IdempotencyStep(IdempotencyStore store, Auditor auditor, Escalator escalator) {
+  IdempotencyStep(IdempotencyStore store, Auditor auditor, Escalator escalator, LongSupplier ticker) {
     this.store = store;
     this.auditor = auditor;
     this.escalator = escalator;
+    this.ticker = ticker;
   }
 
   @Override
@@ -60,6 +64,7 @@ final class IdempotencyStep implements GuardStep {
     String owner = AuditIds.next();
     // held at least as long as the call may run, even where the TTL is shorter (see ProviderRuntime#claimTtl)
     Duration claimTtl = c.provider().claimTtl;
+    long claimedNanos = ticker.getAsLong();
     ClaimResult claim = claim(key, c.request.fingerprint(), owner, claimTtl);
     if (claim == null) {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.IDEMPOTENCY_UNAVAILABLE));
@@ -75,6 +80,7 @@ final class IdempotencyStep implements GuardStep {
         // first claim expired meanwhile and another request took the key, its outcome is not this request's: the
         // wait alone could answer with it, since it compares no fingerprint.
         awaitFirst(key, policy.duplicateWait());
+        claimedNanos = ticker.getAsLong();
         claim = claim(key, c.request.fingerprint(), owner, claimTtl);
       }
       if (claim == null) {
@@ -97,6 +103,7 @@ final class IdempotencyStep implements GuardStep {
     }
     c.idempotencyKey = key; // its provider key, scoped as the claim is, is derived when an attempt forwards it
     c.owner = owner;
+    c.claimedNanos = claimedNanos;
     IntegrationOutcome<T> outcome = null;
     try {
       outcome = c.proceed();

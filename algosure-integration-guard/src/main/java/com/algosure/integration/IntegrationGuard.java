@@ -110,7 +110,7 @@ public final class IntegrationGuard {
       new ConsentStep(castToNonNull(b.consents), clock, auditor),
       new TransportStep(transport, auditor),
       new RateLimitStep(rateLimits, clock, auditor),
-      new IdempotencyStep(castToNonNull(b.idempotency), auditor, escalator),
+      new IdempotencyStep(castToNonNull(b.idempotency), auditor, escalator, castToNonNull(b.ticker)),
       secrets,
       new ResilientExecutionStep(rateLimits, castToNonNull(b.correlationHeader), clock, castToNonNull(b.ticker), auditor,
           escalator, secrets),

@@ -572,7 +572,12 @@ public final class ProviderPolicy {
     /**
      * @param ttl how long idempotency records are kept (default 24 h); a call's own claim on its key holds at least
      *     as long as the call may run ({@code maxRetryDuration} plus {@code attemptTimeout} plus a minute), even
-     *     where the TTL is shorter, so that a duplicate never claims the key of a call still running and sends again
+     *     where the TTL is shorter, so that a duplicate never claims the key of a call still running and sends again.
+     *     An attempt is not sent once the claim would run out before it could end (the steps before it were slow):
+     *     the call fails ({@code CALL_FAILED}), or escalates if an earlier attempt may have been sent. An exchange
+     *     of the host's own that ignores {@link CallContext#attemptTimeout()} past the claim cannot be stopped (the
+     *     guard never interrupts): a duplicate may then claim the key and send again, which the call's escalation
+     *     says; keep the TTL long (as the default is) where exchanges may hang
      * @return this builder
      */
     public Builder idempotencyTtl(Duration ttl) {

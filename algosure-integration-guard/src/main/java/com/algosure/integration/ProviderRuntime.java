@@ -64,6 +64,8 @@ final class ProviderRuntime {
    * as it may (see {@link #claimTtl(ProviderPolicy)}), so that a claim never expires under a call still running.
    */
   final Duration claimTtl;
+  /** {@link #claimTtl} in nanoseconds, saturated: what an attempt checks it has left of the claim before it sends. */
+  final long claimTtlNanos;
 
   ProviderRuntime(ProviderPolicy policy, Clock clock, Auditor auditor, EnforcingHttpClient client) {
     this.policy = policy;
@@ -79,6 +81,7 @@ final class ProviderRuntime {
     this.attemptTimeoutNanos = saturatedNanos(policy.attemptTimeout());
     this.timeoutError = "timeout after " + policy.attemptTimeout().toMillis() + " ms";
     this.claimTtl = claimTtl(policy);
+    this.claimTtlNanos = saturatedNanos(claimTtl);
   }
 
   /**

@@ -187,6 +187,16 @@ final class ResilientExecutionStep implements GuardStep {
     }
     ProviderPolicy policy = p.policy;
     long started = ticker.getAsLong();
+    if (c.owner != null && p.claimTtlNanos - (started - c.claimedNanos) <= p.attemptTimeoutNanos) {
+      // The claim may run out before this attempt could end (the steps before it, a slow vault, audit sink or
+      // rate-limit store, outlasted it): a duplicate may claim the key meanwhile and send, so this call does not
+      String error = "the idempotency claim on the key would run out before attempt " + n + " could end (it holds "
+          + p.claimTtl + " from the claim), so the attempt was not sent: a duplicate could claim the key and send too";
+      LOG.error("attempt {} of provider {} not sent: its idempotency claim would run out first", n, policy.provider());
+      c.lastError = error;
+      return c.mayHaveSent() ? new AttemptResult(c, n, AttemptResult.Kind.UNKNOWN_STATE, null, null, error, false)
+          : new AttemptResult(c, n, AttemptResult.Kind.PERMANENT, null, null, error, false);
+    }
     // the transport step, before this one, set the endpoint
     CallContext context = new CallContext(c.request, castToNonNull(c.endpoint), n, c.secrets, p.client,
         policy.attemptTimeout(), policy.maxResponseBytes(), policy.idempotencyHeader(), c, correlationHeader, ticker,
@@ -208,8 +218,18 @@ final class ResilientExecutionStep implements GuardStep {
     c.onlySafeMethods &= context.sentOnlySafeMethods() && c.call.reportsSending();
     // The per-attempt timeout (see ProviderRuntime): whatever the attempt returned or threw, an attempt that
     // took longer than the timeout is a timeout, so a late answer is never taken as a fact.
-    if (ticker.getAsLong() - started >= p.attemptTimeoutNanos) {
-      return failure(c, p, ctx, n, null, sent(c, context), p.timeoutError, keyless(c) && context.mayHaveActedBeforeFailure());
+    long ended = ticker.getAsLong();
+    if (ended - started >= p.attemptTimeoutNanos) {
+      String error = p.timeoutError;
+      if (c.owner != null && ended - c.claimedNanos >= p.claimTtlNanos) {
+        // the guard never interrupts: an exchange that ignores its timeout runs on past the claim, and a duplicate
+        // may have claimed the expired key and sent meanwhile; said in the failure's audit and the escalation
+        error += "; the idempotency claim ran out while the attempt ran (the exchange ignored its timeout), so a "
+            + "duplicate under the key may have sent the request again";
+        LOG.error("attempt {} of provider {} outlasted its idempotency claim: a duplicate may have sent the request "
+            + "again", n, policy.provider());
+      }
+      return failure(c, p, ctx, n, null, sent(c, context), error, keyless(c) && context.mayHaveActedBeforeFailure());
     }
     if (thrown instanceof TransportPolicyViolationException refused) {
       OutcomeReason reason = refused instanceof EndpointNotAllowedException

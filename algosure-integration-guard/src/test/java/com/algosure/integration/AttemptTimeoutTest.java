@@ -171,4 +171,73 @@ class AttemptTimeoutTest {
     assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).filteredOn(e -> e.details().containsKey("error"))
         .allSatisfy(e -> assertThat(e.details()).containsEntry("error", "java.net.ConnectException"));
   }
+
+  /** The provider of the claim tests: the claim holds maxRetryDuration (15 s) + attemptTimeout (2 s) + 1 min = 77 s. */
+  static ProviderPolicy shortTtl() {
+    return GuardFixtures.provider(BASE).attemptTimeout(TIMEOUT).idempotencyTtl(Duration.ofSeconds(1)).build();
+  }
+
+  IntegrationGuard guard(com.algosure.integration.spi.SecretStore secrets) {
+    return IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(shortTtl()).clock(f.clock).auditSink(f.audit)
+        .consents(f.consents).secrets(secrets).idempotencyStore(f.idempotency).escalations(f.escalations)
+        .evidence(f.evidence).transportPolicy(TransportPolicy.httpsOrLoopbackHttp()).ticker(nanos::get).build();
+  }
+
+  /**
+   * Regression: a call whose steps before its attempt (here a vault answering after 80 s) outlasted its idempotency
+   * claim still sent, although a duplicate had meanwhile claimed the expired key and sent: two effects.
+   */
+  @Test
+  void executeWhenTheClaimWouldRunOutBeforeTheAttemptCouldEndThenNothingIsSentSoTheDuplicateIsTheOnlyEffect() {
+    IntegrationGuard[] guard = new IntegrationGuard[1];
+    AtomicInteger resolutions = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<IntegrationOutcome<JsonNode>> duplicate =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    guard[0] = guard((ref, now) -> {
+      if (resolutions.incrementAndGet() == 1) {
+        nanos.addAndGet(Duration.ofSeconds(80).toNanos());
+        f.clock.advance(Duration.ofSeconds(80));
+        duplicate.set(guard[0].execute(request("k-slow-vault").build(), taking(Duration.ZERO)));
+      }
+      return f.secrets.resolve(ref, now);
+    });
+
+    IntegrationOutcome<JsonNode> out = guard[0].execute(request("k-slow-vault").build(), taking(Duration.ZERO));
+
+    assertThat(duplicate.get().accepted()).isTrue();
+    assertThat(exchanges).as("sent once, by the duplicate that holds the key").hasValue(1);
+    assertThat(out.accepted()).isFalse();
+    assertThat(out.reason()).isEqualTo(OutcomeReason.CALL_FAILED);
+    assertThat(out.toString()).contains("idempotency claim");
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).singleElement()
+        .satisfies(e -> assertThat(e.details().get("lastError")).contains("idempotency claim").contains("not sent"));
+  }
+
+  /**
+   * An exchange that ignores its timeout past the claim cannot be stopped by the guard (it never interrupts), so a
+   * duplicate claiming the expired key sends again; the guard says so in the escalation, not only in a log line.
+   */
+  @Test
+  void executeWhenTheExchangeOutlastsTheClaimThenTheEscalationSaysADuplicateMayHaveSentAgain() {
+    IntegrationGuard[] guard = new IntegrationGuard[1];
+    java.util.concurrent.atomic.AtomicReference<IntegrationOutcome<JsonNode>> duplicate =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    ProviderCall<JsonNode> ignoresTimeout = ProviderCall.of(ctx -> {
+      if (exchanges.incrementAndGet() == 1) {
+        nanos.addAndGet(Duration.ofSeconds(80).toNanos());
+        f.clock.advance(Duration.ofSeconds(80));
+        duplicate.set(guard[0].execute(request("k-stuck").build(), taking(Duration.ZERO)));
+      }
+      return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-late\"}".getBytes(StandardCharsets.UTF_8));
+    }, JsonValidator.builder().require("id", JsonType.STRING).build());
+    guard[0] = guard(f.secrets);
+
+    IntegrationOutcome<JsonNode> out = guard[0].execute(request("k-stuck").build(), ignoresTimeout);
+
+    assertThat(duplicate.get().accepted()).isTrue();
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(f.escalations.escalations()).singleElement().satisfies(e -> assertThat(e.lastError())
+        .isEqualTo("timeout after 2000 ms; the idempotency claim ran out while the attempt ran (the exchange ignored its "
+            + "timeout), so a duplicate under the key may have sent the request again"));
+  }
 }
