@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 
 /**
@@ -40,12 +41,16 @@ public class AlgosureTokenAutoConfiguration {
 
   /**
    * @param properties the properties
+   * @param environment the environment, whose role-mapping keys are checked as the host wrote them
    * @return the mapping from {@code algosure.keycloak.mapping-location} or the inline properties
-   * @throws InvalidAlgosureConfigurationException naming the property whose rule is invalid
+   * @throws InvalidAlgosureConfigurationException naming the property whose rule is invalid, or a role-mapping key
+   *     that Spring would bind as something else than written (one with characters other than letters, digits,
+   *     '-' and '_' that is not in brackets)
    */
   @Bean
   @ConditionalOnMissingBean
-  public KeycloakMapping algosureKeycloakMapping(AlgosureProperties properties) {
+  public KeycloakMapping algosureKeycloakMapping(AlgosureProperties properties, Environment environment) {
+    MappingKeys.check(environment);
     AlgosureProperties.Keycloak k = properties.getKeycloak();
     Resource location = k.getMappingLocation();
     if (location != null) {

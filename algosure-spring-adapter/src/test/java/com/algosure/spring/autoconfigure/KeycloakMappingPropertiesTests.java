@@ -1,0 +1,78 @@
+package com.algosure.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.spring.AdapterFixtures;
+import com.algosure.spring.InvalidAlgosureConfigurationException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.MapPropertySource;
+
+/** The inline Keycloak mapping properties as a host writes them, in a properties or YAML file. */
+class KeycloakMappingPropertiesTests {
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(AlgosureTokenAutoConfiguration.class, AlgosureAutoConfiguration.class))
+      .withUserConfiguration(AdapterFixtures.HostBeans.class)
+      .withPropertyValues(AdapterFixtures.CATALOG);
+
+  /** The properties as a file would give them (TestPropertyValues would split a key at its ':'). */
+  private ApplicationContextRunner with(Map<String, Object> properties) {
+    return runner.withInitializer(context -> context.getEnvironment().getPropertySources()
+        .addFirst(new MapPropertySource("host-file", properties)));
+  }
+
+  private static void failsWith(ApplicationContextRunner runner, String message) {
+    runner.run(context -> assertThat(context).getFailure().rootCause()
+        .isInstanceOf(InvalidAlgosureConfigurationException.class).hasMessage(message));
+  }
+
+  /**
+   * Regression: Spring drops every character but letters, digits, '-' and '_' from a map key not in brackets, so
+   * {@code filings:read} was bound as a rule for the role {@code filingsread}, and the role the token carries mapped to
+   * nothing, without a word at start-up.
+   */
+  @Test
+  void bindWhenAClientRoleKeyHasAColonWithoutBracketsThenStartUpFailsNamingTheBracketedForm() {
+    failsWith(with(Map.of("algosure.keycloak.client-roles.filings-api.filings:read[0]", "filing-viewer")),
+        "algosure.keycloak.client-roles.filings-api.filings:read[0]: the key 'filings:read' would lose the characters "
+            + "Spring drops from a map key that is not in brackets (only letters, digits, '-' and '_' are kept): "
+            + "write it as algosure.keycloak.client-roles.filings-api.[filings:read][0] (in YAML, as the key "
+            + "\"[filings:read]\")");
+  }
+
+  @Test
+  void bindWhenARealmRoleKeyHasASlashWithoutBracketsThenStartUpFails() {
+    failsWith(with(Map.of("algosure.keycloak.realm-roles.tenant/admin", "platform-admin")),
+        "algosure.keycloak.realm-roles.tenant/admin: the key 'tenant/admin' would lose the characters Spring drops "
+            + "from a map key that is not in brackets (only letters, digits, '-' and '_' are kept): write it as "
+            + "algosure.keycloak.realm-roles.[tenant/admin] (in YAML, as the key \"[tenant/admin]\")");
+  }
+
+  /** Regression: {@code my.client.viewer} was bound as the role {@code client.viewer} of a client {@code my}. */
+  @Test
+  void bindWhenAClientRoleKeyHasADotWithoutBracketsThenStartUpFailsSayingWhereTheClientEnds() {
+    failsWith(with(Map.of("algosure.keycloak.client-roles.my.client.viewer", "filing-viewer")),
+        "algosure.keycloak.client-roles.my.client.viewer: it does not say where the client id ends and the role "
+            + "begins: write each in brackets when it holds a '.' or other characters than letters, digits, '-' and "
+            + "'_', such as algosure.keycloak.client-roles.[my.client].[viewer]");
+  }
+
+  @Test
+  void bindWhenKeysAreBracketedOrPlainThenEveryRuleIsKeptAsWritten() {
+    with(Map.of("algosure.keycloak.client-roles.filings-api.[filings:read][0]", "filing-viewer",
+        "algosure.keycloak.client-roles.[my.client].[a/b]", "filing-viewer",
+        "algosure.keycloak.client-roles.filings-api.Filing_Clerk", "filing-clerk",
+        "algosure.keycloak.realm-roles.[tenant/admin]", "platform-admin",
+        "algosure.keycloak.realm-roles.platform-admin[0]", "platform-admin"))
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          AlgosureProperties.Keycloak k = context.getBean(AlgosureProperties.class).getKeycloak();
+          assertThat(k.getClientRoles().get("filings-api")).containsOnlyKeys("filings:read", "Filing_Clerk");
+          assertThat(k.getClientRoles().get("my.client")).containsOnlyKeys("a/b");
+          assertThat(k.getRealmRoles()).containsOnlyKeys("tenant/admin", "platform-admin");
+        });
+  }
+}
