@@ -535,7 +535,10 @@ public class AlgosureProperties implements InitializingBean {
     /** amr values that count as multi-factor evidence; default otp, mfa, hwk. */
     private @Nullable List<String> mfaAmrValues;
 
-    /** acr values that count as multi-factor evidence; default none. */
+    /**
+     * acr values that count as multi-factor evidence, such as a step-up level's 2 or gold; default none. 0 and 1, which
+     * Keycloak writes for the SSO cookie and for any full login (a password alone too), are refused.
+     */
     private @Nullable List<String> mfaAcrValues;
 
     /** @return whether any inline mapping property is set */

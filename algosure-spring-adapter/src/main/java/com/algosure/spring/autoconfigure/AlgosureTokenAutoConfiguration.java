@@ -9,7 +9,9 @@ import com.algosure.spring.InvalidAlgosureConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -56,6 +58,11 @@ public class AlgosureTokenAutoConfiguration {
     if (location != null) {
       return fromJson(location, "algosure.keycloak.mapping-location");
     }
+    List<String> acrValues = k.getMfaAcrValues();
+    if (acrValues != null) {
+      acrValues.stream().filter(SINGLE_FACTOR_ACR::contains).findFirst()
+          .ifPresent(acr -> singleFactorAcr("algosure.keycloak.mfa-acr-values", acr));
+    }
     KeycloakMapping.Builder b = KeycloakMapping.builder();
     String at = "algosure.keycloak.";
     k.getRealmRoles().forEach((role, targets) -> targets.forEach(
@@ -82,6 +89,31 @@ public class AlgosureTokenAutoConfiguration {
       ConfigurationSteps.step(at + "mfa-acr-values", () -> b.mfaAcrValues(mfaAcrValues.toArray(String[]::new)));
     }
     return b.build();
+  }
+
+  /** The acr values Keycloak writes without any step-up level: any full login ("1") and the SSO cookie ("0"). */
+  private static final List<String> SINGLE_FACTOR_ACR = List.of("0", "1");
+
+  private static void singleFactorAcr(String property, String acr) {
+    throw new InvalidAlgosureConfigurationException(property, "acr '" + acr + "' does not show a second "
+        + "factor: Keycloak writes '1' for any full login, with a password alone too, and '0' for one from the SSO "
+        + "cookie, so each would count as MFA; list only the acr values of step-up levels that require a second "
+        + "factor, such as '2' or 'gold'");
+  }
+
+  /** A mapping file that counts Keycloak's single-factor acr as MFA; seen by its effect, as the mapping hides its rules. */
+  private static void refuseSingleFactorAcr(KeycloakMapping mapping, String property) {
+    for (String acr : SINGLE_FACTOR_ACR) {
+      boolean mfa;
+      try {
+        mfa = mapping.map(Map.of("sub", "acr-check", "acr", acr), Instant.EPOCH).actor().signals().mfa();
+      } catch (RuntimeException e) {
+        continue; // a mapping that refuses these claims counts nothing from them
+      }
+      if (mfa) {
+        singleFactorAcr(property, acr);
+      }
+    }
   }
 
   /**
@@ -148,14 +180,17 @@ public class AlgosureTokenAutoConfiguration {
     if (!location.exists()) {
       throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " does not exist");
     }
+    KeycloakMapping mapping;
     try (InputStream in = location.getInputStream()) {
-      return KeycloakMapping.fromJson(in);
+      mapping = KeycloakMapping.fromJson(in);
     } catch (InvalidKeycloakMappingException e) {
       throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " is not a valid Keycloak mapping: "
           + e.getMessage(), e);
     } catch (IOException e) {
       throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " could not be read: " + e.getMessage(), e);
     }
+    refuseSingleFactorAcr(mapping, property);
+    return mapping;
   }
 
   private static void indexed(List<String> values, String property, java.util.function.Consumer<String> add) {

@@ -2,10 +2,17 @@ package com.algosure.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.algosure.authz.token.KeycloakMapping;
 import com.algosure.spring.AdapterFixtures;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.MapPropertySource;
@@ -74,5 +81,43 @@ class KeycloakMappingPropertiesTests {
           assertThat(k.getClientRoles().get("my.client")).containsOnlyKeys("a/b");
           assertThat(k.getRealmRoles()).containsOnlyKeys("tenant/admin", "platform-admin");
         });
+  }
+
+  /**
+   * Regression: Keycloak writes {@code acr} "1" for any full login, with a password alone too (and "0" for one from the
+   * SSO cookie), so a host that listed "1" in mfa-acr-values let every password login pass for multi-factor.
+   */
+  @Test
+  void startWhenMfaAcrValuesListKeycloaksSingleFactorLevelThenStartUpFails() {
+    failsWith(with(Map.of("algosure.keycloak.mfa-acr-values", "gold,1")),
+        "algosure.keycloak.mfa-acr-values: acr '1' does not show a second factor: Keycloak writes '1' for "
+            + "any full login, with a password alone too, and '0' for one from the SSO cookie, so each would count as "
+            + "MFA; list only the acr values of step-up levels that require a second factor, such as '2' or 'gold'");
+    failsWith(with(Map.of("algosure.keycloak.mfa-acr-values", "0")),
+        "algosure.keycloak.mfa-acr-values: acr '0' does not show a second factor: Keycloak writes '1' for "
+            + "any full login, with a password alone too, and '0' for one from the SSO cookie, so each would count as "
+            + "MFA; list only the acr values of step-up levels that require a second factor, such as '2' or 'gold'");
+  }
+
+  @Test
+  void startWhenTheMappingFileCountsAcr1AsMfaThenStartUpFails(@TempDir Path dir) {
+    Path file = dir.resolve("mapping.json");
+    try {
+      Files.writeString(file, "{\"mfa\": {\"acr\": [\"1\"]}}", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    runner.withPropertyValues("algosure.keycloak.mapping-location=" + file.toUri())
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .isInstanceOf(InvalidAlgosureConfigurationException.class)
+            .hasMessageStartingWith("algosure.keycloak.mapping-location: acr '1' does not show a second factor"));
+  }
+
+  @Test
+  void startWhenMfaAcrValuesAreStepUpLevelsThenTheyCount() {
+    with(Map.of("algosure.keycloak.mfa-acr-values", "2,gold")).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(KeycloakMapping.class).toString()).contains("mfaAcrValues=[2, gold]");
+    });
   }
 }
