@@ -9,6 +9,7 @@ import com.algosure.spring.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -17,6 +18,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * The example's own refusals as problem responses, in the adapter's format, and any exception nobody planned for as a
@@ -45,14 +47,22 @@ public class ExampleExceptionHandler {
    *
    * @param e the exception
    * @param request the request
-   * @return 500
+   * A caller that closed the connection (a broken pipe while the answer is written) is no failure of the service: it is
+   * logged at DEBUG, and nothing is written.
+   *
+   * @return 500, or null (nothing to write) where the caller has gone away
    * @throws Exception {@code e} itself, where it is Spring Security's
    */
   @ExceptionHandler(Exception.class)
-  public ResponseEntity<byte[]> unexpected(Exception e, HttpServletRequest request) throws Exception {
+  public @Nullable ResponseEntity<byte[]> unexpected(Exception e, HttpServletRequest request) throws Exception {
     if (e instanceof AccessDeniedException || e instanceof AuthenticationException
         || e instanceof RequestRejectedException) {
       throw e;
+    }
+    if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+      // the caller went away (broken pipe, connection reset): nothing failed here, and there is no one to answer
+      LOG.debug("the caller closed the connection before the answer was written: {}", e.getClass().getName());
+      return null;
     }
     String id = AuditIds.next();
     StackTraceElement[] at = e.getStackTrace();
