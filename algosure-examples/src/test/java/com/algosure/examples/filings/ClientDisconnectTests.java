@@ -2,6 +2,7 @@ package com.algosure.examples.filings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.algosure.examples.filings.web.ExampleExceptionHandler;
 import com.algosure.spring.test.TestHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,13 +23,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 
 /**
  * A caller that goes away while the service writes its answer or reads the request: nothing failed on the service's
- * side. Spring MVC's problem details are off here, as in a host that keeps the example's handlers but not that
- * setting: the example's catch-all handler is then the one that sees the broken connection.
+ * side. Spring MVC's problem details are off here: the example answers Spring's refusals itself, whatever that
+ * setting says.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ClientDisconnectTests {
@@ -106,6 +109,20 @@ class ClientDisconnectTests {
     }
     Thread.sleep(2_000);
 
+    assertThat(log.getAll()).doesNotContain("ERROR");
+  }
+
+  /**
+   * The example's catch-all handler, as a host that copies it without {@code MvcProblems} has it: a broken connection
+   * is no unexpected failure.
+   */
+  @Test
+  void unexpectedWhenTheCallerHasGoneAwayThenNothingIsWrittenAndNoErrorIsLogged(CapturedOutput log) throws Exception {
+    ExampleExceptionHandler handler = service.getBean(ExampleExceptionHandler.class);
+
+    assertThat(handler.unexpected(new IOException("Broken pipe"), new MockHttpServletRequest())).isNull();
+    assertThat(handler.unexpected(new AsyncRequestNotUsableException("ServletOutputStream failed to write"),
+        new MockHttpServletRequest())).isNull();
     assertThat(log.getAll()).doesNotContain("ERROR");
   }
 }

@@ -418,6 +418,56 @@ class FilingsApplicationTests {
     assertThat(r.json().path("detail").asText()).contains("application/x-www-form-urlencoded");
   }
 
+  /**
+   * Regression: Spring MVC's own refusals (an unknown path, a method or content type the API does not take) were
+   * problems without {@code reason}, {@code type} or {@code decisionId}, so a client that reads {@code reason}, as for
+   * every other answer of the API, found nothing.
+   */
+  @Test
+  void readWhenThePathIsUnknownThen404ProblemWithReasonNotFound() {
+    TestHttpClient.Response r = http.get("/api/nothing", token("alice"), "X-Organization-Id", "sales");
+
+    assertThat(r.status()).as(r.body()).isEqualTo(404);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.reason()).isEqualTo("NOT_FOUND");
+    assertThat(r.json().path("type").asText()).isEqualTo("urn:algosure:problem:not-found");
+    assertThat(r.json().path("decisionId").asText()).isNotBlank();
+    assertThat(r.json().path("instance").asText()).isEqualTo("/api/nothing");
+  }
+
+  @Test
+  void deleteWhenTheMethodIsNotSupportedThen405ProblemWithReasonAndAllow() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/api/filings")).DELETE()
+        .header("Authorization", "Bearer " + token("alice")).header("X-Organization-Id", "sales").build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).hasValueSatisfying(allow -> assertThat(allow).contains("GET", "POST"));
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(r.body()).contains("\"reason\":\"METHOD_NOT_ALLOWED\"", "\"decisionId\":");
+  }
+
+  @Test
+  void createWhenContentTypeNotJsonThen415ProblemWithReason() {
+    TestHttpClient.Response r = http.postForm("/api/filings", token("alice"), "title=x", "X-Organization-Id", "sales");
+
+    assertThat(r.status()).isEqualTo(415);
+    assertThat(r.reason()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+    assertThat(r.header("Accept")).contains("application/json");
+    assertThat(r.json().path("decisionId").asText()).isNotBlank();
+  }
+
+  @Test
+  void createWhenBodyNotJsonThen400ProblemWithReasonAndNothingOfTheBody() {
+    TestHttpClient.Response r = http.postJson("/api/filings", token("alice"), "{\"title\": secret-x", "X-Organization-Id",
+        "sales");
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.reason()).isEqualTo("BAD_REQUEST");
+    assertThat(r.body()).doesNotContain("secret-x");
+  }
+
   @Test
   void createWhenBodyNotJsonThen400Problem() {
     TestHttpClient.Response r = http.postJson("/api/filings", token("alice"), "{\"title\":", "X-Organization-Id", "sales");
