@@ -532,7 +532,10 @@ public class AlgosureProperties implements InitializingBean {
     /** The preferred_username prefix of service accounts; default service-account-. */
     private @Nullable String serviceAccountUsernamePrefix;
 
-    /** amr values that count as multi-factor evidence; default otp, mfa, hwk. */
+    /**
+     * amr values that count as multi-factor evidence; default otp, mfa, hwk. pwd, pin and kba, each one knowledge
+     * factor (RFC 8176) that a token after a password alone carries too, are refused.
+     */
     private @Nullable List<String> mfaAmrValues;
 
     /**

@@ -63,6 +63,11 @@ public class AlgosureTokenAutoConfiguration {
       acrValues.stream().filter(SINGLE_FACTOR_ACR::contains).findFirst()
           .ifPresent(acr -> singleFactorAcr("algosure.keycloak.mfa-acr-values", acr));
     }
+    List<String> amrValues = k.getMfaAmrValues();
+    if (amrValues != null) {
+      amrValues.stream().filter(KNOWLEDGE_AMR::contains).findFirst()
+          .ifPresent(amr -> knowledgeAmr("algosure.keycloak.mfa-amr-values", amr));
+    }
     KeycloakMapping.Builder b = KeycloakMapping.builder();
     String at = "algosure.keycloak.";
     k.getRealmRoles().forEach((role, targets) -> targets.forEach(
@@ -101,18 +106,38 @@ public class AlgosureTokenAutoConfiguration {
         + "factor, such as '2' or 'gold'");
   }
 
-  /** A mapping file that counts Keycloak's single-factor acr as MFA; seen by its effect, as the mapping hides its rules. */
-  private static void refuseSingleFactorAcr(KeycloakMapping mapping, String property) {
+  /** The amr values of one knowledge factor (RFC 8176), which a token after a password alone carries too. */
+  private static final List<String> KNOWLEDGE_AMR = List.of("pwd", "pin", "kba");
+
+  private static void knowledgeAmr(String property, String amr) {
+    throw new InvalidAlgosureConfigurationException(property, "amr '" + amr + "' is one knowledge factor (RFC 8176: "
+        + "a password, a PIN or a knowledge-based answer), never a second one: a token after a password alone carries "
+        + "it too, so each such login would count as MFA; list only values that show a second factor, such as otp, "
+        + "hwk or mfa");
+  }
+
+  /**
+   * A mapping file that counts Keycloak's single-factor acr, or one knowledge factor's amr, as MFA; seen by its effect,
+   * as the mapping hides its rules.
+   */
+  private static void refuseSingleFactorMfa(KeycloakMapping mapping, String property) {
     for (String acr : SINGLE_FACTOR_ACR) {
-      boolean mfa;
-      try {
-        mfa = mapping.map(Map.of("sub", "acr-check", "acr", acr), Instant.EPOCH).actor().signals().mfa();
-      } catch (RuntimeException e) {
-        continue; // a mapping that refuses these claims counts nothing from them
-      }
-      if (mfa) {
+      if (countsAsMfa(mapping, Map.of("sub", "mfa-check", "acr", acr))) {
         singleFactorAcr(property, acr);
       }
+    }
+    for (String amr : KNOWLEDGE_AMR) {
+      if (countsAsMfa(mapping, Map.of("sub", "mfa-check", "amr", List.of(amr)))) {
+        knowledgeAmr(property, amr);
+      }
+    }
+  }
+
+  private static boolean countsAsMfa(KeycloakMapping mapping, Map<String, ?> claims) {
+    try {
+      return mapping.map(claims, Instant.EPOCH).actor().signals().mfa();
+    } catch (RuntimeException e) {
+      return false; // a mapping that refuses these claims counts nothing from them
     }
   }
 
@@ -189,7 +214,7 @@ public class AlgosureTokenAutoConfiguration {
     } catch (IOException e) {
       throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " could not be read: " + e.getMessage(), e);
     }
-    refuseSingleFactorAcr(mapping, property);
+    refuseSingleFactorMfa(mapping, property);
     return mapping;
   }
 

@@ -120,4 +120,34 @@ class KeycloakMappingPropertiesTests {
       assertThat(context.getBean(KeycloakMapping.class).toString()).contains("mfaAcrValues=[2, gold]");
     });
   }
+
+  /**
+   * Regression: Keycloak writes {@code amr} "pwd" for a password (a token after a password and an OTP says
+   * ["pwd", "otp"]), so a host that listed "pwd" in mfa-amr-values let a password alone pass for multi-factor.
+   */
+  @Test
+  void startWhenMfaAmrValuesListAKnowledgeFactorThenStartUpFails() {
+    failsWith(with(Map.of("algosure.keycloak.mfa-amr-values", "otp,pwd")),
+        "algosure.keycloak.mfa-amr-values: amr 'pwd' is one knowledge factor (RFC 8176: a password, a PIN or a "
+            + "knowledge-based answer), never a second one: a token after a password alone carries it too, so each "
+            + "such login would count as MFA; list only values that show a second factor, such as otp, hwk or mfa");
+  }
+
+  @Test
+  void startWhenTheMappingFileCountsAmrPwdAsMfaThenStartUpFails(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("mapping.json");
+    Files.writeString(file, "{\"mfa\": {\"amr\": [\"otp\", \"pin\"]}}", StandardCharsets.UTF_8);
+    runner.withPropertyValues("algosure.keycloak.mapping-location=" + file.toUri())
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .isInstanceOf(InvalidAlgosureConfigurationException.class)
+            .hasMessageStartingWith("algosure.keycloak.mapping-location: amr 'pin' is one knowledge factor"));
+  }
+
+  @Test
+  void startWhenMfaAmrValuesShowASecondFactorThenTheyCount() {
+    with(Map.of("algosure.keycloak.mfa-amr-values", "otp,hwk")).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(KeycloakMapping.class).toString()).contains("mfaAmrValues=[hwk, otp]");
+    });
+  }
 }
