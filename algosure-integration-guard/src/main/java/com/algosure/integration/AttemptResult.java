@@ -22,12 +22,22 @@ final class AttemptResult {
   final String error;
   /** Whether the retry policy should retry it (transient, or a short Retry-After). */
   final boolean retryable;
+  /**
+   * Whether the guard itself stopped the attempt before it sent anything (its idempotency claim would run out, its
+   * client refused the host): the provider did nothing, so the result never counts for the provider's breaker.
+   */
+  private final boolean refusedByGuard;
   /** Set when the retry budget refused the retry this result asked for. */
   boolean budgetDenied;
   private @Nullable Boolean budgetAnswer;
 
   AttemptResult(CallState<?> call, int attempt, Kind kind, @Nullable ProviderResponse response, @Nullable Instant retryAt,
       String error, boolean retryable) {
+    this(call, attempt, kind, response, retryAt, error, retryable, false);
+  }
+
+  private AttemptResult(CallState<?> call, int attempt, Kind kind, @Nullable ProviderResponse response,
+      @Nullable Instant retryAt, String error, boolean retryable, boolean refusedByGuard) {
     this.call = call;
     this.attempt = attempt;
     this.kind = kind;
@@ -35,6 +45,15 @@ final class AttemptResult {
     this.retryAt = retryAt;
     this.error = error;
     this.retryable = retryable;
+    this.refusedByGuard = refusedByGuard;
+  }
+
+  /**
+   * @return an attempt the guard refused before sending anything of it, whose result is {@code kind} (an unknown
+   *     state when an earlier attempt may have been sent): never retried, never counted for the provider's breaker
+   */
+  static AttemptResult refusedByGuard(CallState<?> call, int attempt, Kind kind, String error) {
+    return new AttemptResult(call, attempt, kind, null, null, error, false, true);
   }
 
   int status() {
@@ -43,10 +62,11 @@ final class AttemptResult {
 
   /**
    * Failures that say the provider is unhealthy count for the circuit breaker: a 5xx among them, also when it is
-   * backed off as a rate limit (a 503 with {@code Retry-After}), but not a 429.
+   * backed off as a rate limit (a 503 with {@code Retry-After}), but not a 429, nor an attempt the guard refused
+   * before sending it (see {@link #refusedByGuard(CallState, int, Kind, String)}), whatever it is escalated as.
    */
   boolean countsForBreaker() {
-    return kind == Kind.TRANSIENT || kind == Kind.UNKNOWN_STATE
+    return !refusedByGuard && (kind == Kind.TRANSIENT || kind == Kind.UNKNOWN_STATE)
         || ((kind == Kind.PERMANENT || kind == Kind.RATE_LIMITED) && response != null && response.status() >= 500);
   }
 

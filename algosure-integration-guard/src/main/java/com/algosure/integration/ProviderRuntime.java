@@ -150,8 +150,10 @@ final class ProviderRuntime {
       if (jitter > 0) {
         retry.withJitter(jitter);
       }
+      // Attempts never throw for what the provider did (see ResilientExecutionStep#attempt): an exception that
+      // escapes one is the guard's own failure (its clock or ticker, a store) and never counts against the provider
       this.breaker = CircuitBreaker.<AttemptResult>builder()
-          .handleIf((r, e) -> e != null || (r != null && r.countsForBreaker()))
+          .handleIf((r, e) -> r != null && r.countsForBreaker())
           .withFailureThreshold(policy.breakerFailures(), policy.breakerWindow())
           .withDelay(policy.breakerOpenFor())
           .build();

@@ -194,8 +194,9 @@ final class ResilientExecutionStep implements GuardStep {
           + p.claimTtl + " from the claim), so the attempt was not sent: a duplicate could claim the key and send too";
       LOG.error("attempt {} of provider {} not sent: its idempotency claim would run out first", n, policy.provider());
       c.lastError = error;
-      return c.mayHaveSent() ? new AttemptResult(c, n, AttemptResult.Kind.UNKNOWN_STATE, null, null, error, false)
-          : new AttemptResult(c, n, AttemptResult.Kind.PERMANENT, null, null, error, false);
+      // the guard's refusal, not the provider's failure: it never counts for the provider's breaker
+      return AttemptResult.refusedByGuard(c, n, c.mayHaveSent() ? AttemptResult.Kind.UNKNOWN_STATE
+          : AttemptResult.Kind.PERMANENT, error);
     }
     // the transport step, before this one, set the endpoint
     CallContext context = new CallContext(c.request, castToNonNull(c.endpoint), n, c.secrets, p.client,
@@ -244,7 +245,8 @@ final class ResilientExecutionStep implements GuardStep {
             + " was sent";
         c.maybeSent = true;
         c.lastError = error;
-        return new AttemptResult(c, n, AttemptResult.Kind.UNKNOWN_STATE, null, null, error, false);
+        // the guard's client refused it: an unknown state for the call, but no failure of the provider's breaker
+        return AttemptResult.refusedByGuard(c, n, AttemptResult.Kind.UNKNOWN_STATE, error);
       }
       // refused is ours, made with a message
       return new AttemptResult(c, n, reason == OutcomeReason.ENDPOINT_NOT_ALLOWED ? AttemptResult.Kind.ENDPOINT_DENIED
