@@ -1,5 +1,7 @@
 package com.algosure.integration;
 
+import dev.failsafe.CircuitBreaker;
+import dev.failsafe.ExecutionContext;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -27,17 +29,26 @@ final class AttemptResult {
    * client refused the host): the provider did nothing, so the result never counts for the provider's breaker.
    */
   private final boolean refusedByGuard;
+  /** The execution of a retryable result, whose elapsed time says whether Failsafe will still retry it. */
+  private final @Nullable ExecutionContext<?> execution;
   /** Set when the retry budget refused the retry this result asked for. */
   boolean budgetDenied;
   private @Nullable Boolean budgetAnswer;
 
   AttemptResult(CallState<?> call, int attempt, Kind kind, @Nullable ProviderResponse response, @Nullable Instant retryAt,
       String error, boolean retryable) {
-    this(call, attempt, kind, response, retryAt, error, retryable, false);
+    this(call, attempt, kind, response, retryAt, error, retryable, false, null);
+  }
+
+  /** @param execution the attempt's execution, for a result that may be retryable (see {@link #budgetRefuses}) */
+  AttemptResult(CallState<?> call, int attempt, Kind kind, @Nullable ProviderResponse response, @Nullable Instant retryAt,
+      String error, boolean retryable, ExecutionContext<?> execution) {
+    this(call, attempt, kind, response, retryAt, error, retryable, false, execution);
   }
 
   private AttemptResult(CallState<?> call, int attempt, Kind kind, @Nullable ProviderResponse response,
-      @Nullable Instant retryAt, String error, boolean retryable, boolean refusedByGuard) {
+      @Nullable Instant retryAt, String error, boolean retryable, boolean refusedByGuard,
+      @Nullable ExecutionContext<?> execution) {
     this.call = call;
     this.attempt = attempt;
     this.kind = kind;
@@ -46,6 +57,7 @@ final class AttemptResult {
     this.error = error;
     this.retryable = retryable;
     this.refusedByGuard = refusedByGuard;
+    this.execution = execution;
   }
 
   /**
@@ -53,7 +65,7 @@ final class AttemptResult {
    *     state when an earlier attempt may have been sent): never retried, never counted for the provider's breaker
    */
   static AttemptResult refusedByGuard(CallState<?> call, int attempt, Kind kind, String error) {
-    return new AttemptResult(call, attempt, kind, null, null, error, false, true);
+    return new AttemptResult(call, attempt, kind, null, null, error, false, true, null);
   }
 
   int status() {
@@ -70,12 +82,30 @@ final class AttemptResult {
         || ((kind == Kind.PERMANENT || kind == Kind.RATE_LIMITED) && response != null && response.status() >= 500);
   }
 
-  /** Asks the budget once per result: Failsafe may evaluate its abort condition more than once. */
-  boolean budgetRefuses(RetryBudget budget, int maxAttempts) {
+  /**
+   * The retry policy's abort condition, which Failsafe 3 ({@code RetryPolicyExecutor#onFailure}) evaluates for every
+   * retryable result, also when it then stops for another reason: the budget is asked (and spends) only for a retry
+   * that is then made. No retry is made after the last attempt, nor once the maximum retry duration has passed
+   * (read here after Failsafe read it: a retry this finds past it is aborted, unpaid, as Failsafe would stop it a
+   * moment later), nor while the breaker is open (it refuses the retry unless the retry's delay outlasts its open
+   * time, when the retry is its half-open trial: bounded by the breaker, not spent from the budget). Asks the
+   * budget at most once per result.
+   *
+   * @return whether to abort: the budget refused the retry ({@link #budgetDenied}), or the retry would start past
+   *     the maximum retry duration
+   */
+  boolean budgetRefuses(RetryBudget budget, int maxAttempts, long maxDurationNanos, CircuitBreaker<?> breaker) {
     if (!retryable || attempt >= maxAttempts) {
       return false;
     }
     if (budgetAnswer == null) {
+      ExecutionContext<?> ctx = execution;
+      if (ctx != null && ctx.getElapsedTime().toNanos() > maxDurationNanos) {
+        return true; // retries exhausted, not the budget
+      }
+      if (breaker.isOpen()) {
+        return false; // the breaker refuses the retry: nothing to spend
+      }
       budgetAnswer = budget.tryRetry();
       budgetDenied = !budgetAnswer;
     }

@@ -118,9 +118,17 @@ final class ProviderRuntime {
       this.budget = new RetryBudget(policy.retryBudgetRatio(), policy.retryBudgetMinimum(), policy.retryBudgetWindow(), clock);
       int maxAttempts = policy.maxAttempts();
       double jitter = policy.jitter();
+      long maxDurationNanos = saturatedNanos(policy.maxRetryDuration());
+      CircuitBreaker<AttemptResult> cb = CircuitBreaker.<AttemptResult>builder()
+          // Attempts never throw for what the provider did (see ResilientExecutionStep#attempt): an exception that
+          // escapes one is the guard's own failure (its clock or ticker, a store) and never counts against the provider
+          .handleIf((r, e) -> r != null && r.countsForBreaker())
+          .withFailureThreshold(policy.breakerFailures(), policy.breakerWindow())
+          .withDelay(policy.breakerOpenFor())
+          .build();
       RetryPolicyBuilder<AttemptResult> retry = RetryPolicy.<AttemptResult>builder()
           .handleIf((r, e) -> r != null && r.retryable)
-          .abortIf(r -> r != null && r.budgetRefuses(budget, maxAttempts))
+          .abortIf(r -> r != null && r.budgetRefuses(budget, maxAttempts, maxDurationNanos, cb))
           .withMaxAttempts(maxAttempts)
           .withMaxDuration(policy.maxRetryDuration())
           .withBackoff(policy.backoffInitial(), policy.backoffMax())
@@ -150,13 +158,7 @@ final class ProviderRuntime {
       if (jitter > 0) {
         retry.withJitter(jitter);
       }
-      // Attempts never throw for what the provider did (see ResilientExecutionStep#attempt): an exception that
-      // escapes one is the guard's own failure (its clock or ticker, a store) and never counts against the provider
-      this.breaker = CircuitBreaker.<AttemptResult>builder()
-          .handleIf((r, e) -> r != null && r.countsForBreaker())
-          .withFailureThreshold(policy.breakerFailures(), policy.breakerWindow())
-          .withDelay(policy.breakerOpenFor())
-          .build();
+      this.breaker = cb;
       this.outer = Failsafe.with(retry.build(), breaker);
     }
   }

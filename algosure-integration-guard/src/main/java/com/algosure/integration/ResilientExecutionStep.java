@@ -363,7 +363,7 @@ final class ResilientExecutionStep implements GuardStep {
         .detail("attempt", Text.decimal(n))
         .detail("error", error)
         .detail("requestSent", Boolean.toString(requestSent)));
-    return new AttemptResult(c, n, kind, null, null, error, kind == AttemptResult.Kind.TRANSIENT);
+    return new AttemptResult(c, n, kind, null, null, error, kind == AttemptResult.Kind.TRANSIENT, ctx);
   }
 
   private static AttemptResult.Kind kindOf(Classification cl, boolean sent) {
@@ -436,7 +436,7 @@ final class ResilientExecutionStep implements GuardStep {
         c.lastError = "status " + status;
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "TRANSIENT")
             .detail("attempt", Text.decimal(n)).detail("status", status));
-        return new AttemptResult(c, n, AttemptResult.Kind.TRANSIENT, response, null, "status " + status, true);
+        return new AttemptResult(c, n, AttemptResult.Kind.TRANSIENT, response, null, "status " + status, true, ctx);
       case RATE_LIMITED:
         return rateLimited(c, p, ctx, n, response, cl, now, "status " + status);
       case PERMANENT:
@@ -477,6 +477,6 @@ final class ResilientExecutionStep implements GuardStep {
         .detail("status", response == null ? null : Text.decimal(response.status()))
         .detail("error", response == null ? error : null)
         .detail("retryAfter", retryAt.toString()));
-    return new AttemptResult(c, n, AttemptResult.Kind.RATE_LIMITED, response, retryAt, error, waitHere);
+    return new AttemptResult(c, n, AttemptResult.Kind.RATE_LIMITED, response, retryAt, error, waitHere, ctx);
   }
 }
