@@ -70,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Validated tokens are cached by the SHA-256 of the token (never the token itself), bounded in size and age,
- * and never past {@code exp} plus the skew; a cached token costs a hash and a map lookup. No message, log line or
+ * and never past {@code exp} plus the skew; a cached token costs a hash and a map lookup. A cached token counts only
+ * while the clock is less than the maximum age away from its validation, on either side (a clock stepped back does
+ * not stretch the age), and not before its {@code nbf} or {@code iat} minus the skew; else it is validated afresh. No message, log line or
  * {@code toString} contains the token.
  *
  * <p><b>Time.</b> Every expiry, skew and cache TTL reads the injected {@link Clock}, including nimbus's JWKS cache,
@@ -113,7 +115,8 @@ public final class AccessTokenValidator implements AutoCloseable {
   private final Clock clock;
   private final int maxTokenSize;
   private final long skewMillis;
-  private final @Nullable Cache<TokenKey, AuthenticatedToken> cache;
+  private final long cacheMaxAgeMillis;
+  private final @Nullable Cache<TokenKey, Cached> cache;
   private final @Nullable ExecutorService ownedRefreshExecutor;
 
   private AccessTokenValidator(Builder b) {
@@ -149,27 +152,30 @@ public final class AccessTokenValidator implements AutoCloseable {
         .flatMap(i -> i.actorIdPrefix().stream()).map(p -> p + ":").toList();
 
     long cacheSize = b.tokenCacheMaximumSize == null ? 10_000 : b.tokenCacheMaximumSize;
-    long maxAgeNanos = or(b.tokenCacheMaximumAge, Duration.ofMinutes(5)).toNanos();
+    Duration maxAge = or(b.tokenCacheMaximumAge, Duration.ofMinutes(5));
+    this.cacheMaxAgeMillis = maxAge.toMillis();
+    long maxAgeNanos = maxAge.toNanos();
     long skewNanos = TimeUnit.MILLISECONDS.toNanos(skewMillis);
     Clock c = this.clock;
     this.cache = cacheSize == 0 ? null : Caffeine.newBuilder()
         .maximumSize(cacheSize)
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(c.millis()))
         .executor(Runnable::run)
-        .expireAfter(new Expiry<TokenKey, AuthenticatedToken>() {
+        .expireAfter(new Expiry<TokenKey, Cached>() {
           @Override
-          public long expireAfterCreate(TokenKey key, AuthenticatedToken value, long currentTime) {
-            long untilRejected = TimeUnit.SECONDS.toNanos(value.expiresAt().getEpochSecond()) + skewNanos - currentTime;
+          public long expireAfterCreate(TokenKey key, Cached value, long currentTime) {
+            long untilRejected = TimeUnit.SECONDS.toNanos(value.token().expiresAt().getEpochSecond()) + skewNanos
+                - currentTime;
             return Math.max(0, Math.min(untilRejected, maxAgeNanos));
           }
 
           @Override
-          public long expireAfterUpdate(TokenKey key, AuthenticatedToken value, long currentTime, long currentDuration) {
+          public long expireAfterUpdate(TokenKey key, Cached value, long currentTime, long currentDuration) {
             return expireAfterCreate(key, value, currentTime);
           }
 
           @Override
-          public long expireAfterRead(TokenKey key, AuthenticatedToken value, long currentTime, long currentDuration) {
+          public long expireAfterRead(TokenKey key, Cached value, long currentTime, long currentDuration) {
             return currentDuration;
           }
         })
@@ -213,26 +219,33 @@ public final class AccessTokenValidator implements AutoCloseable {
       throw new TokenRejectedException(TokenRejectionReason.TOO_LARGE, "the token has " + length
           + " characters, more than the maximum of " + maxTokenSize + "; it was not parsed");
     }
-    Cache<TokenKey, AuthenticatedToken> c = cache;
+    Cache<TokenKey, Cached> c = cache;
     TokenKey key = null;
     if (c != null) {
       key = TokenKey.of(bearer, start); // null for a string with a non-ASCII character: no JWS, never cached
     }
     if (key != null) {
-      Cache<TokenKey, AuthenticatedToken> cached = castToNonNull(c); // a key is made above only with a cache
-      AuthenticatedToken hit = cached.getIfPresent(key);
+      Cache<TokenKey, Cached> cached = castToNonNull(c); // a key is made above only with a cache
+      Cached hit = cached.getIfPresent(key);
       if (hit != null) {
-        if (clock.millis() < hit.expiresAt().toEpochMilli() + skewMillis) {
-          return hit;
+        long now = clock.millis();
+        if (now >= hit.rejectedFrom()) {
+          cached.invalidate(key);
+          throw expired(hit.token().issuer(), hit.token().expiresAt());
         }
-        cached.invalidate(key);
-        throw expired(hit.issuer(), hit.expiresAt());
+        // the cache's own expiry reads the same clock, so after a step back it keeps an entry longer: the age is
+        // judged here, on either side of the validation, and so are nbf and iat, as a fresh validation would
+        if (now >= hit.acceptedFrom() && now - hit.validatedAt() < cacheMaxAgeMillis
+            && hit.validatedAt() - now < cacheMaxAgeMillis) {
+          return hit.token();
+        }
+        cached.invalidate(key); // validated afresh below, at this time
       }
     }
     String token = start == 0 ? bearer : bearer.substring(start);
-    AuthenticatedToken validated;
+    Cached validated;
     try {
-      validated = verify(token);
+      validated = verify(token, clock.millis());
     } catch (TokenRejectedException e) {
       if (LOG.isDebugEnabled()) {
         LOG.debug("access token rejected: {} (issuer {})", e.reason(), e.issuer().orElse("unknown"));
@@ -247,8 +260,17 @@ public final class AccessTokenValidator implements AutoCloseable {
     if (key != null) {
       castToNonNull(c).put(key, validated); // a key is made above only with a cache
     }
-    return validated;
+    return validated.token();
   }
+
+  /**
+   * A validated token as cached.
+   *
+   * @param validatedAt the clock's time when its validation started: the cache's maximum age counts from it, both ways
+   * @param acceptedFrom the first time its {@code nbf}, {@code iat} and (without {@code iat}) lifetime allow
+   * @param rejectedFrom {@code exp} plus the skew
+   */
+  private record Cached(AuthenticatedToken token, long validatedAt, long acceptedFrom, long rejectedFrom) {}
 
   /**
    * Validates a bearer token and returns only the actor: {@code validate(bearer).actor()}.
@@ -271,7 +293,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     return Duration.ofMillis(skewMillis);
   }
 
-  private AuthenticatedToken verify(String token) {
+  private Cached verify(String token, long validatedAt) {
     // only here, where a token is validated for the first time: a cache hit is a string that passed this before
     CompactJws.requireStrict(token);
     JWT parsed;
@@ -320,8 +342,10 @@ public final class AccessTokenValidator implements AutoCloseable {
     MappedIdentity identity = issuer.mapping().map(json, exp.plusMillis(issuer.skewMillis()));
     String subject = claims.getSubject() != null ? claims.getSubject() : identity.actor().id();
     List<String> aud = claims.getAudience();
-    return new AuthenticatedToken(subject, iss, Set.copyOf(aud), exp, json, actorOf(issuer, identity.actor()),
-        identity.tenantHints());
+    AuthenticatedToken validated = new AuthenticatedToken(subject, iss, Set.copyOf(aud), exp, json,
+        actorOf(issuer, identity.actor()), identity.tenantHints());
+    return new Cached(validated, validatedAt, issuer.acceptedFromMillis(claims),
+        exp.toEpochMilli() + issuer.skewMillis());
   }
 
   /**
@@ -633,7 +657,9 @@ public final class AccessTokenValidator implements AutoCloseable {
 
     /**
      * Sets how long a validated token stays cached at most, even if it expires later (default 5 minutes). It
-     * bounds how long a token signed by a key that was since withdrawn from the JWKS is still accepted.
+     * bounds how long a token signed by a key that was since withdrawn from the JWKS is still accepted: a cached token
+     * counts only while the clock is less than this away from when it was validated, either way, so a clock stepped
+     * back does not stretch it.
      *
      * @param age at least 1 second
      * @return this builder

@@ -238,6 +238,29 @@ final class IssuerVerifier implements Closeable {
   }
 
   /**
+   * The first time at which {@link #verify} accepts these (verified) claims as far as time goes: {@code nbf} and
+   * {@code iat} minus the skew, and without {@code iat}, {@code exp} minus the skew and the maximum lifetime (a
+   * lifetime measured from now). A cached token is accepted only from then on, as a fresh validation would be.
+   */
+  long acceptedFromMillis(JWTClaimsSet claims) {
+    long from = Long.MIN_VALUE;
+    Date nbf = claims.getNotBeforeTime();
+    if (nbf != null) {
+      from = nbf.getTime() - skewMillis;
+    }
+    Date iat = claims.getIssueTime();
+    if (iat != null) {
+      from = Math.max(from, iat.getTime() - skewMillis);
+    } else {
+      long expMinusSkew = claims.getExpirationTime().getTime() - skewMillis; // exp is required and checked
+      if (expMinusSkew >= Long.MIN_VALUE + maxTokenLifetimeMillis) { // else no time is too early
+        from = Math.max(from, expMinusSkew - maxTokenLifetimeMillis);
+      }
+    }
+    return from;
+  }
+
+  /**
    * A token valid for longer than the issuer's maximum lifetime is not a short-lived credential: refused. Measured
    * from {@code iat} (both times are the issuer's); without {@code iat}, from now, allowing the clock skew.
    */

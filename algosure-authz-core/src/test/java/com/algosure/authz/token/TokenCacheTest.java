@@ -102,6 +102,77 @@ class TokenCacheTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenClockSteppedBackThenMaximumAgeStillCountsFromTheValidation() {
+    // issued an hour ago, so a step back of minutes leaves iat and nbf behind: only the maximum age is at stake
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumAge(Duration.ofMinutes(1)));
+    String token = token().issuedAt(NOW.minus(Duration.ofHours(1))).expiresAt(NOW.plus(Duration.ofHours(1))).sign();
+    AuthenticatedToken first = v.validate(token);
+
+    // an NTP correction steps the clock back 10 minutes, then 2 minutes pass: twice the maximum age
+    clock.set(NOW.minus(Duration.ofMinutes(10)));
+    clock.advance(Duration.ofMinutes(2));
+
+    assertThat(v.validate(token)).as("a hit 8 minutes before its validation, with a maximum age of 1 minute")
+        .isNotSameAs(first).isEqualTo(first);
+  }
+
+  @Test
+  void validateWhenClockSteppedBackLessThanMaximumAgeThenStillCached() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumAge(Duration.ofMinutes(1)));
+    String token = token().issuedAt(NOW.minus(Duration.ofHours(1))).expiresAt(NOW.plus(Duration.ofHours(1))).sign();
+    AuthenticatedToken first = v.validate(token);
+
+    clock.set(NOW.minus(Duration.ofSeconds(59)));
+
+    assertThat(v.validate(token)).isSameAs(first);
+  }
+
+  @Test
+  void validateWhenClockSteppedBackBeforeIatMinusSkewThenCachedTokenIsNotYetValid() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumAge(Duration.ofHours(1)));
+    String token = token().sign(); // iat now
+    v.validate(token);
+
+    clock.set(NOW.minus(Duration.ofSeconds(61)));
+
+    assertThat(rejected(v, token).reason()).isEqualTo(TokenRejectionReason.NOT_YET_VALID);
+  }
+
+  @Test
+  void validateWhenClockSteppedBackBeforeNbfMinusSkewThenCachedTokenIsNotYetValid() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumAge(Duration.ofHours(1)));
+    String token = token().issuedAt(NOW.minus(Duration.ofMinutes(10))).notBefore(NOW.plusSeconds(30)).sign();
+    v.validate(token); // nbf within the skew: accepted
+
+    clock.set(NOW.minus(Duration.ofMinutes(2)));
+
+    assertThat(rejected(v, token).reason()).isEqualTo(TokenRejectionReason.NOT_YET_VALID);
+  }
+
+  @Test
+  void validateWhenClockSteppedBackToExactlyIatMinusSkewThenStillCached() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumAge(Duration.ofHours(1)));
+    String token = token().sign();
+    AuthenticatedToken first = v.validate(token);
+
+    clock.set(NOW.minusSeconds(60));
+
+    assertThat(v.validate(token)).isSameAs(first);
+  }
+
+  @Test
+  void validateWhenClockSteppedBackAndTokenHasNoIatThenLifetimeFromNowIsCheckedAsAFreshValidationWould() {
+    // without iat the lifetime is measured from now: 24 h plus the skew at most
+    AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumAge(Duration.ofHours(1)));
+    String token = token().without("iat").expiresAt(NOW.plus(Duration.ofHours(24))).sign();
+    v.validate(token);
+
+    clock.set(NOW.minus(Duration.ofMinutes(2)));
+
+    assertThat(rejected(v, token).reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+  }
+
+  @Test
   void validateWhenCacheTurnedOffThenEveryValidationVerifies() {
     AccessTokenValidator v = open(builder().issuer(realm().build()).tokenCacheMaximumSize(0));
     String token = token().sign();
