@@ -643,6 +643,25 @@ class FilingsApplicationTests {
         "X-Agent-Grant", "grant-vat-q3", "X-Agent-Task", "vat-q3");
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.reason()).isEqualTo("AGENT_GRANT_REFUSED");
+    // regression: the problem named a fresh id that no audit record had; the refusal is now in the trail under it
+    assertThat(auditRecord(r.json().path("decisionId").asText())).contains("\"type\":\"AUTHORIZATION_DECISION\"",
+        "\"outcome\":\"DENY\"", "\"reasons\":[\"AGENT_GRANT_REFUSED\"]", "\"action\":\"filings:write\"",
+        "\"resource\":\"filing/" + id + "\"", "\"actor\":\"dave\"", "\"agentGrant\":\"grant-vat-q3\"");
+  }
+
+  @Test
+  void agentWhenGrantIsUnknownThen403AndTheRefusalIsAudited() {
+    String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"unknown grant\"}", "X-Organization-Id",
+        "sales").json().path("id").asText();
+    TestHttpClient.Response r = http.postJson("/api/agent/filings/" + id + "/draft", token("alice"), "{\"text\":\"x\"}",
+        "X-Agent-Grant", "grant-nobody-issued", "X-Agent-Task", "vat-q3");
+    assertThat(r.status()).as(r.body()).isEqualTo(403);
+    assertThat(r.reason()).isEqualTo("AGENT_GRANT_REFUSED");
+    assertThat(auditRecord(r.json().path("decisionId").asText())).contains("\"outcome\":\"DENY\"",
+        "\"reasons\":[\"AGENT_GRANT_REFUSED\"]", "\"action\":\"filings:write\"", "\"resource\":\"filing/" + id + "\"",
+        "\"actor\":\"alice\"").doesNotContain("grant-nobody-issued");
+    assertThat(http.get("/api/filings/" + id, token("alice"), "X-Organization-Id", "sales").json().path("text").asText())
+        .isEmpty();
   }
 
   @Test

@@ -3,6 +3,7 @@ package com.algosure.examples.filings.domain;
 import com.algosure.authz.Actor;
 import com.algosure.authz.AgentGrant;
 import com.algosure.authz.AuthorizationDecision;
+import com.algosure.authz.AuthorizationRequest;
 import com.algosure.authz.Permission;
 import com.algosure.authz.ResourceRef;
 import com.algosure.authz.spi.Approval;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -190,7 +192,7 @@ public class FilingService {
    * @throws InvalidRequestContextException if the request names another organization than the filing's
    */
   public Filing draftByAgent(Filing filing, String grantId, String task, String text) {
-    Actor agent = agentFor(grantId);
+    Actor agent = agentFor(grantId, filing);
     authorizer.requestedOrganization().filter(named -> !named.value().equals(filing.organization())).ifPresent(named -> {
       // as @Authorize refuses a conflict between the request's organization and the one it binds, never picks one
       throw new InvalidRequestContextException("organization named by the request and by the filing",
@@ -221,13 +223,29 @@ public class FilingService {
     return filings.of(tenant);
   }
 
-  private Actor agentFor(String grantId) {
+  /**
+   * @return the agent acting for the current person under that grant
+   * @throws AgentGrantRefusedException if the grant is unknown or not the person's; the refusal is recorded as the
+   *     person's refused {@code filings:write} of the filing
+   */
+  private Actor agentFor(String grantId, Filing filing) {
     Actor person = actor();
-    AgentGrant grant = grants.find(grantId).orElseThrow(() -> new AgentGrantRefusedException("unknown agent grant"));
+    AgentGrant grant = grants.find(grantId).orElse(null);
+    if (grant == null) {
+      // the unknown id is the caller's text: not recorded
+      throw new AgentGrantRefusedException("unknown agent grant", refuseGrant(filing, Map.of()));
+    }
     if (!(person instanceof Actor.User user) || !grant.onBehalfOf().equals(user.id())) {
-      throw new AgentGrantRefusedException("the agent grant is not for the authenticated person");
+      throw new AgentGrantRefusedException("the agent grant is not for the authenticated person",
+          refuseGrant(filing, Map.of("agentGrant", grant.grantId())));
     }
     return Actor.agent(grant.agentId(), user, grant);
+  }
+
+  private String refuseGrant(Filing filing, Map<String, String> details) {
+    AuthorizationRequest refused = authorizer.request("filings:write", ResourceRef.of("filing", filing.id()))
+        .tenant(filing.tenant()).organization(filing.organization()).build();
+    return refusals.record("AGENT_GRANT_REFUSED", refused, details);
   }
 
   private static Actor actor() {

@@ -110,6 +110,6 @@ public class ExampleExceptionHandler {
   @ExceptionHandler(AgentGrantRefusedException.class)
   public ResponseEntity<byte[]> grantRefused(AgentGrantRefusedException e, HttpServletRequest request) {
     return problems.entity(problems.of(403, "AGENT_GRANT_REFUSED", "The agent's grant is unknown or not for you.",
-        Map.of("decisionId", AuditIds.next()), Map.of()), request);
+        Map.of("decisionId", e.decisionId()), Map.of()), request);
   }
 }
