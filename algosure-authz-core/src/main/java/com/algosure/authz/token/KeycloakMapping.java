@@ -481,6 +481,11 @@ public final class KeycloakMapping {
     private @Nullable String trustedTenantClaim;
     private final List<String> organizationClaims = new ArrayList<>();
     private @Nullable String serviceAccountPrefix;
+    /** The amr values of one knowledge factor (RFC 8176), which a token after a password alone carries too. */
+    private static final Set<String> KNOWLEDGE_AMR = Set.of("pwd", "pin", "kba");
+    /** The acr values Keycloak writes without any step-up level: any full login ("1") and the SSO cookie ("0"). */
+    private static final Set<String> SINGLE_FACTOR_ACR = Set.of("0", "1");
+
     private @Nullable Set<String> mfaAmrValues;
     private @Nullable Set<String> mfaAcrValues;
 
@@ -643,14 +648,24 @@ public final class KeycloakMapping {
      *
      * @param values the values
      * @return this builder
-     * @throws IllegalArgumentException if a value is blank
+     * @throws IllegalArgumentException if a value is blank, or one knowledge factor ({@code pwd}, {@code pin},
+     *     {@code kba}: RFC 8176), which a token after a password alone carries too
      * @throws IllegalStateException if already set
      */
     public Builder mfaAmrValues(String... values) {
       if (mfaAmrValues != null) {
         throw new IllegalStateException("MFA amr values were already set to " + new TreeSet<>(mfaAmrValues));
       }
-      mfaAmrValues = values("MFA amr value", values);
+      Set<String> v = values("MFA amr value", values);
+      for (String amr : v) {
+        if (KNOWLEDGE_AMR.contains(amr)) {
+          throw new IllegalArgumentException("amr '" + amr + "' is one knowledge factor (RFC 8176: a password, a "
+              + "PIN or a knowledge-based answer), never a second one: a token after a password alone carries it too, "
+              + "so each such login would count as MFA; list only values that show a second factor, such as otp, hwk "
+              + "or mfa");
+        }
+      }
+      mfaAmrValues = v;
       return this;
     }
 
@@ -659,14 +674,24 @@ public final class KeycloakMapping {
      *
      * @param values the values, such as {@code "2"} or {@code "gold"}
      * @return this builder
-     * @throws IllegalArgumentException if a value is blank
+     * @throws IllegalArgumentException if a value is blank, or {@code "1"} or {@code "0"}, which Keycloak writes
+     *     without any step-up level: after any full login (a password alone too) and after one from the SSO cookie
      * @throws IllegalStateException if already set
      */
     public Builder mfaAcrValues(String... values) {
       if (mfaAcrValues != null) {
         throw new IllegalStateException("MFA acr values were already set to " + new TreeSet<>(mfaAcrValues));
       }
-      mfaAcrValues = values("MFA acr value", values);
+      Set<String> v = values("MFA acr value", values);
+      for (String acr : v) {
+        if (SINGLE_FACTOR_ACR.contains(acr)) {
+          throw new IllegalArgumentException("acr '" + acr + "' does not show a second factor: Keycloak writes '1' "
+              + "for any full login, with a password alone too, and '0' for one from the SSO cookie, so each would "
+              + "count as MFA; list only the acr values of step-up levels that require a second factor, such as '2' "
+              + "or 'gold'");
+        }
+      }
+      mfaAcrValues = v;
       return this;
     }
 

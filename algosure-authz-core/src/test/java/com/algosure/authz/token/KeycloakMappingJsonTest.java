@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,9 +56,12 @@ class KeycloakMappingJsonTest {
 
   @Test
   void fromJsonWhenAcrValuesThenTheyCountAsMfa() {
-    KeycloakMapping m = load("{\"mfa\": {\"acr\": [\"1\"]}}");
+    KeycloakMapping m = load("{\"mfa\": {\"acr\": [\"gold\"]}}");
+    Map<String, Object> steppedUp = TestTokens.keycloakPayload("root");
+    steppedUp.put("acr", "gold");
 
-    assertThat(m.map(TestTokens.keycloakPayload("root"), EXPIRES).actor().signals().mfa()).isTrue();
+    assertThat(m.map(steppedUp, EXPIRES).actor().signals().mfa()).isTrue();
+    assertThat(m.map(TestTokens.keycloakPayload("root"), EXPIRES).actor().signals().mfa()).isFalse(); // acr "1"
   }
 
   @Test

@@ -10,7 +10,9 @@ import com.algosure.authz.OrganizationId;
 import com.algosure.authz.Role;
 import com.algosure.authz.TenantId;
 import com.algosure.testing.TestTokens;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -318,6 +320,40 @@ class KeycloakMappingTest {
     claims.put("acr", "2");
 
     assertThat(m.map(claims, EXPIRES).actor().signals().mfa()).isTrue();
+  }
+
+  /**
+   * Keycloak writes acr "1" after any full login (a password alone too) and "0" after one from the SSO cookie, and
+   * a password-only token carries amr "pwd": configured as MFA evidence, each would make a single factor pass for MFA.
+   */
+  @Test
+  void buildWhenMfaEvidenceIsASingleFactorThenRefusedSayingWhatToList() {
+    for (String acr : List.of("1", "0")) {
+      assertThatThrownBy(() -> KeycloakMapping.builder().mfaAcrValues("2", acr))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("acr '" + acr + "'")
+          .hasMessageContaining("step-up");
+    }
+    for (String amr : List.of("pwd", "pin", "kba")) {
+      assertThatThrownBy(() -> KeycloakMapping.builder().mfaAmrValues("otp", amr))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("amr '" + amr + "'")
+          .hasMessageContaining("second factor");
+    }
+  }
+
+  @Test
+  void fromJsonWhenMfaEvidenceIsASingleFactorThenRefusedNamingTheField() {
+    assertThatThrownBy(() -> KeycloakMapping.fromJson(new ByteArrayInputStream(
+        "{\"mfa\": {\"acr\": [\"1\"]}}".getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(InvalidKeycloakMappingException.class)
+        .hasMessageContaining("mfa.acr")
+        .hasMessageContaining("acr '1'");
+    assertThatThrownBy(() -> KeycloakMapping.fromJson(new ByteArrayInputStream(
+        "{\"mfa\": {\"amr\": [\"otp\", \"pwd\"]}}".getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(InvalidKeycloakMappingException.class)
+        .hasMessageContaining("mfa.amr")
+        .hasMessageContaining("amr 'pwd'");
   }
 
   @Test

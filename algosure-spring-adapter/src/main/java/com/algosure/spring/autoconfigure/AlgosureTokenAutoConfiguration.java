@@ -9,9 +9,7 @@ import com.algosure.spring.InvalidAlgosureConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -58,16 +56,6 @@ public class AlgosureTokenAutoConfiguration {
     if (location != null) {
       return fromJson(location, "algosure.keycloak.mapping-location");
     }
-    List<String> acrValues = k.getMfaAcrValues();
-    if (acrValues != null) {
-      acrValues.stream().filter(SINGLE_FACTOR_ACR::contains).findFirst()
-          .ifPresent(acr -> singleFactorAcr("algosure.keycloak.mfa-acr-values", acr));
-    }
-    List<String> amrValues = k.getMfaAmrValues();
-    if (amrValues != null) {
-      amrValues.stream().filter(KNOWLEDGE_AMR::contains).findFirst()
-          .ifPresent(amr -> knowledgeAmr("algosure.keycloak.mfa-amr-values", amr));
-    }
     KeycloakMapping.Builder b = KeycloakMapping.builder();
     String at = "algosure.keycloak.";
     k.getRealmRoles().forEach((role, targets) -> targets.forEach(
@@ -94,51 +82,6 @@ public class AlgosureTokenAutoConfiguration {
       ConfigurationSteps.step(at + "mfa-acr-values", () -> b.mfaAcrValues(mfaAcrValues.toArray(String[]::new)));
     }
     return b.build();
-  }
-
-  /** The acr values Keycloak writes without any step-up level: any full login ("1") and the SSO cookie ("0"). */
-  private static final List<String> SINGLE_FACTOR_ACR = List.of("0", "1");
-
-  private static void singleFactorAcr(String property, String acr) {
-    throw new InvalidAlgosureConfigurationException(property, "acr '" + acr + "' does not show a second "
-        + "factor: Keycloak writes '1' for any full login, with a password alone too, and '0' for one from the SSO "
-        + "cookie, so each would count as MFA; list only the acr values of step-up levels that require a second "
-        + "factor, such as '2' or 'gold'");
-  }
-
-  /** The amr values of one knowledge factor (RFC 8176), which a token after a password alone carries too. */
-  private static final List<String> KNOWLEDGE_AMR = List.of("pwd", "pin", "kba");
-
-  private static void knowledgeAmr(String property, String amr) {
-    throw new InvalidAlgosureConfigurationException(property, "amr '" + amr + "' is one knowledge factor (RFC 8176: "
-        + "a password, a PIN or a knowledge-based answer), never a second one: a token after a password alone carries "
-        + "it too, so each such login would count as MFA; list only values that show a second factor, such as otp, "
-        + "hwk or mfa");
-  }
-
-  /**
-   * A mapping file that counts Keycloak's single-factor acr, or one knowledge factor's amr, as MFA; seen by its effect,
-   * as the mapping hides its rules.
-   */
-  private static void refuseSingleFactorMfa(KeycloakMapping mapping, String property) {
-    for (String acr : SINGLE_FACTOR_ACR) {
-      if (countsAsMfa(mapping, Map.of("sub", "mfa-check", "acr", acr))) {
-        singleFactorAcr(property, acr);
-      }
-    }
-    for (String amr : KNOWLEDGE_AMR) {
-      if (countsAsMfa(mapping, Map.of("sub", "mfa-check", "amr", List.of(amr)))) {
-        knowledgeAmr(property, amr);
-      }
-    }
-  }
-
-  private static boolean countsAsMfa(KeycloakMapping mapping, Map<String, ?> claims) {
-    try {
-      return mapping.map(claims, Instant.EPOCH).actor().signals().mfa();
-    } catch (RuntimeException e) {
-      return false; // a mapping that refuses these claims counts nothing from them
-    }
   }
 
   /**
@@ -214,7 +157,6 @@ public class AlgosureTokenAutoConfiguration {
     } catch (IOException e) {
       throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " could not be read: " + e.getMessage(), e);
     }
-    refuseSingleFactorMfa(mapping, property);
     return mapping;
   }
 
