@@ -71,9 +71,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Validated tokens are cached by the SHA-256 of the token (never the token itself), bounded in size and age,
  * and never past {@code exp} plus the skew; a cached token costs a hash and a map lookup. A cached token counts only
- * while the clock is less than the maximum age away from its validation, on either side (a clock stepped back does
- * not stretch the age), and not before its {@code nbf} or {@code iat} minus the skew; else it is validated afresh. No message, log line or
- * {@code toString} contains the token.
+ * while the clock is less than the maximum age away from its validation, on either side (a clock stepped back does not
+ * stretch the age), and not before its {@code nbf} or {@code iat} minus the skew; else it is validated afresh. No
+ * message, log line or {@code toString} contains the token.
  *
  * <p><b>Time.</b> Every expiry, skew and cache TTL reads the injected {@link Clock}, including nimbus's JWKS cache,
  * rate limit and outage tolerance (their time is passed in by this validator). The JWKS HTTP timeouts are real
