@@ -7,6 +7,7 @@ import com.algosure.audit.AuditEventType;
 import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.audit.AuditIds;
 import com.algosure.audit.AuditableDecision;
+import com.algosure.authz.internal.ActorKinds;
 import com.algosure.authz.spi.Approval;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -211,7 +212,7 @@ public final class AuthorizationDecision implements AuditableDecision {
         .outcome(effect.name())
         .tenant(tenant == null ? null : tenant.value())
         .organization(organization == null ? null : organization.value())
-        .actor(actor == null ? null : actor.id(), actor == null ? null : kind(actor))
+        .actor(actor == null ? null : actor.id(), actor == null ? null : ActorKinds.of(actor))
         .action(action == null ? null : action.name())
         .resource(resource == null ? null : resource.toString())
         .correlationId(Identifiers.recorded(r.correlationIdOrNull()))
@@ -261,12 +262,6 @@ public final class AuthorizationDecision implements AuditableDecision {
     return out;
   }
 
-  static String kind(Actor actor) {
-    if (actor instanceof Actor.ServiceAccount) {
-      return "service-account";
-    }
-    return actor instanceof Actor.Agent ? "agent" : "user";
-  }
 
   @Override
   public String toString() {

@@ -7,6 +7,7 @@ import com.algosure.audit.AuditSink;
 import com.algosure.authz.Actor;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.TenantId;
+import com.algosure.authz.internal.ActorKinds;
 import com.algosure.authz.internal.UntrustedText;
 import java.time.Clock;
 import java.time.Instant;
@@ -53,7 +54,7 @@ final class Auditor {
         .outcome(outcome)
         .tenant(tenant == null ? null : tenant.value())
         .organization(org == null ? null : org.value())
-        .actor(actor == null ? null : actor.id(), actor == null ? null : kind(actor))
+        .actor(actor == null ? null : actor.id(), actor == null ? null : ActorKinds.of(actor))
         .provider(r.provider().value())
         .action(r.action().name())
         .correlationId(r.correlationIdOrNull())
@@ -88,10 +89,4 @@ final class Auditor {
     }
   }
 
-  static String kind(Actor actor) {
-    if (actor instanceof Actor.ServiceAccount) {
-      return "service-account";
-    }
-    return actor instanceof Actor.Agent ? "agent" : "user";
-  }
 }

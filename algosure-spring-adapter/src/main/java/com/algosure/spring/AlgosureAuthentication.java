@@ -1,6 +1,7 @@
 package com.algosure.spring;
 
 import com.algosure.authz.Actor;
+import com.algosure.authz.internal.ActorKinds;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -88,6 +89,6 @@ public final class AlgosureAuthentication extends AbstractAuthenticationToken {
 
   @Override
   public String toString() {
-    return "AlgosureAuthentication[" + PolicyNames.kind(actor) + " " + actor.id() + "]";
+    return "AlgosureAuthentication[" + ActorKinds.of(actor) + " " + actor.id() + "]";
   }
 }

@@ -6,6 +6,7 @@ import com.algosure.audit.AuditSink;
 import com.algosure.authz.Actor;
 import com.algosure.authz.AuthorizationDecision;
 import com.algosure.authz.AuthorizationRequest;
+import com.algosure.authz.internal.ActorKinds;
 import com.algosure.authz.internal.UntrustedText;
 import com.algosure.spring.CurrentDecision;
 import java.time.Clock;
@@ -16,13 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records the service's own refusals of a request the decision point permitted (an approval given with an
- * impersonated token, a filing submitted under another key) in the audit trail, as the decision point records its
- * denials: an {@code AUTHORIZATION_DECISION} event with outcome {@code DENY}, the refusal's reason code, the permitted
- * decision's tenant, organization, actor, action and resource, and that decision's id as {@code overrides}. A refusal before the
+ * Records the service's own refusals of a request the decision point permitted (an approval given with an impersonated
+ * token, a filing submitted under another key) in the audit trail, as the decision point records its denials: an
+ * {@code AUTHORIZATION_DECISION} event with outcome {@code DENY}, the refusal's reason code, the permitted decision's
+ * tenant, organization, actor, action and resource, and that decision's id as {@code overrides}. A refusal before the
  * decision point was asked (an agent's grant that is unknown or not the person's) is recorded so too, from the request
- * that was refused, without {@code overrides}. The event's id is the problem response's {@code decisionId}, so every refusal a caller sees names its record.
- * Thread-safe.
+ * that was refused, without {@code overrides}. The event's id is the problem response's {@code decisionId}, so every
+ * refusal a caller sees names its record. Thread-safe.
  *
  * @since 0.1.0
  */
@@ -94,7 +95,7 @@ public final class Refusals {
         .outcome("DENY")
         .tenant(refused.tenant().map(t -> t.value()).orElse(null))
         .organization(refused.organization().map(o -> o.value()).orElse(null))
-        .actor(actor == null ? null : actor.id(), actor == null ? null : kind(actor))
+        .actor(actor == null ? null : actor.id(), actor == null ? null : ActorKinds.of(actor))
         .action(refused.action().map(a -> a.name()).orElse(null))
         .resource(refused.resource().map(r -> r.toString()).orElse(null))
         // the caller's text, as the decision point records it: cut and made printable if it could forge a line
@@ -104,12 +105,6 @@ public final class Refusals {
     return record(e.build(), reason);
   }
 
-  private static String kind(Actor actor) {
-    if (actor instanceof Actor.ServiceAccount) {
-      return "service-account";
-    }
-    return actor instanceof Actor.Agent ? "agent" : "user";
-  }
 
   private String record(AuditEvent refusal, String reason) {
     try {
