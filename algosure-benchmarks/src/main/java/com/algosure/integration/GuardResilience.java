@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.CompilerControl;
 
 /**
  * The guard's resilient-execution step on its own, for the benchmarks: the real {@link ProviderRuntime}
- * (retry around circuit breaker, per-attempt timeout) and {@link ResilientExecutionStep} (rate-limit permit,
+ * (retry, the circuit breaker each attempt drives, per-attempt timeout) and {@link ResilientExecutionStep} (rate-limit permit,
  * attempt audit events, the exchange checked against the attempt timeout, classification), followed by a last step that ends the pipeline without validating.
  * It lives in the guard's package, in the benchmarks module only, because those classes are package-private.
  *

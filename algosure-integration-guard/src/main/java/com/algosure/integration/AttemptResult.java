@@ -13,7 +13,8 @@ final class AttemptResult {
 
   enum Kind {
     SUCCESS, TRANSIENT, RATE_LIMITED, PERMANENT, UNKNOWN_STATE,
-    LIMIT_EXHAUSTED, LIMIT_UNAVAILABLE, PAUSED, TRANSPORT_DENIED, ENDPOINT_DENIED, AUDIT_FAILED, TOO_LARGE, SECRET_UNAVAILABLE
+    LIMIT_EXHAUSTED, LIMIT_UNAVAILABLE, PAUSED, TRANSPORT_DENIED, ENDPOINT_DENIED, AUDIT_FAILED, TOO_LARGE, SECRET_UNAVAILABLE,
+    CIRCUIT_OPEN
   }
 
   final CallState<?> call;
@@ -80,6 +81,27 @@ final class AttemptResult {
   boolean countsForBreaker() {
     return !refusedByGuard && (kind == Kind.TRANSIENT || kind == Kind.UNKNOWN_STATE)
         || ((kind == Kind.PERMANENT || kind == Kind.RATE_LIMITED) && response != null && response.status() >= 500);
+  }
+
+  /**
+   * Whether the provider answered, in a way that says it is up: what the breaker counts as a success when it does not
+   * {@link #countsForBreaker() count as a failure}. An attempt the guard refused, or one that failed before anything
+   * reached the provider without being a transient failure, is neither (see {@code ResilientExecutionStep#record}).
+   */
+  boolean providerAnswered() {
+    if (refusedByGuard) {
+      return false;
+    }
+    switch (kind) {
+      case SUCCESS:
+      case TOO_LARGE: // it answered, more than the guard reads
+      case RATE_LIMITED: // a 429, or a provider SDK's throttling error
+        return true;
+      case PERMANENT:
+        return response != null; // without one, the call failed before it sent (a host's exchange refused it)
+      default:
+        return false;
+    }
   }
 
   /**

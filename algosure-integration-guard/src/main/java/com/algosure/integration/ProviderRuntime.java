@@ -23,11 +23,19 @@ import org.jspecify.annotations.Nullable;
  * One provider's policies, built once when the guard is built and shared by all its calls.
  *
  * <p><b>The nesting, in one place:</b> retry (bounded attempts and duration, exponential backoff with
- * jitter, {@code Retry-After} within the cap, retry budget) around circuit breaker around the per-attempt
- * rate-limit permit around the per-attempt timeout around the provider exchange. {@link Lane#outer} holds
- * retry and circuit breaker, one per allowed origin (see {@link Lane}); the permit is taken at the start of each attempt (see
- * {@code ResilientExecutionStep#attempt}), so every attempt, retries included, spends one; the timeout is
- * applied to the exchange alone by {@code ResilientExecutionStep#exchange}.
+ * jitter, {@code Retry-After} within the cap, retry budget) around the per-attempt rate-limit permit around the
+ * circuit breaker around the per-attempt timeout around the provider exchange. {@link Lane#outer} is the retry, one
+ * per allowed origin (see {@link Lane}), as is {@link Lane#breaker}. Each attempt (see
+ * {@code ResilientExecutionStep#attempt}) takes its rate-limit permit, so every attempt, retries included, spends one;
+ * then a permit of the breaker, just before the attempt's audit and exchange, and records the exchange's result on
+ * it; the timeout is applied to the exchange alone.
+ *
+ * <p><b>Why the breaker is not one of the Failsafe executor's policies:</b> a breaker inside the executor records
+ * every result of the attempt, and one that does not count as a failure counts as a success. An attempt the guard
+ * refuses before sending (its rate limit, a pause, its audit sink, a secret it cannot renew) says nothing of the
+ * provider's health, but would count as a success: it would dilute the provider's failures in the breaker's window
+ * and close a half-open breaker without one answer from the provider. Driven by hand, the breaker hears only the
+ * attempts that took one of its permits (see {@code ResilientExecutionStep#record}).
  *
  * <p><b>Why the timeout is not a Failsafe {@code Timeout}:</b> the guard's timeout never interrupts (an
  * interrupt sent by a timer thread can arrive after the attempt has returned and leak into the caller's
@@ -110,7 +118,7 @@ final class ProviderRuntime {
     final String origin;
     final RetryBudget budget;
     final CircuitBreaker<AttemptResult> breaker;
-    /** Retry around circuit breaker (see the nesting above). */
+    /** The retry (see the nesting above); the breaker is driven by each attempt. */
     final FailsafeExecutor<AttemptResult> outer;
 
     Lane(String origin, ProviderPolicy policy, Clock clock, Auditor auditor) {
@@ -119,10 +127,8 @@ final class ProviderRuntime {
       int maxAttempts = policy.maxAttempts();
       double jitter = policy.jitter();
       long maxDurationNanos = saturatedNanos(policy.maxRetryDuration());
+      // the attempt records each result on it (ResilientExecutionStep#record): no condition of its own is asked
       CircuitBreaker<AttemptResult> cb = CircuitBreaker.<AttemptResult>builder()
-          // Attempts never throw for what the provider did (see ResilientExecutionStep#attempt): an exception that
-          // escapes one is the guard's own failure (its clock or ticker, a store) and never counts against the provider
-          .handleIf((r, e) -> r != null && r.countsForBreaker())
           .withFailureThreshold(policy.breakerFailures(), policy.breakerWindow())
           .withDelay(policy.breakerOpenFor())
           .build();
@@ -159,7 +165,7 @@ final class ProviderRuntime {
         retry.withJitter(jitter);
       }
       this.breaker = cb;
-      this.outer = Failsafe.with(retry.build(), breaker);
+      this.outer = Failsafe.with(retry.build());
     }
   }
 

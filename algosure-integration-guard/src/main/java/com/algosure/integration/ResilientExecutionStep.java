@@ -7,7 +7,7 @@ import com.algosure.integration.spi.RateLimit;
 import com.algosure.integration.spi.RateLimitDecision;
 import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.RateLimitStore;
-import dev.failsafe.CircuitBreakerOpenException;
+import dev.failsafe.CircuitBreaker;
 import dev.failsafe.ExecutionContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,17 +65,7 @@ final class ResilientExecutionStep implements GuardStep {
     lane.budget.recordCall();
     AttemptResult r;
     try {
-      r = lane.outer.get(ctx -> attempt(c, p, ctx));
-    } catch (CircuitBreakerOpenException e) {
-      auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.CIRCUIT_OPEN)
-          .detail("attempts", Text.decimal(c.attempts)));
-      String provider = "the circuit breaker of provider '" + p.policy.provider() + "'"
-          + (lane == p.primary ? "" : " for " + lane.origin);
-      return c.failed(OutcomeReason.CIRCUIT_OPEN, 0, c.attempts == 0
-          ? provider + " is open after repeated failures; nothing was sent: retry after " + p.policy.breakerOpenFor()
-          : c.attempts + (c.attempts == 1 ? " attempt" : " attempts") + " of this call failed (last: " + c.lastError
-              + "), then " + provider + " opened after repeated failures, so no further attempt was sent: retry after "
-              + p.policy.breakerOpenFor());
+      r = lane.outer.get(ctx -> attempt(c, p, lane, ctx));
     } catch (RuntimeException e) {
       // attempts never throw for what they expect; this is Failsafe, the guard itself, or host code asked after the
       // exchange (a checked exception thrown sneakily arrives wrapped by Failsafe): once an exchange was entered the
@@ -94,10 +84,10 @@ final class ResilientExecutionStep implements GuardStep {
       }
       return c.failed(OutcomeReason.GUARD_FAILURE, 0, "the guard failed before anything was sent");
     }
-    return finish(c, r);
+    return finish(c, p, lane, r);
   }
 
-  private <T> IntegrationOutcome<T> finish(CallState<T> c, AttemptResult r) {
+  private <T> IntegrationOutcome<T> finish(CallState<T> c, ProviderRuntime p, ProviderRuntime.Lane lane, AttemptResult r) {
     switch (r.kind) {
       case SUCCESS:
         c.response = r.response;
@@ -148,6 +138,17 @@ final class ResilientExecutionStep implements GuardStep {
             + c.attempts + " sent before it failed transiently)");
       case AUDIT_FAILED:
         return c.failed(OutcomeReason.AUDIT_FAILED, 0, r.error);
+      case CIRCUIT_OPEN: {
+        auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.CIRCUIT_OPEN)
+            .detail("attempts", Text.decimal(c.attempts)));
+        String provider = "the circuit breaker of provider '" + p.policy.provider() + "'"
+            + (lane == p.primary ? "" : " for " + lane.origin);
+        return c.failed(OutcomeReason.CIRCUIT_OPEN, 0, c.attempts == 0
+            ? provider + " is open after repeated failures; nothing was sent: retry after " + p.policy.breakerOpenFor()
+            : c.attempts + (c.attempts == 1 ? " attempt" : " attempts") + " of this call failed (last: " + c.lastError
+                + "), then " + provider + " opened after repeated failures, so no further attempt was sent: retry after "
+                + p.policy.breakerOpenFor());
+      }
       case TOO_LARGE: {
         String ref = escalator.keep(c, "REJECTED_RESPONSE", null, r.error);
         return escalator.reject(c, OutcomeReason.RESPONSE_TOO_LARGE,
@@ -159,9 +160,19 @@ final class ResilientExecutionStep implements GuardStep {
     }
   }
 
-  /** One attempt: permits, audit, exchange checked against the attempt timeout, classification. Never throws. */
-  private AttemptResult attempt(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx) {
+  /**
+   * One attempt: rate-limit permits, secrets renewed, a permit of the breaker, then {@link #send}. Never throws for
+   * what it expects. A breaker that is open and not yet due for a trial refuses the attempt before it spends a
+   * rate-limit permit; otherwise the breaker's permit is taken after every check of the guard's own that could
+   * refuse the attempt before its audit, so that such a refusal never reaches the breaker.
+   */
+  private AttemptResult attempt(CallState<?> c, ProviderRuntime p, ProviderRuntime.Lane lane,
+      ExecutionContext<AttemptResult> ctx) {
     int n = ctx.getAttemptCount() + 1;
+    CircuitBreaker<AttemptResult> breaker = lane.breaker;
+    if (breaker.isOpen() && !breaker.getRemainingDelay().isZero()) {
+      return AttemptResult.refusedByGuard(c, n, AttemptResult.Kind.CIRCUIT_OPEN, "circuit open");
+    }
     Instant now = clock.instant();
     // a call that waited out a Retry-After itself is not stopped by the pause it waited for
     Instant waited = c.waitedUntil;
@@ -177,6 +188,41 @@ final class ResilientExecutionStep implements GuardStep {
           + "secret '" + expired.ref() + "' could not be audited, so attempt " + n + " was not sent", false)
           : new AttemptResult(c, n, AttemptResult.Kind.SECRET_UNAVAILABLE, null, null, expired.ref(), false);
     }
+    if (!breaker.tryAcquirePermit()) { // opened meanwhile, or half-open with each of its trials under way
+      return AttemptResult.refusedByGuard(c, n, AttemptResult.Kind.CIRCUIT_OPEN, "circuit open");
+    }
+    AttemptResult r = null;
+    try {
+      r = send(c, p, ctx, n, now);
+      return r;
+    } finally {
+      record(breaker, r);
+    }
+  }
+
+  /**
+   * Records on the breaker what an attempt that holds one of its permits found out: a failure of the provider, or an
+   * answer from it. An attempt that did neither (its audit sink or its idempotency claim stopped it, the guard's client
+   * refused a host before anything was sent, the guard itself failed) says nothing of the provider: a closed breaker
+   * is told nothing. A half-open breaker's permit is one of its few trials, though, which only a recorded result gives
+   * back (Failsafe 3.3.2 has no other way to return one), so that trial counts as failed: neither closing the breaker
+   * on no answer nor leaving it waiting for a trial that never ends.
+   *
+   * @param r the attempt's result, or null when the guard threw
+   */
+  private static void record(CircuitBreaker<AttemptResult> breaker, @Nullable AttemptResult r) {
+    if (r != null && r.countsForBreaker()) {
+      breaker.recordFailure();
+    } else if (r != null && r.providerAnswered()) {
+      breaker.recordSuccess();
+    } else if (breaker.isHalfOpen()) {
+      breaker.recordFailure();
+    }
+  }
+
+  /** The attempt's audit, then its exchange checked against the attempt timeout, and its classification. */
+  private AttemptResult send(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
+      Instant now) {
     if (!auditor.emit(auditor.event(AuditEventType.INTEGRATION_REQUEST, c, "SENDING", now)
         .detail("attempt", Text.decimal(n))
         .detail("host", c.endpoint == null ? null : c.endpoint.getHost())

@@ -1,0 +1,175 @@
+package com.algosure.integration;
+
+import static com.algosure.integration.GuardFixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.algosure.audit.AuditEventType;
+import com.algosure.integration.spi.RateLimit;
+import com.algosure.integration.spi.RateLimitDecision;
+import com.algosure.integration.spi.RateLimitKey;
+import com.algosure.integration.spi.RateLimitStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provider's circuit breaker hears only what the provider did. A call the guard refuses before sending (its rate
+ * limit, an audit sink that fails on the request) says nothing of the provider's health: it must
+ * neither dilute the failures of a closed breaker nor close a breaker that waits for its half-open trial; and a
+ * trial the guard took but could not send must not leave the breaker waiting for it.
+ */
+class BreakerCountsProviderAnswersTest {
+
+  static final String BASE = "https://api.acme-mail.example";
+  /** How long the breakers of the half-open tests stay open: Failsafe measures it on System.nanoTime. */
+  static final Duration OPEN_FOR = Duration.ofMillis(500);
+
+  GuardFixtures f;
+  final AtomicInteger exchanges = new AtomicInteger();
+  /** While set, the rate-limit store has no permit left for the tenant × provider key. */
+  final AtomicBoolean exhausted = new AtomicBoolean();
+  /** While set, the audit sink fails on the request's SENDING event. */
+  final AtomicBoolean auditFails = new AtomicBoolean();
+
+  @BeforeEach
+  void setUp() {
+    f = new GuardFixtures();
+    f.grantMailConsent();
+  }
+
+  IntegrationGuard guard(int failures, int window, Duration openFor) {
+    RateLimitStore store = RateLimitStore.inMemory();
+    RateLimitStore pausable = new RateLimitStore() {
+      @Override
+      public RateLimitDecision acquire(RateLimitKey key, RateLimit limit, Instant now) {
+        return exhausted.get() ? new RateLimitDecision.Exhausted(now.plusSeconds(30)) : store.acquire(key, limit, now);
+      }
+
+      @Override
+      public Optional<Instant> pausedUntil(RateLimitKey key, Instant now) {
+        return store.pausedUntil(key, now);
+      }
+
+      @Override
+      public void pause(RateLimitKey key, Instant until) {
+        store.pause(key, until);
+      }
+    };
+    ProviderPolicy policy = GuardFixtures.provider(BASE).maxAttempts(1).circuitBreaker(failures, window, openFor)
+        .tenantRateLimit(RateLimit.of(1_000, Duration.ofSeconds(1))).build();
+    return IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(policy).clock(f.clock).auditSink(e -> {
+      if (auditFails.get() && e.type() == AuditEventType.INTEGRATION_REQUEST) {
+        throw new IllegalStateException("audit sink down");
+      }
+      f.audit.record(e);
+    }).rateLimitStore(pausable).consents(f.consents).secrets(f.secrets).idempotencyStore(f.idempotency)
+        .escalations(f.escalations).evidence(f.evidence).transportPolicy(TransportPolicy.httpsOrLoopbackHttp()).build();
+  }
+
+  ProviderCall<JsonNode> answering(int status) {
+    return ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      return ProviderResponse.of(status, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
+    }, JsonValidator.builder().require("id", JsonType.STRING).build());
+  }
+
+  IntegrationOutcome<JsonNode> refusedByRateLimit(IntegrationGuard guard, String key) {
+    exhausted.set(true);
+    IntegrationOutcome<JsonNode> out = guard.execute(request(key).build(), answering(200));
+    exhausted.set(false);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RATE_LIMIT_EXCEEDED);
+    return out;
+  }
+
+  IntegrationOutcome<JsonNode> refusedByAudit(IntegrationGuard guard, String key) {
+    auditFails.set(true);
+    IntegrationOutcome<JsonNode> out = guard.execute(request(key).build(), answering(200));
+    auditFails.set(false);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.AUDIT_FAILED);
+    return out;
+  }
+
+  @Test
+  void executeWhenTheRateLimitRefusesACallBetweenTwoProviderFailuresThenTheBreakerStillOpens() {
+    IntegrationGuard guard = guard(2, 2, Duration.ofMinutes(1));
+
+    guard.execute(request("k-1").build(), answering(503));
+    refusedByRateLimit(guard, "k-limited");
+    guard.execute(request("k-2").build(), answering(503));
+    IntegrationOutcome<JsonNode> next = guard.execute(request("k-3").build(), answering(200));
+
+    assertThat(next.reason()).as("2 of the provider's last 2 answers failed: %s", next).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(exchanges).as("the third call was not sent").hasValue(2);
+  }
+
+  @Test
+  void executeWhenTheAuditSinkRefusesACallBetweenTwoProviderFailuresThenTheBreakerStillOpens() {
+    IntegrationGuard guard = guard(2, 2, Duration.ofMinutes(1));
+
+    guard.execute(request("k-1").build(), answering(503));
+    refusedByAudit(guard, "k-unaudited");
+    guard.execute(request("k-2").build(), answering(503));
+    IntegrationOutcome<JsonNode> next = guard.execute(request("k-3").build(), answering(200));
+
+    assertThat(next.reason()).as("2 of the provider's last 2 answers failed: %s", next).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(exchanges).hasValue(2);
+  }
+
+  @Test
+  void executeWhenTheRateLimitRefusesTheFirstCallAfterTheOpenTimeThenTheBreakerWaitsForARealTrial() throws Exception {
+    IntegrationGuard guard = guard(1, 1, OPEN_FOR);
+    guard.execute(request("k-1").build(), answering(503));
+    Thread.sleep(OPEN_FOR.toMillis() + 100);
+
+    refusedByRateLimit(guard, "k-limited");
+    // the breaker is still waiting for its one trial: a call that holds it keeps every other call out
+    CountDownLatch inTrial = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<IntegrationOutcome<JsonNode>> trial = CompletableFuture.supplyAsync(() -> guard.execute(
+        request("k-trial").build(), ProviderCall.of(ctx -> {
+          exchanges.incrementAndGet();
+          inTrial.countDown();
+          release.await(10, TimeUnit.SECONDS);
+          return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
+        }, JsonValidator.builder().require("id", JsonType.STRING).build())));
+    assertThat(inTrial.await(10, TimeUnit.SECONDS)).isTrue();
+    IntegrationOutcome<JsonNode> during;
+    try {
+      during = guard.execute(request("k-during").build(), answering(200));
+    } finally {
+      release.countDown();
+    }
+
+    assertThat(during.reason()).as("the refusal closed the breaker: %s", during).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(trial.get(10, TimeUnit.SECONDS).accepted()).isTrue();
+    assertThat(exchanges).as("the 503 and the trial").hasValue(2);
+    assertThat(guard.execute(request("k-after").build(), answering(200)).accepted()).as("the trial closed it").isTrue();
+  }
+
+  @Test
+  void executeWhenTheAuditSinkRefusesTheHalfOpenTrialThenTheTrialCountsAsFailedAndTheBreakerRecoversLater()
+      throws Exception {
+    IntegrationGuard guard = guard(1, 1, OPEN_FOR);
+    guard.execute(request("k-1").build(), answering(503));
+    Thread.sleep(OPEN_FOR.toMillis() + 100);
+
+    refusedByAudit(guard, "k-unaudited");
+    IntegrationOutcome<JsonNode> next = guard.execute(request("k-2").build(), answering(200));
+    Thread.sleep(OPEN_FOR.toMillis() + 100);
+    IntegrationOutcome<JsonNode> later = guard.execute(request("k-3").build(), answering(200));
+
+    assertThat(next.reason()).as("the unsent trial closed the breaker: %s", next).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(later.accepted()).as("the breaker still waits for the unsent trial: %s", later).isTrue();
+    assertThat(exchanges).hasValue(2);
+  }
+}
