@@ -83,6 +83,15 @@ final class DedupeStep implements CallbackStep {
     } catch (Exception | Error e) { // host code: a checked exception thrown sneakily or an Error too; nothing was handled
       LOG.warn("dedupe store failed for provider {}: {}", c.request.provider(), e.getClass().getName());
       claim = null;
+      // the claim may have taken the id before its reply was lost (a timeout, a dropped connection): released, as
+      // nothing was handled, so the provider's redelivery is handled rather than answered 409 for the claim's whole
+      // TTL. Only this owner's hold is released; an id another delivery holds or has completed stays as it is
+      try {
+        store.release(key, owner);
+      } catch (Exception | Error again) { // still failing: the id stays held until its TTL, closed all the same
+        LOG.warn("dedupe store failed to release a delivery id for provider {} after a failed claim: {}",
+            c.request.provider(), again.getClass().getName());
+      }
     }
     if (claim == null) {
       return auditor.reject(c, CallbackReason.VERIFICATION_UNAVAILABLE, "the dedupe store failed; nothing was handled");

@@ -102,6 +102,48 @@ class CallbackHostFailureTest {
   }
 
   @Test
+  void handleWhenTheDedupeClaimTookTheIdButItsReplyWasLostThenTheRedeliveryIsHandledNotHeldInProgress() {
+    // the store claimed the id, then its answer never came back (a Redis command timeout, a dropped connection): the
+    // callback was refused 503, nothing was handled, so the provider's redelivery must be handled, not answered 409
+    // for the claim's whole TTL (at least 24 hours)
+    com.algosure.integration.spi.IdempotencyStore real = com.algosure.integration.spi.IdempotencyStore.inMemory(clock);
+    AtomicBoolean loseReply = new AtomicBoolean(true);
+    com.algosure.integration.spi.IdempotencyStore lossy = new com.algosure.integration.spi.IdempotencyStore() {
+      @Override
+      public com.algosure.integration.spi.ClaimResult claim(com.algosure.integration.spi.IdempotencyKey key,
+          String fingerprint, String owner, java.time.Duration ttl) {
+        com.algosure.integration.spi.ClaimResult r = real.claim(key, fingerprint, owner, ttl);
+        if (loseReply.getAndSet(false)) {
+          throw new IllegalStateException("command timed out");
+        }
+        return r;
+      }
+
+      @Override
+      public boolean complete(com.algosure.integration.spi.IdempotencyKey key, String owner, Object outcome,
+          java.time.Duration ttl) {
+        return real.complete(key, owner, outcome, ttl);
+      }
+
+      @Override
+      public boolean release(com.algosure.integration.spi.IdempotencyKey key, String owner) {
+        return real.release(key, owner);
+      }
+    };
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit).dedupeStore(lossy)
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+        .build();
+
+    CallbackOutcome first = guard.handle(spec(), json, handler);
+    CallbackOutcome redelivery = guard.handle(spec(), json, handler);
+
+    assertThat(first.reason()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
+    assertThat(redelivery.reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(handled).hasSize(1);
+  }
+
+  @Test
   void handleWhenTheValidatorThrowsACheckedExceptionUndeclaredThenRejectedAndTheRedeliveryIsJudgedAfresh() {
     CallbackGuard guard = guard();
     PayloadValidator<JsonNode> failing = payload -> {
