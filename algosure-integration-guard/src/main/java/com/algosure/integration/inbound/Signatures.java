@@ -5,6 +5,7 @@ import java.security.DigestException;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -153,7 +154,7 @@ public final class Signatures {
   }
 
   /**
-   * @param hex hex digits, either case
+   * @param hex hex digits ({@code 0-9}, {@code a-f}, {@code A-F}), either case
    * @return the bytes, or an empty array if the text is not even-length hex
    */
   public static byte[] fromHex(String hex) {
@@ -162,13 +163,21 @@ public final class Signatures {
     }
     byte[] out = new byte[hex.length() / 2];
     for (int i = 0; i < out.length; i++) {
-      int hi = Character.digit(hex.charAt(2 * i), 16);
-      int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+      int hi = hexDigit(hex.charAt(2 * i));
+      int lo = hexDigit(hex.charAt(2 * i + 1));
       if (hi < 0 || lo < 0) {
         return new byte[0];
       }
       out[i] = (byte) ((hi << 4) | lo);
     }
     return out;
+  }
+
+  /**
+   * @return the value of an ASCII hex digit, else -1: not {@link Character#digit}, which also reads fullwidth letters
+   *     and the digits of other scripts, so that a signature would verify however many ways it was spelt
+   */
+  private static int hexDigit(char c) {
+    return HexFormat.isHexDigit(c) ? HexFormat.fromHexDigit(c) : -1;
   }
 }
