@@ -10,6 +10,7 @@ import com.algosure.integration.ProviderId;
 import com.algosure.integration.spi.IdempotencyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -59,12 +60,14 @@ public final class CallbackGuard {
   private final CallbackStep[] steps;
   private final Clock clock;
   private final Map<ProviderId, CallbackRegistration> registrations;
+  private final CallbackAuditor auditor;
 
   /** @param b the snapshot {@link Builder#build} made, every field of which it has set (to a default if unset) */
   private CallbackGuard(Builder b) {
     this.clock = castToNonNull(b.clock);
     this.registrations = Map.copyOf(b.registrations);
     CallbackAuditor auditor = new CallbackAuditor(castToNonNull(b.auditSink), b.auditFailurePolicy == AuditFailurePolicy.FAIL_CLOSED);
+    this.auditor = auditor;
     // The order of the steps, in one place.
     this.steps = new CallbackStep[] {
       new RegistrationStep(registrations, b.maxPayloadBytes, auditor),
@@ -97,7 +100,20 @@ public final class CallbackGuard {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(validator, "validator");
     Objects.requireNonNull(handler, "handler");
-    CallbackState<T> c = new CallbackState<>(request, validator, handler, clock.instant(), steps);
+    Instant now;
+    try {
+      now = clock.instant();
+    } catch (Exception | Error e) { // a host's clock, like any host code: an outcome, never an escaped exception
+      now = null;
+      LOG.error("callback guard's clock failed for provider {}: {}", request.provider(), e.getClass().getName());
+    }
+    if (now == null) {
+      // the timestamp window cannot be judged without the guard's own time, and is not guessed: refused for a
+      // redelivery, audited at the system's time
+      return auditor.reject(new CallbackState<>(request, validator, handler, Instant.now(), steps),
+          CallbackReason.VERIFICATION_UNAVAILABLE, "the callback could not be checked: the guard's clock gave no time");
+    }
+    CallbackState<T> c = new CallbackState<>(request, validator, handler, now, steps);
     try {
       return c.proceed();
     } catch (Exception e) { // a host's checked exception thrown sneakily past a step included

@@ -144,6 +144,40 @@ class CallbackHostFailureTest {
   }
 
   @Test
+  void handleWhenTheGuardsClockThrowsThenRejectedForRedeliveryNotThrownAndNeverHandled() {
+    java.time.Clock failing = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        throw new IllegalStateException("time service unavailable");
+      }
+    };
+    CallbackGuard guard = CallbackGuard.builder().clock(failing).auditSink(audit)
+        .dedupeStore(com.algosure.integration.spi.IdempotencyStore.inMemory(clock))
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+        .build();
+
+    CallbackOutcome out = guard.handle(spec(), json, handler);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
+    assertThat(out.httpStatus()).isEqualTo(503); // the provider redelivers later
+    assertThat(((CallbackOutcome.Rejected) out).message()).doesNotContain("time service unavailable");
+    assertThat(audit.events(AuditEventType.CALLBACK_REJECTED)).singleElement()
+        .satisfies(e -> assertThat(e.reasons()).containsExactly("VERIFICATION_UNAVAILABLE"));
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
   void handleWhenTheValidatorThrowsACheckedExceptionUndeclaredThenRejectedAndTheRedeliveryIsJudgedAfresh() {
     CallbackGuard guard = guard();
     PayloadValidator<JsonNode> failing = payload -> {
