@@ -23,7 +23,9 @@ import java.lang.annotation.Target;
  * Expression Language over the method's parameters ({@code #id}, {@code #filing.id}); they are parsed once,
  * when the bean is proxied, so a bad expression fails at start-up. An expression that fails on a call's
  * arguments (such as {@code #filing.id()} with a null {@code filing}) refuses that call with an
- * {@link InvalidRequestContextException} (400), and the method does not run.
+ * {@link InvalidRequestContextException} (400), and the method does not run. One that does not fit the method (it calls
+ * a method or reads a property its argument's type lacks) fails on every call: that is the service's error, thrown as
+ * an {@link InvalidAlgosureConfigurationException} naming the method (a 500 problem), never blamed on the caller.
  *
  * <pre>{@code
  * @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id")

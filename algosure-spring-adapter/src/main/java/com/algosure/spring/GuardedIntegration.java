@@ -33,7 +33,9 @@ import java.lang.annotation.Target;
  * Where the tenant or organization expression is empty, the running {@link Authorize}d method's decision
  * (see {@link CurrentDecision}) or the request's header supplies it. Where one is set but yields null for a call,
  * the call is refused with an {@link InvalidRequestContextException} (400) naming the attribute, and nothing is
- * sent: nothing else stands in for the tenant or organization the expression names.
+ * sent: nothing else stands in for the tenant or organization the expression names. An expression that does not fit
+ * the method (a method or property its argument's type lacks) is the service's error: an
+ * {@link InvalidAlgosureConfigurationException} naming the method (a 500 problem), and nothing is sent.
  *
  * <p>Only a call through the bean's proxy is guarded, as with any Spring proxy: called from inside the same bean
  * ({@code this.submit(...)}), the method runs as a plain call, without decision, consent, rate limit or idempotency.

@@ -9,6 +9,7 @@ import com.algosure.spring.Authorize;
 import com.algosure.spring.CurrentDecision;
 import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.RequestIds;
+import java.lang.reflect.Method;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -61,30 +62,31 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
       return invocation.proceed();
     }
     AlgosureAuthorizer auth = authorizer.get();
-    EvaluationContext ctx = MethodExpressions.context(invocation.getMethod(), invocation.getArguments());
+    Method method = invocation.getMethod();
+    EvaluationContext ctx = MethodExpressions.context(method, invocation.getArguments());
     AuthorizationRequest.Builder b = auth.request(a.action());
     if (a.resourceId() == null) {
       b.resource(a.collection());
     } else {
-      String id = MethodExpressions.text(a.resourceId(), ctx, "@Authorize(resourceId)");
+      String id = MethodExpressions.text(a.resourceId(), ctx, "@Authorize(resourceId)", method);
       if (id != null) { // an absent id leaves the request without a resource, which the decision point denies
         b.resource(valid(() -> ResourceRef.of(a.resourceType(), id), "resource id"));
       }
     }
-    String tenant = MethodExpressions.binding(a.tenant(), ctx, "@Authorize(tenant)");
+    String tenant = MethodExpressions.binding(a.tenant(), ctx, "@Authorize(tenant)", method);
     if (tenant != null) {
       b.tenant(valid(() -> TenantId.of(tenant), "tenant"));
     }
-    String org = MethodExpressions.binding(a.organization(), ctx, "@Authorize(organization)");
+    String org = MethodExpressions.binding(a.organization(), ctx, "@Authorize(organization)", method);
     if (org != null) {
       OrganizationId named = valid(() -> OrganizationId.of(org), "organization");
-      b.organization(OrganizationAgreement.agreed(named, auth.requestedOrganization(), "Authorize", invocation.getMethod()));
+      b.organization(OrganizationAgreement.agreed(named, auth.requestedOrganization(), "Authorize", method));
     }
-    String approval = MethodExpressions.text(a.approvalId(), ctx, "@Authorize(approvalId)");
+    String approval = MethodExpressions.text(a.approvalId(), ctx, "@Authorize(approvalId)", method);
     if (approval != null) {
       b.approvalId(RequestIds.approvalId("@Authorize(approvalId)", approval));
     }
-    String task = MethodExpressions.text(a.task(), ctx, "@Authorize(task)");
+    String task = MethodExpressions.text(a.task(), ctx, "@Authorize(task)", method);
     if (task != null) {
       b.task(task);
     }

@@ -127,13 +127,13 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     RequestContextResolver rc = context.get();
     Optional<AuthorizationDecision> running = CurrentDecision.get();
     IntegrationRequest.Builder b = IntegrationRequest.builder().actor(actor).provider(a.provider()).action(a.action());
-    String tenant = MethodExpressions.binding(a.tenant(), ctx, "@GuardedIntegration(tenant)");
+    String tenant = MethodExpressions.binding(a.tenant(), ctx, "@GuardedIntegration(tenant)", method);
     if (tenant != null) {
       b.tenant(valid(() -> TenantId.of(tenant), "tenant"));
     } else {
       running.flatMap(AuthorizationDecision::tenant).ifPresent(b::tenant);
     }
-    String org = MethodExpressions.binding(a.organization(), ctx, "@GuardedIntegration(organization)");
+    String org = MethodExpressions.binding(a.organization(), ctx, "@GuardedIntegration(organization)", method);
     if (org != null) {
       OrganizationId named = valid(() -> OrganizationId.of(org), "organization");
       b.organization(OrganizationAgreement.agreed(named, rc.activeOrganization(), "GuardedIntegration", method));
@@ -143,7 +143,7 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     }
     String resourceType = a.resourceType();
     if (resourceType != null) {
-      String id = MethodExpressions.text(a.resourceId(), ctx, "@GuardedIntegration(resourceId)");
+      String id = MethodExpressions.text(a.resourceId(), ctx, "@GuardedIntegration(resourceId)", method);
       if (id == null && a.resourceId() != null) {
         // an id the annotation asks for but the arguments do not give: deciding on the whole collection instead
         // would skip any rule about that one resource (as @Authorize denies, this refuses)
@@ -152,7 +152,7 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
       }
       b.resource(id == null ? ResourceRef.type(resourceType) : valid(() -> ResourceRef.of(resourceType, id), "resource id"));
     }
-    String key = MethodExpressions.text(a.idempotencyKey(), ctx, "@GuardedIntegration(idempotencyKey)");
+    String key = MethodExpressions.text(a.idempotencyKey(), ctx, "@GuardedIntegration(idempotencyKey)", method);
     if (key != null) {
       try {
         b.idempotencyKey(key);
@@ -161,15 +161,15 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
         throw new InvalidRequestContextException("@GuardedIntegration(idempotencyKey)", messageOf(e));
       }
     }
-    Object payload = MethodExpressions.value(a.payload(), ctx, "@GuardedIntegration(payload)");
+    Object payload = MethodExpressions.value(a.payload(), ctx, "@GuardedIntegration(payload)", method);
     if (payload != null) {
       b.jsonPayload(payload);
     }
-    String approval = MethodExpressions.text(a.approvalId(), ctx, "@GuardedIntegration(approvalId)");
+    String approval = MethodExpressions.text(a.approvalId(), ctx, "@GuardedIntegration(approvalId)", method);
     Optional.ofNullable(approval).map(id -> RequestIds.approvalId("@GuardedIntegration(approvalId)", id))
         .or(() -> RequestIds.approvalId(rc)).ifPresent(b::approvalId);
     rc.correlationId().ifPresent(b::correlationId);
-    String task = MethodExpressions.text(a.task(), ctx, "@GuardedIntegration(task)");
+    String task = MethodExpressions.text(a.task(), ctx, "@GuardedIntegration(task)", method);
     if (task != null) {
       b.task(task);
     }

@@ -3,6 +3,8 @@ package com.algosure.spring.method;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.InvalidRequestContextException;
 import java.lang.reflect.Method;
+import java.util.EnumSet;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
@@ -12,6 +14,7 @@ import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionParser;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.SpelEvaluationException;
+import org.springframework.expression.spel.SpelMessage;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
 
@@ -20,13 +23,26 @@ import org.springframework.expression.spel.support.SimpleEvaluationContext;
  * as variables ({@code #id}, {@code #p0}) through a read-only evaluation context: no type references, no
  * constructors, no assignments; instance methods are allowed so that record accessors ({@code #filing.id()})
  * work. An expression that fails on a call's arguments (such as {@code #filing.id()} with a null
- * {@code filing}, or a method it calls that throws) refuses the call with an {@link InvalidRequestContextException} (400): never a permit, never
- * a 500 carrying SpEL's message. Thread-safe.
+ * {@code filing}, an index past the end of an argument, or a method it calls that throws) refuses the call with an
+ * {@link InvalidRequestContextException} (400): never a permit, never a 500 carrying SpEL's message. An expression
+ * that does not fit the method (a method or property its argument's type lacks, a type reference the read-only context
+ * refuses) fails whatever the caller sent: that is the service's own error, thrown as an
+ * {@link InvalidAlgosureConfigurationException} naming the method and the expression (a 500), never blamed on the
+ * caller with a 400. Thread-safe.
  */
 final class MethodExpressions {
 
   private static final ExpressionParser PARSER = new SpelExpressionParser();
   private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
+
+  /**
+   * SpEL's failures that depend on the call's arguments (a null read through, an index past an argument's end, a method
+   * that threw on them): the caller's request. Any other failure is the expression's own, on any call.
+   */
+  private static final Set<SpelMessage> ON_THE_ARGUMENTS = EnumSet.of(SpelMessage.METHOD_CALL_ON_NULL_OBJECT_NOT_ALLOWED,
+      SpelMessage.PROPERTY_OR_FIELD_NOT_READABLE_ON_NULL, SpelMessage.CANNOT_INDEX_INTO_NULL_VALUE,
+      SpelMessage.ARRAY_INDEX_OUT_OF_BOUNDS, SpelMessage.COLLECTION_INDEX_OUT_OF_BOUNDS,
+      SpelMessage.STRING_INDEX_OUT_OF_BOUNDS, SpelMessage.EXCEPTION_DURING_METHOD_INVOCATION);
 
   private MethodExpressions() {}
 
@@ -61,11 +77,13 @@ final class MethodExpressions {
    * Evaluates an expression to a string; null where there is no expression or it yields null.
    *
    * @param attribute the annotation and attribute, such as {@code @Authorize(resourceId)}
-   * @throws InvalidRequestContextException if the expression fails on these arguments (a null it reads through,
-   *     a property the argument lacks): the call is refused (400), the method does not run
+   * @param method the annotated method, named where the expression does not fit it
+   * @throws InvalidRequestContextException if the expression fails on these arguments (a null it reads through):
+   *     the call is refused (400), the method does not run
+   * @throws InvalidAlgosureConfigurationException if the expression does not fit the method (500)
    */
-  static @Nullable String text(@Nullable Expression expression, EvaluationContext ctx, String attribute) {
-    Object value = value(expression, ctx, attribute);
+  static @Nullable String text(@Nullable Expression expression, EvaluationContext ctx, String attribute, Method method) {
+    Object value = value(expression, ctx, attribute, method);
     return value == null ? null : value.toString();
   }
 
@@ -76,10 +94,12 @@ final class MethodExpressions {
    * about another tenant or organization than the one the method acts in.
    *
    * @param attribute the annotation and attribute, such as {@code @Authorize(tenant)}
+   * @param method the annotated method
    * @throws InvalidRequestContextException if the expression fails on these arguments or yields null
+   * @throws InvalidAlgosureConfigurationException if the expression does not fit the method (500)
    */
-  static @Nullable String binding(@Nullable Expression expression, EvaluationContext ctx, String attribute) {
-    String value = text(expression, ctx, attribute);
+  static @Nullable String binding(@Nullable Expression expression, EvaluationContext ctx, String attribute, Method method) {
+    String value = text(expression, ctx, attribute, method);
     if (value == null && expression != null) {
       throw new InvalidRequestContextException(attribute, "the expression '" + expression.getExpressionString()
           + "' gave no value for this call, and none is taken from elsewhere in its place: the method was not run");
@@ -91,9 +111,11 @@ final class MethodExpressions {
    * Evaluates an expression; null where there is no expression or it yields null.
    *
    * @param attribute the annotation and attribute, such as {@code @GuardedIntegration(payload)}
+   * @param method the annotated method
    * @throws InvalidRequestContextException if the expression fails on these arguments, or a method it calls throws
+   * @throws InvalidAlgosureConfigurationException if the expression does not fit the method (500)
    */
-  static @Nullable Object value(@Nullable Expression expression, EvaluationContext ctx, String attribute) {
+  static @Nullable Object value(@Nullable Expression expression, EvaluationContext ctx, String attribute, Method method) {
     if (expression == null) {
       return null;
     }
@@ -101,8 +123,13 @@ final class MethodExpressions {
       return expression.getValue(ctx);
     } catch (EvaluationException e) {
       // the message code only: SpEL's message may quote the argument's values
-      throw failed(expression, attribute, e instanceof SpelEvaluationException s ? s.getMessageCode().name()
-          : e.getClass().getSimpleName());
+      if (e instanceof SpelEvaluationException s && ON_THE_ARGUMENTS.contains(s.getMessageCode())) {
+        throw failed(expression, attribute, s.getMessageCode().name());
+      }
+      throw new InvalidAlgosureConfigurationException(attribute + " on " + describe(method), "the expression '"
+          + expression.getExpressionString() + "' does not fit the method's parameters ("
+          + (e instanceof SpelEvaluationException s ? s.getMessageCode().name() : e.getClass().getSimpleName())
+          + "), whatever the caller sends: fix the expression, such as #id or #filing.id(); the method was not run");
     } catch (RuntimeException e) {
       // a method the expression calls threw: SpEL rethrows it unwrapped; its class only, its message may quote values
       throw failed(expression, attribute, e.getClass().getSimpleName());

@@ -3,10 +3,12 @@ package com.algosure.spring.web;
 import com.algosure.audit.AuditIds;
 import com.algosure.spring.AuthorizationDecisionException;
 import com.algosure.spring.IntegrationOutcomeException;
+import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.UnauthenticatedException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,5 +87,22 @@ public class AlgosureExceptionHandler {
     String id = AuditIds.next();
     LOG.info("invalid request context refused ({}): {}", id, e.getMessage());
     return problems.entity(problems.invalidContext(e.source(), id), request);
+  }
+
+  /**
+   * The adapter found the service's own configuration wrong while answering a call (an annotation's expression that
+   * does not fit its method, a consent scope the provider is not configured with): the caller did nothing wrong.
+   *
+   * @param e what is wrong, for the log (it names the property or method, never the caller's data)
+   * @param request the request
+   * @return 500, a fixed detail and an id that is also in the ERROR log line, never the exception's message
+   */
+  @ExceptionHandler(InvalidAlgosureConfigurationException.class)
+  public ResponseEntity<byte[]> misconfigured(InvalidAlgosureConfigurationException e, HttpServletRequest request) {
+    String id = AuditIds.next();
+    LOG.error("the service's Algosure configuration is wrong ({}): {}", id, e.getMessage());
+    return problems.entity(problems.of(500, "INTERNAL_ERROR", "The service failed to answer because of an error on its "
+        + "side; nothing was done: try again later, and if it keeps failing, report the decisionId.",
+        Map.of("decisionId", id), Map.of()), request);
   }
 }

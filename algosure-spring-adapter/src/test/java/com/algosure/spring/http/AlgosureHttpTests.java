@@ -15,8 +15,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -30,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "algosure.keycloak.group-patterns=/tenants/{tenant}/org-{org}",
     "algosure.web.public-paths=/public/**",
     "algosure.web.organization-parameter=org"})
+@ExtendWith(OutputCaptureExtension.class)
 class AlgosureHttpTests {
 
   static final AlgosureTestIssuer ISSUER = AlgosureTestIssuer.start();
@@ -282,6 +286,21 @@ class AlgosureHttpTests {
     assertThat(r.header("Content-Type")).startsWith("application/problem+json");
     assertThat(r.map()).containsEntry("reason", "REQUEST_CONTEXT_INVALID");
     assertThat(r.body()).doesNotContain("EL1011E").doesNotContain("trim").doesNotContain("Exception");
+  }
+
+  /**
+   * Regression: an expression that cannot work on any call (it calls a method String lacks) was answered 400
+   * REQUEST_CONTEXT_INVALID, the caller blamed for the service's own error; it is now a 500 problem that names nothing
+   * of the expression, and the log says what to fix.
+   */
+  @Test
+  void getWhenResourceIdExpressionDoesNotFitTheMethodThen500ProblemNot400(CapturedOutput log) {
+    TestHttpClient.Response r = http.get("/api/filings/by-misnamed-expression?name=f-1", alice(), "X-Organization-Id", "sales");
+    assertThat(r.status()).as(r.body()).isEqualTo(500);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.map()).containsEntry("reason", "INTERNAL_ERROR").containsKey("decisionId");
+    assertThat(r.body()).doesNotContain("trimmed").doesNotContain("EL1004E").doesNotContain("Exception");
+    assertThat(log.getAll()).contains("ERROR", (String) r.map().get("decisionId"), "'#name.trimmed()'", "byMisnamedExpression");
   }
 
   @Test

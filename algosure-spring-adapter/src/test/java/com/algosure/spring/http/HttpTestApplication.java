@@ -50,6 +50,11 @@ public class HttpTestApplication {
       return Map.of("name", String.valueOf(name));
     }
 
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#name.trimmed()")
+    public Map<String, String> byMisnamedExpression(String name) {
+      return Map.of("name", name);
+    }
+
     @Authorize(action = "filings:submit", resourceType = "filing", resourceId = "#id")
     public Map<String, String> submit(String id) {
       return Map.of("submitted", id);
@@ -82,6 +87,11 @@ public class HttpTestApplication {
     @GetMapping("/api/filings/by-name")
     Map<String, String> byName(@RequestParam(required = false) @Nullable String name) {
       return filings.byName(name);
+    }
+
+    @GetMapping("/api/filings/by-misnamed-expression")
+    Map<String, String> byMisnamedExpression(@RequestParam String name) {
+      return filings.byMisnamedExpression(name);
     }
 
     @PostMapping("/api/filings/{id}/submit")

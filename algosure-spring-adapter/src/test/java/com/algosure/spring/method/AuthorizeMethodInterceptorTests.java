@@ -68,6 +68,12 @@ class AuthorizeMethodInterceptorTests {
       return "read";
     }
 
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#filing.name()", organization = "'sales'")
+    public String readMisnamed(Filing filing) {
+      calls.incrementAndGet();
+      return "read";
+    }
+
     @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id", organization = "'sales'")
     public String readMaybe(@Nullable String id) {
       calls.incrementAndGet();
@@ -270,6 +276,25 @@ class AuthorizeMethodInterceptorTests {
                 .contains("StringIndexOutOfBoundsException").doesNotContain("length 1");
           });
       assertThat(filings(context).calls()).isZero();
+    });
+  }
+
+  /**
+   * Regression: an expression that does not fit the method (here a method the argument's type lacks) failed as the
+   * caller's fault, 400 REQUEST_CONTEXT_INVALID, on every call, whatever the caller sent: it is the service's own
+   * error, and is now thrown as a configuration error naming the method and the expression (a 500).
+   */
+  @Test
+  void invokeWhenTheResourceIdExpressionDoesNotFitTheArgumentsTypeThenAConfigurationErrorNotTheCallers() {
+    runner.run(context -> {
+      assertThatThrownBy(() -> as(user("alice"), () -> filings(context).readMisnamed(new Filing("f-1", "sales"))))
+          .isInstanceOfSatisfying(InvalidAlgosureConfigurationException.class, e -> {
+            assertThat(e.property()).isEqualTo("@Authorize(resourceId) on " + FilingService.class.getName() + "#readMisnamed");
+            assertThat(e.getMessage()).contains("'#filing.name()' does not fit the method's parameters")
+                .contains("METHOD_NOT_FOUND").doesNotContain("f-1");
+          });
+      assertThat(filings(context).calls()).isZero();
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
     });
   }
 
