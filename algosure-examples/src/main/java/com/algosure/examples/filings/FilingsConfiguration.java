@@ -29,6 +29,7 @@ import com.algosure.integration.spi.SecretRef;
 import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.PolicyDecisionPointCustomizer;
+import com.algosure.spring.RequestContextResolver;
 import com.algosure.spring.web.ProblemResponses;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -235,14 +236,16 @@ public class FilingsConfiguration {
    * @param submitter submits through the guard
    * @param grants the agent grants
    * @param authorizer the authorizer
+   * @param context the request's own context
    * @param clock the clock
    * @param properties the properties
    * @return the filings service
    */
   @Bean
   public FilingService filingService(FilingRepository filings, InMemoryApprovalStore approvals, AuthoritySubmitter submitter,
-      AgentGrants grants, AlgosureAuthorizer authorizer, Clock clock, FilingsProperties properties, AuditSink auditSink) {
-    return new FilingService(filings, approvals, submitter, grants, authorizer, clock, properties.getApprovalValidity(),
-        new Refusals(auditSink, clock));
+      AgentGrants grants, AlgosureAuthorizer authorizer, RequestContextResolver context, Clock clock,
+      FilingsProperties properties, AuditSink auditSink) {
+    return new FilingService(filings, approvals, submitter, grants, authorizer, context, clock,
+        properties.getApprovalValidity(), new Refusals(auditSink, clock));
   }
 }

@@ -664,6 +664,30 @@ class FilingsApplicationTests {
         .isEmpty();
   }
 
+  /**
+   * Regression: an agent's refused grant is decided before the request's organization is (a valid header naming another
+   * organization than the filing's is answered 403 AGENT_GRANT_REFUSED), but with an invalid X-Organization-Id or
+   * X-Approval-Id the refusal's own record read that header and failed: the call was answered 400, and the refused
+   * grant was never audited.
+   */
+  @Test
+  void agentWhenGrantIsUnknownAndTheRequestsContextHeadersAreInvalidThen403AndTheRefusalIsAudited() {
+    String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"unknown grant, bad header\"}",
+        "X-Organization-Id", "sales").json().path("id").asText();
+    for (String[] header : List.of(new String[] {"X-Organization-Id", "not an id!"},
+        new String[] {"X-Approval-Id", "not an id!"})) {
+      TestHttpClient.Response r = http.postJson("/api/agent/filings/" + id + "/draft", token("alice"), "{\"text\":\"x\"}",
+          "X-Agent-Grant", "grant-nobody-issued", "X-Agent-Task", "vat-q3", header[0], header[1]);
+      assertThat(r.status()).as(header[0] + ": " + r.body()).isEqualTo(403);
+      assertThat(r.reason()).isEqualTo("AGENT_GRANT_REFUSED");
+      assertThat(auditRecord(r.json().path("decisionId").asText())).contains("\"outcome\":\"DENY\"",
+          "\"reasons\":[\"AGENT_GRANT_REFUSED\"]", "\"action\":\"filings:write\"", "\"resource\":\"filing/" + id + "\"",
+          "\"organization\":\"sales\"", "\"actor\":\"alice\"").doesNotContain("not an id");
+    }
+    assertThat(http.get("/api/filings/" + id, token("alice"), "X-Organization-Id", "sales").json().path("text").asText())
+        .isEmpty();
+  }
+
   @Test
   void developmentTokenWhenUserHasNoSecondFactorThenRefused() {
     assertThat(http.post("/dev/tokens/root?mfa=true", null).status()).isEqualTo(404);

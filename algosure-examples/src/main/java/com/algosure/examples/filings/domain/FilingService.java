@@ -16,6 +16,7 @@ import com.algosure.spring.Authorize;
 import com.algosure.spring.CurrentDecision;
 import com.algosure.spring.IntegrationOutcomeException;
 import com.algosure.spring.InvalidRequestContextException;
+import com.algosure.spring.RequestContextResolver;
 import com.algosure.spring.UnauthenticatedException;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public class FilingService {
   private final AuthoritySubmitter submitter;
   private final AgentGrants grants;
   private final AlgosureAuthorizer authorizer;
+  private final RequestContextResolver context;
   private final Clock clock;
   private final Duration approvalValidity;
   private final Refusals refusals;
@@ -53,17 +55,20 @@ public class FilingService {
    * @param submitter submits through the integration guard
    * @param grants the agent grants
    * @param authorizer asks the decision point for agents
+   * @param context the request's own context (its correlation id, for a refusal recorded before any decision)
    * @param clock the clock
    * @param approvalValidity how long an approval may be used
    * @param refusals records the service's own refusals of what the decision point permitted
    */
   public FilingService(FilingRepository filings, InMemoryApprovalStore approvals, AuthoritySubmitter submitter,
-      AgentGrants grants, AlgosureAuthorizer authorizer, Clock clock, Duration approvalValidity, Refusals refusals) {
+      AgentGrants grants, AlgosureAuthorizer authorizer, RequestContextResolver context, Clock clock,
+      Duration approvalValidity, Refusals refusals) {
     this.filings = filings;
     this.approvals = approvals;
     this.submitter = submitter;
     this.grants = grants;
     this.authorizer = authorizer;
+    this.context = context;
     this.clock = clock;
     this.approvalValidity = approvalValidity;
     this.refusals = refusals;
@@ -243,9 +248,13 @@ public class FilingService {
   }
 
   private String refuseGrant(Filing filing, Map<String, String> details) {
-    AuthorizationRequest refused = authorizer.request("filings:write", ResourceRef.of("filing", filing.id()))
-        .tenant(filing.tenant()).organization(filing.organization()).build();
-    return refusals.record("AGENT_GRANT_REFUSED", refused, details);
+    // not authorizer.request(): it reads the request's organization and approval headers, and one that is not valid
+    // would turn this refusal into a 400 and leave it unrecorded; the grant is refused whatever they say (as where they
+    // name another organization), in the filing's own context
+    AuthorizationRequest.Builder refused = AuthorizationRequest.builder().actor(actor()).action("filings:write")
+        .resource(ResourceRef.of("filing", filing.id())).tenant(filing.tenant()).organization(filing.organization());
+    context.correlationId().ifPresent(refused::correlationId);
+    return refusals.record("AGENT_GRANT_REFUSED", refused.build(), details);
   }
 
   private static Actor actor() {
