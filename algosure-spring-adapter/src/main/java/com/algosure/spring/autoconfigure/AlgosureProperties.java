@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
+import org.springframework.util.ClassUtils;
 
 /**
  * The {@code algosure.*} properties. Checked once bound: a wrong value fails the start-up with an
@@ -677,7 +678,14 @@ public class AlgosureProperties implements InitializingBean {
     /** The header carrying the caller's correlation id into the audit trail. */
     private String correlationHeader = "X-Correlation-Id";
 
-    /** Ant-style paths the default security filter chain leaves open (no bearer token needed), such as /api/callbacks/**. */
+    private static final boolean SPRING_WEB = ClassUtils.isPresent("org.springframework.web.util.pattern.PathPatternParser",
+        Web.class.getClassLoader());
+
+    /**
+     * Paths the default security filter chain leaves open (no bearer token needed), such as /api/callbacks/**: Spring's
+     * path patterns. One that matches every path (such as /**) is refused at start-up: a host that needs no token
+     * anywhere declares its own SecurityFilterChain.
+     */
     private List<String> publicPaths = new ArrayList<>();
 
     void validate() {
@@ -692,6 +700,9 @@ public class AlgosureProperties implements InitializingBean {
         if (p == null || !p.startsWith("/")) {
           throw new InvalidAlgosureConfigurationException("algosure.web.public-paths[" + i + "]",
               "'" + p + "' is not a path pattern: start with /, such as /api/callbacks/**");
+        }
+        if (SPRING_WEB) { // the chain that reads them is a servlet web application's
+          PublicPaths.check("algosure.web.public-paths[" + i + "]", p);
         }
       }
     }

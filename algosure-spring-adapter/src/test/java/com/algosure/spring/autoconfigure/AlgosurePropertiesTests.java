@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.MapPropertySource;
@@ -457,5 +459,32 @@ class AlgosurePropertiesTests {
   void validateWhenOrganizationHeaderIsNotAHeaderNameThenFails() {
     failsWith("algosure.web.organization-header: 'X Org' is not a valid HTTP header name",
         "algosure.web.organization-header=X Org");
+  }
+
+  /**
+   * Regression: a public path that matches every path (such as /**) was taken as it came, and the default chain then
+   * let every request through without a token, every endpoint without its own @Authorize open to anyone.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"/**", "/{*rest}", "/*/**"})
+  void validateWhenAPublicPathOpensEveryPathThenFails(String pattern) {
+    failsWith("algosure.web.public-paths[1]: '" + pattern + "' matches every path, so the default security filter chain "
+        + "would let every request through without a token: list only the paths that must be open, such as "
+        + "/api/callbacks/**, or declare your own SecurityFilterChain if the service really needs no token anywhere",
+        "algosure.web.public-paths=/public/**," + pattern);
+  }
+
+  @Test
+  void validateWhenAPublicPathIsNotAValidPatternThenFailsNamingIt() {
+    runner.withPropertyValues("algosure.web.public-paths=/api/**/callbacks").run(context -> assertThat(context)
+        .getFailure().rootCause().isInstanceOf(InvalidAlgosureConfigurationException.class)
+        .hasMessageStartingWith("algosure.web.public-paths[0]: '/api/**/callbacks' is not a valid path pattern ("));
+  }
+
+  @Test
+  void validateWhenPublicPathsOpenOnlySomePathsThenBound() {
+    runner.withPropertyValues("algosure.web.public-paths=/public/**,/api/callbacks/*,/,/actuator/health")
+        .run(context -> assertThat(context.getBean(AlgosureProperties.class).getWeb().getPublicPaths())
+            .containsExactly("/public/**", "/api/callbacks/*", "/", "/actuator/health"));
   }
 }

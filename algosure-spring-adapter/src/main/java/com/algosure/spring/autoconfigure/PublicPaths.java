@@ -1,0 +1,44 @@
+package com.algosure.spring.autoconfigure;
+
+import com.algosure.spring.InvalidAlgosureConfigurationException;
+import java.util.List;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import org.springframework.web.util.pattern.PatternParseException;
+
+/**
+ * Checks {@code algosure.web.public-paths} as the default security filter chain reads them (Spring's path patterns):
+ * each must be a valid pattern, and none may match every path, which would let every request through without a token.
+ * Loaded only where Spring Web is present. Thread-safe.
+ */
+final class PublicPaths {
+
+  /** Paths of several depths that no pattern meant to open a part of a service matches all of. */
+  private static final List<PathContainer> EVERY_PATH = List.of("/x0q7", "/x0q7/k2m", "/x0q7/k2m/z9.json",
+      "/a/b/c/d/e/f").stream().map(PathContainer::parsePath).toList();
+
+  private PublicPaths() {}
+
+  /**
+   * @param property the property's name, such as {@code algosure.web.public-paths[0]}
+   * @param pattern the pattern
+   * @throws InvalidAlgosureConfigurationException if it is no valid pattern, or it matches every path
+   */
+  static void check(String property, String pattern) {
+    PathPattern parsed;
+    try {
+      parsed = PathPatternParser.defaultInstance.parse(pattern);
+    } catch (PatternParseException e) {
+      // Spring's message says what is wrong with the pattern, and the pattern is the host's own text
+      throw new InvalidAlgosureConfigurationException(property, "'" + pattern + "' is not a valid path pattern ("
+          + e.getMessage() + ", at character " + e.getPosition() + "): use one such as /api/callbacks/**");
+    }
+    if (EVERY_PATH.stream().allMatch(parsed::matches)) {
+      throw new InvalidAlgosureConfigurationException(property, "'" + pattern + "' matches every path, so the default "
+          + "security filter chain would let every request through without a token: list only the paths that must be "
+          + "open, such as /api/callbacks/**, or declare your own SecurityFilterChain if the service really needs no "
+          + "token anywhere");
+    }
+  }
+}
