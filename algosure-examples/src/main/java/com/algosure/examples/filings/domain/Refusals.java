@@ -6,9 +6,8 @@ import com.algosure.audit.AuditSink;
 import com.algosure.authz.Actor;
 import com.algosure.authz.AuthorizationDecision;
 import com.algosure.authz.AuthorizationRequest;
-import com.algosure.authz.internal.ActorKinds;
-import com.algosure.authz.internal.UntrustedText;
 import com.algosure.spring.CurrentDecision;
+import com.algosure.spring.RequestIds;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -95,16 +94,24 @@ public final class Refusals {
         .outcome("DENY")
         .tenant(refused.tenant().map(t -> t.value()).orElse(null))
         .organization(refused.organization().map(o -> o.value()).orElse(null))
-        .actor(actor == null ? null : actor.id(), actor == null ? null : ActorKinds.of(actor))
+        .actor(actor == null ? null : actor.id(), actor == null ? null : kind(actor))
         .action(refused.action().map(a -> a.name()).orElse(null))
         .resource(refused.resource().map(r -> r.toString()).orElse(null))
-        // the caller's text, as the decision point records it: cut and made printable if it could forge a line
-        .correlationId(refused.correlationId().map(c -> UntrustedText.safe(c, 128)).orElse(null))
+        // the caller's text: recorded only where it keeps to the adapter's rule for ids, so it cannot forge a line
+        .correlationId(refused.correlationId().filter(RequestIds::valid).orElse(null))
         .reasons(List.of(reason));
     details.forEach(e::detail);
     return record(e.build(), reason);
   }
 
+
+  /** The actor's kind as the decision point's audit events name it, so that one query finds both. */
+  private static String kind(Actor actor) {
+    if (actor instanceof Actor.ServiceAccount) {
+      return "service-account";
+    }
+    return actor instanceof Actor.Agent ? "agent" : "user";
+  }
 
   private String record(AuditEvent refusal, String reason) {
     try {
