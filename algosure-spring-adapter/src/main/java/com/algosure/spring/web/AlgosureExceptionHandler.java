@@ -21,7 +21,15 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /**
  * Turns the adapter's exceptions into RFC 9457 problem responses in Spring MVC. Ordered early so that a
  * host's catch-all handler does not turn a denial into a 500; replace the bean to change the mapping.
- * Thread-safe.
+ *
+ * <p>Only the adapter's own exceptions are answered here. Spring MVC's refusals (an unknown path 404, a method 405, a
+ * media type 415) stay the host's: Spring Boot answers them with its {@code /error} JSON unless
+ * {@code spring.mvc.problemdetails.enabled=true}, which makes them RFC 9457 problems too (without {@code reason} and
+ * {@code decisionId}); a host that wants them in the adapter's format extends {@code ResponseEntityExceptionHandler}
+ * with {@link ProblemResponses}, as the example's {@code MvcProblems} does. The adapter does not take that over, so
+ * that a host's own handling of them is never replaced behind its back.
+ *
+ * <p>Thread-safe.
  *
  * @since 0.1.0
  */
