@@ -76,15 +76,15 @@ public class AlgosureAutoConfiguration {
           "not set and there is no RoleCatalog bean: point it at a JSON catalogue, such as classpath:algosure/roles.json");
     }
     if (!location.exists()) {
-      throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " does not exist");
+      throw new InvalidAlgosureConfigurationException(property, ResourceLocations.describe(location) + " does not exist");
     }
     try (InputStream in = location.getInputStream()) {
       return RoleCatalog.fromJson(in);
     } catch (InvalidRoleCatalogException e) {
-      throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " is not a valid role catalogue: "
+      throw new InvalidAlgosureConfigurationException(property, ResourceLocations.describe(location) + " is not a valid role catalogue: "
           + e.getMessage(), e);
     } catch (IOException e) {
-      throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " could not be read: " + e.getMessage(), e);
+      throw ResourceLocations.unreadable(property, location, e);
     }
   }
 

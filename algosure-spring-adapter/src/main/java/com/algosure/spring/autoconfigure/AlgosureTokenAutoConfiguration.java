@@ -146,16 +146,16 @@ public class AlgosureTokenAutoConfiguration {
 
   private static KeycloakMapping fromJson(Resource location, String property) {
     if (!location.exists()) {
-      throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " does not exist");
+      throw new InvalidAlgosureConfigurationException(property, ResourceLocations.describe(location) + " does not exist");
     }
     KeycloakMapping mapping;
     try (InputStream in = location.getInputStream()) {
       mapping = KeycloakMapping.fromJson(in);
     } catch (InvalidKeycloakMappingException e) {
-      throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " is not a valid Keycloak mapping: "
+      throw new InvalidAlgosureConfigurationException(property, ResourceLocations.describe(location) + " is not a valid Keycloak mapping: "
           + e.getMessage(), e);
     } catch (IOException e) {
-      throw new InvalidAlgosureConfigurationException(property, location.getDescription() + " could not be read: " + e.getMessage(), e);
+      throw ResourceLocations.unreadable(property, location, e);
     }
     return mapping;
   }
