@@ -191,12 +191,15 @@ final class ResilientExecutionStep implements GuardStep {
     if (!breaker.tryAcquirePermit()) { // opened meanwhile, or half-open with each of its trials under way
       return AttemptResult.refusedByGuard(c, n, AttemptResult.Kind.CIRCUIT_OPEN, "circuit open");
     }
+    // whether the permit is one of a half-open breaker's trials: a closed breaker's permit is no trial, also when the
+    // breaker has half-opened by the time the attempt ends (see record)
+    boolean trial = breaker.isHalfOpen();
     AttemptResult r = null;
     try {
       r = send(c, p, ctx, n, now);
       return r;
     } finally {
-      record(breaker, r);
+      record(breaker, r, trial);
     }
   }
 
@@ -206,16 +209,20 @@ final class ResilientExecutionStep implements GuardStep {
    * refused a host before anything was sent, the guard itself failed) says nothing of the provider: a closed breaker
    * is told nothing. A half-open breaker's permit is one of its few trials, though, which only a recorded result gives
    * back (Failsafe 3.3.2 has no other way to return one), so that trial counts as failed: neither closing the breaker
-   * on no answer nor leaving it waiting for a trial that never ends.
+   * on no answer nor leaving it waiting for a trial that never ends. Only a permit taken as a trial is: an attempt that
+   * took a closed breaker's permit and ended with no answer after the breaker opened and half-opened (a slow audit
+   * sink) held none of its trials, and would otherwise fail the trial of another call, reopening the breaker on the
+   * guard's own refusal, and hand the half-open breaker a permit it never gave.
    *
    * @param r the attempt's result, or null when the guard threw
+   * @param trial whether the attempt's permit was one of a half-open breaker's trials
    */
-  private static void record(CircuitBreaker<AttemptResult> breaker, @Nullable AttemptResult r) {
+  private static void record(CircuitBreaker<AttemptResult> breaker, @Nullable AttemptResult r, boolean trial) {
     if (r != null && r.countsForBreaker()) {
       breaker.recordFailure();
     } else if (r != null && r.providerAnswered()) {
       breaker.recordSuccess();
-    } else if (breaker.isHalfOpen()) {
+    } else if (trial && breaker.isHalfOpen()) {
       breaker.recordFailure();
     }
   }

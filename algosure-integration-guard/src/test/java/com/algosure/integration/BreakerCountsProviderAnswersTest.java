@@ -9,6 +9,8 @@ import com.algosure.integration.spi.RateLimitDecision;
 import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.RateLimitStore;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.failsafe.CircuitBreaker;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +42,9 @@ class BreakerCountsProviderAnswersTest {
   final AtomicBoolean exhausted = new AtomicBoolean();
   /** While set, the audit sink fails on the request's SENDING event. */
   final AtomicBoolean auditFails = new AtomicBoolean();
+  /** Counted down when the audit sink is about to fail; it fails once {@link #auditRelease} is open. */
+  final CountDownLatch auditFailing = new CountDownLatch(1);
+  volatile CountDownLatch auditRelease = new CountDownLatch(0);
 
   @BeforeEach
   void setUp() {
@@ -69,6 +74,12 @@ class BreakerCountsProviderAnswersTest {
         .tenantRateLimit(RateLimit.of(1_000, Duration.ofSeconds(1))).build();
     return IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(policy).clock(f.clock).auditSink(e -> {
       if (auditFails.get() && e.type() == AuditEventType.INTEGRATION_REQUEST) {
+        auditFailing.countDown();
+        try {
+          auditRelease.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        }
         throw new IllegalStateException("audit sink down");
       }
       f.audit.record(e);
@@ -171,5 +182,37 @@ class BreakerCountsProviderAnswersTest {
     assertThat(next.reason()).as("the unsent trial closed the breaker: %s", next).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
     assertThat(later.accepted()).as("the breaker still waits for the unsent trial: %s", later).isTrue();
     assertThat(exchanges).hasValue(2);
+  }
+
+  @Test
+  void executeWhenAnAttemptTakenWhileClosedIsRefusedAfterTheBreakerHalfOpenedThenTheRefusalDoesNotFailTheTrial()
+      throws Exception {
+    IntegrationGuard guard = guard(1, 1, Duration.ofMinutes(1));
+    CircuitBreaker<?> breaker = breakerOf(guard);
+    auditRelease = new CountDownLatch(1);
+    auditFails.set(true);
+    CompletableFuture<IntegrationOutcome<JsonNode>> slow =
+        CompletableFuture.supplyAsync(() -> guard.execute(request("k-slow").build(), answering(200)));
+    assertThat(auditFailing.await(10, TimeUnit.SECONDS)).isTrue();
+    // while its audit sink is slow, the breaker opens (other calls failed) and its open time passes
+    breaker.open();
+    breaker.halfOpen();
+    auditFails.set(false);
+    auditRelease.countDown();
+
+    assertThat(slow.get(10, TimeUnit.SECONDS).reason()).isEqualTo(OutcomeReason.AUDIT_FAILED);
+    assertThat(breaker.isHalfOpen()).as("the attempt held no trial of the half-open breaker, yet failed it").isTrue();
+    IntegrationOutcome<JsonNode> trial = guard.execute(request("k-trial").build(), answering(200));
+    assertThat(trial.accepted()).as("the breaker's trial: %s", trial).isTrue();
+    assertThat(exchanges).hasValue(1);
+    assertThat(breaker.isClosed()).isTrue();
+  }
+
+  /** The breaker of the guard's one provider, for a test that moves it as time and other calls would. */
+  static CircuitBreaker<?> breakerOf(IntegrationGuard guard) throws ReflectiveOperationException {
+    Field providers = IntegrationGuard.class.getDeclaredField("providers");
+    providers.setAccessible(true);
+    Map<?, ?> byId = (Map<?, ?>) providers.get(guard);
+    return ((ProviderRuntime) byId.values().iterator().next()).primary.breaker;
   }
 }
