@@ -34,6 +34,9 @@ import java.util.Objects;
  */
 public final class JsonValidator implements PayloadValidator<JsonNode> {
 
+  /** How many characters of a safe field's value are kept: the rest is cut off (see {@link Builder#safeField}). */
+  static final int SAFE_VALUE_CHARS = 128;
+
   private final ObjectMapper mapper;
   private final int maxBytes;
   private final boolean requireObject;
@@ -96,7 +99,7 @@ public final class JsonValidator implements PayloadValidator<JsonNode> {
       JsonNode n = root.at(f.pointer);
       if (n.isValueNode() && !n.isNull()) {
         String v = n.asText();
-        fields.put(f.path, v.length() > 128 ? v.substring(0, 128) : v);
+        fields.put(f.path, v.length() > SAFE_VALUE_CHARS ? v.substring(0, SAFE_VALUE_CHARS) : v);
       }
     }
     return new Validated<>(root, fields);

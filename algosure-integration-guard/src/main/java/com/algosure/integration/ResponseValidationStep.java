@@ -121,7 +121,8 @@ final class ResponseValidationStep implements GuardStep {
   /**
    * @return the safe fields, with {@link #REDACTED} for a value that holds one of the call's secrets: a provider
    *     that echoes the credential it was sent into a field the call marks safe (an id) must not put it into the
-   *     audit trail, the outcome's {@code toString} or the idempotency record
+   *     audit trail, the outcome's {@code toString} or the idempotency record; so does a value as long as a safe
+   *     value is kept that ends with the start of a secret, since it may have been cut inside the secret
    */
   private static Map<String, String> withoutSecrets(Map<String, String> fields, Collection<Secret> secrets) {
     if (fields.isEmpty() || secrets.isEmpty()) {
@@ -131,7 +132,7 @@ final class ResponseValidationStep implements GuardStep {
     for (Map.Entry<String, String> f : fields.entrySet()) {
       for (Secret secret : secrets) {
         String value = secret.reveal();
-        if (!value.isEmpty() && f.getValue().contains(value)) {
+        if (!value.isEmpty() && (f.getValue().contains(value) || endsWithStartOf(f.getValue(), value))) {
           if (out == null) {
             out = new LinkedHashMap<>(fields);
           }
@@ -141,5 +142,22 @@ final class ResponseValidationStep implements GuardStep {
       }
     }
     return out == null ? fields : out;
+  }
+
+  /**
+   * @return whether {@code field} may have been cut inside an occurrence of {@code secret}: it is as long as
+   *     {@link JsonValidator} keeps a safe value, or longer (a value it cut), and ends with the start of the secret,
+   *     which a check for the whole secret misses
+   */
+  static boolean endsWithStartOf(String field, String secret) {
+    if (field.length() < JsonValidator.SAFE_VALUE_CHARS) {
+      return false;
+    }
+    for (int k = Math.min(secret.length() - 1, field.length()); k >= 1; k--) {
+      if (field.regionMatches(field.length() - k, secret, 0, k)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -147,6 +147,19 @@ class NoSecretLeakTest {
     run(guard(p -> p), "leak-safe-field", sendCall());
   }
 
+  /**
+   * Regression: the validator cuts a safe field at 128 characters before the guard looks for the call's secrets in
+   * it, so a credential echoed across the cut was no longer whole in the value and its first part was audited.
+   */
+  @Test
+  void aValidAnswerThatEchoesTheSecretAcrossTheCutOfAFieldMarkedSafe() {
+    String id = "x".repeat(108) + SECRET_VALUE; // cut after the secret's first 20 characters
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"" + id + "\"}")));
+    run(guard(p -> p), "leak-cut-field", sendCall());
+    assertThat(f.audit.events(AuditEventType.ACCEPTED_FACT)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("field.id", ResponseValidationStep.REDACTED));
+  }
+
   @Test
   void aRateLimitAnswer() {
     provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")
