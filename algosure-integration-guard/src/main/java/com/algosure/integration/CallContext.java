@@ -205,7 +205,8 @@ public final class CallContext {
    * @return the builder
    * @throws EndpointNotAllowedException if the path resolves to another origin (scheme, host, port) than the
    *     endpoint, such as {@code //other.host/x}, or leaves the endpoint's path ({@code /admin}, or a {@code ..} or
-   *     {@code .} segment, percent-encoded or not, as a path built from a caller's value may hold); nothing is sent
+   *     {@code .} segment, percent-encoded or not, with a {@code ;} parameter or between backslashes, as a path built
+   *     from a caller's value may hold); nothing is sent
    */
   public HttpRequest.Builder newRequest(String path) {
     URI uri = path.isEmpty() ? endpoint : resolved(path);
@@ -242,7 +243,8 @@ public final class CallContext {
 
   /**
    * @return whether {@code uri}'s path is under {@code base}'s path (which ends with a slash, or is empty: the root)
-   *     and has no {@code .} or {@code ..} segment once decoded ({@code %2e%2e} is {@code ..} to many servers)
+   *     and has no {@code .} or {@code ..} segment once decoded ({@code %2e%2e} is {@code ..} to many servers), also
+   *     with {@code ;} parameters ({@code ..;x}) or between backslashes ({@code %5c})
    */
   private static boolean staysUnder(URI base, URI uri) {
     String under = base.getPath();
@@ -250,8 +252,12 @@ public final class CallContext {
     if (path == null || !path.startsWith(under == null || under.isEmpty() ? "/" : under)) {
       return false;
     }
-    for (String segment : path.split("/", -1)) {
-      if (segment.equals(".") || segment.equals("..")) {
+    // a backslash is a separator to IIS and others, and Tomcat and Jetty drop a segment's ';' parameters before they
+    // resolve dot segments: "..;x", and ".." between backslashes, climb as ".." does
+    for (String segment : path.split("[/\\\\]", -1)) {
+      int parameters = segment.indexOf(';');
+      String name = parameters < 0 ? segment : segment.substring(0, parameters);
+      if (name.equals(".") || name.equals("..")) {
         return false;
       }
     }

@@ -914,6 +914,30 @@ class IntegrationGuardHttpTest {
     assertThat(f.escalations.escalations()).isEmpty();
   }
 
+  /**
+   * Regression: a dot segment with a path parameter ({@code ..;}), which Tomcat and Jetty strip before they resolve the
+   * path, or one between backslashes ({@code %5c}), which IIS and others take for a separator, passed the check
+   * for {@code .} and {@code ..} segments, so {@code messages/..;/..;/admin} still reached {@code /admin}.
+   */
+  @Test
+  void executeWhenTheCallPathLeavesTheEndpointsPathThroughAPathParameterOrABackslashThenDeniedAndNothingSent() {
+    IntegrationGuard guard = f.guard(base);
+    int n = 0;
+    for (String path : List.of("messages/..;/..;/admin/keys", "messages/%2e%2e;x=1/%2E%2E;/admin", "..;/admin",
+        "messages/.;/x", "messages/..%5c..%5cadmin", "messages%5c..%5c..%5cadmin")) {
+      ProviderCall<JsonNode> escaping = ProviderCall.of(ctx -> ctx.send(ctx.newRequest(path).GET().build()),
+          sendCall().validator());
+
+      IntegrationOutcome<JsonNode> out = guard.execute(request("k-leave-param-" + n++).build(), escaping);
+
+      assertThat(out.reason()).as(path).isEqualTo(OutcomeReason.ENDPOINT_NOT_ALLOWED);
+      assertThat(((IntegrationOutcome.Denied<JsonNode>) out).message()).as(path)
+          .contains("leaves the endpoint's path").doesNotContain("admin");
+    }
+    assertThat(received()).isZero();
+    assertThat(f.escalations.escalations()).isEmpty();
+  }
+
   @Test
   void executeWhenACustomExchangeSendsToAnotherHostWithTheGuardsClientThenDeniedAndNothingSent() {
     IntegrationGuard guard = f.guard(base);
