@@ -427,8 +427,9 @@ public final class IntegrationGuard {
 
     /**
      * @return the guard
-     * @throws IllegalStateException if the policy decision point or every provider is missing, or a
-     *     provider's registered endpoint breaks the transport policy
+     * @throws IllegalStateException if the policy decision point or every provider is missing, a
+     *     provider's registered endpoint breaks the transport policy, or a provider's idempotency header is the
+     *     correlation header
      */
     public IntegrationGuard build() {
       if (pdp == null) {
@@ -438,7 +439,14 @@ public final class IntegrationGuard {
         throw new IllegalStateException("at least one provider is required: add it with provider(ProviderPolicy.builder(\"acme-mail\")...build())");
       }
       TransportPolicy t = transport == null ? TransportPolicy.httpsOnly() : transport;
+      String correlation = correlationHeader == null ? "X-Correlation-Id" : correlationHeader;
       for (ProviderPolicy p : providers.values()) {
+        if (p.idempotencyHeader().equalsIgnoreCase(correlation)) {
+          // both would be set on every request: the caller's correlation id, not scoped to the tenant, taken for a key
+          throw new IllegalStateException("provider '" + p.provider() + "' forwards the idempotency key in header "
+              + p.idempotencyHeader() + ", which is also the guard's correlation header (" + correlation + "): the "
+              + "provider would get the caller's correlation id as a key; give one of them another name");
+        }
         // the policy's own reason: an https endpoint with user info is refused for its credentials, not its scheme
         String why = t.violation(p.endpoint());
         if (why != null) {
@@ -467,7 +475,7 @@ public final class IntegrationGuard {
       s.evidence = evidence == null ? EvidenceStore.inMemory() : evidence;
       s.transport = t;
       s.connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
-      s.correlationHeader = correlationHeader == null ? "X-Correlation-Id" : correlationHeader;
+      s.correlationHeader = correlation;
       s.asyncExecutor = asyncExecutor;
       s.ticker = ticker == null ? System::nanoTime : ticker;
       return new IntegrationGuard(s);

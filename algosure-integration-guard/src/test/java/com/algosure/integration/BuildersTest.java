@@ -40,6 +40,25 @@ class BuildersTest {
     assertThatThrownBy(() -> b.provider(p)).hasMessage("provider 'p' was already registered");
   }
 
+  /**
+   * Regression: a provider's idempotency header named as the guard's correlation header got the caller's correlation
+   * id as a second value on every request (and as its only value on a request without a key), so a provider reading
+   * it as the key deduplicated on a value the caller chose, not scoped to the tenant: another tenant's answer could
+   * come back.
+   */
+  @Test
+  void guardWhoseCorrelationHeaderIsAProvidersIdempotencyHeaderIsRefused() {
+    ProviderPolicy p = ProviderPolicy.builder("p").endpoint(ENDPOINT).action("a:b").idempotencyHeader("X-Request-Id")
+        .build();
+
+    assertThatThrownBy(() -> IntegrationGuard.builder().policyDecisionPoint(new GuardFixtures().pdp).provider(p)
+        .correlationHeader("x-request-id").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("provider 'p' forwards the idempotency key in header X-Request-Id, which is also the guard's "
+            + "correlation header (x-request-id): the provider would get the caller's correlation id as a key; give "
+            + "one of them another name");
+  }
+
   @Test
   void providerPolicyHasSafeDefaults() {
     ProviderPolicy p = ProviderPolicy.builder("acme-mail").endpoint(ENDPOINT).action("mail:send", ConsentScope.MAIL).build();
