@@ -17,7 +17,8 @@ import java.util.Objects;
 /**
  * A Jackson-based {@link PayloadValidator} for JSON: a size limit (checked before parsing), a nesting-depth
  * limit, a root object, required fields of given types, and the fields whose values are safe to audit.
- * Duplicate keys and trailing content are rejected (an ambiguous document is not a fact).
+ * Duplicate keys and trailing content are rejected (an ambiguous document is not a fact), and so is a number beyond
+ * the range of a double, which would be read as infinity.
  *
  * <pre>{@code
  * JsonValidator v = JsonValidator.builder()
@@ -79,6 +80,12 @@ public final class JsonValidator implements PayloadValidator<JsonNode> {
     if (root == null || root.isMissingNode()) {
       throw new InvalidPayloadException("payload is empty: expected a JSON document");
     }
+    if (!finite(root)) {
+      // valid JSON that Jackson reads as infinity: a value the provider never sent; never quoted (no field name of
+      // the provider's goes into a message)
+      throw new InvalidPayloadException("payload has a number out of the range of a double (beyond about 1.8e308), "
+          + "which would be read as infinity");
+    }
     if (requireObject && !root.isObject()) {
       throw new InvalidPayloadException("payload must be a JSON object, was " + root.getNodeType());
     }
@@ -103,6 +110,24 @@ public final class JsonValidator implements PayloadValidator<JsonNode> {
       }
     }
     return new Validated<>(root, fields);
+  }
+
+  /**
+   * @return whether every floating-point number in the tree is finite: JSON has no infinity, but Jackson reads a
+   *     number beyond the range of a double ({@code 1e400}) as one. Recursive, no deeper than the nesting limit.
+   */
+  private static boolean finite(JsonNode n) {
+    if (n.isDouble() || n.isFloat()) {
+      return Double.isFinite(n.doubleValue());
+    }
+    if (n.isContainerNode()) {
+      for (JsonNode child : n) {
+        if (!finite(child)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

@@ -65,6 +65,25 @@ class JsonValidatorTest {
         .isInstanceOf(InvalidPayloadException.class);
   }
 
+  /**
+   * Regression: a number beyond the range of a double ({@code 1e400}) is valid JSON that Jackson reads as infinity, so
+   * the validator took an infinite amount as a fact (and as a NUMBER), a value the provider never sent.
+   */
+  @Test
+  void validateWhenANumberIsOutOfTheRangeOfADoubleThenRejected() {
+    JsonValidator amount = JsonValidator.builder().require("amount", JsonType.NUMBER).build();
+
+    for (String payload : java.util.List.of("{\"amount\":1e400}", "{\"amount\":-1E+999}",
+        "{\"amount\":1,\"lines\":[{\"net\":2.5e308}]}")) {
+      assertThatThrownBy(() -> amount.validate(b(payload))).as(payload)
+          .isInstanceOf(InvalidPayloadException.class)
+          .hasMessage("payload has a number out of the range of a double (beyond about 1.8e308), which would be read "
+              + "as infinity");
+    }
+    assertThat(amount.validate(b("{\"amount\":1.7e308,\"tiny\":1e-400}")).value().get("amount").asDouble())
+        .isEqualTo(1.7e308);
+  }
+
   @Test
   void validateWhenTheRootIsNotAnObjectThenRejected() {
     assertThatThrownBy(() -> v.validate(b("[1,2]"))).hasMessage("payload must be a JSON object, was ARRAY");
