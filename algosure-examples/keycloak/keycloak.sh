@@ -7,7 +7,7 @@
 #
 # Keycloak runs in dev mode with an in-memory database (every start imports this directory's realm-*.json afresh),
 # on 127.0.0.1 only. It needs a JDK 21+ (KC_JAVA_HOME, default: the newest JDK 21+ installed); the SDK and
-# the example stay on Java 17. Needs curl and jq.
+# the example stay on Java 17. Needs curl, jq, unzip and python3 (for carol's one-time code).
 #
 # Knobs: KC_VERSION (26.5.6), KC_PORT (18180), KC_BASE (${TMPDIR:-/tmp}/algosure-examples-keycloak),
 #        KC_JAVA_HOME, KC_START_TIMEOUT (seconds, 180).
