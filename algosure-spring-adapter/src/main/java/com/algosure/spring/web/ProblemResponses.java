@@ -119,7 +119,8 @@ public final class ProblemResponses {
    * 403 or 428; a refused consent is 403; a rate limit 429 with {@code Retry-After}; a key still in flight
    * 409 (and a completed key whose outcome is only a summary 409, saying not to retry); a key reused with another
    * request 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
-   * provider response or a failure 502; an open circuit or an escalated unknown state 503.
+   * provider response or a failure 502; an open circuit, an escalated unknown state, or a call the guard did not send
+   * because its own store, secrets or audit did not answer (or it failed itself) 503.
    *
    * @param outcome the outcome
    * @param problemId an id for the problem where no decision gave one, also written to the log
@@ -195,10 +196,34 @@ public final class ProblemResponses {
         detail = "The provider's state is unknown; the case was handed over for review and nothing was accepted.";
         break;
       default: // FAILED
-        status = o.reason() == OutcomeReason.CIRCUIT_OPEN ? 503 : 502;
-        detail = "The provider could not be reached or failed; nothing was accepted.";
+        if (notSentByTheGuard(o.reason())) {
+          // the guard's own store, secrets or audit did not answer: the provider is not to blame, and a later try may pass
+          status = 503;
+          detail = "The call could not be made safely here (" + o.reason().name() + "), so it was not sent to the "
+              + "provider (or, after failed attempts, not sent again) and nothing was accepted: try again later.";
+        } else {
+          status = o.reason() == OutcomeReason.CIRCUIT_OPEN ? 503 : 502;
+          detail = "The provider could not be reached or failed; nothing was accepted.";
+        }
     }
     return of(status, o.reason().name(), detail, ext, headers);
+  }
+
+  /**
+   * @return whether a failure is the guard's own, before a request (or its next attempt) was sent: its idempotency or
+   *     rate-limit store, the secrets or the audit sink did not answer, or the guard itself failed
+   */
+  private static boolean notSentByTheGuard(OutcomeReason reason) {
+    switch (reason) {
+      case SECRET_UNAVAILABLE:
+      case IDEMPOTENCY_UNAVAILABLE:
+      case RATE_LIMIT_UNAVAILABLE:
+      case AUDIT_FAILED:
+      case GUARD_FAILURE:
+        return true;
+      default:
+        return false;
+    }
   }
 
   /**

@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ProblemResponsesTests {
 
@@ -81,6 +83,21 @@ class ProblemResponsesTests {
   @Test
   void integrationWhenCircuitOpenThen503() {
     assertThat(integration(new IntegrationOutcome.Failed<>(REQUEST, OutcomeReason.CIRCUIT_OPEN, 0, 0, "open")).status()).isEqualTo(503);
+  }
+
+  /**
+   * Regression: a call the guard failed itself before sending anything (its idempotency or rate-limit store, the
+   * secrets or the audit sink did not answer) was answered 502 "The provider could not be reached or failed", blaming a
+   * provider that was not called (or not called again).
+   */
+  @ParameterizedTest
+  @EnumSource(value = OutcomeReason.class, names = {"SECRET_UNAVAILABLE", "IDEMPOTENCY_UNAVAILABLE",
+      "RATE_LIMIT_UNAVAILABLE", "AUDIT_FAILED", "GUARD_FAILURE"})
+  void integrationWhenTheGuardFailedBeforeSendingThen503NotBlamingTheProvider(OutcomeReason reason) {
+    AlgosureProblem p = integration(new IntegrationOutcome.Failed<>(REQUEST, reason, 0, 0, "store down"));
+    assertThat(p.status()).isEqualTo(503);
+    assertThat(p.extensions()).containsEntry("reason", reason.name()).containsEntry("outcome", "FAILED");
+    assertThat(p.detail()).contains("not sent to the provider").doesNotContain("provider could not be reached");
   }
 
   @Test
