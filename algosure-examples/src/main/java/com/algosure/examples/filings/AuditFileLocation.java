@@ -27,9 +27,11 @@ import org.springframework.core.env.MapPropertySource;
  * <ul>
  *   <li>{@code filings.audit-file} unset: a new directory with a random name, only the user may enter
  *       ({@code rwx------}), holding {@code audit.log};
- *   <li>set: its directory must be one no other user can write (not {@code /tmp}: anyone could put a link there that
- *       sends the trail into another file), owned by the service's user (or root), the file is created owner-only ({@code rw-------}) or, if it exists,
- *       must be a regular file, not a symbolic link, and is made owner-only.
+ *   <li>set: its directory, taken by its real path (a link on the way is resolved once, here, so that nobody can
+ *       point it elsewhere later), must be one no other user can write (not {@code /tmp}: anyone could put a link
+ *       there that sends the trail into another file), owned by the service's user (or root), the file is created
+ *       owner-only ({@code rw-------}) or, if it exists, must be a regular file, not a symbolic link, and is made
+ *       owner-only.
  * </ul>
  *
  * <p>The property is then set to the file's absolute path, which the walkthrough prints. Registered in
@@ -74,10 +76,14 @@ public final class AuditFileLocation implements EnvironmentPostProcessor {
     if (dir == null) {
       throw new InvalidAlgosureConfigurationException(PROPERTY, "'" + file + "' is not a file in a directory");
     }
+    if (posix(dir) && !Files.exists(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+    }
+    // the directory by its real path: a link on the way (in a directory others can write) could be pointed elsewhere
+    // once this check is done, before or after logging opens the file; the property names the real path
+    dir = dir.toRealPath();
+    file = dir.resolve(String.valueOf(file.getFileName()));
     if (posix(dir)) {
-      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
-      }
       PosixFileAttributes d = Files.readAttributes(dir, PosixFileAttributes.class);
       if (d.permissions().contains(PosixFilePermission.GROUP_WRITE) || d.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
         throw new InvalidAlgosureConfigurationException(PROPERTY, "'" + file + "' is in a directory other users can write ("

@@ -80,6 +80,28 @@ class AuditFileLocationTests {
   }
 
   @Test
+  void auditFileWhenItsDirectoryIsReachedThroughALinkOthersCanReplaceThenWrittenAtTheRealPath() throws Exception {
+    // the directory the link names is private, but the link sits where anyone may replace it, pointing the trail
+    // elsewhere after start-up has checked it: logging must open the file by its real path, not through the link
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    Path real = Files.createDirectory(dir.resolve("real"));
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path link = Files.createSymbolicLink(shared.resolve("logs"), real);
+
+    Path file;
+    String property;
+    try (ConfigurableApplicationContext context = start("filings.audit-file=" + link.resolve("audit.log"))) {
+      file = auditAppenderFile();
+      property = context.getEnvironment().getProperty("filings.audit-file");
+    }
+    assertThat(file).isEqualTo(real.resolve("audit.log"));
+    assertThat(property).as("the path the walkthrough prints").isEqualTo(file.toString());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+  }
+
+  @Test
   void auditFileWhenConfiguredInADirectoryOthersCanWriteThenStartFails() throws Exception {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
     Path file = dir.resolve("audit.log");
