@@ -151,7 +151,9 @@ public final class RedisStoreConnection implements AutoCloseable {
   void requireNoEviction(String consequence) {
     Map<String, String> config;
     try {
-      config = call("CONFIG GET", c -> c.configGet("maxmemory", "maxmemory-policy"));
+      // one pattern, not two names: CONFIG GET takes several parameters only from Redis 7 on, and the error an older
+      // one answers would be taken for CONFIG GET not being allowed, skipping the check
+      config = call("CONFIG GET", c -> c.configGet("maxmemory*"));
     } catch (RedisStoreUnavailableException e) {
       throw e;
     } catch (RedisStoreException e) {
