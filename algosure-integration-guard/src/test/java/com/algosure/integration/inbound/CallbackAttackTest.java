@@ -191,17 +191,25 @@ class CallbackAttackTest {
     try (LogCapture logs = new LogCapture()) {
       CallbackGuard g = guard(64);
       byte[] body = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
-      g.handle(signed("msg_a", TS, body, "v1," + WHSEC + " "), json, c -> { });
-      g.handle(CallbackRequest.builder("acme-mail").header("webhook-id", "x").header("webhook-timestamp", "1")
-          .header("webhook-signature", "v1," + WHSEC).body(body).build(), json, c -> { });
-      g.handle(signed("msg_b", TS, body, ""), json, c -> {
+      List<CallbackReason> reasons = new ArrayList<>();
+      reasons.add(g.handle(signed("msg_a", TS, body, "v1," + WHSEC + " "), json, c -> { }).reason());
+      reasons.add(g.handle(CallbackRequest.builder("acme-mail").header("webhook-id", "x").header("webhook-timestamp", "1")
+          .header("webhook-signature", "v1," + WHSEC).body(body).build(), json, c -> { }).reason());
+      reasons.add(g.handle(signed("msg_b", TS, body, ""), json, c -> {
         throw new RuntimeException(WHSEC);
-      });
-      g.handle(signed("msg_c", TS, "{\"n\":\"x\"}".getBytes(StandardCharsets.UTF_8), ""), json, c -> { });
+      }).reason());
+      reasons.add(g.handle(signed("msg_c", TS, "{\"n\":\"x\"}".getBytes(StandardCharsets.UTF_8), ""), json, c -> { })
+          .reason());
       List<String> all = new ArrayList<>(logs.lines());
       for (AuditEvent e : audit.events()) {
         all.add(e.toString());
       }
+
+      // the secret in a signature entry is ignored, the others fail at the signature, the handler and the payload
+      assertThat(reasons).containsExactly(CallbackReason.ACCEPTED, CallbackReason.SIGNATURE_INVALID,
+          CallbackReason.HANDLER_FAILED, CallbackReason.PAYLOAD_INVALID);
+      assertThat(logs.lines()).as("the handler's failure is logged, so the logs were looked at").isNotEmpty();
+      assertThat(audit.events()).hasSizeGreaterThanOrEqualTo(4);
       assertThat(all).noneMatch(s -> s.contains(WHSEC.substring(6)));
     }
   }
