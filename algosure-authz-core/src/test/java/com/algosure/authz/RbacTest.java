@@ -296,6 +296,55 @@ class RbacTest {
       assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
     }
 
+    /**
+     * A cross-tenant administrator acts by privileged platform roles only: her role bound in another tenant (here
+     * globex's tenant-admin, which grants tenant:settings there) administers nothing in acme.
+     */
+    @Test
+    void decideWhenCrossTenantAdministratorHoldsAGrantingRoleBoundInAnotherTenantThenDenyEvenWithMfa() {
+      PolicyDecisionPoint both = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Directory.inMemory().organization("acme", "sales").organization("globex", "hq")
+              .platformRole("root", "platform-admin").tenantRole("root", "globex", "tenant-admin").build())
+          .auditSink(f.audit).clock(f.clock).build();
+      Actor root = user("root", IdentitySignals.builder().mfa(true).build());
+      AuthorizationRequest.Builder settings = AuthorizationRequest.builder().actor(root).action("tenant:settings")
+          .resource(ResourceRef.type("tenant"));
+
+      AuthorizationDecision d = both.decide(settings.tenant("acme").build());
+
+      assertThat(d.permitted()).isFalse();
+      assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+      assertThat(both.decide(settings.tenant("globex").build()).permitted()).as("in globex the role counts").isTrue();
+    }
+
+    /** A cross-tenant administrator acts by privileged roles only: a tenant's role in the token administers nothing. */
+    @Test
+    void decideWhenCrossTenantAdministratorCarriesANonPrivilegedTokenRoleGrantingTheActionThenDenyEvenWithMfa() {
+      Actor root = user("root", IdentitySignals.builder().roles("tenant-admin").mfa(true).build());
+
+      AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder().actor(root).tenant("acme")
+          .action("tenant:settings").resource(ResourceRef.type("tenant")).build());
+
+      assertThat(d.permitted()).isFalse();
+      assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+      assertThat(d.matchedRole()).isEmpty();
+    }
+
+    /** Only a privileged role held on the platform opens cross-tenant administration, not one bound in a tenant. */
+    @Test
+    void decideWhenPrivilegedRoleIsBoundInAnotherTenantOnlyThenDenyTenantAccessEvenWithMfa() {
+      PolicyDecisionPoint scoped = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Directory.inMemory().organization("acme", "sales").organization("globex", "hq")
+              .tenantRole("rita", "globex", "platform-admin").build())
+          .auditSink(f.audit).clock(f.clock).build();
+
+      AuthorizationDecision d = scoped.decide(adminRead(user("rita", IdentitySignals.builder().mfa(true).build())));
+
+      assertThat(d.effect()).isEqualTo(Effect.DENY);
+      assertThat(d.reasons()).containsExactly(ReasonCode.TENANT_ACCESS_DENIED);
+      assertThat(d.stage()).isEqualTo(DecisionStage.TENANT);
+    }
+
     @Test
     void decideWhenNonPrivilegedTenantAdminOfOtherTenantThenDenyTenantAccess() {
       Actor bob = user("bob", IdentitySignals.builder().mfa(true).build());
@@ -430,6 +479,25 @@ class RbacTest {
       assertThat(limited.explanation()).contains("organization 'sales'").contains("'tenant:settings'");
       assertThat(named.reasons()).containsExactly(ReasonCode.AGENT_SCOPE_EXCEEDED);
       assertThat(tenantWide.permitted()).isTrue(); // a grant for the whole tenant may
+    }
+
+    /**
+     * Cross-tenant administration is a person's, with MFA, never an agent's: a grant to an agent of a platform
+     * administrator for a tenant the administrator has no access to gives the agent no way into that tenant.
+     */
+    @Test
+    void decideWhenAgentActsForAPrivilegedUserWithMfaInATenantTheUserHasNoAccessToThenDenyTenantAccess() {
+      Actor.User root = user("root", IdentitySignals.builder().mfa(true).build());
+      Actor.Agent a = Actor.agent("drafter", root, grant("drafter", "root", "task-7", "acme", null, "filing",
+          NOW.plus(Duration.ofHours(1)), "admin:filings:read"));
+      AuthorizationRequest.Builder adminRead = AuthorizationRequest.builder().task("task-7").tenant("acme")
+          .action("admin:filings:read").resource(ResourceRef.type("filing"));
+
+      AuthorizationDecision byAgent = pdp.decide(adminRead.actor(a).build());
+
+      assertThat(byAgent.effect()).isEqualTo(Effect.DENY);
+      assertThat(byAgent.reasons()).containsExactly(ReasonCode.TENANT_ACCESS_DENIED);
+      assertThat(pdp.decide(adminRead.actor(root).build()).permitted()).as("root himself may, with MFA").isTrue();
     }
 
     @Test
