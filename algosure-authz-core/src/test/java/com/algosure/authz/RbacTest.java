@@ -55,6 +55,23 @@ class RbacTest {
     assertThat(d.matchedRole()).contains(Role.of("approver"));
   }
 
+  /**
+   * A token role counts only where the directory confirms membership: tom reads in all of acme (a tenant role), which
+   * lets him into sales without being a member there, and his token's "member" role must not let him write there.
+   */
+  @Test
+  void decideWhenNonMemberAdmittedByATenantRoleCarriesAGrantingTokenRoleThenTheTokenRoleDoesNotCount() {
+    Actor tom = user("tom", IdentitySignals.builder().roles("member").build());
+
+    AuthorizationDecision d = pdp.decide(write(tom).tenant("acme").organization("sales").build());
+
+    assertThat(d.permitted()).isFalse();
+    assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+    assertThat(d.stage()).isEqualTo(DecisionStage.RBAC);
+    assertThat(pdp.decide(read(tom).tenant("acme").organization("sales").build()).permitted())
+        .as("his tenant role still counts in the organization").isTrue();
+  }
+
   @Test
   void decideWhenTokenRoleUnknownToCatalogueThenItGrantsNothing() {
     Actor dave = user("dave", IdentitySignals.builder().roles("superuser").build());
