@@ -430,6 +430,22 @@ class RbacTest {
       assertThat(d.explanation()).contains("expired");
     }
 
+    /** The agent acts on the user's authority: when the user's credential has expired, so has the agent's. */
+    @Test
+    void decideWhenTheUsersCredentialHasExpiredWithinTheGrantThenDenyActorExpired() {
+      Actor.User shortLived = user("alice", IdentitySignals.builder().expiresAt(NOW.plusSeconds(60)).build());
+      Actor.Agent a = Actor.agent("drafter", shortLived, salesGrant("filings:write"));
+      AuthorizationRequest r = write(a).task("task-7").build();
+      assertThat(pdp.decide(r).permitted()).as("before the user's credential expires").isTrue();
+      f.clock.advance(Duration.ofSeconds(60));
+
+      AuthorizationDecision d = pdp.decide(r);
+
+      assertThat(d.effect()).isEqualTo(Effect.DENY);
+      assertThat(d.reasons()).containsExactly(ReasonCode.ACTOR_EXPIRED);
+      assertThat(d.explanation()).contains("'alice', for whom the agent acts, has expired");
+    }
+
     @Test
     void decideWhenAgentAsksForAnotherTenantOrOrganizationThenDenyAgentScopeExceeded() {
       Actor.Agent a = agent(salesGrant("filings:write"));
@@ -468,6 +484,28 @@ class RbacTest {
       AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder().actor(a).task("task-7")
           .action("filings:submit").resource(ResourceRef.of("filing", "f-1")).approvalId("ap-dave").build());
       assertThat(d.reasons()).containsExactly(ReasonCode.PERMITTED, ReasonCode.APPROVED);
+    }
+
+    /**
+     * Four eyes for an agent's proposal: the user the agent acts for asked for it, so her approval (in any case) is
+     * the requester's own, as the agent's is.
+     */
+    @Test
+    void decideWhenTheUserTheAgentActsForApprovesItsHighImpactProposalThenSelfApproved() {
+      Actor.Agent a = agent(salesGrant("filings:submit"));
+      AuthorizationRequest.Builder submit = AuthorizationRequest.builder().actor(a).task("task-7")
+          .action("filings:submit").resource(ResourceRef.of("filing", "f-1"));
+      f.approvals.add(new Approval("ap-alice", TenantId.of("acme"), Permission.of("filings:submit"),
+          ResourceRef.of("filing", "f-1"), "alice", "alice", NOW, NOW.plusSeconds(600)));
+      f.approvals.add(new Approval("ap-ALICE", TenantId.of("acme"), Permission.of("filings:submit"),
+          ResourceRef.of("filing", "f-1"), "alice", "ALICE", NOW, NOW.plusSeconds(600)));
+
+      AuthorizationDecision byHerself = pdp.decide(submit.approvalId("ap-alice").build());
+      AuthorizationDecision byHerselfInCapitals = pdp.decide(submit.approvalId("ap-ALICE").build());
+
+      assertThat(byHerself.effect()).isEqualTo(Effect.DENY);
+      assertThat(byHerself.reasons()).containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+      assertThat(byHerselfInCapitals.reasons()).containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
     }
 
     /**
@@ -515,6 +553,14 @@ class RbacTest {
       assertThat(byAgent.effect()).isEqualTo(Effect.DENY);
       assertThat(byAgent.reasons()).containsExactly(ReasonCode.TENANT_ACCESS_DENIED);
       assertThat(pdp.decide(adminRead.actor(root).build()).permitted()).as("root himself may, with MFA").isTrue();
+    }
+
+    @Test
+    void agentWhenGrantNamesAnotherAgentThenConstructionFails() {
+      AgentGrant g = grant("summarizer", "alice", "t", "acme", null, "filing", NOW, "filings:read");
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Actor.agent("drafter", alice, g))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is for agent 'summarizer', not 'drafter'");
     }
 
     @Test
