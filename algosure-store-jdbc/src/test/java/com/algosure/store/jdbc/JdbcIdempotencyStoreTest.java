@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.authz.TenantId;
+import com.algosure.integration.IntegrationOutcome;
 import com.algosure.integration.ProviderId;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
@@ -101,6 +102,24 @@ class JdbcIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
 
     assertThat(pg.count("SELECT count(*) FROM algosure_idempotency WHERE key_hash LIKE '%secret-looking%' OR tenant LIKE"
         + " '%secret-looking%' OR action LIKE '%secret-looking%'")).isZero();
+  }
+
+  /** Only a claim in flight is completed: a completed record keeps its first outcome and its expiry. */
+  @Test
+  void completeWhenTheKeyIsAlreadyCompletedThenRefusedAndTheFirstOutcomeReplaysUntilItsOwnTtl() {
+    IdempotencyStore store = store();
+    IntegrationOutcome<String> first = accepted();
+    store.claim(key("completed-twice"), FP, "owner-1", TTL);
+    assertThat(store.complete(key("completed-twice"), "owner-1", first, TTL)).isTrue();
+
+    boolean again = store.complete(key("completed-twice"), "owner-1", accepted(), TTL.multipliedBy(100));
+
+    assertThat(again).isFalse();
+    assertThat(otherInstance().claim(key("completed-twice"), FP, "owner-2", TTL))
+        .isInstanceOfSatisfying(ClaimResult.Completed.class, c -> assertReplays(c.outcome(), first));
+    clock.advance(TTL.plusSeconds(1));
+    assertThat(otherInstance().claim(key("completed-twice"), FP, "owner-2", TTL))
+        .as("the record expired at its first TTL").isEqualTo(ClaimResult.claimed());
   }
 
   @Test
