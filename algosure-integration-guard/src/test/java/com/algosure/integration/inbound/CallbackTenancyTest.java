@@ -179,6 +179,29 @@ class CallbackTenancyTest {
     assertThat(handled).singleElement().satisfies(c -> assertThat(c.tenant()).isEqualTo(TenantId.of("acme")));
   }
 
+  /**
+   * Delivery ids are the provider's per tenant (per account): the same id sent for two tenants names two deliveries,
+   * each handled once for its own tenant, never one tenant's answered as the other's duplicate.
+   */
+  @Test
+  void handleWhenTwoTenantsReceiveTheSameDeliveryIdThenEachIsHandledForItsTenantAndOnlyItsOwnRedeliveryIsADuplicate() {
+    CallbackGuard guard = guard(CallbackRegistration.builder("acme-mail")
+        .tenantResolver(r -> r.header("X-Tenant").map(TenantId::of))
+        .verifier(StandardWebhooksVerifier.builder()
+            .secretSource(tenant -> List.of(secret(tenant.value().equals("acme") ? ACME_SECRET : GLOBEX_SECRET))).build())
+        .build());
+    String body = "{\"tenant\":\"any\"}";
+
+    CallbackOutcome acme = guard.handle(delivery("msg_1", "acme", body, ACME_SECRET), json, handler);
+    CallbackOutcome globex = guard.handle(delivery("msg_1", "globex", body, GLOBEX_SECRET), json, handler);
+    CallbackOutcome globexAgain = guard.handle(delivery("msg_1", "globex", body, GLOBEX_SECRET), json, handler);
+
+    assertThat(acme.reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(globex.reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(globexAgain.reason()).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(handled).extracting(VerifiedCallback::tenant).containsExactly(TenantId.of("acme"), TenantId.of("globex"));
+  }
+
   @Test
   void tenantFromBodyWhenTheFunctionChangesItsBytesThenTheSignatureIsCheckedOverTheBytesAsReceived() {
     CallbackGuard guard = guard(CallbackRegistration.builder("acme-mail")
