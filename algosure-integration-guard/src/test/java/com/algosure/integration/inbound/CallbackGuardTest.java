@@ -271,6 +271,36 @@ class CallbackGuardTest {
     assertThat(handled).hasSize(1);
   }
 
+  /**
+   * Delivery ids are each provider's own: the same id from two providers of one tenant names two deliveries, each
+   * handled once, never one provider's answered as the other's duplicate.
+   */
+  @Test
+  void handleWhenTwoProvidersOfATenantSendTheSameDeliveryIdThenEachIsHandledAndOnlyItsOwnRedeliveryIsADuplicate() {
+    String otherSecret = WebhookSigning.newWhsec();
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+        .registration(CallbackRegistration.builder("acme-sign").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(otherSecret)).build()).build())
+        .build();
+    CallbackRequest fromSign = CallbackRequest.builder("acme-sign").header("webhook-id", SPEC_ID)
+        .header("webhook-timestamp", Long.toString(SPEC_TIMESTAMP))
+        .header("webhook-signature", WebhookSigning.v1(otherSecret, SPEC_ID, SPEC_TIMESTAMP,
+            SPEC_BODY.getBytes(StandardCharsets.UTF_8)))
+        .body(SPEC_BODY.getBytes(StandardCharsets.UTF_8)).build();
+
+    CallbackOutcome mail = guard.handle(spec(), json, handler);
+    CallbackOutcome sign = guard.handle(fromSign, json, handler);
+    CallbackOutcome signAgain = guard.handle(fromSign, json, handler);
+
+    assertThat(mail.reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(sign.reason()).isEqualTo(CallbackReason.ACCEPTED);
+    assertThat(signAgain.reason()).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(handled).extracting(VerifiedCallback::provider)
+        .containsExactly(ProviderId.of("acme-mail"), ProviderId.of("acme-sign"));
+  }
+
   @Test
   void handleWhenProviderIsNotRegisteredThenRejected() {
     CallbackRequest r = CallbackRequest.builder("unknown-provider").header("webhook-id", SPEC_ID).body(new byte[1]).build();
