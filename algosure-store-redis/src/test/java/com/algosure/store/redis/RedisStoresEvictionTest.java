@@ -7,11 +7,15 @@ import com.algosure.authz.TenantId;
 import com.algosure.integration.ProviderId;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
+import com.algosure.integration.spi.RateLimit;
+import com.algosure.integration.spi.RateLimitDecision;
+import com.algosure.integration.spi.RateLimitKey;
 import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,7 +105,9 @@ class RedisStoresEvictionTest {
     try (RedisStoreConnection redis = RedisStoreConnection.builder("redis://app:app-pw@127.0.0.1:" + server.port).build()) {
       assertThat(RedisIdempotencyStore.builder(redis).build().claim(key("k"), "fp", "owner-1", TTL))
           .isInstanceOf(ClaimResult.Claimed.class);
-      assertThat(RedisRateLimitStore.create(redis)).isNotNull();
+      assertThat(RedisRateLimitStore.create(redis).acquire(RateLimitKey.of(ProviderId.of("acme-mail"), TenantId.of("acme")),
+          RateLimit.of(5, Duration.ofSeconds(1)), Instant.parse("2026-11-23T10:00:00Z")))
+          .isEqualTo(RateLimitDecision.granted());
     }
   }
 
