@@ -96,6 +96,21 @@ class LaterStagesTest {
       assertThat(d.explanation()).contains("10 of 10");
     }
 
+    /** A plan that includes the feature but sets no value for the permission's limit does not leave it unlimited. */
+    @Test
+    void decideWhenPlanHasTheFeatureButNoValueForTheLimitThenDenyEntitlementMissingNamingTheLimit() {
+      PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+          .directory(Fixtures.directory()).auditSink(f.audit).clock(f.clock)
+          .entitlements(EntitlementSource.inMemory(Map.of(TenantId.of("acme"), Entitlements.features("e-filing"))))
+          .build();
+
+      AuthorizationDecision d = pdp.decide(submit("f-1").build());
+
+      assertThat(d.reasons()).containsExactly(ReasonCode.ENTITLEMENT_MISSING);
+      assertThat(d.stage()).isEqualTo(DecisionStage.ENTITLEMENT);
+      assertThat(d.explanation()).contains("has no limit 'filings-per-month'");
+    }
+
     @Test
     void decideWhenDefaultSourceThenEntitledPermissionsDenied() {
       PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
