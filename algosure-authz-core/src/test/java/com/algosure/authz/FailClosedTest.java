@@ -200,8 +200,8 @@ class FailClosedTest {
 
     AuthorizationDecision d = pdp.decide(Fixtures.read(user("alice")).tenant("acme").organization("sales").build());
 
-    assertThat(d).isNotNull();
-    assertThat(f.audit.events()).hasSize(1);
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(f.audit.events()).singleElement().satisfies(e -> assertThat(e.id()).isEqualTo(d.decisionId()));
   }
 
   /** Regression: a clock answering null gave a PERMIT with no timestamp (to a sink overriding recordDecision). */
