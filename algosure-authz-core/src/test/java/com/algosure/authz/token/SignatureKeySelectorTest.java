@@ -42,4 +42,23 @@ class SignatureKeySelectorTest {
     current[0] = new JWKSet(newSameKid);
     assertThat(selector.selectJWSKeys(header, null)).containsExactly(rotated.toPublicKey());
   }
+
+  @Test
+  void selectWhenTheJwkDeclaresAnotherAllowedAlgorithmThanTheTokensThenTheKeyIsNotUsed() throws Exception {
+    // RFC 8725 3.1: a key is used with the one algorithm it declares; an RSA key published for RS256 never verifies
+    // a PS256 token, though both are allowed and the key's type fits both
+    RSAKey key = TestKeys.rsa("rs256-only");
+    RSAKey declared = new RSAKey.Builder(key.toRSAPublicKey()).keyID("rs256-only").keyUse(key.getKeyUse())
+        .algorithm(JWSAlgorithm.RS256).build();
+    RSAKey undeclared = new RSAKey.Builder(key.toRSAPublicKey()).keyID("any-rsa").keyUse(key.getKeyUse()).build();
+    SignatureKeySelector selector = new SignatureKeySelector(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256),
+        new ImmutableJWKSet<SecurityContext>(new JWKSet(List.of(declared, undeclared))));
+
+    assertThat(selector.selectJWSKeys(new JWSHeader.Builder(JWSAlgorithm.PS256).keyID("rs256-only").build(), null))
+        .as("a PS256 token under a key declared for RS256").isEmpty();
+    assertThat(selector.selectJWSKeys(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rs256-only").build(), null))
+        .containsExactly(key.toPublicKey());
+    assertThat(selector.selectJWSKeys(new JWSHeader.Builder(JWSAlgorithm.PS256).keyID("any-rsa").build(), null))
+        .as("a key that declares no algorithm serves any allowed one of its type").containsExactly(key.toPublicKey());
+  }
 }
