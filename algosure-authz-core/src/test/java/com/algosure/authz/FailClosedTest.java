@@ -8,6 +8,7 @@ import com.algosure.audit.AuditSink;
 import com.algosure.authz.spi.AttributeDecision;
 import com.algosure.authz.spi.Directory;
 import com.algosure.authz.spi.InMemoryDirectory;
+import com.algosure.testing.Clocks;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -192,7 +193,7 @@ class FailClosedTest {
 
   @Test
   void decideWhenClockThrowsThenStillDecides() {
-    java.time.Clock broken = clock(() -> {
+    java.time.Clock broken = Clocks.answering(() -> {
       throw new IllegalStateException("no time");
     });
     PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
@@ -207,7 +208,7 @@ class FailClosedTest {
   /** Regression: a clock answering null gave a PERMIT with no timestamp (to a sink overriding recordDecision). */
   @Test
   void decideWhenClockAnswersNullThenDenyNamingTheClockWithATimestamp() {
-    java.time.Clock nulls = clock(() -> null);
+    java.time.Clock nulls = Clocks.answering(() -> null);
     java.util.List<com.algosure.audit.AuditableDecision> recorded = new java.util.ArrayList<>();
     com.algosure.audit.AuditSink decisionsOnly = new com.algosure.audit.AuditSink() {
       @Override
@@ -234,7 +235,7 @@ class FailClosedTest {
 
   @Test
   void decideWhenClockThrowsThenDenyNamingTheClock() {
-    java.time.Clock broken = clock(() -> {
+    java.time.Clock broken = Clocks.answering(() -> {
       throw new IllegalStateException("no time");
     });
     PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
@@ -293,25 +294,5 @@ class FailClosedTest {
         .attribute("ssn", "078-05-1120").build());
 
     assertThat(f.audit.events().get(0).toString()).doesNotContain("078-05-1120");
-  }
-
-  /** @return a clock whose every reading is {@code instant}'s answer (which may be null, or throw) */
-  private static java.time.Clock clock(java.util.function.Supplier<java.time.Instant> instant) {
-    return new java.time.Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
-      }
-
-      @Override
-      public java.time.Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public java.time.Instant instant() {
-        return instant.get();
-      }
-    };
   }
 }

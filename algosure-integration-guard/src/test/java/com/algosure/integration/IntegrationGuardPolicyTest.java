@@ -24,6 +24,7 @@ import com.algosure.integration.spi.RateLimitStore;
 import com.algosure.integration.spi.SecretLease;
 import com.algosure.integration.spi.SecretRef;
 import com.algosure.integration.spi.SecretStore;
+import com.algosure.testing.Clocks;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -432,27 +433,14 @@ class IntegrationGuardPolicyTest {
    */
   @Test
   void executeWhenTheClockFailsAsAnAttemptBeginsThenTheGuardFailureIsAuditedAndNothingIsSent() {
-    java.time.Clock failingInAttempt = new java.time.Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return f.clock.getZone();
+    java.time.Clock failingInAttempt = Clocks.answering(() -> {
+      boolean inAttempt = StackWalker.getInstance().walk(frames -> frames.anyMatch(
+          fr -> fr.getClassName().equals(ResilientExecutionStep.class.getName()) && fr.getMethodName().equals("attempt")));
+      if (inAttempt) {
+        throw new IllegalStateException("clock source down");
       }
-
-      @Override
-      public java.time.Clock withZone(java.time.ZoneId zone) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public Instant instant() {
-        boolean inAttempt = StackWalker.getInstance().walk(frames -> frames.anyMatch(
-            fr -> fr.getClassName().equals(ResilientExecutionStep.class.getName()) && fr.getMethodName().equals("attempt")));
-        if (inAttempt) {
-          throw new IllegalStateException("clock source down");
-        }
-        return f.clock.instant();
-      }
-    };
+      return f.clock.instant();
+    });
     IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp)
         .provider(GuardFixtures.provider(BASE).build()).clock(failingInAttempt).auditSink(f.audit).consents(f.consents)
         .secrets(f.secrets).build();

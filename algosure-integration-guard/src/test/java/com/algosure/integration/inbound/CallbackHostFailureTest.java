@@ -17,6 +17,7 @@ import com.algosure.audit.InMemoryAuditSink;
 import com.algosure.integration.JsonType;
 import com.algosure.integration.JsonValidator;
 import com.algosure.integration.PayloadValidator;
+import com.algosure.testing.Clocks;
 import com.algosure.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -145,22 +146,9 @@ class CallbackHostFailureTest {
 
   @Test
   void handleWhenTheGuardsClockThrowsThenRejectedForRedeliveryNotThrownAndNeverHandled() {
-    java.time.Clock failing = new java.time.Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
-      }
-
-      @Override
-      public java.time.Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        throw new IllegalStateException("time service unavailable");
-      }
-    };
+    java.time.Clock failing = Clocks.answering(() -> {
+      throw new IllegalStateException("time service unavailable");
+    });
     CallbackGuard guard = CallbackGuard.builder().clock(failing).auditSink(audit)
         .dedupeStore(com.algosure.integration.spi.IdempotencyStore.inMemory(clock))
         .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
