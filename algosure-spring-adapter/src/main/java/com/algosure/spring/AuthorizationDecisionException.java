@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Thrown at the Spring boundary when a decision did not permit: it carries the decision (effect, reasons,
- * stage, decision id), from which the adapter builds the problem response (403 for a deny, 428 where an
- * approval or a step-up is required).
+ * stage, decision id), from which the adapter builds the problem response (403 for a deny, 503 for a deny because
+ * the decision could not be made now, 428 where an approval or a step-up is required).
  *
  * @since 0.1.0
  */

@@ -23,8 +23,9 @@ import org.springframework.http.ResponseEntity;
 
 /**
  * Builds and writes the adapter's RFC 9457 {@code application/problem+json} responses: 401 for a missing or
- * refused token, 403 for a deny, 428 where an approval or a step-up is required, 400 for an invalid request
- * context, and the integration outcomes. Each carries the machine-readable {@code reason} and the
+ * refused token, 403 for a deny, 503 for a deny because something the decision needs did not answer (a stage or host
+ * SPI failed, the entitlement source or the audit sink did not answer: not decided, try later), 428 where an approval
+ * or a step-up is required, 400 for an invalid request context, and the integration outcomes. Each carries the machine-readable {@code reason} and the
  * {@code decisionId} (or, where no decision was made, an id that is also in the log line).
  *
  * <p>The {@code detail} is a fixed sentence per reason, never the decision's explanation: an explanation is
@@ -49,7 +50,9 @@ public final class ProblemResponses {
 
   /**
    * @param decision a decision that did not permit
-   * @return 403 for a deny, 428 for approval or step-up required
+   * @return 403 for a deny on the merits; 503 for a deny because the decision could not be made now (a stage or a
+   *     host SPI failed, {@code STAGE_FAILURE}; the entitlement source did not answer, {@code ENTITLEMENT_UNAVAILABLE};
+   *     the decision could not be audited, {@code AUDIT_FAILED}); 428 for approval or step-up required
    */
   public AlgosureProblem decision(AuthorizationDecision decision) {
     ReasonCode reason = decision.reason();
@@ -60,7 +63,10 @@ public final class ProblemResponses {
     ext.put("stage", decision.stage().name());
     Map<String, String> headers = new LinkedHashMap<>();
     int status = 403;
-    if (decision.effect() == Effect.APPROVAL_REQUIRED) {
+    if (decision.effect() == Effect.DENY && notDecided(reason)) {
+      // RFC 9110 15.6.4: nothing was decided against the caller; a 403 would tell it that it may not, for good
+      status = 503;
+    } else if (decision.effect() == Effect.APPROVAL_REQUIRED) {
       status = 428;
     } else if (decision.effect() == Effect.STEP_UP_REQUIRED) {
       status = 428;
@@ -116,10 +122,12 @@ public final class ProblemResponses {
 
   /**
    * The problem for an integration outcome that is not accepted: a refusal by the decision point keeps its
-   * 403 or 428; a refused consent is 403; a rate limit 429 with {@code Retry-After}; a key still in flight
+   * 403, 428 or 503 ({@link #decision}); a refused consent is 403; a decision point or consent registry that could
+   * not answer ({@code AUTHORIZATION_UNAVAILABLE}, {@code CONSENT_UNAVAILABLE}) 503; a rate limit 429 with {@code Retry-After}; a key still in flight
    * 409 (and a completed key whose outcome is only a summary 409, saying not to retry); a key reused with another
    * request 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
-   * provider response or a failure 502; an open circuit, an escalated unknown state, or a call the guard did not send
+   * provider response or a failure of the provider 502; the service's own exchange code failing before anything was
+   * sent ({@code CALL_FAILED}) 500; an open circuit, an escalated unknown state, or a call the guard did not send
    * because its own store, secrets or audit did not answer (or it failed itself) 503.
    *
    * @param outcome the outcome
@@ -153,8 +161,15 @@ public final class ProblemResponses {
     String detail;
     switch (o.kind()) {
       case DENIED:
-        status = 403;
-        detail = "The call to the provider was refused before anything was sent (" + o.reason().name() + ").";
+        if (o.reason() == OutcomeReason.AUTHORIZATION_UNAVAILABLE || o.reason() == OutcomeReason.CONSENT_UNAVAILABLE) {
+          // nothing was decided against the caller: the decision point or the consent registry did not answer
+          status = 503;
+          detail = "The call could not be checked now (" + o.reason().name() + "), so nothing was sent to the "
+              + "provider and nothing was accepted: try again later.";
+        } else {
+          status = 403;
+          detail = "The call to the provider was refused before anything was sent (" + o.reason().name() + ").";
+        }
         break;
       case RATE_LIMITED:
         status = 429;
@@ -201,6 +216,11 @@ public final class ProblemResponses {
           status = 503;
           detail = "The call could not be made safely here (" + o.reason().name() + "), so it was not sent to the "
               + "provider (or, after failed attempts, not sent again) and nothing was accepted: try again later.";
+        } else if (o.reason() == OutcomeReason.CALL_FAILED) {
+          // the service's own exchange code failed before sending: neither the provider's fault nor a passing outage
+          status = 500;
+          detail = "The call failed on this service's side, so it was not sent to the provider and nothing was "
+              + "accepted; if it keeps failing, report the decisionId.";
         } else {
           status = o.reason() == OutcomeReason.CIRCUIT_OPEN ? 503 : 502;
           detail = "The provider could not be reached or failed; nothing was accepted.";
@@ -220,6 +240,21 @@ public final class ProblemResponses {
       case RATE_LIMIT_UNAVAILABLE:
       case AUDIT_FAILED:
       case GUARD_FAILURE:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * @return whether a deny says the decision could not be made now, not that the request is refused on its merits:
+   *     a stage or a host SPI failed, the entitlement source or the audit sink did not answer
+   */
+  private static boolean notDecided(ReasonCode reason) {
+    switch (reason) {
+      case STAGE_FAILURE:
+      case ENTITLEMENT_UNAVAILABLE:
+      case AUDIT_FAILED:
         return true;
       default:
         return false;
@@ -337,6 +372,11 @@ public final class ProblemResponses {
         return "The tenant has reached the limit of its plan for this action.";
       case ENTITLEMENT_UNAVAILABLE:
         return "The plan's entitlements could not be checked, so the action is refused; try again later.";
+      case STAGE_FAILURE:
+        return "The request could not be decided now, because a check it needs failed, so it is refused: "
+            + "try again later.";
+      case AUDIT_FAILED:
+        return "The decision could not be recorded, so the request is refused: try again later.";
       case APPROVAL_REQUIRED:
         return "This action is high impact and needs an approval by another person: present its id.";
       case APPROVAL_INVALID:

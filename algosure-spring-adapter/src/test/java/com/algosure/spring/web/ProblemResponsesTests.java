@@ -127,6 +127,112 @@ class ProblemResponsesTests {
     assertThat(p.extensions()).containsEntry("decisionId", d.decisionId()).containsEntry("reason", "APPROVAL_REQUIRED");
   }
 
+  /** A decision point for alice in sales, with a filing rule, an entitlement source and an audit sink of the test's. */
+  private static AuthorizationDecision decide(com.algosure.authz.spi.DomainPolicy rule,
+      com.algosure.authz.spi.EntitlementSource entitlements, com.algosure.audit.AuditSink sink) {
+    return PolicyDecisionPoint.builder()
+        .roleCatalog(RoleCatalog.builder().permission(com.algosure.authz.PermissionDefinition.of("filings:read")
+                .withFeature("filings"))
+            .role("filing-clerk", "filings:read").build())
+        .directory(AdapterFixtures.directory()).entitlements(entitlements).domainPolicy("filing", rule).auditSink(sink)
+        .build()
+        .decide(AuthorizationRequest.builder().actor(AdapterFixtures.user("alice")).organization("sales").action("filings:read")
+            .resource(ResourceRef.of("filing", "f-1")).build());
+  }
+
+  private static final com.algosure.authz.spi.EntitlementSource ENTITLED = com.algosure.authz.spi.EntitlementSource.inMemory(
+      Map.of(com.algosure.authz.TenantId.of("acme"), com.algosure.authz.spi.Entitlements.features("filings")));
+
+  /**
+   * Regression: a decision denied because something the decision point depends on failed (a host SPI threw, the
+   * entitlement source or the audit sink did not answer) was answered 403 "forbidden", telling the client it may not
+   * do this, when it was not decided at all: it is a 503 (RFC 9110 15.6.4), still a denial, with its reason and id.
+   */
+  @Test
+  void decisionWhenAStageFailedThen503NotForbidden() {
+    AuthorizationDecision d = decide((r, c) -> {
+      throw new IllegalStateException("filing store down");
+    }, ENTITLED, com.algosure.audit.AuditSink.inMemory());
+    assertThat(d.reason()).as(d.toString()).isEqualTo(com.algosure.authz.ReasonCode.STAGE_FAILURE);
+    assertUnavailable(problems.decision(d), d);
+  }
+
+  @Test
+  void decisionWhenEntitlementsUnavailableThen503NotForbidden() {
+    AuthorizationDecision d = decide((r, c) -> com.algosure.authz.spi.DomainDecision.allow(), t -> {
+      throw new IllegalStateException("billing down");
+    }, com.algosure.audit.AuditSink.inMemory());
+    assertThat(d.reason()).as(d.toString()).isEqualTo(com.algosure.authz.ReasonCode.ENTITLEMENT_UNAVAILABLE);
+    assertUnavailable(problems.decision(d), d);
+  }
+
+  @Test
+  void decisionWhenTheDecisionCouldNotBeAuditedThen503NotForbidden() {
+    AuthorizationDecision d = decide((r, c) -> com.algosure.authz.spi.DomainDecision.allow(), ENTITLED, e -> {
+      throw new IllegalStateException("audit store down");
+    });
+    assertThat(d.reason()).as(d.toString()).isEqualTo(com.algosure.authz.ReasonCode.AUDIT_FAILED);
+    assertUnavailable(problems.decision(d), d);
+  }
+
+  @Test
+  void decisionWhenDeniedOnTheMeritsThenStill403() {
+    AuthorizationDecision d = decide((r, c) -> com.algosure.authz.spi.DomainDecision.deny("filed"), ENTITLED,
+        com.algosure.audit.AuditSink.inMemory());
+    assertThat(d.reason()).as(d.toString()).isEqualTo(com.algosure.authz.ReasonCode.DOMAIN_RULE_DENIED);
+    assertThat(problems.decision(d).status()).isEqualTo(403);
+  }
+
+  @Test
+  void integrationWhenItsDecisionFailedThen503WithTheDecisionId() {
+    AuthorizationDecision d = decide((r, c) -> {
+      throw new IllegalStateException("filing store down");
+    }, ENTITLED, com.algosure.audit.AuditSink.inMemory());
+    AlgosureProblem p = integration(new IntegrationOutcome.Denied<>(REQUEST, OutcomeReason.AUTHORIZATION_DENIED, Optional.of(d),
+        "stage failed"));
+    assertUnavailable(p, d);
+    assertThat(p.extensions()).containsEntry("provider", "authority");
+  }
+
+  private static void assertUnavailable(AlgosureProblem p, AuthorizationDecision d) {
+    assertThat(p.status()).isEqualTo(503);
+    assertThat(p.extensions()).containsEntry("reason", d.reason().name()).containsEntry("decisionId", d.decisionId())
+        .containsEntry("effect", "DENY");
+    assertThat(p.detail()).contains("try again later").doesNotContain("refused (");
+  }
+
+  /**
+   * Regression: the guard's refusal because the decision point or the consent registry could not answer was a 403,
+   * as if the caller lacked the right or the consent; nothing was decided, so it is a 503.
+   */
+  @ParameterizedTest
+  @EnumSource(value = OutcomeReason.class, names = {"AUTHORIZATION_UNAVAILABLE", "CONSENT_UNAVAILABLE"})
+  void integrationWhenAuthorizationOrConsentCouldNotBeCheckedThen503(OutcomeReason reason) {
+    AlgosureProblem p = integration(new IntegrationOutcome.Denied<>(REQUEST, reason, Optional.empty(), "down"));
+    assertThat(p.status()).isEqualTo(503);
+    assertThat(p.extensions()).containsEntry("reason", reason.name()).containsEntry("outcome", "DENIED")
+        .containsEntry("decisionId", "p-1");
+    assertThat(p.detail()).contains("try again later").contains("nothing was sent");
+  }
+
+  /**
+   * Regression: a call whose own exchange code (the host's) failed before anything was sent was a 502 "The provider
+   * could not be reached or failed", blaming a provider that never saw the request; it is the service's own error, 500.
+   */
+  @Test
+  void integrationWhenTheHostsExchangeFailedBeforeSendingThen500NotBlamingTheProvider() {
+    AlgosureProblem p = integration(new IntegrationOutcome.Failed<>(REQUEST, OutcomeReason.CALL_FAILED, 0, 0, "bug"));
+    assertThat(p.status()).isEqualTo(500);
+    assertThat(p.extensions()).containsEntry("reason", "CALL_FAILED").containsEntry("decisionId", "p-1");
+    assertThat(p.detail()).contains("not sent to the provider").doesNotContain("provider could not be reached");
+  }
+
+  @Test
+  void integrationWhenTheProviderAnsweredAnErrorThenStill502() {
+    assertThat(integration(new IntegrationOutcome.Failed<>(REQUEST, OutcomeReason.PROVIDER_ERROR, 1, 400, "bad")).status())
+        .isEqualTo(502);
+  }
+
   @Test
   void problemWhenBuiltThenCarriesNoPayload() {
     AlgosureProblem p = integration(new IntegrationOutcome.Rejected<>(REQUEST, OutcomeReason.RESPONSE_INVALID, Optional.empty(), "x"));
