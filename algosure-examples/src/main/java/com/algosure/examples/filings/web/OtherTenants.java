@@ -3,6 +3,7 @@ package com.algosure.examples.filings.web;
 import com.algosure.authz.AuthorizationDecision;
 import com.algosure.authz.AuthorizationRequest;
 import com.algosure.authz.DecisionStage;
+import com.algosure.authz.ReasonCode;
 import com.algosure.authz.ResourceRef;
 import com.algosure.examples.filings.domain.AgentGrantRefusedException;
 import com.algosure.examples.filings.domain.Filing;
@@ -27,6 +28,11 @@ import org.springframework.stereotype.Component;
  * tell the same: a 400 or 403 for an existing id, a 404 for an unknown one, and an organization guessed right told
  * apart from one guessed wrong. Such a refusal is answered 404 too where the decision point refuses the caller the
  * filing's tenant (that decision is made and audited for it, without the request's context).
+ *
+ * <p>A tenant stage that failed ({@code STAGE_FAILURE}: the directory did not answer) refused nothing on the merits:
+ * it stays the adapter's 503, so that a caller of the filing's own tenant is never told its filing does not exist.
+ * While the directory fails, another tenant's id is then told apart from an unknown one (503, 404); the outage is in
+ * the log and the audit trail, and no filing's content is ever answered.
  */
 @Component
 final class OtherTenants {
@@ -67,7 +73,8 @@ final class OtherTenants {
   }
 
   private static RuntimeException notFoundIfTenantRefused(Optional<AuthorizationDecision> decision, RuntimeException e) {
-    return decision.filter(d -> !d.permitted() && d.stage() == DecisionStage.TENANT)
+    // a tenant stage that failed (the directory did not answer) decided nothing: not "another tenant's", the adapter's 503
+    return decision.filter(d -> !d.permitted() && d.stage() == DecisionStage.TENANT && d.reason() != ReasonCode.STAGE_FAILURE)
         .<RuntimeException>map(d -> new FilingNotFoundException(d.decisionId())).orElse(e);
   }
 }
