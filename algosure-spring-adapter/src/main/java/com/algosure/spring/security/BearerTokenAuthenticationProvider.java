@@ -17,7 +17,8 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
  * Authenticates the {@link BearerTokenAuthenticationToken} that Spring Security's bearer-token filter
  * extracted: one call to the {@link BearerTokenAuthenticator} (the core validator), which either yields the
  * actor, carried on as an {@link AlgosureAuthentication}, or refuses the token with a
- * {@link RejectedTokenException} (401, {@code error="invalid_token"}). Any other failure of the
+ * {@link RejectedTokenException} (401, {@code error="invalid_token"}; 503 for {@code JWKS_UNAVAILABLE}, the issuer's
+ * keys could not be had to check it). Any other failure of the
  * authenticator is refused too (fail closed), as {@code TOKEN_INVALID}.
  *
  * <p>Thread-safe.

@@ -18,7 +18,8 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 /**
  * Answers an unauthenticated request with a 401 problem response: {@code WWW-Authenticate: Bearer
  * error="invalid_token"} and the reason where a token was refused, a plain {@code WWW-Authenticate: Bearer}
- * where none was sent (RFC 6750, section 3.1). A request whose credentials cannot be told apart (more than one
+ * where none was sent (RFC 6750, section 3.1); a token that could not be checked because the issuer's keys are
+ * unavailable ({@code JWKS_UNAVAILABLE}) gets a 503 instead, without the challenge. A request whose credentials cannot be told apart (more than one
  * {@code Authorization} header, or a header and an {@code access_token} parameter) is answered with 400,
  * {@code WWW-Authenticate: Bearer error="invalid_request"} and the reason {@code INVALID_REQUEST}; no token is
  * ever echoed. Thread-safe.

@@ -23,7 +23,7 @@ import org.springframework.http.ResponseEntity;
 
 /**
  * Builds and writes the adapter's RFC 9457 {@code application/problem+json} responses: 401 for a missing or
- * refused token, 403 for a deny, 503 for a deny because something the decision needs did not answer (a stage or host
+ * refused token (503 where the issuer's keys could not be had to check it), 403 for a deny, 503 for a deny because something the decision needs did not answer (a stage or host
  * SPI failed, the entitlement source or the audit sink did not answer: not decided, try later), 428 where an approval
  * or a step-up is required, 400 for an invalid request context, and the integration outcomes. Each carries the machine-readable {@code reason} and the
  * {@code decisionId} (or, where no decision was made, an id that is also in the log line).
@@ -80,9 +80,17 @@ public final class ProblemResponses {
   /**
    * @param reason why the token was refused, such as {@code TOKEN_EXPIRED}
    * @param problemId an id for this refusal, also written to the log
-   * @return 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}
+   * @return 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}; 503 (without that challenge) for
+   *     {@code JWKS_UNAVAILABLE}, where the token was not found invalid but the issuer's keys could not be had to
+   *     check it, so that a client does not fetch a new token that would fail the same way
    */
   public AlgosureProblem tokenRejected(String reason, String problemId) {
+    if ("JWKS_UNAVAILABLE".equals(reason)) {
+      return new AlgosureProblem(503, type(reason), title(reason),
+          "The access token could not be checked now, because the issuer's signing keys are unavailable here, so the "
+              + "request is refused: try again later (a new token would not help).",
+          Map.of("reason", reason, "decisionId", problemId), Map.of());
+    }
     return new AlgosureProblem(401, type("invalid-token"), "Invalid token",
         "The access token was refused. Get a new token from the issuer and send it as 'Authorization: Bearer ...'.",
         Map.of("reason", reason, "decisionId", problemId),

@@ -233,6 +233,27 @@ class ProblemResponsesTests {
         .isEqualTo(502);
   }
 
+  /**
+   * Regression: a token the service could not check because the issuer's JWKS was unreachable (past the outage grace)
+   * was answered 401 invalid_token "get a new token", sending every client to the issuer for a new token that fails
+   * the same way; the token was not found invalid, the service could not check it: 503, no invalid_token challenge.
+   */
+  @Test
+  void tokenRejectedWhenTheIssuersKeysAreUnavailableThen503NotInvalidToken() {
+    AlgosureProblem p = problems.tokenRejected("JWKS_UNAVAILABLE", "p-2");
+    assertThat(p.status()).isEqualTo(503);
+    assertThat(p.extensions()).containsEntry("reason", "JWKS_UNAVAILABLE").containsEntry("decisionId", "p-2");
+    assertThat(p.headers()).doesNotContainKey("WWW-Authenticate");
+    assertThat(p.detail()).contains("try again later").doesNotContain("Get a new token");
+  }
+
+  @Test
+  void tokenRejectedWhenExpiredThenStill401InvalidToken() {
+    AlgosureProblem p = problems.tokenRejected("EXPIRED", "p-3");
+    assertThat(p.status()).isEqualTo(401);
+    assertThat(p.headers().get("WWW-Authenticate")).contains("invalid_token");
+  }
+
   @Test
   void problemWhenBuiltThenCarriesNoPayload() {
     AlgosureProblem p = integration(new IntegrationOutcome.Rejected<>(REQUEST, OutcomeReason.RESPONSE_INVALID, Optional.empty(), "x"));
