@@ -645,7 +645,9 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
 
     /**
      * @param flushInterval how long a batch waits for more events before it is written, 0 to 10 seconds
-     *     (default 0: written as soon as the writer is free; events arriving meanwhile form the next batch)
+     *     (default 0: written as soon as the writer is free; events arriving meanwhile form the next batch); with
+     *     {@link AuditAcknowledgement#ON_COMMIT}, shorter than {@code writeTimeout}, or a caller recording an event
+     *     alone would stop waiting for it before its batch is written
      * @return this builder
      */
     public Builder flushInterval(Duration flushInterval) {
@@ -702,16 +704,28 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
      * Builds the sink and starts its writer thread. Does not touch the database.
      *
      * @return the sink
+     * @throws IllegalStateException if events are acknowledged {@link AuditAcknowledgement#ON_COMMIT} and
+     *     {@code flushInterval} is not shorter than {@code writeTimeout}
      */
     public JdbcAuditSink build() {
+      Duration flushing = flushInterval == null ? Duration.ZERO : flushInterval;
+      Duration waiting = writeTimeout == null ? Duration.ofSeconds(5) : writeTimeout;
+      AuditAcknowledgement acknowledged = acknowledgement == null ? AuditAcknowledgement.ON_COMMIT : acknowledgement;
+      if (acknowledged == AuditAcknowledgement.ON_COMMIT && flushing.compareTo(waiting) >= 0) {
+        // checked before the writer thread starts: a refused build leaves nothing running
+        throw new IllegalStateException("flushInterval " + flushing + " must be shorter than writeTimeout " + waiting
+            + " when events are acknowledged ON_COMMIT: an event alone in its batch would wait for more events longer "
+            + "than its caller waits for it, and time out unwritten; shorten flushInterval, lengthen writeTimeout, or "
+            + "acknowledge ON_QUEUE");
+      }
       Builder snapshot = new Builder(dataSource);
       snapshot.schema = schema == null ? SqlSchema.searchPath() : schema;
       snapshot.batchSize = batchSize == 0 ? 500 : batchSize;
       snapshot.capacity = capacity == 0 ? 10_000 : capacity;
-      snapshot.flushInterval = flushInterval == null ? Duration.ZERO : flushInterval;
-      snapshot.writeTimeout = writeTimeout == null ? Duration.ofSeconds(5) : writeTimeout;
+      snapshot.flushInterval = flushing;
+      snapshot.writeTimeout = waiting;
       snapshot.statementTimeout = statementTimeout == null ? Duration.ofSeconds(5) : statementTimeout;
-      snapshot.acknowledgement = acknowledgement == null ? AuditAcknowledgement.ON_COMMIT : acknowledgement;
+      snapshot.acknowledgement = acknowledged;
       snapshot.queue = queue;
       return new JdbcAuditSink(snapshot);
     }

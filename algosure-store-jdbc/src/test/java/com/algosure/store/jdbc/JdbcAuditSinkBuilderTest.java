@@ -29,6 +29,29 @@ class JdbcAuditSinkBuilderTest {
     }
   }
 
+  /**
+   * Regression: acknowledged on commit (the default), a flushInterval as long as the writeTimeout was accepted, and
+   * then a lone event waited for its batch to fill longer than its caller waited for it: every event recorded at a
+   * low rate timed out and was withdrawn unwritten (a fail-closed host denied everything). build() now refuses it.
+   */
+  @Test
+  void buildWhenAcknowledgedOnCommitAndFlushIntervalNotShorterThanWriteTimeoutThenRefused() {
+    builder.flushInterval(Duration.ofSeconds(5));
+
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
+        .hasMessage("flushInterval PT5S must be shorter than writeTimeout PT5S when events are acknowledged ON_COMMIT: "
+            + "an event alone in its batch would wait for more events longer than its caller waits for it, and time "
+            + "out unwritten; shorten flushInterval, lengthen writeTimeout, or acknowledge ON_QUEUE");
+  }
+
+  @Test
+  void buildWhenAcknowledgedOnQueueThenFlushIntervalMayOutlastWriteTimeout() {
+    try (JdbcAuditSink sink = builder.acknowledgement(AuditAcknowledgement.ON_QUEUE).flushInterval(Duration.ofSeconds(10))
+        .writeTimeout(Duration.ofSeconds(3)).build()) {
+      assertThat(sink.toString()).contains("flushInterval PT10S, writeTimeout PT3S");
+    }
+  }
+
   @Test
   void builderWhenDataSourceNullThenRefused() {
     assertThatThrownBy(() -> JdbcAuditSink.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("dataSource");
