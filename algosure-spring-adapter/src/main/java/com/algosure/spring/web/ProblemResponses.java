@@ -23,9 +23,10 @@ import org.springframework.http.ResponseEntity;
 
 /**
  * Builds and writes the adapter's RFC 9457 {@code application/problem+json} responses: 401 for a missing or
- * refused token (503 where the issuer's keys could not be had to check it), 403 for a deny, 503 for a deny because something the decision needs did not answer (a stage or host
- * SPI failed, the entitlement source or the audit sink did not answer: not decided, try later), 428 where an approval
- * or a step-up is required, 400 for an invalid request context, and the integration outcomes. Each carries the machine-readable {@code reason} and the
+ * refused token (503 where the issuer's keys could not be had to check it), 403 for a deny, 503 for a deny because
+ * something the decision needs did not answer (a stage or host SPI failed, the entitlement source or the audit sink
+ * did not answer: not decided, try later), 428 where an approval or a step-up is required, 400 for an invalid request
+ * context, and the integration outcomes. Each carries the machine-readable {@code reason} and the
  * {@code decisionId} (or, where no decision was made, an id that is also in the log line).
  *
  * <p>The {@code detail} is a fixed sentence per reason, never the decision's explanation: an explanation is
@@ -131,9 +132,9 @@ public final class ProblemResponses {
   /**
    * The problem for an integration outcome that is not accepted: a refusal by the decision point keeps its
    * 403, 428 or 503 ({@link #decision}); a refused consent is 403; a decision point or consent registry that could
-   * not answer ({@code AUTHORIZATION_UNAVAILABLE}, {@code CONSENT_UNAVAILABLE}) 503; a rate limit 429 with {@code Retry-After}; a key still in flight
-   * 409 (and a completed key whose outcome is only a summary 409, saying not to retry); a key reused with another
-   * request 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
+   * not answer ({@code AUTHORIZATION_UNAVAILABLE}, {@code CONSENT_UNAVAILABLE}) 503; a rate limit 429 with
+   * {@code Retry-After}; a key still in flight 409 (and a completed key whose outcome is only a summary 409, saying
+   * not to retry); a key reused with another request 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
    * provider response or a failure of the provider 502; the service's own exchange code failing before anything was
    * sent ({@code CALL_FAILED}) 500; an open circuit, an escalated unknown state, or a call the guard did not send
    * because its own store, secrets or audit did not answer (or it failed itself) 503.

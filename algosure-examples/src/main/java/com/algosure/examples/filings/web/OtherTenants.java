@@ -73,8 +73,10 @@ final class OtherTenants {
   }
 
   private static RuntimeException notFoundIfTenantRefused(Optional<AuthorizationDecision> decision, RuntimeException e) {
-    // a tenant stage that failed (the directory did not answer) decided nothing: not "another tenant's", the adapter's 503
-    return decision.filter(d -> !d.permitted() && d.stage() == DecisionStage.TENANT && d.reason() != ReasonCode.STAGE_FAILURE)
+    // a tenant stage that failed (the directory did not answer) decided nothing: not "another tenant's", the adapter's
+    // 503
+    return decision.filter(d -> !d.permitted() && d.stage() == DecisionStage.TENANT
+            && d.reason() != ReasonCode.STAGE_FAILURE)
         .<RuntimeException>map(d -> new FilingNotFoundException(d.decisionId())).orElse(e);
   }
 }
