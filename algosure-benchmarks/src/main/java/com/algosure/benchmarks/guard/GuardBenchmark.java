@@ -48,55 +48,70 @@ public class GuardBenchmark {
   private FailsafeExecutor<ProviderResponse> failsafeWithTimeout;
   private Supplier<ProviderResponse> resilience4j;
   private Supplier<ProviderResponse> resilienceFloor;
-  private long key;
-  private long notAccepted;
-  /** 40 worlds: enough for 1,000,000 calls an iteration; a few hundred thousand are made. */
-  private final FreshInstances<GuardWorld> worlds = new FreshInstances<>(40, GuardWorld.CALLS_PER_WORLD);
 
-  /** Builds the guard and the peers and checks the guard accepts. */
+  /** Builds the resilience step and the peers (light: no guard, no store). */
   @Setup(Level.Trial)
   public void setUp() {
-    GuardWorld world = new GuardWorld();
     resilience = new GuardResilience(GuardWorld.provider(), GuardWorld.RESPONSE);
-    resilienceRequest = world.request("resilience-only");
+    resilienceRequest = new GuardWorld().request("resilience-only");
     failsafe = GuardWorld.failsafe();
     failsafeWithTimeout = GuardWorld.failsafeWithTimeout();
     resilience4j = GuardWorld.resilience4j();
     resilienceFloor = GuardWorld.resilienceFloor();
-    IntegrationOutcome<String> first = world.guard().execute(world.request("set-up"), world.call());
-    if (!(first instanceof IntegrationOutcome.Accepted)) {
-      throw new IllegalStateException("the guard did not accept the benchmark call: " + first);
-    }
-  }
-
-  /** Fails the run if any measured call was not accepted: the benchmark measures the accepted path only. */
-  @TearDown(Level.Trial)
-  public void checkEveryCallWasAccepted() {
-    if (notAccepted > 0) {
-      throw new IllegalStateException(notAccepted + " of " + key + " guard calls were not accepted");
-    }
   }
 
   /**
-   * Builds the worlds of the next iteration, outside the timed part: fresh guards, each store empty with its table
-   * already grown, as a running store's is.
+   * The guards of {@link #algosureTotal}, built only for it: per iteration, fresh guards whose stores are empty with
+   * their tables grown (a per-iteration fixture of the benchmark class itself would run in every method's fork,
+   * building 40 guards before each iteration of the peers too).
    */
-  @Setup(Level.Iteration)
-  public void freshWorlds() {
-    worlds.refill(GuardWorld::steady);
+  @State(Scope.Thread)
+  public static class Worlds {
+    /** 40 worlds: enough for 1,000,000 calls an iteration; a few hundred thousand are made. */
+    final FreshInstances<GuardWorld> worlds = new FreshInstances<>(40, GuardWorld.CALLS_PER_WORLD);
+    long key;
+    long notAccepted;
+
+    /** Checks the guard accepts the benchmark's call. */
+    @Setup(Level.Trial)
+    public void setUp() {
+      GuardWorld world = new GuardWorld();
+      IntegrationOutcome<String> first = world.guard().execute(world.request("set-up"), world.call());
+      if (!(first instanceof IntegrationOutcome.Accepted)) {
+        throw new IllegalStateException("the guard did not accept the benchmark call: " + first);
+      }
+    }
+
+    /**
+     * Builds the worlds of the next iteration, outside the timed part: fresh guards, each store empty with its table
+     * already grown, as a running store's is.
+     */
+    @Setup(Level.Iteration)
+    public void freshWorlds() {
+      worlds.refill(GuardWorld::steady);
+    }
+
+    /** Fails the run if any measured call was not accepted: the benchmark measures the accepted path only. */
+    @TearDown(Level.Trial)
+    public void checkEveryCallWasAccepted() {
+      if (notAccepted > 0) {
+        throw new IllegalStateException(notAccepted + " of " + key + " guard calls were not accepted");
+      }
+    }
   }
 
   /**
+   * @param w the guards
    * @return the guard's outcome. Every {@link GuardWorld#CALLS_PER_WORLD} calls the benchmark moves to the next
    *     of the worlds built before the iteration and lets the last one go: a store's records then live at most
    *     that many calls, instead of piling up into a garbage-collector benchmark.
    */
   @Benchmark
-  public IntegrationOutcome<String> algosureTotal() {
-    GuardWorld world = worlds.next();
-    IntegrationOutcome<String> out = world.guard().execute(world.request(Long.toString(key++)), world.call());
+  public IntegrationOutcome<String> algosureTotal(Worlds w) {
+    GuardWorld world = w.worlds.next();
+    IntegrationOutcome<String> out = world.guard().execute(world.request(Long.toString(w.key++)), world.call());
     if (!(out instanceof IntegrationOutcome.Accepted)) {
-      notAccepted++;
+      w.notAccepted++;
     }
     return out;
   }
