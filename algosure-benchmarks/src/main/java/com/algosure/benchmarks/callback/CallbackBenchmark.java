@@ -19,7 +19,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -153,7 +152,11 @@ public class CallbackBenchmark {
   public static class Ours {
     /** 40 guards: enough for 1,000,000 deliveries an iteration; at 1 KiB about 250,000 are made. */
     private final FreshInstances<CallbackGuard> guards = new FreshInstances<>(40, DELIVERIES_PER_GUARD);
-    private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
+    /**
+     * The system clock, the default a host gets: a fixed clock would spare each delivery its three clock readings
+     * (the guard's time, the dedupe store's claim and completion; about 75 ns here) and the guard's {@code Instant}.
+     */
+    private final Clock clock = Clock.systemUTC();
     private long notAccepted;
     private long measured;
     private String secret;
@@ -205,6 +208,8 @@ public class CallbackBenchmark {
      */
     @Setup(Level.Iteration)
     public void freshGuards() {
+      // signed at the iteration's start: within the guard's 5-minute window for however many iterations run
+      timestamp = Long.toString(clock.instant().getEpochSecond());
       guards.refill(this::newGuard);
     }
 
