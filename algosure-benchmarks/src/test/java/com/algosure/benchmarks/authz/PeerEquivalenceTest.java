@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PeerEquivalenceTest {
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"10x10", "10x1000", "100x1000", "1000x10000"})
+  @ValueSource(strings = {"10x10", "10x1000", "100x1000", "1000x10000", "1000x100000"})
   void casbinWhenAskedTheRequestSetThenAnswersAsOurDecisionPoint(String size) {
     PdpWorld world = PdpWorld.parse(size);
     boolean[] ours = ours(world, world.requests());
@@ -35,6 +35,33 @@ class PeerEquivalenceTest {
     CedarPdp.Prepared[] requests = cedar.prepare(world.requests());
     for (int i = 0; i < requests.length; i++) {
       assertThat(cedar.permits(requests[i])).as("Cedar on %s", world.requests().get(i)).isEqualTo(ours[i]);
+    }
+  }
+
+  /**
+   * The requests the benchmarks time are the typical ones ({@code DecideBenchmark}, {@code DecideScalingBenchmark},
+   * {@code DecideThroughputBenchmark}), at every size they run: each peer answers them as ours does there too.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"10x10", "10x1000", "100x1000", "1000x10000", "1000x100000"})
+  void casbinWhenAskedTheBenchmarksTypicalRequestsThenAnswersAsOurDecisionPoint(String size) {
+    PdpWorld world = PdpWorld.parse(size);
+    boolean[] ours = ours(world, world.typical());
+    CasbinPdp casbin = new CasbinPdp(world);
+    Object[][] requests = CasbinPdp.prepare(world.typical());
+    for (int i = 0; i < requests.length; i++) {
+      assertThat(casbin.permits(requests[i])).as("jCasbin on %s", world.typical().get(i)).isEqualTo(ours[i]);
+    }
+  }
+
+  @Test
+  void cedarWhenAskedTheBenchmarksTypicalRequestsThenAnswersAsOurDecisionPoint() throws Exception {
+    PdpWorld world = PdpWorld.parse(DecideBenchmark.TYPICAL_WORLD);
+    boolean[] ours = ours(world, world.typical());
+    CedarPdp cedar = new CedarPdp(world);
+    CedarPdp.Prepared[] requests = cedar.prepare(world.typical());
+    for (int i = 0; i < requests.length; i++) {
+      assertThat(cedar.permits(requests[i])).as("Cedar on %s", world.typical().get(i)).isEqualTo(ours[i]);
     }
   }
 
@@ -65,6 +92,25 @@ class PeerEquivalenceTest {
       }
     }
     assertThat(featureMissing).as("denied only for a missing feature").isGreaterThan(10);
+    int nonMember = 0;
+    int roleLacksPermission = 0;
+    for (int i = 0; i < ours.length; i++) {
+      PdpWorld.Question q = questions.get(i);
+      if (!world.tenantOf().get(q.organization()).equals(q.tenant())) {
+        continue;
+      }
+      List<PdpWorld.Binding> inOrganization = world.bindingsOf(q.user()).stream()
+          .filter(b -> b.organization().equals(q.organization())).toList();
+      if (inOrganization.isEmpty()) {
+        nonMember++;
+        assertThat(ours[i]).as("%s is not a member of the organization", q).isFalse();
+      } else if (inOrganization.stream().noneMatch(b -> world.grants().get(b.role()).contains(q.action()))) {
+        roleLacksPermission++;
+        assertThat(ours[i]).as("no role of %s in the organization grants the action", q).isFalse();
+      }
+    }
+    assertThat(nonMember).as("not a member of the organization").isGreaterThan(10);
+    assertThat(roleLacksPermission).as("a member whose roles lack the permission").isGreaterThan(10);
     assertThat(outsideTenant).as("organization named under another tenant").isGreaterThan(10);
   }
 
