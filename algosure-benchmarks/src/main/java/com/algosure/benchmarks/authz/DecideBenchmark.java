@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.State;
  * A typical tenant + organization RBAC request with an entitlement check, in a world of 10 roles and 1,000
  * bindings (10 tenants, 40 organizations, 250 users): our {@code decide} (entitlements from the in-memory source
  * through the decision point's cache) against jCasbin's {@code enforce} and Cedar's {@code isAuthorized} on the
- * same roles, bindings and requests. Each call takes the next of 256 typical requests of different users, so no
- * result is one hot cache line. Each implementation is built only in the forks that measure it.
+ * same roles, bindings and requests. Each call takes the next of 256 typical requests (232 distinct, of 167
+ * users), so no result is one hot cache line. Each implementation is built only in the forks that measure it.
  *
  * <p>Ours twice: {@link #algosure} audits through a sink that takes the decision itself
  * ({@code AuditSink.recordDecision}, no {@code AuditEvent} built: {@link AlgosurePdp.Audit#DECISION});

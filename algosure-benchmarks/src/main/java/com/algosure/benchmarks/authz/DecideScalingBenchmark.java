@@ -16,9 +16,10 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The typical request of {@link DecideBenchmark} as the catalogue grows from 10 to 1,000 roles and the
  * directory from 10 to 100,000 bindings ({@code size} is roles × bindings), ours against jCasbin at the same
- * sizes. Each call takes the next of {@code requests} typical requests of different users: 256 (the larger the
- * world, the more of them miss the CPU caches, as in a service) or 1 (the same request every time: only the
- * algorithm's growth). Each implementation is built only in the forks that measure it.
+ * sizes. Each call takes the next of {@code requests} typical requests, drawn with repetition (at 10x10 they are
+ * the 9 that world has): 256 (the larger the world, the more of them miss the CPU caches, as in a service) or 1
+ * (the same request every time: only the algorithm's growth). Each implementation is built only in the forks that
+ * measure it.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -245,7 +245,7 @@ public final class PdpWorld {
     return requests;
   }
 
-  /** @return typical permitted requests with an entitlement check, of different users */
+  /** @return 256 typical permitted requests with an entitlement check, drawn from the bindings with repetition */
   public List<Question> typical() {
     return typical;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.algosure.authz.AuthorizationRequest;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +121,16 @@ class PeerEquivalenceTest {
     PdpWorld world = PdpWorld.parse(size);
     assertThat(ours(world, world.typical())).containsOnly(true);
     assertThat(world.typical()).allMatch(q -> world.featureOf(q.action()) != null);
+  }
+
+  /** BENCHMARKS.md ("No hot single request") states how many of the 256 typical requests are distinct. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"10x10, 9, 2", "10x1000, 232, 167", "100x1000, 223, 154", "1000x10000, 252, 242", "1000x100000, 256, 256"})
+  void typicalRequestsWhenCountedThenAsManyDistinctAsBenchmarksMdSays(String size, long requests, long users) {
+    PdpWorld world = PdpWorld.parse(size);
+    assertThat(world.typical()).hasSize(256);
+    assertThat(world.typical().stream().distinct().count()).as("distinct requests").isEqualTo(requests);
+    assertThat(world.typical().stream().map(PdpWorld.Question::user).distinct().count()).as("users").isEqualTo(users);
   }
 
   private static boolean[] ours(PdpWorld world, List<PdpWorld.Question> questions) {
