@@ -25,7 +25,7 @@ import java.util.UUID;
 
 /**
  * Measures the retained heap of the integration guard's in-memory stores: used heap after repeated full
- * collections, before and after filling a store that stays reachable. Three measurements:
+ * collections, before and after filling a store that stays reachable. Four measurements:
  *
  * <ol>
  *   <li>1,000,000 idempotency records written through the store's API as the guard writes them (claim, then
