@@ -13,8 +13,8 @@ import com.algosure.audit.AuditEventType;
 import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.authz.Actor;
 import com.algosure.authz.Effect;
-import com.algosure.authz.OrganizationId;
 import com.algosure.authz.TenantId;
+import com.algosure.integration.spi.Consent;
 import com.algosure.integration.spi.ConsentCheck;
 import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.InMemoryRateLimitStore;
@@ -195,13 +195,17 @@ class IntegrationGuardPolicyTest {
   @Test
   void executeWhenConsentIsLimitedToAnotherSubjectThenDenied() {
     f = new GuardFixtures();
-    f.consents.grant(TenantId.of(TENANT), OrganizationId.of("sales"), "customer-1", ConsentScope.MAIL,
-        f.clock.instant().plus(Duration.ofDays(1)));
+    // limited to a data subject only: the subject, not an organization the request does not name, is what differs
+    f.consents.grant(new Consent("consent-subject", TenantId.of(TENANT), Optional.empty(), Optional.of("customer-1"),
+        ConsentScope.MAIL, f.clock.instant(), f.clock.instant().plus(Duration.ofDays(1)), Optional.empty()));
     IntegrationGuard guard = guard();
 
     IntegrationOutcome<JsonNode> other = guard.execute(request("k-s1").consentSubject("customer-2").build(), ok);
+    IntegrationOutcome<JsonNode> same = guard.execute(request("k-s2").consentSubject("customer-1").build(), ok);
 
     assertThat(other.reason()).isEqualTo(OutcomeReason.CONSENT_MISSING);
+    assertThat(same.accepted()).isTrue();
+    assertThat(exchanges).hasValue(1);
   }
 
   @Test

@@ -169,6 +169,55 @@ class StoresTest {
   }
 
   @Test
+  void consentLimitedToADataSubjectCoversOnlyThatSubject() {
+    InMemoryConsentRegistry r = ConsentRegistry.inMemory(clock);
+    r.grant(TenantId.of("acme"), OrganizationId.of("sales"), "customer-1", ConsentScope.MAIL, clock.instant().plusSeconds(60));
+
+    ConsentCheck otherSubject = r.check(new ConsentQuery(TenantId.of("acme"), Optional.of(OrganizationId.of("sales")),
+        Optional.of("customer-2"), ConsentScope.MAIL), clock.instant());
+    ConsentCheck noSubject = r.check(new ConsentQuery(TenantId.of("acme"), Optional.of(OrganizationId.of("sales")),
+        Optional.empty(), ConsentScope.MAIL), clock.instant());
+
+    assertThat(otherSubject.status()).isEqualTo(ConsentStatus.MISSING);
+    assertThat(noSubject.status()).isEqualTo(ConsentStatus.MISSING);
+  }
+
+  @Test
+  void consentCoversOnlyItsOwnTenant() {
+    // what a host's registry that keeps every tenant's consents in one list relies on
+    Consent acme = new Consent("c-1", TenantId.of("acme"), Optional.empty(), Optional.empty(), ConsentScope.MAIL,
+        clock.instant(), clock.instant().plusSeconds(60), Optional.empty());
+
+    assertThat(acme.covers(new ConsentQuery(TenantId.of("acme"), Optional.empty(), Optional.empty(), ConsentScope.MAIL)))
+        .isTrue();
+    assertThat(acme.covers(new ConsentQuery(TenantId.of("globex"), Optional.empty(), Optional.empty(), ConsentScope.MAIL)))
+        .isFalse();
+  }
+
+  @Test
+  void consentIsExpiredFromItsExpiryInstantOn() {
+    InMemoryConsentRegistry r = ConsentRegistry.inMemory(clock);
+    Instant expiresAt = clock.instant().plusSeconds(60);
+    r.grant(TenantId.of("acme"), ConsentScope.MAIL, expiresAt);
+    ConsentQuery q = new ConsentQuery(TenantId.of("acme"), Optional.empty(), Optional.empty(), ConsentScope.MAIL);
+
+    assertThat(r.check(q, expiresAt.minusNanos(1)).status()).isEqualTo(ConsentStatus.GRANTED);
+    assertThat(r.check(q, expiresAt).status()).isEqualTo(ConsentStatus.EXPIRED);
+  }
+
+  @Test
+  void consentGrantedForALaterStartDoesNotCoverACallBeforeIt() {
+    InMemoryConsentRegistry r = ConsentRegistry.inMemory(clock);
+    Instant starts = clock.instant().plusSeconds(60);
+    r.grant(new Consent("c-later", TenantId.of("acme"), Optional.empty(), Optional.empty(), ConsentScope.MAIL, starts,
+        starts.plusSeconds(3600), Optional.empty()));
+    ConsentQuery q = new ConsentQuery(TenantId.of("acme"), Optional.empty(), Optional.empty(), ConsentScope.MAIL);
+
+    assertThat(r.check(q, clock.instant()).status()).isEqualTo(ConsentStatus.MISSING);
+    assertThat(r.check(q, starts).status()).isEqualTo(ConsentStatus.GRANTED);
+  }
+
+  @Test
   void consentRevocationIsSeenByTheNextCheck() {
     InMemoryConsentRegistry r = ConsentRegistry.inMemory(clock);
     Consent c = r.grant(TenantId.of("acme"), ConsentScope.of("CALENDAR"), clock.instant().plusSeconds(60));
