@@ -99,7 +99,8 @@ class NoSecretLeakTest {
         .build();
   }
 
-  void run(IntegrationGuard guard, String key, ProviderCall<JsonNode> call) {
+  /** @return the outcome, whose texts are collected for the check after each test */
+  IntegrationOutcome<JsonNode> run(IntegrationGuard guard, String key, ProviderCall<JsonNode> call) {
     IntegrationOutcome<JsonNode> out = guard.execute(request(key).build(), call);
     seen.add(out.toString());
     seen.add(out.request().toString());
@@ -110,6 +111,7 @@ class NoSecretLeakTest {
     } else if (out instanceof IntegrationOutcome.Denied<JsonNode> denied) {
       seen.add(denied.message());
     }
+    return out;
   }
 
   /** A hostile provider echoes the bearer token back in its error body. */
@@ -121,19 +123,19 @@ class NoSecretLeakTest {
   @Test
   void transientFailuresPastTheRetryPolicy() {
     echo(503);
-    run(guard(p -> p), "leak-503", sendCall());
+    assertThat(run(guard(p -> p), "leak-503", sendCall()).reason()).isEqualTo(OutcomeReason.RETRIES_EXHAUSTED);
   }
 
   @Test
   void aNonRetryableProviderError() {
     echo(401);
-    run(guard(p -> p), "leak-401", sendCall());
+    assertThat(run(guard(p -> p), "leak-401", sendCall()).reason()).isEqualTo(OutcomeReason.PROVIDER_ERROR);
   }
 
   @Test
   void aMalformedResponseThatEchoesTheSecret() {
     echo(200);
-    run(guard(p -> p), "leak-malformed", sendCall());
+    assertThat(run(guard(p -> p), "leak-malformed", sendCall()).reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID);
   }
 
   @Test
@@ -164,7 +166,7 @@ class NoSecretLeakTest {
   void aRateLimitAnswer() {
     provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")
         .withBody(SECRET_VALUE)));
-    run(guard(p -> p), "leak-429", sendCall());
+    assertThat(run(guard(p -> p), "leak-429", sendCall()).reason()).isEqualTo(OutcomeReason.PROVIDER_RATE_LIMITED);
   }
 
   @Test
@@ -192,11 +194,11 @@ class NoSecretLeakTest {
     ProviderCall<JsonNode> careless = ProviderCall.of(ctx -> {
       throw new IOException("auth failed for key " + ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF)).reveal());
     }, JsonValidator.builder().build());
-    run(guard(p -> p), "leak-host-io", careless);
+    assertThat(run(guard(p -> p), "leak-host-io", careless).reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
     ProviderCall<JsonNode> carelessBeforeSending = ProviderCall.of(ctx -> {
       throw new IllegalStateException("bad config, key=" + ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF)).reveal());
     }, JsonValidator.builder().build());
-    run(guard(p -> p), "leak-host-ise", carelessBeforeSending);
+    assertThat(run(guard(p -> p), "leak-host-ise", carelessBeforeSending).reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
   }
 
   @Test
@@ -207,7 +209,7 @@ class NoSecretLeakTest {
         payload -> {
           throw new IllegalArgumentException("unexpected " + new String(payload, StandardCharsets.UTF_8));
         });
-    run(guard(p -> p), "leak-validator", careless);
+    assertThat(run(guard(p -> p), "leak-validator", careless).reason()).isEqualTo(OutcomeReason.RESPONSE_INVALID);
   }
 
   @Test
@@ -241,12 +243,15 @@ class NoSecretLeakTest {
     seen.add(plain.toString());
     seen.add(unauthorized.toString());
     seen.add(noConsent.toString());
+    assertThat(plain.reason()).isEqualTo(OutcomeReason.TRANSPORT_INSECURE);
+    assertThat(unauthorized.reason()).isEqualTo(OutcomeReason.AUTHORIZATION_DENIED);
+    assertThat(noConsent.reason()).isEqualTo(OutcomeReason.CONSENT_REVOKED);
   }
 
   @Test
   void aMissingSecretAndAFailingAuditSink() {
     f.secrets.remove(SecretRef.of(GuardFixtures.SECRET_REF));
-    run(guard(p -> p), "leak-missing", sendCall());
+    assertThat(run(guard(p -> p), "leak-missing", sendCall()).reason()).isEqualTo(OutcomeReason.SECRET_UNAVAILABLE);
     f.secrets.rotate(SecretRef.of(GuardFixtures.SECRET_REF), SECRET_VALUE);
     provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"x\"}")));
     IntegrationGuard failingAudit = IntegrationGuard.builder().policyDecisionPoint(f.pdp)
@@ -257,7 +262,7 @@ class NoSecretLeakTest {
             throw new IllegalStateException("audit down while recording " + e);
           }
         }).build();
-    run(failingAudit, "leak-audit", sendCall());
+    assertThat(run(failingAudit, "leak-audit", sendCall()).reason()).isEqualTo(OutcomeReason.AUDIT_FAILED);
   }
 
   @Test
