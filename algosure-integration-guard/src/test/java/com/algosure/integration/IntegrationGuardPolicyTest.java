@@ -514,6 +514,42 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenTheProviderDeclaresTwoSecretsThenTheUseOfEachIsAuditedByReference() {
+    SecretStore two = SecretStore.inMemory().secret(GuardFixtures.SECRET_REF, GuardFixtures.SECRET_VALUE)
+        .secret("acme-mail/signing-key", "signing-value").lease(Duration.ofMinutes(5)).build();
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(twoSecrets()).clock(f.clock)
+        .auditSink(f.audit).consents(f.consents).secrets(two).build();
+
+    assertThat(guard.execute(request("k-two").build(), ok).accepted()).isTrue();
+    assertThat(f.audit.events(AuditEventType.CREDENTIAL_USE)).extracting(e -> e.details().get("secretRef"))
+        .containsExactlyInAnyOrder(GuardFixtures.SECRET_REF, "acme-mail/signing-key");
+  }
+
+  @Test
+  void executeWhenTheUseOfOneOfTwoSecretsCannotBeAuditedThenNothingIsSent() {
+    SecretStore two = SecretStore.inMemory().secret(GuardFixtures.SECRET_REF, GuardFixtures.SECRET_VALUE)
+        .secret("acme-mail/signing-key", "signing-value").lease(Duration.ofMinutes(5)).build();
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(twoSecrets()).clock(f.clock)
+        .consents(f.consents).secrets(two)
+        .auditSink(e -> {
+          if (e.type() == AuditEventType.CREDENTIAL_USE && "acme-mail/signing-key".equals(e.details().get("secretRef"))) {
+            throw new IllegalStateException("audit down");
+          }
+          f.audit.record(e);
+        }).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-two-unaudited").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.AUDIT_FAILED);
+    assertThat(exchanges).hasValue(0);
+  }
+
+  /** @return the fixtures' provider at {@link #BASE}, declaring a signing key besides its API key */
+  private static ProviderPolicy twoSecrets() {
+    return GuardFixtures.provider(BASE).secret("acme-mail/signing-key").build();
+  }
+
+  @Test
   void executeWhenALeaseHasAlreadyExpiredThenTheSecretIsUnavailable() {
     SecretStore expired = (ref, now) -> Optional.of(new SecretLease(com.algosure.integration.spi.Secret.of(ref, "v"), now));
     IntegrationGuard guard = base()
