@@ -956,6 +956,25 @@ class IntegrationGuardHttpTest {
     assertThat(elsewhere.getAllServeEvents()).isEmpty();
   }
 
+  @Test
+  void executeWhenACustomExchangeSendsToAnotherHostThroughTheContextThenDeniedNotEscalatedAndTheKeyReleased() {
+    IntegrationGuard guard = f.guard(base);
+    ProviderCall<JsonNode> stray = ProviderCall.of(ctx -> ctx.send(
+        java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + elsewhere.port() + MESSAGES))
+            .header("Authorization", "Bearer " + ctx.secret(com.algosure.integration.spi.SecretRef.of(GuardFixtures.SECRET_REF)).reveal())
+            .POST(ctx.payloadPublisher()).build()), sendCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-stray-send").build(), stray);
+
+    // refused before anything left: a denial, not an unknown state, and the key free for a corrected resubmission
+    assertThat(out.kind()).as("%s", out).isEqualTo(IntegrationOutcome.Kind.DENIED);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.ENDPOINT_NOT_ALLOWED);
+    assertThat(elsewhere.getAllServeEvents()).isEmpty();
+    assertThat(f.escalations.escalations()).isEmpty();
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"msg-1\"}")));
+    assertThat(guard.execute(request("k-stray-send").build(), sendCall()).accepted()).isTrue();
+  }
+
   /**
    * The call whose POST reached the provider and whose later request was refused for its host: escalated as an unknown
    * state (its key kept, so the resubmission replays), one POST received, nothing sent elsewhere, the refusal audited.
