@@ -202,6 +202,21 @@ class NoSecretLeakTest {
   }
 
   @Test
+  void hostCodeThatPrintsTheCallContextAndTheSecret() {
+    // host code logging what it was handed: the context and the secret print by reference, never by value
+    List<String> printed = new ArrayList<>();
+    ProviderCall<JsonNode> printing = ProviderCall.of(ctx -> {
+      printed.add(ctx.toString());
+      printed.add(String.valueOf(ctx.secret(SecretRef.of(GuardFixtures.SECRET_REF))));
+      return ProviderResponse.of(200, java.util.Map.of(), "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+    }, JsonValidator.builder().build());
+
+    assertThat(run(guard(p -> p), "leak-printed-context", printing).accepted()).isTrue();
+    assertThat(printed).hasSize(2).allMatch(s -> s.contains(GuardFixtures.SECRET_REF));
+    seen.addAll(printed);
+  }
+
+  @Test
   void aValidatorThatThrowsWithTheBodyInItsMessage() {
     provider.stubFor(post(MESSAGES).willReturn(okJson("{\"token\":\"" + SECRET_VALUE + "\"}")));
     ProviderCall<JsonNode> careless = ProviderCall.post("messages",
