@@ -763,6 +763,42 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenAProviderCallClassifiesAFailureAfterSendingAsPermanentThenEscalatedNotFailed() {
+    // a provider adapter that takes its SDK's error for a refusal: once the request may have left, the provider may
+    // have acted, so the guard escalates it rather than answer FAILED, which a caller would resubmit
+    ProviderCall<JsonNode> sentThenFailed = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws Exception {
+        exchanges.incrementAndGet();
+        context.markSent();
+        throw new IOException("stream closed");
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return JsonValidator.builder().build();
+      }
+
+      @Override
+      public Classification classify(Throwable failure, boolean requestSent) {
+        return Classification.permanent();
+      }
+
+      @Override
+      public boolean reportsSending() {
+        return true;
+      }
+    };
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-permanent-sent").build(), sentThenFailed);
+
+    assertThat(out.kind()).as("%s", out).isEqualTo(IntegrationOutcome.Kind.ESCALATED);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(exchanges).hasValue(1);
+    assertThat(f.escalations.escalations()).hasSize(1);
+  }
+
+  @Test
   void executeWhenACustomExchangeCannotConnectThenItIsRetried() {
     ProviderCall<JsonNode> refusedOnce = ProviderCall.of(ctx -> {
       if (exchanges.incrementAndGet() == 1) {
