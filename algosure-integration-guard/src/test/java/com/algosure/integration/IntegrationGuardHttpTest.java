@@ -210,6 +210,12 @@ class IntegrationGuardHttpTest {
     assertThat(received()).isEqualTo(3);
     // nothing took effect: the key is released, so the caller may resubmit
     assertThat(f.idempotency.isReserved(key("k-down"))).isFalse();
+    // the call's failure is audited, besides each attempt's
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).filteredOn(e -> e.outcome().equals("FAILED"))
+        .singleElement().satisfies(e -> {
+          assertThat(e.reasons()).containsExactly("RETRIES_EXHAUSTED");
+          assertThat(e.details()).containsEntry("attempts", "3").containsEntry("lastError", "status 503");
+        });
   }
 
   @Test
@@ -1053,6 +1059,13 @@ class IntegrationGuardHttpTest {
     assertThat(received()).isEqualTo(3);
     // nothing of the limited request is lost: its key is free for the resubmission
     assertThat(f.idempotency.isReserved(key("k-rl-3"))).isFalse();
+    // and the refusal is audited with its retry time
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_RATE_LIMITED)).singleElement().satisfies(e -> {
+      assertThat(e.reasons()).containsExactly("RATE_LIMIT_EXCEEDED");
+      assertThat(e.correlationId()).contains("corr-k-rl-3");
+      assertThat(e.details()).containsEntry("retryAfter",
+          ((IntegrationOutcome.RateLimited<JsonNode>) third).retryAfter().toString());
+    });
   }
 
   @Test

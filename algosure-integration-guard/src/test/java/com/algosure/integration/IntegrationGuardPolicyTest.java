@@ -367,6 +367,11 @@ class IntegrationGuardPolicyTest {
     assertThat(out.reason()).isEqualTo(OutcomeReason.SECRET_UNAVAILABLE);
     assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.FAILED);
     assertThat(exchanges).hasValue(0);
+    // the failure is audited, naming the secret by reference
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).singleElement().satisfies(e -> {
+      assertThat(e.reasons()).containsExactly("SECRET_UNAVAILABLE");
+      assertThat(e.details()).containsEntry("secretRef", GuardFixtures.SECRET_REF);
+    });
   }
 
   @Test
