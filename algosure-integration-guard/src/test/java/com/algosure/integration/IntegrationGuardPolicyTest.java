@@ -804,6 +804,34 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenClassifyingAFailureAfterSendingThrowsThenEscalatedAndNotResent() {
+    // host code that cannot classify what its exchange threw: once the request may have left, never a retry
+    ProviderCall<JsonNode> unclassifiable = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws Exception {
+        exchanges.incrementAndGet();
+        throw new IOException("connection reset");
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return JsonValidator.builder().build();
+      }
+
+      @Override
+      public Classification classify(Throwable failure, boolean requestSent) {
+        throw new IllegalStateException("no rule for " + failure.getClass().getName());
+      }
+    };
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-unclassifiable").build(), unclassifiable);
+
+    assertThat(out.kind()).as("%s", out).isEqualTo(IntegrationOutcome.Kind.ESCALATED);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
   void executeWhenACustomExchangeCannotConnectThenItIsRetried() {
     ProviderCall<JsonNode> refusedOnce = ProviderCall.of(ctx -> {
       if (exchanges.incrementAndGet() == 1) {
