@@ -12,7 +12,9 @@ import com.algosure.authz.PermissionScope;
 import com.algosure.authz.PolicyDecisionPoint;
 import com.algosure.authz.RoleCatalog;
 import com.algosure.authz.TenantId;
+import com.algosure.authz.spi.ApprovalStore;
 import com.algosure.authz.spi.Directory;
+import com.algosure.authz.spi.InMemoryApprovalStore;
 import com.algosure.integration.spi.ConsentRegistry;
 import com.algosure.integration.spi.EscalationHandler;
 import com.algosure.integration.spi.EvidenceStore;
@@ -42,6 +44,8 @@ public final class GuardFixtures {
   public static final String TENANT = "acme";
   public static final String OTHER_TENANT = "globex";
   public static final String USER = "alice";
+  /** A person of tenant {@link #TENANT} who approves high-impact actions, and holds no role. */
+  public static final String APPROVER = "bob";
   public static final String PROVIDER = "acme-mail";
   public static final String SEND = "mail:send";
   public static final String LOOKUP = "registry:lookup";
@@ -57,6 +61,8 @@ public final class GuardFixtures {
   public final InMemoryEscalations escalations = EscalationHandler.inMemory();
   public final InMemoryEvidenceStore evidence = EvidenceStore.inMemory();
   public final InMemorySecretStore secrets = SecretStore.inMemory().secret(SECRET_REF, SECRET_VALUE).lease(Duration.ofMinutes(5)).build();
+  /** The approvals the decision point verifies a high-impact action's approval id against (none unless a test adds). */
+  public final InMemoryApprovalStore approvals = ApprovalStore.inMemory();
   public final PolicyDecisionPoint pdp;
 
   public GuardFixtures() {
@@ -70,8 +76,10 @@ public final class GuardFixtures {
     Directory directory = Directory.inMemory()
         .tenantRole(USER, TENANT, "integrator")
         .tenantRole(USER, OTHER_TENANT, "integrator")
+        .tenantAccess(APPROVER, TENANT) // may approve in the tenant; holds no role
         .build();
-    this.pdp = PolicyDecisionPoint.builder().roleCatalog(catalog).directory(directory).auditSink(audit).clock(clock).build();
+    this.pdp = PolicyDecisionPoint.builder().roleCatalog(catalog).directory(directory).approvals(approvals)
+        .auditSink(audit).clock(clock).build();
   }
 
   public static Actor.User user() {

@@ -13,6 +13,9 @@ import com.algosure.audit.AuditEventType;
 import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.authz.Actor;
 import com.algosure.authz.Effect;
+import com.algosure.authz.Permission;
+import com.algosure.authz.ResourceRef;
+import com.algosure.authz.spi.Approval;
 import com.algosure.authz.TenantId;
 import com.algosure.integration.spi.Consent;
 import com.algosure.integration.spi.ConsentCheck;
@@ -169,6 +172,40 @@ class IntegrationGuardPolicyTest {
     assertThat(out.reason()).isEqualTo(OutcomeReason.APPROVAL_REQUIRED);
     assertThat(((IntegrationOutcome.Denied<JsonNode>) out).decision())
         .hasValueSatisfying(d -> assertThat(d.effect()).isEqualTo(Effect.APPROVAL_REQUIRED));
+    assertThat(exchanges).hasValue(0);
+  }
+
+  @Test
+  void executeWhenTheActionIsHighImpactWithAnApprovalForItsResourceThenTheDecisionPointVerifiesItAndItIsAccepted() {
+    // the request's approval id and resource reach the decision point: an approval of this payment permits it
+    ResourceRef payment = ResourceRef.of("payment", "p-1");
+    f.approvals.add(new Approval("ap-1", TenantId.of(TENANT), Permission.of(PAY), payment, GuardFixtures.USER,
+        GuardFixtures.APPROVER, f.clock.instant(), f.clock.instant().plus(Duration.ofHours(1))));
+    IntegrationRequest r = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT).provider(PROVIDER)
+        .action(PAY).resource(payment).approvalId("ap-1").idempotencyKey("k-approved").build();
+    IntegrationRequest otherPayment = IntegrationRequest.builder().actor(GuardFixtures.user()).tenant(TENANT)
+        .provider(PROVIDER).action(PAY).resource(ResourceRef.of("payment", "p-2")).approvalId("ap-1")
+        .idempotencyKey("k-approved-other").build();
+
+    IntegrationOutcome<JsonNode> out = guard().execute(r, ok);
+    IntegrationOutcome<JsonNode> other = guard().execute(otherPayment, ok);
+
+    assertThat(out.accepted()).as("%s", out).isTrue();
+    // the same approval presented for another payment does not cover it
+    assertThat(other.reason()).isEqualTo(OutcomeReason.AUTHORIZATION_DENIED);
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
+  void executeWhenTheRequestNamesAnOrganizationTheActorIsNotAMemberOfThenDeniedAndNothingSent() {
+    // alice holds a tenant role and no organization membership: the organization the request names reaches the
+    // decision point, which resolves membership against the directory
+    IntegrationRequest r = request("k-org").organization("sales").build();
+
+    IntegrationOutcome<JsonNode> out = guard().execute(r, ok);
+
+    assertThat(out.kind()).isEqualTo(IntegrationOutcome.Kind.DENIED);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.AUTHORIZATION_DENIED);
     assertThat(exchanges).hasValue(0);
   }
 
