@@ -110,14 +110,28 @@ class RejectedResponseReviewTest {
 
   @Test
   void executeWhenACallPostsWithTheGuardsClientThenGetsThroughSendThenTheInvalidAnswerIsHandedForReview() {
-    // context.send saw only the GET; the POST went through context.httpClient(), which it does not see
+    // context.send saw only the GET; the POST went through context.httpClient(), which it does not see. The call
+    // promises to report its sending, so it is the client handed out, not an unreported call, that rules out "safe"
     provider.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(202)));
     provider.stubFor(get("/v1/messages/msg-1").willReturn(aResponse().withStatus(200).withBody("<html>maintenance</html>")));
-    ProviderCall<JsonNode> postThenPoll = ProviderCall.of(context -> {
-      context.httpClient().send(java.net.http.HttpRequest.newBuilder(context.endpoint().resolve("messages"))
-          .POST(context.payloadPublisher()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-      return context.send(context.newRequest("messages/msg-1").GET().build());
-    }, statusCall().validator());
+    ProviderCall<JsonNode> postThenPoll = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws Exception {
+        context.httpClient().send(java.net.http.HttpRequest.newBuilder(context.endpoint().resolve("messages"))
+            .POST(context.payloadPublisher()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        return context.send(context.newRequest("messages/msg-1").GET().build());
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return statusCall().validator();
+      }
+
+      @Override
+      public boolean reportsSending() {
+        return true;
+      }
+    };
 
     IntegrationOutcome<JsonNode> out = guard.execute(request("k-client").build(), postThenPoll);
     IntegrationOutcome<JsonNode> again = guard.execute(request("k-client").build(), postThenPoll);
