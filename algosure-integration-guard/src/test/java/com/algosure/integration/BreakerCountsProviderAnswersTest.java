@@ -137,6 +137,101 @@ class BreakerCountsProviderAnswersTest {
   }
 
   @Test
+  void executeWhenTwoCallsEndInAnUnknownStateThenTheBreakerOpens() {
+    // sent, then the connection reset: escalated, and a failure of the provider as far as the breaker goes
+    IntegrationGuard guard = guard(2, 2, Duration.ofMinutes(1));
+    ProviderCall<JsonNode> reset = ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      throw new java.io.IOException("connection reset");
+    }, JsonValidator.builder().build());
+
+    assertThat(guard.execute(request("k-1").build(), reset).reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    assertThat(guard.execute(request("k-2").build(), reset).reason()).isEqualTo(OutcomeReason.UNKNOWN_STATE);
+    IntegrationOutcome<JsonNode> next = guard.execute(request("k-3").build(), answering(200));
+
+    assertThat(next.reason()).as("%s", next).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(exchanges).hasValue(2);
+  }
+
+  @Test
+  void executeWhenTheProviderRefusesRequestsWith4xxThenTheBreakerStaysClosed() {
+    // a 400 is the request's fault, not the provider's health
+    IntegrationGuard guard = guard(2, 2, Duration.ofMinutes(1));
+
+    assertThat(guard.execute(request("k-1").build(), answering(400)).reason()).isEqualTo(OutcomeReason.PROVIDER_ERROR);
+    assertThat(guard.execute(request("k-2").build(), answering(422)).reason()).isEqualTo(OutcomeReason.PROVIDER_ERROR);
+    IntegrationOutcome<JsonNode> next = guard.execute(request("k-3").build(), answering(200));
+
+    assertThat(next.accepted()).as("%s", next).isTrue();
+    assertThat(exchanges).hasValue(3);
+  }
+
+  @Test
+  void executeWhenTheProviderAnswers429BetweenTwoFailuresThenItCountsAsAnAnswerAndTheBreakerStaysClosed() {
+    IntegrationGuard guard = guard(2, 2, Duration.ofMinutes(1));
+    ProviderCall<JsonNode> throttled = ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      // Retry-After 0: the tenant is not left paused for the next call
+      return ProviderResponse.of(429, Map.of("Retry-After", java.util.List.of("0")), new byte[0]);
+    }, JsonValidator.builder().build());
+
+    guard.execute(request("k-1").build(), answering(503));
+    assertThat(guard.execute(request("k-429").build(), throttled).reason()).isEqualTo(OutcomeReason.PROVIDER_RATE_LIMITED);
+    guard.execute(request("k-2").build(), answering(503));
+    IntegrationOutcome<JsonNode> next = guard.execute(request("k-3").build(), answering(200));
+
+    assertThat(next.accepted()).as("1 of the provider's last 2 answers failed: %s", next).isTrue();
+    assertThat(exchanges).hasValue(4);
+  }
+
+  @Test
+  void executeWhenTheProviderAnswersTooMuchBetweenTwoFailuresThenItCountsAsAnAnswerAndTheBreakerStaysClosed() {
+    IntegrationGuard guard = guard(2, 2, Duration.ofMinutes(1));
+    ProviderCall<JsonNode> tooLarge = ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      return ProviderResponse.of(200, Map.of(), new byte[1024 * 1024 + 1]); // over the default 1 MiB limit
+    }, JsonValidator.builder().build());
+
+    guard.execute(request("k-1").build(), answering(503));
+    assertThat(guard.execute(request("k-large").build(), tooLarge).reason()).isEqualTo(OutcomeReason.RESPONSE_TOO_LARGE);
+    guard.execute(request("k-2").build(), answering(503));
+    IntegrationOutcome<JsonNode> next = guard.execute(request("k-3").build(), answering(200));
+
+    assertThat(next.accepted()).as("1 of the provider's last 2 answers failed: %s", next).isTrue();
+    assertThat(exchanges).hasValue(4);
+  }
+
+  @Test
+  void executeWhenACallFailsBeforeSendingBetweenTwoProviderFailuresThenTheBreakerStillOpens() {
+    // the host's exchange refused its own request before sending (a bad argument): the provider said nothing
+    IntegrationGuard guard = guard(2, 2, Duration.ofMinutes(1));
+    ProviderCall<JsonNode> refusedBeforeSending = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) {
+        throw new IllegalArgumentException("no such template");
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return JsonValidator.builder().build();
+      }
+
+      @Override
+      public boolean reportsSending() {
+        return true;
+      }
+    };
+
+    guard.execute(request("k-1").build(), answering(503));
+    assertThat(guard.execute(request("k-bad").build(), refusedBeforeSending).reason()).isEqualTo(OutcomeReason.CALL_FAILED);
+    guard.execute(request("k-2").build(), answering(503));
+    IntegrationOutcome<JsonNode> next = guard.execute(request("k-3").build(), answering(200));
+
+    assertThat(next.reason()).as("2 of the provider's last 2 answers failed: %s", next).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(exchanges).hasValue(2);
+  }
+
+  @Test
   void executeWhenTheRateLimitRefusesTheFirstCallAfterTheOpenTimeThenTheBreakerWaitsForARealTrial() throws Exception {
     IntegrationGuard guard = guard(1, 1, OPEN_FOR);
     guard.execute(request("k-1").build(), answering(503));
