@@ -45,6 +45,20 @@ class RetryBudgetSpendTest {
   }
 
   @Test
+  void executeWhenTheLastAttemptFailsThenNoRetryIsAskedOfTheBudgetAndTheCallEndsAsRetriesExhausted() {
+    // a budget of one retry: the first failure's retry spends it; the last attempt's failure asks no retry of it
+    IntegrationGuard guard = f.guard(ProviderPolicy.builder(GuardFixtures.PROVIDER)
+        .endpoint(URI.create("https://api.acme-mail.example/v1/")).action(GuardFixtures.SEND, ConsentScope.MAIL)
+        .secret(GuardFixtures.SECRET_REF).backoff(Duration.ofMillis(5), Duration.ofMillis(20)).maxAttempts(2)
+        .retryBudget(0.0, 1, Duration.ofMinutes(1)).build()).build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-last").build(), answering(Duration.ZERO, 503));
+
+    assertThat(out.reason()).as("%s", out).isEqualTo(OutcomeReason.RETRIES_EXHAUSTED);
+    assertThat(exchanges).hasValue(2);
+  }
+
+  @Test
   void executeWhenTheMaxRetryDurationHasPassedThenNoRetryIsMadeAndNoneOfTheBudgetIsSpent() {
     // the first call's audit sink takes longer than the maximum retry duration (the attempt itself is quick)
     java.util.concurrent.atomic.AtomicBoolean slowSink = new java.util.concurrent.atomic.AtomicBoolean(true);
