@@ -38,6 +38,8 @@ class BreakerCountsProviderAnswersTest {
 
   GuardFixtures f;
   final AtomicInteger exchanges = new AtomicInteger();
+  /** How many rate-limit permits the attempts asked the store for. */
+  final AtomicInteger permitsAsked = new AtomicInteger();
   /** While set, the rate-limit store has no permit left for the tenant × provider key. */
   final AtomicBoolean exhausted = new AtomicBoolean();
   /** While set, the audit sink fails on the request's SENDING event. */
@@ -57,6 +59,7 @@ class BreakerCountsProviderAnswersTest {
     RateLimitStore pausable = new RateLimitStore() {
       @Override
       public RateLimitDecision acquire(RateLimitKey key, RateLimit limit, Instant now) {
+        permitsAsked.incrementAndGet();
         return exhausted.get() ? new RateLimitDecision.Exhausted(now.plusSeconds(30)) : store.acquire(key, limit, now);
       }
 
@@ -229,6 +232,20 @@ class BreakerCountsProviderAnswersTest {
 
     assertThat(next.reason()).as("2 of the provider's last 2 answers failed: %s", next).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
     assertThat(exchanges).hasValue(2);
+  }
+
+  @Test
+  void executeWhenTheBreakerIsOpenThenTheRefusedCallSpendsNoRateLimitPermit() {
+    IntegrationGuard guard = guard(2, 2, Duration.ofMinutes(1));
+    guard.execute(request("k-1").build(), answering(503));
+    guard.execute(request("k-2").build(), answering(503));
+    int asked = permitsAsked.get();
+
+    IntegrationOutcome<JsonNode> refused = guard.execute(request("k-3").build(), answering(200));
+
+    assertThat(refused.reason()).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(asked).as("each sent attempt took its permit").isEqualTo(2);
+    assertThat(permitsAsked).as("the refused call took none of the tenant's permits").hasValue(asked);
   }
 
   @Test
