@@ -139,6 +139,41 @@ class AttemptTimeoutTest {
   }
 
   @Test
+  void executeWhenTheAttemptTimeoutHasPassedBeforeSendIsCalledThenNothingIsSentAndTheAttemptIsRetried() {
+    // the exchange spent the attempt's time before it sent (a slow template, say): send() refuses to start the request,
+    // so the timeout is a failure before sending, retried, never an unknown state
+    AtomicInteger attempt = new AtomicInteger();
+    ProviderCall<JsonNode> lateSend = new ProviderCall<>() {
+      @Override
+      public ProviderResponse exchange(CallContext context) throws Exception {
+        if (attempt.incrementAndGet() == 1) {
+          nanos.addAndGet(TIMEOUT.toNanos());
+          return context.send(context.newRequest("messages").POST(context.payloadPublisher()).build());
+        }
+        context.markSent();
+        return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-2\"}".getBytes(StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public PayloadValidator<JsonNode> validator() {
+        return JsonValidator.builder().require("id", JsonType.STRING).build();
+      }
+
+      @Override
+      public boolean reportsSending() {
+        return true;
+      }
+    };
+
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-late-send").build(), lateSend);
+
+    assertThat(out.accepted()).as("%s", out).isTrue();
+    assertThat(((IntegrationOutcome.Accepted<JsonNode>) out).attempts()).isEqualTo(2);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("requestSent", "false"));
+  }
+
+  @Test
   void executeWhenTheExchangeIsInterruptedThenTheInterruptStaysVisibleToTheCaller() {
     ProviderCall<JsonNode> interrupted = ProviderCall.of(ctx -> {
       throw new InterruptedException("host shutdown");
