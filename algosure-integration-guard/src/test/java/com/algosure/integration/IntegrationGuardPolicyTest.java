@@ -869,6 +869,26 @@ class IntegrationGuardPolicyTest {
   }
 
   @Test
+  void executeWhenARetryAfterWithinTheCapOutlastsTheMaxRetryDurationThenRateLimitedWithoutWaiting() {
+    // the provider asks for 30 s, which the cap would allow, but the call may retry for 1 s only: waiting is not
+    // possible, and a retry cut short by the retry duration would come before the provider's time
+    ProviderPolicy policy = ProviderPolicy.builder(PROVIDER).endpoint(java.net.URI.create(BASE + "/v1/"))
+        .action(SEND, ConsentScope.MAIL).secret(GuardFixtures.SECRET_REF).retryAfterCap(Duration.ofMinutes(1))
+        .attemptTimeout(Duration.ofMillis(500)).maxRetryDuration(Duration.ofSeconds(1)).build();
+    IntegrationGuard guard = f.guard(policy).build();
+    ProviderCall<JsonNode> throttled = ProviderCall.of(ctx -> {
+      exchanges.incrementAndGet();
+      return ProviderResponse.of(429, Map.of("Retry-After", List.of("30")), new byte[0]);
+    }, JsonValidator.builder().build());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-ra-duration").build(), throttled);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.PROVIDER_RATE_LIMITED);
+    assertThat(((IntegrationOutcome.RateLimited<JsonNode>) out).retryAfter()).isEqualTo(f.clock.instant().plusSeconds(30));
+    assertThat(exchanges).hasValue(1);
+  }
+
+  @Test
   void executeWhenACustomExchangeCannotConnectThenItIsRetried() {
     ProviderCall<JsonNode> refusedOnce = ProviderCall.of(ctx -> {
       if (exchanges.incrementAndGet() == 1) {
