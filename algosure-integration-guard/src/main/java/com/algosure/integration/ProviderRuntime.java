@@ -140,17 +140,7 @@ final class ProviderRuntime {
           .withBackoff(policy.backoffInitial(), policy.backoffMax())
           .withDelayFn(ctx -> {
             AttemptResult last = ctx.getLastResult();
-            Instant at = last == null ? null : last.retryAt;
-            if (at == null || last.kind != AttemptResult.Kind.RATE_LIMITED) {
-              return Duration.ofMillis(-1); // not a Retry-After: the backoff applies
-            }
-            // Failsafe applies jitter after this function; stretch the wait so that jitter never makes it shorter
-            Duration wait = Duration.between(clock.instant(), at);
-            if (wait.isNegative() || wait.isZero()) {
-              // "Retry-After: 0", or a time already past: no reason to re-send at once, so the backoff applies
-              return Duration.ofMillis(-1);
-            }
-            return jitter == 0 ? wait : Duration.ofNanos((long) Math.ceil(wait.toNanos() / (1 - jitter)));
+            return last == null ? BACKOFF : retryDelay(last.kind, last.retryAt, clock, jitter);
           })
           .onRetry(e -> {
             AttemptResult last = e.getLastResult();
@@ -167,6 +157,33 @@ final class ProviderRuntime {
       this.breaker = cb;
       this.outer = Failsafe.with(retry.build());
     }
+  }
+
+  /** What the retry's delay function answers for "no delay of its own": Failsafe's backoff applies. */
+  static final Duration BACKOFF = Duration.ofMillis(-1);
+
+  /**
+   * The delay before a retry, as the retry policy's delay function answers it: for a rate-limited attempt with a
+   * retry time in the future, the time until then, stretched so that Failsafe's jitter (applied after this function)
+   * never makes it shorter; else {@link #BACKOFF}.
+   *
+   * @param kind what the last attempt ended with
+   * @param retryAt the time it was told to retry at, if any
+   * @param clock the guard's clock, read only for a rate-limited attempt with a retry time
+   * @param jitter the policy's jitter factor, in [0, 1)
+   * @return the delay, or {@link #BACKOFF}
+   */
+  static Duration retryDelay(AttemptResult.Kind kind, @Nullable Instant retryAt, Clock clock, double jitter) {
+    if (retryAt == null || kind != AttemptResult.Kind.RATE_LIMITED) {
+      return BACKOFF; // not a Retry-After: the backoff applies
+    }
+    // Failsafe applies jitter after this function; stretch the wait so that jitter never makes it shorter
+    Duration wait = Duration.between(clock.instant(), retryAt);
+    if (wait.isNegative() || wait.isZero()) {
+      // "Retry-After: 0", or a time already past: no reason to re-send at once, so the backoff applies
+      return BACKOFF;
+    }
+    return jitter == 0 ? wait : Duration.ofNanos((long) Math.ceil(wait.toNanos() / (1 - jitter)));
   }
 
   /**
