@@ -37,6 +37,17 @@ class JsonValidatorTest {
   }
 
   @Test
+  void validateWhenNestedDeeperThanTheDefaultLimitThenRejected() {
+    // the default nesting limit (32) bounds a hostile provider's deeply nested answer; a plain answer is well within it
+    JsonValidator defaults = JsonValidator.builder().build();
+    String deep = "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}";
+    String shallow = "{\"a\":" + "[".repeat(20) + "]".repeat(20) + "}";
+
+    assertThatThrownBy(() -> defaults.validate(b(deep))).isInstanceOf(InvalidPayloadException.class);
+    assertThat(defaults.validate(b(shallow)).value().get("a").isArray()).isTrue();
+  }
+
+  @Test
   void validateWhenOverTheSizeLimitThenRejectedBeforeParsing() {
     assertThatThrownBy(() -> v.validate(new byte[201])).hasMessage("JSON payload is 201 bytes, over the limit of 200");
   }
