@@ -643,8 +643,10 @@ class IntegrationGuardHttpTest {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<IntegrationOutcome<JsonNode>> first = pool.submit(() -> guard.execute(request("k-released").build(), sendCall()));
-      while (received() == 0) {
-        Thread.onSpinWait(); // until the first call reached the provider and holds the key
+      while (received() == 0 && !first.isDone()) {
+        // until the first call reached the provider and holds the key; one that ended without sending fails the test
+        // below rather than leave it spinning for ever
+        Thread.onSpinWait();
       }
       IntegrationOutcome<JsonNode> duplicate = guard.execute(request("k-released").build(), sendCall());
 
@@ -692,8 +694,10 @@ class IntegrationGuardHttpTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<IntegrationOutcome<JsonNode>> first = pool.submit(() -> guard.execute(request("k-short-ttl").build(), sendCall()));
-      while (received() == 0) {
-        Thread.onSpinWait(); // until the first call reached the provider and holds the key
+      while (received() == 0 && !first.isDone()) {
+        // until the first call reached the provider and holds the key; one that ended without sending fails the test
+        // below rather than leave it spinning for ever
+        Thread.onSpinWait();
       }
       f.clock.advance(Duration.ofSeconds(11));
 
