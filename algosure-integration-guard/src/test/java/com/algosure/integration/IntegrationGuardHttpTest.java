@@ -432,6 +432,42 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenTheAnswerIsExactlyTheSizeLimitThenAcceptedAndOneByteMoreIsRejected() {
+    String body = "{\"id\":\"" + "x".repeat(100) + "\"}";
+    IntegrationGuard guard = f.guard(base, p -> p.maxResponseBytes(body.length()));
+    answer(200, body);
+    IntegrationOutcome<JsonNode> atLimit = guard.execute(request("k-at-limit").build(), sendCall());
+    answer(200, "{\"id\":\"" + "x".repeat(101) + "\"}");
+    IntegrationOutcome<JsonNode> overByOne = guard.execute(request("k-over-by-one").build(), sendCall());
+
+    assertThat(atLimit.accepted()).as("%s", atLimit).isTrue();
+    assertThat(overByOne.reason()).isEqualTo(OutcomeReason.RESPONSE_TOO_LARGE);
+  }
+
+  @Test
+  void executeWhenA2xxAnswerIsOverTheSizeLimitThenSendThrowsResponseTooLargeToTheExchange() {
+    // CallContext#send's contract: a 2xx body over the limit is never handed to the exchange as an answer
+    answer(200, "{\"id\":\"" + "x".repeat(2000) + "\"}");
+    IntegrationGuard guard = f.guard(base, p -> p.maxResponseBytes(1000));
+    java.util.concurrent.atomic.AtomicReference<Object> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    ProviderCall<JsonNode> sending = ProviderCall.of(ctx -> {
+      try {
+        ProviderResponse r = ctx.send(ctx.newRequest("messages").POST(ctx.payloadPublisher()).build());
+        seen.set(r);
+        return r;
+      } catch (ResponseTooLargeException e) {
+        seen.set(e);
+        throw e;
+      }
+    }, sendCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-large-send").build(), sending);
+
+    assertThat(seen.get()).isInstanceOf(ResponseTooLargeException.class);
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_TOO_LARGE);
+  }
+
+  @Test
   void executeWhenA503ErrorPageIsOverTheSizeLimitThenItIsRetriedAsTransient() {
     sequence(aResponse().withStatus(503).withHeader("Content-Type", "text/html").withBody("<html>" + "x".repeat(500) + "</html>"),
         okJson("{\"id\":\"msg-after-big-503\"}"));
