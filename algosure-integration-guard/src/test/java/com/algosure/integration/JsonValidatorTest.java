@@ -37,6 +37,23 @@ class JsonValidatorTest {
   }
 
   @Test
+  void validateWhenAnIntegerFieldHoldsAFractionThenRejected() {
+    assertThatThrownBy(() -> v.validate(b("{\"id\":\"m-1\",\"delivery\":{\"attempts\":2.5}}")))
+        .isInstanceOf(InvalidPayloadException.class).hasMessage("field /delivery/attempts must be INTEGER, was NUMBER");
+  }
+
+  @Test
+  void validateWhenASafeFieldIsLongThenOnlyItsStartIsKept() {
+    // what goes into the audit trail and the outcome is bounded, whatever the provider sends
+    JsonValidator safe = JsonValidator.builder().safeField("note").build();
+
+    Validated<com.fasterxml.jackson.databind.JsonNode> out = safe.validate(b("{\"note\":\"" + "n".repeat(300) + "\"}"));
+
+    assertThat(out.safeFields().get("note")).isEqualTo("n".repeat(JsonValidator.SAFE_VALUE_CHARS));
+    assertThat(JsonValidator.SAFE_VALUE_CHARS).isLessThan(300);
+  }
+
+  @Test
   void validateWhenNestedDeeperThanTheDefaultLimitThenRejected() {
     // the default nesting limit (32) bounds a hostile provider's deeply nested answer; a plain answer is well within it
     JsonValidator defaults = JsonValidator.builder().build();
