@@ -2,12 +2,11 @@ package com.algosure.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.algosure.testing.Clocks;
 import com.algosure.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -118,31 +117,18 @@ class RetryBudgetTest {
     CountDownLatch read = new CountDownLatch(1);
     CountDownLatch resume = new CountDownLatch(1);
     Thread[] stalled = new Thread[1];
-    Clock stalling = new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        Instant now = clock.instant();
-        if (Thread.currentThread() == stalled[0]) {
-          read.countDown();
-          try {
-            resume.await(); // the time was read; the thread resumes a window later
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+    Clock stalling = Clocks.answering(() -> {
+      Instant now = clock.instant();
+      if (Thread.currentThread() == stalled[0]) {
+        read.countDown();
+        try {
+          resume.await(); // the time was read; the thread resumes a window later
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
-        return now;
       }
-    };
+      return now;
+    });
     RetryBudget budget = new RetryBudget(0.0, 1, Duration.ofSeconds(10), stalling);
     Thread t = new Thread(budget::recordCall);
     stalled[0] = t;
