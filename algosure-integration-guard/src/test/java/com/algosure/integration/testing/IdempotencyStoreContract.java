@@ -317,4 +317,22 @@ public abstract class IdempotencyStoreContract {
       Thread.interrupted();
     }
   }
+
+  /** Only a claim in flight is completed: a completed record keeps its first outcome and its expiry. */
+  @Test
+  void completeWhenTheKeyIsAlreadyCompletedThenRefusedAndTheFirstOutcomeReplaysUntilItsOwnTtl() {
+    IdempotencyStore store = store();
+    IntegrationOutcome<String> first = accepted();
+    store.claim(key("completed-twice"), FP, "owner-1", TTL);
+    assertThat(store.complete(key("completed-twice"), "owner-1", first, TTL)).isTrue();
+
+    boolean again = store.complete(key("completed-twice"), "owner-1", accepted(), TTL.multipliedBy(100));
+
+    assertThat(again).isFalse();
+    assertThat(otherInstance().claim(key("completed-twice"), FP, "owner-2", TTL))
+        .isInstanceOfSatisfying(ClaimResult.Completed.class, c -> assertReplays(c.outcome(), first));
+    clock.advance(TTL.plusSeconds(1));
+    assertThat(otherInstance().claim(key("completed-twice"), FP, "owner-2", TTL))
+        .as("the record expired at its first TTL").isEqualTo(ClaimResult.claimed());
+  }
 }

@@ -104,24 +104,6 @@ class JdbcIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
         + " '%secret-looking%' OR action LIKE '%secret-looking%'")).isZero();
   }
 
-  /** Only a claim in flight is completed: a completed record keeps its first outcome and its expiry. */
-  @Test
-  void completeWhenTheKeyIsAlreadyCompletedThenRefusedAndTheFirstOutcomeReplaysUntilItsOwnTtl() {
-    IdempotencyStore store = store();
-    IntegrationOutcome<String> first = accepted();
-    store.claim(key("completed-twice"), FP, "owner-1", TTL);
-    assertThat(store.complete(key("completed-twice"), "owner-1", first, TTL)).isTrue();
-
-    boolean again = store.complete(key("completed-twice"), "owner-1", accepted(), TTL.multipliedBy(100));
-
-    assertThat(again).isFalse();
-    assertThat(otherInstance().claim(key("completed-twice"), FP, "owner-2", TTL))
-        .isInstanceOfSatisfying(ClaimResult.Completed.class, c -> assertReplays(c.outcome(), first));
-    clock.advance(TTL.plusSeconds(1));
-    assertThat(otherInstance().claim(key("completed-twice"), FP, "owner-2", TTL))
-        .as("the record expired at its first TTL").isEqualTo(ClaimResult.claimed());
-  }
-
   @Test
   void builderWhenOptionSetTwiceThenRefused() {
     JdbcIdempotencyStore.Builder b = JdbcIdempotencyStore.builder(pg.pool).pollInterval(Duration.ofMillis(5));

@@ -91,24 +91,6 @@ class RedisIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
         .isInstanceOf(ClaimResult.Completed.class);
   }
 
-  /** Only a claim in flight is completed: a completed record keeps its first outcome and its expiry. */
-  @Test
-  void completeWhenTheKeyIsAlreadyCompletedThenRefusedAndTheFirstOutcomeReplaysUntilItsOwnTtl() {
-    IdempotencyStore store = store();
-    IntegrationOutcome<String> first = accepted();
-    store.claim(key("completed-twice"), FP, "owner-1", TTL);
-    assertThat(store.complete(key("completed-twice"), "owner-1", first, TTL)).isTrue();
-
-    boolean again = store.complete(key("completed-twice"), "owner-1", accepted(), TTL.multipliedBy(100));
-
-    assertThat(again).isFalse();
-    assertThat(otherInstance().claim(key("completed-twice"), FP, "owner-2", TTL))
-        .isInstanceOfSatisfying(ClaimResult.Completed.class, c -> assertReplays(c.outcome(), first));
-    clock.advance(TTL.plusSeconds(1));
-    assertThat(otherInstance().claim(key("completed-twice"), FP, "owner-2", TTL))
-        .as("the record expired at its first TTL").isEqualTo(ClaimResult.claimed());
-  }
-
   @Test
   void builderWhenOptionSetTwiceThenRefused() {
     RedisIdempotencyStore.Builder b = RedisIdempotencyStore.builder(redis).pollInterval(Duration.ofMillis(5));
