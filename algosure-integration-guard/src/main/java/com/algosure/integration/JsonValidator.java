@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NumericNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +55,8 @@ public final class JsonValidator implements PayloadValidator<JsonNode> {
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(b.maxDepth == -1 ? 32 : b.maxDepth).build())
         .build())
         .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .setNodeFactory(FiniteNumbers.INSTANCE);
   }
 
   /** @return a new builder */
@@ -79,12 +82,6 @@ public final class JsonValidator implements PayloadValidator<JsonNode> {
     }
     if (root == null || root.isMissingNode()) {
       throw new InvalidPayloadException("payload is empty: expected a JSON document");
-    }
-    if (!finite(root)) {
-      // valid JSON that Jackson reads as infinity: a value the provider never sent; never quoted (no field name of
-      // the provider's goes into a message)
-      throw new InvalidPayloadException("payload has a number out of the range of a double (beyond about 1.8e308), "
-          + "which would be read as infinity");
     }
     if (requireObject && !root.isObject()) {
       throw new InvalidPayloadException("payload must be a JSON object, was " + root.getNodeType());
@@ -113,21 +110,32 @@ public final class JsonValidator implements PayloadValidator<JsonNode> {
   }
 
   /**
-   * @return whether every floating-point number in the tree is finite: JSON has no infinity, but Jackson reads a
-   *     number beyond the range of a double ({@code 1e400}) as one. Recursive, no deeper than the nesting limit.
+   * The tree's node factory, refusing a number as Jackson parses it when it is beyond the range of a double: JSON has
+   * no infinity, but Jackson reads {@code 1e400} as one, a value the provider never sent. The message quotes nothing
+   * (no field name of the provider's goes into a message).
    */
-  private static boolean finite(JsonNode n) {
-    if (n.isDouble() || n.isFloat()) {
-      return Double.isFinite(n.doubleValue());
+  private static final class FiniteNumbers extends JsonNodeFactory {
+
+    private static final long serialVersionUID = 1L;
+    static final FiniteNumbers INSTANCE = new FiniteNumbers();
+
+    @Override
+    public NumericNode numberNode(double v) {
+      return super.numberNode(finite(v));
     }
-    if (n.isContainerNode()) {
-      for (JsonNode child : n) {
-        if (!finite(child)) {
-          return false;
-        }
+
+    @Override
+    public NumericNode numberNode(float v) {
+      return super.numberNode((float) finite(v));
+    }
+
+    private static double finite(double v) {
+      if (!Double.isFinite(v)) {
+        throw new InvalidPayloadException("payload has a number out of the range of a double (beyond about 1.8e308), "
+            + "which would be read as infinity");
       }
+      return v;
     }
-    return true;
   }
 
   /**
