@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *   <li>its {@code iss} names a trusted issuer, matched exactly; an untrusted issuer costs no network call;
  *   <li>its header: {@code alg} in the issuer's allow-list (HMAC and {@code none} cannot be allowed), no
  *       {@code crit} extension, {@code typ} one of the issuer's header types;
- *   <li>its key: chosen from the issuer's JWKS by {@code kid} and {@code use} = {@code sig}. The header's
+ *   <li>its key: chosen from the issuer's JWKS by {@code kid} and {@code use} = {@code sig}, never one published with
+ *       its private half nor an RSA key of fewer than 2048 bits (RFC 7518 §3.3). The header's
  *       {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} are never fetched nor used. The JWKS is cached,
  *       refreshed ahead of expiry, refreshed on an unknown {@code kid} at most twice per refresh interval, and
  *       while the JWKS endpoint fails the keys held stay usable for the outage grace period;

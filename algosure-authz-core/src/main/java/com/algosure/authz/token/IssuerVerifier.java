@@ -189,11 +189,13 @@ final class IssuerVerifier implements Closeable {
     List<Key> candidates;
     try {
       candidates = keySelector.selectJWSKeys(header, CONTEXT);
-    } catch (SignatureKeySelector.PrivateKeyPublishedException e) {
+    } catch (SignatureKeySelector.UnusableKeyException e) {
+      boolean weak = !e.problem().equals(SignatureKeySelector.PRIVATE_KEY_PUBLISHED);
       throw reject(TokenRejectionReason.JWKS_UNAVAILABLE, "the issuer's JWKS at " + TrustedIssuer.quotable(config.jwksUri())
-          + " publishes the private key " + (e.keyId() == null ? "(no 'kid')" : "'kid' " + Printable.of(e.keyId()))
-          + " that would verify this token: anyone who fetched it can sign tokens, so it is never used; the issuer must"
-          + " rotate that key and publish public keys only");
+          + " " + e.problem() + " " + (e.keyId() == null ? "(no 'kid')" : "'kid' " + Printable.of(e.keyId()))
+          + " that would verify this token: anyone who " + (weak ? "factors it" : "fetched it") + " can sign tokens, so"
+          + " it is never used; the issuer must rotate that key and publish "
+          + (weak ? "RSA keys of " + SignatureKeySelector.MIN_RSA_BITS + " bits or more" : "public keys only"));
     } catch (KeySourceException e) {
       throw new TokenRejectedException(TokenRejectionReason.JWKS_UNAVAILABLE, config.issuer(),
           "the JWKS of issuer " + config.issuer() + " could not be fetched from "

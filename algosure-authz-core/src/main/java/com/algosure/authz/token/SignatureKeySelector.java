@@ -1,5 +1,7 @@
 package com.algosure.authz.token;
 
+import static com.algosure.authz.internal.Nullness.castToNonNull;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.KeySourceException;
@@ -8,6 +10,7 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.KeyConverter;
 import java.security.Key;
 import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,25 +36,36 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A selected key that carries private parameters ({@code d} and the like) is never a candidate: whoever fetched
  * that JWKS can sign tokens with it, so nothing it verifies is evidence of the issuer (nimbus would quietly use its
- * public half), and neither is the same key listed again without them. When no other key is selected (the token's
- * {@code kid} names that key) the selection fails with {@link PrivateKeyPublishedException}; a token without
- * {@code kid} is still tried with the set's other, public keys.
+ * public half), and neither is the same key listed again without them. Nor is an RSA key of fewer than 2048 bits
+ * (RFC 7518 §3.3 requires 2048 for {@code RS*} and {@code PS*}; nimbus refuses to sign with one, not to verify): a
+ * 1024-bit modulus can be factored, and then anyone signs tokens with it. When no other key is selected (the token's
+ * {@code kid} names that key) the selection fails with {@link UnusableKeyException}; a token without {@code kid} is
+ * still tried with the set's other, usable keys.
  */
 final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SignatureKeySelector.class);
 
+  /** The least RSA modulus accepted, in bits (RFC 7518 §3.3). */
+  static final int MIN_RSA_BITS = 2048;
+
+  /** The {@link UnusableKeyException#problem()} of a key published with its private half. */
+  static final String PRIVATE_KEY_PUBLISHED = "publishes the private key";
+
   /**
-   * Stands in the cache for a JWK that published its private half, so the error is logged once per JWK; it holds
-   * that key's public half, so the same key listed again without its private parameters is not used either.
+   * Stands in the cache for a JWK that is never used to verify, so the error is logged once per JWK: one that published
+   * its private half (it holds that key's public half, so the same key listed again without its private parameters is
+   * not used either) or an RSA key too short to be trusted.
    */
-  private static final class PublishedPrivate implements Key {
+  private static final class Unusable implements Key {
     private static final long serialVersionUID = 1L;
 
-    private final transient @Nullable Key publicHalf;
+    private final transient @Nullable Key publishedPrivate;
+    private final String problem;
 
-    PublishedPrivate(@Nullable Key publicHalf) {
-      this.publicHalf = publicHalf;
+    Unusable(@Nullable Key publishedPrivate, String problem) {
+      this.publishedPrivate = publishedPrivate;
+      this.problem = problem;
     }
 
     @Override
@@ -89,43 +103,49 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     }
     List<JWK> jwks = getJWKSource().get(new JWKSelector(matcher), context);
     List<Key> keys = new ArrayList<>(jwks.size());
-    List<Key> leaked = List.of();
-    JWK published = null;
+    List<Key> leaked = new ArrayList<>(0);
+    JWK unusable = null;
+    String problem = null;
     for (JWK jwk : jwks) {
       Key key = converted.getIfPresent(jwk);
       if (key == null) {
+        Key publicKey = publicKeyOf(jwk);
+        String kid = Printable.of(String.valueOf(jwk.getKeyID()));
         if (jwk.isPrivate()) {
           LOG.error("the JWKS publishes the private key of kid {} ({}): tokens it would verify are refused; "
-              + "rotate that key and publish public keys only", Printable.of(String.valueOf(jwk.getKeyID())),
-              jwk.getKeyType());
-          key = new PublishedPrivate(publicKeyOf(jwk));
+              + "rotate that key and publish public keys only", kid, jwk.getKeyType());
+          key = new Unusable(publicKey, PRIVATE_KEY_PUBLISHED);
+        } else if (publicKey instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+          int bits = rsa.getModulus().bitLength();
+          LOG.error("the JWKS publishes the RSA key of kid {} with {} bits, fewer than the {} RFC 7518 requires: tokens"
+              + " it would verify are refused; rotate to a longer key", kid, bits, MIN_RSA_BITS);
+          key = new Unusable(null, "publishes an RSA key of " + bits + " bits, fewer than the " + MIN_RSA_BITS
+              + " RFC 7518 §3.3 requires, as the key");
         } else {
-          key = publicKeyOf(jwk);
+          key = publicKey;
           if (key == null) {
             continue;
           }
         }
         converted.put(jwk, key);
       }
-      if (key instanceof PublishedPrivate p) {
-        // never a candidate; a token without 'kid' may still be another key's (the leaked key's does not verify
+      if (key instanceof Unusable u) {
+        // never a candidate; a token without 'kid' may still be another key's (the unusable key's does not verify
         // with that one)
-        if (published == null) {
-          published = jwk;
-          leaked = new ArrayList<>(1);
+        if (unusable == null) {
+          unusable = jwk;
+          problem = u.problem;
         }
-        if (p.publicHalf != null) {
-          leaked.add(p.publicHalf);
+        if (u.publishedPrivate != null) {
+          leaked.add(u.publishedPrivate);
         }
         continue;
       }
       keys.add(key);
     }
-    if (published != null) {
-      keys.removeAll(leaked); // the leaked key listed a second time, public only
-      if (keys.isEmpty()) {
-        throw new PrivateKeyPublishedException(published.getKeyID());
-      }
+    keys.removeAll(leaked); // a leaked key listed a second time, public only
+    if (unusable != null && keys.isEmpty()) {
+      throw new UnusableKeyException(unusable.getKeyID(), castToNonNull(problem));
     }
     return keys;
   }
@@ -153,19 +173,26 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
         .build();
   }
 
-  /** A selected key of the JWKS carries its private parameters. */
-  static final class PrivateKeyPublishedException extends KeySourceException {
+  /** The key of the JWKS that would verify the token is never used: its private half is published, or it is too short. */
+  static final class UnusableKeyException extends KeySourceException {
     private static final long serialVersionUID = 1L;
 
     private final @Nullable String keyId;
+    private final String problem;
 
-    PrivateKeyPublishedException(@Nullable String keyId) {
-      super("the JWKS publishes a private key");
+    UnusableKeyException(@Nullable String keyId, String problem) {
+      super("the JWKS " + problem);
       this.keyId = keyId;
+      this.problem = problem;
     }
 
     @Nullable String keyId() {
       return keyId;
+    }
+
+    /** @return what the JWKS does wrong, completed by the key's {@code kid}: "publishes the private key" */
+    String problem() {
+      return problem;
     }
   }
 }

@@ -26,7 +26,8 @@ public enum TokenRejectionReason {
   UNKNOWN_KEY,
   /**
    * The issuer's JWKS could not be fetched and no keys are held within the outage grace period; or the key that
-   * would verify the token is published with its private parameters, so it proves nothing and is never used.
+   * would verify the token is published with its private parameters, or is an RSA key of fewer than 2048 bits (RFC
+   * 7518 §3.3), so it proves nothing and is never used.
    */
   JWKS_UNAVAILABLE,
   /** The signature does not verify with the issuer's key. */

@@ -9,12 +9,23 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.algosure.testing.TestJwksServer;
 import com.algosure.testing.TestKeys;
 import com.algosure.testing.TestTokens;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -434,5 +445,44 @@ class JwksTest extends ValidatorTestSupport {
 
     assertThat(v.validate(token().subject("after-the-fix").sign()).subject()).isEqualTo("after-the-fix");
     assertThat(jwksRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void validateWhenTheJwksKeyIsAnRsaKeyOfFewerThan2048BitsThenItsTokensAreRefusedAndTheOthersStillVerify()
+      throws Exception {
+    // RFC 7518 3.3: RS* and PS* need 2048 bits or more; a 1024-bit modulus can be factored, and whoever factors the
+    // issuer's published key signs any token with it (nimbus refuses such a key for signing, not for verifying)
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(1024);
+    KeyPair pair = generator.generateKeyPair();
+    RSAKey weak = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey(pair.getPrivate())
+        .keyID("weak-1024").keyUse(KeyUse.SIGNATURE).build();
+    server.serveJson(REALM, TestKeys.jwks(weak, rotated));
+    AccessTokenValidator v = validator();
+    JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("weak-1024").type(JOSEObjectType.JWT)
+        .build(), new Payload(Map.<String, Object>of("iss", issuer(), "aud", AUDIENCE, "sub", "weak-key", "typ", "Bearer",
+            "iat", NOW.getEpochSecond(), "exp", NOW.plusSeconds(300).getEpochSecond())));
+    jws.sign(new RSASSASigner(pair.getPrivate(), true));
+
+    TokenRejectedException e = rejected(v, jws.serialize());
+    AuthenticatedToken other = v.validate(TestTokens.accessToken(rotated, issuer(), NOW).subject("strong-key").sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(e.getMessage()).contains("'kid' 'weak-1024'").contains("1024 bits").contains("2048");
+    assertThat(other.subject()).isEqualTo("strong-key");
+  }
+
+  @Test
+  void validateWhenTokenWithoutKidAndTheJwksAlsoHoldsAWeakRsaKeyThenTheStrongKeyStillVerifies() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(1024);
+    RSAKey weak = new RSAKey.Builder((RSAPublicKey) generator.generateKeyPair().getPublic()).keyID("weak-1024")
+        .keyUse(KeyUse.SIGNATURE).build();
+    server.serveJson(REALM, TestKeys.jwks(weak, rotated));
+
+    AuthenticatedToken t = validator().validate(TestTokens.accessToken(rotated, issuer(), NOW).kid(null)
+        .subject("strong-key").sign());
+
+    assertThat(t.subject()).isEqualTo("strong-key");
   }
 }
