@@ -12,7 +12,9 @@ import java.security.Key;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -36,11 +38,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A selected key that carries private parameters ({@code d} and the like) is never a candidate: whoever fetched
  * that JWKS can sign tokens with it, so nothing it verifies is evidence of the issuer (nimbus would quietly use its
- * public half), and neither is the same key listed again without them. Nor is an RSA key of fewer than 2048 bits
- * (RFC 7518 §3.3 requires 2048 for {@code RS*} and {@code PS*}; nimbus refuses to sign with one, not to verify): a
- * 1024-bit modulus can be factored, and then anyone signs tokens with it. When no other key is selected (the token's
- * {@code kid} names that key) the selection fails with {@link UnusableKeyException}; a token without {@code kid} is
- * still tried with the set's other, usable keys.
+ * public half), and neither is the same key listed again without them, under its own {@code kid} or another. Nor is
+ * an RSA key of fewer than 2048 bits (RFC 7518 §3.3 requires 2048 for {@code RS*} and {@code PS*}; nimbus refuses to
+ * sign with one, not to verify): a 1024-bit modulus can be factored, and then anyone signs tokens with it. When no
+ * other key is selected (the token's {@code kid} names that key) the selection fails with
+ * {@link UnusableKeyException}; a token without {@code kid} is still tried with the set's other, usable keys.
  */
 final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityContext> {
 
@@ -101,53 +103,92 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     if (matcher == null) {
       return List.of();
     }
-    List<JWK> jwks = getJWKSource().get(new JWKSelector(matcher), context);
+    PrivateKeyScan scan = new PrivateKeyScan(matcher, KeyType.forAlgorithm(header.getAlgorithm()));
+    List<JWK> jwks = getJWKSource().get(new JWKSelector(scan), context);
+    // the public halves of the set's leaked keys, whatever their kid: the same key listed again public only (under its
+    // own kid or another) proves nothing either
+    Map<Key, JWK> leaked = new HashMap<>();
+    for (JWK p : scan.privateKeys) {
+      if (convert(p) instanceof Unusable u && u.publishedPrivate != null) {
+        leaked.putIfAbsent(u.publishedPrivate, p);
+      }
+    }
     List<Key> keys = new ArrayList<>(jwks.size());
-    List<Key> leaked = new ArrayList<>(0);
     JWK unusable = null;
     String problem = null;
     for (JWK jwk : jwks) {
-      Key key = converted.getIfPresent(jwk);
+      Key key = convert(jwk);
       if (key == null) {
-        Key publicKey = publicKeyOf(jwk);
-        String kid = Printable.of(String.valueOf(jwk.getKeyID()));
-        if (jwk.isPrivate()) {
-          LOG.error("the JWKS publishes the private key of kid {} ({}): tokens it would verify are refused; "
-              + "rotate that key and publish public keys only", kid, jwk.getKeyType());
-          key = new Unusable(publicKey, PRIVATE_KEY_PUBLISHED);
-        } else if (publicKey instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-          int bits = rsa.getModulus().bitLength();
-          LOG.error("the JWKS publishes the RSA key of kid {} with {} bits, fewer than the {} RFC 7518 requires: tokens"
-              + " it would verify are refused; rotate to a longer key", kid, bits, MIN_RSA_BITS);
-          key = new Unusable(null, "publishes an RSA key of " + bits + " bits, fewer than the " + MIN_RSA_BITS
-              + " RFC 7518 §3.3 requires, as the key");
-        } else {
-          key = publicKey;
-          if (key == null) {
-            continue;
-          }
-        }
-        converted.put(jwk, key);
+        continue;
       }
-      if (key instanceof Unusable u) {
+      JWK leakedAs = key instanceof Unusable ? null : leaked.get(key);
+      if (key instanceof Unusable || leakedAs != null) {
         // never a candidate; a token without 'kid' may still be another key's (the unusable key's does not verify
         // with that one)
         if (unusable == null) {
-          unusable = jwk;
-          problem = u.problem;
-        }
-        if (u.publishedPrivate != null) {
-          leaked.add(u.publishedPrivate);
+          unusable = leakedAs != null ? leakedAs : jwk;
+          problem = leakedAs != null ? PRIVATE_KEY_PUBLISHED : ((Unusable) key).problem;
         }
         continue;
       }
       keys.add(key);
     }
-    keys.removeAll(leaked); // a leaked key listed a second time, public only
     if (unusable != null && keys.isEmpty()) {
       throw new UnusableKeyException(unusable.getKeyID(), castToNonNull(problem));
     }
     return keys;
+  }
+
+  /** @return the JWK's Java key for verifying, an {@link Unusable} in its place, or null if it has none */
+  private @Nullable Key convert(JWK jwk) {
+    Key key = converted.getIfPresent(jwk);
+    if (key != null) {
+      return key;
+    }
+    Key publicKey = publicKeyOf(jwk);
+    String kid = Printable.of(String.valueOf(jwk.getKeyID()));
+    if (jwk.isPrivate()) {
+      LOG.error("the JWKS publishes the private key of kid {} ({}): tokens it would verify are refused; "
+          + "rotate that key and publish public keys only", kid, jwk.getKeyType());
+      key = new Unusable(publicKey, PRIVATE_KEY_PUBLISHED);
+    } else if (publicKey instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+      int bits = rsa.getModulus().bitLength();
+      LOG.error("the JWKS publishes the RSA key of kid {} with {} bits, fewer than the {} RFC 7518 requires: tokens"
+          + " it would verify are refused; rotate to a longer key", kid, bits, MIN_RSA_BITS);
+      key = new Unusable(null, "publishes an RSA key of " + bits + " bits, fewer than the " + MIN_RSA_BITS
+          + " RFC 7518 §3.3 requires, as the key");
+    } else if (publicKey == null) {
+      return null;
+    } else {
+      key = publicKey;
+    }
+    converted.put(jwk, key);
+    return key;
+  }
+
+  /**
+   * Matches as the token's matcher does, and on the way notes every key of the token's key type that carries private
+   * parameters, whatever its {@code kid} and {@code use}: a JWKS lookup passes each key of the set through it. Made
+   * per lookup; a refreshed set is passed through it too, so the keys noted are those of either set.
+   */
+  private static final class PrivateKeyScan extends JWKMatcher {
+    private final JWKMatcher matcher;
+    private final KeyType keyType;
+    final List<JWK> privateKeys = new ArrayList<>(0);
+
+    PrivateKeyScan(JWKMatcher matcher, KeyType keyType) {
+      super(null, null, null, null, null, false, false);
+      this.matcher = matcher;
+      this.keyType = keyType;
+    }
+
+    @Override
+    public boolean matches(JWK key) {
+      if (key.isPrivate() && keyType.equals(key.getKeyType())) {
+        privateKeys.add(key);
+      }
+      return matcher.matches(key);
+    }
   }
 
   /** As nimbus's selector: the public key of an RSA or EC JWK (private and secret keys are never used to verify). */

@@ -435,6 +435,24 @@ class JwksTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenThePublishedPrivateKeyIsListedAgainPublicOnlyUnderAnotherKidThenItsTokensAreStillRefused()
+      throws Exception {
+    // whoever fetched the JWKS holds the private key and signs under whichever kid lists its public half
+    RSAKey alias = new RSAKey.Builder(key.toRSAPublicKey()).keyID("realm-key-1-public").keyUse(KeyUse.SIGNATURE)
+        .build();
+    server.serveJson(REALM, new JWKSet(List.of(key, alias, rotated.toPublicJWK())).toString(false));
+    AccessTokenValidator v = validator();
+
+    TokenRejectedException e = rejected(v, token().kid("realm-key-1-public").sign());
+    AuthenticatedToken other = v.validate(TestTokens.accessToken(rotated, issuer(), NOW).subject("public-key").sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(e.getMessage()).contains("publishes the private key 'kid' 'realm-key-1'");
+    assertThat(other.subject()).isEqualTo("public-key");
+    assertThat(rejected(v, token().kid(null).sign()).reason()).isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+  }
+
+  @Test
   void validateWhenTheIssuerRemovesThePrivateKeyThenItsTokensVerifyOnceTheJwksIsFetchedAgain() {
     server.serveJson(REALM, new JWKSet(List.of(key)).toString(false));
     AccessTokenValidator v = validator();
