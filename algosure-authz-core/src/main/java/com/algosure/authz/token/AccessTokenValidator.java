@@ -27,8 +27,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -138,7 +139,10 @@ public final class AccessTokenValidator implements AutoCloseable {
         or(b.jwksOutageGrace, Duration.ofMinutes(30)).toMillis());
     ExecutorService refresh = b.refreshExecutor;
     if (refresh == null && jwks.refreshAheadMillis() > 0) {
-      refresh = Executors.newCachedThreadPool(daemonThreads());
+      // a cached pool that, once close() stopped it, drops the refresh a validation would start instead of throwing
+      // out of that validation: the keys held and the refresh in the validating thread at expiry serve on
+      refresh = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+          daemonThreads(), new ThreadPoolExecutor.DiscardPolicy());
       this.ownedRefreshExecutor = refresh;
     } else {
       this.ownedRefreshExecutor = null;

@@ -263,6 +263,23 @@ class JwksTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenClosedAndTheCacheIsAboutToExpireThenTheTokenIsStillValidatedWithTheKeysHeld() {
+    // close() stops the validator's own refresh threads; the refresh ahead of expiry it would start was handed to the
+    // stopped pool, whose refusal came out of validate: a valid token refused as MALFORMED
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+    v.close();
+
+    clock.advance(Duration.ofMinutes(5).minusSeconds(20)); // inside the refresh-ahead window, cache still valid
+    AuthenticatedToken t = v.validate(token().subject("after-close").sign());
+
+    assertThat(t.subject()).isEqualTo("after-close");
+    clock.advance(Duration.ofSeconds(30)); // past the TTL: fetched again in the validating thread
+    assertThat(v.validate(token().subject("past-ttl").sign()).subject()).isEqualTo("past-ttl");
+    assertThat(jwksRequests()).isEqualTo(2);
+  }
+
+  @Test
   void validateWhenOutsideTheRefreshAheadWindowThenNoBackgroundRefresh() throws Exception {
     ExecutorService refresher = Executors.newSingleThreadExecutor();
     AccessTokenValidator v = open(builder().issuer(realm().build()).jwksRefreshExecutor(refresher));
