@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  *       token has two; revoke tokens by {@code jti}, never by their text); whitespace around the token is not removed (that is the HTTP layer's job: RFC 6750's
  *       {@code b64token});
  *   <li>it is a compact JWS: never {@code alg: none} (unsecured) and never encrypted;
+ *   <li>its payload is a JSON object whose registered claims are well typed: {@code exp}, {@code nbf} and
+ *       {@code iat} JSON numbers from 0 to the end of the year 9999, {@code aud} a string or an array of strings,
+ *       {@code iss}, {@code sub} and {@code jti} strings (checked on the payload before any of them is used, so before
+ *       the issuer is looked up: a refusal here is {@code MALFORMED}, whatever else is wrong with the token);
  *   <li>its {@code iss} names a trusted issuer, matched exactly; an untrusted issuer costs no network call;
  *   <li>its header: {@code alg} in the issuer's allow-list (HMAC and {@code none} cannot be allowed), no
  *       {@code crit} extension, {@code typ} one of the issuer's header types;
@@ -60,14 +64,12 @@ import org.slf4j.LoggerFactory;
  *       refreshed ahead of expiry, refreshed on an unknown {@code kid} at most twice per refresh interval, and
  *       while the JWKS endpoint fails the keys held stay usable for the outage grace period;
  *   <li>its signature verifies with that key;
- *   <li>its registered claims are well typed: {@code exp}, {@code nbf} and {@code iat} JSON numbers from 0 to the
- *       end of the year 9999, {@code aud} a string or an array of strings, {@code sub} a string (checked on the
- *       payload before any of them is used);
  *   <li>its claims: {@code exp} required and not past, {@code nbf} and {@code iat} not in the future, all within
  *       the clock skew (default 60 s) of the injected clock (a token is refused from {@code exp} plus the skew on,
  *       and accepted from {@code nbf} or {@code iat} minus the skew on, both inclusive: RFC 7519 §4.1.4, §4.1.5);
- *       {@code aud} (string or array) names an accepted
- *       audience; the body claim {@code typ} is the issuer's (Keycloak: {@code Bearer}, so ID tokens are refused);
+ *       {@code aud} (string or array) names an accepted audience; the token is valid for no longer than the issuer's
+ *       maximum token lifetime; the body claim {@code typ} is the issuer's (Keycloak: {@code Bearer}, so ID tokens
+ *       are refused);
  *   <li>the mapping can make an actor of it (see {@link KeycloakMapping#map}).
  * </ol>
  *

@@ -169,6 +169,19 @@ class TokenRejectionTest extends ValidatorTestSupport {
     assertThat(rejected(token().claim("exp", "tomorrow").sign()).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
   }
 
+  @Test
+  void validateWhenARegisteredClaimIsIllTypedThenMalformedBeforeTheIssuerOrTheHeaderIsLookedAt() throws Exception {
+    // the class documentation's order: the payload's registered claims are typed before iss, alg or the key
+    String untrusted = TestTokens.accessToken(attacker, server.issuer("evil"), NOW).claim("exp", "tomorrow").sign();
+    String hs256 = TestTokens.hmac(key.toRSAPublicKey().getEncoded()).claims(TestTokens.keycloakPayload("alice"))
+        .issuer(issuer()).issuedAt(NOW).claim("exp", "tomorrow").sign();
+
+    assertThat(rejected(untrusted).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(rejected(hs256).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(rejected(token().claim("jti", 42).sign()).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(server.allRequests()).isZero();
+  }
+
   // TOO_LARGE
 
   @Test
