@@ -47,6 +47,9 @@ final class IssuerVerifier implements Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger(IssuerVerifier.class);
 
+  /** The body claim {@code typ} Keycloak gives an access token bound to the client's DPoP key (RFC 9449). */
+  private static final String DPOP = "DPoP";
+
   /** nimbus passes a context through the key source; we keep nothing in it. */
   private static final SecurityContext CONTEXT = new SimpleSecurityContext();
 
@@ -232,8 +235,12 @@ final class IssuerVerifier implements Closeable {
       if (!typClaim.equals(typ)) {
         throw reject(TokenRejectionReason.WRONG_TYPE, typ == null
             ? "claim 'typ' is absent; an access token of this issuer has '" + typClaim + "'"
-            : "claim 'typ' is " + Printable.of(String.valueOf(typ)) + ", not '" + typClaim
-                + "': only access tokens are accepted (ID and refresh tokens are not)");
+            : DPOP.equals(typ)
+                ? "claim 'typ' is 'DPoP': the access token is bound to the client's DPoP key (RFC 9449), and this"
+                    + " validator, which takes bearer tokens only, does not check the proof of possession, so it is"
+                    + " refused; have the client request bearer tokens of this issuer (claim 'typ' '" + typClaim + "')"
+                : "claim 'typ' is " + Printable.of(String.valueOf(typ)) + ", not '" + typClaim
+                    + "': only access tokens are accepted (ID and refresh tokens are not)");
       }
     }
     return claims;

@@ -286,6 +286,18 @@ class TokenRejectionTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenKeycloakDpopBoundAccessTokenThenWrongTypeSayingItIsSenderConstrained() {
+    // Keycloak gives an access token bound to the client's DPoP key the typ DPoP and cnf.jkt: an access token, not an
+    // ID or refresh token, which a bearer validator refuses because it cannot check the proof of possession
+    TokenRejectedException e = rejected(token().claim("typ", "DPoP")
+        .claim("cnf", java.util.Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+    assertThat(e.getMessage()).contains("DPoP").contains("RFC 9449").contains("proof of possession")
+        .doesNotContain("ID and refresh tokens");
+  }
+
+  @Test
   void validateWhenHeaderTypeNotAllowedThenWrongType() {
     TokenRejectedException e = rejected(token().type("dpop+jwt").sign());
 
