@@ -107,9 +107,12 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     List<JWK> jwks = getJWKSource().get(new JWKSelector(scan), context);
     // the public halves of the set's leaked keys, whatever their kid: the same key listed again public only (under its
     // own kid or another) proves nothing either
-    Map<Key, JWK> leaked = new HashMap<>();
+    Map<Key, JWK> leaked = Map.of(); // a JWKS of public keys, the rule: no map, no key hashed
     for (JWK p : scan.privateKeys) {
       if (convert(p) instanceof Unusable u && u.publishedPrivate != null) {
+        if (leaked.isEmpty()) {
+          leaked = new HashMap<>();
+        }
         leaked.putIfAbsent(u.publishedPrivate, p);
       }
     }
@@ -121,7 +124,7 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
       if (key == null) {
         continue;
       }
-      JWK leakedAs = key instanceof Unusable ? null : leaked.get(key);
+      JWK leakedAs = key instanceof Unusable || leaked.isEmpty() ? null : leaked.get(key);
       if (key instanceof Unusable || leakedAs != null) {
         // never a candidate; a token without 'kid' may still be another key's (the unusable key's does not verify
         // with that one)
