@@ -22,6 +22,12 @@ final class SqlSchema {
   static final String SCRIPT_LOCATION = "META-INF/algosure/jdbc/";
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  /**
+   * The transaction-scoped advisory lock every script is applied under ("algosure" in ASCII): PostgreSQL's
+   * {@code CREATE ... IF NOT EXISTS} is not safe against itself, so two instances initializing at once both found
+   * the schema or table missing and the second failed on the catalog's unique index (SQL state 23505).
+   */
+  static final long INITIALIZATION_LOCK = 0x616c676f73757265L;
 
   private final @Nullable String schema;
 
@@ -57,6 +63,8 @@ final class SqlSchema {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis());
+        // one initializer at a time: the next one waits here, then finds everything created and changes nothing
+        s.execute("SELECT pg_advisory_xact_lock(" + INITIALIZATION_LOCK + ")");
         if (schema != null) {
           s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + '"');
           s.execute("SET LOCAL search_path TO \"" + schema + '"');
