@@ -299,13 +299,25 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return update(purge, "purge", ps -> ps.setObject(1, utc(now), Types.TIMESTAMP_WITH_TIMEZONE));
   }
 
+  /**
+   * Runs one conditional statement, again after a serialization failure: under REPEATABLE READ or SERIALIZABLE (a
+   * pool's {@code transactionIsolation}) a duplicate's claim, which rewrites the live row to itself, made the owner's
+   * completion or release waiting on that row fail (40001), leaving the key in flight until its claim expired.
+   */
   private int update(String sql, String what, JdbcConsentRegistry.Binder binder) {
-    try (Connection c = Connections.autoCommitting(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
-      binder.bind(ps);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw failure(what, e);
+    try {
+      return Failsafe.with(raceRetry).get(() -> {
+        try (Connection c = Connections.autoCommitting(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
+          binder.bind(ps);
+          return ps.executeUpdate();
+        }
+      });
+    } catch (FailsafeException e) {
+      if (e.getCause() instanceof SQLException cause) {
+        throw failure(what, cause);
+      }
+      throw e;
     }
   }
 

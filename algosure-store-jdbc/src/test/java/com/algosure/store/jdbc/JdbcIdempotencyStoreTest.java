@@ -127,6 +127,68 @@ class JdbcIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
   }
 
 
+  /**
+   * A pool whose connections run REPEATABLE READ (HikariCP's {@code transactionIsolation}, or the database's
+   * {@code default_transaction_isolation}): a duplicate's claim rewrites the live row to itself, and the owner's
+   * completion waiting on that row lock then failed with a serialization failure (40001) once the claim committed.
+   */
+  @Test
+  void completeAndReleaseWhenThePoolRunsRepeatableReadAndADuplicateClaimTouchesTheRowMeanwhileThenTheyStillSucceed()
+      throws Exception {
+    Postgres.Pool repeatableRead = new Postgres.Pool(pg.direct, 2);
+    DataSource isolated = new DataSourceWrapper(repeatableRead) {
+      @Override
+      public java.sql.Connection getConnection() throws java.sql.SQLException {
+        java.sql.Connection c = super.getConnection();
+        c.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+        return c;
+      }
+    };
+    ExecutorService owner = Executors.newSingleThreadExecutor();
+    try {
+      JdbcIdempotencyStore store = store(isolated);
+      IdempotencyKey completed = key("rr-complete");
+      IdempotencyKey released = key("rr-release");
+      store.claim(completed, FP, "owner-1", Duration.ofMinutes(5));
+      store.claim(released, FP, "owner-1", Duration.ofMinutes(5));
+
+      assertThat(whileADuplicateClaimHoldsTheRow(completed, "UPDATE",
+          owner, () -> store.complete(completed, "owner-1", "done", Duration.ofHours(1)))).isTrue();
+      assertThat(whileADuplicateClaimHoldsTheRow(released, "DELETE",
+          owner, () -> store.release(released, "owner-1"))).isTrue();
+      assertThat(store().claim(completed, FP, "owner-2", TTL)).isInstanceOf(ClaimResult.Completed.class);
+      assertThat(store().claim(released, FP, "owner-2", TTL)).isInstanceOf(ClaimResult.Claimed.class);
+    } finally {
+      owner.shutdownNow();
+      repeatableRead.close();
+    }
+  }
+
+  /**
+   * Holds the key's row as a duplicate's claim does (the claim statement rewrites a live row to itself), until the
+   * store's statement {@code call} makes (starting with {@code verb}) waits for it, then commits.
+   */
+  private static <T> T whileADuplicateClaimHoldsTheRow(IdempotencyKey key, String verb, ExecutorService thread,
+      java.util.concurrent.Callable<T> call)
+      throws Exception {
+    Future<T> waiting;
+    try (java.sql.Connection c = pg.direct.getConnection(); java.sql.Statement s = c.createStatement()) {
+      s.execute("SET search_path TO \"" + pg.schema + '"');
+      c.setAutoCommit(false);
+      s.execute("UPDATE algosure_idempotency SET state = state, owner = owner WHERE key_hash = '"
+          + JdbcIdempotencyStore.hash(key) + "'");
+      waiting = thread.submit(call);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (pg.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '"
+          + verb + " %" + pg.schema + "%'") == 0) {
+        assertThat(System.nanoTime()).as("the store's statement waits for the row").isLessThan(deadline);
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+      }
+      c.commit();
+    }
+    return waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   @Test
   void claimWhenSixteenThreadsOfTwoInstancesClaimAndReleaseOneKeyInALoopThenEveryClaimIsAnsweredAndOneHoldsAtATime()
       throws Exception {
