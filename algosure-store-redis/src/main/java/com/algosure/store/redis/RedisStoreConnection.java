@@ -4,6 +4,7 @@ import static com.algosure.authz.internal.Options.once;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -45,6 +47,8 @@ public final class RedisStoreConnection implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisStoreConnection.class);
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._:/-]{1,64}");
+  /** The code a Redis error starts with ({@code WRONGPASS}, {@code NOAUTH}, {@code ERR}). */
+  private static final Pattern ERROR_CODE = Pattern.compile("[A-Z][A-Z_]{1,31}(?![A-Za-z0-9_])");
 
   private final ClientResources resources;
   private final RedisClient client;
@@ -78,10 +82,33 @@ public final class RedisStoreConnection implements AutoCloseable {
       this.connection = client.connect();
     } catch (RedisException e) {
       shutdown();
+      String refusal = refusal(e);
+      if (refusal != null) {
+        // Redis answered, with an error (a wrong password, a database it does not have): not a network problem
+        throw new RedisStoreUnavailableException("Redis at " + where + " refused the connection (" + refusal + "); check "
+            + "the URI's user name and password, and its database number", e);
+      }
       throw new RedisStoreUnavailableException("Redis at " + where + " could not be reached within connectTimeout "
           + b.connectTimeout + "; check it runs and the URI is right", e);
     }
     this.commands = connection.sync();
+  }
+
+  /**
+   * @return the error code Redis answered the connection's handshake with (such as {@code WRONGPASS}, {@code NOAUTH}),
+   *     or null if it did not answer with an error; only the code, as the rest of an error may echo what was sent
+   */
+  private static @Nullable String refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RedisCommandExecutionException && t.getMessage() != null) {
+        Matcher code = ERROR_CODE.matcher(t.getMessage());
+        return code.lookingAt() ? code.group() : "an error";
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
   }
 
   /**
@@ -284,7 +311,8 @@ public final class RedisStoreConnection implements AutoCloseable {
      * Connects.
      *
      * @return the connection
-     * @throws RedisStoreUnavailableException if Redis cannot be reached within {@code connectTimeout}
+     * @throws RedisStoreUnavailableException if Redis cannot be reached within {@code connectTimeout}, or refuses the
+     *     connection (a wrong password, a database number it does not have: the message names Redis's error code)
      */
     public RedisStoreConnection build() {
       Builder s = new Builder(RedisURI.builder(uri).build());

@@ -25,19 +25,28 @@ final class RedisServerProcess implements AutoCloseable {
   final int port;
   /** The server's output: a fresh owner-only file (not a name another user of the machine could take first). */
   private final Path log;
+  /** Further options of the server, such as {@code --requirepass}. */
+  private final List<String> options;
   private Process process;
 
-  private RedisServerProcess(int port, Path log) {
+  private RedisServerProcess(int port, Path log, List<String> options) {
     this.port = port;
     this.log = log;
+    this.options = options;
   }
 
   static RedisServerProcess start() throws IOException {
+    return start(List.of());
+  }
+
+  /** @param options further options of the server, such as {@code --requirepass}, {@code pw} */
+  static RedisServerProcess start(List<String> options) throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    RedisServerProcess server = new RedisServerProcess(port, Files.createTempFile("algosure-redis-" + port + "-", ".log"));
+    RedisServerProcess server = new RedisServerProcess(port, Files.createTempFile("algosure-redis-" + port + "-", ".log"),
+        List.copyOf(options));
     server.startAgain();
     return server;
   }
@@ -52,8 +61,10 @@ final class RedisServerProcess implements AutoCloseable {
 
   /** Starts the server (again) on its port and waits until it answers PING, at most 10 seconds. */
   void startAgain() throws IOException {
-    process = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--daemonize", "no"))
+    List<String> command = new java.util.ArrayList<>(List.of(BINARY, "--port", Integer.toString(port), "--bind",
+        "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+    command.addAll(options);
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
@@ -81,7 +92,8 @@ final class RedisServerProcess implements AutoCloseable {
       InputStream in = s.getInputStream();
       byte[] buf = new byte[7];
       int n = in.read(buf);
-      return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+      String answer = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+      return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH"); // a server with a password answers too
     } catch (IOException e) {
       return false;
     }

@@ -3,10 +3,16 @@ package com.algosure.store.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.algosure.integration.ProviderId;
+import com.algosure.integration.spi.RateLimit;
+import com.algosure.integration.spi.RateLimitDecision;
+import com.algosure.integration.spi.RateLimitKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RedisStoreConnectionTest {
@@ -37,6 +43,30 @@ class RedisStoreConnectionTest {
     try (RedisStoreConnection c = RedisStoreConnection.builder(RedisFixture.URI).keyPrefix("algosure-test:tostring:").build()) {
       assertThat(c).hasToString("RedisStoreConnection[127.0.0.1:6379, prefix algosure-test:tostring:, commandTimeout PT0.5S]");
       assertThat(c.isConnected()).isTrue();
+    }
+  }
+
+  @Test
+  void buildWhenRedisNeedsAPasswordThenTheRightOneConnectsAndNeitherIsEverShown() throws Exception {
+    try (RedisServerProcess server = RedisServerProcess.start(List.of("--requirepass", "s3cr3t-pw"))) {
+      String right = "redis://:s3cr3t-pw@127.0.0.1:" + server.port;
+      try (RedisStoreConnection c = RedisStoreConnection.builder(right).keyPrefix("algosure-test:pw:").build()) {
+        assertThat(c).hasToString("RedisStoreConnection[127.0.0.1:" + server.port + ", prefix algosure-test:pw:, "
+            + "commandTimeout PT0.5S]");
+        assertThat(RedisRateLimitStore.create(c).acquire(RateLimitKey.providerWide(ProviderId.of("acme-mail")),
+            RateLimit.of(1, Duration.ofSeconds(1)), Instant.now())).isEqualTo(RateLimitDecision.granted());
+      }
+
+      // a wrong password is not an unreachable server: the message says what Redis answered, never the password
+      assertThatThrownBy(() -> RedisStoreConnection.builder("redis://:wr0ng-pw@127.0.0.1:" + server.port).build())
+          .isInstanceOf(RedisStoreUnavailableException.class)
+          .hasMessage("Redis at 127.0.0.1:" + server.port + " refused the connection (WRONGPASS); check the URI's user "
+              + "name and password, and its database number")
+          .message().doesNotContain("wr0ng-pw");
+      assertThatThrownBy(() -> RedisStoreConnection.builder("redis://127.0.0.1:" + server.port).build())
+          .isInstanceOf(RedisStoreUnavailableException.class)
+          .hasMessage("Redis at 127.0.0.1:" + server.port + " refused the connection (NOAUTH); check the URI's user "
+              + "name and password, and its database number");
     }
   }
 
