@@ -57,6 +57,7 @@ public final class RedisStoreConnection implements AutoCloseable {
   private final String where;
   private final String keyPrefix;
   private final Duration commandTimeout;
+  private volatile boolean closed;
 
   private RedisStoreConnection(Builder b) {
     this.where = b.uri.getHost() + ":" + b.uri.getPort();
@@ -205,6 +206,11 @@ public final class RedisStoreConnection implements AutoCloseable {
   }
 
   private <T> T call(String what, Function<RedisCommands<String, String>, T> command) {
+    if (closed) {
+      // Lettuce's answer on a closed client is an IllegalStateException from its stopped timer ("cannot be started
+      // once stopped"), and a closed connection, unlike a lost one, never comes back
+      throw new RedisStoreException(this + " was closed (" + what + "); build a new one");
+    }
     try {
       return command.apply(commands);
     } catch (RedisCommandTimeoutException e) {
@@ -222,9 +228,10 @@ public final class RedisStoreConnection implements AutoCloseable {
     }
   }
 
-  /** Closes the connection and releases its threads. */
+  /** Closes the connection and releases its threads; the stores on it then fail every call. */
   @Override
   public void close() {
+    closed = true;
     connection.close();
     shutdown();
   }

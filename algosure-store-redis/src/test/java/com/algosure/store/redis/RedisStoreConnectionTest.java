@@ -71,6 +71,20 @@ class RedisStoreConnectionTest {
   }
 
   @Test
+  void commandWhenTheConnectionWasClosedThenSaysSoInsteadOfPromisingAReconnection() {
+    RedisStoreConnection c = RedisStoreConnection.builder(RedisFixture.URI).keyPrefix("algosure-test:closed:").build();
+    RedisRateLimitStore store = RedisRateLimitStore.create(c);
+    c.close();
+
+    // a closed connection never reconnects: "reconnects by itself" sent operators to a Redis that was fine
+    assertThatThrownBy(() -> store.pausedUntil(RateLimitKey.providerWide(ProviderId.of("acme-mail")), Instant.now()))
+        .isInstanceOf(RedisStoreException.class)
+        .hasMessage("RedisStoreConnection[127.0.0.1:6379, prefix algosure-test:closed:, commandTimeout PT0.5S] was closed "
+            + "(GET); build a new one");
+    assertThat(c.isConnected()).isFalse();
+  }
+
+  @Test
   void builderWhenUriMalformedThenRefusedWithoutEchoingIt() {
     assertThatThrownBy(() -> RedisStoreConnection.builder("http://user:s3cr3t-pw@host"))
         .isInstanceOf(IllegalArgumentException.class)
