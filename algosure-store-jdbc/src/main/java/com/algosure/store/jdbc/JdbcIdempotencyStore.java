@@ -158,7 +158,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     String hash = hash(key);
     String[] row;
     try {
-      row = Failsafe.with(raceRetry).get(() -> claimOnce(key, hash, fingerprint, owner, live));
+      row = Failsafe.with(raceRetry).get(ctx -> claimOnce(key, hash, fingerprint, owner, live, ctx.isRetry()));
     } catch (FailsafeException e) {
       if (e.getCause() instanceof SQLException sql) {
         throw failure("claim", sql);
@@ -174,11 +174,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return new ClaimResult.Completed(decode(row[3]));
   }
 
-  private String[] claimOnce(IdempotencyKey key, String hash, String fingerprint, String owner, Duration ttl)
-      throws SQLException {
+  private String[] claimOnce(IdempotencyKey key, String hash, String fingerprint, String owner, Duration ttl,
+      boolean readCommitted) throws SQLException {
     Instant now = clock.instant();
-    try (Connection c = Connections.autoCommitting(dataSource); PreparedStatement ps = c.prepareStatement(claim)) {
-      ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
+    return statement(claim, readCommitted, ps -> {
       ps.setString(1, hash);
       ps.setString(2, key.tenant().value());
       ps.setString(3, key.provider().value());
@@ -196,7 +195,56 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         }
         return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)};
       }
+    });
+  }
+
+  /**
+   * Runs one statement, auto-committed; or, where the pool's isolation level made it fail with a serialization
+   * failure, in a transaction of its own at READ COMMITTED, the level the statements are written for.
+   *
+   * <p>Under REPEATABLE READ or SERIALIZABLE (a pool's {@code transactionIsolation}, or the database's
+   * {@code default_transaction_isolation}) a statement meeting a row that another one changed after it began fails
+   * (40001). A duplicate's claim rewrites the live row to itself, so while duplicates kept coming the owner's
+   * completion failed, retries included, and once its claim expired a duplicate could be sent again. At READ COMMITTED
+   * the statement waits for the row and then works on its newest version, as the claim's design requires.
+   */
+  private <T> T statement(String sql, boolean readCommitted, Work<T> work) throws SQLException {
+    try (Connection c = Connections.autoCommitting(dataSource)) {
+      if (!readCommitted) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
+          return work.run(ps);
+        }
+      }
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement level = c.prepareStatement("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")) {
+          level.execute();
+        }
+        T result;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
+          result = work.run(ps);
+        }
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        SqlSchema.rollbackQuietly(c);
+        throw e;
+      } finally {
+        try {
+          c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+          // committed or rolled back already; a connection that cannot switch back is discarded by the pool
+        }
+      }
     }
+  }
+
+  /** What is done with one prepared statement. */
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(PreparedStatement ps) throws SQLException;
   }
 
   /**
@@ -299,20 +347,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return update(purge, "purge", ps -> ps.setObject(1, utc(now), Types.TIMESTAMP_WITH_TIMEZONE));
   }
 
-  /**
-   * Runs one conditional statement, again after a serialization failure: under REPEATABLE READ or SERIALIZABLE (a
-   * pool's {@code transactionIsolation}) a duplicate's claim, which rewrites the live row to itself, made the owner's
-   * completion or release waiting on that row fail (40001), leaving the key in flight until its claim expired.
-   */
+  /** Runs one conditional statement; again, at READ COMMITTED, after a serialization failure (see {@link #statement}). */
   private int update(String sql, String what, JdbcConsentRegistry.Binder binder) {
     try {
-      return Failsafe.with(raceRetry).get(() -> {
-        try (Connection c = Connections.autoCommitting(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
-          ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
-          binder.bind(ps);
-          return ps.executeUpdate();
-        }
-      });
+      return Failsafe.with(raceRetry).get(ctx -> statement(sql, ctx.isRetry(), ps -> {
+        binder.bind(ps);
+        return ps.executeUpdate();
+      }));
     } catch (FailsafeException e) {
       if (e.getCause() instanceof SQLException cause) {
         throw failure(what, cause);

@@ -165,6 +165,61 @@ class JdbcIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
   }
 
   /**
+   * The same pool under a storm of duplicates: a serialization failure met again on every retry, so claims failed
+   * (IDEMPOTENCY_UNAVAILABLE) and, worse, the owner's completion did, leaving the key to expire and be sent again.
+   */
+  @Test
+  void claimAndCompleteWhenThePoolRunsRepeatableReadAndDuplicatesKeepClaimingTheKeyThenEveryCallSucceeds()
+      throws Exception {
+    Postgres.Pool repeatableRead = new Postgres.Pool(pg.direct, 14);
+    DataSource isolated = new DataSourceWrapper(repeatableRead) {
+      @Override
+      public java.sql.Connection getConnection() throws java.sql.SQLException {
+        java.sql.Connection c = super.getConnection();
+        c.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+        return c;
+      }
+    };
+    JdbcIdempotencyStore store = store(isolated);
+    IdempotencyKey key = key("rr-storm");
+    store.claim(key, FP, "owner-1", Duration.ofMinutes(5));
+    java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicInteger answered = new AtomicInteger();
+    ExecutorService duplicates = Executors.newFixedThreadPool(12);
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+      List<Future<?>> callers = new ArrayList<>();
+      for (int t = 0; t < 12; t++) {
+        String owner = "duplicate-" + t;
+        callers.add(duplicates.submit(() -> {
+          while (System.nanoTime() < end) {
+            try {
+              store.claim(key, FP, owner, Duration.ofMinutes(5));
+              answered.incrementAndGet();
+            } catch (RuntimeException e) {
+              failures.add(e);
+            }
+          }
+        }));
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(300).toNanos()); // the storm is on
+      completed.set(store.complete(key, "owner-1", "done", Duration.ofHours(1)));
+      for (Future<?> f : callers) {
+        f.get();
+      }
+    } finally {
+      duplicates.shutdownNow();
+      repeatableRead.close();
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(completed.get()).isTrue();
+    assertThat(answered.get()).isGreaterThan(12);
+    assertThat(store().claim(key, FP, "owner-2", TTL)).isInstanceOf(ClaimResult.Completed.class);
+  }
+
+  /**
    * Holds the key's row as a duplicate's claim does (the claim statement rewrites a live row to itself), until the
    * store's statement {@code call} makes (starting with {@code verb}) waits for it, then commits.
    */
