@@ -1,22 +1,29 @@
 package com.algosure.store.jdbc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 
-/** Bounds the current transaction's statements and lock waits (PostgreSQL {@code SET LOCAL}). */
+/**
+ * Starts a transaction of the audit writer: at READ COMMITTED, its statements and lock waits bounded (PostgreSQL
+ * {@code SET LOCAL}). One round trip.
+ */
 final class Timeouts {
 
   private Timeouts() {}
 
+  /**
+   * Must be the transaction's first statement. READ COMMITTED whatever the pool's {@code transactionIsolation} or the
+   * database's default: under REPEATABLE READ or SERIALIZABLE, locking a chain head another writer had moved since the
+   * transaction began failed with a serialization failure (40001), on every retry while the others kept writing, and
+   * the batch's events were reported lost. At READ COMMITTED the lock waits, then reads the head as that writer left it.
+   */
   static void setLocal(Connection c, Duration timeout) throws SQLException {
-    String millis = Long.toString(Math.max(1, timeout.toMillis()));
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)")) {
-      ps.setString(1, millis);
-      ps.setString(2, millis);
-      ps.execute();
+    long millis = Math.max(1, timeout.toMillis()); // a number: nothing of the caller's reaches the SQL text
+    try (Statement s = c.createStatement()) {
+      s.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL statement_timeout = " + millis
+          + "; SET LOCAL lock_timeout = " + millis);
     }
   }
 }

@@ -132,4 +132,60 @@ class JdbcAuditSinkConcurrencyTest {
     assertThat(ids).hasSize(8_000);
     assertThat(pg.count("SELECT count(*) FROM algosure_audit_event WHERE tenant = 'tenant-shared'")).isEqualTo(8_000);
   }
+
+  /**
+   * Instances whose pools run REPEATABLE READ (HikariCP's {@code transactionIsolation}, or the database's default):
+   * a writer locking a chain head another instance had moved since its transaction began failed with a serialization
+   * failure (40001), on every retry while the others kept writing, and its callers were told their events were lost.
+   */
+  @Test
+  void recordWhenFourInstancesOnRepeatableReadPoolsShareOneTenantThenEveryEventIsWrittenInOneChain() throws Exception {
+    List<Postgres.Pool> pools = new ArrayList<>();
+    List<JdbcAuditSink> sinks = new ArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ExecutorService callers = Executors.newFixedThreadPool(16);
+    try {
+      for (int i = 0; i < 4; i++) {
+        Postgres.Pool pool = new Postgres.Pool(pg.direct, 2);
+        pools.add(pool);
+        javax.sql.DataSource repeatableRead = new DataSourceWrapper(pool) {
+          @Override
+          public java.sql.Connection getConnection() throws java.sql.SQLException {
+            java.sql.Connection c = super.getConnection();
+            c.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+            return c;
+          }
+        };
+        sinks.add(JdbcAuditSink.builder(repeatableRead).schema(pg.schema).build());
+      }
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        JdbcAuditSink sink = sinks.get(t % 4);
+        int first = 1_000_000 + t * 1_000;
+        done.add(callers.submit(() -> {
+          for (int n = first; n < first + 200; n++) {
+            try {
+              sink.record(Events.decision("tenant-rr", n));
+            } catch (RuntimeException e) {
+              failures.add(e);
+            }
+          }
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      callers.shutdownNow();
+      sinks.forEach(JdbcAuditSink::close);
+      pools.forEach(Postgres.Pool::close);
+    }
+
+    assertThat(failures).isEmpty();
+    try (JdbcAuditSink sink = pg.sink().build()) {
+      AuditChainVerification v = sink.verifyChain("tenant-rr");
+      assertThat(v.valid()).as("%s", v.firstBreak()).isTrue();
+      assertThat(v.rowsChecked()).isEqualTo(3_200);
+    }
+  }
 }

@@ -43,7 +43,8 @@ final class ReplyCuttingProxy implements Closeable {
         Socket upstream = new Socket(Postgres.HOST, Postgres.PORT);
         boolean[] cut = new boolean[1];
         pump(client, upstream, chunk -> {
-          if (armed && chunk.contains("COMMIT")) {
+          // the COMMIT statement itself (its text ends there), not a statement that mentions it (READ COMMITTED)
+          if (armed && chunk.contains("COMMIT\u0000")) {
             armed = false;
             cut[0] = true;
           }
