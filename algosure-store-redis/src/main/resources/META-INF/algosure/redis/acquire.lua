@@ -14,13 +14,16 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local permits = tonumber(ARGV[2])
 local period = tonumber(ARGV[3])
 -- the window is (now - period, now]: a permit taken at t counts until t + period
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
-local used = redis.call('ZCARD', KEYS[1])
+local used = redis.call('ZCOUNT', KEYS[1], string.format('(%d', now - period), '+inf')
 if used < permits then
+  -- ZADD comes first: Redis refuses a script's write past maxmemory (OOM) only while the script has written nothing,
+  -- and the clean-up first let every permit through, windows growing past the limit
   redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
   redis.call('PEXPIRE', KEYS[1], period + 1000)
   return {0, string.format('%d', now)}
 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
 -- the permit that frees the next slot leaves the window at its time + period
 local freeing = redis.call('ZRANGE', KEYS[1], used - permits, used - permits, 'WITHSCORES')
 return {2, string.format('%d', tonumber(freeing[2]) + period)}

@@ -6,9 +6,13 @@
 -- returns {'CLAIMED'} (also to the owner holding it) | {'MISMATCH'} | {'IN_FLIGHT'} | {'COMPLETED', outcome}
 local r = redis.call('HMGET', KEYS[1], 's', 'f', 'e', 'o', 'w')
 if (not r[1]) or (not r[3]) or tonumber(r[3]) <= tonumber(ARGV[3]) then
-  -- free, or expired: an expired record is as good as absent
-  redis.call('DEL', KEYS[1])
+  -- free, or expired: an expired record is as good as absent. HSET comes first: Redis refuses a script's write past
+  -- maxmemory (OOM) only while the script has written nothing, and a DEL first (even of no key) let every claim
+  -- through, records piling up past the limit
   redis.call('HSET', KEYS[1], 's', 'I', 'f', ARGV[1], 'w', ARGV[2], 'e', ARGV[4])
+  if r[4] then
+    redis.call('HDEL', KEYS[1], 'o')
+  end
   redis.call('PEXPIRE', KEYS[1], ARGV[5])
   return {'CLAIMED'}
 end

@@ -130,4 +130,57 @@ class RedisStoresEvictionTest {
       assertThat(store.claim(key("first"), "fp", "owner-2", TTL)).isInstanceOf(ClaimResult.InFlight.class);
     }
   }
+
+  /**
+   * Past maxmemory, a claim of a new key must be refused (OOM), or records pile up past the limit until the operating
+   * system kills Redis and every record is lost. Redis checks a script's memory only up to its first write, and the
+   * claim script's first write was a DEL (even of no key), so its HSET was never checked: claims kept being recorded.
+   */
+  @Test
+  void claimWhenRedisIsPastMaxmemoryAndDoesNotEvictThenNewKeysAreRefusedAndMemoryStaysNearTheLimit() {
+    limitMemory("noeviction");
+    try (RedisStoreConnection redis = RedisStoreConnection.builder(server.uri()).build()) {
+      RedisIdempotencyStore store = RedisIdempotencyStore.builder(redis).build();
+      String padding = "x".repeat(16 * 1024);
+      int refused = 0;
+
+      for (int i = 0; i < 500; i++) { // 8 MB of records, twice maxmemory
+        try {
+          store.claim(key("k-" + i), padding, "owner-1", TTL);
+        } catch (RedisStoreException e) {
+          refused++;
+        }
+      }
+
+      assertThat(refused).as("claims refused past maxmemory").isGreaterThan(0);
+      assertThat(usedMemory()).as("used memory, maxmemory being 4 MB").isLessThan(5L * 1024 * 1024);
+    }
+  }
+
+  @Test
+  void acquireWhenRedisIsPastMaxmemoryAndDoesNotEvictThenNewWindowsAreRefusedAndMemoryStaysNearTheLimit() {
+    limitMemory("noeviction");
+    try (RedisStoreConnection redis = RedisStoreConnection.builder(server.uri()).build()) {
+      RedisRateLimitStore store = RedisRateLimitStore.create(redis);
+      RateLimit many = RateLimit.of(1_000_000, Duration.ofHours(1));
+      int refused = 0;
+
+      for (int i = 0; i < 100_000; i++) { // about 10 MB of permits, over twice maxmemory
+        try {
+          store.acquire(RateLimitKey.providerWide(ProviderId.of("authority")), many, Instant.now());
+        } catch (RedisStoreException e) {
+          refused++;
+        }
+      }
+
+      assertThat(refused).as("permits refused past maxmemory").isGreaterThan(0);
+      assertThat(usedMemory()).as("used memory, maxmemory being 4 MB").isLessThan(5L * 1024 * 1024);
+    }
+  }
+
+  private long usedMemory() {
+    String info = adminConnection.sync().info("memory");
+    return info.lines().filter(l -> l.startsWith("used_memory:")).mapToLong(l -> Long.parseLong(l.substring(12).trim()))
+        .findFirst().orElseThrow();
+  }
 }
