@@ -96,8 +96,9 @@ public final class RedisStoreConnection implements AutoCloseable {
   }
 
   /**
-   * @return the error code Redis answered the connection's handshake with (such as {@code WRONGPASS}, {@code NOAUTH}),
-   *     or null if it did not answer with an error; only the code, as the rest of an error may echo what was sent
+   * @return the error code Redis answered with (to the connection's handshake: {@code WRONGPASS}, {@code NOAUTH}; to a
+   *     command: {@code OOM}, {@code NOPERM}), or null if it did not answer with an error; only the code, as the rest
+   *     of an error may echo what was sent
    */
   private static @Nullable String refusal(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -224,7 +225,11 @@ public final class RedisStoreConnection implements AutoCloseable {
         throw new RedisStoreUnavailableException("Redis at " + where + " is not connected (" + what + "); the connection "
             + "reconnects by itself when it is back", e);
       }
-      throw new RedisStoreException("Redis at " + where + " refused " + what + ": " + e.getClass().getSimpleName(), e);
+      // Redis's error code says why (OOM: full, NOPERM: not allowed by its ACL, READONLY: a replica); the rest of its
+      // error is left to the cause, as it may echo what was sent
+      String code = e instanceof RedisCommandExecutionException ? refusal(e) : null;
+      throw new RedisStoreException("Redis at " + where + " refused " + what + ": "
+          + (code == null ? "" : code + " (") + e.getClass().getSimpleName() + (code == null ? "" : ")"), e);
     }
   }
 

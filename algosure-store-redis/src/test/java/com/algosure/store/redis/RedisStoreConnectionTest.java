@@ -3,7 +3,9 @@ package com.algosure.store.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.algosure.authz.TenantId;
 import com.algosure.integration.ProviderId;
+import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.RateLimit;
 import com.algosure.integration.spi.RateLimitDecision;
 import com.algosure.integration.spi.RateLimitKey;
@@ -82,6 +84,29 @@ class RedisStoreConnectionTest {
         .hasMessage("RedisStoreConnection[127.0.0.1:6379, prefix algosure-test:closed:, commandTimeout PT0.5S] was closed "
             + "(GET); build a new one");
     assertThat(c.isConnected()).isFalse();
+  }
+
+  @Test
+  void claimWhenRedisIsFullThenTheMessageNamesRedissReasonNotJustAnExceptionClass() throws Exception {
+    // a Redis at maxmemory (noeviction, as the stores require) refuses every claim, and "refused claim:
+    // RedisCommandExecutionException" did not say why
+    try (RedisServerProcess full = RedisServerProcess.start(List.of("--maxmemory", "3mb", "--maxmemory-policy", "noeviction"));
+        RedisStoreConnection c = RedisStoreConnection.builder(full.uri()).build()) {
+      RedisIdempotencyStore store = RedisIdempotencyStore.builder(c).build();
+      String padding = "x".repeat(512 * 1024);
+      RedisStoreException refused = null;
+      for (int i = 0; i < 20 && refused == null; i++) {
+        try {
+          store.claim(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "send", "k-" + i), padding,
+              "owner-1", Duration.ofMinutes(1));
+        } catch (RedisStoreException e) {
+          refused = e;
+        }
+      }
+
+      assertThat(refused).isNotNull();
+      assertThat(refused).hasMessage("Redis at 127.0.0.1:" + full.port + " refused claim: OOM (RedisCommandExecutionException)");
+    }
   }
 
   @Test
