@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *   <li>it is a compact JWS: never {@code alg: none} (unsecured) and never encrypted;
  *   <li>its payload is a JSON object whose registered claims are well typed: {@code exp}, {@code nbf} and
  *       {@code iat} JSON numbers from 0 to the end of the year 9999, {@code aud} a string or an array of strings,
- *       {@code iss}, {@code sub} and {@code jti} strings (checked on the payload before any of them is used, so before
+ *       {@code iss}, {@code sub} and {@code jti} strings, {@code cnf} an object (checked on the payload before any of them is used, so before
  *       the issuer is looked up: a refusal here is {@code MALFORMED}, whatever else is wrong with the token);
  *   <li>its {@code iss} names a trusted issuer, matched exactly; an untrusted issuer costs no network call;
  *   <li>its header: {@code alg} in the issuer's allow-list (HMAC and {@code none} cannot be allowed), no
@@ -70,6 +70,11 @@ import org.slf4j.LoggerFactory;
  *       {@code aud} (string or array) names an accepted audience; the token is valid for no longer than the issuer's
  *       maximum token lifetime; the body claim {@code typ} is the issuer's (Keycloak: {@code Bearer}, so ID tokens
  *       are refused);
+ *   <li>it is a bearer token: a token with a {@code cnf} claim is sender-constrained (bound to the client's
+ *       certificate, {@code x5t#S256}, RFC 8705; to its key, {@code jkt}, RFC 9449; or by another confirmation
+ *       method), and this validator cannot check the proof of possession, so it is refused ({@code WRONG_TYPE}),
+ *       unless the issuer {@linkplain TrustedIssuer.Builder#allowCertificateBoundTokens() allows certificate-bound
+ *       tokens} because a gateway in front of the service checks the certificate binding;
  *   <li>the mapping can make an actor of it (see {@link KeycloakMapping#map}).
  * </ol>
  *

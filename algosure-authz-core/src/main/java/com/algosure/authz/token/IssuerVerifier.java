@@ -29,10 +29,13 @@ import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -49,6 +52,12 @@ final class IssuerVerifier implements Closeable {
 
   /** The body claim {@code typ} Keycloak gives an access token bound to the client's DPoP key (RFC 9449). */
   private static final String DPOP = "DPoP";
+
+  /** The {@code cnf} member of a token bound to the client's TLS certificate (RFC 8705 §3.1). */
+  private static final String X5T_S256 = "x5t#S256";
+
+  /** The {@code cnf} member of a token bound to the client's key (RFC 9449 §6). */
+  private static final String JKT = "jkt";
 
   /** nimbus passes a context through the key source; we keep nothing in it. */
   private static final SecurityContext CONTEXT = new SimpleSecurityContext();
@@ -162,7 +171,7 @@ final class IssuerVerifier implements Closeable {
   }
 
   /**
-   * Checks header, key, signature and claims, in that order.
+   * Checks header, key, signature, claims and the absence of an unchecked binding ({@code cnf}), in that order.
    *
    * @param jwt the token
    * @param claims its claims, parsed from its payload (which the signature covers)
@@ -243,7 +252,44 @@ final class IssuerVerifier implements Closeable {
                     + "': only access tokens are accepted (ID and refresh tokens are not)");
       }
     }
+    Object cnf = claims.getClaim("cnf"); // a JSON object: RegisteredClaims checked it on the payload
+    if (cnf instanceof Map<?, ?> confirmation) {
+      requireNoUncheckedBinding(confirmation);
+    }
     return claims;
+  }
+
+  /**
+   * A token with {@code cnf} is sender-constrained: only its holder may present it, which a bearer validator cannot
+   * check. Refused, unless it is bound to the client's certificate only and the issuer is configured with a gateway
+   * that checks that binding.
+   */
+  private void requireNoUncheckedBinding(Map<?, ?> confirmation) {
+    boolean certificateOnly = confirmation.size() == 1 && confirmation.containsKey(X5T_S256);
+    if (certificateOnly && config.certificateBoundTokensAllowed()) {
+      return;
+    }
+    List<String> bindings = new ArrayList<>();
+    for (Object method : new TreeSet<>(confirmation.keySet().stream().map(String::valueOf).toList())) {
+      bindings.add(X5T_S256.equals(method) ? "the client's TLS certificate (certificate thumbprint 'x5t#S256', RFC 8705"
+          + " mutual TLS)"
+          : JKT.equals(method) ? "a key of the client (key thumbprint 'jkt', RFC 9449 DPoP)"
+          : "the confirmation method " + Printable.of(String.valueOf(method)) + " (RFC 7800)");
+      if (bindings.size() == 3) {
+        break; // enough to say what it is
+      }
+    }
+    String what = bindings.isEmpty() ? "no confirmation method (an empty 'cnf'), which is no token this validator"
+        + " can take for a bearer token" : String.join(" and ", bindings);
+    throw reject(TokenRejectionReason.WRONG_TYPE, "claim 'cnf' binds the token to " + what + ": a sender-constrained"
+        + " token, and this validator, which takes bearer tokens only, cannot check the proof of possession, so it is"
+        + " refused (a stolen bound token would work from anywhere); "
+        + (certificateOnly
+            ? "have the client request tokens without certificate binding, or, if a TLS-terminating gateway in front"
+                + " of this service checks the certificate binding, call"
+                + " TrustedIssuer.Builder.allowCertificateBoundTokens() (Spring"
+                + " algosure.issuers[n].allow-certificate-bound-tokens)"
+            : "have the client request bearer tokens of this issuer (without 'cnf')"));
   }
 
   /**

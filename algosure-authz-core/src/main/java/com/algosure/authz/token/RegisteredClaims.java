@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * (nimbus multiplies the seconds by 1000 and overflows, so {@code "iat": 9223372036854776} became a date in 1970 and
  * passed), {@code aud} (a {@code null} member failed later with a {@code NullPointerException}) and {@code sub}
  * (nimbus turns a number into its text, so {@code 12345678901234567890} and {@code 12345678901234567891} were one
- * user, {@code "1.2345678901234567E19"}).
+ * user, {@code "1.2345678901234567E19"}); and the confirmation claim {@code cnf} (RFC 7800), which must be an object
+ * for the validator to tell what binds a sender-constrained token.
  */
 final class RegisteredClaims {
 
@@ -32,6 +33,24 @@ final class RegisteredClaims {
     }
     requireAudience(payload.get("aud"));
     requireSubject(payload.get("sub"));
+    requireConfirmation(payload.get("cnf"));
+  }
+
+  /** {@code cnf} (RFC 7800 §3.1) is a JSON object; the thumbprints RFC 8705 and RFC 9449 put in it are strings. */
+  private static void requireConfirmation(@Nullable Object value) {
+    if (value == null) {
+      return;
+    }
+    if (!(value instanceof Map<?, ?> methods)) {
+      throw malformed("claim 'cnf' (confirmation, RFC 7800) must be a JSON object naming how the token is bound to"
+          + " its holder");
+    }
+    for (String thumbprint : List.of("x5t#S256", "jkt")) {
+      Object t = methods.get(thumbprint);
+      if (t != null && !(t instanceof String)) {
+        throw malformed("claim 'cnf' member '" + thumbprint + "' must be a string (a base64url thumbprint)");
+      }
+    }
   }
 
   private static void requireSubject(@Nullable Object value) {

@@ -18,7 +18,10 @@ public enum TokenRejectionReason {
   ALGORITHM_NOT_ALLOWED,
   /** The {@code crit} header names an extension this validator does not understand. */
   UNSUPPORTED_CRITICAL_HEADER,
-  /** The header {@code typ} or the body claim {@code typ} is not an access token's (for example an ID token). */
+  /**
+   * The header {@code typ} or the body claim {@code typ} is not an access token's (for example an ID token), or the
+   * token is sender-constrained (a {@code cnf} claim: bound to a certificate or key), not a bearer token.
+   */
   WRONG_TYPE,
   /** The {@code iss} claim names an issuer the validator does not trust. */
   UNTRUSTED_ISSUER,

@@ -62,6 +62,7 @@ public final class TrustedIssuer {
   private final @Nullable KeycloakMapping mapping;
   private final Duration maxTokenLifetime;
   private final @Nullable String actorIdPrefix;
+  private final boolean certificateBoundTokensAllowed;
 
   private TrustedIssuer(Builder b, URI jwksUri) {
     this.issuer = b.issuer;
@@ -74,6 +75,7 @@ public final class TrustedIssuer {
     this.mapping = b.mapping;
     this.maxTokenLifetime = b.maxTokenLifetime == null ? DEFAULT_MAX_TOKEN_LIFETIME : b.maxTokenLifetime;
     this.actorIdPrefix = b.actorIdPrefix;
+    this.certificateBoundTokensAllowed = b.certificateBoundTokensAllowed;
   }
 
   /**
@@ -140,6 +142,15 @@ public final class TrustedIssuer {
     return Optional.ofNullable(actorIdPrefix);
   }
 
+  /**
+   * @return whether a token bound to the client's certificate (claim {@code cnf} with only {@code x5t#S256}, RFC 8705)
+   *     is accepted because a gateway in front of the service checks the binding; see
+   *     {@link Builder#allowCertificateBoundTokens()}
+   */
+  public boolean certificateBoundTokensAllowed() {
+    return certificateBoundTokensAllowed;
+  }
+
   /** @return this issuer's own mapping, if it does not use the validator's */
   public Optional<KeycloakMapping> mapping() {
     return Optional.ofNullable(mapping);
@@ -187,6 +198,7 @@ public final class TrustedIssuer {
     private @Nullable Duration maxTokenLifetime;
     private @Nullable String actorIdPrefix;
     private boolean plainHttpToLoopback;
+    private boolean certificateBoundTokensAllowed;
 
     private Builder(String issuer) {
       if (issuer == null || issuer.isBlank()) {
@@ -410,6 +422,27 @@ public final class TrustedIssuer {
         throw new IllegalStateException("mapping was already set");
       }
       this.mapping = mapping;
+      return this;
+    }
+
+    /**
+     * Accepts tokens bound to the client's TLS certificate (RFC 8705: claim {@code cnf} with only the certificate
+     * thumbprint {@code x5t#S256}), for a service whose TLS-terminating gateway or proxy checks that binding: that the
+     * request came over a mutual-TLS connection whose client certificate has that thumbprint, and refuses it otherwise.
+     * The validator sees no TLS connection and checks nothing of the binding; without such a gateway a stolen bound
+     * token works from anywhere, as a bearer token would. Off by default: a token with a {@code cnf} claim is refused
+     * ({@link TokenRejectionReason#WRONG_TYPE}). Tokens bound to a key ({@code cnf.jkt}, DPoP) or by any other
+     * confirmation method stay refused.
+     *
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @since 0.1.0
+     */
+    public Builder allowCertificateBoundTokens() {
+      if (certificateBoundTokensAllowed) {
+        throw new IllegalStateException("allowCertificateBoundTokens was already set");
+      }
+      certificateBoundTokensAllowed = true;
       return this;
     }
 

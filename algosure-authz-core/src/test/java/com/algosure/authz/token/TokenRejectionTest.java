@@ -182,6 +182,20 @@ class TokenRejectionTest extends ValidatorTestSupport {
     assertThat(server.allRequests()).isZero();
   }
 
+  @ParameterizedTest
+  @MethodSource("illTypedConfirmations")
+  void validateWhenConfirmationClaimIsIllTypedThenMalformed(Object cnf) {
+    TokenRejectedException e = rejected(token().claim("cnf", cnf).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(e.getMessage()).contains("claim 'cnf'");
+  }
+
+  static Stream<Object> illTypedConfirmations() {
+    return Stream.of("x5t#S256", 42, List.of("x5t#S256"), true, java.util.Map.of("x5t#S256", 42),
+        java.util.Map.of("jkt", List.of("a")));
+  }
+
   // TOO_LARGE
 
   @Test
@@ -295,6 +309,85 @@ class TokenRejectionTest extends ValidatorTestSupport {
     assertThat(e.reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
     assertThat(e.getMessage()).contains("DPoP").contains("RFC 9449").contains("proof of possession")
         .doesNotContain("ID and refresh tokens");
+  }
+
+  private static final String CERT_THUMBPRINT = "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2";
+
+  @Test
+  void validateWhenCertificateBoundAccessTokenThenWrongTypeSayingTheBindingIsNotChecked() {
+    // a Keycloak access token bound to the client's certificate (RFC 8705) has the typ Bearer: was accepted as a
+    // bearer token, so a stolen bound token worked from anywhere
+    TokenRejectedException e = rejected(token().claim("cnf", java.util.Map.of("x5t#S256", CERT_THUMBPRINT)).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+    assertThat(e.getMessage()).contains("claim 'cnf'").contains("certificate").contains("x5t#S256")
+        .contains("RFC 8705").contains("proof of possession").contains("allowCertificateBoundTokens")
+        .doesNotContain(CERT_THUMBPRINT);
+  }
+
+  @Test
+  void validateWhenBearerTypedTokenIsBoundToAKeyThenWrongTypeNamingTheKeyThumbprint() {
+    TokenRejectedException e = rejected(token()
+        .claim("cnf", java.util.Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+    assertThat(e.getMessage()).contains("key thumbprint").contains("'jkt'").contains("proof of possession");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jwk", "jwe", "kid", "jku"})
+  void validateWhenTokenIsBoundByAnotherConfirmationMethodThenWrongType(String method) {
+    TokenRejectedException e = rejected(token().claim("cnf", java.util.Map.of(method, "x")).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+    assertThat(e.getMessage()).contains("claim 'cnf'").contains("confirmation method").contains("'" + method + "'");
+  }
+
+  @Test
+  void validateWhenConfirmationClaimIsAnEmptyObjectThenWrongType() {
+    assertThat(rejected(token().claim("cnf", java.util.Map.of()).sign()).reason())
+        .isEqualTo(TokenRejectionReason.WRONG_TYPE);
+  }
+
+  @Test
+  void validateWhenIssuerTrustsItsGatewayWithCertificateBindingThenACertificateBoundTokenIsAccepted() {
+    AccessTokenValidator v = open(builder().issuer(realm().allowCertificateBoundTokens().build()));
+
+    assertThat(v.validate(token().claim("cnf", java.util.Map.of("x5t#S256", CERT_THUMBPRINT)).sign()).subject())
+        .isNotBlank();
+  }
+
+  @Test
+  void validateWhenIssuerTrustsItsGatewayWithCertificateBindingThenOtherBindingsAreStillRefused() {
+    AccessTokenValidator v = open(builder().issuer(realm().allowCertificateBoundTokens().build()));
+    String keyBound = token().claim("cnf", java.util.Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"))
+        .sign();
+    String both = token().claim("cnf", java.util.Map.of("x5t#S256", CERT_THUMBPRINT, "jkt", "abc")).sign();
+    String empty = token().claim("cnf", java.util.Map.of()).sign();
+
+    assertThat(rejected(v, keyBound).reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+    assertThat(rejected(v, both).reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+    assertThat(rejected(v, empty).reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+  }
+
+  @Test
+  void validateWhenCertificateBoundTokenIsPresentedAgainThenRefusedAgainNotServedFromTheCache() {
+    AccessTokenValidator v = validator();
+    String bound = token().claim("cnf", java.util.Map.of("x5t#S256", CERT_THUMBPRINT)).sign();
+
+    assertThat(rejected(v, bound).reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+    assertThat(rejected(v, bound).reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+  }
+
+  @Test
+  void validateWhenTypClaimIsNotCheckedThenADpopBoundTokenIsStillRefusedForItsBinding() {
+    AccessTokenValidator v = open(builder().issuer(realm().noTypClaim().build()));
+
+    TokenRejectedException e = rejected(v, token().claim("typ", "DPoP")
+        .claim("cnf", java.util.Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")).sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.WRONG_TYPE);
+    assertThat(e.getMessage()).contains("'jkt'");
   }
 
   @Test

@@ -319,6 +319,13 @@ public class AlgosureProperties implements InitializingBean {
      */
     private @Nullable Resource mappingLocation;
 
+    /**
+     * Accept tokens bound to the client's TLS certificate (claim cnf with only x5t#S256, RFC 8705), which are refused
+     * by default: only when a TLS-terminating gateway in front of this service checks that the request came with that
+     * certificate. The validator cannot check it itself. Default false.
+     */
+    private boolean allowCertificateBoundTokens;
+
     /** @return the issuer URI */
     public @Nullable URI getIssuerUri() {
       return issuerUri;
@@ -377,6 +384,16 @@ public class AlgosureProperties implements InitializingBean {
     /** @param actorIdPrefix the prefix of this issuer's actor ids (letters, digits, '.', '_', '-') */
     public void setActorIdPrefix(@Nullable String actorIdPrefix) {
       this.actorIdPrefix = actorIdPrefix;
+    }
+
+    /** @return whether tokens bound to the client's certificate are accepted (a gateway checks the binding) */
+    public boolean isAllowCertificateBoundTokens() {
+      return allowCertificateBoundTokens;
+    }
+
+    /** @param allowCertificateBoundTokens whether a gateway in front of the service checks the certificate binding */
+    public void setAllowCertificateBoundTokens(boolean allowCertificateBoundTokens) {
+      this.allowCertificateBoundTokens = allowCertificateBoundTokens;
     }
 
     /** @return this issuer's own mapping JSON location, or null */

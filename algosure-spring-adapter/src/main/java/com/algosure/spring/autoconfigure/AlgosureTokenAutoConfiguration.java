@@ -120,6 +120,9 @@ public class AlgosureTokenAutoConfiguration {
           ib.actorIdPrefix(actorIdPrefix);
         });
       }
+      if (p.isAllowCertificateBoundTokens()) {
+        ib.allowCertificateBoundTokens(); // the host says its TLS-terminating gateway checks the binding
+      }
       if ("http".equalsIgnoreCase(p.effectiveJwksUri().getScheme())) {
         ib.allowPlainHttpToLoopback(); // the properties allow http only to loopback hosts
       }

@@ -1,9 +1,11 @@
 package com.algosure.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.algosure.authz.spi.ApprovalStore;
 import com.algosure.authz.token.AccessTokenValidator;
+import com.algosure.authz.token.TokenRejectedException;
 import com.algosure.authz.token.TrustedIssuer;
 import com.algosure.authz.token.KeycloakMapping;
 import com.algosure.integration.IntegrationGuard;
@@ -92,6 +94,24 @@ class AlgosurePropertiesTests {
             assertThat(context.getBean(AccessTokenValidator.class).validate(token).subject())
                 .isEqualTo("c2ffedce-bc99-4867-a99d-2c5f752960bf");
           });
+    }
+  }
+
+  @Test
+  void bindWhenAllowCertificateBoundTokensThenTheIssuerAcceptsATokenBoundToACertificate() {
+    try (TestJwksServer jwks = TestJwksServer.start()) {
+      ECKey key = TestKeys.ec("ec-default");
+      jwks.serve(TestJwksServer.REALM, key);
+      String issuer = jwks.issuer(TestJwksServer.REALM);
+      String bound = TestTokens.accessToken(key, issuer, Instant.now())
+          .claim("cnf", Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2")).sign();
+      runner.withPropertyValues("algosure.issuers[0].issuer-uri=" + issuer, AUDIENCE)
+          .run(context -> assertThat(catchThrowable(() -> context.getBean(AccessTokenValidator.class).validate(bound)))
+              .isInstanceOf(TokenRejectedException.class));
+      runner.withPropertyValues("algosure.issuers[0].issuer-uri=" + issuer, AUDIENCE,
+              "algosure.issuers[0].allow-certificate-bound-tokens=true")
+          .run(context -> assertThat(context.getBean(AccessTokenValidator.class).validate(bound).subject())
+              .isEqualTo("c2ffedce-bc99-4867-a99d-2c5f752960bf"));
     }
   }
 
