@@ -87,7 +87,8 @@ final class ApprovalStage implements Stage {
     String impersonator = c.principal().signals().impersonator().orElse(null);
     if (impersonator != null && approver.equalsIgnoreCase(impersonator)) {
       return Verdict.deny(ReasonCode.APPROVAL_SELF_APPROVED, "approval '" + id + "' was given by '" + approver
-          + "', who is impersonating the requester '" + c.principal().id() + "': it needs a second person");
+          + "', who is impersonating (or acting by delegation for) the requester '" + c.principal().id()
+          + "': it needs a second person");
     }
     // four eyes means another person of this tenant: not a service account, nobody the directory does not know,
     // nobody without access to the tenant

@@ -191,7 +191,8 @@ public final class AuthorizationDecision implements AuditableDecision {
    * and timestamp, the effect as outcome, tenant, organization, actor and its kind, action, resource,
    * correlation id, the reasons' names, and the details {@code decisionId}, {@code stage}, {@code matchedRole}
    * (permits), {@code onBehalfOf}, {@code agentGrant} and {@code task} (agents), {@code impersonator} (a principal
-   * whose credential was obtained by impersonation, see {@link IdentitySignals#impersonator()}), {@code crossTenant},
+   * whose credential was obtained by impersonation or names a party acting for it by delegation, see
+   * {@link IdentitySignals#impersonator()}), {@code crossTenant},
    * {@code approvalId} and {@code approvedBy}. Never a token, a secret or a request attribute. The request's
    * correlation id, task and approval id are the caller's text: each is recorded as it is when it is at most 128
    * characters with none that could break a log line or hide text (every id is), otherwise cut to 128 and with each

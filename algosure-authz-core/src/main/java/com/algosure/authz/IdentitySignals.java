@@ -102,7 +102,8 @@ public final class IdentitySignals {
 
   /**
    * Who obtained the credential by impersonating its holder, such as an administrator who "logged in as" the user in
-   * Keycloak. The credential is decided as its holder's; the impersonator's id is recorded with every decision
+   * Keycloak, or who acts for its holder by delegation (the current actor, {@code act.sub}, of an RFC 8693 token:
+   * {@link com.algosure.authz.token.KeycloakMapping} maps it here). The credential is decided as its holder's; the impersonator's id is recorded with every decision
    * (audit detail {@code impersonator}), host policies see it ({@link AuthorizationContext#impersonator()}), and the
    * impersonator never counts as the second person of an approval of the holder's request. Nor does the holder count
    * as an approver through such a credential: a host that records an approval given with it records the impersonator

@@ -32,6 +32,40 @@ class ImpersonationTest {
     return KeycloakMapping.defaults().map(claims, NOW.plus(Duration.ofMinutes(5))).actor();
   }
 
+  /** Alice as Keycloak maps an RFC 8693 delegation token: {@code actor} acts for her ({@code act.sub}). */
+  private static Actor aliceDelegatedTo(String actor) {
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", "https://sso.example.com/realms/algosure");
+    claims.put("sub", "alice");
+    claims.put("preferred_username", "alice");
+    claims.put("act", Map.of("sub", actor, "act", Map.of("sub", "earlier-" + actor)));
+    return KeycloakMapping.defaults().map(claims, NOW.plus(Duration.ofMinutes(5))).actor();
+  }
+
+  /** Regression: a delegation token was decided as alice's alone; the party acting for her was nowhere. */
+  @Test
+  void decideWhenTokenIsDelegatedThenTheAuditEventNamesTheActingParty() {
+    AuthorizationDecision d = f.pdp().decide(Fixtures.read(aliceDelegatedTo("dave")).tenant("acme")
+        .organization("sales").build());
+
+    assertThat(d.permitted()).isTrue();
+    assertThat(f.audit.events()).singleElement().satisfies(e -> {
+      assertThat(e.actorId()).contains("alice");
+      assertThat(e.details()).containsEntry("impersonator", "dave");
+    });
+  }
+
+  /** Regression: dave, acting for alice by delegation, could approve her request himself and submit it as her. */
+  @Test
+  void decideWhenTheActingPartyApprovedTheSubjectsRequestThenDenySelfApproved() {
+    approval("ap-1", "alice", "dave");
+
+    AuthorizationDecision d = f.pdp().decide(submit(aliceDelegatedTo("dave")).approvalId("ap-1").build());
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reasons()).containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+  }
+
   private static AuthorizationRequest.Builder submit(Actor actor) {
     return AuthorizationRequest.builder().actor(actor).tenant("acme").organization("sales").action("filings:submit")
         .resource(ResourceRef.of("filing", "f-1"));

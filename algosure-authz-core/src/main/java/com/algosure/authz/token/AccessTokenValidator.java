@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *   <li>it is a compact JWS: never {@code alg: none} (unsecured) and never encrypted;
  *   <li>its payload is a JSON object whose registered claims are well typed: {@code exp}, {@code nbf} and
  *       {@code iat} JSON numbers from 0 to the end of the year 9999, {@code aud} a string or an array of strings,
- *       {@code iss}, {@code sub} and {@code jti} strings, {@code cnf} an object (checked on the payload before any of them is used, so before
+ *       {@code iss}, {@code sub} and {@code jti} strings, {@code cnf} an object, {@code act} (and every {@code act}
+ *       nested in it) an object with a string {@code sub} (checked on the payload before any of them is used, so before
  *       the issuer is looked up: a refusal here is {@code MALFORMED}, whatever else is wrong with the token);
  *   <li>its {@code iss} names a trusted issuer, matched exactly; an untrusted issuer costs no network call;
  *   <li>its header: {@code alg} in the issuer's allow-list (HMAC and {@code none} cannot be allowed), no
@@ -372,7 +373,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       for (String other : actorIdPrefixes) {
         refuseInPrefix("actor id", mapped.id(), "", other, issuer);
         if (impersonator != null) {
-          refuseInPrefix("impersonator id", impersonator, " (claim 'impersonator')", other, issuer);
+          refuseInPrefix("impersonator id", impersonator, " (claim 'impersonator' or 'act')", other, issuer);
         }
       }
       return mapped;

@@ -69,6 +69,10 @@ import org.slf4j.LoggerFactory;
  *       "username": ...}}). It is mapped as the user's, with the impersonator's {@code id} as
  *       {@link IdentitySignals#impersonator()}, so that decisions record who acted and the impersonator never
  *       approves the user's requests. A token whose {@code impersonator} does not name one by a valid id is refused.
+ *       A delegation token (RFC 8693 {@code act}: the party acting for the subject) is mapped the same way, with the
+ *       current actor's {@code act.sub} as {@link IdentitySignals#impersonator()}; an {@code act} that is not an
+ *       object with a string {@code sub} is refused, and so is a token whose {@code act} names another issuer's
+ *       party ({@code act.iss}) or a different party than its {@code impersonator}.
  *   <li><b>MFA</b>: evidence when {@code amr} holds any of the configured values (default {@code otp},
  *       {@code mfa}, {@code hwk}) or {@code acr} equals one of the configured values (default none: Keycloak
  *       reports {@code acr} "1" even after OTP).
@@ -286,7 +290,7 @@ public final class KeycloakMapping {
     if (trusted != null) {
       signals.trustedTenant(trusted);
     }
-    impersonator(claims, issuer, signals);
+    actingParty(claims, issuer, impersonator(claims, issuer, signals), signals);
     return new MappedIdentity(actor(claims, issuer, signals.build()), tenantHints);
   }
 
@@ -360,17 +364,18 @@ public final class KeycloakMapping {
    * Keycloak's impersonation details: a token that says it was obtained by impersonation must name who did it, or it
    * is refused (mapped as the user's own, the impersonator would act untraced).
    */
-  private static void impersonator(Map<String, ?> claims, @Nullable String issuer, IdentitySignals.Builder signals) {
+  private static @Nullable String impersonator(Map<String, ?> claims, @Nullable String issuer,
+      IdentitySignals.Builder signals) {
     Object value = claims.get("impersonator");
     if (value == null) {
-      return;
+      return null;
     }
     Object id = value instanceof Map<?, ?> details ? details.get("id") : null;
     String problem = "has no string 'id'";
     if (id instanceof String s) {
       try {
         signals.impersonator(s);
-        return;
+        return s;
       } catch (IllegalArgumentException e) {
         problem = "has an 'id' that is not valid: " + e.getMessage();
       }
@@ -379,6 +384,42 @@ public final class KeycloakMapping {
         + " impersonation details, {\"id\": ..., \"username\": ...}) " + (value instanceof Map<?, ?> ? problem
         : "is not an object") + "; refusing a token obtained by impersonation that does not name the impersonator"
         + " (Keycloak's mapper 'Impersonator User ID' puts the id there)", null);
+  }
+
+  /**
+   * The party acting for the subject of an RFC 8693 delegation token (the current actor, {@code act.sub}; nested
+   * {@code act}s are prior actors, informational only, RFC 8693 §4.1): recorded as the impersonator is, so that it is
+   * in every decision's audit and never approves the subject's requests. A token naming a different impersonator too
+   * is refused: only one acting party can be recorded, and either alone would leave the other untraced.
+   */
+  private static void actingParty(Map<String, ?> claims, @Nullable String issuer, @Nullable String impersonator,
+      IdentitySignals.Builder signals) {
+    Object act = claims.get("act");
+    String actor = RegisteredClaims.actingParty(act); // MALFORMED if ill-formed, as the validator refuses it
+    if (actor == null || !(act instanceof Map<?, ?> party)) { // with an actor, act is an object
+      return;
+    }
+    Object actIssuer = party.get("iss");
+    if (actIssuer != null && !actIssuer.equals(claims.get("iss"))) {
+      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer, "claim 'act' (the acting party,"
+          + " RFC 8693) names its party by 'iss' " + Printable.of(String.valueOf(actIssuer)) + ", not the token's"
+          + " issuer: its 'sub' is another issuer's id, which cannot be recorded as the acting party here; refused",
+          null);
+    }
+    if (impersonator != null) {
+      if (impersonator.equalsIgnoreCase(actor)) {
+        return; // the same person, already recorded
+      }
+      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer, "claim 'impersonator' and claim"
+          + " 'act' (RFC 8693) name different parties acting for the subject; only one can be recorded with each"
+          + " decision and kept from approving the subject's requests, so the token is refused", null);
+    }
+    try {
+      signals.impersonator(actor);
+    } catch (IllegalArgumentException e) {
+      throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer, "claim 'act' (the acting party,"
+          + " RFC 8693) has a 'sub' that is not a valid id: " + e.getMessage(), null);
+    }
   }
 
   private boolean mfa(Map<String, ?> claims) {

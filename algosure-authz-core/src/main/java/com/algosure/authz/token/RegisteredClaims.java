@@ -34,6 +34,39 @@ final class RegisteredClaims {
     requireAudience(payload.get("aud"));
     requireSubject(payload.get("sub"));
     requireConfirmation(payload.get("cnf"));
+    actingParty(payload.get("act"));
+  }
+
+  /**
+   * The current actor of an RFC 8693 delegation token. {@code act} (RFC 8693 §4.1) is a JSON object naming the party
+   * acting for the subject by a string {@code sub} (and, if it says, a string {@code iss}); an {@code act} nested in
+   * it names a prior actor, and is checked the same way, to any depth (a loop: no recursion to exhaust).
+   *
+   * @param act the claim's value
+   * @return the current actor's {@code sub}; null without {@code act}
+   * @throws TokenRejectedException ({@link TokenRejectionReason#MALFORMED}) if {@code act} or a nested one is not so
+   */
+  static @Nullable String actingParty(@Nullable Object act) {
+    String current = null;
+    int depth = 0;
+    for (Object a = act; a != null; depth++) {
+      String which = depth == 0 ? "claim 'act'" : "the 'act' nested " + depth + " deep in claim 'act'";
+      if (!(a instanceof Map<?, ?> actor)) {
+        throw malformed(which + " (the acting party, RFC 8693) must be a JSON object");
+      }
+      if (!(actor.get("sub") instanceof String sub)) {
+        throw malformed(which + " (the acting party, RFC 8693) must name the party by a string 'sub'");
+      }
+      Object iss = actor.get("iss");
+      if (iss != null && !(iss instanceof String)) {
+        throw malformed(which + " (the acting party, RFC 8693) has an 'iss' that is not a string");
+      }
+      if (current == null) {
+        current = sub;
+      }
+      a = actor.get("act");
+    }
+    return current;
   }
 
   /** {@code cnf} (RFC 7800 §3.1) is a JSON object; the thumbprints RFC 8705 and RFC 9449 put in it are strings. */

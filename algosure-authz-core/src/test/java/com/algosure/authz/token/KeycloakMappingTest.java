@@ -212,6 +212,74 @@ class KeycloakMappingTest {
   }
 
   /**
+   * Regression: an RFC 8693 delegation token ({@code act}: the party acting for the subject) was mapped as the
+   * subject's own; who acted was recorded nowhere and could approve the subject's requests.
+   */
+  @Test
+  void mapWhenTokenNamesAnActingPartyThenTheCurrentActorIsInTheSignals() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("act", Map.of("sub", "billing-agent", "act", Map.of("sub", "earlier-agent")));
+
+    Actor actor = KeycloakMapping.defaults().map(claims, EXPIRES).actor();
+
+    assertThat(actor.id()).isEqualTo(claims.get("sub"));
+    assertThat(actor.signals().impersonator()).contains("billing-agent");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"string", "no-sub", "number-sub", "nested-string", "nested-no-sub", "number-iss"})
+  void mapWhenActClaimIsIllFormedThenMalformed(String shape) {
+    Map<String, Object> claims = payload("alice");
+    claims.put("act", switch (shape) {
+      case "string" -> "billing-agent";
+      case "no-sub" -> Map.of("client_id", "billing-agent");
+      case "number-sub" -> Map.of("sub", 7);
+      case "nested-string" -> Map.of("sub", "billing-agent", "act", "earlier-agent");
+      case "nested-no-sub" -> Map.of("sub", "billing-agent", "act", Map.of());
+      default -> Map.of("sub", "billing-agent", "iss", 7);
+    });
+
+    TokenRejectedException e = rejected(KeycloakMapping.defaults(), claims);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(e.getMessage()).contains("'act'");
+  }
+
+  /** One acting party is recorded: a token naming two different ones cannot be traced to either alone. */
+  @Test
+  void mapWhenImpersonatorAndADifferentActingPartyThenInvalidClaim() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("impersonator", Map.of("id", "dave", "username", "dave"));
+    claims.put("act", Map.of("sub", "billing-agent"));
+
+    TokenRejectedException e = rejected(KeycloakMapping.defaults(), claims);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+    assertThat(e.getMessage()).contains("'impersonator'").contains("'act'");
+  }
+
+  @Test
+  void mapWhenImpersonatorAndActingPartyAreTheSamePersonThenThatPersonIsInTheSignals() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("impersonator", Map.of("id", "dave", "username", "dave"));
+    claims.put("act", Map.of("sub", "dave"));
+
+    assertThat(KeycloakMapping.defaults().map(claims, EXPIRES).actor().signals().impersonator()).contains("dave");
+  }
+
+  /** The acting party's id is recorded in the subject's namespace: one another issuer named is refused. */
+  @Test
+  void mapWhenActingPartyIsNamedByAnotherIssuerThenInvalidClaim() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("act", Map.of("sub", "billing-agent", "iss", "https://other.example.com"));
+
+    TokenRejectedException e = rejected(KeycloakMapping.defaults(), claims);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+    assertThat(e.getMessage()).contains("'act'").contains("'iss'");
+  }
+
+  /**
    * Regression: a token saying it was obtained by impersonation without naming who (no object, no id, an id that is
    * no identifier) was mapped as the user's own, untraceably.
    */

@@ -191,6 +191,28 @@ class TokenRejectionTest extends ValidatorTestSupport {
     assertThat(e.getMessage()).contains("claim 'cnf'");
   }
 
+  @ParameterizedTest
+  @MethodSource("illFormedActs")
+  void validateWhenActClaimIsIllFormedThenMalformedBeforeTheIssuerIsLookedAt(Object act) {
+    String untrusted = TestTokens.accessToken(attacker, server.issuer("evil"), NOW).claim("act", act).sign();
+
+    assertThat(rejected(token().claim("act", act).sign()).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(rejected(untrusted).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+  }
+
+  static Stream<Object> illFormedActs() {
+    return Stream.of("agent", 42, List.of(java.util.Map.of("sub", "agent")), java.util.Map.of(),
+        java.util.Map.of("sub", 7), java.util.Map.of("sub", "agent", "act", "earlier"),
+        java.util.Map.of("sub", "agent", "act", java.util.Map.of("act", java.util.Map.of("sub", "x"))));
+  }
+
+  @Test
+  void validateWhenDelegatedTokenThenTheActingPartyIsInTheActorsSignals() {
+    AuthenticatedToken t = validator().validate(token().claim("act", java.util.Map.of("sub", "billing-agent")).sign());
+
+    assertThat(t.actor().signals().impersonator()).contains("billing-agent");
+  }
+
   static Stream<Object> illTypedConfirmations() {
     return Stream.of("x5t#S256", 42, List.of("x5t#S256"), true, java.util.Map.of("x5t#S256", 42),
         java.util.Map.of("jkt", List.of("a")));
