@@ -24,6 +24,7 @@ import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyConverter;
+import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -34,10 +35,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * signed timestamp (both names configurable); a JWS past its own {@code exp} or before its {@code nbf} is refused
  * (60 s of skew, on {@link Builder#clock}: refused from {@code exp} plus the skew on, accepted from {@code nbf} minus
  * the skew on). Only asymmetric algorithms are accepted (RS256, PS256 and
- * ES256 by default): never {@code none}, never HMAC with a public key.
+ * ES256 by default): never {@code none}, never HMAC with a public key. A key the provider's JWKS publishes with its
+ * private half is never used, under its own {@code kid} or any other that lists it again, nor is an RSA key of fewer
+ * than 2048 bits (RFC 7518 §3.3): a callback only such a key would verify is refused ({@code SIGNATURE_INVALID}).
  *
  * <p>Immutable and thread-safe.
  *
@@ -147,10 +152,12 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     List<? extends Key> candidates;
     try {
       candidates = keys.selectJWSKeys(jws.getHeader(), null);
-    } catch (PrivateKeyPublishedException e) {
-      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the provider's key that would verify this callback"
-          + " is published with its private part, so anyone can sign with it and it is never used: the provider must"
-          + " rotate it and publish public keys only");
+    } catch (UnusableKeyException e) {
+      boolean leaked = e.problem().equals(ConvertOnceKeySelector.PRIVATE_KEY_PUBLISHED);
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the provider's key that would verify this callback "
+          + e.problem() + ", so anyone who " + (leaked ? "fetched" : "factors") + " it can sign with it and it is never"
+          + " used: the provider must rotate it and publish " + (leaked ? "public keys only"
+              : "RSA keys of " + ConvertOnceKeySelector.MIN_RSA_BITS + " bits or more"));
     } catch (KeySourceException e) {
       throw new IllegalStateException("the provider's keys could not be loaded", e);
     }
@@ -266,13 +273,22 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
    * {@code BigInteger}, a key factory) costs about a tenth of an RS256 verification, and a key set or a
    * caching JWKS source hands out the same JWK instances until it is replaced or refreshed. Weak keys: the JWKs
    * of a replaced set, and their converted keys, can go; a rotated set brings new instances, converted afresh.
+   *
+   * <p>Never a candidate: a JWK published with its private parameters (anyone who fetched the set can sign with it),
+   * nor the same key listed again without them under any {@code kid}, nor an RSA key of fewer than
+   * {@value #MIN_RSA_BITS} bits (RFC 7518 §3.3; nimbus refuses to sign with one, not to verify: a shorter modulus can be
+   * factored). When no other key is selected the selection fails with {@link UnusableKeyException}; a JWS without
+   * {@code kid} is still tried with the set's other, usable keys.
    */
   static final class ConvertOnceKeySelector extends JWSVerificationKeySelector<SecurityContext> {
 
-    /** Stands in the cache for a JWK published with its private half (compared by identity). */
-    private static final List<Key> PUBLISHED_PRIVATE = java.util.Collections.unmodifiableList(new ArrayList<>(0));
+    /** The least RSA modulus accepted, in bits (RFC 7518 §3.3). */
+    static final int MIN_RSA_BITS = 2048;
 
-    private final Cache<JWK, List<Key>> converted = Caffeine.newBuilder().weakKeys().maximumSize(256)
+    /** The {@link UnusableKeyException#problem()} of a key published with its private half. */
+    static final String PRIVATE_KEY_PUBLISHED = "is published with its private part";
+
+    private final Cache<JWK, Converted> converted = Caffeine.newBuilder().weakKeys().maximumSize(256)
         .executor(Runnable::run) // maintenance on the caller: no pool thread woken per callback
         .build();
 
@@ -286,51 +302,121 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       if (matcher == null) {
         return List.of();
       }
-      List<JWK> jwks = getJWKSource().get(new JWKSelector(matcher), context);
-      if (jwks.size() == 1) {
-        return verificationKeys(jwks.get(0));
+      PrivateKeyScan scan = new PrivateKeyScan(matcher, KeyType.forAlgorithm(header.getAlgorithm()));
+      List<JWK> jwks = getJWKSource().get(new JWKSelector(scan), context);
+      // the public halves of the set's leaked keys, whatever their kid: the same key listed again public only proves
+      // nothing either
+      Set<Key> leaked = Set.of(); // a set of public keys, the rule: nothing made, no key hashed
+      for (JWK p : scan.privateKeys) {
+        Key publicHalf = converted(p).leakedPublicKey();
+        if (publicHalf != null) {
+          if (leaked.isEmpty()) {
+            leaked = new HashSet<>();
+          }
+          leaked.add(publicHalf);
+        }
       }
       List<Key> keys = new ArrayList<>(jwks.size());
+      String problem = null;
       for (JWK jwk : jwks) {
-        keys.addAll(verificationKeys(jwk));
+        Converted c = converted(jwk);
+        if (c.problem() != null) {
+          problem = problem == null ? c.problem() : problem;
+          continue;
+        }
+        for (Key k : c.keys()) {
+          if (!leaked.isEmpty() && leaked.contains(k)) {
+            problem = problem == null ? PRIVATE_KEY_PUBLISHED : problem;
+          } else {
+            keys.add(k);
+          }
+        }
+      }
+      if (keys.isEmpty() && problem != null) {
+        throw new UnusableKeyException(problem);
       }
       return keys;
     }
 
-    private List<Key> verificationKeys(JWK jwk) throws PrivateKeyPublishedException {
-      List<Key> keys = converted.get(jwk, ConvertOnceKeySelector::convert);
-      if (keys == PUBLISHED_PRIVATE) {
-        throw new PrivateKeyPublishedException();
-      }
-      return keys;
+    private Converted converted(JWK jwk) {
+      return converted.get(jwk, ConvertOnceKeySelector::convert);
     }
 
     /**
      * As nimbus's selector: only public keys verify. A JWK that carries its private parameters (a remote JWKS
-     * publishing a whole key pair) is never used: anyone who fetched it can sign.
+     * publishing a whole key pair) is never used: anyone who fetched it can sign; nor is a short RSA key.
      */
-    private static List<Key> convert(JWK jwk) {
-      if (jwk.isPrivate()) {
-        LOG.error("a callback JWKS publishes the private key of kid {} ({}): callbacks it would verify are refused",
-            jwk.getKeyID() == null ? "(none)" : UntrustedText.printable(jwk.getKeyID(), 64), jwk.getKeyType());
-        return PUBLISHED_PRIVATE;
-      }
+    private static Converted convert(JWK jwk) {
       List<Key> out = new ArrayList<>(1);
       for (Key k : KeyConverter.toJavaKeys(List.of(jwk))) {
         if (k instanceof PublicKey || k instanceof SecretKey) {
           out.add(k);
         }
       }
-      return List.copyOf(out);
+      String kid = jwk.getKeyID() == null ? "(none)" : UntrustedText.printable(jwk.getKeyID(), 64);
+      if (jwk.isPrivate()) {
+        LOG.error("a callback JWKS publishes the private key of kid {} ({}): callbacks it would verify are refused",
+            kid, jwk.getKeyType());
+        Key publicHalf = out.stream().filter(PublicKey.class::isInstance).findFirst().orElse(null);
+        return new Converted(List.of(), PRIVATE_KEY_PUBLISHED, publicHalf);
+      }
+      for (Key k : out) {
+        if (k instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+          int bits = rsa.getModulus().bitLength();
+          LOG.error("a callback JWKS publishes the RSA key of kid {} with {} bits, fewer than the {} RFC 7518 requires:"
+              + " callbacks it would verify are refused", kid, bits, MIN_RSA_BITS);
+          return new Converted(List.of(), "is an RSA key of " + bits + " bits, fewer than the " + MIN_RSA_BITS
+              + " RFC 7518 §3.3 requires", null);
+        }
+      }
+      return new Converted(List.copyOf(out), null, null);
+    }
+
+    /**
+     * A JWK as converted: its verification keys, or why it is never used ({@code problem}) and, for one published with
+     * its private half, that key's public half, which no other entry of the set may bring back.
+     */
+    private record Converted(List<Key> keys, @Nullable String problem, @Nullable Key leakedPublicKey) {}
+
+    /**
+     * Matches as the JWS's matcher does, and on the way notes every key of the JWS's key type that carries private
+     * parameters, whatever its {@code kid}: a JWKS lookup passes each key of the set through it. Made per lookup.
+     */
+    private static final class PrivateKeyScan extends JWKMatcher {
+      private final JWKMatcher matcher;
+      private final KeyType keyType;
+      final List<JWK> privateKeys = new ArrayList<>(0);
+
+      PrivateKeyScan(JWKMatcher matcher, KeyType keyType) {
+        super(null, null, null, null, null, false, false);
+        this.matcher = matcher;
+        this.keyType = keyType;
+      }
+
+      @Override
+      public boolean matches(JWK key) {
+        if (key.isPrivate() && keyType.equals(key.getKeyType())) {
+          privateKeys.add(key);
+        }
+        return matcher.matches(key);
+      }
     }
   }
 
-  /** A selected key of the provider's JWKS carries its private parameters. */
-  static final class PrivateKeyPublishedException extends KeySourceException {
+  /** The provider's key that would verify the JWS is never used: its private half is published, or it is too short. */
+  static final class UnusableKeyException extends KeySourceException {
     private static final long serialVersionUID = 1L;
 
-    PrivateKeyPublishedException() {
-      super("the provider's JWKS publishes a private key");
+    private final String problem;
+
+    UnusableKeyException(String problem) {
+      super("the provider's key " + problem);
+      this.problem = problem;
+    }
+
+    /** @return what is wrong with the key, after "the provider's key": "is published with its private part" */
+    String problem() {
+      return problem;
     }
   }
 

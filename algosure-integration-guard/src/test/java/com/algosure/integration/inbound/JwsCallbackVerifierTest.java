@@ -308,6 +308,75 @@ class JwsCallbackVerifierTest {
     assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-ec");
   }
 
+  /** A guard whose registration verifies with exactly these keys, as a remote JWKS would serve them. */
+  CallbackGuard guardServing(com.nimbusds.jose.jwk.JWK... keys) {
+    return CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().keySource(new ImmutableJWKSet<>(new JWKSet(List.of(keys)))).build())
+            .build())
+        .build();
+  }
+
+  CallbackOutcome handle(CallbackGuard guard, String body) {
+    return guard.handle(CallbackRequest.builder("signing-service").body(body.getBytes(StandardCharsets.US_ASCII)).build(),
+        JsonValidator.builder().require("envelope", JsonType.STRING).build(), handled::add);
+  }
+
+  /**
+   * Regression: the leaked key was refused under its own kid only; listed again public-only under another kid, a
+   * callback forged with it naming that kid was accepted.
+   */
+  @Test
+  void handleWhenThePublishedPrivateKeyIsListedAgainPublicOnlyUnderAnotherKidThenCallbacksItVerifiesAreRefused()
+      throws Exception {
+    RSAKey copy = new RSAKey.Builder(providerKey.toRSAPublicKey()).keyID("provider-1-copy").build();
+    CallbackGuard leaky = guardServing(providerKey, copy, ecKey.toPublicJWK());
+    RSAKey forger = new RSAKey.Builder(providerKey).keyID("provider-1-copy").build();
+
+    CallbackOutcome forged = handle(leaky, rs256(forger, "evt-forged"));
+    CallbackOutcome noKid = handle(leaky, jws(new RSASSASigner(providerKey),
+        new JWSHeader.Builder(JWSAlgorithm.RS256).build(), "evt-forged-2", clock.instant(), "https://signing.example"));
+    CallbackOutcome ec = handle(leaky, jws(new ECDSASigner(ecKey), new JWSHeader.Builder(JWSAlgorithm.ES256)
+        .keyID("provider-ec").build(), "evt-ec", clock.instant(), "https://signing.example"));
+
+    assertThat(forged).isInstanceOfSatisfying(CallbackOutcome.Rejected.class, r -> {
+      assertThat(r.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+      assertThat(r.message()).contains("published with its private part");
+    });
+    assertThat(noKid.accepted()).isFalse();
+    assertThat(ec.accepted()).as("the set's other keys still verify").isTrue();
+    assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-ec");
+  }
+
+  /**
+   * Regression: a callback signed with a 1024-bit RSA key of the provider's JWKS was accepted (nimbus refuses such a
+   * key for signing, not for verifying); whoever factors the published modulus signs any callback.
+   */
+  @Test
+  void handleWhenTheProvidersRsaKeyHasFewerThan2048BitsThenCallbacksItVerifiesAreRefused() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(1024);
+    java.security.KeyPair pair = generator.generateKeyPair();
+    RSAKey weak = new RSAKey.Builder((java.security.interfaces.RSAPublicKey) pair.getPublic()).keyID("weak-1024").build();
+    CallbackGuard guard = guardServing(weak, providerKey.toPublicJWK());
+
+    CallbackOutcome forged = handle(guard, jws(new RSASSASigner(pair.getPrivate(), true),
+        new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("weak-1024").build(), "evt-weak", clock.instant(),
+        "https://signing.example"));
+    CallbackOutcome noKid = handle(guard, jws(new RSASSASigner(pair.getPrivate(), true),
+        new JWSHeader.Builder(JWSAlgorithm.RS256).build(), "evt-weak-2", clock.instant(), "https://signing.example"));
+    CallbackOutcome strong = handle(guard, jws(new RSASSASigner(providerKey), new JWSHeader.Builder(JWSAlgorithm.RS256)
+        .build(), "evt-strong", clock.instant(), "https://signing.example"));
+
+    assertThat(forged).isInstanceOfSatisfying(CallbackOutcome.Rejected.class, r -> {
+      assertThat(r.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+      assertThat(r.message()).contains("1024 bits").contains("2048");
+    });
+    assertThat(noKid.accepted()).isFalse();
+    assertThat(strong.accepted()).as("a callback without kid still verifies with the strong key").isTrue();
+    assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-strong");
+  }
+
   @Test
   void handleWhenTheJwsIsPastItsOwnExpOrBeforeItsNbfThenRejectedWhateverItsIat() throws Exception {
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
