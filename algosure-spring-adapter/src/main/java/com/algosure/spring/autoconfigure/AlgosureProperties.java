@@ -700,8 +700,8 @@ public class AlgosureProperties implements InitializingBean {
 
     /**
      * Paths the default security filter chain leaves open (no bearer token needed), such as /api/callbacks/**: Spring's
-     * path patterns. One that matches every path (such as /**) is refused at start-up: a host that needs no token
-     * anywhere declares its own SecurityFilterChain.
+     * path patterns. One that matches every path (such as /**), or several that do together, are refused at start-up:
+     * a host that needs no token anywhere declares its own SecurityFilterChain.
      */
     private List<String> publicPaths = new ArrayList<>();
 
@@ -721,6 +721,9 @@ public class AlgosureProperties implements InitializingBean {
         if (SPRING_WEB) { // the chain that reads them is a servlet web application's
           PublicPaths.check("algosure.web.public-paths[" + i + "]", p);
         }
+      }
+      if (SPRING_WEB && publicPaths.size() > 1) {
+        PublicPaths.checkAll("algosure.web.public-paths", publicPaths);
       }
     }
 

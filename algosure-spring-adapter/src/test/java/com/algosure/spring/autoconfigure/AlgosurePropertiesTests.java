@@ -494,6 +494,19 @@ class AlgosurePropertiesTests {
         "algosure.web.public-paths=/public/**," + pattern);
   }
 
+  /**
+   * Regression: each public path was checked alone, so paths that each leave some path closed but together match every
+   * path (one for the first level, one for every deeper path) were taken, and the default chain let every request
+   * through without a token.
+   */
+  @Test
+  void validateWhenPublicPathsTogetherOpenEveryPathThenFails() {
+    failsWith("algosure.web.public-paths: '/*', '/*/*/**' together match every path, so the default security filter "
+        + "chain would let every request through without a token: list only the paths that must be open, such as "
+        + "/api/callbacks/**, or declare your own SecurityFilterChain if the service really needs no token anywhere",
+        "algosure.web.public-paths=/public/**,/*,/api/callbacks/**,/*/*/**");
+  }
+
   @Test
   void validateWhenAPublicPathIsNotAValidPatternThenFailsNamingIt() {
     runner.withPropertyValues("algosure.web.public-paths=/api/**/callbacks").run(context -> assertThat(context)
