@@ -17,7 +17,9 @@ import java.lang.annotation.Target;
  * <p>Inside the method, {@link GuardedCall#context()} gives the attempt's context (endpoint, secrets,
  * idempotency key) and {@link GuardedCall#send(java.net.http.HttpRequest)} sends through the guard's
  * TLS-only client; a provider's non-2xx answer sent that way is classified by the guard (429 and
- * {@code Retry-After} honoured, 5xx retried). What the method returns is the accepted value.
+ * {@code Retry-After} honoured, 5xx retried). What the method returns is the accepted value, so it returns the
+ * provider's answer itself: a method returning a {@code Future}, {@code CompletionStage} or reactive {@code Publisher}
+ * (an answer still to come) fails start-up.
  *
  * <pre>{@code
  * @GuardedIntegration(provider = "authority", action = "filings:submit", consentScope = "GOVERNMENT_RECORDS",

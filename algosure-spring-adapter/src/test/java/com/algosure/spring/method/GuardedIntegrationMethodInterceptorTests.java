@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -125,6 +127,30 @@ class GuardedIntegrationMethodInterceptorTests {
   static class VoidSender {
     @GuardedIntegration(provider = "authority", action = "reports:send")
     public void send() {}
+  }
+
+  static class FutureSender {
+    @GuardedIntegration(provider = "authority", action = "reports:send", idempotencyKey = "#key", tenant = "'acme'")
+    public java.util.concurrent.CompletableFuture<String> send(String key) {
+      // the provider is called later, on another thread: nothing the guard could retry, time or validate
+      return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        throw new IllegalStateException("the provider failed");
+      });
+    }
+  }
+
+  static class StageSender {
+    @GuardedIntegration(provider = "authority", action = "reports:send", idempotencyKey = "#key", tenant = "'acme'")
+    public java.util.concurrent.CompletionStage<String> send(String key) {
+      return java.util.concurrent.CompletableFuture.completedFuture("not yet");
+    }
+  }
+
+  static class FlowSender {
+    @GuardedIntegration(provider = "authority", action = "reports:send", idempotencyKey = "#key", tenant = "'acme'")
+    public java.util.concurrent.Flow.Publisher<String> send(String key) {
+      return subscriber -> {};
+    }
   }
 
   @BeforeEach
@@ -446,6 +472,19 @@ class GuardedIntegrationMethodInterceptorTests {
     runner.run(context -> assertThatThrownBy(() -> as(user("alice"), () -> context.getBean(Reports.class).sendWithoutScope("k")))
         .isInstanceOf(InvalidAlgosureConfigurationException.class)
         .hasMessageContaining("declares consent scope none but provider 'authority' is configured with GOVERNMENT_RECORDS"));
+  }
+
+  /**
+   * Regression: a method returning a future (or a publisher) was taken as the provider's accepted answer the moment it
+   * returned, before the provider was called: no retry, timeout or validation of its answer, an ACCEPTED outcome
+   * audited and replayed for a call that then failed.
+   */
+  @ParameterizedTest
+  @ValueSource(classes = {FutureSender.class, StageSender.class, FlowSender.class})
+  void startWhenGuardedMethodReturnsAnAnswerStillToComeThenFailsNamingTheMethod(Class<?> sender) {
+    runner.withBean(sender).run(context -> assertThat(context).getFailure()
+        .hasStackTraceContaining("@GuardedIntegration on " + sender.getName() + "#send: the method returns a "
+            + sender.getMethod("send", String.class).getReturnType().getSimpleName() + ", an answer still to come"));
   }
 
   @Test
