@@ -193,8 +193,12 @@ public class AlgosureProperties implements InitializingBean {
   }
 
   static void requireHeader(String value, String property) {
+    requireToken(value, property, "HTTP header name");
+  }
+
+  private static void requireToken(String value, String property, String what) {
     if (value == null || !HEADER.matcher(value).matches()) {
-      throw new InvalidAlgosureConfigurationException(property, "'" + value + "' is not a valid HTTP header name");
+      throw new InvalidAlgosureConfigurationException(property, "'" + value + "' is not a valid " + what);
     }
   }
 
@@ -710,7 +714,7 @@ public class AlgosureProperties implements InitializingBean {
       requireHeader(approvalHeader, "algosure.web.approval-header");
       requireHeader(correlationHeader, "algosure.web.correlation-header");
       if (organizationParameter != null) {
-        requireHeader(organizationParameter, "algosure.web.organization-parameter");
+        requireToken(organizationParameter, "algosure.web.organization-parameter", "query parameter name");
       }
       for (int i = 0; i < publicPaths.size(); i++) {
         String p = publicPaths.get(i);
@@ -742,9 +746,10 @@ public class AlgosureProperties implements InitializingBean {
       return organizationParameter;
     }
 
-    /** @param organizationParameter the organization query parameter */
+    /** @param organizationParameter the organization query parameter; empty or null for none */
     public void setOrganizationParameter(@Nullable String organizationParameter) {
-      this.organizationParameter = organizationParameter;
+      this.organizationParameter = organizationParameter == null || organizationParameter.isEmpty() ? null
+          : organizationParameter;
     }
 
     /** @return the approval header */

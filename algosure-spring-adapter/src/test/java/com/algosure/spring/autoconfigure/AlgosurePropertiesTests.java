@@ -475,6 +475,21 @@ class AlgosurePropertiesTests {
     runner.run(context -> assertThat(context).doesNotHaveBean(AccessTokenValidator.class));
   }
 
+  /** Regression: documented as "empty for none", an empty value failed start-up, calling it an invalid header name. */
+  @Test
+  void bindWhenOrganizationParameterIsEmptyThenNoParameterIsRead() {
+    runner.withPropertyValues("algosure.web.organization-parameter=").run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(AlgosureProperties.class).getWeb().getOrganizationParameter()).isNull();
+    });
+  }
+
+  @Test
+  void validateWhenOrganizationParameterIsNotAParameterNameThenFailsCallingItOne() {
+    failsWith("algosure.web.organization-parameter: 'org id' is not a valid query parameter name",
+        "algosure.web.organization-parameter=org id");
+  }
+
   @Test
   void validateWhenOrganizationHeaderIsNotAHeaderNameThenFails() {
     failsWith("algosure.web.organization-header: 'X Org' is not a valid HTTP header name",
