@@ -22,11 +22,15 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * organization). A header sent twice with different values, a header and a parameter that differ, or a value
  * that is not a valid id, is refused rather than guessed at. An empty header or parameter names nothing and is
  * ignored. The parameter is read from the query string only, never from a form body. Outside an HTTP request
- * it finds nothing. Immutable and thread-safe.
+ * it finds nothing, and so it does on a thread that carries the attributes of a request that has ended. Immutable
+ * and thread-safe.
  *
  * @since 0.1.0
  */
 public final class HeaderRequestContextResolver implements RequestContextResolver {
+
+  /** An attribute only asked for, to learn whether the request is still active. */
+  private static final String PROBE = HeaderRequestContextResolver.class.getName() + ".active";
 
   private final String organizationHeader;
   private final @Nullable String organizationParameter;
@@ -87,7 +91,30 @@ public final class HeaderRequestContextResolver implements RequestContextResolve
 
   private static @Nullable HttpServletRequest current() {
     RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-    return attributes instanceof ServletRequestAttributes s ? s.getRequest() : null;
+    if (!(attributes instanceof ServletRequestAttributes s)) {
+      return null;
+    }
+    HttpServletRequest request = s.getRequest();
+    return ended(s, request) ? null : request;
+  }
+
+  /**
+   * Whether the request of attributes a thread carries has ended (handed to a task that outlived it): the dispatch
+   * that bound them is over and the request is not in asynchronous processing. The server may have recycled such a
+   * request for another caller's, whose organization and approval would then be read as this one's, or refuse reads.
+   */
+  private static boolean ended(ServletRequestAttributes attributes, HttpServletRequest request) {
+    try {
+      attributes.getAttribute(PROBE, RequestAttributes.SCOPE_REQUEST);
+      return false;
+    } catch (IllegalStateException e) {
+      // the dispatch is over: the request lives on only while it is processed asynchronously
+    }
+    try {
+      return !request.isAsyncStarted();
+    } catch (RuntimeException e) {
+      return true; // recycled: the server no longer lets it be read
+    }
   }
 
   private static List<String> values(@Nullable Enumeration<String> headers) {
