@@ -3,8 +3,10 @@ package com.algosure.spring.method;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.InvalidRequestContextException;
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
@@ -15,6 +17,9 @@ import org.springframework.expression.ExpressionParser;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.SpelEvaluationException;
 import org.springframework.expression.spel.SpelMessage;
+import org.springframework.expression.spel.SpelNode;
+import org.springframework.expression.spel.ast.VariableReference;
+import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
 
@@ -28,12 +33,15 @@ import org.springframework.expression.spel.support.SimpleEvaluationContext;
  * that does not fit the method (a method or property its argument's type lacks, a type reference the read-only context
  * refuses) fails whatever the caller sent: that is the service's own error, thrown as an
  * {@link InvalidAlgosureConfigurationException} naming the method and the expression (a 500), never blamed on the
- * caller with a 400. Thread-safe.
+ * caller with a 400. An expression reading a variable that is no parameter of the method (a misspelling, or any name
+ * where the class was compiled without {@code -parameters}) fails when the bean is proxied: SpEL would read it as null
+ * on every call. Thread-safe.
  */
 final class MethodExpressions {
 
   private static final ExpressionParser PARSER = new SpelExpressionParser();
   private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
+  private static final Pattern POSITIONAL = Pattern.compile("[pa]\\d{1,3}");
 
   /**
    * SpEL's failures that depend on the call's arguments (a null read through, an index past an argument's end, a method
@@ -51,12 +59,49 @@ final class MethodExpressions {
     if (text.isBlank()) {
       return null;
     }
+    Expression expression;
     try {
-      return PARSER.parseExpression(text);
+      expression = PARSER.parseExpression(text);
     } catch (ParseException e) {
       throw new InvalidAlgosureConfigurationException("@" + annotation + "(" + attribute + ") on " + describe(method),
           "'" + text + "' is not a valid expression (" + e.getSimpleMessage() + "): use a parameter such as #id or #filing.id()", e);
     }
+    if (expression instanceof SpelExpression spel) {
+      checkVariables(spel.getAST(), text, annotation, attribute, method);
+    }
+    return expression;
+  }
+
+  /**
+   * Refuses a variable that is no parameter of the method: SpEL reads an unknown variable as null, on every call, so a
+   * misspelled name (or every name, where the class was compiled without {@code -parameters}) refused each call as the
+   * caller's fault, or left a payload out of the request and its idempotency fingerprint.
+   */
+  private static void checkVariables(SpelNode node, String text, String annotation, String attribute, Method method) {
+    if (node instanceof VariableReference) {
+      String name = node.toStringAST().substring(1);
+      String[] names = NAMES.getParameterNames(method);
+      if (!known(name, names, method.getParameterCount())) {
+        throw new InvalidAlgosureConfigurationException("@" + annotation + "(" + attribute + ") on " + describe(method),
+            "'" + text + "' reads #" + name + ", which is no parameter of the method ("
+                + (names == null ? "its parameter names are not in the class: compile it with -parameters, or use #p0"
+                    : names.length == 0 ? "it has none" : "its parameters: #" + String.join(", #", names) + ", or #p0")
+                + " and so on): it would be null on every call");
+      }
+    }
+    for (int i = 0; i < node.getChildCount(); i++) {
+      checkVariables(node.getChild(i), text, annotation, attribute, method);
+    }
+  }
+
+  private static boolean known(String name, String @Nullable [] names, int parameters) {
+    if (name.equals("root") || name.equals("this")) {
+      return true;
+    }
+    if (POSITIONAL.matcher(name).matches()) {
+      return Integer.parseInt(name.substring(1)) < parameters;
+    }
+    return names != null && Arrays.asList(names).contains(name);
   }
 
   /** A context for one invocation: one variable per parameter, by name and by position. */

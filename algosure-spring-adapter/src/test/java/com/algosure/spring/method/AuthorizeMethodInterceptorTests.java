@@ -128,6 +128,28 @@ class AuthorizeMethodInterceptorTests {
     }
   }
 
+  static class MisspelledService {
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#fillingId")
+    public String read(String filingId) {
+      return filingId;
+    }
+  }
+
+  static class PositionalService {
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#p0", organization = "#a1.trim()",
+        task = "#root == null ? null : null")
+    public String read(String id, String organization) {
+      return id;
+    }
+  }
+
+  static class PositionPastTheEndService {
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#p1")
+    public String read(String id) {
+      return id;
+    }
+  }
+
   private static FilingService filings(AssertableApplicationContext context) {
     return context.getBean(FilingService.class);
   }
@@ -416,6 +438,31 @@ class AuthorizeMethodInterceptorTests {
   void startWhenExpressionInvalidThenFailsNamingTheMethod() {
     runner.withBean(BrokenService.class).run(context -> assertThat(context).getFailure()
         .hasStackTraceContaining("@Authorize(resourceId) on " + BrokenService.class.getName() + "#read: '#id +' is not a valid expression"));
+  }
+
+  /**
+   * Regression: an expression reading a variable that is no parameter of the method (a misspelling, or every name where
+   * the class was compiled without -parameters) was null on every call: the method was refused on each call, blamed on
+   * the caller (403 REQUEST_INVALID, 400 for a tenant), and a @GuardedIntegration payload was left out of the
+   * idempotency fingerprint.
+   */
+  @Test
+  void startWhenAnExpressionReadsAVariableThatIsNoParameterThenFailsNamingIt() {
+    runner.withBean(MisspelledService.class).run(context -> assertThat(context).getFailure()
+        .hasStackTraceContaining("@Authorize(resourceId) on " + MisspelledService.class.getName() + "#read: '#fillingId' "
+            + "reads #fillingId, which is no parameter of the method (its parameters: #filingId, or #p0 and so on): it "
+            + "would be null on every call"));
+  }
+
+  @Test
+  void startWhenAnExpressionReadsAPositionPastTheLastParameterThenFails() {
+    runner.withBean(PositionPastTheEndService.class).run(context -> assertThat(context).getFailure()
+        .hasStackTraceContaining("'#p1' reads #p1, which is no parameter of the method"));
+  }
+
+  @Test
+  void startWhenExpressionsReadParametersByPositionOrTheRootThenStarts() {
+    runner.withBean(PositionalService.class).run(context -> assertThat(context).hasNotFailed());
   }
 
   @Test

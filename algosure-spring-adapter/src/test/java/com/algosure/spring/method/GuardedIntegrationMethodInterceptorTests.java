@@ -129,6 +129,14 @@ class GuardedIntegrationMethodInterceptorTests {
     public void send() {}
   }
 
+  static class MisspelledPayloadSender {
+    @GuardedIntegration(provider = "authority", action = "reports:send", idempotencyKey = "#key", payload = "#reprot",
+        tenant = "'acme'")
+    public String send(Map<String, String> report, String key) {
+      return "sent";
+    }
+  }
+
   static class FutureSender {
     @GuardedIntegration(provider = "authority", action = "reports:send", idempotencyKey = "#key", tenant = "'acme'")
     public java.util.concurrent.CompletableFuture<String> send(String key) {
@@ -485,6 +493,14 @@ class GuardedIntegrationMethodInterceptorTests {
     runner.withBean(sender).run(context -> assertThat(context).getFailure()
         .hasStackTraceContaining("@GuardedIntegration on " + sender.getName() + "#send: the method returns a "
             + sender.getMethod("send", String.class).getReturnType().getSimpleName() + ", an answer still to come"));
+  }
+
+  /** Regression: a misspelled payload variable was null, so the payload was neither sent nor fingerprinted. */
+  @Test
+  void startWhenThePayloadExpressionReadsAVariableThatIsNoParameterThenFailsNamingIt() {
+    runner.withBean(MisspelledPayloadSender.class).run(context -> assertThat(context).getFailure()
+        .hasStackTraceContaining("@GuardedIntegration(payload) on " + MisspelledPayloadSender.class.getName()
+            + "#send: '#reprot' reads #reprot, which is no parameter of the method"));
   }
 
   @Test
