@@ -67,7 +67,7 @@ public class AlgosureAuthorizer {
     AuthorizationRequest.Builder b = AuthorizationRequest.builder().actor(actor).action(action);
     context.activeOrganization().ifPresent(b::organization);
     RequestIds.approvalId(context).ifPresent(b::approvalId);
-    context.correlationId().ifPresent(b::correlationId);
+    RequestIds.correlationId(context).ifPresent(b::correlationId);
     return b;
   }
 

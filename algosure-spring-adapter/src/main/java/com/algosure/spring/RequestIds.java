@@ -52,4 +52,16 @@ public final class RequestIds {
   public static Optional<String> approvalId(RequestContextResolver resolver) {
     return resolver.approvalId().map(v -> approvalId("RequestContextResolver approvalId", v));
   }
+
+  /**
+   * The correlation id the current request gives, as a resolver reads it, held to the same rule: a host's own resolver
+   * may not check it. One that is not valid is dropped, not an error, as the default resolver drops one from its
+   * header: a correlation id is a convenience, and it goes into audit records and to providers as given.
+   *
+   * @param resolver the request context resolver
+   * @return its correlation id, if it gives a valid one
+   */
+  public static Optional<String> correlationId(RequestContextResolver resolver) {
+    return resolver.correlationId().filter(RequestIds::valid);
+  }
 }

@@ -168,7 +168,7 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     String approval = MethodExpressions.text(a.approvalId(), ctx, "@GuardedIntegration(approvalId)", method);
     Optional.ofNullable(approval).map(id -> RequestIds.approvalId("@GuardedIntegration(approvalId)", id))
         .or(() -> RequestIds.approvalId(rc)).ifPresent(b::approvalId);
-    rc.correlationId().ifPresent(b::correlationId);
+    RequestIds.correlationId(rc).ifPresent(b::correlationId);
     String task = MethodExpressions.text(a.task(), ctx, "@GuardedIntegration(task)", method);
     if (task != null) {
       b.task(task);

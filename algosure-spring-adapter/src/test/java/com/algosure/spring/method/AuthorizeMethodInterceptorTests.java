@@ -360,6 +360,36 @@ class AuthorizeMethodInterceptorTests {
   }
 
   /**
+   * Regression: the rule of the ids a request presents was applied to a host resolver's approval id but not to its
+   * correlation id, which went into the decision and its audit record as given (a line break, any length).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "corr\nforged: yes", "\u202Ecorr"})
+  void invokeWhenAHostsResolverGivesAnInvalidCorrelationIdThenItIsDroppedAsTheHeaders(String correlation) {
+    runner.withBean(RequestContextResolver.class, () -> new RequestContextResolver() {
+      @Override
+      public java.util.Optional<com.algosure.authz.OrganizationId> activeOrganization() {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<String> approvalId() {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<String> correlationId() {
+        return java.util.Optional.of(correlation);
+      }
+    }).run(context -> {
+      AuthorizationDecision d = as(user("alice"), () -> filings(context).read("f-1", "sales"));
+      assertThat(d.effect()).isEqualTo(Effect.PERMIT);
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION))
+          .singleElement().satisfies(e -> assertThat(e.correlationId()).isEmpty());
+    });
+  }
+
+  /**
    * Regression: RequestIds holds an approval id to one rule wherever it comes from, but one a host's own
    * RequestContextResolver gave was taken as it came (decided on and audited), where the same id in the header or
    * the expression is refused.

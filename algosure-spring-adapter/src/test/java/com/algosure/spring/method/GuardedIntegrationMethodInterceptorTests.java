@@ -417,6 +417,30 @@ class GuardedIntegrationMethodInterceptorTests {
   }
 
   /** Regression: an approval id a host's own RequestContextResolver gave was sent on as it came, unlike the header's. */
+  /** Regression: a host resolver's invalid correlation id made the guarded call fail with an IllegalArgumentException. */
+  @Test
+  void sendWhenAHostsResolverGivesAnInvalidCorrelationIdThenItIsDroppedAndTheCallIsMade() {
+    runner.withBean(RequestContextResolver.class, () -> new RequestContextResolver() {
+      @Override
+      public Optional<com.algosure.authz.OrganizationId> activeOrganization() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String> approvalId() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String> correlationId() {
+        return Optional.of("corr id with spaces");
+      }
+    }).run(context -> {
+      assertThat(send(context, "alice", Map.of("q", "1"), "k-resolver-correlation")).isEqualTo("{\"receipt\":\"R-1\"}");
+      provider.verify(1, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
   @Test
   void sendWhenAHostsResolverGivesAnInvalidApprovalIdThenRefusedAsTheHeaderIsAndNothingSent() {
     runner.withBean(RequestContextResolver.class, () -> new RequestContextResolver() {

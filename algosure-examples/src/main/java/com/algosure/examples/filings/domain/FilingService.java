@@ -17,6 +17,7 @@ import com.algosure.spring.CurrentDecision;
 import com.algosure.spring.IntegrationOutcomeException;
 import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.RequestContextResolver;
+import com.algosure.spring.RequestIds;
 import com.algosure.spring.UnauthenticatedException;
 import java.time.Clock;
 import java.time.Duration;
@@ -253,7 +254,7 @@ public class FilingService {
     // name another organization), in the filing's own context
     AuthorizationRequest.Builder refused = AuthorizationRequest.builder().actor(actor()).action("filings:write")
         .resource(ResourceRef.of("filing", filing.id())).tenant(filing.tenant()).organization(filing.organization());
-    context.correlationId().ifPresent(refused::correlationId);
+    RequestIds.correlationId(context).ifPresent(refused::correlationId);
     return refusals.record("AGENT_GRANT_REFUSED", refused.build(), details);
   }
 
