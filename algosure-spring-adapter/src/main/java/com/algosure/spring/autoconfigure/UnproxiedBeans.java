@@ -51,6 +51,9 @@ final class UnproxiedBeans implements SmartInitializingSingleton {
           || bean instanceof Advisor || bean instanceof Advice || bean instanceof Pointcut) {
         continue; // a factory's product is proxied as it is made; the proxy creator never wraps infrastructure
       }
+      if (AopUtils.isAopProxy(bean) && !(bean instanceof Advised)) {
+        continue; // an opaque proxy does not tell its advisors: it is Spring's, not a bean it never saw
+      }
       for (PointcutAdvisor advisor : advisors) {
         if (advised(bean, advisor)) {
           continue;

@@ -136,6 +136,20 @@ class UnproxiedBeanTests {
   }
 
   @Test
+  void startWhenTheAutoProxyCreatorMakesOpaqueProxiesThenTheyAreTakenAsProxiedAndTheMethodIsChecked() {
+    // an opaque proxy does not tell its advisors (it is no Advised): the bean must not be taken for one never proxied
+    runner.withBean(Filings.class)
+        .withInitializer(c -> c.addBeanFactoryPostProcessor(factory -> factory
+            .getBeanDefinition(org.springframework.aop.config.AopConfigUtils.AUTO_PROXY_CREATOR_BEAN_NAME)
+            .getPropertyValues().add("opaque", true)))
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(Filings.class)).isNotInstanceOf(org.springframework.aop.framework.Advised.class);
+          assertThatThrownBy(() -> context.getBean(Filings.class).submit()).isInstanceOf(UnauthenticatedException.class);
+        });
+  }
+
+  @Test
   void startWhenAnAuthorizeBeanIsADependencyOfAnOrdinaryPostProcessorThenItIsProxiedAndChecked() {
     runner.withUserConfiguration(LateFilings.class).run(context -> {
       assertThat(context).hasNotFailed();
