@@ -21,7 +21,9 @@ import java.lang.annotation.Target;
  * method on the injected bean, or ask the {@link AlgosureAuthorizer} yourself.
  * Expressions are Spring
  * Expression Language over the method's parameters ({@code #id}, {@code #filing.id}); they are parsed once,
- * when the bean is proxied, so a bad expression fails at start-up. An expression that fails on a call's
+ * when the bean is proxied, so a bad expression fails at start-up, and so does one that reads a variable that is no
+ * parameter of the method (a misspelling, or any name where the class is compiled without {@code -parameters}: use
+ * {@code #p0} there). An expression that fails on a call's
  * arguments (such as {@code #filing.id()} with a null {@code filing}) refuses that call with an
  * {@link InvalidRequestContextException} (400), and the method does not run. One that does not fit the method (it calls
  * a method or reads a property its argument's type lacks) fails on every call: that is the service's error, thrown as
