@@ -11,8 +11,9 @@ import org.springframework.security.web.savedrequest.NullRequestCache;
 /**
  * Puts Algosure's bearer-token authentication into a host's own {@code SecurityFilterChain}: the resource
  * server's bearer-token filter with the {@link BearerTokenAuthenticationProvider} (one validation per
- * request), stateless sessions (no HTTP session is created or read, so no cookie ever stands in for a token), and
- * problem responses for 401 and 403. The adapter's default chain uses it
+ * request), stateless sessions (no HTTP session is created or read, so no cookie ever stands in for a token, and there
+ * is no logout filter: {@code POST /logout} is the service's own path), and problem responses for 401 and 403. The
+ * adapter's default chain uses it
  * too. The beans it uses come from the application context.
  *
  * <p>A request must carry at most one bearer credential: one with more than one {@code Authorization} header
@@ -52,6 +53,9 @@ public final class AlgosureHttpConfigurer extends AbstractHttpConfigurer<Algosur
         // in the request only, and no request is saved (that created a session for every refused request).
         .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
         .requestCache(c -> c.requestCache(new NullRequestCache()))
+        // nothing to log out of without a session: Spring's logout filter answered POST /logout, with no token, by a
+        // redirect to a login page the service does not have, and the service's own POST /logout never ran
+        .logout(l -> l.disable())
         .oauth2ResourceServer(rs -> rs
             .authenticationManagerResolver(request -> manager)
             .authenticationEntryPoint(entryPoint)

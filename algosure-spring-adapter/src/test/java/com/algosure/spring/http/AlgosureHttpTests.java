@@ -340,6 +340,21 @@ class AlgosureHttpTests {
     assertThat(r.map()).containsEntry("reason", "PERMISSION_DENIED");
   }
 
+  /**
+   * Regression: Spring Security's logout filter stayed in the chain of a stateless API: POST /logout was answered with
+   * a redirect to a login page the service does not have, without a token, and the service's own POST /logout never
+   * ran.
+   */
+  @Test
+  void logoutWhenPostedThenTheServicesOwnEndpointAnswersAndOnlyWithAToken() {
+    TestHttpClient.Response anonymous = http.post("/logout", null);
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.map()).containsEntry("reason", "UNAUTHENTICATED");
+    TestHttpClient.Response r = http.post("/logout", alice());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.map()).containsEntry("loggedOut", "by the service");
+  }
+
   @Test
   void publicPathWhenNoTokenThenOpen() {
     assertThat(http.get("/public/ping", null).status()).isEqualTo(200);

@@ -114,6 +114,13 @@ class HostBeansHttpTests {
   }
 
   @Test
+  void hostChainWhenLogoutPostedWithoutATokenThen401NotARedirectToALoginPage() {
+    TestHttpClient.Response r = http.post("/logout", null);
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.header("Location")).isNull();
+  }
+
+  @Test
   void hostChainWhenTwoAuthorizationHeadersThen400InvalidRequest() {
     String alice = ISSUER.user("alice").token();
     TestHttpClient.Response r = http.get("/api/filings", alice, "Authorization", "Bearer " + ISSUER.user("bob").token(),

@@ -104,6 +104,11 @@ public class HttpTestApplication {
       return filings.administer(tenant);
     }
 
+    @PostMapping("/logout")
+    Map<String, String> logout() {
+      return Map.of("loggedOut", "by the service");
+    }
+
     @GetMapping("/public/ping")
     Map<String, String> ping() {
       return Map.of("pong", "yes");
