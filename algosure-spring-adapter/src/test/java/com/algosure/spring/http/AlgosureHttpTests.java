@@ -27,6 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /** The adapter end to end: real signed tokens over real HTTP, problem responses, metrics. */
 @SpringBootTest(classes = HttpTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     AdapterFixtures.CATALOG,
+    "server.address=127.0.0.1",
     "algosure.keycloak.client-roles.filings-api.[filings\\:read]=filing-viewer",
     "algosure.keycloak.client-roles.filings-api.[filings\\:write]=filing-clerk",
     "algosure.keycloak.realm-roles.platform-admin=platform-admin",

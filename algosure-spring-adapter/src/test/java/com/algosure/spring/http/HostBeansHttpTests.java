@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * query parameters too) and its own filter chain with the adapter's configurer.
  */
 @SpringBootTest(classes = {HttpTestApplication.class, HostBeansHttpTests.HostSecurity.class},
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = AdapterFixtures.CATALOG)
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {AdapterFixtures.CATALOG, "server.address=127.0.0.1"})
 class HostBeansHttpTests {
 
   static final AlgosureTestIssuer ISSUER = AlgosureTestIssuer.start();
