@@ -25,9 +25,8 @@ import org.springframework.aop.Advisor;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -164,16 +163,15 @@ public class AlgosureAutoConfiguration {
   }
 
   /**
-   * Fails start-up where a bean with an annotated method is not wrapped by the adapter's proxy (made before the
-   * auto-proxy creator, or registered ready-made), instead of letting the method run unchecked.
+   * Fails start-up where a bean with an annotated method that Spring made is not wrapped by the adapter's proxy (made
+   * before the auto-proxy creator), instead of letting the method run unchecked.
    *
-   * @param beanFactory the bean factory whose singletons are looked at
-   * @return the check, run once every singleton is made
+   * @return the check: it sees each bean made, and looks at them once every singleton is made
    */
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-  public static SmartInitializingSingleton algosureUnproxiedBeansCheck(ConfigurableListableBeanFactory beanFactory) {
-    return new UnproxiedBeans(beanFactory);
+  public static BeanFactoryPostProcessor algosureUnproxiedBeansCheck() {
+    return new UnproxiedBeans();
   }
 
   /**

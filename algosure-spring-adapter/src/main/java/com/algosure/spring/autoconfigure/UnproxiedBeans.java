@@ -6,8 +6,8 @@ import com.algosure.spring.method.GuardedIntegrationMethodInterceptor;
 import java.lang.reflect.Method;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.aopalliance.aop.Advice;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.Advisor;
@@ -18,7 +18,11 @@ import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.FactoryBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.PriorityOrdered;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -26,19 +30,41 @@ import org.springframework.util.ReflectionUtils;
  * Fails start-up where a bean has an {@code @Authorize} or {@code @GuardedIntegration} method but is not wrapped by the
  * adapter's proxy, so that the method would run unchecked: a bean Spring made before the auto-proxy creator (a
  * dependency of a {@code PriorityOrdered} post-processor, say: Spring logs only that it is "not eligible for getting
- * processed by all BeanPostProcessors"), or an object registered ready-made ({@code registerSingleton}). Looks at the
- * singletons once they are all made; a lazy bean is made later through the proxy creator like any other.
+ * processed by all BeanPostProcessors"). Only beans Spring made are looked at (a post-processor added with the bean
+ * factory post-processors, ahead of all others, sees each one made): an object registered ready-made, such as a test's
+ * {@code @MockitoBean} mock, is its registrant's. Looks at the singletons once they are all made; a lazy bean is made
+ * later through the proxy creator like any other.
  */
-final class UnproxiedBeans implements SmartInitializingSingleton {
+final class UnproxiedBeans implements BeanFactoryPostProcessor, PriorityOrdered, SmartInitializingSingleton {
 
-  private final ConfigurableListableBeanFactory beanFactory;
+  private final Set<String> made = ConcurrentHashMap.newKeySet();
+  private @Nullable ConfigurableListableBeanFactory beanFactory;
 
-  UnproxiedBeans(ConfigurableListableBeanFactory beanFactory) {
-    this.beanFactory = Objects.requireNonNull(beanFactory, "beanFactory");
+  UnproxiedBeans() {}
+
+  @Override
+  public int getOrder() {
+    return Ordered.HIGHEST_PRECEDENCE;
+  }
+
+  @Override
+  public void postProcessBeanFactory(ConfigurableListableBeanFactory factory) {
+    this.beanFactory = factory;
+    factory.addBeanPostProcessor(new BeanPostProcessor() {
+      @Override
+      public Object postProcessAfterInitialization(Object bean, String name) {
+        made.add(name);
+        return bean;
+      }
+    });
   }
 
   @Override
   public void afterSingletonsInstantiated() {
+    ConfigurableListableBeanFactory beanFactory = this.beanFactory;
+    if (beanFactory == null) {
+      return; // not run as a bean factory post-processor: nothing was seen made
+    }
     List<PointcutAdvisor> advisors = beanFactory.getBeansOfType(Advisor.class, false, false).values().stream()
         .filter(a -> a instanceof PointcutAdvisor && annotation(a.getAdvice()) != null)
         .map(PointcutAdvisor.class::cast).toList();
@@ -46,6 +72,9 @@ final class UnproxiedBeans implements SmartInitializingSingleton {
       return;
     }
     for (String name : beanFactory.getSingletonNames()) {
+      if (!made.contains(name)) {
+        continue; // registered ready-made: not Spring's to proxy
+      }
       Object bean = beanFactory.getSingleton(name);
       if (bean == null || bean instanceof FactoryBean<?> || bean instanceof AopInfrastructureBean
           || bean instanceof Advisor || bean instanceof Advice || bean instanceof Pointcut) {
@@ -62,9 +91,9 @@ final class UnproxiedBeans implements SmartInitializingSingleton {
         if (method != null) {
           throw new InvalidAlgosureConfigurationException("@" + annotation(advisor.getAdvice()) + " on "
               + method.getDeclaringClass().getName() + "#" + method.getName(), "the bean '" + name + "' is not proxied, so"
-              + " the method would run unchecked: it was made before Spring's auto-proxy creator (a dependency of a "
-              + "PriorityOrdered BeanPostProcessor or of a BeanFactoryPostProcessor) or registered as a ready-made "
-              + "object; inject it lazily there (ObjectProvider) or let Spring make it as an ordinary bean");
+              + " the method would run unchecked: Spring made it before its auto-proxy creator (a dependency of a "
+              + "PriorityOrdered BeanPostProcessor or of a BeanFactoryPostProcessor); inject it lazily there "
+              + "(ObjectProvider) so that Spring makes it as an ordinary bean");
         }
       }
     }
