@@ -3,6 +3,7 @@ package com.algosure.spring.method;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.InvalidRequestContextException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -22,6 +23,7 @@ import org.springframework.expression.spel.ast.VariableReference;
 import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
+import org.springframework.util.ClassUtils;
 
 /**
  * Parses and evaluates the expressions of the Algosure annotations. Expressions see the method's parameters
@@ -80,7 +82,7 @@ final class MethodExpressions {
   private static void checkVariables(SpelNode node, String text, String annotation, String attribute, Method method) {
     if (node instanceof VariableReference) {
       String name = node.toStringAST().substring(1);
-      String[] names = NAMES.getParameterNames(method);
+      String[] names = namesAtACall(method);
       if (!known(name, names, method.getParameterCount())) {
         throw new InvalidAlgosureConfigurationException("@" + annotation + "(" + attribute + ") on " + describe(method),
             "'" + text + "' reads #" + name + ", which is no parameter of the method ("
@@ -92,6 +94,24 @@ final class MethodExpressions {
     for (int i = 0; i < node.getChildCount(); i++) {
       checkVariables(node.getChild(i), text, annotation, attribute, method);
     }
+  }
+
+  /**
+   * The parameter names an expression sees when the method is called: its own, but a JDK proxy's method (or a
+   * lambda's), which has none, is called through the proxy as its interface's, whose names the call then reads.
+   */
+  private static String @Nullable [] namesAtACall(Method method) {
+    Class<?> type = method.getDeclaringClass();
+    if (Proxy.isProxyClass(type) || ClassUtils.isLambdaClass(type)) {
+      for (Class<?> declaring : ClassUtils.getAllInterfacesForClassAsSet(type)) {
+        Method declared = ClassUtils.getMethodIfAvailable(declaring, method.getName(), method.getParameterTypes());
+        String[] names = declared == null ? null : NAMES.getParameterNames(declared);
+        if (names != null) {
+          return names;
+        }
+      }
+    }
+    return NAMES.getParameterNames(method);
   }
 
   private static boolean known(String name, String @Nullable [] names, int parameters) {

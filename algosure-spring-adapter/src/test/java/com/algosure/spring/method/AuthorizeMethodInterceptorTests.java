@@ -490,6 +490,25 @@ class AuthorizeMethodInterceptorTests {
         .hasStackTraceContaining("'#p1' reads #p1, which is no parameter of the method"));
   }
 
+  interface FilingRepository {
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id", organization = "#organization")
+    String read(String id, String organization);
+  }
+
+  @Test
+  void invokeWhenTheBeanIsAnInterfaceProxyThenItsExpressionsReadTheInterfaceMethodsParameters() {
+    // a JDK proxy's own methods have no parameter names: the call is intercepted as the interface method, whose names
+    // the expressions read (a Spring Data repository, an HTTP interface client)
+    FilingRepository repository = (FilingRepository) java.lang.reflect.Proxy.newProxyInstance(
+        FilingRepository.class.getClassLoader(), new Class<?>[] {FilingRepository.class}, (proxy, method, args) -> "read");
+    runner.withBean(FilingRepository.class, () -> repository).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(as(user("alice"), () -> context.getBean(FilingRepository.class).read("f-1", "sales"))).isEqualTo("read");
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).singleElement()
+          .satisfies(e -> assertThat(e.toString()).contains("resource=filing/f-1", "organization=sales"));
+    });
+  }
+
   @Test
   void startWhenExpressionsReadParametersByPositionOrTheRootThenStarts() {
     runner.withBean(PositionalService.class).run(context -> assertThat(context).hasNotFailed());
