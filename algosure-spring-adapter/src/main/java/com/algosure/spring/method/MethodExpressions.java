@@ -3,9 +3,9 @@ package com.algosure.spring.method;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.InvalidRequestContextException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -82,12 +82,12 @@ final class MethodExpressions {
   private static void checkVariables(SpelNode node, String text, String annotation, String attribute, Method method) {
     if (node instanceof VariableReference) {
       String name = node.toStringAST().substring(1);
-      String[] names = namesAtACall(method);
+      Set<String> names = namesAtACall(method);
       if (!known(name, names, method.getParameterCount())) {
         throw new InvalidAlgosureConfigurationException("@" + annotation + "(" + attribute + ") on " + describe(method),
             "'" + text + "' reads #" + name + ", which is no parameter of the method ("
                 + (names == null ? "its parameter names are not in the class: compile it with -parameters, or use #p0"
-                    : names.length == 0 ? "it has none" : "its parameters: #" + String.join(", #", names) + ", or #p0")
+                    : names.isEmpty() ? "it has none" : "its parameters: #" + String.join(", #", names) + ", or #p0")
                 + " and so on): it would be null on every call");
       }
     }
@@ -97,31 +97,36 @@ final class MethodExpressions {
   }
 
   /**
-   * The parameter names an expression sees when the method is called: its own, but a JDK proxy's method (or a
-   * lambda's), which has none, is called through the proxy as its interface's, whose names the call then reads.
+   * The parameter names an expression may see when the method is called: its own through a class-based proxy, those of
+   * the interface method it implements through an interface-based one (a JDK proxy's own methods, or a lambda's, have
+   * none); null where none of them has names.
    */
-  private static String @Nullable [] namesAtACall(Method method) {
-    Class<?> type = method.getDeclaringClass();
-    if (Proxy.isProxyClass(type) || ClassUtils.isLambdaClass(type)) {
-      for (Class<?> declaring : ClassUtils.getAllInterfacesForClassAsSet(type)) {
-        Method declared = ClassUtils.getMethodIfAvailable(declaring, method.getName(), method.getParameterTypes());
-        String[] names = declared == null ? null : NAMES.getParameterNames(declared);
-        if (names != null) {
-          return names;
-        }
-      }
+  private static @Nullable Set<String> namesAtACall(Method method) {
+    Set<String> names = new LinkedHashSet<>();
+    boolean known = add(names, method);
+    for (Class<?> declaring : ClassUtils.getAllInterfacesForClassAsSet(method.getDeclaringClass())) {
+      Method declared = ClassUtils.getMethodIfAvailable(declaring, method.getName(), method.getParameterTypes());
+      known |= declared != null && add(names, declared);
     }
-    return NAMES.getParameterNames(method);
+    return known ? names : null;
   }
 
-  private static boolean known(String name, String @Nullable [] names, int parameters) {
+  private static boolean add(Set<String> names, Method method) {
+    String[] found = NAMES.getParameterNames(method);
+    if (found != null) {
+      names.addAll(Arrays.asList(found));
+    }
+    return found != null;
+  }
+
+  private static boolean known(String name, @Nullable Set<String> names, int parameters) {
     if (name.equals("root") || name.equals("this")) {
       return true;
     }
     if (POSITIONAL.matcher(name).matches()) {
       return Integer.parseInt(name.substring(1)) < parameters;
     }
-    return names != null && Arrays.asList(names).contains(name);
+    return names != null && names.contains(name);
   }
 
   /** A context for one invocation: one variable per parameter, by name and by position. */

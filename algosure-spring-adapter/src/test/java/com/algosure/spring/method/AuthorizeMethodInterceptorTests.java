@@ -509,6 +509,30 @@ class AuthorizeMethodInterceptorTests {
     });
   }
 
+  interface RenamedApi {
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id", organization = "'sales'")
+    String read(String id);
+  }
+
+  static class RenamedImpl implements RenamedApi {
+    @Override
+    public String read(String filingId) {
+      return filingId;
+    }
+  }
+
+  @Test
+  void invokeWhenAnInterfaceBasedProxyCallsAnImplementationThatRenamesTheParameterThenTheInterfacesNameIsRead() {
+    // through an interface-based proxy the call is the interface method's, with its names: the check must not refuse it
+    runner.withPropertyValues("spring.aop.proxy-target-class=false").withBean(RenamedApi.class, RenamedImpl::new)
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(as(user("alice"), () -> context.getBean(RenamedApi.class).read("f-1"))).isEqualTo("f-1");
+          assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).singleElement()
+              .satisfies(e -> assertThat(e.toString()).contains("resource=filing/f-1"));
+        });
+  }
+
   @Test
   void startWhenExpressionsReadParametersByPositionOrTheRootThenStarts() {
     runner.withBean(PositionalService.class).run(context -> assertThat(context).hasNotFailed());
