@@ -40,6 +40,15 @@ class DecisionTableTest {
       .auditSink(AuditSink.inMemory())
       .build();
 
+  /**
+   * Mirrors the README section "Decision test tables": its test as written, on the table the section points to
+   * for the format. Change one, change the other.
+   */
+  @Test
+  void catalogueDecidesAsSpecified() {
+    DecisionTable.fromClasspath("authz/decisions.json").assertAllMatch(pdp);
+  }
+
   @Test
   void assertAllMatchWhenEveryRowMatchesThenPasses() {
     DecisionTable table = DecisionTable.fromClasspath("authz/decisions.json");
