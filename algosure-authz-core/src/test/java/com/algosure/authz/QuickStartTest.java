@@ -18,7 +18,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The README's quick start, as written but for loopback http, so that it keeps compiling and working. */
+/**
+ * Mirrors the README section "Quick start: from a bearer token to a decision": its snippet as written but for
+ * loopback http, so that it keeps compiling and working. Change one, change the other.
+ */
 class QuickStartTest {
 
   private final TestJwksServer jwks = TestJwksServer.start();
@@ -61,5 +64,35 @@ class QuickStartTest {
 
     assertThat(d.permitted()).as(d.explanation()).isTrue();
     assertThat(d.matchedRole()).contains(Role.of("filings-reader"));
+  }
+
+  /**
+   * The README's quick start says its decision point audits to SLF4J by default, and that where the logger
+   * {@code com.algosure.audit} has INFO off every decision is a deny ({@code AUDIT_FAILED}).
+   */
+  @Test
+  void readmeQuickStartWhenAuditLoggerInfoOffThenDeniedAuditFailed() {
+    Directory directory = Directory.inMemory().organization("acme", "sales").organizationRole("alice", "sales", "filings-reader")
+        .build();
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder()
+        .roleCatalog(RoleCatalog.builder().permissions("filings:read").role("filings-reader", "filings:read").build())
+        .directory(directory)
+        .build();                                                // audits every decision to SLF4J by default
+    AuthorizationRequest request = AuthorizationRequest.builder().actor(Actor.user("alice"))
+        .tenant("acme").organization("sales").action("filings:read").resource(ResourceRef.type("filing")).build();
+    ch.qos.logback.classic.Logger audit = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.algosure.audit");
+    ch.qos.logback.classic.Level before = audit.getLevel();
+
+    assertThat(pdp.decide(request).permitted()).isTrue();
+    AuthorizationDecision d;
+    try {
+      audit.setLevel(ch.qos.logback.classic.Level.WARN);
+      d = pdp.decide(request);
+    } finally {
+      audit.setLevel(before);
+    }
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reasons()).containsExactly(ReasonCode.AUDIT_FAILED);
   }
 }
