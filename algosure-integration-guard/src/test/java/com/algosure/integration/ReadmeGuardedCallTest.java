@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadmeGuardedCallTest {
 
+  private final InMemoryAuditSink decisions = AuditSink.inMemory();
   private final WireMockServer provider = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
   @TempDir Path secretsDir;
 
@@ -55,11 +56,42 @@ class ReadmeGuardedCallTest {
 
   @Test
   void readmeGuardedCallWhenProviderAnswersAnIdThenAcceptedWithTheTenantsSecretAndADerivedKey() throws Exception {
+    IntegrationOutcome<JsonNode> out = readmeCall();
+
+    assertThat(out).as(out.toString()).isInstanceOf(IntegrationOutcome.Accepted.class);
+    IntegrationOutcome.Accepted<JsonNode> accepted = (IntegrationOutcome.Accepted<JsonNode>) out;
+    assertThat(accepted.value().orElseThrow().get("id").asText()).isEqualTo("msg-1");
+    assertThat(accepted.safeFields()).containsExactly(Map.entry("id", "msg-1"));
+    List<LoggedRequest> sent = provider.findAll(postRequestedFor(urlEqualTo("/v1/messages"))
+        .withHeader("Authorization", equalTo("Bearer sk_acme")));
+    assertThat(sent).hasSize(1);
+    // the provider receives a key derived from tenant, provider, action and ours, never ours as given
+    assertThat(sent.get(0).getHeader("Idempotency-Key")).isNotBlank().isNotEqualTo("order-42-mail");
+    assertThat(decisions.events(AuditEventType.AUTHORIZATION_DECISION)).hasSize(1);
+  }
+
+  /** The guard's own audit goes to SLF4J by default: with INFO off on {@code com.algosure.audit}, nothing is sent. */
+  @Test
+  void readmeGuardedCallWhenAuditLoggerInfoOffThenFailedAuditFailedAndNothingSent() throws Exception {
+    ch.qos.logback.classic.Logger audit = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.algosure.audit");
+    ch.qos.logback.classic.Level before = audit.getLevel();
+    IntegrationOutcome<JsonNode> out;
+    try {
+      audit.setLevel(ch.qos.logback.classic.Level.WARN);
+      out = readmeCall();
+    } finally {
+      audit.setLevel(before);
+    }
+
+    assertThat(out.reason()).as(out.toString()).isEqualTo(OutcomeReason.AUDIT_FAILED);
+    assertThat(provider.findAll(postRequestedFor(urlEqualTo("/v1/messages")))).isEmpty();
+  }
+
+  private IntegrationOutcome<JsonNode> readmeCall() throws Exception {
     provider.start();
     provider.stubFor(post("/v1/messages").willReturn(okJson("{\"id\":\"msg-1\",\"extra\":\"x\"}")));
     Files.createDirectories(secretsDir.resolve("acme-mail/acme"));
     Files.writeString(secretsDir.resolve("acme-mail/acme/api-key"), "sk_acme\n");
-    InMemoryAuditSink decisions = AuditSink.inMemory();
     PolicyDecisionPoint pdp = PolicyDecisionPoint.builder()
         .roleCatalog(RoleCatalog.builder().permission(PermissionDefinition.of("mail:send").withScope(PermissionScope.TENANT))
             .role("mailer", "mail:send").build())
@@ -91,16 +123,6 @@ class ReadmeGuardedCallTest {
             (b, ctx) -> b.header("Authorization", "Bearer " + ctx.secret(SecretRef.of("acme-mail/{tenant}/api-key")).reveal()),
             JsonValidator.builder().require("id", JsonType.STRING).safeField("id").build()));
     // --- end ---
-
-    assertThat(out).as(out.toString()).isInstanceOf(IntegrationOutcome.Accepted.class);
-    IntegrationOutcome.Accepted<JsonNode> accepted = (IntegrationOutcome.Accepted<JsonNode>) out;
-    assertThat(accepted.value().orElseThrow().get("id").asText()).isEqualTo("msg-1");
-    assertThat(accepted.safeFields()).containsExactly(Map.entry("id", "msg-1"));
-    List<LoggedRequest> sent = provider.findAll(postRequestedFor(urlEqualTo("/v1/messages"))
-        .withHeader("Authorization", equalTo("Bearer sk_acme")));
-    assertThat(sent).hasSize(1);
-    // the provider receives a key derived from tenant, provider, action and ours, never ours as given
-    assertThat(sent.get(0).getHeader("Idempotency-Key")).isNotBlank().isNotEqualTo("order-42-mail");
-    assertThat(decisions.events(AuditEventType.AUTHORIZATION_DECISION)).hasSize(1);
+    return out;
   }
 }
