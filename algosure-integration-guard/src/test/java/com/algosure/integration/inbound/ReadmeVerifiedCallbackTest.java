@@ -75,6 +75,36 @@ class ReadmeVerifiedCallbackTest {
     assertThat(mailEvents.recorded).hasSize(1);
   }
 
+  /** The README: the SLF4J audit default needs INFO on {@code com.algosure.audit}; without, a callback is not handled. */
+  @Test
+  void readmeVerifiedCallbackWhenAuditLoggerInfoOffThenRefusedForRedeliveryAndNotHandled() {
+    String whsec = WebhookSigning.newWhsec();
+    Secret webhookSecret = Secret.of(SecretRef.of("acme-mail/webhook"), whsec);
+    MailEvents mailEvents = new MailEvents();
+    CallbackGuard callbacks = CallbackGuard.builder()
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(webhookSecret).build())   // v1 HMAC, v1a Ed25519
+            .build())
+        .auditSink(AuditSink.slf4j())
+        .build();
+    byte[] body = "{\"type\":\"delivered\",\"id\":\"m-1\"}".getBytes(StandardCharsets.UTF_8);
+    long now = Instant.now().getEpochSecond();
+    Map<String, List<String>> signed = Map.of("webhook-id", List.of("msg_1"), "webhook-timestamp", List.of(String.valueOf(now)),
+        "webhook-signature", List.of(WebhookSigning.v1(whsec, "msg_1", now, body)));
+    ch.qos.logback.classic.Logger audit = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.algosure.audit");
+    ch.qos.logback.classic.Level before = audit.getLevel();
+    int status;
+    try {
+      audit.setLevel(ch.qos.logback.classic.Level.WARN);
+      status = handle(callbacks, mailEvents, signed, body);
+    } finally {
+      audit.setLevel(before);
+    }
+
+    assertThat(status).isEqualTo(503); // AUDIT_UNAVAILABLE: the provider redelivers
+    assertThat(mailEvents.recorded).isEmpty();
+  }
+
   private static int handle(CallbackGuard callbacks, MailEvents mailEvents, Map<String, List<String>> headers, byte[] rawBody) {
     Response response = new Response();
 
