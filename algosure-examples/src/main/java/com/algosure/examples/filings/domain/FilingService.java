@@ -127,19 +127,28 @@ public class FilingService {
    *
    * <p>A filing is submitted under one {@code Idempotency-Key}: the first request that reaches the guard holds the
    * filing for its key, so the same key replays the first receipt and another key is refused (409) instead of
-   * sending the filing to the authority again. A request the guard refuses before anything was sent (denied, rate
-   * limited before the authority was asked or by its first answer, a misused key) lets go of the filing, so that a
-   * caller who was not allowed cannot hold it.
+   * sending the filing to the authority again. Only a caller the decision point permits to submit the filing holds it
+   * (asked before the filing is held; the guard asks again); a caller it refuses never does. A request the guard
+   * stops before anything was sent (denied, failed before any attempt, rate limited before the authority was asked
+   * or by its first answer, a misused key) lets go of the filing, so that it is not held for a key that sent
+   * nothing.
    *
    * @param filing the filing
    * @param idempotencyKey the request's idempotency key
    * @return the receipt (the first one again for a replay)
    * @throws FilingSubmittedException if the filing is submitted, or being submitted, under another key
+   * @throws com.algosure.spring.AuthorizationDecisionException if the decision point refuses the caller the submission
+   *     (before the filing is held)
    * @throws Exception never for the provider's failures (they become problem responses)
    */
   public Receipt submit(Filing filing, @Nullable String idempotencyKey) throws Exception {
     if (idempotencyKey == null) {
       return submitter.submit(filing.submission(), null); // the guard refuses it: IDEMPOTENCY_KEY_MISSING
+    }
+    if (filings.find(filing.id()).map(Filing::submissionKey).orElse(null) == null) {
+      // held only by a caller the decision point permits to submit it (as the guard will ask it again): one refused
+      // would otherwise hold it until the guard refused, and the owner's submission meanwhile be answered 409
+      authorizeSubmission(filing);
     }
     Filing held = filings.update(filing.id(), f -> f.submissionKey() == null ? f.submittingUnder(idempotencyKey) : f)
         .orElseThrow();
@@ -167,19 +176,38 @@ public class FilingService {
     return receipt;
   }
 
+  /**
+   * The decision the guard asks for before it sends: {@code filings:submit} on the filing, in its tenant and
+   * organization, with the approval the request presents. A request that names another organization is refused as the
+   * guard refuses it, before any decision.
+   */
+  private void authorizeSubmission(Filing filing) {
+    authorizer.requestedOrganization().filter(named -> !named.value().equals(filing.organization())).ifPresent(named -> {
+      throw new InvalidRequestContextException("organization named by the request and by the filing",
+          "they differ: name the filing's organization, or none");
+    });
+    authorizer.require(authorizer.request("filings:submit", ResourceRef.of("filing", filing.id())).tenant(filing.tenant())
+        .organization(filing.organization()).build());
+  }
+
   private void letGo(String id, String key) {
     filings.update(id, f -> f.state() == Filing.State.DRAFT && key.equals(f.submissionKey()) ? f.submittingUnder(null) : f);
   }
 
   /**
-   * Refused before the authority was asked, or rate limited by its first answer; anything else may have reached it and
-   * keeps the filing's key. A rate limit after an earlier attempt (a 504, say, behind which the authority may have
-   * filed it) keeps the key too: only that key, which the authority recognises, may send the filing again.
+   * Refused before the authority was asked, failed before any attempt was made (the guard's own audit, store or
+   * secrets did not answer: {@link IntegrationOutcome.Failed#attempts()} is 0), or rate limited by its first answer;
+   * anything else may have reached it and keeps the filing's key. A rate limit after an earlier attempt (a 504, say,
+   * behind which the authority may have filed it) keeps the key too: only that key, which the authority recognises,
+   * may send the filing again.
    */
   private static boolean nothingSent(IntegrationOutcome<?> outcome) {
     if (outcome instanceof IntegrationOutcome.RateLimited<?> limited) {
       return limited.attempts() == 0
           || limited.attempts() == 1 && limited.reason() == OutcomeReason.PROVIDER_RATE_LIMITED;
+    }
+    if (outcome instanceof IntegrationOutcome.Failed<?> failed) {
+      return failed.attempts() == 0;
     }
     return outcome.kind() == IntegrationOutcome.Kind.DENIED || outcome.reason() == OutcomeReason.IDEMPOTENCY_KEY_REUSED;
   }
