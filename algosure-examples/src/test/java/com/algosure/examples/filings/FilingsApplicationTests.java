@@ -693,6 +693,38 @@ class FilingsApplicationTests {
     assertThat(http.post("/dev/tokens/root?mfa=true", null).status()).isEqualTo(404);
   }
 
+  /**
+   * Regression: the development issuer relied on the server listening on loopback only; a reverse proxy or tunnel on
+   * the same host (nginx, ngrok, cloudflared) reaches it from loopback, and it minted carol's platform-admin token with
+   * MFA for anyone on the other side. A request that says it came through a proxy is refused, and no token is given.
+   */
+  @Test
+  void developmentTokenWhenTheRequestCameThroughAProxyThenRefusedWithoutAToken() {
+    for (String header : List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP",
+        "Via", "True-Client-IP", "CF-Connecting-IP")) {
+      TestHttpClient.Response r = http.post("/dev/tokens/carol?mfa=true", null, header, "203.0.113.7");
+      assertThat(r.status()).as(header + ": " + r.body()).isEqualTo(403);
+      assertThat(r.body()).as(header).doesNotContain("access_token").contains("proxy", header);
+      assertThat(r.header("X-Algosure-Development")).isEqualTo("true");
+    }
+    assertThat(http.post("/dev/tokens/carol?mfa=true", null).json().path("access_token").asText()).isNotBlank();
+  }
+
+  /**
+   * Regression: a request that reached the development issuer on loopback under another host name (a proxy that passes
+   * the client's {@code Host} on and adds no header of its own, or a web page whose name was rebound to 127.0.0.1) got a
+   * token. Only a request addressed to this host by a loopback name is answered.
+   */
+  @Test
+  void developmentTokenWhenAddressedToAnotherHostNameThenRefusedWithoutAToken() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.getOutputStream().write(("POST /dev/tokens/carol?mfa=true HTTP/1.1\r\nHost: filings.example.com\r\n"
+          + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 403").doesNotContain("access_token").doesNotContain("\"filings.example.com").contains("host name");
+    }
+  }
+
   @Test
   void startWhenDevelopmentIssuerForcedBesideARealIssuerThenFails() {
     assertThatThrownBy(() -> new SpringApplicationBuilder(FilingsApplication.class).web(WebApplicationType.NONE)

@@ -25,7 +25,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * DEVELOPMENT ONLY. The embedded development issuer, on when no {@code algosure.issuers} are configured (or
  * when {@code filings.development-issuer.enabled=true}); starting with it and a real issuer fails, and so does
- * starting with it on a {@code server.address} other than loopback (its tokens are for anyone who asks).
+ * starting with it on a {@code server.address} other than loopback (its tokens are for anyone who asks). Listening on
+ * loopback is not enough behind a reverse proxy or tunnel on the same host: {@link DevelopmentController} also refuses
+ * a token request that carries a proxy's headers or is not addressed to a loopback name.
  *
  * @since 0.1.0
  */
