@@ -12,7 +12,12 @@ import com.algosure.spring.security.ProblemAuthenticationEntryPoint;
 import com.algosure.spring.security.ProblemRequestRejectedHandler;
 import com.algosure.spring.web.ProblemResponses;
 import jakarta.servlet.DispatcherType;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,7 +27,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
@@ -30,6 +37,13 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * {@link BearerTokenAuthenticator} and carried on as an {@link com.algosure.spring.AlgosureAuthentication};
  * 401 and 403 as problem responses, and 400 for a request the firewall refuses; and, unless the host declares its own {@link SecurityFilterChain}, a
  * default chain in which every path but {@code algosure.web.public-paths} needs a valid token.
+ *
+ * <p>As with Spring Boot's own default chain, any {@link SecurityFilterChain} of the host switches the adapter's off.
+ * Where none of the host's chains matches every request and none applies {@link AlgosureHttpConfigurer} (a chain for
+ * {@code /actuator/**} only, say), a request outside them passes no chain at all: its bearer token is never read, so
+ * {@code @Authorize} refuses it as unauthenticated and a path without {@code @Authorize} is open to anyone. The
+ * start-up then logs a warning naming the host's chains. It does not fail: a host may authenticate those requests by
+ * means of its own.
  *
  * @since 0.1.0
  */
@@ -41,6 +55,8 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 @ConditionalOnClass({SecurityFilterChain.class, HttpSecurity.class, BearerTokenAuthenticationToken.class})
 @ConditionalOnBooleanProperty(name = "algosure.enabled", matchIfMissing = true)
 public class AlgosureSecurityAutoConfiguration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AlgosureSecurityAutoConfiguration.class);
 
   /** Created by Spring. */
   public AlgosureSecurityAutoConfiguration() {}
@@ -122,5 +138,36 @@ public class AlgosureSecurityAutoConfiguration {
       a.anyRequest().authenticated();
     });
     return http.with(new AlgosureHttpConfigurer(), Customizer.withDefaults()).build();
+  }
+
+  /**
+   * @param beans the application's beans
+   * @return the check, once every bean is made, that the host's own filter chains leave no request without a chain
+   *     that reads bearer tokens the adapter's way, unknowingly: a warning if they do
+   */
+  @Bean
+  public static SmartInitializingSingleton algosureHostChainCheck(ListableBeanFactory beans) {
+    return () -> warnIfUncovered(beans.getBeansOfType(SecurityFilterChain.class));
+  }
+
+  static void warnIfUncovered(Map<String, SecurityFilterChain> chains) {
+    if (chains.isEmpty()) {
+      return; // no servlet security at all: not this configuration's (the default chain is made whenever it can be)
+    }
+    StringBuilder named = new StringBuilder();
+    for (Map.Entry<String, SecurityFilterChain> e : chains.entrySet()) {
+      SecurityFilterChain chain = e.getValue();
+      if (AlgosureHttpConfigurer.appliedTo(chain) || !(chain instanceof DefaultSecurityFilterChain d)
+          || d.getRequestMatcher() instanceof AnyRequestMatcher) {
+        return; // reads tokens the adapter's way, or decides (or may decide) for every request
+      }
+      named.append(named.isEmpty() ? "" : ", ").append(e.getKey()).append(" (").append(d.getRequestMatcher()).append(')');
+    }
+    LOG.warn("the application's SecurityFilterChain beans [{}] switched the Algosure adapter's default chain off, and none "
+        + "of them matches every request or applies AlgosureHttpConfigurer: there is no SecurityFilterChain of the "
+        + "Algosure adapter in place, so a request outside them is not authenticated (its bearer token is never read: "
+        + "@Authorize refuses it as unauthenticated, and a path without @Authorize is open to anyone). Add "
+        + ".with(new AlgosureHttpConfigurer(), Customizer.withDefaults()) to a chain that covers those paths, or declare "
+        + "one that matches every other request", named);
   }
 }

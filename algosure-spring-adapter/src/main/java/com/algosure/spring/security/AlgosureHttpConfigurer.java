@@ -5,6 +5,7 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 
@@ -37,6 +38,15 @@ public final class AlgosureHttpConfigurer extends AbstractHttpConfigurer<Algosur
 
   /** A configurer that takes its beans from the application context. */
   public AlgosureHttpConfigurer() {}
+
+  /**
+   * @param chain a built filter chain
+   * @return whether it was built with this configurer (it reads bearer tokens the adapter's way)
+   * @since 0.1.0
+   */
+  public static boolean appliedTo(SecurityFilterChain chain) {
+    return chain.getFilters().stream().anyMatch(SingleAuthorizationHeaderFilter.class::isInstance);
+  }
 
   @Override
   public void init(HttpSecurity http) {
