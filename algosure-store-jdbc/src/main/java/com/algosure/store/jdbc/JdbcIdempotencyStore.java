@@ -73,6 +73,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    */
   static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59.999Z");
 
+  /** The most expired records one statement of {@link #purgeExpired()} deletes. */
+  static final int PURGE_BATCH = 1000;
+
   private final DataSource dataSource;
   private final SqlSchema schema;
   private final Clock clock;
@@ -113,7 +116,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         + " AND owner = ? AND expires_at > ?";
     this.release = "DELETE FROM " + t + " WHERE key_hash = ? AND state = 'I' AND owner = ? AND expires_at > ?";
     this.read = "SELECT state, expires_at, outcome FROM " + t + " WHERE key_hash = ?";
-    this.purge = "DELETE FROM " + t + " WHERE expires_at <= ?";
+    // One bounded batch per statement, found through the expires_at index: one DELETE of every expired row could outlast
+    // queryTimeout on a big or slow table, fail on every run and let the table grow without bound. Rows another call
+    // holds (a claim taking an expired key over) are skipped, not waited for; the next run deletes them if still expired.
+    this.purge = "DELETE FROM " + t + " WHERE key_hash IN (SELECT key_hash FROM " + t + " WHERE expires_at <= ? LIMIT "
+        + PURGE_BATCH + " FOR UPDATE SKIP LOCKED) AND expires_at <= ?";
     this.raceRetry = RetryPolicy.builder()
         .handleIf(e -> e instanceof SQLException s && "40001".equals(s.getSQLState()))
         .withMaxRetries(5)
@@ -336,15 +343,36 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   /**
-   * Deletes every record whose logical expiry has passed (by the store's clock). Schedule it (hourly, say);
-   * expired records are ignored anyway.
+   * Deletes every record whose logical expiry has passed (by the store's clock) when the call began, in batches of
+   * at most 1,000 records, each one statement of its own (auto-committed, bounded by {@code queryTimeout}), until
+   * none is left; so a big backlog is worked off however long it takes in all. Records another call holds at that
+   * moment are skipped and left for the next run. Schedule it (hourly, say); expired records are ignored anyway.
    *
-   * @return how many records were deleted
-   * @throws JdbcStoreException if the database failed or did not answer within {@code queryTimeout}
+   * @return how many records were deleted ({@link Integer#MAX_VALUE} if more)
+   * @throws JdbcStoreException if the database failed or a batch did not finish within {@code queryTimeout}; the
+   *     batches before it stay deleted (the message says how many records)
    */
   public int purgeExpired() {
     Instant now = clock.instant();
-    return update(purge, "purge", ps -> ps.setObject(1, utc(now), Types.TIMESTAMP_WITH_TIMEZONE));
+    long total = 0;
+    while (true) {
+      int deleted;
+      try {
+        deleted = update(purge, "purge", ps -> {
+          ps.setObject(1, utc(now), Types.TIMESTAMP_WITH_TIMEZONE);
+          ps.setObject(2, utc(now), Types.TIMESTAMP_WITH_TIMEZONE);
+        });
+      } catch (JdbcStoreException e) {
+        if (total == 0) {
+          throw e;
+        }
+        throw new JdbcStoreException(e.getMessage() + " (after " + total + " expired records were deleted)", e.getCause());
+      }
+      total += deleted;
+      if (deleted < PURGE_BATCH) {
+        return (int) Math.min(total, Integer.MAX_VALUE);
+      }
+    }
   }
 
   /** Runs one conditional statement; again, at READ COMMITTED, after a serialization failure (see {@link #statement}). */

@@ -96,6 +96,32 @@ class JdbcIdempotencyStoreTest extends DistributedIdempotencyStoreContract {
     assertThat(pg.count("SELECT count(*)" + where(key("purge-old")))).isZero();
   }
 
+  /**
+   * Regression: purgeExpired() was one DELETE of every expired row, bounded by queryTimeout; on a big or slow table it
+   * timed out on every run, deleted nothing and the table grew without bound. It now deletes in bounded batches, each
+   * its own statement within the timeout, and returns the total. (A trigger makes each deleted row cost 250 µs: the
+   * 8,000 rows take 2 s in one statement, over the 1 s timeout.)
+   */
+  @Test
+  void purgeExpiredWhenOneStatementWouldOutlastTheQueryTimeoutThenItDeletesInBatchesAndCompletes() {
+    JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(pg.pool).schema(pg.schema).clock(clock)
+        .queryTimeout(Duration.ofSeconds(1)).build();
+    store.purgeExpired(); // what other tests left
+    pg.sql("INSERT INTO algosure_idempotency (key_hash, tenant, provider, action, state, fingerprint, owner, expires_at)"
+        + " SELECT 'slow-purge-' || i, 'acme', 'authority', 'submit', 'I', 'fp', 'owner', timestamptz '2000-01-01'"
+        + " FROM generate_series(1, 8000) i");
+    pg.sql("CREATE FUNCTION slow_delete() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE t timestamptz := clock_timestamp();"
+        + " BEGIN WHILE clock_timestamp() < t + interval '250 microseconds' LOOP END LOOP; RETURN OLD; END $$");
+    pg.sql("CREATE TRIGGER slow_delete BEFORE DELETE ON algosure_idempotency FOR EACH ROW EXECUTE FUNCTION slow_delete()");
+    try {
+      assertThat(store.purgeExpired()).isEqualTo(8000);
+      assertThat(pg.count("SELECT count(*) FROM algosure_idempotency WHERE key_hash LIKE 'slow-purge-%'")).isZero();
+    } finally {
+      pg.sql("DROP TRIGGER slow_delete ON algosure_idempotency");
+      pg.sql("DROP FUNCTION slow_delete()");
+    }
+  }
+
   @Test
   void recordWhenWrittenThenCallerKeyIsStoredOnlyHashed() {
     store().claim(key("secret-looking-key-123"), FP, "owner-1", TTL);
