@@ -294,11 +294,17 @@ public final class JdbcConsentRegistry implements ConsentRegistry {
     }
   }
 
+  /**
+   * One auto-committed statement; again, at READ COMMITTED, after a serialization failure (see {@link Statements}):
+   * on a REPEATABLE READ or SERIALIZABLE pool, two instances revoking one consent at once made the second fail with
+   * 40001, thrown as a database failure, where it is answered false (revoked already).
+   */
   private int update(String sql, String what, Binder binder, @Nullable String insertedId) {
-    try (Connection c = Connections.autoCommitting(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
-      binder.bind(ps);
-      return ps.executeUpdate();
+    try {
+      return Statements.run(dataSource, queryTimeout, sql, ps -> {
+        binder.bind(ps);
+        return ps.executeUpdate();
+      });
     } catch (SQLException e) {
       if (insertedId != null && "23505".equals(e.getSQLState())) {
         throw new ConsentAlreadyExistsException(insertedId, e);

@@ -6,9 +6,6 @@ import com.algosure.integration.spi.OutcomeSummary;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -88,7 +85,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private final String release;
   private final String read;
   private final String purge;
-  private final RetryPolicy<Object> raceRetry;
 
   private JdbcIdempotencyStore(Builder b) {
     this.dataSource = b.dataSource;
@@ -121,11 +117,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     // holds (a claim taking an expired key over) are skipped, not waited for; the next run deletes them if still expired.
     this.purge = "DELETE FROM " + t + " WHERE key_hash IN (SELECT key_hash FROM " + t + " WHERE expires_at <= ? LIMIT "
         + PURGE_BATCH + " FOR UPDATE SKIP LOCKED) AND expires_at <= ?";
-    this.raceRetry = RetryPolicy.builder()
-        .handleIf(e -> e instanceof SQLException s && "40001".equals(s.getSQLState()))
-        .withMaxRetries(5)
-        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(50))
-        .build();
   }
 
   /**
@@ -165,12 +156,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     String hash = hash(key);
     String[] row;
     try {
-      row = Failsafe.with(raceRetry).get(ctx -> claimOnce(key, hash, fingerprint, owner, live, ctx.isRetry()));
-    } catch (FailsafeException e) {
-      if (e.getCause() instanceof SQLException sql) {
-        throw failure("claim", sql);
-      }
-      throw e;
+      row = claimRow(key, hash, fingerprint, owner, live);
+    } catch (SQLException e) {
+      throw failure("claim", e);
     }
     if (!row[1].equals(fingerprint)) {
       return ClaimResult.fingerprintMismatch();
@@ -181,10 +169,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return new ClaimResult.Completed(decode(row[3]));
   }
 
-  private String[] claimOnce(IdempotencyKey key, String hash, String fingerprint, String owner, Duration ttl,
-      boolean readCommitted) throws SQLException {
-    Instant now = clock.instant();
-    return statement(claim, readCommitted, ps -> {
+  /** The claim statement; again, at READ COMMITTED, after a serialization failure (see {@link Statements}). */
+  private String[] claimRow(IdempotencyKey key, String hash, String fingerprint, String owner, Duration ttl)
+      throws SQLException {
+    return Statements.run(dataSource, queryTimeout, claim, ps -> {
+      Instant now = clock.instant();
       ps.setString(1, hash);
       ps.setString(2, key.tenant().value());
       ps.setString(3, key.provider().value());
@@ -203,55 +192,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)};
       }
     });
-  }
-
-  /**
-   * Runs one statement, auto-committed; or, where the pool's isolation level made it fail with a serialization
-   * failure, in a transaction of its own at READ COMMITTED, the level the statements are written for.
-   *
-   * <p>Under REPEATABLE READ or SERIALIZABLE (a pool's {@code transactionIsolation}, or the database's
-   * {@code default_transaction_isolation}) a statement meeting a row that another one changed after it began fails
-   * (40001). A duplicate's claim rewrites the live row to itself, so while duplicates kept coming the owner's
-   * completion failed, retries included, and once its claim expired a duplicate could be sent again. At READ COMMITTED
-   * the statement waits for the row and then works on its newest version, as the claim's design requires.
-   */
-  private <T> T statement(String sql, boolean readCommitted, Work<T> work) throws SQLException {
-    try (Connection c = Connections.autoCommitting(dataSource)) {
-      if (!readCommitted) {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
-          return work.run(ps);
-        }
-      }
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement level = c.prepareStatement("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")) {
-          level.execute();
-        }
-        T result;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          ps.setQueryTimeout(QueryTimeout.seconds(queryTimeout));
-          result = work.run(ps);
-        }
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        SqlSchema.rollbackQuietly(c);
-        throw e;
-      } finally {
-        try {
-          c.setAutoCommit(true);
-        } catch (SQLException ignored) {
-          // committed or rolled back already; a connection that cannot switch back is discarded by the pool
-        }
-      }
-    }
-  }
-
-  /** What is done with one prepared statement. */
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(PreparedStatement ps) throws SQLException;
   }
 
   /**
@@ -375,18 +315,15 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  /** Runs one conditional statement; again, at READ COMMITTED, after a serialization failure (see {@link #statement}). */
+  /** Runs one conditional statement; again, at READ COMMITTED, after a serialization failure (see {@link Statements}). */
   private int update(String sql, String what, JdbcConsentRegistry.Binder binder) {
     try {
-      return Failsafe.with(raceRetry).get(ctx -> statement(sql, ctx.isRetry(), ps -> {
+      return Statements.run(dataSource, queryTimeout, sql, ps -> {
         binder.bind(ps);
         return ps.executeUpdate();
-      }));
-    } catch (FailsafeException e) {
-      if (e.getCause() instanceof SQLException cause) {
-        throw failure(what, cause);
-      }
-      throw e;
+      });
+    } catch (SQLException e) {
+      throw failure(what, e);
     }
   }
 

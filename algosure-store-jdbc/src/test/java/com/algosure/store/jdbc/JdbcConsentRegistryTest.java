@@ -276,4 +276,91 @@ class JdbcConsentRegistryTest {
     assertThat(registry.check(query("t-manual", ConsentScope.MAIL), clock.instant()))
         .isEqualTo(new ConsentCheck(ConsentStatus.GRANTED, Optional.of(c.id())));
   }
+
+  /** A pool whose connections run {@code level} (HikariCP's {@code transactionIsolation}, or the database's default). */
+  private static javax.sql.DataSource isolated(javax.sql.DataSource pool, int level) {
+    return new DataSourceWrapper(pool) {
+      @Override
+      public Connection getConnection() throws SQLException {
+        Connection c = super.getConnection();
+        c.setTransactionIsolation(level);
+        return c;
+      }
+    };
+  }
+
+  /**
+   * Runs {@code held} in a transaction of another instance, starts {@code call} and commits once {@code call}'s
+   * statement (starting with {@code verb}) waits for that transaction's row.
+   */
+  private static <T> T whileAnotherInstanceHoldsTheRow(String held, String verb, java.util.concurrent.Callable<T> call)
+      throws Exception {
+    java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<T> waiting;
+      try (Connection c = pg.direct.getConnection(); java.sql.Statement s = c.createStatement()) {
+        s.execute("SET search_path TO \"" + pg.schema + '"');
+        c.setAutoCommit(false);
+        s.execute(held);
+        waiting = thread.submit(call);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (pg.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '"
+            + verb + " %" + pg.schema + "%'") == 0) {
+          assertThat(System.nanoTime()).as("the registry's statement waits for the row").isLessThan(deadline);
+          java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+        c.commit();
+      }
+      return waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      thread.shutdownNow();
+    }
+  }
+
+  /**
+   * Regression: on a REPEATABLE READ pool, two instances revoking one consent at once: the second waited for the
+   * first's row and then failed with a serialization failure (40001), thrown as JdbcStoreException, where the
+   * contract answers false (revoked already).
+   */
+  @Test
+  void revokeWhenThePoolRunsRepeatableReadAndAnotherInstanceRevokesTheConsentMeanwhileThenFalse() throws Exception {
+    Postgres.Pool pool = new Postgres.Pool(pg.direct, 2);
+    try {
+      JdbcConsentRegistry other = JdbcConsentRegistry.builder(isolated(pool, Connection.TRANSACTION_REPEATABLE_READ))
+          .schema(pg.schema).clock(clock).build();
+      Consent c = registry.grant(TenantId.of("t-rr-revoke"), ConsentScope.MAIL, inDays(30));
+
+      boolean revoked = whileAnotherInstanceHoldsTheRow("UPDATE algosure_consent SET revoked_at = now() WHERE id = '"
+          + c.id() + "' AND revoked_at IS NULL", "UPDATE", () -> other.revoke(c.id()));
+
+      assertThat(revoked).isFalse();
+      assertThat(registry.find(c.id()).orElseThrow().revokedAt()).isPresent();
+    } finally {
+      pool.close();
+    }
+  }
+
+  /**
+   * Grant on a SERIALIZABLE pool while another instance records the same id: PostgreSQL reports the duplicate
+   * (23505), not a serialization failure, and it stays ConsentAlreadyExistsException through the retry at READ
+   * COMMITTED (not a database failure).
+   */
+  @Test
+  void grantWhenThePoolRunsSerializableAndAnotherInstanceRecordsTheSameIdMeanwhileThenConsentAlreadyExists()
+      throws Exception {
+    Postgres.Pool pool = new Postgres.Pool(pg.direct, 2);
+    try {
+      JdbcConsentRegistry other = JdbcConsentRegistry.builder(isolated(pool, Connection.TRANSACTION_SERIALIZABLE))
+          .schema(pg.schema).clock(clock).build();
+      Consent c = new Consent("c-serializable-twice", TenantId.of("t-ser-grant"), Optional.empty(), Optional.empty(),
+          ConsentScope.MAIL, clock.instant(), inDays(30), Optional.empty());
+
+      assertThatThrownBy(() -> whileAnotherInstanceHoldsTheRow("INSERT INTO algosure_consent (id, tenant, scope,"
+          + " granted_at, expires_at) VALUES ('c-serializable-twice', 't-ser-grant', 'MAIL', now(), now() + interval"
+          + " '1 day')", "INSERT", () -> other.grant(c)))
+          .hasCauseInstanceOf(ConsentAlreadyExistsException.class);
+    } finally {
+      pool.close();
+    }
+  }
 }
