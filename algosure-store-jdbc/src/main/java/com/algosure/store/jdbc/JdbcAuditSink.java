@@ -77,6 +77,10 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private volatile boolean closed;
+  /** Taken by the one close() that does the closing; every other close() and flush() waits for its outcome. */
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+  /** What the closing close() reported: the failure naming the events not written, or null if it wrote them all. */
+  private final CompletableFuture<Optional<AuditWriteException>> closeOutcome = new CompletableFuture<>();
   /** Set when the writer thread ends, whatever the reason: nothing would write what is queued after that. */
   private volatile boolean writerStopped;
   private volatile long closeDeadlineNanos = Long.MAX_VALUE;
@@ -181,13 +185,21 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
 
   /**
    * Writes every event recorded before this call and waits, at most {@code writeTimeout}, until they are
-   * committed.
+   * committed. Once the sink is closing or closed, waits for {@link #close()} to end and answers as it did: returns
+   * if it wrote every event, throws if it did not.
    *
    * @throws AuditWriteException if they could not be written, or not within {@code writeTimeout}; at once if the
-   *     writer thread has stopped (interrupted, or killed by an error), as nothing would write them
+   *     writer thread has stopped (interrupted, or killed by an error), as nothing would write them; if the sink was
+   *     closed with events not written
    */
   public void flush() {
-    if (closed && !writer.isAlive()) {
+    if (closed) {
+      // every event recorded before this call is close()'s to write or to report (record refuses events once closed);
+      // returning normally after close() reported events not written told the host they were all written
+      Optional<AuditWriteException> lost = awaitClose("flush");
+      if (lost.isPresent()) {
+        throw new AuditWriteException("flush not done: " + lost.get().getMessage(), null, lost.get());
+      }
       return;
     }
     if (writerStopped) {
@@ -307,16 +319,53 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
   }
 
   /**
-   * Stops taking events, writes what is queued (waiting at most {@code writeTimeout}) and stops the writer.
+   * Stops taking events, writes what is queued (waiting at most {@code writeTimeout}) and stops the writer. Every
+   * call answers the same: one closes the sink, and any other call, at the same time or later, waits for it to end
+   * and then returns or throws as it does.
    *
    * @throws AuditWriteException if events could not be written before the timeout; they are named by id in
    *     the ERROR log and counted in the message
    */
   @Override
   public void close() {
-    if (closed) {
+    if (!closing.compareAndSet(false, true)) {
+      // returning at once, while the first close() was still writing, told this caller everything was written
+      Optional<AuditWriteException> lost = awaitClose("close");
+      if (lost.isPresent()) {
+        throw new AuditWriteException(String.valueOf(lost.get().getMessage()), null, lost.get());
+      }
       return;
     }
+    Optional<AuditWriteException> outcome = Optional.empty();
+    try {
+      outcome = closeOnce();
+    } finally {
+      closeOutcome.complete(outcome);
+    }
+    if (outcome.isPresent()) {
+      throw outcome.get();
+    }
+  }
+
+  /**
+   * Waits for the closing close() to end; it is bounded by {@code writeTimeout} and one second more.
+   *
+   * @return its outcome
+   * @throws AuditWriteException if the calling thread was interrupted while waiting
+   */
+  private Optional<AuditWriteException> awaitClose(String what) {
+    try {
+      return closeOutcome.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AuditWriteException(what + " not confirmed: the calling thread was interrupted while the JDBC audit sink"
+          + " was closing", null, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("close() completes its outcome normally", e);
+    }
+  }
+
+  private Optional<AuditWriteException> closeOnce() {
     closed = true;
     closeDeadlineNanos = System.nanoTime() + writeTimeout.toNanos();
     stopping.countDown();
@@ -339,6 +388,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     while ((p = queue.poll()) != null) {
       lost.add(p);
     }
+    // flushes queued as close() began: answered with close()'s outcome (left waiting, they timed out saying nothing)
+    List<Pending> markers = lost.stream().filter(x -> x.event == null).toList();
     lost.removeIf(x -> x.event == null);
     if (!lost.isEmpty()) {
       AuditWriteException cause = lastFailure;
@@ -347,8 +398,11 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
       AuditWriteException failure = new AuditWriteException("JDBC audit sink closed with " + ids.size()
           + " events not written (ids in the ERROR log)" + (cause == null ? "" : ": " + cause.getMessage()), null, cause);
       lost.forEach(x -> x.done.completeExceptionally(failure));
-      throw failure;
+      markers.forEach(x -> x.done.completeExceptionally(failure));
+      return Optional.of(failure);
     }
+    markers.forEach(x -> x.done.complete(null));
+    return Optional.empty();
   }
 
   // ---------------------------------------------------------------------------------------------- writer

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.audit.AuditEvent;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -62,6 +63,70 @@ class JdbcAuditSinkCloseRaceTest {
         .hasCauseInstanceOf(AuditWriteException.class)
         .cause().hasMessage("audit event " + event.id() + " not recorded: the JDBC audit sink is closed");
     assertThat(pg.count("SELECT count(*) FROM algosure_audit_event WHERE tenant = 'tenant-close-race'")).isZero();
+  }
+
+  private JdbcAuditSink failingOnQueueSink(Duration writeTimeout) {
+    JdbcAuditSinkFailureTest.Switchable down = new JdbcAuditSinkFailureTest.Switchable(pg.pool);
+    down.down = true;
+    return JdbcAuditSink.builder(down).schema(pg.schema).acknowledgement(AuditAcknowledgement.ON_QUEUE)
+        .writeTimeout(writeTimeout).build();
+  }
+
+  /**
+   * Regression: close() reported an acknowledged event as not written, and flush() afterwards returned normally, as
+   * if every event recorded before it had been written.
+   */
+  @Test
+  void flushWhenCloseLeftAnEventUnwrittenThenFailsSayingSo() {
+    JdbcAuditSink sink = failingOnQueueSink(Duration.ofMillis(300));
+    sink.record(Events.decision("tenant-flush-after-close", 1)); // acknowledged on queue
+
+    assertThatThrownBy(sink::close).isInstanceOf(AuditWriteException.class)
+        .hasMessageStartingWith("JDBC audit sink closed with 1 events not written");
+    assertThatThrownBy(sink::flush).isInstanceOf(AuditWriteException.class)
+        .hasMessageStartingWith("flush not done: JDBC audit sink closed with 1 events not written")
+        .hasCauseInstanceOf(AuditWriteException.class);
+  }
+
+  @Test
+  void flushWhenCloseWroteEveryEventThenReturns() {
+    JdbcAuditSink sink = pg.sink().acknowledgement(AuditAcknowledgement.ON_QUEUE).build();
+    sink.record(Events.decision("tenant-flush-after-clean-close", 1));
+    sink.close();
+
+    sink.flush();
+    assertThat(pg.count("SELECT count(*) FROM algosure_audit_event WHERE tenant = 'tenant-flush-after-clean-close'"))
+        .isEqualTo(1);
+  }
+
+  /**
+   * Regression: a second close() (a shutdown hook and the container, say) while the first was still writing returned
+   * at once and normally, although the first then reported the events as not written.
+   */
+  @Test
+  void closeWhenCalledAgainWhileTheFirstIsStillWritingThenWaitsAndReportsTheSameLoss() throws Exception {
+    JdbcAuditSink sink = failingOnQueueSink(Duration.ofSeconds(1));
+    sink.record(Events.decision("tenant-close-twice", 1));
+    CompletableFuture<Void> first = CompletableFuture.runAsync(sink::close);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!refusedAsClosed(sink)) { // the first close() has begun
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+
+    assertThatThrownBy(sink::close).isInstanceOf(AuditWriteException.class)
+        .hasMessageStartingWith("JDBC audit sink closed with 1 events not written");
+    assertThat(first).isDone();
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(AuditWriteException.class);
+  }
+
+  private static boolean refusedAsClosed(JdbcAuditSink sink) {
+    try {
+      sink.record(Events.decision("tenant-close-twice-probe", 1));
+      return false;
+    } catch (AuditWriteException e) {
+      return e.getMessage().endsWith("the JDBC audit sink is closed");
+    }
   }
 
   private static void await(CountDownLatch latch) {
