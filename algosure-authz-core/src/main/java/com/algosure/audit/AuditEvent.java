@@ -186,7 +186,8 @@ public final class AuditEvent {
    * The event as one line of text, for logs and debugging: {@code AuditEvent[TYPE OUTCOME, id=..., name=value, ...,
    * at=...]}. A value made only of letters, digits and {@code . _ : @ / + -} is written as it is; any other is
    * quoted, with quotes, backslashes and line breaks escaped and every other control, line or paragraph separator
-   * and format character written as a unicode escape, so no value can break the line or pass for another field.
+   * and format character (beyond the Basic Multilingual Plane too, such as the invisible tag characters) and every
+   * unpaired surrogate written as unicode escapes, so no value can break the line or pass for another field.
    */
   @Override
   public String toString() {
@@ -237,27 +238,30 @@ public final class AuditEvent {
       return s.append(value);
     }
     s.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
+    // by code point: a format character beyond the BMP (the invisible tag characters) is a surrogate pair, whose halves
+    // judged alone passed as ordinary characters
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i); // an unpaired surrogate comes back as itself, of type SURROGATE
+      int n = Character.charCount(cp);
+      switch (cp) {
         case '"' -> s.append("\\\"");
         case '\\' -> s.append("\\\\");
         case '\n' -> s.append("\\n");
         case '\r' -> s.append("\\r");
         case '\t' -> s.append("\\t");
         default -> {
-          int t = Character.getType(c);
-          boolean unpaired = t == Character.SURROGATE && (Character.isHighSurrogate(c)
-              ? i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))
-              : i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
+          int t = Character.getType(cp);
           if (t == Character.CONTROL || t == Character.FORMAT || t == Character.LINE_SEPARATOR
-              || t == Character.PARAGRAPH_SEPARATOR || unpaired) {
-            s.append(String.format("\\u%04x", (int) c));
+              || t == Character.PARAGRAPH_SEPARATOR || t == Character.SURROGATE) {
+            for (int j = i; j < i + n; j++) {
+              s.append(String.format("\\u%04x", (int) value.charAt(j)));
+            }
           } else {
-            s.append(c);
+            s.append(value, i, i + n);
           }
         }
       }
+      i += n;
     }
     return s.append('"');
   }

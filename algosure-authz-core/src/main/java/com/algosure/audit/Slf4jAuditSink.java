@@ -3,6 +3,7 @@ package com.algosure.audit;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -17,12 +18,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes one JSON line per event at INFO. Every character that a log reader may take for a line end or that
  * reorders or hides the text shown (control characters, the line and paragraph separators, format characters such
- * as the bidirectional overrides) is written as a JSON unicode escape, so a value can never split the line or forge
- * fields in it, and reads back unchanged. Thread-safe.
+ * as the bidirectional overrides and, beyond the Basic Multilingual Plane, the invisible tag characters) is written as
+ * a JSON unicode escape, so a value can never split the line or forge fields in it, and reads back unchanged (an
+ * unpaired surrogate, too, is escaped rather than left for the log's encoder to turn into '?'). Thread-safe.
  */
 final class Slf4jAuditSink implements AuditSink {
 
   private static final JsonFactory JSON = new JsonFactoryBuilder().characterEscapes(new LineSafeEscapes()).build();
+  /**
+   * For a line holding a format character beyond the Basic Multilingual Plane or an unpaired surrogate: every
+   * non-ASCII character escaped. The escapes judge one UTF-16 unit at a time, and a surrogate alone does not say
+   * which character it belongs to.
+   */
+  private static final JsonFactory ASCII_JSON = new JsonFactoryBuilder().characterEscapes(new LineSafeEscapes())
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
   private final Logger log;
 
@@ -56,8 +65,29 @@ final class Slf4jAuditSink implements AuditSink {
    * intermediate map.
    */
   static String toJson(AuditEvent e) {
+    String line = toJson(JSON, e);
+    // rare: a tag character (U+E0020..U+E007F, invisible, can hide text in the line shown) or another format
+    // character beyond the BMP, or an unpaired surrogate (which the log's UTF-8 encoder would turn into '?')
+    return needsAsciiOnly(line) ? toJson(ASCII_JSON, e) : line;
+  }
+
+  private static boolean needsAsciiOnly(String line) {
+    for (int i = 0, n = line.length(); i < n; i++) {
+      char c = line.charAt(i);
+      if (Character.isSurrogate(c)) {
+        int cp = line.codePointAt(i);
+        if (Character.isSurrogate((char) cp) || Character.getType(cp) == Character.FORMAT) {
+          return true; // unpaired (codePointAt gives the lone surrogate back), or an invisible format character
+        }
+        i++; // the low surrogate of the pair just read
+      }
+    }
+    return false;
+  }
+
+  private static String toJson(JsonFactory json, AuditEvent e) {
     StringWriter out = new StringWriter(256);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
+    try (JsonGenerator g = json.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("id", e.id());
       g.writeStringField("type", e.type().name());

@@ -36,6 +36,18 @@ class AuditEventToStringTest {
     assertThat(text).contains("field.subject=\"hi\\nAuditEvent[AUTHORIZATION_DECISION PERMIT\\u2028x\\u0085y\\u202ez\"");
   }
 
+  /**
+   * Regression: format characters beyond the Basic Multilingual Plane (invisible tag characters, which can hide text in
+   * the line shown) were appended raw, each half of their surrogate pair being judged alone.
+   */
+  @Test
+  void toStringWhenAValueHoldsFormatCharactersBeyondTheBmpThenEscaped() {
+    String text = fact().detail("field.subject", "invoice-1\uDB40\uDC50\uDB40\uDC41x\uD834\uDD73y\uD83D\uDE00")
+        .build().toString();
+
+    assertThat(text).contains("field.subject=\"invoice-1\\udb40\\udc50\\udb40\\udc41x\\ud834\\udd73y\uD83D\uDE00\"");
+  }
+
   @Test
   void toStringWhenAValueImitatesFurtherFieldsThenItIsQuotedSoNoFieldIsForged() {
     String text = fact().correlationId("c-1,outcome=PERMIT").detail("field.note", "x}, reasons=[PERMITTED]")

@@ -37,6 +37,27 @@ class Slf4jAuditSinkLineTest {
     assertThat(json.get("details").get(BREAKERS).asText()).isEqualTo("v");
   }
 
+  /**
+   * Regression: format characters outside the Basic Multilingual Plane (the invisible tag characters U+E0020..U+E007F,
+   * the musical format controls U+1D173..) were written raw, each half of their surrogate pair being judged alone: a
+   * value could hide text in the line shown ("ASCII smuggling"). An unpaired surrogate was written raw too, which the
+   * log's UTF-8 encoder turns into '?', so the value did not read back unchanged.
+   */
+  @Test
+  void toJsonWhenAValueHoldsFormatCharactersBeyondTheBmpOrAnUnpairedSurrogateThenEscapedAndReadBackUnchanged()
+      throws Exception {
+    String hidden = "invoice-1\uDB40\uDC20\uDB40\uDC50\uDB40\uDC41\uDB40\uDC59x\uD834\uDD73y\uD800z";
+    String line = Slf4jAuditSink.toJson(event(hidden));
+
+    for (char c : new char[] {'\uDB40', '\uDC20', '\uD834', '\uDD73', '\uD800'}) {
+      assertThat(line.indexOf(c)).as("raw U+%04X in the JSON line", (int) c).isEqualTo(-1);
+    }
+    JsonNode json = new ObjectMapper().readTree(line);
+    assertThat(json.get("actor").asText()).isEqualTo(hidden);
+    assertThat(json.get("details").get("field.subject").asText()).isEqualTo(hidden);
+    assertThat(json.get("details").get(hidden).asText()).isEqualTo("v");
+  }
+
   @Test
   void toJsonWhenFieldsArePlainThenWrittenAsTheyAre() {
     String line = Slf4jAuditSink.toJson(event("alice é 東京 \uD83D\uDE00"));
