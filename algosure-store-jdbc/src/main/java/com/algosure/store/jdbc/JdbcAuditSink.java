@@ -79,7 +79,7 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
   private volatile boolean closed;
   /** Taken by the one close() that does the closing; every other close() and flush() waits for its outcome. */
   private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
-  /** What the closing close() reported: the failure naming the events not written, or null if it wrote them all. */
+  /** What the closing close() reported: the failure naming the events not written, or empty if it wrote them all. */
   private final CompletableFuture<Optional<AuditWriteException>> closeOutcome = new CompletableFuture<>();
   /** Set when the writer thread ends, whatever the reason: nothing would write what is queued after that. */
   private volatile boolean writerStopped;
@@ -321,7 +321,8 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
   /**
    * Stops taking events, writes what is queued (waiting at most {@code writeTimeout}) and stops the writer. Every
    * call answers the same: one closes the sink, and any other call, at the same time or later, waits for it to end
-   * and then returns or throws as it does.
+   * and then returns or throws as it does. The closing call waits even if its thread is interrupted, and keeps the
+   * interrupt flag.
    *
    * @throws AuditWriteException if events could not be written before the timeout; they are named by id in
    *     the ERROR log and counted in the message
@@ -370,9 +371,19 @@ public final class JdbcAuditSink implements AuditSink, AutoCloseable {
     closeDeadlineNanos = System.nanoTime() + writeTimeout.toNanos();
     stopping.countDown();
     queue.add(new Pending(null)); // ends a batch waiting for more events
-    try {
-      writer.join(Math.max(1, writeTimeout.toMillis() + 1_000));
-    } catch (InterruptedException e) {
+    // waited for on an interrupted thread too (the flag is set again afterwards): giving up at once took the queued
+    // events away from a writer about to write them and reported them not written
+    long joinDeadline = System.nanoTime() + writeTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+    boolean interrupted = false;
+    for (long left = joinDeadline - System.nanoTime(); left > 0 && writer.isAlive();
+        left = joinDeadline - System.nanoTime()) {
+      try {
+        writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
     List<Pending> lost = new ArrayList<>(retained);
