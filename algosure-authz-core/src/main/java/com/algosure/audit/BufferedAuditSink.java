@@ -154,9 +154,10 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
   }
 
   /**
-   * Writes what is queued, waiting at most 10 seconds, and stops the writer thread. Accepted events still unwritten
-   * when it returns (the delegate too slow, or the writer thread stopped), the one the delegate is still writing
-   * included, are logged at ERROR by count and id, never dropped without a trace.
+   * Writes what is queued, waiting at most 10 seconds (also on an interrupted thread, whose interrupt flag it keeps),
+   * and stops the writer thread. Accepted events still unwritten when it returns (the delegate too slow, or the writer
+   * thread stopped), the one the delegate is still writing included, are logged at ERROR by count and id, never
+   * dropped without a trace.
    */
   @Override
   public void close() {
@@ -166,9 +167,18 @@ public final class BufferedAuditSink implements AuditSink, AutoCloseable {
         queue.offer(POISON); // always room: records never take the last slot
       }
     }
-    try {
-      writer.join(TimeUnit.SECONDS.toMillis(10));
-    } catch (InterruptedException e) {
+    // waited for on an interrupted thread too (the flag is set again afterwards): giving up at once reported the queued
+    // events as not written and returned while the writer was still writing them, for a process about to exit
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    boolean interrupted = false;
+    for (long left = deadline - System.nanoTime(); left > 0 && writer.isAlive(); left = deadline - System.nanoTime()) {
+      try {
+        writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
     reportUnwritten();

@@ -50,4 +50,55 @@ class BufferedAuditSinkCloseTest {
       logger.detachAppender(appender);
     }
   }
+
+  /**
+   * Regression: close() on a thread whose interrupt flag was set did not wait for the writer at all: it logged the
+   * queued events as not written ("the delegate sink is still busy after 10 s") and returned while they were still
+   * being written, so a process exiting then lost them.
+   */
+  @Test
+  void closeWhenTheClosingThreadIsInterruptedThenItStillWaitsForTheQueuedEventsAndKeepsTheFlag() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch firstInDelegate = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    BufferedAuditSink buffered = AuditSink.buffered(e -> {
+      firstInDelegate.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      written.incrementAndGet();
+    }, 100);
+    Logger logger = (Logger) LoggerFactory.getLogger(BufferedAuditSink.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      for (int i = 0; i < 20; i++) {
+        buffered.record(AuditEvent.builder(AuditEventType.AUTHORIZATION_DECISION, Instant.parse("2026-11-23T10:00:00Z"))
+            .outcome("PERMIT").build());
+      }
+      assertThat(firstInDelegate.await(10, TimeUnit.SECONDS)).isTrue();
+      new Thread(() -> {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        release.countDown(); // the delegate answers a moment after close() began
+      }).start();
+
+      Thread.currentThread().interrupt();
+      boolean interrupted;
+      try {
+        buffered.close();
+      } finally {
+        interrupted = Thread.interrupted();
+      }
+
+      assertThat(interrupted).isTrue();
+      assertThat(written).hasValue(20);
+      assertThat(appender.list).filteredOn(l -> l.getLevel() == Level.ERROR).isEmpty();
+    } finally {
+      release.countDown();
+      logger.detachAppender(appender);
+    }
+  }
 }
