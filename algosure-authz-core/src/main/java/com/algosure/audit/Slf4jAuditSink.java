@@ -76,7 +76,7 @@ final class Slf4jAuditSink implements AuditSink {
       char c = line.charAt(i);
       if (Character.isSurrogate(c)) {
         int cp = line.codePointAt(i);
-        if (Character.isSurrogate((char) cp) || Character.getType(cp) == Character.FORMAT) {
+        if (!Character.isSupplementaryCodePoint(cp) || Character.getType(cp) == Character.FORMAT) {
           return true; // unpaired (codePointAt gives the lone surrogate back), or an invisible format character
         }
         i++; // the low surrogate of the pair just read

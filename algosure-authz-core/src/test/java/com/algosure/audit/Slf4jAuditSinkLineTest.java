@@ -64,4 +64,15 @@ class Slf4jAuditSinkLineTest {
 
     assertThat(line).contains("\"actor\":\"alice é 東京 \uD83D\uDE00\"");
   }
+
+  /**
+   * Regression: a paired character beyond the BMP whose code point's low 16 bits fall in the surrogate range (U+1D800,
+   * a SignWriting symbol) was taken for an unpaired surrogate, and the whole line was written escaped to ASCII.
+   */
+  @Test
+  void toJsonWhenACharacterBeyondTheBmpEndsInSurrogateBitsThenTheLineIsWrittenAsItIs() {
+    String line = Slf4jAuditSink.toJson(event("alice é \uD836\uDC00"));
+
+    assertThat(line).contains("\"actor\":\"alice é \uD836\uDC00\"");
+  }
 }
