@@ -76,11 +76,22 @@ public sealed interface CallbackOutcome permits CallbackOutcome.Accepted, Callba
    * @param message what was wrong (names headers and rules, never a signature, secret or value)
    */
   record Rejected(ProviderId provider, CallbackReason reason, String message) implements CallbackOutcome {
-    /** @throws NullPointerException if a component is null */
+    /**
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if the reason is that of another outcome ({@code ACCEPTED}, {@code DUPLICATE},
+     *     {@code DUPLICATE_IN_PROGRESS}, {@code HANDLER_FAILED}): a rejected callback answered 200 would never be
+     *     redelivered
+     */
     public Rejected {
       Objects.requireNonNull(provider, "provider");
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(message, "message");
+      switch (reason) {
+        case ACCEPTED, DUPLICATE, DUPLICATE_IN_PROGRESS, HANDLER_FAILED ->
+            throw new IllegalArgumentException("a rejected callback's reason cannot be " + reason
+                + ", the reason of another outcome");
+        default -> { }
+      }
     }
   }
 

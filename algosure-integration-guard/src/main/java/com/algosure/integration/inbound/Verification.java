@@ -38,9 +38,13 @@ public sealed interface Verification permits Verification.Verified, Verification
   }
 
   /**
-   * @param reason why
+   * @param reason why: a reason of a delivery rejected before its handler, not one of a settled or handled delivery
+   *     ({@code ACCEPTED}, {@code DUPLICATE}, {@code DUPLICATE_IN_PROGRESS}, {@code HANDLER_FAILED},
+   *     {@code FACT_NOT_AUDITED})
    * @param message what was wrong, naming headers, never a signature or a secret
    * @return a failed verification
+   * @throws IllegalArgumentException if the reason is one of a settled or handled delivery (the guard then rejects
+   *     the callback as {@code VERIFICATION_UNAVAILABLE}, for redelivery)
    */
   static Verification failed(CallbackReason reason, String message) {
     return new Failed(reason, message);
@@ -91,10 +95,21 @@ public sealed interface Verification permits Verification.Verified, Verification
    * @param message what was wrong
    */
   record Failed(CallbackReason reason, String message) implements Verification {
-    /** @throws NullPointerException if a component is null */
+    /**
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if the reason is one of a settled or handled delivery: answered as it says
+     *     (200 for {@code ACCEPTED} or {@code DUPLICATE}), a delivery never handled would not be redelivered
+     */
     public Failed {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(message, "message");
+      switch (reason) {
+        case ACCEPTED, DUPLICATE, DUPLICATE_IN_PROGRESS, HANDLER_FAILED, FACT_NOT_AUDITED ->
+            throw new IllegalArgumentException("a failed verification's reason must be one of a rejected callback "
+                + "(SIGNATURE_INVALID, SIGNATURE_MISSING, TIMESTAMP_INVALID, ...), not " + reason
+                + ", which says the delivery was settled or handled");
+        default -> { }
+      }
     }
   }
 }

@@ -205,6 +205,37 @@ class CallbackHostFailureTest {
   }
 
   @Test
+  void handleWhenAHostVerifierFailsWithAReasonOfASettledDeliveryThenRejectedForRedeliveryNotAnswered2xx() {
+    // a verifier's failure named as if the delivery were settled (ACCEPTED, DUPLICATE: 200) told the provider to stop
+    // redelivering a callback that was never handled; the others claim a handler ran or is running
+    for (CallbackReason settled : List.of(CallbackReason.ACCEPTED, CallbackReason.DUPLICATE,
+        CallbackReason.DUPLICATE_IN_PROGRESS, CallbackReason.HANDLER_FAILED, CallbackReason.FACT_NOT_AUDITED)) {
+      CallbackGuard guard = guard(audit, AuditFailurePolicy.FAIL_CLOSED,
+          (request, tenant) -> Verification.failed(settled, "no signature matches"));
+
+      CallbackOutcome out = guard.handle(spec(), json, handler);
+
+      assertThat(out.reason()).as(settled.name()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
+      assertThat(out.httpStatus()).as(settled.name()).isEqualTo(503);
+    }
+    assertThat(handled).isEmpty();
+    assertThat(audit.events(AuditEventType.CALLBACK_REJECTED)).extracting(e -> e.reasons().get(0))
+        .containsOnly(CallbackReason.VERIFICATION_UNAVAILABLE.name());
+  }
+
+  @Test
+  void rejectedWhenTheReasonIsOneOfADeliveryThatWasNotRejectedThenRefused() {
+    for (CallbackReason r : List.of(CallbackReason.ACCEPTED, CallbackReason.DUPLICATE,
+        CallbackReason.DUPLICATE_IN_PROGRESS, CallbackReason.HANDLER_FAILED)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> new CallbackOutcome.Rejected(com.algosure.integration.ProviderId.of("acme-mail"), r, "x"))
+          .as(r.name()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(r.name());
+    }
+    assertThat(new CallbackOutcome.Rejected(com.algosure.integration.ProviderId.of("acme-mail"),
+        CallbackReason.FACT_NOT_AUDITED, "x").httpStatus()).isEqualTo(500);
+  }
+
+  @Test
   void handleWhenTheTenantResolverThrowsACheckedExceptionUndeclaredThenTenantMissing() {
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
         .registration(CallbackRegistration.builder("acme-mail")
