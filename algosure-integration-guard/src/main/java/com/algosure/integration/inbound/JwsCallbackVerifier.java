@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * payload must be a JSON object; its {@code jti} claim is the delivery id and its {@code iat} claim the
  * signed timestamp (both names configurable); a JWS past its own {@code exp} or before its {@code nbf} is refused
  * (60 s of skew, on {@link Builder#clock}: refused from {@code exp} plus the skew on, accepted from {@code nbf} minus
- * the skew on). Only asymmetric algorithms are accepted (RS256, PS256 and
+ * the skew on). A JWS whose {@code aud} does not name this recipient ({@link Builder#audience}) is refused, and one
+ * that carries an {@code aud} when no audience is configured (RFC 7519 §4.1.3). Only asymmetric algorithms are accepted (RS256, PS256 and
  * ES256 by default): never {@code none}, never HMAC with a public key. A key the provider's JWKS publishes with its
  * private half is never used, under its own {@code kid} or any other that lists it again, nor is an RSA key of fewer
  * than 2048 bits (RFC 7518 §3.3): a callback only such a key would verify is refused ({@code SIGNATURE_INVALID}).
@@ -95,6 +96,8 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
   private final String idClaim;
   private final String timestampClaim;
   private final @Nullable String issuer;
+  /** The recipient every {@code aud} must name; null: a JWS with an {@code aud} is refused, one without accepted. */
+  private final @Nullable String audience;
   /** The media type the header's {@code typ} must name, lower case and without {@code application/}; null: not checked. */
   private final @Nullable String type;
   /** Reads now for the JWS's own {@code exp} and {@code nbf}. */
@@ -107,6 +110,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     this.idClaim = b.idClaim == null ? "jti" : b.idClaim;
     this.timestampClaim = b.timestampClaim == null ? "iat" : b.timestampClaim;
     this.issuer = b.issuer;
+    this.audience = b.audience;
     this.type = b.type == null ? null : MediaTypes.ofJoseType(b.type);
     this.clock = b.clock == null ? java.time.Clock.systemUTC() : b.clock;
   }
@@ -209,6 +213,10 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     if (issuer != null && !issuer.equals(claims.getIssuer())) {
       return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS issuer is not the provider's");
     }
+    String wrongAudience = audienceProblem(json.get("aud"));
+    if (wrongAudience != null) {
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, wrongAudience);
+    }
     Object id = claims.getClaim(idClaim);
     if (id == null || "".equals(id)) {
       return Verification.failed(CallbackReason.SIGNATURE_MISSING, "claim " + idClaim + " (the delivery id) is missing");
@@ -227,6 +235,34 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "claim " + timestampClaim + " is not a date");
     }
     return Verification.verified((String) id, timestamp, payload, content(payload));
+  }
+
+  /**
+   * RFC 7519 §4.1.3: a recipient that does not identify itself with a value of the {@code aud} present rejects the JWT.
+   * Read from the payload as parsed, not with nimbus's {@code getAudience()}, which answers an {@code aud} that is
+   * neither a string nor a list of strings as if there were none.
+   *
+   * @param aud the payload's {@code aud} as parsed, or null if absent
+   * @return why the JWS is not addressed to this recipient, or null if it is (or names no audience and none is
+   *     configured); never the sender's audience text
+   */
+  private @Nullable String audienceProblem(@Nullable Object aud) {
+    if (aud == null) {
+      return audience == null ? null : "the JWS names no audience (claim aud): the registration requires it to name "
+          + "this recipient";
+    }
+    boolean strings = aud instanceof String || aud instanceof List<?> l && !l.isEmpty()
+        && l.stream().allMatch(String.class::isInstance);
+    if (!strings) {
+      return "the JWS claim aud is not a string or a list of strings";
+    }
+    if (audience == null) {
+      return "the JWS names its audience (claim aud), and this verifier was given none to identify itself with, so it "
+          + "cannot tell a callback addressed to it from one addressed to another recipient: set audience(...) on "
+          + "JwsCallbackVerifier.builder()";
+    }
+    boolean ours = aud instanceof List<?> l ? l.contains(audience) : audience.equals(aud);
+    return ours ? null : "the JWS is addressed to another recipient (claim aud does not name this one)";
   }
 
   /**
@@ -427,6 +463,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     private @Nullable String idClaim;
     private @Nullable String timestampClaim;
     private @Nullable String issuer;
+    private @Nullable String audience;
     private @Nullable String type;
     private java.time.@Nullable Clock clock;
 
@@ -502,6 +539,29 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
         throw new IllegalStateException("issuer was already set");
       }
       this.issuer = Objects.requireNonNull(issuer, "issuer");
+      return this;
+    }
+
+    /**
+     * Requires every callback's {@code aud} claim to name this recipient (a string, or a list holding it): a provider
+     * that signs all its customers' callbacks with one key addresses each to its recipient, and one addressed to
+     * another customer, replayed here inside the window, is refused. Without it, a JWS that carries an {@code aud}
+     * is refused (RFC 7519 §4.1.3: a recipient that does not identify itself with the audience rejects the JWT), and
+     * one without is accepted as before.
+     *
+     * @param audience this recipient's identifier, as the provider puts it into {@code aud} (often the callback URL)
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder audience(String audience) {
+      if (this.audience != null) {
+        throw new IllegalStateException("audience was already set");
+      }
+      if (Objects.requireNonNull(audience, "audience").isBlank()) {
+        throw new IllegalArgumentException("audience must name this recipient, such as its callback URL");
+      }
+      this.audience = audience;
       return this;
     }
 

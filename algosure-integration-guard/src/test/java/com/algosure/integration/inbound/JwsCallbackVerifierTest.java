@@ -178,6 +178,77 @@ class JwsCallbackVerifierTest {
     assertThat(handle(body).reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
   }
 
+  /** A JWS the provider signed with its one key, for the given audience ({@code aud}, left out when null). */
+  String withAudience(String jti, Object aud) throws Exception {
+    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().jwtID(jti).issueTime(Date.from(clock.instant()))
+        .issuer("https://signing.example").claim("envelope", "env-1");
+    if (aud != null) {
+      claims.claim("aud", aud);
+    }
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build(), claims.build());
+    jwt.sign(new RSASSASigner(providerKey));
+    return jwt.serialize();
+  }
+
+  CallbackOutcome handleFor(String audience, String body) {
+    JwsCallbackVerifier.Builder verifier = JwsCallbackVerifier.builder().keys(new JWKSet(providerKey));
+    if (audience != null) {
+      verifier.audience(audience);
+    }
+    CallbackGuard g = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme").verifier(verifier.build()).build())
+        .build();
+    return g.handle(CallbackRequest.builder("signing-service").body(body.getBytes(StandardCharsets.US_ASCII)).build(),
+        JsonValidator.builder().require("envelope", JsonType.STRING).build(), handled::add);
+  }
+
+  @Test
+  void handleWhenTheJwsIsAddressedToAnotherRecipientOfTheProviderThenRejected() throws Exception {
+    // the provider signs every customer's callbacks with one key: one addressed to another customer, replayed here
+    // inside the window, is not ours (RFC 7519 §4.1.3: a JWT whose aud does not name the recipient MUST be rejected)
+    CallbackOutcome out = handleFor("https://acme.example/callbacks", withAudience("evt-aud-1", "https://other.example/hooks"));
+    CallbackOutcome listed = handleFor("https://acme.example/callbacks",
+        withAudience("evt-aud-2", List.of("https://other.example/hooks", "https://third.example")));
+    CallbackOutcome none = handleFor("https://acme.example/callbacks", withAudience("evt-aud-3", null));
+    CallbackOutcome notText = handleFor("https://acme.example/callbacks", withAudience("evt-aud-4", 42));
+
+    assertThat(List.of(out, listed, none, notText)).allSatisfy(o -> {
+      assertThat(o.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+      assertThat(((CallbackOutcome.Rejected) o).message()).contains("aud").doesNotContain("other.example");
+    });
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void handleWhenTheJwsNamesThisRecipientAmongItsAudiencesThenAccepted() throws Exception {
+    assertThat(handleFor("https://acme.example/callbacks", withAudience("evt-aud-5", "https://acme.example/callbacks"))
+        .accepted()).isTrue();
+    assertThat(handleFor("https://acme.example/callbacks",
+        withAudience("evt-aud-6", List.of("https://other.example/hooks", "https://acme.example/callbacks"))).accepted())
+        .isTrue();
+    assertThat(handled).hasSize(2);
+  }
+
+  @Test
+  void handleWhenTheJwsNamesAnAudienceAndTheVerifierNoneThenRejectedSayingWhatToSet() throws Exception {
+    // RFC 7519 §4.1.3: a recipient that does not identify itself with the aud present rejects the JWT; without an
+    // audience of its own the verifier cannot tell ours from another customer's
+    CallbackOutcome out = handleFor(null, withAudience("evt-aud-7", "https://other.example/hooks"));
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(((CallbackOutcome.Rejected) out).message()).contains("audience(");
+    assertThat(handled).isEmpty();
+    // the control: without aud, as before
+    assertThat(handleFor(null, withAudience("evt-aud-8", null)).accepted()).isTrue();
+  }
+
+  @Test
+  void builderWhenTheAudienceIsBlankOrSetTwiceThenRefused() {
+    assertThatThrownBy(() -> JwsCallbackVerifier.builder().audience(" ")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JwsCallbackVerifier.builder().audience("a").audience("b"))
+        .isInstanceOf(IllegalStateException.class).hasMessage("audience was already set");
+  }
+
   @Test
   void handleWhenJwsIssuedOutsideTheWindowThenRejected() throws Exception {
     String body = jws(new RSASSASigner(providerKey), new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build(),
