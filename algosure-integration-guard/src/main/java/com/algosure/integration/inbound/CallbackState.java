@@ -128,7 +128,9 @@ final class CallbackState<T> {
         // one the dedupe has claimed is such an id already, recorded as it is (no scan on the accepted path)
         .detail("deliveryId", verified == null ? null
             : key != null ? verified.deliveryId() : UntrustedText.safe(verified.deliveryId(), 255))
-        .detail("bytes", size);
+        .detail("bytes", size)
+        // the secret or key that verified it, by reference: which facts a leaked secret verified
+        .detail("keyRef", verified == null ? null : verified.keyRef().orElse(null));
   }
 
   @SuppressWarnings("unchecked")

@@ -234,7 +234,23 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     } catch (ParseException e) {
       return Verification.failed(CallbackReason.TIMESTAMP_INVALID, "claim " + timestampClaim + " is not a date");
     }
-    return Verification.verified((String) id, timestamp, payload, content(payload));
+    Verification.Verified verified = new Verification.Verified((String) id, timestamp, payload, content(payload));
+    // the key by its kid (public, and covered by the signature); one that cannot be recorded as it is goes unnamed
+    String kid = jws.getHeader().getKeyID();
+    return kid != null && visibleAscii(kid, MAX_ID_LENGTH - "kid:".length()) ? verified.signedWith("kid:" + kid) : verified;
+  }
+
+  /** @return whether the text is 1 to {@code max} visible ASCII characters */
+  private static boolean visibleAscii(String text, int max) {
+    if (text.isEmpty() || text.length() > max) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < 0x21 || text.charAt(i) > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

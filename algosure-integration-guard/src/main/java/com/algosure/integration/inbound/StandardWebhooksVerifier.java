@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>A callback is authentic when any listed signature matches any active secret or key; comparisons are
- * constant-time. A {@code webhook-id} with a {@code .} is refused ({@code DELIVERY_ID_INVALID}): the signed
+ * constant-time. The verification names the secret (by its {@link com.algosure.integration.spi.SecretRef}) or the
+ * public key ({@code whpk_<base64>}) of the first listed signature that matches, which the guard audits as
+ * {@code keyRef}. A {@code webhook-id} with a {@code .} is refused ({@code DELIVERY_ID_INVALID}): the signed
  * content would not say where the id ends and the timestamp begins. The timestamp window is the {@link CallbackGuard}'s job (it checks both directions).
  *
  * <p>Immutable and thread-safe; its {@code toString} shows counts, never secrets.
@@ -43,8 +45,12 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
   private static final int MIN_SECRET_BYTES = 24;
 
   private final List<byte[]> secrets;
+  /** The references of {@link #secrets}, in the same order: what the audit names a matching secret by. */
+  private final List<String> secretRefs;
   private final @Nullable WebhookSecrets secretSource;
   private final List<Ed25519PublicKeyParameters> publicKeys;
+  /** {@code whpk_<base64>} of each of {@link #publicKeys}, in the same order (public, so safe to audit). */
+  private final List<String> publicKeyRefs;
   /**
    * One {@code Mac} per fixed secret and thread, keyed once: looking a {@code Mac} up and keying it costs more
    * than the HMAC of a kilobyte. Each is used by its thread only, and only within one {@link #verify} call.
@@ -53,8 +59,14 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
 
   private StandardWebhooksVerifier(Builder b) {
     this.secrets = List.copyOf(b.secrets);
+    this.secretRefs = List.copyOf(b.secretRefs);
     this.secretSource = b.secretSource;
     this.publicKeys = List.copyOf(b.publicKeys);
+    List<String> whpk = new ArrayList<>(publicKeys.size());
+    for (Ed25519PublicKeyParameters k : publicKeys) {
+      whpk.add("whpk_" + Base64.getEncoder().encodeToString(k.getEncoded()));
+    }
+    this.publicKeyRefs = List.copyOf(whpk);
     List<byte[]> keys = this.secrets;
     this.macs = ThreadLocal.withInitial(() -> {
       Mac[] m = new Mac[keys.size()];
@@ -100,7 +112,14 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
     }
     byte[] prefix = signedPrefix(deliveryId, ts);
     byte[] body = request.bodyUnsafe();
-    byte[][] macs = macs(tenant, prefix, body);
+    List<Secret> fromSource = List.of();
+    if (secretSource != null) {
+      fromSource = secretSource.secretsFor(tenant);
+      if (fromSource == null) {
+        throw new IllegalStateException("WebhookSecrets returned null for tenant " + tenant);
+      }
+    }
+    byte[][] macs = macs(fromSource, prefix, body);
     // the header as split(" ") after trim() would cut it, without the copies: [start, end) is the trimmed text,
     // and every space ends an entry, so empty entries count towards the limit as they always did
     int start = 0;
@@ -111,55 +130,77 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
     while (end > start && sig.charAt(end - 1) <= ' ') {
       end--;
     }
-    boolean matched = false;
+    int matched = -1; // the candidate (secret, then public key) of the first listed entry that matches
     int from = start;
     for (int i = 0; i < MAX_SIGNATURES; i++) {
       int space = sig.indexOf(' ', from);
       int to = space < 0 || space > end ? end : space;
-      matched |= matches(sig, from, to, macs, prefix, body);
+      int m = matches(sig, from, to, macs, prefix, body);
+      if (matched < 0) {
+        matched = m;
+      }
       if (to == end) {
         break;
       }
       from = to + 1;
     }
-    if (!matched) {
+    if (matched < 0) {
       return Verification.failed(CallbackReason.SIGNATURE_INVALID,
           "no signature in header webhook-signature matches an active secret or key");
     }
     // the request's own bytes, not a copy: nothing in the guard writes to them, and nothing reads them after
     // the validator
-    return Verification.verified(deliveryId, Optional.of(Instant.ofEpochSecond(seconds)), body);
+    return new Verification.Verified(deliveryId, Optional.of(Instant.ofEpochSecond(seconds)), body, body,
+        Optional.of(keyRef(matched, fromSource)));
   }
 
-  /** @return whether the entry {@code header[from, to)} ({@code <version>,<base64>}) is a valid signature */
-  private boolean matches(String header, int from, int to, byte[][] macs, byte[] prefix, byte[] body) {
+  /**
+   * @return the reference of candidate {@code i}: a fixed secret's, a source's secret's (never a value), or the public
+   *     key itself ({@code whpk_<base64>})
+   */
+  private String keyRef(int i, List<Secret> fromSource) {
+    if (i < secrets.size()) {
+      return secretRefs.get(i);
+    }
+    int j = i - secrets.size();
+    return j < fromSource.size() ? fromSource.get(j).ref().name() : publicKeyRefs.get(j - fromSource.size());
+  }
+
+  /**
+   * @return which candidate the entry {@code header[from, to)} ({@code <version>,<base64>}) is a valid signature of:
+   *     the index of a {@code v1} secret in {@code macs}, or {@code macs.length} plus that of a {@code v1a} public key;
+   *     -1 if none
+   */
+  private int matches(String header, int from, int to, byte[][] macs, byte[] prefix, byte[] body) {
     int comma = header.indexOf(',', from);
     if (comma < 0 || comma >= to) {
-      return false;
+      return -1;
     }
     boolean v1 = comma - from == 2 && header.startsWith("v1", from);
     boolean v1a = comma - from == 3 && header.startsWith("v1a", from);
     if (!v1 && !v1a) {
-      return false;
+      return -1;
     }
     byte[] signature = decode(header.substring(comma + 1, to));
     if (signature == null) {
-      return false;
+      return -1;
     }
-    boolean matched = false;
+    int matched = -1;
     if (v1) {
-      for (byte[] mac : macs) {
+      for (int i = 0; i < macs.length; i++) {
         // no early exit: every candidate is compared, so timing says nothing about which one matched
-        matched |= Signatures.constantTimeEquals(mac, signature);
+        boolean equal = Signatures.constantTimeEquals(macs[i], signature);
+        matched = equal && matched < 0 ? i : matched;
       }
     } else if (signature.length == 64) {
-      for (Ed25519PublicKeyParameters key : publicKeys) {
+      for (int i = 0; i < publicKeys.size(); i++) {
         Ed25519Signer verifier = new Ed25519Signer();
-        verifier.init(false, key);
+        verifier.init(false, publicKeys.get(i));
         // the signer buffers the message itself, so the signed content is never concatenated here
         verifier.update(prefix, 0, prefix.length);
         verifier.update(body, 0, body.length);
-        matched |= verifier.verifySignature(signature);
+        boolean valid = verifier.verifySignature(signature);
+        matched = valid && matched < 0 ? macs.length + i : matched;
       }
     }
     return matched;
@@ -169,14 +210,7 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
    * @return the HMAC-SHA256 of {@code prefix + body} under every active secret: the fixed ones with this
    *     thread's {@code Mac}s, initialised once per thread and secret; a source's with a {@code Mac} keyed per call
    */
-  private byte[][] macs(TenantId tenant, byte[] prefix, byte[] body) {
-    List<Secret> fromSource = List.of();
-    if (secretSource != null) {
-      fromSource = secretSource.secretsFor(tenant);
-      if (fromSource == null) {
-        throw new IllegalStateException("WebhookSecrets returned null for tenant " + tenant);
-      }
-    }
+  private byte[][] macs(List<Secret> fromSource, byte[] prefix, byte[] body) {
     byte[][] out = new byte[secrets.size() + fromSource.size()][];
     if (!secrets.isEmpty()) {
       Mac[] fixed = macs.get();
@@ -275,6 +309,7 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
    */
   public static final class Builder {
     private final List<byte[]> secrets = new ArrayList<>();
+    private final List<String> secretRefs = new ArrayList<>();
     private @Nullable WebhookSecrets secretSource;
     private final List<Ed25519PublicKeyParameters> publicKeys = new ArrayList<>();
 
@@ -290,6 +325,7 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
      */
     public Builder secret(Secret secret) {
       secrets.add(decodeSecret(Objects.requireNonNull(secret, "secret")));
+      secretRefs.add(secret.ref().name());
       return this;
     }
 

@@ -58,9 +58,16 @@ public sealed interface Verification permits Verification.Verified, Verification
    * @param payload the verified payload
    * @param content what the dedupe compares a redelivery by: the payload itself, unless the scheme signs its
    *     timestamp inside the payload (then the payload without its signing times)
+   * @param keyRef which secret or key verified the signature, by reference and never by value (a secret's
+   *     {@link com.algosure.integration.spi.SecretRef} name, a public key, a JWS {@code kid}): the guard's events of
+   *     the callback carry it as the detail {@code keyRef}, so the facts a leaked secret verified can be found
    */
-  record Verified(String deliveryId, Optional<Instant> timestamp, byte[] payload, byte[] content) implements Verification {
-    /** @throws IllegalArgumentException if the delivery id is empty or over 255 characters */
+  record Verified(String deliveryId, Optional<Instant> timestamp, byte[] payload, byte[] content, Optional<String> keyRef)
+      implements Verification {
+    /**
+     * @throws IllegalArgumentException if the delivery id is empty or over 255 characters, or the key reference is not
+     *     1 to 255 visible ASCII characters
+     */
     public Verified {
       Objects.requireNonNull(deliveryId, "deliveryId");
       if (deliveryId.isEmpty() || deliveryId.length() > 255) {
@@ -69,6 +76,22 @@ public sealed interface Verification permits Verification.Verified, Verification
       Objects.requireNonNull(timestamp, "timestamp");
       Objects.requireNonNull(payload, "payload");
       Objects.requireNonNull(content, "content");
+      Objects.requireNonNull(keyRef, "keyRef");
+      if (keyRef.isPresent() && !visibleAscii(keyRef.get())) {
+        throw new IllegalArgumentException("key reference must be 1 to 255 visible ASCII characters");
+      }
+    }
+
+    /**
+     * A verification that names no key.
+     *
+     * @param deliveryId the delivery's id
+     * @param timestamp the signed timestamp, if any
+     * @param payload the verified payload
+     * @param content what the dedupe compares a redelivery by
+     */
+    public Verified(String deliveryId, Optional<Instant> timestamp, byte[] payload, byte[] content) {
+      this(deliveryId, timestamp, payload, content, Optional.empty());
     }
 
     /**
@@ -82,9 +105,32 @@ public sealed interface Verification permits Verification.Verified, Verification
       this(deliveryId, timestamp, payload, payload);
     }
 
+    /**
+     * @param keyRef which secret or key verified the signature, by reference (never the value)
+     * @return this verification naming that key
+     * @throws IllegalArgumentException if the reference is not 1 to 255 visible ASCII characters
+     */
+    public Verified signedWith(String keyRef) {
+      return new Verified(deliveryId, timestamp, payload, content, Optional.of(keyRef));
+    }
+
+    private static boolean visibleAscii(String s) {
+      if (s.isEmpty() || s.length() > 255) {
+        return false;
+      }
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x21 || c > 0x7e) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     @Override
     public String toString() {
-      return "Verified[" + deliveryId + ", " + timestamp + ", " + payload.length + " bytes]";
+      return "Verified[" + deliveryId + ", " + timestamp + ", " + payload.length + " bytes"
+          + (keyRef.isPresent() ? ", key " + keyRef.get() : "") + "]";
     }
   }
 

@@ -198,6 +198,56 @@ class CallbackGuardTest {
     assertThat(oldAfterRotation.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
   }
 
+  /**
+   * Regression: a webhook secret's use was audited nowhere, so after the old secret of a rotation leaked nobody could
+   * tell the facts it verified from those the new one did. Each callback's events name the secret (by reference,
+   * never by value) or the public key that verified it.
+   */
+  @Test
+  void handleWhenTheSecretIsRotatedThenEachCallbacksEventsNameTheSecretThatVerifiedItByReference() {
+    String next = WebhookSigning.newWhsec();
+    Ed25519PrivateKeyParameters ed = WebhookSigning.newEd25519Key();
+    byte[] body = "{\"test\": 1}".getBytes(StandardCharsets.UTF_8);
+    CallbackGuard during = guard(StandardWebhooksVerifier.builder()
+        .secret(Secret.of(SecretRef.of("webhooks/acme-mail/next"), next))
+        .secret(Secret.of(SecretRef.of("webhooks/acme-mail/old"), SPEC_SECRET))
+        .publicKey(WebhookSigning.whpk(ed))
+        .build());
+
+    CallbackOutcome signedWithNew = during.handle(standard("msg_new", SPEC_TIMESTAMP, "{\"test\": 1}",
+        WebhookSigning.v1(next, "msg_new", SPEC_TIMESTAMP, body)), json, handler);
+    // the old secret's signature after a forged entry, and both secrets' signatures in one header: the first listed
+    // entry that matches names the secret
+    CallbackOutcome signedWithOld = during.handle(standard(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY,
+        "v1,bm90IGEgc2lnbmF0dXJl " + SPEC_SIGNATURE), json, handler);
+    CallbackOutcome signedWithKey = during.handle(standard("msg_ed", SPEC_TIMESTAMP, "{\"test\": 1}",
+        WebhookSigning.v1a(ed, "msg_ed", SPEC_TIMESTAMP, body)), json, handler);
+
+    assertThat(List.of(signedWithNew, signedWithOld, signedWithKey)).allMatch(CallbackOutcome::accepted);
+    assertThat(audit.events(AuditEventType.ACCEPTED_FACT)).extracting(e -> e.details().get("keyRef"))
+        .containsExactly("webhooks/acme-mail/next", "webhooks/acme-mail/old", WebhookSigning.whpk(ed));
+    assertThat(audit.events(AuditEventType.CALLBACK_RECEIVED)).extracting(e -> e.details().get("keyRef"))
+        .containsExactly("webhooks/acme-mail/next", "webhooks/acme-mail/old", WebhookSigning.whpk(ed));
+    // a replay of the old secret's delivery is recorded with it too
+    during.handle(standard(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY, SPEC_SIGNATURE), json, handler);
+    assertThat(audit.events(AuditEventType.CALLBACK_DUPLICATE)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("keyRef", "webhooks/acme-mail/old"));
+    assertThat(audit.events()).allSatisfy(e -> assertThat(e.toString()).doesNotContain(SPEC_SECRET.substring(6))
+        .doesNotContain(next.substring(6)));
+  }
+
+  @Test
+  void handleWhenTheSecretComesFromAPerTenantSourceThenTheEventsNameItsReference() {
+    CallbackGuard guard = guard(StandardWebhooksVerifier.builder()
+        .secretSource(tenant -> List.of(Secret.of(SecretRef.of("webhooks/" + tenant.value() + "/v2"), WebhookSigning.newWhsec()),
+            Secret.of(SecretRef.of("webhooks/" + tenant.value() + "/v1"), SPEC_SECRET)))
+        .build());
+
+    assertThat(guard.handle(spec(), json, handler).accepted()).isTrue();
+    assertThat(audit.events(AuditEventType.ACCEPTED_FACT)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("keyRef", "webhooks/acme/v1"));
+  }
+
   @Test
   void handleWhenHeaderCarriesSeveralSignaturesThenOneMatchIsEnough() {
     String several = "v1,bm90IGEgc2lnbmF0dXJl " + WebhookSigning.v1(WebhookSigning.newWhsec(), SPEC_ID, SPEC_TIMESTAMP,

@@ -250,6 +250,25 @@ class JwsCallbackVerifierTest {
   }
 
   @Test
+  void handleWhenAJwsIsAcceptedThenItsEventsNameTheKeyThatVerifiedItByKid() throws Exception {
+    com.algosure.audit.InMemoryAuditSink audit = AuditSink.inMemory();
+    CallbackGuard g = CallbackGuard.builder().clock(clock).auditSink(audit)
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(List.of(providerKey, ecKey))).build()).build())
+        .build();
+    String ec = jws(new ECDSASigner(ecKey), new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("provider-ec").build(),
+        "evt-kid-2", clock.instant(), "https://signing.example");
+
+    for (String body : List.of(rs256(providerKey, "evt-kid-1"), ec)) {
+      assertThat(g.handle(CallbackRequest.builder("signing-service").body(body.getBytes(StandardCharsets.US_ASCII)).build(),
+          JsonValidator.builder().require("envelope", JsonType.STRING).build(), handled::add).accepted()).isTrue();
+    }
+
+    assertThat(audit.events(com.algosure.audit.AuditEventType.ACCEPTED_FACT)).extracting(e -> e.details().get("keyRef"))
+        .containsExactly("kid:provider-1", "kid:provider-ec");
+  }
+
+  @Test
   void handleWhenJwsIssuedOutsideTheWindowThenRejected() throws Exception {
     String body = jws(new RSASSASigner(providerKey), new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build(),
         "evt-6", clock.instant().minus(Duration.ofMinutes(10)), "https://signing.example");
