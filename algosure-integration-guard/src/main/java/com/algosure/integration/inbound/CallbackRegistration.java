@@ -185,7 +185,10 @@ public final class CallbackRegistration {
 
     /**
      * @param require whether a signed timestamp is required (default true); turn it off only for schemes that
-     *     sign none (GitHub), where replay protection rests on the delivery-id dedupe alone
+     *     sign none (GitHub), where replay protection rests on the delivery-id dedupe alone, and only for the dedupe
+     *     TTL: the verifier's delivery id must then be signed, or derived from what is signed
+     *     ({@link Signatures#sha256Fingerprint} of the body), since an id from an unsigned header (GitHub's
+     *     {@code X-GitHub-Delivery}) lets a captured delivery be replayed under a fresh id
      * @return this builder
      */
     public Builder requireTimestamp(boolean require) {

@@ -10,8 +10,10 @@ import com.algosure.authz.TenantId;
  * constant-time comparison.
  *
  * <p>Implementations must be thread-safe, compare signatures in constant time, work on the raw body bytes
- * as received, and never put a signature or a secret into a message. Throwing or returning null rejects
- * the callback.
+ * as received, and never put a signature or a secret into a message. The delivery id they report is what the dedupe
+ * recognises a replay by, so it must be covered by the signature: where the scheme signs no id (GitHub's
+ * {@code X-GitHub-Delivery} is not), report {@link Signatures#sha256Fingerprint} of the signed body instead. Throwing
+ * or returning null rejects the callback.
  *
  * @since 0.1.0
  */

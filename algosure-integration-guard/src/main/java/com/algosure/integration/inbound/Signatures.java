@@ -41,10 +41,14 @@ public final class Signatures {
    * only, never on the delivery's timestamp or on the secret that signed it, so a redelivery (new timestamp)
    * or a delivery re-sent after a secret rotation has the same fingerprint as the first one.
    *
+   * <p>Also the delivery id for a host verifier whose scheme signs neither an id nor a time (GitHub's
+   * {@code X-Hub-Signature-256} covers the body alone): an id taken from an unsigned header lets a captured delivery
+   * be replayed under a fresh one, while the signed body's fingerprint stays the same.
+   *
    * @param payload the verified payload
    * @return {@code sha256:<64 hex digits>}
    */
-  static String sha256Fingerprint(byte[] payload) {
+  public static String sha256Fingerprint(byte[] payload) {
     return FINGERPRINTER.get().fingerprint(payload);
   }
 

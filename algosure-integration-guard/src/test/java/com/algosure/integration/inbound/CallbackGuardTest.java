@@ -528,6 +528,37 @@ class CallbackGuardTest {
     assertThat(replay.reason()).isEqualTo(CallbackReason.DUPLICATE);
   }
 
+  /**
+   * Regression: GitHub signs the body only, not its {@code X-GitHub-Delivery} id nor any time, so a delivery keyed by
+   * that header was handled again whenever it was replayed under a fresh id. Its dedupe key is the signed body's
+   * hash, which a replay cannot change.
+   */
+  @Test
+  void handleWhenACapturedGitHubDeliveryIsReplayedUnderAFreshDeliveryIdThenDuplicateAndNotHandledAgain() {
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
+        .registration(CallbackRegistration.builder("github").tenant("acme")
+            .verifier(new GitHubVerifier(Secret.of(SecretRef.of("webhooks/github"), "It's a Secret to Everybody")))
+            .requireTimestamp(false)
+            .build())
+        .build();
+    java.util.function.Function<String, CallbackRequest> delivery = id -> CallbackRequest.builder("github")
+        .header("X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
+        .header("X-GitHub-Delivery", id)
+        .body("Hello, World!".getBytes(StandardCharsets.UTF_8))
+        .build();
+    List<String> bodies = new ArrayList<>();
+
+    CallbackOutcome out = guard.handle(delivery.apply("72d3162e-cc78-11e3-81ab-4c9367dc0958"), PayloadValidator.bytes(1024),
+        c -> bodies.add("first"));
+    clock.advance(Duration.ofHours(1));
+    CallbackOutcome replay = guard.handle(delivery.apply("00000000-0000-0000-0000-000000000001"),
+        PayloadValidator.bytes(1024), c -> bodies.add("replayed"));
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(replay.reason()).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(bodies).containsExactly("first");
+  }
+
   @Test
   void handleWhenGitHubSignatureDoesNotMatchThenRejected() {
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)

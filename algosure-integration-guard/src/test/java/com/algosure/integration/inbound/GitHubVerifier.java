@@ -5,9 +5,11 @@ import com.algosure.integration.spi.Secret;
 import java.util.Optional;
 
 /**
- * How a host adds GitHub's scheme: {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>}, the
- * delivery id in {@code X-GitHub-Delivery}, no signed timestamp (so the registration turns the timestamp
- * requirement off and relies on the delivery-id dedupe).
+ * How a host adds GitHub's scheme: {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>}, no signed
+ * timestamp (so the registration turns the timestamp requirement off and relies on the dedupe). The signature does
+ * not cover the {@code X-GitHub-Delivery} id either, so the delivery is named by the signed body's hash
+ * ({@link Signatures#sha256Fingerprint}): GitHub redelivers the same body, and a replay under a fresh id is still
+ * recognised.
  */
 final class GitHubVerifier implements CallbackVerifier {
 
@@ -29,6 +31,7 @@ final class GitHubVerifier implements CallbackVerifier {
     if (!Signatures.constantTimeEquals(expected, given)) {
       return Verification.failed(CallbackReason.SIGNATURE_INVALID, "X-Hub-Signature-256 does not match");
     }
-    return Verification.verified(delivery.get(), Optional.empty(), request.body());
+    byte[] body = request.body();
+    return Verification.verified(Signatures.sha256Fingerprint(body), Optional.empty(), body);
   }
 }
