@@ -13,6 +13,8 @@ import javax.crypto.Mac;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verifies callbacks signed as the <a href="https://www.standardwebhooks.com/">Standard Webhooks</a>
@@ -37,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class StandardWebhooksVerifier implements CallbackVerifier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StandardWebhooksVerifier.class);
 
   /** More signatures than this in one header is not a rotation but an attempt to burn our CPU. */
   private static final int MAX_SIGNATURES = 16;
@@ -223,7 +227,17 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
       }
     }
     for (int i = 0; i < fromSource.size(); i++) {
-      out[secrets.size() + i] = Signatures.hmacSha256(decodeSecret(fromSource.get(i)), prefix, body);
+      byte[] key;
+      try {
+        key = decodeSecret(fromSource.get(i));
+      } catch (IllegalArgumentException e) {
+        // the message is this class's own (the secret's reference and what is wrong, never the value), and the guard
+        // logs no more than the exception's class: said here, or nobody learns which secret fails every callback
+        LOG.warn("{}; callbacks verified with it are refused (503) until the secret source hands out a usable one",
+            e.getMessage());
+        throw e;
+      }
+      out[secrets.size() + i] = Signatures.hmacSha256(key, prefix, body);
     }
     return out;
   }

@@ -235,6 +235,32 @@ class CallbackHostFailureTest {
         CallbackReason.FACT_NOT_AUDITED, "x").httpStatus()).isEqualTo(500);
   }
 
+  /**
+   * Regression: a secret the source handed out that is not a usable webhook secret (a rotation that stored a short or
+   * mistyped one) failed every callback with 503, and the only log line named an IllegalArgumentException, not which
+   * secret or what was wrong with it. The log now says so, by reference, never the value.
+   */
+  @Test
+  void handleWhenTheSecretSourceHandsOutAnUnusableSecretThenTheLogNamesItsReferenceAndWhatIsWrong() {
+    String tooShort = "whsec_" + java.util.Base64.getEncoder().encodeToString("short-key".getBytes(StandardCharsets.UTF_8));
+    String notBase64 = "whsec_not base64!";
+    for (String bad : List.of(tooShort, notBase64)) {
+      CallbackGuard guard = guard(audit, AuditFailurePolicy.FAIL_CLOSED, StandardWebhooksVerifier.builder()
+          .secretSource(t -> List.of(com.algosure.integration.spi.Secret.of(
+              com.algosure.integration.spi.SecretRef.of("webhooks/acme/2026-11"), bad)))
+          .build());
+      try (com.algosure.integration.LogCapture logs = new com.algosure.integration.LogCapture()) {
+        CallbackOutcome out = guard.handle(spec(), json, handler);
+
+        assertThat(out.reason()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
+        assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("webhook secret 'webhooks/acme/2026-11'")
+            .containsAnyOf("bytes", "base64"));
+        assertThat(logs.lines()).noneMatch(l -> l.contains(bad.substring(6)));
+      }
+    }
+    assertThat(handled).isEmpty();
+  }
+
   @Test
   void handleWhenTheTenantResolverThrowsACheckedExceptionUndeclaredThenTenantMissing() {
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
