@@ -2,10 +2,12 @@ package com.algosure.authz.token;
 
 import static com.algosure.authz.internal.Nullness.castToNonNull;
 
+import com.algosure.authz.internal.jose.PrivateKeyScan;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.KeyConverter;
 import java.security.Key;
@@ -19,7 +21,6 @@ import java.util.Map;
 import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -108,7 +109,7 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     // the public halves of the set's leaked keys, whatever their kid: the same key listed again public only (under its
     // own kid or another) proves nothing either
     Map<Key, JWK> leaked = Map.of(); // a JWKS of public keys, the rule: no map, no key hashed
-    for (JWK p : scan.privateKeys) {
+    for (JWK p : scan.privateKeys()) {
       if (convert(p) instanceof Unusable u && u.publishedPrivate != null) {
         if (leaked.isEmpty()) {
           leaked = new HashMap<>();
@@ -167,31 +168,6 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     }
     converted.put(jwk, key);
     return key;
-  }
-
-  /**
-   * Matches as the token's matcher does, and on the way notes every key of the token's key type that carries private
-   * parameters, whatever its {@code kid} and {@code use}: a JWKS lookup passes each key of the set through it. Made
-   * per lookup; a refreshed set is passed through it too, so the keys noted are those of either set.
-   */
-  private static final class PrivateKeyScan extends JWKMatcher {
-    private final JWKMatcher matcher;
-    private final KeyType keyType;
-    final List<JWK> privateKeys = new ArrayList<>(0);
-
-    PrivateKeyScan(JWKMatcher matcher, KeyType keyType) {
-      super(null, null, null, null, null, false, false);
-      this.matcher = matcher;
-      this.keyType = keyType;
-    }
-
-    @Override
-    public boolean matches(JWK key) {
-      if (key.isPrivate() && keyType.equals(key.getKeyType())) {
-        privateKeys.add(key);
-      }
-      return matcher.matches(key);
-    }
   }
 
   /** As nimbus's selector: the public key of an RSA or EC JWK (private and secret keys are never used to verify). */

@@ -1,6 +1,7 @@
 package com.algosure.integration.inbound;
 
 import com.algosure.authz.TenantId;
+import com.algosure.authz.internal.jose.PrivateKeyScan;
 import com.algosure.authz.internal.MediaTypes;
 import com.algosure.authz.internal.UntrustedText;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -359,7 +360,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       // the public halves of the set's leaked keys, whatever their kid: the same key listed again public only proves
       // nothing either
       Set<Key> leaked = Set.of(); // a set of public keys, the rule: nothing made, no key hashed
-      for (JWK p : scan.privateKeys) {
+      for (JWK p : scan.privateKeys()) {
         Key publicHalf = converted(p).leakedPublicKey();
         if (publicHalf != null) {
           if (leaked.isEmpty()) {
@@ -429,30 +430,6 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
      * its private half, that key's public half, which no other entry of the set may bring back.
      */
     private record Converted(List<Key> keys, @Nullable String problem, @Nullable Key leakedPublicKey) {}
-
-    /**
-     * Matches as the JWS's matcher does, and on the way notes every key of the JWS's key type that carries private
-     * parameters, whatever its {@code kid}: a JWKS lookup passes each key of the set through it. Made per lookup.
-     */
-    private static final class PrivateKeyScan extends JWKMatcher {
-      private final JWKMatcher matcher;
-      private final KeyType keyType;
-      final List<JWK> privateKeys = new ArrayList<>(0);
-
-      PrivateKeyScan(JWKMatcher matcher, KeyType keyType) {
-        super(null, null, null, null, null, false, false);
-        this.matcher = matcher;
-        this.keyType = keyType;
-      }
-
-      @Override
-      public boolean matches(JWK key) {
-        if (key.isPrivate() && keyType.equals(key.getKeyType())) {
-          privateKeys.add(key);
-        }
-        return matcher.matches(key);
-      }
-    }
   }
 
   /** The provider's key that would verify the JWS is never used: its private half is published, or it is too short. */
