@@ -230,10 +230,19 @@ public final class DecisionTable {
         b.correlationId(text(n, "correlationId", at));
       }
       if (n.has("attributes")) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.get("attributes").fields(); it.hasNext(); ) {
+        JsonNode attributes = n.get("attributes");
+        if (!attributes.isObject()) {
+          throw bad(at + ".attributes", "expected an object");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = attributes.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
           JsonNode v = e.getValue();
-          b.attribute(e.getKey(), v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue() : v.asText());
+          if (!v.isNumber() && !v.isBoolean() && !v.isTextual()) {
+            // an object or array would be read as "" (asText): a row deciding on another value than it shows
+            throw bad(at + ".attributes." + UntrustedText.printable(e.getKey(), 64),
+                "expected a string, a number or true or false");
+          }
+          b.attribute(e.getKey(), v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue() : v.textValue());
         }
       }
     } catch (IllegalArgumentException e) {
@@ -261,8 +270,8 @@ public final class DecisionTable {
       onlyFields(g, at + ".grant", GRANT_FIELDS);
       String agentId = text(a, "agent", at);
       Set<Permission> caps = new HashSet<>();
-      for (JsonNode c : g.path("capabilities")) {
-        caps.add(Permission.of(c.asText()));
+      for (String c : strings(g, "capabilities", at + ".grant")) {
+        caps.add(Permission.of(c));
       }
       Instant expires;
       try {
@@ -278,12 +287,19 @@ public final class DecisionTable {
     }
     onlyFields(a, at, ACTOR_FIELDS);
     IdentitySignals.Builder s = IdentitySignals.builder();
-    if (a.has("roles")) {
-      List<String> roles = new ArrayList<>();
-      a.get("roles").forEach(r -> roles.add(r.asText()));
-      s.roles(roles.toArray(String[]::new));
+    if (a.hasNonNull("user") && a.hasNonNull("serviceAccount")) {
+      throw bad(at, "expected one of \"user\" or \"serviceAccount\", not both");
     }
-    s.mfa(a.path("mfa").asBoolean(false));
+    if (a.has("roles")) {
+      s.roles(strings(a, "roles", at).toArray(String[]::new));
+    }
+    if (a.has("mfa")) {
+      JsonNode mfa = a.get("mfa");
+      if (!mfa.isBoolean()) {
+        throw bad(at + ".mfa", "expected true or false"); // "yes" or 1 would be read as false or true unseen
+      }
+      s.mfa(mfa.booleanValue());
+    }
     if (a.hasNonNull("trustedTenant")) {
       s.trustedTenant(TenantId.of(a.get("trustedTenant").asText()));
     }
@@ -315,6 +331,28 @@ public final class DecisionTable {
             + new java.util.TreeSet<>(allowed));
       }
     }
+  }
+
+  /**
+   * A field that holds names: an array of strings, or absent (none). A string or any other value is refused, not read
+   * as no names: {@code "roles": "member"} would otherwise leave the actor without the role the row shows.
+   */
+  private static List<String> strings(JsonNode n, String field, String at) {
+    JsonNode v = n.get(field);
+    List<String> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    if (!v.isArray()) {
+      throw bad(at + "." + field, "expected an array of strings");
+    }
+    for (JsonNode item : v) {
+      if (!item.isTextual()) {
+        throw bad(at + "." + field, "expected an array of strings");
+      }
+      out.add(item.textValue());
+    }
+    return out;
   }
 
   private static String text(JsonNode n, String field, String at) {

@@ -144,4 +144,40 @@ class DecisionTableTest {
               + " on behalf of a user");
     }
   }
+
+  /**
+   * Regression: a value of the wrong JSON type was read as nothing instead of refused. {@code "roles": "member"} (a
+   * string, not an array) gave the actor no roles, {@code "mfa": "yes"} no MFA, {@code "capabilities": "filings:read"}
+   * an agent no capability, {@code "attributes": [...]} no attributes and an object attribute the value "", and an
+   * actor naming both a user and a service account was silently the user: each row then checked something else than
+   * it says, and one expecting a DENY passed whatever the catalogue grants.
+   */
+  @Test
+  void fromJsonWhenAValueHasTheWrongTypeThenRefusedNamingItInsteadOfReadAsNothing() {
+    String grant = "\"grant\": {\"task\": \"t\", \"tenant\": \"acme\", \"domain\": \"filing\","
+        + " \"expiresAt\": \"2030-01-01T00:00:00Z\", \"capabilities\": %s}";
+    String[][] cases = {
+        {"\"actor\": {\"user\": \"alice\", \"roles\": \"member\"}", ".actor.roles: expected an array of strings"},
+        {"\"actor\": {\"user\": \"alice\", \"roles\": [\"member\", 7]}", ".actor.roles: expected an array of strings"},
+        {"\"actor\": {\"user\": \"alice\", \"mfa\": \"yes\"}", ".actor.mfa: expected true or false"},
+        {"\"actor\": {\"user\": \"alice\", \"mfa\": 1}", ".actor.mfa: expected true or false"},
+        {"\"actor\": {\"user\": \"alice\", \"serviceAccount\": \"billing-worker\"}",
+            ".actor: expected one of \"user\" or \"serviceAccount\", not both"},
+        {"\"actor\": {\"agent\": \"drafter\", \"onBehalfOf\": {\"user\": \"alice\"}, "
+            + String.format(grant, "\"filings:read\"") + "}", ".actor.grant.capabilities: expected an array of strings"},
+        {"\"actor\": {\"user\": \"alice\"}, \"attributes\": [\"large\"]", ".attributes: expected an object"},
+        {"\"actor\": {\"user\": \"alice\"}, \"attributes\": {\"amount\": {\"value\": 5}}",
+            ".attributes.amount: expected a string, a number or true or false"},
+    };
+    for (String[] c : cases) {
+      String row = "{\"name\": \"r\", " + c[0] + ", \"tenant\": \"acme\", \"organization\": \"sales\","
+          + " \"action\": \"filings:read\", \"resource\": {\"type\": \"filing\"}, \"expect\": {\"effect\": \"DENY\"}}";
+
+      assertThatThrownBy(() -> DecisionTable.fromJson(new ByteArrayInputStream(("{\"rows\": [" + row + "]}")
+          .getBytes(StandardCharsets.UTF_8))))
+          .as(c[0])
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("decision table, at rows[0] ('r')" + c[1]);
+    }
+  }
 }
