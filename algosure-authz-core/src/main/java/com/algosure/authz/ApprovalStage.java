@@ -60,9 +60,14 @@ final class ApprovalStage implements Stage {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID, "the approval store answered approval '" + a.id()
           + "' when asked for '" + id + "': only the approval presented counts; check the store's look-up");
     }
-    if (!a.tenant().equals(c.tenant()) || !a.action().equals(c.action()) || !a.resource().equals(c.resource())) {
-      return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' is for '" + a.action() + "' on "
-          + a.resource() + " in tenant '" + a.tenant() + "', not for this request");
+    // says which part differs, never the approval's own values: they are another tenant's, or another resource's (of
+    // an organization the requester may not see), and the explanation reaches the caller and logs
+    String differs = !a.tenant().equals(c.tenant()) ? "it was given in another tenant"
+        : !a.action().equals(c.action()) ? "it approves another action"
+        : !a.resource().equals(c.resource()) ? "it approves the action on another resource" : null;
+    if (differs != null) {
+      return Verdict.deny(ReasonCode.APPROVAL_INVALID, "approval '" + id + "' is not for this request ('" + c.action()
+          + "' on " + c.resource() + " in tenant '" + c.tenant() + "'): " + differs);
     }
     if (!a.requestedBy().equals(c.principal().id())) {
       return Verdict.deny(ReasonCode.APPROVAL_INVALID,

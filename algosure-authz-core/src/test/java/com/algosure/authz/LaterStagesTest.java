@@ -339,6 +339,30 @@ class LaterStagesTest {
       assertThat(pdp.decide(submit("f-1").approvalId("ap-a").build()).reasons()).containsExactly(ReasonCode.APPROVAL_INVALID);
     }
 
+    /**
+     * Regression: presenting the id of another tenant's approval made the explanation describe that approval (its
+     * tenant, action and resource id), so a member of acme who guessed or saw an id learnt globex's filing ids; the
+     * explanation reaches the caller (an integration guard's Denied message) and logs. It now says which part differs,
+     * naming only what the request itself named.
+     */
+    @Test
+    void decideWhenApprovalOfAnotherTenantOrResourceIsPresentedThenTheExplanationDoesNotDescribeIt() {
+      f.approvals.add(new Approval("ap-g", TenantId.of("globex"), Permission.of("filings:approve"),
+          ResourceRef.of("filing", "g-merger-7"), "bob", "carol", NOW, NOW.plusSeconds(60)));
+      f.approvals.add(new Approval("ap-r", TenantId.of("acme"), Permission.of("filings:submit"),
+          ResourceRef.of("filing", "s-layoffs-3"), "erin", "dave", NOW, NOW.plusSeconds(60)));
+
+      AuthorizationDecision other = pdp.decide(submit("f-1").approvalId("ap-g").build());
+      AuthorizationDecision resource = pdp.decide(submit("f-1").approvalId("ap-r").build());
+
+      assertThat(other.reasons()).containsExactly(ReasonCode.APPROVAL_INVALID);
+      assertThat(other.explanation()).doesNotContain("globex", "g-merger-7", "filings:approve")
+          .contains("approval 'ap-g' is not for this request", "another tenant");
+      assertThat(resource.reasons()).containsExactly(ReasonCode.APPROVAL_INVALID);
+      assertThat(resource.explanation()).doesNotContain("s-layoffs-3")
+          .contains("approval 'ap-r' is not for this request", "another resource", "filing/f-1");
+    }
+
     @Test
     void decideWhenApprovalRequestedBySomeoneElseThenDenyApprovalInvalid() {
       approval("ap-1", "f-1", "erin", "dave", Duration.ofHours(1));
