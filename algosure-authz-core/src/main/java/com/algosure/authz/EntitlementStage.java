@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * Gates permissions that declare a billing feature or limit. Answers are cached per tenant for a short TTL, judged on
  * each decision's own time (the decision point's clock): an answer serves a decision only while that time is less
  * than the TTL away from the time of the decision that loaded it, on either side, so neither decisions whose clock
- * reads arrive out of order nor a clock stepped back make an expired answer count again. A source that fails denies
- * those permissions with ENTITLEMENT_UNAVAILABLE and is asked again on the next decision.
+ * reads arrive out of order nor a clock stepped back make an expired answer count again. The usage of a limit is never
+ * judged on a cached answer: a permission that counts against a limit the plan lists asks the source on every decision.
+ * A source that fails denies those permissions with ENTITLEMENT_UNAVAILABLE and is asked again on the next decision.
  */
 final class EntitlementStage implements Stage {
 
@@ -46,9 +47,10 @@ final class EntitlementStage implements Stage {
     if (def.feature().isEmpty() && def.limit().isEmpty()) {
       return null;
     }
+    long now = c.now().toEpochMilli();
     Entitlements e;
     try {
-      e = entitlementsOf(c.tenant(), c.now().toEpochMilli()); // a null answer is not cached and reads as unavailable
+      e = entitlementsOf(c.tenant(), now); // a null answer is not cached and reads as unavailable
     } catch (RuntimeException ex) {
       LOG.warn("entitlement source failed for tenant '{}': {}", c.tenant(), ex.getClass().getName());
       e = null;
@@ -63,6 +65,26 @@ final class EntitlementStage implements Stage {
     }
     if (def.limit().isPresent()) {
       String limit = def.limit().get();
+      if (e.limits().containsKey(limit) && !readAt(c.tenant(), e, now)) {
+        // the usage of a limit changes with every action counted against it: judged on a cached answer, a tenant one
+        // short of its limit could act as often as it liked until the answer expired. The plan (features, which limits
+        // it has) may come from the cache; a listed limit's usage comes from the source, now
+        try {
+          e = currentEntitlementsOf(c.tenant(), now);
+        } catch (RuntimeException ex) {
+          LOG.warn("entitlement source failed for tenant '{}': {}", c.tenant(), ex.getClass().getName());
+          e = null;
+        }
+        if (e == null) {
+          return Verdict.deny(ReasonCode.ENTITLEMENT_UNAVAILABLE, "entitlements of tenant '" + c.tenant()
+              + "' could not be read, so the usage of limit '" + limit + "' is unknown and '" + c.action()
+              + "' is denied");
+        }
+        if (def.feature().isPresent() && !e.features().contains(def.feature().get())) {
+          return Verdict.deny(ReasonCode.ENTITLEMENT_MISSING,
+              "the plan of tenant '" + c.tenant() + "' does not include feature '" + def.feature().get() + "'");
+        }
+      }
       Long max = e.limits().get(limit);
       if (max == null) {
         return Verdict.deny(ReasonCode.ENTITLEMENT_MISSING,
@@ -99,6 +121,29 @@ final class EntitlementStage implements Stage {
       return e == null ? null : new Loaded(e, now);
     });
     return answer == null ? null : answer.entitlements();
+  }
+
+  /**
+   * @return whether the answer was read from the source for a decision at this very time (by this decision, on a miss,
+   *     or by one at the same millisecond): as current as the source can tell, so not asked for again
+   */
+  private boolean readAt(TenantId tenant, Entitlements e, long now) {
+    Cache<TenantId, Loaded> loaded = cache;
+    if (loaded == null) {
+      return true; // no cache: the answer is the source's, just read
+    }
+    Loaded l = loaded.getIfPresent(tenant);
+    return l != null && l.entitlements() == e && l.loadedAtMillis() == now;
+  }
+
+  /** The source's answer now, which also replaces the cached one (when not null): it is the newest there is. */
+  private @Nullable Entitlements currentEntitlementsOf(TenantId tenant, long now) {
+    Entitlements e = source.entitlementsOf(tenant);
+    Cache<TenantId, Loaded> loaded = cache;
+    if (e != null && loaded != null) {
+      loaded.put(tenant, new Loaded(e, now));
+    }
+    return e;
   }
 
   /** @return whether the answer is less than the TTL away from {@code now}, on either side */

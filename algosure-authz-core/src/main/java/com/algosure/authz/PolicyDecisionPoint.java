@@ -305,7 +305,8 @@ public final class PolicyDecisionPoint {
     /**
      * @param ttl how long an entitlement answer is cached (default 30 seconds; zero disables the cache): an answer
      *     serves a decision only while the decision's time is less than this away from the time of the decision that
-     *     loaded it, on either side, so a clock stepped back does not make an expired answer count again
+     *     loaded it, on either side, so a clock stepped back does not make an expired answer count again. A limit's usage
+     *     is never taken from the cache: a permission counting against a limit the plan lists asks the source each time
      * @return this builder
      * @throws IllegalArgumentException if the ttl is negative or over one hour
      */

@@ -69,4 +69,28 @@ class EntitlementCacheTimeTest {
     assertThat(pdp.decide(submit()).reasons()).containsExactly(ReasonCode.ENTITLEMENT_MISSING);
     assertThat(calls).hasValue(2);
   }
+
+  /**
+   * Regression: a limit's usage was judged on the cached answer, as old as the cache (30 seconds by default), so a
+   * tenant one filing short of its monthly limit could file as often as it liked until the answer expired, the billing
+   * domain's usage notwithstanding. The plan (its features, which limits it has) may be cached; a listed limit's usage
+   * is read from the source on every decision that counts against it.
+   */
+  @Test
+  void decideWhenTheLimitIsUsedUpWithinTheTtlThenTheNextDecisionIsDenied() {
+    MutableClock clock = MutableClock.at(NOW);
+    AtomicReference<Entitlements> plan = new AtomicReference<>(new Entitlements(Set.of("e-filing"),
+        Map.of("filings-per-month", 100L), Map.of("filings-per-month", 99L)));
+    PolicyDecisionPoint pdp = pdp(clock, plan);
+    assertThat(pdp.decide(submit()).effect()).isEqualTo(Effect.APPROVAL_REQUIRED); // one filing left: on to approval
+
+    plan.set(new Entitlements(Set.of("e-filing"), Map.of("filings-per-month", 100L),
+        Map.of("filings-per-month", 100L))); // the filing was made: billing counts it
+    clock.advance(Duration.ofSeconds(1));
+
+    AuthorizationDecision d = pdp.decide(submit());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.ENTITLEMENT_LIMIT_EXCEEDED);
+    assertThat(d.explanation()).contains("has used 100 of 100");
+  }
 }

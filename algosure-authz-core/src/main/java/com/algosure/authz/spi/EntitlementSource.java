@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * The billing domain's answer to "what may this tenant use?". The decision point caches answers briefly
- * (see {@code PolicyDecisionPoint.Builder#entitlementCacheTtl}); a source that throws or returns null makes
+ * (see {@code PolicyDecisionPoint.Builder#entitlementCacheTtl}), except for the usage of a limit: a permission that
+ * counts against a limit the plan lists asks the source on every decision. A source that throws or returns null makes
  * every permission that needs an entitlement deny with {@code ENTITLEMENT_UNAVAILABLE}.
  *
  * <p>Implementations must be thread-safe.
