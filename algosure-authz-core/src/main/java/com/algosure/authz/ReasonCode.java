@@ -17,7 +17,10 @@ public enum ReasonCode {
 
   /** The request is incomplete or inconsistent. */
   REQUEST_INVALID(DecisionStage.ACTOR),
-  /** The actor's credential or grant has expired. */
+  /**
+   * The actor's credential has expired (for an agent, the credential of the user it acts for; an expired agent grant
+   * is {@link #AGENT_SCOPE_EXCEEDED}).
+   */
   ACTOR_EXPIRED(DecisionStage.ACTOR),
 
   /** No tenant could be established for the request. */
