@@ -128,7 +128,7 @@ public final class DecisionTable {
    *
    * @param json the table (UTF-8); not closed
    * @return the table
-   * @throws IllegalArgumentException naming the row and field if the table is invalid
+   * @throws IllegalArgumentException naming the row and field if the table is invalid, or if it has no rows
    */
   public static DecisionTable fromJson(InputStream json) {
     JsonNode root;
@@ -146,6 +146,11 @@ public final class DecisionTable {
     onlyFields(root, "$", ROOT_FIELDS);
     List<Row> rows = new ArrayList<>();
     JsonNode list = root.get("rows");
+    if (list.isEmpty()) {
+      // assertAllMatch would pass checking nothing: a test that cannot fail
+      throw new IllegalArgumentException(
+          "decision table: \"rows\" is empty, so the table would check nothing: add at least one row");
+    }
     for (int i = 0; i < list.size(); i++) {
       rows.add(row(list.get(i), "rows[" + i + "]"));
     }

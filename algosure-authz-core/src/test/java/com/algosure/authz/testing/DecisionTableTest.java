@@ -180,4 +180,16 @@ class DecisionTableTest {
           .hasMessageStartingWith("decision table, at rows[0] ('r')" + c[1]);
     }
   }
+
+  /**
+   * Regression: a table with no rows loaded, and {@code assertAllMatch} then passed checking nothing (a test that cannot
+   * fail), whatever the decision point decides.
+   */
+  @Test
+  void fromJsonWhenTheTableHasNoRowsThenRefusedInsteadOfPassingUnchecked() {
+    assertThatThrownBy(() -> DecisionTable.fromJson(new ByteArrayInputStream("{\"rows\": []}"
+        .getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("decision table: \"rows\" is empty, so the table would check nothing: add at least one row");
+  }
 }
