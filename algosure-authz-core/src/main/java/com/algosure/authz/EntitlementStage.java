@@ -48,43 +48,29 @@ final class EntitlementStage implements Stage {
       return null;
     }
     long now = c.now().toEpochMilli();
+    String limit = def.limit().orElse(null);
     Entitlements e;
     try {
-      e = entitlementsOf(c.tenant(), now); // a null answer is not cached and reads as unavailable
+      // the usage of a limit changes with every action counted against it: judged on a cached answer, a tenant one
+      // short of its limit could act as often as it liked until the answer expired. So a permission with a limit asks
+      // the source on every decision, unless a fresh cached plan does not list that limit at all (a deny either way)
+      e = limit == null ? entitlementsOf(c.tenant(), now) : planWithoutLimitOrNull(c.tenant(), limit, now);
+      if (e == null && limit != null) {
+        e = currentEntitlementsOf(c.tenant(), now);
+      }
     } catch (RuntimeException ex) {
       LOG.warn("entitlement source failed for tenant '{}': {}", c.tenant(), ex.getClass().getName());
       e = null;
     }
     if (e == null) {
       return Verdict.deny(ReasonCode.ENTITLEMENT_UNAVAILABLE, "entitlements of tenant '" + c.tenant()
-          + "' could not be read, so '" + c.action() + "' is denied");
+          + "' could not be read, so '" + c.action() + "' is denied"); // a null answer is not cached
     }
     if (def.feature().isPresent() && !e.features().contains(def.feature().get())) {
       return Verdict.deny(ReasonCode.ENTITLEMENT_MISSING,
           "the plan of tenant '" + c.tenant() + "' does not include feature '" + def.feature().get() + "'");
     }
-    if (def.limit().isPresent()) {
-      String limit = def.limit().get();
-      if (e.limits().containsKey(limit) && !readAt(c.tenant(), e, now)) {
-        // the usage of a limit changes with every action counted against it: judged on a cached answer, a tenant one
-        // short of its limit could act as often as it liked until the answer expired. The plan (features, which limits
-        // it has) may come from the cache; a listed limit's usage comes from the source, now
-        try {
-          e = currentEntitlementsOf(c.tenant(), now);
-        } catch (RuntimeException ex) {
-          LOG.warn("entitlement source failed for tenant '{}': {}", c.tenant(), ex.getClass().getName());
-          e = null;
-        }
-        if (e == null) {
-          return Verdict.deny(ReasonCode.ENTITLEMENT_UNAVAILABLE, "entitlements of tenant '" + c.tenant()
-              + "' could not be read, so the usage of limit '" + limit + "' is unknown and '" + c.action()
-              + "' is denied");
-        }
-        if (def.feature().isPresent() && !e.features().contains(def.feature().get())) {
-          return Verdict.deny(ReasonCode.ENTITLEMENT_MISSING,
-              "the plan of tenant '" + c.tenant() + "' does not include feature '" + def.feature().get() + "'");
-        }
-      }
+    if (limit != null) {
       Long max = e.limits().get(limit);
       if (max == null) {
         return Verdict.deny(ReasonCode.ENTITLEMENT_MISSING,
@@ -124,16 +110,13 @@ final class EntitlementStage implements Stage {
   }
 
   /**
-   * @return whether the answer was read from the source for a decision at this very time (by this decision, on a miss,
-   *     or by one at the same millisecond): as current as the source can tell, so not asked for again
+   * @return the cached answer if it is fresh for {@code now} and its plan does not list the limit (the permission is
+   *     denied on it, whatever the usage), else null: the source must be asked
    */
-  private boolean readAt(TenantId tenant, Entitlements e, long now) {
+  private @Nullable Entitlements planWithoutLimitOrNull(TenantId tenant, String limit, long now) {
     Cache<TenantId, Loaded> loaded = cache;
-    if (loaded == null) {
-      return true; // no cache: the answer is the source's, just read
-    }
-    Loaded l = loaded.getIfPresent(tenant);
-    return l != null && l.entitlements() == e && l.loadedAtMillis() == now;
+    Loaded hit = loaded == null ? null : loaded.getIfPresent(tenant);
+    return hit != null && fresh(hit, now) && !hit.entitlements().limits().containsKey(limit) ? hit.entitlements() : null;
   }
 
   /** The source's answer now, which also replaces the cached one (when not null): it is the newest there is. */

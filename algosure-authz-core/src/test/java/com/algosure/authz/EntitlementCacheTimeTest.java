@@ -93,4 +93,31 @@ class EntitlementCacheTimeTest {
     assertThat(d.reasons()).containsExactly(ReasonCode.ENTITLEMENT_LIMIT_EXCEEDED);
     assertThat(d.explanation()).contains("has used 100 of 100");
   }
+
+  /**
+   * The usage is read on every decision even when decisions share a millisecond (a busy service, or a clock that does
+   * not advance): a tenant at its limit is denied on the next decision, not only on the next millisecond's. Also the
+   * source is asked once per such decision, not twice.
+   */
+  @Test
+  void decideWhenTheLimitIsUsedUpAtTheSameInstantThenTheNextDecisionIsDeniedAndTheSourceAskedOncePerDecision() {
+    MutableClock clock = MutableClock.at(NOW);
+    AtomicInteger calls = new AtomicInteger();
+    AtomicReference<Entitlements> plan = new AtomicReference<>(new Entitlements(Set.of("e-filing"),
+        Map.of("filings-per-month", 100L), Map.of("filings-per-month", 99L)));
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+        .directory(Fixtures.directory()).auditSink(DISCARD).clock(clock).entitlementCacheTtl(Duration.ofSeconds(30))
+        .entitlements(t -> {
+          calls.incrementAndGet();
+          return plan.get();
+        }).build();
+    assertThat(pdp.decide(submit()).effect()).isEqualTo(Effect.APPROVAL_REQUIRED);
+    assertThat(calls).hasValue(1);
+
+    plan.set(new Entitlements(Set.of("e-filing"), Map.of("filings-per-month", 100L),
+        Map.of("filings-per-month", 100L)));
+
+    assertThat(pdp.decide(submit()).reasons()).containsExactly(ReasonCode.ENTITLEMENT_LIMIT_EXCEEDED);
+    assertThat(calls).hasValue(2);
+  }
 }
