@@ -94,7 +94,8 @@ public final class TransportPolicy {
 
   /**
    * The origin of a URI as the guard compares it: {@code scheme://host:port}, scheme and host in lower case,
-   * the scheme's default port (443 for https, 80 for http) written out.
+   * the scheme's default port (443 for https, 80 for http) written out; a URI of another scheme without a port has
+   * none ({@code ftp://files.example}), so that the origin is still a URI whose scheme the policy can name.
    *
    * @return the origin, or null if the URI has no scheme or host
    */
@@ -109,7 +110,8 @@ public final class TransportPolicy {
     if (port == -1) {
       port = s.equals("https") ? 443 : s.equals("http") ? 80 : -1;
     }
-    return s + "://" + host.toLowerCase(Locale.ROOT) + ":" + port;
+    // ':-1' would make the origin a URI without a host, refused for that instead of for its scheme
+    return s + "://" + host.toLowerCase(Locale.ROOT) + (port == -1 ? "" : ":" + port);
   }
 
   /**

@@ -79,6 +79,24 @@ class TransportPolicyTest {
             + "(TransportPolicy[https only]): plain http is not allowed: use https (TLS 1.2+)");
   }
 
+  /**
+   * Regression: an allowed origin of another scheme than http or https ({@code ftp://files.example}) was written
+   * with a port of -1 ({@code ftp://files.example:-1}), which is not a URI with a host, so the guard refused to build
+   * saying "the URI has no scheme or host" of an origin that has both, instead of naming the scheme.
+   */
+  @Test
+  void guardRefusesToBuildWithAnAllowedOriginOfAnotherSchemeSayingTheSchemeIsNotAllowed() {
+    GuardFixtures f = new GuardFixtures();
+    ProviderPolicy ftp = GuardFixtures.provider("https://api.acme-mail.example/v1/")
+        .allowedOrigin(URI.create("ftp://files.example")).build();
+
+    assertThat(ftp.allowedOrigins()).containsExactly("https://api.acme-mail.example:443", "ftp://files.example");
+    assertThatThrownBy(() -> IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(ftp).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("provider 'acme-mail' allowed origin ftp://files.example breaks the transport policy "
+            + "(TransportPolicy[https only]): scheme 'ftp' is not allowed: use https (TLS 1.2+)");
+  }
+
   @Test
   void guardRefusesToBuildWithAnHttpsEndpointCarryingCredentialsSayingSoAndNeverQuotingThem() {
     // it said 'use https' of an https endpoint, the credentials being what the policy refuses
