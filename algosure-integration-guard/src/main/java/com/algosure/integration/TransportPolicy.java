@@ -1,6 +1,9 @@
 package com.algosure.integration;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -12,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Which endpoints a call may go to: {@code https} only, with TLS 1.2 or 1.3; plain {@code http} only to a
- * loopback address ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}) and only when explicitly allowed
- * (tests). URIs with credentials ({@code user:password@host}) are refused, because they end up in logs.
+ * loopback address ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1} however written) and only when explicitly
+ * allowed (tests). URIs with credentials ({@code user:password@host}) are refused, because they end up in logs.
  * Host names are never resolved for the check: a name other than {@code localhost} is not loopback.
  *
  * <p>{@link #newHttpClient(Duration)} builds a {@link HttpClient} that enforces the policy on every request
@@ -131,6 +134,9 @@ public final class TransportPolicy {
     if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
       return true;
     }
+    if (h.startsWith("[") && h.endsWith("]")) {
+      return isIpv6Loopback(h.substring(1, h.length() - 1));
+    }
     if (!h.startsWith("127.")) {
       return false;
     }
@@ -151,6 +157,27 @@ public final class TransportPolicy {
       }
     }
     return dots == 3 && digits > 0;
+  }
+
+  /**
+   * @param literal an IPv6 address literal, without brackets
+   * @return whether it is {@code ::1}, however written ({@code 0:0:0:0:0:0:0:1}); never an IPv4-mapped or -compatible
+   *     address, nor one with a zone
+   */
+  private static boolean isIpv6Loopback(String literal) {
+    // ASCII hex digits (lower case: the host was) and colons only: no dotted IPv4 part, no zone, and so never a name
+    // a look-up would resolve
+    if (literal.indexOf(':') < 0
+        || !literal.chars().allMatch(c -> c == ':' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+    try {
+      // a literal with a colon is parsed, never looked up; an IPv4-mapped one comes back as an Inet4Address
+      InetAddress a = InetAddress.getByName(literal);
+      return a instanceof Inet6Address && a.isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /**

@@ -35,6 +35,32 @@ class TransportPolicyTest {
     assertThat(p.permits(URI.create("http://mail.partner.example/"))).isFalse();
   }
 
+  /**
+   * Regression: {@code ::1} was loopback only written so ({@code [::1]}); {@code [0:0:0:0:0:0:0:1]}, the same address
+   * (and what {@code InetAddress} prints for it), was refused with "plain http is allowed only to a loopback address
+   * (localhost, 127.0.0.0/8, ::1)", although the Spring adapter's configuration check took it for loopback.
+   */
+  @Test
+  void loopbackHttpIsAllowedToTheIpv6LoopbackAddressHoweverWrittenButToNoOtherIpv6Address() {
+    TransportPolicy p = TransportPolicy.httpsOrLoopbackHttp();
+
+    assertThat(p.permits(URI.create("http://[0:0:0:0:0:0:0:1]:9000/"))).isTrue();
+    assertThat(p.permits(URI.create("http://[0::1]:9000/"))).isTrue();
+    assertThat(p.permits(URI.create("http://[0000:0000::0001]/"))).isTrue();
+    assertThat(p.permits(URI.create("HTTP://[0:0:0:0:0:0:0:1]/"))).isTrue();
+    assertThat(p.permits(URI.create("http://[::FFFF:7F00:1]/"))).isFalse();
+    assertThat(p.permits(URI.create("http://[::2]/"))).isFalse();
+    assertThat(p.permits(URI.create("http://[::]/"))).isFalse();
+    assertThat(p.permits(URI.create("http://[fe80::1]/"))).isFalse();
+    assertThat(p.permits(URI.create("http://[fd00::1]/"))).isFalse();
+    // mapped and compatible IPv4 forms, and a zone, are not the IPv6 loopback address as written: refused
+    assertThat(p.permits(URI.create("http://[::ffff:127.0.0.1]/"))).isFalse();
+    assertThat(p.permits(URI.create("http://[::ffff:7f00:1]/"))).isFalse();
+    assertThat(p.permits(URI.create("http://[::127.0.0.1]/"))).isFalse();
+    assertThat(p.permits(URI.create("http://[::1%25lo]/"))).isFalse();
+    assertThat(TransportPolicy.httpsOnly().permits(URI.create("http://[0:0:0:0:0:0:0:1]:9000/"))).isFalse();
+  }
+
   @Test
   void credentialsInTheUriAreRefused() {
     assertThat(TransportPolicy.httpsOnly().permits(URI.create("https://user:pw@api.example.com/"))).isFalse();
