@@ -329,6 +329,18 @@ class FilingsApplicationTests {
   }
 
   @Test
+  void callbackWhenSignedForAFilingItsTenantDoesNotHaveThenRefusedAsInvalidNotRedelivered() throws Exception {
+    StubAuthority.Callback callback = authority.acceptedCallback("acme", "f-00000000");
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/callbacks/authority"))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(callback.body())).header("Content-Type", "application/json");
+    callback.headers().forEach((k, v) -> v.forEach(x -> b.header(k, x)));
+    HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    // not HANDLER_FAILED (500), which tells the authority to redeliver a callback that can never apply
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(r.body()).contains("\"reason\":\"PAYLOAD_INVALID\"");
+  }
+
+  @Test
   void callbackWhenBodyOverTheLimitThen413WithoutWaitingForTheRest() throws Exception {
     // a public path: a body declared at 64 MiB is refused once it passes the limit, never read whole into memory first
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {

@@ -2,6 +2,7 @@ package com.algosure.integration.inbound;
 
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
+import com.algosure.integration.InvalidPayloadException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * Step 7 (last): the callback is audited as received, the handler runs, and its success is recorded as an
  * accepted fact. Under the fail-closed audit policy a callback that cannot be audited as received is not
  * handled ({@code AUDIT_UNAVAILABLE}). A handler exception leaves the delivery unprocessed (a redelivery can
- * succeed); a handler that completed marks it processed even if its fact cannot be audited, because running it
+ * succeed): {@code HANDLER_FAILED}, or {@code PAYLOAD_INVALID} for an {@link InvalidPayloadException}, the handler's
+ * refusal of the payload for good; a handler that completed marks it processed even if its fact cannot be audited, because running it
  * twice would be a second effect.
  */
 final class HandlerStep implements CallbackStep {
@@ -43,6 +45,11 @@ final class HandlerStep implements CallbackStep {
         c.payload().value());
     try {
       c.handler.handle(callback);
+    } catch (InvalidPayloadException e) {
+      // the handler's refusal of the payload for good (it names nothing the domain can act on): a bad delivery, not
+      // a failure a redelivery of the same bytes could get past; not marked processed, so a corrected one is judged
+      LOG.info("callback handler refused the payload of provider {} delivery {}", c.request.provider(), v.deliveryId());
+      return auditor.reject(c, CallbackReason.PAYLOAD_INVALID, "the handler refused the payload: " + e.getMessage());
     } catch (Exception | Error e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt(); // the caller's to see: the guard itself never interrupts

@@ -431,6 +431,38 @@ class CallbackGuardTest {
     assertThat(audit.events(AuditEventType.ACCEPTED_FACT)).hasSize(1);
   }
 
+  /**
+   * A handler that finds the payload names nothing it can act on (a filing it does not know) refuses it for good:
+   * answered 400 PAYLOAD_INVALID, audited as a rejection (PAYLOAD_INVALID), no fact, and the delivery not
+   * marked processed, so a corrected redelivery is judged afresh. It was HANDLER_FAILED (500), which tells the provider
+   * to retry a delivery that can never succeed.
+   */
+  @Test
+  void handleWhenHandlerRefusesThePayloadThenPayloadInvalidNotHandlerFailed() {
+    CallbackGuard guard = specGuard();
+    AtomicInteger calls = new AtomicInteger();
+    CallbackHandler<JsonNode> refusing = c -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new com.algosure.integration.InvalidPayloadException("the callback names no filing of its tenant");
+      }
+      handled.add(c);
+    };
+
+    CallbackOutcome first = guard.handle(spec(), json, refusing);
+    CallbackOutcome redelivery = guard.handle(spec(), json, refusing);
+
+    assertThat(first.reason()).isEqualTo(CallbackReason.PAYLOAD_INVALID);
+    assertThat(first.httpStatus()).isEqualTo(400);
+    assertThat(first.accepted()).isFalse();
+    assertThat(audit.events(AuditEventType.INTEGRATION_FAILURE)).isEmpty();
+    assertThat(audit.events(AuditEventType.CALLBACK_REJECTED)).singleElement()
+        .satisfies(e -> assertThat(e.reasons()).contains("PAYLOAD_INVALID"));
+    assertThat(redelivery.accepted()).isTrue();
+    assertThat(calls).hasValue(2);
+    assertThat(handled).hasSize(1);
+    assertThat(audit.events(AuditEventType.ACCEPTED_FACT)).hasSize(1);
+  }
+
   @Test
   void handleWhenTheFactCannotBeAuditedThenReportedAndARedeliveryIsADuplicateNotASecondEffect() {
     CallbackGuard guard = CallbackGuard.builder().clock(clock)

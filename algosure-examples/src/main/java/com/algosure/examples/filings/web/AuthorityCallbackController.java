@@ -4,6 +4,7 @@ import com.algosure.audit.AuditIds;
 import com.algosure.examples.filings.domain.Filing;
 import com.algosure.examples.filings.domain.FilingRepository;
 import com.algosure.integration.JsonType;
+import com.algosure.integration.InvalidPayloadException;
 import com.algosure.integration.JsonValidator;
 import com.algosure.integration.ProviderId;
 import com.algosure.integration.inbound.CallbackGuard;
@@ -84,13 +85,18 @@ public class AuthorityCallbackController {
         request);
   }
 
+  /**
+   * Marks the filing accepted. A callback naming no filing of its tenant, or not matching the filing's submission, is
+   * refused for good ({@link InvalidPayloadException}: 400 {@code PAYLOAD_INVALID}), so the authority is not told to
+   * redeliver what can never apply; any other failure is {@code HANDLER_FAILED} (500), which a redelivery can get past.
+   */
   private void accept(VerifiedCallback<JsonNode> callback) {
     JsonNode p = callback.payload();
     String id = p.get("filingId").asText();
     Filing f = filings.find(id).filter(x -> x.tenant().equals(callback.tenant().value()))
-        .orElseThrow(() -> new IllegalArgumentException("the callback names no filing of its tenant"));
+        .orElseThrow(() -> new InvalidPayloadException("the callback names no filing of its tenant"));
     if (!"filing.accepted".equals(p.get("type").asText()) || !p.get("reference").asText().equals(f.reference())) {
-      throw new IllegalArgumentException("the callback does not match the filing's submission");
+      throw new InvalidPayloadException("the callback does not match the filing's submission");
     }
     filings.update(id, Filing::accepted);
   }
