@@ -32,7 +32,11 @@ public enum CallbackReason {
   TIMESTAMP_IN_FUTURE(400),
   /** The delivery id was seen before with another payload. */
   DELIVERY_ID_REUSED(409),
-  /** The payload failed validation (unparseable, missing fields, wrong types). */
+  /**
+   * The payload failed validation (unparseable, missing fields, wrong types), or the handler refused it for good by
+   * throwing {@link com.algosure.integration.InvalidPayloadException} (it names nothing the domain can act on). The
+   * delivery is not marked processed.
+   */
   PAYLOAD_INVALID(400),
   /**
    * The signed delivery id cannot name the delivery in the dedupe store (longer than 255 characters, or not
