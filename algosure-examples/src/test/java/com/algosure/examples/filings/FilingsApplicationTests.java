@@ -319,10 +319,7 @@ class FilingsApplicationTests {
   @Test
   void callbackWhenSignedForATenantTheDirectoryDoesNotKnowThenRefusedBeforeTheHandler() throws Exception {
     StubAuthority.Callback callback = authority.acceptedCallback("nowhere", "f-00000000");
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/callbacks/authority"))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(callback.body())).header("Content-Type", "application/json");
-    callback.headers().forEach((k, v) -> v.forEach(x -> b.header(k, x)));
-    HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = send(callback);
     // not HANDLER_FAILED (500, redelivered): an unknown tenant never reaches the handler
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
     assertThat(r.body()).contains("\"reason\":\"TENANT_MISSING\"");
@@ -331,10 +328,7 @@ class FilingsApplicationTests {
   @Test
   void callbackWhenSignedForAFilingItsTenantDoesNotHaveThenRefusedAsInvalidNotRedelivered() throws Exception {
     StubAuthority.Callback callback = authority.acceptedCallback("acme", "f-00000000");
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/callbacks/authority"))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(callback.body())).header("Content-Type", "application/json");
-    callback.headers().forEach((k, v) -> v.forEach(x -> b.header(k, x)));
-    HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = send(callback);
     // not HANDLER_FAILED (500), which tells the authority to redeliver a callback that can never apply
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
     assertThat(r.body()).contains("\"reason\":\"PAYLOAD_INVALID\"");
@@ -766,9 +760,14 @@ class FilingsApplicationTests {
   }
 
   private int deliver(StubAuthority.Callback callback) throws Exception {
+    return send(callback).statusCode();
+  }
+
+  /** Posts the signed delivery to the callback endpoint, its headers and body as the authority sends them. */
+  private HttpResponse<String> send(StubAuthority.Callback callback) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/callbacks/authority"))
         .POST(HttpRequest.BodyPublishers.ofByteArray(callback.body())).header("Content-Type", "application/json");
     callback.headers().forEach((k, v) -> v.forEach(x -> b.header(k, x)));
-    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
