@@ -3,6 +3,7 @@ package com.algosure.authz.token;
 import static com.algosure.authz.internal.Nullness.castToNonNull;
 
 import com.algosure.authz.internal.jose.PrivateKeyScan;
+import com.algosure.authz.internal.jose.RsaKeys;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.KeySourceException;
@@ -12,7 +13,6 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.KeyConverter;
 import java.security.Key;
 import java.security.PublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +50,7 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
   private static final Logger LOG = LoggerFactory.getLogger(SignatureKeySelector.class);
 
   /** The least RSA modulus accepted, in bits (RFC 7518 §3.3). */
-  static final int MIN_RSA_BITS = 2048;
+  static final int MIN_RSA_BITS = RsaKeys.MIN_BITS;
 
   /** The {@link UnusableKeyException#problem()} of a key published with its private half. */
   static final String PRIVATE_KEY_PUBLISHED = "publishes the private key";
@@ -151,12 +151,13 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     }
     Key publicKey = publicKeyOf(jwk);
     String kid = Printable.of(String.valueOf(jwk.getKeyID()));
+    int shortBits = RsaKeys.tooShortBits(publicKey);
     if (jwk.isPrivate()) {
       LOG.error("the JWKS publishes the private key of kid {} ({}): tokens it would verify are refused; "
           + "rotate that key and publish public keys only", kid, jwk.getKeyType());
       key = new Unusable(publicKey, PRIVATE_KEY_PUBLISHED);
-    } else if (publicKey instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-      int bits = rsa.getModulus().bitLength();
+    } else if (shortBits > 0) {
+      int bits = shortBits;
       LOG.error("the JWKS publishes the RSA key of kid {} with {} bits, fewer than the {} RFC 7518 requires: tokens"
           + " it would verify are refused; rotate to a longer key", kid, bits, MIN_RSA_BITS);
       key = new Unusable(null, "publishes an RSA key of " + bits + " bits, fewer than the " + MIN_RSA_BITS

@@ -2,6 +2,7 @@ package com.algosure.integration.inbound;
 
 import com.algosure.authz.TenantId;
 import com.algosure.authz.internal.jose.PrivateKeyScan;
+import com.algosure.authz.internal.jose.RsaKeys;
 import com.algosure.authz.internal.MediaTypes;
 import com.algosure.authz.internal.UntrustedText;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -36,7 +37,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.PublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -238,20 +238,8 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     Verification.Verified verified = new Verification.Verified((String) id, timestamp, payload, content(payload));
     // the key by its kid (public, and covered by the signature); one that cannot be recorded as it is goes unnamed
     String kid = jws.getHeader().getKeyID();
-    return kid != null && visibleAscii(kid, MAX_ID_LENGTH - "kid:".length()) ? verified.signedWith("kid:" + kid) : verified;
-  }
-
-  /** @return whether the text is 1 to {@code max} visible ASCII characters */
-  private static boolean visibleAscii(String text, int max) {
-    if (text.isEmpty() || text.length() > max) {
-      return false;
-    }
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) < 0x21 || text.charAt(i) > 0x7e) {
-        return false;
-      }
-    }
-    return true;
+    return kid != null && !kid.isEmpty() && Verification.Verified.isKeyRef("kid:" + kid)
+        ? verified.signedWith("kid:" + kid) : verified;
   }
 
   /**
@@ -336,7 +324,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
   static final class ConvertOnceKeySelector extends JWSVerificationKeySelector<SecurityContext> {
 
     /** The least RSA modulus accepted, in bits (RFC 7518 §3.3). */
-    static final int MIN_RSA_BITS = 2048;
+    static final int MIN_RSA_BITS = RsaKeys.MIN_BITS;
 
     /** The {@link UnusableKeyException#problem()} of a key published with its private half. */
     static final String PRIVATE_KEY_PUBLISHED = "is published with its private part";
@@ -414,8 +402,8 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
         return new Converted(List.of(), PRIVATE_KEY_PUBLISHED, publicHalf);
       }
       for (Key k : out) {
-        if (k instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-          int bits = rsa.getModulus().bitLength();
+        int bits = RsaKeys.tooShortBits(k);
+        if (bits > 0) {
           LOG.error("a callback JWKS publishes the RSA key of kid {} with {} bits, fewer than the {} RFC 7518 requires:"
               + " callbacks it would verify are refused", kid, bits, MIN_RSA_BITS);
           return new Converted(List.of(), "is an RSA key of " + bits + " bits, fewer than the " + MIN_RSA_BITS

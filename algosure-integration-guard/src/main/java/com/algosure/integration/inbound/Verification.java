@@ -77,7 +77,7 @@ public sealed interface Verification permits Verification.Verified, Verification
       Objects.requireNonNull(payload, "payload");
       Objects.requireNonNull(content, "content");
       Objects.requireNonNull(keyRef, "keyRef");
-      if (keyRef.isPresent() && !visibleAscii(keyRef.get())) {
+      if (keyRef.isPresent() && !isKeyRef(keyRef.get())) {
         throw new IllegalArgumentException("key reference must be 1 to 255 visible ASCII characters");
       }
     }
@@ -114,7 +114,8 @@ public sealed interface Verification permits Verification.Verified, Verification
       return new Verified(deliveryId, timestamp, payload, content, Optional.of(keyRef));
     }
 
-    private static boolean visibleAscii(String s) {
+    /** @return whether the text can be a key reference: 1 to 255 visible ASCII characters */
+    static boolean isKeyRef(String s) {
       if (s.isEmpty() || s.length() > 255) {
         return false;
       }
