@@ -62,7 +62,8 @@ public final class MemoryFootprint {
   private static void idempotencyStore(int records, int targetMb, boolean uuidKeys) {
     Clock clock = Clock.systemUTC();
     long before = usedAfterGc();
-    InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, records);
+    // every record is one tenant's: its bound is the store's, so the store holds them all, as this measures
+    InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, records, records);
     TenantId tenant = TenantId.of("acme");
     ProviderId provider = ProviderId.of("acme-mail");
     Object outcome = new Object();
@@ -84,7 +85,8 @@ public final class MemoryFootprint {
 
   private static void idempotencyThroughGuard(int calls, int targetMb) {
     long before = usedAfterGc();
-    GuardWorld world = new GuardWorld(IdempotencyStore.inMemory(Clock.systemUTC(), calls));
+    // every call is one tenant's: its bound is the store's, so the store keeps every call's record
+    GuardWorld world = new GuardWorld(IdempotencyStore.inMemory(Clock.systemUTC(), calls, calls));
     IntegrationGuard guard = world.guard();
     for (int i = 0; i < calls; i++) {
       IntegrationOutcome<String> out = guard.execute(world.request(new UUID(0x5eed, i).toString()), world.call());

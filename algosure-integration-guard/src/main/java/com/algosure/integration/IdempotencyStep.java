@@ -5,6 +5,7 @@ import com.algosure.audit.AuditIds;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
+import com.algosure.integration.spi.IdempotencyTenantFullException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>another fingerprint under the key: {@code REJECTED (IDEMPOTENCY_KEY_REUSED)};
+ *   <li>the tenant holds as many keys as the store lets one tenant hold ({@link IdempotencyTenantFullException}):
+ *       {@code FAILED (IDEMPOTENCY_TENANT_LIMIT)}, nothing sent; any other failure of the store:
+ *       {@code FAILED (IDEMPOTENCY_UNAVAILABLE)}, nothing sent;
  *   <li>the first call still running: wait (bounded) for it and answer with its outcome; if it ended
  *       without an effect (released), claim once more and run; else {@code DUPLICATE_IN_PROGRESS};
  *   <li>the first call completed: {@code DUPLICATE} with its outcome (replayed from the {@link StoredOutcome}
@@ -65,7 +69,12 @@ final class IdempotencyStep implements GuardStep {
     // held at least as long as the call may run, even where the TTL is shorter (see ProviderRuntime#claimTtl)
     Duration claimTtl = c.provider().claimTtl;
     long claimedNanos = ticker.getAsLong();
-    ClaimResult claim = claim(key, c.request.fingerprint(), owner, claimTtl);
+    ClaimResult claim;
+    try {
+      claim = claim(key, c.request.fingerprint(), owner, claimTtl);
+    } catch (IdempotencyTenantFullException e) {
+      return tenantFull(c, e);
+    }
     if (claim == null) {
       auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.IDEMPOTENCY_UNAVAILABLE));
       return c.failed(OutcomeReason.IDEMPOTENCY_UNAVAILABLE, 0, "the idempotency store failed, so nothing was sent");
@@ -81,7 +90,11 @@ final class IdempotencyStep implements GuardStep {
         // wait alone could answer with it, since it compares no fingerprint.
         awaitFirst(key, policy.duplicateWait());
         claimedNanos = ticker.getAsLong();
-        claim = claim(key, c.request.fingerprint(), owner, claimTtl);
+        try {
+          claim = claim(key, c.request.fingerprint(), owner, claimTtl);
+        } catch (IdempotencyTenantFullException e) {
+          return tenantFull(c, e);
+        }
       }
       if (claim == null) {
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.IDEMPOTENCY_UNAVAILABLE));
@@ -123,11 +136,22 @@ final class IdempotencyStep implements GuardStep {
     return outcome;
   }
 
+  /**
+   * @return the claim's result, or null if the store failed
+   * @throws IdempotencyTenantFullException if the store refused the key for its tenant's bound (after releasing
+   *     anything this owner may hold, as for any failure)
+   */
   private @org.jspecify.annotations.Nullable ClaimResult claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
     try {
       return store.claim(key, fingerprint, owner, ttl);
     } catch (Exception e) { // host code (the store), sneaky checked exceptions included: nothing is sent
-      LOG.warn("idempotency store failed to claim a key for provider {}: {}", key.provider(), e.getClass().getName());
+      if (e instanceof IdempotencyTenantFullException) {
+        // the tenant's own bound, not a failing store: no stack, and the tenant is named (it is no secret)
+        LOG.warn("idempotency store refused a new key for tenant {} provider {}: the tenant holds its maximum of live keys",
+            key.tenant(), key.provider());
+      } else {
+        LOG.warn("idempotency store failed to claim a key for provider {}: {}", key.provider(), e.getClass().getName());
+      }
       // the claim may have taken the key before its reply was lost (a timeout): released, as nothing was sent, so a
       // resubmission under the key is not a duplicate in progress for the claim's whole TTL. Only this owner's hold
       // is released; a key held by another call or completed stays as it is
@@ -137,8 +161,21 @@ final class IdempotencyStep implements GuardStep {
         LOG.warn("idempotency store failed to release a key for provider {} after a failed claim: {}", key.provider(),
             again.getClass().getName());
       }
+      if (e instanceof IdempotencyTenantFullException tenantFull) {
+        throw tenantFull;
+      }
       return null;
     }
+  }
+
+  /** The tenant holds its bound of live keys: failed closed with its own reason, since the store serves other tenants. */
+  private <T> IntegrationOutcome<T> tenantFull(CallState<T> c, IdempotencyTenantFullException e) {
+    auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.IDEMPOTENCY_TENANT_LIMIT));
+    long bound = e.maximumKeysPerTenant();
+    return c.failed(OutcomeReason.IDEMPOTENCY_TENANT_LIMIT, 0, "tenant '" + e.tenant() + "' holds its maximum of " + bound
+        + (bound == 1 ? " live idempotency key" : " live idempotency keys") + " (in flight or completed within their"
+        + " time to live), so nothing was sent: retry once its earlier keys expire, or raise the store's"
+        + " maximumKeysPerTenant");
   }
 
   private <T> IntegrationOutcome<T> reused(CallState<T> c, String callerKey) {

@@ -323,7 +323,9 @@ public final class IntegrationGuard {
     }
 
     /**
-     * @param store the idempotency store (default in memory, on the guard's clock)
+     * @param store the idempotency store (default in memory, on the guard's clock, holding at most 200,000 live keys
+     *     and 100,000 of one tenant, so one tenant's keys never fill it for the others:
+     *     {@link IdempotencyStore#inMemory(java.time.Clock)})
      * @return this builder
      */
     public Builder idempotencyStore(IdempotencyStore store) {

@@ -82,6 +82,12 @@ public enum OutcomeReason {
   SECRET_UNAVAILABLE(IntegrationOutcome.Kind.FAILED),
   /** The idempotency store could not answer; nothing was sent. */
   IDEMPOTENCY_UNAVAILABLE(IntegrationOutcome.Kind.FAILED),
+  /**
+   * The request's tenant holds as many live idempotency keys (in flight, or completed within their time to live) as
+   * the in-memory store lets one tenant hold ({@code IdempotencyTenantFullException}); other tenants are still
+   * served, and nothing was sent. A later call passes once the tenant's earlier keys expire.
+   */
+  IDEMPOTENCY_TENANT_LIMIT(IntegrationOutcome.Kind.FAILED),
   /** The rate-limit store could not answer; nothing was sent. */
   RATE_LIMIT_UNAVAILABLE(IntegrationOutcome.Kind.FAILED),
   /** The request could not be audited before it was sent (fail-closed audit policy); nothing was sent. */

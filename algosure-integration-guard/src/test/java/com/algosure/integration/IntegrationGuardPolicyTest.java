@@ -724,7 +724,7 @@ class IntegrationGuardPolicyTest {
 
   @Test
   void executeWhenTheInMemoryIdempotencyStoreIsFullThenFailedNothingSentAndTheFirstCallStillReplays() {
-    IdempotencyStore full = IdempotencyStore.inMemory(f.clock, 1);
+    IdempotencyStore full = IdempotencyStore.inMemory(f.clock, 1, 1); // one tenant: the store's bound
     IntegrationGuard guard = base()
         .auditSink(f.audit).consents(f.consents).secrets(f.secrets).idempotencyStore(full).build();
     assertThat(guard.execute(request("k-first").build(), ok).accepted()).isTrue();
@@ -733,6 +733,30 @@ class IntegrationGuardPolicyTest {
 
     assertThat(second.reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_UNAVAILABLE);
     assertThat(exchanges).hasValue(1);
+    assertThat(guard.execute(request("k-first").build(), ok).reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
+    assertThat(exchanges).hasValue(1);
+  }
+
+  /**
+   * A tenant at its own bound in the shared in-memory store was answered as if the store had failed for everyone
+   * (IDEMPOTENCY_UNAVAILABLE): now its own reason, so the host answers that tenant 429 and other tenants are served.
+   */
+  @Test
+  void executeWhenTheTenantHoldsItsBoundOfIdempotencyKeysThenFailedWithTheTenantsReasonNothingSentAndAudited() {
+    IdempotencyStore store = IdempotencyStore.inMemory(f.clock, 10, 1);
+    IntegrationGuard guard = base()
+        .auditSink(f.audit).consents(f.consents).secrets(f.secrets).idempotencyStore(store).build();
+    assertThat(guard.execute(request("k-first").build(), ok).accepted()).isTrue();
+
+    IntegrationOutcome<JsonNode> second = guard.execute(request("k-second").build(), ok);
+
+    assertThat(second).isInstanceOfSatisfying(IntegrationOutcome.Failed.class, failed -> {
+      assertThat(failed.reason()).isEqualTo(OutcomeReason.IDEMPOTENCY_TENANT_LIMIT);
+      assertThat(failed.message()).contains("tenant 'acme'").contains("1 live idempotency key").contains("nothing was sent");
+    });
+    assertThat(exchanges).hasValue(1);
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_FAILURE)).singleElement()
+        .satisfies(e -> assertThat(e.reasons()).containsExactly("IDEMPOTENCY_TENANT_LIMIT"));
     assertThat(guard.execute(request("k-first").build(), ok).reason()).isEqualTo(OutcomeReason.DUPLICATE_COMPLETED);
     assertThat(exchanges).hasValue(1);
   }

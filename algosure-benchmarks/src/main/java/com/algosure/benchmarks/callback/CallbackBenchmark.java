@@ -54,7 +54,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * raw check's body bytes are as warm, it reuses them on every call). The per-iteration and per-invocation fixtures
  * are in {@link Ours}, which only {@link #algosure} takes: the raw rows' forks build no guard and sign nothing
  * around their calls, so their times and bytes per operation are the raw check's alone. The default dedupe store
- * holds 100,000 live ids
+ * holds 200,000 live ids, at most 100,000 of one tenant (the benchmark's deliveries are all acme's),
  * and refuses more rather than forget one, so every {@link #DELIVERIES_PER_GUARD} deliveries the benchmark moves
  * to a fresh guard, built before the iteration, and lets the last one go. Each fresh store has its hash table grown
  * beforehand ({@link SteadyStores}), as a store that has been running has, so the timed deliveries do not pay for
@@ -196,7 +196,7 @@ public class CallbackBenchmark {
               .verifier(StandardWebhooksVerifier.builder().secret(Secret.of(SecretRef.of("acme-mail/webhook"), secret)).build())
               .build())
           .clock(clock)
-          // the default store (100,000 keys), its table grown as a running store's is
+          // the default store (200,000 keys, 100,000 of one tenant), its table grown as a running store's is
           .dedupeStore(SteadyStores.grown(IdempotencyStore.inMemory(clock), DELIVERIES_PER_GUARD))
           .auditSink(new DiscardingAuditSink())
           .build();

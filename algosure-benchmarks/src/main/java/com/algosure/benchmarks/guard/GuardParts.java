@@ -97,7 +97,8 @@ public final class GuardParts {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    return new GuardParts(SteadyStores.grown(IdempotencyStore.inMemory(Clock.systemUTC(), GuardWorld.BENCHMARK_KEYS),
+    return new GuardParts(SteadyStores.grown(IdempotencyStore.inMemory(Clock.systemUTC(), GuardWorld.BENCHMARK_KEYS,
+        GuardWorld.BENCHMARK_KEYS),
         GuardWorld.CALLS_PER_WORLD), RateLimitStore.inMemory(), new GuardWorld.DiscardingAuditSink(), sha256);
   }
 

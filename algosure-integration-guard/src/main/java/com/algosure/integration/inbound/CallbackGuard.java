@@ -224,7 +224,9 @@ public final class CallbackGuard {
     }
 
     /**
-     * @param store where delivery ids are claimed (default in memory, on the guard's clock)
+     * @param store where delivery ids are claimed (default in memory, on the guard's clock, holding at most 200,000
+     *     live ids and 100,000 of one tenant, so one tenant's deliveries never fill it for the others:
+     *     {@link IdempotencyStore#inMemory(java.time.Clock)})
      * @return this builder
      */
     public Builder dedupeStore(IdempotencyStore store) {

@@ -5,6 +5,7 @@ import com.algosure.audit.AuditIds;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
+import com.algosure.integration.spi.IdempotencyTenantFullException;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -78,10 +79,13 @@ final class DedupeStep implements CallbackStep {
     }
     String owner = AuditIds.next(); // also the id of this delivery's CALLBACK_RECEIVED event (HandlerStep)
     ClaimResult claim;
+    boolean tenantFull = false;
     try {
       claim = store.claim(key, c.dedupeFingerprint(), owner, claimTtl);
     } catch (Exception | Error e) { // host code: a checked exception thrown sneakily or an Error too; nothing was handled
-      LOG.warn("dedupe store failed for provider {}: {}", c.request.provider(), e.getClass().getName());
+      tenantFull = e instanceof IdempotencyTenantFullException;
+      LOG.warn("dedupe store {} for provider {}: {}", tenantFull ? "holds the tenant's maximum of delivery ids"
+          : "failed", c.request.provider(), e.getClass().getName());
       claim = null;
       // the claim may have taken the id before its reply was lost (a timeout, a dropped connection): released, as
       // nothing was handled, so the provider's redelivery is handled rather than answered 409 for the claim's whole
@@ -94,7 +98,11 @@ final class DedupeStep implements CallbackStep {
       }
     }
     if (claim == null) {
-      return auditor.reject(c, CallbackReason.VERIFICATION_UNAVAILABLE, "the dedupe store failed; nothing was handled");
+      // the tenant's own bound is passing too (its ids expire): the same answer, so the provider redelivers later
+      return auditor.reject(c, CallbackReason.VERIFICATION_UNAVAILABLE, tenantFull
+          ? "the dedupe store holds as many live delivery ids of this tenant as it allows one tenant; nothing was"
+              + " handled, redeliver later"
+          : "the dedupe store failed; nothing was handled");
     }
     if (claim instanceof ClaimResult.FingerprintMismatch) {
       return auditor.reject(c, CallbackReason.DELIVERY_ID_REUSED, "delivery id '" + v.deliveryId()

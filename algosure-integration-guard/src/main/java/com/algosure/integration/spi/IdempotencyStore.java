@@ -72,22 +72,49 @@ public interface IdempotencyStore {
 
   /**
    * @param clock the clock for time to live
-   * @return an in-memory store on Caffeine holding at most 100,000 live keys; at that bound a new key is refused
-   *     ({@link IdempotencyStoreFullException}) until records expire, since no live record is ever evicted
+   * @return an in-memory store on Caffeine holding at most 200,000 live keys, at most 100,000 of them of one tenant
+   *     (what the whole store held before tenants were bounded, so a single tenant keeps that room); at a bound a
+   *     new key is refused ({@link IdempotencyStoreFullException}, or {@link IdempotencyTenantFullException} for
+   *     the tenant's) until records expire, since no live record is ever evicted
+   * @throws NullPointerException if {@code clock} is null
    */
   static InMemoryIdempotencyStore inMemory(Clock clock) {
-    return new InMemoryIdempotencyStore(clock, InMemoryIdempotencyStore.DEFAULT_MAXIMUM_KEYS);
+    return new InMemoryIdempotencyStore(clock, InMemoryIdempotencyStore.DEFAULT_MAXIMUM_KEYS,
+        InMemoryIdempotencyStore.DEFAULT_MAXIMUM_KEYS_PER_TENANT);
   }
 
   /**
    * @param clock the clock for time to live
    * @param maximumKeys how many live keys (in flight, or completed within their time to live) it holds at most; at
    *     that bound a new key is refused ({@link IdempotencyStoreFullException}) until records expire, since a
-   *     live record is never evicted (a forgotten key would let a duplicate run twice)
+   *     live record is never evicted (a forgotten key would let a duplicate run twice). A tenant holds at most half
+   *     of them, rounded up ({@link IdempotencyTenantFullException}), so one tenant never fills the store for the
+   *     others; a store that serves one tenant only sets its per-tenant bound to {@code maximumKeys} with
+   *     {@link #inMemory(Clock, long, long)}
    * @return an in-memory store on Caffeine
    * @throws IllegalArgumentException if {@code maximumKeys} is below 1
+   * @throws NullPointerException if {@code clock} is null
    */
   static InMemoryIdempotencyStore inMemory(Clock clock, long maximumKeys) {
-    return new InMemoryIdempotencyStore(clock, maximumKeys);
+    return new InMemoryIdempotencyStore(clock, maximumKeys, maximumKeys - maximumKeys / 2);
+  }
+
+  /**
+   * @param clock the clock for time to live
+   * @param maximumKeys how many live keys (in flight, or completed within their time to live) it holds at most, all
+   *     tenants together; at that bound a new key is refused ({@link IdempotencyStoreFullException}) until records
+   *     expire, since a live record is never evicted (a forgotten key would let a duplicate run twice)
+   * @param maximumKeysPerTenant how many live keys one tenant holds at most; at that bound a new key of the tenant
+   *     is refused ({@link IdempotencyTenantFullException}) while other tenants' keys are still taken. Below
+   *     {@code maximumKeys}, so one tenant's flood leaves room for the others; equal to it only where the store
+   *     serves one tenant
+   * @return an in-memory store on Caffeine
+   * @throws IllegalArgumentException if {@code maximumKeys} or {@code maximumKeysPerTenant} is below 1, or
+   *     {@code maximumKeysPerTenant} is above {@code maximumKeys}
+   * @throws NullPointerException if {@code clock} is null
+   * @since 0.1.0
+   */
+  static InMemoryIdempotencyStore inMemory(Clock clock, long maximumKeys, long maximumKeysPerTenant) {
+    return new InMemoryIdempotencyStore(clock, maximumKeys, maximumKeysPerTenant);
   }
 }

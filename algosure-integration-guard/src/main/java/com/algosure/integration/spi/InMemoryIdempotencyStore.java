@@ -5,6 +5,7 @@ import com.algosure.integration.ProviderId;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,18 +38,43 @@ import org.jspecify.annotations.Nullable;
  * throws {@link IdempotencyStoreFullException} (the guard fails that call closed, before anything is sent)
  * until records expire. Keys already held are claimed, completed and released as usual.
  *
+ * <p>The store is shared by every tenant, so each tenant is bounded as well: when a tenant holds
+ * {@code maximumKeysPerTenant} live keys, a claim of a new key of that tenant throws
+ * {@link IdempotencyTenantFullException} (the guard fails that call closed with {@code IDEMPOTENCY_TENANT_LIMIT}),
+ * while other tenants' keys are still taken. Without it one tenant's flood of fresh keys, or its heavy use within
+ * the time to live, would fill the store and fail every other tenant's calls as well. By default a tenant holds at
+ * most half of the store: {@link #DEFAULT_MAXIMUM_KEYS_PER_TENANT} of {@link #DEFAULT_MAXIMUM_KEYS}, which is the
+ * whole store's default bound before tenants were bounded, so a single-tenant service keeps the room it had and a
+ * store sized by default takes twice the memory at most (160-250 bytes a key); a store given only its
+ * {@code maximumKeys} lets a tenant hold half of it, rounded up. A tenant's count is exact: it grows when a claim
+ * adds a key, shrinks when a key is released or its record is removed on expiry (Caffeine's eviction listener, in
+ * the same atomic operation), and a completion or a claim of an expired key changes nothing. Each tenant's count is
+ * one atomic counter, reached through the key's scope, so a claim adds no look-up and no lock shared by tenants.
+ * A tenant whose keys expired counts them until Caffeine removes them, which a claim refused at a bound asks for
+ * at once (its expiry wheel may keep a record up to about a second past its expiry). Several tenants together can
+ * still fill the store: where tenants are many, size {@code maximumKeys} for them or use a distributed store.
+ *
  * @since 0.1.0
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /** How many live keys a store holds at most unless told otherwise ({@link IdempotencyStore#inMemory(Clock)}). */
-  public static final long DEFAULT_MAXIMUM_KEYS = 100_000;
+  public static final long DEFAULT_MAXIMUM_KEYS = 200_000;
+
+  /**
+   * How many live keys one tenant holds at most unless told otherwise ({@link IdempotencyStore#inMemory(Clock)}):
+   * half of {@link #DEFAULT_MAXIMUM_KEYS}, which is what the whole store held before tenants were bounded.
+   */
+  public static final long DEFAULT_MAXIMUM_KEYS_PER_TENANT = 100_000;
 
   /** How many scopes (tenant, provider, action) are shared at most. */
   static final int MAX_SCOPES = 10_000;
 
   private final Clock clock;
   private final long maximumKeys;
+  private final long maximumKeysPerTenant;
+  /** Each tenant's live keys, by tenant id; its scopes hold the same counter, so a claim does not look it up here. */
+  private final ConcurrentHashMap<String, TenantKeys> tenants = new ConcurrentHashMap<>();
   /**
    * Caffeine's ticker: the clock reading of the operation in progress (or of a concurrent one), in nanoseconds.
    * Every operation reads the injected clock once and publishes it here before it touches the cache, so the
@@ -57,15 +84,23 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    */
   private volatile long tickerNanos;
   /** Keys are {@link UuidKey}s for caller keys in canonical UUID form, else {@link TextKey}s. */
-  private final Cache<Object, Entry> cache;
+  private final Cache<StoreKey, Entry> cache;
   private final ConcurrentHashMap<Scope, Scope> scopes = new ConcurrentHashMap<>();
 
-  InMemoryIdempotencyStore(Clock clock, long maximumKeys) {
+  InMemoryIdempotencyStore(Clock clock, long maximumKeys, long maximumKeysPerTenant) {
     this.clock = Objects.requireNonNull(clock, "clock");
     if (maximumKeys < 1) {
       throw new IllegalArgumentException("maximumKeys must be at least 1, was " + maximumKeys);
     }
+    if (maximumKeysPerTenant < 1) {
+      throw new IllegalArgumentException("maximumKeysPerTenant must be at least 1, was " + maximumKeysPerTenant);
+    }
+    if (maximumKeysPerTenant > maximumKeys) {
+      throw new IllegalArgumentException("maximumKeysPerTenant must be at most maximumKeys (" + maximumKeys + "), was "
+          + maximumKeysPerTenant);
+    }
     this.maximumKeys = maximumKeys;
+    this.maximumKeysPerTenant = maximumKeysPerTenant;
     now();
     // no maximumSize: Caffeine would evict live records to make room; the bound is checked on claim instead, and
     // records leave only by expiry or release
@@ -73,19 +108,26 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         .executor(Runnable::run)
         // Caffeine's clock is the injected one (as each operation read it), so a test that moves time also expires entries
         .ticker(() -> tickerNanos)
-        .expireAfter(new Expiry<Object, Entry>() {
+        // a record removed on expiry leaves its tenant's count, in the atomic operation that removes it (a release
+        // is counted where it removes the key; a completion replaces the record and counts nothing)
+        .evictionListener((@Nullable StoreKey key, @Nullable Entry e, RemovalCause cause) -> {
+          if (key != null) {
+            key.scope().keys.live.decrementAndGet();
+          }
+        })
+        .expireAfter(new Expiry<StoreKey, Entry>() {
           @Override
-          public long expireAfterCreate(Object key, Entry e, long currentTime) {
+          public long expireAfterCreate(StoreKey key, Entry e, long currentTime) {
             return nanosLeft(e, currentTime);
           }
 
           @Override
-          public long expireAfterUpdate(Object key, Entry e, long currentTime, long currentDuration) {
+          public long expireAfterUpdate(StoreKey key, Entry e, long currentTime, long currentDuration) {
             return nanosLeft(e, currentTime);
           }
 
           @Override
-          public long expireAfterRead(Object key, Entry e, long currentTime, long currentDuration) {
+          public long expireAfterRead(StoreKey key, Entry e, long currentTime, long currentDuration) {
             return currentDuration;
           }
         })
@@ -114,13 +156,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(owner, "owner");
     long now = now();
     Held mine = new Held(fingerprint, owner, expiry(now, ttl), null);
-    Object k = storeKey(key);
+    StoreKey k = storeKey(key);
     Entry e = claimOrNull(k, now, mine);
     if (e == null) {
-      cache.cleanUp(); // at the bound: remove what has expired (a live record is never removed to make room)
+      cache.cleanUp(); // at a bound: remove what has expired (a live record is never removed to make room)
       e = claimOrNull(k, now, mine);
       if (e == null) {
-        throw new IdempotencyStoreFullException(maximumKeys);
+        // which bound refused it, read again (a release meanwhile may misname it, never let a key in): the store's
+        // first, since a full store refuses every tenant, and a store bounding a tenant by its whole size is full
+        if (cache.estimatedSize() >= maximumKeys) {
+          throw new IdempotencyStoreFullException(maximumKeys);
+        }
+        throw new IdempotencyTenantFullException(k.scope().keys.tenant, maximumKeysPerTenant, maximumKeys);
       }
     }
     if (e == mine) {
@@ -139,15 +186,23 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /**
    * @return the key's record after the claim: {@code mine} if the key was free or expired, the live record
-   *     holding it otherwise, or null if the key is new and the store holds its maximum (concurrent claims may
-   *     pass the bound by at most one key each)
+   *     holding it otherwise, or null if the key is new and its tenant or the store holds its maximum (the
+   *     tenant's bound is exact; concurrent claims may pass the store's by at most one key each)
    */
-  private @Nullable Entry claimOrNull(Object key, long now, Held mine) {
+  private @Nullable Entry claimOrNull(StoreKey key, long now, Held mine) {
     return cache.asMap().compute(key, (k, current) -> {
       if (current != null) {
+        // an expired record of the key taken over: the same key of the same tenant, counted already
         return now >= current.expiresAt ? mine : current;
       }
-      return cache.estimatedSize() >= maximumKeys ? null : mine;
+      // a new key (or one Caffeine removed on expiry just now, which its eviction listener uncounted): counted first
+      // and given back if refused, so concurrent claims of a tenant never take more than its bound between them
+      AtomicLong live = k.scope().keys.live;
+      if (live.incrementAndGet() > maximumKeysPerTenant || cache.estimatedSize() >= maximumKeys) {
+        live.decrementAndGet();
+        return null;
+      }
+      return mine;
     });
   }
 
@@ -182,6 +237,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         return e;
       }
       released[0] = h;
+      k.scope().keys.live.decrementAndGet(); // removed here, not by Caffeine: no eviction listener counts it
       return null;
     });
     Held h = released[0];
@@ -196,7 +252,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public Optional<Object> awaitCompletion(IdempotencyKey key, Duration maxWait) throws InterruptedException {
-    Object k = storeKey(key);
+    StoreKey k = storeKey(key);
     now();
     Entry e = cache.getIfPresent(k);
     if (e == null) {
@@ -230,9 +286,14 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  /** @return how many live keys the store holds at most before it refuses new ones */
+  /** @return how many live keys the store holds at most, all tenants together, before it refuses new ones */
   public long maximumKeys() {
     return maximumKeys;
+  }
+
+  /** @return how many live keys one tenant holds at most before the store refuses that tenant's new ones */
+  public long maximumKeysPerTenant() {
+    return maximumKeysPerTenant;
   }
 
   /** @return how many keys are held (in flight or completed, not yet expired) */
@@ -240,6 +301,17 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     now();
     cache.cleanUp();
     return cache.estimatedSize();
+  }
+
+  /**
+   * @param tenant a tenant
+   * @return how many keys of the tenant are held (in flight or completed, not yet expired), as its bound counts them
+   */
+  public long size(TenantId tenant) {
+    now();
+    cache.cleanUp();
+    TenantKeys keys = tenants.get(tenant.value());
+    return keys == null ? 0 : keys.live.get();
   }
 
   /**
@@ -273,7 +345,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    * @return the cache key: the scope (shared by all keys of a tenant, provider and action) with the UUID's bits
    *     for a caller key in canonical UUID form, else with the caller's key
    */
-  private Object storeKey(IdempotencyKey key) {
+  private StoreKey storeKey(IdempotencyKey key) {
     Scope scope = scope(key);
     String k = key.key();
     if (k.length() != 36) {
@@ -308,22 +380,46 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    *     the tenant, provider and action objects of their request
    */
   private Scope scope(IdempotencyKey key) {
-    Scope probe = new Scope(key.tenant(), key.provider(), key.action());
+    Scope probe = new Scope(key.tenant(), key.provider(), key.action(), TenantKeys.PROBE);
     Scope shared = scopes.get(probe);
     if (shared != null) {
       return shared;
     }
+    TenantId tenant = key.tenant();
+    Scope scope = new Scope(tenant, key.provider(), key.action(),
+        tenants.computeIfAbsent(tenant.value(), TenantKeys::new));
     if (scopes.size() >= MAX_SCOPES) {
-      return probe; // equal by value all the same: only memory is at stake
+      return scope; // equal by value all the same, and on the tenant's one counter: only memory is at stake
     }
-    shared = scopes.putIfAbsent(probe, probe);
-    return shared == null ? probe : shared;
+    shared = scopes.putIfAbsent(scope, scope);
+    return shared == null ? scope : shared;
+  }
+
+  /**
+   * One tenant's live keys: one counter for all its scopes, kept for as long as the store (tenants reach the store
+   * only once the guard resolved and authorized them, so they are the host's tenants, not any string).
+   */
+  static final class TenantKeys {
+    /** Stands in a look-up's probe scope, which is never stored nor counted. */
+    static final TenantKeys PROBE = new TenantKeys("");
+
+    final String tenant;
+    final AtomicLong live = new AtomicLong();
+
+    TenantKeys(String tenant) {
+      this.tenant = tenant;
+    }
+  }
+
+  /** A key of the cache: its scope and the caller's key. */
+  sealed interface StoreKey permits UuidKey, TextKey {
+    Scope scope();
   }
 
   // equals and hashCode written out: they run on every look-up, and plain code beats the records' generated ones
 
-  /** A tenant, provider and action: the scope of caller keys. */
-  record Scope(TenantId tenant, ProviderId provider, String action) {
+  /** A tenant, provider and action: the scope of caller keys; {@code keys} is the tenant's counter, not compared. */
+  record Scope(TenantId tenant, ProviderId provider, String action, TenantKeys keys) {
     @Override
     public boolean equals(Object o) {
       // TenantId and ProviderId are records of their value: equal exactly when their values are
@@ -341,7 +437,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    * A caller key in canonical UUID form, as its bits: only such keys map to this type, and each maps to one
    * value, so two scoped keys are equal exactly when their {@link IdempotencyKey}s are.
    */
-  record UuidKey(Scope scope, long msb, long lsb) {
+  record UuidKey(Scope scope, long msb, long lsb) implements StoreKey {
     @Override
     public boolean equals(Object o) {
       return this == o || (o instanceof UuidKey k && msb == k.msb && lsb == k.lsb && scope.equals(k.scope));
@@ -355,7 +451,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   /** Any other caller key, as given. */
-  record TextKey(Scope scope, String key) {
+  record TextKey(Scope scope, String key) implements StoreKey {
     @Override
     public boolean equals(Object o) {
       return this == o || (o instanceof TextKey k && key.equals(k.key) && scope.equals(k.scope));

@@ -11,6 +11,7 @@ import com.algosure.integration.JsonValidator;
 import com.algosure.testing.MutableClock;
 import com.algosure.integration.PayloadValidator;
 import com.algosure.integration.ProviderId;
+import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.InMemoryIdempotencyStore;
@@ -523,6 +524,32 @@ class CallbackGuardTest {
     assertThat(out.reason()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
     assertThat(out.httpStatus()).isGreaterThanOrEqualTo(500); // the provider redelivers later
     assertThat(handled).isEmpty();
+  }
+
+  /** Attack: one tenant's deliveries fill the shared dedupe store to its own bound; the others' are still taken. */
+  @Test
+  void handleWhenTheTenantHoldsItsBoundOfDeliveryIdsThenRejectedForRedeliveryAndOtherTenantsAreStillServed() {
+    InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, 10, 1);
+    store.claim(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "callback", "an-earlier-delivery"), "fp", "o",
+        Duration.ofHours(24));
+    CallbackGuard guard = CallbackGuard.builder()
+        .clock(clock)
+        .auditSink(audit)
+        .dedupeStore(store)
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+        .build();
+
+    CallbackOutcome out = guard.handle(spec(), json, handler);
+
+    assertThat(out).isInstanceOfSatisfying(CallbackOutcome.Rejected.class, r -> {
+      assertThat(r.reason()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
+      assertThat(r.message()).contains("of this tenant").contains("redeliver later");
+    });
+    assertThat(out.httpStatus()).isEqualTo(503); // the provider redelivers later
+    assertThat(handled).isEmpty();
+    assertThat(store.claim(new IdempotencyKey(TenantId.of("globex"), ProviderId.of("acme-mail"), "#callback", "d-1"), "fp",
+        "o", Duration.ofHours(24))).as("another tenant's delivery id").isSameAs(ClaimResult.claimed());
   }
 
   @Test

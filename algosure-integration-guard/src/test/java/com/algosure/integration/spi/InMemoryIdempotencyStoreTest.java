@@ -130,7 +130,7 @@ class InMemoryIdempotencyStoreTest {
 
   @Test
   void claimWhenTheStoreHoldsItsMaximumOfLiveKeysThenANewKeyIsRefusedAndNoLiveKeyIsForgotten() {
-    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, 3);
+    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, 3, 3); // one tenant: the store's bound, not the tenant's
     for (String k : List.of("a", "b")) {
       assertThat(small.claim(key(k), SHA, "owner-" + k, TTL)).isSameAs(ClaimResult.claimed());
       assertThat(small.complete(key(k), "owner-" + k, "outcome-" + k, TTL)).isTrue();
@@ -152,7 +152,7 @@ class InMemoryIdempotencyStoreTest {
 
   @Test
   void claimWhenTheStoreIsFullAndARecordExpiresThenANewKeyFitsAgain() {
-    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, 2);
+    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, 2, 2); // one tenant: the store's bound, not the tenant's
     small.claim(key("short"), SHA, "o", Duration.ofSeconds(10));
     small.claim(key("long"), SHA, "o", TTL);
     assertThatThrownBy(() -> small.claim(key("new"), SHA, "o", TTL)).isInstanceOf(IdempotencyStoreFullException.class);
@@ -170,7 +170,7 @@ class InMemoryIdempotencyStoreTest {
     int threads = 8;
     int keysEach = 1_000;
     int bound = 2_000;
-    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, bound);
+    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, bound, bound); // one tenant: the store's bound
     List<String> claimed = Race.gather(threads, thread -> {
       List<String> mine = new ArrayList<>();
       for (int i = 0; i < keysEach; i++) {
@@ -196,7 +196,7 @@ class InMemoryIdempotencyStoreTest {
   /** Regression: at its bound the store used to evict live records (Caffeine's maximumSize), so replays ran again. */
   @Test
   void completedKeysAreNeverForgottenWithinTheirTimeToLiveWhenMoreKeysArrive() {
-    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, 100);
+    InMemoryIdempotencyStore small = IdempotencyStore.inMemory(clock, 100, 100); // one tenant: the store's bound
     int refused = 0;
     for (int i = 0; i < 150; i++) {
       try {

@@ -47,7 +47,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * The {@link IntegrationGuard} for the providers of {@code algosure.providers}, with the decision point, the
  * audit sink and the host's integration SPIs found as beans ({@link ConsentRegistry}, {@link SecretStore},
  * {@link IdempotencyStore}, {@link RateLimitStore}, {@link EscalationHandler}, {@link EvidenceStore}); an
- * in-memory {@link IdempotencyStore} bounded by {@code algosure.idempotency.maximum-keys} and an in-memory
+ * in-memory {@link IdempotencyStore} bounded by {@code algosure.idempotency.maximum-keys} (and for each tenant by
+ * {@code algosure.idempotency.maximum-keys-per-tenant}) and an in-memory
  * {@link RateLimitStore} bounded by {@code algosure.rate-limit.maximum-keys} where the host has none; and the
  * {@link com.algosure.spring.GuardedIntegration} interceptor.
  *
@@ -62,8 +63,9 @@ public class AlgosureIntegrationAutoConfiguration {
   public AlgosureIntegrationAutoConfiguration() {}
 
   /**
-   * The in-memory idempotency store, bounded by {@code algosure.idempotency.maximum-keys} (default 100,000), on the
-   * host's clock if it has one. Replace it with a JDBC or Redis store when several instances serve the same keys.
+   * The in-memory idempotency store, bounded by {@code algosure.idempotency.maximum-keys} (default 200,000) and for
+   * each tenant by {@code algosure.idempotency.maximum-keys-per-tenant} (default half of it), on the host's clock if
+   * it has one. Replace it with a JDBC or Redis store when several instances serve the same keys.
    *
    * @param properties the properties
    * @param clock a clock bean, if the host has one
@@ -73,7 +75,11 @@ public class AlgosureIntegrationAutoConfiguration {
   @ConditionalOnMissingBean
   @Conditional(ProvidersConfigured.class)
   public IdempotencyStore algosureIdempotencyStore(AlgosureProperties properties, ObjectProvider<Clock> clock) {
-    return IdempotencyStore.inMemory(clock.getIfUnique(Clock::systemUTC), properties.getIdempotency().getMaximumKeys());
+    AlgosureProperties.Idempotency idempotency = properties.getIdempotency();
+    Long perTenant = idempotency.getMaximumKeysPerTenant();
+    Clock c = clock.getIfUnique(Clock::systemUTC);
+    return perTenant == null ? IdempotencyStore.inMemory(c, idempotency.getMaximumKeys())
+        : IdempotencyStore.inMemory(c, idempotency.getMaximumKeys(), perTenant);
   }
 
   /**

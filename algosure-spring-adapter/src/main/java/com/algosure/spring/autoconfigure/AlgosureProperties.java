@@ -136,6 +136,14 @@ public class AlgosureProperties implements InitializingBean {
           "must be at least 1, was " + idempotency.maximumKeys + ": size it for your call rate times the idempotency"
           + " time to live (about 160-250 bytes a key), or define an IdempotencyStore bean (JDBC or Redis)");
     }
+    Long perTenant = idempotency.maximumKeysPerTenant;
+    if (perTenant != null && (perTenant < 1 || perTenant > idempotency.maximumKeys)) {
+      throw new InvalidAlgosureConfigurationException("algosure.idempotency.maximum-keys-per-tenant",
+          (perTenant < 1 ? "must be at least 1, was " + perTenant : "must be at most algosure.idempotency.maximum-keys ("
+              + idempotency.maximumKeys + "), was " + perTenant) + ": size it for one tenant's call rate times the"
+          + " idempotency time to live, below algosure.idempotency.maximum-keys so one tenant cannot fill the store for"
+          + " the others");
+    }
     if (rateLimit.maximumKeys < 1) {
       throw new InvalidAlgosureConfigurationException("algosure.rate-limit.maximum-keys",
           "must be at least 1, was " + rateLimit.maximumKeys + ": size it for the tenant x provider keys used within"
@@ -838,10 +846,18 @@ public class AlgosureProperties implements InitializingBean {
   public static class Idempotency {
 
     /**
-     * How many live keys (in flight, or completed within their time to live) the store holds at most; at that bound
-     * a new key is refused and its call fails closed, since no live key is ever evicted.
+     * How many live keys (in flight, or completed within their time to live) the store holds at most, all tenants
+     * together; at that bound a new key is refused and its call fails closed, since no live key is ever evicted.
      */
     private long maximumKeys = InMemoryIdempotencyStore.DEFAULT_MAXIMUM_KEYS;
+
+    /**
+     * How many live keys one tenant holds at most; at that bound a new key of the tenant is refused and its call
+     * fails closed ({@code IDEMPOTENCY_TENANT_LIMIT}, answered 429) while other tenants are still served. Not set:
+     * half of {@code maximum-keys}, rounded up (100,000 of the default 200,000). Set it to {@code maximum-keys} only
+     * where the service has one tenant.
+     */
+    private @Nullable Long maximumKeysPerTenant;
 
     /** @return the maximum number of live keys */
     public long getMaximumKeys() {
@@ -851,6 +867,16 @@ public class AlgosureProperties implements InitializingBean {
     /** @param maximumKeys the maximum number of live keys */
     public void setMaximumKeys(long maximumKeys) {
       this.maximumKeys = maximumKeys;
+    }
+
+    /** @return the maximum number of live keys of one tenant, or null for half of {@code maximum-keys} */
+    public @Nullable Long getMaximumKeysPerTenant() {
+      return maximumKeysPerTenant;
+    }
+
+    /** @param maximumKeysPerTenant the maximum number of live keys of one tenant, or null for half of {@code maximum-keys} */
+    public void setMaximumKeysPerTenant(@Nullable Long maximumKeysPerTenant) {
+      this.maximumKeysPerTenant = maximumKeysPerTenant;
     }
   }
 

@@ -133,7 +133,8 @@ public final class ProblemResponses {
    * The problem for an integration outcome that is not accepted: a refusal by the decision point keeps its
    * 403, 428 or 503 ({@link #decision}); a refused consent is 403; a decision point or consent registry that could
    * not answer ({@code AUTHORIZATION_UNAVAILABLE}, {@code CONSENT_UNAVAILABLE}) 503; a rate limit 429 with
-   * {@code Retry-After}; a key still in flight 409 (and a completed key whose outcome is only a summary 409, saying
+   * {@code Retry-After}; a tenant holding its bound of idempotency keys ({@code IDEMPOTENCY_TENANT_LIMIT}) 429 without
+   * one (other tenants are still served); a key still in flight 409 (and a completed key whose outcome is only a summary 409, saying
    * not to retry); a key reused with another request 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
    * provider response or a failure of the provider 502; the service's own exchange code failing before anything was
    * sent ({@code CALL_FAILED}) 500; an open circuit, an escalated unknown state, or a call the guard did not send
@@ -220,7 +221,13 @@ public final class ProblemResponses {
         detail = "The provider's state is unknown; the case was handed over for review and nothing was accepted.";
         break;
       default: // FAILED
-        if (notSentByTheGuard(o.reason())) {
+        if (o.reason() == OutcomeReason.IDEMPOTENCY_TENANT_LIMIT) {
+          // the tenant's own share of the idempotency store is taken: its too many requests, not the guard failing for
+          // everyone; when room comes back depends on its earlier keys' time to live, so no Retry-After is promised
+          status = 429;
+          detail = "This tenant has as many requests within their idempotency time to live as this service keeps for"
+              + " one tenant, so the call was not sent and nothing was accepted: try again later.";
+        } else if (notSentByTheGuard(o.reason())) {
           // the guard's own store, secrets or audit did not answer: the provider is not to blame, and a later try may pass
           status = 503;
           detail = "The call could not be made safely here (" + o.reason().name() + "), so it was not sent to the "

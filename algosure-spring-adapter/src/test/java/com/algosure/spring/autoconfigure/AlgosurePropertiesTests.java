@@ -328,10 +328,39 @@ class AlgosurePropertiesTests {
   }
 
   @Test
+  void idempotencyStoreWhenPerTenantPropertySetThenEachTenantIsBoundedByIt() {
+    withProvider("algosure.idempotency.maximum-keys=250000", "algosure.idempotency.maximum-keys-per-tenant=20000")
+        .run(context -> assertThat(context).hasNotFailed().getBean(IdempotencyStore.class)
+            .isInstanceOfSatisfying(InMemoryIdempotencyStore.class, s -> {
+              assertThat(s.maximumKeys()).isEqualTo(250_000);
+              assertThat(s.maximumKeysPerTenant()).isEqualTo(20_000);
+            }));
+    withProvider("algosure.idempotency.maximum-keys=250000")
+        .run(context -> assertThat(context.getBean(IdempotencyStore.class))
+            .isInstanceOfSatisfying(InMemoryIdempotencyStore.class,
+                s -> assertThat(s.maximumKeysPerTenant()).as("half the store when not set").isEqualTo(125_000)));
+  }
+
+  @Test
+  void validateWhenIdempotencyMaximumKeysPerTenantBelowOneOrAboveTheStoresThenFails() {
+    failsWith("algosure.idempotency.maximum-keys-per-tenant: must be at least 1, was 0: size it for one tenant's call"
+        + " rate times the idempotency time to live, below algosure.idempotency.maximum-keys so one tenant cannot fill"
+        + " the store for the others", "algosure.idempotency.maximum-keys-per-tenant=0");
+    failsWith("algosure.idempotency.maximum-keys-per-tenant: must be at most algosure.idempotency.maximum-keys (1000),"
+        + " was 1001: size it for one tenant's call rate times the idempotency time to live, below"
+        + " algosure.idempotency.maximum-keys so one tenant cannot fill the store for the others",
+        "algosure.idempotency.maximum-keys=1000", "algosure.idempotency.maximum-keys-per-tenant=1001");
+  }
+
+  @Test
   void idempotencyStoreWhenPropertyNotSetThenTheDefaultBoundAndTheHostsStoreWins() {
     withProvider()
         .run(context -> assertThat(context.getBean(IdempotencyStore.class))
-            .isInstanceOfSatisfying(InMemoryIdempotencyStore.class, s -> assertThat(s.maximumKeys()).isEqualTo(100_000)));
+            .isInstanceOfSatisfying(InMemoryIdempotencyStore.class, s -> {
+              // 200,000 since tenants are bounded: one tenant keeps the 100,000 the whole store held before
+              assertThat(s.maximumKeys()).isEqualTo(200_000);
+              assertThat(s.maximumKeysPerTenant()).isEqualTo(100_000);
+            }));
     InMemoryIdempotencyStore hosts = IdempotencyStore.inMemory(java.time.Clock.systemUTC(), 7);
     withProvider("algosure.idempotency.maximum-keys=250000")
         .withBean(IdempotencyStore.class, () -> hosts)

@@ -100,6 +100,21 @@ class ProblemResponsesTests {
     assertThat(p.detail()).contains("not sent to the provider").doesNotContain("provider could not be reached");
   }
 
+  /**
+   * A tenant at its own bound of idempotency keys in the shared in-memory store is that tenant's too many requests,
+   * not the guard failing for everyone: 429, naming the reason, blaming neither the provider nor the store.
+   */
+  @Test
+  void integrationWhenTheTenantHoldsItsBoundOfIdempotencyKeysThen429() {
+    AlgosureProblem p = integration(new IntegrationOutcome.Failed<>(REQUEST, OutcomeReason.IDEMPOTENCY_TENANT_LIMIT, 0, 0,
+        "tenant 'acme' holds its maximum"));
+    assertThat(p.status()).isEqualTo(429);
+    assertThat(p.extensions()).containsEntry("reason", "IDEMPOTENCY_TENANT_LIMIT").containsEntry("outcome", "FAILED");
+    assertThat(p.detail()).isEqualTo("This tenant has as many requests within their idempotency time to live as this"
+        + " service keeps for one tenant, so the call was not sent and nothing was accepted: try again later.");
+    assertThat(p.headers()).doesNotContainKey("Retry-After");
+  }
+
   @Test
   void integrationWhenEscalatedThen503WithTheEscalationReference() {
     AlgosureProblem p = integration(new IntegrationOutcome.Escalated<>(REQUEST, OutcomeReason.UNKNOWN_STATE, "esc-9", "ev-9", 1));
