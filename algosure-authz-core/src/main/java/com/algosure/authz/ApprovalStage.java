@@ -3,6 +3,7 @@ package com.algosure.authz;
 import com.algosure.authz.spi.Approval;
 import com.algosure.authz.spi.ApprovalStore;
 import com.algosure.authz.spi.Directory;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * store knows under the id presented (a store answering with another approval is not trusted), bound to the same
  * tenant, action and resource, requested by this principal, already given and unexpired at the decision's time,
  * and given by someone else (four eyes, ignoring case: {@code ALICE} is alice; never by the agent that proposes, nor by
- * whoever impersonates the principal, see {@link IdentitySignals#impersonator()})
+ * whoever impersonates the principal, see {@link IdentitySignals#impersonator()}, nor by anyone who acted for it
+ * earlier in a delegation chain, see {@link IdentitySignals#priorActors()})
  * who is a person with access to the tenant in the directory (not a service account, not an unknown id). That
  * check can tell a client from a person only if the directory keeps clients out of its people's namespace, as
  * {@link Directory#serviceAccounts()} separates them; a host directory that also answers {@code tenantsOf} for
@@ -94,6 +96,15 @@ final class ApprovalStage implements Stage {
       return Verdict.deny(ReasonCode.APPROVAL_SELF_APPROVED, "approval '" + id + "' was given by '" + approver
           + "', who is impersonating (or acting by delegation for) the requester '" + c.principal().id()
           + "': it needs a second person");
+    }
+    // so is whoever acted for the principal earlier in a delegation chain (act.act...): they took part in the request
+    List<String> priorActors = c.principal().signals().priorActors();
+    for (int i = 0, n = priorActors.size(); i < n; i++) {
+      if (approver.equalsIgnoreCase(priorActors.get(i))) {
+        return Verdict.deny(ReasonCode.APPROVAL_SELF_APPROVED, "approval '" + id + "' was given by '" + approver
+            + "', who acted for the requester '" + c.principal().id() + "' earlier in the delegation chain of this"
+            + " request: it needs a second person, who took no part in the request");
+      }
     }
     // four eyes means another person of this tenant: not a service account, nobody the directory does not know,
     // nobody without access to the tenant

@@ -192,7 +192,8 @@ public final class AuthorizationDecision implements AuditableDecision {
    * correlation id, the reasons' names, and the details {@code decisionId}, {@code stage}, {@code matchedRole}
    * (permits), {@code onBehalfOf}, {@code agentGrant} and {@code task} (agents), {@code impersonator} (a principal
    * whose credential was obtained by impersonation or names a party acting for it by delegation, see
-   * {@link IdentitySignals#impersonator()}), {@code crossTenant},
+   * {@link IdentitySignals#impersonator()}), {@code priorActors} (the parties that acted for it earlier in a
+   * delegation chain, comma-separated, see {@link IdentitySignals#priorActors()}), {@code crossTenant},
    * {@code approvalId} and {@code approvedBy}. Never a token, a secret or a request attribute. The request's
    * correlation id, task and approval id are the caller's text: each is recorded as it is when it is at most 128
    * characters with none that could break a log line or hide text (every id is), otherwise cut to 128 and with each
@@ -229,6 +230,10 @@ public final class AuthorizationDecision implements AuditableDecision {
     Actor principal = actor instanceof Actor.Agent agent ? agent.onBehalfOf() : actor;
     if (principal != null) {
       e.detail("impersonator", principal.signals().impersonator().orElse(null));
+      List<String> prior = principal.signals().priorActors();
+      if (!prior.isEmpty()) {
+        e.detail("priorActors", String.join(",", prior));
+      }
     }
     if (crossTenant) {
       e.detail("crossTenant", "true");

@@ -1,8 +1,10 @@
 package com.algosure.authz;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,6 +32,7 @@ public final class IdentitySignals {
   private final boolean mfa;
   private final @Nullable Instant expiresAt;
   private final @Nullable String impersonator;
+  private final List<String> priorActors;
 
   private IdentitySignals(Builder b) {
     this.issuer = b.issuer;
@@ -42,6 +45,7 @@ public final class IdentitySignals {
     this.mfa = b.mfa;
     this.expiresAt = b.expiresAt;
     this.impersonator = b.impersonator;
+    this.priorActors = b.priorActors;
   }
 
   /** @return signals that say nothing: no roles, no tenant, no MFA, no expiry */
@@ -119,12 +123,41 @@ public final class IdentitySignals {
   }
 
   /**
+   * The parties that acted for the credential's holder earlier in a delegation chain: the prior actors of an RFC 8693
+   * token ({@code act.act.sub}, {@code act.act.act.sub}, ...; {@link com.algosure.authz.token.KeycloakMapping} maps
+   * them here), the nearest first. They do not widen or narrow what the holder may do, but each took part in making
+   * the request: none counts as the second person of an approval of the holder's request (as the
+   * {@link #impersonator()} does not), and decisions record them (audit detail {@code priorActors}).
+   *
+   * @return the earlier acting parties' subject ids, in the namespace of the holder's id; empty without a chain
+   * @since 0.1.0
+   */
+  public List<String> priorActors() {
+    return priorActors;
+  }
+
+  /**
    * @param impersonator the impersonator's subject id
    * @return these signals with that impersonator (see {@link #impersonator()})
    * @throws IllegalArgumentException if the id is not a valid identifier
    * @since 0.1.0
    */
   public IdentitySignals withImpersonator(String impersonator) {
+    return copy().impersonator(impersonator).build();
+  }
+
+  /**
+   * @param priorActors the subject ids of the parties that acted earlier in the delegation chain, the nearest first
+   * @return these signals with those prior actors (see {@link #priorActors()}) instead of their own
+   * @throws IllegalArgumentException if an id is null or not a valid identifier
+   * @throws NullPointerException if the list is null
+   * @since 0.1.0
+   */
+  public IdentitySignals withPriorActors(List<String> priorActors) {
+    return copy().priorActors(priorActors).build();
+  }
+
+  private Builder copy() {
     Builder b = new Builder();
     b.issuer = issuer;
     b.roles = roles;
@@ -133,7 +166,9 @@ public final class IdentitySignals {
     b.organizationHints = organizationHints;
     b.mfa = mfa;
     b.expiresAt = expiresAt;
-    return b.impersonator(impersonator).build();
+    b.impersonator = impersonator;
+    b.priorActors = priorActors;
+    return b;
   }
 
   @Override
@@ -146,12 +181,14 @@ public final class IdentitySignals {
         && organizationHints.equals(s.organizationHints)
         && mfa == s.mfa
         && Objects.equals(expiresAt, s.expiresAt)
-        && Objects.equals(impersonator, s.impersonator);
+        && Objects.equals(impersonator, s.impersonator)
+        && priorActors.equals(s.priorActors);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(issuer, roles, scopedRoles, trustedTenant, organizationHints, mfa, expiresAt, impersonator);
+    return Objects.hash(issuer, roles, scopedRoles, trustedTenant, organizationHints, mfa, expiresAt, impersonator,
+        priorActors);
   }
 
   @Override
@@ -159,7 +196,8 @@ public final class IdentitySignals {
     return "IdentitySignals[issuer=" + issuer + ", roles=" + roles + ", scopedRoles=" + scopedRoles
         + ", trustedTenant=" + trustedTenant
         + ", organizationHints=" + organizationHints + ", mfa=" + mfa + ", expiresAt=" + expiresAt
-        + (impersonator == null ? "" : ", impersonator=" + impersonator) + "]";
+        + (impersonator == null ? "" : ", impersonator=" + impersonator)
+        + (priorActors.isEmpty() ? "" : ", priorActors=" + priorActors) + "]";
   }
 
   /** Builds {@link IdentitySignals}; not thread-safe. */
@@ -172,6 +210,7 @@ public final class IdentitySignals {
     private boolean mfa;
     private @Nullable Instant expiresAt;
     private @Nullable String impersonator;
+    private List<String> priorActors = List.of();
 
     private Builder() {}
 
@@ -251,6 +290,24 @@ public final class IdentitySignals {
      */
     public Builder impersonator(String impersonator) {
       this.impersonator = Identifiers.require("impersonator id", impersonator);
+      return this;
+    }
+
+    /**
+     * @param priorActors the subject ids of the parties that acted for the holder earlier in a delegation chain, the
+     *     nearest first (see {@link IdentitySignals#priorActors()})
+     * @return this builder
+     * @throws IllegalArgumentException if an id is null or not a valid identifier
+     * @throws NullPointerException if the list is null
+     * @since 0.1.0
+     */
+    public Builder priorActors(List<String> priorActors) {
+      Objects.requireNonNull(priorActors, "priorActors");
+      List<String> checked = new ArrayList<>(priorActors.size());
+      for (String id : priorActors) {
+        checked.add(Identifiers.require("prior actor id", id));
+      }
+      this.priorActors = List.copyOf(checked);
       return this;
     }
 

@@ -66,6 +66,61 @@ class ImpersonationTest {
     assertThat(d.reasons()).containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
   }
 
+  /**
+   * Alice as Keycloak maps an RFC 8693 token delegated along a chain: {@code current} acts for her now
+   * ({@code act.sub}), and {@code earlier} acted for her before ({@code act.act.sub}, a prior actor).
+   */
+  private static Actor aliceDelegatedAlong(String current, String earlier) {
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", "https://sso.example.com/realms/algosure");
+    claims.put("sub", "alice");
+    claims.put("preferred_username", "alice");
+    claims.put("act", Map.of("sub", current, "act", Map.of("sub", earlier)));
+    return KeycloakMapping.defaults().map(claims, NOW.plus(Duration.ofMinutes(5))).actor();
+  }
+
+  /**
+   * Regression: only the current actor of a delegation chain was kept, so dave, who acted for alice earlier in the
+   * chain ({@code act.act}) and handed the request on to helpdesk-7, could approve that request himself: one person
+   * took part in making it and passed the four-eyes check as its second person.
+   */
+  @Test
+  void decideWhenAnEarlierActorOfTheDelegationChainApprovedThenDenySelfApproved() {
+    approval("ap-1", "alice", "dave");
+
+    AuthorizationDecision d = f.pdp().decide(submit(aliceDelegatedAlong("helpdesk-7", "dave")).approvalId("ap-1")
+        .build());
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reasons()).containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+    assertThat(d.explanation()).contains("'dave'", "delegation");
+  }
+
+  /** Ignoring case, as the four-eyes check compares people. */
+  @Test
+  void decideWhenACaseVariantOfAnEarlierActorApprovedThenDenySelfApproved() {
+    approval("ap-1", "alice", "dave");
+
+    AuthorizationDecision d = f.pdp().decide(submit(aliceDelegatedAlong("helpdesk-7", "DAVE")).approvalId("ap-1")
+        .build());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.APPROVAL_SELF_APPROVED);
+  }
+
+  /** A person outside the chain still approves: delegation is traced, not forbidden. */
+  @Test
+  void decideWhenSomeoneOutsideTheDelegationChainApprovedThenPermitAndTheChainIsAudited() {
+    approval("ap-1", "alice", "dave");
+
+    AuthorizationDecision d = f.pdp().decide(submit(aliceDelegatedAlong("helpdesk-7", "gateway")).approvalId("ap-1")
+        .build());
+
+    assertThat(d.permitted()).isTrue();
+    assertThat(f.audit.events()).singleElement().satisfies(e -> assertThat(e.details())
+        .containsEntry("impersonator", "helpdesk-7").containsEntry("priorActors", "gateway")
+        .containsEntry("approvedBy", "dave"));
+  }
+
   private static AuthorizationRequest.Builder submit(Actor actor) {
     return AuthorizationRequest.builder().actor(actor).tenant("acme").organization("sales").action("filings:submit")
         .resource(ResourceRef.of("filing", "f-1"));

@@ -382,6 +382,14 @@ public final class AccessTokenValidator implements AutoCloseable {
     try {
       IdentitySignals signals = impersonator == null ? mapped.signals()
           : mapped.signals().withImpersonator(prefix + ":" + impersonator);
+      List<String> prior = signals.priorActors();
+      if (!prior.isEmpty()) { // the earlier parties of a delegation chain are the realm's too
+        List<String> prefixed = new java.util.ArrayList<>(prior.size());
+        for (String p : prior) {
+          prefixed.add(prefix + ":" + p);
+        }
+        signals = signals.withPriorActors(prefixed);
+      }
       if (mapped instanceof Actor.ServiceAccount) {
         return Actor.serviceAccount(id, signals);
       }
@@ -390,7 +398,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       }
     } catch (IllegalArgumentException e) {
       throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer.issuer(), "the token's actor id"
-          + (impersonator == null ? "" : " or impersonator id") + " with the issuer's prefix '" + prefix
+          + (impersonator == null ? "" : " or an acting party's id") + " with the issuer's prefix '" + prefix
           + ":' is not a valid id: " + e.getMessage() + " [issuer "
           + issuer.issuer() + "]", null);
     }

@@ -70,7 +70,8 @@ import org.slf4j.LoggerFactory;
  *       {@link IdentitySignals#impersonator()}, so that decisions record who acted and the impersonator never
  *       approves the user's requests. A token whose {@code impersonator} does not name one by a valid id is refused.
  *       A delegation token (RFC 8693 {@code act}: the party acting for the subject) is mapped the same way, with the
- *       current actor's {@code act.sub} as {@link IdentitySignals#impersonator()}; an {@code act} that is not an
+ *       current actor's {@code act.sub} as {@link IdentitySignals#impersonator()} and the earlier ones of a chain
+ *       ({@code act.act.sub}, ...) as {@link IdentitySignals#priorActors()}; an {@code act} that is not an
  *       object with a string {@code sub} is refused, and so is a token whose {@code act} names another issuer's
  *       party ({@code act.iss}) or a different party than its {@code impersonator}.
  *   <li><b>MFA</b>: evidence when {@code amr} holds any of the configured values (default {@code otp},
@@ -388,9 +389,11 @@ public final class KeycloakMapping {
 
   /**
    * The party acting for the subject of an RFC 8693 delegation token (the current actor, {@code act.sub}; nested
-   * {@code act}s are prior actors, informational only, RFC 8693 §4.1): recorded as the impersonator is, so that it is
-   * in every decision's audit and never approves the subject's requests. A token naming a different impersonator too
-   * is refused: only one acting party can be recorded, and either alone would leave the other untraced.
+   * {@code act}s are prior actors, which RFC 8693 §4.1 leaves out of access control): recorded as the impersonator is,
+   * so that it is in every decision's audit and never approves the subject's requests; the prior actors are recorded
+   * as {@link IdentitySignals#priorActors()}, which grant nothing but never approve the subject's requests either (each
+   * took part in making them). A token naming a different impersonator too is refused: only one acting party can be
+   * recorded, and either alone would leave the other untraced.
    */
   private static void actingParty(Map<String, ?> claims, @Nullable String issuer, @Nullable String impersonator,
       IdentitySignals.Builder signals) {
@@ -406,19 +409,29 @@ public final class KeycloakMapping {
           + " issuer: its 'sub' is another issuer's id, which cannot be recorded as the acting party here; refused",
           null);
     }
-    if (impersonator != null) {
-      if (impersonator.equalsIgnoreCase(actor)) {
-        return; // the same person, already recorded
-      }
+    if (impersonator != null && !impersonator.equalsIgnoreCase(actor)) { // equal: the same person, recorded already
       throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer, "claim 'impersonator' and claim"
           + " 'act' (RFC 8693) name different parties acting for the subject; only one can be recorded with each"
           + " decision and kept from approving the subject's requests, so the token is refused", null);
     }
     try {
-      signals.impersonator(actor);
+      if (impersonator == null) {
+        signals.impersonator(actor);
+      }
+      // the prior actors (act.act.sub, ...) grant nothing, but each took part in the request: kept so that none
+      // approves it (RegisteredClaims checked that every nested act is an object with a string sub)
+      List<String> prior = new ArrayList<>();
+      for (Object a = party.get("act"); a instanceof Map<?, ?> earlier; a = earlier.get("act")) {
+        if (earlier.get("sub") instanceof String sub) {
+          prior.add(sub);
+        }
+      }
+      if (!prior.isEmpty()) {
+        signals.priorActors(prior);
+      }
     } catch (IllegalArgumentException e) {
       throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer, "claim 'act' (the acting party,"
-          + " RFC 8693) has a 'sub' that is not a valid id: " + e.getMessage(), null);
+          + " RFC 8693) or an 'act' nested in it has a 'sub' that is not a valid id: " + e.getMessage(), null);
     }
   }
 

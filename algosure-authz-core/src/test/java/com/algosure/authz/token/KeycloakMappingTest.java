@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.algosure.authz.Actor;
 import com.algosure.authz.BindingScope;
+import com.algosure.authz.IdentitySignals;
 import com.algosure.authz.OrganizationId;
 import com.algosure.authz.Role;
 import com.algosure.authz.TenantId;
@@ -224,6 +225,33 @@ class KeycloakMappingTest {
 
     assertThat(actor.id()).isEqualTo(claims.get("sub"));
     assertThat(actor.signals().impersonator()).contains("billing-agent");
+  }
+
+  /**
+   * Regression: the prior actors of a delegation chain ({@code act.act.sub}, deeper ones too) were dropped, so a
+   * party that acted for the subject earlier in the chain could approve the subject's request.
+   */
+  @Test
+  void mapWhenTokenNamesADelegationChainThenEarlierActorsAreInTheSignalsInOrder() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("act", Map.of("sub", "billing-agent", "act", Map.of("sub", "gateway", "act", Map.of("sub", "dave"))));
+
+    IdentitySignals signals = KeycloakMapping.defaults().map(claims, EXPIRES).actor().signals();
+
+    assertThat(signals.impersonator()).contains("billing-agent");
+    assertThat(signals.priorActors()).containsExactly("gateway", "dave");
+    assertThat(KeycloakMapping.defaults().map(payload("alice"), EXPIRES).actor().signals().priorActors()).isEmpty();
+  }
+
+  @Test
+  void mapWhenAnEarlierActorIsNotAValidIdThenInvalidClaim() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("act", Map.of("sub", "billing-agent", "act", Map.of("sub", "da ve\n")));
+
+    TokenRejectedException e = rejected(KeycloakMapping.defaults(), claims);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.INVALID_CLAIM);
+    assertThat(e.getMessage()).contains("'act'").doesNotContain("\n");
   }
 
   @ParameterizedTest

@@ -94,6 +94,21 @@ class MultiIssuerActorIdTest extends ValidatorTestSupport {
     assertThat(home.signals().impersonator()).contains("dave");
   }
 
+  /**
+   * Regression: the earlier actors of a prefixed realm's delegation chain must be named under its prefix too, or the
+   * four-eyes check would compare the partner's dave with the approver partner:dave and let him approve.
+   */
+  @Test
+  void authenticateWhenAPrefixedRealmsTokenNamesADelegationChainThenEarlierActorsAreUnderItsPrefix() {
+    Actor bob = twoRealms().authenticate(partnerToken("bob")
+        .claim("act", java.util.Map.of("sub", "agent-1", "act", java.util.Map.of("sub", "dave"))).sign());
+    Actor home = twoRealms().authenticate(token().subject("alice")
+        .claim("act", java.util.Map.of("sub", "agent-1", "act", java.util.Map.of("sub", "dave"))).sign());
+
+    assertThat(bob.signals().priorActors()).containsExactly("partner:dave");
+    assertThat(home.signals().priorActors()).containsExactly("dave");
+  }
+
   /** An unprefixed realm's impersonator named inside the partner's prefix would be taken for the partner's user. */
   @Test
   void authenticateWhenAnUnprefixedRealmsImpersonatorStartsWithAnotherIssuersPrefixThenRejected() {
