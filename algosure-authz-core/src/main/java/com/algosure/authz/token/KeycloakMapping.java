@@ -60,10 +60,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Service accounts</b>: a token whose {@code preferred_username} starts with the service-account prefix
  *       (default {@code service-account-}) and whose {@code client_id} (Keycloak before 25: {@code clientId})
  *       names the client (ignoring case: Keycloak keeps usernames in lower case) becomes {@link Actor.ServiceAccount}
- *       with the {@code client_id} as it is; every other token becomes {@link Actor.User} with
+ *       with the {@code client_id} as it is; a token with the prefix but neither claim is refused (it cannot be told
+ *       whether it is a client's or a person's), and every other token becomes {@link Actor.User} with
  *       {@code sub} as id. Keycloak puts {@code client_id} only in client-credentials tokens; {@code azp} is in
  *       every token (the client a user signed in through), so it never makes a service account: a user who chose
- *       the username {@code service-account-filings-api} stays a user.
+ *       the username {@code service-account-filings-api} never becomes that client.
  *   <li><b>Impersonation</b>: a token an administrator obtained by impersonating a user carries Keycloak's
  *       {@code impersonator} claim (mappers "Impersonator User ID" and "Impersonator Username": {@code {"id": ...,
  *       "username": ...}}). It is mapped as the user's, with the impersonator's {@code id} as
@@ -206,7 +207,8 @@ public final class KeycloakMapping {
    * @param signalsExpireAt when the resulting signals expire: the token's {@code exp} plus the allowed clock skew
    * @return the actor and the tenant hints
    * @throws TokenRejectedException ({@link TokenRejectionReason#MISSING_CLAIM}) if a user token has no
-   *     {@code sub}; ({@link TokenRejectionReason#INVALID_CLAIM}) if the subject or client id is not a valid
+   *     {@code sub}, or a token whose {@code preferred_username} has the service-account prefix has no {@code client_id}
+   *     (nor {@code clientId}); ({@link TokenRejectionReason#INVALID_CLAIM}) if the subject or client id is not a valid
    *     identifier, the trusted tenant claim is ambiguous or invalid, or a service-account username names another
    *     client
    * @throws NullPointerException if an argument is null
@@ -303,21 +305,29 @@ public final class KeycloakMapping {
       if (clientId == null) {
         clientId = string(claims.get("clientId")); // Keycloak before 25
       }
-      if (clientId != null) {
-        // Keycloak keeps usernames in lower case: client Billing-Worker's user is service-account-billing-worker
-        if (username.length() != serviceAccountPrefix.length() + clientId.length()
-            || !username.regionMatches(true, serviceAccountPrefix.length(), clientId, 0, clientId.length())) {
-          throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
-              "claim 'preferred_username' has the service-account prefix '" + serviceAccountPrefix
-                  + "' but does not name the token's client '" + Printable.raw(clientId)
-                  + "' (claim client_id); refusing an identity that is neither a user nor that client", null);
-        }
-        try {
-          return Actor.serviceAccount(clientId, signals);
-        } catch (IllegalArgumentException e) {
-          throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
-              "claim 'client_id' is not a valid client id: " + e.getMessage(), null);
-        }
+      if (clientId == null) {
+        // Keycloak names a client's service-account user so, and a person may have chosen such a name too: without
+        // the client id claim the two cannot be told apart, and either guess is wrong for the other (a client treated
+        // as a person escapes its least-privilege bindings; azp is the client a person signed in through)
+        throw new TokenRejectedException(TokenRejectionReason.MISSING_CLAIM, issuer, "claim 'preferred_username' has"
+            + " the service-account prefix '" + serviceAccountPrefix + "' but the token has no client id claim"
+            + " ('client_id', or 'clientId' before Keycloak 25), so it cannot be told whether it is a client's service"
+            + " account or a person; refused. Give the client the 'service_account' client scope (its client id mapper,"
+            + " also in lightweight tokens), or give the person a username without the prefix", null);
+      }
+      // Keycloak keeps usernames in lower case: client Billing-Worker's user is service-account-billing-worker
+      if (username.length() != serviceAccountPrefix.length() + clientId.length()
+          || !username.regionMatches(true, serviceAccountPrefix.length(), clientId, 0, clientId.length())) {
+        throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
+            "claim 'preferred_username' has the service-account prefix '" + serviceAccountPrefix
+                + "' but does not name the token's client '" + Printable.raw(clientId)
+                + "' (claim client_id); refusing an identity that is neither a user nor that client", null);
+      }
+      try {
+        return Actor.serviceAccount(clientId, signals);
+      } catch (IllegalArgumentException e) {
+        throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer,
+            "claim 'client_id' is not a valid client id: " + e.getMessage(), null);
       }
     }
     Object sub = claims.get("sub");

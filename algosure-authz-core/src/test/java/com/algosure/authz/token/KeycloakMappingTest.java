@@ -365,15 +365,36 @@ class KeycloakMappingTest {
     assertThat(actor).isEqualTo(Actor.serviceAccount("billing-worker", actor.signals()));
   }
 
+  /**
+   * azp named the client, so a user who chose the username service-account-filings-api became that client. Such a
+   * token (no client_id) cannot be told from filings-api's own service-account token without its client id claim, so
+   * it is refused: never that client, and never a person by a guess.
+   */
   @Test
-  void mapWhenUserNamedLikeAServiceAccountSignsInThroughThatClientThenUserNotTheServiceAccount() {
-    // azp named the client, so a user who chose the username service-account-filings-api became that client
+  void mapWhenUserNamedLikeAServiceAccountSignsInThroughThatClientThenRefusedNotTheServiceAccount() {
     Map<String, Object> claims = payload("alice-via-filings-api");
     claims.put("preferred_username", "service-account-filings-api");
 
-    Actor actor = KeycloakMapping.defaults().map(claims, EXPIRES).actor();
+    TokenRejectedException e = rejected(KeycloakMapping.defaults(), claims);
 
-    assertThat(actor).isEqualTo(Actor.user("c2ffedce-bc99-4867-a99d-2c5f752960bf", actor.signals()));
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MISSING_CLAIM);
+  }
+
+  /**
+   * Regression: a Keycloak service-account token without its client id claim ({@code client_id}, before Keycloak 25
+   * {@code clientId}: the "service_account" client scope's mapper removed, or not in a lightweight token) was mapped
+   * as a person, with the service-account user's {@code sub} as id: the client escaped its least-privilege bindings
+   * and counted as a person wherever the directory knows that user.
+   */
+  @Test
+  void mapWhenServiceAccountTokenLacksItsClientIdClaimThenMissingClaimNotAUser() {
+    Map<String, Object> claims = payload("billing-worker");
+    claims.remove("client_id");
+
+    TokenRejectedException e = rejected(KeycloakMapping.defaults(), claims);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MISSING_CLAIM);
+    assertThat(e.getMessage()).contains("'preferred_username'", "'service-account-'", "client_id", "clientId");
   }
 
   @Test
