@@ -83,8 +83,32 @@ final class RbacStage implements Stage {
       return Verdict.deny(ReasonCode.SERVICE_ACCOUNT_SCOPE_EXCEEDED,
           "service account '" + principal.id() + "' is not bound to a role granting '" + action + "'");
     }
-    return Verdict.deny(ReasonCode.PERMISSION_DENIED, "'" + principal.id() + "' holds no role granting '" + action
-        + "' in " + where(c));
+    return Verdict.deny(ReasonCode.PERMISSION_DENIED, missing(c));
+  }
+
+  /**
+   * What the principal lacks, said of the context asked about only: never the roles it holds, nor where it holds them
+   * (another organization's or tenant's facts).
+   */
+  private static String missing(DecisionContext c) {
+    String who = "'" + c.principal().id() + "'";
+    if (c.crossTenant) {
+      return who + " holds no privileged platform role granting '" + c.action() + "', which administering tenant '"
+          + c.tenant() + "' without access to it needs";
+    }
+    if (c.organization != null && c.definition().scope() == PermissionScope.TENANT) {
+      // asking "in the organization" would hide why a role held there does not count
+      return who + " holds no role granting '" + c.action() + "' in tenant '" + c.tenant() + "' as a whole: '"
+          + c.action() + "' acts on the whole tenant, so a role in organization '" + c.organization + "' of tenant '"
+          + c.tenant() + "' does not grant it; it needs a tenant (or platform) role";
+    }
+    if (c.organization != null && !c.member) {
+      // admitted to the organization by a tenant role: only tenant roles count there (see the class comment)
+      return who + " holds no tenant role granting '" + c.action() + "' in tenant '" + c.tenant() + "' and is not a"
+          + " member of organization '" + c.organization + "', where a non-member's organization, platform and token"
+          + " roles do not count";
+    }
+    return who + " holds no role granting '" + c.action() + "' in " + where(c);
   }
 
   private @Nullable Role tokenRoleGranting(DecisionContext c, boolean anyContext, @Nullable OrganizationId where) {

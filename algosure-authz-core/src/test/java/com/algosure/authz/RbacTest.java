@@ -123,6 +123,36 @@ class RbacTest {
         .as("her tenant role still counts in the organization").isTrue();
   }
 
+  /** A cross-tenant administrator is told what administration needs, not that a member's role is missing. */
+  @Test
+  void decideWhenCrossTenantAdministratorLacksAPrivilegedRoleForTheActionThenExplanationNamesThePrivilegedRole() {
+    AuthorizationDecision d = f.pdp().decide(write(user("root")).tenant("globex").organization("hq").build());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+    assertThat(d.explanation()).contains("'root' holds no privileged platform role granting 'filings:write'")
+        .doesNotContain("member");
+  }
+
+  /**
+   * Regression: pat, admitted to sales by a tenant role without being a member, was told she "holds no role granting
+   * 'filings:write'", though her platform role grants it: it does not count because she is not a member, which the
+   * explanation now says.
+   */
+  @Test
+  void decideWhenNonMemberHoldsAGrantingRoleThatCountsOnlyForMembersThenExplanationSaysSheIsNoMember() {
+    PolicyDecisionPoint pdp = PolicyDecisionPoint.builder().roleCatalog(Fixtures.CATALOG)
+        .directory(Directory.inMemory().organization("acme", "sales")
+            .platformRole("pat", "member").tenantRole("pat", "acme", "reader").build())
+        .auditSink(AuditSink.inMemory()).clock(f.clock).build();
+
+    AuthorizationDecision d = pdp.decide(write(user("pat")).tenant("acme").organization("sales").build());
+
+    assertThat(d.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
+    assertThat(d.explanation())
+        .contains("'pat' holds no tenant role granting 'filings:write' in tenant 'acme'")
+        .contains("not a member of organization 'sales'");
+  }
+
   /**
    * Every cell of binding scope x permission scope x organization named or not (see {@link PermissionScope}). Each
    * subject is a member of sales only and holds tenant-admin (filings:read is organization-scoped, tenant:settings
@@ -185,6 +215,22 @@ class RbacTest {
       assertThat(without.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
       assertThat(named.reasons()).containsExactly(ReasonCode.PERMISSION_DENIED);
       assertThat(named.explanation()).contains("organization 'sales' of tenant 'acme'");
+    }
+
+    /**
+     * Regression: the deny said "'org' holds no role granting 'tenant:settings' in organization 'sales' of tenant
+     * 'acme'", though her role in sales does grant it: what is missing is a role over the whole tenant, which the
+     * explanation now names (without saying which roles she holds).
+     */
+    @Test
+    void decideWhenOrganizationRoleAndTenantPermissionWithOrganizationNamedThenExplanationSaysATenantRoleIsNeeded() {
+      AuthorizationDecision named = matrix.decide(AuthorizationRequest.builder().actor(user("org")).tenant("acme")
+          .organization("sales").action("tenant:settings").resource(ResourceRef.type("tenant")).build());
+
+      assertThat(named.explanation())
+          .doesNotContain("holds no role granting 'tenant:settings' in organization")
+          .contains("'org' holds no role granting 'tenant:settings' in tenant 'acme' as a whole")
+          .contains("acts on the whole tenant");
     }
   }
 
