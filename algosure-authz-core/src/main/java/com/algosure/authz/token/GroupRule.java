@@ -38,6 +38,16 @@ final class GroupRule {
    *     group path does), or names neither and grants no role
    */
   static GroupRule compile(String template, @Nullable Role role) {
+    return compile(template, role, false);
+  }
+
+  /**
+   * Compiles a template, or with {@code platform} a literal group path whose role holds wherever its members reach.
+   *
+   * @throws IllegalArgumentException as {@link #compile(String, Role)}, and if a role is granted without a
+   *     {@code {tenant}} placeholder and not declared platform-wide, or a platform-wide group has a placeholder
+   */
+  static GroupRule compile(String template, @Nullable Role role, boolean platform) {
     if (template == null || template.isEmpty() || template.charAt(0) != '/') {
       throw new IllegalArgumentException("group pattern '" + template
           + "' must be a Keycloak group path starting with '/', such as /tenants/{tenant}/org-{org}");
@@ -89,6 +99,20 @@ final class GroupRule {
       throw new IllegalArgumentException("group pattern '" + template + "' grants role '" + role + "' in an"
           + " organization but has no {tenant} placeholder, so the role could not be limited to that organization;"
           + " put the tenant in the path, such as '/tenants/{tenant}/orgs/{org}/...'");
+    }
+    if (platform && groups > 0) {
+      throw new IllegalArgumentException("platform group '" + template + "' has a placeholder: a platform-wide group is"
+          + " one literal path; to limit its role to the group's tenant, declare group(\"" + template + "\", \""
+          + role + "\")");
+    }
+    if (role != null && tenantGroup == 0 && !platform) {
+      // a role that names no tenant holds in every tenant its members reach (a privileged one across tenants), as a
+      // realm role does: a group is an organization's or team's signal, so that must be said, not assumed
+      throw new IllegalArgumentException("group pattern '" + template + "' grants role '" + role + "' but has no"
+          + " {tenant} placeholder, so the role would hold in every tenant its members can reach (a privileged role"
+          + " across tenants), not in one; put the tenant in the path, such as '/tenants/{tenant}/...', or, if the"
+          + " group is meant platform-wide, declare it so: platformGroup(\"" + template + "\", \"" + role + "\")"
+          + " (in JSON \"platform\": true)");
     }
     if (groups == 0 && role == null) {
       throw new IllegalArgumentException("group pattern '" + template

@@ -51,9 +51,11 @@ import org.slf4j.LoggerFactory;
  *       role without a rule maps to nothing.
  *   <li><b>Groups</b> ({@code groups}, full paths) match templates such as {@code /tenants/{tenant}/org-{org}}:
  *       {@code {tenant}} becomes a tenant hint, {@code {org}} an organization hint, and a rule may grant a role.
- *       A role granted by a template with {@code {tenant}} holds only in the matched tenant (with {@code {org}}: only
- *       in that organization), as {@link IdentitySignals#scopedRoles()}: the group {@code /tenants/acme/admins}
- *       makes its members admins of acme, not of every tenant they can reach.
+ *       A role granted by a template holds only in the matched tenant (with {@code {org}}: only in that
+ *       organization), as {@link IdentitySignals#scopedRoles()}: the group {@code /tenants/acme/admins} makes its
+ *       members admins of acme, not of every tenant they can reach. A template that grants a role must therefore name
+ *       {@code {tenant}}; a group whose role is meant to hold platform-wide, as a realm role's does, is declared so
+ *       ({@code platformGroup}, in JSON {@code "platform": true}).
  *   <li><b>Claims</b>: tenant-hint claims (string or array) only hint; one tenant claim may be declared
  *       <em>trusted</em> and then fills {@link IdentitySignals#trustedTenant()} (it must carry exactly one value,
  *       else the token is rejected). Organization claims (string or array) become organization hints.
@@ -91,7 +93,8 @@ import org.slf4j.LoggerFactory;
  * {
  *   "realmRoles":  [{"keycloak": "platform-admin", "role": "platform-admin"}],
  *   "clientRoles": [{"client": "filings-api", "keycloak": "filings:read", "role": "filings-reader"}],
- *   "groups":      [{"pattern": "/tenants/{tenant}/org-{org}"}, {"pattern": "/tenants/{tenant}/admins", "role": "tenant-admin"}],
+ *   "groups":      [{"pattern": "/tenants/{tenant}/org-{org}"}, {"pattern": "/tenants/{tenant}/admins", "role": "tenant-admin"},
+ *                   {"pattern": "/platform-operators", "role": "platform-operator", "platform": true}],
  *   "tenantClaims": [{"claim": "tenant_id", "trusted": false}],
  *   "organizationClaims": ["org_ids"],
  *   "serviceAccountUsernamePrefix": "service-account-",
@@ -611,18 +614,36 @@ public final class KeycloakMapping {
 
     /**
      * Reads hints from matching groups (as {@link #group(String)}) and grants an Algosure role to members of any
-     * group that matches. With {@code {tenant}} in the template the role holds only in the group's tenant, and with
-     * {@code {org}} too only in its organization ({@link IdentitySignals#scopedRoles()}); without placeholders it
-     * holds wherever the directory confirms the context, as a realm role does.
+     * group that matches, only in the group's tenant, and with {@code {org}} in the template too only in its
+     * organization ({@link IdentitySignals#scopedRoles()}). A group whose role is meant to hold in every tenant is
+     * declared with {@link #platformGroup(String, String)}.
      *
-     * @param pattern the group path template; placeholders are optional here, but {@code {org}} needs {@code {tenant}}
+     * @param pattern the group path template, with {@code {tenant}} (and optionally {@code {org}})
      * @param algosureRole the Algosure role a matching group signals
      * @return this builder
-     * @throws IllegalArgumentException if the template or the role is invalid, has {@code {org}} without
-     *     {@code {tenant}}, or the rule is declared twice
+     * @throws IllegalArgumentException if the template or the role is invalid, has no {@code {tenant}}, or the rule
+     *     is declared twice
      */
     public Builder group(String pattern, String algosureRole) {
       return addGroup(GroupRule.compile(pattern, role(algosureRole)));
+    }
+
+    /**
+     * Grants an Algosure role to members of one group, platform-wide: the role holds wherever the directory confirms
+     * the context, in every tenant its members can reach, and a privileged role (see
+     * {@link com.algosure.authz.RoleCatalog}) across tenants too, as a realm role does. Declare only groups that are
+     * the platform's own, such as {@code /platform-operators}; a tenant's or organization's group belongs in
+     * {@link #group(String, String)} with {@code {tenant}}.
+     *
+     * @param path the group's full path, without placeholders, such as {@code /platform-operators}
+     * @param algosureRole the Algosure role the group signals
+     * @return this builder
+     * @throws IllegalArgumentException if the path or the role is invalid, the path has a placeholder, or the rule is
+     *     declared twice
+     * @since 0.1.0
+     */
+    public Builder platformGroup(String path, String algosureRole) {
+      return addGroup(GroupRule.compile(path, role(algosureRole), true));
     }
 
     private Builder addGroup(GroupRule rule) {
@@ -819,15 +840,29 @@ public final class KeycloakMapping {
       for (int i = 0; i < groupRules.size(); i++) {
         String at = "groups[" + i + "]";
         JsonNode e = object(groupRules.get(i), at, "{\"pattern\": \"/tenants/{tenant}/org-{org}\"}");
-        onlyFields(e, at, "pattern", "role");
+        onlyFields(e, at, "pattern", "role", "platform");
         String p = text(e, "pattern", at);
         String r = e.has("role") ? text(e, "role", at) : null;
+        boolean platform = false;
+        if (e.has("platform")) {
+          JsonNode f = e.get("platform");
+          if (!f.isBoolean()) {
+            throw new InvalidKeycloakMappingException(at + ".platform", "expected true or false");
+          }
+          if (f.booleanValue() && r == null) {
+            throw new InvalidKeycloakMappingException(at + ".platform", "a platform-wide group needs a \"role\"");
+          }
+          platform = f.booleanValue();
+        }
         if (r != null) {
           apply(at + ".role", () -> Role.of(r)); // checked first: the pattern's step would report it at the pattern
         }
+        boolean platformWide = platform;
         apply(at + ".pattern", () -> {
           if (r == null) {
             b.group(p);
+          } else if (platformWide) {
+            b.platformGroup(p, r);
           } else {
             b.group(p, r);
           }

@@ -37,7 +37,7 @@ class GroupRoleScopeTest extends ValidatorTestSupport {
       .group("/tenants/{tenant}/admins", "tenant-admin")
       .group("/tenants/{tenant}/orgs/{org}/approvers", "approver")
       .group("/tenants/{tenant}/operators", "platform-admin")
-      .group("/staff", "reader")
+      .platformGroup("/staff", "reader")
       .build();
 
   private PolicyDecisionPoint pdp() {

@@ -3,12 +3,14 @@ package com.algosure.authz.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.algosure.authz.Role;
 import com.algosure.testing.TestTokens;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -197,6 +199,21 @@ class KeycloakMappingJsonTest {
 
     assertThat(e.location()).isEqualTo("groups[0].pattern");
     assertThat(e.getMessage()).contains("one path segment").contains("'/t/{tenant}/{org}'");
+  }
+
+  @Test
+  void fromJsonWhenGroupRoleHasNoTenantPlaceholderThenRefusedUnlessDeclaredPlatformWide() {
+    InvalidKeycloakMappingException e = invalid("{\"groups\": [{\"pattern\": \"/staff\", \"role\": \"reader\"}]}");
+    KeycloakMapping platform = load("{\"groups\": [{\"pattern\": \"/staff\", \"role\": \"reader\", \"platform\": true}]}");
+
+    assertThat(e.location()).isEqualTo("groups[0].pattern");
+    assertThat(e.getMessage()).contains("no {tenant} placeholder", "\"platform\": true");
+    assertThat(platform.map(Map.of("sub", "tom", "groups", List.of("/staff")), Instant.parse("2030-01-01T00:00:00Z"))
+        .actor().signals().roles()).containsExactly(Role.of("reader"));
+    assertThat(invalid("{\"groups\": [{\"pattern\": \"/t/{tenant}\", \"role\": \"reader\", \"platform\": true}]}")
+        .location()).isEqualTo("groups[0].pattern");
+    assertThat(invalid("{\"groups\": [{\"pattern\": \"/staff\", \"role\": \"reader\", \"platform\": \"yes\"}]}")
+        .location()).isEqualTo("groups[0].platform");
   }
 
   @Test

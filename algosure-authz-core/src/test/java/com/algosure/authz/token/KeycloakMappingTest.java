@@ -617,9 +617,31 @@ class KeycloakMappingTest {
         .hasMessage("group pattern '/staff' has no {tenant} or {org} placeholder and grants no role, so it would map nothing");
   }
 
+  /**
+   * Regression: a group rule without {@code {tenant}} granted its role in every tenant its members can reach (and a
+   * privileged role across tenants), as a realm role does, though nothing in {@code group("/acme-admins",
+   * "tenant-admin")} said so: a host naming the tenant in the group's name made acme's admins admins of globex.
+   */
   @Test
-  void groupWhenNoPlaceholderButARoleThenAccepted() {
-    KeycloakMapping m = KeycloakMapping.builder().group("/staff", "staff").build();
+  void groupWhenRoleButNoTenantPlaceholderThenRefusedSayingHowToDeclareAPlatformWideGroup() {
+    assertThatThrownBy(() -> KeycloakMapping.builder().group("/acme-admins", "tenant-admin"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("group pattern '/acme-admins' grants role 'tenant-admin' but has no {tenant} placeholder")
+        .hasMessageContaining("every tenant")
+        .hasMessageContaining("platformGroup(\"/acme-admins\", \"tenant-admin\")");
+  }
+
+  @Test
+  void platformGroupWhenPathHasAPlaceholderThenRefused() {
+    assertThatThrownBy(() -> KeycloakMapping.builder().platformGroup("/tenants/{tenant}/admins", "tenant-admin"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("platform group '/tenants/{tenant}/admins'")
+        .hasMessageContaining("group(\"/tenants/{tenant}/admins\", \"tenant-admin\")");
+  }
+
+  @Test
+  void platformGroupWhenLiteralPathThenItsRoleIsAPlatformWideSignal() {
+    KeycloakMapping m = KeycloakMapping.builder().platformGroup("/staff", "staff").build();
     Map<String, Object> claims = payload("alice");
     claims.put("groups", List.of("/staff"));
 
