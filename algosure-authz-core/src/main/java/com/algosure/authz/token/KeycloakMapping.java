@@ -416,7 +416,7 @@ public final class KeycloakMapping {
       return;
     }
     Object actIssuer = party.get("iss");
-    if (actIssuer != null && !actIssuer.equals(claims.get("iss"))) {
+    if (actIssuer != null && !actIssuer.equals(issuer)) { // issuer as text: it may be a URI object
       throw new TokenRejectedException(TokenRejectionReason.INVALID_CLAIM, issuer, "claim 'act' (the acting party,"
           + " RFC 8693) names its party by 'iss' " + Printable.of(String.valueOf(actIssuer)) + ", not the token's"
           + " issuer: its 'sub' is another issuer's id, which cannot be recorded as the acting party here; refused",

@@ -295,6 +295,21 @@ class KeycloakMappingTest {
     assertThat(KeycloakMapping.defaults().map(claims, EXPIRES).actor().signals().impersonator()).contains("dave");
   }
 
+  /**
+   * Regression: with the issuer as a URI object (as a host passing Spring's converted claims has it, and as
+   * {@link #mapWhenIssuerIsAUriObjectThenItIsTheSignalsIssuer} accepts), {@code act.iss} naming that same issuer was
+   * compared with the object, never equal to the string, and every such delegation token was refused.
+   */
+  @Test
+  void mapWhenIssuerIsAUriObjectAndTheActingPartyNamesTheSameIssuerThenTheActingPartyIsRecorded() {
+    Map<String, Object> claims = payload("alice");
+    claims.put("iss", URI.create("https://sso.example.com/realms/algosure"));
+    claims.put("act", Map.of("sub", "billing-agent", "iss", "https://sso.example.com/realms/algosure"));
+
+    assertThat(KeycloakMapping.defaults().map(claims, EXPIRES).actor().signals().impersonator())
+        .contains("billing-agent");
+  }
+
   /** The acting party's id is recorded in the subject's namespace: one another issuer named is refused. */
   @Test
   void mapWhenActingPartyIsNamedByAnotherIssuerThenInvalidClaim() {
