@@ -204,6 +204,18 @@ public final class KeycloakMapping {
   }
 
   /**
+   * The {@code acr} values that count as MFA evidence: what a resource server may name in the {@code acr_values} of a
+   * step-up challenge (RFC 9470), so that a client asks the issuer for an authentication this mapping accepts.
+   *
+   * @return the values, immutable and in no particular order; empty where MFA is read from {@code amr} alone (the
+   *     default)
+   * @since 0.1.0
+   */
+  public Set<String> mfaAcrValues() {
+    return mfaAcrValues;
+  }
+
+  /**
    * Maps the claims of a token that has already been validated (signature, issuer, audience, expiry).
    *
    * @param claims the token's claims as JSON values: strings, numbers, booleans, collections and maps

@@ -147,7 +147,7 @@ public class AlgosureTokenAutoConfiguration {
     }
   }
 
-  private static KeycloakMapping fromJson(Resource location, String property) {
+  static KeycloakMapping fromJson(Resource location, String property) {
     if (!location.exists()) {
       throw new InvalidAlgosureConfigurationException(property, ResourceLocations.describe(location) + " does not exist");
     }

@@ -1,7 +1,14 @@
 package com.algosure.spring.autoconfigure;
 
 import com.algosure.spring.RequestContextResolver;
+import com.algosure.authz.token.KeycloakMapping;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import com.algosure.spring.web.AlgosureExceptionHandler;
 import com.algosure.spring.web.HeaderRequestContextResolver;
@@ -12,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.Resource;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
@@ -25,6 +33,8 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnBooleanProperty(name = "algosure.enabled", matchIfMissing = true)
 public class AlgosureWebAutoConfiguration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AlgosureWebAutoConfiguration.class);
 
   /** Created by Spring. */
   public AlgosureWebAutoConfiguration() {}
@@ -43,12 +53,48 @@ public class AlgosureWebAutoConfiguration {
 
   /**
    * @param properties the properties
-   * @return the problem response builder
+   * @param mapping the Keycloak mapping, whose MFA {@code acr} values the step-up challenge names
+   * @return the problem response builder; its RFC 9470 step-up challenge names, in {@code acr_values}, the {@code acr}
+   *     values that count as MFA for every configured issuer (the service's mapping and each issuer's own), leaving out
+   *     (with a WARN) one a header cannot carry
    */
   @Bean
   @ConditionalOnMissingBean
-  public ProblemResponses algosureProblemResponses(AlgosureProperties properties) {
-    return new ProblemResponses(properties.getProblems().getTypePrefix());
+  public ProblemResponses algosureProblemResponses(AlgosureProperties properties, ObjectProvider<KeycloakMapping> mapping) {
+    return new ProblemResponses(properties.getProblems().getTypePrefix(), stepUpAcrValues(properties, mapping));
+  }
+
+  /** @return the acr values that count as MFA for every issuer's mapping, sorted (a set has no order of preference) */
+  private static List<String> stepUpAcrValues(AlgosureProperties properties, ObjectProvider<KeycloakMapping> mapping) {
+    List<AlgosureProperties.Issuer> issuers = properties.getIssuers();
+    Set<String> acr = null;
+    // the service's mapping judges every issuer without one of its own (and tokens of a host's own validator)
+    KeycloakMapping service = mapping.getIfUnique();
+    if (service != null && (issuers.isEmpty() || issuers.stream().anyMatch(i -> i.getMappingLocation() == null))) {
+      acr = new TreeSet<>(service.mfaAcrValues());
+    }
+    for (int i = 0; i < issuers.size(); i++) {
+      Resource own = issuers.get(i).getMappingLocation();
+      if (own != null) {
+        Set<String> values = AlgosureTokenAutoConfiguration.fromJson(own, "algosure.issuers[" + i + "].mapping-location")
+            .mfaAcrValues();
+        if (acr == null) {
+          acr = new TreeSet<>(values);
+        } else {
+          acr.retainAll(values);
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String v : acr == null ? Set.<String>of() : acr) {
+      if (ProblemResponses.isChallengeAcr(v)) {
+        out.add(v);
+      } else {
+        LOG.warn("an MFA acr value of the Keycloak mapping is left out of the step-up challenge's acr_values: it is "
+            + "empty or holds a space, a control character or a character beyond ASCII, which a header cannot carry");
+      }
+    }
+    return out;
   }
 
   /**

@@ -14,9 +14,11 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -25,8 +27,9 @@ import org.springframework.http.ResponseEntity;
  * Builds and writes the adapter's RFC 9457 {@code application/problem+json} responses: 401 for a missing or
  * refused token (503 where the issuer's keys could not be had to check it), 403 for a deny, 503 for a deny because
  * something the decision needs did not answer (a stage or host SPI failed, the entitlement source or the audit sink
- * did not answer: not decided, try later), 428 where an approval or a step-up is required, 400 for an invalid request
- * context, and the integration outcomes. Each carries the machine-readable {@code reason} and the
+ * did not answer: not decided, try later), 428 where an approval is required, 401 with the RFC 9470
+ * {@code insufficient_user_authentication} challenge where a step-up (multi-factor authentication) is required, 400 for
+ * an invalid request context, and the integration outcomes. Each carries the machine-readable {@code reason} and the
  * {@code decisionId} (or, where no decision was made, an id that is also in the log line).
  *
  * <p>The {@code detail} is a fixed sentence per reason, never the decision's explanation: an explanation is
@@ -42,18 +45,67 @@ public final class ProblemResponses {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final String typePrefix;
+  private static final String STEP_UP_CHALLENGE = "Bearer error=\"insufficient_user_authentication\", "
+      + "error_description=\"multi-factor authentication is required\"";
 
-  /** @param typePrefix prefix of every problem type URI, such as {@code urn:algosure:problem:} */
+  private final String typePrefix;
+  private final String stepUpChallenge;
+
+  /**
+   * Problems whose step-up challenge names no {@code acr_values}.
+   *
+   * @param typePrefix prefix of every problem type URI, such as {@code urn:algosure:problem:}
+   */
   public ProblemResponses(String typePrefix) {
+    this(typePrefix, List.of());
+  }
+
+  /**
+   * Problems whose step-up challenge (RFC 9470) names the {@code acr_values} a client may ask the issuer for to come
+   * back with a token that counts as multi-factor evidence: the {@code acr} values the Keycloak mapping counts as MFA.
+   *
+   * @param typePrefix prefix of every problem type URI, such as {@code urn:algosure:problem:}
+   * @param stepUpAcrValues the acr values in order of preference; empty for none
+   * @throws IllegalArgumentException if an acr value cannot be carried in the space-separated {@code acr_values} of a
+   *     header: it is empty, or holds a space, a control character (a line break) or a character beyond ASCII
+   * @since 0.1.0
+   */
+  public ProblemResponses(String typePrefix, List<String> stepUpAcrValues) {
     this.typePrefix = Objects.requireNonNull(typePrefix, "typePrefix");
+    Objects.requireNonNull(stepUpAcrValues, "stepUpAcrValues");
+    StringBuilder acr = new StringBuilder();
+    for (int i = 0; i < stepUpAcrValues.size(); i++) {
+      String v = stepUpAcrValues.get(i);
+      if (!isChallengeAcr(v)) {
+        throw new IllegalArgumentException("stepUpAcrValues[" + i + "] is not an acr value the WWW-Authenticate "
+            + "challenge can carry: use visible ASCII characters only, at least one, no space");
+      }
+      if (acr.length() > 0) {
+        acr.append(' ');
+      }
+      // RFC 9110 5.6.4: inside a quoted-string, a quote and a backslash are written as quoted-pairs
+      acr.append(v.replace("\\", "\\\\").replace("\"", "\\\""));
+    }
+    this.stepUpChallenge = acr.length() == 0 ? STEP_UP_CHALLENGE : STEP_UP_CHALLENGE + ", acr_values=\"" + acr + "\"";
+  }
+
+  /**
+   * @param acr an acr value
+   * @return whether it can be one of the space-separated {@code acr_values} of a challenge: one or more visible ASCII
+   *     characters (RFC 5234 VCHAR), so never a space, a line break or another control character
+   * @since 0.1.0
+   */
+  public static boolean isChallengeAcr(@Nullable String acr) {
+    return acr != null && !acr.isEmpty() && acr.chars().allMatch(c -> c >= 0x21 && c <= 0x7e);
   }
 
   /**
    * @param decision a decision that did not permit
    * @return 403 for a deny on the merits; 503 for a deny because the decision could not be made now (a stage or a
    *     host SPI failed, {@code STAGE_FAILURE}; the entitlement source did not answer, {@code ENTITLEMENT_UNAVAILABLE};
-   *     the decision could not be audited, {@code AUDIT_FAILED}); 428 for approval or step-up required
+   *     the decision could not be audited, {@code AUDIT_FAILED}); 428 for approval required; 401 for step-up required,
+   *     with {@code WWW-Authenticate: Bearer error="insufficient_user_authentication"} (RFC 9470) and the
+   *     {@code acr_values} this was built with, if any
    */
   public AlgosureProblem decision(AuthorizationDecision decision) {
     ReasonCode reason = decision.reason();
@@ -70,10 +122,10 @@ public final class ProblemResponses {
     } else if (decision.effect() == Effect.APPROVAL_REQUIRED) {
       status = 428;
     } else if (decision.effect() == Effect.STEP_UP_REQUIRED) {
-      status = 428;
-      // RFC 9470: tell OAuth clients which kind of authentication to come back with
-      headers.put(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_user_authentication\", "
-          + "error_description=\"multi-factor authentication is required\"");
+      // RFC 9470 3: a 401 with the insufficient_user_authentication challenge is what an OAuth client reads as "get a
+      // token from a stronger authentication and retry"; a 428 it would not act on
+      status = 401;
+      headers.put(HttpHeaders.WWW_AUTHENTICATE, stepUpChallenge);
     }
     return new AlgosureProblem(status, type(reason.name()), title(reason.name()), detail(reason), ext, headers);
   }
@@ -131,7 +183,7 @@ public final class ProblemResponses {
 
   /**
    * The problem for an integration outcome that is not accepted: a refusal by the decision point keeps its
-   * 403, 428 or 503 ({@link #decision}); a refused consent is 403; a decision point or consent registry that could
+   * 403, 428, 401 (step-up) or 503 ({@link #decision}); a refused consent is 403; a decision point or consent registry that could
    * not answer ({@code AUTHORIZATION_UNAVAILABLE}, {@code CONSENT_UNAVAILABLE}) 503; a rate limit 429 with
    * {@code Retry-After}; a tenant holding its bound of idempotency keys ({@code IDEMPOTENCY_TENANT_LIMIT}) 429 without
    * one (other tenants are still served); a key still in flight 409 (and a completed key whose outcome is only a summary 409, saying

@@ -142,6 +142,73 @@ class ProblemResponsesTests {
     assertThat(p.extensions()).containsEntry("decisionId", d.decisionId()).containsEntry("reason", "APPROVAL_REQUIRED");
   }
 
+  /** root, a platform administrator without MFA evidence, administers acme across tenants: a step-up decision. */
+  private static AuthorizationDecision stepUp() {
+    AuthorizationDecision d = PolicyDecisionPoint.builder()
+        .roleCatalog(RoleCatalog.builder().permission(com.algosure.authz.PermissionDefinition.of("admin:filings:read")
+                .withScope(com.algosure.authz.PermissionScope.TENANT))
+            .privilegedRole("platform-admin", "admin:filings:read").build())
+        .directory(AdapterFixtures.directory()).auditSink(com.algosure.audit.AuditSink.inMemory()).build()
+        .decide(AuthorizationRequest.builder().actor(AdapterFixtures.user("root")).tenant("acme")
+            .action("admin:filings:read").resource(ResourceRef.type("filing")).build());
+    assertThat(d.effect()).as(d.toString()).isEqualTo(com.algosure.authz.Effect.STEP_UP_REQUIRED);
+    return d;
+  }
+
+  /**
+   * Regression: a step-up was answered 428, which no OAuth client reads as "authenticate again"; RFC 9470 answers 401
+   * with the {@code insufficient_user_authentication} challenge, so that a standard client steps up.
+   */
+  @Test
+  void decisionWhenStepUpRequiredThen401InsufficientUserAuthenticationChallenge() {
+    AuthorizationDecision d = stepUp();
+    AlgosureProblem p = problems.decision(d);
+    assertThat(p.status()).isEqualTo(401);
+    assertThat(p.headers()).containsEntry("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", "
+        + "error_description=\"multi-factor authentication is required\"");
+    assertThat(p.extensions()).containsEntry("reason", "MFA_REQUIRED").containsEntry("effect", "STEP_UP_REQUIRED")
+        .containsEntry("decisionId", d.decisionId());
+  }
+
+  @Test
+  void decisionWhenStepUpRequiredAndMfaAcrValuesKnownThenTheChallengeNamesThemInAcrValues() {
+    AlgosureProblem p = new ProblemResponses("urn:algosure:problem:", java.util.List.of("gold", "urn:mace:incommon:iap:silver"))
+        .decision(stepUp());
+    assertThat(p.status()).isEqualTo(401);
+    assertThat(p.headers()).containsEntry("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", "
+        + "error_description=\"multi-factor authentication is required\", acr_values=\"gold urn:mace:incommon:iap:silver\"");
+  }
+
+  @Test
+  void decisionWhenStepUpRequiredAndAnAcrValueHoldsAQuoteOrBackslashThenEscapedInTheQuotedString() {
+    AlgosureProblem p = new ProblemResponses("urn:algosure:problem:", java.util.List.of("a\"b\\c"))
+        .decision(stepUp());
+    assertThat(p.headers().get("WWW-Authenticate")).endsWith(", acr_values=\"a\\\"b\\\\c\"");
+  }
+
+  /** An acr value that would end the header or split the space-separated list is refused, never written. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"2\r\nSet-Cookie: x=1", "two words", "", "caf\u00e9", "a\tb"})
+  void constructorWhenAnAcrValueCannotBeWrittenInTheChallengeThenRefused(String acr) {
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> new ProblemResponses("urn:algosure:problem:", java.util.List.of("gold", acr)))
+        .withMessage("stepUpAcrValues[1] is not an acr value the WWW-Authenticate challenge can carry: use visible "
+            + "ASCII characters only, at least one, no space");
+  }
+
+  @Test
+  void decisionWhenApprovalRequiredThenStill428WithoutAChallenge() {
+    AuthorizationDecision d = PolicyDecisionPoint.builder()
+        .roleCatalog(RoleCatalog.builder().permission(com.algosure.authz.PermissionDefinition.of("filings:submit").asHighImpact())
+            .role("filing-clerk", "filings:submit").build())
+        .directory(AdapterFixtures.directory()).auditSink(com.algosure.audit.AuditSink.inMemory()).build()
+        .decide(AuthorizationRequest.builder().actor(AdapterFixtures.user("alice")).organization("sales").action("filings:submit")
+            .resource(ResourceRef.of("filing", "f-1")).build());
+    AlgosureProblem p = problems.decision(d);
+    assertThat(p.status()).isEqualTo(428);
+    assertThat(p.headers()).doesNotContainKey("WWW-Authenticate");
+  }
+
   /** A decision point for alice in sales, with a filing rule, an entitlement source and an audit sink of the test's. */
   private static AuthorizationDecision decide(com.algosure.authz.spi.DomainPolicy rule,
       com.algosure.authz.spi.EntitlementSource entitlements, com.algosure.audit.AuditSink sink) {

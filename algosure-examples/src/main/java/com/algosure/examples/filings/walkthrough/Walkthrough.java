@@ -118,7 +118,7 @@ public final class Walkthrough {
     section("Expired credentials and cross-tenant administration");
     call("alice with an expired token", "GET", "/api/filings", token("alice-expired", false), null, 401, "X-Organization-Id", "sales");
     call("root, a platform operator who signed in with a password only, administers acme", "GET",
-        "/api/admin/tenants/acme/filings", token("root", false), null, 428);
+        "/api/admin/tenants/acme/filings", token("root", false), null, 401);
     call("carol, a platform operator who signed in with a second factor, administers acme", "GET",
         "/api/admin/tenants/acme/filings", token("carol", true), null, 200);
     call("alice, an ordinary member, on the administration endpoint", "GET", "/api/admin/tenants/acme/filings", alice, null, 403);
@@ -182,7 +182,7 @@ public final class Walkthrough {
       // only a problem with an effect comes from a decision (audited under that id); a refused token or callback was
       // refused before any decision, and its problem's id names no decision
       String kind = json != null && json.has("effect") ? "decision " : "problem ";
-      decision = effect(r.statusCode(), decided) + " " + reason + (id.isEmpty() ? "" : "   (" + kind + id + ")");
+      decision = effect(r.statusCode(), decided, json) + " " + reason + (id.isEmpty() ? "" : "   (" + kind + id + ")");
     }
     boolean ok = r.statusCode() == expected;
     if (!ok) {
@@ -193,15 +193,18 @@ public final class Walkthrough {
     return json;
   }
 
-  private static String effect(int status, boolean decided) {
+  private static String effect(int status, boolean decided, @Nullable JsonNode json) {
     if (!decided) {
       return "REFUSED";
+    }
+    if (json != null && "STEP_UP_REQUIRED".equals(json.path("effect").asText())) {
+      return "STEP-UP REQUIRED"; // a 401 with the RFC 9470 challenge: a token with a second factor would pass
     }
     switch (status) {
       case 401:
         return "UNAUTHENTICATED";
       case 428:
-        return "APPROVAL/STEP-UP REQUIRED";
+        return "APPROVAL REQUIRED";
       case 403:
         return "DENY";
       default:
