@@ -3,6 +3,7 @@ package com.algosure.spring.autoconfigure;
 import com.algosure.audit.AuditFailurePolicy;
 import com.algosure.authz.token.SigningAlgorithm;
 import com.algosure.authz.token.TrustedIssuer;
+import com.algosure.integration.TransportPolicy;
 import com.algosure.integration.spi.InMemoryIdempotencyStore;
 import com.algosure.integration.spi.InMemoryRateLimitStore;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
@@ -15,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.InitializingBean;
@@ -153,6 +156,21 @@ public class AlgosureProperties implements InitializingBean {
   }
 
   static URI requireHttpUri(@Nullable URI uri, String property, boolean allowLoopbackHttp, String hint, String httpHint) {
+    return requireHttpUri(uri, property, allowLoopbackHttp, hint, httpHint,
+        u -> isLoopback(Objects.requireNonNull(u.getHost())));
+  }
+
+  /**
+   * A provider's URI, whose plain http the guard's transport policy decides (the guard refuses what it does not count
+   * as loopback while being built, without naming the property): its rule, not the issuers' {@link #isLoopback}.
+   */
+  static URI requireProviderUri(@Nullable URI uri, String property, boolean allowLoopbackHttp, String hint,
+      String httpHint) {
+    return requireHttpUri(uri, property, allowLoopbackHttp, hint, httpHint, TransportPolicy.httpsOrLoopbackHttp()::permits);
+  }
+
+  private static URI requireHttpUri(@Nullable URI uri, String property, boolean allowLoopbackHttp, String hint,
+      String httpHint, Predicate<URI> loopback) {
     if (uri == null) {
       throw new InvalidAlgosureConfigurationException(property, "missing: " + hint);
     }
@@ -164,7 +182,7 @@ public class AlgosureProperties implements InitializingBean {
       throw new InvalidAlgosureConfigurationException(property, "'" + uri.getScheme() + "://" + uri.getHost()
           + "...' must not carry user info, a query or a fragment");
     }
-    if (scheme.equals("http") && !(allowLoopbackHttp && isLoopback(uri.getHost()))) {
+    if (scheme.equals("http") && !(allowLoopbackHttp && loopback.test(uri))) {
       throw new InvalidAlgosureConfigurationException(property, "'" + uri + "' uses plain http: use https (" + httpHint + ")");
     }
     return uri;
@@ -184,6 +202,10 @@ public class AlgosureProperties implements InitializingBean {
         + (uri.getHost() == null ? "" : uri.getHost()) + "...";
   }
 
+  /**
+   * The issuers' rule, as core's {@code TrustedIssuer} applies it again: {@code localhost} or an IP literal the JDK
+   * parses to a loopback address (which is where it then connects). Providers follow the guard's narrower rule.
+   */
   static boolean isLoopback(String host) {
     String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     if (h.equalsIgnoreCase("localhost")) {
@@ -910,7 +932,10 @@ public class AlgosureProperties implements InitializingBean {
     /** The provider's endpoint; https only (plain http to a loopback host with allow-loopback-http, for tests). */
     private @Nullable URI endpoint;
 
-    /** Allow a plain-http endpoint on a loopback host (tests and development only). */
+    /**
+     * Allow a plain-http endpoint on a loopback host: localhost, 127.0.0.0/8 in dotted form or ::1, as the guard's
+     * transport policy counts them (tests and development only).
+     */
     private boolean allowLoopbackHttp;
 
     /**
@@ -949,11 +974,11 @@ public class AlgosureProperties implements InitializingBean {
       if (!PROVIDER.matcher(id).matches()) {
         throw new InvalidAlgosureConfigurationException(at, "'" + id + "' is not a valid provider id: use 1 to 64 letters, digits or . _ -");
       }
-      requireHttpUri(endpoint, at + ".endpoint", allowLoopbackHttp, "set the provider's https endpoint",
+      requireProviderUri(endpoint, at + ".endpoint", allowLoopbackHttp, "set the provider's https endpoint",
           "plain http is allowed only to a loopback host with " + at + ".allow-loopback-http=true, for tests");
       // each provider's own opt-in: another provider's allow-loopback-http must not open plain http for this one
       for (int i = 0; i < allowedOrigins.size(); i++) {
-        requireHttpUri(allowedOrigins.get(i), at + ".allowed-origins[" + i + "]", allowLoopbackHttp,
+        requireProviderUri(allowedOrigins.get(i), at + ".allowed-origins[" + i + "]", allowLoopbackHttp,
             "use https://host or https://host:port", "plain http is allowed only to a loopback host with " + at
                 + ".allow-loopback-http=true, for tests");
       }

@@ -278,6 +278,30 @@ class AlgosurePropertiesTests {
         "algosure.providers.authority.endpoint=http://authority.example.com", "algosure.providers.authority.actions=filings:submit");
   }
 
+  /**
+   * Regression: a provider endpoint of plain http to a host the guard's transport policy does not count as loopback (an
+   * IPv4-mapped address, a single-number IPv4 form, both of which the JDK parses as 127.0.0.1) passed the
+   * properties' check, which resolved the literal; the guard then refused it while being built, without naming the
+   * property. The providers' check is now the guard's own rule.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"[::ffff:7f00:1]", "[::ffff:127.0.0.1]", "2130706433"})
+  void validateWhenProviderEndpointIsPlainHttpToALoopbackFormTheGuardRefusesThenFailsNamingIt(String host) {
+    failsWith("algosure.providers.authority.endpoint: 'http://" + host + ":8089/filings' uses plain http: use https (plain "
+            + "http is allowed only to a loopback host with algosure.providers.authority.allow-loopback-http=true, for "
+            + "tests)",
+        "algosure.providers.authority.endpoint=http://" + host + ":8089/filings",
+        "algosure.providers.authority.actions=filings:submit", "algosure.providers.authority.allow-loopback-http=true");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"localhost", "127.0.0.1", "127.8.9.10", "[::1]", "[0:0:0:0:0:0:0:1]"})
+  void guardWhenProviderEndpointIsPlainHttpToLoopbackAndAllowedThenTheGuardIsBuilt(String host) {
+    withProvider("algosure.providers.authority.endpoint=http://" + host + ":8089/filings",
+            "algosure.providers.authority.allow-loopback-http=true")
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(IntegrationGuard.class));
+  }
+
   @Test
   void validateWhenProviderEndpointIsLoopbackHttpAndAllowedThenAccepted() {
     runner.withPropertyValues("algosure.providers.authority.endpoint=http://127.0.0.1:8089/filings",
