@@ -19,7 +19,8 @@ record AuthorizeAttributes(
     @Nullable Expression tenant,
     @Nullable Expression organization,
     @Nullable Expression approvalId,
-    @Nullable Expression task) {
+    @Nullable Expression task,
+    MethodExpressions.Variables variables) {
 
   static AuthorizeAttributes of(Authorize a, Method method) {
     String where = "@Authorize on " + MethodExpressions.describe(method);
@@ -34,11 +35,12 @@ record AuthorizeAttributes(
     } catch (IllegalArgumentException e) {
       throw new InvalidAlgosureConfigurationException(where + " (resourceType)", messageOf(e));
     }
+    MethodExpressions.Variables v = MethodExpressions.variables(method);
     return new AuthorizeAttributes(a.action(), a.resourceType(), collection,
-        MethodExpressions.parse(a.resourceId(), "Authorize", "resourceId", method),
-        MethodExpressions.parse(a.tenant(), "Authorize", "tenant", method),
-        MethodExpressions.parse(a.organization(), "Authorize", "organization", method),
-        MethodExpressions.parse(a.approvalId(), "Authorize", "approvalId", method),
-        MethodExpressions.parse(a.task(), "Authorize", "task", method));
+        MethodExpressions.parse(a.resourceId(), "Authorize", "resourceId", method, v),
+        MethodExpressions.parse(a.tenant(), "Authorize", "tenant", method, v),
+        MethodExpressions.parse(a.organization(), "Authorize", "organization", method, v),
+        MethodExpressions.parse(a.approvalId(), "Authorize", "approvalId", method, v),
+        MethodExpressions.parse(a.task(), "Authorize", "task", method, v), v);
   }
 }

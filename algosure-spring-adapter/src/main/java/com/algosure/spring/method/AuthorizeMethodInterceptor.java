@@ -63,7 +63,8 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
     }
     AlgosureAuthorizer auth = authorizer.get();
     Method method = invocation.getMethod();
-    EvaluationContext ctx = MethodExpressions.context(method, invocation.getArguments());
+    // the variables of the method whose annotation was parsed, whichever proxy intercepted it as which method
+    EvaluationContext ctx = a.variables().context(invocation.getArguments());
     AuthorizationRequest.Builder b = auth.request(a.action());
     if (a.resourceId() == null) {
       b.resource(a.collection());

@@ -28,7 +28,8 @@ record GuardedIntegrationAttributes(
     @Nullable Expression tenant,
     @Nullable Expression organization,
     @Nullable Expression approvalId,
-    @Nullable Expression task) {
+    @Nullable Expression task,
+    MethodExpressions.Variables variables) {
 
   /** Return types of an answer still to come, by name. */
   private static final Set<String> PENDING = Set.of("java.util.concurrent.Future", "java.util.concurrent.CompletionStage",
@@ -56,14 +57,15 @@ record GuardedIntegrationAttributes(
       throw new InvalidAlgosureConfigurationException(where + " (resourceId)", "set resourceType too");
     }
     String a = "GuardedIntegration";
+    MethodExpressions.Variables v = MethodExpressions.variables(method);
     return new GuardedIntegrationAttributes(provider, g.action(), scope, type,
-        MethodExpressions.parse(g.idempotencyKey(), a, "idempotencyKey", method),
-        MethodExpressions.parse(g.payload(), a, "payload", method),
-        MethodExpressions.parse(g.resourceId(), a, "resourceId", method),
-        MethodExpressions.parse(g.tenant(), a, "tenant", method),
-        MethodExpressions.parse(g.organization(), a, "organization", method),
-        MethodExpressions.parse(g.approvalId(), a, "approvalId", method),
-        MethodExpressions.parse(g.task(), a, "task", method));
+        MethodExpressions.parse(g.idempotencyKey(), a, "idempotencyKey", method, v),
+        MethodExpressions.parse(g.payload(), a, "payload", method, v),
+        MethodExpressions.parse(g.resourceId(), a, "resourceId", method, v),
+        MethodExpressions.parse(g.tenant(), a, "tenant", method, v),
+        MethodExpressions.parse(g.organization(), a, "organization", method, v),
+        MethodExpressions.parse(g.approvalId(), a, "approvalId", method, v),
+        MethodExpressions.parse(g.task(), a, "task", method, v), v);
   }
 
   /**

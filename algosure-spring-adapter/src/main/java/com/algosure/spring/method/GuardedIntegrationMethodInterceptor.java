@@ -96,7 +96,7 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     IntegrationGuard g = guard.get();
     checkConsentScope(g, a, invocation.getMethod());
     IntegrationRequest request = request(a, invocation.getMethod(),
-        MethodExpressions.context(invocation.getMethod(), invocation.getArguments()));
+        a.variables().context(invocation.getArguments()));
     long start = System.nanoTime();
     IntegrationOutcome<Object> outcome = g.execute(request, new MethodCall(invocation));
     events.get().onIntegrationOutcome(a.provider().value(), outcome.kind().name(), outcome.reason().name(),

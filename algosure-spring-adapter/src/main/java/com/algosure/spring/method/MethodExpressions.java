@@ -3,9 +3,13 @@ package com.algosure.spring.method;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
 import com.algosure.spring.InvalidRequestContextException;
 import java.lang.reflect.Method;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +28,7 @@ import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Parses and evaluates the expressions of the Algosure annotations. Expressions see the method's parameters
@@ -37,7 +42,9 @@ import org.springframework.util.ClassUtils;
  * {@link InvalidAlgosureConfigurationException} naming the method and the expression (a 500), never blamed on the
  * caller with a 400. An expression reading a variable that is no parameter of the method (a misspelling, or any name
  * where the class was compiled without {@code -parameters}) fails when the bean is proxied: SpEL would read it as null
- * on every call. Thread-safe.
+ * on every call. The names are those of the annotated method and of what it implements or overrides, bound by position
+ * whichever proxy intercepts the call ({@link Variables}); a name two of them give to different parameters fails too.
+ * Thread-safe.
  */
 final class MethodExpressions {
 
@@ -56,8 +63,8 @@ final class MethodExpressions {
 
   private MethodExpressions() {}
 
-  /** Parses one attribute; an empty attribute is no expression. */
-  static @Nullable Expression parse(String text, String annotation, String attribute, Method method) {
+  /** Parses one attribute against the variables the method's calls will have; an empty attribute is no expression. */
+  static @Nullable Expression parse(String text, String annotation, String attribute, Method method, Variables variables) {
     if (text.isBlank()) {
       return null;
     }
@@ -69,7 +76,7 @@ final class MethodExpressions {
           "'" + text + "' is not a valid expression (" + e.getSimpleMessage() + "): use a parameter such as #id or #filing.id()", e);
     }
     if (expression instanceof SpelExpression spel) {
-      checkVariables(spel.getAST(), text, annotation, attribute, method);
+      checkVariables(spel.getAST(), text, annotation, attribute, method, variables);
     }
     return expression;
   }
@@ -77,14 +84,23 @@ final class MethodExpressions {
   /**
    * Refuses a variable that is no parameter of the method: SpEL reads an unknown variable as null, on every call, so a
    * misspelled name (or every name, where the class was compiled without {@code -parameters}) refused each call as the
-   * caller's fault, or left a payload out of the request and its idempotency fingerprint.
+   * caller's fault, or left a payload out of the request and its idempotency fingerprint. Refuses a name that the
+   * method and what it implements or overrides give to different parameters: which argument it read depended on the
+   * proxy.
    */
-  private static void checkVariables(SpelNode node, String text, String annotation, String attribute, Method method) {
+  private static void checkVariables(SpelNode node, String text, String annotation, String attribute, Method method,
+      Variables variables) {
     if (node instanceof VariableReference) {
       String name = node.toStringAST().substring(1);
-      Set<String> names = namesAtACall(method);
-      if (!known(name, names, method.getParameterCount())) {
-        throw new InvalidAlgosureConfigurationException("@" + annotation + "(" + attribute + ") on " + describe(method),
+      String where = "@" + annotation + "(" + attribute + ") on " + describe(method);
+      String conflict = variables.conflicts.get(name);
+      if (conflict != null) {
+        throw new InvalidAlgosureConfigurationException(where, "'" + text + "' reads #" + name + ", which names "
+            + conflict + ": it would read another argument depending on the proxy; name the parameters alike, or use #p0");
+      }
+      if (!variables.known(name)) {
+        Set<String> names = variables.names;
+        throw new InvalidAlgosureConfigurationException(where,
             "'" + text + "' reads #" + name + ", which is no parameter of the method ("
                 + (names == null ? "its parameter names are not in the class: compile it with -parameters, or use #p0"
                     : names.isEmpty() ? "it has none" : "its parameters: #" + String.join(", #", names) + ", or #p0")
@@ -92,55 +108,103 @@ final class MethodExpressions {
       }
     }
     for (int i = 0; i < node.getChildCount(); i++) {
-      checkVariables(node.getChild(i), text, annotation, attribute, method);
+      checkVariables(node.getChild(i), text, annotation, attribute, method, variables);
     }
   }
 
   /**
-   * The parameter names an expression may see when the method is called: its own through a class-based proxy, those of
-   * the interface method it implements through an interface-based one (a JDK proxy's own methods, or a lambda's, have
-   * none); null where none of them has names.
+   * The variables the expressions of an annotated method see at every call, whichever proxy intercepts it: the
+   * parameter names of the method (the most specific, the target class's), of the interface methods it implements and of
+   * the superclass methods it overrides, each bound to its position. A class-based proxy intercepts the call as the
+   * class's method and an interface-based one as the interface's, with other names where the implementation renamed
+   * them; binding them all, by position, makes the interface's {@code #id} read the same argument through either.
+   *
+   * @param method the most specific method, whose annotation was found
+   * @return the variables
    */
-  private static @Nullable Set<String> namesAtACall(Method method) {
-    Set<String> names = new LinkedHashSet<>();
-    boolean known = add(names, method);
-    for (Class<?> declaring : ClassUtils.getAllInterfacesForClassAsSet(method.getDeclaringClass())) {
-      Method declared = ClassUtils.getMethodIfAvailable(declaring, method.getName(), method.getParameterTypes());
-      known |= declared != null && add(names, declared);
-    }
-    return known ? names : null;
-  }
-
-  private static boolean add(Set<String> names, Method method) {
-    String[] found = NAMES.getParameterNames(method);
-    if (found != null) {
-      names.addAll(Arrays.asList(found));
-    }
-    return found != null;
-  }
-
-  private static boolean known(String name, @Nullable Set<String> names, int parameters) {
-    if (name.equals("root") || name.equals("this")) {
-      return true;
-    }
-    if (POSITIONAL.matcher(name).matches()) {
-      return Integer.parseInt(name.substring(1)) < parameters;
-    }
-    return names != null && names.contains(name);
-  }
-
-  /** A context for one invocation: one variable per parameter, by name and by position. */
-  static EvaluationContext context(Method method, @Nullable Object[] args) {
-    SimpleEvaluationContext ctx = SimpleEvaluationContext.forReadOnlyDataBinding().withInstanceMethods().build();
-    String[] names = NAMES.getParameterNames(method);
-    for (int i = 0; i < args.length; i++) {
-      ctx.setVariable("p" + i, args[i]);
-      ctx.setVariable("a" + i, args[i]);
-      if (names != null && i < names.length) {
-        ctx.setVariable(names[i], args[i]);
+  static Variables variables(Method method) {
+    List<Method> declarations = new ArrayList<>();
+    declarations.add(method);
+    Class<?>[] types = method.getParameterTypes();
+    for (Class<?> c = method.getDeclaringClass().getSuperclass(); c != null && c != Object.class; c = c.getSuperclass()) {
+      Method declared = ReflectionUtils.findMethod(c, method.getName(), types);
+      if (declared != null && !declarations.contains(declared)) {
+        declarations.add(declared);
       }
     }
-    return ctx;
+    for (Class<?> declaring : ClassUtils.getAllInterfacesForClassAsSet(method.getDeclaringClass())) {
+      Method declared = ClassUtils.getMethodIfAvailable(declaring, method.getName(), types);
+      if (declared != null && !declarations.contains(declared)) {
+        declarations.add(declared);
+      }
+    }
+    Map<String, Integer> positions = new LinkedHashMap<>();
+    Map<String, String> namedIn = new HashMap<>();
+    Map<String, String> conflicts = new LinkedHashMap<>();
+    boolean known = false;
+    for (Method m : declarations) {
+      String[] found = NAMES.getParameterNames(m);
+      if (found == null) {
+        continue;
+      }
+      known = true;
+      for (int i = 0; i < found.length; i++) {
+        Integer before = positions.putIfAbsent(found[i], i);
+        namedIn.putIfAbsent(found[i], describe(m));
+        if (before != null && before != i && !conflicts.containsKey(found[i])) {
+          conflicts.put(found[i], "parameter " + before + " of " + namedIn.getOrDefault(found[i], "")
+              + " but parameter " + i + " of " + describe(m));
+        }
+      }
+    }
+    conflicts.keySet().forEach(positions::remove);
+    return new Variables(known ? new LinkedHashSet<>(positions.keySet()) : null, Map.copyOf(positions),
+        Map.copyOf(conflicts), method.getParameterCount());
+  }
+
+  /**
+   * The variables of an annotated method's calls: {@code #p0}, {@code #a0} and so on, and each parameter name whose
+   * position is the same wherever the method is declared. Immutable and thread-safe.
+   */
+  static final class Variables {
+
+    private final @Nullable Set<String> names;
+    private final Map<String, Integer> positions;
+    private final Map<String, String> conflicts;
+    private final int parameters;
+
+    private Variables(@Nullable Set<String> names, Map<String, Integer> positions, Map<String, String> conflicts,
+        int parameters) {
+      this.names = names;
+      this.positions = positions;
+      this.conflicts = conflicts;
+      this.parameters = parameters;
+    }
+
+    private boolean known(String name) {
+      if (name.equals("root") || name.equals("this")) {
+        return true;
+      }
+      if (POSITIONAL.matcher(name).matches()) {
+        return Integer.parseInt(name.substring(1)) < parameters;
+      }
+      return positions.containsKey(name);
+    }
+
+    /** @return a context for one invocation: one variable per parameter, by name and by position */
+    EvaluationContext context(@Nullable Object[] args) {
+      SimpleEvaluationContext ctx = SimpleEvaluationContext.forReadOnlyDataBinding().withInstanceMethods().build();
+      for (int i = 0; i < args.length; i++) {
+        ctx.setVariable("p" + i, args[i]);
+        ctx.setVariable("a" + i, args[i]);
+      }
+      positions.forEach((name, i) -> {
+        if (i < args.length) {
+          ctx.setVariable(name, args[i]);
+        }
+      });
+      return ctx;
+    }
   }
 
   /**

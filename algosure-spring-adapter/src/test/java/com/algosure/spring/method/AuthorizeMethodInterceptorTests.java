@@ -533,6 +533,49 @@ class AuthorizeMethodInterceptorTests {
         });
   }
 
+  /**
+   * Regression: through a class-based proxy (Spring Boot's default) the call is intercepted as the implementation's
+   * method, and only its parameter names were variables: the interface's {@code #id}, accepted when the bean was
+   * proxied, read null on every call, and the decision was made without the resource.
+   */
+  @Test
+  void invokeWhenAClassBasedProxyCallsAnImplementationThatRenamesTheParameterThenTheInterfacesNameIsRead() {
+    runner.withBean(RenamedApi.class, RenamedImpl::new).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(org.springframework.aop.support.AopUtils.isCglibProxy(context.getBean(RenamedApi.class))).isTrue();
+      assertThat(as(user("alice"), () -> context.getBean(RenamedApi.class).read("f-1"))).isEqualTo("f-1");
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).singleElement()
+          .satisfies(e -> assertThat(e.toString()).contains("resource=filing/f-1", "PERMIT"));
+    });
+  }
+
+  interface SwappedApi {
+    @Authorize(action = "filings:read", resourceType = "filing", resourceId = "#id", organization = "#organization")
+    String read(String id, String organization);
+  }
+
+  static class SwappedImpl implements SwappedApi {
+    @Override
+    public String read(String organization, String id) {
+      return id;
+    }
+  }
+
+  /**
+   * Regression: an implementation that names the interface's parameters in another order made {@code #id} the first
+   * argument through an interface-based proxy and the second through a class-based one, so the decision was about
+   * another resource and organization than the expression's author meant: such a name is refused when the bean is
+   * proxied, whichever the proxy.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void startWhenTheImplementationNamesTheInterfacesParametersInAnotherOrderThenFails(boolean proxyTargetClass) {
+    runner.withPropertyValues("spring.aop.proxy-target-class=" + proxyTargetClass).withBean(SwappedApi.class, SwappedImpl::new)
+        .run(context -> assertThat(context).getFailure().hasStackTraceContaining("'#id' reads #id, which names parameter "
+            + "1 of " + SwappedImpl.class.getName() + "#read but parameter 0 of " + SwappedApi.class.getName()
+            + "#read: it would read another argument depending on the proxy; name the parameters alike, or use #p0"));
+  }
+
   @Test
   void startWhenExpressionsReadParametersByPositionOrTheRootThenStarts() {
     runner.withBean(PositionalService.class).run(context -> assertThat(context).hasNotFailed());

@@ -161,6 +161,21 @@ class GuardedIntegrationMethodInterceptorTests {
     }
   }
 
+  interface ReportApi {
+    @GuardedIntegration(provider = "authority", action = "reports:send", consentScope = "GOVERNMENT_RECORDS",
+        idempotencyKey = "#key", payload = "#report", tenant = "'acme'", organization = "'sales'")
+    String send(Map<String, String> report, String key) throws Exception;
+  }
+
+  static class RenamingReportSender implements ReportApi {
+    @Override
+    public String send(Map<String, String> body, String idempotencyKey) throws Exception {
+      ProviderResponse r = GuardedCall.send(GuardedCall.context().newRequest("reports")
+          .POST(GuardedCall.context().payloadPublisher()).header("Content-Type", "application/json").build());
+      return new String(r.body(), StandardCharsets.UTF_8);
+    }
+  }
+
   @BeforeEach
   void start() {
     provider = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
@@ -212,6 +227,25 @@ class GuardedIntegrationMethodInterceptorTests {
       return e.outcome();
     }
     throw new AssertionError("the call was not refused");
+  }
+
+  /**
+   * Regression: through a class-based proxy (Spring Boot's default) the call was intercepted as the implementation's
+   * method, whose names are not the interface's: {@code #key} and {@code #report} read null, so the call went without
+   * its payload (and a fingerprint without it, under which another report with the same key would replay this one).
+   */
+  @Test
+  void sendWhenAClassBasedProxyCallsAnImplementationThatRenamesTheParametersThenTheInterfacesNamesAreRead() {
+    runner.withBean(ReportApi.class, RenamingReportSender::new).run(context -> {
+      assertThat(as(user("alice"), () -> {
+        try {
+          return context.getBean(ReportApi.class).send(Map.of("q", "renamed"), "key-renamed");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      })).isEqualTo("{\"receipt\":\"R-1\"}");
+      provider.verify(1, postRequestedFor(urlEqualTo("/reports")).withRequestBody(equalTo("{\"q\":\"renamed\"}")));
+    });
   }
 
   @Test
