@@ -735,7 +735,9 @@ public class AlgosureProperties implements InitializingBean {
     /**
      * Paths the default security filter chain leaves open (no bearer token needed), such as /api/callbacks/**: Spring's
      * path patterns. One that matches every path (such as /**), or several that do together, are refused at start-up:
-     * a host that needs no token anywhere declares its own SecurityFilterChain.
+     * a host that needs no token anywhere declares its own SecurityFilterChain. A token sent to a public path is still
+     * checked, as Spring Security does on a permitAll path: a refused one (expired, from an issuer not configured) is
+     * answered 401, so a client must not send its token there.
      */
     private List<String> publicPaths = new ArrayList<>();
 

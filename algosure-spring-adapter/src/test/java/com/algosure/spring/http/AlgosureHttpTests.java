@@ -361,6 +361,20 @@ class AlgosureHttpTests {
     assertThat(http.get("/public/ping", null).status()).isEqualTo(200);
   }
 
+  /**
+   * A token sent to a public path is still checked, as Spring Security's bearer-token filter does on a permitAll path
+   * (spring-security#6067: consistent with HTTP Basic): a refused one is a 401, never a silent anonymous call.
+   */
+  @Test
+  void publicPathWhenTokenFromAnUnknownIssuerThen401InvalidToken() {
+    String foreign = TestTokens.signedWith(TestKeys.rsa("foreign")).kid("foreign")
+        .issuer("https://sso.foreign.example/realms/other").audience(AlgosureTestIssuer.AUDIENCE).subject("alice")
+        .expiresAt(Instant.now().plusSeconds(300)).sign();
+    TestHttpClient.Response r = http.get("/public/ping", foreign);
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"");
+  }
+
   @Test
   void decisionWhenMadeOverHttpThenCountedByEffectReasonAndStage() {
     double before = count("PERMIT", "PERMITTED", "APPROVAL");
