@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * Thrown at the Spring boundary when a decision did not permit: it carries the decision (effect, reasons,
  * stage, decision id), from which the adapter builds the problem response (403 for a deny, 503 for a deny because
- * the decision could not be made now, 428 where an approval is required, 401 with the RFC 9470 challenge where a
- * step-up is).
+ * the decision could not be made now, 428 where an approval is required, and 428 with the RFC 9470 challenge
+ * where a step-up is).
  *
  * @since 0.1.0
  */

@@ -12,7 +12,7 @@ import java.lang.annotation.Target;
  * secrets, bounded retry and response validation all happen around it, and the method body is one attempt
  * (it may run again on a retry). The caller gets the method's value only for an accepted outcome (or the
  * replay of an accepted one); every other outcome throws an {@link IntegrationOutcomeException}, which the
- * adapter turns into a problem response (400, 401, 403, 409, 422, 428, 429, 500, 502, 503).
+ * adapter turns into a problem response (400, 403, 409, 422, 428, 429, 500, 502, 503).
  *
  * <p>Inside the method, {@link GuardedCall#context()} gives the attempt's context (endpoint, secrets,
  * idempotency key) and {@link GuardedCall#send(java.net.http.HttpRequest)} sends through the guard's

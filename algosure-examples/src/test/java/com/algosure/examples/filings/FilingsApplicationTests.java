@@ -131,7 +131,7 @@ class FilingsApplicationTests {
     // a callback is verified, not decided; a refused token or callback names a problem id, not a decision's
     assertThat(out).contains("-> 200 callback ACCEPTED", "-> 401 REFUSED SIGNATURE_INVALID   (problem ",
         "-> 401 UNAUTHENTICATED EXPIRED   (problem ", "-> 403 DENY ORGANIZATION_AMBIGUOUS   (decision ",
-        "-> 401 STEP-UP REQUIRED MFA_REQUIRED   (decision ", "-> 428 APPROVAL REQUIRED APPROVAL_REQUIRED   (decision ")
+        "-> 428 STEP-UP REQUIRED MFA_REQUIRED   (decision ", "-> 428 APPROVAL REQUIRED APPROVAL_REQUIRED   (decision ")
         .doesNotContain("PERMIT   callback");
     // the summary comes from the Micrometer meters: it shows only what the adapter's metrics recorded
     String metrics = out.substring(out.indexOf("== Decisions recorded by the metrics"));

@@ -93,9 +93,9 @@ abstract class FilingsScenarios {
   }
 
   @Test
-  void rootAdministersWhenPasswordOnlyThen401StepUpChallenge() {
+  void rootAdministersWhenPasswordOnlyThen428StepUpChallenge() {
     TestHttpClient.Response r = http.get("/api/admin/tenants/acme/filings", token("root"));
-    assertThat(r.status()).isEqualTo(401); // RFC 9470 3
+    assertThat(r.status()).isEqualTo(428);
     assertThat(r.reason()).isEqualTo("MFA_REQUIRED");
     assertThat(r.json().path("effect").asText()).isEqualTo("STEP_UP_REQUIRED");
     assertThat(r.header("WWW-Authenticate")).contains("insufficient_user_authentication");

@@ -54,7 +54,7 @@ public class AlgosureExceptionHandler {
   /**
    * @param e a guarded integration that did not end in an accepted fact
    * @param request the request
-   * @return 401 (step-up), 403, 428, 429, 409, 422, 400, 500, 502 or 503
+   * @return 403, 428, 429, 409, 422, 400, 500, 502 or 503
    */
   @ExceptionHandler(IntegrationOutcomeException.class)
   public ResponseEntity<byte[]> integration(IntegrationOutcomeException e, HttpServletRequest request) {
@@ -66,8 +66,8 @@ public class AlgosureExceptionHandler {
   /**
    * @param e a decision that did not permit
    * @param request the request
-   * @return 403, 428 (approval required), 401 (step-up required, RFC 9470), or 503 where the decision could not be
-   *     made now
+   * @return 403, 428 (approval or step-up required; a step-up with RFC 9470's challenge), or 503 where the
+   *     decision could not be made now
    */
   @ExceptionHandler(AuthorizationDecisionException.class)
   public ResponseEntity<byte[]> decision(AuthorizationDecisionException e, HttpServletRequest request) {

@@ -27,7 +27,7 @@ import org.springframework.http.ResponseEntity;
  * Builds and writes the adapter's RFC 9457 {@code application/problem+json} responses: 401 for a missing or
  * refused token (503 where the issuer's keys could not be had to check it), 403 for a deny, 503 for a deny because
  * something the decision needs did not answer (a stage or host SPI failed, the entitlement source or the audit sink
- * did not answer: not decided, try later), 428 where an approval is required, 401 with the RFC 9470
+ * did not answer: not decided, try later), 428 where an approval is required, 428 with the RFC 9470
  * {@code insufficient_user_authentication} challenge where a step-up (multi-factor authentication) is required, 400 for
  * an invalid request context, and the integration outcomes. Each carries the machine-readable {@code reason} and the
  * {@code decisionId} (or, where no decision was made, an id that is also in the log line).
@@ -103,8 +103,8 @@ public final class ProblemResponses {
    * @param decision a decision that did not permit
    * @return 403 for a deny on the merits; 503 for a deny because the decision could not be made now (a stage or a
    *     host SPI failed, {@code STAGE_FAILURE}; the entitlement source did not answer, {@code ENTITLEMENT_UNAVAILABLE};
-   *     the decision could not be audited, {@code AUDIT_FAILED}); 428 for approval required; 401 for step-up required,
-   *     with {@code WWW-Authenticate: Bearer error="insufficient_user_authentication"} (RFC 9470) and the
+   *     the decision could not be audited, {@code AUDIT_FAILED}); 428 for approval required; 428 for step-up required,
+   *     with {@code WWW-Authenticate: Bearer error="insufficient_user_authentication"} (RFC 9470's challenge) and the
    *     {@code acr_values} this was built with, if any
    */
   public AlgosureProblem decision(AuthorizationDecision decision) {
@@ -122,9 +122,10 @@ public final class ProblemResponses {
     } else if (decision.effect() == Effect.APPROVAL_REQUIRED) {
       status = 428;
     } else if (decision.effect() == Effect.STEP_UP_REQUIRED) {
-      // RFC 9470 3: a 401 with the insufficient_user_authentication challenge is what an OAuth client reads as "get a
-      // token from a stronger authentication and retry"; a 428 it would not act on
-      status = 401;
+      // 428 as for an approval (the design's status for both: the caller's token is valid, the request needs more).
+      // RFC 9470 would answer 401; its challenge is sent all the same (RFC 9110 11.6.1 allows WWW-Authenticate on any
+      // response), so a client reads which authentication to come back with
+      status = 428;
       headers.put(HttpHeaders.WWW_AUTHENTICATE, stepUpChallenge);
     }
     return new AlgosureProblem(status, type(reason.name()), title(reason.name()), detail(reason), ext, headers);
@@ -183,7 +184,7 @@ public final class ProblemResponses {
 
   /**
    * The problem for an integration outcome that is not accepted: a refusal by the decision point keeps its
-   * 403, 428, 401 (step-up) or 503 ({@link #decision}); a refused consent is 403; a decision point or consent registry that could
+   * 403, 428 or 503 ({@link #decision}); a refused consent is 403; a decision point or consent registry that could
    * not answer ({@code AUTHORIZATION_UNAVAILABLE}, {@code CONSENT_UNAVAILABLE}) 503; a rate limit 429 with
    * {@code Retry-After}; a tenant holding its bound of idempotency keys ({@code IDEMPOTENCY_TENANT_LIMIT}) 429 without
    * one (other tenants are still served); a key still in flight 409 (and a completed key whose outcome is only a summary 409, saying

@@ -39,7 +39,7 @@ class StepUpChallengeTests {
         .resource(ResourceRef.type("filing")).build());
     assertThat(d.effect()).as(d.toString()).isEqualTo(Effect.STEP_UP_REQUIRED);
     var p = context.getBean(ProblemResponses.class).decision(d);
-    assertThat(p.status()).isEqualTo(401);
+    assertThat(p.status()).isEqualTo(428);
     return p.headers().get("WWW-Authenticate");
   }
 

@@ -319,9 +319,9 @@ class AlgosureHttpTests {
   }
 
   @Test
-  void adminWhenPrivilegedWithoutMfaThen401StepUpChallenge() {
+  void adminWhenPrivilegedWithoutMfaThen428StepUpChallenge() {
     TestHttpClient.Response r = http.get("/api/admin/tenants/acme/filings", ISSUER.user("root").realmRoles("platform-admin").token());
-    assertThat(r.status()).isEqualTo(401); // RFC 9470 3
+    assertThat(r.status()).isEqualTo(428);
     assertThat(r.map()).containsEntry("reason", "MFA_REQUIRED").containsEntry("effect", "STEP_UP_REQUIRED");
     assertThat(r.header("WWW-Authenticate")).startsWith("Bearer error=\"insufficient_user_authentication\"");
   }

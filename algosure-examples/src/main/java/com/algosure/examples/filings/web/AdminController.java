@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Cross-tenant administration: a privileged platform role and MFA evidence, else 401 with the RFC 9470 step-up
+ * Cross-tenant administration: a privileged platform role and MFA evidence, else 428 with the RFC 9470 step-up
  * challenge ({@code insufficient_user_authentication}).
  *
  * @since 0.1.0
