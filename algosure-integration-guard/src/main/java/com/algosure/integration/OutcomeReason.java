@@ -84,7 +84,7 @@ public enum OutcomeReason {
   IDEMPOTENCY_UNAVAILABLE(IntegrationOutcome.Kind.FAILED),
   /**
    * The request's tenant holds as many live idempotency keys (in flight, or completed within their time to live) as
-   * the in-memory store lets one tenant hold ({@code IdempotencyTenantFullException}); other tenants are still
+   * the store (in-memory or Redis) lets one tenant hold ({@code IdempotencyTenantFullException}); other tenants are still
    * served, and nothing was sent. A later call passes once the tenant's earlier keys expire.
    */
   IDEMPOTENCY_TENANT_LIMIT(IntegrationOutcome.Kind.FAILED),

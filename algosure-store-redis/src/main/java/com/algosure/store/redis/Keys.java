@@ -8,7 +8,8 @@ import java.util.HexFormat;
 /**
  * Redis key names. The caller's parts (tenant, provider, action, idempotency key) are hashed, length-prefixed,
  * so no two tuples share a name, no caller text lands in Redis key names, and every key has a fixed length.
- * The hash sits in a hash tag, so the keys one script touches share a Redis Cluster slot.
+ * The hash sits in a hash tag, so the keys one script touches share a Redis Cluster slot (an idempotency record and
+ * its tenant's set are both tagged with the tenant's hash, the record named by the full hash after it).
  */
 final class Keys {
 

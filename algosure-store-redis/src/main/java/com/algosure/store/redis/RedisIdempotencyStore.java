@@ -2,10 +2,13 @@ package com.algosure.store.redis;
 
 import static com.algosure.authz.internal.Options.once;
 
-import com.algosure.integration.spi.OutcomeSummary;
+import com.algosure.authz.TenantId;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
+import com.algosure.integration.spi.IdempotencyTenantFullException;
+import com.algosure.integration.spi.InMemoryIdempotencyStore;
+import com.algosure.integration.spi.OutcomeSummary;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
@@ -52,6 +55,23 @@ import org.jspecify.annotations.Nullable;
  * {@link Builder#build()} refuses a Redis whose {@code maxmemory-policy} is not {@code noeviction} while a
  * {@code maxmemory} is set (where Redis does not allow {@code CONFIG GET}, it logs a warning instead).
  *
+ * <p>Every tenant shares the Redis, and a Redis that may not evict refuses every write once it is full: so each tenant
+ * holds at most {@code maximumKeysPerTenant} live keys (in flight, or completed and not yet expired; default
+ * {@link #DEFAULT_MAXIMUM_KEYS_PER_TENANT}, the in-memory store's), and a claim of a new key of a tenant at its bound
+ * throws {@link IdempotencyTenantFullException} (the guard fails that call closed with
+ * {@code IDEMPOTENCY_TENANT_LIMIT}, the callback guard asks for redelivery) while other tenants' keys are still
+ * taken. Without it one tenant's flood of fresh keys, or its heavy use within the time to live, would fill Redis's
+ * {@code maxmemory} and fail every tenant's claims. The count is exact across instances: each tenant has a sorted set
+ * of its records (score: the record's logical expiry), written in the same script as the record by the claim, the
+ * completion (which moves the score with a new time to live) and the release (which removes it); the claim counts the
+ * members not yet expired ({@code ZCOUNT}, before it writes anything, so a refused claim writes nothing) and prunes
+ * the expired ones, and the set expires with its longest-lived record. A claim of a new key adds {@code O(log n)}
+ * work in Redis for a tenant holding {@code n} keys, and each key about 130 bytes of memory (its set member). A
+ * tenant's records and its set share a hash tag (the tenant's hash), so every script's keys share a Redis Cluster
+ * slot; a tenant's keys are therefore held by one shard. Several tenants together can still fill Redis: size
+ * {@code maxmemory} for the tenants times their bound (a record takes a few hundred bytes with its outcome, about
+ * 660 with the default summary of an accepted call, and its set member about 130).
+ *
  * <p>A Redis failure or timeout throws {@link RedisStoreException}; the guard then sends nothing
  * ({@code IDEMPOTENCY_UNAVAILABLE}), and a completion that fails leaves the claim in flight until its TTL,
  * so a duplicate never causes a second effect. Thread-safe.
@@ -71,11 +91,22 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
    */
   static final long LATEST_EXPIRY = 253_402_300_799_999L;
 
+  /**
+   * How many live keys one tenant holds at most unless told otherwise: the in-memory store's
+   * ({@link InMemoryIdempotencyStore#DEFAULT_MAXIMUM_KEYS_PER_TENANT}, 100,000, with the same meaning as Spring's
+   * {@code algosure.idempotency.maximum-keys-per-tenant}, which configures only the in-memory store: a host that
+   * defines this store as its bean sets the bound on the builder). Here it bounds the tenant across every instance,
+   * where in memory it bounds it in each. A tenant at its bound takes about 80 MB of Redis memory (records with the
+   * default outcome summary, and its set).
+   */
+  public static final long DEFAULT_MAXIMUM_KEYS_PER_TENANT = InMemoryIdempotencyStore.DEFAULT_MAXIMUM_KEYS_PER_TENANT;
+
   private final RedisStoreConnection redis;
   private final Clock clock;
   private final Function<Object, String> encoder;
   private final Function<String, Object> decoder;
   private final Duration pollInterval;
+  private final long maximumKeysPerTenant;
 
   private RedisIdempotencyStore(Builder b) {
     this.redis = Objects.requireNonNull(b.redis);
@@ -83,6 +114,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     this.encoder = Objects.requireNonNull(b.encoder);
     this.decoder = Objects.requireNonNull(b.decoder);
     this.pollInterval = Objects.requireNonNull(b.pollInterval);
+    this.maximumKeysPerTenant = Objects.requireNonNull(b.maximumKeysPerTenant);
     redis.load(CLAIM, COMPLETE, RELEASE);
     redis.requireNoEviction("an evicted idempotency record lets a duplicate be sent again");
   }
@@ -100,6 +132,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   /**
    * {@inheritDoc}
    *
+   * @throws IdempotencyTenantFullException if the key is new (or expired) and its tenant holds
+   *     {@code maximumKeysPerTenant} live keys; nothing was written
    * @throws RedisStoreException if Redis failed or did not answer within the command timeout, or a stored
    *     outcome could not be decoded
    */
@@ -107,10 +141,12 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   public ClaimResult claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(owner, "owner");
+    Names n = names(key);
     long now = clock.millis();
     long ttlMillis = live(now, ttl);
-    List<Object> r = redis.eval(CLAIM, ScriptOutputType.MULTI, new String[] {recordKey(key)}, fingerprint, owner,
-        Long.toString(now), Long.toString(now + ttlMillis), Long.toString(ttlMillis + GRACE.toMillis()));
+    List<Object> r = redis.eval(CLAIM, ScriptOutputType.MULTI, n.keys(), fingerprint, owner, Long.toString(now),
+        Long.toString(now + ttlMillis), Long.toString(ttlMillis + GRACE.toMillis()), n.member(),
+        Long.toString(maximumKeysPerTenant));
     String answer = String.valueOf(r.get(0));
     switch (answer) {
       case "CLAIMED":
@@ -121,6 +157,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return ClaimResult.inFlight();
       case "COMPLETED":
         return new ClaimResult.Completed(decode(r.size() > 1 ? r.get(1) : null));
+      case "TENANT_FULL":
+        throw tenantFull(key.tenant());
       default:
         throw new RedisStoreException("claim script answered '" + answer + "'; the scripts in Redis do not match this store");
     }
@@ -138,8 +176,10 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     long now = clock.millis();
     long ttlMillis = live(now, ttl);
     String encoded = Objects.requireNonNull(encoder.apply(outcome), "the outcome encoder returned null");
-    Long done = redis.eval(COMPLETE, ScriptOutputType.INTEGER, new String[] {recordKey(key)}, owner, Long.toString(now),
-        Long.toString(now + ttlMillis), encoded, Long.toString(ttlMillis + GRACE.toMillis()));
+    Names n = names(key);
+    Long done = redis.eval(COMPLETE, ScriptOutputType.INTEGER, n.keys(), owner, Long.toString(now),
+        Long.toString(now + ttlMillis), encoded, Long.toString(ttlMillis + GRACE.toMillis()), n.member(),
+        Long.toString(GRACE.toMillis()));
     return done != null && done == 1L;
   }
 
@@ -151,8 +191,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   @Override
   public boolean release(IdempotencyKey key, String owner) {
     Objects.requireNonNull(owner, "owner");
-    Long done = redis.eval(RELEASE, ScriptOutputType.INTEGER, new String[] {recordKey(key)}, owner,
-        Long.toString(clock.millis()));
+    Names n = names(key);
+    Long done = redis.eval(RELEASE, ScriptOutputType.INTEGER, n.keys(), owner, Long.toString(clock.millis()), n.member(),
+        Long.toString(GRACE.toMillis()));
     return done != null && done == 1L;
   }
 
@@ -201,6 +242,15 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
   }
 
+  private IdempotencyTenantFullException tenantFull(TenantId tenant) {
+    return new IdempotencyTenantFullException("tenant '" + tenant.value() + "' holds its maximum of "
+        + maximumKeysPerTenant + " live keys in the Redis idempotency store (in flight or completed within their time"
+        + " to live), so its new key is refused rather than letting one tenant fill Redis for every other; other"
+        + " tenants are still served: raise maximumKeysPerTenant (RedisIdempotencyStore.builder(redis)"
+        + ".maximumKeysPerTenant(n)), or shorten the time to live (ProviderPolicy idempotencyTtl, CallbackGuard"
+        + " dedupeTtl)", tenant.value(), maximumKeysPerTenant, Long.MAX_VALUE);
+  }
+
   private static InterruptedException interrupted(@Nullable Exception cause) {
     InterruptedException e = new InterruptedException("interrupted while waiting for an idempotency key to complete");
     e.initCause(cause);
@@ -238,14 +288,45 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     return ttl.compareTo(Duration.ofMillis(longest)) >= 0 ? longest : ttl.plusNanos(999_999).toMillis();
   }
 
-  String recordKey(IdempotencyKey key) {
+  /** @return how many live keys one tenant holds at most before the store refuses that tenant's new ones */
+  public long maximumKeysPerTenant() {
+    return maximumKeysPerTenant;
+  }
+
+  /**
+   * The key's names: its record's member in its tenant's set (the hash of tenant, provider, action and key) and,
+   * under the tenant's hash tag (one Redis Cluster slot for both), the record and the tenant's set.
+   */
+  private Names names(IdempotencyKey key) {
     Objects.requireNonNull(key, "key");
-    return Keys.tagged(redis.keyPrefix(), "idem", key.tenant().value(), key.provider().value(), key.action(), key.key());
+    String tenant = tenantTag(key.tenant());
+    String member = Keys.hash(key.tenant().value(), key.provider().value(), key.action(), key.key());
+    return new Names(tenant + ":" + member, tenant + ":keys", member);
+  }
+
+  private String tenantTag(TenantId tenant) {
+    return Keys.tagged(redis.keyPrefix(), "idem", tenant.value());
+  }
+
+  String recordKey(IdempotencyKey key) {
+    return names(key).record();
+  }
+
+  /** @return the name of the tenant's set of live keys (member: the record's hash, score: its logical expiry) */
+  String tenantKey(TenantId tenant) {
+    return tenantTag(tenant) + ":keys";
+  }
+
+  private record Names(String record, String tenantKeys, String member) {
+    String[] keys() {
+      return new String[] {record, tenantKeys};
+    }
   }
 
   @Override
   public String toString() {
-    return "RedisIdempotencyStore[" + redis + ", pollInterval " + pollInterval + "]";
+    return "RedisIdempotencyStore[" + redis + ", pollInterval " + pollInterval + ", maximumKeysPerTenant "
+        + maximumKeysPerTenant + "]";
   }
 
   /** Builds a {@link RedisIdempotencyStore}. Each option may be set once; all have defaults. Not thread-safe. */
@@ -255,6 +336,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private @Nullable Function<Object, String> encoder;
     private @Nullable Function<String, Object> decoder;
     private @Nullable Duration pollInterval;
+    private @Nullable Long maximumKeysPerTenant;
 
     private Builder(RedisStoreConnection redis) {
       this.redis = redis;
@@ -302,6 +384,26 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     /**
+     * How many live keys (in flight, or completed within their time to live) one tenant holds at most (default
+     * {@link #DEFAULT_MAXIMUM_KEYS_PER_TENANT}); at that bound a new key of the tenant is refused
+     * ({@link IdempotencyTenantFullException}) while other tenants' keys are still taken. Size it for one tenant's
+     * call rate times the idempotency time to live, and Redis's {@code maxmemory} for the tenants times this bound.
+     *
+     * @param maximum at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maximum} is below 1
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder maximumKeysPerTenant(long maximum) {
+      once(this.maximumKeysPerTenant, "maximumKeysPerTenant");
+      if (maximum < 1) {
+        throw new IllegalArgumentException("maximumKeysPerTenant must be at least 1, was " + maximum);
+      }
+      this.maximumKeysPerTenant = maximum;
+      return this;
+    }
+
+    /**
      * @return the store
      * @throws RedisStoreException if the scripts could not be loaded, or Redis evicts keys when it reaches
      *     {@code maxmemory} (its {@code maxmemory-policy} is not {@code noeviction})
@@ -312,6 +414,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       s.encoder = encoder == null ? OutcomeSummary::encode : encoder;
       s.decoder = decoder == null ? OutcomeSummary::decode : decoder;
       s.pollInterval = pollInterval == null ? Duration.ofMillis(10) : pollInterval;
+      s.maximumKeysPerTenant = maximumKeysPerTenant == null ? DEFAULT_MAXIMUM_KEYS_PER_TENANT : maximumKeysPerTenant;
       return new RedisIdempotencyStore(s);
     }
   }

@@ -135,6 +135,30 @@ class GuardOverRedisTest {
     FIGURES.info("Redis stores, exactly-once run: {} store operations, p99 {} us", storeNanos.size(), GuardWorld.p99Micros(storeNanos));
   }
 
+  /** A tenant at its bound in the shared Redis is refused on every instance, as the guard refuses it in memory. */
+  @Test
+  void executeWhenTheTenantHoldsItsBoundOfRedisIdempotencyKeysThenEveryInstanceFailsItsNewCallsWithTheTenantsReason() {
+    provider.stubFor(post(MESSAGES).willReturn(okJson("{\"id\":\"m-1\"}")));
+    for (int i = 0; i < 2; i++) {
+      RedisStoreConnection redis = RedisStoreConnection.builder(RedisFixture.URI).keyPrefix(fixture.prefix + "tenant-bound:")
+          .build();
+      instances.add(new GuardWorld(redis, provider.baseUrl(), Clock.systemUTC(), storeNanos, grants, p -> p,
+          s -> s.maximumKeysPerTenant(2)));
+    }
+    GuardWorld one = instances.get(0);
+    GuardWorld two = instances.get(1);
+
+    assertThat(one.execute("order-1").kind()).isEqualTo(IntegrationOutcome.Kind.ACCEPTED);
+    assertThat(two.execute("order-2").kind()).isEqualTo(IntegrationOutcome.Kind.ACCEPTED);
+    IntegrationOutcome<JsonNode> third = two.execute("order-3");
+    IntegrationOutcome<JsonNode> onTheOther = one.execute("order-4");
+
+    assertThat(third.reason()).as(third.toString()).isEqualTo(OutcomeReason.IDEMPOTENCY_TENANT_LIMIT);
+    assertThat(onTheOther.reason()).as(onTheOther.toString()).isEqualTo(OutcomeReason.IDEMPOTENCY_TENANT_LIMIT);
+    assertThat(requestsReceived()).as("nothing sent past the bound").isEqualTo(2);
+    assertThat(one.execute("order-1").kind()).as("its completed keys still replay").isEqualTo(IntegrationOutcome.Kind.DUPLICATE);
+  }
+
   @Test
   void executeWhenThirtyTwoCallersOnFourInstancesHammerOneKeyThenSharedLimitHoldsInEveryWindowAndStoreStaysFast()
       throws Exception {

@@ -57,6 +57,12 @@ final class GuardWorld implements AutoCloseable {
 
   GuardWorld(RedisStoreConnection redis, String providerBaseUrl, Clock clock, ConcurrentLinkedQueue<Long> storeNanos,
       ConcurrentLinkedQueue<Long> grants, UnaryOperator<ProviderPolicy.Builder> provider) {
+    this(redis, providerBaseUrl, clock, storeNanos, grants, provider, UnaryOperator.identity());
+  }
+
+  GuardWorld(RedisStoreConnection redis, String providerBaseUrl, Clock clock, ConcurrentLinkedQueue<Long> storeNanos,
+      ConcurrentLinkedQueue<Long> grants, UnaryOperator<ProviderPolicy.Builder> provider,
+      UnaryOperator<RedisIdempotencyStore.Builder> idempotency) {
     this.redis = redis;
     this.storeNanos = storeNanos;
     this.grants = grants;
@@ -76,7 +82,8 @@ final class GuardWorld implements AutoCloseable {
         .provider(policy)
         .clock(clock)
         .auditSink(e -> { })
-        .idempotencyStore(new TimedIdempotency(RedisIdempotencyStore.builder(redis).clock(clock).build(), storeNanos))
+        .idempotencyStore(new TimedIdempotency(idempotency.apply(RedisIdempotencyStore.builder(redis).clock(clock)).build(),
+            storeNanos))
         .rateLimitStore(new TimedRateLimits(RedisRateLimitStore.create(redis, clock), storeNanos, grants))
         .transportPolicy(TransportPolicy.httpsOrLoopbackHttp())
         .build();
