@@ -5,6 +5,7 @@ import com.algosure.authz.Permission;
 import com.algosure.authz.ResourceRef;
 import com.algosure.integration.spi.RateLimitKey;
 import dev.failsafe.CircuitBreaker;
+import dev.failsafe.CircuitBreakerConfig;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -120,6 +122,17 @@ final class ProviderRuntime {
     final CircuitBreaker<AttemptResult> breaker;
     /** The retry (see the nesting above); the breaker is driven by each attempt. */
     final FailsafeExecutor<AttemptResult> outer;
+    /**
+     * How many trials a half-open {@link #breaker} lets run at once, as Failsafe 3.3.2's {@code HalfOpenState} counts
+     * them: an attempt that finds them all under way is refused before it spends a rate-limit permit.
+     */
+    final int trials;
+    /**
+     * The attempts holding a trial permit of the breaker's current half-open round (taken and not yet recorded): a new
+     * counter each time the breaker half-opens, when every permit of the round is free, so that a trial of an earlier
+     * round still running (and decrementing its own round's counter) never keeps the new round's trials out.
+     */
+    volatile AtomicInteger trialsUnderWay = new AtomicInteger();
 
     Lane(String origin, ProviderPolicy policy, Clock clock, Auditor auditor) {
       this.origin = origin;
@@ -131,6 +144,7 @@ final class ProviderRuntime {
       CircuitBreaker<AttemptResult> cb = CircuitBreaker.<AttemptResult>builder()
           .withFailureThreshold(policy.breakerFailures(), policy.breakerWindow())
           .withDelay(policy.breakerOpenFor())
+          .onHalfOpen(e -> trialsUnderWay = new AtomicInteger())
           .build();
       RetryPolicyBuilder<AttemptResult> retry = RetryPolicy.<AttemptResult>builder()
           .handleIf((r, e) -> r != null && r.retryable)
@@ -155,8 +169,25 @@ final class ProviderRuntime {
         retry.withJitter(jitter);
       }
       this.breaker = cb;
+      this.trials = halfOpenTrials(cb.getConfig());
       this.outer = Failsafe.with(retry.build());
     }
+  }
+
+  /**
+   * @return how many permits a half-open breaker of this configuration gives at once: what Failsafe 3.3.2's
+   *     {@code HalfOpenState#capacityFor} answers (the success thresholding capacity, else the failure execution
+   *     threshold, else the failure thresholding capacity)
+   */
+  static int halfOpenTrials(CircuitBreakerConfig<?> config) {
+    int n = config.getSuccessThresholdingCapacity();
+    if (n == 0) {
+      n = config.getFailureExecutionThreshold();
+    }
+    if (n == 0) {
+      n = config.getFailureThresholdingCapacity();
+    }
+    return n;
   }
 
   /** What the retry's delay function answers for "no delay of its own": Failsafe's backoff applies. */

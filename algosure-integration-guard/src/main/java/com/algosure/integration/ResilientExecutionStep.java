@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -162,15 +163,20 @@ final class ResilientExecutionStep implements GuardStep {
 
   /**
    * One attempt: rate-limit permits, secrets renewed, a permit of the breaker, then {@link #send}. Never throws for
-   * what it expects. A breaker that is open and not yet due for a trial refuses the attempt before it spends a
-   * rate-limit permit; otherwise the breaker's permit is taken after every check of the guard's own that could
+   * what it expects. A breaker that is open and not yet due for a trial, or half-open with each of its trials under
+   * way, refuses the attempt before it spends a rate-limit permit (two attempts racing for a half-open breaker's last
+   * trial may still both take their permits, and one be refused); otherwise the breaker's permit is taken after every check of the guard's own that could
    * refuse the attempt before its audit, so that such a refusal never reaches the breaker.
    */
   private AttemptResult attempt(CallState<?> c, ProviderRuntime p, ProviderRuntime.Lane lane,
       ExecutionContext<AttemptResult> ctx) {
     int n = ctx.getAttemptCount() + 1;
     CircuitBreaker<AttemptResult> breaker = lane.breaker;
-    if (breaker.isOpen() && !breaker.getRemainingDelay().isZero()) {
+    // a closed breaker (the hot path) refuses nothing; an open one not yet due for a trial, or a half-open (or due)
+    // one with each of its trials under way, would refuse the attempt after its rate-limit permits: refused first,
+    // so that a call the breaker stops never spends the tenant's permits while the provider is down
+    if (!breaker.isClosed() && (breaker.isHalfOpen() ? lane.trialsUnderWay.get() >= lane.trials
+        : !breaker.getRemainingDelay().isZero())) {
       return AttemptResult.refusedByGuard(c, n, AttemptResult.Kind.CIRCUIT_OPEN, "circuit open");
     }
     Instant now = clock.instant();
@@ -194,12 +200,23 @@ final class ResilientExecutionStep implements GuardStep {
     // whether the permit is one of a half-open breaker's trials: a closed breaker's permit is no trial, also when the
     // breaker has half-opened by the time the attempt ends (see record)
     boolean trial = breaker.isHalfOpen();
+    // the counter of the round the trial belongs to (read after the permit: taking it may have half-opened the breaker)
+    AtomicInteger round = trial ? lane.trialsUnderWay : null;
     AttemptResult r = null;
     try {
+      if (round != null) {
+        round.incrementAndGet();
+      }
       r = send(c, p, ctx, n, now);
       return r;
     } finally {
-      record(breaker, r, trial);
+      try {
+        record(breaker, r, trial);
+      } finally {
+        if (round != null) {
+          round.decrementAndGet();
+        }
+      }
     }
   }
 

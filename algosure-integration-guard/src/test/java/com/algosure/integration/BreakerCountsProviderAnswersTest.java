@@ -320,6 +320,43 @@ class BreakerCountsProviderAnswersTest {
     assertThat(breaker.isClosed()).isTrue();
   }
 
+  /**
+   * Regression: while a half-open breaker's trials were all under way, every other call took the tenant's rate-limit
+   * permits and was then refused by the breaker without reaching the provider, so the tenant's budget drained while
+   * the provider was down.
+   */
+  @Test
+  void executeWhenTheHalfOpenBreakersTrialIsUnderWayThenARefusedCallSpendsNoRateLimitPermit() throws Exception {
+    IntegrationGuard guard = guard(1, 1, Duration.ofMinutes(1));
+    CircuitBreaker<?> breaker = breakerOf(guard);
+    breaker.open();
+    breaker.halfOpen();
+    CountDownLatch inTrial = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<IntegrationOutcome<JsonNode>> trial = CompletableFuture.supplyAsync(() -> guard.execute(
+        request("k-trial").build(), ProviderCall.of(ctx -> {
+          exchanges.incrementAndGet();
+          inTrial.countDown();
+          release.await(10, TimeUnit.SECONDS);
+          return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
+        }, JsonValidator.builder().require("id", JsonType.STRING).build())));
+    assertThat(inTrial.await(10, TimeUnit.SECONDS)).isTrue();
+    int asked = permitsAsked.get();
+    IntegrationOutcome<JsonNode> refused;
+    try {
+      refused = guard.execute(request("k-during").build(), answering(200));
+    } finally {
+      release.countDown();
+    }
+
+    assertThat(refused.reason()).as("%s", refused).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    assertThat(asked).as("the trial took its permit").isEqualTo(1);
+    assertThat(permitsAsked).as("the refused call took none of the tenant's permits").hasValue(asked);
+    assertThat(trial.get(10, TimeUnit.SECONDS).accepted()).isTrue();
+    assertThat(breaker.isClosed()).as("the trial closed it").isTrue();
+    assertThat(guard.execute(request("k-after").build(), answering(200)).accepted()).isTrue();
+  }
+
   /** The breaker of the guard's one provider, for a test that moves it as time and other calls would. */
   static CircuitBreaker<?> breakerOf(IntegrationGuard guard) throws ReflectiveOperationException {
     Field providers = IntegrationGuard.class.getDeclaredField("providers");
