@@ -35,6 +35,8 @@ final class AttemptResult {
   /** Set when the retry budget refused the retry this result asked for. */
   boolean budgetDenied;
   private @Nullable Boolean budgetAnswer;
+  /** Where the budget counted the retry this result was granted ({@link RetryBudget#REFUSED}: none), to refund it. */
+  long budgetEpoch = RetryBudget.REFUSED;
 
   AttemptResult(CallState<?> call, int attempt, Kind kind, @Nullable ProviderResponse response, @Nullable Instant retryAt,
       String error, boolean retryable) {
@@ -111,7 +113,8 @@ final class AttemptResult {
    * (read here after Failsafe read it: a retry this finds past it is aborted, unpaid, as Failsafe would stop it a
    * moment later), nor while the breaker is open (it refuses the retry unless the retry's delay outlasts its open
    * time, when the retry is its half-open trial: bounded by the breaker, not spent from the budget). Asks the
-   * budget at most once per result.
+   * budget at most once per result. A retry the guard then refuses before its exchange gets its spending back
+   * ({@code ResilientExecutionStep#unpaidIfUnsent}).
    *
    * @return whether to abort: the budget refused the retry ({@link #budgetDenied}), or the retry would start past
    *     the maximum retry duration
@@ -128,7 +131,8 @@ final class AttemptResult {
       if (breaker.isOpen()) {
         return false; // the breaker refuses the retry: nothing to spend
       }
-      budgetAnswer = budget.tryRetry();
+      budgetEpoch = budget.acquireRetry();
+      budgetAnswer = budgetEpoch != RetryBudget.REFUSED;
       budgetDenied = !budgetAnswer;
     }
     return !budgetAnswer;

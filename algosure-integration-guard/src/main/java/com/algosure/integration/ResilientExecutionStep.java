@@ -66,7 +66,7 @@ final class ResilientExecutionStep implements GuardStep {
     lane.budget.recordCall();
     AttemptResult r;
     try {
-      r = lane.outer.get(ctx -> attempt(c, p, lane, ctx));
+      r = lane.outer.get(ctx -> unpaidIfUnsent(c, lane, ctx, attempt(c, p, lane, ctx)));
     } catch (RuntimeException e) {
       // attempts never throw for what they expect; this is Failsafe, the guard itself, or host code asked after the
       // exchange (a checked exception thrown sneakily arrives wrapped by Failsafe): once an exchange was entered the
@@ -159,6 +159,24 @@ final class ResilientExecutionStep implements GuardStep {
       default:
         return escalator.escalate(c, OutcomeReason.UNKNOWN_STATE, r.error, r.response);
     }
+  }
+
+  /**
+   * Gives the retry budget back what it spent on this attempt (a retry) if the guard refused the attempt before its
+   * exchange (the rate limit, the breaker, a secret, the audit sink, the idempotency claim): the budget bounds the
+   * retries that reach the provider, and a refused one would otherwise be taken from every other call's retries.
+   *
+   * @return {@code r}
+   */
+  private static AttemptResult unpaidIfUnsent(CallState<?> c, ProviderRuntime.Lane lane,
+      ExecutionContext<AttemptResult> ctx, AttemptResult r) {
+    if (c.attempts < r.attempt) { // set just before the exchange is entered
+      AttemptResult previous = ctx.getLastResult();
+      if (previous != null && previous.budgetEpoch != RetryBudget.REFUSED) {
+        lane.budget.refund(previous.budgetEpoch);
+      }
+    }
+    return r;
   }
 
   /**

@@ -80,8 +80,33 @@ final class RetryBudget {
     }
   }
 
+  /** What {@link #acquireRetry()} answers when the budget refuses a retry. */
+  static final long REFUSED = Long.MIN_VALUE;
+
   /** @return whether a retry may be made now; if so, it is counted */
-  synchronized boolean tryRetry() {
+  boolean tryRetry() {
+    return acquireRetry() != REFUSED;
+  }
+
+  /**
+   * Gives back a retry {@link #acquireRetry()} counted that was then not sent (the guard refused it before its
+   * exchange: its rate limit, the breaker, its idempotency claim), so that only retries that reach the provider spend
+   * the budget. A retry counted in a bucket that has since started a newer tenth has aged out already: nothing to give.
+   *
+   * @param epoch what {@link #acquireRetry()} answered
+   */
+  synchronized void refund(long epoch) {
+    if (epoch == REFUSED) {
+      return;
+    }
+    int i = index(epoch);
+    if (epochs.get(i) == epoch && retries.get(i) > 0) {
+      retries.decrementAndGet(i);
+    }
+  }
+
+  /** @return the tenth of the window the retry was counted in, to {@link #refund} it with; {@link #REFUSED} if refused */
+  synchronized long acquireRetry() {
     // the latest tenth any bucket counts, if the clock now reads earlier (stepped back): the window never moves back,
     // so the retries spent in it stay spent
     long epoch = clock.millis() / bucketMillis;
@@ -100,9 +125,9 @@ final class RetryBudget {
     }
     long allowed = Math.max(minimum, (long) Math.floor(ratio * c));
     if (r >= allowed) {
-      return false;
+      return REFUSED;
     }
     retries.incrementAndGet(current);
-    return true;
+    return epoch;
   }
 }
