@@ -318,7 +318,12 @@ final class ResilientExecutionStep implements GuardStep {
         LOG.error("attempt {} of provider {} outlasted its idempotency claim: a duplicate may have sent the request "
             + "again", n, policy.provider());
       }
-      return failure(c, p, ctx, n, null, sent(c, context), error, keyless(c) && context.mayHaveActedBeforeFailure());
+      // never classified (it came too late to be a fact), but the answer, within the size limit, is kept as the
+      // evidence of the unknown state: what the provider did may be read from it
+      ProviderResponse late = response != null && !response.bodyOverLimit()
+          && response.bodySize() <= policy.maxResponseBytes() ? response : null;
+      return failure(c, p, ctx, n, null, sent(c, context), error, keyless(c) && context.mayHaveActedBeforeFailure(),
+          late);
     }
     if (thrown instanceof TransportPolicyViolationException refused) {
       OutcomeReason reason = refused instanceof EndpointNotAllowedException
@@ -347,12 +352,12 @@ final class ResilientExecutionStep implements GuardStep {
     }
     if (thrown != null) {
       return failure(c, p, ctx, n, thrown, sent(c, context), thrown.getClass().getName(),
-          keyless(c) && context.mayHaveActedBeforeFailure());
+          keyless(c) && context.mayHaveActedBeforeFailure(), null);
     }
     c.maybeSent = true;
     if (response == null) {
       return failure(c, p, ctx, n, new IllegalStateException("exchange returned null"), true, "exchange returned no response",
-          false);
+          false, null);
     }
     return classify(c, p, ctx, n, response, context);
   }
@@ -419,9 +424,11 @@ final class ResilientExecutionStep implements GuardStep {
    * @param actedBefore whether the request has no key and a request of the attempt that may have changed something
    *     was sent before the failure (a POST, then its poll refused): a transient failure is then an unknown state,
    *     since a retry re-runs the whole attempt and could act twice
+   * @param late the answer of an attempt that returned one after its timeout, or null: kept as the evidence of an
+   *     unknown state, never classified
    */
   private AttemptResult failure(CallState<?> c, ProviderRuntime p, ExecutionContext<AttemptResult> ctx, int n,
-      @Nullable Throwable t, boolean sent, String error, boolean actedBefore) {
+      @Nullable Throwable t, boolean sent, String error, boolean actedBefore, @Nullable ProviderResponse late) {
     Classification cl;
     try {
       cl = t == null
@@ -451,7 +458,8 @@ final class ResilientExecutionStep implements GuardStep {
         .detail("attempt", Text.decimal(n))
         .detail("error", error)
         .detail("requestSent", Boolean.toString(requestSent)));
-    return new AttemptResult(c, n, kind, null, null, error, kind == AttemptResult.Kind.TRANSIENT, ctx);
+    return new AttemptResult(c, n, kind, kind == AttemptResult.Kind.UNKNOWN_STATE ? late : null, null, error,
+        kind == AttemptResult.Kind.TRANSIENT, ctx);
   }
 
   private static AttemptResult.Kind kindOf(Classification cl, boolean sent) {

@@ -75,6 +75,23 @@ class AttemptTimeoutTest {
     assertThat(exchanges).hasValue(1);
   }
 
+  /**
+   * Regression: the answer an exchange returned after its timeout was dropped, so the unknown state was escalated
+   * without the one piece of evidence that could settle it (the provider's answer, with the id of what it did).
+   */
+  @Test
+  void executeWhenTheAttemptReturnsAfterTheTimeoutThenItsAnswerIsKeptAsTheEscalationsEvidence() {
+    IntegrationOutcome<JsonNode> out = guard().execute(request("k-late").build(), taking(TIMEOUT.plusMillis(1)));
+
+    assertThat(out).isInstanceOfSatisfying(IntegrationOutcome.Escalated.class, e -> {
+      com.algosure.integration.spi.Evidence kept = f.evidence.find(e.evidenceRef()).orElseThrow();
+      assertThat(kept.status()).hasValue(200);
+      assertThat(new String(kept.responseBody(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"msg-late\"}");
+    });
+    assertThat(out.value()).as("still never a fact").isEmpty();
+    assertThat(f.audit.events(AuditEventType.INTEGRATION_RESPONSE)).as("a late answer is not classified").isEmpty();
+  }
+
   @Test
   void executeWhenTheAttemptTakesExactlyTheTimeoutThenItIsATimeout() {
     IntegrationOutcome<JsonNode> out = guard().execute(request("k-exact").build(), taking(TIMEOUT));
