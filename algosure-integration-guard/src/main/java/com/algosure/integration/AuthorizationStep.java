@@ -46,13 +46,11 @@ final class AuthorizationStep implements GuardStep {
     }
     AuthorizationDecision d;
     try {
+      // never null: the decision point (a final class) answers every failure of its stages and host SPIs with a DENY
       d = pdp.decide(a.build());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException e) { // a bug of the decision point itself: still a denial, never a permit
       LOG.warn("policy decision point failed for provider {} action {}: {}", r.provider(), r.action(), e.getClass().getName());
       return c.denied(OutcomeReason.AUTHORIZATION_UNAVAILABLE, "the policy decision point failed, so the call is denied");
-    }
-    if (d == null) {
-      return c.denied(OutcomeReason.AUTHORIZATION_UNAVAILABLE, "the policy decision point returned nothing, so the call is denied");
     }
     c.decision = d;
     if (d.effect() == Effect.PERMIT) {

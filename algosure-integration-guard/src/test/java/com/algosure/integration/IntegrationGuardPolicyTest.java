@@ -122,6 +122,54 @@ class IntegrationGuardPolicyTest {
     assertThat(guard().execute(r, ok).reason()).isEqualTo(OutcomeReason.ACTION_UNKNOWN);
   }
 
+  /**
+   * The decision point answers what a host SPI throws (here its directory) with a DENY of its own, audited by it:
+   * the guard's authorization step gets a decision, never an exception or null, and the call is denied, nothing sent.
+   */
+  @Test
+  void executeWhenThePdpsDirectoryThrowsThenDeniedByThePdpsAuditedDecisionAndNothingSent() {
+    com.algosure.authz.spi.Directory failing = new com.algosure.authz.spi.Directory() {
+      @Override
+      public java.util.Set<com.algosure.authz.TenantId> tenantsOf(String subject) {
+        throw new IllegalStateException("directory down");
+      }
+
+      @Override
+      public java.util.Set<com.algosure.authz.OrganizationId> organizationsOf(String subject,
+          com.algosure.authz.TenantId tenant) {
+        throw new IllegalStateException("directory down");
+      }
+
+      @Override
+      public java.util.Optional<com.algosure.authz.TenantId> tenantOf(com.algosure.authz.OrganizationId organization) {
+        throw new IllegalStateException("directory down");
+      }
+
+      @Override
+      public java.util.List<com.algosure.authz.RoleBinding> bindingsOf(String subject) {
+        throw new IllegalStateException("directory down");
+      }
+    };
+    com.algosure.authz.PolicyDecisionPoint pdp = com.algosure.authz.PolicyDecisionPoint.builder()
+        .roleCatalog(com.algosure.authz.RoleCatalog.builder()
+            .permission(com.algosure.authz.PermissionDefinition.of(SEND)
+                .withScope(com.algosure.authz.PermissionScope.TENANT))
+            .role("integrator", SEND).build())
+        .directory(failing).auditSink(f.audit).clock(f.clock).build();
+    IntegrationGuard guard = IntegrationGuard.builder().policyDecisionPoint(pdp).provider(GuardFixtures.provider(BASE).build())
+        .clock(f.clock).auditSink(f.audit).consents(f.consents).transportPolicy(TransportPolicy.httpsOrLoopbackHttp())
+        .build();
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-dir").build(), ok);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.AUTHORIZATION_DENIED);
+    assertThat(((IntegrationOutcome.Denied<JsonNode>) out).decision())
+        .hasValueSatisfying(d -> assertThat(d.effect()).isEqualTo(Effect.DENY));
+    assertThat(f.audit.events(AuditEventType.AUTHORIZATION_DECISION)).singleElement()
+        .satisfies(e -> assertThat(e.outcome()).isEqualTo("DENY"));
+    assertThat(exchanges).hasValue(0);
+  }
+
   @Test
   void executeWhenThePdpDeniesThenDeniedWithTheDecisionAuditedOnceByThePdp() {
     IntegrationRequest r = IntegrationRequest.builder().actor(Actor.user("mallory")).tenant(TENANT).provider(PROVIDER)
