@@ -336,6 +336,11 @@ public final class IntegrationRequest {
     }
 
     /**
+     * The key is an identifier, recorded as it is: in every audit event of the call, its evidence and escalation, the
+     * idempotency store and the request's {@code toString} (only a SHA-256 of it, scoped to tenant, provider and
+     * action, goes to the provider). Make it from ids (an order id, a UUID), never from personal data or a secret,
+     * which it would carry into the audit trail.
+     *
      * @param key the caller's idempotency key: the same key for every submission of the same request
      * @return this builder
      * @throws IllegalArgumentException if not 1 to 255 visible ASCII characters

@@ -62,7 +62,11 @@ public @interface GuardedIntegration {
    */
   String consentScope() default "";
 
-  /** @return an expression for the idempotency key, such as {@code #idempotencyKey}; empty for none */
+  /**
+   * @return an expression for the idempotency key, such as {@code #idempotencyKey}; empty for none. The key is
+   *     audited as it is (see {@code IntegrationRequest.Builder#idempotencyKey}): build it from ids, never from
+   *     personal data or a secret
+   */
   String idempotencyKey() default "";
 
   /** @return an expression for the payload, sent as canonical JSON and fingerprinted; empty for none */
