@@ -357,6 +357,22 @@ class BreakerCountsProviderAnswersTest {
     assertThat(guard.execute(request("k-after").build(), answering(200)).accepted()).isTrue();
   }
 
+  /** The guard's count of a half-open breaker's trials is the count Failsafe's half-open breaker permits at once. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"1,1", "2,2", "5,10", "3,7"})
+  void halfOpenTrialsIsHowManyPermitsTheHalfOpenBreakerGives(int failures, int window) {
+    CircuitBreaker<Object> breaker = CircuitBreaker.builder().withFailureThreshold(failures, window)
+        .withDelay(Duration.ofMinutes(1)).build();
+    breaker.open();
+    breaker.halfOpen();
+    int permits = 0;
+    while (permits <= window && breaker.tryAcquirePermit()) {
+      permits++;
+    }
+
+    assertThat(ProviderRuntime.halfOpenTrials(breaker.getConfig())).isEqualTo(permits).isPositive();
+  }
+
   /** The breaker of the guard's one provider, for a test that moves it as time and other calls would. */
   static CircuitBreaker<?> breakerOf(IntegrationGuard guard) throws ReflectiveOperationException {
     Field providers = IntegrationGuard.class.getDeclaredField("providers");
