@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *   <li>its key: chosen from the issuer's JWKS by {@code kid} and {@code use} = {@code sig}, never one published with
  *       its private half nor an RSA key of fewer than 2048 bits (RFC 7518 §3.3). The header's
  *       {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} are never fetched nor used. The JWKS is cached,
- *       refreshed ahead of expiry, refreshed on an unknown {@code kid} at most twice per refresh interval, and
+ *       refreshed ahead of expiry, refreshed on an unknown {@code kid} or on a token without {@code kid} that no
+ *       held key verifies (an issuer that omits {@code kid} rotated its key) at most twice per refresh interval, and
  *       while the JWKS endpoint fails the keys held stay usable for the outage grace period;
  *   <li>its signature verifies with that key;
  *   <li>its claims: {@code exp} required and not past, {@code nbf} and {@code iat} not in the future, all within
@@ -583,8 +584,8 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
 
     /**
-     * Sets the rate limit of JWKS fetches: at most two per interval (an unknown {@code kid} storm costs two
-     * requests, not one per token). Default 30 s.
+     * Sets the rate limit of JWKS fetches: at most two per interval (an unknown {@code kid} storm, or a storm of
+     * tokens without {@code kid} that no held key verifies, costs two requests, not one per token). Default 30 s.
      *
      * @param interval at least 1 second, shorter than the cache TTL
      * @return this builder

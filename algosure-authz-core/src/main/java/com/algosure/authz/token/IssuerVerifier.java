@@ -198,28 +198,21 @@ final class IssuerVerifier implements Closeable {
               + " (compared ignoring case and an 'application/' prefix)");
     }
 
-    List<Key> candidates;
-    try {
-      candidates = keySelector.selectJWSKeys(header, CONTEXT);
-    } catch (SignatureKeySelector.UnusableKeyException e) {
-      boolean weak = !e.problem().equals(SignatureKeySelector.PRIVATE_KEY_PUBLISHED);
-      throw reject(TokenRejectionReason.JWKS_UNAVAILABLE, "the issuer's JWKS at " + TrustedIssuer.quotable(config.jwksUri())
-          + " " + e.problem() + " " + (e.keyId() == null ? "(no 'kid')" : "'kid' " + Printable.of(e.keyId()))
-          + " that would verify this token: anyone who " + (weak ? "factors it" : "fetched it") + " can sign tokens, so"
-          + " it is never used; the issuer must rotate that key and publish "
-          + (weak ? "RSA keys of " + SignatureKeySelector.MIN_RSA_BITS + " bits or more" : "public keys only"));
-    } catch (KeySourceException e) {
-      throw new TokenRejectedException(TokenRejectionReason.JWKS_UNAVAILABLE, config.issuer(),
-          "the JWKS of issuer " + config.issuer() + " could not be fetched from "
-              + TrustedIssuer.quotable(config.jwksUri())
-              + " and no keys are held within the outage grace period; check the issuer", e);
-    }
+    List<Key> candidates = selectKeys(header, CONTEXT);
     if (candidates.isEmpty()) {
       throw reject(TokenRejectionReason.UNKNOWN_KEY, (header.getKeyID() == null ? "no key"
           : "no key with header 'kid' " + Printable.of(header.getKeyID())) + " and 'use' sig for " + alg.getName()
           + " is in the issuer's JWKS (a refresh may have been refused by the rate limit)");
     }
-    if (!signatureVerifies(jwt, header, candidates)) {
+    boolean verified = signatureVerifies(jwt, header, candidates);
+    if (!verified && header.getKeyID() == null) {
+      // an issuer that omits 'kid' and rotated its key: no held key verifies its new tokens. Refreshed as for an
+      // unknown 'kid', under the same rate limit; only the keys not tried yet are tried
+      List<Key> fresh = new ArrayList<>(selectKeys(header, ClockedJwkSource.AFTER_SIGNATURE_MISS));
+      fresh.removeAll(candidates);
+      verified = signatureVerifies(jwt, header, fresh);
+    }
+    if (!verified) {
       throw reject(TokenRejectionReason.BAD_SIGNATURE, "the signature does not verify with the issuer's key "
           + (header.getKeyID() == null ? "" : Printable.of(header.getKeyID())));
     }
@@ -313,6 +306,25 @@ final class IssuerVerifier implements Closeable {
       }
     }
     return from;
+  }
+
+  /** The keys of the issuer's JWKS that may verify a token with this header; a JWKS that fails is a refusal. */
+  private List<Key> selectKeys(JWSHeader header, SecurityContext context) {
+    try {
+      return keySelector.selectJWSKeys(header, context);
+    } catch (SignatureKeySelector.UnusableKeyException e) {
+      boolean weak = !e.problem().equals(SignatureKeySelector.PRIVATE_KEY_PUBLISHED);
+      throw reject(TokenRejectionReason.JWKS_UNAVAILABLE, "the issuer's JWKS at " + TrustedIssuer.quotable(config.jwksUri())
+          + " " + e.problem() + " " + (e.keyId() == null ? "(no 'kid')" : "'kid' " + Printable.of(e.keyId()))
+          + " that would verify this token: anyone who " + (weak ? "factors it" : "fetched it") + " can sign tokens, so"
+          + " it is never used; the issuer must rotate that key and publish "
+          + (weak ? "RSA keys of " + SignatureKeySelector.MIN_RSA_BITS + " bits or more" : "public keys only"));
+    } catch (KeySourceException e) {
+      throw new TokenRejectedException(TokenRejectionReason.JWKS_UNAVAILABLE, config.issuer(),
+          "the JWKS of issuer " + config.issuer() + " could not be fetched from "
+              + TrustedIssuer.quotable(config.jwksUri())
+              + " and no keys are held within the outage grace period; check the issuer", e);
+    }
   }
 
   /**

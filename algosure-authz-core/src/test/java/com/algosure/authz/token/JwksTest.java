@@ -100,6 +100,47 @@ class JwksTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenKeyRotatedAtAnIssuerWithoutKidThenTheNewKeysTokenIsPickedUpWithOneRefresh() {
+    // regression: a token without 'kid' whose signature matched no held key was BAD_SIGNATURE until the cache expired
+    AccessTokenValidator v = validator();
+    v.validate(token().kid(null).sign());
+    server.serve(REALM, rotated);
+
+    AuthenticatedToken t = v.validate(TestTokens.accessToken(rotated, issuer(), NOW).kid(null).subject("rotated")
+        .sign());
+
+    assertThat(t.subject()).isEqualTo("rotated");
+    assertThat(jwksRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void validateWhenForgedTokensWithoutKidStormThenJwksRefreshIsRateLimitedAsForAnUnknownKid() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+
+    for (int i = 0; i < 50; i++) {
+      String forged = TestTokens.accessToken(stranger, issuer(), NOW).kid(null).subject("forged-" + i).sign();
+      assertThat(rejected(v, forged).reason()).isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+    }
+
+    // the first fetch, then one refresh for the first miss; the other 49 were refused by the rate limit
+    assertThat(jwksRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void validateWhenForgedTokensWithoutKidAndUnknownKidsStormTogetherThenTheyShareTheRateLimit() {
+    AccessTokenValidator v = validator();
+    v.validate(token().sign());
+
+    for (int i = 0; i < 20; i++) {
+      rejected(v, TestTokens.accessToken(stranger, issuer(), NOW).kid(null).subject("forged-" + i).sign());
+      rejected(v, TestTokens.accessToken(stranger, issuer(), NOW).kid("unknown-" + i).sign());
+    }
+
+    assertThat(jwksRequests()).isLessThanOrEqualTo(3);
+  }
+
+  @Test
   void validateWhenUnknownKidStormThenJwksRefreshIsRateLimited() {
     AccessTokenValidator v = validator();
     v.validate(token().sign());
