@@ -628,8 +628,8 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
 
     /**
-     * Sets the read timeout of a JWKS fetch (default 2 s). It bounds each read; a whole fetch, connection included,
-     * is given the connect and the read timeout together: a JWKS (or its headers) trickling in slower fails then, its
+     * Sets the read timeout of a JWKS fetch (default 2 s). It bounds each read; a whole fetch, host name lookup and
+     * connection included, is given the connect and the read timeout together: a JWKS (or its headers) trickling in slower fails then, its
      * connection closed.
      *
      * @param timeout from 1 ms to 1 minute

@@ -6,14 +6,23 @@ import com.nimbusds.jose.util.Resource;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.HttpURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fetches a JWKS with connect and read timeouts and a size limit (nimbus), and without following redirects: a
@@ -29,15 +38,37 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * long as the server likes, while every other validation waits out the lock and is refused (the keys held for the
  * outage grace are not used: the lock is above the outage tolerance). At that deadline the connection is closed,
  * whatever the fetch is waiting for (the TLS handshake, the response's status line and headers, or its body), and
- * no read starts after it. Otherwise the fetch is nimbus's (same size limit, status check and content type).
+ * no read starts after it. The validating thread waits for the fetch no longer than that deadline, whatever the fetch
+ * waits for, the host name lookup included (see {@link #fetchOnTime}). Otherwise the fetch is nimbus's (same size
+ * limit, status check and content type).
  */
 final class JwksRetriever extends DefaultResourceRetriever {
 
+  /** Opens an HTTP(S) connection, not yet connected. */
+  @FunctionalInterface
+  interface Opener {
+    HttpURLConnection open(URL url) throws IOException;
+  }
+
+  /**
+   * The most fetches of one retriever (one issuer) running at once, counting those left behind at their deadline: the
+   * cache lock and the rate limit let few start, so more are lookups that hang.
+   */
+  static final int MAX_FETCHES = 4;
+
   private final long totalTimeoutMillis;
+  private final @Nullable Opener opener;
+  private final ThreadPoolExecutor fetchers = fetchThreads();
 
   JwksRetriever(int connectTimeoutMillis, int readTimeoutMillis, int sizeLimitBytes) {
+    this(connectTimeoutMillis, readTimeoutMillis, sizeLimitBytes, null);
+  }
+
+  /** @param opener opens the connections instead of nimbus (tests: a connection that hangs where a socket cannot) */
+  JwksRetriever(int connectTimeoutMillis, int readTimeoutMillis, int sizeLimitBytes, @Nullable Opener opener) {
     super(connectTimeoutMillis, readTimeoutMillis, sizeLimitBytes, true);
     this.totalTimeoutMillis = (long) connectTimeoutMillis + readTimeoutMillis;
+    this.opener = opener;
   }
 
   @Override
@@ -47,10 +78,59 @@ final class JwksRetriever extends DefaultResourceRetriever {
       if (!"http".equals(protocol) && !"https".equals(protocol)) {
         return super.retrieveResource(url);
       }
-      return fetch(url);
+      return fetchOnTime(url);
     } catch (IOException e) {
       throw withoutCredential(e, url);
     }
+  }
+
+  /**
+   * {@link #fetch} on one of this retriever's fetch threads, waited for no longer than the deadline: the watchdog cuts
+   * a connection, not the host name lookup before it ({@code HttpURLConnection} resolves the name before the connect
+   * timeout applies, in a call that neither a close nor an interrupt ends, for as long as the system resolver tries),
+   * so the validating thread, which holds nimbus's cache lock, must not be the one that does it. A fetch left behind
+   * ends when its lookup does; while {@value #MAX_FETCHES} such are still running, a fetch fails at once.
+   */
+  private Resource fetchOnTime(URL url) throws IOException {
+    Future<Resource> fetching;
+    try {
+      fetching = fetchers.submit(() -> fetch(url));
+    } catch (RejectedExecutionException e) {
+      throw new IOException(MAX_FETCHES + " earlier JWKS fetches of this issuer are still running past their deadline"
+          + " (a host name lookup that hangs, say): check the DNS resolution of the JWKS host");
+    }
+    try {
+      return fetching.get(totalTimeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      fetching.cancel(true);
+      throw Deadlined.late(totalTimeoutMillis);
+    } catch (InterruptedException e) {
+      fetching.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for the JWKS");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("the JWKS fetch failed", cause);
+    }
+  }
+
+  /** Fetch threads of this retriever, made as needed and ended when idle. */
+  private static ThreadPoolExecutor fetchThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(0, MAX_FETCHES, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      Thread t = new Thread(r, "algosure-jwks-fetch-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }, new ThreadPoolExecutor.AbortPolicy());
   }
 
   /**
@@ -141,7 +221,7 @@ final class JwksRetriever extends DefaultResourceRetriever {
 
   @Override
   protected HttpURLConnection openHTTPConnection(URL url) throws IOException {
-    HttpURLConnection c = super.openHTTPConnection(url);
+    HttpURLConnection c = opener == null ? super.openHTTPConnection(url) : opener.open(url);
     c.setInstanceFollowRedirects(false);
     return c;
   }

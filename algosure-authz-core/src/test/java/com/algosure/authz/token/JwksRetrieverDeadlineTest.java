@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
+import java.net.UnknownHostException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +57,64 @@ class JwksRetrieverDeadlineTest {
     t.setDaemon(true);
     t.start();
     return new URL("http://127.0.0.1:" + server.getLocalPort() + "/jwks");
+  }
+
+  /**
+   * A connection whose connect hangs as a host name lookup does: {@code HttpURLConnection} resolves the name
+   * ({@code new InetSocketAddress(host, port)} in {@code NetworkClient.doConnect}) before the connect timeout applies,
+   * in a native call that neither an interrupt nor {@link #disconnect()} ends.
+   */
+  private static final class HangingLookup extends HttpURLConnection {
+    final CountDownLatch released = new CountDownLatch(1);
+
+    HangingLookup(URL url) {
+      super(url);
+    }
+
+    @Override
+    public void connect() throws IOException {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (released.getCount() > 0 && System.nanoTime() < until) {
+        try {
+          released.await(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          // a native lookup does not notice an interrupt
+        }
+      }
+      throw new UnknownHostException(url.getHost());
+    }
+
+    @Override
+    public InputStream getInputStream() throws IOException {
+      connect();
+      throw new AssertionError("unreachable");
+    }
+
+    @Override
+    public void disconnect() {
+      // no socket yet: nothing to close, as in the JDK
+    }
+
+    @Override
+    public boolean usingProxy() {
+      return false;
+    }
+  }
+
+  @Test
+  void whenTheHostNameLookupHangsThenTheFetchFailsAtTheDeadline() {
+    HangingLookup[] opened = new HangingLookup[1];
+    JwksRetriever retriever = new JwksRetriever(500, 1_000, 50_000, url -> opened[0] = new HangingLookup(url));
+    long start = System.nanoTime();
+
+    IOException e = catchThrowableOfType(IOException.class,
+        () -> retriever.retrieveResource(new URL("https://sso.example.invalid/jwks")));
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+    opened[0].released.countDown();
+
+    assertThat(waited).as("time the fetching thread waited").isLessThan(Duration.ofMillis(4_000));
+    assertThat(e).as("the fetch must fail").isNotNull();
+    assertThat(e.getMessage()).contains("1500 ms", "connect and read timeouts together");
   }
 
   @Test
