@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.KeyConverter;
+import com.nimbusds.jose.jwk.KeyOperation;
 import java.security.Key;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * nimbus's key selector, stricter about {@code use}: a key is chosen by {@code kid} (when the header names one),
- * key type, {@code alg} (when the key names one) and {@code use} = {@code sig} only. nimbus also accepts keys without
+ * key type, {@code alg} (when the key names one), {@code use} = {@code sig} only and {@code key_ops} (when the key
+ * names them) including {@code verify}. nimbus also accepts keys without
  * {@code use}; Keycloak publishes an {@code enc} key beside its signing key, and we never want a key whose purpose is
  * unstated. The header's {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} are never consulted.
  *
@@ -121,6 +123,10 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     JWK unusable = null;
     String problem = null;
     for (JWK jwk : jwks) {
+      Set<KeyOperation> ops = jwk.getKeyOperations();
+      if (ops != null && !ops.contains(KeyOperation.VERIFY)) {
+        continue; // its 'key_ops' do not include verifying (RFC 7517 §4.3); nimbus's matcher cannot say "contains"
+      }
       Key key = convert(jwk);
       if (key == null) {
         continue;

@@ -344,6 +344,33 @@ class JwksTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenTheKeysOperationsDoNotIncludeVerifyThenItIsNotUsed() {
+    // 'use' sig, but 'key_ops' (RFC 7517 §4.3) says the key is for signing only, not for verifying
+    Map<String, Object> jwk = new java.util.LinkedHashMap<>(key.toPublicJWK().toJSONObject());
+    jwk.put("key_ops", List.of("sign"));
+    server.serveJson(REALM, new JWKSet(List.of(parse(jwk))).toString(false));
+
+    assertThat(rejected(validator(), token().sign()).reason()).isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void validateWhenTheKeysOperationsIncludeVerifyThenItIsUsed() {
+    Map<String, Object> jwk = new java.util.LinkedHashMap<>(key.toPublicJWK().toJSONObject());
+    jwk.put("key_ops", List.of("verify"));
+    server.serveJson(REALM, new JWKSet(List.of(parse(jwk))).toString(false));
+
+    assertThat(validator().validate(token().subject("verify-op").sign()).subject()).isEqualTo("verify-op");
+  }
+
+  private static com.nimbusds.jose.jwk.JWK parse(Map<String, Object> json) {
+    try {
+      return com.nimbusds.jose.jwk.JWK.parse(json);
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void validateWhenTheKeyStatesNoUseThenItIsNotUsed() {
     RSAKey noUse = new RSAKey.Builder(TestKeys.rsa("no-use")).keyUse(null).build();
     server.serve(REALM, noUse);
