@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * nimbus's key selector, stricter about {@code use}: a key is chosen by {@code kid} (when the header names one),
  * key type, {@code alg} (when the key names one), {@code use} = {@code sig} only and {@code key_ops} (when the key
- * names them) including {@code verify}. nimbus also accepts keys without
+ * names them) including {@code verify}, and never a key the JWKS marks {@code revoked}. nimbus also accepts keys without
  * {@code use}; Keycloak publishes an {@code enc} key beside its signing key, and we never want a key whose purpose is
  * unstated. The header's {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} are never consulted.
  *
@@ -197,6 +197,7 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
         .keyID(header.getKeyID())
         .keyUse(KeyUse.SIGNATURE)
         .algorithms(header.getAlgorithm(), (Algorithm) null)
+        .nonRevokedOnly(true) // a key the JWKS marks 'revoked' is not the issuer's any more
         .build();
   }
 

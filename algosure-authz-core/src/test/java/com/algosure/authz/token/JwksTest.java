@@ -362,6 +362,21 @@ class JwksTest extends ValidatorTestSupport {
     assertThat(validator().validate(token().subject("verify-op").sign()).subject()).isEqualTo("verify-op");
   }
 
+  @Test
+  void validateWhenTheJwksMarksTheKeyRevokedThenItIsNotUsed() {
+    // the JWK 'revoked' member (OpenID Federation 1.0, which nimbus parses): the issuer says the key is not to be trusted
+    Map<String, Object> jwk = new java.util.LinkedHashMap<>(key.toPublicJWK().toJSONObject());
+    jwk.put("revoked", Map.of("revoked_at", NOW.minusSeconds(3600).getEpochSecond(), "reason", "keyCompromise"));
+    server.serveJson(REALM, new JWKSet(List.of(parse(jwk), rotated.toPublicJWK())).toString(false));
+    AccessTokenValidator v = validator();
+
+    assertThat(rejected(v, token().sign()).reason()).isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+    assertThat(rejected(v, token().kid(null).subject("no-kid").sign()).reason())
+        .isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+    assertThat(v.validate(TestTokens.accessToken(rotated, issuer(), NOW).subject("other").sign()).subject())
+        .isEqualTo("other");
+  }
+
   private static com.nimbusds.jose.jwk.JWK parse(Map<String, Object> json) {
     try {
       return com.nimbusds.jose.jwk.JWK.parse(json);
