@@ -10,6 +10,7 @@ import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.source.CachingJWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetParseException;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
 import com.nimbusds.jose.jwk.source.RateLimitedJWKSetSource;
@@ -320,11 +321,25 @@ final class IssuerVerifier implements Closeable {
           + " it is never used; the issuer must rotate that key and publish "
           + (weak ? "RSA keys of " + SignatureKeySelector.MIN_RSA_BITS + " bits or more" : "public keys only"));
     } catch (KeySourceException e) {
+      String what = isParseFailure(e)
+          ? " was fetched from " + TrustedIssuer.quotable(config.jwksUri()) + " but is not a valid JWK set (not JSON, or"
+              + " a key nimbus refuses: an 'x5c' certificate that is not the key's, 'use' and 'key_ops' that disagree,"
+              + " a malformed parameter)"
+          : " could not be fetched from " + TrustedIssuer.quotable(config.jwksUri());
       throw new TokenRejectedException(TokenRejectionReason.JWKS_UNAVAILABLE, config.issuer(),
-          "the JWKS of issuer " + config.issuer() + " could not be fetched from "
-              + TrustedIssuer.quotable(config.jwksUri())
+          "the JWKS of issuer " + config.issuer() + what
               + " and no keys are held within the outage grace period; check the issuer", e);
     }
+  }
+
+  /** @return whether the JWKS was fetched and refused by nimbus's parser, as far as the causes say */
+  private static boolean isParseFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof JWKSetParseException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -466,6 +466,21 @@ class JwksTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenTheJwksIsFetchedButNotAValidJwkSetThenTheMessageSaysSoNotThatItCouldNotBeFetched() {
+    // a key whose 'x5c' certificate is not that key: nimbus refuses the whole set
+    Map<String, Object> jwk = new java.util.LinkedHashMap<>(rotated.toPublicJWK().toJSONObject());
+    jwk.put("x5c", List.of("MIIBAAAA"));
+    server.serveJson(REALM, "{\"keys\":[" + com.nimbusds.jose.util.JSONObjectUtils.toJSONString(jwk) + ","
+        + key.toPublicJWK().toJSONString() + "]}");
+
+    TokenRejectedException e = rejected(validator(), token().sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(e.getMessage()).contains(server.jwksUri(REALM).toString(), "is not a valid JWK set")
+        .doesNotContain("could not be fetched");
+  }
+
+  @Test
   void validateWhenTwoRealmsThenEachRealmsJwksIsFetchedFromItsOwnUri() {
     server.serve("other", rotated);
     AccessTokenValidator v = open(builder().issuer(realm().build())
