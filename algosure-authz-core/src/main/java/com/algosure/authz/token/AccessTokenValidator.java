@@ -601,7 +601,9 @@ public final class AccessTokenValidator implements AutoCloseable {
 
     /**
      * Sets how long after the JWKS cache expired the keys held are still used while the JWKS endpoint fails
-     * (default 30 minutes; zero: an outage rejects new tokens as soon as the cache expires).
+     * (default 30 minutes; zero: an outage rejects new tokens as soon as the cache expires). The keys fallen back on
+     * are cached again for one JWKS cache TTL, so they are used for at most that TTL longer: never later than the
+     * cache TTL, this grace and the cache TTL again after the last successful fetch.
      *
      * @param grace zero or more
      * @return this builder

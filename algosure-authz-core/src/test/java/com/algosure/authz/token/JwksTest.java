@@ -273,6 +273,24 @@ class JwksTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenJwksDownThenKeysHeldAreNeverUsedPastTheGraceAndOneCacheTtl() {
+    AccessTokenValidator v = open(builder().issuer(realm().build()).jwksOutageGrace(Duration.ofMinutes(2)));
+    v.validate(token().sign());
+    server.failJwks(REALM);
+
+    // the last moment of the grace (cache TTL 5 min + 2 min): the keys held are re-cached for one more TTL
+    clock.advance(Duration.ofMinutes(7).minusSeconds(1));
+    assertThat(v.validate(token().subject("last-of-grace").sign()).subject()).isEqualTo("last-of-grace");
+    clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+    assertThat(v.validate(token().subject("last-of-ttl").sign()).subject()).isEqualTo("last-of-ttl");
+    // a refresh for an unknown kid in the meantime does not stretch it
+    rejected(v, TestTokens.accessToken(stranger, issuer(), clock.instant()).kid("unknown").sign());
+
+    clock.advance(Duration.ofSeconds(2)); // 12 min and 0 s after the last fetch: the stated bound
+    assertThat(rejected(v, token().subject("past").sign()).reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+  }
+
+  @Test
   void validateWhenNoOutageGraceThenJwksDownAfterTheCacheTtlIsUnavailable() {
     AccessTokenValidator v = open(builder().issuer(realm().build()).jwksOutageGrace(Duration.ZERO));
     v.validate(token().sign());
