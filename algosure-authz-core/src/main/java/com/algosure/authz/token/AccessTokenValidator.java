@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *       the issuer is looked up: a refusal here is {@code MALFORMED}, whatever else is wrong with the token);
  *   <li>its {@code iss} names a trusted issuer, matched exactly; an untrusted issuer costs no network call;
  *   <li>its header: {@code alg} in the issuer's allow-list (HMAC and {@code none} cannot be allowed), no
- *       {@code crit} extension, {@code typ} one of the issuer's header types;
+ *       {@code crit} extension nor {@code b64: false} (RFC 7797), {@code typ} one of the issuer's header types;
  *   <li>its key: chosen from the issuer's JWKS by {@code kid}, {@code use} = {@code sig} and {@code key_ops} (if the
  *       key states them) including {@code verify}, never one marked {@code revoked}, never one published with
  *       its private half nor an RSA key of fewer than 2048 bits (RFC 7518 §3.3). The header's

@@ -191,6 +191,12 @@ final class IssuerVerifier implements Closeable {
       throw reject(TokenRejectionReason.UNSUPPORTED_CRITICAL_HEADER, "header 'crit' names " + crit.size()
           + " extension(s) this validator does not understand; tokens with critical extensions are refused");
     }
+    if (!header.isBase64URLEncodePayload()) {
+      // nimbus honours b64 even where 'crit' leaves it out, and would verify a signature over the unencoded payload
+      throw reject(TokenRejectionReason.UNSUPPORTED_CRITICAL_HEADER, "header 'b64' is false (RFC 7797 unencoded"
+          + " payload) and not named in 'crit', which RFC 7797 §6 requires; this validator does not understand that"
+          + " extension: an access token's payload is Base64URL-encoded and signed so");
+    }
     JOSEObjectType headerTyp = header.getType();
     if (headerTyp == null ? !config.missingHeaderTypeAllowed() : !headerTypes.contains(MediaTypes.ofJoseType(headerTyp.getType()))) {
       throw reject(TokenRejectionReason.WRONG_TYPE, headerTyp == null

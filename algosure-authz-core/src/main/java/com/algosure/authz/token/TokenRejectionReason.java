@@ -16,7 +16,10 @@ public enum TokenRejectionReason {
   TOO_LARGE,
   /** The {@code alg} is not in the issuer's allow-list: {@code none}, an HMAC algorithm, or encrypted (JWE). */
   ALGORITHM_NOT_ALLOWED,
-  /** The {@code crit} header names an extension this validator does not understand. */
+  /**
+   * The {@code crit} header names an extension this validator does not understand, or the token uses one that must be
+   * named there and is not ({@code b64: false}, RFC 7797 §6).
+   */
   UNSUPPORTED_CRITICAL_HEADER,
   /**
    * The header {@code typ} or the body claim {@code typ} is not an access token's (for example an ID token), or the

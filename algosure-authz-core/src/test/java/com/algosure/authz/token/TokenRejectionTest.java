@@ -299,6 +299,53 @@ class TokenRejectionTest extends ValidatorTestSupport {
     assertThat(rejected(token).reason()).isEqualTo(TokenRejectionReason.UNSUPPORTED_CRITICAL_HEADER);
   }
 
+  /**
+   * A token with this header whose signature is the realm key's over the header and the payload as RFC 7797 has it
+   * for {@code b64: false}: the JSON itself, not its Base64URL; the payload part is the Base64URL of that JSON.
+   */
+  private String unencodedPayloadToken(java.util.Map<String, Object> header) throws Exception {
+    String[] normal = TestTokens.parts(token().sign());
+    String json = new String(Base64URL.from(normal[1]).decode(), StandardCharsets.UTF_8);
+    String h = Base64URL.encode(com.nimbusds.jose.util.JSONObjectUtils.toJSONString(header)).toString();
+    byte[] input = (h + "." + json).getBytes(StandardCharsets.UTF_8);
+    Base64URL signature = new com.nimbusds.jose.crypto.RSASSASigner(key)
+        .sign(new com.nimbusds.jose.JWSHeader(JWSAlgorithm.RS256), input);
+    return h + "." + normal[1] + "." + signature;
+  }
+
+  @Test
+  void validateWhenUnencodedPayloadB64FalseIsNotNamedCriticalThenUnsupportedCriticalHeader() throws Exception {
+    // regression: RFC 7797 §6 requires 'b64' in 'crit'; without it the unencoded-payload signature was accepted
+    String token = unencodedPayloadToken(new java.util.LinkedHashMap<>(java.util.Map.of("alg", "RS256", "typ", "JWT",
+        "kid", key.getKeyID(), "b64", false)));
+
+    TokenRejectedException e = rejected(token);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.UNSUPPORTED_CRITICAL_HEADER);
+    assertThat(e.getMessage()).contains("'b64'");
+  }
+
+  @Test
+  void validateWhenUnencodedPayloadB64FalseIsNamedCriticalThenUnsupportedCriticalHeader() throws Exception {
+    String token = unencodedPayloadToken(new java.util.LinkedHashMap<>(java.util.Map.of("alg", "RS256", "typ", "JWT",
+        "kid", key.getKeyID(), "b64", false, "crit", List.of("b64"))));
+
+    assertThat(rejected(token).reason()).isEqualTo(TokenRejectionReason.UNSUPPORTED_CRITICAL_HEADER);
+  }
+
+  @Test
+  void validateWhenNestedJwtThenMalformedAndTheInnerTokenIsNotTaken() throws Exception {
+    // 'cty: JWT' (RFC 7519 §5.2): the payload is another token, never unwrapped
+    String inner = token().subject("inner").sign();
+    String h = Base64URL.encode("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"cty\":\"JWT\",\"kid\":\"" + key.getKeyID()
+        + "\"}").toString();
+    String p = Base64URL.encode(inner).toString();
+    Base64URL signature = new com.nimbusds.jose.crypto.RSASSASigner(key).sign(
+        new com.nimbusds.jose.JWSHeader(JWSAlgorithm.RS256), (h + "." + p).getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(rejected(h + "." + p + "." + signature).reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+  }
+
   // WRONG_TYPE
 
   @Test
