@@ -395,6 +395,19 @@ class JwksTest extends ValidatorTestSupport {
         .isEqualTo("other");
   }
 
+  @Test
+  void validateWhenTwoKeysOfTheJwksShareAKidThenEachVerifiesItsOwnTokensAndNoOtherKey() {
+    RSAKey twin = new RSAKey.Builder(rotated).keyID(key.getKeyID()).build();
+    server.serve(REALM, key, twin);
+    AccessTokenValidator v = validator();
+
+    assertThat(v.validate(token().subject("first").sign()).subject()).isEqualTo("first");
+    assertThat(v.validate(TestTokens.accessToken(twin, issuer(), NOW).subject("second").sign()).subject())
+        .isEqualTo("second");
+    assertThat(rejected(v, TestTokens.accessToken(stranger, issuer(), NOW).kid(key.getKeyID()).sign()).reason())
+        .isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+  }
+
   private static com.nimbusds.jose.jwk.JWK parse(Map<String, Object> json) {
     try {
       return com.nimbusds.jose.jwk.JWK.parse(json);
