@@ -123,10 +123,6 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     JWK unusable = null;
     String problem = null;
     for (JWK jwk : jwks) {
-      Set<KeyOperation> ops = jwk.getKeyOperations();
-      if (ops != null && !ops.contains(KeyOperation.VERIFY)) {
-        continue; // its 'key_ops' do not include verifying (RFC 7517 §4.3); nimbus's matcher cannot say "contains"
-      }
       Key key = convert(jwk);
       if (key == null) {
         continue;
@@ -140,6 +136,10 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
           problem = leakedAs != null ? PRIVATE_KEY_PUBLISHED : ((Unusable) key).problem;
         }
         continue;
+      }
+      Set<KeyOperation> ops = jwk.getKeyOperations();
+      if (ops != null && !ops.contains(KeyOperation.VERIFY)) {
+        continue; // its 'key_ops' do not include verifying (RFC 7517 §4.3); nimbus's matcher cannot say "contains"
       }
       keys.add(key);
     }

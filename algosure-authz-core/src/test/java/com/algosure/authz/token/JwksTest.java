@@ -372,6 +372,19 @@ class JwksTest extends ValidatorTestSupport {
   }
 
   @Test
+  void validateWhenTheJwksPublishesAPrivateKeyForSigningOnlyThenItIsStillReportedAsPublished() {
+    // a private JWK as a signer holds it: 'key_ops' ["sign"]; that it is no verification key must not hide the leak
+    Map<String, Object> jwk = new java.util.LinkedHashMap<>(key.toJSONObject());
+    jwk.put("key_ops", List.of("sign"));
+    server.serveJson(REALM, new JWKSet(List.of(parse(jwk))).toString(false));
+
+    TokenRejectedException e = rejected(validator(), token().sign());
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.JWKS_UNAVAILABLE);
+    assertThat(e.getMessage()).contains(SignatureKeySelector.PRIVATE_KEY_PUBLISHED);
+  }
+
+  @Test
   void validateWhenTheKeysOperationsIncludeVerifyThenItIsUsed() {
     Map<String, Object> jwk = new java.util.LinkedHashMap<>(key.toPublicJWK().toJSONObject());
     jwk.put("key_ops", List.of("verify"));
