@@ -36,6 +36,12 @@ public enum AuditEventType {
   CALLBACK_REJECTED,
   /** An inbound callback was a duplicate delivery and acknowledged without a second effect. */
   CALLBACK_DUPLICATE,
+  /**
+   * A person gave an approval of a high-impact action (who approved what, for whom, when and until when), recorded by
+   * the workflow that keeps approvals: {@code com.algosure.authz.spi.Approval#toAuditEvent()}. The decision that uses
+   * the approval names it again ({@code approvalId}, {@code approvedBy}, {@code approvedAt}).
+   */
+  APPROVAL_GRANTED,
   /** An event a host records through the same sink. */
   CUSTOM
 }

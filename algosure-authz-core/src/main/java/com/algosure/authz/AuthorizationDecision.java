@@ -194,7 +194,7 @@ public final class AuthorizationDecision implements AuditableDecision {
    * whose credential was obtained by impersonation or names a party acting for it by delegation, see
    * {@link IdentitySignals#impersonator()}), {@code priorActors} (the parties that acted for it earlier in a
    * delegation chain, comma-separated, see {@link IdentitySignals#priorActors()}), {@code crossTenant},
-   * {@code approvalId} and {@code approvedBy}. Never a token, a secret or a request attribute. The request's
+   * {@code approvalId}, {@code approvedBy} and {@code approvedAt} (when the approval a permit used was given). Never a token, a secret or a request attribute. The request's
    * correlation id, task and approval id are the caller's text: each is recorded as it is when it is at most 128
    * characters with none that could break a log line or hide text (every id is), otherwise cut to 128 and with each
    * such character replaced by {@code ?}.
@@ -239,7 +239,8 @@ public final class AuthorizationDecision implements AuditableDecision {
       e.detail("crossTenant", "true");
     }
     if (approval != null) {
-      e.detail("approvalId", approval.id()).detail("approvedBy", approval.approvedBy());
+      e.detail("approvalId", approval.id()).detail("approvedBy", approval.approvedBy())
+          .detail("approvedAt", approval.approvedAt().toString());
     } else if (r.approvalIdOrNull() != null) {
       e.detail("approvalId", Identifiers.recorded(r.approvalIdOrNull()));
     }

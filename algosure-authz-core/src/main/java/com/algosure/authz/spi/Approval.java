@@ -1,5 +1,7 @@
 package com.algosure.authz.spi;
 
+import com.algosure.audit.AuditEvent;
+import com.algosure.audit.AuditEventType;
 import com.algosure.authz.Actor;
 import com.algosure.authz.Permission;
 import com.algosure.authz.ResourceRef;
@@ -57,6 +59,31 @@ public record Approval(
     requireIdentifier("id", id, id);
     requireIdentifier("requestedBy", requestedBy, id);
     requireIdentifier("approvedBy", approvedBy, id);
+  }
+
+  /**
+   * The audit record of this approval being given, for the workflow that records it (the decision point only sees
+   * approvals used): an {@link AuditEventType#APPROVAL_GRANTED} event at {@link #approvedAt()}, outcome
+   * {@code GRANTED}, with the tenant, the approver as actor (kind {@code user}), the action and the resource, and the
+   * details {@code approvalId}, {@code requestedBy}, {@code approvedAt} and {@code expiresAt}. Record it through the
+   * decision point's sink when the approval is stored, so that who approved what, for whom and when is traceable
+   * before and apart from any decision that uses it. It holds ids and times only.
+   *
+   * @return a new event on every call
+   * @since 0.1.0
+   */
+  public AuditEvent toAuditEvent() {
+    return AuditEvent.builder(AuditEventType.APPROVAL_GRANTED, approvedAt)
+        .outcome("GRANTED")
+        .tenant(tenant.value())
+        .actor(approvedBy, "user")
+        .action(action.name())
+        .resource(resource.toString())
+        .detail("approvalId", id)
+        .detail("requestedBy", requestedBy)
+        .detail("approvedAt", approvedAt.toString())
+        .detail("expiresAt", expiresAt.toString())
+        .build();
   }
 
   /**

@@ -246,6 +246,6 @@ public class FilingsConfiguration {
       AgentGrants grants, AlgosureAuthorizer authorizer, RequestContextResolver context, Clock clock,
       FilingsProperties properties, AuditSink auditSink) {
     return new FilingService(filings, approvals, submitter, grants, authorizer, context, clock,
-        properties.getApprovalValidity(), new Refusals(auditSink, clock));
+        properties.getApprovalValidity(), new Refusals(auditSink, clock), auditSink);
   }
 }

@@ -109,6 +109,30 @@ class FilingsApplicationTests {
     assertThat(http.post("/api/filings/" + id + "/approvals", token("dave")).status()).isEqualTo(201);
   }
 
+  /**
+   * Regression: an approval left no record of its own in the audit trail: who approved which action on which filing,
+   * for whom and when was traceable only once a decision used it (and then without when it was given).
+   */
+  @Test
+  void approveWhenAPersonApprovesThenTheApprovalIsInTheAuditTrailWithWhoWhatForWhomAndWhen() {
+    String[] f = approvedDraft("approval audited").split(" ");
+
+    assertThat(auditRecordWith("\"type\":\"APPROVAL_GRANTED\"", "\"approvalId\":\"" + f[1] + "\""))
+        .contains("\"outcome\":\"GRANTED\"", "\"tenant\":\"acme\"", "\"actor\":\"dave\"",
+            "\"action\":\"filings:submit\"", "\"resource\":\"filing/" + f[0] + "\"", "\"requestedBy\":\"alice\"",
+            "\"approvedAt\":", "\"expiresAt\":");
+  }
+
+  /** @return the audit trail's first record holding every one of these texts */
+  private static String auditRecordWith(String... parts) {
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("target/filings-audit-test.log"))) {
+      return lines.filter(l -> java.util.Arrays.stream(parts).allMatch(l::contains)).findFirst()
+          .orElseThrow(() -> new AssertionError("no audit record holds " + java.util.Arrays.toString(parts)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** @return the audit trail's record of that id (the tests' trail: logback-test.xml, target/filings-audit-test.log) */
   private static String auditRecord(String id) {
     try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("target/filings-audit-test.log"))) {

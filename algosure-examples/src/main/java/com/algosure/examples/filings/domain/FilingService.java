@@ -1,5 +1,6 @@
 package com.algosure.examples.filings.domain;
 
+import com.algosure.audit.AuditSink;
 import com.algosure.authz.Actor;
 import com.algosure.authz.AgentGrant;
 import com.algosure.authz.AuthorizationDecision;
@@ -49,6 +50,7 @@ public class FilingService {
   private final Clock clock;
   private final Duration approvalValidity;
   private final Refusals refusals;
+  private final AuditSink audit;
 
   /**
    * @param filings the filings
@@ -60,10 +62,11 @@ public class FilingService {
    * @param clock the clock
    * @param approvalValidity how long an approval may be used
    * @param refusals records the service's own refusals of what the decision point permitted
+   * @param audit the decision point's audit sink, where each approval given is recorded
    */
   public FilingService(FilingRepository filings, InMemoryApprovalStore approvals, AuthoritySubmitter submitter,
       AgentGrants grants, AlgosureAuthorizer authorizer, RequestContextResolver context, Clock clock,
-      Duration approvalValidity, Refusals refusals) {
+      Duration approvalValidity, Refusals refusals, AuditSink audit) {
     this.filings = filings;
     this.approvals = approvals;
     this.submitter = submitter;
@@ -73,6 +76,7 @@ public class FilingService {
     this.clock = clock;
     this.approvalValidity = approvalValidity;
     this.refusals = refusals;
+    this.audit = Objects.requireNonNull(audit, "audit");
   }
 
   /** @return the filings of the active organization */
@@ -98,8 +102,9 @@ public class FilingService {
 
   /**
    * Approves a filing's submission: recorded as an {@link Approval} requested by the filing's creator and given by
-   * the current person, for {@code filings:submit} on this filing only, valid for a limited time. A person whose
-   * token was obtained by impersonation gives no approval ({@link ImpersonatedApprovalException}).
+   * the current person, for {@code filings:submit} on this filing only, valid for a limited time, and recorded in the
+   * audit trail ({@link Approval#toAuditEvent()}) before it is kept: an approval that cannot be recorded is not given.
+   * A person whose token was obtained by impersonation gives no approval ({@link ImpersonatedApprovalException}).
    *
    * @param filing the filing
    * @return the approval
@@ -114,9 +119,12 @@ public class FilingService {
       throw new ImpersonatedApprovalException(refusals.record("APPROVAL_IMPERSONATED"));
     }
     Instant now = clock.instant();
-    Approval a = approvals.add(new Approval("apr-" + UUID.randomUUID(), CurrentDecision.require().tenant().orElseThrow(),
+    Approval given = new Approval("apr-" + UUID.randomUUID(), CurrentDecision.require().tenant().orElseThrow(),
         Permission.of("filings:submit"), ResourceRef.of("filing", filing.id()), filing.createdBy(), approver.id(), now,
-        now.plus(approvalValidity)));
+        now.plus(approvalValidity));
+    // recorded first: an approval kept without its record would permit a submission nobody can trace to its giving
+    audit.record(given.toAuditEvent());
+    Approval a = approvals.add(given);
     filings.update(filing.id(), f -> f.approved(a.id()));
     return a;
   }
