@@ -42,6 +42,12 @@ public enum AuditEventType {
    * the approval names it again ({@code approvalId}, {@code approvedBy}, {@code approvedAt}).
    */
   APPROVAL_GRANTED,
+  /**
+   * An AI agent produced an output (a draft, a recommendation, a proposed action) under a permitted decision, recorded
+   * by hash and size, never by content: {@code com.algosure.authz.AuthorizationDecision#agentOutputEvent}. The output
+   * is a proposal, not a fact: its acceptance is the owning domain's, and approval where policy requires it.
+   */
+  AGENT_OUTPUT,
   /** An event a host records through the same sink. */
   CUSTOM
 }

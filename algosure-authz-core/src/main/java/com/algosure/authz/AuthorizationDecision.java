@@ -9,9 +9,12 @@ import com.algosure.audit.AuditIds;
 import com.algosure.audit.AuditableDecision;
 import com.algosure.authz.internal.ActorKinds;
 import com.algosure.authz.spi.Approval;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -245,6 +248,61 @@ public final class AuthorizationDecision implements AuditableDecision {
       e.detail("approvalId", Identifiers.recorded(r.approvalIdOrNull()));
     }
     return e.build();
+  }
+
+  /**
+   * The audit record of an output an AI agent produced under this decision (a draft, a recommendation, a proposed
+   * action): an {@link AuditEventType#AGENT_OUTPUT} event with a fresh id, outcome {@code PROPOSED}, this decision's
+   * tenant, organization, agent, action, resource and correlation id, and the details {@code decisionId} (this
+   * decision's), {@code onBehalfOf}, {@code agentGrant}, {@code task}, {@code sha256} (lowercase hex of the output's
+   * SHA-256) and {@code bytes} (its size). The output itself is never recorded: it may hold personal data; keep it
+   * where the owning domain keeps it and find it by its hash. Record the event through the decision point's sink
+   * before the output is used, so that what an agent proposed is traceable to the decision, grant and task it was
+   * produced under, as the decision itself is.
+   *
+   * <p>Thread-safe; builds a new event on every call and does not change the decision.
+   *
+   * @param producedAt when the agent produced the output
+   * @param output the output as the owning domain keeps it (its bytes are only hashed)
+   * @return a new event
+   * @throws IllegalStateException if this decision is not a permit, or not an AI agent's: an output produced without
+   *     one was not authorized, and is a refusal to record, not a proposal
+   * @throws NullPointerException if an argument is null
+   * @since 0.1.0
+   */
+  public AuditEvent agentOutputEvent(Instant producedAt, byte[] output) {
+    Objects.requireNonNull(producedAt, "producedAt");
+    Objects.requireNonNull(output, "output");
+    if (!(request.actorOrNull() instanceof Actor.Agent agent)) {
+      throw new IllegalStateException("decision " + decisionId() + " is not an AI agent's: record an agent's output"
+          + " under the decision that permitted the agent's action");
+    }
+    if (effect != Effect.PERMIT) {
+      throw new IllegalStateException("decision " + decisionId() + " is not a permit (" + effect + "): an agent's output"
+          + " is recorded only under the decision that permitted producing it");
+    }
+    byte[] hash;
+    try {
+      hash = MessageDigest.getInstance("SHA-256").digest(output);
+    } catch (NoSuchAlgorithmException e) { // every Java platform has SHA-256 (MessageDigest's javadoc)
+      throw new IllegalStateException("SHA-256 is not available on this Java platform", e);
+    }
+    AuthorizationRequest r = request;
+    return AuditEvent.builder(AuditEventType.AGENT_OUTPUT, producedAt)
+        .outcome("PROPOSED")
+        .tenant(tenant == null ? null : tenant.value())
+        .organization(organization == null ? null : organization.value())
+        .actor(agent.id(), ActorKinds.of(agent))
+        .action(castToNonNull(r.actionOrNull()).name()) // a permit was asked about an action and a resource
+        .resource(castToNonNull(r.resourceOrNull()).toString())
+        .correlationId(Identifiers.recorded(r.correlationIdOrNull()))
+        .detail("decisionId", decisionId())
+        .detail("onBehalfOf", agent.onBehalfOf().id())
+        .detail("agentGrant", agent.grant().grantId())
+        .detail("task", Identifiers.recorded(r.taskOrNull()))
+        .detail("sha256", HexFormat.of().formatHex(hash))
+        .detail("bytes", Integer.toString(output.length))
+        .build();
   }
 
   private static final Map<ReasonCode, List<String>> NAMES;

@@ -615,6 +615,28 @@ class FilingsApplicationTests {
     assertThat(http.get("/api/filings/f-00000000", token("alice")).status()).isEqualTo(404);
   }
 
+  /**
+   * Regression: an agent's draft left no record of what the agent produced: only the decision permitting it to write
+   * was in the audit trail, so which text an agent proposed could not be traced to its decision, grant and task.
+   */
+  @Test
+  void draftWhenAnAgentDraftsThenItsOutputIsInTheAuditTrailByHashUnderItsDecisionGrantAndTask() throws Exception {
+    String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"agent output audited\"}",
+        "X-Organization-Id", "sales").json().path("id").asText();
+    String text = "VAT Q3 draft for " + id;
+
+    TestHttpClient.Response r = http.postJson("/api/agent/filings/" + id + "/draft", token("alice"),
+        "{\"text\":\"" + text + "\"}", "X-Agent-Grant", "grant-vat-q3", "X-Agent-Task", "vat-q3");
+
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    String record = auditRecordWith("\"type\":\"AGENT_OUTPUT\"", "\"resource\":\"filing/" + id + "\"");
+    assertThat(record).contains("\"outcome\":\"PROPOSED\"", "\"actorKind\":\"agent\"", "\"onBehalfOf\":\"alice\"",
+        "\"agentGrant\":\"grant-vat-q3\"", "\"task\":\"vat-q3\"", "\"sha256\":\"" + sha256 + "\"", "\"decisionId\":")
+        .doesNotContain(text);
+  }
+
   @Test
   void draftWhenTheFilingIsApprovedThen403AndTheApprovedTextIsSubmitted() {
     String[] f = approvedDraft("approved text").split(" ");

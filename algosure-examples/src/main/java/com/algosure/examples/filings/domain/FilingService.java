@@ -20,6 +20,7 @@ import com.algosure.spring.InvalidRequestContextException;
 import com.algosure.spring.RequestContextResolver;
 import com.algosure.spring.RequestIds;
 import com.algosure.spring.UnauthenticatedException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -223,7 +224,8 @@ public class FilingService {
   /**
    * An AI agent drafts the text of a filing for the current person, under a grant: the decision point permits it
    * only inside the grant (task, tenant, organization, domain, capability) and only where the person could do it.
-   * The draft is a proposal: submitting it still needs a person's approval.
+   * The draft is a proposal: submitting it still needs a person's approval. It is recorded in the audit trail by hash
+   * ({@link AuthorizationDecision#agentOutputEvent}) before it is kept.
    *
    * @param filing the filing
    * @param grantId the grant the agent presents
@@ -242,6 +244,9 @@ public class FilingService {
     });
     AuthorizationDecision write = authorizer.require(authorizer.request("filings:write", ResourceRef.of("filing",
         filing.id())).actor(agent).task(task).tenant(filing.tenant()).organization(filing.organization()).build());
+    // what the agent proposes is recorded (by hash, under the decision, grant and task) before it is kept: a draft that
+    // cannot be traced to the agent that wrote it is not kept
+    audit.record(write.agentOutputEvent(clock.instant(), text.getBytes(StandardCharsets.UTF_8)));
     // the rule as the decision applied it, again at the change: an approval given meanwhile covers the text it approved
     try {
       return filings.update(filing.id(), f -> {
