@@ -443,6 +443,30 @@ class IntegrationGuardPolicyTest {
     assertThat(exchanges).hasValue(0);
   }
 
+  /**
+   * Agents never receive secrets, and their refused calls cost the tenant nothing: the refusal comes at the secrets
+   * step, before any attempt takes a permit from the tenant's rate limit for the provider, so an agent retrying a
+   * call it can never make does not get people's calls rate limited.
+   */
+  @Test
+  void executeWhenAnAgentCallsAProviderThatNeedsSecretsThenDeniedWithoutTakingFromTheTenantsRateLimit() {
+    IntegrationGuard limited = f.guard(GuardFixtures.provider(BASE)
+        .tenantRateLimit(com.algosure.integration.spi.RateLimit.of(1, Duration.ofHours(1))).build()).build();
+    for (int i = 0; i < 3; i++) {
+      IntegrationRequest agentCall = IntegrationRequest.builder()
+          .actor(GuardFixtures.agent(f.clock.instant().plusSeconds(600))).tenant(TENANT).provider(PROVIDER).action(SEND)
+          .task("task-1").resource(com.algosure.authz.ResourceRef.of("integration", PROVIDER))
+          .idempotencyKey("k-agent-" + i).build();
+      assertThat(limited.execute(agentCall, ok).reason()).isEqualTo(OutcomeReason.SECRETS_NOT_FOR_AGENTS);
+    }
+
+    IntegrationOutcome<JsonNode> person = limited.execute(request("k-person").build(), ok);
+
+    assertThat(person.accepted()).as(person.toString()).isTrue();
+    assertThat(exchanges).hasValue(1);
+    assertThat(f.audit.events()).filteredOn(e -> e.type() == AuditEventType.INTEGRATION_RATE_LIMITED).isEmpty();
+  }
+
   @Test
   void executeWhenTheSecretIsMissingThenFailedAndNothingSent() {
     f.secrets.remove(SecretRef.of(GuardFixtures.SECRET_REF));
