@@ -11,9 +11,10 @@ import com.algosure.authz.TenantId;
  *
  * <p>Implementations must be thread-safe, compare signatures in constant time, work on the raw body bytes
  * as received, and never put a signature or a secret into a message. The delivery id they report is what the dedupe
- * recognises a replay by, so it must be covered by the signature: where the scheme signs no id (GitHub's
- * {@code X-GitHub-Delivery} is not), report {@link Signatures#sha256Fingerprint} of the signed body instead. Throwing
- * or returning null rejects the callback.
+ * recognises a replay by, so it must be covered by the signature, never read from a header the signature does not
+ * cover: where the signed body names the event (Stripe signs {@code t.body}, and the body's {@code id} is the event's),
+ * report that id; where the scheme signs no id at all (GitHub's {@code X-GitHub-Delivery} is not signed), report
+ * {@link Signatures#sha256Fingerprint} of the signed body instead. Throwing or returning null rejects the callback.
  *
  * @since 0.1.0
  */

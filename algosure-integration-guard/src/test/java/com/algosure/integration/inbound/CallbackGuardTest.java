@@ -640,11 +640,10 @@ class CallbackGuardTest {
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
         .registration(CallbackRegistration.builder("stripe").tenant("acme").verifier(new StripeVerifier(stripeSecret)).build())
         .build();
-    String body = "{\"test\": 5}";
+    String body = "{\"id\": \"evt_1\", \"test\": 5}";
     byte[] sig = Signatures.hmacSha256(stripeSecret.revealBytes(), (SPEC_TIMESTAMP + "." + body).getBytes(StandardCharsets.UTF_8));
     CallbackRequest r = CallbackRequest.builder("stripe")
         .header("Stripe-Signature", "t=" + SPEC_TIMESTAMP + ",v1=" + Signatures.hex(sig) + ",v0=ignored")
-        .header("X-Event-Id", "evt_1")
         .body(body.getBytes(StandardCharsets.UTF_8))
         .build();
 
@@ -652,10 +651,37 @@ class CallbackGuardTest {
     clock.advance(Duration.ofMinutes(6));
     CallbackRequest late = CallbackRequest.builder("stripe")
         .header("Stripe-Signature", "t=" + SPEC_TIMESTAMP + ",v1=" + Signatures.hex(sig))
-        .header("X-Event-Id", "evt_2")
         .body(body.getBytes(StandardCharsets.UTF_8))
         .build();
     assertThat(guard.handle(late, json, handler).reason()).isEqualTo(CallbackReason.TIMESTAMP_TOO_OLD);
+  }
+
+  /**
+   * Regression: the Stripe example named the delivery by an {@code X-Event-Id} header, which Stripe's signature does not
+   * cover, so a captured delivery replayed inside its window under a fresh id was handled again. Its dedupe key is the
+   * event's id inside the signed body, which a replay cannot change.
+   */
+  @Test
+  void handleWhenACapturedStripeDeliveryIsReplayedUnderAFreshEventIdHeaderThenDuplicateAndNotHandledAgain() {
+    Secret stripeSecret = Secret.of(SecretRef.of("webhooks/stripe"), "whsec_stripe_test_secret");
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
+        .registration(CallbackRegistration.builder("stripe").tenant("acme").verifier(new StripeVerifier(stripeSecret)).build())
+        .build();
+    String body = "{\"id\": \"evt_1\", \"test\": 5}";
+    byte[] sig = Signatures.hmacSha256(stripeSecret.revealBytes(), (SPEC_TIMESTAMP + "." + body).getBytes(StandardCharsets.UTF_8));
+    java.util.function.Function<String, CallbackRequest> delivery = id -> CallbackRequest.builder("stripe")
+        .header("Stripe-Signature", "t=" + SPEC_TIMESTAMP + ",v1=" + Signatures.hex(sig))
+        .header("X-Event-Id", id)
+        .body(body.getBytes(StandardCharsets.UTF_8))
+        .build();
+
+    CallbackOutcome out = guard.handle(delivery.apply("evt_1"), json, handler);
+    clock.advance(Duration.ofMinutes(2));
+    CallbackOutcome replay = guard.handle(delivery.apply("evt_replayed"), json, handler);
+
+    assertThat(out.accepted()).isTrue();
+    assertThat(replay.reason()).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(handled).singleElement().satisfies(c -> assertThat(c.deliveryId()).isEqualTo("evt_1"));
   }
 
   @Test
