@@ -65,6 +65,13 @@ import org.slf4j.LoggerFactory;
  * private half is never used, under its own {@code kid} or any other that lists it again, nor is an RSA key of fewer
  * than 2048 bits (RFC 7518 §3.3): a callback only such a key would verify is refused ({@code SIGNATURE_INVALID}).
  *
+ * <p>Explicit typing (RFC 8725 §3.11): the builder requires a choice, so that another JWT the provider signs with the
+ * same keys (an access token issued to anyone, an ID token) is never taken for a callback. {@link Builder#type} names
+ * the media type the header's {@code typ} must carry; {@link Builder#typeNotRequired} says the provider does not type
+ * its callbacks, and still refuses a {@code typ} that names another kind of token ({@code at+jwt}, {@code dpop+jwt},
+ * {@code logout+jwt}, {@code oauth-authz-req+jwt}, {@code token-introspection+jwt}, {@code kb+jwt},
+ * {@code entity-statement+jwt}).
+ *
  * <p>Immutable and thread-safe.
  *
  * @since 0.1.0
@@ -77,6 +84,13 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
       JWSAlgorithm.ES384, JWSAlgorithm.ES512);
   private static final int MAX_JWS_LENGTH = 1024 * 1024;
+  /**
+   * The {@code typ} of JWTs that are tokens of another kind, never a provider's callback, as {@link MediaTypes#ofJoseType}
+   * writes them: RFC 9068 access tokens, RFC 9449 DPoP proofs, OpenID back-channel logout tokens, RFC 9101 request
+   * objects, RFC 9701 introspection responses, SD-JWT key-binding JWTs, OpenID Federation entity statements.
+   */
+  private static final Set<String> OTHER_TOKEN_TYPES = Set.of("at+jwt", "dpop+jwt", "logout+jwt", "oauth-authz-req+jwt",
+      "token-introspection+jwt", "kb+jwt", "entity-statement+jwt");
   private static final int MAX_ID_LENGTH = 255;
   /** How far the provider's clock may be from ours for {@code exp} and {@code nbf}. */
   private static final long CLOCK_SKEW_MILLIS = 60_000;
@@ -99,7 +113,10 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
   private final @Nullable String issuer;
   /** The recipient every {@code aud} must name; null: a JWS with an {@code aud} is refused, one without accepted. */
   private final @Nullable String audience;
-  /** The media type the header's {@code typ} must name, lower case and without {@code application/}; null: not checked. */
+  /**
+   * The media type the header's {@code typ} must name, lower case and without {@code application/}; null: the provider
+   * does not type its callbacks, and only a {@code typ} of {@link #OTHER_TOKEN_TYPES} is refused.
+   */
   private final @Nullable String type;
   /** Reads now for the JWS's own {@code exp} and {@code nbf}. */
   private final java.time.Clock clock;
@@ -133,13 +150,16 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     } catch (ParseException e) {
       return Verification.failed(CallbackReason.SIGNATURE_MISSING, "the body is not a compact JWS");
     }
+    // explicit typing (RFC 8725 §3.11): another JWT the provider signs with the same key is not a callback
+    com.nimbusds.jose.JOSEObjectType typ = jws.getHeader().getType();
     if (type != null) {
-      // explicit typing (RFC 8725 §3.11): another JWT the provider signs with the same key is not a callback
-      com.nimbusds.jose.JOSEObjectType typ = jws.getHeader().getType();
       if (typ == null || !type.equals(MediaTypes.ofJoseType(typ.getType()))) {
         return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS header 'typ' is "
             + (typ == null ? "missing" : "not the callbacks' type") + ": the registration requires '" + type + "'");
       }
+    } else if (typ != null && OTHER_TOKEN_TYPES.contains(MediaTypes.ofJoseType(typ.getType()))) {
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS header 'typ' names another kind of token ("
+          + MediaTypes.ofJoseType(typ.getType()) + "), which the provider's keys also sign, not a callback");
     }
     if (!algorithms.contains(jws.getHeader().getAlgorithm())) {
       // the header is the sender's text: cut and made printable, as a refused token's 'alg' is
@@ -446,6 +466,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     private @Nullable String issuer;
     private @Nullable String audience;
     private @Nullable String type;
+    private boolean typeNotRequired;
     private java.time.@Nullable Clock clock;
 
     private Builder() {}
@@ -551,19 +572,46 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
      * another JWT the provider signs with the same keys, an access token say, is never taken for a callback.
      * Compared as RFC 7515 §4.1.9 says: case ignored, {@code application/} implied.
      *
-     * @param type the media type, such as {@code webhook+jwt} (default: {@code typ} not checked)
+     * <p>This or {@link #typeNotRequired()} is required.
+     *
+     * @param type the media type, such as {@code webhook+jwt}
      * @return this builder
-     * @throws IllegalStateException if already set
+     * @throws IllegalStateException if already set, or {@link #typeNotRequired()} was
      * @throws IllegalArgumentException if blank
      */
     public Builder type(String type) {
       if (this.type != null) {
         throw new IllegalStateException("type was already set");
       }
+      if (typeNotRequired) {
+        throw new IllegalStateException("typeNotRequired() was already set: type(...) and typeNotRequired() exclude each"
+            + " other");
+      }
       if (Objects.requireNonNull(type, "type").isBlank()) {
         throw new IllegalArgumentException("type must name a media type, such as webhook+jwt");
       }
       this.type = type;
+      return this;
+    }
+
+    /**
+     * Says that the provider does not type its callbacks (no {@code typ}, or {@code JWT}), so the header's {@code typ} is
+     * not required to name one type. A {@code typ} that names another kind of token the provider's keys may sign
+     * ({@code at+jwt}, {@code dpop+jwt}, {@code logout+jwt}, {@code oauth-authz-req+jwt}, {@code token-introspection+jwt},
+     * {@code kb+jwt}, {@code entity-statement+jwt}) is still refused. Prefer {@link #type(String)} where the provider
+     * types its callbacks: an untyped JWT it signs for another use (an ID token) is told from a callback only by its
+     * claims ({@link #issuer}, {@link #audience}).
+     *
+     * <p>This or {@link #type(String)} is required.
+     *
+     * @return this builder
+     * @throws IllegalStateException if {@link #type(String)} was set
+     */
+    public Builder typeNotRequired() {
+      if (type != null) {
+        throw new IllegalStateException("type was already set: type(...) and typeNotRequired() exclude each other");
+      }
+      this.typeNotRequired = true;
       return this;
     }
 
@@ -583,11 +631,18 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
 
     /**
      * @return the verifier
-     * @throws IllegalStateException if no keys were given
+     * @throws IllegalStateException if no keys were given, or neither {@link #type(String)} nor
+     *     {@link #typeNotRequired()} was chosen
      */
     public JwsCallbackVerifier build() {
       if (source == null) {
         throw new IllegalStateException("the provider's keys are required: set them with keys(JWKSet) or keySource(...)");
+      }
+      if (type == null && !typeNotRequired) {
+        throw new IllegalStateException("the callbacks' JWS type is not chosen: set type(\"...\") to the media type the"
+            + " provider puts in the JWS header 'typ' (such as webhook+jwt), so that another JWT it signs with the same"
+            + " keys (an access or ID token) is never taken for a callback (RFC 8725 §3.11); or, if the provider does not"
+            + " type its callbacks, typeNotRequired()");
       }
       return new JwsCallbackVerifier(this);
     }

@@ -135,7 +135,7 @@ class CallbackTenancyTest {
     ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k").generate();
     CallbackRegistration.Builder b = CallbackRegistration.builder("acme-mail")
         .tenantResolver(r -> r.header("X-Tenant").map(TenantId::of))
-        .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(key.toPublicJWK())).build());
+        .verifier(JwsCallbackVerifier.builder().typeNotRequired().keys(new JWKSet(key.toPublicJWK())).build());
 
     assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("replayed as another's");
   }

@@ -59,7 +59,7 @@ class JwsCallbackVerifierTest {
   CallbackGuard guard() {
     return CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
         .registration(CallbackRegistration.builder("signing-service").tenant("acme")
-            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(List.of(providerKey, ecKey))).issuer("https://signing.example").build())
+            .verifier(JwsCallbackVerifier.builder().typeNotRequired().keys(new JWKSet(List.of(providerKey, ecKey))).issuer("https://signing.example").build())
             .build())
         .build();
   }
@@ -129,6 +129,71 @@ class JwsCallbackVerifierTest {
     assertThat(handled).singleElement().satisfies(c -> assertThat(c.deliveryId()).isEqualTo("evt-typed"));
   }
 
+  /**
+   * Regression (RFC 8725 §3.11): without a type the verifier took any JWT the provider's keys verify for a callback, an
+   * access token it issued to anyone included. The builder now makes the host choose: the callbacks' type, or that the
+   * provider does not type them.
+   */
+  @Test
+  void buildWhenTheCallbacksTypeIsNotChosenThenRefusedSayingHowToChoose() {
+    JwsCallbackVerifier.Builder b = JwsCallbackVerifier.builder().keys(new JWKSet(providerKey));
+
+    assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class).hasMessage("the callbacks' JWS type is not"
+        + " chosen: set type(\"...\") to the media type the provider puts in the JWS header 'typ' (such as webhook+jwt),"
+        + " so that another JWT it signs with the same keys (an access or ID token) is never taken for a callback"
+        + " (RFC 8725 §3.11); or, if the provider does not type its callbacks, typeNotRequired()");
+  }
+
+  @Test
+  void buildWhenTypeAndTypeNotRequiredAreBothSetThenRefused() {
+    assertThatThrownBy(() -> JwsCallbackVerifier.builder().type("webhook+jwt").typeNotRequired())
+        .isInstanceOf(IllegalStateException.class).hasMessage("type was already set: type(...) and typeNotRequired()"
+            + " exclude each other");
+    assertThatThrownBy(() -> JwsCallbackVerifier.builder().typeNotRequired().type("webhook+jwt"))
+        .isInstanceOf(IllegalStateException.class).hasMessage("typeNotRequired() was already set: type(...) and"
+            + " typeNotRequired() exclude each other");
+  }
+
+  /**
+   * Regression (RFC 8725 §3.11): a provider that does not type its callbacks but signs its access tokens ({@code at+jwt},
+   * RFC 9068), DPoP proofs or logout tokens with the same key had those accepted as callbacks when no type was set.
+   */
+  @Test
+  void handleWhenTheTypeIsNotRequiredAndTheJwsIsTypedAsAnotherKindOfTokenThenRejected() throws Exception {
+    CallbackGuard g = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(providerKey)).typeNotRequired().build())
+            .build())
+        .build();
+    RSASSASigner signer = new RSASSASigner(providerKey);
+    java.util.function.BiFunction<String, String, CallbackOutcome> typed = (typ, jti) -> {
+      try {
+        JWSHeader.Builder h = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(providerKey.getKeyID());
+        String body = jws(signer, (typ == null ? h : h.type(new com.nimbusds.jose.JOSEObjectType(typ))).build(), jti,
+            clock.instant(), "https://signing.example");
+        return g.handle(CallbackRequest.builder("signing-service").body(body.getBytes(StandardCharsets.US_ASCII)).build(),
+            JsonValidator.builder().require("envelope", JsonType.STRING).build(), handled::add);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+
+    List<CallbackOutcome> otherTokens = List.of(typed.apply("at+jwt", "t-1"), typed.apply("application/AT+JWT", "t-2"),
+        typed.apply("dpop+jwt", "t-3"), typed.apply("logout+jwt", "t-4"), typed.apply("oauth-authz-req+jwt", "t-5"),
+        typed.apply("token-introspection+jwt", "t-6"), typed.apply("kb+jwt", "t-7"));
+
+    assertThat(otherTokens).allSatisfy(o -> {
+      assertThat(o.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+      assertThat(((CallbackOutcome.Rejected) o).message()).contains("'typ'").contains("another kind of token");
+    });
+    assertThat(handled).isEmpty();
+    // the control: what providers that do not type their callbacks send
+    assertThat(typed.apply(null, "c-1").accepted()).isTrue();
+    assertThat(typed.apply("JWT", "c-2").accepted()).isTrue();
+    assertThat(typed.apply("secevent+jwt", "c-3").accepted()).isTrue();
+    assertThat(handled).hasSize(3);
+  }
+
   @Test
   void handleWhenJwsIsSignedWithAnotherKeyThenRejected() throws Exception {
     assertThat(handle(rs256(otherKey, "evt-2")).reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
@@ -191,7 +256,7 @@ class JwsCallbackVerifierTest {
   }
 
   CallbackOutcome handleFor(String audience, String body) {
-    JwsCallbackVerifier.Builder verifier = JwsCallbackVerifier.builder().keys(new JWKSet(providerKey));
+    JwsCallbackVerifier.Builder verifier = JwsCallbackVerifier.builder().typeNotRequired().keys(new JWKSet(providerKey));
     if (audience != null) {
       verifier.audience(audience);
     }
@@ -254,7 +319,7 @@ class JwsCallbackVerifierTest {
     com.algosure.audit.InMemoryAuditSink audit = AuditSink.inMemory();
     CallbackGuard g = CallbackGuard.builder().clock(clock).auditSink(audit)
         .registration(CallbackRegistration.builder("signing-service").tenant("acme")
-            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(List.of(providerKey, ecKey))).build()).build())
+            .verifier(JwsCallbackVerifier.builder().typeNotRequired().keys(new JWKSet(List.of(providerKey, ecKey))).build()).build())
         .build();
     String ec = jws(new ECDSASigner(ecKey), new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("provider-ec").build(),
         "evt-kid-2", clock.instant(), "https://signing.example");
@@ -287,7 +352,7 @@ class JwsCallbackVerifierTest {
     AtomicReference<JWKSet> current = new AtomicReference<>(new JWKSet(providerKey.toPublicJWK()));
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
         .registration(CallbackRegistration.builder("signing-service").tenant("acme")
-            .verifier(JwsCallbackVerifier.builder().keySource((selector, context) -> selector.select(current.get())).build())
+            .verifier(JwsCallbackVerifier.builder().typeNotRequired().keySource((selector, context) -> selector.select(current.get())).build())
             .build())
         .build();
     JsonValidator envelope = JsonValidator.builder().require("envelope", JsonType.STRING).build();
@@ -332,7 +397,7 @@ class JwsCallbackVerifierTest {
     // a provider's retry of a JWS callback is signed again, with a new iat (and exp): the same delivery all the same
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
         .registration(CallbackRegistration.builder("signing-service").tenant("acme")
-            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(List.of(providerKey))).issuer("https://signing.example")
+            .verifier(JwsCallbackVerifier.builder().typeNotRequired().keys(new JWKSet(List.of(providerKey))).issuer("https://signing.example")
                 .clock(clock).build())
             .build())
         .build();
@@ -376,7 +441,7 @@ class JwsCallbackVerifierTest {
     // a remote JWKS that serves the whole key pair: anyone who fetched it can sign callbacks
     CallbackGuard leaky = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
         .registration(CallbackRegistration.builder("signing-service").tenant("acme")
-            .verifier(JwsCallbackVerifier.builder().keySource(new ImmutableJWKSet<>(new JWKSet(List.of(providerKey, ecKey.toPublicJWK()))))
+            .verifier(JwsCallbackVerifier.builder().typeNotRequired().keySource(new ImmutableJWKSet<>(new JWKSet(List.of(providerKey, ecKey.toPublicJWK()))))
                 .build())
             .build())
         .build();
@@ -402,7 +467,7 @@ class JwsCallbackVerifierTest {
   CallbackGuard guardServing(com.nimbusds.jose.jwk.JWK... keys) {
     return CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
         .registration(CallbackRegistration.builder("signing-service").tenant("acme")
-            .verifier(JwsCallbackVerifier.builder().keySource(new ImmutableJWKSet<>(new JWKSet(List.of(keys)))).build())
+            .verifier(JwsCallbackVerifier.builder().typeNotRequired().keySource(new ImmutableJWKSet<>(new JWKSet(List.of(keys)))).build())
             .build())
         .build();
   }
@@ -471,7 +536,7 @@ class JwsCallbackVerifierTest {
   void handleWhenTheJwsIsPastItsOwnExpOrBeforeItsNbfThenRejectedWhateverItsIat() throws Exception {
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
         .registration(CallbackRegistration.builder("signing-service").tenant("acme")
-            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(providerKey)).clock(clock).build())
+            .verifier(JwsCallbackVerifier.builder().typeNotRequired().keys(new JWKSet(providerKey)).clock(clock).build())
             .build())
         .build();
     java.util.function.BiFunction<String, JWTClaimsSet.Builder, CallbackOutcome> send = (jti, claims) -> {
@@ -504,7 +569,7 @@ class JwsCallbackVerifierTest {
     // access token validator refuses a token
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
         .registration(CallbackRegistration.builder("signing-service").tenant("acme")
-            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(providerKey)).clock(clock).build())
+            .verifier(JwsCallbackVerifier.builder().typeNotRequired().keys(new JWKSet(providerKey)).clock(clock).build())
             .build())
         .build();
     java.util.function.BiFunction<String, Instant, CallbackOutcome> send = (jti, exp) -> {
@@ -532,7 +597,7 @@ class JwsCallbackVerifierTest {
   void handleWhenTheJwsNbfOrExpIsTooLargeForADateThenRejectedNotWrappedIntoThePast() throws Exception {
     CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
         .registration(CallbackRegistration.builder("signing-service").tenant("acme")
-            .verifier(JwsCallbackVerifier.builder().keys(new JWKSet(providerKey)).clock(clock).build())
+            .verifier(JwsCallbackVerifier.builder().typeNotRequired().keys(new JWKSet(providerKey)).clock(clock).build())
             .build())
         .build();
     java.util.function.BiFunction<String, String, CallbackOutcome> send = (jti, extra) -> {
