@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code v1}: symmetric secrets {@code whsec_<base64>} of at least 24 bytes, as the specification asks;
- *       several can be active at once (rotation), fixed or per tenant ({@link WebhookSecrets});
+ *       several can be active at once (rotation), fixed or per tenant ({@link WebhookSecrets}); a fixed secret kept
+ *       for a rotation can be given the instant it stops verifying ({@link Builder#secret(Secret, Instant)}, on
+ *       {@link Builder#clock});
  *   <li>{@code v1a}: Ed25519 public keys {@code whpk_<base64 of the 32-byte key>}, several at once.
  * </ul>
  *
@@ -49,6 +51,12 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
   private static final int MIN_SECRET_BYTES = 24;
 
   private final List<byte[]> secrets;
+  /**
+   * The instant (epoch milliseconds) from which each of {@link #secrets}, in the same order, no longer verifies;
+   * {@link Long#MAX_VALUE} for one without; null if none has one (nothing read from the clock).
+   */
+  private final long @Nullable [] notAfter;
+  private final java.time.Clock clock;
   /** The references of {@link #secrets}, in the same order: what the audit names a matching secret by. */
   private final List<String> secretRefs;
   private final @Nullable WebhookSecrets secretSource;
@@ -63,6 +71,14 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
 
   private StandardWebhooksVerifier(Builder b) {
     this.secrets = List.copyOf(b.secrets);
+    long[] until = new long[b.notAfter.size()];
+    boolean expiring = false;
+    for (int i = 0; i < until.length; i++) {
+      until[i] = b.notAfter.get(i);
+      expiring |= until[i] != Long.MAX_VALUE;
+    }
+    this.notAfter = expiring ? until : null;
+    this.clock = b.clock == null ? java.time.Clock.systemUTC() : b.clock;
     this.secretRefs = List.copyOf(b.secretRefs);
     this.secretSource = b.secretSource;
     this.publicKeys = List.copyOf(b.publicKeys);
@@ -123,7 +139,7 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
         throw new IllegalStateException("WebhookSecrets returned null for tenant " + tenant);
       }
     }
-    byte[][] macs = macs(fromSource, prefix, body);
+    byte[] @Nullable [] macs = macs(fromSource, prefix, body);
     // the header as split(" ") after trim() would cut it, without the copies: [start, end) is the trimmed text,
     // and every space ends an entry, so empty entries count towards the limit as they always did
     int start = 0;
@@ -175,7 +191,7 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
    *     the index of a {@code v1} secret in {@code macs}, or {@code macs.length} plus that of a {@code v1a} public key;
    *     -1 if none
    */
-  private int matches(String header, int from, int to, byte[][] macs, byte[] prefix, byte[] body) {
+  private int matches(String header, int from, int to, byte[] @Nullable [] macs, byte[] prefix, byte[] body) {
     int comma = header.indexOf(',', from);
     if (comma < 0 || comma >= to) {
       return -1;
@@ -193,7 +209,8 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
     if (v1) {
       for (int i = 0; i < macs.length; i++) {
         // no early exit: every candidate is compared, so timing says nothing about which one matched
-        boolean equal = Signatures.constantTimeEquals(macs[i], signature);
+        byte[] mac = macs[i];
+        boolean equal = mac != null && Signatures.constantTimeEquals(mac, signature);
         matched = equal && matched < 0 ? i : matched;
       }
     } else if (signature.length == 64) {
@@ -212,13 +229,19 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
 
   /**
    * @return the HMAC-SHA256 of {@code prefix + body} under every active secret: the fixed ones with this
-   *     thread's {@code Mac}s, initialised once per thread and secret; a source's with a {@code Mac} keyed per call
+   *     thread's {@code Mac}s, initialised once per thread and secret (null for one past its not-after); a source's
+   *     with a {@code Mac} keyed per call
    */
-  private byte[][] macs(List<Secret> fromSource, byte[] prefix, byte[] body) {
-    byte[][] out = new byte[secrets.size() + fromSource.size()][];
+  private byte[] @Nullable [] macs(List<Secret> fromSource, byte[] prefix, byte[] body) {
+    byte[] @Nullable [] out = new byte[secrets.size() + fromSource.size()][];
     if (!secrets.isEmpty()) {
       Mac[] fixed = macs.get();
+      long[] until = notAfter;
+      long now = until == null ? 0 : clock.millis();
       for (int i = 0; i < fixed.length; i++) {
+        if (until != null && now >= until[i]) {
+          continue; // rotated out: past its not-after it matches nothing (null)
+        }
         Mac mac = fixed[i];
         mac.reset(); // free when the last use ended in doFinal; a safeguard should one ever have thrown half-way
         mac.update(prefix);
@@ -324,6 +347,8 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
   public static final class Builder {
     private final List<byte[]> secrets = new ArrayList<>();
     private final List<String> secretRefs = new ArrayList<>();
+    private final List<Long> notAfter = new ArrayList<>();
+    private java.time.@Nullable Clock clock;
     private @Nullable WebhookSecrets secretSource;
     private final List<Ed25519PublicKeyParameters> publicKeys = new ArrayList<>();
 
@@ -338,8 +363,49 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
      *     message names the reference, not the value)
      */
     public Builder secret(Secret secret) {
+      return add(secret, Long.MAX_VALUE);
+    }
+
+    /**
+     * Adds a {@code v1} secret kept for a rotation until the provider no longer signs with it: it verifies callbacks
+     * received before {@code notAfter} on {@link #clock} (the guard's, given to both), and none from then on, so a
+     * rotated-out secret, which may have leaked, does not sign callbacks for ever.
+     *
+     * @param secret {@code whsec_<base64>} or plain base64
+     * @param notAfter the instant from which it no longer verifies
+     * @return this builder
+     * @throws IllegalArgumentException if it is not base64, or is shorter than the specification's 24 bytes (the
+     *     message names the reference, not the value)
+     */
+    public Builder secret(Secret secret, Instant notAfter) {
+      Objects.requireNonNull(notAfter, "notAfter");
+      long millis;
+      try {
+        millis = notAfter.toEpochMilli();
+      } catch (ArithmeticException e) { // past what milliseconds hold: as far as never
+        millis = notAfter.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+      }
+      return add(secret, millis);
+    }
+
+    private Builder add(Secret secret, long notAfterMillis) {
       secrets.add(decodeSecret(Objects.requireNonNull(secret, "secret")));
       secretRefs.add(secret.ref().name());
+      notAfter.add(notAfterMillis);
+      return this;
+    }
+
+    /**
+     * @param clock the clock a secret's not-after ({@link #secret(Secret, Instant)}) is read on (default the UTC system
+     *     clock; give it the guard's)
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder clock(java.time.Clock clock) {
+      if (this.clock != null) {
+        throw new IllegalStateException("clock was already set");
+      }
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

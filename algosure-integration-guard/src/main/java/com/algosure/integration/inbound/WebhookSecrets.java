@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * Where a {@link StandardWebhooksVerifier} gets the active secrets of a tenant's registration, typically a
  * look-up in the host's {@link com.algosure.integration.spi.SecretStore}. Several secrets are active during a
- * rotation. Must be thread-safe; throwing or returning null rejects the callback.
+ * rotation; the source is asked on every verification, so it ends a rotation by no longer returning the rotated-out
+ * secret once its overlap is over (the verifier keeps no expiry of its own for a source's secrets). Must be
+ * thread-safe; throwing or returning null rejects the callback.
  *
  * @since 0.1.0
  */

@@ -8,12 +8,15 @@ import static com.algosure.integration.inbound.CallbackGuardTest.SPEC_TIMESTAMP;
 import static com.algosure.integration.inbound.CallbackGuardTest.secret;
 import static com.algosure.integration.inbound.CallbackGuardTest.standard;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.audit.AuditSink;
 import com.algosure.authz.TenantId;
 import com.algosure.testing.MutableClock;
 import com.algosure.integration.PayloadValidator;
 import com.algosure.integration.ProviderId;
+import com.algosure.integration.spi.Secret;
+import com.algosure.integration.spi.SecretRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +54,49 @@ class StandardWebhooksVerifierTest {
         .header("webhook-signature", WebhookSigning.v1(whsec, id, ts, body.getBytes(StandardCharsets.UTF_8)))
         .body(body.getBytes(StandardCharsets.UTF_8))
         .build();
+  }
+
+  /**
+   * Regression: a fixed secret kept during a rotation verified forever, so a rotated-out secret (one the provider no
+   * longer signs with, and that may have leaked) could still sign callbacks years later. A secret given a not-after
+   * stops verifying at that instant on the verifier's clock, and the guard audits which secret verified.
+   */
+  @Test
+  void handleWhenARotatedOutSecretIsPastItsNotAfterThenItNoLongerVerifiesAndTheNewOneStillDoes() {
+    String oldSecret = WebhookSigning.newWhsec();
+    String newSecret = WebhookSigning.newWhsec();
+    MutableClock clock = MutableClock.at(Instant.ofEpochSecond(SPEC_TIMESTAMP));
+    Instant notAfter = clock.instant().plusSeconds(3600);
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().clock(clock)
+                .secret(Secret.of(SecretRef.of("webhooks/new"), newSecret))
+                .secret(Secret.of(SecretRef.of("webhooks/old"), oldSecret), notAfter)
+                .build())
+            .build())
+        .build();
+    java.util.function.BiFunction<String, String, CallbackOutcome> deliver = (whsec, id) -> guard.handle(
+        signed(whsec, "acme-mail", id, clock.instant().getEpochSecond(), SPEC_BODY), PayloadValidator.bytes(1024), c -> { });
+
+    CallbackOutcome before = deliver.apply(oldSecret, "msg_old_1");
+    clock.set(notAfter.minusMillis(1));
+    CallbackOutcome lastMoment = deliver.apply(oldSecret, "msg_old_2");
+    clock.set(notAfter);
+    CallbackOutcome expired = deliver.apply(oldSecret, "msg_old_3");
+    CallbackOutcome current = deliver.apply(newSecret, "msg_new_1");
+
+    assertThat(before.accepted()).isTrue();
+    assertThat(lastMoment.accepted()).isTrue();
+    assertThat(expired.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(current.accepted()).isTrue();
+  }
+
+  @Test
+  void builderWhenTheClockIsSetTwiceThenRefused() {
+    StandardWebhooksVerifier.Builder b = StandardWebhooksVerifier.builder().clock(java.time.Clock.systemUTC());
+
+    assertThatThrownBy(() -> b.clock(java.time.Clock.systemUTC()))
+        .isInstanceOf(IllegalStateException.class).hasMessage("clock was already set");
   }
 
   @Test
@@ -205,7 +251,7 @@ class StandardWebhooksVerifierTest {
       java.util.Arrays.fill(key, (byte) 0x5a);
       String whsec = "whsec_" + Base64.getEncoder().encodeToString(key);
 
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> StandardWebhooksVerifier.builder().secret(secret(whsec)))
+      assertThatThrownBy(() -> StandardWebhooksVerifier.builder().secret(secret(whsec)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("webhook secret 'webhooks/acme-mail' is " + bytes + " bytes: Standard Webhooks secrets are random and"
               + " at least 24 bytes (192 bits); ask the provider for a new one")
@@ -222,7 +268,7 @@ class StandardWebhooksVerifierTest {
     byte[] body = SPEC_BODY.getBytes(StandardCharsets.UTF_8);
     StandardWebhooksVerifier source = StandardWebhooksVerifier.builder().secretSource(t -> List.of(secret(tooShort))).build();
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.verify(
+    assertThatThrownBy(() -> source.verify(
             standard(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY, WebhookSigning.v1(tooShort, SPEC_ID, SPEC_TIMESTAMP, body)), ACME))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("webhooks/acme-mail");
