@@ -3,6 +3,7 @@ package com.algosure.integration.inbound;
 import com.algosure.audit.AuditEvent;
 import com.algosure.audit.AuditEventType;
 import com.algosure.audit.AuditSink;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,12 @@ final class CallbackAuditor {
   }
 
   <T> CallbackOutcome reject(CallbackState<T> c, CallbackReason reason, String message) {
-    emit(c.event(AuditEventType.CALLBACK_REJECTED, "REJECTED", reason));
+    return reject(c, reason, message, null);
+  }
+
+  /** @param error the class name of what failed, recorded as the event's {@code error} detail; null: none */
+  <T> CallbackOutcome reject(CallbackState<T> c, CallbackReason reason, String message, @Nullable String error) {
+    emit(c.event(AuditEventType.CALLBACK_REJECTED, "REJECTED", reason).detail("error", error));
     return new CallbackOutcome.Rejected(c.request.provider(), reason, message);
   }
 }

@@ -43,7 +43,11 @@ public enum CallbackReason {
    * visible ASCII): nothing was handled.
    */
   DELIVERY_ID_INVALID(400),
-  /** The verifier or the dedupe store failed; nothing was handled. */
+  /**
+   * The verifier or the dedupe store failed, or the tenant holds as many live delivery ids as the dedupe store lets one
+   * tenant hold; nothing was handled, and the provider redelivers later. The {@code CALLBACK_REJECTED} event of a
+   * store's failure names its class ({@code error}), {@code IdempotencyTenantFullException} for the tenant's bound.
+   */
   VERIFICATION_UNAVAILABLE(503),
   /**
    * The callback could not be audited before its handler would run (fail-closed audit policy): nothing was

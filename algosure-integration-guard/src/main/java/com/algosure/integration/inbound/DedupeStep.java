@@ -80,12 +80,20 @@ final class DedupeStep implements CallbackStep {
     String owner = AuditIds.next(); // also the id of this delivery's CALLBACK_RECEIVED event (HandlerStep)
     ClaimResult claim;
     boolean tenantFull = false;
+    String error = null;
     try {
       claim = store.claim(key, c.dedupeFingerprint(), owner, claimTtl);
     } catch (Exception | Error e) { // host code: a checked exception thrown sneakily or an Error too; nothing was handled
-      tenantFull = e instanceof IdempotencyTenantFullException;
-      LOG.warn("dedupe store {} for provider {}: {}", tenantFull ? "holds the tenant's maximum of delivery ids"
-          : "failed", c.request.provider(), e.getClass().getName());
+      error = e.getClass().getName(); // the class only: a host store's message may hold anything
+      if (e instanceof IdempotencyTenantFullException full) {
+        // the tenant's own bound, not a failing store: the tenant is named (it is no secret), as the guard does, so the
+        // operator knows whose bound to raise or whose deliveries to look into
+        tenantFull = true;
+        LOG.warn("dedupe store refused a new delivery id for tenant {} provider {}: the tenant holds its maximum of {}"
+            + " live delivery ids", key.tenant(), c.request.provider(), full.maximumKeysPerTenant());
+      } else {
+        LOG.warn("dedupe store failed for provider {}: {}", c.request.provider(), error);
+      }
       claim = null;
       // the claim may have taken the id before its reply was lost (a timeout, a dropped connection): released, as
       // nothing was handled, so the provider's redelivery is handled rather than answered 409 for the claim's whole
@@ -99,10 +107,11 @@ final class DedupeStep implements CallbackStep {
     }
     if (claim == null) {
       // the tenant's own bound is passing too (its ids expire): the same answer, so the provider redelivers later
+      // audited with the failure's class, which tells a tenant at its bound from a store that is down
       return auditor.reject(c, CallbackReason.VERIFICATION_UNAVAILABLE, tenantFull
           ? "the dedupe store holds as many live delivery ids of this tenant as it allows one tenant; nothing was"
               + " handled, redeliver later"
-          : "the dedupe store failed; nothing was handled");
+          : "the dedupe store failed; nothing was handled", error);
     }
     if (claim instanceof ClaimResult.FingerprintMismatch) {
       return auditor.reject(c, CallbackReason.DELIVERY_ID_REUSED, "delivery id '" + v.deliveryId()

@@ -552,6 +552,37 @@ class CallbackGuardTest {
         "o", Duration.ofHours(24))).as("another tenant's delivery id").isSameAs(ClaimResult.claimed());
   }
 
+  /**
+   * Regression: a delivery refused because its tenant holds the dedupe store's per-tenant bound was logged without the
+   * tenant and audited as any store failure, so neither told an operator which tenant is at its bound (a quota to raise,
+   * or a flood of validly signed deliveries to look into) rather than a store that is down.
+   */
+  @Test
+  void handleWhenTheTenantHoldsItsBoundOfDeliveryIdsThenTheLogNamesTheTenantAndTheAuditSaysWhy() {
+    InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, 10, 1);
+    store.claim(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "callback", "an-earlier-delivery"), "fp", "o",
+        Duration.ofHours(24));
+    CallbackGuard guard = CallbackGuard.builder()
+        .clock(clock)
+        .auditSink(audit)
+        .dedupeStore(store)
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+        .build();
+
+    List<String> lines;
+    try (com.algosure.integration.LogCapture logs = new com.algosure.integration.LogCapture()) {
+      assertThat(guard.handle(spec(), json, handler).httpStatus()).isEqualTo(503);
+      lines = logs.lines();
+    }
+
+    assertThat(lines).filteredOn(l -> l.startsWith(DedupeStep.class.getName())).singleElement()
+        .satisfies(l -> assertThat(l).contains("tenant acme").contains("maximum"));
+    assertThat(audit.events(AuditEventType.CALLBACK_REJECTED)).singleElement().satisfies(e -> assertThat(e.details())
+        .containsEntry("error", com.algosure.integration.spi.IdempotencyTenantFullException.class.getName()));
+    assertThat(handled).isEmpty();
+  }
+
   @Test
   void handleWhenVerifierThrowsThenRejectedAndHandlerNeverRuns() {
     CallbackGuard guard = guard((r, t) -> {
