@@ -584,6 +584,29 @@ class CallbackGuardTest {
   }
 
   @Test
+  void handleWhenTheTenantHoldsItsBoundOfDeliveryIdsThenARedeliveryOfAProcessedOneIsStillAcknowledgedAsADuplicate() {
+    InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, 10, 1);
+    CallbackGuard guard = CallbackGuard.builder()
+        .clock(clock)
+        .auditSink(audit)
+        .dedupeStore(store)
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
+        .build();
+    assertThat(guard.handle(spec(), json, handler).accepted()).isTrue(); // the tenant's one delivery id: at its bound
+    String body = "{\"test\": 7}";
+    CallbackOutcome another = guard.handle(standard("msg_another", SPEC_TIMESTAMP, body,
+        WebhookSigning.v1(SPEC_SECRET, "msg_another", SPEC_TIMESTAMP, body.getBytes(StandardCharsets.UTF_8))), json, handler);
+
+    CallbackOutcome redelivery = guard.handle(spec(), json, handler);
+
+    assertThat(another.httpStatus()).isEqualTo(503);
+    assertThat(redelivery.reason()).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(redelivery.httpStatus()).isEqualTo(200);
+    assertThat(handled).hasSize(1);
+  }
+
+  @Test
   void handleWhenVerifierThrowsThenRejectedAndHandlerNeverRuns() {
     CallbackGuard guard = guard((r, t) -> {
       throw new IllegalStateException("key service down");
