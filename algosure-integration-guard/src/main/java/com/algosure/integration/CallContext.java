@@ -354,7 +354,7 @@ public final class CallContext {
       return ProviderResponse.ofOwned(r.statusCode(), r.headers().map(), body.bytes());
     }
     if (r.statusCode() >= 200 && r.statusCode() < 300) {
-      throw new ResponseTooLargeException(maxResponseBytes);
+      throw new ResponseTooLargeException(maxResponseBytes, r.statusCode());
     }
     return ProviderResponse.ofBodyOverLimit(r.statusCode(), r.headers().map());
   }

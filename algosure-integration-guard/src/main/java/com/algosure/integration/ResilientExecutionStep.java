@@ -12,6 +12,7 @@ import dev.failsafe.ExecutionContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -151,9 +152,11 @@ final class ResilientExecutionStep implements GuardStep {
                 + p.policy.breakerOpenFor());
       }
       case TOO_LARGE: {
-        String ref = escalator.keep(c, "REJECTED_RESPONSE", null, r.error);
+        // the evidence keeps the answer's status (its body was not read past the limit, so none is kept)
+        String ref = escalator.keep(c, "REJECTED_RESPONSE", r.response, r.error);
         return escalator.reject(c, OutcomeReason.RESPONSE_TOO_LARGE,
-            auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_TOO_LARGE), ref, r.error);
+            auditor.event(AuditEventType.INTEGRATION_REJECTED, c, "REJECTED", OutcomeReason.RESPONSE_TOO_LARGE)
+                .detail("status", r.status() == 0 ? null : Text.decimal(r.status())), ref, r.error);
       }
       case UNKNOWN_STATE:
       default:
@@ -345,9 +348,12 @@ final class ResilientExecutionStep implements GuardStep {
       return new AttemptResult(c, n, reason == OutcomeReason.ENDPOINT_NOT_ALLOWED ? AttemptResult.Kind.ENDPOINT_DENIED
           : AttemptResult.Kind.TRANSPORT_DENIED, null, null, castToNonNull(refused.getMessage()), false);
     }
-    if (thrown instanceof ResponseTooLargeException) {
+    if (thrown instanceof ResponseTooLargeException tooLarge) {
       c.maybeSent = true;
-      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null,
+      // the answer's status, without its unread body, for the rejection's evidence
+      int status = tooLarge.status();
+      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE,
+          status == 0 ? null : ProviderResponse.ofBodyOverLimit(status, Map.of()), null,
           castToNonNull(thrown.getMessage()), false); // ours, made with a message
     }
     if (thrown != null) {
@@ -522,7 +528,9 @@ final class ResilientExecutionStep implements GuardStep {
     if (cl.kind() == Classification.Kind.SUCCESS && overLimit) {
       // a success whose body was not read (over the limit) is never a fact; any other answer needs only its status
       c.lastError = "status " + status;
-      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE, null, null,
+      // its status and headers for the rejection's evidence, never the body over the limit
+      return new AttemptResult(c, n, AttemptResult.Kind.TOO_LARGE,
+          ProviderResponse.ofBodyOverLimit(response.status(), response.headers()), null,
           castToNonNull(new ResponseTooLargeException(p.policy.maxResponseBytes()).getMessage()), false); // has one
     }
     switch (cl.kind()) {

@@ -432,6 +432,39 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenA2xxAnswerIsOverTheSizeLimitThenTheRejectionsEvidenceKeepsItsStatus() {
+    provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+        .withBody("{\"id\":\"" + "x".repeat(2000) + "\"}")));
+    IntegrationGuard guard = f.guard(base, p -> p.maxResponseBytes(1000));
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-large-status").build(), sendCall());
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_TOO_LARGE);
+    String ref = ((IntegrationOutcome.Rejected<JsonNode>) out).evidenceRef().orElseThrow();
+    assertThat(f.evidence.find(ref)).get().satisfies(e -> {
+      assertThat(e.status()).isEqualTo(java.util.OptionalInt.of(201));
+      assertThat(e.responseBody()).as("a body over the limit is not read, so none is kept").isEmpty();
+    });
+  }
+
+  @Test
+  void executeWhenTheHostsExchangeReturnsABodyOverTheSizeLimitThenTheRejectionsEvidenceKeepsItsStatus() {
+    IntegrationGuard guard = f.guard(base, p -> p.maxResponseBytes(100));
+    ProviderCall<JsonNode> ownClient = ProviderCall.of(ctx -> ProviderResponse.of(200, Map.of(),
+        ("{\"id\":\"" + "x".repeat(500) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        sendCall().validator());
+
+    IntegrationOutcome<JsonNode> out = guard.execute(request("k-large-own").build(), ownClient);
+
+    assertThat(out.reason()).isEqualTo(OutcomeReason.RESPONSE_TOO_LARGE);
+    String ref = ((IntegrationOutcome.Rejected<JsonNode>) out).evidenceRef().orElseThrow();
+    assertThat(f.evidence.find(ref)).get().satisfies(e -> {
+      assertThat(e.status()).isEqualTo(java.util.OptionalInt.of(200));
+      assertThat(e.responseBody()).as("a body over the limit is not kept").isEmpty();
+    });
+  }
+
+  @Test
   void executeWhenTheAnswerIsExactlyTheSizeLimitThenAcceptedAndOneByteMoreIsRejected() {
     String body = "{\"id\":\"" + "x".repeat(100) + "\"}";
     IntegrationGuard guard = f.guard(base, p -> p.maxResponseBytes(body.length()));
