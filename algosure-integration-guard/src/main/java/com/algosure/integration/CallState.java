@@ -117,6 +117,11 @@ final class CallState<T> {
     return new IntegrationOutcome.Failed<>(request, reason, attempts, status, message);
   }
 
+  /** @param retryAfter when a resubmission can be sent, where the guard knows it (an open circuit's trial) */
+  IntegrationOutcome<T> failed(OutcomeReason reason, int status, String message, Instant retryAfter) {
+    return new IntegrationOutcome.Failed<>(request, reason, attempts, status, message, Optional.of(retryAfter));
+  }
+
   IntegrationOutcome<T> rateLimited(OutcomeReason reason, Instant retryAfter) {
     return new IntegrationOutcome.RateLimited<>(request, reason, retryAfter, attempts);
   }

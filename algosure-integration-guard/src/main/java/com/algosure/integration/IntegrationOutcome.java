@@ -189,15 +189,38 @@ public sealed interface IntegrationOutcome<T> permits IntegrationOutcome.Accepte
    * @param attempts how many attempts were made (0 if none)
    * @param status the last HTTP status, or 0 if there was no response
    * @param message a sentence for people
+   * @param retryAfter the earliest time a resubmission can be sent, where the guard knows it: for
+   *     {@link OutcomeReason#CIRCUIT_OPEN}, when the provider's circuit breaker lets a trial call through (its open
+   *     time, counted from when it opened); empty for every failure whose end the guard cannot tell
    * @param <T> the value's type
    */
-  record Failed<T>(IntegrationRequest request, OutcomeReason reason, int attempts, int status, String message)
-      implements IntegrationOutcome<T> {
-    /** @throws IllegalArgumentException if the reason is not a failure reason */
+  record Failed<T>(IntegrationRequest request, OutcomeReason reason, int attempts, int status, String message,
+      Optional<Instant> retryAfter) implements IntegrationOutcome<T> {
+    /**
+     * @throws IllegalArgumentException if the reason is not a failure reason
+     * @throws NullPointerException if a component is null
+     */
     public Failed {
       Objects.requireNonNull(request, "request");
       require(reason, Kind.FAILED);
       Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(retryAfter, "retryAfter");
+    }
+
+    /**
+     * A failure without a known retry time ({@link #retryAfter()} empty).
+     *
+     * @param request the request
+     * @param reason why
+     * @param attempts how many attempts were made (0 if none)
+     * @param status the last HTTP status, or 0 if there was no response
+     * @param message a sentence for people
+     * @throws IllegalArgumentException if the reason is not a failure reason
+     * @throws NullPointerException if a component is null
+     * @since 0.1.0
+     */
+    public Failed(IntegrationRequest request, OutcomeReason reason, int attempts, int status, String message) {
+      this(request, reason, attempts, status, message, Optional.empty());
     }
   }
 

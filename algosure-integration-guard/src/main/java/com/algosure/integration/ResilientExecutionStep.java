@@ -141,15 +141,16 @@ final class ResilientExecutionStep implements GuardStep {
       case AUDIT_FAILED:
         return c.failed(OutcomeReason.AUDIT_FAILED, 0, r.error);
       case CIRCUIT_OPEN: {
+        Instant retryAfter = trialAt(lane, p);
         auditor.emit(auditor.event(AuditEventType.INTEGRATION_FAILURE, c, "FAILED", OutcomeReason.CIRCUIT_OPEN)
-            .detail("attempts", Text.decimal(c.attempts)));
+            .detail("attempts", Text.decimal(c.attempts)).detail("retryAfter", retryAfter.toString()));
         String provider = "the circuit breaker of provider '" + p.policy.provider() + "'"
             + (lane == p.primary ? "" : " for " + lane.origin);
         return c.failed(OutcomeReason.CIRCUIT_OPEN, 0, c.attempts == 0
             ? provider + " is open after repeated failures; nothing was sent: retry after " + p.policy.breakerOpenFor()
             : c.attempts + (c.attempts == 1 ? " attempt" : " attempts") + " of this call failed (last: " + c.lastError
                 + "), then " + provider + " opened after repeated failures, so no further attempt was sent: retry after "
-                + p.policy.breakerOpenFor());
+                + p.policy.breakerOpenFor(), retryAfter);
       }
       case TOO_LARGE: {
         // the evidence keeps the answer's status (its body was not read past the limit, so none is kept)
@@ -162,6 +163,16 @@ final class ResilientExecutionStep implements GuardStep {
       default:
         return escalator.escalate(c, OutcomeReason.UNKNOWN_STATE, r.error, r.response);
     }
+  }
+
+  /**
+   * @return when the lane's breaker, which refused an attempt, lets a trial through: the rest of its open time while
+   *     open; while half-open with each of its trials under way, once those trials end (each within the attempt
+   *     timeout), when the breaker is closed or open again
+   */
+  private Instant trialAt(ProviderRuntime.Lane lane, ProviderRuntime p) {
+    Duration left = lane.breaker.getRemainingDelay();
+    return clock.instant().plus(left.isZero() || left.isNegative() ? p.policy.attemptTimeout() : left);
   }
 
   /**

@@ -1196,6 +1196,23 @@ class IntegrationGuardHttpTest {
   }
 
   @Test
+  void executeWhenCircuitBreakerIsOpenThenTheFailureSaysWhenItAllowsATrial() {
+    answer(503, "");
+    IntegrationGuard guard = f.guard(base, p -> p.maxAttempts(1).circuitBreaker(2, 2, Duration.ofMinutes(1)));
+
+    IntegrationOutcome<JsonNode> first = guard.execute(request("k-cb-time-1").build(), sendCall());
+    guard.execute(request("k-cb-time-2").build(), sendCall());
+    IntegrationOutcome<JsonNode> third = guard.execute(request("k-cb-time-3").build(), sendCall());
+
+    assertThat(third.reason()).isEqualTo(OutcomeReason.CIRCUIT_OPEN);
+    Instant now = f.clock.instant();
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) third).retryAfter()).as("%s", third).get()
+        .satisfies(at -> assertThat(at).isAfter(now).isBeforeOrEqualTo(now.plus(Duration.ofMinutes(1))));
+    assertThat(((IntegrationOutcome.Failed<JsonNode>) first).retryAfter())
+        .as("a failure whose time the guard does not know names none: %s", first).isEmpty();
+  }
+
+  @Test
   void executeWhenTheProviderAnswers503WithRetryAfterToEveryTenantThenTheCircuitOpensAsForAny503() {
     provider.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "1")));
     IntegrationGuard guard = f.guard(base, p -> p.maxAttempts(1).circuitBreaker(2, 2, Duration.ofMinutes(1)));

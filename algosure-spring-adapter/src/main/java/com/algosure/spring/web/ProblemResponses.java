@@ -191,7 +191,9 @@ public final class ProblemResponses {
    * not to retry); a key reused with another request 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
    * provider response or a failure of the provider 502; the service's own exchange code failing before anything was
    * sent ({@code CALL_FAILED}) 500; an open circuit, an escalated unknown state, or a call the guard did not send
-   * because its own store, secrets or audit did not answer (or it failed itself) 503.
+   * because its own store, secrets or audit did not answer (or it failed itself) 503. A failure that names when a
+   * resubmission can be sent ({@link IntegrationOutcome.Failed#retryAfter()}: an open circuit's next trial) carries it
+   * as {@code Retry-After}, as a rate limit does.
    *
    * @param outcome the outcome
    * @param problemId an id for the problem where no decision gave one, also written to the log
@@ -236,10 +238,7 @@ public final class ProblemResponses {
         break;
       case RATE_LIMITED:
         status = 429;
-        Instant at = ((IntegrationOutcome.RateLimited<?>) o).retryAfter();
-        long seconds = Math.max(1, (Duration.between(now, at).toMillis() + 999) / 1000);
-        headers.put(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        ext.put("retryAfter", at.toString());
+        retryAfter(((IntegrationOutcome.RateLimited<?>) o).retryAfter(), now, headers, ext);
         detail = "Too many calls to the provider: nothing was lost, try again after the Retry-After delay.";
         break;
       case REJECTED:
@@ -294,8 +293,20 @@ public final class ProblemResponses {
           status = o.reason() == OutcomeReason.CIRCUIT_OPEN ? 503 : 502;
           detail = "The provider could not be reached or failed; nothing was accepted.";
         }
+        // where the guard knows when a resubmission can be sent (an open circuit's trial): RFC 9110 10.2.3 lets a 503
+        // say it
+        if (o instanceof IntegrationOutcome.Failed<?> failed) {
+          failed.retryAfter().ifPresent(at -> retryAfter(at, now, headers, ext));
+        }
     }
     return of(status, o.reason().name(), detail, ext, headers);
+  }
+
+  /** Puts {@code Retry-After} in whole seconds (rounded up, at least 1) and the instant as {@code retryAfter}. */
+  private static void retryAfter(Instant at, Instant now, Map<String, String> headers, Map<String, Object> ext) {
+    long seconds = Math.max(1, (Duration.between(now, at).toMillis() + 999) / 1000);
+    headers.put(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+    ext.put("retryAfter", at.toString());
   }
 
   /**

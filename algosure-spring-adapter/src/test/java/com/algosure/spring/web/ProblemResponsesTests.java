@@ -81,6 +81,22 @@ class ProblemResponsesTests {
   }
 
   @Test
+  void integrationWhenCircuitOpenWithATrialTimeThen503WithRetryAfterInWholeSeconds() {
+    AlgosureProblem p = integration(new IntegrationOutcome.Failed<>(REQUEST, OutcomeReason.CIRCUIT_OPEN, 0, 0, "open",
+        Optional.of(NOW.plusMillis(44_100))));
+    assertThat(p.status()).isEqualTo(503);
+    assertThat(p.headers()).containsEntry("Retry-After", "45");
+    assertThat(p.extensions()).containsEntry("reason", "CIRCUIT_OPEN").containsEntry("retryAfter", NOW.plusMillis(44_100).toString());
+  }
+
+  @Test
+  void integrationWhenAFailureNamesNoTimeThenNoRetryAfter() {
+    AlgosureProblem p = integration(new IntegrationOutcome.Failed<>(REQUEST, OutcomeReason.RETRIES_EXHAUSTED, 3, 503, "down"));
+    assertThat(p.headers()).doesNotContainKey("Retry-After");
+    assertThat(p.extensions()).doesNotContainKey("retryAfter");
+  }
+
+  @Test
   void integrationWhenCircuitOpenThen503() {
     assertThat(integration(new IntegrationOutcome.Failed<>(REQUEST, OutcomeReason.CIRCUIT_OPEN, 0, 0, "open")).status()).isEqualTo(503);
   }
