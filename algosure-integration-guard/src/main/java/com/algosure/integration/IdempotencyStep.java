@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  *       one keeps it reserved, so a resubmission never blindly sends again); anything that had no effect
  *       (denied, rate limited, failed, or a rejected answer to GET, HEAD or OPTIONS requests only) releases it,
  *       so the caller can resubmit;
+ *   <li>the key no longer held when an outcome with an effect completes it (its claim ran out during the host's work
+ *       after the answer, or the store refused): claimed again with the same fingerprint and completed where it is
+ *       still free; otherwise {@code ESCALATED (IDEMPOTENCY_KEY_LOST)} with the answer as evidence, never an
+ *       outcome that reads as if the key recorded it while a resubmission could send again;
  *   <li>whatever escapes the later steps (a bug, or host code throwing anything, an {@link Error} or a checked
  *       exception thrown sneakily included) is answered here, by {@link Escalator#escaped}: escalated (and the
  *       key completed) once the request may have been sent, failed (and the key released) before.
@@ -117,7 +121,7 @@ final class IdempotencyStep implements GuardStep {
     c.idempotencyKey = key; // its provider key, scoped as the claim is, is derived when an attempt forwards it
     c.owner = owner;
     c.claimedNanos = claimedNanos;
-    IntegrationOutcome<T> outcome = null;
+    IntegrationOutcome<T> outcome;
     try {
       outcome = c.proceed();
     } catch (Exception | Error e) {
@@ -127,13 +131,16 @@ final class IdempotencyStep implements GuardStep {
       // the class only: host code's message may carry a body or a value
       LOG.error("integration guard failed for provider {} action {}: {}", policy.provider(), c.request.action(),
           e.getClass().getName());
-      outcome = escalator.escaped(c, e);
-    } finally {
-      // settled even if something escapes escaped() itself: the key never stays held for its whole TTL by a
-      // call that is over, unless the call may have had an effect and there is no outcome to complete it with
-      settle(c, key, owner, outcome, policy.idempotencyTtl());
+      try {
+        outcome = escalator.escaped(c, e);
+      } catch (Throwable again) {
+        // settled even if something escapes escaped() itself: the key never stays held for its whole TTL by a
+        // call that is over, unless the call may have had an effect and there is no outcome to complete it with
+        settleWithoutOutcome(c, key, owner);
+        throw again;
+      }
     }
-    return outcome;
+    return settle(c, key, owner, outcome, policy.idempotencyTtl());
   }
 
   /**
@@ -212,34 +219,100 @@ final class IdempotencyStep implements GuardStep {
   }
 
   /**
-   * Completes the key with an outcome that may have had an effect (accepted, escalated, or rejected after
-   * sending), so duplicates replay it; releases it when nothing was sent, so the caller can resubmit. Without
-   * an outcome (something escaped even the guard's last resort) the key is released only if nothing may have
-   * been sent, and otherwise stays reserved until its TTL: a duplicate gets IN_PROGRESS, never a second effect.
+   * Something escaped even the guard's last resort, so there is no outcome to complete the key with: the key is
+   * released only if nothing may have been sent, and otherwise stays reserved until its TTL (a duplicate gets
+   * IN_PROGRESS, never a second effect).
    */
-  private void settle(CallState<?> c, IdempotencyKey key, String owner, @org.jspecify.annotations.Nullable
-      IntegrationOutcome<?> outcome, Duration ttl) {
-    if (outcome == null && c.mayHaveSent()) {
+  private void settleWithoutOutcome(CallState<?> c, IdempotencyKey key, String owner) {
+    if (c.mayHaveSent()) {
       LOG.error("idempotency key for provider {} stays reserved until its TTL: the call may have been sent and "
           + "ended without an outcome", key.provider());
       return;
     }
-    IntegrationOutcome.Kind kind = outcome == null ? IntegrationOutcome.Kind.FAILED : outcome.kind();
-    // a rejected answer to safe requests only (GET, HEAD, OPTIONS) changed nothing: released, so it can be retried
-    boolean effect = kind == IntegrationOutcome.Kind.ACCEPTED || kind == IntegrationOutcome.Kind.ESCALATED
-        || (kind == IntegrationOutcome.Kind.REJECTED && c.attempts > 0 && !c.resendSafe());
+    release(key, owner);
+  }
+
+  private void release(IdempotencyKey key, String owner) {
     try {
-      // the key keeps what a replay shows, never the request and its payload
-      boolean done = effect && outcome != null ? store.complete(key, owner, StoredOutcome.of(outcome), ttl)
-          : store.release(key, owner);
-      if (!done) {
-        LOG.warn("idempotency key for provider {} was no longer held by this call when it {}; it expires by its TTL",
-            key.provider(), effect ? "completed" : "released");
+      if (!store.release(key, owner)) {
+        LOG.warn("idempotency key for provider {} was no longer held by this call when it released; it expires by its"
+            + " TTL", key.provider());
       }
     } catch (Exception | Error e) { // host code (the store), sneaky checked exceptions included
       // the key stays reserved until its TTL: a duplicate gets IN_PROGRESS, never a second effect
-      LOG.warn("idempotency store failed to {} a key for provider {}: {}", effect ? "complete" : "release",
-          key.provider(), e.getClass().getName());
+      LOG.warn("idempotency store failed to release a key for provider {}: {}", key.provider(), e.getClass().getName());
     }
+  }
+
+  /**
+   * Completes the key with an outcome that may have had an effect (accepted, escalated, or rejected after
+   * sending), so duplicates replay it; releases it when nothing was sent, so the caller can resubmit.
+   *
+   * @return the outcome, or, where the key could not be completed with an outcome that may have had an effect
+   *     (see {@link #completeAgain}), the escalation that replaces it
+   */
+  private <T> IntegrationOutcome<T> settle(CallState<T> c, IdempotencyKey key, String owner, IntegrationOutcome<T> outcome,
+      Duration ttl) {
+    IntegrationOutcome.Kind kind = outcome.kind();
+    // a rejected answer to safe requests only (GET, HEAD, OPTIONS) changed nothing: released, so it can be retried
+    boolean effect = kind == IntegrationOutcome.Kind.ACCEPTED || kind == IntegrationOutcome.Kind.ESCALATED
+        || (kind == IntegrationOutcome.Kind.REJECTED && c.attempts > 0 && !c.resendSafe());
+    if (!effect) {
+      release(key, owner);
+      return outcome;
+    }
+    StoredOutcome stored;
+    try {
+      // the key keeps what a replay shows, never the request and its payload
+      stored = StoredOutcome.of(outcome);
+      if (store.complete(key, owner, stored, ttl)) {
+        return outcome;
+      }
+    } catch (Exception | Error e) { // host code (the store), sneaky checked exceptions included
+      // the key stays reserved until its TTL: a duplicate gets IN_PROGRESS, never a second effect
+      LOG.warn("idempotency store failed to complete a key for provider {}: {}", key.provider(), e.getClass().getName());
+      return outcome;
+    }
+    return completeAgain(c, key, owner, outcome, stored, ttl);
+  }
+
+  /**
+   * The store refused to complete the key: this call no longer holds it, since its claim ran out during the host's
+   * work after the answer (the claim's TTL covers the attempts, not a slow validator, audit sink or evidence store),
+   * or the store refused for a reason of its own. The key is taken again with the request's fingerprint and completed
+   * where it is still free, so a resubmission under it replays this outcome. Where it cannot be (another request under
+   * the key holds or completed it, or the store refuses again), a resubmission may send the request again: the outcome
+   * is not reported as if the key recorded it, but escalated ({@link OutcomeReason#IDEMPOTENCY_KEY_LOST}) with the
+   * answer as evidence. An escalated outcome stays as it is (it is escalated already), logged.
+   */
+  private <T> IntegrationOutcome<T> completeAgain(CallState<T> c, IdempotencyKey key, String owner,
+      IntegrationOutcome<T> outcome, StoredOutcome stored, Duration ttl) {
+    String lost;
+    try {
+      ClaimResult again = store.claim(key, c.request.fingerprint(), owner, c.provider().claimTtl);
+      if (again instanceof ClaimResult.Claimed) {
+        if (store.complete(key, owner, stored, ttl)) {
+          LOG.warn("idempotency key for provider {} was no longer held by this call when it completed (its claim ran out"
+              + " after the provider answered); it was still free, and is completed now", key.provider());
+          return outcome;
+        }
+        lost = "the idempotency store refused to complete the key, also after it was claimed again";
+      } else if (again instanceof ClaimResult.Completed) {
+        lost = "the idempotency claim ran out before the outcome was recorded, and another call under the key has "
+            + "completed it since";
+      } else {
+        lost = "the idempotency claim ran out before the outcome was recorded, and another call under the key holds it now";
+      }
+    } catch (Exception | Error e) { // host code (the store), sneaky checked exceptions included
+      lost = "the idempotency store refused to complete the key, and failed when it was claimed again ("
+          + e.getClass().getName() + ")";
+    }
+    LOG.error("idempotency key for provider {} action {} does not record the call's {} outcome: {}", key.provider(),
+        c.request.action(), outcome.kind(), lost);
+    if (outcome.kind() == IntegrationOutcome.Kind.ESCALATED) {
+      return outcome; // handed to the owning domain already
+    }
+    return escalator.escalate(c, OutcomeReason.IDEMPOTENCY_KEY_LOST, lost + ": the call ended " + outcome.reason()
+        + ", but a resubmission under the key may send the request again", c.response);
   }
 }

@@ -99,6 +99,14 @@ public enum OutcomeReason {
   UNKNOWN_STATE(IntegrationOutcome.Kind.ESCALATED),
   /** The provider acted but the accepted fact could not be audited (fail-closed audit policy); escalated. */
   FACT_NOT_AUDITED(IntegrationOutcome.Kind.ESCALATED),
+  /**
+   * The provider answered, but the call's idempotency key could not be completed with the outcome: the claim ran out
+   * during the host's work after the answer (its validator, audit sink or evidence store) and another request took
+   * the key meanwhile, or the idempotency store refused the completion. A resubmission under the key may be sent
+   * again, so the answer is not accepted: it is escalated, with the answer as evidence, for the owning domain to
+   * reconcile.
+   */
+  IDEMPOTENCY_KEY_LOST(IntegrationOutcome.Kind.ESCALATED),
 
   /** A call with the same key completed before; its outcome is returned. */
   DUPLICATE_COMPLETED(IntegrationOutcome.Kind.DUPLICATE),
