@@ -160,6 +160,25 @@ public abstract class IdempotencyStoreContract {
     assertThat(store.complete(key("stale"), "owner-1", accepted(), TTL)).isFalse();
   }
 
+  /**
+   * The guard's recovery when its claim ran out before it settled (the host's slow work after the answer): the
+   * completion is refused, the same owner claims the still-free key again with the same fingerprint, and that claim
+   * holds a fresh time to live, so the completion then succeeds and the outcome replays.
+   */
+  @Test
+  void completeWhenTheClaimRanOutAndTheSameOwnerClaimsTheFreeKeyAgainThenCompletedAndReplays() {
+    IdempotencyStore store = store();
+    store.claim(key("ran-out"), FP, "owner-1", Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(31));
+    IntegrationOutcome<String> accepted = accepted();
+
+    assertThat(store.complete(key("ran-out"), "owner-1", accepted, TTL)).isFalse();
+    assertThat(store.claim(key("ran-out"), FP, "owner-1", Duration.ofSeconds(30))).isEqualTo(ClaimResult.claimed());
+    assertThat(store.complete(key("ran-out"), "owner-1", accepted, TTL)).isTrue();
+    assertThat(otherInstance().claim(key("ran-out"), FP, "owner-2", TTL)).isInstanceOfSatisfying(ClaimResult.Completed.class,
+        done -> assertReplays(done.outcome(), accepted));
+  }
+
   @Test
   void releaseWhenOwnerReleasesThenKeyCanBeClaimedAgain() {
     IdempotencyStore store = store();
