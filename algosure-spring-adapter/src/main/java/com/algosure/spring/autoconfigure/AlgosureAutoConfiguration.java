@@ -137,12 +137,16 @@ public class AlgosureAutoConfiguration {
   /**
    * @param pdp the decision point
    * @param context reads the current request's context (none outside web applications)
+   * @param auditSink the audit sink, which records the request contexts refused before a decision is made
+   * @param clock a clock bean, if the host has one (else the UTC system clock)
    * @return the authorizer
    */
   @Bean
   @ConditionalOnMissingBean
-  public AlgosureAuthorizer algosureAuthorizer(PolicyDecisionPoint pdp, ObjectProvider<RequestContextResolver> context) {
-    return new AlgosureAuthorizer(pdp, context.getIfAvailable(RequestContextResolver::none));
+  public AlgosureAuthorizer algosureAuthorizer(PolicyDecisionPoint pdp, ObjectProvider<RequestContextResolver> context,
+      AuditSink auditSink, ObjectProvider<Clock> clock) {
+    return new AlgosureAuthorizer(pdp, context.getIfAvailable(RequestContextResolver::none), auditSink,
+        clock.getIfUnique(Clock::systemUTC));
   }
 
   /**

@@ -29,7 +29,8 @@ import org.springframework.expression.EvaluationContext;
  * An expression that cannot be evaluated on the call's arguments (a null it reads through) is refused the same
  * way, and so is a tenant or organization expression that yields null (the caller's own tenant or organization is
  * never decided on in place of the one the expression names): the method does not run. An approval id the
- * expression gives is held to the rule of the approval header ({@link RequestIds}) and refused the same way.
+ * expression gives is held to the rule of the approval header ({@link RequestIds}) and refused the same way. Each such
+ * refusal is audited once ({@link AlgosureAuthorizer#refused}), and the exception carries the record's id.
  *
  * <p>Thread-safe. The annotation's expressions are parsed when the pointcut first matches a method (when the
  * bean is proxied), then cached.
@@ -66,30 +67,42 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
     // the variables of the method whose annotation was parsed, whichever proxy intercepted it as which method
     EvaluationContext ctx = a.variables().context(invocation.getArguments());
     AuthorizationRequest.Builder b = auth.request(a.action());
-    if (a.resourceId() == null) {
-      b.resource(a.collection());
-    } else {
-      String id = MethodExpressions.text(a.resourceId(), ctx, "@Authorize(resourceId)", method);
-      if (id != null) { // an absent id leaves the request without a resource, which the decision point denies
-        b.resource(valid(() -> ResourceRef.of(a.resourceType(), id), "resource id"));
+    // what is known and valid when a refusal comes, for its audit record (typed: never the caller's raw text)
+    ResourceRef resource = null;
+    TenantId tenantId = null;
+    OrganizationId named = null;
+    try {
+      if (a.resourceId() == null) {
+        resource = a.collection();
+      } else {
+        String id = MethodExpressions.text(a.resourceId(), ctx, "@Authorize(resourceId)", method);
+        if (id != null) { // an absent id leaves the request without a resource, which the decision point denies
+          resource = valid(() -> ResourceRef.of(a.resourceType(), id), "resource id");
+        }
       }
-    }
-    String tenant = MethodExpressions.binding(a.tenant(), ctx, "@Authorize(tenant)", method);
-    if (tenant != null) {
-      b.tenant(valid(() -> TenantId.of(tenant), "tenant"));
-    }
-    String org = MethodExpressions.binding(a.organization(), ctx, "@Authorize(organization)", method);
-    if (org != null) {
-      OrganizationId named = valid(() -> OrganizationId.of(org), "organization");
-      b.organization(OrganizationAgreement.agreed(named, auth.requestedOrganization(), "Authorize", method));
-    }
-    String approval = MethodExpressions.text(a.approvalId(), ctx, "@Authorize(approvalId)", method);
-    if (approval != null) {
-      b.approvalId(RequestIds.approvalId("@Authorize(approvalId)", approval));
-    }
-    String task = MethodExpressions.text(a.task(), ctx, "@Authorize(task)", method);
-    if (task != null) {
-      b.task(task);
+      if (resource != null) {
+        b.resource(resource);
+      }
+      String tenant = MethodExpressions.binding(a.tenant(), ctx, "@Authorize(tenant)", method);
+      if (tenant != null) {
+        tenantId = valid(() -> TenantId.of(tenant), "tenant");
+        b.tenant(tenantId);
+      }
+      String org = MethodExpressions.binding(a.organization(), ctx, "@Authorize(organization)", method);
+      if (org != null) {
+        named = valid(() -> OrganizationId.of(org), "organization");
+        b.organization(OrganizationAgreement.agreed(named, auth.requestedOrganization(), "Authorize", method));
+      }
+      String approval = MethodExpressions.text(a.approvalId(), ctx, "@Authorize(approvalId)", method);
+      if (approval != null) {
+        b.approvalId(RequestIds.approvalId("@Authorize(approvalId)", approval));
+      }
+      String task = MethodExpressions.text(a.task(), ctx, "@Authorize(task)", method);
+      if (task != null) {
+        b.task(task);
+      }
+    } catch (InvalidRequestContextException e) { // refused before a decision: still traceable
+      throw auth.refused(e, a.action(), resource, tenantId, named);
     }
     CurrentDecision.Scope scope = CurrentDecision.bind(auth.require(b.build()));
     try {

@@ -89,11 +89,12 @@ public class AlgosureExceptionHandler {
   /**
    * @param e the request named its context with an invalid value
    * @param request the request
-   * @return 400
+   * @return 400, whose {@code decisionId} is the id of the refusal's audit record where it was audited
+   *     ({@link InvalidRequestContextException#problemId()})
    */
   @ExceptionHandler(InvalidRequestContextException.class)
   public ResponseEntity<byte[]> invalidContext(InvalidRequestContextException e, HttpServletRequest request) {
-    String id = AuditIds.next();
+    String id = e.problemId().orElseGet(AuditIds::next);
     LOG.info("invalid request context refused ({}): {}", id, e.getMessage());
     return problems.entity(problems.invalidContext(e.source(), id), request);
   }

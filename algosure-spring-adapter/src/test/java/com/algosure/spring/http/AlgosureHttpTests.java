@@ -2,6 +2,7 @@ package com.algosure.spring.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.algosure.audit.InMemoryAuditSink;
 import com.algosure.spring.AdapterFixtures;
 import com.algosure.spring.metrics.AlgosureMetrics;
 import com.algosure.spring.test.AlgosureTestIssuer;
@@ -54,6 +55,9 @@ class AlgosureHttpTests {
 
   @Autowired
   MeterRegistry meters;
+
+  @Autowired
+  InMemoryAuditSink audit;
 
   TestHttpClient http;
 
@@ -271,6 +275,35 @@ class AlgosureHttpTests {
     assertThat(r.map()).containsEntry("reason", "REQUEST_CONTEXT_INVALID");
     assertThat((String) r.map().get("detail")).doesNotContain("sales").doesNotContain("support");
     assertThat(r.body()).doesNotContain("support");
+  }
+
+  /** Regression: the 400 for a conflicting organization left no audit record for its decisionId to be matched with. */
+  @Test
+  void getWhenOrganizationHeaderAndMethodExpressionDifferThenTheRefusalIsAuditedUnderTheResponsesDecisionId() {
+    TestHttpClient.Response r = http.get("/api/organizations/sales/filings", alice(), "X-Organization-Id", "support");
+    assertThat(r.status()).isEqualTo(400);
+    String id = (String) r.map().get("decisionId");
+    assertThat(audit.events()).filteredOn(e -> e.id().equals(id)).singleElement().satisfies(e -> {
+      assertThat(e.outcome()).isEqualTo("DENY");
+      assertThat(e.reasons()).containsExactly("REQUEST_INVALID");
+      assertThat(e.actorId()).hasValue("alice");
+      assertThat(e.tenant()).isEmpty();
+      assertThat(e.organization()).hasValue("sales");
+      assertThat(e.details()).containsEntry("decisionId", id).containsEntry("requestedOrganization", "support");
+    });
+  }
+
+  @Test
+  void getWhenOrganizationHeaderNotAnIdThenTheRefusalIsAuditedUnderTheResponsesDecisionIdWithoutTheHeader() {
+    TestHttpClient.Response r = http.get("/api/filings", alice(), "X-Organization-Id", "sales<script>");
+    assertThat(r.status()).isEqualTo(400);
+    String id = (String) r.map().get("decisionId");
+    assertThat(audit.events()).filteredOn(e -> e.id().equals(id)).singleElement().satisfies(e -> {
+      assertThat(e.reasons()).containsExactly("REQUEST_INVALID");
+      assertThat(e.actorId()).hasValue("alice");
+      assertThat(e.organization()).isEmpty();
+      assertThat(e.toString()).doesNotContain("script");
+    });
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.algosure.audit.AuditEventType;
+import com.algosure.audit.AuditSink;
 import com.algosure.audit.InMemoryAuditSink;
 import com.algosure.authz.AuthorizationDecision;
 import com.algosure.authz.Effect;
@@ -213,8 +214,103 @@ class AuthorizeMethodInterceptorTests {
             assertThat(e.getMessage()).contains("they differ");
           });
       assertThat(filings(context).calls()).isZero();
-      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+      // the decision point was not asked: the one record is the adapter's refusal (below), not a decision
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION))
+          .singleElement().satisfies(ev -> assertThat(ev.details()).containsEntry("refusedBy", "request-context"));
     }));
+  }
+
+  /** Regression: the refusal of a conflicting organization (400) left no audit record, so it was not traceable. */
+  @Test
+  void invokeWhenRequestHeaderAndOrganizationExpressionDifferThenTheRefusalIsAuditedUnderTheProblemId() {
+    inRequestNaming("support", () -> headers().run(context -> {
+      InvalidRequestContextException e = refused(() -> as(user("alice"), () -> filings(context).read("f-1", "sales")));
+      assertThat(e.problemId()).isPresent();
+      assertThat(context.getBean(InMemoryAuditSink.class).events()).singleElement().satisfies(ev -> {
+        assertThat(ev.type()).isEqualTo(AuditEventType.AUTHORIZATION_DECISION);
+        assertThat(ev.outcome()).isEqualTo("DENY");
+        assertThat(ev.reasons()).containsExactly("REQUEST_INVALID");
+        assertThat(ev.id()).isEqualTo(e.problemId().get());
+        assertThat(ev.details()).containsEntry("decisionId", e.problemId().get())
+            .containsEntry("refusedBy", "request-context")
+            .containsEntry("source", "organization named by the request and by @Authorize(organization)")
+            .containsEntry("requestedOrganization", "support");
+        assertThat(ev.actorId()).hasValue("alice");
+        assertThat(ev.action()).hasValue("filings:read");
+        assertThat(ev.resource()).hasValue("filing/f-1");
+        assertThat(ev.organization()).hasValue("sales");
+      });
+    }));
+  }
+
+  @Test
+  void invokeWhenTheOrganizationHeaderIsNotAValidIdThenTheRefusalIsAuditedWithoutTheHeadersText() {
+    inRequestNaming("sales\u202e<script>", () -> headers().run(context -> {
+      InvalidRequestContextException e = refused(() -> as(user("alice"), () -> filings(context).read("f-1", "sales")));
+      assertThat(context.getBean(InMemoryAuditSink.class).events()).singleElement().satisfies(ev -> {
+        assertThat(ev.id()).isEqualTo(e.problemId().orElseThrow());
+        assertThat(ev.reasons()).containsExactly("REQUEST_INVALID");
+        assertThat(ev.actorId()).hasValue("alice");
+        assertThat(ev.organization()).isEmpty();
+        assertThat(ev.details()).containsEntry("source", "header X-Organization-Id")
+            .doesNotContainKey("requestedOrganization");
+        assertThat(ev.toString()).doesNotContain("script").doesNotContain("\u202e");
+      });
+    }));
+  }
+
+  @Test
+  void invokeWhenTheOrganizationHeaderIsSentTwiceWithDifferentValuesThenTheRefusalIsAuditedOnce() {
+    MockHttpServletRequest http = new MockHttpServletRequest("GET", "/filings/f-1");
+    http.addHeader("X-Organization-Id", "sales");
+    http.addHeader("X-Organization-Id", "support");
+    RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(http));
+    try {
+      headers().run(context -> {
+        InvalidRequestContextException e = refused(() -> as(user("alice"), () -> filings(context).read("f-1", "sales")));
+        assertThat(context.getBean(InMemoryAuditSink.class).events()).singleElement().satisfies(ev -> {
+          assertThat(ev.id()).isEqualTo(e.problemId().orElseThrow());
+          assertThat(ev.organization()).isEmpty();
+          assertThat(ev.details()).containsEntry("source", "header X-Organization-Id");
+        });
+      });
+    } finally {
+      RequestContextHolder.resetRequestAttributes();
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+  void invokeWhenTheRefusalCannotBeAuditedThenStillRefusedUnderAProblemIdAndTheFailureLogged(
+      org.springframework.boot.test.system.CapturedOutput output) {
+    inRequestNaming("support", () -> headers().withBean("failingAuditSink", AuditSink.class, () -> event -> {
+      throw new IllegalStateException("audit store down");
+    }, b -> b.setPrimary(true)).run(context -> {
+      InvalidRequestContextException e = refused(() -> as(user("alice"), () -> filings(context).read("f-1", "sales")));
+      assertThat(e.problemId()).isPresent();
+      assertThat(filings(context).calls()).isZero();
+      assertThat(output).contains("audit of refused request context " + e.problemId().get() + " failed")
+          .contains("IllegalStateException").doesNotContain("audit store down");
+    }));
+  }
+
+  /**
+   * The decision point was not asked: every record is the adapter's refusal of the request context, and none names an
+   * approval id (the refused one is never recorded).
+   */
+  private static void assertOnlyRefusalsRecorded(AssertableApplicationContext context) {
+    assertThat(context.getBean(InMemoryAuditSink.class).events()).isNotEmpty().allSatisfy(ev -> {
+      assertThat(ev.type()).isEqualTo(AuditEventType.AUTHORIZATION_DECISION);
+      assertThat(ev.outcome()).isEqualTo("DENY");
+      assertThat(ev.reasons()).containsExactly("REQUEST_INVALID");
+      assertThat(ev.details()).containsEntry("refusedBy", "request-context").doesNotContainKey("approvalId");
+    });
+  }
+
+  private static InvalidRequestContextException refused(ThrowingCallable call) {
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+    assertThat(t).isInstanceOf(InvalidRequestContextException.class);
+    return (InvalidRequestContextException) t;
   }
 
   @Test
@@ -237,7 +333,13 @@ class AuthorizeMethodInterceptorTests {
             assertThat(e.getMessage()).contains("'#organization' gave no value");
           });
       assertThat(filings(context).calls()).isZero();
-      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+      // the decision point was not asked: the one record is the adapter's refusal, naming the request's organization
+      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION))
+          .singleElement().satisfies(ev -> {
+            assertThat(ev.details()).containsEntry("refusedBy", "request-context")
+                .containsEntry("source", "@Authorize(organization)");
+            assertThat(ev.organization()).hasValue("sales");
+          });
     }));
   }
 
@@ -250,6 +352,13 @@ class AuthorizeMethodInterceptorTests {
           .isInstanceOfSatisfying(InvalidRequestContextException.class, e -> {
             assertThat(e.source()).isEqualTo("@Authorize(tenant)");
             assertThat(e.getMessage()).contains("'#tenant' gave no value");
+            assertThat(context.getBean(InMemoryAuditSink.class).events()).singleElement().satisfies(ev -> {
+              assertThat(ev.id()).isEqualTo(e.problemId().orElseThrow());
+              assertThat(ev.reasons()).containsExactly("REQUEST_INVALID");
+              assertThat(ev.actorId()).hasValue("bob");
+              assertThat(ev.tenant()).isEmpty();
+              assertThat(ev.details()).containsEntry("source", "@Authorize(tenant)");
+            });
           });
       assertThat(filings(context).calls()).isZero();
     });
@@ -341,7 +450,7 @@ class AuthorizeMethodInterceptorTests {
         });
       }
       assertThat(filings(context).calls()).isZero();
-      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+      assertOnlyRefusalsRecorded(context);
     });
   }
 
@@ -355,7 +464,7 @@ class AuthorizeMethodInterceptorTests {
             assertThat(e.getMessage()).doesNotContain("a".repeat(129)).hasSizeLessThan(300);
           });
       assertThat(filings(context).calls()).isZero();
-      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+      assertOnlyRefusalsRecorded(context);
     });
   }
 
@@ -424,7 +533,7 @@ class AuthorizeMethodInterceptorTests {
         });
       }
       assertThat(filings(context).calls()).isZero();
-      assertThat(context.getBean(InMemoryAuditSink.class).events(AuditEventType.AUTHORIZATION_DECISION)).isEmpty();
+      assertOnlyRefusalsRecorded(context);
     });
   }
 
