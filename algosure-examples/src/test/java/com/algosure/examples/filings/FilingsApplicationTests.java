@@ -178,6 +178,21 @@ class FilingsApplicationTests {
    * Regression: two Idempotency-Key headers were joined into one key ("k1,k2"), which neither the client nor a proxy
    * keying on the first header knows; a retry with either key alone then sent nothing and was refused.
    */
+  /** Regression: the 400 for a submission naming another organization than the filing's left no audit record. */
+  @Test
+  void submitWhenTheRequestNamesAnotherOrganizationThanTheFilingsThen400InTheAuditTrailAndNothingSubmitted() {
+    String[] f = approvedDraft("submit org conflict").split(" ");
+    int before = authority.received();
+    TestHttpClient.Response r = http.post("/api/filings/" + f[0] + "/submit", token("alice"), "Idempotency-Key",
+        "conflict-" + f[0], "X-Approval-Id", f[1], "X-Organization-Id", "support");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.reason()).isEqualTo("REQUEST_CONTEXT_INVALID");
+    assertThat(authority.received()).isEqualTo(before);
+    assertThat(auditRecord(r.json().path("decisionId").asText())).contains("\"outcome\":\"DENY\"",
+        "\"reasons\":[\"REQUEST_INVALID\"]", "\"action\":\"filings:submit\"", "\"resource\":\"filing/" + f[0] + "\"",
+        "\"actor\":\"alice\"", "\"organization\":\"sales\"", "\"requestedOrganization\":\"support\"");
+  }
+
   @Test
   void submitWhenTwoIdempotencyKeysThen400AndNothingSubmitted() {
     String[] f = approvedDraft("two keys").split(" ");
@@ -687,6 +702,20 @@ class FilingsApplicationTests {
     // naming the filing's own organization, or none, drafts
     assertThat(http.postJson("/api/agent/filings/" + id + "/draft", token("alice"), "{\"text\":\"x\"}", "X-Agent-Grant",
         "grant-vat-q3", "X-Agent-Task", "vat-q3", "X-Organization-Id", "sales").status()).isEqualTo(200);
+  }
+
+  /** Regression: the 400 for a request naming another organization than the filing's left no audit record. */
+  @Test
+  void draftWhenTheRequestNamesAnotherOrganizationThanTheFilingsThenTheRefusalIsInTheAuditTrailUnderItsDecisionId() {
+    String id = http.postJson("/api/filings", token("alice"), "{\"title\":\"org conflict audited\"}", "X-Organization-Id",
+        "sales").json().path("id").asText();
+    TestHttpClient.Response r = http.postJson("/api/agent/filings/" + id + "/draft", token("alice"), "{\"text\":\"x\"}",
+        "X-Agent-Grant", "grant-vat-q3", "X-Agent-Task", "vat-q3", "X-Organization-Id", "support");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(auditRecord(r.json().path("decisionId").asText())).contains("\"type\":\"AUTHORIZATION_DECISION\"",
+        "\"outcome\":\"DENY\"", "\"reasons\":[\"REQUEST_INVALID\"]", "\"action\":\"filings:write\"",
+        "\"resource\":\"filing/" + id + "\"", "\"actor\":\"alice\"", "\"tenant\":\"acme\"",
+        "\"organization\":\"sales\"", "\"requestedOrganization\":\"support\"", "\"refusedBy\":\"request-context\"");
   }
 
   @Test

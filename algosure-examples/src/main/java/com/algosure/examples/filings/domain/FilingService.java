@@ -5,8 +5,10 @@ import com.algosure.authz.Actor;
 import com.algosure.authz.AgentGrant;
 import com.algosure.authz.AuthorizationDecision;
 import com.algosure.authz.AuthorizationRequest;
+import com.algosure.authz.OrganizationId;
 import com.algosure.authz.Permission;
 import com.algosure.authz.ResourceRef;
+import com.algosure.authz.TenantId;
 import com.algosure.authz.spi.Approval;
 import com.algosure.authz.spi.InMemoryApprovalStore;
 import com.algosure.integration.IntegrationOutcome;
@@ -191,12 +193,26 @@ public class FilingService {
    * guard refuses it, before any decision.
    */
   private void authorizeSubmission(Filing filing) {
-    authorizer.requestedOrganization().filter(named -> !named.value().equals(filing.organization())).ifPresent(named -> {
-      throw new InvalidRequestContextException("organization named by the request and by the filing",
-          "they differ: name the filing's organization, or none");
-    });
+    sameOrganization(filing, "filings:submit");
     authorizer.require(authorizer.request("filings:submit", ResourceRef.of("filing", filing.id())).tenant(filing.tenant())
         .organization(filing.organization()).build());
+  }
+
+  /**
+   * As {@code @Authorize} refuses a conflict between the request's organization and the one it binds, never picks one:
+   * the request names the filing's organization or none. The refusal is audited as the adapter's are, under the id the
+   * 400 names ({@link AlgosureAuthorizer#refused}).
+   */
+  private void sameOrganization(Filing filing, String action) {
+    try {
+      authorizer.requestedOrganization().filter(named -> !named.value().equals(filing.organization())).ifPresent(named -> {
+        throw new InvalidRequestContextException("organization named by the request and by the filing",
+            "they differ: name the filing's organization, or none");
+      });
+    } catch (InvalidRequestContextException e) {
+      throw authorizer.refused(e, action, ResourceRef.of("filing", filing.id()), TenantId.of(filing.tenant()),
+          OrganizationId.of(filing.organization()));
+    }
   }
 
   private void letGo(String id, String key) {
@@ -237,11 +253,7 @@ public class FilingService {
    */
   public Filing draftByAgent(Filing filing, String grantId, String task, String text) {
     Actor agent = agentFor(grantId, filing);
-    authorizer.requestedOrganization().filter(named -> !named.value().equals(filing.organization())).ifPresent(named -> {
-      // as @Authorize refuses a conflict between the request's organization and the one it binds, never picks one
-      throw new InvalidRequestContextException("organization named by the request and by the filing",
-          "they differ: name the filing's organization, or none");
-    });
+    sameOrganization(filing, "filings:write");
     AuthorizationDecision write = authorizer.require(authorizer.request("filings:write", ResourceRef.of("filing",
         filing.id())).actor(agent).task(task).tenant(filing.tenant()).organization(filing.organization()).build());
     // what the agent proposes is recorded (by hash, under the decision, grant and task) before it is kept: a draft that
