@@ -196,7 +196,9 @@ public final class AuthorizationDecision implements AuditableDecision {
    * (permits), {@code onBehalfOf}, {@code agentGrant} and {@code task} (agents), {@code impersonator} (a principal
    * whose credential was obtained by impersonation or names a party acting for it by delegation, see
    * {@link IdentitySignals#impersonator()}), {@code priorActors} (the parties that acted for it earlier in a
-   * delegation chain, comma-separated, see {@link IdentitySignals#priorActors()}), {@code crossTenant},
+   * delegation chain, comma-separated, see {@link IdentitySignals#priorActors()}), {@code crossTenant} and, with
+   * it, {@code mfaEvidence} (the credential's values that counted as MFA evidence, comma-separated, see
+   * {@link IdentitySignals#mfaEvidence()}; only on cross-tenant decisions),
    * {@code approvalId}, {@code approvedBy} and {@code approvedAt} (when the approval a permit used was given). Never a token, a secret or a request attribute. The request's
    * correlation id, task and approval id are the caller's text: each is recorded as it is when it is at most 128
    * characters with none that could break a log line or hide text (every id is), otherwise cut to 128 and with each
@@ -240,6 +242,11 @@ public final class AuthorizationDecision implements AuditableDecision {
     }
     if (crossTenant) {
       e.detail("crossTenant", "true");
+      // which evidence admitted the administration of another tenant: only here, so an ordinary decision pays nothing
+      List<String> evidence = principal == null ? List.of() : principal.signals().mfaEvidence();
+      if (!evidence.isEmpty()) {
+        e.detail("mfaEvidence", String.join(",", evidence));
+      }
     }
     if (approval != null) {
       e.detail("approvalId", approval.id()).detail("approvedBy", approval.approvedBy())

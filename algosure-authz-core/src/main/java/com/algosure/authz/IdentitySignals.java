@@ -1,5 +1,6 @@
 package com.algosure.authz;
 
+import com.algosure.authz.internal.UntrustedText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ public final class IdentitySignals {
   private final @Nullable TenantId trustedTenant;
   private final Set<OrganizationId> organizationHints;
   private final boolean mfa;
+  private final List<String> mfaEvidence;
   private final @Nullable Instant expiresAt;
   private final @Nullable String impersonator;
   private final List<String> priorActors;
@@ -43,6 +45,7 @@ public final class IdentitySignals {
     this.trustedTenant = b.trustedTenant;
     this.organizationHints = Set.copyOf(b.organizationHints);
     this.mfa = b.mfa;
+    this.mfaEvidence = b.mfa ? b.mfaEvidence : List.of();
     this.expiresAt = b.expiresAt;
     this.impersonator = b.impersonator;
     this.priorActors = b.priorActors;
@@ -97,6 +100,20 @@ public final class IdentitySignals {
   /** @return whether the credential carries multi-factor authentication evidence */
   public boolean mfa() {
     return mfa;
+  }
+
+  /**
+   * Which of the credential's values counted as MFA evidence, each as {@code claim:value} ({@code amr:otp},
+   * {@code acr:gold}), in the order the credential gives them: {@link com.algosure.authz.token.KeycloakMapping} names the
+   * {@code amr} values and the {@code acr} value it is configured to count. A cross-tenant administration decision
+   * records them (audit detail {@code mfaEvidence}, comma-separated), so that it is traceable which evidence admitted it.
+   *
+   * @return the evidence, immutable; empty where there is no MFA evidence, or where it was given as {@code mfa(true)}
+   *     without naming any
+   * @since 0.1.0
+   */
+  public List<String> mfaEvidence() {
+    return mfaEvidence;
   }
 
   /** @return when the credential expires, if it does */
@@ -165,6 +182,7 @@ public final class IdentitySignals {
     b.trustedTenant = trustedTenant;
     b.organizationHints = organizationHints;
     b.mfa = mfa;
+    b.mfaEvidence = mfaEvidence;
     b.expiresAt = expiresAt;
     b.impersonator = impersonator;
     b.priorActors = priorActors;
@@ -180,6 +198,7 @@ public final class IdentitySignals {
         && Objects.equals(trustedTenant, s.trustedTenant)
         && organizationHints.equals(s.organizationHints)
         && mfa == s.mfa
+        && mfaEvidence.equals(s.mfaEvidence)
         && Objects.equals(expiresAt, s.expiresAt)
         && Objects.equals(impersonator, s.impersonator)
         && priorActors.equals(s.priorActors);
@@ -187,15 +206,16 @@ public final class IdentitySignals {
 
   @Override
   public int hashCode() {
-    return Objects.hash(issuer, roles, scopedRoles, trustedTenant, organizationHints, mfa, expiresAt, impersonator,
-        priorActors);
+    return Objects.hash(issuer, roles, scopedRoles, trustedTenant, organizationHints, mfa, mfaEvidence, expiresAt,
+        impersonator, priorActors);
   }
 
   @Override
   public String toString() {
     return "IdentitySignals[issuer=" + issuer + ", roles=" + roles + ", scopedRoles=" + scopedRoles
         + ", trustedTenant=" + trustedTenant
-        + ", organizationHints=" + organizationHints + ", mfa=" + mfa + ", expiresAt=" + expiresAt
+        + ", organizationHints=" + organizationHints + ", mfa=" + mfa
+        + (mfaEvidence.isEmpty() ? "" : ", mfaEvidence=" + mfaEvidence) + ", expiresAt=" + expiresAt
         + (impersonator == null ? "" : ", impersonator=" + impersonator)
         + (priorActors.isEmpty() ? "" : ", priorActors=" + priorActors) + "]";
   }
@@ -208,6 +228,7 @@ public final class IdentitySignals {
     private @Nullable TenantId trustedTenant;
     private Set<OrganizationId> organizationHints = Set.of();
     private boolean mfa;
+    private List<String> mfaEvidence = List.of();
     private @Nullable Instant expiresAt;
     private @Nullable String impersonator;
     private List<String> priorActors = List.of();
@@ -269,9 +290,41 @@ public final class IdentitySignals {
       return this;
     }
 
-    /** @param mfa whether the credential carries MFA evidence @return this builder */
+    /**
+     * @param mfa whether the credential carries MFA evidence; {@code false} also forgets any evidence named
+     * @return this builder
+     */
     public Builder mfa(boolean mfa) {
       this.mfa = mfa;
+      if (!mfa) {
+        this.mfaEvidence = List.of();
+      }
+      return this;
+    }
+
+    /**
+     * Names the credential's values that counted as MFA evidence (see {@link IdentitySignals#mfaEvidence()}); a
+     * non-empty list also sets {@link #mfa(boolean) mfa(true)}.
+     *
+     * @param evidence each as {@code claim:value}, such as {@code amr:otp} or {@code acr:gold}
+     * @return this builder
+     * @throws IllegalArgumentException if a value is blank, longer than 256 characters or holds a character that could
+     *     break or hide text in a record (a control, format or separator character)
+     * @throws NullPointerException if the list or a value is null
+     * @since 0.1.0
+     */
+    public Builder mfaEvidence(List<String> evidence) {
+      List<String> copy = List.copyOf(evidence);
+      for (String e : copy) {
+        if (e.isBlank() || e.length() > 256 || !UntrustedText.safe(e, 256).equals(e)) {
+          throw new IllegalArgumentException("MFA evidence '" + UntrustedText.printable(e, 64) + "' is not recordable:"
+              + " name each value as claim:value, such as amr:otp, in 1 to 256 printable characters");
+        }
+      }
+      this.mfaEvidence = copy;
+      if (!copy.isEmpty()) {
+        this.mfa = true;
+      }
       return this;
     }
 

@@ -71,6 +71,12 @@ class DecisionAuditRecordTest {
     s.put("permit, cross-tenant with MFA", AuthorizationRequest.builder().actor(rootMfa).tenant("acme")
         .action("admin:filings:read").resource(ResourceRef.type("filing")).build());
     s.put("deny, cross-tenant organization missing", Fixtures.read(rootMfa).tenant("acme").build());
+    Actor rootOtp = user("root", IdentitySignals.builder().mfaEvidence(List.of("amr:otp", "acr:gold")).build());
+    s.put("permit, cross-tenant with named MFA evidence", AuthorizationRequest.builder().actor(rootOtp).tenant("acme")
+        .action("admin:filings:read").resource(ResourceRef.type("filing")).build());
+    Actor aliceOtp = user("alice", IdentitySignals.builder().mfaEvidence(List.of("amr:otp")).build());
+    s.put("permit, MFA evidence in an ordinary decision", Fixtures.read(aliceOtp).tenant("acme").organization("sales")
+        .build());
     s.put("permit, token role in member's organization", Fixtures.read(user("erin",
         IdentitySignals.builder().roles("reader").build())).tenant("acme").organization("support").build());
     Actor worker = Actor.serviceAccount("billing-worker", IdentitySignals.builder().build());

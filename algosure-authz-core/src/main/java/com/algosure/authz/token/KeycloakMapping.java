@@ -299,7 +299,7 @@ public final class KeycloakMapping {
     signals
         .roles(roles)
         .organizationHints(orgHints)
-        .mfa(mfa(claims))
+        .mfaEvidence(mfaEvidence(claims))
         .expiresAt(signalsExpireAt);
     if (issuer != null) {
       signals.issuer(issuer);
@@ -460,14 +460,32 @@ public final class KeycloakMapping {
     }
   }
 
-  private boolean mfa(Map<String, ?> claims) {
+  /**
+   * @return the token's values that count as MFA evidence, as {@code amr:value} and {@code acr:value} in the token's
+   *     order (each a configured value, made printable for the audit record); empty where none counts
+   */
+  private List<String> mfaEvidence(Map<String, ?> claims) {
+    List<String> evidence = List.of();
     for (String amr : strings(claims.get("amr"))) {
       if (mfaAmrValues.contains(amr)) {
-        return true;
+        evidence = add(evidence, "amr:" + amr);
       }
     }
     String acr = string(claims.get("acr"));
-    return acr != null && mfaAcrValues.contains(acr);
+    if (acr != null && mfaAcrValues.contains(acr)) {
+      evidence = add(evidence, "acr:" + acr);
+    }
+    return evidence;
+  }
+
+  private static List<String> add(List<String> evidence, String value) {
+    String recorded = UntrustedText.safe(value, 128);
+    if (evidence.contains(recorded)) {
+      return evidence; // amr listing a method twice is one piece of evidence
+    }
+    List<String> more = new ArrayList<>(evidence);
+    more.add(recorded);
+    return more;
   }
 
   private static void addTenant(Set<TenantId> into, @Nullable String value) {

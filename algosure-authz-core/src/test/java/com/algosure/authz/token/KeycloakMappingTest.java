@@ -446,6 +446,31 @@ class KeycloakMappingTest {
   }
 
   @Test
+  void mapWhenAmrAndAcrCountAsMfaThenTheSignalsNameTheValuesThatCounted() {
+    KeycloakMapping m = KeycloakMapping.builder().mfaAcrValues("gold").build();
+    Map<String, Object> claims = payload("root");
+    claims.put("amr", List.of("pwd", "otp", "hwk"));
+    claims.put("acr", "gold");
+
+    assertThat(m.map(claims, EXPIRES).actor().signals().mfaEvidence()).containsExactly("amr:otp", "amr:hwk", "acr:gold");
+  }
+
+  @Test
+  void buildWhenMfaEvidenceCouldBreakARecordThenRefused() {
+    assertThatThrownBy(() -> IdentitySignals.builder().mfaEvidence(List.of("amr:otp\nforged=1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("\n");
+    assertThat(IdentitySignals.builder().mfaEvidence(List.of("amr:otp")).mfa(false).build().mfaEvidence()).isEmpty();
+  }
+
+  @Test
+  void mapWhenNoMfaEvidenceThenTheSignalsNameNone() {
+    Map<String, Object> claims = payload("root");
+    claims.put("amr", List.of("pwd"));
+
+    assertThat(KeycloakMapping.defaults().map(claims, EXPIRES).actor().signals().mfaEvidence()).isEmpty();
+  }
+
+  @Test
   void mapWhenAcrValueConfiguredThenAcrIsMfaEvidence() {
     KeycloakMapping m = KeycloakMapping.builder().mfaAcrValues("gold", "2").build();
     Map<String, Object> claims = payload("root");

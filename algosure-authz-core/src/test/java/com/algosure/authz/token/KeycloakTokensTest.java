@@ -107,6 +107,8 @@ class KeycloakTokensTest extends ValidatorTestSupport {
     // Keycloak reports acr "1" even after OTP: the evidence is in amr
     assertThat(t.stringClaim("acr")).contains("1");
     assertThat(t.stringListClaim("amr")).containsExactly("pwd", "otp");
+    // which evidence counted, for the audit record of a cross-tenant decision: otp, not the password
+    assertThat(t.actor().signals().mfaEvidence()).containsExactly("amr:otp");
   }
 
   @Test
