@@ -15,6 +15,7 @@ import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.RateLimit;
 import com.algosure.integration.spi.RateLimitStore;
 import com.algosure.integration.spi.SecretStore;
+import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.AlgosureEventListener;
 import com.algosure.spring.CompositeEventListener;
 import com.algosure.spring.InvalidAlgosureConfigurationException;
@@ -175,13 +176,15 @@ public class AlgosureIntegrationAutoConfiguration {
    * @param guard the guard
    * @param context the request context
    * @param listeners told of every outcome
+   * @param authorizer records the request contexts refused before anything is asked or sent
    * @return the advisor
    */
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "algosureGuardedIntegrationAdvisor")
   public static Advisor algosureGuardedIntegrationAdvisor(ObjectProvider<IntegrationGuard> guard,
-      ObjectProvider<RequestContextResolver> context, ObjectProvider<AlgosureEventListener> listeners) {
+      ObjectProvider<RequestContextResolver> context, ObjectProvider<AlgosureEventListener> listeners,
+      ObjectProvider<AlgosureAuthorizer> authorizer) {
     GuardedIntegrationMethodInterceptor interceptor = new GuardedIntegrationMethodInterceptor(
         () -> {
           IntegrationGuard g = guard.getIfAvailable();
@@ -192,7 +195,8 @@ public class AlgosureIntegrationAutoConfiguration {
           return g;
         },
         () -> context.getIfAvailable(RequestContextResolver::none),
-        () -> new CompositeEventListener(listeners.orderedStream().toList()));
+        () -> new CompositeEventListener(listeners.orderedStream().toList()),
+        authorizer::getIfAvailable);
     DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(interceptor.pointcut(), interceptor);
     advisor.setOrder(AlgosureAdvisorOrder.GUARDED_INTEGRATION);
     return advisor;

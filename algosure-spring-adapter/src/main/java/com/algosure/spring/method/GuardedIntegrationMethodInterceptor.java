@@ -20,6 +20,7 @@ import com.algosure.integration.ProviderPolicy;
 import com.algosure.integration.ProviderResponse;
 import com.algosure.integration.Validated;
 import com.algosure.spring.AlgosureAuthentication;
+import com.algosure.spring.AlgosureAuthorizer;
 import com.algosure.spring.AlgosureEventListener;
 import com.algosure.spring.CurrentDecision;
 import com.algosure.spring.GuardedCall;
@@ -55,6 +56,8 @@ import org.springframework.expression.EvaluationContext;
  * (400) before the guard runs: conflicting context is never settled by letting one side win. An expression
  * that cannot be evaluated on the call's arguments is refused the same way, and so is a tenant or organization
  * expression that yields null (the running decision's or the request's is never taken in its place): nothing is sent.
+ * Each such refusal is audited once through the {@link AlgosureAuthorizer} ({@link AlgosureAuthorizer#refused}), and
+ * the exception carries the record's id.
  *
  * <p>Thread-safe. Expressions are parsed when the pointcut first matches (when the bean is proxied).
  *
@@ -69,17 +72,36 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
   private final Supplier<IntegrationGuard> guard;
   private final Supplier<RequestContextResolver> context;
   private final Supplier<AlgosureEventListener> events;
+  private final Supplier<@Nullable AlgosureAuthorizer> authorizer;
 
   /**
+   * An interceptor that does not audit the request contexts it refuses; prefer
+   * {@link #GuardedIntegrationMethodInterceptor(Supplier, Supplier, Supplier, Supplier)}.
+   *
    * @param guard the guard, looked up on the first call
    * @param context the request context, looked up on the first call
    * @param events told of every outcome, looked up on the first call
    */
   public GuardedIntegrationMethodInterceptor(Supplier<IntegrationGuard> guard, Supplier<RequestContextResolver> context,
       Supplier<AlgosureEventListener> events) {
+    this(guard, context, events, () -> null);
+  }
+
+  /**
+   * @param guard the guard, looked up on the first call
+   * @param context the request context, looked up on the first call
+   * @param events told of every outcome, looked up on the first call
+   * @param authorizer records each request context refused before anything is asked or sent
+   *     ({@link AlgosureAuthorizer#refused}), looked up on such a refusal; it may give null, and the refusal is then
+   *     not audited
+   * @since 0.1.0
+   */
+  public GuardedIntegrationMethodInterceptor(Supplier<IntegrationGuard> guard, Supplier<RequestContextResolver> context,
+      Supplier<AlgosureEventListener> events, Supplier<@Nullable AlgosureAuthorizer> authorizer) {
     this.guard = Objects.requireNonNull(guard, "guard");
     this.context = Objects.requireNonNull(context, "context");
     this.events = Objects.requireNonNull(events, "events");
+    this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
   }
 
   /** @return the pointcut matching methods annotated with {@link GuardedIntegration} */
@@ -95,8 +117,13 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     }
     IntegrationGuard g = guard.get();
     checkConsentScope(g, a, invocation.getMethod());
-    IntegrationRequest request = request(a, invocation.getMethod(),
-        a.variables().context(invocation.getArguments()));
+    IntegrationRequest request;
+    try {
+      request = request(a, invocation.getMethod(), a.variables().context(invocation.getArguments()));
+    } catch (InvalidRequestContextException e) { // refused before anything was asked or sent: still traceable
+      AlgosureAuthorizer auth = authorizer.get();
+      throw auth == null ? e : auth.refused(e, a.action(), null, null, null);
+    }
     long start = System.nanoTime();
     IntegrationOutcome<Object> outcome = g.execute(request, new MethodCall(invocation));
     events.get().onIntegrationOutcome(a.provider().value(), outcome.kind().name(), outcome.reason().name(),

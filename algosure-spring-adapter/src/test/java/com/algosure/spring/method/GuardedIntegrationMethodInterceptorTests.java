@@ -394,6 +394,42 @@ class GuardedIntegrationMethodInterceptorTests {
     });
   }
 
+  /** Regression: the 400 for a conflicting organization on a guarded call left no audit record. */
+  @Test
+  void sendWhenRequestHeaderAndOrganizationExpressionDifferThenTheRefusalIsAuditedUnderTheProblemId() {
+    namingInRequest("support");
+    headers().run(context -> {
+      Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> send(context, "alice", Map.of("q", "1"), "key-9a"));
+      assertThat(t).isInstanceOf(InvalidRequestContextException.class);
+      String id = ((InvalidRequestContextException) t).problemId().orElseThrow();
+      assertThat(context.getBean(com.algosure.audit.InMemoryAuditSink.class).events()).singleElement().satisfies(ev -> {
+        assertThat(ev.id()).isEqualTo(id);
+        assertThat(ev.type()).isEqualTo(com.algosure.audit.AuditEventType.AUTHORIZATION_DECISION);
+        assertThat(ev.outcome()).isEqualTo("DENY");
+        assertThat(ev.reasons()).containsExactly("REQUEST_INVALID");
+        assertThat(ev.actorId()).hasValue("alice");
+        assertThat(ev.action()).hasValue("reports:send");
+        assertThat(ev.details()).containsEntry("refusedBy", "request-context")
+            .containsEntry("source", "organization named by the request and by @GuardedIntegration(organization)");
+      });
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  void sendWhenTheIdempotencyKeyIsNotAValidKeyThenTheRefusalIsAuditedWithoutTheKey() {
+    runner.run(context -> {
+      Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+          () -> send(context, "alice", Map.of("q", "1"), "key\nwith-a-line-break"));
+      assertThat(t).isInstanceOf(InvalidRequestContextException.class);
+      assertThat(context.getBean(com.algosure.audit.InMemoryAuditSink.class).events()).singleElement().satisfies(ev -> {
+        assertThat(ev.id()).isEqualTo(((InvalidRequestContextException) t).problemId().orElseThrow());
+        assertThat(ev.details()).containsEntry("source", "@GuardedIntegration(idempotencyKey)");
+        assertThat(ev.toString()).doesNotContain("line-break");
+      });
+    });
+  }
+
   @Test
   void sendWhenRequestHeaderAndOrganizationExpressionAgreeThenAccepted() {
     namingInRequest("sales");
