@@ -190,7 +190,8 @@ public final class ProblemResponses {
    * one (other tenants are still served); a key still in flight 409 (and a completed key whose outcome is only a summary 409, saying
    * not to retry); a key reused with another request 422 (IETF Idempotency-Key draft); a missing key 400; an invalid
    * provider response or a failure of the provider 502; the service's own exchange code failing before anything was
-   * sent ({@code CALL_FAILED}) 500; an open circuit, an escalated unknown state, or a call the guard did not send
+   * sent ({@code CALL_FAILED}) 500, as is a call whose idempotency key was lost after the provider answered
+   * ({@code IDEMPOTENCY_KEY_LOST}: a retry would send it again); an open circuit, an escalated unknown state, or a call the guard did not send
    * because its own store, secrets or audit did not answer (or it failed itself) 503. A failure that names when a
    * resubmission can be sent ({@link IntegrationOutcome.Failed#retryAfter()}: an open circuit's next trial) carries it
    * as {@code Retry-After}, as a rate limit does.
@@ -268,9 +269,16 @@ public final class ProblemResponses {
         }
         break;
       case ESCALATED:
-        status = 503;
         ext.put("escalationId", ((IntegrationOutcome.Escalated<?>) o).escalationId());
-        detail = "The provider's state is unknown; the case was handed over for review and nothing was accepted.";
+        if (o.reason() == OutcomeReason.IDEMPOTENCY_KEY_LOST) {
+          // the provider answered and the key no longer holds: a retry (which a 503 invites) would send the call again
+          status = 500;
+          detail = "The provider answered, but this request's Idempotency-Key could not be kept, so a retry would send it"
+              + " again: do not retry it; the case was handed over for review.";
+        } else {
+          status = 503;
+          detail = "The provider's state is unknown; the case was handed over for review and nothing was accepted.";
+        }
         break;
       default: // FAILED
         if (o.reason() == OutcomeReason.IDEMPOTENCY_TENANT_LIMIT) {

@@ -138,6 +138,22 @@ class ProblemResponsesTests {
     assertThat(p.extensions()).containsEntry("escalationId", "esc-9");
   }
 
+  /**
+   * Regression: a call whose idempotency key was lost after the provider answered (IDEMPOTENCY_KEY_LOST) was answered
+   * 503 "the provider's state is unknown ... nothing was accepted", inviting a retry that the lost key no longer
+   * stops: the provider had answered, and a retry under the same key sends the call again.
+   */
+  @Test
+  void integrationWhenEscalatedBecauseTheIdempotencyKeyWasLostThen500SayingNotToRetry() {
+    AlgosureProblem p = integration(new IntegrationOutcome.Escalated<>(REQUEST, OutcomeReason.IDEMPOTENCY_KEY_LOST, "esc-7",
+        "ev-7", 1));
+    assertThat(p.status()).isEqualTo(500);
+    assertThat(p.extensions()).containsEntry("escalationId", "esc-7").containsEntry("reason", "IDEMPOTENCY_KEY_LOST");
+    assertThat(p.detail()).isEqualTo("The provider answered, but this request's Idempotency-Key could not be kept, so a"
+        + " retry would send it again: do not retry it; the case was handed over for review.");
+    assertThat(p.headers()).doesNotContainKey("Retry-After");
+  }
+
   @Test
   void integrationWhenConsentMissingThen403() {
     assertThat(integration(new IntegrationOutcome.Denied<>(REQUEST, OutcomeReason.CONSENT_MISSING, Optional.empty(), "no consent"))
