@@ -6,16 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.algosure.audit.AuditEventType;
 import com.algosure.integration.spi.RateLimit;
 import com.algosure.integration.spi.RateLimitDecision;
-import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.RateLimitStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.CircuitBreaker;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +45,24 @@ class BreakerCountsProviderAnswersTest {
   final CountDownLatch auditFailing = new CountDownLatch(1);
   volatile CountDownLatch auditRelease = new CountDownLatch(0);
 
+  /**
+   * @return the call "k-trial", started on another thread and held in its exchange (the breaker's trial while it is
+   *     half-open) until {@code release} opens; it answers 200 then
+   */
+  CompletableFuture<IntegrationOutcome<JsonNode>> trialUnderWay(IntegrationGuard guard, CountDownLatch release)
+      throws InterruptedException {
+    CountDownLatch inTrial = new CountDownLatch(1);
+    CompletableFuture<IntegrationOutcome<JsonNode>> trial = CompletableFuture.supplyAsync(() -> guard.execute(
+        request("k-trial").build(), ProviderCall.of(ctx -> {
+          exchanges.incrementAndGet();
+          inTrial.countDown();
+          release.await(10, TimeUnit.SECONDS);
+          return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
+        }, JsonValidator.builder().require("id", JsonType.STRING).build())));
+    assertThat(inTrial.await(10, TimeUnit.SECONDS)).isTrue();
+    return trial;
+  }
+
   @BeforeEach
   void setUp() {
     f = new GuardFixtures();
@@ -56,23 +71,10 @@ class BreakerCountsProviderAnswersTest {
 
   IntegrationGuard guard(int failures, int window, Duration openFor) {
     RateLimitStore store = RateLimitStore.inMemory();
-    RateLimitStore pausable = new RateLimitStore() {
-      @Override
-      public RateLimitDecision acquire(RateLimitKey key, RateLimit limit, Instant now) {
-        permitsAsked.incrementAndGet();
-        return exhausted.get() ? new RateLimitDecision.Exhausted(now.plusSeconds(30)) : store.acquire(key, limit, now);
-      }
-
-      @Override
-      public Optional<Instant> pausedUntil(RateLimitKey key, Instant now) {
-        return store.pausedUntil(key, now);
-      }
-
-      @Override
-      public void pause(RateLimitKey key, Instant until) {
-        store.pause(key, until);
-      }
-    };
+    RateLimitStore pausable = GuardFixtures.acquiring(store, (key, limit, now) -> {
+      permitsAsked.incrementAndGet();
+      return exhausted.get() ? new RateLimitDecision.Exhausted(now.plusSeconds(30)) : store.acquire(key, limit, now);
+    });
     ProviderPolicy policy = GuardFixtures.provider(BASE).maxAttempts(1).circuitBreaker(failures, window, openFor)
         .tenantRateLimit(RateLimit.of(1_000, Duration.ofSeconds(1))).build();
     return IntegrationGuard.builder().policyDecisionPoint(f.pdp).provider(policy).clock(f.clock).auditSink(e -> {
@@ -256,16 +258,8 @@ class BreakerCountsProviderAnswersTest {
 
     refusedByRateLimit(guard, "k-limited");
     // the breaker is still waiting for its one trial: a call that holds it keeps every other call out
-    CountDownLatch inTrial = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<IntegrationOutcome<JsonNode>> trial = CompletableFuture.supplyAsync(() -> guard.execute(
-        request("k-trial").build(), ProviderCall.of(ctx -> {
-          exchanges.incrementAndGet();
-          inTrial.countDown();
-          release.await(10, TimeUnit.SECONDS);
-          return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
-        }, JsonValidator.builder().require("id", JsonType.STRING).build())));
-    assertThat(inTrial.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<IntegrationOutcome<JsonNode>> trial = trialUnderWay(guard, release);
     IntegrationOutcome<JsonNode> during;
     try {
       during = guard.execute(request("k-during").build(), answering(200));
@@ -331,16 +325,8 @@ class BreakerCountsProviderAnswersTest {
     CircuitBreaker<?> breaker = breakerOf(guard);
     breaker.open();
     breaker.halfOpen();
-    CountDownLatch inTrial = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<IntegrationOutcome<JsonNode>> trial = CompletableFuture.supplyAsync(() -> guard.execute(
-        request("k-trial").build(), ProviderCall.of(ctx -> {
-          exchanges.incrementAndGet();
-          inTrial.countDown();
-          release.await(10, TimeUnit.SECONDS);
-          return ProviderResponse.of(200, Map.of(), "{\"id\":\"msg-1\"}".getBytes(StandardCharsets.UTF_8));
-        }, JsonValidator.builder().require("id", JsonType.STRING).build())));
-    assertThat(inTrial.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<IntegrationOutcome<JsonNode>> trial = trialUnderWay(guard, release);
     int asked = permitsAsked.get();
     IntegrationOutcome<JsonNode> refused;
     try {

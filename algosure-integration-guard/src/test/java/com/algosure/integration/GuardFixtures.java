@@ -153,6 +153,39 @@ public final class GuardFixtures {
     throw (E) t;
   }
 
+  /** How a test's rate-limit store answers a permit request (see {@link #acquiring}). */
+  @FunctionalInterface
+  public interface Acquire {
+    com.algosure.integration.spi.RateLimitDecision acquire(com.algosure.integration.spi.RateLimitKey key,
+        com.algosure.integration.spi.RateLimit limit, Instant now);
+  }
+
+  /**
+   * @param store the store that keeps the pauses (and that {@code acquire} may ask for permits)
+   * @param acquire what a permit request answers
+   * @return a rate-limit store whose permits {@code acquire} answers and whose pauses are {@code store}'s
+   */
+  public static com.algosure.integration.spi.RateLimitStore acquiring(com.algosure.integration.spi.RateLimitStore store,
+      Acquire acquire) {
+    return new com.algosure.integration.spi.RateLimitStore() {
+      @Override
+      public com.algosure.integration.spi.RateLimitDecision acquire(com.algosure.integration.spi.RateLimitKey key,
+          com.algosure.integration.spi.RateLimit limit, Instant now) {
+        return acquire.acquire(key, limit, now);
+      }
+
+      @Override
+      public Optional<Instant> pausedUntil(com.algosure.integration.spi.RateLimitKey key, Instant now) {
+        return store.pausedUntil(key, now);
+      }
+
+      @Override
+      public void pause(com.algosure.integration.spi.RateLimitKey key, Instant until) {
+        store.pause(key, until);
+      }
+    };
+  }
+
   /** The mail provider's send call: POST messages with the API key as bearer token, a JSON answer with an id. */
   public static ProviderCall<JsonNode> sendCall() {
     return ProviderCall.post("messages",

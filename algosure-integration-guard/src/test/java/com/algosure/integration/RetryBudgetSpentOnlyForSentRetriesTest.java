@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.algosure.integration.spi.RateLimit;
 import com.algosure.integration.spi.RateLimitDecision;
-import com.algosure.integration.spi.RateLimitKey;
 import com.algosure.integration.spi.RateLimitStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,23 +37,8 @@ class RetryBudgetSpentOnlyForSentRetriesTest {
 
   IntegrationGuard guard() {
     RateLimitStore store = RateLimitStore.inMemory();
-    RateLimitStore refusing = new RateLimitStore() {
-      @Override
-      public RateLimitDecision acquire(RateLimitKey key, RateLimit limit, Instant now) {
-        return refuseNext.compareAndSet(true, false) ? new RateLimitDecision.Exhausted(now.plusSeconds(30))
-            : store.acquire(key, limit, now);
-      }
-
-      @Override
-      public Optional<Instant> pausedUntil(RateLimitKey key, Instant now) {
-        return store.pausedUntil(key, now);
-      }
-
-      @Override
-      public void pause(RateLimitKey key, Instant until) {
-        store.pause(key, until);
-      }
-    };
+    RateLimitStore refusing = GuardFixtures.acquiring(store, (key, limit, now) -> refuseNext.compareAndSet(true, false)
+        ? new RateLimitDecision.Exhausted(now.plusSeconds(30)) : store.acquire(key, limit, now));
     ProviderPolicy policy = GuardFixtures.provider(BASE).maxAttempts(2).retryBudget(0, 1, Duration.ofMinutes(1))
         .circuitBreaker(10, 10, Duration.ofMinutes(1)).tenantRateLimit(RateLimit.of(1_000, Duration.ofSeconds(1)))
         .build();

@@ -162,6 +162,14 @@ class ProblemResponsesTests {
 
   @Test
   void integrationWhenDecisionRequiresApprovalThen428WithTheDecisionId() {
+    AuthorizationDecision d = approvalRequired();
+    AlgosureProblem p = integration(new IntegrationOutcome.Denied<>(REQUEST, OutcomeReason.APPROVAL_REQUIRED, Optional.of(d), "approval"));
+    assertThat(p.status()).isEqualTo(428);
+    assertThat(p.extensions()).containsEntry("decisionId", d.decisionId()).containsEntry("reason", "APPROVAL_REQUIRED");
+  }
+
+  /** alice, a clerk of sales, submits a filing (high impact) without an approval: an approval-required decision. */
+  private static AuthorizationDecision approvalRequired() {
     AuthorizationDecision d = PolicyDecisionPoint.builder()
         .roleCatalog(RoleCatalog.builder().permission(com.algosure.authz.PermissionDefinition.of("filings:submit").asHighImpact())
             .role("filing-clerk", "filings:submit").build())
@@ -169,9 +177,7 @@ class ProblemResponsesTests {
         .decide(AuthorizationRequest.builder().actor(AdapterFixtures.user("alice")).organization("sales").action("filings:submit")
             .resource(ResourceRef.of("filing", "f-1")).build());
     assertThat(d.effect()).as(d.toString()).isEqualTo(com.algosure.authz.Effect.APPROVAL_REQUIRED);
-    AlgosureProblem p = integration(new IntegrationOutcome.Denied<>(REQUEST, OutcomeReason.APPROVAL_REQUIRED, Optional.of(d), "approval"));
-    assertThat(p.status()).isEqualTo(428);
-    assertThat(p.extensions()).containsEntry("decisionId", d.decisionId()).containsEntry("reason", "APPROVAL_REQUIRED");
+    return d;
   }
 
   /** root, a platform administrator without MFA evidence, administers acme across tenants: a step-up decision. */
@@ -230,12 +236,7 @@ class ProblemResponsesTests {
 
   @Test
   void decisionWhenApprovalRequiredThenStill428WithoutAChallenge() {
-    AuthorizationDecision d = PolicyDecisionPoint.builder()
-        .roleCatalog(RoleCatalog.builder().permission(com.algosure.authz.PermissionDefinition.of("filings:submit").asHighImpact())
-            .role("filing-clerk", "filings:submit").build())
-        .directory(AdapterFixtures.directory()).auditSink(com.algosure.audit.AuditSink.inMemory()).build()
-        .decide(AuthorizationRequest.builder().actor(AdapterFixtures.user("alice")).organization("sales").action("filings:submit")
-            .resource(ResourceRef.of("filing", "f-1")).build());
+    AuthorizationDecision d = approvalRequired();
     AlgosureProblem p = problems.decision(d);
     assertThat(p.status()).isEqualTo(428);
     assertThat(p.headers()).doesNotContainKey("WWW-Authenticate");
