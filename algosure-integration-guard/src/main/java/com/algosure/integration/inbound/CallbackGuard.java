@@ -239,7 +239,9 @@ public final class CallbackGuard {
      * @param ttl how long processed delivery ids are remembered (default 24 hours), at least twice the tolerance; a
      *     processed id is kept at least a second longer than twice the tolerance (the window is inclusive at both
      *     edges, so a replay can come exactly twice the tolerance after the delivery), and a delivery still being
-     *     handled holds its id at least 24 hours, however short the TTL, so that a redelivery never runs beside it
+     *     handled holds its id at least 24 hours, however short the TTL, so that a redelivery does not run beside it (a
+     *     handler has no time limit: one that outlives its claim has its id claimed again and recorded when it returns,
+     *     or, where a redelivery or the store got in the way, is answered {@link CallbackReason#DELIVERY_NOT_RECORDED})
      * @return this builder
      */
     public Builder dedupeTtl(Duration ttl) {

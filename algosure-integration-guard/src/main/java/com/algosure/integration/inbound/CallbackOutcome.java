@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * What became of one callback. Only {@link Accepted} means the handler ran and its result is a fact; a
  * webhook endpoint answers with {@link #httpStatus()}, which is 2xx only when the delivery is settled
- * (accepted or a duplicate of a processed one), so the provider redelivers otherwise.
+ * (accepted, a duplicate of a processed one, or handled but not recorded as processed:
+ * {@link CallbackReason#DELIVERY_NOT_RECORDED}, where a redelivery could be handled twice), so the provider redelivers
+ * otherwise.
  *
  * <p>All implementations are immutable records and thread-safe.
  *
@@ -69,7 +71,8 @@ public sealed interface CallbackOutcome permits CallbackOutcome.Accepted, Callba
   }
 
   /**
-   * Rejected before the handler: not authentic, stale, unknown, too large or invalid.
+   * Rejected before the handler: not authentic, stale, unknown, too large or invalid; or, after the handler ran, not
+   * settled as it should be ({@code FACT_NOT_AUDITED}, {@code DELIVERY_NOT_RECORDED}): not an accepted fact.
    *
    * @param provider the provider the callback came in for
    * @param reason why

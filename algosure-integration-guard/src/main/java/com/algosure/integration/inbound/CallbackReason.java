@@ -60,7 +60,15 @@ public enum CallbackReason {
    * The handler ran, but its fact could not be audited (fail-closed audit policy). The delivery is marked
    * processed, so a redelivery is a duplicate and never a second effect; the failure is logged for review.
    */
-  FACT_NOT_AUDITED(500);
+  FACT_NOT_AUDITED(500),
+  /**
+   * The handler ran, but the delivery could not be recorded as processed: its dedupe claim ran out while the handler
+   * ran (the claim holds for the dedupe TTL, at least 24 hours) and the delivery id could not be taken again, because
+   * a redelivery took it meanwhile (and may have been handled beside this one) or the dedupe store refused or failed.
+   * Answered 200, since the effect happened and a redelivery might be handled a second time; not an accepted fact, and
+   * audited ({@code INTEGRATION_FAILURE}) and logged with the delivery id and tenant for review.
+   */
+  DELIVERY_NOT_RECORDED(200);
 
   private final int httpStatus;
 

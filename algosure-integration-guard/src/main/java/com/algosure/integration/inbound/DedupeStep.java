@@ -7,7 +7,6 @@ import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
 import com.algosure.integration.spi.IdempotencyTenantFullException;
 import java.time.Duration;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * ({@link Signatures#sha256Fingerprint}). A processed delivery is acknowledged as a duplicate; one still
  * running is answered 409; the same id with another payload is rejected. After the handler, the claim is
  * completed (processed) or released (the handler failed or the payload was invalid, so a redelivery is
- * judged afresh).
+ * judged afresh). A handled delivery whose claim ran out while its handler ran is claimed again and completed where
+ * its id is still free; otherwise it is {@code DELIVERY_NOT_RECORDED} (200, audited, logged), never ACCEPTED with
+ * its id free for a redelivery to be handled again.
  *
  * <p>The fingerprint is the payload's own SHA-256, not the HMAC that verified the signature, although that
  * HMAC already covers the body: it also covers the timestamp, which a provider renews on every retry (an old
@@ -39,8 +40,9 @@ final class DedupeStep implements CallbackStep {
 
   /**
    * The least a delivery's claim holds while its handler runs, whatever the TTL: the default TTL. A handler has no
-   * time limit, and a claim that expired under it would let the provider's redelivery (signed anew, so inside the
-   * window) run the handler a second time beside the first.
+   * time limit (the guard runs it on the caller's thread and cannot stop it), and a claim that expired under it lets
+   * the provider's redelivery (signed anew, so inside the window) run the handler a second time beside the first; a
+   * handler that outlives its claim takes the id again when it finishes, or is answered {@code DELIVERY_NOT_RECORDED}.
    */
   static final Duration MIN_CLAIM_TTL = Duration.ofHours(24);
 
@@ -124,30 +126,85 @@ final class DedupeStep implements CallbackStep {
     }
     c.key = key;
     c.owner = owner;
-    CallbackOutcome outcome = null;
+    CallbackOutcome outcome;
     try {
       outcome = c.proceed();
-      return outcome;
-    } finally {
-      // settled even if a later step threw: a claim left held would answer the provider's redeliveries 409 for the
-      // whole TTL, although nothing was handled
-      settle(c, key, owner, outcome);
+    } catch (Throwable t) { // a later step threw (the guard answers it): settled all the same, then passed on
+      // a claim left held would answer the provider's redeliveries 409 for the whole TTL, although nothing was handled;
+      // a handler that ran is recorded as processed (a redelivery must never be a second effect)
+      settle(c, key, owner, new CallbackOutcome.Accepted(c.request.provider(), c.tenant(), v.deliveryId()));
+      throw t;
     }
+    return settle(c, key, owner, outcome);
   }
 
-  /** Completes the claim if the handler ran, else releases it, so a redelivery is judged afresh. */
-  private void settle(CallbackState<?> c, IdempotencyKey key, String owner, @Nullable CallbackOutcome outcome) {
+  /**
+   * Completes the claim if the handler ran, else releases it, so a redelivery is judged afresh.
+   *
+   * @return the outcome, or, where the handler ran and the delivery could not be recorded as processed (see
+   *     {@link #completeAgain}), the {@code DELIVERY_NOT_RECORDED} outcome that replaces it
+   */
+  private CallbackOutcome settle(CallbackState<?> c, IdempotencyKey key, String owner, CallbackOutcome outcome) {
     try {
+      if (!c.handled) {
+        if (!store.release(key, owner)) {
+          LOG.warn("delivery claim for provider {} was no longer held when the callback finished", c.request.provider());
+        }
+        return outcome;
+      }
       // the handler ran: processed, whatever came after it (a redelivery must never be a second effect)
-      boolean done = c.handled
-          ? store.complete(key, owner, outcome != null ? outcome
-              : new CallbackOutcome.Accepted(c.request.provider(), c.tenant(), c.verified().deliveryId()), ttl)
-          : store.release(key, owner);
-      if (!done) {
-        LOG.warn("delivery claim for provider {} was no longer held when the callback finished", c.request.provider());
+      if (store.complete(key, owner, outcome, ttl)) {
+        return outcome;
       }
     } catch (Exception | Error e) { // host code: whatever it throws, the outcome stands
+      // a claim the store did not settle stays held until its TTL (at least MIN_CLAIM_TTL): redeliveries get 409
       LOG.warn("dedupe store failed to settle a delivery for provider {}: {}", c.request.provider(), e.getClass().getName());
+      return outcome;
     }
+    return completeAgain(c, key, owner, outcome);
+  }
+
+  /**
+   * The store refused to record a handled delivery as processed: its claim ran out while the handler ran (a handler has
+   * no time limit, and the claim holds for {@link #claimTtl}), or the store refused for a reason of its own. The id is
+   * claimed again (same owner, same fingerprint) and completed where it is still free, so a redelivery is a duplicate.
+   * Where it cannot be (a redelivery took the id meanwhile, so it may have been handled beside this one, or the store
+   * refuses or fails again), the handler's effect happened but a redelivery may be handled again: the outcome is
+   * {@code DELIVERY_NOT_RECORDED}, answered 200 so the provider does not redeliver, never an accepted fact, audited
+   * ({@code INTEGRATION_FAILURE}) and logged with the delivery id and tenant for review.
+   */
+  private CallbackOutcome completeAgain(CallbackState<?> c, IdempotencyKey key, String owner, CallbackOutcome outcome) {
+    String deliveryId = c.verified().deliveryId(); // claimed: 1 to 255 visible ASCII, safe to log
+    String lost;
+    String error = null;
+    try {
+      ClaimResult again = store.claim(key, c.dedupeFingerprint(), owner, claimTtl);
+      if (again instanceof ClaimResult.Claimed) {
+        if (store.complete(key, owner, outcome, ttl)) {
+          LOG.warn("delivery {} of provider {} tenant {} was no longer claimed when its handler finished (the claim ran"
+              + " out while it ran); its id was still free and is recorded as processed now", deliveryId,
+              c.request.provider(), key.tenant());
+          return outcome;
+        }
+        lost = "the dedupe store refused to record it, also after its id was claimed again";
+      } else if (again instanceof ClaimResult.Completed) {
+        lost = "its claim ran out while the handler ran, and a redelivery under its id has been processed since";
+      } else if (again instanceof ClaimResult.InFlight) {
+        lost = "its claim ran out while the handler ran, and a redelivery under its id is being handled now";
+      } else {
+        lost = "its claim ran out while the handler ran, and another payload under its id has taken it since";
+      }
+    } catch (Exception | Error e) { // host code (the store), sneaky checked exceptions included
+      error = e.getClass().getName(); // the class only: a host store's message may hold anything
+      lost = "the dedupe store refused to record it, and failed when its id was claimed again and recorded";
+    }
+    LOG.error("callback of provider {} tenant {} delivery {} was handled ({}) but not recorded as processed: {}{}; a "
+        + "redelivery may be handled again, review it", c.request.provider(), key.tenant(), deliveryId,
+        outcome.reason(), lost, error == null ? "" : " (" + error + ")");
+    auditor.emit(c.event(AuditEventType.INTEGRATION_FAILURE, "NOT_RECORDED", CallbackReason.DELIVERY_NOT_RECORDED)
+        .detail("handled", outcome.reason().name())
+        .detail("error", error));
+    return new CallbackOutcome.Rejected(c.request.provider(), CallbackReason.DELIVERY_NOT_RECORDED, "the handler ran, "
+        + "but the delivery could not be recorded as processed: " + lost + "; a redelivery may be handled again");
   }
 }
