@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *       several can be active at once (rotation), fixed or per tenant ({@link WebhookSecrets}); a fixed secret kept
  *       for a rotation can be given the instant it stops verifying ({@link Builder#secret(Secret, Instant)}, on
  *       {@link Builder#clock});
- *   <li>{@code v1a}: Ed25519 public keys {@code whpk_<base64 of the 32-byte key>}, several at once.
+ *   <li>{@code v1a}: Ed25519 public keys {@code whpk_<base64 of the 32-byte key>}, several at once; a key kept for a
+ *       rotation can be given the instant it stops verifying ({@link Builder#publicKey(String, Instant)}, on
+ *       {@link Builder#clock}).
  * </ul>
  *
  * <p>A callback is authentic when any listed signature matches any active secret or key; comparisons are
@@ -61,6 +63,11 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
   private final List<String> secretRefs;
   private final @Nullable WebhookSecrets secretSource;
   private final List<Ed25519PublicKeyParameters> publicKeys;
+  /**
+   * The instant (epoch milliseconds) from which each of {@link #publicKeys}, in the same order, no longer verifies;
+   * {@link Long#MAX_VALUE} for one without; null if none has one (nothing read from the clock).
+   */
+  private final long @Nullable [] publicKeyNotAfter;
   /** {@code whpk_<base64>} of each of {@link #publicKeys}, in the same order (public, so safe to audit). */
   private final List<String> publicKeyRefs;
   /**
@@ -71,13 +78,8 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
 
   private StandardWebhooksVerifier(Builder b) {
     this.secrets = List.copyOf(b.secrets);
-    long[] until = new long[b.notAfter.size()];
-    boolean expiring = false;
-    for (int i = 0; i < until.length; i++) {
-      until[i] = b.notAfter.get(i);
-      expiring |= until[i] != Long.MAX_VALUE;
-    }
-    this.notAfter = expiring ? until : null;
+    this.notAfter = notAfter(b.notAfter);
+    this.publicKeyNotAfter = notAfter(b.publicKeyNotAfter);
     this.clock = b.clock == null ? java.time.Clock.systemUTC() : b.clock;
     this.secretRefs = List.copyOf(b.secretRefs);
     this.secretSource = b.secretSource;
@@ -95,6 +97,17 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
       }
       return m;
     });
+  }
+
+  /** @return the not-afters as an array, or null if none is set (nothing then reads the clock) */
+  private static long @Nullable [] notAfter(List<Long> all) {
+    long[] until = new long[all.size()];
+    boolean expiring = false;
+    for (int i = 0; i < until.length; i++) {
+      until[i] = all.get(i);
+      expiring |= until[i] != Long.MAX_VALUE;
+    }
+    return expiring ? until : null;
   }
 
   /** @return a new builder */
@@ -214,7 +227,12 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
         matched = equal && matched < 0 ? i : matched;
       }
     } else if (signature.length == 64) {
+      long[] until = publicKeyNotAfter;
+      long now = until == null ? 0 : clock.millis();
       for (int i = 0; i < publicKeys.size(); i++) {
+        if (until != null && now >= until[i]) {
+          continue; // rotated out: past its not-after it matches nothing
+        }
         Ed25519Signer verifier = new Ed25519Signer();
         verifier.init(false, publicKeys.get(i));
         // the signer buffers the message itself, so the signed content is never concatenated here
@@ -351,6 +369,7 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
     private java.time.@Nullable Clock clock;
     private @Nullable WebhookSecrets secretSource;
     private final List<Ed25519PublicKeyParameters> publicKeys = new ArrayList<>();
+    private final List<Long> publicKeyNotAfter = new ArrayList<>();
 
     private Builder() {}
 
@@ -378,14 +397,16 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
      *     message names the reference, not the value)
      */
     public Builder secret(Secret secret, Instant notAfter) {
+      return add(secret, millis(notAfter));
+    }
+
+    private static long millis(Instant notAfter) {
       Objects.requireNonNull(notAfter, "notAfter");
-      long millis;
       try {
-        millis = notAfter.toEpochMilli();
+        return notAfter.toEpochMilli();
       } catch (ArithmeticException e) { // past what milliseconds hold: as far as never
-        millis = notAfter.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        return notAfter.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
       }
-      return add(secret, millis);
     }
 
     private Builder add(Secret secret, long notAfterMillis) {
@@ -396,8 +417,8 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
     }
 
     /**
-     * @param clock the clock a secret's not-after ({@link #secret(Secret, Instant)}) is read on (default the UTC system
-     *     clock; give it the guard's)
+     * @param clock the clock a secret's or public key's not-after ({@link #secret(Secret, Instant)},
+     *     {@link #publicKey(String, Instant)}) is read on (default the UTC system clock; give it the guard's)
      * @return this builder
      * @throws IllegalStateException if already set
      */
@@ -430,13 +451,33 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
      * @throws IllegalArgumentException if it is not a 32-byte key in base64
      */
     public Builder publicKey(String publicKey) {
+      return addKey(decodePublicKey(publicKey), Long.MAX_VALUE);
+    }
+
+    /**
+     * Adds a {@code v1a} public key kept for a rotation until the provider no longer signs with its private key: it
+     * verifies callbacks received before {@code notAfter} on {@link #clock} (the guard's, given to both), and none
+     * from then on, so a rotated-out key, whose private half may have leaked, does not sign callbacks for ever.
+     *
+     * @param publicKey {@code whpk_<base64>} of the raw 32-byte Ed25519 key, or plain base64
+     * @param notAfter the instant from which it no longer verifies
+     * @return this builder
+     * @throws IllegalArgumentException if it is not a 32-byte key in base64
+     * @since 0.1.0
+     */
+    public Builder publicKey(String publicKey, Instant notAfter) {
+      long millis = millis(notAfter);
+      return addKey(decodePublicKey(publicKey), millis);
+    }
+
+    private static byte[] decodePublicKey(String publicKey) {
       Objects.requireNonNull(publicKey, "publicKey");
       String b64 = publicKey.startsWith("whpk_") ? publicKey.substring("whpk_".length()) : publicKey;
       byte[] raw = decode(b64);
       if (raw == null || raw.length != Ed25519PublicKeyParameters.KEY_SIZE) {
         throw new IllegalArgumentException("Ed25519 public key must be whpk_ and the base64 of 32 bytes");
       }
-      return publicKey(raw);
+      return raw;
     }
 
     /**
@@ -445,10 +486,29 @@ public final class StandardWebhooksVerifier implements CallbackVerifier {
      * @throws IllegalArgumentException if it is not 32 bytes
      */
     public Builder publicKey(byte[] raw) {
+      return addKey(raw, Long.MAX_VALUE);
+    }
+
+    /**
+     * Adds a raw {@code v1a} public key kept for a rotation; see {@link #publicKey(String, Instant)}.
+     *
+     * @param raw the raw 32-byte Ed25519 public key
+     * @param notAfter the instant from which it no longer verifies, on {@link #clock}
+     * @return this builder
+     * @throws IllegalArgumentException if it is not 32 bytes
+     * @since 0.1.0
+     */
+    public Builder publicKey(byte[] raw, Instant notAfter) {
+      long millis = millis(notAfter);
+      return addKey(raw, millis);
+    }
+
+    private Builder addKey(byte[] raw, long notAfterMillis) {
       if (raw.length != Ed25519PublicKeyParameters.KEY_SIZE) {
         throw new IllegalArgumentException("Ed25519 public key must be 32 bytes, was " + raw.length);
       }
       publicKeys.add(new Ed25519PublicKeyParameters(raw, 0));
+      publicKeyNotAfter.add(notAfterMillis);
       return this;
     }
 

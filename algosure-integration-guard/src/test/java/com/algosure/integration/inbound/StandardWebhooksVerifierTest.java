@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,6 +90,60 @@ class StandardWebhooksVerifierTest {
     assertThat(lastMoment.accepted()).isTrue();
     assertThat(expired.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
     assertThat(current.accepted()).isTrue();
+  }
+
+  /**
+   * Regression: a {@code v1a} public key had no not-after, unlike a fixed secret, so a rotated-out key (one whose
+   * private half the provider retired, and that may have leaked) verified callbacks for as long as the verifier lived.
+   * A key given a not-after stops verifying at that instant on the verifier's clock.
+   */
+  @Test
+  void handleWhenARotatedOutPublicKeyIsPastItsNotAfterThenItNoLongerVerifiesAndTheNewOneStillDoes() {
+    Ed25519PrivateKeyParameters oldKey = WebhookSigning.newEd25519Key();
+    Ed25519PrivateKeyParameters newKey = WebhookSigning.newEd25519Key();
+    MutableClock clock = MutableClock.at(Instant.ofEpochSecond(SPEC_TIMESTAMP));
+    Instant notAfter = clock.instant().plusSeconds(3600);
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
+            .verifier(StandardWebhooksVerifier.builder().clock(clock)
+                .publicKey(WebhookSigning.whpk(newKey))
+                .publicKey(WebhookSigning.whpk(oldKey), notAfter)
+                .build())
+            .build())
+        .build();
+    java.util.function.BiFunction<Ed25519PrivateKeyParameters, String, CallbackOutcome> deliver = (key, id) -> {
+      long ts = clock.instant().getEpochSecond();
+      byte[] body = SPEC_BODY.getBytes(StandardCharsets.UTF_8);
+      return guard.handle(standard(id, ts, SPEC_BODY, WebhookSigning.v1a(key, id, ts, body)),
+          PayloadValidator.bytes(1024), c -> { });
+    };
+
+    CallbackOutcome before = deliver.apply(oldKey, "msg_old_1");
+    clock.set(notAfter.minusMillis(1));
+    CallbackOutcome lastMoment = deliver.apply(oldKey, "msg_old_2");
+    clock.set(notAfter);
+    CallbackOutcome expired = deliver.apply(oldKey, "msg_old_3");
+    CallbackOutcome current = deliver.apply(newKey, "msg_new_1");
+
+    assertThat(before.accepted()).isTrue();
+    assertThat(lastMoment.accepted()).isTrue();
+    assertThat(expired.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(current.accepted()).isTrue();
+  }
+
+  @Test
+  void verifyWhenARawPublicKeyIsPastItsNotAfterThenSignatureInvalid() {
+    Ed25519PrivateKeyParameters key = WebhookSigning.newEd25519Key();
+    MutableClock clock = MutableClock.at(Instant.ofEpochSecond(SPEC_TIMESTAMP));
+    StandardWebhooksVerifier verifier = StandardWebhooksVerifier.builder().clock(clock)
+        .publicKey(key.generatePublicKey().getEncoded(), clock.instant()).build();
+    byte[] body = SPEC_BODY.getBytes(StandardCharsets.UTF_8);
+
+    Verification v = verifier.verify(standard(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY,
+        WebhookSigning.v1a(key, SPEC_ID, SPEC_TIMESTAMP, body)), ACME);
+
+    assertThat(v).isInstanceOfSatisfying(Verification.Failed.class,
+        f -> assertThat(f.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID));
   }
 
   @Test
