@@ -526,19 +526,24 @@ class CallbackGuardTest {
     assertThat(handled).isEmpty();
   }
 
-  /** Attack: one tenant's deliveries fill the shared dedupe store to its own bound; the others' are still taken. */
-  @Test
-  void handleWhenTheTenantHoldsItsBoundOfDeliveryIdsThenRejectedForRedeliveryAndOtherTenantsAreStillServed() {
-    InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, 10, 1);
-    store.claim(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "callback", "an-earlier-delivery"), "fp", "o",
-        Duration.ofHours(24));
-    CallbackGuard guard = CallbackGuard.builder()
+  /** @return a guard of the acme-mail registration (tenant acme, the spec's secret) over the given dedupe store */
+  private CallbackGuard acmeMailGuard(InMemoryIdempotencyStore store) {
+    return CallbackGuard.builder()
         .clock(clock)
         .auditSink(audit)
         .dedupeStore(store)
         .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
             .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
         .build();
+  }
+
+  /** Attack: one tenant's deliveries fill the shared dedupe store to its own bound; the others' are still taken. */
+  @Test
+  void handleWhenTheTenantHoldsItsBoundOfDeliveryIdsThenRejectedForRedeliveryAndOtherTenantsAreStillServed() {
+    InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, 10, 1);
+    store.claim(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "callback", "an-earlier-delivery"), "fp", "o",
+        Duration.ofHours(24));
+    CallbackGuard guard = acmeMailGuard(store);
 
     CallbackOutcome out = guard.handle(spec(), json, handler);
 
@@ -562,13 +567,7 @@ class CallbackGuardTest {
     InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, 10, 1);
     store.claim(new IdempotencyKey(TenantId.of("acme"), ProviderId.of("acme-mail"), "callback", "an-earlier-delivery"), "fp", "o",
         Duration.ofHours(24));
-    CallbackGuard guard = CallbackGuard.builder()
-        .clock(clock)
-        .auditSink(audit)
-        .dedupeStore(store)
-        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
-            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
-        .build();
+    CallbackGuard guard = acmeMailGuard(store);
 
     List<String> lines;
     try (com.algosure.integration.LogCapture logs = new com.algosure.integration.LogCapture()) {
@@ -586,13 +585,7 @@ class CallbackGuardTest {
   @Test
   void handleWhenTheTenantHoldsItsBoundOfDeliveryIdsThenARedeliveryOfAProcessedOneIsStillAcknowledgedAsADuplicate() {
     InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, 10, 1);
-    CallbackGuard guard = CallbackGuard.builder()
-        .clock(clock)
-        .auditSink(audit)
-        .dedupeStore(store)
-        .registration(CallbackRegistration.builder("acme-mail").tenant("acme")
-            .verifier(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build()).build())
-        .build();
+    CallbackGuard guard = acmeMailGuard(store);
     assertThat(guard.handle(spec(), json, handler).accepted()).isTrue(); // the tenant's one delivery id: at its bound
     String body = "{\"test\": 7}";
     CallbackOutcome another = guard.handle(standard("msg_another", SPEC_TIMESTAMP, body,
