@@ -681,14 +681,20 @@ class CallbackGuardTest {
     assertThat(guard.handle(r, PayloadValidator.bytes(1024), c -> { }).reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
   }
 
+  private static final Secret STRIPE_SECRET = Secret.of(SecretRef.of("webhooks/stripe"), "whsec_stripe_test_secret");
+
+  /** @return a guard of the stripe registration (tenant acme) verified by the Stripe-style verifier of these tests */
+  private CallbackGuard stripeGuard() {
+    return CallbackGuard.builder().clock(clock).auditSink(audit)
+        .registration(CallbackRegistration.builder("stripe").tenant("acme").verifier(new StripeVerifier(STRIPE_SECRET)).build())
+        .build();
+  }
+
   @Test
   void handleWhenStripeSignatureThroughAHostAddedVerifierThenAcceptedAndTheTimestampWindowApplies() {
-    Secret stripeSecret = Secret.of(SecretRef.of("webhooks/stripe"), "whsec_stripe_test_secret");
-    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
-        .registration(CallbackRegistration.builder("stripe").tenant("acme").verifier(new StripeVerifier(stripeSecret)).build())
-        .build();
+    CallbackGuard guard = stripeGuard();
     String body = "{\"id\": \"evt_1\", \"test\": 5}";
-    byte[] sig = Signatures.hmacSha256(stripeSecret.revealBytes(), (SPEC_TIMESTAMP + "." + body).getBytes(StandardCharsets.UTF_8));
+    byte[] sig = Signatures.hmacSha256(STRIPE_SECRET.revealBytes(), (SPEC_TIMESTAMP + "." + body).getBytes(StandardCharsets.UTF_8));
     CallbackRequest r = CallbackRequest.builder("stripe")
         .header("Stripe-Signature", "t=" + SPEC_TIMESTAMP + ",v1=" + Signatures.hex(sig) + ",v0=ignored")
         .body(body.getBytes(StandardCharsets.UTF_8))
@@ -710,12 +716,9 @@ class CallbackGuardTest {
    */
   @Test
   void handleWhenACapturedStripeDeliveryIsReplayedUnderAFreshEventIdHeaderThenDuplicateAndNotHandledAgain() {
-    Secret stripeSecret = Secret.of(SecretRef.of("webhooks/stripe"), "whsec_stripe_test_secret");
-    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
-        .registration(CallbackRegistration.builder("stripe").tenant("acme").verifier(new StripeVerifier(stripeSecret)).build())
-        .build();
+    CallbackGuard guard = stripeGuard();
     String body = "{\"id\": \"evt_1\", \"test\": 5}";
-    byte[] sig = Signatures.hmacSha256(stripeSecret.revealBytes(), (SPEC_TIMESTAMP + "." + body).getBytes(StandardCharsets.UTF_8));
+    byte[] sig = Signatures.hmacSha256(STRIPE_SECRET.revealBytes(), (SPEC_TIMESTAMP + "." + body).getBytes(StandardCharsets.UTF_8));
     java.util.function.Function<String, CallbackRequest> delivery = id -> CallbackRequest.builder("stripe")
         .header("Stripe-Signature", "t=" + SPEC_TIMESTAMP + ",v1=" + Signatures.hex(sig))
         .header("X-Event-Id", id)
