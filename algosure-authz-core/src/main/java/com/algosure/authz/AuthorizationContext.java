@@ -1,5 +1,6 @@
 package com.algosure.authz;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,5 +34,22 @@ public record AuthorizationContext(
   public Optional<String> impersonator() {
     Actor principal = actor instanceof Actor.Agent agent ? agent.onBehalfOf() : actor;
     return principal.signals().impersonator();
+  }
+
+  /**
+   * The parties that acted for the principal (the actor, or the user an agent acts for) earlier in a delegation chain,
+   * the nearest first ({@link IdentitySignals#priorActors()}; the current one is {@link #impersonator()}). With the
+   * impersonator they are everyone who took part in making the request besides the principal: a domain rule such as
+   * "nobody in the delegation chain acts on their own record" checks both. Prefer this to
+   * {@code actor().signals().priorActors()}, which is empty for an agent (its own credential signals nothing).
+   *
+   * <p>Allocates nothing: the list is the signals' own, unmodifiable.
+   *
+   * @return the earlier acting parties' subject ids, in the namespace of the principal's id; empty without a chain
+   * @since 0.1.0
+   */
+  public List<String> priorActors() {
+    Actor principal = actor instanceof Actor.Agent agent ? agent.onBehalfOf() : actor;
+    return principal.signals().priorActors();
   }
 }

@@ -144,7 +144,8 @@ public final class IdentitySignals {
    * token ({@code act.act.sub}, {@code act.act.act.sub}, ...; {@link com.algosure.authz.token.KeycloakMapping} maps
    * them here), the nearest first. They do not widen or narrow what the holder may do, but each took part in making
    * the request: none counts as the second person of an approval of the holder's request (as the
-   * {@link #impersonator()} does not), and decisions record them (audit detail {@code priorActors}).
+   * {@link #impersonator()} does not), decisions record them (audit detail {@code priorActors}), and host policies
+   * see them ({@link AuthorizationContext#priorActors()}).
    *
    * @return the earlier acting parties' subject ids, in the namespace of the holder's id; empty without a chain
    * @since 0.1.0

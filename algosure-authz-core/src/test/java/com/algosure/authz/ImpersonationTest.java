@@ -209,4 +209,75 @@ class ImpersonationTest {
     assertThat(d.permitted()).isTrue();
     assertThat(d.toAuditEvent().details()).containsEntry("onBehalfOf", "alice").containsEntry("impersonator", "dave");
   }
+
+  /**
+   * A host domain rule "nobody who acted in the delegation chain acts on their own record": the record's owner is the
+   * resource id; the current actor and each earlier one come from the context.
+   */
+  private static DomainDecision nobodyInTheChainOnTheirOwnRecord(AuthorizationRequest r, AuthorizationContext c) {
+    String owner = c.resource().id().orElse("");
+    if (c.impersonator().filter(owner::equalsIgnoreCase).isPresent()
+        || c.priorActors().stream().anyMatch(owner::equalsIgnoreCase)) {
+      return DomainDecision.deny("'" + owner + "' took part in this request and may not act on their own record");
+    }
+    return DomainDecision.allow();
+  }
+
+  /**
+   * Regression: host policies saw the current actor ({@link AuthorizationContext#impersonator()}) but not the earlier
+   * actors of a delegation chain; reaching them through {@code actor().signals()} finds nothing for an agent (its own
+   * signals are empty), so the rule let dave, who acted for alice earlier in the chain, reach his own record through
+   * alice's agent.
+   */
+  @Test
+  void decideWhenAnEarlierActorOfTheChainActsOnTheirOwnRecordThroughAnAgentThenTheDomainRuleSeesThemAndDenies() {
+    PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("filing",
+        ImpersonationTest::nobodyInTheChainOnTheirOwnRecord).build();
+    Actor.User alice = (Actor.User) aliceDelegatedAlong("helpdesk-7", "dave");
+    Actor.Agent agent = Actor.agent("drafter", alice, Fixtures.grant("drafter", "alice", "task-7", "acme", "sales",
+        "filing", NOW.plus(Duration.ofHours(1)), "filings:read"));
+
+    AuthorizationDecision d = pdp.decide(AuthorizationRequest.builder().actor(agent).action("filings:read")
+        .resource(ResourceRef.of("filing", "dave")).task("task-7").build());
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reasons()).containsExactly(ReasonCode.DOMAIN_RULE_DENIED);
+  }
+
+  @Test
+  void decideWhenTokenIsDelegatedAlongAChainThenTheContextOfHostPoliciesNamesTheEarlierActorsInOrder() {
+    AtomicReference<AuthorizationContext> seen = new AtomicReference<>();
+    PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("filing", (r, c) -> {
+      seen.set(c);
+      return nobodyInTheChainOnTheirOwnRecord(r, c);
+    }).build();
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", "https://sso.example.com/realms/algosure");
+    claims.put("sub", "alice");
+    claims.put("act", Map.of("sub", "helpdesk-7", "act", Map.of("sub", "dave", "act", Map.of("sub", "gateway"))));
+    Actor alice = KeycloakMapping.defaults().map(claims, NOW.plus(Duration.ofMinutes(5))).actor();
+
+    AuthorizationDecision d = pdp.decide(Fixtures.read(alice).tenant("acme").organization("sales")
+        .resource(ResourceRef.of("filing", "f-1")).build());
+
+    assertThat(d.permitted()).isTrue();
+    assertThat(seen.get().impersonator()).contains("helpdesk-7");
+    assertThat(seen.get().priorActors()).containsExactly("dave", "gateway");
+  }
+
+  /** Without delegation the context names no earlier actor (and the rule lets the owner act on their record). */
+  @Test
+  void decideWhenTokenIsNotDelegatedThenTheContextNamesNoEarlierActor() {
+    AtomicReference<AuthorizationContext> seen = new AtomicReference<>();
+    PolicyDecisionPoint pdp = f.pdpBuilder().domainPolicy("filing", (r, c) -> {
+      seen.set(c);
+      return nobodyInTheChainOnTheirOwnRecord(r, c);
+    }).build();
+
+    AuthorizationDecision d = pdp.decide(Fixtures.read(Actor.user("alice")).tenant("acme").organization("sales")
+        .resource(ResourceRef.of("filing", "alice")).build());
+
+    assertThat(d.permitted()).isTrue();
+    assertThat(seen.get().priorActors()).isEmpty();
+  }
 }
