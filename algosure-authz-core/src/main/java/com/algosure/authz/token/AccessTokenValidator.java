@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *       only (one per signature: an ECDSA signature (r, s) has a second valid form (r, n − s), so an {@code ES*}
  *       token has two; revoke tokens by {@code jti}, never by their text); whitespace around the token is not removed (that is the HTTP layer's job: RFC 6750's
  *       {@code b64token});
- *   <li>it is a compact JWS: never {@code alg: none} (unsecured) and never encrypted;
+ *   <li>it is a compact JWS: never {@code alg: none} (unsecured) and never encrypted, and a {@code crit} header it
+ *       has is a non-empty list (RFC 7515 §4.1.11 forbids producers an empty one; refused as {@code MALFORMED});
  *   <li>its payload is a JSON object whose registered claims are well typed: {@code exp}, {@code nbf} and
  *       {@code iat} JSON numbers from 0 to the end of the year 9999, {@code aud} a string or an array of strings,
  *       {@code iss}, {@code sub} and {@code jti} strings, {@code cnf} an object, {@code act} (and every {@code act}
@@ -328,6 +329,12 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
     if (jwt.getState() != JWSObject.State.SIGNED) {
       throw new TokenRejectedException(TokenRejectionReason.MALFORMED, "the token has no signature part");
+    }
+    java.util.Set<String> crit = jwt.getHeader().getCriticalParams();
+    if (crit != null && crit.isEmpty()) {
+      // RFC 7515 §4.1.11: producers MUST NOT use the empty list; no conforming issuer made this header
+      throw new TokenRejectedException(TokenRejectionReason.MALFORMED, "header 'crit' is an empty list, which RFC 7515"
+          + " §4.1.11 forbids; the issuer must omit 'crit' or name the extensions in it");
     }
     Map<String, Object> payload = jwt.getPayload().toJSONObject();
     if (payload == null) {

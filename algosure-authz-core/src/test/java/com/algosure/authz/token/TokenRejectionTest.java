@@ -300,6 +300,26 @@ class TokenRejectionTest extends ValidatorTestSupport {
   }
 
   /**
+   * Regression: {@code "crit": []} was accepted. RFC 7515 §4.1.11 forbids producers an empty list; a token carrying one
+   * was not made by a conforming issuer, and a fail-closed validator refuses it as malformed, as it does a
+   * {@code crit} that is not a list of strings.
+   */
+  @Test
+  void validateWhenCritIsAnEmptyListThenMalformed() throws Exception {
+    String[] normal = TestTokens.parts(token().sign());
+    String h = Base64URL.encode("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + key.getKeyID()
+        + "\",\"crit\":[]}").toString();
+    Base64URL signature = new com.nimbusds.jose.crypto.RSASSASigner(key).sign(
+        new com.nimbusds.jose.JWSHeader(JWSAlgorithm.RS256),
+        (h + "." + normal[1]).getBytes(StandardCharsets.US_ASCII));
+
+    TokenRejectedException e = rejected(h + "." + normal[1] + "." + signature);
+
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.MALFORMED);
+    assertThat(e.getMessage()).contains("'crit'", "empty");
+  }
+
+  /**
    * A token with this header whose signature is the realm key's over the header and the payload as RFC 7797 has it
    * for {@code b64: false}: the JSON itself, not its Base64URL; the payload part is the Base64URL of that JSON.
    */

@@ -167,7 +167,12 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
           + UntrustedText.printable(jws.getHeader().getAlgorithm().getName(), 32) + " is not accepted: use one of " + algorithms);
     }
     Set<String> critical = jws.getHeader().getCriticalParams();
-    if (critical != null && !critical.isEmpty()) {
+    if (critical != null && critical.isEmpty()) {
+      // RFC 7515 §4.1.11: producers MUST NOT use the empty list; nimbus's verifiers let it pass
+      return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS header 'crit' is an empty list, which RFC"
+          + " 7515 §4.1.11 forbids: the provider must omit 'crit' or sign callbacks without critical extensions");
+    }
+    if (critical != null) {
       // nimbus's verifiers refuse them too (RFC 7515 §4.1.11), but as a signature matching no key, which sends the
       // provider rotating keys that are fine; b64 (RFC 7797's unencoded payload) included
       return Verification.failed(CallbackReason.SIGNATURE_INVALID, "the JWS header 'crit' names "

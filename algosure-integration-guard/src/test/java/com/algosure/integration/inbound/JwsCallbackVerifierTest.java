@@ -657,4 +657,26 @@ class JwsCallbackVerifierTest {
         .doesNotContain("matches none");
     assertThat(handled).isEmpty();
   }
+
+  /**
+   * Regression: {@code "crit": []} was accepted. RFC 7515 §4.1.11 forbids producers an empty list, so a callback that
+   * carries one was not signed by a conforming sender; it is refused, saying why, as a {@code crit} naming an
+   * extension is.
+   */
+  @Test
+  void handleWhenTheJwsHeaderCritIsAnEmptyListThenRejectedAndNotHandled() throws Exception {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String header = b64.encodeToString("{\"alg\":\"RS256\",\"kid\":\"provider-1\",\"crit\":[]}"
+        .getBytes(StandardCharsets.UTF_8));
+    String payload = b64.encodeToString(("{\"jti\":\"evt-crit-empty\",\"iat\":" + clock.instant().getEpochSecond()
+        + ",\"iss\":\"https://signing.example\",\"envelope\":\"env-1\"}").getBytes(StandardCharsets.UTF_8));
+    com.nimbusds.jose.util.Base64URL signature = new RSASSASigner(providerKey).sign(new JWSHeader(JWSAlgorithm.RS256),
+        (header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+
+    CallbackOutcome out = handle(header + "." + payload + "." + signature);
+
+    assertThat(out.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(((CallbackOutcome.Rejected) out).message()).contains("'crit'", "empty");
+    assertThat(handled).isEmpty();
+  }
 }
