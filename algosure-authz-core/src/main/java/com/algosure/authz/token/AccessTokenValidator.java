@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  *   <li>its header: {@code alg} in the issuer's allow-list (HMAC and {@code none} cannot be allowed), no
  *       {@code crit} extension nor {@code b64: false} (RFC 7797), {@code typ} one of the issuer's header types;
  *   <li>its key: chosen from the issuer's JWKS by {@code kid}, {@code use} = {@code sig} and {@code key_ops} (if the
- *       key states them) including {@code verify}, never one marked {@code revoked}, never one published with
+ *       key states them) including {@code verify}, never one marked {@code revoked} nor one whose JWK {@code exp}
+ *       has passed on the validator's clock, never one published with
  *       its private half nor an RSA key of fewer than 2048 bits (RFC 7518 §3.3). The header's
  *       {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} are never fetched nor used. The JWKS is cached,
  *       refreshed ahead of expiry, refreshed on an unknown {@code kid} or on a token without {@code kid} that no

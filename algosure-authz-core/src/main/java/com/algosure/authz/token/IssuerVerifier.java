@@ -92,7 +92,7 @@ final class IssuerVerifier implements Closeable {
     }
     this.headerTypes = Set.copyOf(types);
     this.jwks = new ClockedJwkSource(jwkSource(config, jwksSettings, refreshExecutor), clock);
-    this.keySelector = new SignatureKeySelector(algorithms, jwks);
+    this.keySelector = new SignatureKeySelector(algorithms, jwks, clock);
     this.claimsVerifier = new ClockedClaimsVerifier(config.issuer(), config.audiences(), skewSeconds, clock);
     this.clock = clock;
     this.skewMillis = skewSeconds * 1000L;
@@ -209,7 +209,8 @@ final class IssuerVerifier implements Closeable {
     if (candidates.isEmpty()) {
       throw reject(TokenRejectionReason.UNKNOWN_KEY, (header.getKeyID() == null ? "no key"
           : "no key with header 'kid' " + Printable.of(header.getKeyID())) + " and 'use' sig for " + alg.getName()
-          + " is in the issuer's JWKS (a refresh may have been refused by the rate limit)");
+          + " is in the issuer's JWKS unrevoked and unexpired (JWK 'exp' on this validator's clock; a refresh may have"
+          + " been refused by the rate limit)");
     }
     boolean verified = signatureVerifies(jwt, header, candidates);
     if (!verified && header.getKeyID() == null) {

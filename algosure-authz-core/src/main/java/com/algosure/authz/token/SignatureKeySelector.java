@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.KeyConverter;
 import com.nimbusds.jose.jwk.KeyOperation;
 import java.security.Key;
 import java.security.PublicKey;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * nimbus's key selector, stricter about {@code use}: a key is chosen by {@code kid} (when the header names one),
  * key type, {@code alg} (when the key names one), {@code use} = {@code sig} only and {@code key_ops} (when the key
- * names them) including {@code verify}, and never a key the JWKS marks {@code revoked}. nimbus also accepts keys without
+ * names them) including {@code verify}, and never a key the JWKS marks {@code revoked} nor one whose JWK {@code exp}
+ * has passed on the validator's clock (as for a revoked key, the lookup finds none and the JWKS is refreshed under the
+ * rate limit; the clock is read only for a key that has an {@code exp}). nimbus also accepts keys without
  * {@code use}; Keycloak publishes an {@code enc} key beside its signing key, and we never want a key whose purpose is
  * unstated. The header's {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} are never consulted.
  *
@@ -96,8 +99,14 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
    */
   private final Cache<JWK, Key> converted = Caffeine.newBuilder().weakKeys().maximumSize(256).build();
 
-  SignatureKeySelector(Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> source) {
+  private final Clock clock;
+
+  /**
+   * @param clock the validator's clock, on which a key's JWK {@code exp} is read
+   */
+  SignatureKeySelector(Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> source, Clock clock) {
     super(algorithms, source);
+    this.clock = clock;
   }
 
   @Override
@@ -106,7 +115,7 @@ final class SignatureKeySelector extends JWSVerificationKeySelector<SecurityCont
     if (matcher == null) {
       return List.of();
     }
-    PrivateKeyScan scan = new PrivateKeyScan(matcher, KeyType.forAlgorithm(header.getAlgorithm()));
+    PrivateKeyScan scan = new PrivateKeyScan(matcher, KeyType.forAlgorithm(header.getAlgorithm()), clock);
     List<JWK> jwks = getJWKSource().get(new JWKSelector(scan), context);
     // the public halves of the set's leaked keys, whatever their kid: the same key listed again public only (under its
     // own kid or another) proves nothing either

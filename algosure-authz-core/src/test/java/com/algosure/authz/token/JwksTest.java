@@ -408,6 +408,45 @@ class JwksTest extends ValidatorTestSupport {
         .isEqualTo("other");
   }
 
+  /** The realm key as published with a JWK {@code exp} (which some issuers set and nimbus parses) at that time. */
+  private com.nimbusds.jose.jwk.JWK expiringAt(RSAKey k, java.time.Instant exp) {
+    Map<String, Object> jwk = new java.util.LinkedHashMap<>(k.toPublicJWK().toJSONObject());
+    jwk.put("exp", exp.getEpochSecond());
+    return parse(jwk);
+  }
+
+  /**
+   * Regression: a JWK whose {@code exp} had passed was still used to verify: the issuer said the key is no longer to
+   * be trusted, and its tokens went on being accepted until the key was withdrawn from the set. Read on the
+   * validator's clock, within one JWKS cache period (the set held is the same).
+   */
+  @Test
+  void validateWhenTheJwksKeysExpHasPassedOnTheValidatorsClockThenItIsNotUsed() {
+    server.serveJson(REALM, new JWKSet(List.of(expiringAt(key, NOW.plusSeconds(60)), rotated.toPublicJWK()))
+        .toString(false));
+    AccessTokenValidator v = validator();
+    assertThat(v.validate(token().subject("before-exp").sign()).subject()).isEqualTo("before-exp");
+
+    clock.advance(Duration.ofSeconds(60));
+
+    TokenRejectedException e = rejected(v, token().subject("at-exp").sign());
+    assertThat(e.reason()).isEqualTo(TokenRejectionReason.UNKNOWN_KEY);
+    assertThat(e.getMessage()).contains("unexpired");
+    assertThat(rejected(v, token().kid(null).subject("no-kid").sign()).reason())
+        .isEqualTo(TokenRejectionReason.BAD_SIGNATURE);
+    assertThat(v.validate(TestTokens.accessToken(rotated, issuer(), clock.instant()).subject("other").sign())
+        .subject()).isEqualTo("other");
+  }
+
+  /** A JWK {@code exp} still ahead on the validator's clock is no bar, whatever the system clock says. */
+  @Test
+  void validateWhenTheJwksKeysExpIsAheadOnTheValidatorsClockThenItIsUsed() {
+    // the system clock is past NOW plus a minute: a key expiry read on it would refuse this key
+    server.serveJson(REALM, new JWKSet(List.of(expiringAt(key, NOW.plusSeconds(60)))).toString(false));
+
+    assertThat(validator().validate(token().subject("in-time").sign()).subject()).isEqualTo("in-time");
+  }
+
   @Test
   void validateWhenTwoKeysOfTheJwksShareAKidThenEachVerifiesItsOwnTokensAndNoOtherKey() {
     RSAKey twin = new RSAKey.Builder(rotated).keyID(key.getKeyID()).build();

@@ -20,7 +20,7 @@ class SignatureKeySelectorTest {
   void selectWhenSameJwkServedAgainThenConvertedKeyReused() throws Exception {
     RSAKey key = TestKeys.rsa("reuse");
     SignatureKeySelector selector = new SignatureKeySelector(Set.of(JWSAlgorithm.RS256),
-        new ImmutableJWKSet<SecurityContext>(new JWKSet(key.toPublicJWK())));
+        new ImmutableJWKSet<SecurityContext>(new JWKSet(key.toPublicJWK())), java.time.Clock.systemUTC());
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("reuse").build();
     List<Key> first = selector.selectJWSKeys(header, null);
     List<Key> second = selector.selectJWSKeys(header, null);
@@ -37,7 +37,7 @@ class SignatureKeySelectorTest {
     RSAKey newSameKid = new RSAKey.Builder(rotated.toRSAPublicKey()).keyID("rotate").keyUse(rotated.getKeyUse()).build();
     JWKSet[] current = {new JWKSet(oldSameKid)};
     SignatureKeySelector selector = new SignatureKeySelector(Set.of(JWSAlgorithm.RS256),
-        (selector1, context) -> selector1.select(current[0]));
+        (selector1, context) -> selector1.select(current[0]), java.time.Clock.systemUTC());
     assertThat(selector.selectJWSKeys(header, null)).containsExactly(old.toPublicKey());
     current[0] = new JWKSet(newSameKid);
     assertThat(selector.selectJWSKeys(header, null)).containsExactly(rotated.toPublicKey());
@@ -52,7 +52,7 @@ class SignatureKeySelectorTest {
         .algorithm(JWSAlgorithm.RS256).build();
     RSAKey undeclared = new RSAKey.Builder(key.toRSAPublicKey()).keyID("any-rsa").keyUse(key.getKeyUse()).build();
     SignatureKeySelector selector = new SignatureKeySelector(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256),
-        new ImmutableJWKSet<SecurityContext>(new JWKSet(List.of(declared, undeclared))));
+        new ImmutableJWKSet<SecurityContext>(new JWKSet(List.of(declared, undeclared))), java.time.Clock.systemUTC());
 
     assertThat(selector.selectJWSKeys(new JWSHeader.Builder(JWSAlgorithm.PS256).keyID("rs256-only").build(), null))
         .as("a PS256 token under a key declared for RS256").isEmpty();
