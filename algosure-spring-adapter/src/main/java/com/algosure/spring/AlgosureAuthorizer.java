@@ -50,6 +50,8 @@ public class AlgosureAuthorizer {
   private static final List<String> REQUEST_INVALID = List.of(ReasonCode.REQUEST_INVALID.name());
   /** How much of an exception's source (an annotation attribute, a configured header name) an audit record keeps. */
   private static final int MAX_SOURCE = 200;
+  /** A provider id's longest valid length. */
+  private static final int MAX_PROVIDER = 64;
 
   private final PolicyDecisionPoint pdp;
   private final RequestContextResolver context;
@@ -148,13 +150,33 @@ public class AlgosureAuthorizer {
    */
   public InvalidRequestContextException refused(InvalidRequestContextException refused, String action,
       @Nullable ResourceRef resource, @Nullable TenantId tenant, @Nullable OrganizationId organization) {
+    return refused(refused, null, action, resource, tenant, organization);
+  }
+
+  /**
+   * Like {@link #refused(InvalidRequestContextException, String, ResourceRef, TenantId, OrganizationId)}, for a call to
+   * an external provider (a {@link GuardedIntegration} method) refused before anything was asked or sent: the record
+   * also names the provider.
+   *
+   * @param refused the refusal
+   * @param provider the provider's id (the value of the integration guard's {@code ProviderId}), where the call names
+   *     one
+   * @param action the action the caller asked for
+   * @param resource the resource, where it is known
+   * @param tenant the tenant the call names, where it is known
+   * @param organization the organization the call names, where it is known
+   * @return the refusal to throw, carrying the id of its audit record
+   * @since 0.1.0
+   */
+  public InvalidRequestContextException refused(InvalidRequestContextException refused, @Nullable String provider,
+      String action, @Nullable ResourceRef resource, @Nullable TenantId tenant, @Nullable OrganizationId organization) {
     Objects.requireNonNull(refused, "refused");
     if (refused.problemId().isPresent()) {
       return refused;
     }
     String id = AuditIds.next();
     try {
-      auditSink.record(refusalEvent(refused, id, action, resource, tenant, organization));
+      auditSink.record(refusalEvent(refused, id, provider, action, resource, tenant, organization));
       LOG.info("request context refused ({}): {}", id, refused.source());
     } catch (Throwable t) { // fail closed: the caller is refused all the same
       LOG.error("audit of refused request context {} failed: {}; refused all the same", id, t.getClass().getName());
@@ -162,8 +184,8 @@ public class AlgosureAuthorizer {
     return new InvalidRequestContextException(refused, id);
   }
 
-  private AuditEvent refusalEvent(InvalidRequestContextException refused, String id, String action,
-      @Nullable ResourceRef resource, @Nullable TenantId tenant, @Nullable OrganizationId organization) {
+  private AuditEvent refusalEvent(InvalidRequestContextException refused, String id, @Nullable String provider,
+      String action, @Nullable ResourceRef resource, @Nullable TenantId tenant, @Nullable OrganizationId organization) {
     Actor actor = AlgosureAuthentication.currentActor().orElse(null);
     OrganizationId requested = quietly(context::activeOrganization);
     String correlation = quietly(() -> RequestIds.correlationId(context));
@@ -182,6 +204,7 @@ public class AlgosureAuthorizer {
         .actor(actor == null ? null : actor.id(), actor == null ? null : ActorKinds.of(actor))
         .action(UntrustedText.safe(action, MAX_SOURCE))
         .resource(resource == null ? null : resource.toString())
+        .provider(provider == null ? null : UntrustedText.safe(provider, MAX_PROVIDER))
         .correlationId(correlation)
         .reasons(REQUEST_INVALID)
         .detail("decisionId", id)

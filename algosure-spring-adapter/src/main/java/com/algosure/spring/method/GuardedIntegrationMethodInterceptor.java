@@ -118,11 +118,13 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     IntegrationGuard g = guard.get();
     checkConsentScope(g, a, invocation.getMethod());
     IntegrationRequest request;
+    Known known = new Known();
     try {
-      request = request(a, invocation.getMethod(), a.variables().context(invocation.getArguments()));
+      request = request(a, invocation.getMethod(), a.variables().context(invocation.getArguments()), known);
     } catch (InvalidRequestContextException e) { // refused before anything was asked or sent: still traceable
       AlgosureAuthorizer auth = authorizer.get();
-      throw auth == null ? e : auth.refused(e, a.action(), null, null, null);
+      throw auth == null ? e
+          : auth.refused(e, a.provider().value(), a.action(), known.resource, known.tenant, known.organization);
     }
     long start = System.nanoTime();
     IntegrationOutcome<Object> outcome = g.execute(request, new MethodCall(invocation));
@@ -148,25 +150,39 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
     return outcome.value();
   }
 
-  private IntegrationRequest request(GuardedIntegrationAttributes a, Method method, EvaluationContext ctx) {
+  /**
+   * What a call has resolved to valid ids so far, for the audit record of its refusal (typed: never the caller's raw
+   * text). Confined to one call.
+   */
+  private static final class Known {
+    @Nullable TenantId tenant;
+    @Nullable OrganizationId organization;
+    @Nullable ResourceRef resource;
+  }
+
+  private IntegrationRequest request(GuardedIntegrationAttributes a, Method method, EvaluationContext ctx, Known known) {
     Actor actor = AlgosureAuthentication.currentActor()
         .orElseThrow(() -> new UnauthenticatedException("'" + a.action() + "' with '" + a.provider() + "'"));
     RequestContextResolver rc = context.get();
     Optional<AuthorizationDecision> running = CurrentDecision.get();
     IntegrationRequest.Builder b = IntegrationRequest.builder().actor(actor).provider(a.provider()).action(a.action());
     String tenant = MethodExpressions.binding(a.tenant(), ctx, "@GuardedIntegration(tenant)", method);
-    if (tenant != null) {
-      b.tenant(valid(() -> TenantId.of(tenant), "tenant"));
-    } else {
-      running.flatMap(AuthorizationDecision::tenant).ifPresent(b::tenant);
+    known.tenant = tenant != null ? valid(() -> TenantId.of(tenant), "tenant")
+        : running.flatMap(AuthorizationDecision::tenant).orElse(null);
+    if (known.tenant != null) {
+      b.tenant(known.tenant);
     }
     String org = MethodExpressions.binding(a.organization(), ctx, "@GuardedIntegration(organization)", method);
     if (org != null) {
       OrganizationId named = valid(() -> OrganizationId.of(org), "organization");
+      known.organization = named;
       b.organization(OrganizationAgreement.agreed(named, rc.activeOrganization(), "GuardedIntegration", method));
     } else {
       Optional<OrganizationId> named = rc.activeOrganization();
-      named.or(() -> running.flatMap(AuthorizationDecision::organization)).ifPresent(b::organization);
+      known.organization = named.or(() -> running.flatMap(AuthorizationDecision::organization)).orElse(null);
+      if (known.organization != null) {
+        b.organization(known.organization);
+      }
     }
     String resourceType = a.resourceType();
     if (resourceType != null) {
@@ -177,7 +193,9 @@ public final class GuardedIntegrationMethodInterceptor implements MethodIntercep
         throw new InvalidRequestContextException("@GuardedIntegration(resourceId)", "the expression '"
             + a.resourceId().getExpressionString() + "' gave no resource id for this call");
       }
-      b.resource(id == null ? ResourceRef.type(resourceType) : valid(() -> ResourceRef.of(resourceType, id), "resource id"));
+      known.resource = id == null ? ResourceRef.type(resourceType)
+          : valid(() -> ResourceRef.of(resourceType, id), "resource id");
+      b.resource(known.resource);
     }
     String key = MethodExpressions.text(a.idempotencyKey(), ctx, "@GuardedIntegration(idempotencyKey)", method);
     if (key != null) {

@@ -430,6 +430,88 @@ class GuardedIntegrationMethodInterceptorTests {
     });
   }
 
+  /**
+   * Regression: a guarded call's refusal was recorded with the actor, action and source only: no provider, and not the
+   * tenant, organization or resource the call had already resolved to valid ids (the @Authorize path records those).
+   */
+  @Test
+  void sendWhenTheIdempotencyKeyIsNotAValidKeyThenTheRefusalRecordsTheProviderTenantOrganizationAndResource() {
+    runner.withBean(ResourceSender.class).run(context -> {
+      InvalidRequestContextException e = refusedContext(() -> as(user("alice"),
+          () -> context.getBean(ResourceSender.class).send("key\nwith-a-line-break", "r-1")));
+      assertThat(context.getBean(com.algosure.audit.InMemoryAuditSink.class).events()).singleElement().satisfies(ev -> {
+        assertThat(ev.id()).isEqualTo(e.problemId().orElseThrow());
+        assertThat(ev.provider()).hasValue("authority");
+        assertThat(ev.action()).hasValue("reports:send");
+        assertThat(ev.tenant()).hasValue("acme");
+        assertThat(ev.organization()).hasValue("sales");
+        assertThat(ev.resource()).hasValue("report/r-1");
+        assertThat(ev.details()).containsEntry("source", "@GuardedIntegration(idempotencyKey)");
+        assertThat(ev.toString()).doesNotContain("line-break");
+      });
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  /** The tenant an expression gives is recorded only where it is a valid id: never the caller's raw text. */
+  @Test
+  void sendWhenTheTenantExpressionGivesAnInvalidIdThenTheRefusalRecordsTheProviderButNotTheText() {
+    runner.withBean(TenantSender.class).run(context -> {
+      InvalidRequestContextException e = refusedContext(() -> as(user("alice"),
+          () -> context.getBean(TenantSender.class).send("acme\u202e<script>", "sales", "k-bad-tenant")));
+      assertThat(e.source()).isEqualTo("tenant");
+      assertThat(context.getBean(com.algosure.audit.InMemoryAuditSink.class).events()).singleElement().satisfies(ev -> {
+        assertThat(ev.id()).isEqualTo(e.problemId().orElseThrow());
+        assertThat(ev.provider()).hasValue("authority");
+        assertThat(ev.action()).hasValue("reports:send");
+        assertThat(ev.tenant()).isEmpty();
+        assertThat(ev.toString()).doesNotContain("script").doesNotContain("\u202e");
+      });
+    });
+  }
+
+  /**
+   * A method under both @Authorize and @GuardedIntegration: the decision point permits, then the guarded call's context
+   * is refused. The refusal is recorded once, under the id the exception carries, with the permitting decision's tenant
+   * not taken in place of the one the expression failed to give.
+   */
+  @Test
+  void sendWhenAnAuthorizedMethodsGuardedCallIsRefusedThenTheRefusalIsRecordedOnce() {
+    runner.withBean(TenantSender.class).run(context -> {
+      InvalidRequestContextException e = refusedContext(
+          () -> as(user("alice"), () -> context.getBean(TenantSender.class).sendAfterReading(null, "k-once")));
+      assertThat(context.getBean(com.algosure.audit.InMemoryAuditSink.class).events())
+          .filteredOn(ev -> ev.reasons().contains("REQUEST_INVALID")).singleElement().satisfies(ev -> {
+            assertThat(ev.id()).isEqualTo(e.problemId().orElseThrow());
+            assertThat(ev.provider()).hasValue("authority");
+            assertThat(ev.tenant()).isEmpty();
+            assertThat(ev.details()).containsEntry("source", "@GuardedIntegration(tenant)");
+          });
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  @Test
+  @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+  void sendWhenTheRefusalCannotBeAuditedThenStillRefusedUnderAProblemIdAndNothingSent(
+      org.springframework.boot.test.system.CapturedOutput output) {
+    runner.withBean("failingAuditSink", com.algosure.audit.AuditSink.class, () -> event -> {
+      throw new IllegalStateException("audit store down");
+    }, b -> b.setPrimary(true)).run(context -> {
+      InvalidRequestContextException e = refusedContext(
+          () -> send(context, "alice", Map.of("q", "1"), "key\nwith-a-line-break"));
+      assertThat(e.problemId()).isPresent();
+      assertThat(output).contains("audit of refused request context " + e.problemId().get() + " failed");
+      provider.verify(0, postRequestedFor(urlEqualTo("/reports")));
+    });
+  }
+
+  private static InvalidRequestContextException refusedContext(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+    assertThat(t).isInstanceOf(InvalidRequestContextException.class);
+    return (InvalidRequestContextException) t;
+  }
+
   @Test
   void sendWhenRequestHeaderAndOrganizationExpressionAgreeThenAccepted() {
     namingInRequest("sales");
