@@ -94,10 +94,11 @@ public class AlgosureAuthorizer {
    * @param resource the resource
    * @return a prefilled builder
    * @throws UnauthenticatedException if there is no authenticated Algosure actor
-   * @throws InvalidRequestContextException if the request names an invalid organization or approval id
+   * @throws InvalidRequestContextException if the request names an invalid organization or approval id; the refusal
+   *     is audited with the resource ({@link #refused})
    */
   public AuthorizationRequest.Builder request(String action, ResourceRef resource) {
-    return request(action).resource(resource);
+    return start(action, Objects.requireNonNull(resource, "resource")).resource(resource);
   }
 
   /**
@@ -111,13 +112,17 @@ public class AlgosureAuthorizer {
    *     is audited ({@link #refused})
    */
   public AuthorizationRequest.Builder request(String action) {
+    return start(action, null);
+  }
+
+  private AuthorizationRequest.Builder start(String action, @Nullable ResourceRef resource) {
     Actor actor = AlgosureAuthentication.currentActor().orElseThrow(() -> new UnauthenticatedException("'" + action + "'"));
     AuthorizationRequest.Builder b = AuthorizationRequest.builder().actor(actor).action(action);
     try {
       context.activeOrganization().ifPresent(b::organization);
       RequestIds.approvalId(context).ifPresent(b::approvalId);
     } catch (InvalidRequestContextException e) {
-      throw refused(e, action, null, null, null);
+      throw refused(e, action, resource, null, null);
     }
     RequestIds.correlationId(context).ifPresent(b::correlationId);
     return b;

@@ -66,7 +66,9 @@ public final class AuthorizeMethodInterceptor implements MethodInterceptor {
     Method method = invocation.getMethod();
     // the variables of the method whose annotation was parsed, whichever proxy intercepted it as which method
     EvaluationContext ctx = a.variables().context(invocation.getArguments());
-    AuthorizationRequest.Builder b = auth.request(a.action());
+    // a collection is known before the request's context is read: a refusal of that context records it
+    AuthorizationRequest.Builder b = a.resourceId() == null ? auth.request(a.action(), a.collection())
+        : auth.request(a.action());
     // what is known and valid when a refusal comes, for its audit record (typed: never the caller's raw text)
     ResourceRef resource = null;
     TenantId tenantId = null;

@@ -243,6 +243,40 @@ class AuthorizeMethodInterceptorTests {
     }));
   }
 
+  /**
+   * Regression: the refusal of AlgosureAuthorizer.request(action, resource) was recorded without the resource it was
+   * given, a valid typed value.
+   */
+  @Test
+  void requestWhenTheOrganizationHeaderIsNotAValidIdThenTheRefusalRecordsTheResourceItWasGiven() {
+    inRequestNaming("sales\u202e<script>", () -> headers().run(context -> {
+      InvalidRequestContextException e = refused(() -> as(user("alice"), () -> context
+          .getBean(com.algosure.spring.AlgosureAuthorizer.class)
+          .request("filings:read", com.algosure.authz.ResourceRef.of("filing", "f-1"))));
+      assertThat(context.getBean(InMemoryAuditSink.class).events()).singleElement().satisfies(ev -> {
+        assertThat(ev.id()).isEqualTo(e.problemId().orElseThrow());
+        assertThat(ev.action()).hasValue("filings:read");
+        assertThat(ev.resource()).hasValue("filing/f-1");
+        assertThat(ev.organization()).isEmpty();
+        assertThat(ev.toString()).doesNotContain("script");
+      });
+    }));
+  }
+
+  /** Regression: @Authorize on a collection recorded a refused organization header without the collection. */
+  @Test
+  void invokeOnACollectionWhenTheOrganizationHeaderIsNotAValidIdThenTheRefusalRecordsTheCollection() {
+    inRequestNaming("sales\u202e<script>", () -> headers().run(context -> {
+      InvalidRequestContextException e = refused(() -> as(user("alice"),
+          () -> context.getBean(AdminService.class).own("sales")));
+      assertThat(context.getBean(InMemoryAuditSink.class).events()).singleElement().satisfies(ev -> {
+        assertThat(ev.id()).isEqualTo(e.problemId().orElseThrow());
+        assertThat(ev.resource()).hasValue("filing");
+        assertThat(ev.details()).containsEntry("source", "header X-Organization-Id");
+      });
+    }));
+  }
+
   @Test
   void invokeWhenTheOrganizationHeaderIsNotAValidIdThenTheRefusalIsAuditedWithoutTheHeadersText() {
     inRequestNaming("sales\u202e<script>", () -> headers().run(context -> {
