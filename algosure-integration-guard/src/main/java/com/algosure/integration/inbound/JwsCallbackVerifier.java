@@ -124,13 +124,13 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
 
   private JwsCallbackVerifier(Builder b) {
     this.algorithms = Set.copyOf(b.algorithms.isEmpty() ? Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256) : b.algorithms);
-    this.keys = new ConvertOnceKeySelector(algorithms, Objects.requireNonNull(b.source));
+    this.clock = b.clock == null ? java.time.Clock.systemUTC() : b.clock;
+    this.keys = new ConvertOnceKeySelector(algorithms, Objects.requireNonNull(b.source), clock);
     this.idClaim = b.idClaim == null ? "jti" : b.idClaim;
     this.timestampClaim = b.timestampClaim == null ? "iat" : b.timestampClaim;
     this.issuer = b.issuer;
     this.audience = b.audience;
     this.type = b.type == null ? null : MediaTypes.ofJoseType(b.type);
-    this.clock = b.clock == null ? java.time.Clock.systemUTC() : b.clock;
   }
 
 
@@ -358,8 +358,12 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
         .executor(Runnable::run) // maintenance on the caller: no pool thread woken per callback
         .build();
 
-    ConvertOnceKeySelector(Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> source) {
+    /** The clock on which a key's JWK {@code exp} is read (the verifier's): from then on the key is not used. */
+    private final java.time.Clock clock;
+
+    ConvertOnceKeySelector(Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> source, java.time.Clock clock) {
       super(algorithms, source);
+      this.clock = clock;
     }
 
     @Override
@@ -368,7 +372,7 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
       if (matcher == null) {
         return List.of();
       }
-      PrivateKeyScan scan = new PrivateKeyScan(matcher, KeyType.forAlgorithm(header.getAlgorithm()));
+      PrivateKeyScan scan = new PrivateKeyScan(matcher, KeyType.forAlgorithm(header.getAlgorithm()), clock);
       List<JWK> jwks = getJWKSource().get(new JWKSelector(scan), context);
       // the public halves of the set's leaked keys, whatever their kid: the same key listed again public only proves
       // nothing either
@@ -621,8 +625,9 @@ public final class JwsCallbackVerifier implements CallbackVerifier {
     }
 
     /**
-     * @param clock the clock the JWS's own {@code exp} and {@code nbf} are checked on, with 60 s of skew (default the
-     *     UTC system clock; give it the guard's)
+     * @param clock the clock the JWS's own {@code exp} and {@code nbf} are checked on, with 60 s of skew, and a
+     *     provider key's JWK {@code exp}, without skew (the key is not used from then on; default the UTC system clock;
+     *     give it the guard's)
      * @return this builder
      * @throws IllegalStateException if already set
      */

@@ -371,7 +371,7 @@ class JwsCallbackVerifierTest {
   void selectWhenTheSameJwkIsServedAgainThenItsJavaKeyIsConvertedOnce() throws Exception {
     // a JWK with its private part is refused (handleWhenTheKeySourcePublishesTheProvidersPrivateKey...)
     JwsCallbackVerifier.ConvertOnceKeySelector selector = new JwsCallbackVerifier.ConvertOnceKeySelector(
-        Set.of(JWSAlgorithm.RS256), new ImmutableJWKSet<>(new JWKSet(providerKey.toPublicJWK())));
+        Set.of(JWSAlgorithm.RS256), new ImmutableJWKSet<>(new JWKSet(providerKey.toPublicJWK())), clock);
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build();
 
     List<Key> first = selector.selectJWSKeys(header, null);
@@ -530,6 +530,40 @@ class JwsCallbackVerifierTest {
     assertThat(noKid.accepted()).isFalse();
     assertThat(strong.accepted()).as("a callback without kid still verifies with the strong key").isTrue();
     assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-strong");
+  }
+
+  /**
+   * Regression: a provider key whose JWK {@code exp} (the end its publisher gave it) had passed still verified
+   * callbacks, as the access token validator no longer does: from its {@code exp} on the verifier's clock it is not used.
+   */
+  @Test
+  void handleWhenTheProviderKeysJwkExpHasPassedOnTheVerifiersClockThenRejectedAndNotHandled() throws Exception {
+    RSAKey expiring = new RSAKey.Builder(providerKey).expirationTime(Date.from(clock.instant().plusSeconds(3600))).build();
+    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(AuditSink.inMemory())
+        .registration(CallbackRegistration.builder("signing-service").tenant("acme")
+            .verifier(JwsCallbackVerifier.builder().typeNotRequired().keys(new JWKSet(expiring.toPublicJWK())).clock(clock)
+                .build())
+            .build())
+        .build();
+    java.util.function.Function<String, CallbackOutcome> send = jti -> {
+      try {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("provider-1").build(),
+            new JWTClaimsSet.Builder().jwtID(jti).issueTime(Date.from(clock.instant())).claim("envelope", "env-1").build());
+        jwt.sign(new RSASSASigner(providerKey));
+        return guard.handle(CallbackRequest.builder("signing-service").body(jwt.serialize().getBytes(StandardCharsets.US_ASCII))
+            .build(), JsonValidator.builder().require("envelope", JsonType.STRING).build(), handled::add);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+
+    CallbackOutcome before = send.apply("evt-before");
+    clock.advance(java.time.Duration.ofSeconds(3600));
+    CallbackOutcome after = send.apply("evt-after");
+
+    assertThat(before.accepted()).isTrue();
+    assertThat(after.reason()).isEqualTo(CallbackReason.SIGNATURE_INVALID);
+    assertThat(handled).extracting(VerifiedCallback::deliveryId).containsExactly("evt-before");
   }
 
   @Test
