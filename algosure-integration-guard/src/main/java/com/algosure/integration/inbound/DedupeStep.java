@@ -5,6 +5,7 @@ import com.algosure.audit.AuditIds;
 import com.algosure.integration.spi.ClaimResult;
 import com.algosure.integration.spi.IdempotencyKey;
 import com.algosure.integration.spi.IdempotencyStore;
+import com.algosure.integration.spi.IdempotencyStoreFullException;
 import com.algosure.integration.spi.IdempotencyTenantFullException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -81,7 +82,7 @@ final class DedupeStep implements CallbackStep {
     }
     String owner = AuditIds.next(); // also the id of this delivery's CALLBACK_RECEIVED event (HandlerStep)
     ClaimResult claim;
-    boolean tenantFull = false;
+    String refused = "the dedupe store failed; nothing was handled";
     String error = null;
     try {
       claim = store.claim(key, c.dedupeFingerprint(), owner, claimTtl);
@@ -90,9 +91,17 @@ final class DedupeStep implements CallbackStep {
       if (e instanceof IdempotencyTenantFullException full) {
         // the tenant's own bound, not a failing store: the tenant is named (it is no secret), as the guard does, so the
         // operator knows whose bound to raise or whose deliveries to look into
-        tenantFull = true;
+        refused = "the dedupe store holds as many live delivery ids of this tenant as it allows one tenant; nothing was"
+            + " handled, redeliver later";
         LOG.warn("dedupe store refused a new delivery id for tenant {} provider {}: the tenant holds its maximum of {}"
             + " live delivery ids", key.tenant(), c.request.provider(), full.maximumKeysPerTenant());
+      } else if (e instanceof IdempotencyStoreFullException full) {
+        // the whole store's bound, all tenants together: not a store that is down, and the operator's fix differs
+        refused = "the dedupe store is full (it holds as many live delivery ids as it allows, all tenants together);"
+            + " nothing was handled, redeliver later; raise its maximumKeys or use a distributed store";
+        LOG.warn("dedupe store refused a new delivery id for provider {}: the store is full, holding its maximum of {}"
+            + " live delivery ids of all tenants; raise maximumKeys or use a distributed store", c.request.provider(),
+            full.maximumKeys());
       } else {
         LOG.warn("dedupe store failed for provider {}: {}", c.request.provider(), error);
       }
@@ -108,12 +117,9 @@ final class DedupeStep implements CallbackStep {
       }
     }
     if (claim == null) {
-      // the tenant's own bound is passing too (its ids expire): the same answer, so the provider redelivers later
-      // audited with the failure's class, which tells a tenant at its bound from a store that is down
-      return auditor.reject(c, CallbackReason.VERIFICATION_UNAVAILABLE, tenantFull
-          ? "the dedupe store holds as many live delivery ids of this tenant as it allows one tenant; nothing was"
-              + " handled, redeliver later"
-          : "the dedupe store failed; nothing was handled", error);
+      // a bound, the tenant's or the whole store's, is passing too (its ids expire): the same answer, so the provider
+      // redelivers later; audited with the failure's class, which tells a bound from a store that is down
+      return auditor.reject(c, CallbackReason.VERIFICATION_UNAVAILABLE, refused, error);
     }
     if (claim instanceof ClaimResult.FingerprintMismatch) {
       return auditor.reject(c, CallbackReason.DELIVERY_ID_REUSED, "delivery id '" + v.deliveryId()

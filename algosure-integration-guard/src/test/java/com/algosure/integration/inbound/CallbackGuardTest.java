@@ -526,6 +526,39 @@ class CallbackGuardTest {
     assertThat(handled).isEmpty();
   }
 
+  /**
+   * Regression: a delivery refused because the whole dedupe store (all tenants together) holds its maximum was answered
+   * "the dedupe store failed", as if the store were down, while the tenant-bound refusal said which bound and what to do.
+   */
+  @Test
+  void handleWhenTheWholeDedupeStoreIsFullThenTheMessageSaysItIsFullAndWhatToDo() {
+    InMemoryIdempotencyStore store = IdempotencyStore.inMemory(clock, 2, 1);
+    for (String other : List.of("globex", "initech")) { // other tenants fill it; acme holds none of its own bound
+      store.claim(new IdempotencyKey(TenantId.of(other), ProviderId.of("acme-mail"), "#callback", "d-1"), "fp", "o",
+          Duration.ofHours(24));
+    }
+    CallbackGuard guard = acmeMailGuard(store);
+
+    List<String> lines;
+    CallbackOutcome out;
+    try (com.algosure.integration.LogCapture logs = new com.algosure.integration.LogCapture()) {
+      out = guard.handle(spec(), json, handler);
+      lines = logs.lines();
+    }
+
+    assertThat(out).isInstanceOfSatisfying(CallbackOutcome.Rejected.class, r -> {
+      assertThat(r.reason()).isEqualTo(CallbackReason.VERIFICATION_UNAVAILABLE);
+      assertThat(r.message()).contains("full").contains("maximumKeys").contains("distributed store")
+          .contains("redeliver later").doesNotContain("failed");
+    });
+    assertThat(out.httpStatus()).isEqualTo(503); // the provider redelivers later
+    assertThat(lines).filteredOn(l -> l.startsWith(DedupeStep.class.getName())).singleElement()
+        .satisfies(l -> assertThat(l).contains("full").contains("maximum of 2"));
+    assertThat(audit.events(AuditEventType.CALLBACK_REJECTED)).singleElement().satisfies(e -> assertThat(e.details())
+        .containsEntry("error", com.algosure.integration.spi.IdempotencyStoreFullException.class.getName()));
+    assertThat(handled).isEmpty();
+  }
+
   /** @return a guard of the acme-mail registration (tenant acme, the spec's secret) over the given dedupe store */
   private CallbackGuard acmeMailGuard(InMemoryIdempotencyStore store) {
     return CallbackGuard.builder()
