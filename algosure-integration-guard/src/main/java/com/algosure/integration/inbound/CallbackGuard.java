@@ -236,12 +236,20 @@ public final class CallbackGuard {
     }
 
     /**
-     * @param ttl how long processed delivery ids are remembered (default 24 hours), at least twice the tolerance; a
-     *     processed id is kept at least a second longer than twice the tolerance (the window is inclusive at both
-     *     edges, so a replay can come exactly twice the tolerance after the delivery), and a delivery still being
-     *     handled holds its id at least 24 hours, however short the TTL, so that a redelivery does not run beside it (a
-     *     handler has no time limit: one that outlives its claim has its id claimed again and recorded when it returns,
-     *     or, where a redelivery or the store got in the way, is answered {@link CallbackReason#DELIVERY_NOT_RECORDED})
+     * @param ttl how long processed delivery ids are remembered (default 3 days), at least twice the tolerance. It must
+     *     cover the longest redelivery schedule of the providers registered: a provider that got no 2xx back retries,
+     *     signing each retry anew (so the timestamp window does not stop it), and a retry after the id expired is
+     *     handled again. Standard Webhooks (Svix) retry for about 27.6 hours after the first attempt, Stripe for up to
+     *     3 days; shorten it only for providers that retry for less. It is the guard's, not a registration's: a
+     *     delivery id is stored under its provider, so guards with different TTLs can share one store. Ids live this
+     *     long in the store, so size its bound for deliveries per tenant times the TTL (the default in-memory bound,
+     *     100,000 ids of one tenant, holds about 23 deliveries a minute over 3 days; a full bound refuses new
+     *     deliveries for redelivery). A processed id is kept at least a second longer than twice the tolerance (the
+     *     window is inclusive at both edges, so a replay can come exactly twice the tolerance after the delivery), and a
+     *     delivery still being handled holds its id at least 24 hours, however short the TTL, so that a redelivery does
+     *     not run beside it (a handler has no time limit: one that outlives its claim has its id claimed again and
+     *     recorded when it returns, or, where a redelivery or the store got in the way, is answered
+     *     {@link CallbackReason#DELIVERY_NOT_RECORDED})
      * @return this builder
      */
     public Builder dedupeTtl(Duration ttl) {
@@ -264,7 +272,7 @@ public final class CallbackGuard {
         throw new IllegalStateException("at least one registration is required: add it with registration(CallbackRegistration.builder(\"acme-mail\")...build())");
       }
       Duration tol = tolerance == null ? Duration.ofMinutes(5) : tolerance;
-      Duration ttl = dedupeTtl == null ? Duration.ofHours(24) : dedupeTtl;
+      Duration ttl = dedupeTtl == null ? DedupeStep.DEFAULT_TTL : dedupeTtl;
       if (ttl.compareTo(tol.multipliedBy(2)) < 0) {
         throw new IllegalStateException("dedupeTtl (" + ttl + ") must be at least twice the tolerance (" + tol
             + "), or a replay inside the window would be handled again");

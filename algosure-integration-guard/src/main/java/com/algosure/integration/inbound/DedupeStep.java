@@ -40,7 +40,22 @@ final class DedupeStep implements CallbackStep {
   static final String ACTION = "#callback";
 
   /**
-   * The least a delivery's claim holds while its handler runs, whatever the TTL: the default TTL. A handler has no
+   * How long a processed delivery id is remembered unless the host sets {@code dedupeTtl}: 3 days, the longest common
+   * provider redelivery schedule. A provider whose attempt got no 2xx back (the handler ran but the 200 was lost, or
+   * a timeout) redelivers on its schedule, signing each retry anew, so the timestamp window does not stop it: only the
+   * dedupe record does, and only while it lives. Standard Webhooks (Svix) retry for about 27.6 hours after the first
+   * attempt (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), Stripe for up to 3 days; the 24 hours this was before let a
+   * late retry of either be handled a second time. The cost is room, not memory: the in-memory store's bounds (not
+   * the TTL) cap its size, but ids live three times longer, so a tenant fills its default bound of 100,000 at about 23
+   * deliveries a minute sustained (69 at 24 hours), past which its new deliveries are refused for redelivery. A
+   * delivery being handled holds its claim as long (at least {@link #MIN_CLAIM_TTL}), so a redelivery within the
+   * schedule never runs beside a slow handler; the flip side, with a store that outlives the process, is that a claim
+   * left by a process that died mid-handler answers the redeliveries 409 until it expires.
+   */
+  static final Duration DEFAULT_TTL = Duration.ofDays(3);
+
+  /**
+   * The least a delivery's claim holds while its handler runs, whatever the TTL: 24 hours. A handler has no
    * time limit (the guard runs it on the caller's thread and cannot stop it), and a claim that expired under it lets
    * the provider's redelivery (signed anew, so inside the window) run the handler a second time beside the first; a
    * handler that outlives its claim takes the id again when it finishes, or is answered {@code DELIVERY_NOT_RECORDED}.

@@ -270,6 +270,41 @@ class CallbackRedeliveryTest {
     assertThat(handled).hasSize(1);
   }
 
+  /**
+   * Regression: the default dedupe TTL was 24 hours, shorter than the providers' redelivery schedules (Standard
+   * Webhooks / Svix retry for about 27.5 hours after the first attempt). A delivery whose 200 never reached the
+   * provider, and whose retries within 24 hours got no 2xx back either, was redelivered after its record expired,
+   * signed anew (so inside the timestamp window), and handled a second time.
+   */
+  @Test
+  void handleWhenAProcessedDeliveryIsRedelivered26HoursLaterThenDuplicateByDefault() {
+    CallbackGuard guard = guard(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build());
+    CallbackOutcome first = guard.handle(signed(SPEC_SECRET, SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY), json, handler);
+
+    clock.advance(Duration.ofHours(26));
+    CallbackOutcome redelivery = guard.handle(signed(SPEC_SECRET, SPEC_ID, clock.instant().getEpochSecond(), SPEC_BODY),
+        json, handler);
+
+    assertThat(first.accepted()).isTrue();
+    assertThat(redelivery.reason()).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(handled).hasSize(1);
+  }
+
+  /** Stripe redelivers an event for up to 3 days: its last attempt is still a duplicate under the default TTL. */
+  @Test
+  void handleWhenAProcessedDeliveryIsRedeliveredJustUnderThreeDaysLaterThenDuplicateByDefault() {
+    CallbackGuard guard = guard(StandardWebhooksVerifier.builder().secret(secret(SPEC_SECRET)).build());
+    CallbackOutcome first = guard.handle(signed(SPEC_SECRET, SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY), json, handler);
+
+    clock.advance(Duration.ofDays(3).minusMinutes(1));
+    CallbackOutcome redelivery = guard.handle(signed(SPEC_SECRET, SPEC_ID, clock.instant().getEpochSecond(), SPEC_BODY),
+        json, handler);
+
+    assertThat(first.accepted()).isTrue();
+    assertThat(redelivery.reason()).isEqualTo(CallbackReason.DUPLICATE);
+    assertThat(handled).hasSize(1);
+  }
+
   /** Passes every call on, and remembers the fingerprints and owners the guard claimed with. */
   static final class RecordingStore implements IdempotencyStore {
     final IdempotencyStore delegate;

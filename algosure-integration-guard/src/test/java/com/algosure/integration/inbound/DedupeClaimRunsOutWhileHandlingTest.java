@@ -46,9 +46,9 @@ class DedupeClaimRunsOutWhileHandlingTest {
         .build();
   }
 
-  /** The handler's slow work: the claim (24 hours here) runs out before it returns. */
+  /** The handler's slow work: the claim (the default dedupe TTL here) runs out before it returns. */
   private void claimRunsOut() {
-    clock.advance(DedupeStep.MIN_CLAIM_TTL.plusMinutes(1));
+    clock.advance(DedupeStep.DEFAULT_TTL.plusMinutes(1));
   }
 
   /** @return the provider's redelivery of the spec delivery, signed at the clock's time */
