@@ -644,14 +644,22 @@ class CallbackGuardTest {
     assertThat(handled).isEmpty();
   }
 
-  @Test
-  void handleWhenGitHubSignatureThroughAHostAddedVerifierThenAccepted() {
-    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
+  /**
+   * @return a guard of the github registration (tenant acme, GitHub's documented test secret), verified by the
+   *     GitHub-style verifier of these tests; GitHub signs no time, so the registration requires none
+   */
+  private CallbackGuard gitHubGuard() {
+    return CallbackGuard.builder().clock(clock).auditSink(audit)
         .registration(CallbackRegistration.builder("github").tenant("acme")
             .verifier(new GitHubVerifier(Secret.of(SecretRef.of("webhooks/github"), "It's a Secret to Everybody")))
             .requireTimestamp(false)
             .build())
         .build();
+  }
+
+  @Test
+  void handleWhenGitHubSignatureThroughAHostAddedVerifierThenAccepted() {
+    CallbackGuard guard = gitHubGuard();
     CallbackRequest r = CallbackRequest.builder("github")
         .header("X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
         .header("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")
@@ -674,12 +682,7 @@ class CallbackGuardTest {
    */
   @Test
   void handleWhenACapturedGitHubDeliveryIsReplayedUnderAFreshDeliveryIdThenDuplicateAndNotHandledAgain() {
-    CallbackGuard guard = CallbackGuard.builder().clock(clock).auditSink(audit)
-        .registration(CallbackRegistration.builder("github").tenant("acme")
-            .verifier(new GitHubVerifier(Secret.of(SecretRef.of("webhooks/github"), "It's a Secret to Everybody")))
-            .requireTimestamp(false)
-            .build())
-        .build();
+    CallbackGuard guard = gitHubGuard();
     java.util.function.Function<String, CallbackRequest> delivery = id -> CallbackRequest.builder("github")
         .header("X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
         .header("X-GitHub-Delivery", id)
